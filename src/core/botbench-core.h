@@ -1,0 +1,12 @@
+/* botbench-core.h: the one header ui/ and cli/ include
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "botbench-types.h"
+#include "botbench-form.h"
+#include "botbench-event.h"
+#include "botbench-event-store.h"
+#include "botbench-event-list-model.h"
+#include "botbench-listener.h"

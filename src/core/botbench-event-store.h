@@ -1,0 +1,120 @@
+/* botbench-event-store.h: durable SQLite store of received events
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One writer thread with its own connection does group commits (many events
+ * per transaction under load); readers use their own connection.  WAL mode,
+ * versioned schema with migrations, FTS5 full-text index, indexes for event
+ * name, bot id and time.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "botbench-types.h"
+#include "botbench-event.h"
+
+G_BEGIN_DECLS
+
+#define BOTBENCH_EVENT_STORE_SCHEMA_VERSION 1
+
+#define BOTBENCH_EVENT_STORE_ERROR (botbench_event_store_error_quark ())
+
+typedef enum
+{
+  BOTBENCH_EVENT_STORE_ERROR_OPEN,       /* cannot open/create the database */
+  BOTBENCH_EVENT_STORE_ERROR_CORRUPT,    /* not a Botbench database, or damaged */
+  BOTBENCH_EVENT_STORE_ERROR_TOO_NEW,    /* schema version newer than this build */
+  BOTBENCH_EVENT_STORE_ERROR_WRITE,      /* INSERT/COMMIT failed (disk full, …) */
+  BOTBENCH_EVENT_STORE_ERROR_QUERY,      /* a read failed */
+  BOTBENCH_EVENT_STORE_ERROR_CLOSED,     /* the store was closed */
+} BotbenchEventStoreError;
+
+/* A page request.  Results are ordered by id, newest first unless ascending.
+ * Keyset paging: pass the last id of the previous page as before_id
+ * (descending) or after_id (ascending).  0 / NULL mean "no constraint". */
+struct _BotbenchEventQuery
+{
+  const char *event_name;   /* exact match on the event name */
+  const char *bot_id;       /* exact match on the bot id */
+  const char *search;       /* full-text search, words ANDed, last word as prefix */
+  gint64      before_id;    /* id < before_id */
+  gint64      after_id;     /* id > after_id */
+  gint64      since_us;     /* received >= since_us */
+  guint       limit;        /* 0 = 100 */
+  gboolean    ascending;
+};
+
+#define BOTBENCH_TYPE_EVENT_STORE (botbench_event_store_get_type ())
+G_DECLARE_FINAL_TYPE (BotbenchEventStore, botbench_event_store, BOTBENCH, EVENT_STORE, GObject)
+
+GQuark              botbench_event_store_error_quark       (void);
+
+/* $XDG_DATA_HOME/botbench/events.db */
+char               *botbench_event_store_dup_default_path  (void);
+
+/* Opens (creating directories, the file and the schema, migrating older
+ * schemas) and starts the writer thread.  Signals are emitted on the
+ * thread-default main context of the caller. */
+BotbenchEventStore *botbench_event_store_new               (const char          *path,
+                                                            GError             **error);
+const char         *botbench_event_store_get_path          (BotbenchEventStore  *self);
+/* Flushes pending writes and stops the writer; later inserts fail with CLOSED. */
+void                botbench_event_store_close             (BotbenchEventStore  *self);
+
+/* Queues the event for the writer.  The callback runs on the caller's
+ * thread-default main context once the transaction holding the event has
+ * COMMITted; the event's id is then set.  Callable from any thread. */
+void                botbench_event_store_insert_async      (BotbenchEventStore  *self,
+                                                            BotbenchEvent       *event,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gint64              botbench_event_store_insert_finish     (BotbenchEventStore  *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
+/* Blocking convenience for tools and tests (not for the UI thread). */
+gint64              botbench_event_store_insert            (BotbenchEventStore  *self,
+                                                            BotbenchEvent       *event,
+                                                            GError             **error);
+
+/* Reads run on the calling thread with a per-thread read connection; a page
+ * is small and indexed.  Returns BotbenchEvent objects (full rows). */
+GPtrArray          *botbench_event_store_query             (BotbenchEventStore        *self,
+                                                            const BotbenchEventQuery  *query,
+                                                            GError                   **error);
+/* Number of events matching the filter fields of query (ids/limit ignored
+ * except before_id/after_id). */
+gint64              botbench_event_store_count             (BotbenchEventStore        *self,
+                                                            const BotbenchEventQuery  *query,
+                                                            GError                   **error);
+/* The id at 0-based offset in the query's order (for jumps in a long list); 0 if none. */
+gint64              botbench_event_store_id_at_offset      (BotbenchEventStore        *self,
+                                                            const BotbenchEventQuery  *query,
+                                                            gint64                     offset,
+                                                            GError                   **error);
+BotbenchEvent      *botbench_event_store_get               (BotbenchEventStore  *self,
+                                                            gint64               id,
+                                                            GError             **error);
+gint64              botbench_event_store_get_last_id       (BotbenchEventStore  *self);
+/* Distinct event names seen, sorted. */
+char              **botbench_event_store_list_event_names  (BotbenchEventStore  *self,
+                                                            GError             **error);
+
+/* Retention: keep at most keep_count events and none older than keep_days
+ * (0 = unlimited).  Applied now and then by the writer after commits. */
+void                botbench_event_store_set_retention     (BotbenchEventStore  *self,
+                                                            guint                keep_count,
+                                                            guint                keep_days);
+/* Applies retention immediately; returns the number of events deleted, -1 on error. */
+gint64              botbench_event_store_apply_retention   (BotbenchEventStore  *self,
+                                                            GError             **error);
+gboolean            botbench_event_store_clear             (BotbenchEventStore  *self,
+                                                            GError             **error);
+
+/* Signals (on the creating thread's main context):
+ *   "events-added"   (gint64 last_id)  batched: at most ~10 emissions per second,
+ *                                      and never later than ~100 ms after a commit;
+ *   "events-removed" ()                after retention or clear deleted rows. */
+
+G_END_DECLS

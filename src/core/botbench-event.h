@@ -1,0 +1,66 @@
+/* botbench-event.h: one received HTTP request, immutable once stored
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "botbench-types.h"
+#include "botbench-form.h"
+
+G_BEGIN_DECLS
+
+#define BOTBENCH_TYPE_EVENT (botbench_event_get_type ())
+G_DECLARE_FINAL_TYPE (BotbenchEvent, botbench_event, BOTBENCH, EVENT, GObject)
+
+/* headers: NULL-terminated list of alternating names and values.
+ * The summary (event name, bot id/code, message) is derived from the body. */
+BotbenchEvent       *botbench_event_new                 (gint64              received_us,
+                                                         const char         *remote_address,
+                                                         const char         *method,
+                                                         const char         *path,
+                                                         const char         *query,
+                                                         const char * const *headers,
+                                                         const char         *content_type,
+                                                         GBytes             *body);
+
+/* 0 until stored. */
+gint64               botbench_event_get_id              (BotbenchEvent      *self);
+gint64               botbench_event_get_received        (BotbenchEvent      *self);
+const char          *botbench_event_get_remote_address  (BotbenchEvent      *self);
+const char          *botbench_event_get_method          (BotbenchEvent      *self);
+const char          *botbench_event_get_path            (BotbenchEvent      *self);
+const char          *botbench_event_get_query           (BotbenchEvent      *self);
+/* NULL-terminated list of alternating names and values, never NULL. */
+const char * const  *botbench_event_get_headers         (BotbenchEvent      *self);
+const char          *botbench_event_get_header          (BotbenchEvent      *self,
+                                                         const char         *name);
+const char          *botbench_event_get_content_type    (BotbenchEvent      *self);
+GBytes              *botbench_event_get_body            (BotbenchEvent      *self);
+gsize                botbench_event_get_size            (BotbenchEvent      *self);
+
+/* Summary, never NULL ("" when unknown). */
+const char          *botbench_event_get_event_name      (BotbenchEvent      *self);
+const char          *botbench_event_get_bot_id          (BotbenchEvent      *self);
+const char          *botbench_event_get_bot_code        (BotbenchEvent      *self);
+const char          *botbench_event_get_message         (BotbenchEvent      *self);
+
+/* Decoded form (urlencoded or multipart), built on first use; NULL when the
+ * body is not a form (see get_json). */
+BotbenchFormNode    *botbench_event_get_form            (BotbenchEvent      *self);
+/* Parsed JSON body, NULL unless the body is JSON and parses. */
+JsonNode            *botbench_event_get_json            (BotbenchEvent      *self);
+/* The decoded data as JSON text: the form as PHP json_encode prints it, the
+ * JSON body re-serialised, or "[]" when neither applies. */
+char                *botbench_event_dup_data_json       (BotbenchEvent      *self);
+/* One line of `botbench-cli listen` output (no trailing newline):
+ * {"id","received","method","path","query","event","data"}. */
+char                *botbench_event_to_json_line        (BotbenchEvent      *self);
+/* A shell command that re-sends exactly this request to base_url
+ * (e.g. "http://127.0.0.1:8024"); path and query are appended. */
+char                *botbench_event_dup_curl_command    (BotbenchEvent      *self,
+                                                         const char         *base_url);
+
+G_END_DECLS

@@ -1,0 +1,68 @@
+/* botbench-listener.h: embedded HTTP listener for Bitrix24 events
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A SoupServer on its own thread and GMainContext.  POST on any path is an
+ * event: it is stored and answered 200 only after its COMMIT.  Bodies over
+ * max-body get 413 and are not stored; other methods 405 with Allow, except
+ * GET / which returns a small JSON status.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "botbench-types.h"
+#include "botbench-event-store.h"
+
+G_BEGIN_DECLS
+
+#define BOTBENCH_LISTENER_DEFAULT_HOST      "127.0.0.1"
+#define BOTBENCH_LISTENER_DEFAULT_PORT      8024
+#define BOTBENCH_LISTENER_DEFAULT_MAX_BODY  (8 * 1024 * 1024)
+
+#define BOTBENCH_LISTENER_ERROR (botbench_listener_error_quark ())
+
+typedef enum
+{
+  BOTBENCH_LISTENER_ERROR_ADDRESS_IN_USE,
+  BOTBENCH_LISTENER_ERROR_PERMISSION_DENIED,
+  BOTBENCH_LISTENER_ERROR_INVALID_ADDRESS,
+  BOTBENCH_LISTENER_ERROR_FAILED,
+} BotbenchListenerError;
+
+#define BOTBENCH_TYPE_LISTENER (botbench_listener_get_type ())
+G_DECLARE_FINAL_TYPE (BotbenchListener, botbench_listener, BOTBENCH, LISTENER, GObject)
+
+GQuark            botbench_listener_error_quark (void);
+
+BotbenchListener *botbench_listener_new          (BotbenchEventStore *store);
+BotbenchEventStore *botbench_listener_get_store  (BotbenchListener   *self);
+
+const char       *botbench_listener_get_host     (BotbenchListener   *self);
+void              botbench_listener_set_host     (BotbenchListener   *self,
+                                                  const char         *host);
+/* The configured port (0 = pick a free one). */
+guint             botbench_listener_get_port     (BotbenchListener   *self);
+void              botbench_listener_set_port     (BotbenchListener   *self,
+                                                  guint               port);
+gsize             botbench_listener_get_max_body (BotbenchListener   *self);
+void              botbench_listener_set_max_body (BotbenchListener   *self,
+                                                  gsize               max_body);
+
+/* Binds and starts serving; fails with a clear message (port in use,
+ * permission denied, bad address).  Settings changes apply on next start. */
+gboolean          botbench_listener_start        (BotbenchListener   *self,
+                                                  GError            **error);
+void              botbench_listener_stop         (BotbenchListener   *self);
+gboolean          botbench_listener_get_running  (BotbenchListener   *self);
+/* The port actually bound (0 when stopped). */
+guint             botbench_listener_get_bound_port (BotbenchListener *self);
+/* "http://HOST:PORT/" while running, NULL when stopped. */
+char             *botbench_listener_dup_url      (BotbenchListener   *self);
+/* Requests served and events stored since start (for status and benchmarks). */
+guint64           botbench_listener_get_n_events (BotbenchListener   *self);
+
+/* Properties: host, port, max-body, running (read-only, notified on the
+ * creating thread), url (read-only). */
+
+G_END_DECLS

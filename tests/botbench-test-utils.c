@@ -1,0 +1,152 @@
+/* botbench-test-utils.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "botbench-test-utils.h"
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *expired = data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+botbench_test_wait_for (gboolean *flag,
+                        guint     timeout_ms)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+  gboolean expired = FALSE;
+  GSource *source;
+
+  source = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (source, timeout_cb, &expired, NULL);
+  g_source_attach (source, context);
+
+  while (!*flag && !expired)
+    g_main_context_iteration (context, TRUE);
+
+  g_source_destroy (source);
+  g_source_unref (source);
+
+  return *flag;
+}
+
+gboolean
+botbench_test_wait_until (gboolean (*func) (gpointer data),
+                          gpointer   data,
+                          guint      timeout_ms)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+  gboolean expired = FALSE;
+  gboolean done;
+  GSource *source;
+
+  source = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (source, timeout_cb, &expired, NULL);
+  g_source_attach (source, context);
+
+  while (!(done = func (data)) && !expired)
+    g_main_context_iteration (context, TRUE);
+
+  g_source_destroy (source);
+  g_source_unref (source);
+
+  return done;
+}
+
+char *
+botbench_test_make_tmp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir;
+
+  dir = g_dir_make_tmp ("botbench-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+botbench_test_rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (path == NULL)
+    return;
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      dir = g_dir_open (path, 0, NULL);
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          botbench_test_rm_rf (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+const char *
+botbench_test_fixtures_dir (void)
+{
+  static char *dir;
+
+  if (dir == NULL)
+    {
+      const char *env = g_getenv ("BOTBENCH_FIXTURES_DIR");
+
+      g_assert_nonnull (env);
+      dir = g_build_filename (env, "events", NULL);
+    }
+
+  return dir;
+}
+
+GBytes *
+botbench_test_load_fixture (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = g_strconcat (name, ".form", NULL);
+  g_autofree char *path = g_build_filename (botbench_test_fixtures_dir (), file, NULL);
+  char *contents = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, len);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+char **
+botbench_test_list_fixtures (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open (botbench_test_fixtures_dir (), 0, &error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  const char *name;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".form"))
+      g_ptr_array_add (names, g_strndup (name, strlen (name) - strlen (".form")));
+
+  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_add (names, NULL);
+  return (char **)g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}

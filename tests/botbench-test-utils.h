@@ -1,0 +1,29 @@
+/* botbench-test-utils.h: helpers shared by the test programs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Spins the thread-default main context until *flag is TRUE or timeout_ms
+ * passes; returns *flag. Never sleeps. */
+gboolean  botbench_test_wait_for       (gboolean   *flag,
+                                        guint       timeout_ms);
+/* Spins the default context until func(data) returns TRUE, or timeout_ms. */
+gboolean  botbench_test_wait_until     (gboolean  (*func) (gpointer data),
+                                        gpointer    data,
+                                        guint       timeout_ms);
+/* A fresh temporary directory (removed with botbench_test_rm_rf). */
+char     *botbench_test_make_tmp_dir   (void);
+void      botbench_test_rm_rf          (const char *path);
+/* Directory with ../shared/fixtures/events/*.form, from BOTBENCH_FIXTURES_DIR. */
+const char *botbench_test_fixtures_dir (void);
+/* Reads fixtures/events/NAME.form; aborts the test if missing. */
+GBytes   *botbench_test_load_fixture   (const char *name);
+/* Sorted list of the fixture names (without .form). */
+char    **botbench_test_list_fixtures  (void);
+
+G_END_DECLS

@@ -1,0 +1,467 @@
+/* test-cli.c: botbench-cli as a user runs it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <string.h>
+
+#include "botbench-core.h"
+#include "botbench-test-utils.h"
+
+static const char *
+cli_path (void)
+{
+  const char *path = g_getenv ("BOTBENCH_CLI");
+
+  g_assert_nonnull (path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE));
+  return path;
+}
+
+/* Runs the CLI to completion; returns its exit status. */
+static int
+run_cli (const char  *stdin_data,
+         char       **out,
+         char       **err,
+         const char  *first_arg,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GBytes) in_bytes = NULL;
+  g_autoptr(GBytes) out_bytes = NULL;
+  g_autoptr(GBytes) err_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+
+  g_ptr_array_add (args, (char *)cli_path ());
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *)arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  proc = g_subprocess_newv ((const char * const *)args->pdata,
+                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+
+  if (stdin_data != NULL)
+    in_bytes = g_bytes_new (stdin_data, strlen (stdin_data));
+
+  g_subprocess_communicate (proc, in_bytes, NULL, &out_bytes, &err_bytes, &error);
+  g_assert_no_error (error);
+
+  if (out != NULL)
+    *out = g_strndup (g_bytes_get_data (out_bytes, NULL), g_bytes_get_size (out_bytes));
+  if (err != NULL)
+    *err = g_strndup (g_bytes_get_data (err_bytes, NULL), g_bytes_get_size (err_bytes));
+
+  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+}
+
+static void
+test_help_and_usage (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  static const char * const commands[] = { "decode", "listen", "events" };
+
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "--help", NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_assert_nonnull (strstr (out, commands[i]));
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *cmd_out = NULL;
+
+      g_assert_cmpint (run_cli (NULL, &cmd_out, NULL, commands[i], "--help", NULL), ==, 0);
+      g_assert_nonnull (strstr (cmd_out, commands[i]));
+    }
+
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "no-such-command", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "no-such-command"));
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, NULL), ==, 2);
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "events", "--no-such-option", NULL), ==, 2);
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "events", "--format", "xml", NULL), ==, 2);
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "listen", "--port", "70000", NULL), ==, 2);
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "decode", "a", "b", NULL), ==, 2);
+}
+
+static void
+test_decode (void)
+{
+  g_auto(GStrv) names = botbench_test_list_fixtures ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr(GBytes) body = botbench_test_load_fixture (names[i]);
+      g_autofree char *file = g_strconcat (names[i], ".form", NULL);
+      g_autofree char *path = g_build_filename (botbench_test_fixtures_dir (), file, NULL);
+      g_autoptr(BotbenchFormNode) form = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *out_stdin = NULL;
+      g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+      form = botbench_form_decode_urlencoded (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      expected = botbench_form_node_to_json (form);
+
+      g_assert_cmpint (run_cli (NULL, &out, NULL, "decode", path, NULL), ==, 0);
+      g_assert_cmpstr (out, ==, expected);
+
+      g_assert_cmpint (run_cli (text, &out_stdin, NULL, "decode", "-", NULL), ==, 0);
+      g_assert_cmpstr (out_stdin, ==, expected);
+    }
+
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_cli ("a[]=1&a[]=2&b[x]=%C3%A9", &out, NULL, "decode", NULL), ==, 0);
+    g_assert_cmpstr (out, ==, "{\"a\":[\"1\",\"2\"],\"b\":{\"x\":\"é\"}}");
+
+    g_assert_cmpint (run_cli ("", &out, NULL, "decode", "-", NULL), ==, 0);
+    g_assert_cmpstr (g_strstrip (out), ==, "[]");
+
+    g_assert_cmpint (run_cli (NULL, NULL, &err, "decode", "/nonexistent/body.form", NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "nonexistent"));
+  }
+}
+
+/* ---- a running `botbench-cli listen` ------------------------------------ */
+
+typedef struct
+{
+  GSubprocess      *proc;
+  GDataInputStream *out;
+  char             *url;
+} ListenProcess;
+
+static void
+listen_process_start (ListenProcess *lp,
+                      const char    *db)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) err = NULL;
+  g_autofree char *line = NULL;
+
+  lp->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                               cli_path (), "listen", "--port", "0", "--db", db, NULL);
+  g_assert_no_error (error);
+
+  err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (lp->proc));
+  line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (line, "/"));
+
+  lp->url = g_strdup (line + strlen ("listening on "));
+  lp->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (lp->proc));
+}
+
+static void
+listen_process_clear (ListenProcess *lp)
+{
+  g_clear_object (&lp->out);
+  g_clear_object (&lp->proc);
+  g_clear_pointer (&lp->url, g_free);
+}
+
+static guint
+post (SoupSession *session,
+      const char  *url,
+      const char  *body,
+      gint64      *id)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
+  response = soup_session_send_and_read (session, msg, NULL, &error);
+  if (error != NULL)
+    return 0;
+
+  if (id != NULL && soup_message_get_status (msg) == 200)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (response, NULL),
+                                                 g_bytes_get_size (response), NULL));
+      *id = json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), "id");
+    }
+
+  return soup_message_get_status (msg);
+}
+
+static void
+test_listen_prints_events (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *db = g_build_filename (dir, "events.db", NULL);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  g_autoptr(GBytes) body = botbench_test_load_fixture ("ONIMBOTMESSAGEADD");
+  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *events_out = NULL;
+  ListenProcess lp = { 0 };
+  JsonObject *object;
+  JsonObject *data;
+  gint64 id = 0;
+
+  listen_process_start (&lp, db);
+  url = g_strconcat (lp.url, "handler?CLIENT_ID=xyz", NULL);
+  g_assert_cmpuint (post (session, url, text, &id), ==, 200);
+
+  line = g_data_input_stream_read_line_utf8 (lp.out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+
+  json_parser_load_from_data (parser, line, -1, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (object, "id"), ==, id);
+  g_assert_true (json_object_has_member (object, "received"));
+  g_assert_cmpstr (json_object_get_string_member (object, "method"), ==, "POST");
+  g_assert_cmpstr (json_object_get_string_member (object, "path"), ==, "/handler");
+  g_assert_cmpstr (json_object_get_string_member (object, "query"), ==, "CLIENT_ID=xyz");
+  g_assert_cmpstr (json_object_get_string_member (object, "event"), ==, "ONIMBOTMESSAGEADD");
+  data = json_object_get_object_member (object, "data");
+  g_assert_cmpstr (json_object_get_string_member (data, "event"), ==, "ONIMBOTMESSAGEADD");
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (json_object_get_object_member (data, "data"), "PARAMS"),
+                     "MESSAGE"), ==, "Hello, bot!");
+
+  g_subprocess_send_signal (lp.proc, SIGTERM);
+  g_subprocess_wait (lp.proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (lp.proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (lp.proc), ==, 0);
+  listen_process_clear (&lp);
+
+  /* What listen stored, events prints. */
+  g_assert_cmpint (run_cli (NULL, &events_out, NULL, "events", "--db", db, NULL), ==, 0);
+  g_assert_nonnull (strstr (events_out, "\"event\":\"ONIMBOTMESSAGEADD\""));
+  g_assert_nonnull (strstr (events_out, "Hello, bot!"));
+
+  botbench_test_rm_rf (dir);
+}
+
+static void
+test_listen_port_in_use (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *db = g_build_filename (dir, "events.db", NULL);
+  g_autofree char *db2 = g_build_filename (dir, "events2.db", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *port = NULL;
+  ListenProcess lp = { 0 };
+  const char *colon;
+
+  listen_process_start (&lp, db);
+  colon = strrchr (lp.url, ':');
+  port = g_strndup (colon + 1, strlen (colon + 1) - 1);
+
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "listen", "--port", port, "--db", db2, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "already in use"));
+
+  g_subprocess_force_exit (lp.proc);
+  g_subprocess_wait (lp.proc, NULL, NULL);
+  listen_process_clear (&lp);
+  botbench_test_rm_rf (dir);
+}
+
+static void
+test_events_filters (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *db = g_build_filename (dir, "events.db", NULL);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = botbench_test_list_fixtures ();
+  g_autofree char *out = NULL;
+  g_autofree char *json_out = NULL;
+  g_autofree char *search_out = NULL;
+  g_autofree char *limit_out = NULL;
+  g_autofree char *missing_out = NULL;
+  g_autofree char *missing_db = g_build_filename (dir, "missing.db", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_auto(GStrv) lines = NULL;
+  JsonArray *array;
+
+  store = botbench_event_store_new (db, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr(GBytes) body = botbench_test_load_fixture (names[i]);
+      g_autoptr(BotbenchEvent) event = botbench_event_new (g_get_real_time (), "127.0.0.1", "POST", "/",
+                                                           "", NULL, "application/x-www-form-urlencoded", body);
+
+      botbench_event_store_insert (store, event, &error);
+      g_assert_no_error (error);
+    }
+  botbench_event_store_close (store);
+
+  g_assert_cmpint (run_cli (NULL, &out, NULL, "events", "--db", db, "--event", "ONIMCOMMANDADD", NULL), ==, 0);
+  lines = g_strsplit (g_strchomp (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  g_assert_nonnull (strstr (lines[0], "\"event\":\"ONIMCOMMANDADD\""));
+
+  g_assert_cmpint (run_cli (NULL, &json_out, NULL, "events", "--db", db, "--format", "json", NULL), ==, 0);
+  json_parser_load_from_data (parser, json_out, -1, &error);
+  g_assert_no_error (error);
+  array = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (array), ==, g_strv_length (names));
+  /* newest first */
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (array, 0), "id"), >,
+                   json_object_get_int_member (json_array_get_object_element (array, 1), "id"));
+
+  g_assert_cmpint (run_cli (NULL, &search_out, NULL, "events", "--db", db, "--search", "observer", NULL), ==, 0);
+  g_assert_nonnull (strstr (search_out, "ONIMBOTMESSAGEUPDATE"));
+  g_assert_null (strstr (search_out, "ONIMBOTJOINCHAT"));
+
+  g_assert_cmpint (run_cli (NULL, &limit_out, NULL, "events", "--db", db, "--limit", "2", NULL), ==, 0);
+  g_clear_pointer (&lines, g_strfreev);
+  lines = g_strsplit (g_strchomp (limit_out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+
+  g_assert_cmpint (run_cli (NULL, &missing_out, NULL, "events", "--db", missing_db, "--format", "json", NULL), ==, 0);
+  g_assert_cmpstr (g_strstrip (missing_out), ==, "[]");
+  g_assert_false (g_file_test (missing_db, G_FILE_TEST_EXISTS));
+
+  botbench_test_rm_rf (dir);
+}
+
+/* ---- kill -9 under load ---------------------------------------------------- */
+
+typedef struct
+{
+  const char *url;
+  guint       client;
+  GMutex     *mutex;
+  GArray     *acked_ids;      /* gint64, shared */
+  GPtrArray  *acked_bodies;   /* char *, shared, parallel to acked_ids */
+  gboolean   *stop;
+} KillClient;
+
+static gpointer
+kill_client_thread (gpointer data)
+{
+  KillClient *client = data;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
+
+  for (guint i = 0; !g_atomic_int_get (client->stop); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("event=ONIMBOTMESSAGEADD&data[PARAMS][MESSAGE]=c%u-m%u&pad=%0400u",
+                                               client->client, i, i);
+      gint64 id = 0;
+
+      if (post (session, client->url, body, &id) != 200)
+        break;   /* the listener died: no more acknowledgements */
+
+      g_mutex_lock (client->mutex);
+      g_array_append_val (client->acked_ids, id);
+      g_ptr_array_add (client->acked_bodies, g_steal_pointer (&body));
+      g_mutex_unlock (client->mutex);
+    }
+
+  return NULL;
+}
+
+static void
+test_kill_under_load (void)
+{
+  enum { N_CLIENTS = 8 };
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *db = g_build_filename (dir, "events.db", NULL);
+  g_autoptr(GArray) acked_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) acked_bodies = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  KillClient clients[N_CLIENTS];
+  GThread *threads[N_CLIENTS];
+  ListenProcess lp = { 0 };
+  gboolean stop = FALSE;
+  GMutex mutex;
+  guint n_acked;
+
+  g_mutex_init (&mutex);
+  listen_process_start (&lp, db);
+
+  for (guint i = 0; i < N_CLIENTS; i++)
+    {
+      clients[i] = (KillClient) { lp.url, i, &mutex, acked_ids, acked_bodies, &stop };
+      threads[i] = g_thread_new ("kill-client", kill_client_thread, &clients[i]);
+    }
+
+  /* Let load build up, then kill -9 in the middle of it. */
+  for (;;)
+    {
+      g_mutex_lock (&mutex);
+      n_acked = acked_ids->len;
+      g_mutex_unlock (&mutex);
+      if (n_acked >= 1500)
+        break;
+      g_thread_yield ();
+      g_usleep (1000);
+    }
+
+  g_subprocess_send_signal (lp.proc, SIGKILL);
+  g_subprocess_wait (lp.proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (lp.proc));
+  g_assert_cmpint (g_subprocess_get_term_sig (lp.proc), ==, SIGKILL);
+
+  g_atomic_int_set (&stop, TRUE);
+  for (guint i = 0; i < N_CLIENTS; i++)
+    g_thread_join (threads[i]);
+
+  g_test_message ("%u events acknowledged before kill -9", acked_ids->len);
+  g_assert_cmpuint (acked_ids->len, >=, 1500);
+
+  store = botbench_event_store_new (db, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < acked_ids->len; i++)
+    {
+      gint64 id = g_array_index (acked_ids, gint64, i);
+      const char *body = g_ptr_array_index (acked_bodies, i);
+      g_autoptr(BotbenchEvent) stored = botbench_event_store_get (store, id, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (stored);
+      g_assert_cmpmem (g_bytes_get_data (botbench_event_get_body (stored), NULL),
+                       g_bytes_get_size (botbench_event_get_body (stored)),
+                       body, strlen (body));
+    }
+
+  botbench_event_store_close (store);
+  listen_process_clear (&lp);
+  g_mutex_clear (&mutex);
+  botbench_test_rm_rf (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cli/help-and-usage", test_help_and_usage);
+  g_test_add_func ("/cli/decode", test_decode);
+  g_test_add_func ("/cli/listen-prints-events", test_listen_prints_events);
+  g_test_add_func ("/cli/listen-port-in-use", test_listen_port_in_use);
+  g_test_add_func ("/cli/events-filters", test_events_filters);
+  g_test_add_func ("/cli/kill-9-under-load", test_kill_under_load);
+
+  return g_test_run ();
+}
