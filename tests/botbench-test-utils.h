@@ -19,7 +19,7 @@ gboolean  botbench_test_wait_until     (gboolean  (*func) (gpointer data),
 /* A fresh temporary directory (removed with botbench_test_rm_rf). */
 char     *botbench_test_make_tmp_dir   (void);
 void      botbench_test_rm_rf          (const char *path);
-/* Directory with ../shared/fixtures/events/*.form, from BOTBENCH_FIXTURES_DIR. */
+/* The directory of the event fixtures (NAME.form), from BOTBENCH_FIXTURES_DIR. */
 const char *botbench_test_fixtures_dir (void);
 /* Reads fixtures/events/NAME.form; aborts the test if missing. */
 GBytes   *botbench_test_load_fixture   (const char *name);

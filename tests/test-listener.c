@@ -631,6 +631,68 @@ test_running_notify (ListenerFixture *f,
   g_signal_handlers_disconnect_by_data (f->listener, &port_notifies);
 }
 
+static void
+test_curl_replay (ListenerFixture *f,
+                  gconstpointer    data)
+{
+  static const struct { const char *path; const char *type; const char *body; gsize len; } cases[] = {
+    { "/bot/events?CLIENT_ID=abc&x=1", "application/x-www-form-urlencoded", NULL, 0 },
+    { "/q", "application/x-www-form-urlencoded", "msg=it's+%22quoted%22&a[]=$(echo no)&b=`x`", 43 },
+    { "/bin", "application/octet-stream", "\x00\x01'%\\\xff\n@x", 9 },
+    { "/at", "text/plain", "@/etc/passwd", 12 },
+  };
+  g_autofree char *curl = g_find_program_in_path ("curl");
+
+  if (curl == NULL)
+    {
+      g_test_fail_printf ("curl is not installed (build-aux/dev test installs it)");
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) body = cases[i].body ? g_bytes_new (cases[i].body, cases[i].len)
+                                             : botbench_test_load_fixture ("ONIMBOTMESSAGEADD");
+      g_autoptr(SoupMessage) msg = new_post (f, cases[i].path, cases[i].type, body);
+      g_autoptr(GBytes) response = NULL;
+      g_autoptr(BotbenchEvent) original = NULL;
+      g_autoptr(BotbenchEvent) replayed = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *command = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      const char *argv[] = { "/bin/sh", "-c", NULL, NULL };
+      int wait_status = 0;
+      guint status;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Trace", "it's \"me\"");
+      response = send_sync (f, msg, &status);
+      g_assert_cmpuint (status, ==, 200);
+      original = botbench_event_store_get (f->store, response_id (response), NULL);
+      g_assert_nonnull (original);
+
+      command = botbench_event_dup_curl_command (original, f->base_url);
+      argv[2] = g_strconcat (command, " --silent --show-error", NULL);
+      g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait_status, &error);
+      g_free ((char *)argv[2]);
+      g_assert_no_error (error);
+      if (!g_spawn_check_wait_status (wait_status, NULL))
+        g_error ("replay failed: %s\n%s", command, err);
+
+      {
+        g_autoptr(GBytes) replay_response = g_bytes_new (out, strlen (out));
+        replayed = botbench_event_store_get (f->store, response_id (replay_response), NULL);
+      }
+      g_assert_nonnull (replayed);
+      g_assert_cmpint (botbench_event_get_id (replayed), >, botbench_event_get_id (original));
+      g_assert_true (g_bytes_equal (botbench_event_get_body (replayed), botbench_event_get_body (original)));
+      g_assert_cmpstr (botbench_event_get_path (replayed), ==, botbench_event_get_path (original));
+      g_assert_cmpstr (botbench_event_get_query (replayed), ==, botbench_event_get_query (original));
+      g_assert_cmpstr (botbench_event_get_content_type (replayed), ==, botbench_event_get_content_type (original));
+      g_assert_cmpstr (botbench_event_get_header (replayed, "X-Trace"), ==, "it's \"me\"");
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -651,6 +713,7 @@ main (int    argc,
   ADD ("/listener/status", test_status, NULL);
   ADD ("/listener/malformed-bodies", test_malformed_bodies, NULL);
   ADD ("/listener/concurrent-clients", test_concurrent_clients, NULL);
+  ADD ("/listener/curl-replay", test_curl_replay, NULL);
   ADD ("/listener/port-in-use", test_port_in_use, NULL);
   ADD ("/listener/running-notify", test_running_notify, NULL);
   g_test_add_func ("/listener/invalid-address", test_invalid_address);
