@@ -7,8 +7,7 @@
  *   main/php_variables.c   add_post_var(), add_post_vars() (splitting the
  *                          body) and php_register_variable_ex() (names,
  *                          brackets, nesting limit)
- *   main/rfc1867.c         multipart/form-data (non-file parts only,
- *                          normalize_protected_variable())
+ *   main/rfc1867.c         multipart/form-data (non-file parts only)
  *   main/php_string.c      php_url_decode()
  *   Zend/zend_hash.c       ordered hash semantics (update keeps the slot,
  *                          nNextFreeElement, numeric string keys)
@@ -34,6 +33,9 @@
 #define FORM_INLINE_KEY      16
 /* Decoded names shorter than this are decoded on the stack. */
 #define FORM_NAME_STACK      256
+/* PHP's max_multipart_body_parts default: max_input_vars + max_file_uploads */
+#define FORM_MAX_FILE_UPLOADS 20
+#define FORM_MAX_BODY_PARTS  (BOTBENCH_FORM_DEFAULT_MAX_INPUT_VARS + FORM_MAX_FILE_UPLOADS)
 
 typedef struct
 {
@@ -391,6 +393,30 @@ array_delete (BotbenchFormNode *array,
 
 /* Helpers: registering variables {{{ */
 
+/* isspace() in the C locale */
+static inline gboolean
+is_c_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* php_is_forbidden_variable_name(): a key (at any level) that starts with
+ * "__Host-" or "__Secure-" is dropped unless the unmangled top-level name
+ * itself starts with that prefix (so "..Host-x" cannot fake a cookie
+ * prefix, and neither can "a[__Host-x]"). */
+static inline gboolean
+is_forbidden_name (const char *index,
+                   gsize       index_len,
+                   gboolean    pre_host,
+                   gboolean    pre_secure)
+{
+  if (index_len >= 7 && !pre_host && memcmp (index, "__Host-", 7) == 0)
+    return TRUE;
+  if (index_len >= 9 && !pre_secure && memcmp (index, "__Secure-", 9) == 0)
+    return TRUE;
+  return FALSE;
+}
+
 /* php_register_variable_ex() on a writable, NUL-terminated name (it is
  * modified).  Takes val. */
 static void
@@ -406,10 +432,15 @@ register_variable_in_place (BotbenchFormNode *root,
   gsize var_len;
   gsize index_len;
   gboolean is_array = FALSE;
+  gboolean pre_host;
+  gboolean pre_secure;
 
   /* ignore leading spaces in the variable name */
   while (*var_name == ' ')
     var_name++;
+
+  pre_host = strncmp (var_name, "__Host-", 7) == 0;
+  pre_secure = strncmp (var_name, "__Secure-", 9) == 0;
 
   /* ensure that we don't have spaces or dots in the variable name */
   var = var_name;
@@ -459,6 +490,8 @@ register_variable_in_place (BotbenchFormNode *root,
 
           ip++;
           index_s = ip;
+          if (is_c_space (*ip))
+            ip++;
           if (*ip == ']')
             {
               index_s = NULL;
@@ -497,7 +530,15 @@ register_variable_in_place (BotbenchFormNode *root,
             }
           else
             {
-              FormEntry *entry = array_find (symtable, index, index_len);
+              FormEntry *entry;
+
+              if (is_forbidden_name (index, index_len, pre_host, pre_secure))
+                {
+                  botbench_form_node_unref (val);
+                  return;
+                }
+
+              entry = array_find (symtable, index, index_len);
 
               if (entry == NULL)
                 {
@@ -538,6 +579,10 @@ plain_var:
     {
       if (!array_append_next (symtable, val))
         botbench_form_node_unref (val);
+    }
+  else if (is_forbidden_name (index, index_len, pre_host, pre_secure))
+    {
+      botbench_form_node_unref (val);
     }
   else
     {
@@ -600,66 +645,6 @@ url_decode (char       *dest,
     }
 
   return out - dest;
-}
-
-/* rfc1867.c normalize_protected_variable(): multipart names go through it
- * before php_register_variable_ex(). */
-static void
-normalize_protected_variable (char *varname)
-{
-  char *s = varname;
-  char *index;
-  char *indexend;
-  char *p;
-
-  /* overjump leading space, and remove it */
-  while (*s == ' ')
-    s++;
-  if (s != varname)
-    memmove (varname, s, strlen (s) + 1);
-
-  for (p = varname; *p && *p != '['; p++)
-    {
-      if (*p == ' ' || *p == '.')
-        *p = '_';
-    }
-
-  /* find index */
-  index = strchr (varname, '[');
-  if (index == NULL)
-    return;
-  index++;
-  s = index;
-
-  while (index != NULL)
-    {
-      while (*index == ' ' || *index == '\r' || *index == '\n' || *index == '\t')
-        index++;
-
-      indexend = strchr (index, ']');
-      indexend = indexend ? indexend + 1 : index + strlen (index);
-
-      if (s != index)
-        {
-          memmove (s, index, strlen (index) + 1);
-          s += indexend - index;
-        }
-      else
-        {
-          s = indexend;
-        }
-
-      if (*s == '[')
-        {
-          s++;
-          index = s;
-        }
-      else
-        {
-          index = NULL;
-        }
-    }
-  *s = '\0';
 }
 
 /* }}} */
@@ -1207,15 +1192,23 @@ botbench_form_decode_multipart (const char  *body,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GHashTable) ct_params = NULL;
   g_autoptr(BotbenchFormNode) root = NULL;
+  g_autofree char *normalized_type = NULL;
   guint64 count = 0;
+  guint64 n_body_parts = 0;
   int n_parts;
 
   g_return_val_if_fail (body != NULL || len == 0, NULL);
   g_return_val_if_fail (content_type != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  /* SoupMultipart wants "multipart/" in lower case; the media type is
+   * case-insensitive (RFC 9110), parameter values are not */
+  normalized_type = g_strdup (content_type);
+  for (char *p = normalized_type; *p != '\0' && *p != ';'; p++)
+    *p = g_ascii_tolower (*p);
+
   headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
-  soup_message_headers_replace (headers, "Content-Type", content_type);
+  soup_message_headers_replace (headers, "Content-Type", normalized_type);
 
   if (soup_message_headers_get_content_type (headers, &ct_params) == NULL ||
       ct_params == NULL ||
@@ -1240,35 +1233,55 @@ botbench_form_decode_multipart (const char  *body,
   root = botbench_form_node_new_array ();
   n_parts = soup_multipart_get_length (multipart);
 
+  /* main/rfc1867.c: parts without Content-Disposition are skipped; the
+   * others count towards max_multipart_body_parts (max_input_vars +
+   * max_file_uploads by default), form fields towards max_input_vars
+   * (later ones are read but not registered).  A part with neither name
+   * nor filename ("garbled") ends the parsing.  File parts go to $_FILES
+   * only.  Names are registered as they are. */
   for (int i = 0; i < n_parts; i++)
     {
       g_autoptr(GHashTable) params = NULL;
-      g_autofree char *param = NULL;
       SoupMessageHeaders *part_headers;
       GBytes *part_body;
-      const char *name;
+      const char *name = NULL;
+      gboolean is_file = FALSE;
       gconstpointer data;
       gsize data_len;
 
       if (!soup_multipart_get_part (multipart, i, &part_headers, &part_body))
         continue;
 
-      if (!soup_message_headers_get_content_disposition (part_headers, NULL, &params))
+      if (soup_message_headers_get_one (part_headers, "Content-Disposition") == NULL)
         continue;
 
-      name = g_hash_table_lookup (params, "name");
-      if (name == NULL || g_hash_table_contains (params, "filename"))
-        continue;   /* a file, or a part PHP ignores */
+      if (++n_body_parts > FORM_MAX_BODY_PARTS)
+        {
+          g_debug ("Multipart body parts limit exceeded %d, ignoring the rest",
+                   FORM_MAX_BODY_PARTS);
+          break;
+        }
 
-      /* rfc1867.c: parts past max_input_vars are read but not registered */
+      if (soup_message_headers_get_content_disposition (part_headers, NULL, &params))
+        {
+          name = g_hash_table_lookup (params, "name");
+          is_file = g_hash_table_contains (params, "filename");
+        }
+
+      if (is_file)
+        continue;
+
+      if (name == NULL)
+        {
+          g_debug ("Multipart part %d has neither name nor filename, ignoring the rest", i);
+          break;
+        }
+
       if (++count > BOTBENCH_FORM_DEFAULT_MAX_INPUT_VARS)
         continue;
 
-      param = g_strdup (name);
-      normalize_protected_variable (param);
       data = g_bytes_get_data (part_body, &data_len);
-      register_variable_in_place (root, param,
-                                  botbench_form_node_new_string (data, data_len));
+      botbench_form_node_register_variable (root, name, strlen (name), data, data_len);
     }
 
   return g_steal_pointer (&root);

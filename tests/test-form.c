@@ -1,0 +1,841 @@
+/* test-form.c: BotbenchFormNode and the form decoders
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The expected values here were checked against PHP 8.2: the edge-case
+ * table tests/php/form-cases.txt is also run through php by
+ * test-form-php.c, and the multipart expectations were taken from a real
+ * $_POST (php -S).
+ */
+#define G_LOG_DOMAIN "test-form"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "botbench-form.h"
+#include "botbench-test-utils.h"
+
+typedef struct
+{
+  guint  line;
+  char  *body;
+  gsize  body_len;
+  char  *expected;
+} FormCase;
+
+/* Helpers {{{ */
+
+static char *
+decode_to_json (const char *body,
+                gsize       len)
+{
+  g_autoptr(BotbenchFormNode) root = botbench_form_decode_urlencoded (body, len);
+
+  g_assert_nonnull (root);
+  g_assert_cmpint (botbench_form_node_get_node_type (root), ==, BOTBENCH_FORM_NODE_ARRAY);
+
+  return botbench_form_node_to_json (root);
+}
+
+static void
+assert_decodes_to (const char *body,
+                   const char *expected)
+{
+  g_autofree char *json = decode_to_json (body, strlen (body));
+
+  g_assert_cmpstr (json, ==, expected);
+}
+
+static BotbenchFormNode *
+decode_fixture (const char *name)
+{
+  g_autoptr(GBytes) bytes = botbench_test_load_fixture (name);
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  return botbench_form_decode (data, len, "application/x-www-form-urlencoded", NULL);
+}
+
+static BotbenchFormNode *
+lookup_path (BotbenchFormNode  *node,
+             const char *const *path)
+{
+  for (guint i = 0; node != NULL && path[i] != NULL; i++)
+    node = botbench_form_node_lookup (node, path[i]);
+
+  return node;
+}
+
+/* Undoes the \xHH and \\ escapes of form-cases.txt. */
+static char *
+unescape_body (const char *text,
+               gsize      *len)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (p[0] == '\\' && p[1] == '\\')
+        {
+          g_string_append_c (out, '\\');
+          p++;
+        }
+      else if (p[0] == '\\' && p[1] == 'x' &&
+               g_ascii_isxdigit (p[2]) && g_ascii_isxdigit (p[3]))
+        {
+          g_string_append_c (out, (char)(g_ascii_xdigit_value (p[2]) * 16 +
+                                         g_ascii_xdigit_value (p[3])));
+          p += 3;
+        }
+      else
+        {
+          g_assert_false (p[0] == '\\');
+          g_string_append_c (out, *p);
+        }
+    }
+
+  *len = out->len;
+  return g_string_free (out, FALSE);
+}
+
+static void
+form_case_free (gpointer data)
+{
+  FormCase *fc = data;
+
+  g_free (fc->body);
+  g_free (fc->expected);
+  g_free (fc);
+}
+
+static GPtrArray *
+load_form_cases (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *cases = g_ptr_array_new_with_free_func (form_case_free);
+
+  path = g_test_build_filename (G_TEST_DIST, "php", "form-cases.txt", NULL);
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      FormCase *fc;
+      char *tab;
+
+      if (lines[i][0] == '#' || lines[i][0] == '\0')
+        continue;
+
+      tab = strchr (lines[i], '\t');
+      g_assert_nonnull (tab);
+      *tab = '\0';
+
+      fc = g_new0 (FormCase, 1);
+      fc->line = i + 1;
+      fc->body = unescape_body (lines[i], &fc->body_len);
+      fc->expected = g_strdup (tab + 1);
+      g_ptr_array_add (cases, fc);
+    }
+
+  return cases;
+}
+
+static GString *
+multipart_body (const char *boundary,
+                ...)
+{
+  GString *out = g_string_new (NULL);
+  const char *headers;
+  va_list args;
+
+  /* pairs of (part headers, part body), NULL-terminated */
+  va_start (args, boundary);
+  while ((headers = va_arg (args, const char *)) != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+
+      g_string_append_printf (out, "--%s\r\n%s\r\n\r\n%s\r\n", boundary, headers, value);
+    }
+  va_end (args);
+  g_string_append_printf (out, "--%s--\r\n", boundary);
+
+  return out;
+}
+
+static char *
+multipart_to_json (GString    *body,
+                   const char *content_type)
+{
+  g_autoptr(BotbenchFormNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+
+  root = botbench_form_decode (body->str, body->len, content_type, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (root);
+
+  return botbench_form_node_to_json (root);
+}
+
+/* }}} */
+
+/* Fixtures {{{ */
+
+typedef struct
+{
+  const char *fixture;
+  const char *path[6];
+  const char *expected;   /* a string leaf; or "{}" / "[]" for an object / a list */
+} FixtureCheck;
+
+static const FixtureCheck fixture_checks[] = {
+  { "ONIMBOTMESSAGEADD", { "event" }, "ONIMBOTMESSAGEADD" },
+  { "ONIMBOTMESSAGEADD", { "event_handler_id" }, "403" },
+  { "ONIMBOTMESSAGEADD", { "data", "BOT", "567", "BOT_CODE" }, "echo_bot" },
+  { "ONIMBOTMESSAGEADD", { "data", "BOT", "567", "BOT_ID" }, "567" },
+  { "ONIMBOTMESSAGEADD", { "data", "BOT", "567", "AUTH", "user_id" }, "567" },
+  { "ONIMBOTMESSAGEADD", { "data", "BOT" }, "{}" },
+  { "ONIMBOTMESSAGEADD", { "data", "PARAMS", "MESSAGE" }, "Hello, bot!" },
+  { "ONIMBOTMESSAGEADD", { "data", "PARAMS", "DIALOG_ID" }, "27" },
+  { "ONIMBOTMESSAGEADD", { "data", "USER", "NAME" }, "Svetlana Ivanova" },
+  { "ONIMBOTMESSAGEADD", { "data", "USER", "WORK_POSITION" }, "" },
+  { "ONIMBOTMESSAGEADD", { "auth", "client_endpoint" }, "https://example.bitrix24.com/rest/" },
+  { "ONIMBOTMESSAGEADD", { "ts" }, "1771928985" },
+  { "ONIMBOTMESSAGEUPDATE", { "data", "PARAMS", "MESSAGE" }, "How to add an observer to the task?" },
+  { "ONIMBOTMESSAGEUPDATE", { "data", "PARAMS", "ID" }, "84531" },
+  { "ONIMBOTMESSAGEUPDATE", { "data", "BOT", "567", "BOT_CODE" }, "echo_bot" },
+  { "ONIMBOTMESSAGEDELETE", { "data", "PARAMS", "MESSAGE" }, "Message from 02/26/2026 09:27:30 has been deleted" },
+  { "ONIMBOTMESSAGEDELETE", { "data", "PARAMS", "CHAT_ENTITY_ID" }, "" },
+  { "ONIMBOTJOINCHAT", { "data", "PARAMS", "CHAT_TYPE" }, "P" },
+  { "ONIMBOTJOINCHAT", { "data", "PARAMS", "USER_ID" }, "27" },
+  { "ONIMBOTJOINCHAT", { "data", "BOT", "567", "BOT_CODE" }, "echo_bot" },
+  { "ONIMBOTDELETE", { "data", "BOT_ID" }, "567" },
+  { "ONIMBOTDELETE", { "data", "BOT_CODE" }, "echo_bot" },
+  { "ONIMBOTDELETE", { "data" }, "{}" },
+  { "ONIMCOMMANDADD", { "data", "PARAMS", "MESSAGE" }, "/echo test" },
+  { "ONIMCOMMANDADD", { "data", "COMMAND", "103", "COMMAND" }, "echo" },
+  { "ONIMCOMMANDADD", { "data", "COMMAND", "103", "COMMAND_PARAMS" }, "test" },
+  { "ONIMCOMMANDADD", { "data", "COMMAND", "103", "BOT_CODE" }, "echo_bot" },
+  { "ONIMCOMMANDADD", { "data", "COMMAND" }, "{}" },
+  { "ONAPPINSTALL", { "data", "VERSION" }, "1" },
+  { "ONAPPINSTALL", { "data", "LANGUAGE_ID" }, "en" },
+  { "ONAPPINSTALL", { "auth", "application_token" }, NULL },   /* present, any value */
+};
+
+static void
+test_fixtures_all (void)
+{
+  g_auto(GStrv) names = botbench_test_list_fixtures ();
+
+  g_assert_cmpuint (g_strv_length (names), >=, 7);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr(BotbenchFormNode) root = decode_fixture (names[i]);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *json = NULL;
+      JsonObject *object;
+      guint n_checks = 0;
+
+      g_test_message ("fixture %s", names[i]);
+      g_assert_nonnull (root);
+
+      /* every event has these, as strings or arrays */
+      g_assert_cmpstr (botbench_form_node_lookup_string (root, "event", NULL), ==, names[i]);
+      g_assert_nonnull (botbench_form_node_lookup_string (root, "ts", NULL));
+      g_assert_nonnull (botbench_form_node_lookup_string (root, "auth", "domain", NULL));
+      g_assert_nonnull (botbench_form_node_lookup (root, "data"));
+      g_assert_cmpint (botbench_form_node_get_node_type (botbench_form_node_lookup (root, "data")),
+                       ==, BOTBENCH_FORM_NODE_ARRAY);
+      g_assert_cmpstr (botbench_form_node_get_child_key (root, 0), ==, "event");
+
+      /* the JSON is valid, and an object at the top */
+      json = botbench_form_node_to_json (root);
+      json_parser_load_from_data (parser, json, -1, &error);
+      g_assert_no_error (error);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+      object = json_node_get_object (json_parser_get_root (parser));
+      g_assert_cmpstr (json_object_get_string_member (object, "event"), ==, names[i]);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "data")));
+
+      for (guint j = 0; j < G_N_ELEMENTS (fixture_checks); j++)
+        {
+          const FixtureCheck *check = &fixture_checks[j];
+          BotbenchFormNode *node;
+
+          if (g_strcmp0 (check->fixture, names[i]) != 0)
+            continue;
+
+          n_checks++;
+          node = lookup_path (root, check->path);
+          g_assert_nonnull (node);
+
+          if (check->expected == NULL)
+            {
+              g_assert_cmpint (botbench_form_node_get_node_type (node), ==, BOTBENCH_FORM_NODE_STRING);
+            }
+          else if (g_str_equal (check->expected, "{}") || g_str_equal (check->expected, "[]"))
+            {
+              g_autofree char *sub = botbench_form_node_to_json (node);
+
+              g_assert_cmpint (botbench_form_node_get_node_type (node), ==, BOTBENCH_FORM_NODE_ARRAY);
+              g_assert_cmpint (sub[0], ==, check->expected[0]);
+            }
+          else
+            {
+              g_assert_cmpint (botbench_form_node_get_node_type (node), ==, BOTBENCH_FORM_NODE_STRING);
+              g_assert_cmpstr (botbench_form_node_get_string (node, NULL), ==, check->expected);
+            }
+        }
+
+      /* every fixture we ship is covered by the table */
+      g_assert_cmpuint (n_checks, >, 0);
+    }
+}
+
+static void
+test_fixture_message_add (void)
+{
+  g_autoptr(BotbenchFormNode) root = decode_fixture ("ONIMBOTMESSAGEADD");
+  BotbenchFormNode *bot;
+  BotbenchFormNode *entry;
+
+  g_assert_cmpstr (botbench_form_node_lookup_string (root, "data", "BOT", "567", "BOT_CODE", NULL),
+                   ==, "echo_bot");
+  g_assert_cmpstr (botbench_form_node_lookup_string (root, "data", "PARAMS", "MESSAGE", NULL),
+                   ==, "Hello, bot!");
+
+  /* data[BOT] is keyed by the bot id: one integer key, not a list */
+  bot = lookup_path (root, (const char *[]) { "data", "BOT", NULL });
+  g_assert_cmpuint (botbench_form_node_get_n_children (bot), ==, 1);
+  g_assert_cmpstr (botbench_form_node_get_child_key (bot, 0), ==, "567");
+  g_assert_true (botbench_form_node_child_key_is_int (bot, 0));
+  entry = botbench_form_node_get_child (bot, 0);
+  g_assert_true (entry == botbench_form_node_lookup (bot, "567"));
+  g_assert_cmpstr (botbench_form_node_get_child_key (entry, 0), ==, "access_token");
+  g_assert_false (botbench_form_node_child_key_is_int (entry, 0));
+
+  /* wrong paths */
+  g_assert_null (botbench_form_node_lookup_string (root, "data", "BOT", NULL));
+  g_assert_null (botbench_form_node_lookup_string (root, "data", "PARAMS", "MESSAGE", "x", NULL));
+  g_assert_null (botbench_form_node_lookup_string (root, "data", "bot", "567", "BOT_CODE", NULL));
+  g_assert_null (botbench_form_node_lookup_string (root, "data", "BOT", "0567", "BOT_CODE", NULL));
+}
+
+/* }}} */
+
+/* Edge cases, checked against PHP {{{ */
+
+static void
+test_form_case (gconstpointer data)
+{
+  const FormCase *fc = data;
+  g_autofree char *json = decode_to_json (fc->body, fc->body_len);
+
+  if (g_strcmp0 (json, fc->expected) != 0)
+    g_test_message ("form-cases.txt line %u", fc->line);
+  g_assert_cmpstr (json, ==, fc->expected);
+}
+
+static void
+test_lists_and_objects (void)
+{
+  assert_decodes_to ("a[]=x&a[]=y", "{\"a\":[\"x\",\"y\"]}");
+  assert_decodes_to ("a[0]=x&a[1]=y", "{\"a\":[\"x\",\"y\"]}");
+  assert_decodes_to ("a[1]=x&a[0]=y", "{\"a\":{\"1\":\"x\",\"0\":\"y\"}}");
+  assert_decodes_to ("a[1]=x", "{\"a\":{\"1\":\"x\"}}");
+  assert_decodes_to ("a[0]=x&a[b]=y", "{\"a\":{\"0\":\"x\",\"b\":\"y\"}}");
+  assert_decodes_to ("0=x", "[\"x\"]");
+  assert_decodes_to ("", "[]");
+}
+
+static void
+test_max_input_vars (void)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(BotbenchFormNode) root = NULL;
+  g_autoptr(BotbenchFormNode) root2 = NULL;
+  g_autoptr(BotbenchFormNode) root3 = NULL;
+
+  /* $_POST registers the 1001st variable, then stops */
+  for (guint i = 0; i < 1005; i++)
+    g_string_append_printf (body, "%sv%u=%u", i ? "&" : "", i, i);
+  root = botbench_form_decode_urlencoded (body->str, body->len);
+  g_assert_cmpuint (botbench_form_node_get_n_children (root), ==, 1001);
+  g_assert_cmpstr (botbench_form_node_lookup_string (root, "v1000", NULL), ==, "1000");
+  g_assert_null (botbench_form_node_lookup (root, "v1001"));
+
+  /* empty segments, nameless pairs and pairs without '=' all count */
+  g_string_prepend (body, "&=x&y&");
+  root2 = botbench_form_decode_urlencoded (body->str, body->len);
+  g_assert_cmpuint (botbench_form_node_get_n_children (root2), ==, 1001 - 3 + 1);
+  g_assert_cmpstr (botbench_form_node_lookup_string (root2, "y", NULL), ==, "");
+  g_assert_cmpstr (botbench_form_node_lookup_string (root2, "v997", NULL), ==, "997");
+  g_assert_null (botbench_form_node_lookup (root2, "v998"));
+
+  /* a trailing '&' is not a segment */
+  g_string_truncate (body, 0);
+  for (guint i = 0; i < 1001; i++)
+    g_string_append_printf (body, "a[]=%u&", i);
+  g_string_append (body, "b=1");
+  root3 = botbench_form_decode_urlencoded (body->str, body->len);
+  g_assert_cmpuint (botbench_form_node_get_n_children (
+                      botbench_form_node_lookup (root3, "a")), ==, 1001);
+  g_assert_null (botbench_form_node_lookup (root3, "b"));
+}
+
+static void
+test_nesting_limit (void)
+{
+  g_autoptr(GString) body = g_string_new ("a=0&b[0]=x&");
+  g_autoptr(BotbenchFormNode) root = NULL;
+  g_autoptr(BotbenchFormNode) deep = NULL;
+  BotbenchFormNode *node;
+
+  for (guint i = 0; i < 20; i++)
+    g_string_append_printf (body, "k%u=%u&", i, i);
+
+  /* 64 levels are fine ... */
+  g_string_append (body, "c");
+  for (guint i = 0; i < 64; i++)
+    g_string_append_printf (body, "[%u]", i);
+  g_string_append (body, "=ok&a");
+  /* ... 65 drop the whole top-level variable (also its earlier value) */
+  for (guint i = 0; i < 65; i++)
+    g_string_append (body, "[]");
+  g_string_append (body, "=lost&z=1");
+
+  root = botbench_form_decode_urlencoded (body->str, body->len);
+  g_assert_null (botbench_form_node_lookup (root, "a"));
+  g_assert_cmpstr (botbench_form_node_get_child_key (root, 0), ==, "b");
+  g_assert_cmpstr (botbench_form_node_lookup_string (root, "k19", NULL), ==, "19");
+  g_assert_cmpstr (botbench_form_node_lookup_string (root, "z", NULL), ==, "1");
+  g_assert_cmpuint (botbench_form_node_get_n_children (root), ==, 1 + 20 + 1 + 1);
+
+  node = botbench_form_node_lookup (root, "c");
+  for (guint i = 0; i < 63; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("%u", i);
+
+      g_assert_nonnull (node);
+      g_assert_cmpint (botbench_form_node_get_node_type (node), ==, BOTBENCH_FORM_NODE_ARRAY);
+      node = botbench_form_node_lookup (node, key);
+    }
+  g_assert_cmpstr (botbench_form_node_lookup_string (node, "63", NULL), ==, "ok");
+
+  /* hash-indexed root (more than a few children): deletion keeps order */
+  deep = botbench_form_node_new_array ();
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("n%u", i);
+
+      botbench_form_node_register_variable (deep, name, strlen (name), "v", 1);
+    }
+  g_string_assign (body, "n7");
+  for (guint i = 0; i < 65; i++)
+    g_string_append (body, "[x]");
+  botbench_form_node_register_variable (deep, body->str, body->len, "v", 1);
+  g_assert_cmpuint (botbench_form_node_get_n_children (deep), ==, 29);
+  g_assert_null (botbench_form_node_lookup (deep, "n7"));
+  g_assert_cmpstr (botbench_form_node_get_child_key (deep, 7), ==, "n8");
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("n%u", i);
+
+      if (i != 7)
+        g_assert_cmpstr (botbench_form_node_lookup_string (deep, name, NULL), ==, "v");
+    }
+}
+
+static void
+test_big_arrays (void)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GString) expected = g_string_new ("{\"a\":{");
+  g_autoptr(BotbenchFormNode) root = NULL;
+  g_autofree char *json = NULL;
+  BotbenchFormNode *a;
+
+  /* enough keys for the hash index; then overwrite some */
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (body, "a[k%u]=%u&", i, i);
+  for (guint i = 0; i < 300; i += 7)
+    g_string_append_printf (body, "a[k%u]=x%u&", i, i);
+
+  for (guint i = 0; i < 300; i++)
+    {
+      if (i % 7 == 0)
+        g_string_append_printf (expected, "%s\"k%u\":\"x%u\"", i ? "," : "", i, i);
+      else
+        g_string_append_printf (expected, "%s\"k%u\":\"%u\"", i ? "," : "", i, i);
+    }
+  g_string_append (expected, "}}");
+
+  root = botbench_form_decode_urlencoded (body->str, body->len);
+  a = botbench_form_node_lookup (root, "a");
+  g_assert_cmpuint (botbench_form_node_get_n_children (a), ==, 300);
+  g_assert_cmpstr (botbench_form_node_lookup_string (a, "k299", NULL), ==, "299");
+  g_assert_cmpstr (botbench_form_node_lookup_string (a, "k294", NULL), ==, "x294");
+  g_assert_null (botbench_form_node_lookup (a, "k300"));
+  json = botbench_form_node_to_json (root);
+  g_assert_cmpstr (json, ==, expected->str);
+}
+
+/* }}} */
+
+/* Tree API {{{ */
+
+static void
+test_tree_api (void)
+{
+  static const char body[] = "s=x%00y&a[5]=five&a[-1]=m&a[x]=y&a[]=six&e[]=";
+  g_autoptr(BotbenchFormNode) root = botbench_form_decode_urlencoded (body, sizeof body - 1);
+  BotbenchFormNode *s;
+  BotbenchFormNode *a;
+  const char *str;
+  gsize len;
+
+  g_assert_cmpuint (botbench_form_node_get_n_children (root), ==, 3);
+
+  s = botbench_form_node_lookup (root, "s");
+  g_assert_cmpint (botbench_form_node_get_node_type (s), ==, BOTBENCH_FORM_NODE_STRING);
+  str = botbench_form_node_get_string (s, &len);
+  g_assert_cmpmem (str, len, "x\0y", 3);
+  g_assert_cmpint (str[len], ==, '\0');
+  g_assert_cmpuint (botbench_form_node_get_n_children (s), ==, 0);
+  g_assert_null (botbench_form_node_lookup (s, "x"));
+
+  a = botbench_form_node_lookup (root, "a");
+  g_assert_cmpuint (botbench_form_node_get_n_children (a), ==, 4);
+  g_assert_cmpstr (botbench_form_node_get_child_key (a, 0), ==, "5");
+  g_assert_true (botbench_form_node_child_key_is_int (a, 0));
+  g_assert_cmpstr (botbench_form_node_get_child_key (a, 1), ==, "-1");
+  g_assert_true (botbench_form_node_child_key_is_int (a, 1));
+  g_assert_cmpstr (botbench_form_node_get_child_key (a, 2), ==, "x");
+  g_assert_false (botbench_form_node_child_key_is_int (a, 2));
+  g_assert_cmpstr (botbench_form_node_get_child_key (a, 3), ==, "6");
+  g_assert_true (botbench_form_node_child_key_is_int (a, 3));
+  g_assert_cmpstr (botbench_form_node_get_string (botbench_form_node_get_child (a, 3), NULL), ==, "six");
+  g_assert_cmpstr (botbench_form_node_lookup_string (a, "-1", NULL), ==, "m");
+  g_assert_null (botbench_form_node_lookup (a, "05"));
+  g_assert_null (botbench_form_node_lookup (a, "y"));
+
+  g_assert_cmpstr (botbench_form_node_lookup_string (root, "e", "0", NULL), ==, "");
+  g_assert_cmpstr (botbench_form_node_lookup_string (root, "s", NULL), ==, "x");
+}
+
+static void
+test_register_variable (void)
+{
+  g_autoptr(BotbenchFormNode) root = botbench_form_node_new_array ();
+  g_autofree char *json = NULL;
+
+  /* the name is a C string for PHP: cut at NUL; name_len is honoured */
+  botbench_form_node_register_variable (root, "a\0b", 3, "1\0002", 3);
+  botbench_form_node_register_variable (root, "b[c]xyz", 4, "v", 1);
+  botbench_form_node_register_variable (root, " x.y[]", 6, "", 0);
+  botbench_form_node_register_variable (root, "", 0, "ignored", 7);
+  botbench_form_node_register_variable (root, "b[c]", 4, "w", 1);
+
+  json = botbench_form_node_to_json (root);
+  g_assert_cmpstr (json, ==, "{\"a\":\"1\\u00002\",\"b\":{\"c\":\"w\"},\"x_y\":[\"\"]}");
+}
+
+static void
+test_json_escaping (void)
+{
+  static const struct
+  {
+    const char *in;
+    gsize       len;
+    const char *out;
+  } cases[] = {
+    { "", 0, "\"\"" },
+    { "plain / text", 12, "\"plain / text\"" },
+    { "\"\\\b\f\n\r\t", 7, "\"\\\"\\\\\\b\\f\\n\\r\\t\"" },
+    { "\x01\x1f\x7f", 3, "\"\\u0001\\u001f\x7f\"" },
+    { "\0", 1, "\"\\u0000\"" },
+    { "<>&'", 4, "\"<>&'\"" },
+    { "\xe2\x80\xa8\xe2\x80\xa9", 6, "\"\\u2028\\u2029\"" },
+    { "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9, "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"" },
+    /* PHP's substitution: one U+FFFD per maximal invalid prefix */
+    { "\xff", 1, "\"\xef\xbf\xbd\"" },
+    { "\xe2\x82", 2, "\"\xef\xbf\xbd\"" },
+    { "\xe2\x82x", 3, "\"\xef\xbf\xbdx\"" },
+    { "\xe2" "A", 2, "\"\xef\xbf\xbd" "A\"" },
+    { "\xc0\xaf", 2, "\"\xef\xbf\xbd\xef\xbf\xbd\"" },
+    { "\xed\xa0\x80", 3, "\"\xef\xbf\xbd\"" },
+    { "\xf4\x90\x80\x80", 4, "\"\xef\xbf\xbd\"" },
+    { "\xf0\x9f\x98", 3, "\"\xef\xbf\xbd\"" },
+    { "\xf0\x9f\xc3\xa9", 4, "\"\xef\xbf\xbd\xc3\xa9\"" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BotbenchFormNode) leaf = botbench_form_node_new_string (cases[i].in, cases[i].len);
+      g_autoptr(GString) out = g_string_new ("prefix:");
+      g_autofree char *json = botbench_form_node_to_json (leaf);
+
+      g_assert_cmpstr (json, ==, cases[i].out);
+      botbench_form_node_append_json (leaf, out);
+      g_assert_true (g_str_has_prefix (out->str, "prefix:"));
+      g_assert_cmpstr (out->str + 7, ==, cases[i].out);
+    }
+}
+
+static gpointer
+unref_in_thread (gpointer data)
+{
+  BotbenchFormNode *node = data;
+  const char *message;
+
+  message = botbench_form_node_lookup_string (node, "data", "PARAMS", "MESSAGE", NULL);
+  g_assert_cmpstr (message, ==, "Hello, bot!");
+  botbench_form_node_unref (node);
+
+  return NULL;
+}
+
+static void
+test_refcounting (void)
+{
+  BotbenchFormNode *root = decode_fixture ("ONIMBOTMESSAGEADD");
+  BotbenchFormNode *params;
+  BotbenchFormNode *copy;
+  GThread *threads[8];
+
+  g_assert_true (G_TYPE_IS_BOXED (BOTBENCH_TYPE_FORM_NODE));
+  g_assert_cmpstr (g_type_name (BOTBENCH_TYPE_FORM_NODE), ==, "BotbenchFormNode");
+
+  /* boxed copy is a ref */
+  copy = g_boxed_copy (BOTBENCH_TYPE_FORM_NODE, root);
+  g_assert_true (copy == root);
+  g_boxed_free (BOTBENCH_TYPE_FORM_NODE, copy);
+
+  /* a child outlives its parent while it holds a ref */
+  params = botbench_form_node_ref (lookup_path (root, (const char *[]) { "data", "PARAMS", NULL }));
+
+  /* refs dropped concurrently from other threads */
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("unref", unref_in_thread, botbench_form_node_ref (root));
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+
+  g_assert_true (botbench_form_node_ref (root) == root);
+  botbench_form_node_unref (root);
+  botbench_form_node_unref (root);
+
+  g_assert_cmpstr (botbench_form_node_lookup_string (params, "MESSAGE", NULL), ==, "Hello, bot!");
+  botbench_form_node_unref (params);
+}
+
+/* }}} */
+
+/* Content types and multipart {{{ */
+
+static void
+test_decode_dispatch (void)
+{
+  static const char body[] = "a=1&b[]=2";
+  static const char *const form_types[] = {
+    "application/x-www-form-urlencoded",
+    "application/x-www-form-urlencoded; charset=UTF-8",
+    "Application/X-WWW-Form-URLEncoded;charset=utf-8",
+    " application/x-www-form-urlencoded ; foo=bar",
+  };
+  static const char *const other_types[] = {
+    "application/json",
+    "application/x-www-form-urlencodedx",
+    "text/plain; charset=UTF-8",
+    "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (form_types); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BotbenchFormNode) root = botbench_form_decode (body, sizeof body - 1, form_types[i], &error);
+      g_autofree char *json = NULL;
+
+      g_assert_no_error (error);
+      json = botbench_form_node_to_json (root);
+      g_assert_cmpstr (json, ==, "{\"a\":\"1\",\"b\":[\"2\"]}");
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (other_types); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BotbenchFormNode) root = botbench_form_decode (body, sizeof body - 1, other_types[i], &error);
+
+      g_assert_null (root);
+      g_assert_error (error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_UNSUPPORTED);
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BotbenchFormNode) root = botbench_form_decode (body, sizeof body - 1, NULL, &error);
+
+    g_assert_null (root);
+    g_assert_error (error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_UNSUPPORTED);
+  }
+}
+
+static void
+test_multipart (void)
+{
+  g_autoptr(GString) body = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *json2 = NULL;
+  g_autofree char *json3 = NULL;
+
+  /* expected values from php 8.2 $_POST: names are registered as is
+   * (brackets, '.' and ' ' rules apply), file parts are not in $_POST,
+   * parts without Content-Disposition are skipped */
+  body = multipart_body ("XyZ",
+                         "Content-Disposition: form-data; name=\"event\"", "ONIMBOTMESSAGEADD",
+                         "Content-Disposition: form-data; name=\"data[PARAMS][MESSAGE]\"", "Hello,\r\nbot!",
+                         "Content-Disposition: form-data; name=\"upload\"; filename=\"a.txt\"\r\n"
+                         "Content-Type: text/plain", "file contents",
+                         "Content-Type: text/plain", "no disposition",
+                         "Content-Disposition: form-data; name=\" a.b[ x]\"", "1",
+                         "Content-Disposition: form-data; name=\"l[ ]\"", "2",
+                         "Content-Disposition: form-data; name=\"l[]\"", "3",
+                         "Content-Disposition: form-data; name=\"empty\"; filename=\"\"", "",
+                         "Content-Disposition: form-data; name=\"\"", "nameless",
+                         "Content-Disposition: form-data; name=\"upload\"", "not a file",
+                         NULL);
+  json = multipart_to_json (body, "multipart/form-data; boundary=XyZ");
+  g_assert_cmpstr (json, ==,
+                   "{\"event\":\"ONIMBOTMESSAGEADD\",\"data\":{\"PARAMS\":{\"MESSAGE\":\"Hello,\\r\\nbot!\"}},"
+                   "\"a_b\":{\" x\":\"1\"},\"l\":[\"2\",\"3\"],\"upload\":\"not a file\"}");
+
+  /* content type is case-insensitive, quoted boundary */
+  json2 = multipart_to_json (body, "Multipart/Form-Data; charset=UTF-8; boundary=\"XyZ\"");
+  g_assert_cmpstr (json2, ==, json);
+
+  /* a part with neither name nor filename ends the parsing, as in PHP */
+  g_string_free (body, TRUE);
+  body = multipart_body ("b",
+                         "Content-Disposition: form-data; name=\"a\"", "1",
+                         "Content-Disposition: form-data", "garbled",
+                         "Content-Disposition: form-data; name=\"c\"", "3",
+                         NULL);
+  json3 = multipart_to_json (body, "multipart/form-data; boundary=b");
+  g_assert_cmpstr (json3, ==, "{\"a\":\"1\"}");
+}
+
+static void
+test_multipart_limits (void)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(BotbenchFormNode) root = NULL;
+  g_autoptr(BotbenchFormNode) root2 = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* only 1000 fields are registered (not 1001 as for urlencoded) */
+  for (guint i = 0; i < 1005; i++)
+    g_string_append_printf (body, "--B\r\nContent-Disposition: form-data; name=\"v%u\"\r\n\r\n%u\r\n", i, i);
+  g_string_append (body, "--B--\r\n");
+  root = botbench_form_decode_multipart (body->str, body->len, "multipart/form-data; boundary=B", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (botbench_form_node_get_n_children (root), ==, 1000);
+  g_assert_cmpstr (botbench_form_node_lookup_string (root, "v999", NULL), ==, "999");
+  g_assert_null (botbench_form_node_lookup (root, "v1000"));
+
+  /* file parts count towards max_multipart_body_parts (1000 + 20) */
+  g_string_truncate (body, 0);
+  for (guint i = 0; i < 21; i++)
+    g_string_append_printf (body, "--B\r\nContent-Disposition: form-data; name=\"f%u\"; filename=\"f\"\r\n\r\nx\r\n", i);
+  for (guint i = 0; i < 1000; i++)
+    g_string_append_printf (body, "--B\r\nContent-Disposition: form-data; name=\"v%u\"\r\n\r\n%u\r\n", i, i);
+  g_string_append (body, "--B--\r\n");
+  root2 = botbench_form_decode_multipart (body->str, body->len, "multipart/form-data; boundary=B", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (botbench_form_node_get_n_children (root2), ==, 999);
+  g_assert_cmpstr (botbench_form_node_lookup_string (root2, "v998", NULL), ==, "998");
+  g_assert_null (botbench_form_node_lookup (root2, "v999"));
+}
+
+static void
+test_multipart_malformed (void)
+{
+  static const struct
+  {
+    const char *content_type;
+    const char *body;
+  } cases[] = {
+    /* no boundary parameter */
+    { "multipart/form-data", "--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--B--\r\n" },
+    { "multipart/form-data; boundary=", "--\r\n\r\n----\r\n" },
+    /* no closing delimiter */
+    { "multipart/form-data; boundary=B", "--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n" },
+    /* boundary never appears */
+    { "multipart/form-data; boundary=B", "a=1&b=2" },
+    { "multipart/form-data; boundary=B", "" },
+    /* headers not terminated */
+    { "multipart/form-data; boundary=B", "--B\r\nContent-Disposition: form-data; name=\"a\"" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) error2 = NULL;
+      g_autoptr(BotbenchFormNode) root = NULL;
+      g_autoptr(BotbenchFormNode) root2 = NULL;
+
+      root = botbench_form_decode_multipart (cases[i].body, strlen (cases[i].body),
+                                             cases[i].content_type, &error);
+      g_assert_null (root);
+      g_assert_error (error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_MALFORMED);
+      g_assert_true (error->message != NULL && error->message[0] != '\0');
+
+      root2 = botbench_form_decode (cases[i].body, strlen (cases[i].body),
+                                    cases[i].content_type, &error2);
+      g_assert_null (root2);
+      g_assert_error (error2, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_MALFORMED);
+    }
+}
+
+/* }}} */
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GPtrArray) cases = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/form/fixtures/all", test_fixtures_all);
+  g_test_add_func ("/form/fixtures/message-add", test_fixture_message_add);
+
+  cases = load_form_cases ();
+  g_assert_cmpuint (cases->len, >=, 50);
+  for (guint i = 0; i < cases->len; i++)
+    {
+      const FormCase *fc = g_ptr_array_index (cases, i);
+      g_autofree char *path = g_strdup_printf ("/form/cases/line-%u", fc->line);
+
+      g_test_add_data_func (path, fc, test_form_case);
+    }
+
+  g_test_add_func ("/form/lists-and-objects", test_lists_and_objects);
+  g_test_add_func ("/form/max-input-vars", test_max_input_vars);
+  g_test_add_func ("/form/nesting-limit", test_nesting_limit);
+  g_test_add_func ("/form/big-arrays", test_big_arrays);
+  g_test_add_func ("/form/tree-api", test_tree_api);
+  g_test_add_func ("/form/register-variable", test_register_variable);
+  g_test_add_func ("/form/json-escaping", test_json_escaping);
+  g_test_add_func ("/form/refcounting", test_refcounting);
+  g_test_add_func ("/form/decode-dispatch", test_decode_dispatch);
+  g_test_add_func ("/form/multipart/fields", test_multipart);
+  g_test_add_func ("/form/multipart/limits", test_multipart_limits);
+  g_test_add_func ("/form/multipart/malformed", test_multipart_malformed);
+
+  return g_test_run ();
+}
