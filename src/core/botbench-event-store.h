@@ -28,6 +28,7 @@ typedef enum
   BOTBENCH_EVENT_STORE_ERROR_WRITE,      /* INSERT/COMMIT failed (disk full, …) */
   BOTBENCH_EVENT_STORE_ERROR_QUERY,      /* a read failed */
   BOTBENCH_EVENT_STORE_ERROR_CLOSED,     /* the store was closed */
+  BOTBENCH_EVENT_STORE_ERROR_NOT_FOUND,  /* get(): no event with that id */
 } BotbenchEventStoreError;
 
 /* A page request.  Results are ordered by id, newest first unless ascending.
@@ -55,7 +56,9 @@ char               *botbench_event_store_dup_default_path  (void);
 
 /* Opens (creating directories, the file and the schema, migrating older
  * schemas) and starts the writer thread.  Signals are emitted on the
- * thread-default main context of the caller. */
+ * thread-default main context of the caller.  path NULL = the default path.
+ * Errors: OPEN, CORRUPT (not an SQLite file, or another program's
+ * database), TOO_NEW (schema newer than BOTBENCH_EVENT_STORE_SCHEMA_VERSION). */
 BotbenchEventStore *botbench_event_store_new               (const char          *path,
                                                             GError             **error);
 const char         *botbench_event_store_get_path          (BotbenchEventStore  *self);

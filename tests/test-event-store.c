@@ -1,0 +1,1444 @@
+/* test-event-store.c: the SQLite event store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-event-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "botbench-event-store.h"
+#include "botbench-event-store-private.h"
+#include "botbench-test-utils.h"
+
+typedef struct
+{
+  char               *dir;
+  char               *path;
+  BotbenchEventStore *store;
+} StoreFixture;
+
+static void
+store_setup (StoreFixture  *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = botbench_test_make_tmp_dir ();
+  f->path = g_build_filename (f->dir, "events.db", NULL);
+  f->store = botbench_event_store_new (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->store);
+}
+
+static void
+store_teardown (StoreFixture  *f,
+                gconstpointer  data)
+{
+  if (f->store != NULL)
+    g_assert_finalize_object (g_steal_pointer (&f->store));
+  botbench_test_rm_rf (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static void
+store_reopen (StoreFixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  botbench_event_store_close (f->store);
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+  f->store = botbench_event_store_new (f->path, &error);
+  g_assert_no_error (error);
+}
+
+/* ---- helpers ----------------------------------------------------------------- */
+
+static const char * const default_headers[] = {
+  "Content-Type", "application/x-www-form-urlencoded",
+  "User-Agent", "Bitrix24 Webhook Engine",
+  NULL
+};
+
+static BotbenchEvent *
+make_event_full (gint64      received_us,
+                 const char *event_name,
+                 const char *bot_id,
+                 const char *message)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *escaped = g_uri_escape_string (message, NULL, FALSE);
+
+  g_string_append_printf (body,
+                          "event=%s&data[BOT][%s][BOT_ID]=%s&data[BOT][%s][BOT_CODE]=bot_%s"
+                          "&data[PARAMS][MESSAGE]=%s&auth[domain]=example.bitrix24.com",
+                          event_name, bot_id, bot_id, bot_id, bot_id, escaped);
+  bytes = g_bytes_new (body->str, body->len);
+
+  return botbench_event_new (received_us, "127.0.0.1", "POST", "/", "", default_headers,
+                             "application/x-www-form-urlencoded", bytes);
+}
+
+static BotbenchEvent *
+make_event (const char *message)
+{
+  return make_event_full (g_get_real_time (), "ONIMBOTMESSAGEADD", "42", message);
+}
+
+static gint64
+insert_event (BotbenchEventStore *store,
+              BotbenchEvent      *event)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  id = botbench_event_store_insert (store, event, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  g_assert_cmpint (botbench_event_get_id (event), ==, id);
+
+  return id;
+}
+
+static gint64
+insert_message (BotbenchEventStore *store,
+                const char         *message)
+{
+  g_autoptr(BotbenchEvent) event = make_event (message);
+
+  return insert_event (store, event);
+}
+
+static gint64
+count_query (BotbenchEventStore       *store,
+             const BotbenchEventQuery *query)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  n = botbench_event_store_count (store, query, &error);
+  g_assert_no_error (error);
+  return n;
+}
+
+static gint64
+count_all (BotbenchEventStore *store)
+{
+  BotbenchEventQuery query = { 0 };
+
+  return count_query (store, &query);
+}
+
+static GPtrArray *
+run_query (BotbenchEventStore       *store,
+           const BotbenchEventQuery *query)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *events;
+
+  events = botbench_event_store_query (store, query, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (events);
+  return events;
+}
+
+/* Number of events a search finds; asserts count and query agree. */
+static guint
+search_count (BotbenchEventStore *store,
+              const char         *search)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  BotbenchEventQuery query = { .search = search, .limit = 1000 };
+
+  events = run_query (store, &query);
+  g_assert_cmpint (count_query (store, &query), ==, events->len);
+  return events->len;
+}
+
+typedef struct
+{
+  gboolean  done;
+  gint64    id;
+  GError   *error;
+  GThread  *thread;
+} InsertResult;
+
+static void
+insert_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  InsertResult *r = user_data;
+
+  r->id = botbench_event_store_insert_finish (BOTBENCH_EVENT_STORE (object), result, &r->error);
+  r->thread = g_thread_self ();
+  r->done = TRUE;
+}
+
+static sqlite3 *
+open_raw (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  return db;
+}
+
+static void
+exec_raw (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+static gint64
+pragma_raw (const char *path,
+            const char *pragma)
+{
+  sqlite3 *db = open_raw (path);
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, pragma, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return value;
+}
+
+/* ---- insert ---------------------------------------------------------------------- */
+
+static void
+test_insert_roundtrip (StoreFixture  *f,
+                       gconstpointer  data)
+{
+  static const char raw[] = "\xff\xfe\x00binary\x00\x80 body\xc3";
+  static const char * const headers[] = {
+    "Content-Type", "application/octet-stream",
+    "X-Dup", "one",
+    "X-Dup", "two",
+    "X-Unicode", "зна́чение",
+    NULL
+  };
+  g_autoptr(GBytes) fixture = botbench_test_load_fixture ("ONIMBOTMESSAGEADD");
+  g_autoptr(GBytes) raw_body = g_bytes_new (raw, sizeof raw - 1);
+  g_autoptr(BotbenchEvent) form_event = NULL;
+  g_autoptr(BotbenchEvent) raw_event = NULL;
+  g_autoptr(BotbenchEvent) empty_event = NULL;
+  g_autoptr(BotbenchEvent) got = NULL;
+  g_autoptr(GError) error = NULL;
+  InsertResult r = { 0 };
+  gint64 id1, id2, id3;
+  GBytes *body;
+
+  form_event = botbench_event_new (1700000000123456, "192.0.2.7", "POST", "/hook/bot",
+                                   "a=1&b=%20", default_headers,
+                                   "application/x-www-form-urlencoded", fixture);
+  raw_event = botbench_event_new (1700000000999999, "::1", "PUT", "/raw", "", headers,
+                                  "application/octet-stream", raw_body);
+  empty_event = botbench_event_new (5, "127.0.0.1", "POST", "/", "", NULL, NULL, NULL);
+
+  /* Async: the callback runs on this thread, after the commit. */
+  botbench_event_store_insert_async (f->store, form_event, NULL, insert_done_cb, &r);
+  g_assert_cmpint (botbench_event_get_id (form_event), ==, 0);
+  g_assert_true (botbench_test_wait_for (&r.done, 10000));
+  g_assert_no_error (r.error);
+  g_assert_true (r.thread == g_thread_self ());
+  id1 = r.id;
+  g_assert_cmpint (id1, >, 0);
+  g_assert_cmpint (botbench_event_get_id (form_event), ==, id1);
+  g_assert_cmpint (botbench_event_store_get_last_id (f->store), ==, id1);
+
+  /* Sync */
+  id2 = insert_event (f->store, raw_event);
+  id3 = insert_event (f->store, empty_event);
+  g_assert_cmpint (id2, >, id1);
+  g_assert_cmpint (id3, >, id2);
+  g_assert_cmpint (botbench_event_store_get_last_id (f->store), ==, id3);
+
+  got = botbench_event_store_get (f->store, id1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (botbench_event_get_id (got), ==, id1);
+  g_assert_cmpint (botbench_event_get_received (got), ==, 1700000000123456);
+  g_assert_cmpstr (botbench_event_get_remote_address (got), ==, "192.0.2.7");
+  g_assert_cmpstr (botbench_event_get_method (got), ==, "POST");
+  g_assert_cmpstr (botbench_event_get_path (got), ==, "/hook/bot");
+  g_assert_cmpstr (botbench_event_get_query (got), ==, "a=1&b=%20");
+  g_assert_cmpstrv (botbench_event_get_headers (got), default_headers);
+  g_assert_cmpstr (botbench_event_get_content_type (got), ==, "application/x-www-form-urlencoded");
+  g_assert_true (g_bytes_equal (botbench_event_get_body (got), fixture));
+  g_assert_cmpuint (botbench_event_get_size (got), ==, g_bytes_get_size (fixture));
+  g_assert_cmpstr (botbench_event_get_event_name (got), ==, "ONIMBOTMESSAGEADD");
+  g_assert_cmpstr (botbench_event_get_event_name (got), ==, botbench_event_get_event_name (form_event));
+  g_assert_cmpstr (botbench_event_get_bot_id (got), ==, botbench_event_get_bot_id (form_event));
+  g_assert_cmpstr (botbench_event_get_bot_code (got), ==, botbench_event_get_bot_code (form_event));
+  g_assert_cmpstr (botbench_event_get_message (got), ==, botbench_event_get_message (form_event));
+  g_assert_cmpstr (botbench_event_get_message (got), !=, "");
+  g_clear_object (&got);
+
+  got = botbench_event_store_get (f->store, id2, &error);
+  g_assert_no_error (error);
+  body = botbench_event_get_body (got);
+  g_assert_cmpmem (g_bytes_get_data (body, NULL), g_bytes_get_size (body), raw, sizeof raw - 1);
+  g_assert_cmpuint (botbench_event_get_size (got), ==, sizeof raw - 1);
+  g_assert_cmpstrv (botbench_event_get_headers (got), headers);
+  g_assert_cmpstr (botbench_event_get_header (got, "X-Unicode"), ==, "зна́чение");
+  g_assert_cmpstr (botbench_event_get_method (got), ==, "PUT");
+  g_assert_cmpstr (botbench_event_get_remote_address (got), ==, "::1");
+  g_clear_object (&got);
+
+  got = botbench_event_store_get (f->store, id3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (botbench_event_get_body (got)), ==, 0);
+  g_assert_cmpuint (botbench_event_get_size (got), ==, 0);
+  g_assert_cmpstr (botbench_event_get_event_name (got), ==, "");
+  g_clear_object (&got);
+
+  got = botbench_event_store_get (f->store, id3 + 100, &error);
+  g_assert_error (error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_NOT_FOUND);
+  g_assert_null (got);
+}
+
+static void
+test_insert_cancelled (StoreFixture  *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(BotbenchEvent) event = make_event ("never stored");
+  InsertResult r = { 0 };
+
+  g_cancellable_cancel (cancellable);
+  botbench_event_store_insert_async (f->store, event, cancellable, insert_done_cb, &r);
+  g_assert_true (botbench_test_wait_for (&r.done, 10000));
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&r.error);
+  g_assert_cmpint (r.id, ==, 0);
+  g_assert_cmpint (botbench_event_get_id (event), ==, 0);
+  g_assert_cmpint (count_all (f->store), ==, 0);
+}
+
+static void
+test_default_path (void)
+{
+  g_autofree char *path = botbench_event_store_dup_default_path ();
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "botbench", "events.db", NULL);
+
+  g_assert_cmpstr (path, ==, expected);
+}
+
+static void
+test_creates_directories (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "a", "b", "events.db", NULL);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = botbench_event_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (botbench_event_store_get_path (store), ==, path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  insert_message (store, "hi");
+  g_assert_finalize_object (g_steal_pointer (&store));
+
+  /* WAL mode is persistent in the file. */
+  g_assert_cmpint (pragma_raw (path, "PRAGMA user_version"), ==, BOTBENCH_EVENT_STORE_SCHEMA_VERSION);
+  {
+    sqlite3 *db = open_raw (path);
+    sqlite3_stmt *stmt = NULL;
+
+    sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, "wal");
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+
+  botbench_test_rm_rf (dir);
+}
+
+/* ---- paging and filters ---------------------------------------------------------- */
+
+static void
+insert_many (BotbenchEventStore *store,
+             guint               n,
+             GArray             *ids)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *message = g_strdup_printf ("message number %u", i);
+      gint64 id = insert_message (store, message);
+
+      if (ids != NULL)
+        g_array_append_val (ids, id);
+    }
+}
+
+static void
+test_keyset_paging (StoreFixture  *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  BotbenchEventQuery query = { .limit = 37 };
+  guint seen = 0;
+
+  insert_many (f->store, 1000, ids);
+  g_assert_cmpint (count_all (f->store), ==, 1000);
+
+  /* Newest first, pages of 37, each page continuing before the last id. */
+  for (;;)
+    {
+      g_autoptr(GPtrArray) page = run_query (f->store, &query);
+
+      for (guint i = 0; i < page->len; i++)
+        {
+          gint64 id = botbench_event_get_id (g_ptr_array_index (page, i));
+
+          g_assert_cmpint (id, ==, g_array_index (ids, gint64, 999 - seen));
+          seen++;
+        }
+      if (page->len < query.limit)
+        break;
+      query.before_id = botbench_event_get_id (g_ptr_array_index (page, page->len - 1));
+    }
+  g_assert_cmpuint (seen, ==, 1000);
+
+  /* Oldest first with after_id. */
+  memset (&query, 0, sizeof query);
+  query.limit = 64;
+  query.ascending = TRUE;
+  seen = 0;
+  for (;;)
+    {
+      g_autoptr(GPtrArray) page = run_query (f->store, &query);
+
+      for (guint i = 0; i < page->len; i++)
+        {
+          gint64 id = botbench_event_get_id (g_ptr_array_index (page, i));
+
+          g_assert_cmpint (id, ==, g_array_index (ids, gint64, seen));
+          seen++;
+        }
+      if (page->len < query.limit)
+        break;
+      query.after_id = botbench_event_get_id (g_ptr_array_index (page, page->len - 1));
+    }
+  g_assert_cmpuint (seen, ==, 1000);
+
+  /* Default limit */
+  {
+    BotbenchEventQuery all = { 0 };
+    g_autoptr(GPtrArray) page = run_query (f->store, &all);
+
+    g_assert_cmpuint (page->len, ==, 100);
+  }
+
+  /* Offsets in both orders, and counts bounded by ids. */
+  memset (&query, 0, sizeof query);
+  g_assert_cmpint (botbench_event_store_id_at_offset (f->store, &query, 0, &error), ==,
+                   g_array_index (ids, gint64, 999));
+  g_assert_cmpint (botbench_event_store_id_at_offset (f->store, &query, 500, &error), ==,
+                   g_array_index (ids, gint64, 499));
+  g_assert_cmpint (botbench_event_store_id_at_offset (f->store, &query, 1000, &error), ==, 0);
+  g_assert_no_error (error);
+  query.ascending = TRUE;
+  g_assert_cmpint (botbench_event_store_id_at_offset (f->store, &query, 10, &error), ==,
+                   g_array_index (ids, gint64, 10));
+  query.before_id = g_array_index (ids, gint64, 600);
+  g_assert_cmpint (count_query (f->store, &query), ==, 600);
+  query.after_id = g_array_index (ids, gint64, 99);
+  g_assert_cmpint (count_query (f->store, &query), ==, 500);
+  g_assert_cmpint (botbench_event_store_id_at_offset (f->store, &query, 0, &error), ==,
+                   g_array_index (ids, gint64, 100));
+  g_assert_no_error (error);
+}
+
+static void
+test_filters (StoreFixture  *f,
+              gconstpointer  data)
+{
+  static const char * const names[] = { "ONIMBOTMESSAGEADD", "ONIMBOTJOINCHAT", "ONAPPINSTALL" };
+  static const char * const bots[] = { "7", "8" };
+  g_auto(GStrv) seen_names = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time ();
+  gint64 since = 0;
+
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autoptr(BotbenchEvent) event = NULL;
+
+      if (i == 30)
+        since = now + i;
+      event = make_event_full (now + i, names[i % 3], bots[i % 2], "text");
+      insert_event (f->store, event);
+    }
+
+  {
+    BotbenchEventQuery query = { .event_name = "ONIMBOTJOINCHAT", .limit = 100 };
+    g_autoptr(GPtrArray) events = run_query (f->store, &query);
+
+    g_assert_cmpuint (events->len, ==, 20);
+    g_assert_cmpint (count_query (f->store, &query), ==, 20);
+    for (guint i = 0; i < events->len; i++)
+      g_assert_cmpstr (botbench_event_get_event_name (g_ptr_array_index (events, i)), ==,
+                       "ONIMBOTJOINCHAT");
+  }
+
+  {
+    BotbenchEventQuery query = { .bot_id = "8", .limit = 100 };
+    g_autoptr(GPtrArray) events = run_query (f->store, &query);
+
+    g_assert_cmpuint (events->len, ==, 30);
+    for (guint i = 0; i < events->len; i++)
+      g_assert_cmpstr (botbench_event_get_bot_id (g_ptr_array_index (events, i)), ==, "8");
+  }
+
+  {
+    /* i % 3 == 0 and i % 2 == 1: i = 3, 9, 15, … */
+    BotbenchEventQuery query = { .event_name = "ONIMBOTMESSAGEADD", .bot_id = "8", .limit = 100 };
+
+    g_assert_cmpint (count_query (f->store, &query), ==, 10);
+    query.since_us = since;
+    g_assert_cmpint (count_query (f->store, &query), ==, 5);
+  }
+
+  {
+    BotbenchEventQuery query = { .since_us = since, .limit = 100 };
+    g_autoptr(GPtrArray) events = run_query (f->store, &query);
+
+    g_assert_cmpuint (events->len, ==, 30);
+    for (guint i = 0; i < events->len; i++)
+      g_assert_cmpint (botbench_event_get_received (g_ptr_array_index (events, i)), >=, since);
+  }
+
+  {
+    BotbenchEventQuery query = { .event_name = "ONIMBOTDELETE" };
+
+    g_assert_cmpint (count_query (f->store, &query), ==, 0);
+  }
+
+  {
+    /* Empty strings are no filter. */
+    BotbenchEventQuery query = { .event_name = "", .bot_id = "", .search = "" };
+
+    g_assert_cmpint (count_query (f->store, &query), ==, 60);
+  }
+
+  seen_names = botbench_event_store_list_event_names (f->store, &error);
+  g_assert_no_error (error);
+  {
+    const char * const expected[] = { "ONAPPINSTALL", "ONIMBOTJOINCHAT", "ONIMBOTMESSAGEADD", NULL };
+
+    g_assert_cmpstrv (seen_names, expected);
+  }
+}
+
+static void
+test_query_plans (StoreFixture  *f,
+                  gconstpointer  data)
+{
+  static const struct {
+    BotbenchEventQuery  query;
+    const char         *expect;
+  } cases[] = {
+    { { .before_id = 100, .limit = 64 }, "USING INTEGER PRIMARY KEY" },
+    { { .after_id = 100, .ascending = TRUE }, "USING INTEGER PRIMARY KEY" },
+    { { .event_name = "ONIMBOTMESSAGEADD", .before_id = 100 }, "INDEX events_event_name" },
+    { { .event_name = "ONIMBOTMESSAGEADD", .after_id = 10, .ascending = TRUE }, "INDEX events_event_name" },
+    { { .bot_id = "42", .before_id = 100 }, "INDEX events_bot_id" },
+    { { .search = "hello", .before_id = 100 }, "VIRTUAL TABLE" },
+    { { .search = "hello", .event_name = "ONIMBOTMESSAGEADD" }, "VIRTUAL TABLE" },
+  };
+
+  insert_many (f->store, 50, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *plan = NULL;
+
+      plan = _botbench_event_store_explain_query (f->store, &cases[i].query, &error);
+      g_assert_no_error (error);
+      g_test_message ("plan %u:\n%s", i, plan);
+      g_assert_nonnull (strstr (plan, cases[i].expect));
+      /* Pages come straight off an index in order: no sort, no full scan. */
+      g_assert_null (strstr (plan, "TEMP B-TREE"));
+      g_assert_false (g_regex_match_simple ("SCAN e( |$)", plan, G_REGEX_MULTILINE, 0) &&
+                      strstr (plan, "VIRTUAL TABLE") == NULL);
+    }
+}
+
+/* ---- full-text search -------------------------------------------------------------- */
+
+static void
+test_build_match (void)
+{
+  static const struct {
+    const char *search;
+    const char *match;
+  } cases[] = {
+    { "hello", "\"hello\"*" },
+    { "  hello   wor ", "\"hello\" AND \"wor\"*" },
+    { "say \"hi\"", "\"say\" AND \"\"\"hi\"\"\"*" },
+    { "a AND b", "\"a\" AND \"AND\" AND \"b\"*" },
+    { "col:foo", "\"col:foo\"*" },
+    { "\"", NULL },
+    { "* ( ) \" - ^ :", NULL },
+    { "", NULL },
+    { NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *match = _botbench_event_store_build_match (cases[i].search);
+
+      g_assert_cmpstr (match, ==, cases[i].match);
+    }
+}
+
+static void
+test_search (StoreFixture  *f,
+             gconstpointer  data)
+{
+  static const char * const hostile[] = {
+    "\"", "\"\"", "*", "**", "AND", "OR", "NOT", "NEAR", "NEAR(", "(", ")", "()", "-", "^",
+    ":", "+", "'", "\\", "{", "}", "{message}: hello", "message:hello", "hello OR world",
+    "hello NOT world", "\"unterminated", "a\"b", "hello*", "*hello", "NEAR(hello world, 2)",
+    "\xff\xfe", "hello \xc3", "\t\n", "e\xcc\x81", ".", "%", "_", "hello -world",
+  };
+  g_autoptr(GError) error = NULL;
+
+  insert_message (f->store, "Hello, world!");
+  insert_message (f->store, "hello there");
+  insert_message (f->store, "goodbye and thanks for all the fish");
+  insert_message (f->store, "price (USD) is 5*3 \"quoted\"");
+  insert_message (f->store, "Привет, мир");
+  insert_message (f->store, "café crème");
+
+  g_assert_cmpuint (search_count (f->store, "hello"), ==, 2);
+  g_assert_cmpuint (search_count (f->store, "HELLO"), ==, 2);
+  g_assert_cmpuint (search_count (f->store, "hel"), ==, 2);           /* prefix */
+  g_assert_cmpuint (search_count (f->store, "hello wor"), ==, 1);     /* AND, last is prefix */
+  g_assert_cmpuint (search_count (f->store, "world hel"), ==, 1);     /* any order */
+  g_assert_cmpuint (search_count (f->store, "wor hello"), ==, 0);     /* only the last is a prefix */
+  g_assert_cmpuint (search_count (f->store, "hello fish"), ==, 0);
+  g_assert_cmpuint (search_count (f->store, "and"), ==, 1);           /* a word, not an operator */
+  g_assert_cmpuint (search_count (f->store, "\"quoted\""), ==, 1);
+  g_assert_cmpuint (search_count (f->store, "(USD)"), ==, 1);
+  g_assert_cmpuint (search_count (f->store, "5*3"), ==, 1);
+  g_assert_cmpuint (search_count (f->store, "привет"), ==, 1);
+  g_assert_cmpuint (search_count (f->store, "cafe"), ==, 1);          /* diacritics folded */
+  g_assert_cmpuint (search_count (f->store, "ONIMBOTMESSAGEADD"), ==, 6); /* event name */
+  g_assert_cmpuint (search_count (f->store, "bitrix24"), ==, 6);      /* body text */
+  g_assert_cmpuint (search_count (f->store, "nothingmatches"), ==, 0);
+
+  /* Text with no word in it searches for nothing in particular. */
+  g_assert_cmpuint (search_count (f->store, "\""), ==, 6);
+  g_assert_cmpuint (search_count (f->store, "( * )"), ==, 6);
+
+  for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
+    {
+      BotbenchEventQuery query = { .search = hostile[i] };
+      g_autoptr(GPtrArray) events = NULL;
+
+      events = botbench_event_store_query (f->store, &query, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (events);
+      g_assert_cmpint (botbench_event_store_count (f->store, &query, &error), ==, events->len);
+      g_assert_no_error (error);
+      botbench_event_store_id_at_offset (f->store, &query, 1, &error);
+      g_assert_no_error (error);
+    }
+
+  /* Search combines with the other filters and keyset bounds. */
+  {
+    BotbenchEventQuery query = { .search = "hello", .limit = 1 };
+    g_autoptr(GPtrArray) first = run_query (f->store, &query);
+    g_autoptr(GPtrArray) second = NULL;
+
+    g_assert_cmpuint (first->len, ==, 1);
+    g_assert_cmpstr (botbench_event_get_message (g_ptr_array_index (first, 0)), ==, "hello there");
+    query.before_id = botbench_event_get_id (g_ptr_array_index (first, 0));
+    second = run_query (f->store, &query);
+    g_assert_cmpuint (second->len, ==, 1);
+    g_assert_cmpstr (botbench_event_get_message (g_ptr_array_index (second, 0)), ==, "Hello, world!");
+
+    query.before_id = 0;
+    query.event_name = "ONIMBOTJOINCHAT";
+    g_assert_cmpint (count_query (f->store, &query), ==, 0);
+  }
+}
+
+/* ---- retention and clear -------------------------------------------------------------- */
+
+static void
+count_cb (gpointer user_data)
+{
+  (*(guint *)user_data)++;
+}
+
+typedef struct
+{
+  const guint *counter;
+  guint        target;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  CountWait *w = data;
+
+  return *w->counter >= w->target;
+}
+
+/* Spins the main context until *counter >= target (5 s at most). */
+static gboolean
+wait_count (const guint *counter,
+            guint        target)
+{
+  CountWait w = { counter, target };
+
+  return botbench_test_wait_until (count_reached, &w, 5000);
+}
+
+static void
+test_retention_count (StoreFixture  *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  guint removed = 0;
+  gint64 n;
+
+  g_signal_connect_swapped (f->store, "events-removed", G_CALLBACK (count_cb), &removed);
+
+  insert_many (f->store, 50, ids);
+
+  /* Nothing to do without limits. */
+  n = botbench_event_store_apply_retention (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+
+  /* set_retention queues a background pass, which the writer runs before
+   * this apply_retention: the 30 oldest are gone either way. */
+  botbench_event_store_set_retention (f->store, 20, 0);
+  n = botbench_event_store_apply_retention (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+  g_assert_cmpint (count_all (f->store), ==, 20);
+
+  /* The newest 20 are the ones kept. */
+  {
+    BotbenchEventQuery query = { .ascending = TRUE };
+    g_autoptr(GPtrArray) events = run_query (f->store, &query);
+
+    g_assert_cmpuint (events->len, ==, 20);
+    for (guint i = 0; i < 20; i++)
+      g_assert_cmpint (botbench_event_get_id (g_ptr_array_index (events, i)), ==,
+                       g_array_index (ids, gint64, 30 + i));
+  }
+
+  /* The FTS index lost the deleted rows too. */
+  g_assert_cmpuint (search_count (f->store, "message"), ==, 20);
+  g_assert_cmpuint (search_count (f->store, "message number 5"), ==, 0);
+  g_assert_cmpuint (search_count (f->store, "message number 45"), ==, 1);
+
+  g_assert_true (wait_count (&removed, 1));
+  g_assert_cmpuint (removed, ==, 1);
+
+  /* No background pass pending now: apply_retention does all the work. */
+  insert_many (f->store, 10, ids);
+  n = botbench_event_store_apply_retention (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 10);
+  g_assert_cmpint (count_all (f->store), ==, 20);
+  g_assert_true (wait_count (&removed, 2));
+
+  /* Automatic: set_retention lets the writer apply it without being asked. */
+  botbench_event_store_set_retention (f->store, 5, 0);
+  g_assert_true (wait_count (&removed, 3));
+  g_assert_cmpint (count_all (f->store), ==, 5);
+
+  /* Ids keep growing after deletions. */
+  g_assert_cmpint (insert_message (f->store, "after"), >, g_array_index (ids, gint64, 59));
+}
+
+static void
+test_retention_days (StoreFixture  *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time ();
+  gint64 n;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(BotbenchEvent) old = make_event_full (now - 10 * G_TIME_SPAN_DAY - i, "OLD", "1", "old");
+      g_autoptr(BotbenchEvent) recent = make_event_full (now - 2 * G_TIME_SPAN_DAY, "RECENT", "1", "recent");
+
+      insert_event (f->store, old);
+      insert_event (f->store, recent);
+    }
+
+  botbench_event_store_set_retention (f->store, 0, 30);
+  n = botbench_event_store_apply_retention (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+
+  /* The pass queued by set_retention runs before apply_retention (the
+   * writer's queue is FIFO), so here apply_retention finds nothing left. */
+  botbench_event_store_set_retention (f->store, 0, 5);
+  n = botbench_event_store_apply_retention (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+
+  {
+    BotbenchEventQuery query = { .event_name = "OLD" };
+
+    g_assert_cmpint (count_query (f->store, &query), ==, 0);
+    query.event_name = "RECENT";
+    g_assert_cmpint (count_query (f->store, &query), ==, 10);
+  }
+
+  /* Old events stored later are deleted by the next pass. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(BotbenchEvent) old = make_event_full (now - 6 * G_TIME_SPAN_DAY, "OLD", "1", "old");
+
+      insert_event (f->store, old);
+    }
+  n = botbench_event_store_apply_retention (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 3);
+  g_assert_cmpint (count_all (f->store), ==, 10);
+
+  /* Both limits together: 4 by count, and those are 2 days old. */
+  botbench_event_store_set_retention (f->store, 4, 1);
+  n = botbench_event_store_apply_retention (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+  g_assert_cmpint (count_all (f->store), ==, 0);
+}
+
+static void
+test_retention_large (StoreFixture  *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  /* More rows than one retention step deletes (RETENTION_CHUNK). */
+  insert_many (f->store, 12000, NULL);
+  botbench_event_store_set_retention (f->store, 100, 0);
+  n = botbench_event_store_apply_retention (f->store, &error);
+  g_assert_no_error (error);
+  /* The background pass queued by set_retention may have gone first. */
+  g_assert_cmpint (count_all (f->store), ==, 100);
+  g_assert_cmpint (n, <=, 11900);
+  g_assert_cmpuint (search_count (f->store, "message"), ==, 100);
+}
+
+static void
+test_clear (StoreFixture  *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint removed = 0;
+  gint64 last;
+
+  g_signal_connect_swapped (f->store, "events-removed", G_CALLBACK (count_cb), &removed);
+
+  insert_many (f->store, 30, NULL);
+  last = botbench_event_store_get_last_id (f->store);
+
+  g_assert_true (botbench_event_store_clear (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_all (f->store), ==, 0);
+  g_assert_cmpuint (search_count (f->store, "message"), ==, 0);
+  g_assert_true (wait_count (&removed, 1));
+
+  /* Still searchable, and ids never go back. */
+  g_assert_cmpint (insert_message (f->store, "fresh start"), >, last);
+  g_assert_cmpuint (search_count (f->store, "fresh"), ==, 1);
+
+  store_reopen (f);
+  g_assert_cmpint (insert_message (f->store, "after reopen"), ==, last + 2);
+}
+
+/* ---- open, close, schema ---------------------------------------------------------- */
+
+static void
+test_reopen (StoreFixture  *f,
+             gconstpointer  data)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BotbenchEvent) got = NULL;
+  g_autoptr(BotbenchEvent) pending = make_event ("queued before close");
+  InsertResult r = { 0 };
+
+  insert_many (f->store, 25, ids);
+
+  /* close() flushes what is queued. */
+  botbench_event_store_insert_async (f->store, pending, NULL, insert_done_cb, &r);
+  botbench_event_store_close (f->store);
+  g_assert_cmpint (botbench_event_get_id (pending), >, 0);
+  g_assert_true (botbench_test_wait_for (&r.done, 5000));
+  g_assert_no_error (r.error);
+
+  store_reopen (f);
+  g_assert_cmpint (count_all (f->store), ==, 26);
+  g_assert_cmpint (botbench_event_store_get_last_id (f->store), ==, botbench_event_get_id (pending));
+  got = botbench_event_store_get (f->store, g_array_index (ids, gint64, 7), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (botbench_event_get_message (got), ==, "message number 7");
+  g_assert_cmpuint (search_count (f->store, "queued"), ==, 1);
+  g_assert_cmpint (insert_message (f->store, "next"), ==, botbench_event_get_id (pending) + 1);
+}
+
+static void
+test_closed (StoreFixture  *f,
+             gconstpointer  data)
+{
+  g_autoptr(BotbenchEvent) event = make_event ("late");
+  g_autoptr(GError) error = NULL;
+  BotbenchEventQuery query = { 0 };
+  InsertResult r = { 0 };
+
+  botbench_event_store_close (f->store);
+  botbench_event_store_close (f->store);
+
+  g_assert_cmpint (botbench_event_store_insert (f->store, event, &error), ==, 0);
+  g_assert_error (error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_CLOSED);
+  g_clear_error (&error);
+
+  botbench_event_store_insert_async (f->store, event, NULL, insert_done_cb, &r);
+  g_assert_true (botbench_test_wait_for (&r.done, 5000));
+  g_assert_error (r.error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_CLOSED);
+  g_clear_error (&r.error);
+
+  g_assert_null (botbench_event_store_query (f->store, &query, &error));
+  g_assert_error (error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_assert_cmpint (botbench_event_store_count (f->store, &query, &error), ==, -1);
+  g_assert_error (error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_assert_false (botbench_event_store_clear (f->store, &error));
+  g_assert_error (error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_assert_cmpint (botbench_event_store_apply_retention (f->store, &error), ==, -1);
+  g_assert_error (error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_CLOSED);
+}
+
+static void
+test_migrate_version0 (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "events.db", NULL);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  /* A hand-made, version-0 SQLite file: valid but without any schema. */
+  db = open_raw (path);
+  exec_raw (db, "PRAGMA user_version = 0; PRAGMA page_size = 8192; VACUUM;");
+  sqlite3_close (db);
+  g_assert_cmpint (pragma_raw (path, "PRAGMA user_version"), ==, 0);
+
+  store = botbench_event_store_new (path, &error);
+  g_assert_no_error (error);
+  insert_message (store, "migrated");
+  g_assert_finalize_object (g_steal_pointer (&store));
+
+  g_assert_cmpint (pragma_raw (path, "PRAGMA user_version"), ==, BOTBENCH_EVENT_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (pragma_raw (path, "PRAGMA application_id"), !=, 0);
+  g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM events"), ==, 1);
+  g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'migrated'"), ==, 1);
+  g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                                      "('events_event_name', 'events_bot_id', 'events_received')"), ==, 3);
+
+  /* An up-to-date file opens without changes. */
+  store = botbench_event_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_all (store), ==, 1);
+  g_assert_finalize_object (g_steal_pointer (&store));
+
+  botbench_test_rm_rf (dir);
+}
+
+static void
+test_foreign_database (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "other.db", NULL);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  db = open_raw (path);
+  exec_raw (db, "CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('x');");
+  sqlite3_close (db);
+
+  store = botbench_event_store_new (path, &error);
+  g_assert_error (error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_CORRUPT);
+  g_assert_null (store);
+  g_assert_nonnull (strstr (error->message, path));
+
+  /* Left untouched. */
+  g_assert_cmpint (pragma_raw (path, "PRAGMA user_version"), ==, 0);
+  g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM sqlite_master WHERE name = 'events'"), ==, 0);
+
+  botbench_test_rm_rf (dir);
+}
+
+static void
+test_too_new (StoreFixture  *f,
+              gconstpointer  data)
+{
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3 *db;
+
+  insert_message (f->store, "from this version");
+  botbench_event_store_close (f->store);
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+
+  db = open_raw (f->path);
+  sql = g_strdup_printf ("PRAGMA user_version = %d", BOTBENCH_EVENT_STORE_SCHEMA_VERSION + 1);
+  exec_raw (db, sql);
+  sqlite3_close (db);
+
+  store = botbench_event_store_new (f->path, &error);
+  g_assert_error (error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_TOO_NEW);
+  g_assert_null (store);
+  g_assert_nonnull (strstr (error->message, "newer"));
+
+  /* Not downgraded. */
+  g_assert_cmpint (pragma_raw (f->path, "PRAGMA user_version"), ==,
+                   BOTBENCH_EVENT_STORE_SCHEMA_VERSION + 1);
+}
+
+static void
+test_corrupt (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "events.db", NULL);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) junk = g_string_new (NULL);
+  g_autofree char *after = NULL;
+  gsize len = 0;
+
+  for (guint i = 0; i < 500; i++)
+    g_string_append (junk, "this is not an SQLite database. ");
+  g_assert_true (g_file_set_contents (path, junk->str, junk->len, NULL));
+
+  store = botbench_event_store_new (path, &error);
+  g_assert_error (error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_CORRUPT);
+  g_assert_null (store);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "not a Botbench event database"));
+
+  /* Never overwritten. */
+  g_assert_true (g_file_get_contents (path, &after, &len, NULL));
+  g_assert_cmpmem (after, len, junk->str, junk->len);
+
+  botbench_test_rm_rf (dir);
+}
+
+/* ---- notifications ------------------------------------------------------------- */
+
+typedef struct
+{
+  guint  n_emissions;
+  gint64 last_id;
+  guint  n_done;
+  guint  n_failed;
+} BatchState;
+
+static void
+events_added_cb (BotbenchEventStore *store,
+                 gint64              last_id,
+                 BatchState         *state)
+{
+  g_assert_cmpint (last_id, >=, state->last_id);
+  state->n_emissions++;
+  state->last_id = last_id;
+}
+
+static void
+batch_insert_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  BatchState *state = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (botbench_event_store_insert_finish (BOTBENCH_EVENT_STORE (object), result, &error) > 0)
+    state->n_done++;
+  else
+    state->n_failed++;
+}
+
+static gboolean
+batch_all_done (gpointer data)
+{
+  BatchState *state = data;
+
+  return state->n_done + state->n_failed == 2000;
+}
+
+typedef struct
+{
+  BatchState *state;
+  gint64      last_id;
+} LastIdWait;
+
+static gboolean
+last_id_seen (gpointer data)
+{
+  LastIdWait *w = data;
+
+  return w->state->last_id == w->last_id;
+}
+
+typedef struct
+{
+  BotbenchEventStore *store;
+  gint                done;   /* atomic */
+} CommitThread;
+
+static gpointer
+commit_thread (gpointer data)
+{
+  CommitThread *ct = data;
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *message = g_strdup_printf ("commit %u", i);
+
+      insert_message (ct->store, message);
+    }
+
+  g_atomic_int_set (&ct->done, TRUE);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static gboolean
+commit_thread_done (gpointer data)
+{
+  CommitThread *ct = data;
+
+  return g_atomic_int_get (&ct->done);
+}
+
+static void
+test_events_added_batched (StoreFixture  *f,
+                           gconstpointer  data)
+{
+  BatchState state = { 0 };
+  gint64 start;
+  gint64 elapsed_ms;
+  gint64 last_id;
+  guint bound;
+
+  g_signal_connect (f->store, "events-added", G_CALLBACK (events_added_cb), &state);
+
+  /* One event: one emission, carrying its id. */
+  last_id = insert_message (f->store, "first");
+  g_assert_true (wait_count (&state.n_emissions, 1));
+  g_assert_cmpuint (state.n_emissions, ==, 1);
+  g_assert_cmpint (state.last_id, ==, last_id);
+  state.n_emissions = 0;
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *message = g_strdup_printf ("burst %u", i);
+      g_autoptr(BotbenchEvent) event = make_event (message);
+
+      botbench_event_store_insert_async (f->store, event, NULL, batch_insert_done_cb, &state);
+    }
+  g_assert_true (botbench_test_wait_until (batch_all_done, &state, 60000));
+  g_assert_cmpuint (state.n_failed, ==, 0);
+
+  last_id = botbench_event_store_get_last_id (f->store);
+  g_assert_cmpint (last_id, ==, 2001);
+  {
+    LastIdWait w = { &state, last_id };
+
+    g_assert_true (botbench_test_wait_until (last_id_seen, &w, 5000));
+  }
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+
+  /* At most one emission per ~100 ms, plus the first and the last. */
+  bound = elapsed_ms / 100 + 2;
+  g_test_message ("%u emissions for 2000 events in %" G_GINT64_FORMAT " ms (bound %u)",
+                  state.n_emissions, elapsed_ms, bound);
+  g_assert_cmpuint (state.n_emissions, >=, 1);
+  g_assert_cmpuint (state.n_emissions, <=, bound);
+  g_assert_cmpuint (state.n_emissions, <, 2000 / 10);
+
+  /* 2000 separate commits from another thread, as a busy listener makes. */
+  {
+    CommitThread ct = { f->store, 0 };
+    GThread *thread;
+    LastIdWait w = { &state, 0 };
+
+    state.n_emissions = 0;
+    start = g_get_monotonic_time ();
+    thread = g_thread_new ("committer", commit_thread, &ct);
+    g_assert_true (botbench_test_wait_until (commit_thread_done, &ct, 60000));
+    g_thread_join (thread);
+
+    w.last_id = botbench_event_store_get_last_id (f->store);
+    g_assert_cmpint (w.last_id, ==, 4001);
+    g_assert_true (botbench_test_wait_until (last_id_seen, &w, 5000));
+    elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+    bound = elapsed_ms / 100 + 2;
+    g_test_message ("%u emissions for 2000 commits in %" G_GINT64_FORMAT " ms (bound %u)",
+                    state.n_emissions, elapsed_ms, bound);
+    g_assert_cmpuint (state.n_emissions, >=, 1);
+    g_assert_cmpuint (state.n_emissions, <=, bound);
+  }
+}
+
+/* ---- threads ------------------------------------------------------------------------ */
+
+#define N_THREADS 4
+#define N_PER_THREAD 250
+
+typedef struct
+{
+  BotbenchEventStore *store;
+  guint               index;
+  gboolean            use_async;
+  gint64              ids[N_PER_THREAD];
+  gboolean            callbacks_on_thread;
+} ThreadData;
+
+static gboolean
+thread_async_done (gpointer data)
+{
+  InsertResult *results = data;
+
+  for (guint i = 0; i < N_PER_THREAD; i++)
+    if (!results[i].done)
+      return FALSE;
+  return TRUE;
+}
+
+static gpointer
+insert_thread (gpointer user_data)
+{
+  ThreadData *td = user_data;
+
+  if (td->use_async)
+    {
+      /* Like the listener: a thread with its own main context. */
+      g_autoptr(GMainContext) context = g_main_context_new ();
+      g_autofree InsertResult *results = g_new0 (InsertResult, N_PER_THREAD);
+
+      g_main_context_push_thread_default (context);
+      for (guint i = 0; i < N_PER_THREAD; i++)
+        {
+          g_autofree char *message = g_strdup_printf ("thread %u event %u", td->index, i);
+          g_autoptr(BotbenchEvent) event = make_event (message);
+
+          botbench_event_store_insert_async (td->store, event, NULL, insert_done_cb, &results[i]);
+        }
+      g_assert_true (botbench_test_wait_until (thread_async_done, results, 60000));
+      td->callbacks_on_thread = TRUE;
+      for (guint i = 0; i < N_PER_THREAD; i++)
+        {
+          g_assert_no_error (results[i].error);
+          td->ids[i] = results[i].id;
+          if (results[i].thread != g_thread_self ())
+            td->callbacks_on_thread = FALSE;
+        }
+      g_main_context_pop_thread_default (context);
+    }
+  else
+    {
+      for (guint i = 0; i < N_PER_THREAD; i++)
+        {
+          g_autofree char *message = g_strdup_printf ("thread %u event %u", td->index, i);
+          g_autoptr(BotbenchEvent) event = make_event (message);
+
+          td->ids[i] = insert_event (td->store, event);
+        }
+      td->callbacks_on_thread = TRUE;
+    }
+
+  /* Readers on this thread too, while others write. */
+  {
+    BotbenchEventQuery query = { .limit = 10 };
+    g_autoptr(GPtrArray) page = run_query (td->store, &query);
+
+    g_assert_cmpuint (page->len, ==, 10);
+  }
+
+  return NULL;
+}
+
+static void
+test_concurrent_inserts (StoreFixture  *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  ThreadData td[N_THREADS];
+  GThread *threads[N_THREADS];
+
+  for (guint t = 0; t < N_THREADS; t++)
+    {
+      memset (&td[t], 0, sizeof td[t]);
+      td[t].store = f->store;
+      td[t].index = t;
+      td[t].use_async = t % 2 == 1;
+      threads[t] = g_thread_new ("inserter", insert_thread, &td[t]);
+    }
+
+  for (guint t = 0; t < N_THREADS; t++)
+    {
+      g_thread_join (threads[t]);
+      g_assert_true (td[t].callbacks_on_thread);
+      for (guint i = 0; i < N_PER_THREAD; i++)
+        {
+          g_assert_cmpint (td[t].ids[i], >, 0);
+          /* Each thread's own events are in order. */
+          if (i > 0)
+            g_assert_cmpint (td[t].ids[i], >, td[t].ids[i - 1]);
+          g_assert_true (g_hash_table_add (seen, g_memdup2 (&td[t].ids[i], sizeof (gint64))));
+        }
+    }
+
+  g_assert_cmpuint (g_hash_table_size (seen), ==, N_THREADS * N_PER_THREAD);
+  g_assert_cmpint (count_all (f->store), ==, N_THREADS * N_PER_THREAD);
+  g_assert_cmpint (botbench_event_store_get_last_id (f->store), ==, N_THREADS * N_PER_THREAD);
+  g_assert_cmpuint (search_count (f->store, "thread 3 event 249"), ==, 1);
+}
+
+/* ---- write failure ---------------------------------------------------------------------- */
+
+static BotbenchEvent *
+make_big_event (guint i)
+{
+  g_autoptr(GString) body = g_string_new ("event=ONIMBOTMESSAGEADD&data[PARAMS][MESSAGE]=");
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_string_append_printf (body, "big%u+", i);
+  for (guint j = 0; j < 64 * 1024; j++)
+    g_string_append_c (body, 'a' + (j % 26));
+  bytes = g_bytes_new (body->str, body->len);
+
+  return botbench_event_new (g_get_real_time (), "127.0.0.1", "POST", "/", "", default_headers,
+                             "application/x-www-form-urlencoded", bytes);
+}
+
+static void
+test_write_failure (StoreFixture  *f,
+                    gconstpointer  data)
+{
+  InsertResult r[5] = { { 0 } };
+  g_autoptr(GError) error = NULL;
+  gint64 before;
+
+  insert_many (f->store, 10, NULL);
+  before = botbench_event_store_get_last_id (f->store);
+
+  _botbench_event_store_simulate_disk_full (f->store, TRUE);
+
+  /* Sync */
+  {
+    g_autoptr(BotbenchEvent) event = make_big_event (100);
+
+    g_assert_cmpint (botbench_event_store_insert (f->store, event, &error), ==, 0);
+    g_assert_error (error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_WRITE);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "full"));
+    g_assert_cmpint (botbench_event_get_id (event), ==, 0);
+    g_clear_error (&error);
+  }
+
+  /* Async: every task of the batch reports the failure. */
+  for (guint i = 0; i < G_N_ELEMENTS (r); i++)
+    {
+      g_autoptr(BotbenchEvent) event = make_big_event (i);
+
+      botbench_event_store_insert_async (f->store, event, NULL, insert_done_cb, &r[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (r); i++)
+    {
+      g_assert_true (botbench_test_wait_for (&r[i].done, 10000));
+      g_assert_error (r[i].error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_WRITE);
+      g_assert_cmpint (r[i].id, ==, 0);
+      g_clear_error (&r[i].error);
+    }
+
+  g_assert_cmpint (count_all (f->store), ==, 10);
+  g_assert_cmpint (botbench_event_store_get_last_id (f->store), ==, before);
+
+  /* Space again: writes resume, nothing half-written is visible. */
+  _botbench_event_store_simulate_disk_full (f->store, FALSE);
+  {
+    g_autoptr(BotbenchEvent) event = make_big_event (200);
+
+    g_assert_cmpint (insert_event (f->store, event), ==, before + 1);
+  }
+  g_assert_cmpint (count_all (f->store), ==, 11);
+  g_assert_cmpuint (search_count (f->store, "big200"), ==, 1);
+  g_assert_cmpuint (search_count (f->store, "big1"), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, func) \
+  g_test_add ("/event-store/" name, StoreFixture, NULL, store_setup, func, store_teardown)
+
+  ADD ("insert/roundtrip", test_insert_roundtrip);
+  ADD ("insert/cancelled", test_insert_cancelled);
+  g_test_add_func ("/event-store/open/default-path", test_default_path);
+  g_test_add_func ("/event-store/open/creates-directories", test_creates_directories);
+  ADD ("query/keyset-paging", test_keyset_paging);
+  ADD ("query/filters", test_filters);
+  ADD ("query/plans", test_query_plans);
+  g_test_add_func ("/event-store/search/build-match", test_build_match);
+  ADD ("search/fts", test_search);
+  ADD ("retention/count", test_retention_count);
+  ADD ("retention/days", test_retention_days);
+  ADD ("retention/large", test_retention_large);
+  ADD ("clear", test_clear);
+  ADD ("open/reopen", test_reopen);
+  ADD ("open/closed", test_closed);
+  g_test_add_func ("/event-store/schema/migrate-version-0", test_migrate_version0);
+  g_test_add_func ("/event-store/schema/foreign-database", test_foreign_database);
+  ADD ("schema/too-new", test_too_new);
+  g_test_add_func ("/event-store/schema/corrupt", test_corrupt);
+  ADD ("signals/events-added-batched", test_events_added_batched);
+  ADD ("threads/concurrent-inserts", test_concurrent_inserts);
+  ADD ("write-failure", test_write_failure);
+
+#undef ADD
+
+  return g_test_run ();
+}
