@@ -49,8 +49,7 @@ run_cli (const char  *stdin_data,
                             G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
 
-  if (stdin_data != NULL)
-    in_bytes = g_bytes_new (stdin_data, strlen (stdin_data));
+  in_bytes = g_bytes_new (stdin_data ? stdin_data : "", stdin_data ? strlen (stdin_data) : 0);
 
   g_subprocess_communicate (proc, in_bytes, NULL, &out_bytes, &err_bytes, &error);
   g_assert_no_error (error);

@@ -448,6 +448,8 @@ client_thread (gpointer data)
       response = soup_session_send_and_read (session, msg, NULL, &error);
       if (error != NULL || soup_message_get_status (msg) != 200)
         {
+          g_printerr ("client %u request %u: %s (status %u)\n", client->client, i,
+                      error ? error->message : "no error", soup_message_get_status (msg));
           client->failures++;
           continue;
         }
@@ -685,7 +687,9 @@ test_curl_replay (ListenerFixture *f,
       }
       g_assert_nonnull (replayed);
       g_assert_cmpint (botbench_event_get_id (replayed), >, botbench_event_get_id (original));
-      g_assert_true (g_bytes_equal (botbench_event_get_body (replayed), botbench_event_get_body (original)));
+      if (!g_bytes_equal (botbench_event_get_body (replayed), botbench_event_get_body (original)))
+        g_error ("case %u: replayed body differs\ncommand: %s\nreplayed %u bytes", i, command,
+                 (guint)g_bytes_get_size (botbench_event_get_body (replayed)));
       g_assert_cmpstr (botbench_event_get_path (replayed), ==, botbench_event_get_path (original));
       g_assert_cmpstr (botbench_event_get_query (replayed), ==, botbench_event_get_query (original));
       g_assert_cmpstr (botbench_event_get_content_type (replayed), ==, botbench_event_get_content_type (original));

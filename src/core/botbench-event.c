@@ -630,20 +630,28 @@ botbench_event_to_json_line (BotbenchEvent *self)
   return g_string_free (out, FALSE);
 }
 
-/* POSIX shell single-quoted word. */
+/* POSIX shell single-quoted word of len bytes (str need not be NUL-terminated). */
+static void
+append_shell_quoted_len (GString    *out,
+                         const char *str,
+                         gsize       len)
+{
+  g_string_append_c (out, '\'');
+  for (gsize i = 0; i < len; i++)
+    {
+      if (str[i] == '\'')
+        g_string_append (out, "'\\''");
+      else
+        g_string_append_c (out, str[i]);
+    }
+  g_string_append_c (out, '\'');
+}
+
 static void
 append_shell_quoted (GString    *out,
                      const char *str)
 {
-  g_string_append_c (out, '\'');
-  for (const char *p = str; *p != '\0'; p++)
-    {
-      if (*p == '\'')
-        g_string_append (out, "'\\''");
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '\'');
+  append_shell_quoted_len (out, str, strlen (str));
 }
 
 static gboolean
@@ -705,7 +713,7 @@ botbench_event_dup_curl_command (BotbenchEvent *self,
   if (data == NULL)
     data = "";
   /* curl reads a --data-binary value starting with @ as a file name */
-  plain = body_is_plain_text (data, len) && data[0] != '@';
+  plain = body_is_plain_text (data, len) && (len == 0 || data[0] != '@');
 
   out = g_string_new (NULL);
 
@@ -752,7 +760,7 @@ botbench_event_dup_curl_command (BotbenchEvent *self,
     {
       g_string_append (out, " --data-binary ");
       if (plain)
-        append_shell_quoted (out, data);
+        append_shell_quoted_len (out, data, len);
       else
         g_string_append (out, "@-");
     }

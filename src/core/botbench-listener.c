@@ -67,6 +67,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+#define LISTEN_BACKLOG 1024
+
 #define BODY_DATA_KEY "botbench-body"
 #define OVERFLOW_DATA_KEY "botbench-overflow"
 
@@ -671,6 +673,9 @@ botbench_listener_start (BotbenchListener  *self,
                          G_SOCKET_PROTOCOL_TCP, &local_error);
   if (socket == NULL)
     goto failed;
+
+  /* GSocket's default backlog of 10 resets bursts of new connections. */
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
 
   socket_address = g_inet_socket_address_new (address, self->port);
   if (!g_socket_bind (socket, socket_address, TRUE, &local_error) ||
