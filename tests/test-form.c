@@ -574,6 +574,10 @@ test_json_escaping (void)
     { "\xf4\x90\x80\x80", 4, "\"\xef\xbf\xbd\"" },
     { "\xf0\x9f\x98", 3, "\"\xef\xbf\xbd\"" },
     { "\xf0\x9f\xc3\xa9", 4, "\"\xef\xbf\xbd\xc3\xa9\"" },
+    { "\xc3\xff" "A", 3, "\"\xef\xbf\xbd" "A\"" },
+    { "\xe2\x82\xff" "A", 4, "\"\xef\xbf\xbd" "A\"" },
+    { "\xf0\x9f\x98\xff" "A", 5, "\"\xef\xbf\xbd" "A\"" },
+    { "\xf8\x88", 2, "\"\xef\xbf\xbd\xef\xbf\xbd\"" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

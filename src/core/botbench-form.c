@@ -6,7 +6,7 @@
  *
  *   main/php_variables.c   add_post_var(), add_post_vars() (splitting the
  *                          body) and php_register_variable_ex() (names,
- *                          brackets, nesting limit)
+ *                          brackets, nesting limit, cookie prefixes)
  *   main/rfc1867.c         multipart/form-data (non-file parts only)
  *   main/php_string.c      php_url_decode()
  *   Zend/zend_hash.c       ordered hash semantics (update keeps the slot,
@@ -15,6 +15,13 @@
  *                          JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE
  *
  * Every rule is checked against php-cli by tests/test-form-php.c.
+ *
+ * Memory: a tree decoded from a body lives in one FormArena (a few large
+ * blocks).  Every node in it holds a count on the arena, which is freed
+ * with the last node, so refcounting works per node as usual; keeping one
+ * leaf alive keeps the whole body's memory.  Nodes made through the
+ * public constructors, or added later with
+ * botbench_form_node_register_variable(), use g_malloc().
  */
 #define G_LOG_DOMAIN "botbench-form"
 
@@ -28,14 +35,34 @@
 #include "botbench-form.h"
 
 /* Arrays with more children than this get a hash index; smaller ones are
- * scanned linearly (the common Bitrix24 array has 2–15 keys). */
-#define FORM_INDEX_THRESHOLD 8
-#define FORM_INLINE_KEY      16
+ * scanned linearly (a Bitrix24 event has arrays of 2 to ~30 keys). */
+#define FORM_INDEX_THRESHOLD  8
+#define FORM_INLINE_KEY       16
 /* Decoded names shorter than this are decoded on the stack. */
-#define FORM_NAME_STACK      256
+#define FORM_NAME_STACK       512
 /* PHP's max_multipart_body_parts default: max_input_vars + max_file_uploads */
 #define FORM_MAX_FILE_UPLOADS 20
-#define FORM_MAX_BODY_PARTS  (BOTBENCH_FORM_DEFAULT_MAX_INPUT_VARS + FORM_MAX_FILE_UPLOADS)
+#define FORM_MAX_BODY_PARTS   (BOTBENCH_FORM_DEFAULT_MAX_INPUT_VARS + FORM_MAX_FILE_UPLOADS)
+
+typedef struct _FormArena FormArena;
+typedef struct _FormChunk FormChunk;
+
+struct _FormChunk
+{
+  FormChunk *next;
+  gsize      size;
+};
+
+struct _FormArena
+{
+  /* Nodes allocated in it (+1 while decoding).  Only the decoding thread
+   * allocates, before anyone else can see the tree; frees are atomic. */
+  gint       ref_count;
+  char      *cur;
+  char      *limit;
+  gsize      next_size;
+  FormChunk *chunks;
+};
 
 typedef struct
 {
@@ -47,19 +74,23 @@ typedef struct
   guint32           key_len;
   guint32           hash;
   gint64            int_key;
-  gboolean          is_int;
+  guint8            is_int;
+  guint8            key_owned;      /* key.heap is from g_malloc() */
   BotbenchFormNode *value;
 } FormEntry;
 
 struct _BotbenchFormNode
 {
-  gint                  ref_count;
-  BotbenchFormNodeType  type;
+  gint       ref_count;
+  guint8     type;                  /* BotbenchFormNodeType */
+  guint8     entries_owned;         /* u.a.entries is from g_malloc() */
+  guint8     buckets_owned;         /* u.a.buckets is from g_malloc() */
+  FormArena *arena;                 /* holds this node, or NULL */
   union
   {
     struct
     {
-      char  *str;     /* points right after the struct */
+      char  *str;                   /* right after the struct */
       gsize  len;
     } s;
     struct
@@ -67,9 +98,12 @@ struct _BotbenchFormNode
       FormEntry *entries;
       guint      n_entries;
       guint      n_alloc;
-      guint32   *buckets;     /* entry index + 1; 0 is empty */
-      guint      n_buckets;   /* power of two, or 0 without index */
-      gint64     next_free;   /* PHP's nNextFreeElement */
+      guint32   *buckets;           /* entry index + 1; 0 is empty */
+      guint      n_buckets;         /* power of two, or 0 without index */
+      guint      last_hit;          /* entry found or added last: decoding
+                                     * "data[X][a]&data[X][b]" looks up
+                                     * the same keys over and over */
+      gint64     next_free;         /* PHP's nNextFreeElement */
     } a;
   } u;
 };
@@ -81,6 +115,99 @@ G_DEFINE_QUARK (botbench-form-error-quark, botbench_form_error)
 
 /* Stands for ZEND_LONG_MIN in nNextFreeElement: "nothing inserted yet". */
 #define NEXT_FREE_UNSET G_MININT64
+
+/* php_url_decode() and add_post_var(): 1 '%', 2 '+', 3 '=' or '&', 4 NUL */
+static const guint8 url_class[256] = {
+  ['%'] = 1, ['+'] = 2, ['='] = 3, ['&'] = 3, [0] = 4,
+};
+
+/* hex digit value + 1; 0 for anything else */
+static const guint8 hex_plus1[256] = {
+  ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+  ['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+  ['F'] = 16, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
+/* Helpers: arena {{{ */
+
+static FormArena *
+form_arena_new (gsize size_hint)
+{
+  FormArena *arena = g_new0 (FormArena, 1);
+
+  arena->ref_count = 1;
+  arena->next_size = CLAMP (size_hint, 4096, 1 << 20);
+
+  return arena;
+}
+
+static void
+form_arena_free (FormArena *arena)
+{
+  FormChunk *chunk = arena->chunks;
+
+  while (chunk != NULL)
+    {
+      FormChunk *next = chunk->next;
+
+      g_free (chunk);
+      chunk = next;
+    }
+
+  g_free (arena);
+}
+
+static inline void
+form_arena_unref (FormArena *arena)
+{
+  if (g_atomic_int_dec_and_test (&arena->ref_count))
+    form_arena_free (arena);
+}
+
+static G_NO_INLINE void
+form_arena_grow (FormArena *arena,
+                 gsize      size)
+{
+  gsize chunk_size = MAX (arena->next_size, size + sizeof (FormChunk));
+  FormChunk *chunk = g_malloc (chunk_size);
+
+  chunk->next = arena->chunks;
+  chunk->size = chunk_size;
+  arena->chunks = chunk;
+  arena->cur = (char *)(chunk + 1);
+  arena->limit = (char *)chunk + chunk_size;
+  arena->next_size = MIN (arena->next_size * 2, 1 << 22);
+}
+
+static inline gpointer
+form_arena_alloc (FormArena *arena,
+                  gsize      size)
+{
+  char *p;
+
+  size = (size + 7) & ~(gsize)7;
+  if (G_UNLIKELY ((gsize)(arena->limit - arena->cur) < size))
+    form_arena_grow (arena, size);
+
+  p = arena->cur;
+  arena->cur += size;
+
+  return p;
+}
+
+/* Gives back the end of the last allocation (at p) beyond new_size. */
+static inline void
+form_arena_shrink_last (FormArena *arena,
+                        gpointer   p,
+                        gsize      new_size)
+{
+  char *end = (char *)p + ((new_size + 7) & ~(gsize)7);
+
+  if (end <= arena->cur)
+    arena->cur = end;
+}
+
+/* }}} */
 
 /* Helpers: keys {{{ */
 
@@ -104,6 +231,32 @@ hash_key (const char *key,
     }
 
   return h;
+}
+
+static inline gboolean
+entry_has_key (const FormEntry *entry,
+               const char      *key,
+               gsize            key_len)
+{
+  const char *k;
+
+  if (entry->key_len != key_len)
+    return FALSE;
+  if (key_len == 0)
+    return TRUE;
+
+  /* most misses differ in the last byte ("field_1" / "field_2") */
+  k = entry_key (entry);
+  if (k[key_len - 1] != key[key_len - 1] || k[0] != key[0])
+    return FALSE;
+
+  for (gsize i = 1; i + 1 < key_len; i++)
+    {
+      if (k[i] != key[i])
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* Zend's _zend_handle_numeric_str_ex(): "5" and "-3" are integer keys,
@@ -162,13 +315,63 @@ key_is_numeric (const char *key,
 
 /* Helpers: nodes and arrays {{{ */
 
-static BotbenchFormNode *
-form_node_new_string_uninit (gsize len)
+static void form_node_free (BotbenchFormNode *node);
+
+static inline void
+form_node_unref (BotbenchFormNode *node)
+{
+  if (g_atomic_int_dec_and_test (&node->ref_count))
+    form_node_free (node);
+}
+
+static inline BotbenchFormNode *
+form_node_alloc (FormArena *arena,
+                 gsize      size)
 {
   BotbenchFormNode *node;
 
-  node = g_malloc (sizeof (BotbenchFormNode) + len + 1);
+  if (arena != NULL)
+    {
+      node = form_arena_alloc (arena, size);
+      arena->ref_count++;     /* not shared yet, see FormArena */
+    }
+  else
+    {
+      node = g_malloc (size);
+    }
+
   node->ref_count = 1;
+  node->arena = arena;
+  node->entries_owned = FALSE;
+  node->buckets_owned = FALSE;
+
+  return node;
+}
+
+static BotbenchFormNode *
+form_node_new_array (FormArena *arena)
+{
+  BotbenchFormNode *node = form_node_alloc (arena, sizeof (BotbenchFormNode));
+
+  node->type = BOTBENCH_FORM_NODE_ARRAY;
+  node->u.a.entries = NULL;
+  node->u.a.n_entries = 0;
+  node->u.a.n_alloc = 0;
+  node->u.a.buckets = NULL;
+  node->u.a.n_buckets = 0;
+  node->u.a.last_hit = 0;
+  node->u.a.next_free = NEXT_FREE_UNSET;
+
+  return node;
+}
+
+/* A string leaf with room for len bytes (and a NUL), u.s.len = len. */
+static BotbenchFormNode *
+form_node_new_string_uninit (FormArena *arena,
+                             gsize      len)
+{
+  BotbenchFormNode *node = form_node_alloc (arena, sizeof (BotbenchFormNode) + len + 1);
+
   node->type = BOTBENCH_FORM_NODE_STRING;
   node->u.s.str = (char *)(node + 1);
   node->u.s.len = len;
@@ -186,37 +389,53 @@ form_node_free (BotbenchFormNode *node)
         {
           FormEntry *entry = &node->u.a.entries[i];
 
-          if (entry->key_len >= FORM_INLINE_KEY)
+          if (entry->key_owned)
             g_free (entry->key.heap);
-          botbench_form_node_unref (entry->value);
+          form_node_unref (entry->value);
         }
-      g_free (node->u.a.entries);
-      g_free (node->u.a.buckets);
+      if (node->entries_owned)
+        g_free (node->u.a.entries);
+      if (node->buckets_owned)
+        g_free (node->u.a.buckets);
     }
 
-  g_free (node);
+  if (node->arena != NULL)
+    form_arena_unref (node->arena);
+  else
+    g_free (node);
 }
 
 static void
-array_rebuild_index (BotbenchFormNode *array)
+array_rebuild_index (BotbenchFormNode *array,
+                     FormArena        *arena)
 {
   guint n_buckets = 16;
   guint mask;
 
   g_assert (array->type == BOTBENCH_FORM_NODE_ARRAY);
 
+  if (array->buckets_owned)
+    g_free (array->u.a.buckets);
+  array->u.a.buckets = NULL;
+  array->u.a.n_buckets = 0;
+  array->buckets_owned = FALSE;
+
   if (array->u.a.n_entries <= FORM_INDEX_THRESHOLD)
-    {
-      g_clear_pointer (&array->u.a.buckets, g_free);
-      array->u.a.n_buckets = 0;
-      return;
-    }
+    return;
 
   while (n_buckets < array->u.a.n_entries * 2)
     n_buckets *= 2;
 
-  g_free (array->u.a.buckets);
-  array->u.a.buckets = g_new0 (guint32, n_buckets);
+  if (arena != NULL)
+    {
+      array->u.a.buckets = form_arena_alloc (arena, n_buckets * sizeof (guint32));
+      memset (array->u.a.buckets, 0, n_buckets * sizeof (guint32));
+    }
+  else
+    {
+      array->u.a.buckets = g_new0 (guint32, n_buckets);
+      array->buckets_owned = TRUE;
+    }
   array->u.a.n_buckets = n_buckets;
   mask = n_buckets - 1;
 
@@ -243,8 +462,7 @@ array_find (const BotbenchFormNode *array,
     {
       for (guint i = 0; i < array->u.a.n_entries; i++)
         {
-          if (entries[i].key_len == key_len &&
-              memcmp (entry_key (&entries[i]), key, key_len) == 0)
+          if (entry_has_key (&entries[i], key, key_len))
             return (FormEntry *)&entries[i];
         }
     }
@@ -257,9 +475,7 @@ array_find (const BotbenchFormNode *array,
         {
           const FormEntry *entry = &entries[array->u.a.buckets[b] - 1];
 
-          if (entry->hash == hash &&
-              entry->key_len == key_len &&
-              memcmp (entry_key (entry), key, key_len) == 0)
+          if (entry->hash == hash && entry_has_key (entry, key, key_len))
             return (FormEntry *)entry;
         }
     }
@@ -267,9 +483,30 @@ array_find (const BotbenchFormNode *array,
   return NULL;
 }
 
-/* Appends a new entry; the key must not be present yet. Takes value. */
+/* array_find() for the decoder, trying the last hit first. */
+static inline FormEntry *
+array_find_cached (BotbenchFormNode *array,
+                   const char       *key,
+                   gsize             key_len)
+{
+  FormEntry *entry;
+
+  if (array->u.a.last_hit < array->u.a.n_entries &&
+      entry_has_key (&array->u.a.entries[array->u.a.last_hit], key, key_len))
+    return &array->u.a.entries[array->u.a.last_hit];
+
+  entry = array_find (array, key, key_len);
+  if (entry != NULL)
+    array->u.a.last_hit = entry - array->u.a.entries;
+
+  return entry;
+}
+
+/* Appends a new entry; the key must not be present yet.  Takes value.
+ * arena is where new memory comes from (NULL: g_malloc()). */
 static void
 array_append (BotbenchFormNode *array,
+              FormArena        *arena,
               const char       *key,
               gsize             key_len,
               gboolean          is_int,
@@ -283,22 +520,58 @@ array_append (BotbenchFormNode *array,
 
   if (array->u.a.n_entries == array->u.a.n_alloc)
     {
-      array->u.a.n_alloc = MAX (4, array->u.a.n_alloc * 2);
-      array->u.a.entries = g_renew (FormEntry, array->u.a.entries, array->u.a.n_alloc);
+      guint n_alloc = MAX (4, array->u.a.n_alloc * 2);
+      FormEntry *entries;
+
+      if (arena != NULL)
+        {
+          /* the old block stays in the arena */
+          entries = form_arena_alloc (arena, n_alloc * sizeof (FormEntry));
+          if (array->u.a.n_entries > 0)
+            memcpy (entries, array->u.a.entries, array->u.a.n_entries * sizeof (FormEntry));
+          if (array->entries_owned)
+            g_free (array->u.a.entries);
+          array->entries_owned = FALSE;
+        }
+      else if (array->entries_owned)
+        {
+          entries = g_renew (FormEntry, array->u.a.entries, n_alloc);
+        }
+      else
+        {
+          entries = g_new (FormEntry, n_alloc);
+          if (array->u.a.n_entries > 0)
+            memcpy (entries, array->u.a.entries, array->u.a.n_entries * sizeof (FormEntry));
+          array->entries_owned = TRUE;
+        }
+
+      array->u.a.entries = entries;
+      array->u.a.n_alloc = n_alloc;
     }
 
   entry = &array->u.a.entries[array->u.a.n_entries++];
   entry->key_len = (guint32)key_len;
+  entry->key_owned = FALSE;
   if (key_len < FORM_INLINE_KEY)
-    dest = entry->key.inline_;
+    {
+      dest = entry->key.inline_;
+    }
+  else if (arena != NULL)
+    {
+      dest = entry->key.heap = form_arena_alloc (arena, key_len + 1);
+    }
   else
-    dest = entry->key.heap = g_malloc (key_len + 1);
+    {
+      dest = entry->key.heap = g_malloc (key_len + 1);
+      entry->key_owned = TRUE;
+    }
   memcpy (dest, key, key_len);
   dest[key_len] = '\0';
   entry->is_int = is_int;
   entry->int_key = int_key;
   entry->value = value;
   entry->hash = 0;
+  array->u.a.last_hit = array->u.a.n_entries - 1;
 
   if (is_int && int_key >= array->u.a.next_free)
     array->u.a.next_free = int_key < G_MAXINT64 ? int_key + 1 : G_MAXINT64;
@@ -315,14 +588,15 @@ array_append (BotbenchFormNode *array,
     }
   else if (array->u.a.n_entries > FORM_INDEX_THRESHOLD)
     {
-      array_rebuild_index (array);
+      array_rebuild_index (array, arena);
     }
 }
 
 /* zend_symtable_str_update(): replaces the value in place (the key keeps
- * its position) or appends.  Takes value; returns the entry. */
-static FormEntry *
+ * its position) or appends.  Takes value. */
+static void
 array_update (BotbenchFormNode *array,
+              FormArena        *arena,
               const char       *key,
               gsize             key_len,
               BotbenchFormNode *value)
@@ -331,41 +605,53 @@ array_update (BotbenchFormNode *array,
   gint64 int_key = 0;
   gboolean is_int;
 
-  entry = array_find (array, key, key_len);
+  entry = array_find_cached (array, key, key_len);
   if (entry != NULL)
     {
       BotbenchFormNode *old = entry->value;
 
       entry->value = value;
-      botbench_form_node_unref (old);
-      return entry;
+      form_node_unref (old);
+      return;
     }
 
   is_int = key_is_numeric (key, key_len, &int_key);
-  array_append (array, key, key_len, is_int, int_key, value);
-  return &array->u.a.entries[array->u.a.n_entries - 1];
+  array_append (array, arena, key, key_len, is_int, int_key, value);
 }
 
 /* zend_hash_next_index_insert(): FALSE (and value untouched) when the
  * next index is taken, i.e. after key ZEND_LONG_MAX. */
 static gboolean
 array_append_next (BotbenchFormNode *array,
+                   FormArena        *arena,
                    BotbenchFormNode *value)
 {
   gint64 h = array->u.a.next_free == NEXT_FREE_UNSET ? 0 : array->u.a.next_free;
   char buf[24];
-  int len;
+  char *p = buf + sizeof buf;
+  guint64 u = h < 0 ? 0 - (guint64)h : (guint64)h;
 
-  len = g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, h);
-  if (array_find (array, buf, len) != NULL)
+  do
+    {
+      *--p = '0' + u % 10;
+      u /= 10;
+    }
+  while (u != 0);
+  if (h < 0)
+    *--p = '-';
+
+  /* every integer key is below nNextFreeElement, unless that is stuck at
+   * ZEND_LONG_MAX */
+  if (h == G_MAXINT64 && array_find (array, p, buf + sizeof buf - p) != NULL)
     return FALSE;
 
-  array_append (array, buf, len, TRUE, h, value);
+  array_append (array, arena, p, buf + sizeof buf - p, TRUE, h, value);
   return TRUE;
 }
 
 static void
 array_delete (BotbenchFormNode *array,
+              FormArena        *arena,
               const char       *key,
               gsize             key_len)
 {
@@ -377,16 +663,17 @@ array_delete (BotbenchFormNode *array,
     return;
 
   pos = entry - array->u.a.entries;
-  if (entry->key_len >= FORM_INLINE_KEY)
+  if (entry->key_owned)
     g_free (entry->key.heap);
-  botbench_form_node_unref (entry->value);
+  form_node_unref (entry->value);
 
   memmove (&array->u.a.entries[pos], &array->u.a.entries[pos + 1],
            (array->u.a.n_entries - pos - 1) * sizeof (FormEntry));
   array->u.a.n_entries--;
+  array->u.a.last_hit = 0;
 
   if (array->u.a.n_buckets != 0)
-    array_rebuild_index (array);
+    array_rebuild_index (array, arena);
 }
 
 /* }}} */
@@ -410,6 +697,8 @@ is_forbidden_name (const char *index,
                    gboolean    pre_host,
                    gboolean    pre_secure)
 {
+  if (G_LIKELY (index[0] != '_'))
+    return FALSE;
   if (index_len >= 7 && !pre_host && memcmp (index, "__Host-", 7) == 0)
     return TRUE;
   if (index_len >= 9 && !pre_secure && memcmp (index, "__Secure-", 9) == 0)
@@ -417,14 +706,20 @@ is_forbidden_name (const char *index,
   return FALSE;
 }
 
-/* php_register_variable_ex() on a writable, NUL-terminated name (it is
- * modified).  Takes val. */
+/* php_register_variable_ex() on a writable name (it is modified) of
+ * var_name_len bytes, without NUL bytes, followed by a NUL.  PHP works on
+ * C strings with strchr()/strlen(); the lengths here give the same
+ * results without rescanning.  Takes val; new nodes come from arena (NULL:
+ * g_malloc()). */
 static void
 register_variable_in_place (BotbenchFormNode *root,
+                            FormArena        *arena,
                             char             *var_name,
+                            gsize             var_name_len,
                             BotbenchFormNode *val)
 {
   BotbenchFormNode *symtable = root;
+  char *end = var_name + var_name_len;
   char *var;
   char *p;
   char *ip = NULL;
@@ -435,16 +730,19 @@ register_variable_in_place (BotbenchFormNode *root,
   gboolean pre_host;
   gboolean pre_secure;
 
+  g_assert (*end == '\0');
+
   /* ignore leading spaces in the variable name */
   while (*var_name == ' ')
     var_name++;
 
-  pre_host = strncmp (var_name, "__Host-", 7) == 0;
-  pre_secure = strncmp (var_name, "__Secure-", 9) == 0;
+  /* the unmangled name, for php_is_forbidden_variable_name() */
+  pre_host = end - var_name >= 7 && memcmp (var_name, "__Host-", 7) == 0;
+  pre_secure = end - var_name >= 9 && memcmp (var_name, "__Secure-", 9) == 0;
 
   /* ensure that we don't have spaces or dots in the variable name */
   var = var_name;
-  for (p = var; *p; p++)
+  for (p = var; p < end; p++)
     {
       if (*p == ' ' || *p == '.')
         {
@@ -462,7 +760,7 @@ register_variable_in_place (BotbenchFormNode *root,
 
   if (var_len == 0)
     {
-      botbench_form_node_unref (val);
+      form_node_unref (val);
       return;
     }
 
@@ -483,8 +781,8 @@ register_variable_in_place (BotbenchFormNode *root,
             {
               /* too many levels of nesting: PHP drops the whole top-level
                * variable, including what earlier pairs put there */
-              array_delete (root, var, var_len);
-              botbench_form_node_unref (val);
+              array_delete (root, arena, var, var_len);
+              form_node_unref (val);
               return;
             }
 
@@ -498,33 +796,38 @@ register_variable_in_place (BotbenchFormNode *root,
             }
           else
             {
-              ip = strchr (ip, ']');
-              if (ip == NULL)
+              while (ip < end && *ip != ']')
+                ip++;
+              if (ip == end)
                 {
                   /* not an index; un-terminate the var name */
                   *(index_s - 1) = '_';
-                  for (p = index_s; *p; p++)
+                  for (p = index_s; p < end; p++)
                     {
                       if (*p == ' ' || *p == '.' || *p == '[')
                         *p = '_';
                     }
 
-                  index_len = 0;
-                  if (index != NULL)
-                    index_len = strlen (index);
+                  /* PHP: index_len = strlen (index).  At the top level
+                   * that is now the whole rest of the name; a key is still
+                   * cut at its ']' */
+                  if (index == NULL)
+                    index_len = 0;
+                  else if (index == var)
+                    index_len = end - var;
                   goto plain_var;
                 }
               *ip = '\0';
-              new_idx_len = strlen (index_s);
+              new_idx_len = ip - index_s;
             }
 
           if (index == NULL)
             {
-              child = botbench_form_node_new_array ();
-              if (!array_append_next (symtable, child))
+              child = form_node_new_array (arena);
+              if (!array_append_next (symtable, arena, child))
                 {
-                  botbench_form_node_unref (child);
-                  botbench_form_node_unref (val);
+                  form_node_unref (child);
+                  form_node_unref (val);
                   return;
                 }
             }
@@ -534,23 +837,26 @@ register_variable_in_place (BotbenchFormNode *root,
 
               if (is_forbidden_name (index, index_len, pre_host, pre_secure))
                 {
-                  botbench_form_node_unref (val);
+                  form_node_unref (val);
                   return;
                 }
 
-              entry = array_find (symtable, index, index_len);
+              entry = array_find_cached (symtable, index, index_len);
 
               if (entry == NULL)
                 {
-                  child = botbench_form_node_new_array ();
-                  array_update (symtable, index, index_len, child);
+                  gint64 int_key = 0;
+                  gboolean is_int = key_is_numeric (index, index_len, &int_key);
+
+                  child = form_node_new_array (arena);
+                  array_append (symtable, arena, index, index_len, is_int, int_key, child);
                 }
               else
                 {
                   if (entry->value->type != BOTBENCH_FORM_NODE_ARRAY)
                     {
-                      botbench_form_node_unref (entry->value);
-                      entry->value = botbench_form_node_new_array ();
+                      form_node_unref (entry->value);
+                      entry->value = form_node_new_array (arena);
                     }
                   child = entry->value;
                 }
@@ -577,33 +883,66 @@ register_variable_in_place (BotbenchFormNode *root,
 plain_var:
   if (index == NULL)
     {
-      if (!array_append_next (symtable, val))
-        botbench_form_node_unref (val);
+      if (!array_append_next (symtable, arena, val))
+        form_node_unref (val);
     }
   else if (is_forbidden_name (index, index_len, pre_host, pre_secure))
     {
-      botbench_form_node_unref (val);
+      form_node_unref (val);
     }
   else
     {
-      array_update (symtable, index, index_len, val);
+      array_update (symtable, arena, index, index_len, val);
     }
 }
 
-static inline int
-hex_value (guchar c)
+/* }}} */
+
+/* Helpers: percent decoding {{{ */
+
+/* Eight bytes at a time: is byte c anywhere in v? */
+#define SWAR_ONES  G_GUINT64_CONSTANT (0x0101010101010101)
+#define SWAR_HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
+
+static inline guint64
+swar_has (guint64 v,
+          guchar  c)
 {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
+  guint64 x = v ^ (SWAR_ONES * c);
+
+  return (x - SWAR_ONES) & ~x & SWAR_HIGHS;
+}
+
+static inline guint64
+swar_load (const char *p)
+{
+  guint64 v;
+
+  memcpy (&v, p, sizeof v);
+  return v;
+}
+
+/* One "%XX" at src (src[0] == '%'): the byte, or -1 if it is not an escape
+ * (then PHP keeps the '%'). */
+static inline int
+url_decode_escape (const char *src,
+                   const char *end)
+{
+  guint hi;
+  guint lo;
+
+  if (end - src <= 2)
+    return -1;
+  hi = hex_plus1[(guchar)src[1]];
+  lo = hex_plus1[(guchar)src[2]];
+  if (hi == 0 || lo == 0)
+    return -1;
+
+  return ((hi - 1) << 4) | (lo - 1);
 }
 
 /* php_url_decode(): '+' is a space, "%XX" a byte, any other '%' stays.
- * dest may be src; returns the decoded length (dest is not terminated). */
+ * Returns the decoded length (dest is not terminated). */
 static gsize
 url_decode (char       *dest,
             const char *src,
@@ -614,37 +953,103 @@ url_decode (char       *dest,
 
   while (src < end)
     {
-      char c = *src;
+      guint8 cls;
+      int byte;
 
-      if (c == '+')
+      while (end - src >= 8)
+        {
+          guint64 v = swar_load (src);
+
+          if (swar_has (v, '%') | swar_has (v, '+'))
+            break;
+          memcpy (out, src, 8);
+          out += 8;
+          src += 8;
+        }
+      if (src == end)
+        break;
+
+      cls = url_class[(guchar)*src];
+      if (cls == 2)
         {
           *out++ = ' ';
           src++;
         }
-      else if (c == '%' && end - src > 2)
+      else if (cls == 1 && (byte = url_decode_escape (src, end)) >= 0)
         {
-          int hi = hex_value ((guchar)src[1]);
-          int lo = hi < 0 ? -1 : hex_value ((guchar)src[2]);
-
-          if (lo >= 0)
-            {
-              *out++ = (char)((hi << 4) | lo);
-              src += 3;
-            }
-          else
-            {
-              *out++ = c;
-              src++;
-            }
+          *out++ = (char)byte;
+          src += 3;
         }
       else
         {
-          *out++ = c;
-          src++;
+          *out++ = *src++;
         }
     }
 
   return out - dest;
+}
+
+/* add_post_var() + php_url_decode() of the name in one pass: decodes from
+ * src up to the first raw '=' or '&' (or end) into out, at most cap bytes.
+ * Returns where it stopped, or NULL if out is too small.  *nul_at is the
+ * length up to the first NUL byte in the result (PHP cuts the name there),
+ * or the whole length.  An escape never reaches past the name: '=' and '&'
+ * are not hex digits. */
+static const char *
+url_decode_name (const char *src,
+                 const char *end,
+                 char       *out,
+                 gsize       cap,
+                 gsize      *out_len,
+                 gsize      *nul_at)
+{
+  char *o = out;
+  char *o_end = out + cap;
+  char *nul = NULL;
+
+  while (src < end)
+    {
+      int byte;
+
+      if (G_UNLIKELY (o == o_end))
+        return NULL;
+
+      switch (url_class[(guchar)*src])
+        {
+        case 0:
+          *o++ = *src++;
+          continue;
+        case 1:
+          if ((byte = url_decode_escape (src, end)) >= 0)
+            {
+              if (byte == 0 && nul == NULL)
+                nul = o;
+              *o++ = (char)byte;
+              src += 3;
+            }
+          else
+            {
+              *o++ = *src++;
+            }
+          continue;
+        case 2:
+          *o++ = ' ';
+          src++;
+          continue;
+        case 4:
+          if (nul == NULL)
+            nul = o;
+          *o++ = *src++;
+          continue;
+        default:
+          break;
+        }
+      break;
+    }
+
+  *out_len = o - out;
+  *nul_at = nul != NULL ? (gsize)(nul - out) : *out_len;
+  return src;
 }
 
 /* }}} */
@@ -748,91 +1153,125 @@ next_utf8_char (const guchar *str,
   return -1;
 }
 
+/* Makes room for extra more bytes after out->len; returns where to write.
+ * The caller sets out->len when done (json_commit()). */
+static inline char *
+json_reserve (GString *out,
+              gsize    extra)
+{
+  if (G_UNLIKELY (out->len + extra >= out->allocated_len))
+    {
+      gsize len = out->len;
+
+      g_string_set_size (out, len + extra);
+      out->len = len;
+    }
+
+  return out->str + out->len;
+}
+
+static inline void
+json_commit (GString *out,
+             char    *end)
+{
+  out->len = end - out->str;
+}
+
 /* ext/json/json_encoder.c php_json_escape_string() */
-static void
-append_json_string (GString    *out,
-                    const char *str,
-                    gsize       len)
+static char *
+write_json_string (char       *dest,
+                   const char *str,
+                   gsize       len)
 {
   static const char digits[] = "0123456789abcdef";
   const guchar *s = (const guchar *)str;
   gsize pos = 0;
-  gsize start = 0;
 
-  g_string_append_c (out, '"');
+  *dest++ = '"';
 
   while (pos < len)
     {
-      guchar c = s[pos];
+      gsize start = pos;
+      guchar c;
 
-      if (G_LIKELY (!json_special[c]))
-        {
-          pos++;
-          continue;
-        }
-
+      while (pos < len && !json_special[s[pos]])
+        pos++;
       if (pos > start)
-        g_string_append_len (out, str + start, pos - start);
+        {
+          memcpy (dest, str + start, pos - start);
+          dest += pos - start;
+        }
+      if (pos == len)
+        break;
 
+      c = s[pos];
       if (c >= 0x80)
         {
           gsize advance;
           gint32 cp = next_utf8_char (s + pos, len - pos, &advance);
 
           if (cp < 0)
-            g_string_append_len (out, "\xEF\xBF\xBD", 3);
-          else if (cp == 0x2028)
-            g_string_append_len (out, "\\u2028", 6);
-          else if (cp == 0x2029)
-            g_string_append_len (out, "\\u2029", 6);
-          else
-            g_string_append_len (out, str + pos, advance);
-          pos += advance;
-        }
-      else
-        {
-          switch (c)
             {
-            case '"':
-              g_string_append_len (out, "\\\"", 2);
-              break;
-            case '\\':
-              g_string_append_len (out, "\\\\", 2);
-              break;
-            case '\b':
-              g_string_append_len (out, "\\b", 2);
-              break;
-            case '\f':
-              g_string_append_len (out, "\\f", 2);
-              break;
-            case '\n':
-              g_string_append_len (out, "\\n", 2);
-              break;
-            case '\r':
-              g_string_append_len (out, "\\r", 2);
-              break;
-            case '\t':
-              g_string_append_len (out, "\\t", 2);
-              break;
-            default:
-              {
-                char esc[6] = { '\\', 'u', '0', '0', digits[c >> 4], digits[c & 0xF] };
-
-                g_string_append_len (out, esc, 6);
-              }
-              break;
+              memcpy (dest, "\xEF\xBF\xBD", 3);
+              dest += 3;
             }
-          pos++;
+          else if (cp == 0x2028 || cp == 0x2029)
+            {
+              /* JSON_UNESCAPED_LINE_TERMINATORS is not set */
+              memcpy (dest, cp == 0x2028 ? "\\u2028" : "\\u2029", 6);
+              dest += 6;
+            }
+          else
+            {
+              memcpy (dest, str + pos, advance);
+              dest += advance;
+            }
+          pos += advance;
+          continue;
         }
 
-      start = pos;
+      *dest++ = '\\';
+      switch (c)
+        {
+        case '"':
+          *dest++ = '"';
+          break;
+        case '\\':
+          *dest++ = '\\';
+          break;
+        case '\b':
+          *dest++ = 'b';
+          break;
+        case '\f':
+          *dest++ = 'f';
+          break;
+        case '\n':
+          *dest++ = 'n';
+          break;
+        case '\r':
+          *dest++ = 'r';
+          break;
+        case '\t':
+          *dest++ = 't';
+          break;
+        default:
+          *dest++ = 'u';
+          *dest++ = '0';
+          *dest++ = '0';
+          *dest++ = digits[c >> 4];
+          *dest++ = digits[c & 0xF];
+          break;
+        }
+      pos++;
     }
 
-  if (pos > start)
-    g_string_append_len (out, str + start, pos - start);
+  *dest++ = '"';
 
-  g_string_append_c (out, '"');
+  return dest;
 }
+
+/* Worst case: every byte a control character, "\u00XX" */
+#define JSON_STRING_MAX(len) (6 * (len) + 2)
 
 static gboolean
 array_is_list (const BotbenchFormNode *array)
@@ -853,42 +1292,57 @@ append_json (const BotbenchFormNode *node,
              GString                *out)
 {
   gboolean is_list;
+  char *dest;
 
   if (node->type == BOTBENCH_FORM_NODE_STRING)
     {
-      append_json_string (out, node->u.s.str, node->u.s.len);
+      dest = json_reserve (out, JSON_STRING_MAX (node->u.s.len));
+      json_commit (out, write_json_string (dest, node->u.s.str, node->u.s.len));
       return;
     }
 
   is_list = array_is_list (node);
-  g_string_append_c (out, is_list ? '[' : '{');
+
+  if (node->u.a.n_entries == 0)
+    {
+      dest = json_reserve (out, 2);
+      *dest++ = '[';
+      *dest++ = ']';
+      json_commit (out, dest);
+      return;
+    }
 
   for (guint i = 0; i < node->u.a.n_entries; i++)
     {
       const FormEntry *entry = &node->u.a.entries[i];
 
-      if (i > 0)
-        g_string_append_c (out, ',');
+      /* '{' or ',' + key + ':' */
+      dest = json_reserve (out, JSON_STRING_MAX (entry->key_len) + 2);
+      *dest++ = i > 0 ? ',' : is_list ? '[' : '{';
 
       if (!is_list)
         {
           if (entry->is_int)
             {
-              g_string_append_c (out, '"');
-              g_string_append_len (out, entry_key (entry), entry->key_len);
-              g_string_append_len (out, "\":", 2);
+              *dest++ = '"';
+              memcpy (dest, entry_key (entry), entry->key_len);
+              dest += entry->key_len;
+              *dest++ = '"';
             }
           else
             {
-              append_json_string (out, entry_key (entry), entry->key_len);
-              g_string_append_c (out, ':');
+              dest = write_json_string (dest, entry_key (entry), entry->key_len);
             }
+          *dest++ = ':';
         }
+      json_commit (out, dest);
 
       append_json (entry->value, out);
     }
 
-  g_string_append_c (out, is_list ? ']' : '}');
+  dest = json_reserve (out, 1);
+  *dest++ = is_list ? ']' : '}';
+  json_commit (out, dest);
 }
 
 /* }}} */
@@ -922,13 +1376,7 @@ content_type_is (const char *content_type,
 BotbenchFormNode *
 botbench_form_node_new_array (void)
 {
-  BotbenchFormNode *node = g_new0 (BotbenchFormNode, 1);
-
-  node->ref_count = 1;
-  node->type = BOTBENCH_FORM_NODE_ARRAY;
-  node->u.a.next_free = NEXT_FREE_UNSET;
-
-  return node;
+  return form_node_new_array (NULL);
 }
 
 BotbenchFormNode *
@@ -939,7 +1387,7 @@ botbench_form_node_new_string (const char *value,
 
   g_return_val_if_fail (value != NULL || len == 0, NULL);
 
-  node = form_node_new_string_uninit (len);
+  node = form_node_new_string_uninit (NULL, len);
   if (len > 0)
     memcpy (node->u.s.str, value, len);
 
@@ -963,8 +1411,7 @@ botbench_form_node_unref (BotbenchFormNode *node)
   g_return_if_fail (node != NULL);
   g_return_if_fail (g_atomic_int_get (&node->ref_count) > 0);
 
-  if (g_atomic_int_dec_and_test (&node->ref_count))
-    form_node_free (node);
+  form_node_unref (node);
 }
 
 BotbenchFormNodeType
@@ -1099,7 +1546,8 @@ botbench_form_node_register_variable (BotbenchFormNode *root,
     memcpy (var, name, name_len);
   var[name_len] = '\0';
 
-  register_variable_in_place (root, var, botbench_form_node_new_string (value, value_len));
+  register_variable_in_place (root, NULL, var, name_len,
+                              botbench_form_node_new_string (value, value_len));
 }
 
 BotbenchFormNode *
@@ -1107,6 +1555,7 @@ botbench_form_decode_urlencoded (const char *body,
                                  gsize       len)
 {
   BotbenchFormNode *root;
+  FormArena *arena;
   char stack_buf[FORM_NAME_STACK];
   const char *ptr;
   const char *end;
@@ -1114,9 +1563,11 @@ botbench_form_decode_urlencoded (const char *body,
 
   g_return_val_if_fail (body != NULL || len == 0, NULL);
 
-  root = botbench_form_node_new_array ();
   if (len == 0)
-    return root;
+    return form_node_new_array (NULL);
+
+  arena = form_arena_new (4 * len + 1024);
+  root = form_node_new_array (arena);
 
   /* main/php_variables.c add_post_var(): split on '&' (binary safe),
    * the name ends at the first '='; every segment counts towards
@@ -1128,45 +1579,55 @@ botbench_form_decode_urlencoded (const char *body,
     {
       g_autofree char *heap_buf = NULL;
       const char *vsep;
-      const char *ksep;
+      const char *kend;
       const char *val;
-      gsize klen;
-      gsize vlen;
       gsize name_len;
-      char *name;
-      BotbenchFormNode *leaf;
+      gsize nul_at;
+      char *name = stack_buf;
 
-      vsep = memchr (ptr, '&', end - ptr);
-      if (vsep == NULL)
-        vsep = end;
-
-      ksep = memchr (ptr, '=', vsep - ptr);
-      if (ksep != NULL)
+      kend = url_decode_name (ptr, end, stack_buf, sizeof stack_buf - 1, &name_len, &nul_at);
+      if (G_UNLIKELY (kend == NULL))
         {
-          klen = ksep - ptr;
-          val = ksep + 1;
-          vlen = vsep - val;
+          /* a long name: find its end first */
+          const char *amp = memchr (ptr, '&', end - ptr);
+          const char *eq = memchr (ptr, '=', (amp ? amp : end) - ptr);
+          const char *nul;
+
+          kend = eq ? eq : amp ? amp : end;
+          name = heap_buf = g_malloc (kend - ptr + 1);
+          name_len = url_decode (name, ptr, kend - ptr);
+          nul = memchr (name, '\0', name_len);
+          nul_at = nul != NULL ? (gsize)(nul - name) : name_len;
+        }
+
+      if (kend < end && *kend == '=')
+        {
+          val = kend + 1;
+          vsep = memchr (val, '&', end - val);
+          if (vsep == NULL)
+            vsep = end;
         }
       else
         {
-          klen = vsep - ptr;
-          val = vsep;
-          vlen = 0;
+          /* "foo&" or "foo" at the end: no value */
+          val = vsep = kend;
         }
 
-      name = klen < sizeof stack_buf ? stack_buf : (heap_buf = g_malloc (klen + 1));
-      name_len = url_decode (name, ptr, klen);
+      /* PHP handles the name as a C string */
+      name_len = nul_at;
       name[name_len] = '\0';
 
-      if (name[0] != '\0' && name[0] != '[')
+      if (name_len > 0 && name[0] != '[')
         {
-          leaf = form_node_new_string_uninit (vlen);
-          leaf->u.s.len = url_decode (leaf->u.s.str, val, vlen);
+          BotbenchFormNode *leaf = form_node_new_string_uninit (arena, vsep - val);
+
+          leaf->u.s.len = url_decode (leaf->u.s.str, val, vsep - val);
           leaf->u.s.str[leaf->u.s.len] = '\0';
-          register_variable_in_place (root, name, leaf);
+          form_arena_shrink_last (arena, leaf, sizeof (BotbenchFormNode) + leaf->u.s.len + 1);
+          register_variable_in_place (root, arena, name, name_len, leaf);
         }
-      /* else: an empty name (after the C-string cut) is dropped; leading
-       * spaces are handled in register_variable_in_place() */
+      /* else: an empty name is dropped; leading spaces are handled in
+       * register_variable_in_place() */
 
       ptr = vsep + (vsep != end);
 
@@ -1177,6 +1638,9 @@ botbench_form_decode_urlencoded (const char *body,
           break;
         }
     }
+
+  /* the decoder's own count; the nodes hold the rest */
+  form_arena_unref (arena);
 
   return root;
 }
@@ -1315,8 +1779,9 @@ botbench_form_node_to_json (const BotbenchFormNode *node)
 
   g_return_val_if_fail (node != NULL, NULL);
 
-  out = g_string_sized_new (256);
+  out = g_string_sized_new (1024);
   append_json (node, out);
+  out->str[out->len] = '\0';
 
   return g_string_free (out, FALSE);
 }
@@ -1329,6 +1794,7 @@ botbench_form_node_append_json (const BotbenchFormNode *node,
   g_return_if_fail (out != NULL);
 
   append_json (node, out);
+  out->str[out->len] = '\0';
 }
 
 /* }}} */
