@@ -77,14 +77,23 @@ typedef struct
 {
   BotbenchListener  *self;   /* ref */
   SoupServerMessage *msg;    /* ref */
+  gulong             disconnected_id;
+  gboolean           disconnected;
 } PendingRequest;
 
 static void
 pending_request_free (PendingRequest *pending)
 {
+  g_clear_signal_handler (&pending->disconnected_id, pending->msg);
   g_clear_object (&pending->msg);
   g_clear_object (&pending->self);
   g_free (pending);
+}
+
+static void
+pending_request_disconnected_cb (PendingRequest *pending)
+{
+  pending->disconnected = TRUE;
 }
 
 static void
@@ -209,7 +218,10 @@ insert_done_cb (GObject      *object,
       g_atomic_pointer_add (&self->n_events, 1);
     }
 
-  soup_server_message_unpause (pending->msg);
+  /* The sender may have hung up while the event was being committed: the
+   * event is kept, there is just nobody left to tell. */
+  if (!pending->disconnected)
+    soup_server_message_unpause (pending->msg);
 
   g_assert (self->n_pending > 0);
   self->n_pending--;
@@ -286,6 +298,9 @@ handle_post (BotbenchListener  *self,
   pending = g_new0 (PendingRequest, 1);
   pending->self = g_object_ref (self);
   pending->msg = g_object_ref (msg);
+  pending->disconnected_id = g_signal_connect_swapped (msg, "disconnected",
+                                                      G_CALLBACK (pending_request_disconnected_cb),
+                                                      pending);
   self->n_pending++;
 
   soup_server_message_pause (msg);
