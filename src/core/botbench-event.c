@@ -29,7 +29,9 @@ struct _BotbenchEvent
   char             *bot_code;
   char             *message;
 
-  /* Decoded lazily (once) for stored events, eagerly for new ones. */
+  /* Both built lazily, once, on whichever thread asks first: for a new
+   * event that is the store's writer, not the listener. */
+  gsize             summarized;
   gsize             decoded;
   BotbenchFormNode *form;
   JsonNode         *json;
@@ -163,6 +165,9 @@ botbench_event_summarize (BotbenchEvent *self)
   const char *bot_code = NULL;
   const char *message = NULL;
 
+  if (!g_once_init_enter (&self->summarized))
+    return;
+
   botbench_event_decode (self);
 
   if (self->form != NULL)
@@ -210,6 +215,8 @@ botbench_event_summarize (BotbenchEvent *self)
   self->bot_id = g_utf8_make_valid (bot_id ? bot_id : "", -1);
   self->bot_code = g_utf8_make_valid (bot_code ? bot_code : "", -1);
   self->message = g_utf8_make_valid (message ? message : "", -1);
+
+  g_once_init_leave (&self->summarized, 1);
 }
 
 static void
@@ -249,18 +256,22 @@ botbench_event_get_property (GObject    *object,
       break;
 
     case PROP_EVENT_NAME:
+      botbench_event_summarize (self);
       g_value_set_string (value, self->event_name);
       break;
 
     case PROP_BOT_ID:
+      botbench_event_summarize (self);
       g_value_set_string (value, self->bot_id);
       break;
 
     case PROP_BOT_CODE:
+      botbench_event_summarize (self);
       g_value_set_string (value, self->bot_code);
       break;
 
     case PROP_MESSAGE:
+      botbench_event_summarize (self);
       g_value_set_string (value, self->message);
       break;
 
@@ -358,13 +369,9 @@ botbench_event_new (gint64              received_us,
                     const char         *content_type,
                     GBytes             *body)
 {
-  BotbenchEvent *self;
-
-  self = botbench_event_new_internal (received_us, remote_address, method, path,
+  /* The summary is derived on first use, off the listener's thread. */
+  return botbench_event_new_internal (received_us, remote_address, method, path,
                                       query, headers, content_type, body);
-  botbench_event_summarize (self);
-
-  return self;
 }
 
 BotbenchEvent *
@@ -391,6 +398,7 @@ _botbench_event_new_stored (gint64              id,
   self->bot_id = g_strdup (bot_id ? bot_id : "");
   self->bot_code = g_strdup (bot_code ? bot_code : "");
   self->message = g_strdup (message ? message : "");
+  self->summarized = 1;
 
   return self;
 }
@@ -494,6 +502,8 @@ const char *
 botbench_event_get_event_name (BotbenchEvent *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
+
+  botbench_event_summarize (self);
   return self->event_name;
 }
 
@@ -501,6 +511,8 @@ const char *
 botbench_event_get_bot_id (BotbenchEvent *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
+
+  botbench_event_summarize (self);
   return self->bot_id;
 }
 
@@ -508,6 +520,8 @@ const char *
 botbench_event_get_bot_code (BotbenchEvent *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
+
+  botbench_event_summarize (self);
   return self->bot_code;
 }
 
@@ -515,6 +529,8 @@ const char *
 botbench_event_get_message (BotbenchEvent *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
+
+  botbench_event_summarize (self);
   return self->message;
 }
 
@@ -593,6 +609,7 @@ botbench_event_to_json_line (BotbenchEvent *self)
 
   g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
 
+  botbench_event_summarize (self);
   dt = g_date_time_new_from_unix_utc (self->received / G_USEC_PER_SEC);
   if (dt != NULL)
     {
