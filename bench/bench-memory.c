@@ -198,7 +198,7 @@ fill (BotbenchEventStore *store,
       wait_until_done (&state, WINDOW);
 
       if ((i - from + 1) % 100000 == 0 && n > 200000)
-        g_print ("  … %" G_GUINT64_FORMAT " stored (%.0f events/s)\n",
+        g_print ("  ... %" G_GUINT64_FORMAT " stored (%.0f events/s)\n",
                  i - from + 1, (i - from + 1) / (now_s () - start));
     }
   wait_until_done (&state, 0);
@@ -355,6 +355,47 @@ report_queries (BotbenchEventStore *store,
   }
 }
 
+/* The writer alone: events built beforehand, then queued all at once. */
+static void
+report_writer (GPtrArray *bodies)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bench-memory-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "events.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  FillState state = { 0 };
+  double start;
+  guint n = 20000;
+
+  store = botbench_event_store_new (path, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (events, make_event (bodies, i));
+
+  start = now_s ();
+  for (guint i = 0; i < n; i++)
+    {
+      botbench_event_store_insert_async (store, g_ptr_array_index (events, i), NULL,
+                                         insert_done_cb, &state);
+      state.queued++;
+    }
+  wait_until_done (&state, 0);
+
+  g_print ("writer alone: %u pre-built events in %.2f s = %.0f events/s\n",
+           n, now_s () - start, n / (now_s () - start));
+
+  botbench_event_store_close (store);
+  g_clear_object (&store);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -445,6 +486,7 @@ main (int   argc,
            MAX (rss_stored, rss_listed) - rss_empty <= TARGET_MIB ? "OK" : "OVER");
 
   report_queries (store, n);
+  report_writer (bodies);
 
   botbench_event_store_close (store);
   g_clear_object (&store);

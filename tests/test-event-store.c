@@ -7,7 +7,9 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -1061,6 +1063,70 @@ test_corrupt (void)
   botbench_test_rm_rf (dir);
 }
 
+static gboolean
+all_inserted (gpointer data)
+{
+  InsertResult *r = data;
+
+  for (guint i = 0; i < 50; i++)
+    if (!r[i].done)
+      return FALSE;
+  return TRUE;
+}
+
+/* WAL + synchronous=NORMAL: once the insert callback ran (when the listener
+ * answers 200), the event survives the process being killed outright. */
+static void
+test_survives_kill (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_test_subprocess ())
+    {
+      InsertResult r[50] = { { 0 } };
+
+      path = g_build_filename (g_getenv ("BOTBENCH_TEST_KILL_DIR"), "events.db", NULL);
+      store = botbench_event_store_new (path, &error);
+      g_assert_no_error (error);
+
+      for (guint i = 0; i < 50; i++)
+        {
+          g_autofree char *message = g_strdup_printf ("acknowledged %u", i);
+          g_autoptr(BotbenchEvent) event = make_event (message);
+
+          botbench_event_store_insert_async (store, event, NULL, insert_done_cb, &r[i]);
+        }
+      g_assert_true (botbench_test_wait_until (all_inserted, r, 10000));
+      for (guint i = 0; i < 50; i++)
+        g_assert_no_error (r[i].error);
+
+      /* No close, no atexit, no flush: gone. */
+      kill (getpid (), SIGKILL);
+      g_assert_not_reached ();
+    }
+
+  dir = botbench_test_make_tmp_dir ();
+  path = g_build_filename (dir, "events.db", NULL);
+  g_setenv ("BOTBENCH_TEST_KILL_DIR", dir, TRUE);
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_unsetenv ("BOTBENCH_TEST_KILL_DIR");
+
+  /* The WAL was not checkpointed: the events are only in it. */
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  store = botbench_event_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_all (store), ==, 50);
+  g_assert_cmpuint (search_count (store, "acknowledged 49"), ==, 1);
+  g_assert_finalize_object (g_steal_pointer (&store));
+
+  botbench_test_rm_rf (dir);
+}
+
 /* ---- notifications ------------------------------------------------------------- */
 
 typedef struct
@@ -1430,6 +1496,7 @@ main (int   argc,
   ADD ("clear", test_clear);
   ADD ("open/reopen", test_reopen);
   ADD ("open/closed", test_closed);
+  g_test_add_func ("/event-store/open/survives-kill", test_survives_kill);
   g_test_add_func ("/event-store/schema/migrate-version-0", test_migrate_version0);
   g_test_add_func ("/event-store/schema/foreign-database", test_foreign_database);
   ADD ("schema/too-new", test_too_new);

@@ -972,20 +972,22 @@ writer_retention_step (BotbenchEventStore  *self,
         {
           cutoff_id = g_array_index (cutoff, gint64, 0);
           if (!collect_ids (self->wdb,
-                            "SELECT id FROM events WHERE id <= ?1 ORDER BY id LIMIT ?3",
+                            "SELECT id FROM events INDEXED BY events_id "
+                            "WHERE id <= ?1 ORDER BY id LIMIT ?3",
                             cutoff_id, 0, max_rows, ids, error))
             goto failed;
         }
     }
 
-  /* By age: whatever is left that was received before the cut-off time. */
+  /* By age: whatever is left that was received before the cut-off time,
+   * read off the time index (a table scan would read every body). */
   if (keep_days > 0 && ids->len < max_rows)
     {
       gint64 since = g_get_real_time () - (gint64)keep_days * G_TIME_SPAN_DAY;
 
       if (!collect_ids (self->wdb,
-                        "SELECT id FROM events WHERE received < ?1 AND id > ?2 "
-                        "ORDER BY id LIMIT ?3",
+                        "SELECT id FROM events INDEXED BY events_received "
+                        "WHERE received < ?1 AND id > ?2 LIMIT ?3",
                         since, cutoff_id, max_rows - ids->len, ids, error))
         goto failed;
     }
@@ -1224,7 +1226,6 @@ botbench_event_store_writer_thread (gpointer data)
 
   g_clear_pointer (&self->insert_stmt, sqlite3_finalize);
   g_clear_pointer (&self->insert_fts_stmt, sqlite3_finalize);
-  sqlite3_exec (self->wdb, "PRAGMA optimize", NULL, NULL, NULL);
   g_clear_pointer (&self->wdb, sqlite3_close);
 
   return NULL;
@@ -1433,6 +1434,14 @@ _botbench_event_store_build_match (const char *search)
   return g_string_free (match, FALSE);
 }
 
+static void
+append_condition (GString    *sql,
+                  const char *condition)
+{
+  g_string_append (sql, strstr (sql->str, " WHERE ") == NULL ? " WHERE " : " AND ");
+  g_string_append (sql, condition);
+}
+
 static char *
 build_select (SelectKind                kind,
               const BotbenchEventQuery *query,
@@ -1441,6 +1450,19 @@ build_select (SelectKind                kind,
   GString *sql = g_string_new ("SELECT ");
   gboolean filtered = is_set (query->event_name) || is_set (query->bot_id) || query->since_us != 0;
   const char *key = has_match ? "f.rowid" : "e.id";
+
+  /* "How many up to id N" (a list model's snapshot): a plain count(*) is
+   * answered by counting index pages, a bounded one walks every entry;
+   * total minus the few newer rows is the same number from the same
+   * snapshot (one statement), several times faster. */
+  if (kind == SELECT_COUNT && !has_match && !filtered &&
+      query->before_id != 0 && query->after_id == 0)
+    {
+      g_string_append (sql,
+                       "(SELECT count(*) FROM events INDEXED BY events_id) - "
+                       "(SELECT count(*) FROM events INDEXED BY events_id WHERE id >= ?4)");
+      return g_string_free (sql, FALSE);
+    }
 
   switch (kind)
     {
@@ -1471,19 +1493,19 @@ build_select (SelectKind                kind,
   else
     g_string_append (sql, " FROM events e");
 
-  g_string_append (sql, " WHERE 1");
+  /* No "WHERE 1": any WHERE clause turns off the fast count(*). */
   if (has_match)
-    g_string_append (sql, " AND f.events_fts MATCH ?1");
+    append_condition (sql, "f.events_fts MATCH ?1");
   if (is_set (query->event_name))
-    g_string_append (sql, " AND e.event_name = ?2");
+    append_condition (sql, "e.event_name = ?2");
   if (is_set (query->bot_id))
-    g_string_append (sql, " AND e.bot_id = ?3");
+    append_condition (sql, "e.bot_id = ?3");
   if (query->before_id != 0)
-    g_string_append_printf (sql, " AND %s < ?4", key);
+    append_condition (sql, has_match ? "f.rowid < ?4" : "e.id < ?4");
   if (query->after_id != 0)
-    g_string_append_printf (sql, " AND %s > ?5", key);
+    append_condition (sql, has_match ? "f.rowid > ?5" : "e.id > ?5");
   if (query->since_us != 0)
-    g_string_append (sql, " AND e.received >= ?6");
+    append_condition (sql, "e.received >= ?6");
 
   if (kind != SELECT_COUNT)
     g_string_append_printf (sql, " ORDER BY %s %s", key, query->ascending ? "ASC" : "DESC");

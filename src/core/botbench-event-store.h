@@ -105,11 +105,15 @@ char              **botbench_event_store_list_event_names  (BotbenchEventStore  
                                                             GError             **error);
 
 /* Retention: keep at most keep_count events and none older than keep_days
- * (0 = unlimited).  Applied now and then by the writer after commits. */
+ * (0 = unlimited).  Applied now and then by the writer after commits
+ * (every 1000 inserts or 60 s, and when idle for 60 s); setting the
+ * limits also queues one background pass.  Emits "events-removed". */
 void                botbench_event_store_set_retention     (BotbenchEventStore  *self,
                                                             guint                keep_count,
                                                             guint                keep_days);
-/* Applies retention immediately; returns the number of events deleted, -1 on error. */
+/* Applies retention immediately; returns the number of events this call
+ * deleted, -1 on error.  Runs on the writer, after any work queued before
+ * it (such as the pass queued by set_retention). */
 gint64              botbench_event_store_apply_retention   (BotbenchEventStore  *self,
                                                             GError             **error);
 gboolean            botbench_event_store_clear             (BotbenchEventStore  *self,
