@@ -193,6 +193,10 @@ test_search_text (void)
   g_assert_nonnull (strstr (text, "Hello, bot!"));
   g_assert_nonnull (strstr (text, "Svetlana Ivanova"));
   g_assert_nonnull (strstr (text, "ONIMBOTMESSAGEADD"));
+  g_assert_nonnull (strstr (text, "831c76b092f9f135d9b6b36c3a720757"));   /* application_token */
+  /* Secrets stay out of the index. */
+  g_assert_null (strstr (text, "a98b9d690000071b00000844000002370000b1"));   /* access_token */
+  g_assert_null (strstr (text, "990ac5690000071b0000084400000237"));         /* refresh_token */
 }
 
 static void

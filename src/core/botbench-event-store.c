@@ -406,16 +406,15 @@ job_new (JobKind kind)
   return job;
 }
 
-/* Runs on the caller's thread so that the writer only binds values and the
- * event is never decoded on two threads at once. */
+/* Cheap on the caller's thread (the listener's): decoding the body for the
+ * summary and the search text is left to the writer, which has a core of
+ * its own.  BotbenchEvent decodes once, whichever thread asks first. */
 static Job *
 job_new_insert (BotbenchEvent *event)
 {
   Job *job = job_new (JOB_INSERT);
 
   job->event = g_object_ref (event);
-  job->headers_json = _botbench_event_dup_headers_json (event);
-  job->search_text = _botbench_event_dup_search_text (event);
 
   return job;
 }
@@ -771,7 +770,9 @@ writer_insert_one (BotbenchEventStore *self,
   bind_text (stmt, 3, botbench_event_get_method (event));
   bind_text (stmt, 4, botbench_event_get_path (event));
   bind_text (stmt, 5, botbench_event_get_query (event));
-  bind_text (stmt, 6, job->headers_json != NULL ? job->headers_json : "[]");
+  if (job->headers_json == NULL)
+    job->headers_json = _botbench_event_dup_headers_json (event);
+  bind_text (stmt, 6, job->headers_json);
   bind_text (stmt, 7, botbench_event_get_content_type (event));
   /* A NULL pointer would store SQL NULL; an empty body is a zero-length blob. */
   sqlite3_bind_blob64 (stmt, 8, data != NULL ? data : "", len, SQLITE_STATIC);
@@ -793,7 +794,9 @@ writer_insert_one (BotbenchEventStore *self,
   sqlite3_bind_int64 (stmt, 1, job->id);
   bind_text (stmt, 2, botbench_event_get_event_name (event));
   bind_text (stmt, 3, botbench_event_get_message (event));
-  bind_text (stmt, 4, job->search_text != NULL ? job->search_text : "");
+  if (job->search_text == NULL)
+    job->search_text = _botbench_event_dup_search_text (event);
+  bind_text (stmt, 4, job->search_text);
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -1717,7 +1720,7 @@ botbench_event_store_new (const char  *path,
 
   self->last_retention_us = g_get_monotonic_time ();
   self->closed = FALSE;
-  self->writer = g_thread_new ("botbench-store-writer", botbench_event_store_writer_thread, self);
+  self->writer = g_thread_new ("bb-store-writer", botbench_event_store_writer_thread, self);
 
   g_debug ("Opened %s (last id %" G_GINT64_FORMAT ")", self->path, self->last_id);
 

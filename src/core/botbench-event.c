@@ -840,6 +840,16 @@ _botbench_event_headers_from_json (const char *json)
   return (char **)g_ptr_array_free (g_steal_pointer (&headers), FALSE);
 }
 
+/* OAuth tokens are secrets and useless as search terms; data[BOT][id][AUTH]
+ * repeats its parent's keys.  Neither goes into the search text. */
+static gboolean
+search_skips_key (const char *key)
+{
+  return g_strcmp0 (key, "access_token") == 0 ||
+         g_strcmp0 (key, "refresh_token") == 0 ||
+         g_strcmp0 (key, "AUTH") == 0;
+}
+
 static void
 collect_form_text (BotbenchFormNode *node,
                    GString          *out)
@@ -858,7 +868,11 @@ collect_form_text (BotbenchFormNode *node,
     }
 
   for (guint i = 0; i < botbench_form_node_get_n_children (node); i++)
-    collect_form_text (botbench_form_node_get_child (node, i), out);
+    {
+      if (search_skips_key (botbench_form_node_get_child_key (node, i)))
+        continue;
+      collect_form_text (botbench_form_node_get_child (node, i), out);
+    }
 }
 
 static void

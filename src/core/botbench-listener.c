@@ -706,7 +706,7 @@ botbench_listener_start (BotbenchListener  *self,
   self->server_context = g_main_context_new ();
   self->server_loop = g_main_loop_new (self->server_context, FALSE);
   self->started = FALSE;
-  self->thread = g_thread_new ("botbench-listener", server_thread_func, self);
+  self->thread = g_thread_new ("bb-listener", server_thread_func, self);
 
   g_mutex_lock (&self->mutex);
   while (!self->started)
