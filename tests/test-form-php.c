@@ -25,7 +25,7 @@
 #include "botbench-test-utils.h"
 
 #define DEFAULT_SEED      20240601
-#define N_RANDOM_BODIES   640
+#define N_RANDOM_BODIES   800
 #define MAX_REPORTED      10
 
 typedef enum
@@ -452,6 +452,90 @@ random_numeric_keys_body (GRand *rand)
   return g_string_free_to_bytes (out);
 }
 
+/* Runs of names that share prefixes and then differ in every way the
+ * decoder's path cache must get right: deeper or shallower levels,
+ * appends, a plain value replacing a subtree, unmatched or trailing
+ * brackets, the nesting limit, cookie prefixes, other encodings of the
+ * same prefix. */
+static GBytes *
+random_chain_body (GRand *rand)
+{
+  static const char *const chain_keys[] = {
+    "BOT", "567", "AUTH", "PARAMS", "x", "0", "1", "-1", "05", "a b", "a.b", "", " ",
+    "__Host-k", "__Secure-k", "k]", "[k", "MESSAGE", "\xc3\xa9", "%5D", "%00",
+  };
+  static const char *const tops[] = { "data", "a", " a", "a.b", "__Host-d", "__Secure-d", "5" };
+  GString *out = g_string_new (NULL);
+  g_autoptr(GPtrArray) path = g_ptr_array_new_with_free_func (g_free);
+  const char *top = PICK (rand, tops);
+  guint n = g_rand_int_range (rand, 5, 40);
+
+  for (guint i = 0; i < 4; i++)
+    g_ptr_array_add (path, g_strdup (PICK (rand, chain_keys)));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GString) name = g_string_new (NULL);
+      guint keep = g_rand_int_range (rand, 0, path->len + 1);
+      guint r = g_rand_int_range (rand, 0, 100);
+
+      /* keep a prefix of the previous path, then add new levels */
+      g_ptr_array_set_size (path, keep);
+      for (guint j = g_rand_int_range (rand, 0, 4); j > 0; j--)
+        g_ptr_array_add (path, g_strdup (g_rand_int_range (rand, 0, 8) == 0 ? "" : PICK (rand, chain_keys)));
+
+      if (g_rand_int_range (rand, 0, 20) == 0)
+        top = PICK (rand, tops);
+      g_string_append (name, top);
+      for (guint j = 0; j < path->len; j++)
+        {
+          const char *key = g_ptr_array_index (path, j);
+
+          if (*key == '\0' && g_rand_boolean (rand))
+            g_string_append (name, "[]");
+          else
+            g_string_append_printf (name, "[%s]", key);
+        }
+
+      if (r < 4)
+        g_string_append (name, "[unmatched");
+      else if (r < 7)
+        g_string_append (name, "trailing");
+      else if (r < 9)
+        g_string_append (name, "][x]");
+      else if (r < 11)
+        for (guint j = 0; j < 66; j++)
+          g_string_append (name, "[d]");
+
+      if (i > 0)
+        g_string_append_c (out, '&');
+      /* the same name spelled differently, or not */
+      switch (g_rand_int_range (rand, 0, 6))
+        {
+        case 0:
+          append_maybe_encoded (rand, out, name->str, name->len, 0.3);
+          break;
+        case 1:
+          for (gsize j = 0; j < name->len; j++)
+            {
+              if (name->str[j] == '[')
+                g_string_append (out, "%5B");
+              else if (name->str[j] == ']')
+                g_string_append (out, g_rand_boolean (rand) ? "%5D" : "%5d");
+              else
+                g_string_append_c (out, name->str[j]);
+            }
+          break;
+        default:
+          g_string_append_len (out, name->str, name->len);
+          break;
+        }
+      g_string_append_printf (out, "=%u", i);
+    }
+
+  return g_string_free_to_bytes (out);
+}
+
 static GBytes *
 random_body (GRand *rand,
              guint  index_,
@@ -464,6 +548,8 @@ random_body (GRand *rand,
       *label = g_strdup_printf ("random %u (soup)", index_);
       return random_soup_body (rand);
     case 2:
+      *label = g_strdup_printf ("random %u (shared prefixes)", index_);
+      return random_chain_body (rand);
     case 3:
     case 4:
       *label = g_strdup_printf ("random %u (pairs)", index_);
@@ -475,8 +561,13 @@ random_body (GRand *rand,
       *label = g_strdup_printf ("random %u (bytes)", index_);
       return random_bytes_body (rand);
     case 7:
-      *label = g_strdup_printf ("random %u (numeric keys)", index_);
-      return random_numeric_keys_body (rand);
+      if (index_ % 20 == 7)
+        {
+          *label = g_strdup_printf ("random %u (numeric keys)", index_);
+          return random_numeric_keys_body (rand);
+        }
+      *label = g_strdup_printf ("random %u (shared prefixes)", index_);
+      return random_chain_body (rand);
     case 8:
       if (index_ % 40 == 8)
         {

@@ -116,9 +116,10 @@ G_DEFINE_QUARK (botbench-form-error-quark, botbench_form_error)
 /* Stands for ZEND_LONG_MIN in nNextFreeElement: "nothing inserted yet". */
 #define NEXT_FREE_UNSET G_MININT64
 
-/* php_url_decode() and add_post_var(): 1 '%', 2 '+', 3 '=' or '&', 4 NUL */
+/* php_url_decode() and add_post_var(): 1 '%', 2 '+', 3 '=' or '&', 4 NUL,
+ * 5 ']' */
 static const guint8 url_class[256] = {
-  ['%'] = 1, ['+'] = 2, ['='] = 3, ['&'] = 3, [0] = 4,
+  ['%'] = 1, ['+'] = 2, ['='] = 3, ['&'] = 3, [0] = 4, [']'] = 5,
 };
 
 /* hex digit value + 1; 0 for anything else */
@@ -380,18 +381,30 @@ form_node_new_string_uninit (FormArena *arena,
   return node;
 }
 
-static void
-form_node_free (BotbenchFormNode *node)
+/* Releases node (whose count reached zero) and the children that only it
+ * held.  Nodes in `arena` are not taken off arena->ref_count one by one:
+ * returns how many there were, for one atomic subtraction at the end. */
+static guint
+form_node_dispose (BotbenchFormNode *node,
+                   FormArena        *arena)
 {
+  guint n_released = 0;
+
   if (node->type == BOTBENCH_FORM_NODE_ARRAY)
     {
       for (guint i = 0; i < node->u.a.n_entries; i++)
         {
           FormEntry *entry = &node->u.a.entries[i];
 
+          BotbenchFormNode *child = entry->value;
+
           if (entry->key_owned)
             g_free (entry->key.heap);
-          form_node_unref (entry->value);
+          /* A count of 1 is ours: nobody else can take a ref to a child
+           * of a node that is going away, so skip the atomic operation */
+          if (g_atomic_int_get (&child->ref_count) == 1 ||
+              g_atomic_int_dec_and_test (&child->ref_count))
+            n_released += form_node_dispose (child, arena);
         }
       if (node->entries_owned)
         g_free (node->u.a.entries);
@@ -399,17 +412,33 @@ form_node_free (BotbenchFormNode *node)
         g_free (node->u.a.buckets);
     }
 
-  if (node->arena != NULL)
-    form_arena_unref (node->arena);
-  else
+  if (node->arena == NULL)
     g_free (node);
+  else if (node->arena == arena)
+    n_released++;
+  else
+    form_arena_unref (node->arena);
+
+  return n_released;
+}
+
+static void
+form_node_free (BotbenchFormNode *node)
+{
+  FormArena *arena = node->arena;
+  guint n_released = form_node_dispose (node, arena);
+
+  if (arena != NULL && n_released > 0 &&
+      g_atomic_int_add (&arena->ref_count, -(gint)n_released) == (gint)n_released)
+    form_arena_free (arena);
 }
 
 static void
 array_rebuild_index (BotbenchFormNode *array,
                      FormArena        *arena)
 {
-  guint n_buckets = 16;
+  /* room for 32 entries (a Bitrix24 PARAMS array has ~30) at once */
+  guint n_buckets = 64;
   guint mask;
 
   g_assert (array->type == BOTBENCH_FORM_NODE_ARRAY);
@@ -680,6 +709,57 @@ array_delete (BotbenchFormNode *array,
 
 /* Helpers: registering variables {{{ */
 
+/* Consecutive names in a body mostly share a prefix
+ * ("data[BOT][567][AUTH][scope]", "data[BOT][567][AUTH][domain]"), so the
+ * decoder remembers where the previous name's levels ended in the raw
+ * body and which array each level's key lives in, and resumes the next
+ * name after the longest shared complete level instead of decoding and
+ * looking up the prefix again.  That is exact: the raw prefix up to a ']'
+ * decodes to the same bytes, settles the same keys (a level is only final
+ * once its ']' is found) and the same __Host-/__Secure- flags, and the
+ * arrays along the previous path are still in the tree.  Anything
+ * unusual (an append "[]", a dropped variable, a long key) stops or
+ * clears the cache. */
+#define FORM_CACHE_LEVELS 8
+#define FORM_CACHE_KEY    32
+
+typedef struct
+{
+  gsize             raw_end;        /* raw name bytes up to this level's ']' */
+  BotbenchFormNode *symtable;       /* the array in which key lives */
+  guint             key_len;
+  char              key[FORM_CACHE_KEY];
+} PathLevel;
+
+typedef struct
+{
+  const char *raw;                  /* previous name in the body */
+  gsize       raw_len;
+  guint       n_levels;
+  gboolean    pre_host;
+  gboolean    pre_secure;
+  guint       var_len;
+  char        var[FORM_CACHE_KEY];  /* its top-level name */
+  PathLevel   levels[FORM_CACHE_LEVELS];
+
+  /* the ']' bytes of the name being decoded: where they are in the
+   * decoded name, and the raw length up to and including them */
+  guint       n_closes;
+  const char *close_at[FORM_CACHE_LEVELS];
+  gsize       close_raw_end[FORM_CACHE_LEVELS];
+} PathCache;
+
+typedef struct
+{
+  BotbenchFormNode *root;
+  FormArena        *arena;          /* for new nodes; NULL: g_malloc() */
+  const char       *var;            /* top-level name, for the nesting limit */
+  gsize             var_len;
+  gboolean          pre_host;
+  gboolean          pre_secure;
+  PathCache        *cache;          /* NULL outside the decoder */
+} RegisterContext;
+
 /* isspace() in the C locale */
 static inline gboolean
 is_c_space (char c)
@@ -692,208 +772,251 @@ is_c_space (char c)
  * itself starts with that prefix (so "..Host-x" cannot fake a cookie
  * prefix, and neither can "a[__Host-x]"). */
 static inline gboolean
-is_forbidden_name (const char *index,
-                   gsize       index_len,
-                   gboolean    pre_host,
-                   gboolean    pre_secure)
+is_forbidden_name (const RegisterContext *ctx,
+                   const char            *index,
+                   gsize                  index_len)
 {
   if (G_LIKELY (index[0] != '_'))
     return FALSE;
-  if (index_len >= 7 && !pre_host && memcmp (index, "__Host-", 7) == 0)
+  if (index_len >= 7 && !ctx->pre_host && memcmp (index, "__Host-", 7) == 0)
     return TRUE;
-  if (index_len >= 9 && !pre_secure && memcmp (index, "__Secure-", 9) == 0)
+  if (index_len >= 9 && !ctx->pre_secure && memcmp (index, "__Secure-", 9) == 0)
     return TRUE;
   return FALSE;
+}
+
+/* Remembers level nest_level (its ']' at close, key in symtable). */
+static gboolean
+path_cache_record (PathCache        *cache,
+                   int               nest_level,
+                   const char       *close,
+                   BotbenchFormNode *symtable,
+                   const char       *key,
+                   gsize             key_len)
+{
+  PathLevel *level;
+
+  if (nest_level > FORM_CACHE_LEVELS || key_len > FORM_CACHE_KEY)
+    return FALSE;
+
+  for (guint i = 0; i < cache->n_closes; i++)
+    {
+      if (cache->close_at[i] != close)
+        continue;
+
+      level = &cache->levels[nest_level - 1];
+      level->raw_end = cache->close_raw_end[i];
+      level->symtable = symtable;
+      level->key_len = key_len;
+      memcpy (level->key, key, key_len);
+      cache->n_levels = nest_level;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The bracket levels of php_register_variable_ex() and the final store.
+ * index (index_len bytes) is the key pending in symtable, nest_level the
+ * levels done so far, ip where the next level would start (a '[' or
+ * else the end of what counts of the name), end the end of the name (a
+ * NUL).  Names are modified in place.  Takes val. */
+static void
+register_levels (const RegisterContext *ctx,
+                 BotbenchFormNode      *symtable,
+                 char                  *index,
+                 gsize                  index_len,
+                 char                  *ip,
+                 char                  *end,
+                 int                    nest_level,
+                 BotbenchFormNode      *val)
+{
+  PathCache *cache = ctx->cache;
+  gboolean cacheable = cache != NULL;
+
+  g_assert (*end == '\0');
+
+  while (*ip == '[')
+    {
+      BotbenchFormNode *child;
+      char *index_s;
+      gsize new_idx_len = 0;
+
+      if (++nest_level > BOTBENCH_FORM_DEFAULT_MAX_NESTING_LEVEL)
+        {
+          /* too many levels of nesting: PHP drops the whole top-level
+           * variable, including what earlier pairs put there */
+          array_delete (ctx->root, ctx->arena, ctx->var, ctx->var_len);
+          goto drop;
+        }
+
+      ip++;
+      index_s = ip;
+      if (is_c_space (*ip))
+        ip++;
+      if (*ip == ']')
+        {
+          index_s = NULL;
+        }
+      else
+        {
+          while (ip < end && *ip != ']')
+            ip++;
+          if (ip == end)
+            {
+              /* not an index: at the top level the '[' and any ' ', '.'
+               * or '[' after it become '_' and the variable is plain */
+              *(index_s - 1) = '_';
+              for (char *p = index_s; p < end; p++)
+                {
+                  if (*p == ' ' || *p == '.' || *p == '[')
+                    *p = '_';
+                }
+
+              /* PHP: index_len = strlen (index), now the whole rest of
+               * the name at the top level; a key is still cut at its ']' */
+              if (index == ctx->var)
+                index_len = end - index;
+              goto plain_var;
+            }
+          new_idx_len = ip - index_s;
+        }
+
+      if (index == NULL)
+        {
+          child = form_node_new_array (ctx->arena);
+          if (!array_append_next (symtable, ctx->arena, child))
+            {
+              form_node_unref (child);
+              goto drop;
+            }
+        }
+      else
+        {
+          FormEntry *entry;
+
+          if (is_forbidden_name (ctx, index, index_len))
+            goto drop;
+
+          entry = array_find_cached (symtable, index, index_len);
+
+          if (entry == NULL)
+            {
+              gint64 int_key = 0;
+              gboolean is_int = key_is_numeric (index, index_len, &int_key);
+
+              child = form_node_new_array (ctx->arena);
+              array_append (symtable, ctx->arena, index, index_len, is_int, int_key, child);
+            }
+          else
+            {
+              if (entry->value->type != BOTBENCH_FORM_NODE_ARRAY)
+                {
+                  form_node_unref (entry->value);
+                  entry->value = form_node_new_array (ctx->arena);
+                }
+              child = entry->value;
+            }
+        }
+
+      symtable = child;
+      index = index_s;
+      index_len = new_idx_len;
+
+      if (cacheable)
+        cacheable = index != NULL &&
+                    path_cache_record (cache, nest_level, ip, symtable, index, index_len);
+
+      ip++;
+    }
+
+plain_var:
+  if (index == NULL)
+    {
+      if (!array_append_next (symtable, ctx->arena, val))
+        goto drop;
+    }
+  else if (is_forbidden_name (ctx, index, index_len))
+    {
+      goto drop;
+    }
+  else
+    {
+      array_update (symtable, ctx->arena, index, index_len, val);
+    }
+  return;
+
+drop:
+  if (cache != NULL)
+    cache->n_levels = 0;
+  form_node_unref (val);
 }
 
 /* php_register_variable_ex() on a writable name (it is modified) of
  * var_name_len bytes, without NUL bytes, followed by a NUL.  PHP works on
  * C strings with strchr()/strlen(); the lengths here give the same
  * results without rescanning.  Takes val; new nodes come from arena (NULL:
- * g_malloc()). */
+ * g_malloc()).  cache (may be NULL) learns the path of this name. */
 static void
 register_variable_in_place (BotbenchFormNode *root,
                             FormArena        *arena,
+                            PathCache        *cache,
                             char             *var_name,
                             gsize             var_name_len,
                             BotbenchFormNode *val)
 {
-  BotbenchFormNode *symtable = root;
+  RegisterContext ctx;
   char *end = var_name + var_name_len;
-  char *var;
   char *p;
-  char *ip = NULL;
-  char *index;
-  gsize var_len;
-  gsize index_len;
-  gboolean is_array = FALSE;
-  gboolean pre_host;
-  gboolean pre_secure;
 
   g_assert (*end == '\0');
+
+  if (cache != NULL)
+    cache->n_levels = 0;
 
   /* ignore leading spaces in the variable name */
   while (*var_name == ' ')
     var_name++;
 
+  ctx.root = root;
+  ctx.arena = arena;
+  ctx.cache = cache;
   /* the unmangled name, for php_is_forbidden_variable_name() */
-  pre_host = end - var_name >= 7 && memcmp (var_name, "__Host-", 7) == 0;
-  pre_secure = end - var_name >= 9 && memcmp (var_name, "__Secure-", 9) == 0;
+  ctx.pre_host = end - var_name >= 7 && memcmp (var_name, "__Host-", 7) == 0;
+  ctx.pre_secure = end - var_name >= 9 && memcmp (var_name, "__Secure-", 9) == 0;
 
   /* ensure that we don't have spaces or dots in the variable name */
-  var = var_name;
-  for (p = var; p < end; p++)
+  for (p = var_name; p < end && *p != '['; p++)
     {
       if (*p == ' ' || *p == '.')
-        {
-          *p = '_';
-        }
-      else if (*p == '[')
-        {
-          is_array = TRUE;
-          ip = p;
-          *p = '\0';
-          break;
-        }
+        *p = '_';
     }
-  var_len = p - var;
 
-  if (var_len == 0)
+  ctx.var = var_name;
+  ctx.var_len = p - var_name;
+
+  if (ctx.var_len == 0)
     {
       form_node_unref (val);
       return;
     }
 
-  index = var;
-  index_len = var_len;
-
-  if (is_array)
+  if (cache != NULL)
     {
-      int nest_level = 0;
-
-      while (TRUE)
+      if (ctx.var_len <= FORM_CACHE_KEY)
         {
-          BotbenchFormNode *child;
-          char *index_s;
-          gsize new_idx_len = 0;
-
-          if (++nest_level > BOTBENCH_FORM_DEFAULT_MAX_NESTING_LEVEL)
-            {
-              /* too many levels of nesting: PHP drops the whole top-level
-               * variable, including what earlier pairs put there */
-              array_delete (root, arena, var, var_len);
-              form_node_unref (val);
-              return;
-            }
-
-          ip++;
-          index_s = ip;
-          if (is_c_space (*ip))
-            ip++;
-          if (*ip == ']')
-            {
-              index_s = NULL;
-            }
-          else
-            {
-              while (ip < end && *ip != ']')
-                ip++;
-              if (ip == end)
-                {
-                  /* not an index; un-terminate the var name */
-                  *(index_s - 1) = '_';
-                  for (p = index_s; p < end; p++)
-                    {
-                      if (*p == ' ' || *p == '.' || *p == '[')
-                        *p = '_';
-                    }
-
-                  /* PHP: index_len = strlen (index).  At the top level
-                   * that is now the whole rest of the name; a key is still
-                   * cut at its ']' */
-                  if (index == NULL)
-                    index_len = 0;
-                  else if (index == var)
-                    index_len = end - var;
-                  goto plain_var;
-                }
-              *ip = '\0';
-              new_idx_len = ip - index_s;
-            }
-
-          if (index == NULL)
-            {
-              child = form_node_new_array (arena);
-              if (!array_append_next (symtable, arena, child))
-                {
-                  form_node_unref (child);
-                  form_node_unref (val);
-                  return;
-                }
-            }
-          else
-            {
-              FormEntry *entry;
-
-              if (is_forbidden_name (index, index_len, pre_host, pre_secure))
-                {
-                  form_node_unref (val);
-                  return;
-                }
-
-              entry = array_find_cached (symtable, index, index_len);
-
-              if (entry == NULL)
-                {
-                  gint64 int_key = 0;
-                  gboolean is_int = key_is_numeric (index, index_len, &int_key);
-
-                  child = form_node_new_array (arena);
-                  array_append (symtable, arena, index, index_len, is_int, int_key, child);
-                }
-              else
-                {
-                  if (entry->value->type != BOTBENCH_FORM_NODE_ARRAY)
-                    {
-                      form_node_unref (entry->value);
-                      entry->value = form_node_new_array (arena);
-                    }
-                  child = entry->value;
-                }
-            }
-
-          symtable = child;
-          /* ip pointed to the '[' character, now obtain the key */
-          index = index_s;
-          index_len = new_idx_len;
-
-          ip++;
-          if (*ip == '[')
-            {
-              is_array = TRUE;
-              *ip = '\0';
-            }
-          else
-            {
-              goto plain_var;
-            }
+          memcpy (cache->var, ctx.var, ctx.var_len);
+          cache->var_len = ctx.var_len;
+          cache->pre_host = ctx.pre_host;
+          cache->pre_secure = ctx.pre_secure;
+        }
+      else
+        {
+          ctx.cache = NULL;
         }
     }
 
-plain_var:
-  if (index == NULL)
-    {
-      if (!array_append_next (symtable, arena, val))
-        form_node_unref (val);
-    }
-  else if (is_forbidden_name (index, index_len, pre_host, pre_secure))
-    {
-      form_node_unref (val);
-    }
-  else
-    {
-      array_update (symtable, arena, index, index_len, val);
-    }
+  register_levels (&ctx, root, var_name, ctx.var_len, p, end, 0, val);
 }
 
 /* }}} */
@@ -989,40 +1112,59 @@ url_decode (char       *dest,
   return out - dest;
 }
 
+static inline void
+note_close (PathCache  *cache,
+            const char *at,
+            gsize       raw_end)
+{
+  if (cache->n_closes < FORM_CACHE_LEVELS)
+    {
+      cache->close_at[cache->n_closes] = at;
+      cache->close_raw_end[cache->n_closes] = raw_end;
+      cache->n_closes++;
+    }
+}
+
 /* add_post_var() + php_url_decode() of the name in one pass: decodes from
  * src up to the first raw '=' or '&' (or end) into out, at most cap bytes.
  * Returns where it stopped, or NULL if out is too small.  *nul_at is the
  * length up to the first NUL byte in the result (PHP cuts the name there),
  * or the whole length.  An escape never reaches past the name: '=' and '&'
- * are not hex digits. */
+ * are not hex digits.  The ']' bytes go into cache (raw offsets from
+ * raw_start). */
 static const char *
 url_decode_name (const char *src,
                  const char *end,
+                 const char *raw_start,
                  char       *out,
                  gsize       cap,
                  gsize      *out_len,
-                 gsize      *nul_at)
+                 gsize      *nul_at,
+                 PathCache  *cache)
 {
+  /* each input byte makes at most one output byte */
+  const char *limit = (gsize)(end - src) > cap ? src + cap : end;
   char *o = out;
-  char *o_end = out + cap;
   char *nul = NULL;
 
-  while (src < end)
+  cache->n_closes = 0;
+
+  while (src < limit)
     {
+      guint8 cls = url_class[(guchar)*src];
       int byte;
 
-      if (G_UNLIKELY (o == o_end))
-        return NULL;
-
-      switch (url_class[(guchar)*src])
+      if (G_LIKELY (cls == 0))
         {
-        case 0:
           *o++ = *src++;
-          continue;
-        case 1:
+        }
+      else if (cls == 1)
+        {
           if ((byte = url_decode_escape (src, end)) >= 0)
             {
-              if (byte == 0 && nul == NULL)
+              if (byte == ']')
+                note_close (cache, o, src + 3 - raw_start);
+              else if (byte == 0 && nul == NULL)
                 nul = o;
               *o++ = (char)byte;
               src += 3;
@@ -1031,25 +1173,51 @@ url_decode_name (const char *src,
             {
               *o++ = *src++;
             }
-          continue;
-        case 2:
+        }
+      else if (cls == 5)
+        {
+          note_close (cache, o, src + 1 - raw_start);
+          *o++ = *src++;
+        }
+      else if (cls == 2)
+        {
           *o++ = ' ';
           src++;
-          continue;
-        case 4:
+        }
+      else if (cls == 4)
+        {
           if (nul == NULL)
             nul = o;
           *o++ = *src++;
-          continue;
-        default:
+        }
+      else
+        {
           break;
         }
-      break;
     }
+
+  if (G_UNLIKELY (src >= limit && limit < end && url_class[(guchar)*src] != 3))
+    return NULL;
 
   *out_len = o - out;
   *nul_at = nul != NULL ? (gsize)(nul - out) : *out_len;
   return src;
+}
+
+/* How many leading bytes a and b share (up to max). */
+static inline gsize
+common_prefix (const char *a,
+               const char *b,
+               gsize       max)
+{
+  gsize n = 0;
+
+  while (max - n >= 8 && swar_load (a + n) == swar_load (b + n))
+    n += 8;
+  while (n < max && a[n] == b[n])
+    n++;
+
+  return n;
 }
 
 /* }}} */
@@ -1082,7 +1250,7 @@ static const guint8 json_special[256] = {
 /* ext/standard/html.c php_next_utf8_char(): decodes one character at
  * str[0] (a byte >= 0x80).  Returns the code point, or -1 for an invalid
  * sequence; *advance is how many bytes PHP skips either way. */
-static gint32
+static inline gint32
 next_utf8_char (const guchar *str,
                 gsize         avail,
                 gsize        *advance)
@@ -1192,10 +1360,40 @@ write_json_string (char       *dest,
   while (pos < len)
     {
       gsize start = pos;
+      gsize advance = 1;
+      gint32 cp = -1;
       guchar c;
 
-      while (pos < len && !json_special[s[pos]])
-        pos++;
+      /* a span of bytes that go out as they are: printable ASCII other
+       * than '"' and '\\', and valid UTF-8 other than U+2028/U+2029 */
+      while (pos < len)
+        {
+          /* eight plain ASCII bytes at a time */
+          while (len - pos >= 8)
+            {
+              guint64 v = swar_load (str + pos);
+
+              if ((v & SWAR_HIGHS) |
+                  ((v - SWAR_ONES * 0x20) & ~v & SWAR_HIGHS) |
+                  swar_has (v, '"') | swar_has (v, '\\'))
+                break;
+              pos += 8;
+            }
+          while (pos < len && !json_special[s[pos]])
+            pos++;
+          if (pos == len)
+            break;
+
+          c = s[pos];
+          if (c < 0x80)
+            break;
+
+          cp = next_utf8_char (s + pos, len - pos, &advance);
+          if (cp < 0 || cp == 0x2028 || cp == 0x2029)
+            break;
+          pos += advance;
+        }
+
       if (pos > start)
         {
           memcpy (dest, str + start, pos - start);
@@ -1207,24 +1405,16 @@ write_json_string (char       *dest,
       c = s[pos];
       if (c >= 0x80)
         {
-          gsize advance;
-          gint32 cp = next_utf8_char (s + pos, len - pos, &advance);
-
           if (cp < 0)
             {
               memcpy (dest, "\xEF\xBF\xBD", 3);
               dest += 3;
             }
-          else if (cp == 0x2028 || cp == 0x2029)
+          else
             {
               /* JSON_UNESCAPED_LINE_TERMINATORS is not set */
               memcpy (dest, cp == 0x2028 ? "\\u2028" : "\\u2029", 6);
               dest += 6;
-            }
-          else
-            {
-              memcpy (dest, str + pos, advance);
-              dest += advance;
             }
           pos += advance;
           continue;
@@ -1546,7 +1736,7 @@ botbench_form_node_register_variable (BotbenchFormNode *root,
     memcpy (var, name, name_len);
   var[name_len] = '\0';
 
-  register_variable_in_place (root, NULL, var, name_len,
+  register_variable_in_place (root, NULL, NULL, var, name_len,
                               botbench_form_node_new_string (value, value_len));
 }
 
@@ -1556,6 +1746,7 @@ botbench_form_decode_urlencoded (const char *body,
 {
   BotbenchFormNode *root;
   FormArena *arena;
+  PathCache cache;
   char stack_buf[FORM_NAME_STACK];
   const char *ptr;
   const char *end;
@@ -1568,6 +1759,7 @@ botbench_form_decode_urlencoded (const char *body,
 
   arena = form_arena_new (4 * len + 1024);
   root = form_node_new_array (arena);
+  cache.n_levels = 0;
 
   /* main/php_variables.c add_post_var(): split on '&' (binary safe),
    * the name ends at the first '='; every segment counts towards
@@ -1578,14 +1770,49 @@ botbench_form_decode_urlencoded (const char *body,
   while (ptr < end)
     {
       g_autofree char *heap_buf = NULL;
+      const PathLevel *resume = NULL;
       const char *vsep;
       const char *kend;
       const char *val;
       gsize name_len;
       gsize nul_at;
+      gsize prefix_len = 0;
       char *name = stack_buf;
 
-      kend = url_decode_name (ptr, end, stack_buf, sizeof stack_buf - 1, &name_len, &nul_at);
+      /* the deepest level of the previous name that this one repeats */
+      if (cache.n_levels > 0)
+        {
+          gsize shared = common_prefix (ptr, cache.raw, MIN (cache.raw_len, (gsize)(end - ptr)));
+
+          for (guint i = cache.n_levels; i > 0; i--)
+            {
+              if (cache.levels[i - 1].raw_end <= shared)
+                {
+                  resume = &cache.levels[i - 1];
+                  cache.n_levels = i;
+                  break;
+                }
+            }
+        }
+
+      if (resume != NULL)
+        {
+          /* decode only the rest, after a copy of the pending key */
+          prefix_len = resume->key_len;
+          memcpy (stack_buf, resume->key, prefix_len);
+          kend = url_decode_name (ptr + resume->raw_end, end, ptr, stack_buf + prefix_len,
+                                  sizeof stack_buf - 1 - prefix_len, &name_len, &nul_at, &cache);
+          if (G_UNLIKELY (kend == NULL))
+            resume = NULL;
+        }
+
+      if (resume == NULL)
+        {
+          prefix_len = 0;
+          kend = url_decode_name (ptr, end, ptr, stack_buf, sizeof stack_buf - 1,
+                                  &name_len, &nul_at, &cache);
+        }
+
       if (G_UNLIKELY (kend == NULL))
         {
           /* a long name: find its end first */
@@ -1598,6 +1825,7 @@ botbench_form_decode_urlencoded (const char *body,
           name_len = url_decode (name, ptr, kend - ptr);
           nul = memchr (name, '\0', name_len);
           nul_at = nul != NULL ? (gsize)(nul - name) : name_len;
+          cache.n_closes = 0;
         }
 
       if (kend < end && *kend == '=')
@@ -1614,20 +1842,46 @@ botbench_form_decode_urlencoded (const char *body,
         }
 
       /* PHP handles the name as a C string */
-      name_len = nul_at;
+      name_len = prefix_len + nul_at;
       name[name_len] = '\0';
 
-      if (name_len > 0 && name[0] != '[')
+      if (resume != NULL || (name_len > 0 && name[0] != '['))
         {
           BotbenchFormNode *leaf = form_node_new_string_uninit (arena, vsep - val);
 
           leaf->u.s.len = url_decode (leaf->u.s.str, val, vsep - val);
           leaf->u.s.str[leaf->u.s.len] = '\0';
           form_arena_shrink_last (arena, leaf, sizeof (BotbenchFormNode) + leaf->u.s.len + 1);
-          register_variable_in_place (root, arena, name, name_len, leaf);
+
+          if (resume != NULL)
+            {
+              RegisterContext ctx = {
+                .root = root,
+                .arena = arena,
+                .var = cache.var,
+                .var_len = cache.var_len,
+                .pre_host = cache.pre_host,
+                .pre_secure = cache.pre_secure,
+                .cache = &cache,
+              };
+
+              register_levels (&ctx, resume->symtable, name, prefix_len,
+                               name + prefix_len, name + name_len,
+                               resume - cache.levels + 1, leaf);
+            }
+          else
+            {
+              register_variable_in_place (root, arena, &cache, name, name_len, leaf);
+            }
+          cache.raw = ptr;
+          cache.raw_len = kend - ptr;
         }
-      /* else: an empty name is dropped; leading spaces are handled in
-       * register_variable_in_place() */
+      else
+        {
+          /* an empty name is dropped; leading spaces are handled in
+           * register_variable_in_place() */
+          cache.n_levels = 0;
+        }
 
       ptr = vsep + (vsep != end);
 
