@@ -1076,36 +1076,47 @@ url_decode (char       *dest,
 
   while (src < end)
     {
-      guint8 cls;
+      char c;
       int byte;
 
-      while (end - src >= 8)
+      /* escapes often come in runs ("%D0%9F%D1%80"): no SWAR attempt
+       * right before one */
+      if (*src != '%' && *src != '+')
         {
-          guint64 v = swar_load (src);
+          while (end - src >= 8)
+            {
+              guint64 v = swar_load (src);
 
-          if (swar_has (v, '%') | swar_has (v, '+'))
+              if (swar_has (v, '%') | swar_has (v, '+'))
+                break;
+              memcpy (out, src, 8);
+              out += 8;
+              src += 8;
+            }
+
+          while (src < end && (c = *src) != '%' && c != '+')
+            {
+              *out++ = c;
+              src++;
+            }
+          if (src == end)
             break;
-          memcpy (out, src, 8);
-          out += 8;
-          src += 8;
         }
-      if (src == end)
-        break;
 
-      cls = url_class[(guchar)*src];
-      if (cls == 2)
+      if (*src == '+')
         {
           *out++ = ' ';
           src++;
         }
-      else if (cls == 1 && (byte = url_decode_escape (src, end)) >= 0)
+      else if ((byte = url_decode_escape (src, end)) >= 0)
         {
           *out++ = (char)byte;
           src += 3;
         }
       else
         {
-          *out++ = *src++;
+          *out++ = '%';
+          src++;
         }
     }
 
@@ -1359,62 +1370,51 @@ write_json_string (char       *dest,
 
   while (pos < len)
     {
-      gsize start = pos;
-      gsize advance = 1;
-      gint32 cp = -1;
       guchar c;
 
-      /* a span of bytes that go out as they are: printable ASCII other
-       * than '"' and '\\', and valid UTF-8 other than U+2028/U+2029 */
-      while (pos < len)
+      /* eight plain ASCII bytes at a time: no control, '"', '\\' or
+       * non-ASCII (dest has room: see JSON_STRING_MAX) */
+      while (len - pos >= 8)
         {
-          /* eight plain ASCII bytes at a time */
-          while (len - pos >= 8)
-            {
-              guint64 v = swar_load (str + pos);
+          guint64 v = swar_load (str + pos);
 
-              if ((v & SWAR_HIGHS) |
-                  ((v - SWAR_ONES * 0x20) & ~v & SWAR_HIGHS) |
-                  swar_has (v, '"') | swar_has (v, '\\'))
-                break;
-              pos += 8;
-            }
-          while (pos < len && !json_special[s[pos]])
-            pos++;
-          if (pos == len)
+          if ((v & SWAR_HIGHS) |
+              ((v - SWAR_ONES * 0x20) & ~v & SWAR_HIGHS) |
+              swar_has (v, '"') | swar_has (v, '\\'))
             break;
-
-          c = s[pos];
-          if (c < 0x80)
-            break;
-
-          cp = next_utf8_char (s + pos, len - pos, &advance);
-          if (cp < 0 || cp == 0x2028 || cp == 0x2029)
-            break;
-          pos += advance;
+          memcpy (dest, &v, 8);
+          dest += 8;
+          pos += 8;
         }
 
-      if (pos > start)
-        {
-          memcpy (dest, str + start, pos - start);
-          dest += pos - start;
-        }
+      while (pos < len && !json_special[s[pos]])
+        *dest++ = str[pos++];
       if (pos == len)
         break;
 
       c = s[pos];
+
       if (c >= 0x80)
         {
+          gsize advance;
+          gint32 cp = next_utf8_char (s + pos, len - pos, &advance);
+
           if (cp < 0)
             {
-              memcpy (dest, "\xEF\xBF\xBD", 3);
-              dest += 3;
+              *dest++ = '\xEF';
+              *dest++ = '\xBF';
+              *dest++ = '\xBD';
             }
-          else
+          else if (cp == 0x2028 || cp == 0x2029)
             {
               /* JSON_UNESCAPED_LINE_TERMINATORS is not set */
               memcpy (dest, cp == 0x2028 ? "\\u2028" : "\\u2029", 6);
               dest += 6;
+            }
+          else
+            {
+              for (gsize i = 0; i < advance; i++)
+                *dest++ = str[pos + i];
             }
           pos += advance;
           continue;
