@@ -10,8 +10,9 @@
  * with botbench_form_node_to_json() byte for byte.
  *
  * php must be installed (build-aux/dev test installs php-cli); without it
- * the test fails.  BOTBENCH_PHP overrides the interpreter and
- * BOTBENCH_FORM_SEED the random seed.
+ * the test fails.  BOTBENCH_PHP overrides the interpreter,
+ * BOTBENCH_FORM_SEED the random seed; BOTBENCH_FORM_DUMP=FILE keeps the
+ * bodies (one base64 line each) for a look with other tools.
  */
 #define G_LOG_DOMAIN "test-form-php"
 
@@ -667,6 +668,12 @@ run_php (GPtrArray *bodies)
 
       g_string_append (input, b64);
       g_string_append_c (input, '\n');
+    }
+
+  if (g_getenv ("BOTBENCH_FORM_DUMP") != NULL)
+    {
+      g_file_set_contents (g_getenv ("BOTBENCH_FORM_DUMP"), input->str, input->len, &error);
+      g_assert_no_error (error);
     }
 
   fd = g_file_open_tmp ("botbench-form-php-XXXXXX", &tmp_path, &error);

@@ -548,6 +548,40 @@ test_register_variable (void)
 }
 
 static void
+test_register_after_decode (void)
+{
+  static const char body[] = "a[x]=1&b=2&c[0]=z";
+  g_autoptr(GString) expected = g_string_new ("{\"a\":{\"x\":\"1\"");
+  g_autofree char *json = NULL;
+  BotbenchFormNode *root = botbench_form_decode_urlencoded (body, sizeof body - 1);
+  BotbenchFormNode *c = botbench_form_node_ref (botbench_form_node_lookup (root, "c"));
+
+  /* grow decoded arrays with new (heap) nodes, long keys and an index */
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("a[a_rather_long_key_number_%02u]", i);
+
+      botbench_form_node_register_variable (root, name, strlen (name), "v", 1);
+      g_string_append_printf (expected, ",\"a_rather_long_key_number_%02u\":\"v\"", i);
+    }
+  botbench_form_node_register_variable (root, "a[x]", 4, "2", 1);
+  botbench_form_node_register_variable (root, "b[]", 3, "n", 1);
+  botbench_form_node_register_variable (root, "c[]", 3, "y", 1);
+  g_string_append (expected, "},\"b\":[\"n\"],\"c\":[\"z\",\"y\"]}");
+  g_string_replace (expected, "\"x\":\"1\"", "\"x\":\"2\"", 1);
+
+  json = botbench_form_node_to_json (root);
+  g_assert_cmpstr (json, ==, expected->str);
+  g_assert_cmpstr (botbench_form_node_lookup_string (root, "a", "a_rather_long_key_number_39", NULL), ==, "v");
+
+  /* a subtree outlives the tree it was decoded with */
+  botbench_form_node_unref (root);
+  g_assert_cmpuint (botbench_form_node_get_n_children (c), ==, 2);
+  g_assert_cmpstr (botbench_form_node_lookup_string (c, "1", NULL), ==, "y");
+  botbench_form_node_unref (c);
+}
+
+static void
 test_json_escaping (void)
 {
   static const struct
@@ -834,6 +868,7 @@ main (int   argc,
   g_test_add_func ("/form/big-arrays", test_big_arrays);
   g_test_add_func ("/form/tree-api", test_tree_api);
   g_test_add_func ("/form/register-variable", test_register_variable);
+  g_test_add_func ("/form/register-after-decode", test_register_after_decode);
   g_test_add_func ("/form/json-escaping", test_json_escaping);
   g_test_add_func ("/form/refcounting", test_refcounting);
   g_test_add_func ("/form/decode-dispatch", test_decode_dispatch);

@@ -50,7 +50,7 @@ typedef struct _FormChunk FormChunk;
 struct _FormChunk
 {
   FormChunk *next;
-  gsize      size;
+  gpointer   padding;               /* keeps the data 16-byte aligned */
 };
 
 struct _FormArena
@@ -173,7 +173,6 @@ form_arena_grow (FormArena *arena,
   FormChunk *chunk = g_malloc (chunk_size);
 
   chunk->next = arena->chunks;
-  chunk->size = chunk_size;
   arena->chunks = chunk;
   arena->cur = (char *)(chunk + 1);
   arena->limit = (char *)chunk + chunk_size;
@@ -395,7 +394,6 @@ form_node_dispose (BotbenchFormNode *node,
       for (guint i = 0; i < node->u.a.n_entries; i++)
         {
           FormEntry *entry = &node->u.a.entries[i];
-
           BotbenchFormNode *child = entry->value;
 
           if (entry->key_owned)
@@ -1207,7 +1205,8 @@ url_decode_name (const char *src,
         }
     }
 
-  if (G_UNLIKELY (src >= limit && limit < end && url_class[(guchar)*src] != 3))
+  /* stopped by the size limit, not at the end of the name */
+  if (G_UNLIKELY (src >= limit && src < end && url_class[(guchar)*src] != 3))
     return NULL;
 
   *out_len = o - out;
