@@ -1,0 +1,100 @@
+/* botbench-secret-store.h: profile secrets in the Secret Service
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Webhook secrets, OAuth client secrets and tokens are kept only in the
+ * Secret Service (libsecret schema "io.github.botbench.Botbench.Secret",
+ * attributes "profile-uuid" and "kind"), never in files or logs.  When no
+ * Secret Service can be reached, calls fail with
+ * BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE; the caller may then opt in to
+ * session-only mode, which keeps secrets in memory for this run only.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define BOTBENCH_SECRET_SCHEMA_NAME "io.github.botbench.Botbench.Secret"
+
+typedef enum
+{
+  BOTBENCH_SECRET_KIND_WEBHOOK_SECRET,
+  BOTBENCH_SECRET_KIND_CLIENT_SECRET,
+  BOTBENCH_SECRET_KIND_ACCESS_TOKEN,
+  BOTBENCH_SECRET_KIND_REFRESH_TOKEN,
+  BOTBENCH_SECRET_KIND_ANY,   /* only for clear: every secret of the profile */
+} BotbenchSecretKind;
+
+#define BOTBENCH_SECRET_STORE_ERROR (botbench_secret_store_error_quark ())
+
+typedef enum
+{
+  BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE,
+  BOTBENCH_SECRET_STORE_ERROR_LOCKED,
+  BOTBENCH_SECRET_STORE_ERROR_FAILED,
+} BotbenchSecretStoreError;
+
+#define BOTBENCH_TYPE_SECRET_STORE (botbench_secret_store_get_type ())
+G_DECLARE_FINAL_TYPE (BotbenchSecretStore, botbench_secret_store, BOTBENCH, SECRET_STORE, GObject)
+
+GQuark               botbench_secret_store_error_quark      (void);
+/* "webhook-secret", "client-secret", "access-token", "refresh-token" (the "kind" attribute). */
+const char          *botbench_secret_kind_to_string          (BotbenchSecretKind   kind);
+
+BotbenchSecretStore *botbench_secret_store_new               (void);
+gboolean             botbench_secret_store_get_session_only  (BotbenchSecretStore *self);
+/* Explicit opt-in: keep secrets in memory only, for the life of this object. */
+void                 botbench_secret_store_set_session_only  (BotbenchSecretStore *self,
+                                                              gboolean             session_only);
+
+void                 botbench_secret_store_store_async       (BotbenchSecretStore *self,
+                                                              const char          *profile_uuid,
+                                                              BotbenchSecretKind   kind,
+                                                              const char          *secret,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gboolean             botbench_secret_store_store_finish      (BotbenchSecretStore *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+/* Finishes with NULL and no error when nothing is stored.  Free the result
+ * with botbench_secret_free(). */
+void                 botbench_secret_store_lookup_async      (BotbenchSecretStore *self,
+                                                              const char          *profile_uuid,
+                                                              BotbenchSecretKind   kind,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+char                *botbench_secret_store_lookup_finish     (BotbenchSecretStore *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+/* @kind may be BOTBENCH_SECRET_KIND_ANY (removing a profile). */
+void                 botbench_secret_store_clear_async       (BotbenchSecretStore *self,
+                                                              const char          *profile_uuid,
+                                                              BotbenchSecretKind   kind,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+gboolean             botbench_secret_store_clear_finish      (BotbenchSecretStore *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+
+/* Blocking variants for botbench-cli (they spin their own loop: never call
+ * them from the UI thread). */
+gboolean             botbench_secret_store_store_sync        (BotbenchSecretStore *self,
+                                                              const char          *profile_uuid,
+                                                              BotbenchSecretKind   kind,
+                                                              const char          *secret,
+                                                              GCancellable        *cancellable,
+                                                              GError             **error);
+char                *botbench_secret_store_lookup_sync       (BotbenchSecretStore *self,
+                                                              const char          *profile_uuid,
+                                                              BotbenchSecretKind   kind,
+                                                              GCancellable        *cancellable,
+                                                              GError             **error);
+
+/* Wipes and frees a secret returned by this module. */
+void                 botbench_secret_free                    (char                *secret);
+
+G_END_DECLS

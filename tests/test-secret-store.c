@@ -1,0 +1,326 @@
+/* test-secret-store.c: secrets in a real (private) gnome-keyring, and the
+ * session-only fallback when no Secret Service can be reached
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The keyring cases need tests/with-keyring.sh (a private bus and keyring);
+ * run directly, they are skipped rather than touching the user's keyring.
+ */
+#define G_LOG_DOMAIN "test-secret-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "botbench-secret-store.h"
+#include "botbench-test-utils.h"
+
+#define SECRET_A "wh-secret-0f1e2d3c4b5a6978"
+#define SECRET_B "tok-access-a1b2c3d4e5f6a7b8"
+
+typedef struct
+{
+  GAsyncResult *result;
+} Wait;
+
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *w = user_data;
+
+  g_assert_null (w->result);
+  w->result = g_object_ref (result);
+}
+
+static gboolean
+have_result (gpointer data)
+{
+  return ((Wait *)data)->result != NULL;
+}
+
+static gboolean
+store (BotbenchSecretStore  *store_,
+       const char           *uuid,
+       BotbenchSecretKind    kind,
+       const char           *secret,
+       GError              **error)
+{
+  Wait w = { NULL };
+  gboolean ret;
+
+  botbench_secret_store_store_async (store_, uuid, kind, secret, NULL, done_cb, &w);
+  g_assert_true (botbench_test_wait_until (have_result, &w, 20000));
+  ret = botbench_secret_store_store_finish (store_, w.result, error);
+  g_object_unref (w.result);
+  return ret;
+}
+
+static char *
+lookup (BotbenchSecretStore  *store_,
+        const char           *uuid,
+        BotbenchSecretKind    kind,
+        GError              **error)
+{
+  Wait w = { NULL };
+  char *ret;
+
+  botbench_secret_store_lookup_async (store_, uuid, kind, NULL, done_cb, &w);
+  g_assert_true (botbench_test_wait_until (have_result, &w, 20000));
+  ret = botbench_secret_store_lookup_finish (store_, w.result, error);
+  g_object_unref (w.result);
+  return ret;
+}
+
+static gboolean
+clear (BotbenchSecretStore  *store_,
+       const char           *uuid,
+       BotbenchSecretKind    kind,
+       GError              **error)
+{
+  Wait w = { NULL };
+  gboolean ret;
+
+  botbench_secret_store_clear_async (store_, uuid, kind, NULL, done_cb, &w);
+  g_assert_true (botbench_test_wait_until (have_result, &w, 20000));
+  ret = botbench_secret_store_clear_finish (store_, w.result, error);
+  g_object_unref (w.result);
+  return ret;
+}
+
+static gboolean
+skip_without_keyring (void)
+{
+  if (g_getenv ("BOTBENCH_TEST_KEYRING") == NULL)
+    {
+      g_test_skip ("needs a private keyring: run through tests/with-keyring.sh");
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Round trip through the store operations, for both back ends. */
+static void
+check_round_trip (BotbenchSecretStore *secrets)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *other = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  char *value;
+
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_null (value);
+
+  g_assert_true (store (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, "old", &error));
+  g_assert_no_error (error);
+  g_assert_true (store (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, SECRET_A, &error));
+  g_assert_no_error (error);
+  g_assert_true (store (secrets, uuid, BOTBENCH_SECRET_KIND_ACCESS_TOKEN, SECRET_B, &error));
+  g_assert_no_error (error);
+  g_assert_true (store (secrets, other, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, "other-secret", &error));
+  g_assert_no_error (error);
+
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, SECRET_A);
+  botbench_secret_free (value);
+
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_ACCESS_TOKEN, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, SECRET_B);
+  botbench_secret_free (value);
+
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_REFRESH_TOKEN, &error);
+  g_assert_no_error (error);
+  g_assert_null (value);
+
+  /* Clearing one kind keeps the others */
+  g_assert_true (clear (secrets, uuid, BOTBENCH_SECRET_KIND_ACCESS_TOKEN, &error));
+  g_assert_no_error (error);
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_ACCESS_TOKEN, &error);
+  g_assert_no_error (error);
+  g_assert_null (value);
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, SECRET_A);
+  botbench_secret_free (value);
+
+  /* Clearing a profile leaves other profiles alone */
+  g_assert_true (store (secrets, uuid, BOTBENCH_SECRET_KIND_REFRESH_TOKEN, "r", &error));
+  g_assert_no_error (error);
+  g_assert_true (clear (secrets, uuid, BOTBENCH_SECRET_KIND_ANY, &error));
+  g_assert_no_error (error);
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_null (value);
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_REFRESH_TOKEN, &error);
+  g_assert_no_error (error);
+  g_assert_null (value);
+  value = lookup (secrets, other, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "other-secret");
+  botbench_secret_free (value);
+
+  /* The blocking variants used by the CLI */
+  g_assert_true (botbench_secret_store_store_sync (secrets, other, BOTBENCH_SECRET_KIND_CLIENT_SECRET,
+                                                   "client-secret-value", NULL, &error));
+  g_assert_no_error (error);
+  value = botbench_secret_store_lookup_sync (secrets, other, BOTBENCH_SECRET_KIND_CLIENT_SECRET, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "client-secret-value");
+  botbench_secret_free (value);
+  g_assert_true (clear (secrets, other, BOTBENCH_SECRET_KIND_ANY, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_keyring_round_trip (void)
+{
+  g_autoptr(BotbenchSecretStore) secrets = NULL;
+
+  if (skip_without_keyring ())
+    return;
+
+  secrets = botbench_secret_store_new ();
+  check_round_trip (secrets);
+}
+
+static void
+test_keyring_shared (void)
+{
+  g_autoptr(BotbenchSecretStore) writer = NULL;
+  g_autoptr(BotbenchSecretStore) reader = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  char *value;
+
+  if (skip_without_keyring ())
+    return;
+
+  /* What the CLI stores, the window finds: the keyring is the only copy */
+  writer = botbench_secret_store_new ();
+  reader = botbench_secret_store_new ();
+  g_assert_true (store (writer, uuid, BOTBENCH_SECRET_KIND_REFRESH_TOKEN, SECRET_B, &error));
+  g_assert_no_error (error);
+  g_clear_object (&writer);
+  value = lookup (reader, uuid, BOTBENCH_SECRET_KIND_REFRESH_TOKEN, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, SECRET_B);
+  botbench_secret_free (value);
+  g_assert_true (clear (reader, uuid, BOTBENCH_SECRET_KIND_ANY, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_no_file_contains (const char *dir,
+                         const char *needle)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        assert_no_file_contains (path, needle);
+      else if (g_file_get_contents (path, &contents, &len, NULL))
+        g_assert_null (g_strstr_len (contents, len, needle));
+    }
+}
+
+static void
+no_bus_subprocess (void)
+{
+  g_autoptr(BotbenchSecretStore) secrets = NULL;
+  g_autoptr(BotbenchSecretStore) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *bus = g_strdup_printf ("unix:path=%s/no-such-bus", dir);
+  char *value;
+
+  /* No session bus, and none can be autolaunched */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
+  g_unsetenv ("DISPLAY");
+  g_setenv ("HOME", dir, TRUE);
+  g_setenv ("XDG_DATA_HOME", dir, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", dir, TRUE);
+  g_setenv ("XDG_CACHE_HOME", dir, TRUE);
+
+  secrets = botbench_secret_store_new ();
+  g_assert_false (botbench_secret_store_get_session_only (secrets));
+
+  g_assert_false (store (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, SECRET_A, &error));
+  g_assert_error (error, BOTBENCH_SECRET_STORE_ERROR, BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE);
+  g_assert_null (strstr (error->message, SECRET_A));
+  g_clear_error (&error);
+
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_null (value);
+  g_assert_error (error, BOTBENCH_SECRET_STORE_ERROR, BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+
+  /* Explicit opt-in */
+  botbench_secret_store_set_session_only (secrets, TRUE);
+  check_round_trip (secrets);
+  g_assert_true (store (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, SECRET_A, &error));
+  g_assert_no_error (error);
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, SECRET_A);
+  botbench_secret_free (value);
+
+  /* Only in this object's memory: another store (the next run) has nothing */
+  fresh = botbench_secret_store_new ();
+  botbench_secret_store_set_session_only (fresh, TRUE);
+  value = lookup (fresh, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_null (value);
+
+  /* and nothing was written to disk */
+  assert_no_file_contains (dir, SECRET_A);
+
+  /* Leaving session-only mode forgets the secrets */
+  botbench_secret_store_set_session_only (secrets, FALSE);
+  botbench_secret_store_set_session_only (secrets, TRUE);
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_null (value);
+
+  botbench_test_rm_rf (dir);
+}
+
+static void
+test_no_bus (void)
+{
+  if (g_test_subprocess ())
+    {
+      no_bus_subprocess ();
+      return;
+    }
+
+  /* A child process, since the environment changes and GDBus caches the bus */
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/botbench/secret-store/keyring/round-trip", test_keyring_round_trip);
+  g_test_add_func ("/botbench/secret-store/keyring/shared", test_keyring_shared);
+  g_test_add_func ("/botbench/secret-store/no-bus", test_no_bus);
+
+  return g_test_run ();
+}
