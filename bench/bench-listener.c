@@ -19,7 +19,7 @@
 #include "botbench-core.h"
 
 static int duration = 5;
-static int connections = 32;
+static int connections = 64;
 static int threads = 1;
 
 typedef struct
@@ -171,7 +171,7 @@ main (int    argc,
   BotbenchEventQuery all = { 0 };
   const GOptionEntry entries[] = {
     { "duration", 0, 0, G_OPTION_ARG_INT, &duration, "Seconds per run (default 5)", "S" },
-    { "connections", 0, 0, G_OPTION_ARG_INT, &connections, "Concurrent connections (default 32)", "N" },
+    { "connections", 0, 0, G_OPTION_ARG_INT, &connections, "Concurrent connections (default 64)", "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "wrk threads (default 1)", "N" },
     { NULL }
   };
