@@ -1,0 +1,337 @@
+/* botbench-cli-events.c: decode, listen and events
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "botbench-cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "botbench-core.h"
+#include "botbench-cli-private.h"
+
+/* ---- decode ------------------------------------------------------------ */
+
+int
+botbench_cli_decode (int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(BotbenchFormNode) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *contents = NULL;
+  const char *file = "-";
+  gsize len = 0;
+  int status;
+
+  context = g_option_context_new (_("[FILE|-] — decode a form body as PHP's $_POST"));
+  g_option_context_set_summary (context,
+    _("Reads an application/x-www-form-urlencoded body from FILE (or standard input)\n"
+      "and prints the JSON that PHP prints for\n"
+      "json_encode($_POST, JSON_UNESCAPED_UNICODE|JSON_UNESCAPED_SLASHES|JSON_INVALID_UTF8_SUBSTITUTE)."));
+  if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
+    return status;
+
+  if (argc > 2)
+    return botbench_cli_usage_error (context, _("Too many arguments: decode takes one FILE"));
+  if (argc == 2)
+    file = argv[1];
+
+  if (g_strcmp0 (file, "-") == 0)
+    {
+      GByteArray *buffer = g_byte_array_new ();
+      guint8 chunk[65536];
+      size_t n;
+
+      while ((n = fread (chunk, 1, sizeof chunk, stdin)) > 0)
+        g_byte_array_append (buffer, chunk, n);
+
+      if (ferror (stdin))
+        {
+          g_printerr (_("Cannot read standard input: %s\n"), g_strerror (errno));
+          g_byte_array_unref (buffer);
+          return EXIT_FAILURE;
+        }
+
+      len = buffer->len;
+      g_byte_array_append (buffer, (const guint8 *)"", 1);
+      contents = (char *)g_byte_array_free (buffer, FALSE);
+    }
+  else if (!g_file_get_contents (file, &contents, &len, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  form = botbench_form_decode_urlencoded (contents ? contents : "", len);
+  json = botbench_form_node_to_json (form);
+
+  fputs (json, stdout);
+  /* Piped output is byte-for-byte what PHP echoes; a terminal gets a newline. */
+  if (isatty (STDOUT_FILENO))
+    fputc ('\n', stdout);
+  fflush (stdout);
+
+  return EXIT_SUCCESS;
+}
+
+/* ---- listen ------------------------------------------------------------ */
+
+typedef struct
+{
+  BotbenchEventStore *store;
+  GMainLoop          *loop;
+  gint64              last_printed;
+  int                 status;
+} ListenState;
+
+static void
+listen_print_new (ListenState *state)
+{
+  for (;;)
+    {
+      g_autoptr(GPtrArray) events = NULL;
+      g_autoptr(GError) error = NULL;
+      BotbenchEventQuery query = {
+        .after_id = state->last_printed,
+        .ascending = TRUE,
+        .limit = 500,
+      };
+
+      events = botbench_event_store_query (state->store, &query, &error);
+      if (events == NULL)
+        {
+          g_printerr (_("Cannot read the event store: %s\n"), error->message);
+          return;
+        }
+
+      for (guint i = 0; i < events->len; i++)
+        {
+          BotbenchEvent *event = g_ptr_array_index (events, i);
+          g_autofree char *line = botbench_event_to_json_line (event);
+
+          fputs (line, stdout);
+          fputc ('\n', stdout);
+          state->last_printed = botbench_event_get_id (event);
+        }
+      fflush (stdout);
+
+      if (events->len < query.limit)
+        break;
+    }
+}
+
+static void
+listen_events_added_cb (BotbenchEventStore *store,
+                        gint64              last_id,
+                        ListenState        *state)
+{
+  listen_print_new (state);
+}
+
+static gboolean
+listen_signal_cb (gpointer data)
+{
+  ListenState *state = data;
+
+  g_main_loop_quit (state->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+botbench_cli_listen (int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(BotbenchListener) listener = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  gint64 max_body = BOTBENCH_LISTENER_DEFAULT_MAX_BODY;
+  int port = BOTBENCH_LISTENER_DEFAULT_PORT;
+  ListenState state = { 0 };
+  guint sigint, sigterm;
+  int status;
+  const GOptionEntry entries[] = {
+    { "host", 0, 0, G_OPTION_ARG_STRING, &host, N_("Address to listen on (default 127.0.0.1)"), N_("HOST") },
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("Port to listen on, 0 picks a free one (default 8024)"), N_("PORT") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Event store (default $XDG_DATA_HOME/botbench/events.db)"), N_("PATH") },
+    { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, N_("Largest accepted body in bytes (default 8388608)"), N_("BYTES") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("— receive events and print them as JSON lines"));
+  g_option_context_set_summary (context,
+    _("Stores every POST to the listener and prints one JSON object per event on\n"
+      "standard output: id, received, method, path, query, event, data."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
+    return status;
+
+  if (argc > 1)
+    return botbench_cli_usage_error (context, _("listen takes no arguments"));
+  if (port < 0 || port > 65535)
+    return botbench_cli_usage_error (context, _("--port must be between 0 and 65535"));
+  if (max_body <= 0)
+    return botbench_cli_usage_error (context, _("--max-body must be a positive number of bytes"));
+
+  path = botbench_cli_resolve_db_path (db);
+  store = botbench_event_store_new (path, &error);
+  if (store == NULL)
+    {
+      g_printerr (_("Cannot open the event store %s: %s\n"), path, error->message);
+      return EXIT_FAILURE;
+    }
+
+  listener = botbench_listener_new (store);
+  botbench_listener_set_host (listener, host ? host : BOTBENCH_LISTENER_DEFAULT_HOST);
+  botbench_listener_set_port (listener, (guint)port);
+  botbench_listener_set_max_body (listener, (gsize)max_body);
+
+  state.store = store;
+  state.last_printed = botbench_event_store_get_last_id (store);
+  state.loop = loop = g_main_loop_new (NULL, FALSE);
+
+  g_signal_connect (store, "events-added", G_CALLBACK (listen_events_added_cb), &state);
+
+  if (!botbench_listener_start (listener, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  url = botbench_listener_dup_url (listener);
+  g_printerr (_("listening on %s\n"), url);
+
+  sigint = g_unix_signal_add (SIGINT, listen_signal_cb, &state);
+  sigterm = g_unix_signal_add (SIGTERM, listen_signal_cb, &state);
+
+  g_main_loop_run (loop);
+
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  botbench_listener_stop (listener);
+  botbench_event_store_close (store);
+  listen_print_new (&state);
+
+  return EXIT_SUCCESS;
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+int
+botbench_cli_events (int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *event_name = NULL;
+  g_autofree char *search = NULL;
+  g_autofree char *format = NULL;
+  gboolean jsonl;
+  guint printed = 0;
+  gint64 before = 0;
+  int limit = 100;
+  int status;
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Event store (default $XDG_DATA_HOME/botbench/events.db)"), N_("PATH") },
+    { "event", 0, 0, G_OPTION_ARG_STRING, &event_name, N_("Only events with this name, e.g. ONIMBOTMESSAGEADD"), N_("NAME") },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Only events whose text matches (full-text search)"), N_("TEXT") },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N events, newest first (default 100, 0 = all)"), N_("N") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: json (an array) or jsonl (a line per event, the default)"), N_("FORMAT") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("— print stored events"));
+  g_option_context_set_summary (context, _("Prints stored events, newest first, as JSON."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
+    return status;
+
+  if (argc > 1)
+    return botbench_cli_usage_error (context, _("events takes no arguments"));
+  if (limit < 0)
+    return botbench_cli_usage_error (context, _("--limit must not be negative"));
+  if (format != NULL && g_strcmp0 (format, "json") != 0 && g_strcmp0 (format, "jsonl") != 0)
+    return botbench_cli_usage_error (context, _("--format must be json or jsonl"));
+  jsonl = format == NULL || g_strcmp0 (format, "jsonl") == 0;
+
+  path = botbench_cli_resolve_db_path (db);
+
+  if (!jsonl)
+    fputs ("[", stdout);
+
+  /* A store that was never created holds no events; don't create one. */
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      store = botbench_event_store_new (path, &error);
+      if (store == NULL)
+        {
+          g_printerr (_("Cannot open the event store %s: %s\n"), path, error->message);
+          return EXIT_FAILURE;
+        }
+
+      for (;;)
+        {
+          g_autoptr(GPtrArray) events = NULL;
+          BotbenchEventQuery query = {
+            .event_name = event_name,
+            .search = search,
+            .before_id = before,
+            .limit = 500,
+          };
+
+          if (limit > 0)
+            query.limit = MIN (500, (guint)limit - printed);
+
+          events = botbench_event_store_query (store, &query, &error);
+          if (events == NULL)
+            {
+              g_printerr (_("Cannot read the event store: %s\n"), error->message);
+              return EXIT_FAILURE;
+            }
+
+          for (guint i = 0; i < events->len; i++)
+            {
+              BotbenchEvent *event = g_ptr_array_index (events, i);
+              g_autofree char *line = botbench_event_to_json_line (event);
+
+              if (!jsonl)
+                fputs (printed > 0 ? ",\n" : "\n", stdout);
+              fputs (line, stdout);
+              if (jsonl)
+                fputc ('\n', stdout);
+
+              before = botbench_event_get_id (event);
+              printed++;
+            }
+
+          if (events->len < query.limit || (limit > 0 && printed >= (guint)limit))
+            break;
+        }
+
+      botbench_event_store_close (store);
+    }
+
+  if (!jsonl)
+    fputs (printed > 0 ? "\n]\n" : "]\n", stdout);
+  fflush (stdout);
+
+  return EXIT_SUCCESS;
+}
+

@@ -1,0 +1,31 @@
+/* botbench-cli-private.h: what the commands of botbench-cli share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define BOTBENCH_CLI_EXIT_USAGE 2
+
+/* Prints message and a hint to stderr; returns BOTBENCH_CLI_EXIT_USAGE. */
+int   botbench_cli_usage_error    (GOptionContext   *context,
+                                   const char       *message);
+/* Parses options; returns -1 to go on, or the exit status to return. */
+int   botbench_cli_parse_options  (GOptionContext   *context,
+                                   int              *argc,
+                                   char           ***argv);
+/* --db PATH, or $XDG_DATA_HOME/botbench/events.db */
+char *botbench_cli_resolve_db_path (const char      *db);
+
+/* Commands: argv[0] is the command name. */
+int   botbench_cli_decode         (int               argc,
+                                   char            **argv);
+int   botbench_cli_listen         (int               argc,
+                                   char            **argv);
+int   botbench_cli_events         (int               argc,
+                                   char            **argv);
+
+G_END_DECLS
