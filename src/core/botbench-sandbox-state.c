@@ -1,0 +1,351 @@
+/* botbench-sandbox-state.c: the sandbox portal's SQLite state
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "botbench-sandbox-state"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "botbench-sandbox.h"
+#include "botbench-sandbox-state.h"
+
+struct _BotbenchSandboxState
+{
+  sqlite3 *db;
+  char    *path;
+};
+
+static const char schema_sql[] =
+  "CREATE TABLE IF NOT EXISTS meta ("
+  "  key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  /* owner: the OAuth client id, or "custom" + CLIENT_ID in webhook mode */
+  "CREATE TABLE IF NOT EXISTS bots ("
+  "  id INTEGER PRIMARY KEY, code TEXT NOT NULL, owner TEXT NOT NULL,"
+  "  webhook INTEGER NOT NULL, app_token TEXT NOT NULL, client_id TEXT NOT NULL,"
+  "  type TEXT NOT NULL, openline TEXT NOT NULL, name TEXT, last_name TEXT,"
+  "  color TEXT, email TEXT, birthday TEXT, work_position TEXT, www TEXT,"
+  "  gender TEXT, has_avatar INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS handlers ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, event TEXT NOT NULL,"
+  "  url TEXT NOT NULL, UNIQUE (owner, event));"
+  "CREATE TABLE IF NOT EXISTS commands ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT, bot_id INTEGER NOT NULL, owner TEXT NOT NULL,"
+  "  command TEXT NOT NULL, common TEXT NOT NULL, hidden TEXT NOT NULL,"
+  "  extranet TEXT NOT NULL, lang TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS chats ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, title TEXT,"
+  "  author_id INTEGER NOT NULL DEFAULT 0, user_a INTEGER, user_b INTEGER);"
+  "CREATE TABLE IF NOT EXISTS chat_members ("
+  "  chat_id INTEGER NOT NULL, user_id INTEGER NOT NULL, PRIMARY KEY (chat_id, user_id));"
+  "CREATE TABLE IF NOT EXISTS messages ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT, chat_id INTEGER NOT NULL,"
+  "  author_id INTEGER NOT NULL, text TEXT NOT NULL, system TEXT NOT NULL,"
+  "  created INTEGER NOT NULL, params TEXT);"
+  "CREATE TABLE IF NOT EXISTS tokens ("
+  "  access_token TEXT PRIMARY KEY, refresh_token TEXT UNIQUE, user_id INTEGER NOT NULL,"
+  "  scope TEXT NOT NULL, expires INTEGER NOT NULL, refresh_expires INTEGER NOT NULL,"
+  "  refresh_used INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE IF NOT EXISTS codes ("
+  "  code TEXT PRIMARY KEY, user_id INTEGER NOT NULL, expires INTEGER NOT NULL);";
+
+static gboolean
+bind_va (sqlite3_stmt *stmt,
+         const char   *format,
+         va_list       args)
+{
+  int i = 1;
+
+  for (const char *f = format ? format : ""; *f != '\0'; f++, i++)
+    {
+      int rc;
+
+      if (*f == 'i')
+        rc = sqlite3_bind_int64 (stmt, i, va_arg (args, gint64));
+      else if (*f == 's')
+        {
+          const char *s = va_arg (args, const char *);
+
+          rc = s ? sqlite3_bind_text (stmt, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null (stmt, i);
+        }
+      else
+        g_return_val_if_reached (FALSE);
+
+      if (rc != SQLITE_OK)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static sqlite3_stmt *
+query_va (BotbenchSandboxState *state,
+          const char           *sql,
+          const char           *format,
+          va_list               args)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (state->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_warning ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (state->db));
+      return NULL;
+    }
+
+  if (!bind_va (stmt, format, args))
+    {
+      g_warning ("Cannot bind “%s”: %s", sql, sqlite3_errmsg (state->db));
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+
+  return stmt;
+}
+
+char *
+botbench_sandbox_random_hex (guint n_bytes)
+{
+  g_autofree guchar *bytes = g_malloc (n_bytes);
+  GString *out = g_string_sized_new (n_bytes * 2);
+  gsize done = 0;
+
+  while (done < n_bytes)
+    {
+      gssize n = getrandom (bytes + done, n_bytes - done, 0);
+
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          /* No kernel randomness (very old kernel): not a secret then, but unique. */
+          for (; done < n_bytes; done++)
+            bytes[done] = g_random_int_range (0, 256);
+          break;
+        }
+      done += n;
+    }
+
+  for (guint i = 0; i < n_bytes; i++)
+    g_string_append_printf (out, "%02x", bytes[i]);
+
+  return g_string_free (out, FALSE);
+}
+
+BotbenchSandboxState *
+botbench_sandbox_state_open (const char  *path,
+                             GError     **error)
+{
+  g_autofree BotbenchSandboxState *state = g_new0 (BotbenchSandboxState, 1);
+  char *errmsg = NULL;
+  gint64 version;
+
+  if (path != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_STATE,
+                       _("Cannot create the sandbox directory %s: %s"), dir, g_strerror (saved_errno));
+          return NULL;
+        }
+    }
+
+  if (sqlite3_open_v2 (path ? path : ":memory:", &state->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      g_set_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_STATE,
+                   _("Cannot open the sandbox state %s: %s"), path ? path : ":memory:",
+                   state->db ? sqlite3_errmsg (state->db) : g_strerror (ENOMEM));
+      g_clear_pointer (&state->db, sqlite3_close);
+      return NULL;
+    }
+
+  sqlite3_busy_timeout (state->db, 5000);
+  state->path = g_strdup (path);
+
+  if (sqlite3_exec (state->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                    NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_exec (state->db, schema_sql, NULL, NULL, &errmsg) != SQLITE_OK)
+    {
+      g_set_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_STATE,
+                   _("The sandbox state %s is not usable: %s"), path ? path : ":memory:",
+                   errmsg ? errmsg : sqlite3_errmsg (state->db));
+      sqlite3_free (errmsg);
+      botbench_sandbox_state_close (g_steal_pointer (&state));
+      return NULL;
+    }
+
+  version = botbench_sandbox_state_query_int (state, 0, "PRAGMA user_version", NULL);
+  if (version > BOTBENCH_SANDBOX_STATE_SCHEMA_VERSION)
+    {
+      g_set_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_STATE,
+                   _("The sandbox state %s was written by a newer Botbench"), path);
+      botbench_sandbox_state_close (g_steal_pointer (&state));
+      return NULL;
+    }
+  sqlite3_exec (state->db, "PRAGMA user_version = 1", NULL, NULL, NULL);
+
+  return g_steal_pointer (&state);
+}
+
+void
+botbench_sandbox_state_close (BotbenchSandboxState *state)
+{
+  if (state == NULL)
+    return;
+
+  g_clear_pointer (&state->db, sqlite3_close);
+  g_free (state->path);
+  g_free (state);
+}
+
+const char *
+botbench_sandbox_state_get_path (BotbenchSandboxState *state)
+{
+  return state->path;
+}
+
+char *
+botbench_sandbox_state_dup_meta (BotbenchSandboxState *state,
+                                 const char           *key)
+{
+  return botbench_sandbox_state_query_text (state, "SELECT value FROM meta WHERE key = ?", "s", key);
+}
+
+void
+botbench_sandbox_state_set_meta (BotbenchSandboxState *state,
+                                 const char           *key,
+                                 const char           *value)
+{
+  botbench_sandbox_state_exec (state, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                               "ss", key, value);
+}
+
+char *
+botbench_sandbox_state_ensure_meta (BotbenchSandboxState *state,
+                                    const char           *key,
+                                    const char           *value)
+{
+  botbench_sandbox_state_exec (state, "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                               "ss", key, value);
+  return botbench_sandbox_state_dup_meta (state, key);
+}
+
+gint64
+botbench_sandbox_state_next_id (BotbenchSandboxState *state,
+                                const char           *key,
+                                gint64                first)
+{
+  g_autofree char *value = botbench_sandbox_state_dup_meta (state, key);
+  g_autofree char *next = NULL;
+  gint64 id = value ? g_ascii_strtoll (value, NULL, 10) : first;
+
+  next = g_strdup_printf ("%" G_GINT64_FORMAT, id + 1);
+  botbench_sandbox_state_set_meta (state, key, next);
+
+  return id;
+}
+
+gboolean
+botbench_sandbox_state_exec (BotbenchSandboxState *state,
+                             const char           *sql,
+                             const char           *format,
+                             ...)
+{
+  sqlite3_stmt *stmt;
+  va_list args;
+  int rc;
+
+  va_start (args, format);
+  stmt = query_va (state, sql, format, args);
+  va_end (args);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    ;
+  if (rc != SQLITE_DONE)
+    g_debug ("“%s” failed: %s", sql, sqlite3_errmsg (state->db));
+  sqlite3_finalize (stmt);
+
+  return rc == SQLITE_DONE;
+}
+
+sqlite3_stmt *
+botbench_sandbox_state_query (BotbenchSandboxState *state,
+                              const char           *sql,
+                              const char           *format,
+                              ...)
+{
+  sqlite3_stmt *stmt;
+  va_list args;
+
+  va_start (args, format);
+  stmt = query_va (state, sql, format, args);
+  va_end (args);
+
+  return stmt;
+}
+
+gint64
+botbench_sandbox_state_query_int (BotbenchSandboxState *state,
+                                  gint64                fallback,
+                                  const char           *sql,
+                                  const char           *format,
+                                  ...)
+{
+  sqlite3_stmt *stmt;
+  gint64 value = fallback;
+  va_list args;
+
+  va_start (args, format);
+  stmt = query_va (state, sql, format, args);
+  va_end (args);
+
+  if (stmt == NULL)
+    return fallback;
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return value;
+}
+
+char *
+botbench_sandbox_state_query_text (BotbenchSandboxState *state,
+                                   const char           *sql,
+                                   const char           *format,
+                                   ...)
+{
+  sqlite3_stmt *stmt;
+  char *value = NULL;
+  va_list args;
+
+  va_start (args, format);
+  stmt = query_va (state, sql, format, args);
+  va_end (args);
+
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  return value;
+}
+
+gint64
+botbench_sandbox_state_last_insert_id (BotbenchSandboxState *state)
+{
+  return sqlite3_last_insert_rowid (state->db);
+}
