@@ -1514,9 +1514,12 @@ test_batch (Fixture       *f,
   results = json_object_get_object_member (result, "result");
   errors = json_object_get_object_member (result, "result_error");
   g_assert_cmpint (json_object_get_int_member (results, "reg"), >, 0);
-  g_assert_true (json_object_has_member (json_object_get_object_member (results, "list"),
-                                         g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                          json_object_get_int_member (results, "reg"))));
+  {
+    g_autofree char *reg = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (results, "reg"));
+
+    /* later commands see what earlier ones did */
+    g_assert_true (json_object_has_member (json_object_get_object_member (results, "list"), reg));
+  }
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (errors, "bad"), "error"), ==,
                    "ERROR_METHOD_NOT_FOUND");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (errors, "noclient"), "error"), ==,

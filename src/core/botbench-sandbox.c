@@ -30,6 +30,18 @@
 #include "botbench-sandbox-state.h"
 #include "botbench-sandbox-tls.h"
 
+/* The settings a running server uses: copied at start() so setters on the
+ * creating thread never race with the server thread. */
+typedef struct
+{
+  char     *scope;
+  guint     webhook_user;
+  guint     bot_limit;
+  guint     token_ttl;
+  gboolean  rate_limit;
+  gboolean  tls;
+} SandboxConfig;
+
 struct _BotbenchSandbox
 {
   GObject               parent_instance;
@@ -53,6 +65,7 @@ struct _BotbenchSandbox
   GMainContext         *main_context;
 
   /* Set by start(), read-only while running */
+  SandboxConfig         run;
   char                 *secret;
   char                 *client_id;
   char                 *client_secret;
@@ -709,8 +722,9 @@ resolve_owner (BotbenchSandbox *self,
       return FALSE;
     }
 
+  /* (string) of a PHP array is "Array" */
   client_id = param_string (params, "CLIENT_ID");
-  owner_init_webhook (owner, client_id);
+  owner_init_webhook (owner, client_id ? client_id : "Array");
 
   return TRUE;
 }
@@ -727,7 +741,7 @@ issue_token (BotbenchSandbox  *self,
 
   *access_token = botbench_sandbox_random_hex (24);
   *refresh_token = botbench_sandbox_random_hex (24);
-  *expires = now + self->token_ttl;
+  *expires = now + self->run.token_ttl;
 
   botbench_sandbox_state_exec (self->state,
                                "INSERT INTO tokens (access_token, refresh_token, user_id, scope,"
@@ -746,12 +760,12 @@ token_response (BotbenchSandbox *self,
   g_autofree char *client_endpoint = g_strconcat (self->base_url, "rest/", NULL);
   gint64 expires;
 
-  issue_token (self, user_id, self->scope, &access_token, &refresh_token, &expires);
+  issue_token (self, user_id, self->run.scope, &access_token, &refresh_token, &expires);
 
   json_object_set_string_member (object, "access_token", access_token);
   json_object_set_int_member (object, "expires", expires);
-  json_object_set_int_member (object, "expires_in", self->token_ttl);
-  json_object_set_string_member (object, "scope", self->scope);
+  json_object_set_int_member (object, "expires_in", self->run.token_ttl);
+  json_object_set_string_member (object, "scope", self->run.scope);
   json_object_set_string_member (object, "domain", self->domain);
   json_object_set_string_member (object, "server_endpoint", client_endpoint);
   json_object_set_string_member (object, "status", STATUS_LETTER);
@@ -1032,11 +1046,11 @@ event_auth (BotbenchSandbox *self,
       g_autofree char *refresh_token = NULL;
       gint64 expires;
 
-      issue_token (self, user_id, self->scope, &access_token, &refresh_token, &expires);
+      issue_token (self, user_id, self->run.scope, &access_token, &refresh_token, &expires);
       json_object_set_string_member (auth, "access_token", access_token);
       set_int_string (auth, "expires", expires);
-      set_int_string (auth, "expires_in", self->token_ttl);
-      json_object_set_string_member (auth, "scope", self->scope);
+      set_int_string (auth, "expires_in", self->run.token_ttl);
+      json_object_set_string_member (auth, "scope", self->run.scope);
       json_object_set_string_member (auth, "domain", self->domain);
       json_object_set_string_member (auth, "server_endpoint", endpoint);
       json_object_set_string_member (auth, "status", STATUS_LETTER);
@@ -1070,11 +1084,11 @@ bot_entry (BotbenchSandbox *self,
       g_autoptr(GList) members = NULL;
       gint64 expires;
 
-      issue_token (self, bot_id, self->scope, &access_token, &refresh_token, &expires);
+      issue_token (self, bot_id, self->run.scope, &access_token, &refresh_token, &expires);
       json_object_set_string_member (creds, "access_token", access_token);
       set_int_string (creds, "expires", expires);
-      set_int_string (creds, "expires_in", self->token_ttl);
-      json_object_set_string_member (creds, "scope", self->scope);
+      set_int_string (creds, "expires_in", self->run.token_ttl);
+      json_object_set_string_member (creds, "scope", self->run.scope);
       json_object_set_string_member (creds, "domain", self->domain);
       json_object_set_string_member (creds, "server_endpoint", endpoint);
       json_object_set_string_member (creds, "status", STATUS_LETTER);
@@ -1503,12 +1517,12 @@ method_register (BotbenchSandbox *self,
     code = g_strdup ("Array");
 
   /* 10: before the CODE dedupe, so even a re-register fails at the limit */
-  if (self->bot_limit > 0 &&
+  if (self->run.bot_limit > 0 &&
       botbench_sandbox_state_query_int (self->state, 0, "SELECT COUNT(*) FROM bots WHERE owner = ?",
-                                        "s", owner.id) >= self->bot_limit)
+                                        "s", owner.id) >= self->run.bot_limit)
     {
       g_autofree char *message = g_strdup_printf ("Has reached the maximum number of bots for application (max: %u)",
-                                                  self->bot_limit);
+                                                  self->run.bot_limit);
 
       api_fail (error, SOUP_STATUS_BAD_REQUEST, "MAX_COUNT_ERROR", message);
       goto out;
@@ -2221,7 +2235,7 @@ method_profile (BotbenchSandbox *self,
   g_autofree char *last_name = g_strdup_printf ("%" G_GINT64_FORMAT, auth->user_id);
 
   json_object_set_int_member (profile, "ID", auth->user_id);
-  json_object_set_boolean_member (profile, "ADMIN", auth->user_id == self->webhook_user);
+  json_object_set_boolean_member (profile, "ADMIN", auth->user_id == self->run.webhook_user);
   json_object_set_string_member (profile, "NAME", "User");
   json_object_set_string_member (profile, "LAST_NAME", last_name);
   json_object_set_string_member (profile, "PERSONAL_GENDER", "");
@@ -2723,7 +2737,7 @@ control_message (BotbenchSandbox *self,
   gint64 from = php_intval (param (params, "FROM_USER_ID"));
 
   if (from <= 0)
-    from = self->webhook_user;
+    from = self->run.webhook_user;
   if (is_bot (self, from))
     return api_fail (error, SOUP_STATUS_BAD_REQUEST, "FROM_USER_ID_ERROR",
                      "FROM_USER_ID must be a portal user, not a bot");
@@ -2854,7 +2868,7 @@ control_join (BotbenchSandbox *self,
   gboolean sent;
 
   if (user_id <= 0)
-    user_id = self->webhook_user;
+    user_id = self->run.webhook_user;
   if (!lookup_bot (self, bot_id, NULL, NULL))
     return api_fail (error, SOUP_STATUS_BAD_REQUEST, "BOT_ID_ERROR", "Bot not found");
 
@@ -2890,7 +2904,7 @@ control_messages (BotbenchSandbox *self,
   sqlite3_stmt *stmt;
 
   if (user_id <= 0)
-    user_id = self->webhook_user;
+    user_id = self->run.webhook_user;
 
   if (chat_id == 0)
     {
@@ -2993,7 +3007,7 @@ handle_authorize (BotbenchSandbox   *self,
       return;
     }
   if (user_id <= 0)
-    user_id = self->webhook_user;
+    user_id = self->run.webhook_user;
 
   botbench_sandbox_state_exec (self->state, "INSERT INTO codes (code, user_id, expires) VALUES (?, ?, ?)",
                                "sii", code, user_id, sandbox_now (self) + (gint64)CODE_TTL_SECONDS);
@@ -3003,7 +3017,7 @@ handle_authorize (BotbenchSandbox   *self,
   json_object_set_string_member (reply, "state", state ? state : "");
   json_object_set_string_member (reply, "domain", self->domain);
   json_object_set_string_member (reply, "member_id", self->member_id);
-  json_object_set_string_member (reply, "scope", self->scope);
+  json_object_set_string_member (reply, "scope", self->run.scope);
   json_object_set_string_member (reply, "server_domain", server_domain);
 
   if (redirect_uri != NULL && *redirect_uri != '\0')
@@ -3154,18 +3168,18 @@ authenticate (BotbenchSandbox   *self,
 
   if (webhook_user != NULL)
     {
-      g_autofree char *expected_user = g_strdup_printf ("%u", self->webhook_user);
+      g_autofree char *expected_user = g_strdup_printf ("%u", self->run.webhook_user);
 
       /* §4.1: only when serving TLS, like a portal without REST_APAUTH_ALLOW_HTTP */
-      if (self->tls && g_strcmp0 (g_uri_get_scheme (soup_server_message_get_uri (msg)), "https") != 0)
+      if (self->run.tls && g_strcmp0 (g_uri_get_scheme (soup_server_message_get_uri (msg)), "https") != 0)
         return api_fail (error, SOUP_STATUS_UNAUTHORIZED, "INVALID_REQUEST", "Https required.") != NULL;
 
       if (!g_str_equal (webhook_user, expected_user) || g_strcmp0 (webhook_secret, self->secret) != 0)
         return api_fail (error, SOUP_STATUS_UNAUTHORIZED, "INVALID_CREDENTIALS", "Invalid request credentials") != NULL;
 
       auth->webhook = TRUE;
-      auth->user_id = self->webhook_user;
-      auth->scope = g_strdup (self->scope);
+      auth->user_id = self->run.webhook_user;
+      auth->scope = g_strdup (self->run.scope);
       return TRUE;
     }
 
@@ -3235,7 +3249,7 @@ handle_rest (BotbenchSandbox   *self,
       goto out;
     }
 
-  if (self->rate_limit && !rate_limit_take (self))
+  if (self->run.rate_limit && !rate_limit_take (self))
     {
       api_fail (&error, SOUP_STATUS_SERVICE_UNAVAILABLE, "QUERY_LIMIT_EXCEEDED", "Too many requests");
       goto out;
@@ -3589,6 +3603,7 @@ botbench_sandbox_finalize (GObject *object)
   g_free (self->scope);
   g_free (self->tls_cert_file);
   g_free (self->tls_key_file);
+  g_free (self->run.scope);
   g_free (self->secret);
   g_free (self->client_id);
   g_free (self->client_secret);
@@ -3936,18 +3951,26 @@ botbench_sandbox_start (BotbenchSandbox  *self,
     return FALSE;
   load_identity (self);
 
-  if ((self->tls && !load_certificate (self, error)) ||
+  g_free (self->run.scope);
+  self->run.scope = g_strdup (self->scope);
+  self->run.webhook_user = self->webhook_user;
+  self->run.bot_limit = self->bot_limit;
+  self->run.token_ttl = self->token_ttl;
+  self->run.rate_limit = self->rate_limit;
+  self->run.tls = self->tls;
+
+  if ((self->run.tls && !load_certificate (self, error)) ||
       !(self->socket = bind_socket (self, address, self->port, &self->bound_port, error)) ||
-      (self->tls && !(self->http_socket = bind_socket (self, address, self->http_port,
+      (self->run.tls && !(self->http_socket = bind_socket (self, address, self->http_port,
                                                        &self->bound_http_port, error))))
     {
       botbench_sandbox_clear_runtime (self);
       return FALSE;
     }
-  if (!self->tls)
+  if (!self->run.tls)
     self->bound_http_port = self->bound_port;
 
-  self->base_url = format_url (self->tls ? "https" : "http", self->host, self->bound_port);
+  self->base_url = format_url (self->run.tls ? "https" : "http", self->host, self->bound_port);
   self->domain = strchr (self->host, ':') != NULL
     ? g_strdup_printf ("[%s]:%u", self->host, self->bound_port)
     : g_strdup_printf ("%s:%u", self->host, self->bound_port);
@@ -3968,7 +3991,7 @@ botbench_sandbox_start (BotbenchSandbox  *self,
       g_thread_join (g_steal_pointer (&self->thread));
       botbench_sandbox_clear_runtime (self);
       g_set_error (error, BOTBENCH_SANDBOX_ERROR,
-                   self->tls ? BOTBENCH_SANDBOX_ERROR_TLS : BOTBENCH_SANDBOX_ERROR_FAILED,
+                   self->run.tls ? BOTBENCH_SANDBOX_ERROR_TLS : BOTBENCH_SANDBOX_ERROR_FAILED,
                    _("Cannot start the sandbox: %s"), local_error->message);
       return FALSE;
     }
@@ -4036,7 +4059,7 @@ botbench_sandbox_dup_webhook_url (BotbenchSandbox *self)
   if (!self->running)
     return NULL;
 
-  return g_strdup_printf ("%srest/%u/%s/", self->base_url, self->webhook_user, self->secret);
+  return g_strdup_printf ("%srest/%u/%s/", self->base_url, self->run.webhook_user, self->secret);
 }
 
 const char *
