@@ -1,0 +1,953 @@
+/* botbench-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "botbench-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "botbench-application-private.h"
+#include "botbench-event-detail.h"
+#include "botbench-event-row.h"
+#include "botbench-window-private.h"
+
+/* While events stream in, the log shows new ones at most this often. */
+#define LIST_UPDATE_INTERVAL_MS 250
+
+/* Narrower than this, the page sidebar folds away first, so that the log
+ * and the detail pane stay side by side (libadwaita 1.2 has no
+ * breakpoints; the list pane folds by itself below about 720 px). */
+#define SIDEBAR_FOLD_WIDTH 920
+
+/* The list of event names is re-read at most this often while events arrive. */
+#define NAMES_REFRESH_INTERVAL_US (1 * G_USEC_PER_SEC)
+
+#define TRY_COMMAND_BODY "event=ONIMBOTMESSAGEADD&data[PARAMS][MESSAGE]=Hello"
+
+G_DEFINE_FINAL_TYPE (BotbenchWindow, botbench_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void botbench_window_load_event_names (BotbenchWindow *self);
+
+static void
+botbench_window_toast (BotbenchWindow *self,
+                       const char     *title)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, 2);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+botbench_window_copy_text (BotbenchWindow *self,
+                           const char     *text,
+                           const char     *toast)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  botbench_window_toast (self, toast);
+}
+
+/* The shell command shown on the empty page, for the listener's address. */
+static char *
+botbench_window_dup_try_command (BotbenchWindow *self)
+{
+  BotbenchApplication *app = BOTBENCH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autofree char *base_url = botbench_application_dup_listener_base_url (app);
+
+  return g_strdup_printf ("curl -d '" TRY_COMMAND_BODY "' %s/", base_url);
+}
+
+static gboolean
+botbench_window_is_filtered (BotbenchWindow *self)
+{
+  const char *search = botbench_event_list_model_get_search (self->event_model);
+  const char *name = botbench_event_list_model_get_event_name (self->event_model);
+
+  return (search != NULL && *search != '\0') || (name != NULL && *name != '\0');
+}
+
+static void
+botbench_window_update_events_state (BotbenchWindow *self)
+{
+  const char *state;
+
+  g_assert (BOTBENCH_IS_WINDOW (self));
+
+  if (self->event_model == NULL)
+    return;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->paced_model)) > 0)
+    state = "events";
+  else if (botbench_window_is_filtered (self))
+    state = "no-results";
+  else
+    state = "empty";
+
+  gtk_stack_set_visible_child_name (self->events_stack, state);
+}
+
+static void
+botbench_window_update_listener (BotbenchWindow *self)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *try_command = NULL;
+  gboolean running;
+
+  g_assert (BOTBENCH_IS_WINDOW (self));
+
+  running = self->listener != NULL && botbench_listener_get_running (self->listener);
+
+  self->updating_switch = TRUE;
+  gtk_switch_set_active (self->listener_switch, running);
+  gtk_switch_set_state (self->listener_switch, running);
+  self->updating_switch = FALSE;
+
+  if (running)
+    {
+      url = botbench_listener_dup_url (self->listener);
+      gtk_label_set_label (self->url_label, url);
+      gtk_widget_add_css_class (GTK_WIDGET (self->url_label), "url");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->url_button), "dim-label");
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+    }
+  else
+    {
+      gtk_label_set_label (self->url_label, _("Not Listening"));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->url_label), "url");
+      gtk_widget_add_css_class (GTK_WIDGET (self->url_button), "dim-label");
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-url", running);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->listener_switch),
+                               running ? _("Stop Receiving Events") : _("Receive Events"));
+
+  try_command = botbench_window_dup_try_command (self);
+  gtk_label_set_label (self->try_command_label, try_command);
+}
+
+static void
+listener_running_cb (BotbenchWindow   *self,
+                     GParamSpec       *pspec,
+                     BotbenchListener *listener)
+{
+  botbench_window_update_listener (self);
+}
+
+static void
+listener_failed_cb (BotbenchWindow      *self,
+                    const GError        *error,
+                    BotbenchApplication *app)
+{
+  g_autofree char *message = NULL;
+
+  g_assert (BOTBENCH_IS_WINDOW (self));
+
+  /* Translators: %s is why the listener could not start, e.g. "Port 8024 is already in use" */
+  message = g_strdup_printf (_("Not receiving events: %s"), error->message);
+  gtk_label_set_label (self->banner_label, message);
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+
+  botbench_window_update_listener (self);
+}
+
+static void
+botbench_window_start_listener (BotbenchWindow *self)
+{
+  BotbenchApplication *app = BOTBENCH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  /* Failures arrive through "listener-failed". */
+  if (botbench_application_start_listener (app, NULL))
+    gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+
+  botbench_window_update_listener (self);
+}
+
+static void
+listener_switch_active_cb (BotbenchWindow *self,
+                           GParamSpec     *pspec,
+                           GtkSwitch      *toggle)
+{
+  BotbenchApplication *app;
+  gboolean active;
+
+  g_assert (BOTBENCH_IS_WINDOW (self));
+
+  if (self->updating_switch || self->listener == NULL)
+    return;
+
+  /* GtkSwitch defers notifications while it changes, so a correction made
+   * after a failed start arrives here later; it changes nothing. */
+  active = gtk_switch_get_active (toggle);
+  if (active == botbench_listener_get_running (self->listener))
+    return;
+
+  app = BOTBENCH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (active)
+    {
+      botbench_window_start_listener (self);
+    }
+  else
+    {
+      botbench_application_stop_listener (app);
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+      botbench_window_update_listener (self);
+    }
+}
+
+static void
+search_changed_cb (BotbenchWindow *self,
+                   GtkSearchEntry *entry)
+{
+  const char *text;
+
+  g_assert (BOTBENCH_IS_WINDOW (self));
+
+  if (self->event_model == NULL)
+    return;
+
+  text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  self->follow_head = TRUE;
+  botbench_event_list_model_set_search (self->event_model, text);
+  botbench_window_update_events_state (self);
+}
+
+static void
+search_stopped_cb (BotbenchWindow *self,
+                   GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static void
+event_type_selected_cb (BotbenchWindow *self,
+                        GParamSpec     *pspec,
+                        GtkDropDown    *dropdown)
+{
+  guint selected;
+  const char *name = NULL;
+
+  g_assert (BOTBENCH_IS_WINDOW (self));
+
+  if (self->updating_event_types || self->event_model == NULL)
+    return;
+
+  selected = gtk_drop_down_get_selected (dropdown);
+  if (selected != 0 && selected != GTK_INVALID_LIST_POSITION)
+    name = gtk_string_list_get_string (self->event_types, selected);
+
+  self->follow_head = TRUE;
+  botbench_event_list_model_set_event_name (self->event_model, name);
+  botbench_window_update_events_state (self);
+}
+
+static void
+botbench_window_set_event_names (BotbenchWindow     *self,
+                                 const char * const *names)
+{
+  g_autofree char *selected_name = NULL;
+  guint n_items;
+  guint n_names;
+  guint selected;
+  gboolean same = TRUE;
+
+  g_assert (BOTBENCH_IS_WINDOW (self));
+
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->event_types));
+  n_names = g_strv_length ((char **)names);
+
+  if (n_items == n_names + 1)
+    {
+      for (guint i = 0; i < n_names && same; i++)
+        same = g_strcmp0 (gtk_string_list_get_string (self->event_types, i + 1), names[i]) == 0;
+    }
+  else
+    same = FALSE;
+
+  if (same)
+    return;
+
+  selected = gtk_drop_down_get_selected (self->event_type_dropdown);
+  if (selected != 0 && selected != GTK_INVALID_LIST_POSITION)
+    selected_name = g_strdup (gtk_string_list_get_string (self->event_types, selected));
+
+  self->updating_event_types = TRUE;
+  gtk_string_list_splice (self->event_types, 1, n_items - 1, names);
+
+  selected = 0;
+  if (selected_name != NULL)
+    {
+      for (guint i = 0; i < n_names; i++)
+        {
+          if (g_str_equal (names[i], selected_name))
+            {
+              selected = i + 1;
+              break;
+            }
+        }
+    }
+  gtk_drop_down_set_selected (self->event_type_dropdown, selected);
+  self->updating_event_types = FALSE;
+
+  /* The filtered name may be gone after retention; show everything then. */
+  if (selected_name != NULL && selected == 0)
+    event_type_selected_cb (self, NULL, self->event_type_dropdown);
+}
+
+static void
+load_event_names_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  BotbenchEventStore *store = task_data;
+  g_autoptr(GError) error = NULL;
+  char **names;
+
+  names = botbench_event_store_list_event_names (store, &error);
+  if (names == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, names, (GDestroyNotify)g_strfreev);
+}
+
+static void
+load_event_names_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(BotbenchWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
+
+  names = g_task_propagate_pointer (G_TASK (result), &error);
+  self->names_loading = FALSE;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (names == NULL)
+    g_debug ("Cannot list event names: %s", error->message);
+  else
+    botbench_window_set_event_names (self, (const char * const *)names);
+
+  if (self->names_pending)
+    {
+      self->names_pending = FALSE;
+      botbench_window_load_event_names (self);
+    }
+}
+
+static gboolean
+load_event_names_timeout_cb (gpointer user_data)
+{
+  BotbenchWindow *self = user_data;
+
+  self->names_timeout = 0;
+  botbench_window_load_event_names (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Reads the distinct event names in a thread; calls arriving while a read
+ * runs, or within NAMES_REFRESH_INTERVAL_US of the last, are merged. */
+static void
+botbench_window_load_event_names (BotbenchWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 now;
+
+  g_assert (BOTBENCH_IS_WINDOW (self));
+
+  if (self->store == NULL || self->names_timeout != 0)
+    return;
+
+  if (self->names_loading)
+    {
+      self->names_pending = TRUE;
+      return;
+    }
+
+  now = g_get_monotonic_time ();
+  if (self->names_last_load != 0 && now - self->names_last_load < NAMES_REFRESH_INTERVAL_US)
+    {
+      guint delay_ms = (NAMES_REFRESH_INTERVAL_US - (now - self->names_last_load)) / 1000;
+
+      self->names_timeout = g_timeout_add (MAX (delay_ms, 1), load_event_names_timeout_cb, self);
+      return;
+    }
+
+  self->names_last_load = now;
+  self->names_loading = TRUE;
+
+  task = g_task_new (NULL, self->cancellable, load_event_names_cb, g_object_ref (self));
+  g_task_set_source_tag (task, botbench_window_load_event_names);
+  g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
+  g_task_run_in_thread (task, load_event_names_thread);
+}
+
+static void
+store_events_added_cb (BotbenchWindow     *self,
+                       gint64              last_id,
+                       BotbenchEventStore *store)
+{
+  botbench_window_load_event_names (self);
+}
+
+static void
+store_events_removed_cb (BotbenchWindow     *self,
+                         BotbenchEventStore *store)
+{
+  botbench_window_load_event_names (self);
+}
+
+static void
+event_scroller_value_changed_cb (BotbenchWindow *self,
+                                 GtkAdjustment  *adjustment)
+{
+  self->follow_head = gtk_adjustment_get_value (adjustment) < 1.0;
+}
+
+static void
+selection_items_changed_cb (BotbenchWindow *self,
+                            guint           position,
+                            guint           removed,
+                            guint           added,
+                            GListModel     *model)
+{
+  g_assert (BOTBENCH_IS_WINDOW (self));
+
+  botbench_window_update_events_state (self);
+
+  /* At the top, keep the newest event in view.  Scrolled away, the list
+   * view keeps its anchor row and nothing moves. */
+  if (self->follow_head && position == 0 && added > 0 &&
+      g_list_model_get_n_items (model) > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->event_list), "list.scroll-to-item", "u", 0);
+}
+
+static void
+selection_selected_item_cb (BotbenchWindow     *self,
+                            GParamSpec         *pspec,
+                            GtkSingleSelection *selection)
+{
+  BotbenchEvent *event;
+
+  g_assert (BOTBENCH_IS_WINDOW (self));
+
+  event = gtk_single_selection_get_selected_item (selection);
+  botbench_event_detail_set_event (self->detail, event);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-curl", event != NULL);
+
+  if (event != NULL && adw_leaflet_get_folded (self->events_leaflet))
+    adw_leaflet_set_visible_child_name (self->events_leaflet, "detail");
+}
+
+static void
+event_row_setup_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item,
+                    gpointer                  user_data)
+{
+  gtk_list_item_set_child (list_item, botbench_event_row_new ());
+}
+
+static void
+event_row_bind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item,
+                   gpointer                  user_data)
+{
+  botbench_event_row_set_event (BOTBENCH_EVENT_ROW (gtk_list_item_get_child (list_item)),
+                                gtk_list_item_get_item (list_item));
+}
+
+static void
+event_row_unbind_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item,
+                     gpointer                  user_data)
+{
+  /* Only drops the reference: relaying out a row that is going away is
+   * wasted work when hundreds of events arrive at once. */
+  botbench_event_row_release_event (BOTBENCH_EVENT_ROW (gtk_list_item_get_child (list_item)));
+}
+
+static void
+event_type_setup_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item,
+                     gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* In the button, long event names shrink instead of pushing the header
+   * bar wider; in the popover they are shown whole. */
+  if (GPOINTER_TO_INT (user_data))
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), 8);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
+    }
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+event_type_bind_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item,
+                    gpointer                  user_data)
+{
+  GtkStringObject *item = gtk_list_item_get_item (list_item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)),
+                       gtk_string_object_get_string (item));
+}
+
+static GtkListItemFactory *
+event_type_factory_new (gboolean in_button)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (event_type_setup_cb), GINT_TO_POINTER (in_button));
+  g_signal_connect (factory, "bind", G_CALLBACK (event_type_bind_cb), NULL);
+
+  return factory;
+}
+
+static GtkWidget *
+sidebar_create_row_cb (gpointer item,
+                       gpointer user_data)
+{
+  GtkStackPage *page = item;
+  GtkWidget *row;
+  GtkWidget *box;
+  GtkWidget *image;
+  GtkWidget *label;
+
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  image = gtk_image_new ();
+  g_object_bind_property (page, "icon-name", image, "icon-name", G_BINDING_SYNC_CREATE);
+  gtk_box_append (GTK_BOX (box), image);
+
+  label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  g_object_bind_property (page, "title", label, "label", G_BINDING_SYNC_CREATE);
+  gtk_box_append (GTK_BOX (box), label);
+
+  row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "page", g_object_ref (page), g_object_unref);
+
+  return row;
+}
+
+static void
+sidebar_row_activated_cb (BotbenchWindow *self,
+                          GtkListBoxRow  *row,
+                          GtkListBox     *list)
+{
+  GtkStackPage *page = g_object_get_data (G_OBJECT (row), "page");
+
+  g_assert (BOTBENCH_IS_WINDOW (self));
+
+  gtk_stack_set_visible_child (self->page_stack, gtk_stack_page_get_child (page));
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+}
+
+static void
+page_stack_visible_child_cb (BotbenchWindow *self,
+                             GParamSpec     *pspec,
+                             GtkStack       *stack)
+{
+  const char *name = gtk_stack_get_visible_child_name (stack);
+  GtkWidget *header_child = NULL;
+
+  g_assert (BOTBENCH_IS_WINDOW (self));
+
+  if (name != NULL)
+    header_child = gtk_stack_get_child_by_name (self->header_stack, name);
+
+  if (header_child != NULL)
+    gtk_stack_set_visible_child (self->header_stack, header_child);
+  gtk_widget_set_visible (GTK_WIDGET (self->header_stack), header_child != NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar_list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkStackPage *page = g_object_get_data (G_OBJECT (row), "page");
+
+      if (page != NULL && gtk_stack_page_get_child (page) == gtk_stack_get_visible_child (stack))
+        gtk_list_box_select_row (self->sidebar_list, GTK_LIST_BOX_ROW (row));
+    }
+}
+
+static void
+botbench_window_copy_url (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+  g_autofree char *url = NULL;
+
+  if (self->listener == NULL || (url = botbench_listener_dup_url (self->listener)) == NULL)
+    return;
+
+  botbench_window_copy_text (self, url, _("Listener URL copied"));
+}
+
+static void
+botbench_window_copy_curl (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+  BotbenchApplication *app = BOTBENCH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  BotbenchEvent *event = botbench_event_detail_get_event (self->detail);
+  g_autofree char *base_url = NULL;
+  g_autofree char *command = NULL;
+
+  if (event == NULL)
+    return;
+
+  base_url = botbench_application_dup_listener_base_url (app);
+  command = botbench_event_dup_curl_command (event, base_url);
+  botbench_window_copy_text (self, command, _("Copied"));
+}
+
+static void
+botbench_window_copy_try_command (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+  g_autofree char *command = botbench_window_dup_try_command (self);
+
+  botbench_window_copy_text (self, command, _("Command copied"));
+}
+
+static void
+botbench_window_start_listener_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *parameter)
+{
+  botbench_window_start_listener (BOTBENCH_WINDOW (widget));
+}
+
+static void
+botbench_window_show_sidebar (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
+}
+
+static void
+botbench_window_show_event_list (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+
+  adw_leaflet_set_visible_child_name (self->events_leaflet, "list");
+}
+
+static void
+botbench_window_focus_search (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+
+  if (self->event_model == NULL)
+    return;
+
+  gtk_stack_set_visible_child_name (self->page_stack, "events");
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+botbench_window_setup_events (BotbenchWindow *self)
+{
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  GtkAdjustment *vadjustment;
+
+  g_assert (BOTBENCH_IS_WINDOW (self));
+  g_assert (self->store != NULL);
+
+  self->event_model = botbench_event_list_model_new (self->store);
+  self->paced_model = botbench_paced_model_new (G_LIST_MODEL (self->event_model),
+                                                LIST_UPDATE_INTERVAL_MS);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->paced_model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (event_row_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (event_row_bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (event_row_unbind_cb), NULL);
+  gtk_list_view_set_factory (self->event_list, factory);
+  gtk_list_view_set_model (self->event_list, GTK_SELECTION_MODEL (self->selection));
+
+  /* Connected after the list view, so these run once it knows the change. */
+  g_signal_connect_object (self->selection, "items-changed",
+                           G_CALLBACK (selection_items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (selection_selected_item_cb), self, G_CONNECT_SWAPPED);
+
+  vadjustment = gtk_scrolled_window_get_vadjustment (self->event_scroller);
+  g_signal_connect_object (vadjustment, "value-changed",
+                           G_CALLBACK (event_scroller_value_changed_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->store, "events-added",
+                           G_CALLBACK (store_events_added_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "events-removed",
+                           G_CALLBACK (store_events_removed_cb), self, G_CONNECT_SWAPPED);
+
+  gtk_drop_down_set_model (self->event_type_dropdown, G_LIST_MODEL (self->event_types));
+  botbench_window_load_event_names (self);
+  botbench_window_update_events_state (self);
+}
+
+/* GtkWindow:application is not a construct property, so this runs after
+ * g_object_new() rather than in constructed(). */
+static void
+botbench_window_setup (BotbenchWindow      *self,
+                       BotbenchApplication *app)
+{
+  g_autoptr(GtkSelectionModel) pages = NULL;
+  const GError *store_error;
+
+  g_assert (BOTBENCH_IS_WINDOW (self));
+  g_assert (BOTBENCH_IS_APPLICATION (app));
+  g_assert (gtk_window_get_application (GTK_WINDOW (self)) == GTK_APPLICATION (app));
+
+  self->settings = g_object_ref (botbench_application_get_settings (app));
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  else
+    adw_leaflet_set_can_unfold (self->leaflet,
+                                g_settings_get_int (self->settings, "window-width") >= SIDEBAR_FOLD_WIDTH);
+
+  pages = gtk_stack_get_pages (self->page_stack);
+  gtk_list_box_bind_model (self->sidebar_list, G_LIST_MODEL (pages),
+                           sidebar_create_row_cb, NULL, NULL);
+  page_stack_visible_child_cb (self, NULL, self->page_stack);
+
+  self->store = botbench_application_get_store (app);
+  if (self->store == NULL)
+    {
+      g_autofree char *description = NULL;
+
+      /* The description is markup; a path may hold "&" or "<". */
+      store_error = botbench_application_get_store_error (app);
+      if (store_error != NULL)
+        description = g_markup_escape_text (store_error->message, -1);
+      adw_status_page_set_description (self->store_error_page, description);
+      gtk_stack_set_visible_child_name (self->main_stack, "error");
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-url", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-listener", FALSE);
+      return;
+    }
+
+  g_object_ref (self->store);
+  botbench_window_setup_events (self);
+
+  self->listener = g_object_ref (botbench_application_get_listener (app));
+  g_signal_connect_object (self->listener, "notify::running",
+                           G_CALLBACK (listener_running_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (app, "listener-failed",
+                           G_CALLBACK (listener_failed_cb), self, G_CONNECT_SWAPPED);
+
+  if (g_settings_get_boolean (self->settings, "listener-enabled"))
+    botbench_window_start_listener (self);
+  else
+    botbench_window_update_listener (self);
+}
+
+static gboolean
+botbench_window_update_fold_cb (gpointer user_data)
+{
+  BotbenchWindow *self = user_data;
+
+  self->fold_source = 0;
+  adw_leaflet_set_can_unfold (self->leaflet,
+                              gtk_widget_get_width (GTK_WIDGET (self)) >= SIDEBAR_FOLD_WIDTH);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+botbench_window_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (botbench_window_parent_class)->size_allocate (widget, width, height, baseline);
+
+  /* Changing the layout while it is being allocated leaves the frame half
+   * done, so the change waits for the next main loop iteration. */
+  if (adw_leaflet_get_can_unfold (self->leaflet) != (width >= SIDEBAR_FOLD_WIDTH) &&
+      self->fold_source == 0)
+    self->fold_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, botbench_window_update_fold_cb,
+                                         self, NULL);
+}
+
+static gboolean
+botbench_window_close_request (GtkWindow *window)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (window);
+  int width;
+  int height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (self->settings);
+
+  return GTK_WINDOW_CLASS (botbench_window_parent_class)->close_request (window);
+}
+
+static void
+botbench_window_dispose (GObject *object)
+{
+  BotbenchWindow *self = (BotbenchWindow *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->names_timeout, g_source_remove);
+  g_clear_handle_id (&self->fold_source, g_source_remove);
+
+  if (self->event_list != NULL)
+    gtk_list_view_set_model (self->event_list, NULL);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BOTBENCH_TYPE_WINDOW);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->paced_model);
+  g_clear_object (&self->event_model);
+  g_clear_object (&self->event_types);
+  g_clear_object (&self->listener);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (botbench_window_parent_class)->dispose (object);
+}
+
+static void
+botbench_window_class_init (BotbenchWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = botbench_window_dispose;
+
+  widget_class->size_allocate = botbench_window_size_allocate;
+
+  window_class->close_request = botbench_window_close_request;
+
+  g_type_ensure (BOTBENCH_TYPE_EVENT_DETAIL);
+
+  _botbench_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/botbench/Botbench/botbench-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, listener_switch);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, url_button);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, url_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, header_stack);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, event_type_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, page_stack);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, events_stack);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, no_results_page);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, try_command_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, events_leaflet);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, event_scroller);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, event_list);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, detail);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, store_error_page);
+  gtk_widget_class_bind_template_callback (widget_class, listener_switch_active_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_stopped_cb);
+  gtk_widget_class_bind_template_callback (widget_class, event_type_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_stack_visible_child_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.copy-url", NULL, botbench_window_copy_url);
+  gtk_widget_class_install_action (widget_class, "win.copy-curl", NULL, botbench_window_copy_curl);
+  gtk_widget_class_install_action (widget_class, "win.copy-try-command", NULL,
+                                   botbench_window_copy_try_command);
+  gtk_widget_class_install_action (widget_class, "win.start-listener", NULL,
+                                   botbench_window_start_listener_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL,
+                                   botbench_window_show_sidebar);
+  gtk_widget_class_install_action (widget_class, "win.show-event-list", NULL,
+                                   botbench_window_show_event_list);
+  gtk_widget_class_install_action (widget_class, "win.focus-search", NULL,
+                                   botbench_window_focus_search);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.focus-search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.copy-curl", NULL);
+}
+
+static void
+botbench_window_init (BotbenchWindow *self)
+{
+  const char * const all_events[] = { _("All events"), NULL };
+  g_autoptr(GtkListItemFactory) button_factory = event_type_factory_new (TRUE);
+  g_autoptr(GtkListItemFactory) list_factory = event_type_factory_new (FALSE);
+
+  self->cancellable = g_cancellable_new ();
+  self->follow_head = TRUE;
+  self->event_types = gtk_string_list_new (all_events);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_drop_down_set_factory (self->event_type_dropdown, button_factory);
+  gtk_drop_down_set_list_factory (self->event_type_dropdown, list_factory);
+
+  /* Folded, the window opens on the log, not on the list of pages. */
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  adw_leaflet_set_visible_child_name (self->events_leaflet, "list");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-curl", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-url", FALSE);
+}
+
+BotbenchWindow *
+botbench_window_new (BotbenchApplication *application)
+{
+  BotbenchWindow *self;
+
+  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (BOTBENCH_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+  botbench_window_setup (self, application);
+
+  return self;
+}
