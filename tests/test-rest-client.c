@@ -1262,6 +1262,308 @@ test_history_model (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 0);
 }
 
+/* Against the sandbox portal (built in when it is there) */
+
+#if __has_include("botbench-sandbox.h")
+#define HAVE_SANDBOX 1
+#include "botbench-sandbox.h"
+
+typedef struct
+{
+  BotbenchSandbox     *sandbox;
+  BotbenchSecretStore *secrets;
+  BotbenchProfile     *profile;
+  BotbenchRestClient  *client;
+  char                *pem;
+  char                *http_url;
+} SandboxFixture;
+
+static BotbenchSandbox *
+start_sandbox (gboolean rate_limit)
+{
+  BotbenchSandbox *sandbox = botbench_sandbox_new ();
+  g_autoptr(GError) error = NULL;
+
+  botbench_sandbox_set_port (sandbox, 0);
+  botbench_sandbox_set_http_port (sandbox, 0);
+  botbench_sandbox_set_rate_limit (sandbox, rate_limit);
+  botbench_sandbox_set_tls (sandbox, TRUE);
+  botbench_sandbox_start (sandbox, &error);
+  g_assert_no_error (error);
+  return sandbox;
+}
+
+static void
+sandbox_setup (SandboxFixture *f,
+               gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BotbenchWebhookUrl) parsed = NULL;
+  g_autofree char *webhook = NULL;
+
+  f->sandbox = start_sandbox (GPOINTER_TO_INT (data));
+  webhook = botbench_sandbox_dup_webhook_url (f->sandbox);
+  f->pem = botbench_sandbox_dup_certificate_pem (f->sandbox);
+  f->http_url = botbench_sandbox_dup_http_url (f->sandbox);
+  g_assert_nonnull (f->pem);
+
+  parsed = botbench_webhook_url_parse (webhook, &error);
+  g_assert_no_error (error);
+  g_assert_null (parsed->warning);
+
+  f->secrets = botbench_secret_store_new ();
+  botbench_secret_store_set_session_only (f->secrets, TRUE);
+  f->profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
+  botbench_profile_set_name (f->profile, "Sandbox");
+  botbench_profile_apply_webhook_url (f->profile, parsed);
+  botbench_profile_set_certificate_pem (f->profile, f->pem);
+  botbench_secret_store_store_sync (f->secrets, botbench_profile_get_uuid (f->profile),
+                                    BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, parsed->secret, NULL, &error);
+  g_assert_no_error (error);
+  f->client = botbench_rest_client_new (f->profile, f->secrets, NULL);
+}
+
+static void
+sandbox_teardown (SandboxFixture *f,
+                  gconstpointer   data)
+{
+  g_clear_object (&f->client);
+  g_clear_object (&f->profile);
+  g_clear_object (&f->secrets);
+  botbench_sandbox_stop (f->sandbox);
+  g_clear_object (&f->sandbox);
+  g_free (f->pem);
+  g_free (f->http_url);
+}
+
+static BotbenchRestResponse *
+sandbox_call (BotbenchRestClient  *client,
+              const char          *method,
+              JsonObject          *params,
+              GError             **error)
+{
+  Wait w = { NULL };
+  BotbenchRestResponse *response;
+
+  botbench_rest_client_call_async (client, method, params, NULL, done_cb, &w);
+  g_assert_true (botbench_test_wait_until (have_result, &w, 30000));
+  response = botbench_rest_client_call_finish (client, w.result, error);
+  g_object_unref (w.result);
+  return response;
+}
+
+static void
+test_sandbox_webhook (SandboxFixture *f,
+                      gconstpointer   data)
+{
+  g_autoptr(BotbenchConnectionReport) report = NULL;
+  g_autoptr(BotbenchRestResponse) response = NULL;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(JsonObject) properties = json_object_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* Over TLS, trusting exactly the sandbox's certificate */
+  report = botbench_rest_client_test_connection_sync (f->client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (report->user_id, ==, "1");
+  g_assert_true (report->has_imbot_scope);
+
+  /* imbot.register only works because CLIENT_ID is sent */
+  json_object_set_string_member (params, "CODE", "restclientbot");
+  json_object_set_string_member (params, "TYPE", "B");
+  json_object_set_string_member (params, "EVENT_HANDLER", "https://example.com/bot/events");
+  json_object_set_string_member (properties, "NAME", "Rest Client Bot");
+  json_object_set_object_member (params, "PROPERTIES", g_steal_pointer (&properties));
+  response = sandbox_call (f->client, "imbot.register", params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_node_get_int (botbench_rest_response_get_result (response)), >, 0);
+
+  /* An unknown method is named in the error */
+  g_clear_pointer (&response, botbench_rest_response_unref);
+  response = sandbox_call (f->client, "imbot.no.such", NULL, &error);
+  g_assert_error (error, BOTBENCH_REST_ERROR, BOTBENCH_REST_ERROR_METHOD_NOT_FOUND);
+  g_assert_cmpstr (botbench_rest_error_get_code (error), ==, "ERROR_METHOD_NOT_FOUND");
+}
+
+static void
+test_sandbox_pinning (SandboxFixture *f,
+                      gconstpointer   data)
+{
+  g_autoptr(BotbenchSandbox) other = start_sandbox (FALSE);
+  g_autofree char *other_pem = botbench_sandbox_dup_certificate_pem (other);
+  g_autoptr(BotbenchRestResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (other_pem, !=, f->pem);
+
+  /* Pinned to another certificate: refused before anything is sent */
+  botbench_profile_set_certificate_pem (f->profile, other_pem);
+  response = sandbox_call (f->client, "profile", NULL, &error);
+  g_assert_null (response);
+  g_assert_error (error, BOTBENCH_REST_ERROR, BOTBENCH_REST_ERROR_TLS);
+  g_assert_null (strstr (error->message, botbench_sandbox_get_webhook_secret (f->sandbox) ?: "\x01"));
+  g_clear_error (&error);
+
+  /* Not pinned: the system trust store does not know a self-signed certificate */
+  botbench_profile_set_certificate_pem (f->profile, NULL);
+  response = sandbox_call (f->client, "profile", NULL, &error);
+  g_assert_null (response);
+  g_assert_error (error, BOTBENCH_REST_ERROR, BOTBENCH_REST_ERROR_TLS);
+  g_clear_error (&error);
+
+  /* Pinned to the right one again */
+  botbench_profile_set_certificate_pem (f->profile, f->pem);
+  response = sandbox_call (f->client, "profile", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+
+  botbench_sandbox_stop (other);
+}
+
+static void
+test_sandbox_https_required (SandboxFixture *f,
+                             gconstpointer   data)
+{
+  g_autoptr(BotbenchRestResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  botbench_profile_set_portal_url (f->profile, f->http_url);
+  response = sandbox_call (f->client, "profile", NULL, &error);
+  g_assert_null (response);
+  g_assert_error (error, BOTBENCH_REST_ERROR, BOTBENCH_REST_ERROR_HTTPS_REQUIRED);
+  g_assert_cmpstr (botbench_rest_error_get_description (error), ==, "Https required.");
+  g_assert_nonnull (strstr (error->message, "use https://"));
+}
+
+static JsonObject *
+get_json (SoupSession *session,
+          const char  *url)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  bytes = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+test_sandbox_oauth_refresh (SandboxFixture *f,
+                            gconstpointer   data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(JsonObject) code = NULL;
+  g_autoptr(JsonObject) tokens = NULL;
+  g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_OAUTH, NULL);
+  g_autoptr(BotbenchRestClient) client = NULL;
+  g_autoptr(BotbenchRestClient) later = NULL;
+  g_autoptr(BotbenchRestResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *endpoint = g_strdup_printf ("%soauth/token/", f->http_url);
+  const char *client_id = botbench_sandbox_get_client_id (f->sandbox);
+  const char *client_secret = botbench_sandbox_get_client_secret (f->sandbox);
+  const char *uuid = botbench_profile_get_uuid (profile);
+  char *stored;
+
+  /* Install the sandbox app: code, then tokens (over its plain-HTTP port) */
+  url = g_strdup_printf ("%soauth/authorize/?client_id=%s", f->http_url, client_id);
+  code = get_json (session, url);
+  g_free (url);
+  url = g_strdup_printf ("%s?grant_type=authorization_code&client_id=%s&client_secret=%s&code=%s",
+                         endpoint, client_id, client_secret, json_object_get_string_member (code, "code"));
+  tokens = get_json (session, url);
+
+  botbench_profile_set_portal_url (profile, f->http_url);
+  botbench_profile_set_oauth_client_id (profile, client_id);
+  botbench_profile_set_token_endpoint (profile, endpoint);
+  botbench_secret_store_store_sync (f->secrets, uuid, BOTBENCH_SECRET_KIND_ACCESS_TOKEN,
+                                    "not-a-token-the-sandbox-knows", NULL, &error);
+  g_assert_no_error (error);
+  botbench_secret_store_store_sync (f->secrets, uuid, BOTBENCH_SECRET_KIND_REFRESH_TOKEN,
+                                    json_object_get_string_member (tokens, "refresh_token"), NULL, &error);
+  g_assert_no_error (error);
+  botbench_secret_store_store_sync (f->secrets, uuid, BOTBENCH_SECRET_KIND_CLIENT_SECRET, client_secret,
+                                    NULL, &error);
+  g_assert_no_error (error);
+
+  /* invalid_token → refresh → retry */
+  client = botbench_rest_client_new (profile, f->secrets, NULL);
+  response = sandbox_call (client, "scope", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (botbench_rest_client_get_history (client))), ==, 3);
+  g_assert_cmpint (botbench_profile_get_token_expires (profile), >, 0);
+
+  stored = botbench_secret_store_lookup_sync (f->secrets, uuid, BOTBENCH_SECRET_KIND_REFRESH_TOKEN, NULL, &error);
+  g_assert_cmpstr (stored, !=, json_object_get_string_member (tokens, "refresh_token"));
+  botbench_secret_free (stored);
+
+  /* The next run reads the new pair: no refresh needed (the old refresh
+   * token is spent, so a stale store would fail here) */
+  later = botbench_rest_client_new (profile, f->secrets, NULL);
+  g_clear_pointer (&response, botbench_rest_response_unref);
+  response = sandbox_call (later, "profile", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (botbench_rest_client_get_history (later))), ==, 1);
+}
+
+static void
+test_sandbox_paced (SandboxFixture *f,
+                    gconstpointer   data)
+{
+  g_autoptr(GPtrArray) waits = g_ptr_array_new_with_free_func (g_free);
+  BotbenchRequestHistory *history = botbench_rest_client_get_history (f->client);
+  const guint n_calls = BOTBENCH_SANDBOX_RATE_BURST + 4;
+  guint n_records;
+  guint n_limited = 0;
+
+  /* Our bucket has the portal's size: 54 calls at once */
+  for (guint i = 0; i < n_calls; i++)
+    {
+      Wait *w = g_new0 (Wait, 1);
+
+      g_ptr_array_add (waits, w);
+      botbench_rest_client_call_async (f->client, "scope", NULL, NULL, done_cb, w);
+    }
+  for (guint i = 0; i < n_calls; i++)
+    {
+      Wait *w = g_ptr_array_index (waits, i);
+      g_autoptr(BotbenchRestResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (botbench_test_wait_until (have_result, w, 30000));
+      response = botbench_rest_client_call_finish (f->client, w->result, &error);
+      g_assert_no_error (error);
+      g_object_unref (w->result);
+    }
+
+  /* Paced like the portal: the few that still meet a 503 (our clock starts
+   * before the portal sees the first request) were retried, not lost */
+  n_records = g_list_model_get_n_items (G_LIST_MODEL (history));
+  g_assert_cmpuint (n_records, >=, n_calls);
+  g_assert_cmpuint (n_records, <=, n_calls + 4);
+  for (guint i = 0; i < n_records; i++)
+    {
+      g_autoptr(BotbenchRequestRecord) entry = g_list_model_get_item (G_LIST_MODEL (history), i);
+      guint status = botbench_request_record_get_status (entry);
+
+      if (status == 503)
+        {
+          g_assert_nonnull (strstr (botbench_request_record_get_response_body (entry), "QUERY_LIMIT_EXCEEDED"));
+          n_limited++;
+        }
+      else
+        g_assert_cmpuint (status, ==, 200);
+    }
+  g_assert_cmpuint (n_limited, ==, n_records - n_calls);
+}
+#endif
+
 int
 main (int   argc,
       char *argv[])
@@ -1309,6 +1611,19 @@ main (int   argc,
               either_setup, test_no_secret_leaks, fake_portal_teardown);
   g_test_add ("/botbench/rest-client/no-secret-leaks/oauth", PortalFixture, GINT_TO_POINTER (TRUE),
               either_setup, test_no_secret_leaks, fake_portal_teardown);
+
+#ifdef HAVE_SANDBOX
+  g_test_add ("/botbench/rest-client/sandbox/webhook", SandboxFixture, GINT_TO_POINTER (FALSE),
+              sandbox_setup, test_sandbox_webhook, sandbox_teardown);
+  g_test_add ("/botbench/rest-client/sandbox/pinning", SandboxFixture, GINT_TO_POINTER (FALSE),
+              sandbox_setup, test_sandbox_pinning, sandbox_teardown);
+  g_test_add ("/botbench/rest-client/sandbox/https-required", SandboxFixture, GINT_TO_POINTER (FALSE),
+              sandbox_setup, test_sandbox_https_required, sandbox_teardown);
+  g_test_add ("/botbench/rest-client/sandbox/oauth-refresh", SandboxFixture, GINT_TO_POINTER (FALSE),
+              sandbox_setup, test_sandbox_oauth_refresh, sandbox_teardown);
+  g_test_add ("/botbench/rest-client/sandbox/paced-like-the-portal", SandboxFixture, GINT_TO_POINTER (TRUE),
+              sandbox_setup, test_sandbox_paced, sandbox_teardown);
+#endif
 
   return g_test_run ();
 }
