@@ -1,0 +1,878 @@
+/* test-window.c: the main window against a real listener and store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs under xvfb-run.  Every test gets its own temporary database and a
+ * listener on a free loopback port; events are POSTed with an async
+ * SoupSession and the main loop is spun until the window shows them.
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "botbench-application.h"
+#include "botbench-decoded-item.h"
+#include "botbench-event-detail-private.h"
+#include "botbench-event-row.h"
+#include "botbench-paced-model.h"
+#include "botbench-window-private.h"
+#include "botbench-test-utils.h"
+
+#define WAIT_MS 10000
+
+typedef struct _WindowFixture
+{
+  char                *tmp_dir;
+  char                *db_path;
+  BotbenchApplication *app;
+  BotbenchWindow      *window;
+  SoupSession         *session;
+  guint                n_posted;
+  guint                n_answered;
+  guint                last_status;
+  void               (*body) (struct _WindowFixture *f);
+  gboolean             body_ran;
+} WindowFixture;
+
+typedef void (*WindowTestBody) (WindowFixture *f);
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void
+reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+static void
+window_fixture_setup (WindowFixture *f,
+                      gconstpointer  data)
+{
+  f->tmp_dir = botbench_test_make_tmp_dir ();
+  f->db_path = g_build_filename (f->tmp_dir, "events.db", NULL);
+
+  g_setenv ("XDG_DATA_HOME", f->tmp_dir, TRUE);
+  g_setenv ("BOTBENCH_DB", f->db_path, TRUE);
+  g_setenv ("BOTBENCH_LISTENER_PORT", "0", TRUE);
+  reset_settings ();
+
+  f->session = soup_session_new ();
+}
+
+static void
+window_fixture_teardown (WindowFixture *f,
+                         gconstpointer  data)
+{
+  g_assert_null (f->window);
+  g_assert_null (f->app);
+
+  g_clear_object (&f->session);
+  botbench_test_rm_rf (f->tmp_dir);
+  g_clear_pointer (&f->db_path, g_free);
+  g_clear_pointer (&f->tmp_dir, g_free);
+}
+
+static void
+app_activate_cb (GApplication  *app,
+                 WindowFixture *f)
+{
+  g_application_hold (app);
+
+  f->window = BOTBENCH_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (f->window);
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *)&f->window);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+
+  f->body (f);
+  f->body_ran = TRUE;
+
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_null (f->window);
+
+  g_application_release (app);
+}
+
+/* Runs the application as main() does; body runs once its window is drawn.
+ * Shutting down stops the listener and closes the store. */
+static void
+run_app (WindowFixture  *f,
+         WindowTestBody  body)
+{
+  int status;
+
+  f->body = body;
+  f->app = botbench_application_new ();
+  g_application_set_flags (G_APPLICATION (f->app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (f->app, "activate", G_CALLBACK (app_activate_cb), f);
+
+  status = g_application_run (G_APPLICATION (f->app), 0, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (f->body_ran);
+
+  g_assert_finalize_object (f->app);
+  f->app = NULL;
+}
+
+/* A new window of the running application, as activating it again would. */
+static void
+open_window (WindowFixture *f)
+{
+  g_assert_null (f->window);
+  f->window = botbench_window_new (f->app);
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *)&f->window);
+  gtk_window_present (GTK_WINDOW (f->window));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+}
+
+static void
+post_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  WindowFixture *f = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  SoupMessage *msg;
+
+  msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_assert_no_error (error);
+  f->last_status = soup_message_get_status (msg);
+  f->n_answered++;
+}
+
+/* POSTs the fixture to the listener without blocking the main loop. */
+static void
+post_fixture (WindowFixture *f,
+              const char    *name)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = botbench_test_load_fixture (name);
+  g_autofree char *url = NULL;
+
+  url = botbench_listener_dup_url (botbench_application_get_listener (f->app));
+  g_assert_nonnull (url);
+
+  msg = soup_message_new (SOUP_METHOD_POST, url);
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
+  f->n_posted++;
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, post_cb, f);
+}
+
+static gboolean
+all_answered (gpointer data)
+{
+  WindowFixture *f = data;
+
+  return f->n_answered == f->n_posted;
+}
+
+/* What the event log shows (the store's model, new events paced). */
+static GListModel *
+shown_model (WindowFixture *f)
+{
+  return gtk_single_selection_get_model (f->window->selection);
+}
+
+typedef struct
+{
+  GListModel *model;
+  guint       n_items;
+} CountWait;
+
+static gboolean
+model_has_n_items (gpointer data)
+{
+  CountWait *wait = data;
+
+  return g_list_model_get_n_items (wait->model) == wait->n_items;
+}
+
+static void
+assert_wait_for_n_events (WindowFixture *f,
+                          guint          n_items)
+{
+  CountWait wait = { shown_model (f), n_items };
+
+  if (!botbench_test_wait_until (model_has_n_items, &wait, WAIT_MS))
+    g_error ("The event log has %u items, expected %u",
+             g_list_model_get_n_items (wait.model), n_items);
+}
+
+static void
+post_fixtures_and_wait (WindowFixture      *f,
+                        const char * const *names)
+{
+  guint n = g_list_model_get_n_items (shown_model (f));
+  guint posted = 0;
+
+  /* One at a time, so the ids (and the list order) follow this order. */
+  for (guint i = 0; names[i] != NULL; i++, posted++)
+    {
+      post_fixture (f, names[i]);
+      g_assert_true (botbench_test_wait_until (all_answered, f, WAIT_MS));
+      g_assert_cmpuint (f->last_status, ==, SOUP_STATUS_OK);
+    }
+
+  assert_wait_for_n_events (f, n + posted);
+}
+
+static gboolean list_has_row_for (GtkWidget     *widget,
+                                  BotbenchEvent *event);
+
+static BotbenchEvent *
+dup_event (WindowFixture *f,
+           guint          position)
+{
+  BotbenchEvent *event;
+
+  event = g_list_model_get_item (shown_model (f), position);
+  g_assert_nonnull (event);
+
+  return event;
+}
+
+static char *
+dup_event_name (WindowFixture *f,
+                guint          position)
+{
+  g_autoptr(BotbenchEvent) event = dup_event (f, position);
+
+  return g_strdup (botbench_event_get_event_name (event));
+}
+
+static gboolean
+event_is_shown (WindowFixture *f,
+                guint          position)
+{
+  g_autoptr(BotbenchEvent) event = dup_event (f, position);
+
+  return list_has_row_for (GTK_WIDGET (f->window->event_list), event);
+}
+
+static gboolean
+widget_has_mapped_label (GtkWidget  *widget,
+                         const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (widget_has_mapped_label (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+typedef struct
+{
+  GtkWidget  *widget;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_is_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return widget_has_mapped_label (wait->widget, wait->text);
+}
+
+static void
+assert_label_shown (GtkWidget  *widget,
+                    const char *text)
+{
+  LabelWait wait = { widget, text };
+
+  if (!botbench_test_wait_until (label_is_shown, &wait, WAIT_MS))
+    g_error ("No label “%s” is shown in %s", text, G_OBJECT_TYPE_NAME (widget));
+}
+
+static gboolean
+events_state_is (WindowFixture *f,
+                 const char    *state)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (f->window->events_stack), state) == 0;
+}
+
+static gboolean
+list_has_row_for (GtkWidget     *widget,
+                  BotbenchEvent *event)
+{
+  if (BOTBENCH_IS_EVENT_ROW (widget) && gtk_widget_get_mapped (widget))
+    {
+      BotbenchEvent *shown = botbench_event_row_get_event (BOTBENCH_EVENT_ROW (widget));
+
+      if (shown != NULL && botbench_event_get_id (shown) == botbench_event_get_id (event))
+        return TRUE;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (list_has_row_for (child, event))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+decoded_model_has_value (GListModel *model,
+                         const char *key,
+                         const char *value)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (model, i);
+      g_autoptr(BotbenchDecodedItem) item = gtk_tree_list_row_get_item (row);
+
+      if (g_strcmp0 (botbench_decoded_item_get_key (item), key) == 0 &&
+          g_strcmp0 (botbench_decoded_item_get_value (item), value) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static char *
+dup_buffer_text (GtkTextBuffer *buffer)
+{
+  GtkTextIter start;
+  GtkTextIter end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+}
+
+static void
+read_text_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **text = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+dup_clipboard_text (GtkWidget *widget)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
+  char *text = NULL;
+  gboolean done = FALSE;
+
+  gdk_clipboard_read_text_async (clipboard, NULL, read_text_cb, &text);
+  while (!done)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      done = text != NULL;
+    }
+
+  return text;
+}
+
+static void
+select_position (WindowFixture *f,
+                 guint          position)
+{
+  gtk_single_selection_set_selected (f->window->selection, position);
+  g_assert_cmpuint (gtk_single_selection_get_selected (f->window->selection), ==, position);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void
+opens_empty (WindowFixture *f)
+{
+  BotbenchListener *listener = botbench_application_get_listener (f->app);
+  g_autofree char *url = NULL;
+  const char *command;
+
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Botbench");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->main_stack), ==, "main");
+
+  g_assert_true (events_state_is (f, "empty"));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->empty_page)));
+  g_assert_cmpstr (adw_status_page_get_title (f->window->empty_page), ==, "No Events Yet");
+
+  /* The listener started on a free port and its URL is shown and offered. */
+  g_assert_true (botbench_listener_get_running (listener));
+  g_assert_cmpuint (botbench_listener_get_bound_port (listener), >, 0);
+  g_assert_true (gtk_switch_get_active (f->window->listener_switch));
+  url = botbench_listener_dup_url (listener);
+  g_assert_cmpstr (gtk_label_get_label (f->window->url_label), ==, url);
+  command = gtk_label_get_label (f->window->try_command_label);
+  g_assert_true (g_str_has_prefix (command, "curl -d '"));
+  g_assert_nonnull (strstr (command, url));
+  g_assert_false (gtk_revealer_get_reveal_child (f->window->banner_revealer));
+
+  /* Nothing selected, nothing to copy. */
+  g_assert_null (botbench_event_detail_get_event (f->window->detail));
+}
+
+static void
+live_event_and_detail (WindowFixture *f)
+{
+  const char * const names[] = { "ONIMBOTMESSAGEADD", NULL };
+  g_autoptr(GBytes) fixture = botbench_test_load_fixture ("ONIMBOTMESSAGEADD");
+  g_autofree char *raw = NULL;
+  BotbenchEventDetail *detail = f->window->detail;
+  g_autoptr(BotbenchEvent) event = NULL;
+  GListModel *decoded;
+
+  post_fixtures_and_wait (f, names);
+
+  event = dup_event (f, 0);
+  g_assert_cmpstr (botbench_event_get_event_name (event), ==, "ONIMBOTMESSAGEADD");
+  g_assert_cmpint (botbench_event_get_id (event), >, 0);
+
+  /* The log replaces the empty page and shows a row for the event. */
+  g_assert_true (events_state_is (f, "events"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_true (list_has_row_for (GTK_WIDGET (f->window->event_list), event));
+  assert_label_shown (GTK_WIDGET (f->window->event_list), "ONIMBOTMESSAGEADD");
+  assert_label_shown (GTK_WIDGET (f->window->event_list), "Hello, bot!");
+
+  /* Selecting it shows the decoded tree with PARAMS opened. */
+  select_position (f, 0);
+  g_assert_cmpint (botbench_event_get_id (botbench_event_detail_get_event (detail)), ==,
+                   botbench_event_get_id (event));
+  decoded = _botbench_event_detail_get_decoded_model (detail);
+  g_assert_nonnull (decoded);
+  g_assert_true (decoded_model_has_value (decoded, "MESSAGE", "Hello, bot!"));
+  g_assert_true (decoded_model_has_value (decoded, "event", "ONIMBOTMESSAGEADD"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (_botbench_event_detail_get_view_stack (detail)),
+                   ==, "decoded");
+  assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_decoded_view (detail)), "Hello, bot!");
+
+  /* The raw body is the fixture, byte for byte (it is ASCII). */
+  raw = dup_buffer_text (_botbench_event_detail_get_raw_buffer (detail));
+  g_assert_cmpmem (raw, strlen (raw), g_bytes_get_data (fixture, NULL), g_bytes_get_size (fixture));
+
+  /* Request metadata and headers are listed. */
+  adw_view_stack_set_visible_child_name (_botbench_event_detail_get_view_stack (detail), "headers");
+  assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)), "POST");
+  assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)), "127.0.0.1");
+  assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)),
+                      "application/x-www-form-urlencoded");
+  assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_headers_list (detail)), "Content-Type");
+
+  /* Unselecting clears the detail. */
+  select_position (f, GTK_INVALID_LIST_POSITION);
+  g_assert_null (botbench_event_detail_get_event (detail));
+}
+
+static void
+assert_event_name (WindowFixture *f,
+                   guint          position,
+                   const char    *name)
+{
+  g_autofree char *shown = dup_event_name (f, position);
+
+  g_assert_cmpstr (shown, ==, name);
+}
+
+static void
+search_filters (WindowFixture *f)
+{
+  const char * const names[] = { "ONIMBOTMESSAGEADD", "ONIMBOTJOINCHAT", "ONIMCOMMANDADD", NULL };
+  GtkEditable *entry = GTK_EDITABLE (f->window->search_entry);
+
+  post_fixtures_and_wait (f, names);
+
+  /* Typing goes through the entry's search delay to the model. */
+  gtk_editable_set_text (entry, "Hello");
+  assert_wait_for_n_events (f, 1);
+  assert_event_name (f, 0, "ONIMBOTMESSAGEADD");
+  g_assert_cmpstr (botbench_event_list_model_get_search (f->window->event_model), ==, "Hello");
+  g_assert_true (events_state_is (f, "events"));
+
+  gtk_editable_set_text (entry, "nosuchwordanywhere");
+  assert_wait_for_n_events (f, 0);
+  g_assert_true (events_state_is (f, "no-results"));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->no_results_page)));
+
+  /* Escape clears the search. */
+  g_signal_emit_by_name (f->window->search_entry, "stop-search");
+  assert_wait_for_n_events (f, 3);
+  g_assert_true (events_state_is (f, "events"));
+}
+
+typedef struct
+{
+  GListModel *model;
+  const char *name;
+} NameWait;
+
+static gboolean
+dropdown_lists_name (gpointer data)
+{
+  NameWait *wait = data;
+
+  for (guint i = 0; i < g_list_model_get_n_items (wait->model); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (wait->model), i), wait->name) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static guint
+dropdown_position_of (WindowFixture *f,
+                      const char    *name)
+{
+  GtkStringList *list = GTK_STRING_LIST (gtk_drop_down_get_model (f->window->event_type_dropdown));
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (list, i), name) == 0)
+      return i;
+
+  g_assert_not_reached ();
+}
+
+static void
+event_type_filter (WindowFixture *f)
+{
+  const char * const first[] = { "ONIMBOTMESSAGEADD", "ONIMBOTJOINCHAT", "ONIMBOTMESSAGEADD", NULL };
+  const char * const later[] = { "ONIMBOTDELETE", NULL };
+  GListModel *types = gtk_drop_down_get_model (f->window->event_type_dropdown);
+  NameWait wait = { types, "ONIMBOTJOINCHAT" };
+
+  g_assert_cmpuint (g_list_model_get_n_items (types), ==, 1);
+  g_assert_cmpuint (gtk_drop_down_get_selected (f->window->event_type_dropdown), ==, 0);
+
+  post_fixtures_and_wait (f, first);
+  g_assert_true (botbench_test_wait_until (dropdown_lists_name, &wait, WAIT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (types), ==, 3);
+
+  gtk_drop_down_set_selected (f->window->event_type_dropdown, dropdown_position_of (f, "ONIMBOTJOINCHAT"));
+  assert_wait_for_n_events (f, 1);
+  assert_event_name (f, 0, "ONIMBOTJOINCHAT");
+
+  /* A new name shows up in the list and the chosen filter stays. */
+  post_fixture (f, later[0]);
+  wait.name = "ONIMBOTDELETE";
+  g_assert_true (botbench_test_wait_until (dropdown_lists_name, &wait, WAIT_MS));
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (types),
+                                               gtk_drop_down_get_selected (f->window->event_type_dropdown)),
+                   ==, "ONIMBOTJOINCHAT");
+  g_assert_cmpuint (g_list_model_get_n_items (shown_model (f)), ==, 1);
+
+  gtk_drop_down_set_selected (f->window->event_type_dropdown, 0);
+  assert_wait_for_n_events (f, 4);
+}
+
+static void
+copy_as_curl (WindowFixture *f)
+{
+  const char * const names[] = { "ONIMBOTMESSAGEADD", NULL };
+  g_autoptr(GBytes) fixture = botbench_test_load_fixture ("ONIMBOTMESSAGEADD");
+  g_autofree char *body = g_strndup (g_bytes_get_data (fixture, NULL), g_bytes_get_size (fixture));
+  g_autofree char *url = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *base = NULL;
+
+  post_fixtures_and_wait (f, names);
+
+  /* Without a selection the action is off and the clipboard untouched. */
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (f->window)), "before");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.copy-curl", NULL);
+  text = dup_clipboard_text (GTK_WIDGET (f->window));
+  g_assert_cmpstr (text, ==, "before");
+  g_clear_pointer (&text, g_free);
+
+  select_position (f, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.copy-curl", NULL));
+  text = dup_clipboard_text (GTK_WIDGET (f->window));
+
+  url = botbench_listener_dup_url (botbench_application_get_listener (f->app));
+  base = g_strndup (url, strlen (url) - 1);  /* without the final slash */
+  g_assert_nonnull (strstr (text, "curl "));
+  g_assert_nonnull (strstr (text, base));
+  g_assert_nonnull (strstr (text, body));
+  g_assert_nonnull (strstr (text, "application/x-www-form-urlencoded"));
+}
+
+static void
+follow_head (WindowFixture *f)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  const char * const more[] = { "ONIMBOTJOINCHAT", "ONIMBOTJOINCHAT", NULL };
+  GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (f->window->event_scroller);
+  double value;
+
+  for (guint i = 0; i < 30; i++)
+    g_ptr_array_add (names, (gpointer)"ONIMBOTMESSAGEADD");
+  g_ptr_array_add (names, NULL);
+  post_fixtures_and_wait (f, (const char * const *)names->pdata);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window->event_list));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), >, gtk_adjustment_get_page_size (vadj) + 300);
+
+  /* At the top: the newest row stays in view. */
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), <, 1.0);
+  post_fixtures_and_wait (f, more);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window->event_list));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), <, 1.0);
+  g_assert_true (event_is_shown (f, 0));
+
+  /* Scrolled away: new rows arrive above without moving what is shown. */
+  gtk_adjustment_set_value (vadj, 300);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window->event_list));
+  value = gtk_adjustment_get_value (vadj);
+  g_assert_cmpfloat (value, >, 250);
+  post_fixtures_and_wait (f, more);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window->event_list));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), >, value);
+  g_assert_false (event_is_shown (f, 0));
+}
+
+static void
+listener_error_body (WindowFixture *f)
+{
+  BotbenchListener *listener = botbench_application_get_listener (f->app);
+
+  /* The switch is off and the banner says why. */
+  g_assert_false (botbench_listener_get_running (listener));
+  g_assert_false (gtk_switch_get_active (f->window->listener_switch));
+  g_assert_true (gtk_revealer_get_reveal_child (f->window->banner_revealer));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (f->window->banner_label), "Not receiving events: "));
+  g_assert_false (g_str_has_prefix (gtk_label_get_label (f->window->url_label), "http"));
+
+  /* Turning the switch on again fails the same way. */
+  gtk_switch_set_active (f->window->listener_switch, TRUE);
+  g_assert_false (gtk_switch_get_active (f->window->listener_switch));
+  g_assert_false (botbench_listener_get_running (listener));
+  g_assert_true (gtk_revealer_get_reveal_child (f->window->banner_revealer));
+
+  /* With the port free, Try Again starts it and hides the banner. */
+  g_setenv ("BOTBENCH_LISTENER_PORT", "0", TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.start-listener", NULL));
+  g_assert_true (botbench_listener_get_running (listener));
+  g_assert_true (gtk_switch_get_active (f->window->listener_switch));
+  g_assert_false (gtk_revealer_get_reveal_child (f->window->banner_revealer));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (f->window->url_label), "http://127.0.0.1:"));
+
+  /* And the switch stops it. */
+  gtk_switch_set_active (f->window->listener_switch, FALSE);
+  g_assert_false (botbench_listener_get_running (listener));
+  g_assert_false (g_str_has_prefix (gtk_label_get_label (f->window->url_label), "http"));
+}
+
+static void
+test_listener_error (WindowFixture *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GSocketListener) blocker = g_socket_listener_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL;
+
+  /* Hold a port, and point the listener at it. */
+  g_socket_listener_add_address (blocker, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &effective, &error);
+  g_assert_no_error (error);
+  port = g_strdup_printf ("%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective)));
+  g_setenv ("BOTBENCH_LISTENER_PORT", port, TRUE);
+
+  run_app (f, listener_error_body);
+  g_socket_listener_close (blocker);
+}
+
+static void
+store_error_body (WindowFixture *f)
+{
+  g_assert_null (botbench_application_get_store (f->app));
+  g_assert_nonnull (botbench_application_get_store_error (f->app));
+  g_assert_null (botbench_application_get_listener (f->app));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->main_stack), ==, "error");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->store_error_page)));
+  g_assert_cmpstr (adw_status_page_get_description (f->window->store_error_page), ==,
+                   botbench_application_get_store_error (f->app)->message);
+}
+
+static void
+test_store_error (WindowFixture *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Not a database: the window explains instead of crashing. */
+  g_file_set_contents (f->db_path, "This is not an SQLite database, just some text.\n", -1, &error);
+  g_assert_no_error (error);
+
+  run_app (f, store_error_body);
+}
+
+static void
+window_size_saved (WindowFixture *f)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  int width;
+  int height;
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), !=, 901);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 901, 602);
+  gtk_window_close (GTK_WINDOW (f->window));
+
+  g_assert_null (f->window);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 901);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 602);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  /* A new window comes back at that size. */
+  open_window (f);
+  gtk_window_get_default_size (GTK_WINDOW (f->window), &width, &height);
+  g_assert_cmpint (width, ==, 901);
+  g_assert_cmpint (height, ==, 602);
+}
+
+/* ---- the paced model under the log ------------------------------------- */
+
+typedef struct
+{
+  guint n_emissions;
+  guint position;
+  guint removed;
+  guint added;
+} Changes;
+
+static void
+record_items_changed_cb (GListModel *model,
+                         guint       position,
+                         guint       removed,
+                         guint       added,
+                         Changes    *changes)
+{
+  changes->n_emissions++;
+  changes->position = position;
+  changes->removed = removed;
+  changes->added = added;
+}
+
+static gboolean
+has_two_emissions (gpointer data)
+{
+  return ((Changes *)data)->n_emissions >= 2;
+}
+
+static void
+assert_item (GListModel *model,
+             guint       position,
+             const char *expected)
+{
+  g_autoptr(GtkStringObject) item = g_list_model_get_item (model, position);
+
+  g_assert_nonnull (item);
+  g_assert_cmpstr (gtk_string_object_get_string (item), ==, expected);
+}
+
+static void
+test_paced_model (void)
+{
+  g_autoptr(GtkStringList) source = gtk_string_list_new (NULL);
+  g_autoptr(BotbenchPacedModel) paced = botbench_paced_model_new (G_LIST_MODEL (source), 200);
+  GListModel *model = G_LIST_MODEL (paced);
+  const char * const first[] = { "a", NULL };
+  const char * const second[] = { "c", "b", NULL };
+  const char * const third[] = { "f", "e", "d", NULL };
+  const char * const late[] = { "g", NULL };
+  const char * const reloaded[] = { "x", "y", NULL };
+  Changes changes = { 0 };
+
+  g_signal_connect (paced, "items-changed", G_CALLBACK (record_items_changed_cb), &changes);
+
+  /* The first insertion after a quiet spell shows at once. */
+  gtk_string_list_splice (source, 0, 0, first);
+  g_assert_cmpuint (changes.n_emissions, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+
+  /* Two more batches right away wait, and then come as one. */
+  gtk_string_list_splice (source, 0, 0, second);
+  gtk_string_list_splice (source, 0, 0, third);
+  g_assert_cmpuint (changes.n_emissions, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_cmpuint (botbench_paced_model_get_n_pending (paced), ==, 5);
+  assert_item (model, 0, "a");
+  g_assert_null (g_list_model_get_item (model, 1));
+
+  g_assert_true (botbench_test_wait_until (has_two_emissions, &changes, WAIT_MS));
+  g_assert_cmpuint (changes.n_emissions, ==, 2);
+  g_assert_cmpuint (changes.position, ==, 0);
+  g_assert_cmpuint (changes.removed, ==, 0);
+  g_assert_cmpuint (changes.added, ==, 5);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
+  assert_item (model, 0, "f");
+  assert_item (model, 5, "a");
+
+  /* Changes below the head pass straight through. */
+  gtk_string_list_remove (source, 2);
+  g_assert_cmpuint (changes.n_emissions, ==, 3);
+  g_assert_cmpuint (changes.position, ==, 2);
+  g_assert_cmpuint (changes.removed, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+
+  /* A reload while a batch waits shows the new contents at once. */
+  gtk_string_list_splice (source, 0, 0, late);
+  g_assert_cmpuint (botbench_paced_model_get_n_pending (paced), ==, 1);
+  gtk_string_list_splice (source, 0, 6, reloaded);
+  g_assert_cmpuint (changes.n_emissions, ==, 4);
+  g_assert_cmpuint (changes.position, ==, 0);
+  g_assert_cmpuint (changes.removed, ==, 5);
+  g_assert_cmpuint (changes.added, ==, 2);
+  g_assert_cmpuint (botbench_paced_model_get_n_pending (paced), ==, 0);
+  assert_item (model, 0, "x");
+}
+
+static void
+run_body_test (WindowFixture *f,
+               gconstpointer  data)
+{
+  run_app (f, (WindowTestBody)data);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, data) \
+  g_test_add (path, WindowFixture, data, window_fixture_setup, func, window_fixture_teardown)
+#define ADD_BODY(path, body) ADD (path, run_body_test, (gconstpointer)body)
+
+  ADD_BODY ("/ui/window/opens-empty", opens_empty);
+  ADD_BODY ("/ui/window/live-event-and-detail", live_event_and_detail);
+  ADD_BODY ("/ui/window/search-filters", search_filters);
+  ADD_BODY ("/ui/window/event-type-filter", event_type_filter);
+  ADD_BODY ("/ui/window/copy-as-curl", copy_as_curl);
+  ADD_BODY ("/ui/window/follow-head", follow_head);
+  ADD ("/ui/window/listener-error", test_listener_error, NULL);
+  ADD ("/ui/window/store-error", test_store_error, NULL);
+  ADD_BODY ("/ui/window/size-saved", window_size_saved);
+  g_test_add_func ("/ui/paced-model/coalesces-head", test_paced_model);
+
+#undef ADD_BODY
+#undef ADD
+
+  return g_test_run ();
+}
