@@ -1359,6 +1359,65 @@ test_group_chat_delivery (Fixture       *f,
   g_assert_cmpuint (f->n_delivered, ==, 4);
 }
 
+/* The control API's own refusals. */
+static void
+test_control_errors (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *body = NULL;
+  gint64 bot_id, chat_id;
+  guint status;
+
+  bot_id = register_bot (f, "ctl", "ctl_bot", DEAD_HANDLER);
+
+  body = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"MESSAGE\":\"hi\"}", bot_id);
+  reply = control (f, "message", body, &status);
+  chat_id = json_object_get_int_member (json_node_get_object (result_node (reply, status)), "CHAT_ID");
+  g_assert_cmpint (chat_id, >, 0);
+  g_clear_pointer (&reply, json_node_unref);
+
+  /* A private dialog's chat id is not a group chat */
+  g_free (body);
+  body = g_strdup_printf ("{\"DIALOG_ID\":\"chat%" G_GINT64_FORMAT "\",\"MESSAGE\":\"hi\"}", chat_id);
+  reply = control (f, "message", body, &status);
+  assert_error (reply, status, 400, "DIALOG_ID_ERROR", "This chat is a private dialog; address it by user id");
+  g_clear_pointer (&reply, json_node_unref);
+
+  /* Portal users only: bots never write through the control API */
+  g_free (body);
+  body = g_strdup_printf ("{\"FROM_USER_ID\":%" G_GINT64_FORMAT ",\"DIALOG_ID\":\"chat900\",\"MESSAGE\":\"x\"}",
+                          bot_id);
+  reply = control (f, "message", body, &status);
+  assert_error (reply, status, 400, "FROM_USER_ID_ERROR", "FROM_USER_ID must be a portal user, not a bot");
+  g_clear_pointer (&reply, json_node_unref);
+
+  reply = control (f, "message", "{\"BOT_ID\":424242,\"MESSAGE\":\"x\"}", &status);
+  assert_error (reply, status, 400, "BOT_ID_ERROR", "Bot not found");
+  g_clear_pointer (&reply, json_node_unref);
+
+  reply = control (f, "message", "{\"DIALOG_ID\":\"chat900\",\"MESSAGE\":\" \"}", &status);
+  assert_error (reply, status, 400, "MESSAGE_EMPTY", "Message can't be empty");
+  g_clear_pointer (&reply, json_node_unref);
+
+  reply = control (f, "join", "{\"BOT_ID\":424242}", &status);
+  assert_error (reply, status, 400, "BOT_ID_ERROR", "Bot not found");
+  g_clear_pointer (&reply, json_node_unref);
+
+  reply = control (f, "nonsense", "{}", &status);
+  assert_error (reply, status, 404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
+  g_clear_pointer (&reply, json_node_unref);
+
+  /* No handler is reachable: the POST fails and is not retried */
+  {
+    WaitData wait = { f, 1 };
+
+    g_assert_true (botbench_test_wait_until (delivered_at_least, &wait, WAIT_MS));
+    g_assert_cmpuint (f->n_delivered, ==, 1);
+    g_assert_cmpstr (f->delivered->pdata[0], ==, "ONIMBOTMESSAGEADD 0 " DEAD_HANDLER "?CLIENT_ID=ctl");
+  }
+}
+
 /* ------------------------------------------------------------------------ */
 /* OAuth, rate limit, batch, persistence, TLS                                */
 
@@ -1748,6 +1807,7 @@ main (int   argc,
               test_webhook_events_client_id, fixture_teardown);
   g_test_add ("/botbench/sandbox/events/group-chat", Fixture, NULL, fixture_setup,
               test_group_chat_delivery, fixture_teardown);
+  g_test_add ("/botbench/sandbox/control-errors", Fixture, NULL, fixture_setup, test_control_errors, fixture_teardown);
   g_test_add ("/botbench/sandbox/oauth/token-lifecycle", Fixture, NULL, fixture_setup,
               test_oauth_token_lifecycle, fixture_teardown);
   g_test_add ("/botbench/sandbox/rate-limit", Fixture, NULL, fixture_setup, test_rate_limit, fixture_teardown);

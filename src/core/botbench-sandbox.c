@@ -863,14 +863,12 @@ check_handler_url (const char *url)
       at = q;
   host = at ? at + 1 : authority;
 
-  if (*host == '[')
-    host_end = memchr (host, ']', authority_end - host) ? (const char *)memchr (host, ']', authority_end - host) + 1 : authority_end;
-  else
-    {
-      host_end = memchr (host, ':', authority_end - host);
-      if (host_end == NULL)
-        host_end = authority_end;
-    }
+  /* the host ends at the port's ':', or after the ']' of an IPv6 literal */
+  host_end = memchr (host, *host == '[' ? ']' : ':', authority_end - host);
+  if (host_end == NULL)
+    host_end = authority_end;
+  else if (*host == '[')
+    host_end++;
 
   host_copy = g_strndup (host, host_end - host);
   dot = strchr (host_copy, '.');
@@ -1224,12 +1222,21 @@ chat_has_member (BotbenchSandbox *self,
                                            "ii", chat_id, user_id) > 0;
 }
 
-/* Group chat chatN, created on first use with author as its first member. */
-static void
+/* Group chat chatN, created on first use with author as its first member.
+ * Chat ids are shared with private dialogs, as on a portal, so chatN of a
+ * private dialog is refused. */
+static gboolean
 ensure_group_chat (BotbenchSandbox *self,
                    gint64           chat_id,
-                   gint64           author_id)
+                   gint64           author_id,
+                   ApiError        *error)
 {
+  if (botbench_sandbox_state_query_int (self->state, 0,
+                                        "SELECT COUNT(*) FROM chats WHERE id = ? AND type = 'P'",
+                                        "i", chat_id) > 0)
+    return api_fail (error, SOUP_STATUS_BAD_REQUEST, "DIALOG_ID_ERROR",
+                     "This chat is a private dialog; address it by user id") != NULL;
+
   if (!chat_exists (self, chat_id))
     {
       g_autofree char *title = g_strdup_printf ("Chat %" G_GINT64_FORMAT, chat_id);
@@ -1240,6 +1247,7 @@ ensure_group_chat (BotbenchSandbox *self,
     }
   botbench_sandbox_state_exec (self->state, "INSERT OR IGNORE INTO chat_members VALUES (?, ?)",
                                "ii", chat_id, author_id);
+  return TRUE;
 }
 
 static gint64
@@ -2222,7 +2230,12 @@ method_scope (BotbenchSandbox *self,
     if (*g_strstrip (scopes[i]) != '\0')
       json_array_add_string_element (array, scopes[i]);
 
-  return json_node_init_array (json_node_alloc (), array);
+  {
+    JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+    json_node_take_array (node, array);
+    return node;
+  }
 }
 
 static JsonNode *
@@ -2751,7 +2764,8 @@ control_message (BotbenchSandbox *self,
 
   if (m.group)
     {
-      ensure_group_chat (self, m.chat_id, from);
+      if (!ensure_group_chat (self, m.chat_id, from, error))
+        return NULL;
       stripped = strip_mentions (text, mentions);
       m.text = stripped;
       m.original = text;
@@ -2874,7 +2888,8 @@ control_join (BotbenchSandbox *self,
 
   if (chat_id > 0)
     {
-      ensure_group_chat (self, chat_id, user_id);
+      if (!ensure_group_chat (self, chat_id, user_id, error))
+        return NULL;
       botbench_sandbox_state_exec (self->state, "INSERT OR IGNORE INTO chat_members VALUES (?, ?)",
                                    "ii", chat_id, bot_id);
     }
