@@ -339,26 +339,3 @@ botbench_format_event_bot (BotbenchEvent *event)
 
   return NULL;
 }
-
-char *
-botbench_format_event_summary (BotbenchEvent *event,
-                               GDateTime     *now)
-{
-  g_autofree char *time = NULL;
-  g_autofree char *bot = NULL;
-  g_autofree char *size = NULL;
-  g_autofree char *snippet = NULL;
-  const char *name;
-
-  g_return_val_if_fail (BOTBENCH_IS_EVENT (event), NULL);
-
-  name = botbench_event_get_event_name (event);
-  if (*name == '\0')
-    name = _("Unknown Event");
-  time = botbench_format_event_time (botbench_event_get_received (event), now);
-  bot = botbench_format_event_bot (event);
-  size = g_format_size (botbench_event_get_size (event));
-  snippet = make_snippet (botbench_event_get_message (event));
-
-  return format_summary (name, time, bot, size, snippet);
-}

@@ -25,8 +25,5 @@ char          *botbench_format_event_time      (gint64            received_us,
                                                 GDateTime        *now);
 /* "echo_bot (bot 567)", "bot 567", "echo_bot" or NULL. */
 char          *botbench_format_event_bot       (BotbenchEvent    *event);
-/* The accessible summary of an event. */
-char          *botbench_format_event_summary   (BotbenchEvent    *event,
-                                                GDateTime        *now);
 
 G_END_DECLS

@@ -168,14 +168,6 @@ botbench_paced_model_new (GListModel *model,
   return self;
 }
 
-GListModel *
-botbench_paced_model_get_model (BotbenchPacedModel *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_PACED_MODEL (self), NULL);
-
-  return self->model;
-}
-
 guint
 botbench_paced_model_get_n_pending (BotbenchPacedModel *self)
 {

@@ -18,7 +18,6 @@ G_DECLARE_FINAL_TYPE (BotbenchPacedModel, botbench_paced_model, BOTBENCH, PACED_
  * immediately. */
 BotbenchPacedModel *botbench_paced_model_new          (GListModel         *model,
                                                        guint               interval_ms);
-GListModel         *botbench_paced_model_get_model    (BotbenchPacedModel *self);
 /* Head items received but not shown yet. */
 guint               botbench_paced_model_get_n_pending (BotbenchPacedModel *self);
 /* Shows the pending items now. */
