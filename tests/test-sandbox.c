@@ -1773,6 +1773,91 @@ test_tls_self_signed (Fixture       *f,
 
     g_assert_cmpstr (again, ==, pem);
   }
+
+  /* Certificate and key files given explicitly (here: the generated ones),
+   * with an in-memory state */
+  {
+    g_autoptr(BotbenchSandbox) other = botbench_sandbox_new ();
+    g_autofree char *key_path = g_build_filename (f->tmp_dir, "sandbox", "sandbox-key.pem", NULL);
+    g_autofree char *served = NULL;
+
+    botbench_sandbox_set_port (other, 0);
+    botbench_sandbox_set_tls (other, TRUE);
+    botbench_sandbox_set_tls_files (other, cert_path, key_path);
+    botbench_sandbox_start (other, &error);
+    g_assert_no_error (error);
+    served = botbench_sandbox_dup_certificate_pem (other);
+    g_assert_cmpstr (served, ==, pem);
+    botbench_sandbox_stop (other);
+
+    botbench_sandbox_set_tls_files (other, "/nonexistent/cert.pem", key_path);
+    g_assert_false (botbench_sandbox_start (other, &error));
+    g_assert_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_TLS);
+    g_assert_false (botbench_sandbox_get_running (other));
+  }
+}
+
+static void
+count_notify_cb (guint *counter)
+{
+  (*counter)++;
+}
+
+static void
+test_start_errors (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(BotbenchSandbox) other = botbench_sandbox_new ();
+  g_autoptr(GError) error = NULL;
+  guint notified = 0;
+
+  g_signal_connect_swapped (other, "notify::port", G_CALLBACK (count_notify_cb), &notified);
+
+  /* notify only on change */
+  botbench_sandbox_set_port (other, botbench_sandbox_get_bound_port (f->sandbox));
+  botbench_sandbox_set_port (other, botbench_sandbox_get_bound_port (f->sandbox));
+  g_assert_cmpuint (notified, ==, 1);
+
+  g_assert_false (botbench_sandbox_start (other, &error));
+  g_assert_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_ADDRESS_IN_USE);
+  g_assert_false (botbench_sandbox_get_running (other));
+  g_assert_null (botbench_sandbox_dup_url (other));
+  g_clear_error (&error);
+
+  botbench_sandbox_set_host (other, "not-an-address");
+  botbench_sandbox_set_port (other, 0);
+  g_assert_false (botbench_sandbox_start (other, &error));
+  g_assert_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_INVALID_ADDRESS);
+  g_clear_error (&error);
+
+  /* defaults */
+  {
+    g_autoptr(BotbenchSandbox) fresh = botbench_sandbox_new ();
+
+    g_assert_cmpstr (botbench_sandbox_get_host (fresh), ==, "127.0.0.1");
+    g_assert_cmpuint (botbench_sandbox_get_port (fresh), ==, 8124);
+    g_assert_cmpuint (botbench_sandbox_get_webhook_user (fresh), ==, 1);
+    g_assert_cmpuint (botbench_sandbox_get_bot_limit (fresh), ==, 5);
+    g_assert_cmpuint (botbench_sandbox_get_token_ttl (fresh), ==, 3600);
+    g_assert_true (botbench_sandbox_get_rate_limit (fresh));
+    g_assert_false (botbench_sandbox_get_tls (fresh));
+    g_assert_null (botbench_sandbox_get_state_path (fresh));
+    g_assert_null (botbench_sandbox_get_client_id (fresh));
+  }
+
+  /* An explicit webhook secret replaces the stored one */
+  botbench_sandbox_stop (f->sandbox);
+  botbench_sandbox_set_webhook_secret (f->sandbox, "s3cret");
+  botbench_sandbox_set_webhook_user (f->sandbox, 7);
+  start_sandbox (f);
+  g_assert_true (g_str_has_suffix (f->webhook, "/rest/7/s3cret/"));
+  {
+    g_autoptr(JsonNode) reply = NULL;
+    guint status;
+
+    reply = webhook_call (f, "profile", "{}", &status);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (result_node (reply, status)), "ID"), ==, 7);
+  }
 }
 
 int
@@ -1814,6 +1899,7 @@ main (int   argc,
   g_test_add ("/botbench/sandbox/batch", Fixture, NULL, fixture_setup, test_batch, fixture_teardown);
   g_test_add ("/botbench/sandbox/state-survives-restart", Fixture, NULL, fixture_setup,
               test_state_survives_restart, fixture_teardown);
+  g_test_add ("/botbench/sandbox/start-errors", Fixture, NULL, fixture_setup, test_start_errors, fixture_teardown);
   g_test_add ("/botbench/sandbox/tls/self-signed", Fixture, NULL, fixture_setup, test_tls_self_signed, fixture_teardown);
 
   return g_test_run ();
