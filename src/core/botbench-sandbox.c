@@ -189,6 +189,17 @@ api_fail (ApiError   *error,
   return NULL;
 }
 
+/* api_fail() for functions that return gboolean */
+static gboolean
+api_refuse (ApiError   *error,
+            guint       status,
+            const char *code,
+            const char *description)
+{
+  api_fail (error, status, code, description);
+  return FALSE;
+}
+
 static gint64
 sandbox_now_us (BotbenchSandbox *self)
 {
@@ -1234,8 +1245,8 @@ ensure_group_chat (BotbenchSandbox *self,
   if (botbench_sandbox_state_query_int (self->state, 0,
                                         "SELECT COUNT(*) FROM chats WHERE id = ? AND type = 'P'",
                                         "i", chat_id) > 0)
-    return api_fail (error, SOUP_STATUS_BAD_REQUEST, "DIALOG_ID_ERROR",
-                     "This chat is a private dialog; address it by user id") != NULL;
+    return api_refuse (error, SOUP_STATUS_BAD_REQUEST, "DIALOG_ID_ERROR",
+                       "This chat is a private dialog; address it by user id");
 
   if (!chat_exists (self, chat_id))
     {
@@ -1319,14 +1330,14 @@ check_bot_owner (BotbenchSandbox  *self,
   g_autofree char *bot_owner = NULL;
 
   if (!lookup_bot (self, bot_id, &bot_owner, code))
-    return api_fail (error, SOUP_STATUS_BAD_REQUEST, "BOT_ID_ERROR", "Bot not found") != NULL;
+    return api_refuse (error, SOUP_STATUS_BAD_REQUEST, "BOT_ID_ERROR", "Bot not found");
 
   if (g_strcmp0 (bot_owner, owner->id) != 0)
     {
       if (code)
         g_clear_pointer (code, g_free);
-      return api_fail (error, SOUP_STATUS_BAD_REQUEST, "APP_ID_ERROR",
-                       "Bot was installed by another rest application") != NULL;
+      return api_refuse (error, SOUP_STATUS_BAD_REQUEST, "APP_ID_ERROR",
+                         "Bot was installed by another rest application");
     }
 
   return TRUE;
@@ -1865,11 +1876,11 @@ check_rich_params (JsonObject *params,
                    ApiError   *error)
 {
   if (!rich_param_ok (params, "ATTACH"))
-    return api_fail (error, SOUP_STATUS_BAD_REQUEST, "ATTACH_ERROR", "Incorrect attach params") != NULL;
+    return api_refuse (error, SOUP_STATUS_BAD_REQUEST, "ATTACH_ERROR", "Incorrect attach params");
   if (!rich_param_ok (params, "KEYBOARD"))
-    return api_fail (error, SOUP_STATUS_BAD_REQUEST, "KEYBOARD_ERROR", "Incorrect keyboard params") != NULL;
+    return api_refuse (error, SOUP_STATUS_BAD_REQUEST, "KEYBOARD_ERROR", "Incorrect keyboard params");
   if (!rich_param_ok (params, "MENU"))
-    return api_fail (error, SOUP_STATUS_BAD_REQUEST, "MENU_ERROR", "Incorrect menu params") != NULL;
+    return api_refuse (error, SOUP_STATUS_BAD_REQUEST, "MENU_ERROR", "Incorrect menu params");
   return TRUE;
 }
 
@@ -1992,11 +2003,11 @@ check_command_owner (BotbenchSandbox *self,
   if (command_id <= 0 ||
       !command_from_stmt (botbench_sandbox_state_query (self->state, COMMAND_COLUMNS "WHERE id = ?",
                                                         "i", command_id), command))
-    return api_fail (error, SOUP_STATUS_BAD_REQUEST, "COMMAND_ID_ERROR", "Command not found") != NULL;
+    return api_refuse (error, SOUP_STATUS_BAD_REQUEST, "COMMAND_ID_ERROR", "Command not found");
 
   if (g_strcmp0 (command->owner, owner->id) != 0)
-    return api_fail (error, SOUP_STATUS_BAD_REQUEST, "APP_ID_ERROR",
-                     "Command was installed by another rest application") != NULL;
+    return api_refuse (error, SOUP_STATUS_BAD_REQUEST, "APP_ID_ERROR",
+                       "Command was installed by another rest application");
 
   return TRUE;
 }
@@ -2014,8 +2025,8 @@ check_command_handler (JsonObject  *params,
   if (php_empty (param (params, "EVENT_COMMAND_ADD")))
     {
       if (required)
-        return api_fail (error, SOUP_STATUS_BAD_REQUEST, "EVENT_COMMAND_ADD_ERROR",
-                         "Handler for \"Command add\" event isn't specified") != NULL;
+        return api_refuse (error, SOUP_STATUS_BAD_REQUEST, "EVENT_COMMAND_ADD_ERROR",
+                           "Handler for \"Command add\" event isn't specified");
       return TRUE;
     }
 
@@ -2024,16 +2035,10 @@ check_command_handler (JsonObject  *params,
   if ((problem = check_handler_url (*url)) != NULL)
     {
       g_clear_pointer (url, g_free);
-      return api_fail (error, SOUP_STATUS_BAD_REQUEST, "EVENT_COMMAND_ADD_ERROR", problem) != NULL;
+      return api_refuse (error, SOUP_STATUS_BAD_REQUEST, "EVENT_COMMAND_ADD_ERROR", problem);
     }
 
   return TRUE;
-}
-
-static char *
-lang_json (JsonNode *lang)
-{
-  return json_to_string (lang, FALSE);
 }
 
 /* imbot.command.register, §2.5 */
@@ -2065,7 +2070,7 @@ method_command_register (BotbenchSandbox *self,
 
   if (php_empty (param (params, "LANG")) || !is_php_array (param (params, "LANG")))
     return api_fail (error, SOUP_STATUS_BAD_REQUEST, "LANG_ERROR", "Lang set can't be empty");
-  lang = lang_json (param (params, "LANG"));
+  lang = json_to_string (param (params, "LANG"), FALSE);
 
   /* The same command of the same bot is updated in place [inf]. */
   command_id = botbench_sandbox_state_query_int (self->state, 0,
@@ -2155,7 +2160,7 @@ method_command_update (BotbenchSandbox *self,
       }
   if (is_php_array (param (fields, "LANG")) && !php_empty (param (fields, "LANG")))
     {
-      g_autofree char *lang = lang_json (param (fields, "LANG"));
+      g_autofree char *lang = json_to_string (param (fields, "LANG"), FALSE);
 
       botbench_sandbox_state_exec (self->state, "UPDATE commands SET lang = ? WHERE id = ?", "si", lang, command.id);
       changed = TRUE;
@@ -3187,10 +3192,10 @@ authenticate (BotbenchSandbox   *self,
 
       /* §4.1: only when serving TLS, like a portal without REST_APAUTH_ALLOW_HTTP */
       if (self->run.tls && g_strcmp0 (g_uri_get_scheme (soup_server_message_get_uri (msg)), "https") != 0)
-        return api_fail (error, SOUP_STATUS_UNAUTHORIZED, "INVALID_REQUEST", "Https required.") != NULL;
+        return api_refuse (error, SOUP_STATUS_UNAUTHORIZED, "INVALID_REQUEST", "Https required.");
 
       if (!g_str_equal (webhook_user, expected_user) || g_strcmp0 (webhook_secret, self->secret) != 0)
-        return api_fail (error, SOUP_STATUS_UNAUTHORIZED, "INVALID_CREDENTIALS", "Invalid request credentials") != NULL;
+        return api_refuse (error, SOUP_STATUS_UNAUTHORIZED, "INVALID_CREDENTIALS", "Invalid request credentials");
 
       auth->webhook = TRUE;
       auth->user_id = self->run.webhook_user;
@@ -3200,7 +3205,7 @@ authenticate (BotbenchSandbox   *self,
 
   token = take_access_token (msg, params);
   if (token == NULL)
-    return api_fail (error, SOUP_STATUS_UNAUTHORIZED, "NO_AUTH_FOUND", "Wrong authorization data") != NULL;
+    return api_refuse (error, SOUP_STATUS_UNAUTHORIZED, "NO_AUTH_FOUND", "Wrong authorization data");
 
   stmt = botbench_sandbox_state_query (self->state,
                                        "SELECT user_id, scope, expires FROM tokens WHERE access_token = ?",
@@ -3214,12 +3219,12 @@ authenticate (BotbenchSandbox   *self,
   sqlite3_finalize (stmt);
 
   if (auth->scope == NULL)
-    return api_fail (error, SOUP_STATUS_UNAUTHORIZED, "invalid_token", "Unable to get application by token") != NULL;
+    return api_refuse (error, SOUP_STATUS_UNAUTHORIZED, "invalid_token", "Unable to get application by token");
 
   if (expires <= sandbox_now (self))
     {
       g_clear_pointer (&auth->scope, g_free);
-      return api_fail (error, SOUP_STATUS_UNAUTHORIZED, "expired_token", "The access token provided has expired") != NULL;
+      return api_refuse (error, SOUP_STATUS_UNAUTHORIZED, "expired_token", "The access token provided has expired");
     }
 
   auth->webhook = FALSE;
