@@ -8,9 +8,11 @@
  * deliveries with an async SoupSession) happens on the server thread; only
  * the "delivered" signal is sent back to the creating context.
  *
- * The behaviour follows docs/reference bitrix24-imbot.md: section numbers
- * (§1.3 …) in comments point there.  Where docs and server code disagree,
- * the server code wins (e.g. INVALID_CREDENTIALS is 401).
+ * The behaviour follows the imbot research notes (bitrix24-imbot.md, kept
+ * with the project's shared references): section numbers (§1.3 …) in
+ * comments point there.  Where docs and server code disagree, the server
+ * code wins (INVALID_CREDENTIALS, INVALID_REQUEST and insufficient_scope
+ * are 401).  [inf] marks behaviour inferred from server code.
  */
 #define G_LOG_DOMAIN "botbench-sandbox"
 

@@ -13,6 +13,33 @@
  * Configure with the setters before start(); changes apply at the next
  * start().  All functions are for the thread that created the object; the
  * "delivered" signal is emitted on that thread's main context.
+ *
+ * HTTPS: a real portal refuses incoming webhooks over plain HTTP ("Https
+ * required.").  Without TLS the sandbox serves plain HTTP only and accepts
+ * webhooks there (what tests and a first demo need).  With TLS it serves
+ * HTTPS on port and plain HTTP on http-port, where webhook calls get 401
+ * INVALID_REQUEST "Https required." while OAuth calls and the control API
+ * still work.
+ *
+ * Control API (no auth; JSON or form bodies; replies {"result": …, "time": …}
+ * or {"error", "error_description"}):
+ *   POST /_sandbox/message  FROM_USER_ID (default webhook-user), MESSAGE,
+ *                           BOT_ID or DIALOG_ID ("<bot id>" or "chatN")
+ *        → {MESSAGE_ID, CHAT_ID, DIALOG_ID, EVENTS[, COMMAND_ID]}
+ *        A "/command" registered for the bot (or COMMON=Y in the chat)
+ *        fires ONIMCOMMANDADD instead of ONIMBOTMESSAGEADD.  In chatN the
+ *        mentioned member bots ([USER=id]…[/USER]) and member bots of
+ *        TYPE S get the message; chatN is created on first use.
+ *   POST /_sandbox/join     BOT_ID, USER_ID (default webhook-user),
+ *                           DIALOG_ID ("chatN" adds the bot to that chat;
+ *                           omitted: the user opens the private dialog)
+ *        → {BOT_ID, CHAT_ID, EVENTS}, fires ONIMBOTJOINCHAT
+ *   GET  /_sandbox/messages?DIALOG_ID=<bot id>|chatN[&USER_ID=]
+ *        → {DIALOG_ID, CHAT_ID, MESSAGES: [{ID, AUTHOR_ID, MESSAGE, SYSTEM, DATE}]}
+ * OAuth: GET /oauth/authorize/?client_id=…[&user_id=][&state=][&redirect_uri=]
+ * gives a code (JSON, or a 302 to redirect_uri) valid 30 s; /oauth/token/
+ * takes grant_type=authorization_code|refresh_token with client_id and
+ * client_secret, as oauth.bitrix.info does.
  */
 #pragma once
 
