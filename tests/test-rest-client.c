@@ -662,7 +662,7 @@ static const ErrorSpec error_specs[] = {
   { CASE_HTTPS_REQUIRED, "scope", BOTBENCH_REST_ERROR_HTTPS_REQUIRED, "INVALID_REQUEST", 401,
     "use https:// in the webhook URL" },
   { CASE_INSUFFICIENT_SCOPE, "imbot.register", BOTBENCH_REST_ERROR_INSUFFICIENT_SCOPE, "insufficient_scope", 401,
-    "add the scope (for bots, “imbot”, Chat bots)" },
+    "add the scope (for bots, “imbot”, Chat bots) to the webhook" },
   { CASE_CLIENT_ID_MISSING, "imbot.register", BOTBENCH_REST_ERROR_ACCESS_DENIED, "ACCESS_DENIED", 403,
     "every imbot call needs CLIENT_ID" },
   { CASE_OPERATION_TIME_LIMIT, "ops.limit", BOTBENCH_REST_ERROR_OPERATION_TIME_LIMIT, "OPERATION_TIME_LIMIT", 429,
@@ -964,6 +964,37 @@ test_rate_limit_surfaced (PortalFixture *f,
   g_assert_cmpfloat (botbench_rate_limiter_get_level (limiter), >, 900.0);
 }
 
+static gboolean
+one_request_seen (gpointer data)
+{
+  return ((PortalFixture *)data)->n_requests >= 1;
+}
+
+static void
+test_rate_limit_cancel (PortalFixture *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(BotbenchRestResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  Wait w = { NULL };
+  gint64 start = g_get_monotonic_time ();
+
+  /* Cancelling during a 60 s backoff ends the call at once */
+  botbench_rest_client_set_retry_delay (f->client, 60000);
+  f->limit_failures = 5;
+  botbench_rest_client_call_async (f->client, "limited", NULL, cancellable, done_cb, &w);
+  g_assert_true (botbench_test_wait_until (one_request_seen, f, 10000));
+  g_assert_null (w.result);
+  g_cancellable_cancel (cancellable);
+  g_assert_true (botbench_test_wait_until (have_result, &w, 10000));
+  response = botbench_rest_client_call_finish (f->client, w.result, &error);
+  g_object_unref (w.result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
+  g_assert_cmpuint (f->n_requests, ==, 1);
+}
+
 static void
 test_client_bucket (PortalFixture *f,
                     gconstpointer  data)
@@ -1251,15 +1282,61 @@ test_mask (void)
 }
 
 static void
+count_items_changed_cb (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        guint      *count)
+{
+  (*count)++;
+}
+
+static void
 test_history_model (void)
 {
   g_autoptr(BotbenchRequestHistory) history = botbench_request_history_new ();
+  g_autoptr(BotbenchRequestRecord) first = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  const char *secrets[] = { "hist0ry5ecret", NULL };
+  JsonObject *entry;
+  guint changes = 0;
 
-  botbench_request_history_set_max_entries (history, 2);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 0);
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (history)) == BOTBENCH_TYPE_REQUEST_RECORD);
+  botbench_request_history_set_max_entries (history, 2);
+  g_signal_connect (history, "items-changed", G_CALLBACK (count_items_changed_cb), &changes);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(BotbenchRequestRecord) record = NULL;
+      g_autofree char *method = g_strdup_printf ("method.%u", i);
+
+      record = _botbench_request_record_new ("uuid", method, "POST",
+                                             "https://p/rest/1/hist0ry5ecret/m.json",
+                                             "{\"auth\":\"x\"}", "{\"result\":1}", 200,
+                                             (gint64)1760000000 * G_USEC_PER_SEC, 1500, NULL, 1, secrets);
+      botbench_request_history_append (history, record);
+    }
+
+  /* The oldest went */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 2);
+  g_assert_cmpuint (changes, ==, 4);
+  first = g_list_model_get_item (G_LIST_MODEL (history), 0);
+  g_assert_cmpstr (botbench_request_record_get_method (first), ==, "method.1");
+  g_assert_cmpstr (botbench_request_record_get_url (first), ==, "https://p/rest/1/•••/m.json");
+  g_assert_cmpstr (botbench_request_record_get_request_body (first), ==, "{\"auth\":\"•••\"}");
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (history), 2));
+
+  json = botbench_request_history_to_json (history);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (json)), ==, 2);
+  entry = json_array_get_object_element (json_node_get_array (json), 1);
+  g_assert_cmpstr (json_object_get_string_member (entry, "method"), ==, "method.2");
+  g_assert_cmpstr (json_object_get_string_member (entry, "time"), ==, "2025-10-09T08:53:20Z");
+  g_assert_cmpfloat (json_object_get_double_member (entry, "duration_ms"), ==, 1.5);
+  g_assert_true (json_object_get_null_member (entry, "error"));
+
   botbench_request_history_clear (history);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (history)), ==, 0);
+  g_assert_cmpuint (changes, ==, 5);
 }
 
 /* Against the sandbox portal (built in when it is there) */
@@ -1599,6 +1676,8 @@ main (int   argc,
               webhook_setup, test_rate_limit_retried, fake_portal_teardown);
   g_test_add ("/botbench/rest-client/rate-limit/503-surfaced", PortalFixture, NULL,
               webhook_setup, test_rate_limit_surfaced, fake_portal_teardown);
+  g_test_add ("/botbench/rest-client/rate-limit/cancel-during-backoff", PortalFixture, NULL,
+              webhook_setup, test_rate_limit_cancel, fake_portal_teardown);
   g_test_add ("/botbench/rest-client/rate-limit/client-bucket", PortalFixture, NULL,
               webhook_setup, test_client_bucket, fake_portal_teardown);
   g_test_add ("/botbench/rest-client/cancel", PortalFixture, NULL,

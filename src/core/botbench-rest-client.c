@@ -385,7 +385,7 @@ classify (BotbenchRestClient  *self,
           const char          *description,
           char               **advice)
 {
-  const char *kind = is_webhook (self) ? _("webhook") : _("application");
+  gboolean webhook = is_webhook (self);
 
   if (g_strcmp0 (code, "ERROR_METHOD_NOT_FOUND") == 0)
     {
@@ -408,8 +408,12 @@ classify (BotbenchRestClient  *self,
     }
   if (g_strcmp0 (code, "insufficient_scope") == 0)
     {
-      *advice = g_strdup_printf (_("The %s lacks a permission “%s” needs: add the scope (for bots, "
-                                   "“imbot”, Chat bots) to it on the portal and save"), kind, method);
+      if (webhook)
+        *advice = g_strdup_printf (_("The webhook lacks a permission “%s” needs: add the scope (for bots, "
+                                     "“imbot”, Chat bots) to the webhook on the portal and save"), method);
+      else
+        *advice = g_strdup_printf (_("The application lacks a permission “%s” needs: add the scope (for "
+                                     "bots, “imbot”, Chat bots) to the application and reinstall it"), method);
       return BOTBENCH_REST_ERROR_INSUFFICIENT_SCOPE;
     }
   if (g_strcmp0 (code, "NO_AUTH_FOUND") == 0)
@@ -438,8 +442,11 @@ classify (BotbenchRestClient  *self,
       else if (description != NULL && strstr (description, "commercial") != NULL)
         *advice = g_strdup (_("REST is only available on commercial plans: upgrade the portal's plan"));
       else
-        *advice = g_strdup_printf (_("The user behind this %s may not do this: use an administrator's "
-                                     "%s or ask for access"), kind, kind);
+        *advice = g_strdup (webhook
+                            ? _("The user behind this webhook may not do this: use an administrator's "
+                                "webhook or ask for access")
+                            : _("The user who installed this application may not do this: ask an "
+                                "administrator for access"));
       return BOTBENCH_REST_ERROR_ACCESS_DENIED;
     }
   if (g_strcmp0 (code, "WRONG_AUTH_TYPE") == 0)
@@ -473,8 +480,11 @@ classify (BotbenchRestClient  *self,
       return BOTBENCH_REST_ERROR_SERVER_ERROR;
     }
   if (g_strcmp0 (code, "authorization_error") == 0)
-    *advice = g_strdup_printf (_("The user behind this %s cannot be authorized (deactivated?): use an "
-                                 "active user's %s"), kind, kind);
+    *advice = g_strdup (webhook
+                        ? _("The user behind this webhook cannot be authorized (deactivated?): use an "
+                            "active user's webhook")
+                        : _("The user behind this token cannot be authorized (deactivated?): authorize "
+                            "the application as an active user"));
   else if (g_strcmp0 (code, "APPLICATION_NOT_FOUND") == 0)
     *advice = g_strdup (_("The application was deleted or deactivated on the portal: install it again"));
   else if (g_strcmp0 (code, "user_access_error") == 0)
@@ -1129,26 +1139,55 @@ build_url (BotbenchRestClient *self,
   return g_strdup_printf ("%s%srest/%s.json", portal, slash, method);
 }
 
+typedef struct
+{
+  GTask   *task;
+  GSource *source;
+  gulong   cancelled_id;
+} Backoff;
+
 static gboolean
 botbench_rest_client_backoff_timeout_cb (gpointer user_data)
 {
-  GTask *task = user_data;
+  Backoff *backoff = user_data;
+  GTask *task = backoff->task;
 
-  if (!g_task_return_error_if_cancelled (task))
-    call_send (g_object_ref (task));
+  if (backoff->cancelled_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), backoff->cancelled_id);
+  g_source_unref (backoff->source);
+  g_free (backoff);
+
+  if (g_task_return_error_if_cancelled (task))
+    g_object_unref (task);
+  else
+    call_send (task);
   return G_SOURCE_REMOVE;
 }
 
 static void
+botbench_rest_client_backoff_cancelled_cb (GCancellable *cancellable,
+                                           Backoff      *backoff)
+{
+  /* Fire now; the timeout callback sees the cancellation. */
+  g_source_set_ready_time (backoff->source, 0);
+}
+
+/* Waits @delay_ms (or until cancelled), then sends again; takes @task. */
+static void
 call_backoff (GTask *task,
               guint  delay_ms)
 {
-  GSource *source = g_timeout_source_new (delay_ms);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  Backoff *backoff = g_new0 (Backoff, 1);
 
-  /* The source holds the task; cancellation is seen when it fires. */
-  g_source_set_callback (source, botbench_rest_client_backoff_timeout_cb, task, g_object_unref);
-  g_source_attach (source, g_task_get_context (task));
-  g_source_unref (source);
+  backoff->task = task;
+  backoff->source = g_timeout_source_new (delay_ms);
+  g_source_set_callback (backoff->source, botbench_rest_client_backoff_timeout_cb, backoff, NULL);
+  if (cancellable != NULL)
+    backoff->cancelled_id = g_cancellable_connect (cancellable,
+                                                   G_CALLBACK (botbench_rest_client_backoff_cancelled_cb),
+                                                   backoff, NULL);
+  g_source_attach (backoff->source, g_task_get_context (task));
 }
 
 static void
