@@ -1359,6 +1359,21 @@ test_group_chat_delivery (Fixture       *f,
   g_assert_cmpuint (f->n_delivered, ==, 4);
 }
 
+static void
+assert_control_error (Fixture    *f,
+                      const char *what,
+                      const char *body,
+                      guint       expected_status,
+                      const char *code,
+                      const char *description)
+{
+  g_autoptr(JsonNode) reply = NULL;
+  guint status;
+
+  reply = control (f, what, body, &status);
+  assert_error (reply, status, expected_status, code, description);
+}
+
 /* The control API's own refusals. */
 static void
 test_control_errors (Fixture       *f,
@@ -1392,21 +1407,13 @@ test_control_errors (Fixture       *f,
   assert_error (reply, status, 400, "FROM_USER_ID_ERROR", "FROM_USER_ID must be a portal user, not a bot");
   g_clear_pointer (&reply, json_node_unref);
 
-  reply = control (f, "message", "{\"BOT_ID\":424242,\"MESSAGE\":\"x\"}", &status);
-  assert_error (reply, status, 400, "BOT_ID_ERROR", "Bot not found");
-  g_clear_pointer (&reply, json_node_unref);
+  assert_control_error (f, "message", "{\"BOT_ID\":424242,\"MESSAGE\":\"x\"}", 400, "BOT_ID_ERROR", "Bot not found");
 
-  reply = control (f, "message", "{\"DIALOG_ID\":\"chat900\",\"MESSAGE\":\" \"}", &status);
-  assert_error (reply, status, 400, "MESSAGE_EMPTY", "Message can't be empty");
-  g_clear_pointer (&reply, json_node_unref);
+  assert_control_error (f, "message", "{\"DIALOG_ID\":\"chat900\",\"MESSAGE\":\" \"}", 400, "MESSAGE_EMPTY", "Message can't be empty");
 
-  reply = control (f, "join", "{\"BOT_ID\":424242}", &status);
-  assert_error (reply, status, 400, "BOT_ID_ERROR", "Bot not found");
-  g_clear_pointer (&reply, json_node_unref);
+  assert_control_error (f, "join", "{\"BOT_ID\":424242}", 400, "BOT_ID_ERROR", "Bot not found");
 
-  reply = control (f, "nonsense", "{}", &status);
-  assert_error (reply, status, 404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
-  g_clear_pointer (&reply, json_node_unref);
+  assert_control_error (f, "nonsense", "{}", 404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
 
   /* No handler is reachable: the POST fails and is not retried */
   {

@@ -2519,6 +2519,33 @@ dialog_for_bot (const UserMessage *m)
   return g_strdup_printf ("%" G_GINT64_FORMAT, m->from_user);
 }
 
+/* data[PARAMS] up to TO_USER_ID (and the chat fields in group chats), the
+ * part ONIMBOTMESSAGEADD and ONIMCOMMANDADD share (§3.4.1, §3.4.6). */
+static JsonObject *
+message_params_head (BotbenchSandbox   *self,
+                     const UserMessage *m,
+                     const char        *text,
+                     gint64             private_to)
+{
+  JsonObject *params = json_object_new ();
+  g_autofree char *template_id = g_uuid_string_random ();
+  g_autofree char *dialog = dialog_for_bot (m);
+
+  json_object_set_string_member (params, "MESSAGE", text);
+  json_object_set_string_member (params, "TEMPLATE_ID", template_id);
+  json_object_set_string_member (params, "MESSAGE_TYPE", m->group ? "C" : "P");
+  set_int_string (params, "FROM_USER_ID", m->from_user);
+  json_object_set_string_member (params, "DIALOG_ID", dialog);
+  set_int_string (params, "TO_CHAT_ID", m->chat_id);
+  set_int_string (params, "AUTHOR_ID", m->from_user);
+  json_object_set_string_member (params, "SYSTEM", "N");
+  set_int_string (params, "TO_USER_ID", m->group ? m->to_user : private_to);
+  if (m->group)
+    add_chat_fields (self, params, m);
+
+  return params;
+}
+
 /* ONIMBOTMESSAGEADD for one owner's bots among bot_ids; TRUE if sent. */
 static gboolean
 deliver_message_add (BotbenchSandbox   *self,
@@ -2528,8 +2555,6 @@ deliver_message_add (BotbenchSandbox   *self,
 {
   g_auto(Owner) owner = { 0 };
   g_autofree char *url = NULL;
-  g_autofree char *template_id = g_uuid_string_random ();
-  g_autofree char *dialog = dialog_for_bot (m);
   JsonObject *data, *bots, *params;
   gint64 handler_id;
 
@@ -2550,18 +2575,7 @@ deliver_message_add (BotbenchSandbox   *self,
     }
   json_object_set_object_member (data, "BOT", bots);
 
-  params = json_object_new ();
-  json_object_set_string_member (params, "MESSAGE", m->text);
-  json_object_set_string_member (params, "TEMPLATE_ID", template_id);
-  json_object_set_string_member (params, "MESSAGE_TYPE", m->group ? "C" : "P");
-  set_int_string (params, "FROM_USER_ID", m->from_user);
-  json_object_set_string_member (params, "DIALOG_ID", dialog);
-  set_int_string (params, "TO_CHAT_ID", m->chat_id);
-  set_int_string (params, "AUTHOR_ID", m->from_user);
-  json_object_set_string_member (params, "SYSTEM", "N");
-  set_int_string (params, "TO_USER_ID", m->group ? m->to_user : m->bot_id);
-  if (m->group)
-    add_chat_fields (self, params, m);
+  params = message_params_head (self, m, m->text, m->bot_id);
   for (guint i = 0; i < G_N_ELEMENTS (message_flags); i++)
     json_object_set_string_member (params, message_flags[i].key, message_flags[i].value);
   json_object_set_string_member (params, "COMMAND_CONTEXT", "TEXTAREA");
@@ -2602,8 +2616,6 @@ deliver_command_add (BotbenchSandbox   *self,
   g_autofree char *url = NULL;
   g_autofree char *code = NULL;
   g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, command->id);
-  g_autofree char *template_id = g_uuid_string_random ();
-  g_autofree char *dialog = dialog_for_bot (m);
   JsonObject *data, *commands, *entry, *params;
   gint64 handler_id;
 
@@ -2624,18 +2636,7 @@ deliver_command_add (BotbenchSandbox   *self,
   data = json_object_new ();
   json_object_set_object_member (data, "COMMAND", commands);
 
-  params = json_object_new ();
-  json_object_set_string_member (params, "MESSAGE", m->original ? m->original : m->text);
-  json_object_set_string_member (params, "TEMPLATE_ID", template_id);
-  json_object_set_string_member (params, "MESSAGE_TYPE", m->group ? "C" : "P");
-  set_int_string (params, "FROM_USER_ID", m->from_user);
-  json_object_set_string_member (params, "DIALOG_ID", dialog);
-  set_int_string (params, "TO_CHAT_ID", m->chat_id);
-  set_int_string (params, "AUTHOR_ID", m->from_user);
-  json_object_set_string_member (params, "SYSTEM", "N");
-  set_int_string (params, "TO_USER_ID", m->group ? m->to_user : command->bot_id);
-  if (m->group)
-    add_chat_fields (self, params, m);
+  params = message_params_head (self, m, m->original ? m->original : m->text, command->bot_id);
   json_object_set_string_member (params, "SKIP_USER_CHECK", "Y");
   for (guint i = 0; i < G_N_ELEMENTS (message_flags); i++)
     {
@@ -3877,6 +3878,26 @@ botbench_sandbox_set_##name (BotbenchSandbox *self,                  \
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);      \
 }
 
+#define DEFINE_BOOLEAN_PROPERTY(name, field, PROP)                   \
+gboolean                                                             \
+botbench_sandbox_get_##name (BotbenchSandbox *self)                  \
+{                                                                    \
+  g_return_val_if_fail (BOTBENCH_IS_SANDBOX (self), FALSE);          \
+  return self->field;                                                \
+}                                                                    \
+                                                                     \
+void                                                                 \
+botbench_sandbox_set_##name (BotbenchSandbox *self,                  \
+                             gboolean         value)                 \
+{                                                                    \
+  g_return_if_fail (BOTBENCH_IS_SANDBOX (self));                     \
+  value = !!value;                                                   \
+  if (self->field == value)                                          \
+    return;                                                          \
+  self->field = value;                                               \
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);      \
+}
+
 DEFINE_UINT_PROPERTY (port, port, PROP_PORT)
 DEFINE_UINT_PROPERTY (http_port, http_port, PROP_HTTP_PORT)
 DEFINE_UINT_PROPERTY (webhook_user, webhook_user, PROP_WEBHOOK_USER)
@@ -3887,47 +3908,8 @@ DEFINE_STRING_PROPERTY (webhook_secret, webhook_secret, PROP_WEBHOOK_SECRET, NUL
 DEFINE_STRING_PROPERTY (state_path, state_path, PROP_STATE_PATH, NULL)
 DEFINE_STRING_PROPERTY (scope, scope, PROP_SCOPE, BOTBENCH_SANDBOX_DEFAULT_SCOPE)
 
-gboolean
-botbench_sandbox_get_rate_limit (BotbenchSandbox *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_SANDBOX (self), FALSE);
-  return self->rate_limit;
-}
-
-void
-botbench_sandbox_set_rate_limit (BotbenchSandbox *self,
-                                 gboolean         enabled)
-{
-  g_return_if_fail (BOTBENCH_IS_SANDBOX (self));
-
-  enabled = !!enabled;
-  if (self->rate_limit == enabled)
-    return;
-
-  self->rate_limit = enabled;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_LIMIT]);
-}
-
-gboolean
-botbench_sandbox_get_tls (BotbenchSandbox *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_SANDBOX (self), FALSE);
-  return self->tls;
-}
-
-void
-botbench_sandbox_set_tls (BotbenchSandbox *self,
-                          gboolean         tls)
-{
-  g_return_if_fail (BOTBENCH_IS_SANDBOX (self));
-
-  tls = !!tls;
-  if (self->tls == tls)
-    return;
-
-  self->tls = tls;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS]);
-}
+DEFINE_BOOLEAN_PROPERTY (rate_limit, rate_limit, PROP_RATE_LIMIT)
+DEFINE_BOOLEAN_PROPERTY (tls, tls, PROP_TLS)
 
 void
 botbench_sandbox_set_tls_files (BotbenchSandbox *self,
