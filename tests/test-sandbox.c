@@ -1652,7 +1652,16 @@ test_state_survives_restart (Fixture       *f,
   g_signal_connect_swapped (f->sandbox, "delivered", G_CALLBACK (delivered_cb), f);
   start_sandbox (f);
 
-  /* Same secret (only the port changed) and same app credentials */
+  /* Same secret (only the port changed) and same app credentials, also as
+   * properties */
+  {
+    g_autofree char *prop_id = NULL;
+    g_autofree char *prop_url = NULL;
+
+    g_object_get (f->sandbox, "client-id", &prop_id, "url", &prop_url, NULL);
+    g_assert_cmpstr (prop_id, ==, client_id);
+    g_assert_cmpstr (prop_url, ==, f->url);
+  }
   g_assert_cmpstr (strstr (f->webhook, "/rest/"), ==, strstr (webhook, "/rest/"));
   g_assert_cmpstr (botbench_sandbox_get_client_id (f->sandbox), ==, client_id);
   g_assert_cmpstr (botbench_sandbox_get_client_secret (f->sandbox), ==, client_secret);

@@ -121,6 +121,9 @@ enum {
   PROP_SCOPE,
   PROP_TLS,
   PROP_RUNNING,
+  PROP_URL,
+  PROP_CLIENT_ID,
+  PROP_CLIENT_SECRET,
   N_PROPS
 };
 
@@ -3496,19 +3499,25 @@ load_identity (BotbenchSandbox *self)
   g_autofree char *app_token = botbench_sandbox_random_hex (16);
   g_autofree char *member_id = botbench_sandbox_random_hex (16);
 
+  g_autofree char *old_client_id = g_steal_pointer (&self->client_id);
+  g_autofree char *old_client_secret = g_steal_pointer (&self->client_secret);
+
   if (self->webhook_secret != NULL)
     botbench_sandbox_state_set_meta (self->state, "webhook_secret", self->webhook_secret);
 
   g_free (self->secret);
   self->secret = botbench_sandbox_state_ensure_meta (self->state, "webhook_secret", secret);
-  g_free (self->client_id);
   self->client_id = botbench_sandbox_state_ensure_meta (self->state, "client_id", client_id);
-  g_free (self->client_secret);
   self->client_secret = botbench_sandbox_state_ensure_meta (self->state, "client_secret", client_secret);
   g_free (self->app_token);
   self->app_token = botbench_sandbox_state_ensure_meta (self->state, "application_token", app_token);
   g_free (self->member_id);
   self->member_id = botbench_sandbox_state_ensure_meta (self->state, "member_id", member_id);
+
+  if (g_strcmp0 (old_client_id, self->client_id) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT_ID]);
+  if (g_strcmp0 (old_client_secret, self->client_secret) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT_SECRET]);
 }
 
 static gboolean
@@ -3603,6 +3612,7 @@ botbench_sandbox_set_running (BotbenchSandbox *self,
 
   self->running = running;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_URL]);
 }
 
 static void
@@ -3697,6 +3707,18 @@ botbench_sandbox_get_property (GObject    *object,
 
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
+      break;
+
+    case PROP_URL:
+      g_value_take_string (value, botbench_sandbox_dup_url (self));
+      break;
+
+    case PROP_CLIENT_ID:
+      g_value_set_string (value, self->client_id);
+      break;
+
+    case PROP_CLIENT_SECRET:
+      g_value_set_string (value, self->client_secret);
       break;
 
     default:
@@ -3799,6 +3821,16 @@ botbench_sandbox_class_init (BotbenchSandboxClass *klass)
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_URL] =
+    g_param_spec_string ("url", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CLIENT_ID] =
+    g_param_spec_string ("client-id", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CLIENT_SECRET] =
+    g_param_spec_string ("client-secret", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -156,6 +156,8 @@ char            *botbench_sandbox_dup_certificate_pem (BotbenchSandbox *self);
  *     one event POST finished; status is the handler's HTTP status, 0 when
  *     the connection failed.  URLs may carry ?CLIENT_ID=.
  * Properties: host, port, http-port, webhook-user, webhook-secret,
- * state-path, bot-limit, rate-limit, token-ttl, scope, tls, running (r/o). */
+ * state-path, bot-limit, rate-limit, token-ttl, scope, tls; read-only:
+ * running, url, client-id, client-secret (notified when start() loads
+ * them). */
 
 G_END_DECLS
