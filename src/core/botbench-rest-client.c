@@ -221,6 +221,7 @@ botbench_connection_report_free (BotbenchConnectionReport *report)
 {
   if (report == NULL)
     return;
+  g_free (report->advice);
   g_free (report->user_id);
   g_free (report->user_name);
   g_strfreev (report->scopes);
@@ -389,9 +390,14 @@ classify (BotbenchRestClient  *self,
 
   if (g_strcmp0 (code, "ERROR_METHOD_NOT_FOUND") == 0)
     {
-      *advice = g_strdup_printf (_("The portal does not know the method “%s”: check its name and the "
-                                   "scope; if every call fails like this, the webhook URL is malformed "
-                                   "(it must be https://<portal>/rest/<user id>/<secret>/)"), method);
+      /* Every portal has these: the path, not the method, is wrong */
+      if (webhook && (g_ascii_strcasecmp (method, "scope") == 0 || g_ascii_strcasecmp (method, "profile") == 0))
+        *advice = g_strdup (_("The portal answered “Method not found!” to a method every portal has: the "
+                              "webhook URL is malformed; copy it again (https://<portal>/rest/<user id>/<secret>/)"));
+      else
+        *advice = g_strdup_printf (_("The portal does not know the method “%s”: check its name and the "
+                                     "scope; if every call fails like this, the webhook URL is malformed "
+                                     "(it must be https://<portal>/rest/<user id>/<secret>/)"), method);
       return BOTBENCH_REST_ERROR_METHOD_NOT_FOUND;
     }
   if (g_strcmp0 (code, "INVALID_CREDENTIALS") == 0)
@@ -1845,6 +1851,13 @@ botbench_rest_client_test_scope_cb (GObject      *object,
     }
   data->report->scopes = g_strv_builder_end (builder);
   data->report->latency = botbench_rest_response_get_duration (response);
+  if (!data->report->has_imbot_scope)
+    data->report->advice = g_strdup (is_webhook (self)
+                                     ? _("The webhook has no “imbot” scope, so bots cannot be registered: "
+                                         "add Chat bots (imbot) to the webhook's permissions and save")
+                                     : _("The application has no “imbot” scope, so bots cannot be "
+                                         "registered: add Chat bots (imbot) to its permissions and "
+                                         "reinstall it"));
 
   cancellable = g_task_get_cancellable (task);
   botbench_rest_client_call_async (self, "profile", NULL, cancellable,

@@ -95,6 +95,7 @@ typedef struct
   char    **scopes;
   gboolean  has_imbot_scope;
   gint64    latency;          /* µs, of the `scope` call */
+  char     *advice;           /* NULL, or what to fix although the call worked (no imbot scope) */
 } BotbenchConnectionReport;
 
 void botbench_connection_report_free (BotbenchConnectionReport *report);
