@@ -490,6 +490,11 @@ botbench_profile_manager_load (BotbenchProfileManager  *self,
     {
       g_autoptr(GFile) file = g_file_new_for_path (self->path);
       g_autoptr(GError) local_error = NULL;
+      g_autofree char *dir = g_path_get_dirname (self->path);
+
+      /* Watching a file in a missing directory falls back to slow polling */
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        g_debug ("Cannot create %s: %s", dir, g_strerror (errno));
 
       self->monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, &local_error);
       if (self->monitor == NULL)
