@@ -697,6 +697,67 @@ test_curl_replay (ListenerFixture *f,
     }
 }
 
+static guint
+count_open_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+
+  return n;
+}
+
+static void
+test_connections_closed (ListenerFixture *f,
+                         gconstpointer    data)
+{
+  enum { N_CONNECTIONS = 200 };
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  guint port = botbench_listener_get_bound_port (f->listener);
+  guint baseline = count_open_fds ();
+  gint64 deadline;
+  guint now;
+
+  /* Senders that keep the connection alive and hang up afterwards, the way
+   * curl and most HTTP clients do. */
+  for (guint i = 0; i < N_CONNECTIONS; i++)
+    {
+      g_autoptr(GSocketConnection) connection = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *request = NULL;
+      char response[1024];
+      gssize n;
+
+      connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+      g_assert_no_error (error);
+      request = g_strdup_printf ("POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 "Content-Type: application/x-www-form-urlencoded\r\n"
+                                 "Content-Length: 9\r\n\r\nevent=X%02u", i % 100);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                 request, strlen (request), NULL, NULL, &error);
+      g_assert_no_error (error);
+      n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                               response, sizeof response - 1, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >, 12);
+      response[n] = '\0';
+      g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200"));
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    }
+
+  g_assert_cmpint (store_count (f->store), ==, N_CONNECTIONS);
+
+  /* The listener's thread closes its ends soon after; none may linger. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((now = count_open_fds ()) > baseline + 4 && g_get_monotonic_time () < deadline)
+    g_usleep (10000);
+
+  g_assert_cmpuint (now, <=, baseline + 4);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -717,6 +778,7 @@ main (int    argc,
   ADD ("/listener/status", test_status, NULL);
   ADD ("/listener/malformed-bodies", test_malformed_bodies, NULL);
   ADD ("/listener/concurrent-clients", test_concurrent_clients, NULL);
+  ADD ("/listener/connections-closed", test_connections_closed, NULL);
   ADD ("/listener/curl-replay", test_curl_replay, NULL);
   ADD ("/listener/port-in-use", test_port_in_use, NULL);
   ADD ("/listener/running-notify", test_running_notify, NULL);
