@@ -100,6 +100,15 @@ skip_without_keyring (void)
   return FALSE;
 }
 
+static void
+changed_cb (BotbenchSecretStore *store_,
+            const char          *uuid,
+            guint                kind,
+            GString             *log)
+{
+  g_string_append_printf (log, "%s/%s;", uuid, botbench_secret_kind_to_string (kind) ?: "any");
+}
+
 /* Round trip through the store operations, for both back ends. */
 static void
 check_round_trip (BotbenchSecretStore *secrets)
@@ -107,11 +116,27 @@ check_round_trip (BotbenchSecretStore *secrets)
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *other = g_uuid_string_random ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autofree char *expected = NULL;
+  gulong handler;
   char *value;
 
   value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
   g_assert_no_error (error);
   g_assert_null (value);
+
+  /* "changed" for each store and clear, not for lookups */
+  handler = g_signal_connect (secrets, "changed", G_CALLBACK (changed_cb), changes);
+  g_assert_true (store (secrets, uuid, BOTBENCH_SECRET_KIND_REFRESH_TOKEN, "x-refresh", &error));
+  g_assert_no_error (error);
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_REFRESH_TOKEN, &error);
+  g_assert_no_error (error);
+  botbench_secret_free (value);
+  g_assert_true (clear (secrets, uuid, BOTBENCH_SECRET_KIND_ANY, &error));
+  g_assert_no_error (error);
+  expected = g_strdup_printf ("%s/refresh-token;%s/any;", uuid, uuid);
+  g_assert_cmpstr (changes->str, ==, expected);
+  g_signal_handler_disconnect (secrets, handler);
 
   g_assert_true (store (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, "old", &error));
   g_assert_no_error (error);

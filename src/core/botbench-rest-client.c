@@ -260,6 +260,7 @@ struct _BotbenchRestClient
 
   gboolean                refreshing;
   GPtrArray              *refresh_waiters;  /* GTask */
+  guint                   own_writes;       /* refreshed tokens being stored */
 };
 
 G_DEFINE_FINAL_TYPE (BotbenchRestClient, botbench_rest_client, G_TYPE_OBJECT)
@@ -927,6 +928,7 @@ botbench_rest_client_refresh_stored_cb (GObject      *object,
   g_autoptr(BotbenchRestClient) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  self->own_writes--;
   if (!botbench_secret_store_store_finish (BOTBENCH_SECRET_STORE (object), result, &error))
     /* The call can still go on with the tokens in memory. */
     g_debug ("Cannot store the refreshed tokens of profile %s: %s",
@@ -941,6 +943,7 @@ botbench_rest_client_access_stored_cb (GObject      *object,
   g_autoptr(BotbenchRestClient) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  self->own_writes--;
   if (!botbench_secret_store_store_finish (BOTBENCH_SECRET_STORE (object), result, &error))
     g_debug ("Cannot store the refreshed access token of profile %s: %s",
              botbench_profile_get_uuid (self->profile), error->message);
@@ -1019,6 +1022,7 @@ botbench_rest_client_refresh_cb (GObject      *object,
 
   /* Store both (refresh token first: it is the one that must not be lost),
    * then retry the waiting calls. */
+  self->own_writes += 2;
   botbench_secret_store_store_async (self->secrets, uuid, BOTBENCH_SECRET_KIND_REFRESH_TOKEN,
                                      self->refresh_token, NULL,
                                      botbench_rest_client_refresh_stored_cb, g_object_ref (self));
@@ -1401,6 +1405,21 @@ botbench_rest_client_credentials_changed_cb (BotbenchRestClient *self)
   botbench_rest_client_reload_secrets (self);
 }
 
+static void
+botbench_rest_client_secret_changed_cb (BotbenchRestClient *self,
+                                        const char         *profile_uuid,
+                                        guint               kind)
+{
+  if (g_strcmp0 (profile_uuid, botbench_profile_get_uuid (self->profile)) != 0)
+    return;
+  /* Our own refreshed tokens: already in memory */
+  if (self->own_writes > 0 &&
+      (kind == BOTBENCH_SECRET_KIND_ACCESS_TOKEN || kind == BOTBENCH_SECRET_KIND_REFRESH_TOKEN))
+    return;
+  g_debug ("Secrets of profile %s changed, reading them again", profile_uuid);
+  botbench_rest_client_reload_secrets (self);
+}
+
 /* Overrides */
 
 static void
@@ -1424,6 +1443,9 @@ botbench_rest_client_constructed (GObject *object)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->profile, "notify::kind",
                            G_CALLBACK (botbench_rest_client_credentials_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->secrets, "changed",
+                           G_CALLBACK (botbench_rest_client_secret_changed_cb),
                            self, G_CONNECT_SWAPPED);
 }
 

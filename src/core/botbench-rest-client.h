@@ -127,7 +127,8 @@ guint                   botbench_rest_client_get_retry_delay   (BotbenchRestClie
 /* First backoff delay in ms (default 1000), doubled on each retry. */
 void                    botbench_rest_client_set_retry_delay   (BotbenchRestClient     *self,
                                                                 guint                   delay_ms);
-/* Forget the cached secrets: the next call reads them from the store again. */
+/* Forget the cached secrets: the next call reads them from the store again.
+ * Automatic for changes made through the same BotbenchSecretStore object. */
 void                    botbench_rest_client_reload_secrets    (BotbenchRestClient     *self);
 
 /* @params: NULL or a JSON object (not modified). */

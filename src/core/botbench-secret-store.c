@@ -34,6 +34,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static const SecretSchema secret_schema = {
   BOTBENCH_SECRET_SCHEMA_NAME,
   SECRET_SCHEMA_NONE,
@@ -128,6 +135,14 @@ request_free (Request *request)
   g_free (request);
 }
 
+static void
+emit_changed (BotbenchSecretStore *self,
+              const char          *uuid,
+              BotbenchSecretKind   kind)
+{
+  g_signal_emit (self, signals[CHANGED], 0, uuid, (guint)kind);
+}
+
 static GTask *
 new_task (BotbenchSecretStore *self,
           const char          *uuid,
@@ -167,6 +182,7 @@ botbench_secret_store_store_cb (GObject      *object,
     }
 
   g_debug ("Stored %s of profile %s", botbench_secret_kind_to_string (request->kind), request->uuid);
+  emit_changed (g_task_get_source_object (task), request->uuid, request->kind);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -205,12 +221,15 @@ botbench_secret_store_clear_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
+  Request *request = g_task_get_task_data (task);
+
   secret_password_clear_finish (result, &error);
   if (error != NULL)
     {
       g_task_return_error (task, translate_error (error));
       return;
     }
+  emit_changed (g_task_get_source_object (task), request->uuid, request->kind);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -276,6 +295,10 @@ botbench_secret_store_class_init (BotbenchSecretStoreClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
 }
 
 static void
@@ -340,6 +363,7 @@ botbench_secret_store_store_async (BotbenchSecretStore *self,
   if (self->session_only)
     {
       g_hash_table_replace (self->memory, memory_key (profile_uuid, kind), g_strdup (secret));
+      emit_changed (self, profile_uuid, kind);
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -430,6 +454,7 @@ botbench_secret_store_clear_async (BotbenchSecretStore *self,
 
             g_hash_table_remove (self->memory, key);
           }
+      emit_changed (self, profile_uuid, kind);
       g_task_return_boolean (task, TRUE);
       return;
     }

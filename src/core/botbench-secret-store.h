@@ -94,6 +94,10 @@ char                *botbench_secret_store_lookup_sync       (BotbenchSecretStor
                                                               GCancellable        *cancellable,
                                                               GError             **error);
 
+/* Signal "changed" (const char *profile_uuid, BotbenchSecretKind kind):
+ * a store or clear through this object succeeded (kind may be ANY).  Other
+ * processes' changes are not seen. */
+
 /* Wipes and frees a secret returned by this module. */
 void                 botbench_secret_free                    (char                *secret);
 
