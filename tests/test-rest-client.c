@@ -643,6 +643,8 @@ typedef enum
   CASE_TIMEOUT,
   CASE_MISSING_SECRET,
   CASE_NO_PORTAL,
+  CASE_NO_USER_ID,
+  CASE_BAD_METHOD,
 } ErrorCase;
 
 typedef struct
@@ -682,6 +684,10 @@ static const ErrorSpec error_specs[] = {
     "paste the webhook URL again" },
   { CASE_NO_PORTAL, "scope", BOTBENCH_REST_ERROR_BAD_PROFILE, NULL, 0,
     "no portal address" },
+  { CASE_NO_USER_ID, "scope", BOTBENCH_REST_ERROR_BAD_PROFILE, NULL, 0,
+    "no webhook user id" },
+  { CASE_BAD_METHOD, "../profile", BOTBENCH_REST_ERROR_METHOD_NOT_FOUND, NULL, 0,
+    "“../profile” is not a REST method name" },
 };
 
 static guint16
@@ -754,6 +760,10 @@ test_error (PortalFixture *f,
     case CASE_NO_PORTAL:
       botbench_profile_set_portal_url (f->profile, NULL);
       break;
+    case CASE_NO_USER_ID:
+      botbench_profile_set_user_id (f->profile, NULL);
+      break;
+    case CASE_BAD_METHOD:
     case CASE_METHOD_NOT_FOUND:
     case CASE_OPERATION_TIME_LIMIT:
     case CASE_SERVER_ERROR:

@@ -1721,6 +1721,13 @@ botbench_rest_client_call_async (BotbenchRestClient  *self,
                                                  _("The profile has no portal address (https://<portal>/)")));
       return;
     }
+  if (is_webhook (self) && botbench_profile_get_user_id (self->profile) == NULL)
+    {
+      g_task_return_error (task, rest_error_new (self, BOTBENCH_REST_ERROR_BAD_PROFILE, 0, NULL, NULL,
+                                                 _("The profile has no webhook user id: paste the webhook "
+                                                   "URL again")));
+      return;
+    }
   if (*method == '\0' || strpbrk (method, "/?#% ") != NULL)
     {
       g_autofree char *advice = g_strdup_printf (_("“%s” is not a REST method name"), method);
