@@ -10,3 +10,5 @@
 #include "botbench-event-store.h"
 #include "botbench-event-list-model.h"
 #include "botbench-listener.h"
+#include "botbench-form-encoder.h"
+#include "botbench-sandbox.h"

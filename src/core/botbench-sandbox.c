@@ -588,6 +588,9 @@ set_json_body (SoupServerMessage *msg,
 
   soup_server_message_set_status (msg, status, NULL);
   soup_message_headers_replace (headers, "Access-Control-Allow-Origin", "*");
+  /* libsoup 3.2 leaks kept-alive connections that the peer closes while
+   * idle (see botbench-listener.c): one request per connection. */
+  soup_message_headers_replace (headers, "Connection", "close");
   soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY,
                                     json, strlen (json));
 }

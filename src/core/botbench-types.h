@@ -14,5 +14,6 @@ typedef struct _BotbenchEventStore      BotbenchEventStore;
 typedef struct _BotbenchEventQuery      BotbenchEventQuery;
 typedef struct _BotbenchEventListModel  BotbenchEventListModel;
 typedef struct _BotbenchListener        BotbenchListener;
+typedef struct _BotbenchSandbox         BotbenchSandbox;
 
 G_END_DECLS
