@@ -27,5 +27,14 @@ int   botbench_cli_listen         (int               argc,
                                    char            **argv);
 int   botbench_cli_events         (int               argc,
                                    char            **argv);
+int   botbench_cli_sandbox        (int               argc,
+                                   char            **argv);
+int   botbench_cli_profiles       (int               argc,
+                                   char            **argv);
+int   botbench_cli_call           (int               argc,
+                                   char            **argv);
+
+/* --profile NAME given before the command (NULL: the active profile). */
+extern const char *botbench_cli_profile_name;
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "botbench-core.h"
 #include "botbench-cli-private.h"
@@ -61,16 +62,19 @@ static const Command commands[] = {
   { "decode", botbench_cli_decode, "[FILE|-]", N_("Decode a form body exactly as PHP's $_POST and print it as JSON") },
   { "listen", botbench_cli_listen, "[--host H] [--port P] [--db PATH] [--max-body BYTES]", N_("Receive events and print them as JSON lines") },
   { "events", botbench_cli_events, "[--db PATH] [--event NAME] [--search TEXT] [--limit N] [--format json|jsonl]", N_("Print stored events") },
+  { "sandbox", botbench_cli_sandbox, "[--host H] [--port 8124] [--webhook-user 1] [--webhook-secret S] [--state PATH] [--bot-limit 5|0] [--rate-limit 50/2|off] [--token-ttl SECONDS] [--tls | --tls-cert FILE --tls-key FILE]", N_("Run an offline Bitrix24 portal") },
+  { "profiles", botbench_cli_profiles, "[add NAME --webhook URL [--client-id ID] [--public-url URL] | add NAME --oauth --portal URL --client-id ID [--token-endpoint URL] [--public-url URL] | remove NAME | use NAME | test NAME]", N_("List and manage portal profiles") },
+  { "call", botbench_cli_call, "METHOD [KEY=VALUE…|--json FILE]", N_("Call any REST method with the active (or --profile) profile") },
 };
 
 static void
 print_help (FILE *out)
 {
-  fprintf (out, _("Usage:\n  %s COMMAND [OPTION…]\n\n"), g_get_prgname ());
+  fprintf (out, _("Usage:\n  %s [--profile NAME] COMMAND [OPTION…]\n\n"), g_get_prgname ());
   fprintf (out, "%s\n\n", _("Botbench: register Bitrix24 chatbots and watch their events."));
   fprintf (out, "%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-8s %s\n           %s\n", commands[i].name, _(commands[i].summary),
+    fprintf (out, "  %-9s %s\n            %s\n", commands[i].name, _(commands[i].summary),
              commands[i].parameters);
   fprintf (out, "\n%s\n", _("Options:"));
   fprintf (out, "  -h, --help     %s\n", _("Show this help"));
@@ -89,6 +93,26 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_prgname ("botbench-cli");
+
+  /* botbench-cli [--profile NAME] COMMAND … */
+  while (argc >= 2 && g_str_has_prefix (argv[1], "--profile"))
+    {
+      if (g_str_has_prefix (argv[1], "--profile="))
+        {
+          botbench_cli_profile_name = argv[1] + strlen ("--profile=");
+          argc--, argv++;
+        }
+      else if (g_strcmp0 (argv[1], "--profile") == 0 && argc >= 3)
+        {
+          botbench_cli_profile_name = argv[2];
+          argc -= 2, argv += 2;
+        }
+      else
+        {
+          g_printerr (_("--profile needs a NAME\n"));
+          return BOTBENCH_CLI_EXIT_USAGE;
+        }
+    }
 
   if (argc < 2)
     {

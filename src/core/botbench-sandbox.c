@@ -41,6 +41,8 @@ typedef struct
   guint     bot_limit;
   guint     token_ttl;
   gboolean  rate_limit;
+  guint     rate_burst;
+  guint     rate_per_second;
   gboolean  tls;
 } SandboxConfig;
 
@@ -57,6 +59,8 @@ struct _BotbenchSandbox
   char                 *state_path;
   guint                 bot_limit;
   gboolean              rate_limit;
+  guint                 rate_burst;
+  guint                 rate_per_second;
   guint                 token_ttl;
   char                 *scope;
   gboolean              tls;
@@ -3141,10 +3145,10 @@ rate_limit_take (BotbenchSandbox *self)
 
   if (self->bucket_us != 0)
     self->bucket = MAX (0.0, self->bucket - (now - self->bucket_us) / (double)G_USEC_PER_SEC
-                                           * BOTBENCH_SANDBOX_RATE_PER_SECOND);
+                                           * self->run.rate_per_second);
   self->bucket_us = now;
 
-  if (self->bucket + 1 > BOTBENCH_SANDBOX_RATE_BURST)
+  if (self->bucket + 1 > self->run.rate_burst)
     return FALSE;
 
   self->bucket += 1;
@@ -3850,6 +3854,8 @@ botbench_sandbox_init (BotbenchSandbox *self)
   self->webhook_user = 1;
   self->bot_limit = BOTBENCH_SANDBOX_DEFAULT_BOT_LIMIT;
   self->rate_limit = TRUE;
+  self->rate_burst = BOTBENCH_SANDBOX_RATE_BURST;
+  self->rate_per_second = BOTBENCH_SANDBOX_RATE_PER_SECOND;
   self->token_ttl = BOTBENCH_SANDBOX_DEFAULT_TOKEN_TTL;
   self->scope = g_strdup (BOTBENCH_SANDBOX_DEFAULT_SCOPE);
   self->main_context = g_main_context_ref_thread_default ();
@@ -3996,6 +4002,8 @@ botbench_sandbox_start (BotbenchSandbox  *self,
   self->run.bot_limit = self->bot_limit;
   self->run.token_ttl = self->token_ttl;
   self->run.rate_limit = self->rate_limit;
+  self->run.rate_burst = self->rate_burst;
+  self->run.rate_per_second = self->rate_per_second;
   self->run.tls = self->tls;
 
   if ((self->run.tls && !load_certificate (self, error)) ||
@@ -4120,4 +4128,38 @@ botbench_sandbox_dup_certificate_pem (BotbenchSandbox *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_SANDBOX (self), NULL);
   return g_strdup (self->served_cert_pem);
+}
+
+/**
+ * botbench_sandbox_set_rate:
+ * @burst: requests a caller may make at once (the bucket's size), > 0
+ * @per_second: how fast the bucket drains, > 0
+ *
+ * The leaky bucket behind 503 QUERY_LIMIT_EXCEEDED (default 50 and 2, as
+ * on cloud portals).  Applies at the next start().
+ */
+void
+botbench_sandbox_set_rate (BotbenchSandbox *self,
+                           guint            burst,
+                           guint            per_second)
+{
+  g_return_if_fail (BOTBENCH_IS_SANDBOX (self));
+  g_return_if_fail (burst > 0 && per_second > 0);
+
+  self->rate_burst = burst;
+  self->rate_per_second = per_second;
+}
+
+guint
+botbench_sandbox_get_rate_burst (BotbenchSandbox *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_SANDBOX (self), 0);
+  return self->rate_burst;
+}
+
+guint
+botbench_sandbox_get_rate_per_second (BotbenchSandbox *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_SANDBOX (self), 0);
+  return self->rate_per_second;
 }

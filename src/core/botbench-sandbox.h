@@ -111,6 +111,11 @@ void             botbench_sandbox_set_bot_limit      (BotbenchSandbox  *self,
                                                       guint             limit);
 /* Leaky bucket of BOTBENCH_SANDBOX_RATE_BURST requests draining
  * BOTBENCH_SANDBOX_RATE_PER_SECOND (503 QUERY_LIMIT_EXCEEDED); default on. */
+void             botbench_sandbox_set_rate           (BotbenchSandbox  *self,
+                                                      guint             burst,
+                                                      guint             per_second);
+guint            botbench_sandbox_get_rate_burst     (BotbenchSandbox  *self);
+guint            botbench_sandbox_get_rate_per_second (BotbenchSandbox *self);
 gboolean         botbench_sandbox_get_rate_limit     (BotbenchSandbox  *self);
 void             botbench_sandbox_set_rate_limit     (BotbenchSandbox  *self,
                                                       gboolean          enabled);

@@ -1,0 +1,291 @@
+/* test-cli-profiles.c: botbench-cli profiles, call and sandbox
+ *
+ * Runs under tests/with-keyring.sh: a private D-Bus session with its own
+ * gnome-keyring, and XDG_CONFIG_HOME/XDG_DATA_HOME in a temporary directory.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <string.h>
+
+#include "botbench-core.h"
+#include "botbench-profile-manager.h"
+#include "botbench-secret-store.h"
+#include "botbench-test-utils.h"
+
+typedef struct
+{
+  BotbenchSandbox *sandbox;
+  char            *webhook_url;
+  char            *secret;
+} SandboxFixture;
+
+static const char *
+cli_path (void)
+{
+  const char *path = g_getenv ("BOTBENCH_CLI");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+static void
+communicate_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Like run_cli, but spins the main context so an in-process sandbox serves. */
+static int
+run_cli_v (const char          *stdin_data,
+           char               **out,
+           char               **err,
+           const char * const  *argv)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GBytes) in_bytes = NULL;
+  g_autoptr(GBytes) out_bytes = NULL;
+  g_autoptr(GBytes) err_bytes = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GMainContext *context = g_main_context_get_thread_default ();
+
+  g_ptr_array_add (args, (char *)cli_path ());
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (char *)argv[i]);
+  g_ptr_array_add (args, NULL);
+
+  proc = g_subprocess_newv ((const char * const *)args->pdata,
+                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+
+  in_bytes = g_bytes_new (stdin_data ? stdin_data : "", stdin_data ? strlen (stdin_data) : 0);
+  g_subprocess_communicate_async (proc, in_bytes, NULL, communicate_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+
+  g_subprocess_communicate_finish (proc, result, &out_bytes, &err_bytes, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait (proc, NULL, NULL);
+
+  if (out != NULL)
+    *out = g_strndup (g_bytes_get_size (out_bytes) ? g_bytes_get_data (out_bytes, NULL) : "",
+                      g_bytes_get_size (out_bytes));
+  if (err != NULL)
+    *err = g_strndup (g_bytes_get_size (err_bytes) ? g_bytes_get_data (err_bytes, NULL) : "",
+                      g_bytes_get_size (err_bytes));
+
+  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+}
+
+#define CLI(in, out, err, ...) run_cli_v (in, out, err, (const char * const[]) { __VA_ARGS__, NULL })
+
+static void
+sandbox_setup (SandboxFixture *f,
+               gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = NULL;
+  const char *slash;
+
+  /* with-keyring.sh gives every run its own XDG_CONFIG_HOME; start clean. */
+  config = g_build_filename (g_get_user_config_dir (), "botbench", NULL);
+  botbench_test_rm_rf (config);
+
+  f->sandbox = botbench_sandbox_new ();
+  botbench_sandbox_set_port (f->sandbox, 0);
+  botbench_sandbox_set_webhook_secret (f->sandbox, "s3cretWebhookKey42");
+  botbench_sandbox_start (f->sandbox, &error);
+  g_assert_no_error (error);
+
+  f->webhook_url = botbench_sandbox_dup_webhook_url (f->sandbox);
+  slash = strstr (f->webhook_url, "/rest/1/");
+  g_assert_nonnull (slash);
+  f->secret = g_strdup ("s3cretWebhookKey42");
+  g_assert_nonnull (strstr (f->webhook_url, f->secret));
+}
+
+static void
+sandbox_teardown (SandboxFixture *f,
+                  gconstpointer   data)
+{
+  botbench_sandbox_stop (f->sandbox);
+  g_clear_object (&f->sandbox);
+  g_clear_pointer (&f->webhook_url, g_free);
+  g_clear_pointer (&f->secret, g_free);
+}
+
+static void
+test_profiles_lifecycle (SandboxFixture *f,
+                         gconstpointer   data)
+{
+  g_autofree char *out = NULL, *err = NULL, *ini = NULL, *ini_path = NULL;
+  g_autofree char *dup_err = NULL, *bad_err = NULL, *test_out = NULL;
+  g_autofree char *rm_err = NULL, *after = NULL, *use_err = NULL;
+  g_autoptr(BotbenchProfileManager) manager = NULL;
+  g_autoptr(BotbenchSecretStore) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *uuid = NULL;
+  BotbenchProfile *profile;
+
+  g_assert_cmpint (CLI (NULL, NULL, &err, "profiles", "add", "demo", "--webhook", f->webhook_url), ==, 0);
+  g_assert_cmpint (CLI (NULL, NULL, &dup_err, "profiles", "add", "demo", "--webhook", f->webhook_url), ==, 1);
+  g_assert_nonnull (strstr (dup_err, "already exists"));
+  g_assert_cmpint (CLI (NULL, NULL, &bad_err, "profiles", "add", "bad", "--webhook",
+                        "https://x.bitrix24.com/rest/abc/def/"), ==, 1);
+  g_assert_nonnull (strstr (bad_err, "user id"));
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "profiles", "add", "both", "--webhook", f->webhook_url, "--oauth"), ==, 2);
+
+  /* Listed, marked active, secret masked; the file holds no secret. */
+  g_assert_cmpint (CLI (NULL, &out, NULL, "profiles"), ==, 0);
+  g_assert_nonnull (strstr (out, "* demo"));
+  g_assert_null (strstr (out, f->secret));
+  ini_path = g_build_filename (g_get_user_config_dir (), "botbench", "profiles.ini", NULL);
+  g_assert_true (g_file_get_contents (ini_path, &ini, NULL, NULL));
+  g_assert_nonnull (strstr (ini, "name=demo"));
+  g_assert_null (strstr (ini, f->secret));
+
+  /* The secret is in the keyring, under the profile's UUID. */
+  manager = botbench_profile_manager_new (NULL);
+  g_assert_true (botbench_profile_manager_load (manager, &error));
+  profile = botbench_profile_manager_lookup (manager, "demo");
+  g_assert_nonnull (profile);
+  uuid = g_strdup (botbench_profile_get_uuid (profile));
+  secrets = botbench_secret_store_new ();
+  stored = botbench_secret_store_lookup_sync (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, f->secret);
+
+  g_assert_cmpint (CLI (NULL, &test_out, NULL, "profiles", "test", "demo"), ==, 0);
+  g_assert_nonnull (strstr (test_out, "imbot scope: yes"));
+
+  g_assert_cmpint (CLI (NULL, NULL, &use_err, "profiles", "use", "nope"), ==, 1);
+  g_assert_nonnull (strstr (use_err, "nope"));
+
+  g_assert_cmpint (CLI (NULL, NULL, &rm_err, "profiles", "remove", "demo"), ==, 0);
+  g_assert_cmpint (CLI (NULL, &after, NULL, "profiles"), ==, 0);
+  g_assert_null (strstr (after, "demo"));
+
+  g_clear_pointer (&stored, g_free);
+  stored = botbench_secret_store_lookup_sync (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, NULL, NULL);
+  g_assert_null (stored);
+}
+
+static void
+test_call (SandboxFixture *f,
+           gconstpointer   data)
+{
+  g_autofree char *out = NULL, *list = NULL, *err = NULL, *json_out = NULL, *usage = NULL;
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *json_file = g_build_filename (dir, "params.json", NULL);
+  g_autoptr(GError) error = NULL;
+  guint64 bot_id = 0;
+
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "profiles", "add", "sb", "--webhook", f->webhook_url), ==, 0);
+
+  g_assert_cmpint (CLI (NULL, &out, &err, "call", "imbot.register", "CODE=echo", "TYPE=B",
+                        "EVENT_HANDLER=https://bot.example.com/hook", "PROPERTIES[NAME]=Echo"), ==, 0);
+  g_assert_true (g_ascii_string_to_unsigned (g_strstrip (out), 10, 1, G_MAXUINT64, &bot_id, NULL));
+
+  g_assert_cmpint (CLI (NULL, &list, NULL, "--profile", "sb", "call", "imbot.bot.list"), ==, 0);
+  g_assert_nonnull (strstr (list, "\"CODE\" : \"echo\""));
+  g_assert_nonnull (strstr (list, "\"NAME\" : \"Echo\""));
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (CLI (NULL, NULL, &err, "call", "imbot.register", "CODE=0",
+                        "EVENT_HANDLER=https://bot.example.com/hook"), ==, 1);
+  g_assert_nonnull (strstr (err, "CODE_ERROR"));
+  g_assert_null (strstr (err, f->secret));
+
+  g_file_set_contents (json_file, "{\"BOT_ID\": \"" "1" "\", \"DIALOG_ID\": \"1\", \"MESSAGE\": \"hi\"}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (CLI (NULL, &json_out, NULL, "call", "scope", "--json", json_file), ==, 0);
+  g_assert_nonnull (strstr (json_out, "imbot"));
+
+  g_assert_cmpint (CLI (NULL, NULL, &usage, "call", "scope", "A=1", "--json", json_file), ==, 2);
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "call"), ==, 2);
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "call", "scope", "novalue"), ==, 2);
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "--profile", "missing", "call", "scope"), ==, 1);
+
+  botbench_test_rm_rf (dir);
+}
+
+static void
+test_sandbox_command (void)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) err = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *webhook = NULL;
+  g_autofree char *scope_url = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) response = NULL;
+
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "sandbox", "--rate-limit", "fast"), ==, 2);
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "sandbox", "--tls-cert", "/x.pem"), ==, 2);
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "sandbox", "--bot-limit", "-1"), ==, 2);
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                           cli_path (), "sandbox", "--port", "0", "--memory",
+                           "--webhook-secret", "cliSandboxSecret1", "--rate-limit", "off", NULL);
+  g_assert_no_error (error);
+  err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (proc));
+
+  line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "sandbox listening on http://127.0.0.1:"));
+
+  while (webhook == NULL)
+    {
+      g_free (line);
+      line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (g_str_has_prefix (line, "inbound webhook: "))
+        webhook = g_strdup (line + strlen ("inbound webhook: "));
+    }
+  g_assert_true (g_str_has_suffix (webhook, "/rest/1/cliSandboxSecret1/"));
+
+  scope_url = g_strconcat (webhook, "scope.json", NULL);
+  msg = soup_message_new ("GET", scope_url);
+  response = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (response, NULL), g_bytes_get_size (response), "imbot"));
+
+  g_subprocess_send_signal (proc, SIGTERM);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("BOTBENCH_PRIVATE_BUS") == NULL)
+    g_error ("run this test through tests/with-keyring.sh (meson test does)");
+
+  g_test_add ("/cli-profiles/lifecycle", SandboxFixture, NULL, sandbox_setup,
+              test_profiles_lifecycle, sandbox_teardown);
+  g_test_add ("/cli-profiles/call", SandboxFixture, NULL, sandbox_setup,
+              test_call, sandbox_teardown);
+  g_test_add_func ("/cli-profiles/sandbox-command", test_sandbox_command);
+
+  return g_test_run ();
+}
