@@ -15,5 +15,12 @@ typedef struct _BotbenchEventQuery      BotbenchEventQuery;
 typedef struct _BotbenchEventListModel  BotbenchEventListModel;
 typedef struct _BotbenchListener        BotbenchListener;
 typedef struct _BotbenchSandbox         BotbenchSandbox;
+typedef struct _BotbenchProfile         BotbenchProfile;
+typedef struct _BotbenchProfileManager  BotbenchProfileManager;
+typedef struct _BotbenchSecretStore     BotbenchSecretStore;
+typedef struct _BotbenchRateLimiter     BotbenchRateLimiter;
+typedef struct _BotbenchRequestHistory  BotbenchRequestHistory;
+typedef struct _BotbenchRequestRecord   BotbenchRequestRecord;
+typedef struct _BotbenchRestClient      BotbenchRestClient;
 
 G_END_DECLS
