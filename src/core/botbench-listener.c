@@ -19,6 +19,7 @@
 
 #include "botbench-listener.h"
 #include "botbench-event.h"
+#include "botbench-socket-private.h"
 
 struct _BotbenchListener
 {
@@ -66,8 +67,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-#define LISTEN_BACKLOG 1024
 
 #define BODY_DATA_KEY "botbench-body"
 #define OVERFLOW_DATA_KEY "botbench-overflow"
@@ -419,31 +418,6 @@ server_thread_func (gpointer data)
   return NULL;
 }
 
-static GInetAddress *
-resolve_host (const char  *host,
-              GError     **error)
-{
-  GInetAddress *address;
-
-  if (host == NULL || *host == '\0' || g_ascii_strcasecmp (host, "localhost") == 0)
-    return g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-
-  if (host[0] == '[' && host[strlen (host) - 1] == ']')
-    {
-      g_autofree char *inner = g_strndup (host + 1, strlen (host) - 2);
-      address = g_inet_address_new_from_string (inner);
-    }
-  else
-    address = g_inet_address_new_from_string (host);
-
-  if (address == NULL)
-    g_set_error (error, BOTBENCH_LISTENER_ERROR, BOTBENCH_LISTENER_ERROR_INVALID_ADDRESS,
-                 _("“%s” is not an IP address to listen on; use for example 127.0.0.1, ::1 or 0.0.0.0"),
-                 host);
-
-  return address;
-}
-
 static void
 botbench_listener_set_running (BotbenchListener *self,
                                gboolean          running)
@@ -677,10 +651,13 @@ gboolean
 botbench_listener_start (BotbenchListener  *self,
                          GError           **error)
 {
-  g_autoptr(GInetAddress) address = NULL;
-  g_autoptr(GSocketAddress) socket_address = NULL;
-  g_autoptr(GSocketAddress) local = NULL;
-  g_autoptr(GSocket) socket = NULL;
+  const BotbenchSocketErrors errors = {
+    BOTBENCH_LISTENER_ERROR,
+    BOTBENCH_LISTENER_ERROR_ADDRESS_IN_USE,
+    BOTBENCH_LISTENER_ERROR_PERMISSION_DENIED,
+    BOTBENCH_LISTENER_ERROR_INVALID_ADDRESS,
+    BOTBENCH_LISTENER_ERROR_FAILED,
+  };
   g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (BOTBENCH_IS_LISTENER (self), FALSE);
@@ -688,28 +665,12 @@ botbench_listener_start (BotbenchListener  *self,
   if (self->running)
     return TRUE;
 
-  if (!(address = resolve_host (self->host, error)))
+  /* Bound here, on the caller's thread, so that a port in use or a
+   * forbidden port is reported at once. */
+  self->socket = _botbench_socket_listen (self->host, self->port, &self->bound_port, &errors, error);
+  if (self->socket == NULL)
     return FALSE;
 
-  socket = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM,
-                         G_SOCKET_PROTOCOL_TCP, &local_error);
-  if (socket == NULL)
-    goto failed;
-
-  /* GSocket's default backlog of 10 resets bursts of new connections. */
-  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
-
-  socket_address = g_inet_socket_address_new (address, self->port);
-  if (!g_socket_bind (socket, socket_address, TRUE, &local_error) ||
-      !g_socket_listen (socket, &local_error))
-    goto failed;
-
-  local = g_socket_get_local_address (socket, &local_error);
-  if (local == NULL)
-    goto failed;
-
-  self->bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-  self->socket = g_steal_pointer (&socket);
   self->server_context = g_main_context_new ();
   self->server_loop = g_main_loop_new (self->server_context, FALSE);
   self->started = FALSE;
@@ -728,35 +689,15 @@ botbench_listener_start (BotbenchListener  *self,
       g_clear_pointer (&self->server_context, g_main_context_unref);
       g_clear_object (&self->socket);
       self->bound_port = 0;
-      goto failed;
+      g_set_error (error, BOTBENCH_LISTENER_ERROR, BOTBENCH_LISTENER_ERROR_FAILED,
+                   _("Cannot listen on %s port %u: %s"), self->host, self->port, local_error->message);
+      return FALSE;
     }
 
   g_debug ("Listening on %s:%u", self->host, self->bound_port);
   botbench_listener_set_running (self, TRUE);
 
   return TRUE;
-
-failed:
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
-    g_set_error (error, BOTBENCH_LISTENER_ERROR, BOTBENCH_LISTENER_ERROR_ADDRESS_IN_USE,
-                 _("Port %u on %s is already in use by another program; stop it or choose another port"),
-                 self->port, self->host);
-  else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
-    g_set_error (error, BOTBENCH_LISTENER_ERROR, BOTBENCH_LISTENER_ERROR_PERMISSION_DENIED,
-                 _("Not allowed to listen on port %u of %s; ports below 1024 need special privileges, choose a higher port"),
-                 self->port, self->host);
-  else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED) ||
-           g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ||
-           (local_error != NULL && local_error->domain == G_IO_ERROR &&
-            strstr (local_error->message, "assign") != NULL))
-    g_set_error (error, BOTBENCH_LISTENER_ERROR, BOTBENCH_LISTENER_ERROR_INVALID_ADDRESS,
-                 _("Cannot listen on %s: %s"), self->host, local_error->message);
-  else
-    g_set_error (error, BOTBENCH_LISTENER_ERROR, BOTBENCH_LISTENER_ERROR_FAILED,
-                 _("Cannot listen on %s port %u: %s"), self->host, self->port,
-                 local_error ? local_error->message : _("unknown error"));
-
-  return FALSE;
 }
 
 void

@@ -29,6 +29,7 @@
 #include "botbench-form-encoder.h"
 #include "botbench-sandbox.h"
 #include "botbench-sandbox-private.h"
+#include "botbench-socket-private.h"
 #include "botbench-sandbox-state.h"
 #include "botbench-sandbox-tls.h"
 
@@ -139,7 +140,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-#define LISTEN_BACKLOG        128
 #define REFRESH_TTL_SECONDS   (180 * 24 * 3600)
 #define CODE_TTL_SECONDS      30
 #define FIRST_BOT_ID          100
@@ -3408,75 +3408,6 @@ server_thread_func (gpointer data)
   return NULL;
 }
 
-static GInetAddress *
-resolve_host (const char  *host,
-              GError     **error)
-{
-  GInetAddress *address;
-
-  if (host == NULL || *host == '\0' || g_ascii_strcasecmp (host, "localhost") == 0)
-    return g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-
-  if (host[0] == '[' && host[strlen (host) - 1] == ']')
-    {
-      g_autofree char *inner = g_strndup (host + 1, strlen (host) - 2);
-      address = g_inet_address_new_from_string (inner);
-    }
-  else
-    address = g_inet_address_new_from_string (host);
-
-  if (address == NULL)
-    g_set_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_INVALID_ADDRESS,
-                 _("“%s” is not an IP address to listen on; use for example 127.0.0.1, ::1 or 0.0.0.0"),
-                 host);
-
-  return address;
-}
-
-/* A listening socket on host:port, with the listener's error messages. */
-static GSocket *
-bind_socket (BotbenchSandbox  *self,
-             GInetAddress     *address,
-             guint             port,
-             guint            *bound_port,
-             GError          **error)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GSocketAddress) socket_address = NULL;
-  g_autoptr(GSocketAddress) local = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  socket = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM,
-                         G_SOCKET_PROTOCOL_TCP, &local_error);
-  if (socket != NULL)
-    {
-      g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
-      socket_address = g_inet_socket_address_new (address, port);
-      if (g_socket_bind (socket, socket_address, TRUE, &local_error) &&
-          g_socket_listen (socket, &local_error) &&
-          (local = g_socket_get_local_address (socket, &local_error)) != NULL)
-        {
-          *bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-          return g_steal_pointer (&socket);
-        }
-    }
-
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
-    g_set_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_ADDRESS_IN_USE,
-                 _("Port %u on %s is already in use by another program; stop it or choose another port"),
-                 port, self->host);
-  else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
-    g_set_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_PERMISSION_DENIED,
-                 _("Not allowed to listen on port %u of %s; ports below 1024 need special privileges, choose a higher port"),
-                 port, self->host);
-  else
-    g_set_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_FAILED,
-                 _("Cannot listen on %s port %u: %s"), self->host, port,
-                 local_error ? local_error->message : _("unknown error"));
-
-  return NULL;
-}
-
 static char *
 random_alnum (guint length)
 {
@@ -3981,6 +3912,13 @@ gboolean
 botbench_sandbox_start (BotbenchSandbox  *self,
                         GError          **error)
 {
+  const BotbenchSocketErrors errors = {
+    BOTBENCH_SANDBOX_ERROR,
+    BOTBENCH_SANDBOX_ERROR_ADDRESS_IN_USE,
+    BOTBENCH_SANDBOX_ERROR_PERMISSION_DENIED,
+    BOTBENCH_SANDBOX_ERROR_INVALID_ADDRESS,
+    BOTBENCH_SANDBOX_ERROR_FAILED,
+  };
   g_autoptr(GInetAddress) address = NULL;
   g_autoptr(GError) local_error = NULL;
 
@@ -3989,7 +3927,8 @@ botbench_sandbox_start (BotbenchSandbox  *self,
   if (self->running)
     return TRUE;
 
-  if (!(address = resolve_host (self->host, error)))
+  /* A bad address is reported before the state is touched. */
+  if (!(address = _botbench_socket_resolve_host (self->host, &errors, error)))
     return FALSE;
 
   if (!(self->state = botbench_sandbox_state_open (self->state_path, error)))
@@ -4007,9 +3946,11 @@ botbench_sandbox_start (BotbenchSandbox  *self,
   self->run.tls = self->tls;
 
   if ((self->run.tls && !load_certificate (self, error)) ||
-      !(self->socket = bind_socket (self, address, self->port, &self->bound_port, error)) ||
-      (self->run.tls && !(self->http_socket = bind_socket (self, address, self->http_port,
-                                                       &self->bound_http_port, error))))
+      !(self->socket = _botbench_socket_listen (self->host, self->port, &self->bound_port,
+                                                &errors, error)) ||
+      (self->run.tls && !(self->http_socket = _botbench_socket_listen (self->host, self->http_port,
+                                                                       &self->bound_http_port,
+                                                                       &errors, error))))
     {
       botbench_sandbox_clear_runtime (self);
       return FALSE;
