@@ -348,6 +348,36 @@ test_partial_page_grows (ModelFixture  *f,
 }
 
 static void
+test_rows_keep_their_objects (ModelFixture  *f,
+                              gconstpointer  data)
+{
+  g_autoptr(BotbenchEventListModel) model = NULL;
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_object_unref);
+
+  fill_store (f->store, 10, NULL);
+  model = botbench_event_list_model_new (f->store);
+  for (guint i = 0; i < 10; i++)
+    g_ptr_array_add (before, g_list_model_get_item (G_LIST_MODEL (model), i));
+
+  /* A batch lands on top: the rows already shown are the same objects
+   * (the detail pane and the row widgets keep theirs), the new ones are
+   * read, newest first. */
+  fill_store (f->store, 5, NULL);
+  g_assert_true (wait_n_items (model, 15));
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(BotbenchEvent) now = g_list_model_get_item (G_LIST_MODEL (model), i + 5);
+      g_assert_true (now == g_ptr_array_index (before, i));
+    }
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpint (item_id (model, i), ==, 15 - i);
+  g_assert_cmpstr (botbench_event_get_message (g_ptr_array_index (before, 0)), ==, "event 9");
+
+  g_clear_pointer (&before, g_ptr_array_unref);
+  g_assert_finalize_object (g_steal_pointer (&model));
+}
+
+static void
 test_filter_ignores_other_events (ModelFixture  *f,
                                   gconstpointer  data)
 {
@@ -579,6 +609,7 @@ main (int   argc,
   ADD ("order", test_order);
   ADD ("items-changed-batched", test_items_changed_batched);
   ADD ("partial-page-grows", test_partial_page_grows);
+  ADD ("rows-keep-their-objects", test_rows_keep_their_objects);
   ADD ("filter-ignores-other-events", test_filter_ignores_other_events);
   ADD ("filter-and-search", test_filter_and_search);
   ADD ("events-removed-reloads", test_events_removed_reloads);

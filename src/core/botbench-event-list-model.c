@@ -90,7 +90,7 @@ botbench_event_list_model_drop_pages (BotbenchEventListModel *self)
   g_hash_table_remove_all (self->pages);
 }
 
-/* Only the top page can be partial; it is refetched once it can grow. */
+/* Only the top page can be partial. */
 static void
 botbench_event_list_model_drop_partial_pages (BotbenchEventListModel *self)
 {
@@ -231,6 +231,50 @@ not_found:
 
 /* ---- store signals --------------------------------------------------------- */
 
+/* New rows go on top.  A cached, partial top page takes as many of them as
+ * fit with one small keyset read (only the new rows, not the page again),
+ * so a flood costs the UI thread what it shows and rows keep their
+ * objects; anything else is dropped and read when asked for. */
+static void
+botbench_event_list_model_grow_top_page (BotbenchEventListModel *self,
+                                         gint64                  new_last_id,
+                                         gint64                  n_new)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchEventQuery query;
+  guint fill = self->n_items % PAGE_SIZE;
+  Page *page;
+  guint need;
+
+  page = fill > 0 ? botbench_event_list_model_lookup_page (self, self->n_items / PAGE_SIZE) : NULL;
+  if (page == NULL || page->items->len != fill)
+    {
+      botbench_event_list_model_drop_partial_pages (self);
+      return;
+    }
+
+  need = (guint)MIN (n_new, (gint64)(PAGE_SIZE - fill));
+
+  botbench_event_list_model_fill_filter (self, &query);
+  query.ascending = TRUE;
+  query.after_id = botbench_event_get_id (g_ptr_array_index (page->items, fill - 1));
+  query.before_id = new_last_id + 1;
+  query.limit = need;
+
+  items = botbench_event_store_query (self->store, &query, &error);
+  if (items == NULL || items->len != need)
+    {
+      if (error != NULL)
+        g_debug ("Cannot read new events: %s", error->message);
+      botbench_event_list_model_drop_page (self, page);
+      return;
+    }
+
+  for (guint i = 0; i < items->len; i++)
+    g_ptr_array_add (page->items, g_object_ref (g_ptr_array_index (items, i)));
+}
+
 static void
 botbench_event_list_model_events_added_cb (BotbenchEventListModel *self,
                                            gint64                  last_id,
@@ -256,11 +300,13 @@ botbench_event_list_model_events_added_cb (BotbenchEventListModel *self,
       return;
     }
 
+  if (n_new > 0)
+    botbench_event_list_model_grow_top_page (self, last_id, n_new);
+
   self->last_id = last_id;
   if (n_new == 0)
     return;
 
-  botbench_event_list_model_drop_partial_pages (self);
   self->n_items += n_new;
 
   g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n_new);
