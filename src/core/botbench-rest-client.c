@@ -431,7 +431,7 @@ classify (BotbenchRestClient  *self,
     }
   if (g_strcmp0 (code, "expired_token") == 0)
     {
-      *advice = g_strdup (_("The access token has expired and refreshing it did not help: authorize the "
+      *advice = g_strdup (_("The access token has expired and could not be refreshed: authorize the "
                             "application again to get new tokens"));
       return BOTBENCH_REST_ERROR_EXPIRED_TOKEN;
     }
@@ -1240,7 +1240,10 @@ botbench_rest_client_call_cb (GObject      *object,
               data->attempt);
 
       if (!is_webhook (self) && status == SOUP_STATUS_UNAUTHORIZED && !data->refreshed &&
-          (kind == BOTBENCH_REST_ERROR_EXPIRED_TOKEN || kind == BOTBENCH_REST_ERROR_INVALID_TOKEN))
+          (kind == BOTBENCH_REST_ERROR_EXPIRED_TOKEN || kind == BOTBENCH_REST_ERROR_INVALID_TOKEN) &&
+          /* Nothing to refresh with: the portal's own error (code, description) stands */
+          self->refresh_token != NULL && self->client_secret != NULL &&
+          botbench_profile_get_oauth_client_id (self->profile) != NULL)
         {
           data->refreshed = TRUE;
           data->attempt++;
