@@ -705,10 +705,6 @@ test_auth_row (Fixture       *f,
       break;
 
     case AUTH_OAUTH_BOGUS_BEARER:
-      g_test_skip ("BotbenchRestClient sends the access token as \"auth\" in the body, never as "
-                   "Authorization: Bearer; the oauth-bogus-token row covers the same answer");
-      break;
-
     default:
       g_assert_not_reached ();
     }
@@ -904,6 +900,12 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (auth_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/sandbox-client/imbot.register/%s", auth_cases[i].name);
+
+      /* The client sends its token as "auth", never as Authorization:
+       * Bearer; test-sandbox.c sends that row raw, and oauth-bogus-token
+       * covers the same answer here. */
+      if (auth_cases[i].kind == AUTH_OAUTH_BOGUS_BEARER)
+        continue;
 
       g_test_add (path, Fixture, &auth_cases[i], fixture_setup, test_auth_row, fixture_teardown);
     }
