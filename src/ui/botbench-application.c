@@ -25,14 +25,27 @@ struct _BotbenchApplication
   GSettings          *settings;
   BotbenchEventStore *store;
   GError             *store_error;
+  GError             *profiles_error;
   BotbenchListener   *listener;
   guint               restart_source;
+
+  BotbenchProfileManager *profiles;
+  BotbenchSecretStore    *secrets;
+  BotbenchRequestHistory *history;
+  /* profile UUID → BotbenchRestClient */
+  GHashTable             *clients;
+  BotbenchSandbox        *sandbox;
+  GCancellable           *cancellable;
+  /* The sandbox secret could not be stored: retry in session-only mode. */
+  guint                   sandbox_secret_pending : 1;
 };
 
 G_DEFINE_FINAL_TYPE (BotbenchApplication, botbench_application, ADW_TYPE_APPLICATION)
 
 enum {
   LISTENER_FAILED,
+  SANDBOX_FAILED,
+  SECRETS_UNAVAILABLE,
   N_SIGNALS
 };
 
@@ -141,6 +154,147 @@ botbench_application_settings_changed_cb (BotbenchApplication *self,
     }
 }
 
+static guint
+botbench_application_get_sandbox_port (gboolean *fixed)
+{
+  const char *env = g_getenv ("BOTBENCH_SANDBOX_PORT");
+  guint64 port;
+
+  *fixed = FALSE;
+  if (env != NULL && *env != '\0' &&
+      g_ascii_string_to_unsigned (env, 10, 0, G_MAXUINT16, &port, NULL))
+    {
+      *fixed = TRUE;
+      return (guint)port;
+    }
+
+  return BOTBENCH_SANDBOX_DEFAULT_PORT;
+}
+
+static void
+sandbox_secret_stored_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(BotbenchApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (botbench_secret_store_store_finish (BOTBENCH_SECRET_STORE (object), result, &error))
+    {
+      self->sandbox_secret_pending = FALSE;
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_debug ("Cannot store the sandbox secret: %s", error->message);
+  self->sandbox_secret_pending = TRUE;
+  botbench_application_report_secret_error (self, error);
+}
+
+static void
+botbench_application_store_sandbox_secret (BotbenchApplication *self)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(BotbenchWebhookUrl) parsed = NULL;
+
+  if (!botbench_sandbox_get_running (self->sandbox))
+    return;
+
+  url = botbench_sandbox_dup_webhook_url (self->sandbox);
+  parsed = botbench_webhook_url_parse (url, NULL);
+  if (parsed == NULL)
+    return;
+
+  botbench_secret_store_store_async (self->secrets, BOTBENCH_SANDBOX_PROFILE_UUID,
+                                     BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, parsed->secret,
+                                     self->cancellable, sandbox_secret_stored_cb,
+                                     g_object_ref (self));
+}
+
+/* Points the sandbox profile at the running sandbox, making it if needed. */
+static gboolean
+botbench_application_update_sandbox_profile (BotbenchApplication  *self,
+                                             GError              **error)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(BotbenchWebhookUrl) parsed = NULL;
+  BotbenchProfile *profile;
+
+  url = botbench_sandbox_dup_webhook_url (self->sandbox);
+  parsed = botbench_webhook_url_parse (url, error);
+  if (parsed == NULL)
+    return FALSE;
+
+  profile = botbench_profile_manager_lookup (self->profiles, BOTBENCH_SANDBOX_PROFILE_UUID);
+  if (profile == NULL)
+    {
+      g_autoptr(BotbenchProfile) created = NULL;
+      g_autofree char *name = g_strdup (_("Sandbox"));
+
+      created = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, BOTBENCH_SANDBOX_PROFILE_UUID);
+      for (guint i = 2; !botbench_profile_manager_check_name (self->profiles, name, NULL, NULL); i++)
+        {
+          g_free (name);
+          /* Translators: the sandbox profile's name when "Sandbox" is taken */
+          name = g_strdup_printf (_("Sandbox %u"), i);
+        }
+      botbench_profile_set_name (created, name);
+      botbench_profile_apply_webhook_url (created, parsed);
+      if (self->listener != NULL && botbench_listener_get_running (self->listener))
+        {
+          g_autofree char *base = botbench_application_dup_listener_base_url (self);
+          g_autofree char *public_url = g_strconcat (base, "/", NULL);
+
+          botbench_profile_set_public_base_url (created, public_url);
+        }
+      if (!botbench_profile_manager_add (self->profiles, created, error))
+        return FALSE;
+    }
+  else
+    {
+      botbench_profile_set_kind (profile, BOTBENCH_PROFILE_KIND_WEBHOOK);
+      botbench_profile_apply_webhook_url (profile, parsed);
+    }
+
+  botbench_application_store_sandbox_secret (self);
+
+  return TRUE;
+}
+
+static void
+secrets_session_only_cb (BotbenchApplication *self,
+                         GParamSpec          *pspec,
+                         BotbenchSecretStore *secrets)
+{
+  if (self->sandbox_secret_pending && botbench_secret_store_get_session_only (secrets))
+    botbench_application_store_sandbox_secret (self);
+}
+
+static void
+profiles_active_cb (BotbenchApplication    *self,
+                    GParamSpec             *pspec,
+                    BotbenchProfileManager *profiles)
+{
+  BotbenchProfile *active = botbench_profile_manager_get_active (profiles);
+
+  /* Switching to the sandbox profile runs the sandbox. */
+  if (active != NULL && botbench_profile_is_sandbox (active) &&
+      !botbench_sandbox_get_running (self->sandbox))
+    botbench_application_start_sandbox (self, NULL);
+}
+
+static void
+botbench_application_keep_secrets_action (GSimpleAction *action,
+                                          GVariant      *parameter,
+                                          gpointer       user_data)
+{
+  BotbenchApplication *self = user_data;
+
+  botbench_secret_store_set_session_only (self->secrets, TRUE);
+}
+
 static void
 botbench_application_quit_action (GSimpleAction *action,
                                   GVariant      *parameter,
@@ -202,6 +356,7 @@ static const GActionEntry app_actions[] = {
   { "quit", botbench_application_quit_action },
   { "about", botbench_application_about_action },
   { "preferences", botbench_application_preferences_action },
+  { "keep-secrets-in-session", botbench_application_keep_secrets_action },
 };
 
 static void
@@ -236,6 +391,19 @@ botbench_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          (const char *[]) { "<Control>comma", NULL });
 
+  self->cancellable = g_cancellable_new ();
+  self->history = botbench_request_history_new ();
+  self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->secrets = botbench_secret_store_new ();
+  g_signal_connect_object (self->secrets, "notify::session-only",
+                           G_CALLBACK (secrets_session_only_cb), self, G_CONNECT_SWAPPED);
+  self->sandbox = botbench_sandbox_new ();
+  self->profiles = botbench_profile_manager_new (NULL);
+  if (!botbench_profile_manager_load (self->profiles, &self->profiles_error))
+    g_debug ("Cannot load profiles: %s", self->profiles_error->message);
+  g_signal_connect_object (self->profiles, "notify::active",
+                           G_CALLBACK (profiles_active_cb), self, G_CONNECT_SWAPPED);
+
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (self->settings, "changed",
                            G_CALLBACK (botbench_application_settings_changed_cb),
@@ -259,7 +427,17 @@ botbench_application_shutdown (GApplication *app)
   BotbenchApplication *self = BOTBENCH_APPLICATION (app);
 
   g_clear_handle_id (&self->restart_source, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
 
+  if (self->sandbox != NULL)
+    botbench_sandbox_stop (self->sandbox);
+  if (self->profiles != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!botbench_profile_manager_save (self->profiles, &error))
+        g_debug ("Cannot save profiles: %s", error->message);
+    }
   if (self->listener != NULL)
     botbench_listener_stop (self->listener);
   if (self->store != NULL)
@@ -277,6 +455,12 @@ botbench_application_dispose (GObject *object)
   g_clear_object (&self->listener);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->clients, g_hash_table_unref);
+  g_clear_object (&self->sandbox);
+  g_clear_object (&self->profiles);
+  g_clear_object (&self->secrets);
+  g_clear_object (&self->history);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (botbench_application_parent_class)->dispose (object);
 }
@@ -287,6 +471,7 @@ botbench_application_finalize (GObject *object)
   BotbenchApplication *self = (BotbenchApplication *)object;
 
   g_clear_error (&self->store_error);
+  g_clear_error (&self->profiles_error);
 
   G_OBJECT_CLASS (botbench_application_parent_class)->finalize (object);
 }
@@ -306,6 +491,12 @@ botbench_application_class_init (BotbenchApplicationClass *klass)
 
   signals[LISTENER_FAILED] =
     g_signal_new ("listener-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SANDBOX_FAILED] =
+    g_signal_new ("sandbox-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SECRETS_UNAVAILABLE] =
+    g_signal_new ("secrets-unavailable", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
@@ -424,4 +615,147 @@ botbench_application_dup_listener_base_url (BotbenchApplication *self)
     url[--len] = '\0';
 
   return g_steal_pointer (&url);
+}
+
+BotbenchProfileManager *
+botbench_application_get_profile_manager (BotbenchApplication *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
+
+  return self->profiles;
+}
+
+const GError *
+botbench_application_get_profiles_error (BotbenchApplication *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
+
+  return self->profiles_error;
+}
+
+BotbenchSecretStore *
+botbench_application_get_secret_store (BotbenchApplication *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
+
+  return self->secrets;
+}
+
+BotbenchRequestHistory *
+botbench_application_get_request_history (BotbenchApplication *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
+
+  return self->history;
+}
+
+BotbenchRestClient *
+botbench_application_get_rest_client (BotbenchApplication *self,
+                                      BotbenchProfile     *profile)
+{
+  BotbenchRestClient *client;
+  const char *uuid;
+
+  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (BOTBENCH_IS_PROFILE (profile), NULL);
+
+  uuid = botbench_profile_get_uuid (profile);
+  client = g_hash_table_lookup (self->clients, uuid);
+
+  /* A profile removed and made again under the same UUID gets a new client. */
+  if (client == NULL || botbench_rest_client_get_profile (client) != profile)
+    {
+      client = botbench_rest_client_new (profile, self->secrets, self->history);
+      g_hash_table_replace (self->clients, g_strdup (uuid), client);
+    }
+
+  return client;
+}
+
+void
+botbench_application_report_secret_error (BotbenchApplication *self,
+                                          const GError        *error)
+{
+  g_return_if_fail (BOTBENCH_IS_APPLICATION (self));
+  g_return_if_fail (error != NULL);
+
+  if (g_error_matches (error, BOTBENCH_SECRET_STORE_ERROR, BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE))
+    g_signal_emit (self, signals[SECRETS_UNAVAILABLE], 0, error);
+}
+
+BotbenchSandbox *
+botbench_application_get_sandbox (BotbenchApplication *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
+
+  return self->sandbox;
+}
+
+gboolean
+botbench_application_start_sandbox (BotbenchApplication  *self,
+                                    GError              **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *state_path = NULL;
+  gboolean fixed;
+  guint port;
+
+  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!botbench_sandbox_get_running (self->sandbox))
+    {
+      state_path = botbench_sandbox_dup_default_state_path ();
+      botbench_sandbox_set_state_path (self->sandbox, state_path);
+      botbench_sandbox_set_host (self->sandbox, BOTBENCH_SANDBOX_DEFAULT_HOST);
+      botbench_sandbox_set_tls (self->sandbox, FALSE);
+
+      /* The usual port keeps the profile's URL from run to run; when it is
+       * taken, any free port does. */
+      port = botbench_application_get_sandbox_port (&fixed);
+      botbench_sandbox_set_port (self->sandbox, port);
+      if (!botbench_sandbox_start (self->sandbox, &local_error) && !fixed &&
+          g_error_matches (local_error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_ADDRESS_IN_USE))
+        {
+          g_clear_error (&local_error);
+          botbench_sandbox_set_port (self->sandbox, 0);
+          botbench_sandbox_start (self->sandbox, &local_error);
+        }
+    }
+
+  if (local_error == NULL)
+    botbench_application_update_sandbox_profile (self, &local_error);
+
+  if (local_error == NULL)
+    return TRUE;
+
+  g_debug ("Cannot start the sandbox: %s", local_error->message);
+  g_signal_emit (self, signals[SANDBOX_FAILED], 0, local_error);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return FALSE;
+}
+
+void
+botbench_application_stop_sandbox (BotbenchApplication *self)
+{
+  g_return_if_fail (BOTBENCH_IS_APPLICATION (self));
+
+  botbench_sandbox_stop (self->sandbox);
+}
+
+BotbenchProfile *
+botbench_application_get_sandbox_profile (BotbenchApplication *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
+
+  return botbench_profile_manager_lookup (self->profiles, BOTBENCH_SANDBOX_PROFILE_UUID);
+}
+
+gboolean
+botbench_profile_is_sandbox (BotbenchProfile *profile)
+{
+  g_return_val_if_fail (BOTBENCH_IS_PROFILE (profile), FALSE);
+
+  return g_strcmp0 (botbench_profile_get_uuid (profile), BOTBENCH_SANDBOX_PROFILE_UUID) == 0;
 }

@@ -7,6 +7,11 @@
 #include <adwaita.h>
 
 #include "botbench-core.h"
+#include "botbench-profile-manager.h"
+#include "botbench-request-history.h"
+#include "botbench-rest-client.h"
+#include "botbench-sandbox.h"
+#include "botbench-secret-store.h"
 
 G_BEGIN_DECLS
 
@@ -29,7 +34,39 @@ void                 botbench_application_stop_listener       (BotbenchApplicati
  * address, or the configured one while stopped. */
 char                *botbench_application_dup_listener_base_url (BotbenchApplication *self);
 
+/* The built-in sandbox profile has this UUID, whatever its name. */
+#define BOTBENCH_SANDBOX_PROFILE_UUID "5a4db0c5-0b0e-4b1e-9a3d-6d2f0e5b1a01"
+
+/* Profiles shared with botbench-cli ($XDG_CONFIG_HOME/botbench/profiles.ini). */
+BotbenchProfileManager *botbench_application_get_profile_manager (BotbenchApplication *self);
+/* Why profiles.ini could not be read, or NULL. */
+const GError           *botbench_application_get_profiles_error  (BotbenchApplication *self);
+BotbenchSecretStore    *botbench_application_get_secret_store    (BotbenchApplication *self);
+/* One history shared by every REST client of the application. */
+BotbenchRequestHistory *botbench_application_get_request_history (BotbenchApplication *self);
+/* The REST client of @profile (made on first use, kept while the profile is). */
+BotbenchRestClient     *botbench_application_get_rest_client     (BotbenchApplication *self,
+                                                                  BotbenchProfile     *profile);
+/* Tells the window a secret could not be kept because no Secret Service
+ * can be reached (emits "secrets-unavailable"). */
+void                    botbench_application_report_secret_error (BotbenchApplication *self,
+                                                                  const GError        *error);
+
+BotbenchSandbox        *botbench_application_get_sandbox         (BotbenchApplication *self);
+/* Starts the in-process sandbox (port: BOTBENCH_SANDBOX_PORT, else 8124 or
+ * any free port; state under $XDG_DATA_HOME/botbench/sandbox/) and points
+ * the sandbox profile at it, creating the profile the first time. */
+gboolean                botbench_application_start_sandbox       (BotbenchApplication  *self,
+                                                                  GError              **error);
+void                    botbench_application_stop_sandbox        (BotbenchApplication *self);
+/* The sandbox profile, or NULL if it was never made (or was removed). */
+BotbenchProfile        *botbench_application_get_sandbox_profile (BotbenchApplication *self);
+gboolean                botbench_profile_is_sandbox              (BotbenchProfile     *profile);
+
 /* Signals:
- *   "listener-failed" (GError *error)  the listener could not (re)start. */
+ *   "listener-failed" (GError *error)  the listener could not (re)start.
+ *   "sandbox-failed" (GError *error)   the sandbox could not start.
+ *   "secrets-unavailable" (GError *error)  a secret could not be stored or
+ *       read because no Secret Service can be reached. */
 
 G_END_DECLS

@@ -6,6 +6,8 @@
 
 #include "botbench-event-detail.h"
 #include "botbench-paced-model.h"
+#include "botbench-profiles-page.h"
+#include "botbench-requests-page.h"
 #include "botbench-window.h"
 
 G_BEGIN_DECLS
@@ -59,6 +61,18 @@ struct _BotbenchWindow
   GtkListView            *event_list;
   BotbenchEventDetail    *detail;
   AdwStatusPage          *store_error_page;
+
+  /* Profiles (issue 4) */
+  BotbenchProfileManager *profiles;
+  GSimpleAction          *active_profile_action;
+  GMenu                  *profile_section;
+  GtkMenuButton          *profile_button;
+  GtkLabel               *profile_label;
+  GtkRevealer            *secrets_revealer;
+  GtkLabel               *secrets_label;
+  GtkButton              *keep_secrets_button;
+  BotbenchProfilesPage   *profiles_page;
+  BotbenchRequestsPage   *requests_page;
 };
 
 G_END_DECLS

@@ -12,6 +12,8 @@
 #include "botbench-application-private.h"
 #include "botbench-event-detail.h"
 #include "botbench-event-row.h"
+#include "botbench-profiles-page.h"
+#include "botbench-requests-page.h"
 #include "botbench-window-private.h"
 
 /* While events stream in, the log shows new ones at most this often. */
@@ -671,6 +673,225 @@ botbench_window_focus_search (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* Profiles */
+
+static void
+botbench_window_update_profiles (BotbenchWindow *self)
+{
+  BotbenchProfile *active;
+  guint n;
+
+  g_assert (BOTBENCH_IS_WINDOW (self));
+
+  if (self->profiles == NULL)
+    return;
+
+  active = botbench_profile_manager_get_active (self->profiles);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->profiles));
+
+  g_menu_remove_all (self->profile_section);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BotbenchProfile) profile = g_list_model_get_item (G_LIST_MODEL (self->profiles), i);
+      g_autoptr(GMenuItem) item = NULL;
+
+      item = g_menu_item_new (botbench_profile_get_name (profile), NULL);
+      g_menu_item_set_action_and_target_value (item, "win.active-profile",
+                                               g_variant_new_string (botbench_profile_get_uuid (profile)));
+      g_menu_append_item (self->profile_section, item);
+    }
+
+  g_simple_action_set_state (self->active_profile_action,
+                             g_variant_new_string (active != NULL ? botbench_profile_get_uuid (active) : ""));
+
+  if (active != NULL)
+    {
+      g_autofree char *tooltip = NULL;
+
+      gtk_label_set_label (self->profile_label, botbench_profile_get_name (active));
+      /* Translators: %s is the active profile's name */
+      tooltip = g_strdup_printf (_("Active Profile: %s"), botbench_profile_get_name (active));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->profile_button), tooltip);
+    }
+  else
+    {
+      gtk_label_set_label (self->profile_label, _("No Profile"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->profile_button), _("Switch Profile"));
+    }
+}
+
+static void
+profile_notify_cb (BotbenchWindow *self,
+                   GParamSpec     *pspec,
+                   GObject        *profile)
+{
+  if (pspec == NULL || g_str_equal (pspec->name, "name"))
+    botbench_window_update_profiles (self);
+}
+
+static void
+profiles_items_changed_cb (BotbenchWindow *self,
+                           guint           position,
+                           guint           removed,
+                           guint           added,
+                           GListModel     *model)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GObject) profile = g_list_model_get_item (model, i);
+
+      g_signal_connect_object (profile, "notify::name",
+                               G_CALLBACK (profile_notify_cb), self, G_CONNECT_SWAPPED);
+    }
+
+  botbench_window_update_profiles (self);
+}
+
+static void
+active_profile_change_state_cb (GSimpleAction *action,
+                                GVariant      *state,
+                                gpointer       user_data)
+{
+  BotbenchWindow *self = user_data;
+  BotbenchProfile *profile;
+  g_autoptr(GError) error = NULL;
+
+  profile = botbench_profile_manager_lookup (self->profiles, g_variant_get_string (state, NULL));
+  if (profile == NULL)
+    return;
+
+  if (!botbench_profile_manager_set_active (self->profiles, profile, &error))
+    botbench_window_toast (self, error->message);
+
+  botbench_window_update_profiles (self);
+}
+
+static void
+secrets_unavailable_cb (BotbenchWindow *self,
+                        const GError   *error)
+{
+  gtk_label_set_label (self->secrets_label, error->message);
+  gtk_revealer_set_reveal_child (self->secrets_revealer, TRUE);
+}
+
+static void
+secrets_session_only_cb (BotbenchWindow      *self,
+                         GParamSpec          *pspec,
+                         BotbenchSecretStore *secrets)
+{
+  if (!botbench_secret_store_get_session_only (secrets))
+    return;
+
+  gtk_revealer_set_reveal_child (self->secrets_revealer, FALSE);
+  botbench_window_toast (self, _("Secrets are kept in memory until Botbench quits"));
+}
+
+static void
+sandbox_failed_cb (BotbenchWindow *self,
+                   const GError   *error)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+  /* Translators: %s says why the sandbox portal could not start */
+  message = g_strdup_printf (_("Sandbox not started: %s"), escaped);
+  botbench_window_toast (self, message);
+}
+
+static void
+botbench_window_setup_profiles (BotbenchWindow      *self,
+                                BotbenchApplication *app)
+{
+  BotbenchSecretStore *secrets = botbench_application_get_secret_store (app);
+  const GError *profiles_error;
+  BotbenchProfile *active;
+
+  self->profiles = g_object_ref (botbench_application_get_profile_manager (app));
+  g_signal_connect_object (self->profiles, "items-changed",
+                           G_CALLBACK (profiles_items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->profiles, "notify::active",
+                           G_CALLBACK (botbench_window_update_profiles), self, G_CONNECT_SWAPPED);
+  profiles_items_changed_cb (self, 0, 0, g_list_model_get_n_items (G_LIST_MODEL (self->profiles)),
+                             G_LIST_MODEL (self->profiles));
+
+  g_signal_connect_object (app, "secrets-unavailable",
+                           G_CALLBACK (secrets_unavailable_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (secrets, "notify::session-only",
+                           G_CALLBACK (secrets_session_only_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (app, "sandbox-failed",
+                           G_CALLBACK (sandbox_failed_cb), self, G_CONNECT_SWAPPED);
+
+  botbench_profiles_page_set_application (self->profiles_page, app);
+  botbench_requests_page_set_application (self->requests_page, app);
+
+  profiles_error = botbench_application_get_profiles_error (app);
+  if (profiles_error != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (profiles_error->message, -1);
+
+      botbench_window_toast (self, escaped);
+    }
+
+  /* The sandbox profile works only while the sandbox runs. */
+  active = botbench_profile_manager_get_active (self->profiles);
+  if (active != NULL && botbench_profile_is_sandbox (active) &&
+      !botbench_sandbox_get_running (botbench_application_get_sandbox (app)))
+    botbench_application_start_sandbox (app, NULL);
+}
+
+static void
+botbench_window_toast_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  g_autofree char *escaped = g_markup_escape_text (g_variant_get_string (parameter, NULL), -1);
+
+  botbench_window_toast (BOTBENCH_WINDOW (widget), escaped);
+}
+
+static void
+botbench_window_show_profiles (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+
+  gtk_stack_set_visible_child_name (self->page_stack, "profiles");
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  botbench_profiles_page_show_list (self->profiles_page);
+}
+
+static void
+botbench_window_add_profile (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+
+  gtk_stack_set_visible_child_name (self->page_stack, "profiles");
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  botbench_profiles_page_add_profile (self->profiles_page);
+}
+
+static void
+botbench_window_clear_requests (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  BotbenchApplication *app = BOTBENCH_APPLICATION (gtk_window_get_application (GTK_WINDOW (widget)));
+
+  if (app != NULL)
+    botbench_request_history_clear (botbench_application_get_request_history (app));
+}
+
+static void
+botbench_window_export_requests (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  botbench_requests_page_export (BOTBENCH_WINDOW (widget)->requests_page);
+}
+
 static void
 botbench_window_setup_events (BotbenchWindow *self)
 {
@@ -742,6 +963,8 @@ botbench_window_setup (BotbenchWindow      *self,
   gtk_list_box_bind_model (self->sidebar_list, G_LIST_MODEL (pages),
                            sidebar_create_row_cb, NULL, NULL);
   page_stack_visible_child_cb (self, NULL, self->page_stack);
+
+  botbench_window_setup_profiles (self, app);
 
   self->store = botbench_application_get_store (app);
   if (self->store == NULL)
@@ -843,6 +1066,8 @@ botbench_window_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->profiles);
+  g_clear_object (&self->active_profile_action);
 
   G_OBJECT_CLASS (botbench_window_parent_class)->dispose (object);
 }
@@ -861,6 +1086,8 @@ botbench_window_class_init (BotbenchWindowClass *klass)
   window_class->close_request = botbench_window_close_request;
 
   g_type_ensure (BOTBENCH_TYPE_EVENT_DETAIL);
+  g_type_ensure (BOTBENCH_TYPE_PROFILES_PAGE);
+  g_type_ensure (BOTBENCH_TYPE_REQUESTS_PAGE);
 
   _botbench_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -887,6 +1114,14 @@ botbench_window_class_init (BotbenchWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, event_list);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, detail);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, store_error_page);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, profile_section);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, profile_button);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, profile_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, secrets_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, secrets_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, keep_secrets_button);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, profiles_page);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, requests_page);
   gtk_widget_class_bind_template_callback (widget_class, listener_switch_active_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_stopped_cb);
@@ -906,6 +1141,15 @@ botbench_window_class_init (BotbenchWindowClass *klass)
                                    botbench_window_show_event_list);
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL,
                                    botbench_window_focus_search);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", botbench_window_toast_action);
+  gtk_widget_class_install_action (widget_class, "win.show-profiles", NULL,
+                                   botbench_window_show_profiles);
+  gtk_widget_class_install_action (widget_class, "win.add-profile", NULL,
+                                   botbench_window_add_profile);
+  gtk_widget_class_install_action (widget_class, "win.clear-requests", NULL,
+                                   botbench_window_clear_requests);
+  gtk_widget_class_install_action (widget_class, "win.export-requests", NULL,
+                                   botbench_window_export_requests);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.focus-search", NULL);
@@ -925,6 +1169,13 @@ botbench_window_init (BotbenchWindow *self)
   self->event_types = gtk_string_list_new (all_events);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Stateful, so the profile menu shows the active profile checked. */
+  self->active_profile_action = g_simple_action_new_stateful ("active-profile", G_VARIANT_TYPE_STRING,
+                                                              g_variant_new_string (""));
+  g_signal_connect (self->active_profile_action, "change-state",
+                    G_CALLBACK (active_profile_change_state_cb), self);
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (self->active_profile_action));
 
   gtk_drop_down_set_factory (self->event_type_dropdown, button_factory);
   gtk_drop_down_set_list_factory (self->event_type_dropdown, list_factory);

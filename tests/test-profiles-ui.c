@@ -1,0 +1,776 @@
+/* test-profiles-ui.c: profiles, Test connection and the request history in
+ * the window, against the in-process sandbox portal
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs under xvfb-run.  XDG_CONFIG_HOME and XDG_DATA_HOME point into a
+ * temporary directory (emptied after each test); the sandbox and the
+ * listener take free loopback ports.  Without BOTBENCH_TEST_KEYRING (set by
+ * with-keyring.sh) the session bus is pointed at nothing, so no Secret
+ * Service can be reached and the session-only path is exercised; with it,
+ * secrets go to the private gnome-keyring.
+ *
+ * BOTBENCH_TEST_SCREENSHOT_DIR=DIR saves `import -window root` shots there.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "botbench-application.h"
+#include "botbench-profiles-page-private.h"
+#include "botbench-requests-page-private.h"
+#include "botbench-window-private.h"
+#include "botbench-test-utils.h"
+
+#define WAIT_MS 15000
+
+static char *tmp_root;
+static gboolean have_keyring;
+
+typedef struct _Fixture
+{
+  BotbenchApplication *app;
+  BotbenchWindow      *window;
+  void               (*body) (struct _Fixture *f);
+  gboolean             body_ran;
+} Fixture;
+
+typedef void (*TestBody) (Fixture *f);
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void
+reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+  /* Wide enough for the sidebar and the editor side by side. */
+  g_settings_set_int (settings, "window-width", 1100);
+  g_settings_set_int (settings, "window-height", 760);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *db = g_build_filename (tmp_root, "events.db", NULL);
+
+  g_setenv ("BOTBENCH_DB", db, TRUE);
+  g_setenv ("BOTBENCH_LISTENER_PORT", "0", TRUE);
+  g_setenv ("BOTBENCH_SANDBOX_PORT", "0", TRUE);
+  reset_settings ();
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *dirs[] = { "config", "data", "events.db", "events.db-wal", "events.db-shm" };
+
+  g_assert_null (f->window);
+  g_assert_null (f->app);
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (tmp_root, dirs[i], NULL);
+
+      botbench_test_rm_rf (path);
+    }
+}
+
+static void
+app_activate_cb (GApplication *app,
+                 Fixture      *f)
+{
+  g_application_hold (app);
+
+  f->window = BOTBENCH_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (f->window);
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *)&f->window);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+
+  f->body (f);
+  f->body_ran = TRUE;
+
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_null (f->window);
+
+  g_application_release (app);
+}
+
+static void
+run_body_test (Fixture       *f,
+               gconstpointer  data)
+{
+  int status;
+
+  f->body = (TestBody)data;
+  f->app = botbench_application_new ();
+  g_application_set_flags (G_APPLICATION (f->app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (f->app, "activate", G_CALLBACK (app_activate_cb), f);
+
+  status = g_application_run (G_APPLICATION (f->app), 0, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (f->body_ran);
+
+  g_assert_finalize_object (f->app);
+  f->app = NULL;
+}
+
+static void
+screenshot (Fixture    *f,
+            const char *name)
+{
+  const char *dir = g_getenv ("BOTBENCH_TEST_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL || *dir == '\0')
+    return;
+
+  /* Let transitions (crossfades, revealers) finish and toasts go first. */
+  {
+    gint64 until = g_get_monotonic_time () + 2600 * G_TIME_SPAN_MILLISECOND;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  path = g_build_filename (dir, name, NULL);
+  command = g_strdup_printf ("import -window root %s", path);
+  if (!g_spawn_command_line_sync (command, NULL, NULL, NULL, &error))
+    g_printerr ("# screenshot failed: %s\n", error->message);
+}
+
+static gboolean
+widget_has_mapped_label (GtkWidget  *widget,
+                         const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (widget_has_mapped_label (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+typedef struct
+{
+  GtkWidget  *widget;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_is_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return widget_has_mapped_label (wait->widget, wait->text);
+}
+
+static void
+assert_label_shown (GtkWidget  *widget,
+                    const char *text)
+{
+  LabelWait wait = { widget, text };
+
+  if (!botbench_test_wait_until (label_is_shown, &wait, WAIT_MS))
+    g_error ("No label “%s” is shown in %s", text, G_OBJECT_TYPE_NAME (widget));
+}
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  /* Revealers and stacks map their children once they start to show. */
+  g_assert_true (botbench_test_wait_until (widget_is_mapped, button, WAIT_MS));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+type_into (AdwEntryRow *row,
+           const char  *text)
+{
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (row)));
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static BotbenchProfileEditor *
+editor (Fixture *f)
+{
+  return f->window->profiles_page->editor;
+}
+
+static gboolean
+sandbox_is_running (gpointer data)
+{
+  return botbench_sandbox_get_running (data);
+}
+
+static void
+start_sandbox_from_page (Fixture *f)
+{
+  BotbenchSandbox *sandbox = botbench_application_get_sandbox (f->app);
+  g_autofree char *url = NULL;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_false (botbench_sandbox_get_running (sandbox));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->profiles_page->sandbox_switch)));
+
+  gtk_switch_set_active (f->window->profiles_page->sandbox_switch, TRUE);
+  g_assert_true (botbench_test_wait_until (sandbox_is_running, sandbox, WAIT_MS));
+  g_assert_cmpuint (botbench_sandbox_get_bound_port (sandbox), >, 0);
+
+  /* Its address and status are on the page. */
+  url = botbench_sandbox_dup_url (sandbox);
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (f->window->profiles_page->sandbox_row), url));
+}
+
+static gboolean
+secrets_banner_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return gtk_revealer_get_reveal_child (f->window->secrets_revealer);
+}
+
+/* Without a keyring, a store fails, the banner offers session-only, and
+ * taking it lets whatever waited go on. */
+static void
+accept_session_only (Fixture *f)
+{
+  BotbenchSecretStore *secrets = botbench_application_get_secret_store (f->app);
+
+  g_assert_true (botbench_test_wait_until (secrets_banner_shown, f, WAIT_MS));
+  g_assert_nonnull (strstr (gtk_label_get_label (f->window->secrets_label), "Secret Service"));
+  g_assert_false (botbench_secret_store_get_session_only (secrets));
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  click (GTK_WIDGET (f->window->keep_secrets_button));
+  g_assert_true (botbench_secret_store_get_session_only (secrets));
+  g_assert_false (gtk_revealer_get_reveal_child (f->window->secrets_revealer));
+}
+
+typedef struct
+{
+  BotbenchProfileManager *manager;
+  const char             *name;
+} LookupWait;
+
+static gboolean
+profile_exists (gpointer data)
+{
+  LookupWait *wait = data;
+
+  return botbench_profile_manager_lookup (wait->manager, wait->name) != NULL;
+}
+
+/* Fills the editor for a new webhook profile and clicks Save. */
+static void
+fill_webhook_profile (Fixture    *f,
+                      const char *name,
+                      const char *url)
+{
+  BotbenchProfileEditor *ed = editor (f);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.add-profile", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->page_stack), ==, "profiles");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->profiles_page->stack), ==, "editor");
+  g_assert_null (botbench_profile_editor_get_profile (ed));
+
+  /* A fresh CLIENT_ID, locked behind the edit button. */
+  g_assert_cmpuint (strlen (gtk_editable_get_text (GTK_EDITABLE (ed->client_id_row))), ==,
+                    BOTBENCH_PROFILE_CLIENT_ID_LENGTH);
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (ed->client_id_row)));
+
+  type_into (ed->name_row, name);
+  type_into (ed->webhook_url_row, url);
+}
+
+static BotbenchProfile *
+save_and_wait (Fixture    *f,
+               const char *name)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  LookupWait wait = { manager, name };
+
+  if (!botbench_test_wait_until (profile_exists, &wait, WAIT_MS))
+    g_error ("Profile “%s” was not saved", name);
+
+  return botbench_profile_manager_lookup (manager, name);
+}
+
+static gboolean
+test_finished (gpointer data)
+{
+  BotbenchProfileEditor *ed = data;
+
+  return !ed->testing && gtk_widget_get_visible (GTK_WIDGET (ed->test_group));
+}
+
+/* Creates "My Portal" for the sandbox's webhook through the editor. */
+static BotbenchProfile *
+create_sandbox_webhook_profile (Fixture *f)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  BotbenchProfileEditor *ed = editor (f);
+  g_autofree char *webhook_url = NULL;
+
+  start_sandbox_from_page (f);
+  webhook_url = botbench_sandbox_dup_webhook_url (botbench_application_get_sandbox (f->app));
+  fill_webhook_profile (f, "My Portal", webhook_url);
+
+  /* Plain http is accepted with the parser's warning, shown on the field. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->webhook_message)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_message), "warning"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_url_row), "error"));
+
+  click (GTK_WIDGET (ed->save_button));
+
+  if (!have_keyring)
+    {
+      /* Nothing is saved while the secret has nowhere to go. */
+      accept_session_only (f);
+    }
+
+  return save_and_wait (f, "My Portal");
+  (void)manager;
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void
+webhook_profile_test_connection (Fixture *f)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  BotbenchSandbox *sandbox = botbench_application_get_sandbox (f->app);
+  BotbenchProfileEditor *ed = editor (f);
+  g_autoptr(BotbenchWebhookUrl) parsed = NULL;
+  g_autofree char *webhook_url = NULL;
+  g_autofree char *sandbox_url = NULL;
+  g_autofree char *ini = NULL;
+  BotbenchProfile *profile;
+
+  profile = create_sandbox_webhook_profile (f);
+  webhook_url = botbench_sandbox_dup_webhook_url (sandbox);
+  sandbox_url = botbench_sandbox_dup_url (sandbox);
+  parsed = botbench_webhook_url_parse (webhook_url, NULL);
+  g_assert_nonnull (parsed);
+
+  /* The profile holds the parts of the URL, the file never the secret. */
+  g_assert_cmpint (botbench_profile_get_kind (profile), ==, BOTBENCH_PROFILE_KIND_WEBHOOK);
+  g_assert_cmpstr (botbench_profile_get_portal_url (profile), ==, sandbox_url);
+  g_assert_cmpstr (botbench_profile_get_user_id (profile), ==, "1");
+  g_assert_true (botbench_profile_editor_get_profile (ed) == profile);
+  g_assert_true (g_file_get_contents (botbench_profile_manager_get_path (manager), &ini, NULL, NULL));
+  g_assert_nonnull (strstr (ini, "My Portal"));
+  g_assert_null (strstr (ini, parsed->secret));
+
+  /* The sandbox made its own profile too, listed by name. */
+  g_assert_nonnull (botbench_application_get_sandbox_profile (f->app));
+  assert_label_shown (GTK_WIDGET (f->window->profile_button), "Sandbox");
+
+  /* Test connection: the user and the imbot scope, without blocking. */
+  click (GTK_WIDGET (ed->test_button));
+  g_assert_true (ed->testing);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->test_group)));
+  g_assert_true (botbench_test_wait_until (test_finished, ed, WAIT_MS));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->user_row)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ed->user_row), "(ID 1)"));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ed->scope_row), "Present"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->scope_icon), "success"));
+  g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ed->latency_row), " ms"));
+  g_assert_cmpstr (gtk_label_get_label (ed->test_message), ==, "The connection works");
+  assert_label_shown (GTK_WIDGET (ed), "The connection works");
+  screenshot (f, "profiles.png");
+
+  /* Make it the active profile: the header switcher follows. */
+  click (GTK_WIDGET (ed->activate_button));
+  g_assert_true (botbench_profile_manager_get_active (manager) == profile);
+  g_assert_cmpstr (gtk_label_get_label (f->window->profile_label), ==, "My Portal");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->activate_button)));
+}
+
+typedef struct
+{
+  GListModel *model;
+  const char *method;
+} MethodWait;
+
+static gboolean
+model_has_method (gpointer data)
+{
+  MethodWait *wait = data;
+
+  for (guint i = 0; i < g_list_model_get_n_items (wait->model); i++)
+    {
+      g_autoptr(BotbenchRequestRecord) record = g_list_model_get_item (wait->model, i);
+
+      if (g_strcmp0 (botbench_request_record_get_method (record), wait->method) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static char *
+dup_view_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start;
+  GtkTextIter end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+}
+
+static void
+requests_page_lists_scope (Fixture *f)
+{
+  BotbenchRequestsPage *page = f->window->requests_page;
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  GListModel *model = botbench_requests_page_get_model (page);
+  g_autoptr(BotbenchWebhookUrl) parsed = NULL;
+  g_autofree char *webhook_url = NULL;
+  g_autofree char *response = NULL;
+  g_autofree char *json = NULL;
+  BotbenchProfile *profile;
+  MethodWait wait = { model, "scope" };
+  guint scope_position = G_MAXUINT;
+
+  /* Before any call: the empty state. */
+  gtk_stack_set_visible_child_name (f->window->page_stack, "requests");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "empty");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page->empty_page)));
+
+  profile = create_sandbox_webhook_profile (f);
+  g_assert_true (botbench_profile_manager_set_active (manager, profile, NULL));
+  click (GTK_WIDGET (editor (f)->test_button));
+  g_assert_true (botbench_test_wait_until (test_finished, editor (f), WAIT_MS));
+
+  gtk_stack_set_visible_child_name (f->window->page_stack, "requests");
+  g_assert_true (botbench_test_wait_until (model_has_method, &wait, WAIT_MS));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "requests");
+  assert_label_shown (GTK_WIDGET (page->list_view), "scope");
+  assert_label_shown (GTK_WIDGET (page->list_view), "200");
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BotbenchRequestRecord) record = g_list_model_get_item (model, i);
+
+      g_assert_cmpstr (botbench_request_record_get_profile_uuid (record), ==,
+                       botbench_profile_get_uuid (profile));
+      if (g_str_equal (botbench_request_record_get_method (record), "scope"))
+        scope_position = i;
+    }
+  g_assert_cmpuint (scope_position, !=, G_MAXUINT);
+
+  /* The detail: masked URL, pretty response. */
+  webhook_url = botbench_sandbox_dup_webhook_url (botbench_application_get_sandbox (f->app));
+  parsed = botbench_webhook_url_parse (webhook_url, NULL);
+  gtk_single_selection_set_selected (page->selection, scope_position);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->detail_stack), ==, "detail");
+  g_assert_cmpstr (gtk_label_get_label (page->method_label), ==, "scope");
+  g_assert_nonnull (strstr (gtk_label_get_label (page->url_label), BOTBENCH_MASK));
+  g_assert_null (strstr (gtk_label_get_label (page->url_label), parsed->secret));
+  response = dup_view_text (page->response_view);
+  g_assert_nonnull (strstr (response, "\"imbot\""));
+  g_assert_nonnull (strstr (response, "\n"));  /* pretty-printed */
+  screenshot (f, "requests.png");
+
+  /* Export writes the same records, secrets masked. */
+  json = botbench_requests_page_dup_json (page);
+  g_assert_nonnull (strstr (json, "\"scope\""));
+  g_assert_null (strstr (json, parsed->secret));
+
+  /* Another active profile has its own (empty) history. */
+  g_assert_true (botbench_profile_manager_set_active (manager, botbench_application_get_sandbox_profile (f->app),
+                                                      NULL));
+  g_assert_false (model_has_method (&wait));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "empty");
+}
+
+typedef struct
+{
+  const char *url;
+  const char *style;
+} UrlCase;
+
+static void
+bad_webhook_url (Fixture *f)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  BotbenchProfileEditor *ed = editor (f);
+  const char *bad[] = {
+    "https://example.bitrix24.com/rest/abc/0123456789abcdef/",
+    "example.bitrix24.com",
+    "ftp://example.bitrix24.com/rest/1/0123456789abcdef/",
+    "https://example.bitrix24.com/rest/1/",
+  };
+
+  fill_webhook_profile (f, "Broken", "https://example.bitrix24.com/rest/1/0123456789abcdef/");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_message), "success"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_url_row), "error"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BotbenchWebhookUrl) parsed = NULL;
+
+      /* The parser's own sentence appears on the field as it is typed. */
+      type_into (ed->webhook_url_row, bad[i]);
+      parsed = botbench_webhook_url_parse (bad[i], &error);
+      g_assert_null (parsed);
+      g_assert_nonnull (error);
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->webhook_message)));
+      g_assert_cmpstr (gtk_label_get_label (ed->webhook_message), ==, error->message);
+      g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_message), "error"));
+      g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_url_row), "error"));
+      assert_label_shown (GTK_WIDGET (ed), error->message);
+    }
+  screenshot (f, "profile-bad-url.png");
+
+  /* Saving refuses and stores nothing. */
+  click (GTK_WIDGET (ed->save_button));
+  for (guint i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (botbench_profile_manager_lookup (manager, "Broken"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 0);
+  g_assert_false (ed->saving);
+
+  /* An empty name is refused on its own field. */
+  type_into (ed->webhook_url_row, "https://example.bitrix24.com/rest/1/0123456789abcdef/");
+  type_into (ed->name_row, "");
+  click (GTK_WIDGET (ed->save_button));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->name_message)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->name_row), "error"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 0);
+}
+
+static void
+unreachable_portal_error (Fixture *f)
+{
+  BotbenchProfileEditor *ed = editor (f);
+  g_autoptr(GSocketListener) blocker = g_socket_listener_new ();
+  g_autofree char *url = NULL;
+  guint16 port;
+
+  /* A port nothing listens on: take one, then let it go. */
+  port = g_socket_listener_add_any_inet_port (blocker, NULL, NULL);
+  g_socket_listener_close (blocker);
+  url = g_strdup_printf ("http://127.0.0.1:%u/rest/1/0123456789abcdef/", port);
+
+  fill_webhook_profile (f, "Gone", url);
+  click (GTK_WIDGET (ed->test_button));   /* saves, then tests */
+  if (!have_keyring)
+    accept_session_only (f);
+  save_and_wait (f, "Gone");
+  g_assert_true (botbench_test_wait_until (test_finished, ed, WAIT_MS));
+
+  /* The mapped sentence says what to fix; no user or scope rows. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->user_row)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->scope_row)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->test_message), "error"));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (ed->test_message), "Cannot reach"));
+  g_assert_null (strstr (gtk_label_get_label (ed->test_message), "0123456789abcdef"));
+}
+
+static GtkWidget *
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+static BotbenchSecretStore *current_secrets;
+
+static gboolean
+secret_cleared (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  secret = botbench_secret_store_lookup_sync (current_secrets, data,
+                                              BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, NULL, &error);
+  g_assert_no_error (error);
+  if (secret == NULL)
+    return TRUE;
+
+  botbench_secret_free (secret);
+  return FALSE;
+}
+
+static void
+remove_profile_asks (Fixture *f)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  BotbenchSecretStore *secrets = botbench_application_get_secret_store (f->app);
+  BotbenchProfileEditor *ed = editor (f);
+  g_autofree char *uuid = NULL;
+  GtkWidget *dialog;
+
+  current_secrets = secrets;
+  create_sandbox_webhook_profile (f);
+  uuid = g_strdup (botbench_profile_get_uuid (botbench_profile_manager_lookup (manager, "My Portal")));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 2);
+  g_assert_false (secret_cleared (uuid));
+
+  /* Cancel keeps it. */
+  click (GTK_WIDGET (ed->remove_button));
+  g_assert_true (botbench_test_wait_until (dialog_shown, NULL, WAIT_MS));
+  dialog = find_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Remove Profile?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "My Portal"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  screenshot (f, "profile-remove.png");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_nonnull (botbench_profile_manager_lookup (manager, "My Portal"));
+
+  /* Remove takes the profile and its secret away, and the editor closes. */
+  click (GTK_WIDGET (ed->remove_button));
+  g_assert_true (botbench_test_wait_until (dialog_shown, NULL, WAIT_MS));
+  dialog = find_message_dialog ();
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_null (botbench_profile_manager_lookup (manager, "My Portal"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 1);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->profiles_page->stack), ==, "list");
+
+  /* The secret goes too (keyring or memory). */
+  g_assert_true (botbench_test_wait_until (secret_cleared, uuid, WAIT_MS));
+}
+
+static void
+switcher_lists_profiles (Fixture *f)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  GMenuModel *menu = G_MENU_MODEL (f->window->profile_section);
+  BotbenchProfile *sandbox_profile;
+  BotbenchProfile *mine;
+  g_autoptr(GVariant) state = NULL;
+
+  /* No profiles: the switcher says so and the page shows its empty state. */
+  g_assert_cmpstr (gtk_label_get_label (f->window->profile_label), ==, "No Profile");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->profiles_page->list_stack), ==, "empty");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->profiles_page->empty_page)));
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 0);
+  screenshot (f, "profiles-empty.png");
+
+  mine = create_sandbox_webhook_profile (f);
+  sandbox_profile = botbench_application_get_sandbox_profile (f->app);
+  g_assert_nonnull (sandbox_profile);
+
+  /* Both listed; the first one added is active and checked. */
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
+  g_assert_true (botbench_profile_manager_get_active (manager) == sandbox_profile);
+  state = g_action_group_get_action_state (G_ACTION_GROUP (f->window), "active-profile");
+  g_assert_cmpstr (g_variant_get_string (state, NULL), ==, botbench_profile_get_uuid (sandbox_profile));
+  g_assert_cmpstr (gtk_label_get_label (f->window->profile_label), ==, "Sandbox");
+
+  /* Choosing from the menu switches. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "active-profile",
+                                  g_variant_new_string (botbench_profile_get_uuid (mine)));
+  g_assert_true (botbench_profile_manager_get_active (manager) == mine);
+  g_assert_cmpstr (gtk_label_get_label (f->window->profile_label), ==, "My Portal");
+  g_clear_pointer (&state, g_variant_unref);
+  state = g_action_group_get_action_state (G_ACTION_GROUP (f->window), "active-profile");
+  g_assert_cmpstr (g_variant_get_string (state, NULL), ==, botbench_profile_get_uuid (mine));
+
+  /* A rename shows up at once. */
+  botbench_profile_manager_rename (manager, mine, "Renamed", NULL);
+  g_assert_cmpstr (gtk_label_get_label (f->window->profile_label), ==, "Renamed");
+
+  /* Back to the list: the profiles are rows there, the active one checked. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
+  assert_label_shown (GTK_WIDGET (f->window->profiles_page->profile_list), "Renamed");
+  assert_label_shown (GTK_WIDGET (f->window->profiles_page->profile_list), "Sandbox");
+  screenshot (f, "profiles-list.png");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *config = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *cache = NULL;
+  g_autofree char *bus = NULL;
+  int ret;
+
+  /* Before anything caches the XDG directories. */
+  tmp_root = botbench_test_make_tmp_dir ();
+  config = g_build_filename (tmp_root, "config", NULL);
+  data = g_build_filename (tmp_root, "data", NULL);
+  cache = g_build_filename (tmp_root, "cache", NULL);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+
+  have_keyring = g_strcmp0 (g_getenv ("BOTBENCH_TEST_KEYRING"), "1") == 0;
+  if (!have_keyring)
+    {
+      /* No session bus, so no Secret Service: the session-only path. */
+      bus = g_strdup_printf ("unix:path=%s/no-such-bus", tmp_root);
+      g_setenv ("DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
+    }
+
+  gtk_test_init (&argc, &argv, NULL);
+
+#define ADD_BODY(path, body) \
+  g_test_add (path, Fixture, (gconstpointer)body, fixture_setup, run_body_test, fixture_teardown)
+
+  ADD_BODY ("/ui/profiles/webhook-test-connection", webhook_profile_test_connection);
+  ADD_BODY ("/ui/profiles/bad-webhook-url", bad_webhook_url);
+  ADD_BODY ("/ui/profiles/unreachable-portal", unreachable_portal_error);
+  ADD_BODY ("/ui/profiles/remove-asks", remove_profile_asks);
+  ADD_BODY ("/ui/profiles/switcher", switcher_lists_profiles);
+  ADD_BODY ("/ui/profiles/requests-page", requests_page_lists_scope);
+
+#undef ADD_BODY
+
+  ret = g_test_run ();
+  botbench_test_rm_rf (tmp_root);
+  g_free (tmp_root);
+
+  return ret;
+}
