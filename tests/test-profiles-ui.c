@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "botbench-application.h"
@@ -598,6 +599,117 @@ unreachable_portal_error (Fixture *f)
   g_assert_null (strstr (gtk_label_get_label (ed->test_message), "0123456789abcdef"));
 }
 
+/* Gets a token pair from the sandbox's OAuth server, as an installed app would. */
+static JsonObject *
+sandbox_oauth_tokens (BotbenchSandbox *sandbox)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *base = botbench_sandbox_dup_url (sandbox);
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *code = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  GBytes *body;
+
+  url = g_strdup_printf ("%soauth/authorize/?client_id=%s", base, botbench_sandbox_get_client_id (sandbox));
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL));
+  code = g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "code"));
+  g_bytes_unref (body);
+  g_assert_nonnull (code);
+
+  g_free (url);
+  url = g_strdup_printf ("%soauth/token/?grant_type=authorization_code&client_id=%s&client_secret=%s&code=%s",
+                         base, botbench_sandbox_get_client_id (sandbox),
+                         botbench_sandbox_get_client_secret (sandbox), code);
+  g_clear_object (&msg);
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL));
+  g_bytes_unref (body);
+
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+oauth_profile_test_connection (Fixture *f)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  BotbenchSandbox *sandbox = botbench_application_get_sandbox (f->app);
+  BotbenchSecretStore *secrets = botbench_application_get_secret_store (f->app);
+  BotbenchProfileEditor *ed = editor (f);
+  g_autoptr(JsonObject) tokens = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *endpoint = NULL;
+  g_autofree char *portal = NULL;
+  g_autofree char *stored = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchProfile *profile;
+
+  start_sandbox_from_page (f);
+  tokens = sandbox_oauth_tokens (sandbox);
+  base = botbench_sandbox_dup_url (sandbox);
+  endpoint = g_strconcat (base, "oauth/token/", NULL);
+  portal = g_strndup (base, strlen (base) - 1);   /* the editor adds the slash */
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.add-profile", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->webhook_group)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->oauth_group)));
+  adw_combo_row_set_selected (ed->kind_row, 1);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->webhook_group)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->oauth_group)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ed->token_endpoint_row)), ==,
+                   BOTBENCH_PROFILE_DEFAULT_TOKEN_ENDPOINT);
+
+  /* Missing portal and a bad expiry are refused on their fields. */
+  type_into (ed->name_row, "OAuth App");
+  type_into (ed->token_expires_row, "next week");
+  click (GTK_WIDGET (ed->save_button));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->oauth_message)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->portal_url_row), "error"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->token_expires_row), "error"));
+  g_assert_null (botbench_profile_manager_lookup (manager, "OAuth App"));
+
+  type_into (ed->portal_url_row, portal);
+  type_into (ed->oauth_client_id_row, botbench_sandbox_get_client_id (sandbox));
+  type_into (ed->client_secret_row, botbench_sandbox_get_client_secret (sandbox));
+  type_into (ed->access_token_row, json_object_get_string_member (tokens, "access_token"));
+  type_into (ed->refresh_token_row, json_object_get_string_member (tokens, "refresh_token"));
+  type_into (ed->token_expires_row, "2030-01-02 03:04");
+  type_into (ed->token_endpoint_row, endpoint);
+
+  click (GTK_WIDGET (ed->test_button));   /* saves, then tests */
+  if (!have_keyring)
+    accept_session_only (f);
+  profile = save_and_wait (f, "OAuth App");
+  g_assert_true (botbench_test_wait_until (test_finished, ed, WAIT_MS));
+
+  g_assert_cmpint (botbench_profile_get_kind (profile), ==, BOTBENCH_PROFILE_KIND_OAUTH);
+  g_assert_cmpstr (botbench_profile_get_portal_url (profile), ==, base);
+  g_assert_cmpstr (botbench_profile_get_oauth_client_id (profile), ==, botbench_sandbox_get_client_id (sandbox));
+  g_assert_cmpstr (botbench_profile_get_token_endpoint (profile), ==, endpoint);
+  {
+    g_autoptr(GDateTime) dt = g_date_time_new_local (2030, 1, 2, 3, 4, 0);
+
+    g_assert_cmpint (botbench_profile_get_token_expires (profile), ==, g_date_time_to_unix (dt));
+  }
+
+  /* The client secret went to the secret store. */
+  stored = botbench_secret_store_lookup_sync (secrets, botbench_profile_get_uuid (profile),
+                                              BOTBENCH_SECRET_KIND_CLIENT_SECRET, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, botbench_sandbox_get_client_secret (sandbox));
+
+  /* The test went through with the token: the imbot scope is there. */
+  g_assert_cmpstr (gtk_label_get_label (ed->test_message), ==, "The connection works");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ed->scope_row), "Present"));
+}
+
 static GtkWidget *
 find_message_dialog (void)
 {
@@ -760,6 +872,7 @@ main (int   argc,
   g_test_add (path, Fixture, (gconstpointer)body, fixture_setup, run_body_test, fixture_teardown)
 
   ADD_BODY ("/ui/profiles/webhook-test-connection", webhook_profile_test_connection);
+  ADD_BODY ("/ui/profiles/oauth-test-connection", oauth_profile_test_connection);
   ADD_BODY ("/ui/profiles/bad-webhook-url", bad_webhook_url);
   ADD_BODY ("/ui/profiles/unreachable-portal", unreachable_portal_error);
   ADD_BODY ("/ui/profiles/remove-asks", remove_profile_asks);

@@ -431,13 +431,6 @@ botbench_application_shutdown (GApplication *app)
 
   if (self->sandbox != NULL)
     botbench_sandbox_stop (self->sandbox);
-  if (self->profiles != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (!botbench_profile_manager_save (self->profiles, &error))
-        g_debug ("Cannot save profiles: %s", error->message);
-    }
   if (self->listener != NULL)
     botbench_listener_stop (self->listener);
   if (self->store != NULL)
