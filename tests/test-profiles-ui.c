@@ -447,6 +447,36 @@ dup_view_text (GtkTextView *view)
   return gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
 }
 
+static gboolean
+file_has_contents (gpointer data)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  return g_file_get_contents (data, &contents, &len, NULL) && len > 0;
+}
+
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 requests_page_lists_scope (Fixture *f)
 {
@@ -457,6 +487,10 @@ requests_page_lists_scope (Fixture *f)
   g_autofree char *webhook_url = NULL;
   g_autofree char *response = NULL;
   g_autofree char *json = NULL;
+  g_autofree char *export_path = NULL;
+  g_autofree char *exported = NULL;
+  g_autoptr(GFile) export_file = NULL;
+  g_autoptr(JsonParser) parser = NULL;
   BotbenchProfile *profile;
   MethodWait wait = { model, "scope" };
   guint scope_position = G_MAXUINT;
@@ -466,6 +500,9 @@ requests_page_lists_scope (Fixture *f)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "empty");
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page->empty_page)));
+  g_assert_nonnull (find_action_button (GTK_WIDGET (f->window->header_stack), "win.export-requests"));
+  g_assert_false (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (f->window->header_stack),
+                                                                 "win.export-requests")));
 
   profile = create_sandbox_webhook_profile (f);
   g_assert_true (botbench_profile_manager_set_active (manager, profile, NULL));
@@ -503,9 +540,22 @@ requests_page_lists_scope (Fixture *f)
   screenshot (f, "requests.png");
 
   /* Export writes the same records, secrets masked. */
+  g_assert_true (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (f->window->header_stack),
+                                                                "win.export-requests")));
   json = botbench_requests_page_dup_json (page);
   g_assert_nonnull (strstr (json, "\"scope\""));
   g_assert_null (strstr (json, parsed->secret));
+  export_path = g_build_filename (tmp_root, "data", "requests.json", NULL);
+  export_file = g_file_new_for_path (export_path);
+  _botbench_requests_page_export_to (page, export_file);
+  g_assert_true (botbench_test_wait_until (file_has_contents, export_path, WAIT_MS));
+  g_assert_true (g_file_get_contents (export_path, &exported, NULL, NULL));
+  g_assert_cmpstr (exported, ==, json);
+  parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, exported, -1, NULL));
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (json_parser_get_root (parser))), ==,
+                    g_list_model_get_n_items (model));
 
   /* Another active profile has its own (empty) history. */
   g_assert_true (botbench_profile_manager_set_active (manager, botbench_application_get_sandbox_profile (f->app),

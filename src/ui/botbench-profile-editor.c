@@ -800,6 +800,7 @@ test_connection_cb (GObject      *object,
   g_autoptr(BotbenchConnectionReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *user = NULL;
+  g_autofree char *escaped = NULL;
   g_autofree char *latency = NULL;
 
   report = botbench_rest_client_test_connection_finish (BOTBENCH_REST_CLIENT (object), result, &error);
@@ -830,7 +831,9 @@ test_connection_cb (GObject      *object,
     user = g_strdup_printf (_("ID %s"), report->user_id);
   else
     user = g_strdup (_("Not reported (the credentials lack the user scope)"));
-  adw_action_row_set_subtitle (self->user_row, user);
+  /* Row subtitles are markup; the name comes from the portal. */
+  escaped = g_markup_escape_text (user, -1);
+  adw_action_row_set_subtitle (self->user_row, escaped);
 
   gtk_image_set_from_icon_name (self->scope_icon, report->has_imbot_scope
                                                   ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
@@ -842,7 +845,7 @@ test_connection_cb (GObject      *object,
                                                 : _("Missing"));
 
   /* Translators: round-trip time of the scope call */
-  latency = g_strdup_printf (_("%" G_GINT64_FORMAT " ms"), (report->latency + 500) / 1000);
+  latency = g_strdup_printf (_("%d ms"), (int)((report->latency + 500) / 1000));
   adw_action_row_set_subtitle (self->latency_row, latency);
 
   if (report->advice != NULL)

@@ -22,6 +22,7 @@ profile_row_update (AdwActionRow *row)
   g_autofree char *subtitle = NULL;
   g_autofree char *shown = NULL;
   g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
 
   if (botbench_profile_get_kind (profile) == BOTBENCH_PROFILE_KIND_OAUTH)
     {
@@ -41,9 +42,11 @@ profile_row_update (AdwActionRow *row)
         subtitle = g_strdup_printf (_("Webhook · %s"), shown != NULL ? shown : "");
     }
 
+  /* Titles and subtitles of rows are markup. */
   title = g_markup_escape_text (botbench_profile_get_name (profile), -1);
+  escaped = g_markup_escape_text (subtitle, -1);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (row, subtitle);
+  adw_action_row_set_subtitle (row, escaped);
   gtk_widget_set_opacity (check, botbench_profile_manager_get_active (manager) == profile ? 1.0 : 0.0);
 }
 
@@ -106,6 +109,7 @@ botbench_profiles_page_update_sandbox (BotbenchProfilesPage *self,
   BotbenchSandbox *sandbox = botbench_application_get_sandbox (self->app);
   gboolean running = botbench_sandbox_get_running (sandbox);
   g_autofree char *subtitle = NULL;
+  g_autofree char *escaped = NULL;
 
   self->updating_switch = TRUE;
   gtk_switch_set_active (self->sandbox_switch, running);
@@ -129,7 +133,8 @@ botbench_profiles_page_update_sandbox (BotbenchProfilesPage *self,
       subtitle = g_strdup (_("Stopped. Turn it on to add a “Sandbox” profile that works offline."));
     }
 
-  adw_action_row_set_subtitle (self->sandbox_row, subtitle);
+  escaped = g_markup_escape_text (subtitle, -1);
+  adw_action_row_set_subtitle (self->sandbox_row, escaped);
   gtk_widget_remove_css_class (GTK_WIDGET (self->sandbox_icon), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->sandbox_icon), "error");
   if (running)

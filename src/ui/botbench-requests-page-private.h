@@ -36,4 +36,8 @@ struct _BotbenchRequestsPage
   GtkTextView           *response_view;
 };
 
+/* What Export does once a file is chosen (toasts "win.toast" when done). */
+void _botbench_requests_page_export_to (BotbenchRequestsPage *self,
+                                        GFile                *file);
+
 G_END_DECLS

@@ -58,8 +58,7 @@ static char *
 dup_duration (BotbenchRequestRecord *record)
 {
   /* Translators: how long a request took */
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " ms"),
-                          (botbench_request_record_get_duration (record) + 500) / 1000);
+  return g_strdup_printf (_("%d ms"), (int)((botbench_request_record_get_duration (record) + 500) / 1000));
 }
 
 static void
@@ -245,15 +244,31 @@ request_row_bind_cb (GtkSignalListItemFactory *factory,
 /* Export */
 
 static void
+weak_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+/* The page (and through it the application) is not kept alive by a write
+ * that outlasts the window. */
+static void
 export_written_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(BotbenchRequestsPage) self = user_data;
+  GWeakRef *ref = user_data;
+  g_autoptr(BotbenchRequestsPage) self = g_weak_ref_get (ref);
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
+  gboolean written;
 
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+  written = g_file_replace_contents_finish (G_FILE (object), result, NULL, &error);
+  weak_ref_free (ref);
+  if (self == NULL)
+    return;
+
+  if (!written)
     /* Translators: %s says why the file could not be written */
     message = g_strdup_printf (_("Cannot export the requests: %s"), error->message);
   else
@@ -262,14 +277,32 @@ export_written_cb (GObject      *object,
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
 }
 
+void
+_botbench_requests_page_export_to (BotbenchRequestsPage *self,
+                                   GFile                *file)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  GWeakRef *ref;
+  char *json;
+
+  g_return_if_fail (BOTBENCH_IS_REQUESTS_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  json = botbench_requests_page_dup_json (self);
+  bytes = g_bytes_new_take (json, strlen (json));
+  /* Private: bodies may name users and chats even with secrets masked. */
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL,
+                                       export_written_cb, ref);
+}
+
 static void
 chooser_response_cb (BotbenchRequestsPage *self,
                      int                   response,
                      GtkNativeDialog      *chooser)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  char *json;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
@@ -278,10 +311,7 @@ chooser_response_cb (BotbenchRequestsPage *self,
   if (file == NULL)
     return;
 
-  json = botbench_requests_page_dup_json (self);
-  bytes = g_bytes_new_take (json, strlen (json));
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL,
-                                       export_written_cb, g_object_ref (self));
+  _botbench_requests_page_export_to (self, file);
 }
 
 static void

@@ -799,6 +799,15 @@ sandbox_failed_cb (BotbenchWindow *self,
 }
 
 static void
+botbench_window_update_requests (BotbenchWindow *self)
+{
+  GListModel *shown = botbench_requests_page_get_model (self->requests_page);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-requests",
+                                 shown != NULL && g_list_model_get_n_items (shown) > 0);
+}
+
+static void
 botbench_window_setup_profiles (BotbenchWindow      *self,
                                 BotbenchApplication *app)
 {
@@ -823,6 +832,9 @@ botbench_window_setup_profiles (BotbenchWindow      *self,
 
   botbench_profiles_page_set_application (self->profiles_page, app);
   botbench_requests_page_set_application (self->requests_page, app);
+  g_signal_connect_object (botbench_requests_page_get_model (self->requests_page), "items-changed",
+                           G_CALLBACK (botbench_window_update_requests), self, G_CONNECT_SWAPPED);
+  botbench_window_update_requests (self);
 
   profiles_error = botbench_application_get_profiles_error (app);
   if (profiles_error != NULL)
@@ -1186,6 +1198,7 @@ botbench_window_init (BotbenchWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-curl", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-url", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-requests", FALSE);
 }
 
 BotbenchWindow *
