@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "botbench-application.h"
@@ -46,13 +47,16 @@ reset_settings (void)
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GSettingsSchema) schema = NULL;
   g_auto(GStrv) keys = NULL;
+  const char *env = g_getenv ("BOTBENCH_TEST_WINDOW_WIDTH");
+  int width = env != NULL ? atoi (env) : 1100;
 
   g_object_get (settings, "settings-schema", &schema, NULL);
   keys = g_settings_schema_list_keys (schema);
   for (guint i = 0; keys[i] != NULL; i++)
     g_settings_reset (settings, keys[i]);
-  /* Wide enough for the sidebar and the editor side by side. */
-  g_settings_set_int (settings, "window-width", 1100);
+  /* BOTBENCH_TEST_WINDOW_WIDTH (for screenshots of the narrow layout), or
+   * wide enough for the sidebar and the editor side by side. */
+  g_settings_set_int (settings, "window-width", width);
   g_settings_set_int (settings, "window-height", 760);
 }
 
@@ -391,7 +395,9 @@ webhook_profile_test_connection (Fixture *f)
 
   /* The sandbox made its own profile too, listed by name. */
   g_assert_nonnull (botbench_application_get_sandbox_profile (f->app));
-  assert_label_shown (GTK_WIDGET (f->window->profile_button), "Sandbox");
+  g_assert_cmpstr (gtk_label_get_label (f->window->profile_label), ==, "Sandbox");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (f->window->profile_button)), "Sandbox"));
+  g_assert_cmpint (g_menu_model_get_n_items (G_MENU_MODEL (f->window->profile_section)), ==, 2);
 
   /* Test connection: the user and the imbot scope, without blocking. */
   click (GTK_WIDGET (ed->test_button));

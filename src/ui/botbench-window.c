@@ -798,6 +798,14 @@ sandbox_failed_cb (BotbenchWindow *self,
   botbench_window_toast (self, message);
 }
 
+/* Folded (narrow), the switcher shows only its icon; the tooltip names
+ * the active profile. */
+static void
+leaflet_folded_cb (BotbenchWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->profile_label), !adw_leaflet_get_folded (self->leaflet));
+}
+
 static void
 botbench_window_update_requests (BotbenchWindow *self)
 {
@@ -829,6 +837,10 @@ botbench_window_setup_profiles (BotbenchWindow      *self,
                            G_CALLBACK (secrets_session_only_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (app, "sandbox-failed",
                            G_CALLBACK (sandbox_failed_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->leaflet, "notify::folded",
+                           G_CALLBACK (leaflet_folded_cb), self, G_CONNECT_SWAPPED);
+  leaflet_folded_cb (self);
 
   botbench_profiles_page_set_application (self->profiles_page, app);
   botbench_requests_page_set_application (self->requests_page, app);
