@@ -1,0 +1,37 @@
+/* botbench-bot-private.h: helpers shared by the bot definition files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* PHP empty() of a string parameter: NULL, "" and "0". */
+gboolean    _botbench_bot_php_empty          (const char  *value);
+
+/* Appends a formatted sentence to @warnings (nullable). */
+void        _botbench_bot_warn               (GPtrArray   *warnings,
+                                              const char  *format,
+                                              ...) G_GNUC_PRINTF (2, 3);
+
+/* A copy of @object with upper-cased keys, as array_change_key_case()
+ * does (a later duplicate wins). */
+JsonObject *_botbench_bot_upper_keys         (JsonObject  *object);
+
+/* A scalar as PHP reads it as a string: strings as is, integers in decimal,
+ * true "1", false "".  NULL with *ok FALSE for arrays and objects; NULL with
+ * *ok TRUE for JSON null. */
+char       *_botbench_bot_node_dup_string    (JsonNode    *node,
+                                              gboolean    *ok);
+
+/* Only the exact string "Y" is on, as on the server (§1.1 OPENLINE). */
+gboolean    _botbench_bot_node_is_y          (JsonNode    *node);
+
+/* Sets @key to @value when @value is non-NULL. */
+void        _botbench_bot_set_nullable       (JsonObject  *object,
+                                              const char  *key,
+                                              const char  *value);
+
+G_END_DECLS
