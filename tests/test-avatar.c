@@ -1,0 +1,1163 @@
+/* test-avatar.c: BotbenchAvatar, picture → PERSONAL_PHOTO base64
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Source images are drawn with gdk-pixbuf into a temporary directory (no
+ * ImageMagick needed).  Two small files live in tests/images/ because
+ * gdk-pixbuf cannot write them: a GIF, and a JPEG with EXIF Orientation=6.
+ * The standard picture is 200×120: left half red, right half blue, so the
+ * centred square shows red on its left half and blue on its right.
+ */
+#define G_LOG_DOMAIN "test-avatar"
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/resource.h>
+
+#include "botbench-avatar.h"
+#include "botbench-test-utils.h"
+
+typedef struct
+{
+  char *dir;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->dir = botbench_test_make_tmp_dir ();
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  botbench_test_rm_rf (f->dir);
+  g_free (f->dir);
+}
+
+/* Helpers */
+
+static GdkPixbuf *
+make_red_blue (int      width,
+               int      height,
+               gboolean alpha)
+{
+  GdkPixbuf *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, alpha, 8, width, height);
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int rowstride = gdk_pixbuf_get_rowstride (pixbuf);
+  int n = gdk_pixbuf_get_n_channels (pixbuf);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *p = pixels + y * rowstride + x * n;
+        gboolean left = x < width / 2;
+
+        p[0] = left ? 0xff : 0x00;
+        p[1] = 0x00;
+        p[2] = left ? 0x00 : 0xff;
+        if (alpha)
+          p[3] = 0xff;
+      }
+
+  return pixbuf;
+}
+
+/* Photo-like: smooth gradients plus noise, so JPEG beats PNG. */
+static GdkPixbuf *
+make_photo (int width,
+            int height)
+{
+  GdkPixbuf *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int rowstride = gdk_pixbuf_get_rowstride (pixbuf);
+  guint32 seed = 12345;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *p = pixels + (gsize)y * rowstride + x * 3;
+        int noise;
+
+        seed = seed * 1103515245 + 12345;
+        noise = (int)((seed >> 16) & 0x1f) - 16;
+        p[0] = CLAMP (x * 255 / width + noise, 0, 255);
+        p[1] = CLAMP (y * 255 / height + noise, 0, 255);
+        p[2] = CLAMP (128 + noise * 2, 0, 255);
+      }
+
+  return pixbuf;
+}
+
+static char *
+save_pixbuf (Fixture    *f,
+             GdkPixbuf  *pixbuf,
+             const char *name,
+             const char *type)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  if (g_str_equal (type, "jpeg"))
+    gdk_pixbuf_save (pixbuf, path, type, &error, "quality", "95", NULL);
+  else
+    gdk_pixbuf_save (pixbuf, path, type, &error, NULL);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+static char *
+write_file (Fixture    *f,
+            const char *name,
+            const void *data,
+            gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_file_set_contents (path, data, len, &error);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+static BotbenchAvatar *
+encode_path (const char                  *path,
+             const BotbenchAvatarOptions *options,
+             GError                     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  return botbench_avatar_encode_sync (file, options, NULL, error);
+}
+
+static BotbenchAvatar *
+encode_size (const char           *path,
+             guint                 size,
+             BotbenchAvatarFormat  format)
+{
+  BotbenchAvatarOptions options;
+  g_autoptr(GError) error = NULL;
+  BotbenchAvatar *avatar;
+
+  botbench_avatar_options_init (&options);
+  options.size = size;
+  options.format = format;
+  avatar = encode_path (path, &options, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (avatar);
+
+  return avatar;
+}
+
+/* Decodes the base64 the way a strict client would and loads the image. */
+static GdkPixbuf *
+decode_base64_image (const char *base64)
+{
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree guchar *data = NULL;
+  gsize len = 0;
+
+  g_assert_nonnull (base64);
+  g_assert_false (g_str_has_prefix (base64, "data:"));
+  g_assert_null (strchr (base64, '\n'));
+  g_assert_null (strchr (base64, '\r'));
+  g_assert_null (strchr (base64, ' '));
+  g_assert_cmpuint (strlen (base64) % 4, ==, 0);
+
+  data = g_base64_decode (base64, &len);
+  g_assert_cmpuint (len, >, 8);
+  gdk_pixbuf_loader_write (loader, data, len, &error);
+  g_assert_no_error (error);
+  gdk_pixbuf_loader_close (loader, &error);
+  g_assert_no_error (error);
+
+  return g_object_ref (gdk_pixbuf_loader_get_pixbuf (loader));
+}
+
+static void
+get_pixel (GdkPixbuf *pixbuf,
+           int        x,
+           int        y,
+           guint8     rgba[4])
+{
+  const guint8 *p;
+  int n = gdk_pixbuf_get_n_channels (pixbuf);
+
+  g_assert_cmpint (x, <, gdk_pixbuf_get_width (pixbuf));
+  g_assert_cmpint (y, <, gdk_pixbuf_get_height (pixbuf));
+  p = gdk_pixbuf_read_pixels (pixbuf) + y * gdk_pixbuf_get_rowstride (pixbuf) + x * n;
+  rgba[0] = p[0];
+  rgba[1] = p[1];
+  rgba[2] = p[2];
+  rgba[3] = n == 4 ? p[3] : 0xff;
+}
+
+static void
+assert_red (GdkPixbuf *pixbuf,
+            int        x,
+            int        y)
+{
+  guint8 c[4];
+
+  get_pixel (pixbuf, x, y, c);
+  g_assert_cmpuint (c[0], >, 180);
+  g_assert_cmpuint (c[1], <, 80);
+  g_assert_cmpuint (c[2], <, 80);
+}
+
+static void
+assert_blue (GdkPixbuf *pixbuf,
+             int        x,
+             int        y)
+{
+  guint8 c[4];
+
+  get_pixel (pixbuf, x, y, c);
+  g_assert_cmpuint (c[0], <, 80);
+  g_assert_cmpuint (c[1], <, 80);
+  g_assert_cmpuint (c[2], >, 180);
+}
+
+/* The encoded image is exactly size×size, decodes, and holds the red/blue
+ * split of the centred square. */
+static void
+assert_red_blue_avatar (BotbenchAvatar *avatar,
+                        guint           size)
+{
+  g_autoptr(GdkPixbuf) decoded = decode_base64_image (botbench_avatar_get_base64 (avatar));
+  g_autofree guchar *raw = NULL;
+  gsize raw_len = 0;
+
+  g_assert_cmpint (gdk_pixbuf_get_width (decoded), ==, size);
+  g_assert_cmpint (gdk_pixbuf_get_height (decoded), ==, size);
+  g_assert_cmpuint (botbench_avatar_get_width (avatar), ==, size);
+  g_assert_cmpuint (botbench_avatar_get_height (avatar), ==, size);
+  g_assert_cmpint (gdk_pixbuf_get_width (botbench_avatar_get_pixbuf (avatar)), ==, size);
+
+  raw = g_base64_decode (botbench_avatar_get_base64 (avatar), &raw_len);
+  g_assert_cmpuint (raw_len, ==, botbench_avatar_get_byte_size (avatar));
+  g_assert_cmpmem (raw, raw_len,
+                   g_bytes_get_data (botbench_avatar_get_bytes (avatar), NULL),
+                   g_bytes_get_size (botbench_avatar_get_bytes (avatar)));
+
+  assert_red (decoded, size / 8, size / 2);
+  assert_red (decoded, size * 3 / 8, size / 8);
+  assert_blue (decoded, size * 5 / 8, size / 2);
+  assert_blue (decoded, size * 7 / 8, size * 7 / 8);
+}
+
+static char *
+image_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "images", name, NULL);
+}
+
+/* Formats */
+
+typedef struct
+{
+  const char *format;
+  guint       size;
+} FormatCase;
+
+static char *
+make_source (Fixture    *f,
+             const char *format)
+{
+  g_autoptr(GdkPixbuf) pixbuf = make_red_blue (200, 120, FALSE);
+
+  if (g_str_equal (format, "gif"))
+    return image_path ("red-blue-24x16.gif");
+
+  if (g_str_equal (format, "svg"))
+    {
+      const char *svg =
+        "<?xml version=\"1.0\"?>\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"120\">"
+        "<rect x=\"0\" y=\"0\" width=\"100\" height=\"120\" fill=\"#ff0000\"/>"
+        "<rect x=\"100\" y=\"0\" width=\"100\" height=\"120\" fill=\"#0000ff\"/>"
+        "</svg>\n";
+
+      return write_file (f, "source.svg", svg, strlen (svg));
+    }
+
+  {
+    g_autofree char *name = g_strdup_printf ("source.%s", format);
+
+    return save_pixbuf (f, pixbuf, name, format);
+  }
+}
+
+static void
+test_format (Fixture       *f,
+             gconstpointer  data)
+{
+  const FormatCase *c = data;
+  g_autofree char *path = make_source (f, c->format);
+  g_autoptr(BotbenchAvatar) avatar = NULL;
+  g_autoptr(BotbenchAvatar) jpeg = NULL;
+
+  avatar = encode_size (path, c->size, BOTBENCH_AVATAR_FORMAT_PNG);
+  g_assert_cmpint (botbench_avatar_get_format (avatar), ==, BOTBENCH_AVATAR_FORMAT_PNG);
+  g_assert_cmpstr (botbench_avatar_get_mime_type (avatar), ==, "image/png");
+  g_assert_true (g_str_has_prefix (botbench_avatar_get_base64 (avatar), "iVBORw0KGgo"));
+  g_assert_cmpstr (botbench_avatar_get_source_format (avatar), ==, c->format);
+  assert_red_blue_avatar (avatar, c->size);
+
+  jpeg = encode_size (path, c->size, BOTBENCH_AVATAR_FORMAT_JPEG);
+  g_assert_cmpint (botbench_avatar_get_format (jpeg), ==, BOTBENCH_AVATAR_FORMAT_JPEG);
+  g_assert_true (g_str_has_prefix (botbench_avatar_get_base64 (jpeg), "/9j/"));
+  assert_red_blue_avatar (jpeg, c->size);
+}
+
+/* EXIF orientation: the file is stored 64×32 (landscape) with a red 16×16
+ * block at x 16..31, y 0..15 on blue, and Orientation=6 (rotate 90°
+ * clockwise to show).  Shown, it is 32×64 and the block sits at x 16..31,
+ * y 16..31: the top-right quarter of the centred square.  Without the
+ * rotation it would be in the top-left quarter. */
+static void
+test_exif_orientation (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = image_path ("exif-orientation-6.jpg");
+  g_autoptr(BotbenchAvatar) avatar = encode_size (path, 64, BOTBENCH_AVATAR_FORMAT_PNG);
+  g_autoptr(GdkPixbuf) decoded = decode_base64_image (botbench_avatar_get_base64 (avatar));
+  int x, y, side;
+
+  g_assert_cmpuint (botbench_avatar_get_source_width (avatar), ==, 32);
+  g_assert_cmpuint (botbench_avatar_get_source_height (avatar), ==, 64);
+  botbench_avatar_get_crop (avatar, &x, &y, &side);
+  g_assert_cmpint (x, ==, 0);
+  g_assert_cmpint (y, ==, 16);
+  g_assert_cmpint (side, ==, 32);
+
+  g_assert_cmpint (gdk_pixbuf_get_width (decoded), ==, 64);
+  g_assert_cmpint (gdk_pixbuf_get_height (decoded), ==, 64);
+  assert_red (decoded, 48, 16);    /* top right */
+  assert_blue (decoded, 16, 16);   /* top left: red here means no rotation */
+  assert_blue (decoded, 48, 48);
+  assert_blue (decoded, 16, 48);
+}
+
+/* A 6000×4000 photo: decoded at 1/4 scale, so it is quick and small. */
+static void
+test_large_jpeg (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "large.jpg", NULL);
+
+  if (g_test_subprocess ())
+    {
+      const char *source = g_getenv ("BOTBENCH_AVATAR_LARGE");
+      g_autoptr(BotbenchAvatar) avatar = NULL;
+      g_autoptr(GdkPixbuf) decoded = NULL;
+      struct rusage usage;
+      double elapsed;
+
+      g_test_timer_start ();
+      avatar = encode_size (source, 512, BOTBENCH_AVATAR_FORMAT_AUTO);
+      elapsed = g_test_timer_elapsed ();
+      decoded = decode_base64_image (botbench_avatar_get_base64 (avatar));
+      g_assert_cmpint (gdk_pixbuf_get_width (decoded), ==, 512);
+      g_assert_cmpint (gdk_pixbuf_get_height (decoded), ==, 512);
+      g_assert_cmpuint (botbench_avatar_get_source_width (avatar), ==, 6000);
+      g_assert_cmpuint (botbench_avatar_get_source_height (avatar), ==, 4000);
+
+      /* A full decode alone would be 6000×4000×3 = 72 MB. */
+      g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
+      g_printerr ("# 6000×4000 JPEG → 512 px in %.3f s, max RSS %ld KiB\n",
+                  elapsed, usage.ru_maxrss);
+      g_assert_cmpint (usage.ru_maxrss, <, 60 * 1024);
+      g_assert_cmpfloat (elapsed, <, 2.0);
+      return;
+    }
+
+  {
+    g_autoptr(GdkPixbuf) photo = make_photo (6000, 4000);
+    g_autoptr(GError) error = NULL;
+
+    gdk_pixbuf_save (photo, path, "jpeg", &error, "quality", "85", NULL);
+    g_assert_no_error (error);
+  }
+
+  g_setenv ("BOTBENCH_AVATAR_LARGE", path, TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* The same for PNG, which gdk-pixbuf cannot decode at scale: full decode,
+ * one scaling pass. */
+static void
+test_large_png (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) source = make_red_blue (6000, 4000, FALSE);
+  g_autofree char *path = g_build_filename (f->dir, "large.png", NULL);
+  g_autoptr(BotbenchAvatar) avatar = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gdk_pixbuf_save (source, path, "png", &error, "compression", "1", NULL);
+  g_assert_no_error (error);
+
+  g_test_timer_start ();
+  avatar = encode_size (path, 512, BOTBENCH_AVATAR_FORMAT_PNG);
+  g_test_message ("6000×4000 PNG → 512 px in %.3f s", g_test_timer_elapsed ());
+  assert_red_blue_avatar (avatar, 512);
+}
+
+/* 1×1 → scaled up to the chosen size, one colour throughout. */
+static void
+test_tiny (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) dot = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 1, 1);
+  g_autofree char *path = NULL;
+  guint sizes[] = { 1, 64, 512 };
+
+  gdk_pixbuf_fill (dot, 0xff0000ff);
+  path = save_pixbuf (f, dot, "dot.png", "png");
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(BotbenchAvatar) avatar = encode_size (path, sizes[i], BOTBENCH_AVATAR_FORMAT_AUTO);
+      g_autoptr(GdkPixbuf) decoded = decode_base64_image (botbench_avatar_get_base64 (avatar));
+      guint s = sizes[i];
+
+      g_assert_cmpint (gdk_pixbuf_get_width (decoded), ==, s);
+      g_assert_cmpint (gdk_pixbuf_get_height (decoded), ==, s);
+      assert_red (decoded, 0, 0);
+      assert_red (decoded, s / 2, s / 2);
+      assert_red (decoded, s - 1, s - 1);
+    }
+}
+
+/* Errors */
+
+static void
+assert_encode_error (const char *path,
+                     int         code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BotbenchAvatar) avatar = encode_path (path, NULL, &error);
+  g_autofree char *base = g_path_get_basename (path);
+
+  g_assert_null (avatar);
+  g_assert_error (error, BOTBENCH_AVATAR_ERROR, code);
+  g_test_message ("%s: %s", base, error->message);
+  /* The message names the file. */
+  g_assert_nonnull (strstr (error->message, base));
+}
+
+static void
+test_error_empty (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = write_file (f, "empty.png", "", 0);
+
+  assert_encode_error (path, BOTBENCH_AVATAR_ERROR_EMPTY);
+}
+
+static void
+test_error_not_an_image (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *text = "Hello, this is a text file pretending to be a PNG.\n";
+  g_autofree char *text_path = write_file (f, "text.png", text, strlen (text));
+  guint8 noise[4096];
+  g_autofree char *noise_path = NULL;
+  guint32 seed = 7;
+
+  for (gsize i = 0; i < sizeof noise; i++)
+    {
+      seed = seed * 1664525 + 1013904223;
+      noise[i] = seed >> 24;
+    }
+  noise_path = write_file (f, "noise.jpg", noise, sizeof noise);
+
+  assert_encode_error (text_path, BOTBENCH_AVATAR_ERROR_NOT_AN_IMAGE);
+  assert_encode_error (noise_path, BOTBENCH_AVATAR_ERROR_NOT_AN_IMAGE);
+}
+
+static void
+truncate_copy (Fixture    *f,
+               const char *source,
+               const char *name,
+               gsize       keep_num,
+               gsize       keep_den,
+               char      **out_path)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (source, &contents, &len, NULL));
+  *out_path = write_file (f, name, contents, len * keep_num / keep_den);
+}
+
+static void
+test_error_truncated (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) photo = make_photo (300, 200);
+  g_autofree char *png = save_pixbuf (f, photo, "photo.png", "png");
+  g_autofree char *jpeg = save_pixbuf (f, photo, "photo.jpg", "jpeg");
+  g_autofree char *bmp = save_pixbuf (f, photo, "photo.bmp", "bmp");
+  g_autofree char *webp = save_pixbuf (f, photo, "photo.webp", "webp");
+  g_autofree char *gif = image_path ("red-blue-24x16.gif");
+  const char *sources[] = { png, jpeg, bmp, webp, gif };
+  const char *names[] = { "cut.png", "cut.jpg", "cut.bmp", "cut.webp", "cut.gif" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      g_autofree char *half = NULL;
+      g_autofree char *most = NULL;
+      g_autofree char *most_name = g_strconcat ("most-", names[i], NULL);
+
+      truncate_copy (f, sources[i], names[i], 1, 2, &half);
+      assert_encode_error (half, BOTBENCH_AVATAR_ERROR_CORRUPT);
+      /* Only the last few bytes missing. */
+      truncate_copy (f, sources[i], most_name, 95, 100, &most);
+      assert_encode_error (most, BOTBENCH_AVATAR_ERROR_CORRUPT);
+    }
+
+  /* The untouched files still work. */
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      g_autoptr(BotbenchAvatar) avatar = encode_size (sources[i], 32, BOTBENCH_AVATAR_FORMAT_AUTO);
+
+      g_assert_cmpuint (botbench_avatar_get_width (avatar), ==, 32);
+    }
+}
+
+static void
+test_error_corrupt (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) photo = make_photo (64, 64);
+  g_autofree char *png = save_pixbuf (f, photo, "photo.png", "png");
+  g_autofree char *contents = NULL;
+  g_autofree char *bad_path = NULL;
+  g_autofree char *header_path = NULL;
+  gsize len = 0;
+
+  /* A PNG signature followed by garbage. */
+  g_assert_true (g_file_get_contents (png, &contents, &len, NULL));
+  for (gsize i = 16; i < len; i++)
+    contents[i] = (char)(i * 31);
+  bad_path = write_file (f, "garbage.png", contents, len);
+  assert_encode_error (bad_path, BOTBENCH_AVATAR_ERROR_CORRUPT);
+
+  /* Just the 8-byte signature. */
+  header_path = write_file (f, "signature.png", "\x89PNG\r\n\x1a\n", 8);
+  assert_encode_error (header_path, BOTBENCH_AVATAR_ERROR_CORRUPT);
+}
+
+static guint32
+crc32_png (const guint8 *data,
+           gsize         len)
+{
+  guint32 crc = 0xffffffff;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320 & (0u - (crc & 1)));
+    }
+
+  return crc ^ 0xffffffff;
+}
+
+static void
+put_be32 (guint8  *p,
+          guint32  v)
+{
+  p[0] = v >> 24;
+  p[1] = v >> 16;
+  p[2] = v >> 8;
+  p[3] = v;
+}
+
+static void
+test_error_too_large (Fixture       *f,
+                      gconstpointer  data)
+{
+  /* A PNG header claiming 20000×20000 (400 megapixels), then an empty
+   * IDAT so that the decoder reaches the point where it allocates. */
+  guint8 png[8 + 25 + 12] = "\x89PNG\r\n\x1a\n";
+  g_autofree char *huge_path = NULL;
+  g_autofree char *big_path = g_build_filename (f->dir, "big.png", NULL);
+  g_autoptr(GFile) big = g_file_new_for_path (big_path);
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) photo = make_photo (16, 16);
+  gchar *buffer = NULL;
+  gsize len = 0;
+
+  put_be32 (png + 8, 13);
+  memcpy (png + 12, "IHDR", 4);
+  put_be32 (png + 16, 20000);
+  put_be32 (png + 20, 20000);
+  png[24] = 8;   /* bit depth */
+  png[25] = 2;   /* RGB */
+  png[26] = png[27] = png[28] = 0;
+  put_be32 (png + 29, crc32_png (png + 12, 17));
+  put_be32 (png + 33, 0);
+  memcpy (png + 37, "IDAT", 4);
+  put_be32 (png + 41, crc32_png (png + 37, 4));
+  huge_path = write_file (f, "huge.png", png, sizeof png);
+  assert_encode_error (huge_path, BOTBENCH_AVATAR_ERROR_TOO_LARGE);
+
+  /* A 101 MB file (a real PNG padded with zeros): refused before decoding. */
+  gdk_pixbuf_save_to_buffer (photo, &buffer, &len, "png", &error, NULL);
+  g_assert_no_error (error);
+  out = g_file_replace (big, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (G_OUTPUT_STREAM (out), buffer, len, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_seekable_truncate (G_SEEKABLE (out), 101 * 1024 * 1024, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error);
+  g_assert_no_error (error);
+  g_free (buffer);
+  assert_encode_error (big_path, BOTBENCH_AVATAR_ERROR_TOO_LARGE);
+}
+
+static void
+test_error_io (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (f->dir, "missing.png", NULL);
+
+  assert_encode_error (missing, BOTBENCH_AVATAR_ERROR_IO);
+  assert_encode_error (f->dir, BOTBENCH_AVATAR_ERROR_IO);
+}
+
+static void
+test_error_unsupported (Fixture       *f,
+                        gconstpointer  data)
+{
+  /* The start of a HEIF file: an image type with no gdk-pixbuf loader here. */
+  static const guint8 heif[] = {
+    0x00, 0x00, 0x00, 0x18, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c',
+    0x00, 0x00, 0x00, 0x00, 'm', 'i', 'f', '1', 'h', 'e', 'i', 'c',
+    0x00, 0x00, 0x00, 0x08, 'm', 'e', 't', 'a',
+  };
+  g_autofree char *type = g_content_type_guess (NULL, heif, sizeof heif, NULL);
+  g_autofree char *mime = g_content_type_get_mime_type (type);
+  g_autofree char *path = NULL;
+  g_autoptr(GSList) formats = gdk_pixbuf_get_formats ();
+
+  if (mime == NULL || !g_str_has_prefix (mime, "image/"))
+    {
+      g_test_skip ("shared-mime-info does not know HEIF here");
+      return;
+    }
+  for (GSList *l = formats; l != NULL; l = l->next)
+    if (g_str_equal (gdk_pixbuf_format_get_name (l->data), "heif") ||
+        g_str_equal (gdk_pixbuf_format_get_name (l->data), "avif"))
+      {
+        g_test_skip ("a HEIF/AVIF gdk-pixbuf loader is installed");
+        return;
+      }
+
+  path = write_file (f, "photo.heic", heif, sizeof heif);
+  assert_encode_error (path, BOTBENCH_AVATAR_ERROR_UNSUPPORTED_FORMAT);
+}
+
+/* Options */
+
+static void
+test_size_clamp (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) source = make_red_blue (20, 12, FALSE);
+  g_autofree char *path = save_pixbuf (f, source, "small.png", "png");
+  g_autoptr(BotbenchAvatar) avatar = NULL;
+  g_autoptr(BotbenchAvatar) deflt = NULL;
+  g_autoptr(GdkPixbuf) decoded = NULL;
+
+  g_assert_cmpuint (botbench_avatar_clamp_size (0), ==, 512);
+  g_assert_cmpuint (botbench_avatar_clamp_size (1), ==, 1);
+  g_assert_cmpuint (botbench_avatar_clamp_size (5000), ==, 5000);
+  g_assert_cmpuint (botbench_avatar_clamp_size (5001), ==, 5000);
+  g_assert_cmpuint (botbench_avatar_clamp_size (G_MAXUINT), ==, 5000);
+
+  avatar = encode_size (path, 6000, BOTBENCH_AVATAR_FORMAT_PNG);
+  decoded = decode_base64_image (botbench_avatar_get_base64 (avatar));
+  g_assert_cmpint (gdk_pixbuf_get_width (decoded), ==, 5000);
+  g_assert_cmpint (gdk_pixbuf_get_height (decoded), ==, 5000);
+  g_assert_true (botbench_avatar_check_base64 (botbench_avatar_get_base64 (avatar), NULL, NULL, NULL));
+
+  deflt = encode_path (path, NULL, NULL);
+  g_assert_nonnull (deflt);
+  g_assert_cmpuint (botbench_avatar_get_width (deflt), ==, 512);
+}
+
+static void
+test_auto_format (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) photo = make_photo (400, 300);
+  g_autoptr(GdkPixbuf) flat = make_red_blue (400, 300, FALSE);
+  const char *paths[2];
+  g_autofree char *photo_path = save_pixbuf (f, photo, "photo.png", "png");
+  g_autofree char *flat_path = save_pixbuf (f, flat, "flat.png", "png");
+
+  paths[0] = photo_path;
+  paths[1] = flat_path;
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(BotbenchAvatar) png = encode_size (paths[i], 256, BOTBENCH_AVATAR_FORMAT_PNG);
+      g_autoptr(BotbenchAvatar) jpeg = encode_size (paths[i], 256, BOTBENCH_AVATAR_FORMAT_JPEG);
+      g_autoptr(BotbenchAvatar) aut = encode_size (paths[i], 256, BOTBENCH_AVATAR_FORMAT_AUTO);
+      gsize png_size = botbench_avatar_get_byte_size (png);
+      gsize jpeg_size = botbench_avatar_get_byte_size (jpeg);
+
+      g_test_message ("%s: png %" G_GSIZE_FORMAT ", jpeg %" G_GSIZE_FORMAT ", auto %s",
+                      paths[i], png_size, jpeg_size,
+                      botbench_avatar_format_to_string (botbench_avatar_get_format (aut)));
+      g_assert_cmpuint (botbench_avatar_get_byte_size (aut), ==, MIN (png_size, jpeg_size));
+      g_assert_cmpint (botbench_avatar_get_format (aut), ==,
+                       jpeg_size < png_size ? BOTBENCH_AVATAR_FORMAT_JPEG : BOTBENCH_AVATAR_FORMAT_PNG);
+      if (i == 0)
+        g_assert_cmpint (botbench_avatar_get_format (aut), ==, BOTBENCH_AVATAR_FORMAT_JPEG);
+      else
+        g_assert_cmpint (botbench_avatar_get_format (aut), ==, BOTBENCH_AVATAR_FORMAT_PNG);
+    }
+}
+
+static void
+test_transparency (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) source = make_red_blue (100, 100, TRUE);
+  g_autofree char *path = NULL;
+  g_autoptr(BotbenchAvatar) aut = NULL;
+  g_autoptr(BotbenchAvatar) jpeg = NULL;
+  g_autoptr(BotbenchAvatar) opaque = NULL;
+  g_autoptr(GdkPixbuf) decoded = NULL;
+  g_autoptr(GdkPixbuf) decoded_jpeg = NULL;
+  g_autoptr(GdkPixbuf) solid = make_red_blue (100, 100, TRUE);
+  g_autofree char *solid_path = save_pixbuf (f, solid, "solid.png", "png");
+  guint8 c[4];
+
+  /* Make the top half fully transparent. */
+  for (int y = 0; y < 50; y++)
+    for (int x = 0; x < 100; x++)
+      gdk_pixbuf_get_pixels (source)[y * gdk_pixbuf_get_rowstride (source) + x * 4 + 3] = 0;
+  path = save_pixbuf (f, source, "alpha.png", "png");
+
+  aut = encode_size (path, 64, BOTBENCH_AVATAR_FORMAT_AUTO);
+  g_assert_cmpint (botbench_avatar_get_format (aut), ==, BOTBENCH_AVATAR_FORMAT_PNG);
+  decoded = decode_base64_image (botbench_avatar_get_base64 (aut));
+  g_assert_true (gdk_pixbuf_get_has_alpha (decoded));
+  get_pixel (decoded, 10, 10, c);
+  g_assert_cmpuint (c[3], ==, 0);
+  get_pixel (decoded, 10, 54, c);
+  g_assert_cmpuint (c[3], ==, 255);
+
+  jpeg = encode_size (path, 64, BOTBENCH_AVATAR_FORMAT_JPEG);
+  decoded_jpeg = decode_base64_image (botbench_avatar_get_base64 (jpeg));
+  get_pixel (decoded_jpeg, 10, 10, c);   /* flattened onto white */
+  g_assert_cmpuint (c[0], >, 240);
+  g_assert_cmpuint (c[1], >, 240);
+  g_assert_cmpuint (c[2], >, 240);
+
+  /* An alpha channel that is opaque everywhere is dropped. */
+  opaque = encode_size (solid_path, 64, BOTBENCH_AVATAR_FORMAT_PNG);
+  g_assert_false (gdk_pixbuf_get_has_alpha (botbench_avatar_get_pixbuf (opaque)));
+}
+
+static void
+test_crop (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) source = make_red_blue (200, 120, FALSE);
+  g_autofree char *path = save_pixbuf (f, source, "source.png", "png");
+  BotbenchAvatarOptions options;
+  g_autoptr(GError) error = NULL;
+  int x, y, side;
+
+  /* Focus on the left edge: square x 0..119, red up to 99. */
+  {
+    g_autoptr(BotbenchAvatar) avatar = NULL;
+    g_autoptr(GdkPixbuf) decoded = NULL;
+
+    botbench_avatar_options_init (&options);
+    options.size = 120;
+    options.format = BOTBENCH_AVATAR_FORMAT_PNG;
+    options.focus_x = 0.0;
+    avatar = encode_path (path, &options, &error);
+    g_assert_no_error (error);
+    botbench_avatar_get_crop (avatar, &x, &y, &side);
+    g_assert_cmpint (x, ==, 0);
+    g_assert_cmpint (y, ==, 0);
+    g_assert_cmpint (side, ==, 120);
+    decoded = decode_base64_image (botbench_avatar_get_base64 (avatar));
+    assert_red (decoded, 90, 60);
+    assert_blue (decoded, 110, 60);
+  }
+
+  /* Right edge. */
+  {
+    g_autoptr(BotbenchAvatar) avatar = NULL;
+    g_autoptr(GdkPixbuf) decoded = NULL;
+
+    options.focus_x = 1.0;
+    avatar = encode_path (path, &options, &error);
+    g_assert_no_error (error);
+    botbench_avatar_get_crop (avatar, &x, &y, &side);
+    g_assert_cmpint (x, ==, 80);
+    decoded = decode_base64_image (botbench_avatar_get_base64 (avatar));
+    assert_red (decoded, 10, 60);
+    assert_blue (decoded, 30, 60);
+  }
+
+  /* An explicit rectangle: 90×120 at x 110 → the 90 px square at y 15, all blue. */
+  {
+    g_autoptr(BotbenchAvatar) avatar = NULL;
+    g_autoptr(GdkPixbuf) decoded = NULL;
+
+    options.use_crop_rect = TRUE;
+    options.crop_x = 110;
+    options.crop_y = 0;
+    options.crop_width = 90;
+    options.crop_height = 120;
+    options.size = 90;
+    avatar = encode_path (path, &options, &error);
+    g_assert_no_error (error);
+    botbench_avatar_get_crop (avatar, &x, &y, &side);
+    g_assert_cmpint (x, ==, 110);
+    g_assert_cmpint (y, ==, 15);
+    g_assert_cmpint (side, ==, 90);
+    decoded = decode_base64_image (botbench_avatar_get_base64 (avatar));
+    assert_blue (decoded, 0, 0);
+    assert_blue (decoded, 89, 89);
+  }
+
+  /* Outside the image. */
+  {
+    g_autoptr(BotbenchAvatar) avatar = NULL;
+
+    options.crop_x = 500;
+    options.crop_y = 500;
+    avatar = encode_path (path, &options, &error);
+    g_assert_null (avatar);
+    g_assert_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_INVALID_CROP);
+    g_clear_error (&error);
+  }
+}
+
+/* A crop rectangle on a big JPEG: decoded at scale, mapped back correctly. */
+static void
+test_crop_scaled_jpeg (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) source = make_red_blue (1600, 1200, FALSE);
+  g_autofree char *path = save_pixbuf (f, source, "big.jpg", "jpeg");
+  BotbenchAvatarOptions options;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BotbenchAvatar) avatar = NULL;
+  g_autoptr(GdkPixbuf) decoded = NULL;
+
+  botbench_avatar_options_init (&options);
+  options.size = 64;
+  options.format = BOTBENCH_AVATAR_FORMAT_PNG;
+  options.use_crop_rect = TRUE;
+  options.crop_x = 400;   /* 400..1200 across the red/blue border at 800 */
+  options.crop_y = 200;
+  options.crop_width = 800;
+  options.crop_height = 800;
+  avatar = encode_path (path, &options, &error);
+  g_assert_no_error (error);
+  decoded = decode_base64_image (botbench_avatar_get_base64 (avatar));
+  assert_red (decoded, 28, 32);
+  assert_blue (decoded, 36, 32);
+}
+
+/* Async */
+
+static void
+encode_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+result_arrived (gpointer data)
+{
+  return *(GAsyncResult **)data != NULL;
+}
+
+static void
+test_async (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) source = make_red_blue (200, 120, FALSE);
+  g_autofree char *path = save_pixbuf (f, source, "source.png", "png");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) cancelled_result = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(BotbenchAvatar) avatar = NULL;
+  g_autoptr(BotbenchAvatar) sync = NULL;
+  g_autoptr(BotbenchAvatar) none = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchAvatarOptions options;
+
+  botbench_avatar_options_init (&options);
+  options.size = 64;
+  botbench_avatar_encode_async (file, &options, NULL, encode_done_cb, &result);
+  /* The options are copied: changing them now must not matter. */
+  options.size = 8;
+  g_assert_null (result);
+  g_assert_true (botbench_test_wait_until (result_arrived, &result, 10000));
+  avatar = botbench_avatar_encode_finish (result, &error);
+  g_assert_no_error (error);
+  assert_red_blue_avatar (avatar, 64);
+
+  options.size = 64;
+  sync = botbench_avatar_encode_sync (file, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (botbench_avatar_get_base64 (sync), ==, botbench_avatar_get_base64 (avatar));
+
+  g_cancellable_cancel (cancellable);
+  botbench_avatar_encode_async (file, &options, cancellable, encode_done_cb, &cancelled_result);
+  g_assert_true (botbench_test_wait_until (result_arrived, &cancelled_result, 10000));
+  none = botbench_avatar_encode_finish (cancelled_result, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+test_bytes (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) source = make_red_blue (200, 120, FALSE);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(BotbenchAvatar) avatar = NULL;
+  g_autoptr(BotbenchAvatar) none = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchAvatarOptions options;
+  gchar *buffer = NULL;
+  gsize len = 0;
+
+  g_assert_true (gdk_pixbuf_save_to_buffer (source, &buffer, &len, "png", NULL, NULL));
+  bytes = g_bytes_new_take (buffer, len);
+  botbench_avatar_options_init (&options);
+  options.size = 48;
+  avatar = botbench_avatar_encode_bytes_sync (bytes, "dropped.png", &options, NULL, &error);
+  g_assert_no_error (error);
+  assert_red_blue_avatar (avatar, 48);
+
+  none = botbench_avatar_encode_bytes_sync (empty, "dropped.png", NULL, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_EMPTY);
+}
+
+static void
+test_format_strings (void)
+{
+  BotbenchAvatarFormat format = BOTBENCH_AVATAR_FORMAT_AUTO;
+
+  g_assert_true (botbench_avatar_format_from_string ("PNG", &format));
+  g_assert_cmpint (format, ==, BOTBENCH_AVATAR_FORMAT_PNG);
+  g_assert_true (botbench_avatar_format_from_string ("jpg", &format));
+  g_assert_cmpint (format, ==, BOTBENCH_AVATAR_FORMAT_JPEG);
+  g_assert_true (botbench_avatar_format_from_string ("auto", &format));
+  g_assert_cmpint (format, ==, BOTBENCH_AVATAR_FORMAT_AUTO);
+  g_assert_false (botbench_avatar_format_from_string ("gif", &format));
+  g_assert_false (botbench_avatar_format_from_string (NULL, &format));
+  g_assert_cmpint (format, ==, BOTBENCH_AVATAR_FORMAT_AUTO);
+  g_assert_cmpstr (botbench_avatar_format_to_string (BOTBENCH_AVATAR_FORMAT_JPEG), ==, "jpeg");
+}
+
+/* check_base64 */
+
+static char *
+pixbuf_base64 (GdkPixbuf  *pixbuf,
+               const char *type)
+{
+  gchar *buffer = NULL;
+  gsize len = 0;
+  char *base64;
+
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &len, type, NULL, NULL));
+  base64 = g_base64_encode ((guchar *)buffer, len);
+  g_free (buffer);
+
+  return base64;
+}
+
+static void
+assert_check_fails (const char *base64,
+                    int         code)
+{
+  g_autoptr(GError) error = NULL;
+  guint w = 1, h = 1;
+
+  g_assert_false (botbench_avatar_check_base64 (base64, &w, &h, &error));
+  g_assert_error (error, BOTBENCH_AVATAR_ERROR, code);
+  g_test_message ("check: %s", error->message);
+}
+
+static void
+test_check_base64 (void)
+{
+  g_autoptr(GdkPixbuf) small = make_photo (40, 30);
+  g_autoptr(GdkPixbuf) wide = make_red_blue (5001, 10, FALSE);
+  g_autoptr(GdkPixbuf) limit = make_red_blue (5000, 10, FALSE);
+  g_autofree char *small_png = pixbuf_base64 (small, "png");
+  g_autofree char *small_jpeg = pixbuf_base64 (small, "jpeg");
+  g_autofree char *wide_png = pixbuf_base64 (wide, "png");
+  g_autofree char *limit_png = pixbuf_base64 (limit, "png");
+  g_autofree char *data_uri = g_strconcat ("data:image/png;base64,", small_png, NULL);
+  g_autofree char *truncated = g_strndup (small_png, strlen (small_png) / 2);
+  g_autofree char *wrapped = NULL;
+  g_autofree char *url_safe = g_strdup (small_png);
+  const char *svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>";
+  g_autofree char *svg_b64 = g_base64_encode ((const guchar *)svg, strlen (svg));
+  g_autoptr(GError) error = NULL;
+  guint w = 0, h = 0;
+
+  g_assert_true (botbench_avatar_check_base64 (small_png, &w, &h, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (w, ==, 40);
+  g_assert_cmpuint (h, ==, 30);
+
+  g_assert_true (botbench_avatar_check_base64 (small_jpeg, &w, &h, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (w, ==, 40);
+
+  g_assert_true (botbench_avatar_check_base64 (limit_png, &w, &h, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (w, ==, 5000);
+
+  /* Wider than 5000: dropped, but the size is reported. */
+  g_assert_false (botbench_avatar_check_base64 (wide_png, &w, &h, &error));
+  g_assert_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_TOO_LARGE);
+  g_assert_cmpuint (w, ==, 5001);
+  g_assert_cmpuint (h, ==, 10);
+  g_clear_error (&error);
+
+  /* PHP's decoder skips line breaks, so wrapped base64 is kept. */
+  {
+    g_autofree guchar *raw = NULL;
+    gsize len = 0;
+    gsize n;
+    int state = 0, save = 0;
+
+    raw = g_base64_decode (small_png, &len);
+    wrapped = g_malloc (len * 4 / 3 + len / 72 * 2 + 16);
+    n = g_base64_encode_step (raw, len, TRUE, wrapped, &state, &save);
+    n += g_base64_encode_close (TRUE, wrapped + n, &state, &save);
+    wrapped[n] = '\0';
+    g_assert_nonnull (strchr (wrapped, '\n'));
+    g_assert_true (botbench_avatar_check_base64 (wrapped, &w, &h, &error));
+    g_assert_no_error (error);
+  }
+
+  assert_check_fails ("", BOTBENCH_AVATAR_ERROR_EMPTY);
+  assert_check_fails (NULL, BOTBENCH_AVATAR_ERROR_EMPTY);
+  assert_check_fails ("false", BOTBENCH_AVATAR_ERROR_EMPTY);
+  assert_check_fails (data_uri, BOTBENCH_AVATAR_ERROR_DATA_URI);
+  assert_check_fails ("!!!! ;;;; ----", BOTBENCH_AVATAR_ERROR_NOT_AN_IMAGE);
+  assert_check_fails ("SGVsbG8sIHdvcmxkIQ==", BOTBENCH_AVATAR_ERROR_NOT_AN_IMAGE);
+  assert_check_fails ("this is not base64 at all, just some words", BOTBENCH_AVATAR_ERROR_NOT_AN_IMAGE);
+  assert_check_fails (truncated, BOTBENCH_AVATAR_ERROR_CORRUPT);
+  assert_check_fails (svg_b64, BOTBENCH_AVATAR_ERROR_UNSUPPORTED_FORMAT);
+
+  /* URL-safe base64: PHP skips '-' and '_', so the image is corrupted. */
+  g_strdelimit (url_safe, "+", '-');
+  g_strdelimit (url_safe, "/", '_');
+  if (strcmp (url_safe, small_png) != 0)
+    {
+      g_assert_false (botbench_avatar_check_base64 (url_safe, &w, &h, &error));
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == BOTBENCH_AVATAR_ERROR);
+      g_clear_error (&error);
+    }
+}
+
+/* What encode produces, check accepts. */
+static void
+test_check_roundtrip (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GdkPixbuf) photo = make_photo (300, 200);
+  g_autofree char *path = save_pixbuf (f, photo, "photo.png", "png");
+  BotbenchAvatarFormat formats[] = { BOTBENCH_AVATAR_FORMAT_PNG, BOTBENCH_AVATAR_FORMAT_JPEG };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autoptr(BotbenchAvatar) avatar = encode_size (path, 100, formats[i]);
+      g_autoptr(GError) error = NULL;
+      guint w = 0, h = 0;
+
+      g_assert_true (botbench_avatar_check_base64 (botbench_avatar_get_base64 (avatar), &w, &h, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (w, ==, 100);
+      g_assert_cmpuint (h, ==, 100);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const char *formats[] = { "png", "jpeg", "gif", "webp", "bmp", "svg" };
+  static const guint sizes[] = { 64, 512 };
+  static FormatCase cases[G_N_ELEMENTS (formats) * G_N_ELEMENTS (sizes)];
+  guint n = 0;
+
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (sizes); j++)
+      {
+        g_autofree char *name = g_strdup_printf ("/botbench/avatar/format/%s/%u",
+                                                 formats[i], sizes[j]);
+
+        cases[n].format = formats[i];
+        cases[n].size = sizes[j];
+        g_test_add (name, Fixture, &cases[n], fixture_setup, test_format, fixture_teardown);
+        n++;
+      }
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/botbench/avatar/exif-orientation", test_exif_orientation);
+  ADD ("/botbench/avatar/large-jpeg", test_large_jpeg);
+  ADD ("/botbench/avatar/large-png", test_large_png);
+  ADD ("/botbench/avatar/tiny", test_tiny);
+  ADD ("/botbench/avatar/error/empty", test_error_empty);
+  ADD ("/botbench/avatar/error/not-an-image", test_error_not_an_image);
+  ADD ("/botbench/avatar/error/truncated", test_error_truncated);
+  ADD ("/botbench/avatar/error/corrupt", test_error_corrupt);
+  ADD ("/botbench/avatar/error/too-large", test_error_too_large);
+  ADD ("/botbench/avatar/error/io", test_error_io);
+  ADD ("/botbench/avatar/error/unsupported", test_error_unsupported);
+  ADD ("/botbench/avatar/size-clamp", test_size_clamp);
+  ADD ("/botbench/avatar/auto-format", test_auto_format);
+  ADD ("/botbench/avatar/transparency", test_transparency);
+  ADD ("/botbench/avatar/crop", test_crop);
+  ADD ("/botbench/avatar/crop-scaled-jpeg", test_crop_scaled_jpeg);
+  ADD ("/botbench/avatar/async", test_async);
+  ADD ("/botbench/avatar/bytes", test_bytes);
+  ADD ("/botbench/avatar/check-roundtrip", test_check_roundtrip);
+#undef ADD
+  g_test_add_func ("/botbench/avatar/format-strings", test_format_strings);
+  g_test_add_func ("/botbench/avatar/check-base64", test_check_base64);
+
+  return g_test_run ();
+}
