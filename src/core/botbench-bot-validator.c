@@ -22,12 +22,12 @@
  *   sent empty, WRONG_REQUEST "Update fields can't be empty".
  *
  * Steps 13 and 15 follow the sandbox (botbench-sandbox.c); the reference marks them [inf].
+ * The avatar is checked by botbench_avatar_check_base64() (botbench-avatar.c).
  */
 #define G_LOG_DOMAIN "botbench-bot-validator"
 
 #include "config.h"
 
-#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -530,73 +530,30 @@ check_email (Validation *v)
 
 /* PERSONAL_PHOTO (§1.8): every problem is silent on the portal. */
 
-static void
-size_prepared_cb (GdkPixbufLoader *loader,
-                  int              width,
-                  int              height,
-                  gpointer         user_data)
-{
-  int *size = user_data;
-
-  size[0] = width;
-  size[1] = height;
-}
-
-/* A small stand-in for botbench_avatar_check_base64() of botbench-avatar.c:
- * PHP's lenient base64_decode, then gdk-pixbuf for the format and the size. */
-static gboolean
-avatar_probe (const char  *base64,
-              guint       *width,
-              guint       *height,
-              char       **format_name)
-{
-  g_autoptr(GString) filtered = g_string_new (NULL);
-  g_autoptr(GdkPixbufLoader) loader = NULL;
-  g_autofree guchar *bytes = NULL;
-  GdkPixbufFormat *format;
-  int size[2] = { 0, 0 };
-  gsize len = 0;
-  gboolean ok;
-
-  for (const char *p = base64; *p != '\0'; p++)
-    if (g_ascii_isalnum (*p) || *p == '+' || *p == '/')
-      g_string_append_c (filtered, *p);
-  while (filtered->len % 4 != 0)
-    g_string_append_c (filtered, '=');
-
-  bytes = g_base64_decode (filtered->str, &len);
-  if (len == 0)
-    return FALSE;
-
-  loader = gdk_pixbuf_loader_new ();
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared_cb), size);
-  ok = gdk_pixbuf_loader_write (loader, bytes, len, NULL);
-  ok = gdk_pixbuf_loader_close (loader, NULL) && ok;
-  if (size[0] <= 0 || size[1] <= 0)
-    return FALSE;
-
-  format = gdk_pixbuf_loader_get_format (loader);
-  *width = size[0];
-  *height = size[1];
-  *format_name = g_strdup (format ? gdk_pixbuf_format_get_name (format) : "");
-
-  /* a huge image may fail to decode fully; its size is what matters */
-  return ok || *width > BOTBENCH_BOT_AVATAR_MAX_SIDE || *height > BOTBENCH_BOT_AVATAR_MAX_SIDE;
-}
+/* In botbench-avatar.c: PHP's lenient base64 decode, then the formats and
+ * the 5000 px limit the portal keeps; width and height are set whenever the
+ * size could be read. */
+extern gboolean botbench_avatar_check_base64 (const char  *base64,
+                                              guint       *width,
+                                              guint       *height,
+                                              GError     **error);
 
 static void
 check_photo (Validation *v)
 {
   const char *value = botbench_bot_get_property_value (v->bot, BOTBENCH_BOT_PROPERTY_PERSONAL_PHOTO);
   const char *field = "PROPERTIES.PERSONAL_PHOTO";
-  g_autofree char *format = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *p;
   guint width = 0, height = 0;
 
   /* "" and "false": nothing is saved, on purpose */
   if (value == NULL || *value == '\0' || g_str_equal (value, "false"))
     return;
 
-  if (g_str_has_prefix (value, "data:"))
+  for (p = value; g_ascii_isspace (*p); p++)
+    ;
+  if (g_ascii_strncasecmp (p, "data:", 5) == 0)
     {
       add_warning (v, field, BOTBENCH_BOT_WARNING_AVATAR_DATA_URI,
                    g_strdup (_("The avatar starts with a “data:” prefix, which the portal decodes as "
@@ -605,19 +562,18 @@ check_photo (Validation *v)
       return;
     }
 
-  if (!avatar_probe (value, &width, &height, &format) || g_strcmp0 (format, "svg") == 0)
-    {
-      add_warning (v, field, BOTBENCH_BOT_WARNING_AVATAR_NOT_IMAGE,
-                   g_strdup (_("The avatar is not a PNG, JPEG, GIF, WebP or BMP image in base64: the "
-                               "portal silently registers the bot without it")));
-      return;
-    }
+  if (botbench_avatar_check_base64 (value, &width, &height, &error))
+    return;
 
   if (width > BOTBENCH_BOT_AVATAR_MAX_SIDE || height > BOTBENCH_BOT_AVATAR_MAX_SIDE)
     add_warning (v, field, BOTBENCH_BOT_WARNING_AVATAR_TOO_LARGE,
                  g_strdup_printf (_("The avatar is %u×%u pixels: the portal silently drops avatars larger "
                                     "than %u×%u. Scale it down"),
                                   width, height, BOTBENCH_BOT_AVATAR_MAX_SIDE, BOTBENCH_BOT_AVATAR_MAX_SIDE));
+  else
+    add_warning (v, field, BOTBENCH_BOT_WARNING_AVATAR_NOT_IMAGE,
+                 g_strdup_printf (_("The portal will register the bot without this avatar: %s"),
+                                  error != NULL ? error->message : _("it is not an image")));
 }
 
 static void
