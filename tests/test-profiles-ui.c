@@ -882,6 +882,18 @@ switcher_lists_profiles (Fixture *f)
   state = g_action_group_get_action_state (G_ACTION_GROUP (f->window), "active-profile");
   g_assert_cmpstr (g_variant_get_string (state, NULL), ==, botbench_profile_get_uuid (mine));
 
+  /* Switching to the sandbox profile runs the sandbox if it was stopped. */
+  gtk_switch_set_active (f->window->profiles_page->sandbox_switch, FALSE);
+  g_assert_false (botbench_sandbox_get_running (botbench_application_get_sandbox (f->app)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (f->window->profiles_page->sandbox_row), "Stopped"));
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "active-profile",
+                                  g_variant_new_string (botbench_profile_get_uuid (sandbox_profile)));
+  g_assert_true (botbench_profile_manager_get_active (manager) == sandbox_profile);
+  g_assert_true (botbench_sandbox_get_running (botbench_application_get_sandbox (f->app)));
+  g_assert_true (gtk_switch_get_active (f->window->profiles_page->sandbox_switch));
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "active-profile",
+                                  g_variant_new_string (botbench_profile_get_uuid (mine)));
+
   /* A rename shows up at once. */
   botbench_profile_manager_rename (manager, mine, "Renamed", NULL);
   g_assert_cmpstr (gtk_label_get_label (f->window->profile_label), ==, "Renamed");

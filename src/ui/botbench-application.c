@@ -171,6 +171,8 @@ botbench_application_get_sandbox_port (gboolean *fixed)
   return BOTBENCH_SANDBOX_DEFAULT_PORT;
 }
 
+static void botbench_application_store_sandbox_secret (BotbenchApplication *self);
+
 static void
 sandbox_secret_stored_cb (GObject      *object,
                           GAsyncResult *result,
@@ -189,6 +191,14 @@ sandbox_secret_stored_cb (GObject      *object,
     return;
 
   g_debug ("Cannot store the sandbox secret: %s", error->message);
+
+  /* Session-only was chosen while this store was under way. */
+  if (botbench_secret_store_get_session_only (BOTBENCH_SECRET_STORE (object)))
+    {
+      botbench_application_store_sandbox_secret (self);
+      return;
+    }
+
   self->sandbox_secret_pending = TRUE;
   botbench_application_report_secret_error (self, error);
 }

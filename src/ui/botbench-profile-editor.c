@@ -564,7 +564,14 @@ secret_stored_cb (GObject      *object,
       g_ptr_array_set_size (self->pending_secrets, 0);
 
       /* A test asked for stays asked for while the user picks session-only. */
-      if (g_error_matches (error, BOTBENCH_SECRET_STORE_ERROR, BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE))
+      if (g_error_matches (error, BOTBENCH_SECRET_STORE_ERROR, BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE) &&
+          botbench_secret_store_get_session_only (BOTBENCH_SECRET_STORE (object)))
+        {
+          /* Session-only was chosen while this store was under way. */
+          botbench_profile_editor_save (self);
+          return;
+        }
+      else if (g_error_matches (error, BOTBENCH_SECRET_STORE_ERROR, BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE))
         {
           self->save_pending = TRUE;
           show_message (self->secrets_label,
