@@ -7,11 +7,6 @@
 #include <adwaita.h>
 
 #include "botbench-core.h"
-#include "botbench-profile-manager.h"
-#include "botbench-request-history.h"
-#include "botbench-rest-client.h"
-#include "botbench-sandbox.h"
-#include "botbench-secret-store.h"
 
 G_BEGIN_DECLS
 
