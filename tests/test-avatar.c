@@ -552,6 +552,36 @@ test_error_corrupt (Fixture       *f,
   bad_path = write_file (f, "garbage.png", contents, len);
   assert_encode_error (bad_path, BOTBENCH_AVATAR_ERROR_CORRUPT);
 
+  /* GIFs whose frame is empty or lies outside the screen: gdk-pixbuf's
+   * loader would hit its own assertions (criticals are fatal here). */
+  {
+    static const guint8 outside[] = {
+      'G', 'I', 'F', '8', '9', 'a', 4, 0, 4, 0, 0x80, 0, 0,
+      0, 0, 0, 0xff, 0xff, 0xff,
+      0x2c, 2, 0, 2, 0, 4, 0, 4, 0, 0x00,
+      0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+    };
+    static const guint8 empty_frame[] = {
+      'G', 'I', 'F', '8', '9', 'a', 4, 0, 4, 0, 0x80, 0, 0,
+      0, 0, 0, 0xff, 0xff, 0xff,
+      0x2c, 0, 0, 0, 0, 0, 0, 4, 0, 0x00,
+      0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+    };
+    static const guint8 zero_screen[] = {
+      'G', 'I', 'F', '8', '9', 'a', 0, 0, 4, 0, 0x80, 0, 0,
+      0, 0, 0, 0xff, 0xff, 0xff,
+      0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0x00,
+      0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+    };
+    g_autofree char *p1 = write_file (f, "outside.gif", outside, sizeof outside);
+    g_autofree char *p2 = write_file (f, "empty-frame.gif", empty_frame, sizeof empty_frame);
+    g_autofree char *p3 = write_file (f, "zero-screen.gif", zero_screen, sizeof zero_screen);
+
+    assert_encode_error (p1, BOTBENCH_AVATAR_ERROR_CORRUPT);
+    assert_encode_error (p2, BOTBENCH_AVATAR_ERROR_CORRUPT);
+    assert_encode_error (p3, BOTBENCH_AVATAR_ERROR_CORRUPT);
+  }
+
   /* Just the 8-byte signature. */
   header_path = write_file (f, "signature.png", "\x89PNG\r\n\x1a\n", 8);
   assert_encode_error (header_path, BOTBENCH_AVATAR_ERROR_CORRUPT);

@@ -85,6 +85,8 @@ typedef struct
   guint8                       tail[TAIL_SIZE];
   gsize                        tail_len;
   guint64                      total;
+
+  GByteArray                  *gif;       /* a copy of a GIF, checked before close */
 } Decoder;
 
 static void
@@ -99,6 +101,7 @@ decoder_clear (Decoder *d)
   g_clear_pointer (&d->format, g_free);
   g_clear_pointer (&d->format_description, g_free);
   g_clear_pointer (&d->rows, g_free);
+  g_clear_pointer (&d->gif, g_byte_array_unref);
 }
 
 static gboolean
@@ -335,6 +338,12 @@ decoder_remember (Decoder      *d,
       d->tail_len = keep + len;
     }
 
+  if (d->total == 0 && len >= 6 &&
+      (memcmp (buf, "GIF87a", 6) == 0 || memcmp (buf, "GIF89a", 6) == 0))
+    d->gif = g_byte_array_new ();
+  if (d->gif != NULL)
+    g_byte_array_append (d->gif, buf, len);
+
   d->total += len;
 }
 
@@ -351,6 +360,86 @@ tail_contains (const Decoder *d,
       return TRUE;
 
   return FALSE;
+}
+
+static gboolean
+gif_skip_sub_blocks (const guint8 *p,
+                     gsize         len,
+                     gsize        *o)
+{
+  while (*o < len)
+    {
+      guint8 n = p[(*o)++];
+
+      if (n == 0)
+        return TRUE;
+      *o += n;
+    }
+
+  return FALSE;
+}
+
+/* gdk-pixbuf's GIF loader trips over its own assertions (criticals, fatal
+ * under G_DEBUG=fatal-criticals) on a zero-sized screen or a frame that is
+ * empty or reaches outside the screen, so walk the blocks first.  Anything
+ * else (truncation, bad LZW data) is left to the loader. */
+static const char *
+gif_check_frames (const guint8 *p,
+                  gsize         len)
+{
+  guint sw, sh;
+  gsize o = 13;
+
+  if (len < 13)
+    return NULL;
+
+  sw = p[6] | p[7] << 8;
+  sh = p[8] | p[9] << 8;
+  if (sw == 0 || sh == 0)
+    return _("its screen size is zero");
+  if (p[10] & 0x80)
+    o += 3u * (1u << ((p[10] & 7) + 1));
+
+  while (o < len)
+    {
+      guint8 block = p[o++];
+
+      if (block == 0x3b)
+        break;
+      else if (block == 0x21)
+        {
+          o++;   /* label */
+          if (!gif_skip_sub_blocks (p, len, &o))
+            break;
+        }
+      else if (block == 0x2c)
+        {
+          guint x, y, w, h;
+          guint8 flags;
+
+          if (o + 9 > len)
+            break;
+          x = p[o] | p[o + 1] << 8;
+          y = p[o + 2] | p[o + 3] << 8;
+          w = p[o + 4] | p[o + 5] << 8;
+          h = p[o + 6] | p[o + 7] << 8;
+          flags = p[o + 8];
+          o += 9;
+          if (w == 0 || h == 0)
+            return _("one of its frames is empty");
+          if (x + w > sw || y + h > sh)
+            return _("one of its frames reaches outside the picture");
+          if (flags & 0x80)
+            o += 3u * (1u << ((flags & 7) + 1));
+          o++;   /* LZW minimum code size */
+          if (!gif_skip_sub_blocks (p, len, &o))
+            break;
+        }
+      else
+        break;
+    }
+
+  return NULL;
 }
 
 /* gdk-pixbuf returns a partly filled pixbuf for a cut-off PNG, JPEG, WebP
@@ -481,7 +570,9 @@ decoder_run (Decoder       *d,
           return NULL;
         }
 
-      if (!failed && !gdk_pixbuf_loader_write (d->loader, buf, n, &pixbuf_error))
+      /* GIFs are decoded on close anyway; they go in once checked. */
+      if (d->gif == NULL && !failed &&
+          !gdk_pixbuf_loader_write (d->loader, buf, n, &pixbuf_error))
         failed = TRUE;
 
       /* Stop at once: some loaders ignore the 0×0 request and go on. */
@@ -494,6 +585,22 @@ decoder_run (Decoder       *d,
       g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_EMPTY,
                    _("“%s” is empty (0 bytes)"), name);
       return NULL;
+    }
+
+  if (!failed && d->gif != NULL)
+    {
+      const char *why = gif_check_frames (d->gif->data, d->gif->len);
+
+      if (why != NULL)
+        {
+          g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_CORRUPT,
+                       /* Translators: "“a.gif” is a damaged GIF image: one of its frames is empty" */
+                       _("“%s” is a damaged GIF image: %s"), name, why);
+          return NULL;
+        }
+
+      if (!gdk_pixbuf_loader_write (d->loader, d->gif->data, d->gif->len, &pixbuf_error))
+        failed = TRUE;
     }
 
   if (!failed && !gdk_pixbuf_loader_close (d->loader, &pixbuf_error))
