@@ -345,6 +345,60 @@ test_exif_orientation (Fixture       *f,
   assert_blue (decoded, 16, 48);
 }
 
+/* The same file at 16 and 8 px: decoded at 1/2 and 1/4 scale (libjpeg's
+ * DCT scaling), and the orientation must still be applied. */
+static void
+test_exif_orientation_scaled (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *path = image_path ("exif-orientation-6.jpg");
+  guint sizes[] = { 16, 8 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      guint s = sizes[i];
+      g_autoptr(BotbenchAvatar) avatar = encode_size (path, s, BOTBENCH_AVATAR_FORMAT_PNG);
+      g_autoptr(GdkPixbuf) decoded = decode_base64_image (botbench_avatar_get_base64 (avatar));
+
+      g_assert_cmpint (gdk_pixbuf_get_width (decoded), ==, s);
+      g_assert_cmpuint (botbench_avatar_get_source_width (avatar), ==, 32);
+      g_assert_cmpuint (botbench_avatar_get_source_height (avatar), ==, 64);
+      assert_red (decoded, s * 3 / 4, s / 4);
+      assert_blue (decoded, s / 4, s / 4);
+      assert_blue (decoded, s * 3 / 4, s * 3 / 4);
+    }
+}
+
+/* A crop rectangle is in the coordinates of the picture as shown (after
+ * the rotation): x 16..31, y 16..31 of the 32×64 picture is the red block. */
+static void
+test_exif_orientation_crop (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *path = image_path ("exif-orientation-6.jpg");
+  g_autoptr(BotbenchAvatar) avatar = NULL;
+  g_autoptr(GdkPixbuf) decoded = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchAvatarOptions options;
+
+  botbench_avatar_options_init (&options);
+  options.size = 32;
+  options.format = BOTBENCH_AVATAR_FORMAT_PNG;
+  options.use_crop_rect = TRUE;
+  options.crop_x = 18;
+  options.crop_y = 18;
+  options.crop_width = 12;
+  options.crop_height = 12;
+  avatar = encode_path (path, &options, &error);
+  g_assert_no_error (error);
+  decoded = decode_base64_image (botbench_avatar_get_base64 (avatar));
+  assert_red (decoded, 2, 2);
+  assert_red (decoded, 29, 2);
+  assert_red (decoded, 2, 29);
+  assert_red (decoded, 29, 29);
+  assert_red (decoded, 16, 16);
+}
+
 /* A 6000×4000 photo: decoded at 1/4 scale, so it is quick and small. */
 static void
 test_large_jpeg (Fixture       *f,
@@ -1167,6 +1221,8 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/botbench/avatar/exif-orientation", test_exif_orientation);
+  ADD ("/botbench/avatar/exif-orientation-scaled", test_exif_orientation_scaled);
+  ADD ("/botbench/avatar/exif-orientation-crop", test_exif_orientation_crop);
   ADD ("/botbench/avatar/large-jpeg", test_large_jpeg);
   ADD ("/botbench/avatar/large-png", test_large_png);
   ADD ("/botbench/avatar/tiny", test_tiny);
