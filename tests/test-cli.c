@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
@@ -69,7 +70,7 @@ test_help_and_usage (void)
 {
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  static const char * const commands[] = { "decode", "listen", "events" };
+  static const char * const commands[] = { "decode", "listen", "events", "sandbox", "avatar", "call" };
 
   g_assert_cmpint (run_cli (NULL, &out, NULL, "--help", NULL), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
@@ -451,6 +452,54 @@ test_kill_under_load (void)
   botbench_test_rm_rf (dir);
 }
 
+static void
+test_avatar (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *png = g_build_filename (dir, "wide.png", NULL);
+  g_autofree char *text = g_build_filename (dir, "notes.png", NULL);
+  g_autoptr(GdkPixbuf) source = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 300, 200);
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *jpeg_out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree guchar *decoded = NULL;
+  g_autofree guchar *jpeg = NULL;
+  GdkPixbuf *result;
+  gsize len = 0;
+
+  gdk_pixbuf_fill (source, 0x3366ccff);
+  g_assert_true (gdk_pixbuf_save (source, png, "png", &error, NULL));
+  g_assert_true (g_file_set_contents (text, "not a picture", -1, &error));
+
+  g_assert_cmpint (run_cli (NULL, &out, &err, "avatar", png, "--size", "64", NULL), ==, 0);
+  g_assert_null (strchr (out, '\n'));
+  g_assert_false (g_str_has_prefix (out, "data:"));
+  decoded = g_base64_decode (out, &len);
+  g_assert_cmpuint (len, >, 8);
+  g_assert_true (gdk_pixbuf_loader_write (loader, decoded, len, &error));
+  g_assert_true (gdk_pixbuf_loader_close (loader, &error));
+  result = gdk_pixbuf_loader_get_pixbuf (loader);
+  g_assert_cmpint (gdk_pixbuf_get_width (result), ==, 64);
+  g_assert_cmpint (gdk_pixbuf_get_height (result), ==, 64);
+  g_assert_nonnull (strstr (err, "64×64"));
+
+  g_assert_cmpint (run_cli (NULL, &jpeg_out, NULL, "avatar", png, "--format", "jpeg", NULL), ==, 0);
+  jpeg = g_base64_decode (jpeg_out, &len);
+  g_assert_cmpuint (len, >, 3);
+  g_assert_cmpmem (jpeg, 3, "\xff\xd8\xff", 3);
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "avatar", text, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "not an image"));
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "avatar", png, "--size", "0", NULL), ==, 2);
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "avatar", png, "--format", "gif", NULL), ==, 2);
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "avatar", NULL), ==, 2);
+
+  botbench_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -462,6 +511,7 @@ main (int    argc,
   g_test_add_func ("/cli/listen-prints-events", test_listen_prints_events);
   g_test_add_func ("/cli/listen-port-in-use", test_listen_port_in_use);
   g_test_add_func ("/cli/events-filters", test_events_filters);
+  g_test_add_func ("/cli/avatar", test_avatar);
   g_test_add_func ("/cli/kill-9-under-load", test_kill_under_load);
 
   return g_test_run ();

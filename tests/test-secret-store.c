@@ -212,6 +212,38 @@ test_keyring_round_trip (void)
   check_round_trip (secrets);
 }
 
+/* The caller's UUID string may be gone as soon as the call returns. */
+static void
+test_keyring_uuid_not_borrowed (void)
+{
+  g_autoptr(BotbenchSecretStore) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  char *value;
+  char *scratch;
+  Wait w = { NULL };
+
+  if (skip_without_keyring ())
+    return;
+
+  secrets = botbench_secret_store_new ();
+  g_assert_true (store (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, "borrowed-secret", &error));
+  g_assert_no_error (error);
+
+  scratch = g_strdup (uuid);
+  botbench_secret_store_clear_async (secrets, scratch, BOTBENCH_SECRET_KIND_ANY, NULL, done_cb, &w);
+  memset (scratch, 'x', strlen (scratch));
+  g_free (scratch);
+  g_assert_true (botbench_test_wait_until (have_result, &w, 20000));
+  g_assert_true (botbench_secret_store_clear_finish (secrets, w.result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&w.result);
+
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_null (value);
+}
+
 static void
 test_keyring_shared (void)
 {
@@ -345,6 +377,7 @@ main (int   argc,
 
   g_test_add_func ("/botbench/secret-store/keyring/round-trip", test_keyring_round_trip);
   g_test_add_func ("/botbench/secret-store/keyring/shared", test_keyring_shared);
+  g_test_add_func ("/botbench/secret-store/keyring/uuid-not-borrowed", test_keyring_uuid_not_borrowed);
   g_test_add_func ("/botbench/secret-store/no-bus", test_no_bus);
 
   return g_test_run ();

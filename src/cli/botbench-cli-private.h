@@ -33,6 +33,8 @@ int   botbench_cli_profiles       (int               argc,
                                    char            **argv);
 int   botbench_cli_call           (int               argc,
                                    char            **argv);
+int   botbench_cli_avatar         (int               argc,
+                                   char            **argv);
 
 /* --profile NAME given before the command (NULL: the active profile). */
 extern const char *botbench_cli_profile_name;

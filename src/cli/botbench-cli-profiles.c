@@ -128,6 +128,42 @@ profiles_list (BotbenchProfileManager *manager)
   return EXIT_SUCCESS;
 }
 
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} ClearState;
+
+static void
+clear_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  ClearState *state = user_data;
+
+  state->ok = botbench_secret_store_clear_finish (BOTBENCH_SECRET_STORE (object), result, &state->error);
+  state->done = TRUE;
+}
+
+/* Removes every secret of a profile from the keyring, waiting for it. */
+static gboolean
+clear_secrets_sync (BotbenchSecretStore  *secrets,
+                    const char           *uuid,
+                    GError              **error)
+{
+  ClearState state = { 0 };
+
+  botbench_secret_store_clear_async (secrets, uuid, BOTBENCH_SECRET_KIND_ANY, NULL, clear_done_cb, &state);
+  while (!state.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!state.ok)
+    g_propagate_error (error, state.error);
+
+  return state.ok;
+}
+
 static int
 profiles_add (BotbenchProfileManager *manager,
               int                     argc,
@@ -249,28 +285,9 @@ failed:
   /* Leave no secret behind for a profile that was not added. */
   if (profile != NULL && secrets != NULL &&
       botbench_profile_manager_lookup (manager, botbench_profile_get_uuid (profile)) == NULL)
-    botbench_secret_store_clear_async (secrets, botbench_profile_get_uuid (profile),
-                                       BOTBENCH_SECRET_KIND_ANY, NULL, NULL, NULL);
+    clear_secrets_sync (secrets, botbench_profile_get_uuid (profile), NULL);
 
   return EXIT_FAILURE;
-}
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} ClearState;
-
-static void
-clear_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  ClearState *state = user_data;
-
-  state->ok = botbench_secret_store_clear_finish (BOTBENCH_SECRET_STORE (object), result, &state->error);
-  state->done = TRUE;
 }
 
 static int
@@ -281,7 +298,6 @@ profiles_remove (BotbenchProfileManager *manager,
   g_autoptr(BotbenchProfile) profile = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *uuid = NULL;
-  ClearState state = { 0 };
 
   profile = botbench_profile_manager_lookup (manager, name);
   if (profile == NULL)
@@ -298,15 +314,10 @@ profiles_remove (BotbenchProfileManager *manager,
       return EXIT_FAILURE;
     }
 
-  botbench_secret_store_clear_async (secrets, uuid, BOTBENCH_SECRET_KIND_ANY, NULL, clear_done_cb, &state);
-  while (!state.done)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!state.ok)
+  if (!clear_secrets_sync (secrets, uuid, &error))
     {
       g_printerr (_("Removed profile “%s”, but its secrets could not be removed from the keyring: %s\n"),
-                  name, state.error->message);
-      g_clear_error (&state.error);
+                  name, error->message);
       return EXIT_FAILURE;
     }
 

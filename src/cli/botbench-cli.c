@@ -64,6 +64,7 @@ static const Command commands[] = {
   { "events", botbench_cli_events, "[--db PATH] [--event NAME] [--search TEXT] [--limit N] [--format json|jsonl]", N_("Print stored events") },
   { "sandbox", botbench_cli_sandbox, "[--host H] [--port 8124] [--webhook-user 1] [--webhook-secret S] [--state PATH] [--bot-limit 5|0] [--rate-limit 50/2|off] [--token-ttl SECONDS] [--tls | --tls-cert FILE --tls-key FILE]", N_("Run an offline Bitrix24 portal") },
   { "profiles", botbench_cli_profiles, "[add NAME --webhook URL [--client-id ID] [--public-url URL] | add NAME --oauth --portal URL --client-id ID [--token-endpoint URL] [--public-url URL] | remove NAME | use NAME | test NAME]", N_("List and manage portal profiles") },
+  { "avatar", botbench_cli_avatar, "FILE [--size N] [--format png|jpeg]", N_("Print an image as a square PERSONAL_PHOTO in base64") },
   { "call", botbench_cli_call, "METHOD [KEY=VALUE…|--json FILE]", N_("Call any REST method with the active (or --profile) profile") },
 };
 

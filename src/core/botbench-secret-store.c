@@ -88,12 +88,14 @@ static GHashTable *
 make_attributes (const char         *uuid,
                  BotbenchSecretKind  kind)
 {
-  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  /* Owns its values: libsecret keeps the table (and reads the UUID) after
+   * the call returns, when the caller's string may be gone. */
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-  g_hash_table_insert (attributes, (gpointer)"profile-uuid", (gpointer)uuid);
+  g_hash_table_insert (attributes, (gpointer)"profile-uuid", g_strdup (uuid));
   if (kind != BOTBENCH_SECRET_KIND_ANY)
     g_hash_table_insert (attributes, (gpointer)"kind",
-                         (gpointer)botbench_secret_kind_to_string (kind));
+                         g_strdup (botbench_secret_kind_to_string (kind)));
   return attributes;
 }
 
