@@ -341,6 +341,45 @@ test_separate_profiles (StoreFixture  *f,
 }
 
 static void
+test_validation_context (StoreFixture  *f,
+                         gconstpointer  data)
+{
+  g_autoptr(BotbenchBot) registered = make_bot ("alpha", 39);
+  g_autoptr(BotbenchBot) other = make_bot ("beta", 41);
+  g_autoptr(BotbenchBot) draft = make_bot ("gamma", 0);
+  g_autoptr(BotbenchBot) edited = NULL;
+  g_autoptr(GPtrArray) sets = NULL;
+  g_autoptr(GPtrArray) sets_for_edit = NULL;
+  g_autoptr(GError) error = NULL;
+  const BotbenchBotHandlerSet *set;
+
+  botbench_bot_set_event_handler (other, "https://bot.example.com/other");
+  botbench_bot_store_add (f->store, registered, &error);
+  g_assert_no_error (error);
+  botbench_bot_store_add (f->store, other, &error);
+  g_assert_no_error (error);
+  botbench_bot_store_add (f->store, draft, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (botbench_bot_store_count_registered (f->store), ==, 2);
+
+  /* drafts are not on the portal */
+  sets = botbench_bot_store_dup_handler_sets (f->store, NULL);
+  g_assert_cmpuint (sets->len, ==, 2);
+  set = g_ptr_array_index (sets, 1);
+  g_assert_cmpstr (set->code, ==, "beta");
+  g_assert_cmpstr (set->urls[BOTBENCH_BOT_HANDLER_MESSAGE_ADD], ==, "https://bot.example.com/other");
+  /* a B bot binds no UPDATE handler */
+  g_assert_null (set->urls[BOTBENCH_BOT_HANDLER_MESSAGE_UPDATE]);
+
+  /* an editor's copy of "alpha" leaves "alpha" out by its id */
+  edited = botbench_bot_copy (registered);
+  sets_for_edit = botbench_bot_store_dup_handler_sets (f->store, edited);
+  g_assert_cmpuint (sets_for_edit->len, ==, 1);
+  g_assert_cmpstr (((BotbenchBotHandlerSet *)g_ptr_array_index (sets_for_edit, 0))->code, ==, "beta");
+}
+
+static void
 test_default_dir (void)
 {
   g_autofree char *expected = g_build_filename (g_get_user_config_dir (), "botbench", "bots", NULL);
@@ -366,6 +405,8 @@ main (int   argc,
   g_test_add ("/bot-store/remove", StoreFixture, NULL, store_setup, test_remove, store_teardown);
   g_test_add ("/bot-store/reload", StoreFixture, NULL, store_setup, test_reload, store_teardown);
   g_test_add ("/bot-store/separate-profiles", StoreFixture, NULL, store_setup, test_separate_profiles,
+              store_teardown);
+  g_test_add ("/bot-store/validation-context", StoreFixture, NULL, store_setup, test_validation_context,
               store_teardown);
   g_test_add_func ("/bot-store/default-dir", test_default_dir);
 

@@ -190,6 +190,20 @@ test_lower_case_properties_only (void)
   g_assert_true (warnings_contain (warnings, "write NAME"));
 }
 
+/* array_change_key_case(): a later key wins */
+static void
+test_duplicate_keys (void)
+{
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(BotbenchBot) bot = bot_from_string ("{\"CODE\":\"a\",\"code\":\"b\",\"Code\":\"c\"}", warnings);
+  g_autoptr(BotbenchBot) reversed = bot_from_string ("{\"code\":\"b\",\"CODE\":\"a\"}", NULL);
+
+  g_assert_cmpstr (botbench_bot_get_code (bot), ==, "c");
+  g_assert_cmpstr (botbench_bot_get_code (reversed), ==, "a");
+  g_assert_cmpuint (warnings->len, ==, 2);
+  g_assert_true (warnings_contain (warnings, "“Code”, is used"));
+}
+
 static void
 test_register_body (void)
 {
@@ -652,6 +666,7 @@ main (int   argc,
   g_test_add_func ("/bot/json/fields-read", test_fields_read);
   g_test_add_func ("/bot/json/case-insensitive-keys", test_case_insensitive_keys);
   g_test_add_func ("/bot/json/lower-case-properties-only", test_lower_case_properties_only);
+  g_test_add_func ("/bot/json/duplicate-keys", test_duplicate_keys);
   g_test_add_func ("/bot/json/register-body", test_register_body);
   g_test_add_func ("/bot/json/unknown-values", test_unknown_values);
   g_test_add_func ("/bot/json/null-and-empty", test_null_and_empty);

@@ -513,7 +513,7 @@ botbench_bot_command_new_from_json (JsonNode   *node,
       return NULL;
     }
 
-  object = _botbench_bot_upper_keys (json_node_get_object (node));
+  object = _botbench_bot_upper_keys (json_node_get_object (node), warnings);
   self = botbench_bot_command_new (NULL);
 
   if (!read_string (object, "COMMAND", &self->command, error) ||

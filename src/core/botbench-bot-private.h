@@ -17,8 +17,9 @@ void        _botbench_bot_warn               (GPtrArray   *warnings,
                                               ...) G_GNUC_PRINTF (2, 3);
 
 /* A copy of @object with upper-cased keys, as array_change_key_case()
- * does (a later duplicate wins). */
-JsonObject *_botbench_bot_upper_keys         (JsonObject  *object);
+ * does: a later duplicate wins, and is reported in @warnings (nullable). */
+JsonObject *_botbench_bot_upper_keys         (JsonObject  *object,
+                                              GPtrArray   *warnings);
 
 /* A scalar as PHP reads it as a string: strings as is, integers in decimal,
  * true "1", false "".  NULL with *ok FALSE for arrays and objects; NULL with

@@ -599,3 +599,44 @@ botbench_bot_store_lookup_by_id (BotbenchBotStore *self,
 
   return NULL;
 }
+
+GPtrArray *
+botbench_bot_store_dup_handler_sets (BotbenchBotStore *self,
+                                     BotbenchBot      *exclude)
+{
+  GPtrArray *sets;
+  gint64 exclude_id;
+
+  g_return_val_if_fail (BOTBENCH_IS_BOT_STORE (self), NULL);
+  g_return_val_if_fail (exclude == NULL || BOTBENCH_IS_BOT (exclude), NULL);
+
+  sets = g_ptr_array_new_with_free_func ((GDestroyNotify)botbench_bot_handler_set_free);
+  exclude_id = exclude != NULL ? botbench_bot_get_bot_id (exclude) : 0;
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+      gint64 bot_id = botbench_bot_get_bot_id (entry->bot);
+
+      if (entry->bot == exclude || bot_id == 0 || bot_id == exclude_id)
+        continue;
+
+      g_ptr_array_add (sets, botbench_bot_handler_set_new (entry->bot));
+    }
+
+  return sets;
+}
+
+guint
+botbench_bot_store_count_registered (BotbenchBotStore *self)
+{
+  guint count = 0;
+
+  g_return_val_if_fail (BOTBENCH_IS_BOT_STORE (self), 0);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    if (botbench_bot_get_bot_id (((Entry *)g_ptr_array_index (self->entries, i))->bot) > 0)
+      count++;
+
+  return count;
+}

@@ -15,6 +15,7 @@
 #include <gio/gio.h>
 
 #include "botbench-bot.h"
+#include "botbench-bot-validator.h"
 
 G_BEGIN_DECLS
 
@@ -71,5 +72,14 @@ BotbenchBot      *botbench_bot_store_lookup_by_code     (BotbenchBotStore *self,
 /* @bot_id > 0.  Borrowed, NULL if none. */
 BotbenchBot      *botbench_bot_store_lookup_by_id       (BotbenchBotStore *self,
                                                          gint64            bot_id);
+
+/* For BotbenchBotValidationContext: the handler sets (BotbenchBotHandlerSet,
+ * free function set) of the profile's registered bots (bot id > 0), leaving
+ * out @exclude (nullable) and any bot with its (non-zero) id. */
+GPtrArray        *botbench_bot_store_dup_handler_sets   (BotbenchBotStore *self,
+                                                         BotbenchBot      *exclude);
+/* How many of the profile's bots have a bot id: the owner's bots as far as
+ * this machine knows (imbot.bot.list does not say who owns a bot). */
+guint             botbench_bot_store_count_registered   (BotbenchBotStore *self);
 
 G_END_DECLS

@@ -340,7 +340,8 @@ _botbench_bot_warn (GPtrArray  *warnings,
 }
 
 JsonObject *
-_botbench_bot_upper_keys (JsonObject *object)
+_botbench_bot_upper_keys (JsonObject *object,
+                          GPtrArray  *warnings)
 {
   JsonObject *upper = json_object_new ();
   g_autoptr(GList) members = json_object_get_members (object);
@@ -349,6 +350,11 @@ _botbench_bot_upper_keys (JsonObject *object)
     {
       g_autofree char *key = g_ascii_strup (l->data, -1);
 
+      if (json_object_has_member (upper, key))
+        _botbench_bot_warn (warnings,
+                            _("“%s” is given more than once (top-level keys are case-insensitive): "
+                              "the last one, “%s”, is used"),
+                            key, (const char *)l->data);
       json_object_set_member (upper, key, json_node_copy (json_object_get_member (object, l->data)));
     }
 
@@ -1164,7 +1170,7 @@ botbench_bot_new_from_json (JsonNode   *node,
     }
 
   /* §1.1: the server upper-cases the top-level keys only */
-  object = _botbench_bot_upper_keys (json_node_get_object (node));
+  object = _botbench_bot_upper_keys (json_node_get_object (node), warnings);
   self = botbench_bot_new ();
 
   if (!read_string (object, "CODE", "CODE", &self->code, error) ||
