@@ -406,6 +406,22 @@ test_null_context (void)
                    BOTBENCH_BOT_WARNING_HANDLER_PRIVATE_ADDRESS);
 }
 
+/* The sample definitions are clean. */
+static void
+test_samples (gconstpointer data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "bots", data, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BotbenchBot) bot = botbench_bot_new_from_file (path, NULL, &error);
+  g_autoptr(GPtrArray) issues = NULL;
+
+  g_assert_no_error (error);
+  issues = botbench_bot_validate (bot, NULL);
+  for (guint i = 0; i < issues->len; i++)
+    g_test_message ("%s", ((BotbenchBotIssue *)g_ptr_array_index (issues, i))->message);
+  g_assert_cmpuint (issues->len, ==, 0);
+}
+
 typedef struct
 {
   const char *url;
@@ -461,6 +477,8 @@ main (int   argc,
 
       g_test_add_data_func (path, &cases[i], test_rule);
     }
+  g_test_add_data_func ("/bot-validator/sample/echo-bot", "echo-bot.json", test_samples);
+  g_test_add_data_func ("/bot-validator/sample/supervisor-bot", "supervisor-bot.json", test_samples);
   g_test_add_func ("/bot-validator/null-context", test_null_context);
   g_test_add_func ("/bot-validator/check-handler-url", test_check_handler_url);
   g_test_add_func ("/bot-validator/issue-copy", test_issue_copy);

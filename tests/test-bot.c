@@ -26,7 +26,6 @@ read_sample (const char *name)
 
   g_file_get_contents (path, &data, NULL, &error);
   g_assert_no_error (error);
-  g_strchomp (data);
 
   return data;
 }

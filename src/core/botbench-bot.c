@@ -1358,6 +1358,7 @@ botbench_bot_to_data (BotbenchBot *self)
 {
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonGenerator) generator = NULL;
+  g_autofree char *data = NULL;
 
   g_return_val_if_fail (BOTBENCH_IS_BOT (self), NULL);
 
@@ -1366,8 +1367,9 @@ botbench_bot_to_data (BotbenchBot *self)
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_indent (generator, 2);
   json_generator_set_root (generator, node);
+  data = json_generator_to_data (generator, NULL);
 
-  return json_generator_to_data (generator, NULL);
+  return g_strconcat (data, "\n", NULL);
 }
 
 static gboolean

@@ -239,7 +239,7 @@ JsonNode           *botbench_bot_build_register_body     (BotbenchBot       *sel
 /* The register body plus "BOTBENCH": {BOT_ID, PROFILE_UUID, COMMANDS}: the
  * file the store writes and `botbench-cli register` reads. */
 JsonNode           *botbench_bot_to_json                 (BotbenchBot       *self);
-/* Pretty-printed botbench_bot_to_json(). */
+/* Pretty-printed botbench_bot_to_json(), two-space indent, final newline. */
 char               *botbench_bot_to_data                 (BotbenchBot       *self);
 
 /* The imbot.update body {BOT_ID, FIELDS, CLIENT_ID?} with only what differs
