@@ -272,6 +272,51 @@ test_sandbox_command (void)
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
 }
 
+static void
+test_tls_pinned (void)
+{
+  g_autoptr(BotbenchSandbox) sandbox = botbench_sandbox_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *state = g_build_filename (dir, "state.db", NULL);
+  g_autofree char *cert_path = g_build_filename (dir, "pinned.pem", NULL);
+  g_autofree char *config = g_build_filename (g_get_user_config_dir (), "botbench", NULL);
+  g_autofree char *pem = NULL;
+  g_autofree char *webhook = NULL;
+  g_autofree char *unpinned_err = NULL;
+  g_autofree char *pinned_out = NULL;
+  g_autofree char *bad_err = NULL;
+
+  botbench_test_rm_rf (config);
+  botbench_sandbox_set_port (sandbox, 0);
+  botbench_sandbox_set_state_path (sandbox, state);
+  botbench_sandbox_set_tls (sandbox, TRUE);
+  botbench_sandbox_start (sandbox, &error);
+  g_assert_no_error (error);
+
+  webhook = botbench_sandbox_dup_webhook_url (sandbox);
+  g_assert_true (g_str_has_prefix (webhook, "https://127.0.0.1:"));
+  pem = botbench_sandbox_dup_certificate_pem (sandbox);
+  g_assert_true (g_file_set_contents (cert_path, pem, -1, &error));
+
+  /* Without the pin, the self-signed certificate is refused ... */
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "profiles", "add", "nopin", "--webhook", webhook), ==, 0);
+  g_assert_cmpint (CLI (NULL, NULL, &unpinned_err, "profiles", "test", "nopin"), ==, 1);
+  g_assert_nonnull (strstr (unpinned_err, "not trusted"));
+
+  /* ... with it, exactly that certificate is trusted. */
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "profiles", "add", "pinned", "--webhook", webhook,
+                        "--certificate", cert_path), ==, 0);
+  g_assert_cmpint (CLI (NULL, &pinned_out, NULL, "profiles", "test", "pinned"), ==, 0);
+  g_assert_nonnull (strstr (pinned_out, "imbot scope: yes"));
+
+  g_assert_cmpint (CLI (NULL, NULL, &bad_err, "profiles", "add", "badpem", "--webhook", webhook,
+                        "--certificate", state), ==, 1);
+
+  botbench_sandbox_stop (sandbox);
+  botbench_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -286,6 +331,7 @@ main (int    argc,
   g_test_add ("/cli-profiles/call", SandboxFixture, NULL, sandbox_setup,
               test_call, sandbox_teardown);
   g_test_add_func ("/cli-profiles/sandbox-command", test_sandbox_command);
+  g_test_add_func ("/cli-profiles/tls-pinned", test_tls_pinned);
 
   return g_test_run ();
 }

@@ -178,6 +178,7 @@ profiles_add (BotbenchProfileManager *manager,
   g_autofree char *client_id = NULL;
   g_autofree char *public_url = NULL;
   g_autofree char *token_endpoint = NULL;
+  g_autofree char *certificate = NULL;
   gboolean oauth = FALSE;
   const char *name;
   int status;
@@ -188,6 +189,7 @@ profiles_add (BotbenchProfileManager *manager,
     { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, N_("Webhook: the CLIENT_ID sent with imbot calls (default: generated); OAuth: the application's client_id"), N_("ID") },
     { "token-endpoint", 0, 0, G_OPTION_ARG_STRING, &token_endpoint, N_("OAuth token endpoint (default https://oauth.bitrix.info/oauth/token/)"), N_("URL") },
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url, N_("Public base URL that reaches the listener (e.g. a tunnel), used to build handler URLs"), N_("URL") },
+    { "certificate", 0, 0, G_OPTION_ARG_FILENAME, &certificate, N_("Trust exactly this certificate (PEM), e.g. a sandbox's self-signed one, instead of the system's"), N_("FILE") },
     { NULL }
   };
 
@@ -268,6 +270,17 @@ profiles_add (BotbenchProfileManager *manager,
   botbench_profile_set_name (profile, name);
   if (public_url != NULL)
     botbench_profile_set_public_base_url (profile, public_url);
+  if (certificate != NULL)
+    {
+      g_autofree char *pem = NULL;
+      g_autoptr(GTlsCertificate) parsed = NULL;
+
+      if (!g_file_get_contents (certificate, &pem, NULL, &error))
+        goto failed;
+      botbench_profile_set_certificate_pem (profile, pem);
+      if (!(parsed = botbench_profile_dup_certificate (profile, &error)))
+        goto failed;
+    }
 
   if (!botbench_profile_manager_add (manager, profile, &error))
     goto failed;
@@ -406,6 +419,7 @@ botbench_cli_profiles (int    argc,
       printf ("%s", _("Usage:\n"
                       "  botbench-cli profiles                 list profiles (* marks the active one)\n"
                       "  botbench-cli profiles add NAME --webhook URL [--client-id ID] [--public-url URL]\n"
+                      "                                        [--certificate FILE]\n"
                       "  botbench-cli profiles add NAME --oauth --portal URL --client-id ID\n"
                       "                                        [--token-endpoint URL] [--public-url URL]\n"
                       "  botbench-cli profiles remove NAME\n"
