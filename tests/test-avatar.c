@@ -743,12 +743,15 @@ test_error_unsupported (Fixture       *f,
       return;
     }
   for (GSList *l = formats; l != NULL; l = l->next)
-    if (g_str_equal (gdk_pixbuf_format_get_name (l->data), "heif") ||
-        g_str_equal (gdk_pixbuf_format_get_name (l->data), "avif"))
-      {
-        g_test_skip ("a HEIF/AVIF gdk-pixbuf loader is installed");
-        return;
-      }
+    {
+      g_autofree char *format_name = gdk_pixbuf_format_get_name (l->data);
+
+      if (g_str_equal (format_name, "heif") || g_str_equal (format_name, "avif"))
+        {
+          g_test_skip ("a HEIF/AVIF gdk-pixbuf loader is installed");
+          return;
+        }
+    }
 
   path = write_file (f, "photo.heic", heif, sizeof heif);
   assert_encode_error (path, BOTBENCH_AVATAR_ERROR_UNSUPPORTED_FORMAT);
