@@ -18,3 +18,8 @@
 #include "botbench-rate-limiter.h"
 #include "botbench-request-history.h"
 #include "botbench-rest-client.h"
+#include "botbench-avatar.h"
+#include "botbench-bot.h"
+#include "botbench-bot-command.h"
+#include "botbench-bot-validator.h"
+#include "botbench-bot-store.h"

@@ -22,5 +22,9 @@ typedef struct _BotbenchRateLimiter     BotbenchRateLimiter;
 typedef struct _BotbenchRequestHistory  BotbenchRequestHistory;
 typedef struct _BotbenchRequestRecord   BotbenchRequestRecord;
 typedef struct _BotbenchRestClient      BotbenchRestClient;
+typedef struct _BotbenchAvatar          BotbenchAvatar;
+typedef struct _BotbenchBot             BotbenchBot;
+typedef struct _BotbenchBotCommand      BotbenchBotCommand;
+typedef struct _BotbenchBotStore        BotbenchBotStore;
 
 G_END_DECLS
