@@ -369,6 +369,38 @@ test_no_bus (void)
   g_test_trap_assert_passed ();
 }
 
+/* No bus address and an X display that is not there: GIO tries to
+ * autolaunch a bus and fails.  libsecret alone answers that with a critical
+ * and a NULL error; the store must say UNAVAILABLE. */
+static void
+test_autolaunch_fails (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(BotbenchSecretStore) secrets = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+      g_setenv ("DISPLAY", ":54321", TRUE);
+      g_setenv ("XDG_RUNTIME_DIR", "/nonexistent-botbench-runtime", TRUE);
+      g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+
+      secrets = botbench_secret_store_new ();
+      g_assert_false (store (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, "s3cret-value", &error));
+      g_assert_error (error, BOTBENCH_SECRET_STORE_ERROR, BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE);
+      g_assert_null (strstr (error->message, "s3cret-value"));
+      g_clear_error (&error);
+
+      g_assert_null (lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error));
+      g_assert_error (error, BOTBENCH_SECRET_STORE_ERROR, BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -379,6 +411,7 @@ main (int   argc,
   g_test_add_func ("/botbench/secret-store/keyring/shared", test_keyring_shared);
   g_test_add_func ("/botbench/secret-store/keyring/uuid-not-borrowed", test_keyring_uuid_not_borrowed);
   g_test_add_func ("/botbench/secret-store/no-bus", test_no_bus);
+  g_test_add_func ("/botbench/secret-store/autolaunch-fails", test_autolaunch_fails);
 
   return g_test_run ();
 }

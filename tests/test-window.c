@@ -59,7 +59,9 @@ window_fixture_setup (WindowFixture *f,
   f->tmp_dir = botbench_test_make_tmp_dir ();
   f->db_path = g_build_filename (f->tmp_dir, "events.db", NULL);
 
+  /* Never the user's profiles or keyring entries. */
   g_setenv ("XDG_DATA_HOME", f->tmp_dir, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", f->tmp_dir, TRUE);
   g_setenv ("BOTBENCH_DB", f->db_path, TRUE);
   g_setenv ("BOTBENCH_LISTENER_PORT", "0", TRUE);
   reset_settings ();

@@ -124,16 +124,22 @@ translate_error (GError *error)
   return ret;
 }
 
+typedef void (*KeyringCall) (GTask *task);
+
 typedef struct
 {
   char               *uuid;
   BotbenchSecretKind  kind;
+  char               *secret;   /* store only; wiped */
+  KeyringCall         call;     /* the libsecret call, once the bus is there */
 } Request;
 
 static void
 request_free (Request *request)
 {
   g_free (request->uuid);
+  if (request->secret != NULL)
+    botbench_secret_free (request->secret);
   g_free (request);
 }
 
@@ -341,6 +347,83 @@ botbench_secret_store_set_session_only (BotbenchSecretStore *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_ONLY]);
 }
 
+/* The keyring calls, made once the session bus is known to be there. */
+
+static void
+keyring_store (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GHashTable) attributes = make_attributes (request->uuid, request->kind);
+  g_autofree char *label = NULL;
+
+  /* Translators: %s is a kind such as "access-token", the second a UUID */
+  label = g_strdup_printf (_("Botbench %s for profile %s"),
+                           botbench_secret_kind_to_string (request->kind), request->uuid);
+  secret_password_storev (&secret_schema, attributes, SECRET_COLLECTION_DEFAULT, label,
+                          request->secret, g_task_get_cancellable (task),
+                          botbench_secret_store_store_cb, task);
+}
+
+static void
+keyring_lookup (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GHashTable) attributes = make_attributes (request->uuid, request->kind);
+
+  secret_password_lookupv (&secret_schema, attributes, g_task_get_cancellable (task),
+                           botbench_secret_store_lookup_cb, task);
+}
+
+static void
+keyring_clear (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GHashTable) attributes = make_attributes (request->uuid, request->kind);
+
+  secret_password_clearv (&secret_schema, attributes, g_task_get_cancellable (task),
+                          botbench_secret_store_clear_cb, task);
+}
+
+static void
+session_bus_ready_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GTask *task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bus = g_bus_get_finish (result, &error);
+  if (bus == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, BOTBENCH_SECRET_STORE_ERROR, BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE,
+                                 _("No Secret Service can be reached: there is no D-Bus session bus (%s)"),
+                                 error->message);
+      g_object_unref (task);
+      return;
+    }
+
+  /* libsecret uses this same shared connection. */
+  request->call (task);
+}
+
+/* libsecret 0.20 mishandles a session bus that cannot be had (an X11
+ * autolaunch that fails, say: a critical and a NULL error), so the bus is
+ * fetched first and its absence reported as UNAVAILABLE.  Takes @task. */
+static void
+with_session_bus (GTask       *task,
+                  KeyringCall  call)
+{
+  Request *request = g_task_get_task_data (task);
+
+  request->call = call;
+  g_bus_get (G_BUS_TYPE_SESSION, g_task_get_cancellable (task), session_bus_ready_cb, task);
+}
+
 void
 botbench_secret_store_store_async (BotbenchSecretStore *self,
                                    const char          *profile_uuid,
@@ -351,8 +434,6 @@ botbench_secret_store_store_async (BotbenchSecretStore *self,
                                    gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GHashTable) attributes = NULL;
-  g_autofree char *label = NULL;
 
   g_return_if_fail (BOTBENCH_IS_SECRET_STORE (self));
   g_return_if_fail (profile_uuid != NULL);
@@ -370,12 +451,8 @@ botbench_secret_store_store_async (BotbenchSecretStore *self,
       return;
     }
 
-  attributes = make_attributes (profile_uuid, kind);
-  /* Translators: %s is a kind such as "access-token", the second a UUID */
-  label = g_strdup_printf (_("Botbench %s for profile %s"),
-                           botbench_secret_kind_to_string (kind), profile_uuid);
-  secret_password_storev (&secret_schema, attributes, SECRET_COLLECTION_DEFAULT, label, secret,
-                          cancellable, botbench_secret_store_store_cb, g_steal_pointer (&task));
+  ((Request *)g_task_get_task_data (task))->secret = g_strdup (secret);
+  with_session_bus (g_steal_pointer (&task), keyring_store);
 }
 
 gboolean
@@ -397,7 +474,6 @@ botbench_secret_store_lookup_async (BotbenchSecretStore *self,
                                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GHashTable) attributes = NULL;
 
   g_return_if_fail (BOTBENCH_IS_SECRET_STORE (self));
   g_return_if_fail (profile_uuid != NULL);
@@ -415,9 +491,7 @@ botbench_secret_store_lookup_async (BotbenchSecretStore *self,
       return;
     }
 
-  attributes = make_attributes (profile_uuid, kind);
-  secret_password_lookupv (&secret_schema, attributes, cancellable,
-                           botbench_secret_store_lookup_cb, g_steal_pointer (&task));
+  with_session_bus (g_steal_pointer (&task), keyring_lookup);
 }
 
 char *
@@ -439,7 +513,6 @@ botbench_secret_store_clear_async (BotbenchSecretStore *self,
                                    gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GHashTable) attributes = NULL;
 
   g_return_if_fail (BOTBENCH_IS_SECRET_STORE (self));
   g_return_if_fail (profile_uuid != NULL);
@@ -461,9 +534,7 @@ botbench_secret_store_clear_async (BotbenchSecretStore *self,
       return;
     }
 
-  attributes = make_attributes (profile_uuid, kind);
-  secret_password_clearv (&secret_schema, attributes, cancellable,
-                          botbench_secret_store_clear_cb, g_steal_pointer (&task));
+  with_session_bus (g_steal_pointer (&task), keyring_clear);
 }
 
 gboolean
