@@ -221,6 +221,78 @@ test_call (SandboxFixture *f,
 }
 
 static void
+test_bot_commands (SandboxFixture *f,
+                   gconstpointer   data)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *bot_file = g_build_filename (dir, "echo.json", NULL);
+  g_autofree char *renamed_file = g_build_filename (dir, "echo2.json", NULL);
+  g_autofree char *bad_file = g_build_filename (dir, "bad.json", NULL);
+  g_autofree char *cmd_file = g_build_filename (dir, "cmd.json", NULL);
+  g_autofree char *dry = NULL, *id_out = NULL, *list = NULL, *upd_dry = NULL, *upd = NULL;
+  g_autofree char *cmd_out = NULL, *bad_err = NULL, *unreg = NULL, *after = NULL, *empty_list = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 bot_id = 0;
+  char id_text[32];
+
+  g_assert_true (g_file_set_contents (bot_file,
+    "{\"CODE\":\"echo\",\"TYPE\":\"B\",\"EVENT_HANDLER\":\"https://bot.example.com/hook\","
+    "\"PROPERTIES\":{\"NAME\":\"Echo\",\"COLOR\":\"AQUA\"}}", -1, &error));
+  g_assert_true (g_file_set_contents (renamed_file,
+    "{\"CODE\":\"echo\",\"TYPE\":\"B\",\"EVENT_HANDLER\":\"https://bot.example.com/hook\","
+    "\"PROPERTIES\":{\"NAME\":\"Echo Two\",\"COLOR\":\"AQUA\"}}", -1, &error));
+  g_assert_true (g_file_set_contents (bad_file,
+    "{\"CODE\":\"0\",\"EVENT_HANDLER\":\"https://bot.example.com/hook\",\"PROPERTIES\":{\"NAME\":\"X\"}}", -1, &error));
+  g_assert_true (g_file_set_contents (cmd_file,
+    "{\"COMMAND\":\"echo\",\"LANG\":[{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Echo back\",\"PARAMS\":\"text\"}],"
+    "\"EVENT_COMMAND_ADD\":\"https://bot.example.com/hook\"}", -1, &error));
+
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "profiles", "add", "sb", "--webhook", f->webhook_url), ==, 0);
+
+  /* --dry-run shows the request, secret masked, and sends nothing. */
+  g_assert_cmpint (CLI (NULL, &dry, NULL, "register", bot_file, "--dry-run"), ==, 0);
+  g_assert_nonnull (strstr (dry, "\"method\" : \"imbot.register\""));
+  g_assert_nonnull (strstr (dry, "/rest/1/•••/imbot.register.json"));
+  g_assert_nonnull (strstr (dry, "\"CLIENT_ID\""));
+  g_assert_null (strstr (dry, f->secret));
+  g_assert_cmpint (CLI (NULL, &empty_list, NULL, "bots"), ==, 0);
+  g_assert_null (strstr (empty_list, "echo"));
+
+  /* Errors found before sending stop the command. */
+  g_assert_cmpint (CLI (NULL, NULL, &bad_err, "register", bad_file), ==, 1);
+  g_assert_nonnull (strstr (bad_err, "CODE_ERROR"));
+
+  g_assert_cmpint (CLI (NULL, &id_out, NULL, "register", bot_file), ==, 0);
+  g_assert_true (g_ascii_string_to_unsigned (g_strstrip (id_out), 10, 1, G_MAXINT64, &bot_id, NULL));
+  g_snprintf (id_text, sizeof id_text, "%" G_GUINT64_FORMAT, bot_id);
+
+  g_assert_cmpint (CLI (NULL, &list, NULL, "bots"), ==, 0);
+  g_assert_nonnull (strstr (list, "\"CODE\" : \"echo\""));
+
+  /* Only the changed field goes in FIELDS. */
+  g_assert_cmpint (CLI (NULL, &upd_dry, NULL, "update", id_text, renamed_file, "--dry-run"), ==, 0);
+  g_assert_nonnull (strstr (upd_dry, "\"NAME\" : \"Echo Two\""));
+  g_assert_null (strstr (upd_dry, "EVENT_HANDLER"));
+  g_assert_null (strstr (upd_dry, "COLOR"));
+  g_assert_cmpint (CLI (NULL, &upd, NULL, "update", id_text, renamed_file), ==, 0);
+  g_assert_cmpstr (g_strstrip (upd), ==, "true");
+
+  g_assert_cmpint (CLI (NULL, &cmd_out, NULL, "command-register", id_text, cmd_file), ==, 0);
+  g_assert_cmpint (g_ascii_strtoll (cmd_out, NULL, 10), >, 0);
+
+  g_assert_cmpint (CLI (NULL, &unreg, NULL, "unregister", id_text), ==, 0);
+  g_assert_cmpstr (g_strstrip (unreg), ==, "true");
+  g_assert_cmpint (CLI (NULL, &after, NULL, "bots"), ==, 0);
+  g_assert_null (strstr (after, "echo"));
+
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "update", "abc", bot_file), ==, 2);
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "unregister"), ==, 2);
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "register"), ==, 2);
+
+  botbench_test_rm_rf (dir);
+}
+
+static void
 test_sandbox_command (void)
 {
   g_autoptr(GSubprocess) proc = NULL;
@@ -330,6 +402,8 @@ main (int    argc,
               test_profiles_lifecycle, sandbox_teardown);
   g_test_add ("/cli-profiles/call", SandboxFixture, NULL, sandbox_setup,
               test_call, sandbox_teardown);
+  g_test_add ("/cli-profiles/bot-commands", SandboxFixture, NULL, sandbox_setup,
+              test_bot_commands, sandbox_teardown);
   g_test_add_func ("/cli-profiles/sandbox-command", test_sandbox_command);
   g_test_add_func ("/cli-profiles/tls-pinned", test_tls_pinned);
 

@@ -13,6 +13,13 @@
 
 #include "botbench-core.h"
 #include "botbench-avatar.h"
+#include "botbench-bot.h"
+#include "botbench-bot-command.h"
+#include "botbench-bot-store.h"
+#include "botbench-bot-validator.h"
+#include "botbench-profile-manager.h"
+#include "botbench-rest-client.h"
+#include "botbench-secret-store.h"
 #include "botbench-cli-private.h"
 
 int
@@ -77,6 +84,513 @@ botbench_cli_avatar (int    argc,
   if (isatty (STDOUT_FILENO))
     fputc ('\n', stdout);
   fflush (stdout);
+
+  return EXIT_SUCCESS;
+}
+
+/* ---- register, update, unregister, bots, command-register --------------- */
+
+typedef struct
+{
+  BotbenchProfileManager *manager;
+  BotbenchProfile        *profile;   /* borrowed from manager */
+  BotbenchSecretStore    *secrets;
+  BotbenchRestClient     *client;
+  BotbenchBotStore       *bots;
+} BotContext;
+
+static void
+bot_context_clear (BotContext *ctx)
+{
+  g_clear_object (&ctx->bots);
+  g_clear_object (&ctx->client);
+  g_clear_object (&ctx->secrets);
+  g_clear_object (&ctx->manager);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BotContext, bot_context_clear)
+
+static gboolean
+bot_context_init (BotContext  *ctx,
+                  GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  ctx->manager = botbench_profile_manager_new (NULL);
+  if (!botbench_profile_manager_load (ctx->manager, error))
+    return FALSE;
+
+  ctx->profile = botbench_cli_profile_name != NULL
+    ? botbench_profile_manager_lookup (ctx->manager, botbench_cli_profile_name)
+    : botbench_profile_manager_get_active (ctx->manager);
+  if (ctx->profile == NULL)
+    {
+      if (botbench_cli_profile_name != NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No profile named “%s”"),
+                     botbench_cli_profile_name);
+      else
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                             _("No active profile; add one with “botbench-cli profiles add”"));
+      return FALSE;
+    }
+
+  ctx->secrets = botbench_secret_store_new ();
+  ctx->client = botbench_rest_client_new (ctx->profile, ctx->secrets, NULL);
+  ctx->bots = botbench_bot_store_new (botbench_profile_get_uuid (ctx->profile), NULL);
+  if (!botbench_bot_store_load (ctx->bots, &local_error))
+    g_printerr (_("Warning: cannot read the saved bot definitions: %s\n"), local_error->message);
+
+  return TRUE;
+}
+
+/* CLIENT_ID goes with every imbot call of a webhook profile (§1.9). */
+static const char *
+bot_context_client_id (BotContext *ctx)
+{
+  if (botbench_profile_get_kind (ctx->profile) != BOTBENCH_PROFILE_KIND_WEBHOOK)
+    return NULL;
+  return botbench_profile_get_client_id (ctx->profile);
+}
+
+/* A portal on this machine reaches handlers on this machine too. */
+static gboolean
+bot_context_is_local (BotContext *ctx)
+{
+  const char *portal = botbench_profile_get_portal_url (ctx->profile);
+  g_autoptr(GUri) uri = portal ? g_uri_parse (portal, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+
+  return host != NULL && (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "::1") ||
+                          g_ascii_strcasecmp (host, "localhost") == 0);
+}
+
+static char *
+bot_context_dup_masked_url (BotContext *ctx,
+                            const char *method)
+{
+  g_autofree char *base = NULL;
+
+  if (botbench_profile_get_kind (ctx->profile) == BOTBENCH_PROFILE_KIND_WEBHOOK)
+    base = botbench_profile_dup_display_url (ctx->profile);
+  else
+    base = g_strconcat (botbench_profile_get_portal_url (ctx->profile), "rest/", NULL);
+
+  return g_strconcat (base ? base : "", method, ".json", NULL);
+}
+
+static void
+print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *out = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  out = json_generator_to_data (generator, NULL);
+  printf ("%s\n", out);
+  fflush (stdout);
+}
+
+static void
+print_warnings (GPtrArray *warnings)
+{
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    g_printerr (_("warning: %s\n"), (const char *)g_ptr_array_index (warnings, i));
+}
+
+/* Prints the issues on stderr; TRUE when none of them is an error. */
+static gboolean
+report_issues (GPtrArray *issues)
+{
+  for (guint i = 0; i < issues->len; i++)
+    {
+      BotbenchBotIssue *issue = g_ptr_array_index (issues, i);
+
+      if (issue->severity == BOTBENCH_BOT_ISSUE_ERROR)
+        g_printerr (_("error: %s: %s (%s)%s%s\n"), issue->field, issue->message, issue->code,
+                    issue->hint ? " — " : "", issue->hint ? issue->hint : "");
+      else
+        g_printerr (_("warning: %s: %s\n"), issue->field, issue->message);
+    }
+
+  return !botbench_bot_issues_have_error (issues);
+}
+
+static GPtrArray *
+validate (BotContext  *ctx,
+          BotbenchBot *bot,
+          BotbenchBot *previous)
+{
+  g_autoptr(GPtrArray) sets = botbench_bot_store_dup_handler_sets (ctx->bots, bot);
+  BotbenchBotValidationContext context = {
+    .is_sandbox = bot_context_is_local (ctx),
+    .missing_client_id = botbench_profile_get_kind (ctx->profile) == BOTBENCH_PROFILE_KIND_WEBHOOK &&
+                         bot_context_client_id (ctx) == NULL,
+    .other_handler_sets = sets,
+    .owner_bot_count = botbench_bot_store_count_registered (ctx->bots),
+    .bot_limit = previous != NULL ? 0 : 5,
+    .previous = previous,
+  };
+
+  return botbench_bot_validate (bot, &context);
+}
+
+/* Sends, or with --dry-run prints what would be sent.  Returns the result
+ * node (owned) or NULL; *status is the exit status when NULL. */
+static JsonNode *
+send_or_print (BotContext *ctx,
+               const char *method,
+               JsonNode   *body,
+               gboolean    dry_run,
+               int        *status)
+{
+  g_autoptr(BotbenchRestResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dry_run)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) request = NULL;
+      g_autofree char *url = bot_context_dup_masked_url (ctx, method);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "method");
+      json_builder_add_string_value (builder, method);
+      json_builder_set_member_name (builder, "url");
+      json_builder_add_string_value (builder, url);
+      json_builder_set_member_name (builder, "body");
+      json_builder_add_value (builder, json_node_copy (body));
+      json_builder_end_object (builder);
+      request = json_builder_get_root (builder);
+      print_json (request);
+      *status = EXIT_SUCCESS;
+      return NULL;
+    }
+
+  response = botbench_rest_client_call_sync (ctx->client, method, json_node_get_object (body), NULL, &error);
+  if (response == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      *status = EXIT_FAILURE;
+      return NULL;
+    }
+
+  return json_node_copy (botbench_rest_response_get_result (response));
+}
+
+static int
+bot_command_failed (GError *error)
+{
+  g_printerr ("%s\n", error->message);
+  return EXIT_FAILURE;
+}
+
+int
+botbench_cli_register (int    argc,
+                       char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_auto(BotContext) ctx = { 0 };
+  g_autoptr(BotbenchBot) bot = NULL;
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) issues = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean dry_run = FALSE;
+  BotbenchBot *saved;
+  int status;
+  const GOptionEntry entries[] = {
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print the request (secrets masked) instead of sending it"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("FILE.json — register a bot (imbot.register)"));
+  g_option_context_set_summary (context,
+    _("FILE.json holds the imbot.register request body (as `botbench-cli bots`\n"
+      "definitions and the window's export). It is checked the way the portal\n"
+      "checks it first: errors stop here, warnings are printed. The portal's\n"
+      "result (the bot id) is printed as JSON and the definition saved."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
+    return status;
+  if (argc != 2)
+    return botbench_cli_usage_error (context, _("register takes one FILE.json"));
+
+  if (!(bot = botbench_bot_new_from_file (argv[1], warnings, &error)))
+    return bot_command_failed (error);
+  print_warnings (warnings);
+
+  if (!bot_context_init (&ctx, &error))
+    return bot_command_failed (error);
+
+  issues = validate (&ctx, bot, NULL);
+  if (!report_issues (issues))
+    return EXIT_FAILURE;
+
+  body = botbench_bot_build_register_body (bot, bot_context_client_id (&ctx));
+  if (!(result = send_or_print (&ctx, "imbot.register", body, dry_run, &status)))
+    return status;
+
+  print_json (result);
+
+  /* Keep the definition with the id the portal gave it. */
+  if (JSON_NODE_HOLDS_VALUE (result))
+    {
+      botbench_bot_set_bot_id (bot, json_node_get_int (result));
+      saved = botbench_bot_store_lookup_by_code (ctx.bots, botbench_bot_get_code (bot));
+      if (saved != NULL)
+        botbench_bot_store_remove (ctx.bots, saved, NULL);
+      if (!botbench_bot_store_add (ctx.bots, bot, &error))
+        g_printerr (_("Warning: registered, but the definition could not be saved: %s\n"), error->message);
+    }
+
+  return EXIT_SUCCESS;
+}
+
+static gboolean
+parse_bot_id (const char *text,
+              gint64     *id)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    return FALSE;
+  *id = (gint64)value;
+  return TRUE;
+}
+
+int
+botbench_cli_update (int    argc,
+                     char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_auto(BotContext) ctx = { 0 };
+  g_autoptr(BotbenchBot) bot = NULL;
+  g_autoptr(BotbenchBot) empty = NULL;
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) issues = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean dry_run = FALSE;
+  BotbenchBot *old;
+  gint64 bot_id;
+  int status;
+  const GOptionEntry entries[] = {
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print the request (secrets masked) instead of sending it"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("BOT_ID FILE.json — update a bot (imbot.update)"));
+  g_option_context_set_summary (context,
+    _("Sends only the fields that differ from the saved definition of BOT_ID\n"
+      "(all of them when there is none) in FIELDS."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
+    return status;
+  if (argc != 3 || !parse_bot_id (argv[1], &bot_id))
+    return botbench_cli_usage_error (context, _("update takes a BOT_ID (a number) and a FILE.json"));
+
+  if (!(bot = botbench_bot_new_from_file (argv[2], warnings, &error)))
+    return bot_command_failed (error);
+  print_warnings (warnings);
+  botbench_bot_set_bot_id (bot, bot_id);
+
+  if (!bot_context_init (&ctx, &error))
+    return bot_command_failed (error);
+
+  old = botbench_bot_store_lookup_by_id (ctx.bots, bot_id);
+  if (old == NULL)
+    {
+      empty = botbench_bot_new ();
+      botbench_bot_set_bot_id (empty, bot_id);
+      old = empty;
+    }
+
+  issues = validate (&ctx, bot, old);
+  if (!report_issues (issues))
+    return EXIT_FAILURE;
+
+  body = botbench_bot_build_update_fields (old, bot, bot_context_client_id (&ctx));
+  if (body == NULL)
+    {
+      g_printerr (_("Nothing to update: the definition matches the saved one\n"));
+      return EXIT_FAILURE;
+    }
+
+  if (!(result = send_or_print (&ctx, "imbot.update", body, dry_run, &status)))
+    return status;
+
+  print_json (result);
+
+  if (old != empty)
+    botbench_bot_store_remove (ctx.bots, old, NULL);
+  botbench_bot_set_profile_uuid (bot, botbench_profile_get_uuid (ctx.profile));
+  if (!botbench_bot_store_add (ctx.bots, bot, &error))
+    g_printerr (_("Warning: updated, but the definition could not be saved: %s\n"), error->message);
+
+  return EXIT_SUCCESS;
+}
+
+int
+botbench_cli_unregister (int    argc,
+                         char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_auto(BotContext) ctx = { 0 };
+  g_autoptr(BotbenchBot) target = botbench_bot_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean dry_run = FALSE;
+  BotbenchBot *saved;
+  gint64 bot_id;
+  int status;
+  const GOptionEntry entries[] = {
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print the request (secrets masked) instead of sending it"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("BOT_ID — unregister a bot (imbot.unregister)"));
+  g_option_context_set_summary (context,
+    _("Removes the bot from the portal; its private chats are deleted with it.\n"
+      "The saved definition is kept, without its bot id."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
+    return status;
+  if (argc != 2 || !parse_bot_id (argv[1], &bot_id))
+    return botbench_cli_usage_error (context, _("unregister takes a BOT_ID (a number)"));
+
+  if (!bot_context_init (&ctx, &error))
+    return bot_command_failed (error);
+
+  botbench_bot_set_bot_id (target, bot_id);
+  body = botbench_bot_build_unregister_body (target, bot_context_client_id (&ctx));
+  if (!(result = send_or_print (&ctx, "imbot.unregister", body, dry_run, &status)))
+    return status;
+
+  print_json (result);
+
+  if ((saved = botbench_bot_store_lookup_by_id (ctx.bots, bot_id)) != NULL)
+    {
+      botbench_bot_set_bot_id (saved, 0);
+      botbench_bot_store_save (ctx.bots, saved, NULL);
+    }
+
+  return EXIT_SUCCESS;
+}
+
+int
+botbench_cli_bots (int    argc,
+                   char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_auto(BotContext) ctx = { 0 };
+  g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *client_id;
+  int status;
+
+  context = g_option_context_new (_("— list the portal's bots (imbot.bot.list)"));
+  g_option_context_set_summary (context,
+    _("Prints the portal's bots as JSON; standard error marks the ones this\n"
+      "profile has a definition for."));
+  if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
+    return status;
+  if (argc != 1)
+    return botbench_cli_usage_error (context, _("bots takes no arguments"));
+
+  if (!bot_context_init (&ctx, &error))
+    return bot_command_failed (error);
+
+  if ((client_id = bot_context_client_id (&ctx)) != NULL)
+    json_object_set_string_member (json_node_get_object (body), "CLIENT_ID", client_id);
+
+  if (!(result = send_or_print (&ctx, "imbot.bot.list", body, FALSE, &status)))
+    return status;
+
+  print_json (result);
+
+  if (JSON_NODE_HOLDS_OBJECT (result))
+    {
+      g_autoptr(GList) members = json_object_get_members (json_node_get_object (result));
+
+      for (const GList *l = members; l != NULL; l = l->next)
+        {
+          JsonNode *entry = json_object_get_member (json_node_get_object (result), l->data);
+          gint64 id = g_ascii_strtoll (l->data, NULL, 10);
+          const char *code = JSON_NODE_HOLDS_OBJECT (entry)
+            ? json_object_get_string_member_with_default (json_node_get_object (entry), "CODE", "")
+            : "";
+          BotbenchBot *mine = botbench_bot_store_lookup_by_id (ctx.bots, id);
+
+          if (mine == NULL && botbench_bot_store_lookup_by_code (ctx.bots, code) != NULL)
+            g_printerr (_("%-8s %-24s exists on the portal; your definition of it has no bot id (adopt it with update %s)\n"),
+                        (const char *)l->data, code, (const char *)l->data);
+          else
+            g_printerr ("%-8s %-24s %s\n", (const char *)l->data, code,
+                        mine != NULL ? _("defined in this profile") : "");
+        }
+    }
+
+  return EXIT_SUCCESS;
+}
+
+int
+botbench_cli_command_register (int    argc,
+                               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_auto(BotContext) ctx = { 0 };
+  g_autoptr(BotbenchBotCommand) command = NULL;
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean dry_run = FALSE;
+  BotbenchBot *saved;
+  gint64 bot_id;
+  int status;
+  const GOptionEntry entries[] = {
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print the request (secrets masked) instead of sending it"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("BOT_ID FILE.json — register a command (imbot.command.register)"));
+  g_option_context_set_summary (context,
+    _("FILE.json holds the imbot.command.register body: COMMAND, COMMON, HIDDEN,\n"
+      "EXTRANET_SUPPORT, LANG (titles and params), EVENT_COMMAND_ADD."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
+    return status;
+  if (argc != 3 || !parse_bot_id (argv[1], &bot_id))
+    return botbench_cli_usage_error (context, _("command-register takes a BOT_ID (a number) and a FILE.json"));
+
+  if (!json_parser_load_from_file (parser, argv[2], &error))
+    return bot_command_failed (error);
+  if (!(command = botbench_bot_command_new_from_json (json_parser_get_root (parser), warnings, &error)))
+    return bot_command_failed (error);
+  print_warnings (warnings);
+
+  if (!bot_context_init (&ctx, &error))
+    return bot_command_failed (error);
+
+  body = botbench_bot_command_build_register_body (command, bot_id, bot_context_client_id (&ctx));
+  if (!(result = send_or_print (&ctx, "imbot.command.register", body, dry_run, &status)))
+    return status;
+
+  print_json (result);
+
+  /* The command belongs to the bot's saved definition, with its id. */
+  if (JSON_NODE_HOLDS_VALUE (result) && (saved = botbench_bot_store_lookup_by_id (ctx.bots, bot_id)) != NULL)
+    {
+      botbench_bot_command_set_command_id (command, json_node_get_int (result));
+      botbench_bot_add_command (saved, command);
+      botbench_bot_store_save (ctx.bots, saved, NULL);
+    }
 
   return EXIT_SUCCESS;
 }

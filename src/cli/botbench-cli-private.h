@@ -35,6 +35,16 @@ int   botbench_cli_call           (int               argc,
                                    char            **argv);
 int   botbench_cli_avatar         (int               argc,
                                    char            **argv);
+int   botbench_cli_register       (int               argc,
+                                   char            **argv);
+int   botbench_cli_update         (int               argc,
+                                   char            **argv);
+int   botbench_cli_unregister     (int               argc,
+                                   char            **argv);
+int   botbench_cli_bots           (int               argc,
+                                   char            **argv);
+int   botbench_cli_command_register (int             argc,
+                                     char          **argv);
 
 /* --profile NAME given before the command (NULL: the active profile). */
 extern const char *botbench_cli_profile_name;

@@ -64,6 +64,11 @@ static const Command commands[] = {
   { "events", botbench_cli_events, "[--db PATH] [--event NAME] [--search TEXT] [--limit N] [--format json|jsonl]", N_("Print stored events") },
   { "sandbox", botbench_cli_sandbox, "[--host H] [--port 8124] [--webhook-user 1] [--webhook-secret S] [--state PATH] [--bot-limit 5|0] [--rate-limit 50/2|off] [--token-ttl SECONDS] [--tls | --tls-cert FILE --tls-key FILE]", N_("Run an offline Bitrix24 portal") },
   { "profiles", botbench_cli_profiles, "[add NAME --webhook URL [--client-id ID] [--public-url URL] | add NAME --oauth --portal URL --client-id ID [--token-endpoint URL] [--public-url URL] | remove NAME | use NAME | test NAME]", N_("List and manage portal profiles") },
+  { "register", botbench_cli_register, "FILE.json [--dry-run]", N_("Register a bot from an imbot.register body") },
+  { "update", botbench_cli_update, "BOT_ID FILE.json [--dry-run]", N_("Update a bot: only the changed fields") },
+  { "unregister", botbench_cli_unregister, "BOT_ID [--dry-run]", N_("Unregister a bot (its private chats are deleted)") },
+  { "bots", botbench_cli_bots, "", N_("List the portal's bots") },
+  { "command-register", botbench_cli_command_register, "BOT_ID FILE.json [--dry-run]", N_("Register a bot command") },
   { "avatar", botbench_cli_avatar, "FILE [--size N] [--format png|jpeg]", N_("Print an image as a square PERSONAL_PHOTO in base64") },
   { "call", botbench_cli_call, "METHOD [KEY=VALUE…|--json FILE]", N_("Call any REST method with the active (or --profile) profile") },
 };
@@ -75,7 +80,7 @@ print_help (FILE *out)
   fprintf (out, "%s\n\n", _("Botbench: register Bitrix24 chatbots and watch their events."));
   fprintf (out, "%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-9s %s\n            %s\n", commands[i].name, _(commands[i].summary),
+    fprintf (out, "  %-16s %s\n                   %s\n", commands[i].name, _(commands[i].summary),
              commands[i].parameters);
   fprintf (out, "\n%s\n", _("Options:"));
   fprintf (out, "  -h, --help     %s\n", _("Show this help"));
