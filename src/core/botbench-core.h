@@ -23,3 +23,4 @@
 #include "botbench-bot-command.h"
 #include "botbench-bot-validator.h"
 #include "botbench-bot-store.h"
+#include "botbench-handler-probe.h"
