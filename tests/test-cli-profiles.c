@@ -269,6 +269,17 @@ test_bot_commands (SandboxFixture *f,
   g_assert_cmpint (CLI (NULL, &list, NULL, "bots"), ==, 0);
   g_assert_nonnull (strstr (list, "\"CODE\" : \"echo\""));
 
+  /* The same CODE again is not a silent duplicate: adopt it or update it. */
+  {
+    g_autofree char *dup_err = NULL;
+    g_autofree char *adopted = NULL;
+
+    g_assert_cmpint (CLI (NULL, NULL, &dup_err, "register", bot_file), ==, 1);
+    g_assert_nonnull (strstr (dup_err, "--adopt"));
+    g_assert_cmpint (CLI (NULL, &adopted, NULL, "register", bot_file, "--adopt"), ==, 0);
+    g_assert_cmpstr (g_strstrip (adopted), ==, id_text);
+  }
+
   /* Only the changed field goes in FIELDS. */
   g_assert_cmpint (CLI (NULL, &upd_dry, NULL, "update", id_text, renamed_file, "--dry-run"), ==, 0);
   g_assert_nonnull (strstr (upd_dry, "\"NAME\" : \"Echo Two\""));

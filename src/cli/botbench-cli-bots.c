@@ -285,6 +285,48 @@ bot_command_failed (GError *error)
   return EXIT_FAILURE;
 }
 
+/* The id of the portal's bot with this CODE (imbot.bot.list), 0 if none,
+ * -1 when the list cannot be read. */
+static gint64
+find_portal_bot (BotContext *ctx,
+                 const char *code)
+{
+  g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+  g_autoptr(BotbenchRestResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *client_id = bot_context_client_id (ctx);
+  JsonNode *result;
+
+  if (client_id != NULL)
+    json_object_set_string_member (json_node_get_object (body), "CLIENT_ID", client_id);
+
+  response = botbench_rest_client_call_sync (ctx->client, "imbot.bot.list", json_node_get_object (body),
+                                             NULL, &error);
+  if (response == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return -1;
+    }
+
+  result = botbench_rest_response_get_result (response);
+  if (result != NULL && JSON_NODE_HOLDS_OBJECT (result))
+    {
+      g_autoptr(GList) members = json_object_get_members (json_node_get_object (result));
+
+      for (const GList *l = members; l != NULL; l = l->next)
+        {
+          JsonNode *entry = json_object_get_member (json_node_get_object (result), l->data);
+
+          if (JSON_NODE_HOLDS_OBJECT (entry) &&
+              g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (entry), "CODE", NULL),
+                         code) == 0)
+            return g_ascii_strtoll (l->data, NULL, 10);
+        }
+    }
+
+  return 0;
+}
+
 int
 botbench_cli_register (int    argc,
                        char **argv)
@@ -298,10 +340,13 @@ botbench_cli_register (int    argc,
   g_autoptr(JsonNode) result = NULL;
   g_autoptr(GError) error = NULL;
   gboolean dry_run = FALSE;
+  gboolean adopt = FALSE;
   BotbenchBot *saved;
+  gint64 existing = 0;
   int status;
   const GOptionEntry entries[] = {
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print the request (secrets masked) instead of sending it"), NULL },
+    { "adopt", 0, 0, G_OPTION_ARG_NONE, &adopt, N_("When the portal has a bot with this CODE already, link the definition to it instead of registering"), NULL },
     { NULL }
   };
 
@@ -328,9 +373,30 @@ botbench_cli_register (int    argc,
   if (!report_issues (issues))
     return EXIT_FAILURE;
 
-  body = botbench_bot_build_register_body (bot, bot_context_client_id (&ctx));
-  if (!(result = send_or_print (&ctx, "imbot.register", body, dry_run, &status)))
-    return status;
+  /* A CODE the portal has already: imbot.register would quietly hand back
+   * that bot (§1.6).  Say so, and adopt it only when asked. */
+  if (!dry_run)
+    {
+      existing = find_portal_bot (&ctx, botbench_bot_get_code (bot));
+      if (existing < 0)
+        return EXIT_FAILURE;
+      if (existing > 0 && !adopt)
+        {
+          g_printerr (_("The portal has a bot with CODE “%s” already (bot %" G_GINT64_FORMAT "). "
+                        "Adopt it with --adopt, or update it with “botbench-cli update %" G_GINT64_FORMAT " %s”\n"),
+                      botbench_bot_get_code (bot), existing, existing, argv[1]);
+          return EXIT_FAILURE;
+        }
+    }
+
+  if (existing > 0)
+    result = json_node_init_int (json_node_alloc (), existing);
+  else
+    {
+      body = botbench_bot_build_register_body (bot, bot_context_client_id (&ctx));
+      if (!(result = send_or_print (&ctx, "imbot.register", body, dry_run, &status)))
+        return status;
+    }
 
   print_json (result);
 
