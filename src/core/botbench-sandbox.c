@@ -30,6 +30,7 @@
 #include "botbench-sandbox.h"
 #include "botbench-sandbox-private.h"
 #include "botbench-socket-private.h"
+#include "botbench-bot-validator.h"
 #include "botbench-sandbox-state.h"
 #include "botbench-sandbox-tls.h"
 
@@ -840,70 +841,6 @@ user_object (BotbenchSandbox *self,
 /* ------------------------------------------------------------------------ */
 /* Handler URLs (§1.4, Bitrix\Rest\HandlerHelper::checkCallback)             */
 
-/* NULL when the URL passes, else the error_description. */
-static const char *
-check_handler_url (const char *url)
-{
-  const char *p = url;
-  const char *scheme_end = NULL;
-  const char *authority;
-  const char *authority_end;
-  const char *host;
-  const char *host_end;
-  const char *at;
-  g_autofree char *host_copy = NULL;
-  g_autofree char *scheme = NULL;
-  const char *dot;
-
-  /* parse_url(): a scheme is [A-Za-z0-9+.-]+ before the first ':' */
-  for (const char *q = url; *q != '\0'; q++)
-    {
-      if (*q == ':')
-        {
-          if (q > url)
-            scheme_end = q;
-          break;
-        }
-      if (!g_ascii_isalnum (*q) && *q != '+' && *q != '-' && *q != '.')
-        break;
-    }
-
-  if (scheme_end != NULL && strncmp (scheme_end, "://", 3) == 0)
-    {
-      scheme = g_strndup (url, scheme_end - url);
-      p = scheme_end + 3;
-    }
-  else if (strncmp (url, "//", 2) == 0)
-    p = url + 2;
-  else
-    return "Wrong handler URL";
-
-  authority = p;
-  authority_end = authority + strcspn (authority, "/?#");
-  at = NULL;
-  for (const char *q = authority; q < authority_end; q++)
-    if (*q == '@')
-      at = q;
-  host = at ? at + 1 : authority;
-
-  /* the host ends at the port's ':', or after the ']' of an IPv6 literal */
-  host_end = memchr (host, *host == '[' ? ']' : ':', authority_end - host);
-  if (host_end == NULL)
-    host_end = authority_end;
-  else if (*host == '[')
-    host_end++;
-
-  host_copy = g_strndup (host, host_end - host);
-  dot = strchr (host_copy, '.');
-  if (*host_copy == '\0' || dot == NULL || dot == host_copy)
-    return "Wrong handler URL";
-
-  if (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0)
-    return "Unsupported handler protocol";
-
-  return NULL;
-}
-
 /* url + "?CLIENT_ID=" or "&CLIENT_ID=", unencoded (§1.9). */
 static char *
 append_client_id (const char *url,
@@ -1530,7 +1467,7 @@ method_register (BotbenchSandbox *self,
         }
 
       urls[i] = owner.webhook ? append_client_id (value ? value : "", owner.client_id) : g_strdup (value ? value : "");
-      if ((problem = check_handler_url (urls[i])) != NULL)
+      if ((problem = botbench_bot_check_handler_url (urls[i])) != NULL)
         {
           api_fail (error, SOUP_STATUS_BAD_REQUEST, handler_params[i].error, problem);
           goto out;
@@ -1757,7 +1694,7 @@ method_update (BotbenchSandbox *self,
 
       /* The check runs on the URL without CLIENT_ID; the stored one has it. */
       value = param_string (fields, handler_params[i].param);
-      if ((problem = check_handler_url (value ? value : "")) != NULL)
+      if ((problem = botbench_bot_check_handler_url (value ? value : "")) != NULL)
         {
           api_fail (error, SOUP_STATUS_BAD_REQUEST, handler_params[i].error, problem);
           goto out;
@@ -2044,7 +1981,7 @@ check_command_handler (JsonObject  *params,
 
   value = param_string (params, "EVENT_COMMAND_ADD");
   *url = owner->webhook ? append_client_id (value, owner->client_id) : g_strdup (value);
-  if ((problem = check_handler_url (*url)) != NULL)
+  if ((problem = botbench_bot_check_handler_url (*url)) != NULL)
     {
       g_clear_pointer (url, g_free);
       return api_refuse (error, SOUP_STATUS_BAD_REQUEST, "EVENT_COMMAND_ADD_ERROR", problem);
