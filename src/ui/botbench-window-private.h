@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "botbench-bots-page.h"
 #include "botbench-event-detail.h"
 #include "botbench-paced-model.h"
 #include "botbench-profiles-page.h"
@@ -73,6 +74,9 @@ struct _BotbenchWindow
   GtkButton              *keep_secrets_button;
   BotbenchProfilesPage   *profiles_page;
   BotbenchRequestsPage   *requests_page;
+
+  /* Bots (issue 5) */
+  BotbenchBotsPage       *bots_page;
 };
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "botbench-application-private.h"
+#include "botbench-bots-page.h"
 #include "botbench-event-detail.h"
 #include "botbench-event-row.h"
 #include "botbench-profiles-page.h"
@@ -844,6 +845,7 @@ botbench_window_setup_profiles (BotbenchWindow      *self,
 
   botbench_profiles_page_set_application (self->profiles_page, app);
   botbench_requests_page_set_application (self->requests_page, app);
+  botbench_bots_page_set_application (self->bots_page, app);
   g_signal_connect_object (botbench_requests_page_get_model (self->requests_page), "items-changed",
                            G_CALLBACK (botbench_window_update_requests), self, G_CONNECT_SWAPPED);
   botbench_window_update_requests (self);
@@ -1068,6 +1070,40 @@ botbench_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (botbench_window_parent_class)->close_request (window);
 }
 
+/* Bots */
+
+static void
+botbench_window_show_bots (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+
+  gtk_stack_set_visible_child_name (self->page_stack, "bots");
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  botbench_bots_page_show_list (self->bots_page);
+}
+
+static void
+botbench_window_new_bot (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+
+  gtk_stack_set_visible_child_name (self->page_stack, "bots");
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  botbench_bots_page_new_bot (self->bots_page);
+}
+
+static void
+botbench_window_refresh_bots (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  botbench_bots_page_refresh (BOTBENCH_WINDOW (widget)->bots_page);
+}
+
 static void
 botbench_window_dispose (GObject *object)
 {
@@ -1112,6 +1148,7 @@ botbench_window_class_init (BotbenchWindowClass *klass)
   g_type_ensure (BOTBENCH_TYPE_EVENT_DETAIL);
   g_type_ensure (BOTBENCH_TYPE_PROFILES_PAGE);
   g_type_ensure (BOTBENCH_TYPE_REQUESTS_PAGE);
+  g_type_ensure (BOTBENCH_TYPE_BOTS_PAGE);
 
   _botbench_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1146,6 +1183,7 @@ botbench_window_class_init (BotbenchWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, keep_secrets_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, profiles_page);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, requests_page);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, bots_page);
   gtk_widget_class_bind_template_callback (widget_class, listener_switch_active_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_stopped_cb);
@@ -1174,6 +1212,9 @@ botbench_window_class_init (BotbenchWindowClass *klass)
                                    botbench_window_clear_requests);
   gtk_widget_class_install_action (widget_class, "win.export-requests", NULL,
                                    botbench_window_export_requests);
+  gtk_widget_class_install_action (widget_class, "win.show-bots", NULL, botbench_window_show_bots);
+  gtk_widget_class_install_action (widget_class, "win.new-bot", NULL, botbench_window_new_bot);
+  gtk_widget_class_install_action (widget_class, "win.refresh-bots", NULL, botbench_window_refresh_bots);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.focus-search", NULL);

@@ -1,0 +1,87 @@
+/* botbench-bot-editor-private.h: the editor's instance struct, for tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "botbench-bot-editor.h"
+
+G_BEGIN_DECLS
+
+/* What a field shows an issue on: the row, an icon and a message label. */
+typedef struct
+{
+  GtkWidget *row;
+  GtkWidget *icon;
+  GtkLabel  *message;
+} BotbenchBotEditorField;
+
+struct _BotbenchBotEditor
+{
+  GtkWidget              parent_instance;
+
+  BotbenchApplication   *app;
+  BotbenchProfile       *profile;
+  BotbenchBotStore      *store;
+  BotbenchBot           *bot;           /* stored, or NULL */
+  BotbenchAvatar        *avatar;
+  GFile                 *avatar_file;
+  GCancellable          *avatar_cancellable;
+  GCancellable          *cancellable;
+  GPtrArray             *issues;        /* of the form, last validation */
+  GHashTable            *fields;        /* "CODE" → BotbenchBotEditorField */
+  char                  *pending_method;
+  JsonObject            *pending_params;
+  AdwMessageDialog      *preview_dialog;
+  AdwMessageDialog      *unregister_dialog;
+  GtkToggleButton       *color_buttons[BOTBENCH_BOT_N_COLORS + 1];
+  char                  *avatar_base64;  /* kept from a loaded definition */
+  char                  *avatar_error;   /* why the last picked file failed */
+  guint                  loading : 1;
+  guint                  busy : 1;
+  guint                  encoding : 1;
+
+  /* Template widgets */
+  GtkWidget             *root_box;
+  GtkLabel              *title_label;
+  GtkRevealer           *banner_revealer;
+  GtkLabel              *banner_label;
+  AdwPreferencesGroup   *bot_group;
+  AdwPreferencesGroup   *handlers_group;
+  AdwPreferencesGroup   *properties_group;
+  AdwPreferencesGroup   *color_group;
+  AdwPreferencesGroup   *avatar_group;
+  GtkButton             *save_button;
+  GtkButton             *register_button;
+  GtkButton             *unregister_button;
+  GtkButton             *fill_button;
+  GtkSpinner            *spinner;
+
+  /* Rows made in code */
+  AdwActionRow          *bot_id_row;
+  AdwEntryRow           *code_row;
+  AdwComboRow           *type_row;
+  AdwActionRow          *openline_row;
+  GtkSwitch             *openline_switch;
+  AdwEntryRow           *event_handler_row;
+  AdwExpanderRow        *handlers_expander;
+  AdwEntryRow           *handler_rows[BOTBENCH_BOT_N_HANDLERS];
+  AdwEntryRow           *property_rows[BOTBENCH_BOT_N_PROPERTIES];
+  AdwComboRow           *gender_row;
+  AdwActionRow          *avatar_row;
+  GtkPicture            *avatar_picture;
+  GtkSpinButton         *avatar_size_spin;
+  GtkButton             *avatar_remove_button;
+};
+
+/* Shows a portal error on its field (CODE_ERROR → CODE, …) or the banner. */
+void _botbench_bot_editor_show_portal_error (BotbenchBotEditor *self,
+                                             const char        *code,
+                                             const char        *message);
+/* "CODE_ERROR" → "CODE"…; NULL when the error belongs to no field. */
+const char *_botbench_bot_editor_field_for_error (BotbenchBot *bot,
+                                                  const char  *code);
+/* The curl line of the pending request (URL masked). */
+char *_botbench_bot_editor_dup_curl (BotbenchBotEditor *self);
+
+G_END_DECLS

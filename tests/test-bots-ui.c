@@ -1,0 +1,784 @@
+/* test-bots-ui.c: the Bots page and the bot editor, against the in-process
+ * sandbox portal and the local listener
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs under xvfb-run, like test-profiles-ui.c: XDG directories in a
+ * temporary directory, the sandbox and the listener on free loopback
+ * ports, session-only secrets unless BOTBENCH_TEST_KEYRING is set.
+ *
+ * BOTBENCH_TEST_SCREENSHOT_DIR=DIR saves `import -window root` shots there.
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "botbench-application.h"
+#include "botbench-bots-page-private.h"
+#include "botbench-window-private.h"
+#include "botbench-test-utils.h"
+
+#define WAIT_MS 15000
+
+static char *tmp_root;
+static gboolean have_keyring;
+
+typedef struct _Fixture
+{
+  BotbenchApplication *app;
+  BotbenchWindow      *window;
+  void               (*body) (struct _Fixture *f);
+  gboolean             body_ran;
+} Fixture;
+
+typedef void (*TestBody) (Fixture *f);
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void
+reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+  const char *env = g_getenv ("BOTBENCH_TEST_WINDOW_WIDTH");
+  int width = env != NULL ? atoi (env) : 1100;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+  /* BOTBENCH_TEST_WINDOW_WIDTH (for screenshots of the narrow layout), or
+   * wide enough for the sidebar and the editor side by side. */
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", 760);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *db = g_build_filename (tmp_root, "events.db", NULL);
+
+  g_setenv ("BOTBENCH_DB", db, TRUE);
+  g_setenv ("BOTBENCH_LISTENER_PORT", "0", TRUE);
+  g_setenv ("BOTBENCH_SANDBOX_PORT", "0", TRUE);
+  reset_settings ();
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *dirs[] = { "config", "data", "events.db", "events.db-wal", "events.db-shm" };
+
+  g_assert_null (f->window);
+  g_assert_null (f->app);
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (tmp_root, dirs[i], NULL);
+
+      botbench_test_rm_rf (path);
+    }
+}
+
+static void
+app_activate_cb (GApplication *app,
+                 Fixture      *f)
+{
+  g_application_hold (app);
+
+  f->window = BOTBENCH_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (f->window);
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *)&f->window);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+
+  f->body (f);
+  f->body_ran = TRUE;
+
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_null (f->window);
+
+  g_application_release (app);
+}
+
+static void
+run_body_test (Fixture       *f,
+               gconstpointer  data)
+{
+  int status;
+
+  f->body = (TestBody)data;
+  f->app = botbench_application_new ();
+  g_application_set_flags (G_APPLICATION (f->app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (f->app, "activate", G_CALLBACK (app_activate_cb), f);
+
+  status = g_application_run (G_APPLICATION (f->app), 0, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (f->body_ran);
+
+  g_assert_finalize_object (f->app);
+  f->app = NULL;
+}
+
+static void
+screenshot (Fixture    *f,
+            const char *name)
+{
+  const char *dir = g_getenv ("BOTBENCH_TEST_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL || *dir == '\0')
+    return;
+
+  /* Let transitions (crossfades, revealers) finish and toasts go first. */
+  {
+    gint64 until = g_get_monotonic_time () + 2600 * G_TIME_SPAN_MILLISECOND;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  path = g_build_filename (dir, name, NULL);
+  command = g_strdup_printf ("import -window root %s", path);
+  if (!g_spawn_command_line_sync (command, NULL, NULL, NULL, &error))
+    g_printerr ("# screenshot failed: %s\n", error->message);
+}
+
+static gboolean
+widget_has_mapped_label (GtkWidget  *widget,
+                         const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (widget_has_mapped_label (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+typedef struct
+{
+  GtkWidget  *widget;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_is_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return widget_has_mapped_label (wait->widget, wait->text);
+}
+
+static void
+assert_label_shown (GtkWidget  *widget,
+                    const char *text)
+{
+  LabelWait wait = { widget, text };
+
+  if (!botbench_test_wait_until (label_is_shown, &wait, WAIT_MS))
+    g_error ("No label “%s” is shown in %s", text, G_OBJECT_TYPE_NAME (widget));
+}
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  /* Revealers and stacks map their children once they start to show. */
+  g_assert_true (botbench_test_wait_until (widget_is_mapped, button, WAIT_MS));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+type_into (AdwEntryRow *row,
+           const char  *text)
+{
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (row)));
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static gboolean
+sandbox_is_running (gpointer data)
+{
+  return botbench_sandbox_get_running (data);
+}
+
+static gboolean
+secrets_banner_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return gtk_revealer_get_reveal_child (f->window->secrets_revealer);
+}
+
+/* Without a keyring, a store fails, the banner offers session-only, and
+ * taking it lets whatever waited go on. */
+static void
+accept_session_only (Fixture *f)
+{
+  BotbenchSecretStore *secrets = botbench_application_get_secret_store (f->app);
+
+  g_assert_true (botbench_test_wait_until (secrets_banner_shown, f, WAIT_MS));
+  g_assert_nonnull (strstr (gtk_label_get_label (f->window->secrets_label), "Secret Service"));
+  g_assert_false (botbench_secret_store_get_session_only (secrets));
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  click (GTK_WIDGET (f->window->keep_secrets_button));
+  g_assert_true (botbench_secret_store_get_session_only (secrets));
+  g_assert_false (gtk_revealer_get_reveal_child (f->window->secrets_revealer));
+}
+
+static gboolean
+listener_is_running (gpointer data)
+{
+  return botbench_listener_get_running (data);
+}
+
+static BotbenchBotsPage *
+bots_page (Fixture *f)
+{
+  return f->window->bots_page;
+}
+
+static BotbenchBotEditor *
+bot_editor (Fixture *f)
+{
+  return f->window->bots_page->editor;
+}
+
+static gboolean
+portal_listed (gpointer data)
+{
+  BotbenchBotsPage *page = data;
+
+  return !page->listing && (page->portal_bots != NULL ||
+                            gtk_widget_get_visible (GTK_WIDGET (page->portal_message)));
+}
+
+/* Starts the sandbox, makes its profile active and opens the Bots page. */
+static void
+open_bots_page_on_sandbox (Fixture *f)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  BotbenchSandbox *sandbox = botbench_application_get_sandbox (f->app);
+  BotbenchListener *listener = botbench_application_get_listener (f->app);
+  g_autoptr(GError) error = NULL;
+  BotbenchProfile *profile;
+
+  g_assert_true (botbench_application_start_sandbox (f->app, &error));
+  g_assert_no_error (error);
+  g_assert_true (botbench_test_wait_until (sandbox_is_running, sandbox, WAIT_MS));
+  if (!have_keyring)
+    accept_session_only (f);
+
+  profile = botbench_application_get_sandbox_profile (f->app);
+  g_assert_nonnull (profile);
+  g_assert_true (botbench_profile_manager_set_active (manager, profile, &error));
+  g_assert_no_error (error);
+  g_assert_true (botbench_test_wait_until (listener_is_running, listener, WAIT_MS));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-bots", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->page_stack), ==, "bots");
+  g_assert_true (bots_page (f)->profile == profile);
+  g_assert_true (botbench_test_wait_until (portal_listed, bots_page (f), WAIT_MS));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (bots_page (f)->portal_message), "error"));
+}
+
+static BotbenchBotEditorField *
+field (BotbenchBotEditor *ed,
+       const char        *key)
+{
+  BotbenchBotEditorField *found = g_hash_table_lookup (ed->fields, key);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+static gboolean
+avatar_done (gpointer data)
+{
+  BotbenchBotEditor *ed = data;
+
+  return !ed->encoding;
+}
+
+static void
+write_png (const char *path,
+           int         width,
+           int         height)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, width, height);
+  g_autoptr(GError) error = NULL;
+
+  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", &error, NULL));
+  g_assert_no_error (error);
+}
+
+/* Feeds @path to the code path of the file chooser and of a drop. */
+static void
+pick_avatar (BotbenchBotEditor *ed,
+             const char        *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  botbench_bot_editor_load_avatar (ed, file);
+  g_assert_true (ed->encoding);
+  g_assert_true (botbench_test_wait_until (avatar_done, ed, WAIT_MS));
+}
+
+static gboolean
+bot_is_registered (gpointer data)
+{
+  BotbenchBotEditor *ed = data;
+
+  return !ed->busy && ed->bot != NULL && botbench_bot_get_bot_id (ed->bot) > 0;
+}
+
+static gboolean
+editor_idle (gpointer data)
+{
+  BotbenchBotEditor *ed = data;
+
+  return !ed->busy;
+}
+
+typedef struct
+{
+  BotbenchBotsPage *page;
+  gint64            id;
+  gboolean          present;
+} PortalWait;
+
+static gboolean
+portal_has_bot (gpointer data)
+{
+  PortalWait *wait = data;
+  gboolean found = FALSE;
+
+  if (wait->page->listing || wait->page->portal_bots == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < wait->page->portal_bots->len; i++)
+    {
+      BotbenchPortalBot *bot = g_ptr_array_index (wait->page->portal_bots, i);
+
+      if (bot->id == wait->id)
+        found = TRUE;
+    }
+  return found == wait->present;
+}
+
+/* What a click on a response button does: respond, then close. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* Fills a valid bot, registers it through the preview; returns its id. */
+static gint64
+register_echo (Fixture *f)
+{
+  BotbenchBotEditor *ed = bot_editor (f);
+  g_autofree char *listener_url = NULL;
+  g_autofree char *curl = NULL;
+  g_autofree char *toast = NULL;
+  g_autofree char *id_text = NULL;
+  g_autofree char *webhook_url = NULL;
+  g_autoptr(BotbenchWebhookUrl) parsed = NULL;
+  GtkLabel *body_label;
+  gint64 bot_id;
+
+  type_into (ed->code_row, "echo");
+  type_into (ed->property_rows[BOTBENCH_BOT_PROPERTY_NAME], "Echo");
+  type_into (ed->property_rows[BOTBENCH_BOT_PROPERTY_WORK_POSITION], "Says it back");
+  gtk_toggle_button_set_active (ed->color_buttons[BOTBENCH_BOT_COLOR_AQUA], TRUE);
+
+  /* The helper points EVENT_HANDLER at the local listener (sandbox). */
+  click (GTK_WIDGET (ed->fill_button));
+  listener_url = botbench_listener_dup_url (botbench_application_get_listener (f->app));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ed->event_handler_row)), ==, listener_url);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (ed->event_handler_row), "error"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (ed->code_row), "error"));
+  g_assert_false (botbench_bot_issues_have_error (ed->issues));
+
+  /* Register shows the request first, secrets masked. */
+  click (GTK_WIDGET (ed->register_button));
+  g_assert_nonnull (ed->preview_dialog);
+  g_assert_false (ed->busy);
+  body_label = g_object_get_data (G_OBJECT (ed->preview_dialog), "body-label");
+  g_assert_nonnull (strstr (gtk_label_get_label (body_label), "\"CODE\" : \"echo\""));
+  g_assert_nonnull (strstr (gtk_label_get_label (body_label), "\"EVENT_HANDLER\""));
+  /* The avatar's base64 is cut short in the preview (not in the request). */
+  if (ed->avatar != NULL)
+    g_assert_nonnull (strstr (gtk_label_get_label (body_label), "of base64)"));
+  else
+    g_assert_null (strstr (gtk_label_get_label (body_label), "PERSONAL_PHOTO"));
+  curl = _botbench_bot_editor_dup_curl (ed);
+  g_assert_true (g_str_has_prefix (curl, "curl -X POST"));
+  g_assert_nonnull (strstr (curl, "imbot.register.json"));
+  g_assert_nonnull (strstr (curl, "•••"));
+  webhook_url = botbench_sandbox_dup_webhook_url (botbench_application_get_sandbox (f->app));
+  parsed = botbench_webhook_url_parse (webhook_url, NULL);
+  g_assert_nonnull (parsed);
+  g_assert_null (strstr (curl, parsed->secret));
+  screenshot (f, "bots-preview.png");
+
+  respond (ed->preview_dialog, "send");
+  g_assert_true (ed->busy);
+  g_assert_true (botbench_test_wait_until (bot_is_registered, ed, WAIT_MS));
+  bot_id = botbench_bot_get_bot_id (ed->bot);
+
+  /* The id in the toast and on the form; the definition is saved. */
+  toast = g_strdup_printf ("Registered “Echo” as bot %" G_GINT64_FORMAT, bot_id);
+  assert_label_shown (GTK_WIDGET (f->window), toast);
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ed->bot_id_row), ==, id_text);
+  g_assert_true (botbench_bot_store_lookup_by_id (bots_page (f)->store, bot_id) == ed->bot);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->unregister_button)));
+  g_assert_cmpstr (gtk_button_get_label (ed->register_button), ==, "_Update…");
+
+  return bot_id;
+}
+
+typedef struct
+{
+  GListModel *model;
+  const char *event;
+  const char *message;
+} EventWait;
+
+static gboolean
+model_has_event (gpointer data)
+{
+  EventWait *wait = data;
+
+  for (guint i = 0; i < g_list_model_get_n_items (wait->model); i++)
+    {
+      g_autoptr(BotbenchEvent) event = g_list_model_get_item (wait->model, i);
+
+      if (g_strcmp0 (botbench_event_get_event_name (event), wait->event) == 0 &&
+          g_strcmp0 (botbench_event_get_message (event), wait->message) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+post_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GBytes **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+bytes_arrived (gpointer data)
+{
+  return *(GBytes **)data != NULL;
+}
+
+/* POST {sandbox}/_sandbox/message as user 1 (the sandbox runs on this
+ * thread's main context, so the request is async). */
+static void
+sandbox_user_writes (Fixture    *f,
+                     gint64      bot_id,
+                     const char *text)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autofree char *sandbox_url = botbench_sandbox_dup_url (botbench_application_get_sandbox (f->app));
+  g_autofree char *url = NULL;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
+  g_autofree char *form = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  url = g_strdup_printf ("%s%s_sandbox/message", sandbox_url, g_str_has_suffix (sandbox_url, "/") ? "" : "/");
+  form = soup_form_encode ("FROM_USER_ID", "1", "BOT_ID", id, "MESSAGE", text, NULL);
+  body = g_bytes_new (form, strlen (form));
+  msg = soup_message_new ("POST", url);
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, post_done_cb, &reply);
+  g_assert_true (botbench_test_wait_until (bytes_arrived, &reply, WAIT_MS));
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_assert_null (strstr (g_bytes_get_data (reply, NULL), "\"error\""));
+}
+
+static void
+call_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  BotbenchRestResponse **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = botbench_rest_client_call_finish (BOTBENCH_REST_CLIENT (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+response_arrived (gpointer data)
+{
+  return *(BotbenchRestResponse **)data != NULL;
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void
+register_bot_and_receive_events (Fixture *f)
+{
+  BotbenchBotsPage *page;
+  BotbenchBotEditor *ed;
+  g_autofree char *data_dir = g_build_filename (tmp_root, "data", NULL);
+  g_autofree char *bad_path = g_build_filename (tmp_root, "data", "broken.png", NULL);
+  g_autofree char *png_path = g_build_filename (tmp_root, "data", "avatar.png", NULL);
+  EventWait event_wait = { NULL, "ONIMBOTMESSAGEADD", "Hello bot" };
+  PortalWait portal_wait = { 0 };
+  gint64 bot_id;
+
+  open_bots_page_on_sandbox (f);
+  page = bots_page (f);
+  ed = bot_editor (f);
+
+  /* A fresh profile has no bots: the empty state offers to create one. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->list_stack), ==, "empty");
+  assert_label_shown (GTK_WIDGET (page), "No Bots Yet");
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "bots.new", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "editor");
+  g_assert_null (botbench_bot_editor_get_bot (ed));
+
+  /* A corrupt file: the core's message on the avatar row. */
+  g_assert_true (g_mkdir_with_parents (data_dir, 0700) == 0);
+  g_assert_true (g_file_set_contents (bad_path, "\x89PNG\r\n\x1a\n not really", -1, NULL));
+  pick_avatar (ed, bad_path);
+  g_assert_null (ed->avatar);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->avatar_row), "error"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ed->avatar_row), "broken.png"));
+
+  /* A 300×200 PNG becomes a 512 px square, previewed with its size. */
+  write_png (png_path, 300, 200);
+  pick_avatar (ed, png_path);
+  g_assert_nonnull (ed->avatar);
+  g_assert_cmpuint (botbench_avatar_get_width (ed->avatar), ==, 512);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (ed->avatar_row), "error"));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ed->avatar_row), "512 × 512 px · PNG · "));
+  g_assert_nonnull (gtk_picture_get_paintable (ed->avatar_picture));
+
+  bot_id = register_echo (f);
+  screenshot (f, "bots.png");
+
+  /* The portal lists it, marked as ours. */
+  portal_wait.page = page;
+  portal_wait.id = bot_id;
+  portal_wait.present = TRUE;
+  g_assert_true (botbench_test_wait_until (portal_has_bot, &portal_wait, WAIT_MS));
+  gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.close", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "list");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->list_stack), ==, "list");
+  assert_label_shown (GTK_WIDGET (page->portal_list), "Yours");
+  assert_label_shown (GTK_WIDGET (page->definition_list), "Echo");
+  screenshot (f, "bots-list.png");
+
+  /* A sandbox user writes to the bot: the event reaches the log. */
+  sandbox_user_writes (f, bot_id, "Hello bot");
+  event_wait.model = G_LIST_MODEL (f->window->event_model);
+  g_assert_true (botbench_test_wait_until (model_has_event, &event_wait, WAIT_MS));
+}
+
+static void
+validation_blocks_register (Fixture *f)
+{
+  BotbenchBotEditor *ed;
+  BotbenchBotEditorField *code;
+  const char *tooltip;
+  GtkLabel *message;
+
+  open_bots_page_on_sandbox (f);
+  ed = bot_editor (f);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (bots_page (f)->stack), ==, "editor");
+
+  type_into (ed->property_rows[BOTBENCH_BOT_PROPERTY_NAME], "Zero");
+  click (GTK_WIDGET (ed->fill_button));
+  type_into (ed->code_row, "0");
+
+  /* CODE "0" is empty to PHP: CODE_ERROR, on the CODE field. */
+  code = field (ed, "CODE");
+  g_assert_true (gtk_widget_has_css_class (code->row, "error"));
+  g_assert_true (gtk_widget_get_visible (code->icon));
+  tooltip = gtk_widget_get_tooltip_text (code->icon);
+  g_assert_nonnull (strstr (tooltip, "Bot code isn't specified"));
+  g_assert_false (gtk_widget_has_css_class (field (ed, "PROPERTIES.NAME")->row, "error"));
+  message = g_object_get_data (G_OBJECT (ed->bot_group), "message");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (message)));
+  g_assert_nonnull (strstr (gtk_label_get_label (message), "Bot code isn't specified"));
+  screenshot (f, "bots-validation.png");
+
+  /* Register is blocked, in the button and in the action. */
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (ed->register_button)));
+  gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.send", NULL);
+  g_assert_null (ed->preview_dialog);
+  g_assert_null (ed->pending_method);
+
+  /* Fixing it clears the field and unblocks Register. */
+  type_into (ed->code_row, "zero");
+  g_assert_false (gtk_widget_has_css_class (code->row, "error"));
+  g_assert_false (gtk_widget_get_visible (code->icon));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (ed->register_button)));
+
+  /* An empty NAME goes on PROPERTIES.NAME. */
+  type_into (ed->property_rows[BOTBENCH_BOT_PROPERTY_NAME], "");
+  g_assert_true (gtk_widget_has_css_class (field (ed, "PROPERTIES.NAME")->row, "error"));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (ed->register_button)));
+}
+
+static void
+portal_errors_and_unregister (Fixture *f)
+{
+  BotbenchBotEditor *ed;
+  BotbenchBotsPage *page;
+  BotbenchRestClient *client;
+  g_autoptr(JsonObject) params = json_object_new ();
+  g_autoptr(BotbenchRestResponse) response = NULL;
+  PortalWait portal_wait = { 0 };
+  gint64 bot_id;
+  gint64 second_id;
+  const char *body;
+
+  open_bots_page_on_sandbox (f);
+  page = bots_page (f);
+  ed = bot_editor (f);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  bot_id = register_echo (f);
+
+  /* Unregister asks first, saying what is lost. */
+  click (GTK_WIDGET (ed->unregister_button));
+  g_assert_nonnull (ed->unregister_dialog);
+  body = adw_message_dialog_get_body (ed->unregister_dialog);
+  g_assert_nonnull (strstr (body, "private chats"));
+  respond (ed->unregister_dialog, "cancel");
+  g_assert_false (ed->busy);
+  g_assert_cmpint (botbench_bot_get_bot_id (ed->bot), ==, bot_id);
+
+  click (GTK_WIDGET (ed->unregister_button));
+  respond (ed->unregister_dialog, "unregister");
+  g_assert_true (ed->busy);
+  g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
+  g_assert_cmpint (botbench_bot_get_bot_id (ed->bot), ==, 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->unregister_button)));
+  portal_wait.page = page;
+  portal_wait.id = bot_id;
+  portal_wait.present = FALSE;
+  g_assert_true (botbench_test_wait_until (portal_has_bot, &portal_wait, WAIT_MS));
+
+  /* Register again, then remove it behind the editor's back. */
+  click (GTK_WIDGET (ed->register_button));
+  respond (ed->preview_dialog, "send");
+  g_assert_true (botbench_test_wait_until (bot_is_registered, ed, WAIT_MS));
+  second_id = botbench_bot_get_bot_id (ed->bot);
+  g_assert_cmpint (second_id, !=, bot_id);
+
+  client = botbench_application_get_rest_client (f->app, page->profile);
+  json_object_set_int_member (params, "BOT_ID", second_id);
+  botbench_rest_client_call_async (client, "imbot.unregister", params, NULL, call_done_cb, &response);
+  g_assert_true (botbench_test_wait_until (response_arrived, &response, WAIT_MS));
+
+  /* Update now gets the portal's BOT_ID_ERROR, which has no field: the banner. */
+  type_into (ed->property_rows[BOTBENCH_BOT_PROPERTY_NAME], "Echo Two");
+  click (GTK_WIDGET (ed->register_button));
+  g_assert_nonnull (strstr (gtk_label_get_label (g_object_get_data (G_OBJECT (ed->preview_dialog), "body-label")),
+                            "\"NAME\" : \"Echo Two\""));
+  respond (ed->preview_dialog, "send");
+  g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
+  g_assert_true (gtk_revealer_get_reveal_child (ed->banner_revealer));
+  g_assert_nonnull (strstr (gtk_label_get_label (ed->banner_label), "BOT_ID_ERROR"));
+  g_assert_nonnull (strstr (gtk_label_get_label (ed->banner_label), "Bot not found"));
+  screenshot (f, "bots-error.png");
+
+  /* Portal codes that name a field go on it. */
+  _botbench_bot_editor_show_portal_error (ed, "NAME_ERROR", "Bot name isn't specified");
+  g_assert_true (gtk_widget_has_css_class (field (ed, "PROPERTIES.NAME")->row, "error"));
+  g_assert_false (gtk_revealer_get_reveal_child (ed->banner_revealer));
+  g_assert_cmpstr (_botbench_bot_editor_field_for_error (NULL, "CODE_ERROR"), ==, "CODE");
+  g_assert_cmpstr (_botbench_bot_editor_field_for_error (NULL, "EVENT_MESSAGE_ADD_ERROR"), ==, "EVENT_MESSAGE_ADD");
+  g_assert_cmpstr (_botbench_bot_editor_field_for_error (ed->bot, "EVENT_WELCOME_MESSAGE_ERROR"), ==, "EVENT_HANDLER");
+  g_assert_null (_botbench_bot_editor_field_for_error (NULL, "BOT_ID_ERROR"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *config = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *cache = NULL;
+  g_autofree char *bus = NULL;
+  int ret;
+
+  tmp_root = botbench_test_make_tmp_dir ();
+  config = g_build_filename (tmp_root, "config", NULL);
+  data = g_build_filename (tmp_root, "data", NULL);
+  cache = g_build_filename (tmp_root, "cache", NULL);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+
+  have_keyring = g_strcmp0 (g_getenv ("BOTBENCH_TEST_KEYRING"), "1") == 0;
+  if (!have_keyring)
+    {
+      bus = g_strdup_printf ("unix:path=%s/no-such-bus", tmp_root);
+      g_setenv ("DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
+    }
+
+  gtk_test_init (&argc, &argv, NULL);
+
+#define ADD_BODY(path, body) \
+  g_test_add (path, Fixture, (gconstpointer)body, fixture_setup, run_body_test, fixture_teardown)
+
+  ADD_BODY ("/ui/bots/register-and-receive", register_bot_and_receive_events);
+  ADD_BODY ("/ui/bots/validation-blocks-register", validation_blocks_register);
+  ADD_BODY ("/ui/bots/portal-errors-and-unregister", portal_errors_and_unregister);
+
+#undef ADD_BODY
+
+  ret = g_test_run ();
+  botbench_test_rm_rf (tmp_root);
+  g_free (tmp_root);
+
+  return ret;
+}
