@@ -329,7 +329,23 @@ write_png (const char *path,
   g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, width, height);
   g_autoptr(GError) error = NULL;
 
-  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
+  guchar *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+
+  /* A diagonal gradient, blue to green, with a lighter disc. */
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guchar *p = pixels + y * stride + x * 4;
+        double t = (double)(x + y) / (width + height);
+        int dx = x - width / 2, dy = y - height / 2;
+        gboolean disc = dx * dx + dy * dy < (height / 4) * (height / 4);
+
+        p[0] = disc ? 0xf6 : (guchar)(0x35 + t * (0x2e - 0x35));
+        p[1] = disc ? 0xf5 : (guchar)(0x84 + t * (0xc2 - 0x84));
+        p[2] = disc ? 0xf4 : (guchar)(0xe4 + t * (0x7e - 0xe4));
+        p[3] = 0xff;
+      }
   g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", &error, NULL));
   g_assert_no_error (error);
 }
@@ -487,6 +503,14 @@ model_has_event (gpointer data)
   return FALSE;
 }
 
+static gboolean
+event_names_settled (gpointer data)
+{
+  BotbenchWindow *window = data;
+
+  return !window->names_loading && window->names_timeout == 0;
+}
+
 static void
 post_done_cb (GObject      *object,
               GAsyncResult *result,
@@ -591,10 +615,21 @@ register_bot_and_receive_events (Fixture *f)
   g_assert_nonnull (ed->avatar);
   g_assert_cmpuint (botbench_avatar_get_width (ed->avatar), ==, 512);
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (ed->avatar_row), "error"));
-  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ed->avatar_row), "512 × 512 px · PNG · "));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ed->avatar_row),
+                                   botbench_avatar_get_format (ed->avatar) == BOTBENCH_AVATAR_FORMAT_JPEG
+                                   ? "512 × 512 px · JPEG · " : "512 × 512 px · PNG · "));
   g_assert_nonnull (gtk_picture_get_paintable (ed->avatar_picture));
 
   bot_id = register_echo (f);
+  /* The picture and the colours in view. */
+  {
+    GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (ed->avatar_group), GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+    double x, y;
+
+    g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (ed->avatar_group), scroller, 0, 0, &x, &y));
+    gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_value (vadjustment) + y - 12);
+  }
   screenshot (f, "bots.png");
 
   /* The portal lists it, marked as ours. */
@@ -614,6 +649,10 @@ register_bot_and_receive_events (Fixture *f)
   sandbox_user_writes (f, bot_id, "Hello bot");
   event_wait.model = G_LIST_MODEL (f->window->event_model);
   g_assert_true (botbench_test_wait_until (model_has_event, &event_wait, WAIT_MS));
+
+  /* The log re-reads its event names in a thread, holding the window
+   * until the answer is back: let it finish before the window goes. */
+  g_assert_true (botbench_test_wait_until (event_names_settled, f->window, WAIT_MS));
 }
 
 static void
@@ -738,6 +777,59 @@ portal_errors_and_unregister (Fixture *f)
   g_assert_null (_botbench_bot_editor_field_for_error (NULL, "BOT_ID_ERROR"));
 }
 
+static void
+adopt_existing_code (Fixture *f)
+{
+  BotbenchBotEditor *ed;
+  BotbenchBotsPage *page;
+  PortalWait portal_wait = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *toast = NULL;
+  gint64 bot_id;
+
+  open_bots_page_on_sandbox (f);
+  page = bots_page (f);
+  ed = bot_editor (f);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  bot_id = register_echo (f);
+  portal_wait.page = page;
+  portal_wait.id = bot_id;
+  portal_wait.present = TRUE;
+  g_assert_true (botbench_test_wait_until (portal_has_bot, &portal_wait, WAIT_MS));
+
+  /* The definition is lost (another computer, a deleted file)… */
+  g_assert_true (botbench_bot_store_remove (page->store, ed->bot, &error));
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.close", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  /* …so the portal's bot is not ours any more, and can be adopted. */
+  assert_label_shown (GTK_WIDGET (page->portal_list), "_Adopt");
+
+  /* A new definition with the same CODE is offered Adopt, not a duplicate. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->adopt_button)));
+  type_into (ed->property_rows[BOTBENCH_BOT_PROPERTY_NAME], "Echo");
+  type_into (ed->code_row, "echo");
+  g_assert_true (gtk_widget_has_css_class (field (ed, "CODE")->row, "warning"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (field (ed, "CODE")->icon), "adopt"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->adopt_button)));
+  g_assert_cmpint (ed->adopt_id, ==, bot_id);
+
+  click (GTK_WIDGET (ed->adopt_button));
+  g_assert_nonnull (ed->bot);
+  g_assert_cmpint (botbench_bot_get_bot_id (ed->bot), ==, bot_id);
+  g_assert_true (botbench_bot_store_lookup_by_id (page->store, bot_id) == ed->bot);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->adopt_button)));
+  toast = g_strdup_printf ("“echo” is now linked to bot %" G_GINT64_FORMAT, bot_id);
+  assert_label_shown (GTK_WIDGET (f->window), toast);
+
+  /* Nothing differs from the portal's bot: Update has nothing to send. */
+  g_assert_cmpstr (gtk_button_get_label (ed->register_button), ==, "_Update…");
+  g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -773,6 +865,7 @@ main (int   argc,
   ADD_BODY ("/ui/bots/register-and-receive", register_bot_and_receive_events);
   ADD_BODY ("/ui/bots/validation-blocks-register", validation_blocks_register);
   ADD_BODY ("/ui/bots/portal-errors-and-unregister", portal_errors_and_unregister);
+  ADD_BODY ("/ui/bots/adopt-existing-code", adopt_existing_code);
 
 #undef ADD_BODY
 

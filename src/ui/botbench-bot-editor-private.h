@@ -16,6 +16,12 @@ typedef struct
   GtkLabel  *message;
 } BotbenchBotEditorField;
 
+/* A CODE on the portal (imbot.bot.list), for adoption. */
+typedef struct
+{
+  gint64  id;
+} BotbenchPortalCode;
+
 struct _BotbenchBotEditor
 {
   GtkWidget              parent_instance;
@@ -37,6 +43,8 @@ struct _BotbenchBotEditor
   GtkToggleButton       *color_buttons[BOTBENCH_BOT_N_COLORS + 1];
   char                  *avatar_base64;  /* kept from a loaded definition */
   char                  *avatar_error;   /* why the last picked file failed */
+  GHashTable            *portal_codes;   /* CODE → BotbenchPortalCode, or NULL */
+  gint64                 adopt_id;       /* the portal bot with the form's CODE */
   guint                  loading : 1;
   guint                  busy : 1;
   guint                  encoding : 1;
@@ -52,6 +60,7 @@ struct _BotbenchBotEditor
   AdwPreferencesGroup   *color_group;
   AdwPreferencesGroup   *avatar_group;
   GtkButton             *save_button;
+  GtkButton             *adopt_button;
   GtkButton             *register_button;
   GtkButton             *unregister_button;
   GtkButton             *fill_button;
@@ -81,6 +90,9 @@ void _botbench_bot_editor_show_portal_error (BotbenchBotEditor *self,
 /* "CODE_ERROR" → "CODE"…; NULL when the error belongs to no field. */
 const char *_botbench_bot_editor_field_for_error (BotbenchBot *bot,
                                                   const char  *code);
+/* The portal's bots by CODE (the page's last imbot.bot.list), or NULL. */
+void _botbench_bot_editor_set_portal_codes (BotbenchBotEditor *self,
+                                            GHashTable        *codes);
 /* The curl line of the pending request (URL masked). */
 char *_botbench_bot_editor_dup_curl (BotbenchBotEditor *self);
 

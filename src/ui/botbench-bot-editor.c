@@ -320,7 +320,9 @@ botbench_bot_editor_mark_field (BotbenchBotEditor *self,
     return;
   if (group_texts[index]->len > 0)
     g_string_append_c (group_texts[index], '\n');
-  g_string_append_printf (group_texts[index], "%s %s", is_error ? "⛔" : "⚠", message);
+  g_string_append (group_texts[index], message);
+  if (is_error)
+    g_object_set_data (G_OBJECT (group), "has-error", GINT_TO_POINTER (TRUE));
 }
 
 static void
@@ -335,6 +337,8 @@ botbench_bot_editor_validate (BotbenchBotEditor *self)
   gpointer value;
   gboolean registered;
   gboolean has_error;
+  gboolean nothing_changed = FALSE;
+  BotbenchPortalCode *taken = NULL;
 
   if (self->loading || self->profile == NULL)
     return;
@@ -390,11 +394,36 @@ botbench_bot_editor_validate (BotbenchBotEditor *self)
         botbench_bot_editor_mark_field (self, issue->field, is_error, message, texts, groups);
       else
         {
+          /* imbot.update with nothing changed: Update is simply off. */
+          if (context.previous != NULL && g_strcmp0 (issue->code, "WRONG_REQUEST") == 0 &&
+              issue->field == NULL)
+            {
+              nothing_changed = TRUE;
+              continue;
+            }
+
           /* The definition as a whole: shown with the bot's own fields. */
           if (texts[0]->len > 0)
             g_string_append_c (texts[0], '\n');
-          g_string_append_printf (texts[0], "%s %s", is_error ? "⛔" : "⚠", message);
+          g_string_append (texts[0], message);
+          if (is_error)
+            g_object_set_data (G_OBJECT (self->bot_group), "has-error", GINT_TO_POINTER (TRUE));
         }
+    }
+
+  /* A CODE the portal already has: adopt that bot rather than register a
+   * duplicate. */
+  if (!registered && self->portal_codes != NULL && botbench_bot_get_code (bot) != NULL)
+    taken = g_hash_table_lookup (self->portal_codes, botbench_bot_get_code (bot));
+  self->adopt_id = taken != NULL ? taken->id : 0;
+  if (taken != NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %ld is the id of a bot on the portal */
+      message = g_strdup_printf (_("The portal already has a bot with this code (bot %" G_GINT64_FORMAT
+                                   "): adopt it instead of registering a duplicate"), taken->id);
+      botbench_bot_editor_mark_field (self, "CODE", FALSE, message, texts, groups);
     }
 
   /* A picked file that could not be used (the previous avatar stays). */
@@ -403,8 +432,14 @@ botbench_bot_editor_validate (BotbenchBotEditor *self)
 
   for (guint i = 0; i < groups->len; i++)
     {
-      GtkLabel *label = group_message_label (g_ptr_array_index (groups, i));
+      GtkWidget *group = g_ptr_array_index (groups, i);
+      GtkLabel *label = group_message_label (ADW_PREFERENCES_GROUP (group));
+      gboolean group_error = g_object_get_data (G_OBJECT (group), "has-error") != NULL;
 
+      gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (label), group_error ? "error" : "warning");
+      g_object_set_data (G_OBJECT (group), "has-error", NULL);
       gtk_label_set_label (label, texts[i]->str);
       gtk_widget_set_visible (GTK_WIDGET (label), texts[i]->len > 0);
       g_string_free (texts[i], TRUE);
@@ -412,6 +447,10 @@ botbench_bot_editor_validate (BotbenchBotEditor *self)
 
   has_error = botbench_bot_issues_have_error (self->issues);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "bot-editor.send", !has_error && !self->busy);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->register_button),
+                               nothing_changed ? _("Nothing changed since the last update") : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->adopt_button), self->adopt_id > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "bot-editor.adopt", self->adopt_id > 0 && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "bot-editor.save",
                                  !self->busy && botbench_bot_get_code (bot) != NULL &&
                                  g_strcmp0 (botbench_bot_get_code (bot), "0") != 0);
@@ -1015,6 +1054,46 @@ botbench_bot_editor_unregister_action (GtkWidget  *widget,
 }
 
 static void
+botbench_bot_editor_adopt_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  BotbenchBotEditor *self = BOTBENCH_BOT_EDITOR (widget);
+  g_autoptr(BotbenchBot) form = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *toast = NULL;
+  gint64 bot_id = self->adopt_id;
+
+  if (bot_id <= 0 || self->store == NULL || self->busy)
+    return;
+
+  form = botbench_bot_editor_dup_form_bot (self);
+  botbench_bot_set_bot_id (form, bot_id);
+  if (!botbench_bot_editor_store_bot (self, form, &error))
+    {
+      botbench_bot_editor_show_banner (self, error->message);
+      return;
+    }
+
+  /* Translators: %s is a bot's CODE, %ld its id on the portal */
+  toast = g_strdup_printf (_("“%s” is now linked to bot %" G_GINT64_FORMAT),
+                           botbench_bot_get_code (form), bot_id);
+  botbench_bot_editor_toast (self, toast);
+}
+
+void
+_botbench_bot_editor_set_portal_codes (BotbenchBotEditor *self,
+                                       GHashTable        *codes)
+{
+  g_return_if_fail (BOTBENCH_IS_BOT_EDITOR (self));
+
+  g_clear_pointer (&self->portal_codes, g_hash_table_unref);
+  if (codes != NULL)
+    self->portal_codes = g_hash_table_ref (codes);
+  botbench_bot_editor_validate (self);
+}
+
+static void
 botbench_bot_editor_close_action (GtkWidget  *widget,
                                   const char *action_name,
                                   GVariant   *parameter)
@@ -1435,6 +1514,7 @@ botbench_bot_editor_dispose (GObject *object)
   g_clear_pointer (&self->pending_method, g_free);
   g_clear_pointer (&self->avatar_base64, g_free);
   g_clear_pointer (&self->avatar_error, g_free);
+  g_clear_pointer (&self->portal_codes, g_hash_table_unref);
 
   G_OBJECT_CLASS (botbench_bot_editor_parent_class)->dispose (object);
 }
@@ -1479,6 +1559,7 @@ botbench_bot_editor_class_init (BotbenchBotEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, color_group);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, avatar_group);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, save_button);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, adopt_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, register_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, unregister_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, fill_button);
@@ -1486,6 +1567,7 @@ botbench_bot_editor_class_init (BotbenchBotEditorClass *klass)
 
   gtk_widget_class_install_action (widget_class, "bot-editor.close", NULL, botbench_bot_editor_close_action);
   gtk_widget_class_install_action (widget_class, "bot-editor.save", NULL, botbench_bot_editor_save_action);
+  gtk_widget_class_install_action (widget_class, "bot-editor.adopt", NULL, botbench_bot_editor_adopt_action);
   gtk_widget_class_install_action (widget_class, "bot-editor.send", NULL, botbench_bot_editor_send_action);
   gtk_widget_class_install_action (widget_class, "bot-editor.unregister", NULL,
                                    botbench_bot_editor_unregister_action);

@@ -243,6 +243,26 @@ botbench_bots_page_show_portal_message (BotbenchBotsPage *self,
 }
 
 static void
+botbench_bots_page_update_editor_codes (BotbenchBotsPage *self)
+{
+  g_autoptr(GHashTable) codes = NULL;
+
+  if (self->portal_bots != NULL)
+    {
+      codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      for (guint i = 0; i < self->portal_bots->len; i++)
+        {
+          BotbenchPortalBot *bot = g_ptr_array_index (self->portal_bots, i);
+          BotbenchPortalCode *code = g_new0 (BotbenchPortalCode, 1);
+
+          code->id = bot->id;
+          g_hash_table_replace (codes, g_strdup (bot->code), code);
+        }
+    }
+  _botbench_bot_editor_set_portal_codes (self->editor, codes);
+}
+
+static void
 bot_list_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
@@ -306,6 +326,7 @@ bot_list_cb (GObject      *object,
 
   g_clear_pointer (&self->portal_bots, g_ptr_array_unref);
   self->portal_bots = g_steal_pointer (&bots);
+  botbench_bots_page_update_editor_codes (self);
   if (self->portal_bots->len == 0)
     botbench_bots_page_show_portal_message (self, _("The portal has no bots."), "dim-label");
   else
@@ -355,6 +376,7 @@ botbench_bots_page_load_profile (BotbenchBotsPage *self)
   self->listing = FALSE;
   gtk_spinner_set_spinning (self->portal_spinner, FALSE);
   g_clear_pointer (&self->portal_bots, g_ptr_array_unref);
+  botbench_bots_page_update_editor_codes (self);
   botbench_bots_page_show_portal_message (self, NULL, NULL);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_func (self->store, store_items_changed_cb, self);
