@@ -497,7 +497,7 @@ model_has_event (gpointer data)
       g_autoptr(BotbenchEvent) event = g_list_model_get_item (wait->model, i);
 
       if (g_strcmp0 (botbench_event_get_event_name (event), wait->event) == 0 &&
-          g_strcmp0 (botbench_event_get_message (event), wait->message) == 0)
+          (wait->message == NULL || g_strcmp0 (botbench_event_get_message (event), wait->message) == 0))
         return TRUE;
     }
   return FALSE;
@@ -830,6 +830,99 @@ adopt_existing_code (Fixture *f)
   g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
 }
 
+/* The trash button of the first command row. */
+static GtkWidget *
+find_command_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && g_object_get_data (G_OBJECT (widget), "command") != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_command_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+bot_has_commands (gpointer data)
+{
+  BotbenchBotEditor *ed = data;
+
+  return !ed->busy && g_list_model_get_n_items (botbench_bot_get_commands (ed->bot)) > 0;
+}
+
+static void
+commands_register_and_unregister (Fixture *f)
+{
+  BotbenchBotEditor *ed;
+  BotbenchBotsPage *page;
+  g_autoptr(BotbenchBotCommand) command = NULL;
+  g_autoptr(BotbenchBotStore) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  EventWait event_wait = { NULL, "ONIMCOMMANDADD", NULL };
+  g_autofree char *toast = NULL;
+  BotbenchBot *saved;
+  gint64 bot_id;
+
+  open_bots_page_on_sandbox (f);
+  page = bots_page (f);
+  ed = bot_editor (f);
+
+  /* Only a registered bot has commands. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->commands_group)));
+  bot_id = register_echo (f);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->commands_group)));
+  assert_label_shown (GTK_WIDGET (ed->commands_group), "No commands");
+
+  click (GTK_WIDGET (ed->add_command_button));
+  g_assert_nonnull (ed->command_dialog);
+  g_assert_false (adw_message_dialog_get_response_enabled (ed->command_dialog, "register"));
+  gtk_editable_set_text (GTK_EDITABLE (ed->command_rows[0]), "/echo");
+  gtk_editable_set_text (GTK_EDITABLE (ed->command_rows[1]), "Say it back");
+  gtk_editable_set_text (GTK_EDITABLE (ed->command_rows[2]), "text");
+  g_assert_true (adw_message_dialog_get_response_enabled (ed->command_dialog, "register"));
+  respond (ed->command_dialog, "register");
+  g_assert_true (ed->busy);
+  g_assert_true (botbench_test_wait_until (bot_has_commands, ed, WAIT_MS));
+
+  command = g_list_model_get_item (botbench_bot_get_commands (ed->bot), 0);
+  g_assert_cmpstr (botbench_bot_command_get_command (command), ==, "echo");
+  g_assert_cmpint (botbench_bot_command_get_command_id (command), >, 0);
+  assert_label_shown (GTK_WIDGET (ed->commands_group), "/echo");
+  toast = g_strdup_printf ("Registered command /echo (id %" G_GINT64_FORMAT ")",
+                           botbench_bot_command_get_command_id (command));
+  assert_label_shown (GTK_WIDGET (f->window), toast);
+
+  /* Saved with the definition. */
+  reread = botbench_bot_store_new (botbench_profile_get_uuid (page->profile), NULL);
+  g_assert_true (botbench_bot_store_load (reread, &error));
+  g_assert_no_error (error);
+  saved = botbench_bot_store_lookup_by_id (reread, bot_id);
+  g_assert_nonnull (saved);
+  g_assert_nonnull (botbench_bot_lookup_command (saved, "echo"));
+
+  /* The portal now sends the command's event for "/echo hi". */
+  sandbox_user_writes (f, bot_id, "/echo hi");
+  event_wait.model = G_LIST_MODEL (f->window->event_model);
+  g_assert_true (botbench_test_wait_until (model_has_event, &event_wait, WAIT_MS));
+  g_assert_true (botbench_test_wait_until (event_names_settled, f->window, WAIT_MS));
+
+  /* Unregistering removes it from the bot and the list. */
+  g_signal_emit_by_name (find_command_button (GTK_WIDGET (ed->commands_group)), "clicked");
+  g_assert_true (ed->busy);
+  g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (botbench_bot_get_commands (ed->bot)), ==, 0);
+  assert_label_shown (GTK_WIDGET (ed->commands_group), "No commands");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -866,6 +959,7 @@ main (int   argc,
   ADD_BODY ("/ui/bots/validation-blocks-register", validation_blocks_register);
   ADD_BODY ("/ui/bots/portal-errors-and-unregister", portal_errors_and_unregister);
   ADD_BODY ("/ui/bots/adopt-existing-code", adopt_existing_code);
+  ADD_BODY ("/ui/bots/commands", commands_register_and_unregister);
 
 #undef ADD_BODY
 

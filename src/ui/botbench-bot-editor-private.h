@@ -40,6 +40,11 @@ struct _BotbenchBotEditor
   JsonObject            *pending_params;
   AdwMessageDialog      *preview_dialog;
   AdwMessageDialog      *unregister_dialog;
+  AdwMessageDialog      *command_dialog;
+  AdwEntryRow           *command_rows[3];    /* COMMAND, TITLE (en), PARAMS */
+  GtkSwitch             *command_common_switch;
+  GtkSwitch             *command_hidden_switch;
+  GPtrArray             *command_list_rows;  /* rows shown in commands_group */
   GtkToggleButton       *color_buttons[BOTBENCH_BOT_N_COLORS + 1];
   char                  *avatar_base64;  /* kept from a loaded definition */
   char                  *avatar_error;   /* why the last picked file failed */
@@ -61,6 +66,8 @@ struct _BotbenchBotEditor
   AdwPreferencesGroup   *avatar_group;
   GtkButton             *save_button;
   GtkButton             *adopt_button;
+  AdwPreferencesGroup   *commands_group;
+  GtkButton             *add_command_button;
   GtkButton             *register_button;
   GtkButton             *unregister_button;
   GtkButton             *fill_button;

@@ -25,7 +25,8 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void botbench_bot_editor_validate (BotbenchBotEditor *self);
+static void botbench_bot_editor_validate         (BotbenchBotEditor *self);
+static void botbench_bot_editor_update_commands  (BotbenchBotEditor *self);
 
 static const char *property_titles[BOTBENCH_BOT_N_PROPERTIES] = {
   N_("Name"),
@@ -338,6 +339,7 @@ botbench_bot_editor_validate (BotbenchBotEditor *self)
   gboolean registered;
   gboolean has_error;
   gboolean nothing_changed = FALSE;
+  gboolean code_clash = FALSE;
   BotbenchPortalCode *taken = NULL;
 
   if (self->loading || self->profile == NULL)
@@ -426,6 +428,20 @@ botbench_bot_editor_validate (BotbenchBotEditor *self)
       botbench_bot_editor_mark_field (self, "CODE", FALSE, message, texts, groups);
     }
 
+  /* The store names files after CODE: two definitions cannot share one. */
+  if (self->store != NULL && botbench_bot_get_code (bot) != NULL)
+    {
+      BotbenchBot *holder = botbench_bot_store_lookup_by_code (self->store, botbench_bot_get_code (bot));
+
+      if (holder != NULL && holder != self->bot)
+        {
+          botbench_bot_editor_mark_field (self, "CODE", TRUE,
+                                          _("Another definition of this profile has this code"),
+                                          texts, groups);
+          code_clash = TRUE;
+        }
+    }
+
   /* A picked file that could not be used (the previous avatar stays). */
   if (self->avatar_error != NULL)
     botbench_bot_editor_mark_field (self, "PROPERTIES.PERSONAL_PHOTO", TRUE, self->avatar_error, texts, groups);
@@ -445,14 +461,14 @@ botbench_bot_editor_validate (BotbenchBotEditor *self)
       g_string_free (texts[i], TRUE);
     }
 
-  has_error = botbench_bot_issues_have_error (self->issues);
+  has_error = botbench_bot_issues_have_error (self->issues) || code_clash;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "bot-editor.send", !has_error && !self->busy);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->register_button),
                                nothing_changed ? _("Nothing changed since the last update") : NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->adopt_button), self->adopt_id > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "bot-editor.adopt", self->adopt_id > 0 && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "bot-editor.save",
-                                 !self->busy && botbench_bot_get_code (bot) != NULL &&
+                                 !self->busy && !code_clash && !registered && botbench_bot_get_code (bot) != NULL &&
                                  g_strcmp0 (botbench_bot_get_code (bot), "0") != 0);
 }
 
@@ -548,12 +564,16 @@ botbench_bot_editor_update_state (BotbenchBotEditor *self)
 
   gtk_button_set_label (self->register_button, registered ? _("_Update…") : _("_Register…"));
   gtk_widget_set_visible (GTK_WIDGET (self->unregister_button), registered);
+  /* A registered bot's saved definition is what the portal has: changes
+   * go through Update, which diffs against it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->save_button), !registered);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "bot-editor.unregister", registered && !self->busy);
 
   /* TYPE and OPENLINE cannot be updated. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->type_row), !registered);
   gtk_widget_set_sensitive (GTK_WIDGET (self->openline_row), !registered);
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "bot-editor.add-command", registered && !self->busy);
   gtk_spinner_set_spinning (self->spinner, self->busy || self->encoding);
   botbench_bot_editor_validate (self);
 }
@@ -587,8 +607,6 @@ botbench_bot_editor_store_bot (BotbenchBotEditor  *self,
     }
   else
     {
-      g_autoptr(JsonNode) node = botbench_bot_to_json (form);
-      g_autoptr(BotbenchBot) copy = botbench_bot_new_from_json (node, NULL, NULL);
       BotbenchBot *old_code_holder;
 
       /* The stored object is the one the list shows: write the form into
@@ -617,6 +635,7 @@ botbench_bot_editor_store_bot (BotbenchBotEditor  *self,
 
   g_signal_emit (self, signals[SAVED], 0, self->bot);
   botbench_bot_editor_update_state (self);
+  botbench_bot_editor_update_commands (self);
   return TRUE;
 }
 
@@ -1101,6 +1120,288 @@ botbench_bot_editor_close_action (GtkWidget  *widget,
   g_signal_emit (widget, signals[CLOSED], 0);
 }
 
+/* Commands */
+
+typedef struct
+{
+  BotbenchBotEditor  *self;
+  BotbenchBotCommand *command;
+  gboolean            registering;
+} CommandCall;
+
+static void
+command_call_free (CommandCall *call)
+{
+  g_object_unref (call->self);
+  g_object_unref (call->command);
+  g_free (call);
+}
+
+static void
+command_call_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CommandCall *call = user_data;
+  BotbenchBotEditor *self = call->self;
+  g_autoptr(BotbenchRestResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *toast = NULL;
+
+  response = botbench_rest_client_call_finish (BOTBENCH_REST_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      command_call_free (call);
+      return;
+    }
+
+  botbench_bot_editor_set_busy (self, FALSE);
+
+  if (response == NULL)
+    {
+      const char *code = error->domain == BOTBENCH_REST_ERROR ? botbench_rest_error_get_code (error) : NULL;
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is the portal's error, e.g. "COMMAND_ERROR: Command isn't specified" */
+      text = g_strdup_printf (_("The command was refused: %s%s%s"),
+                              code != NULL ? code : "", code != NULL ? ": " : "",
+                              code != NULL && botbench_rest_error_get_description (error) != NULL
+                              ? botbench_rest_error_get_description (error) : error->message);
+      botbench_bot_editor_show_banner (self, text);
+      command_call_free (call);
+      return;
+    }
+
+  botbench_bot_editor_show_banner (self, NULL);
+  if (call->registering)
+    {
+      JsonNode *node = botbench_rest_response_get_result (response);
+      gint64 id = 0;
+
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+        id = json_node_get_value_type (node) == G_TYPE_STRING
+             ? g_ascii_strtoll (json_node_get_string (node), NULL, 10)
+             : json_node_get_int (node);
+      botbench_bot_command_set_command_id (call->command, id);
+      botbench_bot_add_command (self->bot, call->command);
+      /* Translators: %s is a command (without the slash), %ld its id */
+      toast = g_strdup_printf (_("Registered command /%s (id %" G_GINT64_FORMAT ")"),
+                               botbench_bot_command_get_command (call->command), id);
+    }
+  else
+    {
+      botbench_bot_remove_command (self->bot, call->command);
+      toast = g_strdup_printf (_("Unregistered command /%s"), botbench_bot_command_get_command (call->command));
+    }
+
+  if (!botbench_bot_store_save (self->store, self->bot, &error))
+    botbench_bot_editor_show_banner (self, error->message);
+  botbench_bot_editor_update_commands (self);
+  botbench_bot_editor_toast (self, toast);
+  command_call_free (call);
+}
+
+static void
+botbench_bot_editor_send_command (BotbenchBotEditor  *self,
+                                  BotbenchBotCommand *command,
+                                  gboolean            registering)
+{
+  g_autoptr(JsonNode) params = NULL;
+  CommandCall *call;
+
+  if (registering)
+    params = botbench_bot_command_build_register_body (command, botbench_bot_get_bot_id (self->bot), NULL);
+  else
+    params = botbench_bot_command_build_unregister_body (command, NULL);
+
+  call = g_new0 (CommandCall, 1);
+  call->self = g_object_ref (self);
+  call->command = g_object_ref (command);
+  call->registering = registering;
+
+  botbench_bot_editor_set_busy (self, TRUE);
+  botbench_rest_client_call_async (botbench_application_get_rest_client (self->app, self->profile),
+                                   registering ? "imbot.command.register" : "imbot.command.unregister",
+                                   json_node_get_object (params), self->cancellable,
+                                   command_call_cb, call);
+}
+
+static void
+command_remove_clicked_cb (GtkButton         *button,
+                           BotbenchBotEditor *self)
+{
+  BotbenchBotCommand *command = g_object_get_data (G_OBJECT (button), "command");
+
+  if (command != NULL && !self->busy && self->bot != NULL)
+    botbench_bot_editor_send_command (self, command, FALSE);
+}
+
+static void
+botbench_bot_editor_update_commands (BotbenchBotEditor *self)
+{
+  gboolean registered = self->bot != NULL && botbench_bot_get_bot_id (self->bot) > 0;
+  GListModel *commands;
+  guint n;
+
+  for (guint i = 0; i < self->command_list_rows->len; i++)
+    adw_preferences_group_remove (self->commands_group, g_ptr_array_index (self->command_list_rows, i));
+  g_ptr_array_set_size (self->command_list_rows, 0);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->commands_group), registered);
+  if (!registered)
+    return;
+
+  commands = botbench_bot_get_commands (self->bot);
+  n = g_list_model_get_n_items (commands);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BotbenchBotCommand) command = g_list_model_get_item (commands, i);
+      const BotbenchBotCommandLang *lang = botbench_bot_command_get_n_langs (command) > 0
+                                           ? botbench_bot_command_get_lang (command, 0) : NULL;
+      g_autofree char *title = g_strdup_printf ("/%s", botbench_bot_command_get_command (command));
+      g_autofree char *escaped_title = g_markup_escape_text (title, -1);
+      g_autofree char *subtitle = NULL;
+      g_autofree char *escaped = NULL;
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button;
+
+      /* Translators: a command's subtitle: its title and id */
+      subtitle = g_strdup_printf (_("%s · id %" G_GINT64_FORMAT), lang != NULL ? lang->title : "",
+                                  botbench_bot_command_get_command_id (command));
+      escaped = g_markup_escape_text (subtitle, -1);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped_title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+
+      button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, _("Unregister Command"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Unregister the command"), -1);
+      g_object_set_data_full (G_OBJECT (button), "command", g_object_ref (command), g_object_unref);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (command_remove_clicked_cb), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+
+      adw_preferences_group_add (self->commands_group, row);
+      g_ptr_array_add (self->command_list_rows, row);
+    }
+
+  if (n == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No commands"));
+      gtk_widget_add_css_class (row, "dim-label");
+      adw_preferences_group_add (self->commands_group, row);
+      g_ptr_array_add (self->command_list_rows, row);
+    }
+}
+
+static void
+command_dialog_changed_cb (BotbenchBotEditor *self)
+{
+  gboolean ok;
+
+  if (self->command_dialog == NULL)
+    return;
+
+  ok = gtk_editable_get_text (GTK_EDITABLE (self->command_rows[0]))[0] != '\0' &&
+       gtk_editable_get_text (GTK_EDITABLE (self->command_rows[1]))[0] != '\0';
+  adw_message_dialog_set_response_enabled (self->command_dialog, "register", ok);
+}
+
+static void
+command_dialog_response_cb (BotbenchBotEditor *self,
+                            const char        *response,
+                            AdwMessageDialog  *dialog)
+{
+  g_autoptr(BotbenchBotCommand) command = NULL;
+  const char *name;
+  const char *handler;
+
+  if (self->command_dialog == dialog)
+    self->command_dialog = NULL;
+
+  if (g_strcmp0 (response, "register") != 0 || self->bot == NULL || self->busy)
+    return;
+
+  name = gtk_editable_get_text (GTK_EDITABLE (self->command_rows[0]));
+  while (*name == '/')
+    name++;
+  command = botbench_bot_command_new (name);
+  botbench_bot_command_set_common (command, gtk_switch_get_active (self->command_common_switch));
+  botbench_bot_command_set_hidden (command, gtk_switch_get_active (self->command_hidden_switch));
+  botbench_bot_command_set_lang (command, "en",
+                                 gtk_editable_get_text (GTK_EDITABLE (self->command_rows[1])),
+                                 get_text (self->command_rows[2]));
+  /* Commands post to the bot's message handler unless told otherwise. */
+  handler = botbench_bot_get_effective_handler (self->bot, BOTBENCH_BOT_HANDLER_MESSAGE_ADD);
+  botbench_bot_command_set_event_command_add (command, handler);
+
+  botbench_bot_editor_send_command (self, command, TRUE);
+}
+
+static GtkWidget *
+switch_row_new (const char  *title,
+                GtkSwitch  **out)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  *out = GTK_SWITCH (toggle);
+  return row;
+}
+
+static void
+botbench_bot_editor_add_command_action (GtkWidget  *widget,
+                                        const char *action_name,
+                                        GVariant   *parameter)
+{
+  BotbenchBotEditor *self = BOTBENCH_BOT_EDITOR (widget);
+  const char *titles[] = { N_("Command (without /)"), N_("Title (English)"), N_("Parameters Hint") };
+  GtkWidget *dialog;
+  GtkWidget *list;
+
+  if (self->bot == NULL || botbench_bot_get_bot_id (self->bot) <= 0 || self->busy)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Add Command"),
+                                   _("It is registered on the portal right away, for this bot."));
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      GtkWidget *row = adw_entry_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(titles[i]));
+      g_signal_connect_object (row, "changed", G_CALLBACK (command_dialog_changed_cb), self, G_CONNECT_SWAPPED);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+      self->command_rows[i] = ADW_ENTRY_ROW (row);
+    }
+  gtk_list_box_append (GTK_LIST_BOX (list), switch_row_new (_("Available in Every Chat (COMMON)"),
+                                                            &self->command_common_switch));
+  gtk_list_box_append (GTK_LIST_BOX (list), switch_row_new (_("Hidden from the List (HIDDEN)"),
+                                                            &self->command_hidden_switch));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "register", _("_Register"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "register",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (command_dialog_response_cb), self, G_CONNECT_SWAPPED);
+  self->command_dialog = ADW_MESSAGE_DIALOG (dialog);
+  command_dialog_changed_cb (self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* Handlers */
 
 void
@@ -1498,6 +1799,8 @@ botbench_bot_editor_dispose (GObject *object)
     gtk_window_destroy (GTK_WINDOW (self->preview_dialog));
   if (self->unregister_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->unregister_dialog));
+  if (self->command_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->command_dialog));
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOTBENCH_TYPE_BOT_EDITOR);
 
@@ -1525,6 +1828,7 @@ botbench_bot_editor_finalize (GObject *object)
   BotbenchBotEditor *self = (BotbenchBotEditor *)object;
 
   g_clear_pointer (&self->fields, g_hash_table_unref);
+  g_clear_pointer (&self->command_list_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (botbench_bot_editor_parent_class)->finalize (object);
 }
@@ -1560,6 +1864,8 @@ botbench_bot_editor_class_init (BotbenchBotEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, avatar_group);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, save_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, adopt_button);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, commands_group);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, add_command_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, register_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, unregister_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, fill_button);
@@ -1568,6 +1874,8 @@ botbench_bot_editor_class_init (BotbenchBotEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "bot-editor.close", NULL, botbench_bot_editor_close_action);
   gtk_widget_class_install_action (widget_class, "bot-editor.save", NULL, botbench_bot_editor_save_action);
   gtk_widget_class_install_action (widget_class, "bot-editor.adopt", NULL, botbench_bot_editor_adopt_action);
+  gtk_widget_class_install_action (widget_class, "bot-editor.add-command", NULL,
+                                   botbench_bot_editor_add_command_action);
   gtk_widget_class_install_action (widget_class, "bot-editor.send", NULL, botbench_bot_editor_send_action);
   gtk_widget_class_install_action (widget_class, "bot-editor.unregister", NULL,
                                    botbench_bot_editor_unregister_action);
@@ -1586,6 +1894,7 @@ static void
 botbench_bot_editor_init (BotbenchBotEditor *self)
 {
   self->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, field_free);
+  self->command_list_rows = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1626,6 +1935,7 @@ botbench_bot_editor_edit (BotbenchBotEditor   *self,
   self->loading = FALSE;
   botbench_bot_editor_load_form (self, bot);
   botbench_bot_editor_update_state (self);
+  botbench_bot_editor_update_commands (self);
 }
 
 BotbenchBot *
