@@ -595,6 +595,7 @@ register_bot_and_receive_events (Fixture *f)
   /* A fresh profile has no bots: the empty state offers to create one. */
   g_assert_cmpstr (gtk_stack_get_visible_child_name (page->list_stack), ==, "empty");
   assert_label_shown (GTK_WIDGET (page), "No Bots Yet");
+  screenshot (f, "bots-empty.png");
 
   gtk_widget_activate_action (GTK_WIDGET (page), "bots.new", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));

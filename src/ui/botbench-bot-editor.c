@@ -528,6 +528,8 @@ _botbench_bot_editor_show_portal_error (BotbenchBotEditor *self,
         {
           GtkLabel *label = group_message_label (ADW_PREFERENCES_GROUP (group));
 
+          gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
+          gtk_widget_add_css_class (GTK_WIDGET (label), "error");
           gtk_label_set_label (label, text);
           gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
         }
@@ -1559,7 +1561,6 @@ botbench_bot_editor_choose_avatar_action (GtkWidget  *widget,
   g_signal_connect_object (chooser, "response", G_CALLBACK (avatar_chooser_response_cb),
                            self, G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-  (void)self;
 }
 
 static void
