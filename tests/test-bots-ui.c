@@ -629,7 +629,7 @@ register_bot_and_receive_events (Fixture *f)
     double x, y;
 
     g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (ed->avatar_group), scroller, 0, 0, &x, &y));
-    gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_value (vadjustment) + y - 12);
+    gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_value (vadjustment) + y - 56);
   }
   screenshot (f, "bots.png");
 
@@ -924,6 +924,74 @@ commands_register_and_unregister (Fixture *f)
   assert_label_shown (GTK_WIDGET (ed->commands_group), "No commands");
 }
 
+typedef struct
+{
+  BotbenchBotsPage *page;
+  const char       *code;
+} CodeWait;
+
+static gboolean
+store_has_code (gpointer data)
+{
+  CodeWait *wait = data;
+
+  return wait->page->store != NULL && botbench_bot_store_lookup_by_code (wait->page->store, wait->code) != NULL;
+}
+
+static gboolean
+editor_exported (gpointer data)
+{
+  return BOTBENCH_BOT_EDITOR (data)->exported;
+}
+
+static void
+import_and_export (Fixture *f)
+{
+  BotbenchBotsPage *page;
+  BotbenchBotEditor *ed;
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "bots", "echo-bot.json", NULL);
+  g_autofree char *target = g_build_filename (tmp_root, "data", "exported.json", NULL);
+  g_autoptr(GFile) source_file = g_file_new_for_path (source);
+  g_autoptr(GFile) target_file = g_file_new_for_path (target);
+  g_autoptr(BotbenchBot) exported = NULL;
+  g_autoptr(GError) error = NULL;
+  CodeWait wait;
+
+  open_bots_page_on_sandbox (f);
+  page = bots_page (f);
+  ed = bot_editor (f);
+
+  /* Import adds the file as a definition and opens it. */
+  _botbench_bots_page_import_file (page, source_file);
+  wait.page = page;
+  wait.code = "echobot";
+  g_assert_true (botbench_test_wait_until (store_has_code, &wait, WAIT_MS));
+  assert_label_shown (GTK_WIDGET (f->window), "Imported “echobot”");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "editor");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ed->code_row)), ==, "echobot");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ed->property_rows[BOTBENCH_BOT_PROPERTY_NAME])), ==,
+                   "EchoBot");
+  g_assert_true (gtk_toggle_button_get_active (ed->color_buttons[BOTBENCH_BOT_COLOR_GREEN]));
+  g_assert_cmpuint (adw_combo_row_get_selected (ed->gender_row), ==, BOTBENCH_BOT_GENDER_MALE);
+  /* A public https handler on a sandbox profile: no error. */
+  g_assert_false (botbench_bot_issues_have_error (ed->issues));
+
+  /* Importing the same CODE again is refused, not a second definition. */
+  _botbench_bots_page_import_file (page, source_file);
+  assert_label_shown (GTK_WIDGET (f->window),
+                      "Cannot import: This profile already has a bot with the CODE “echobot”");
+
+  /* Export writes the form, edits included, in the definition format. */
+  type_into (ed->property_rows[BOTBENCH_BOT_PROPERTY_LAST_NAME], "Jr.");
+  _botbench_bot_editor_export_to (ed, target_file);
+  g_assert_true (botbench_test_wait_until (editor_exported, ed, WAIT_MS));
+  exported = botbench_bot_new_from_file (target, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (botbench_bot_get_code (exported), ==, "echobot");
+  g_assert_cmpstr (botbench_bot_get_last_name (exported), ==, "Jr.");
+  g_assert_cmpint (botbench_bot_get_color (exported), ==, BOTBENCH_BOT_COLOR_GREEN);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -961,6 +1029,7 @@ main (int   argc,
   ADD_BODY ("/ui/bots/portal-errors-and-unregister", portal_errors_and_unregister);
   ADD_BODY ("/ui/bots/adopt-existing-code", adopt_existing_code);
   ADD_BODY ("/ui/bots/commands", commands_register_and_unregister);
+  ADD_BODY ("/ui/bots/import-export", import_and_export);
 
 #undef ADD_BODY
 

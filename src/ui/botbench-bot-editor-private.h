@@ -53,6 +53,7 @@ struct _BotbenchBotEditor
   guint                  loading : 1;
   guint                  busy : 1;
   guint                  encoding : 1;
+  guint                  exported : 1;   /* the last export was written */
 
   /* Template widgets */
   GtkWidget             *root_box;
@@ -100,6 +101,10 @@ const char *_botbench_bot_editor_field_for_error (BotbenchBot *bot,
 /* The portal's bots by CODE (the page's last imbot.bot.list), or NULL. */
 void _botbench_bot_editor_set_portal_codes (BotbenchBotEditor *self,
                                             GHashTable        *codes);
+/* Writes the form as a definition file (the imbot.register body plus
+ * "BOTBENCH"), what Export… does after its file chooser. */
+void _botbench_bot_editor_export_to (BotbenchBotEditor *self,
+                                     GFile             *file);
 /* The curl line of the pending request (URL masked). */
 char *_botbench_bot_editor_dup_curl (BotbenchBotEditor *self);
 

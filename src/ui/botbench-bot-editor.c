@@ -1404,6 +1404,87 @@ botbench_bot_editor_add_command_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Export */
+
+static void
+export_written_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(BotbenchBotEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *toast = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    {
+      botbench_bot_editor_show_banner (self, error->message);
+      return;
+    }
+
+  name = g_file_get_basename (G_FILE (object));
+  /* Translators: %s is a file name */
+  toast = g_strdup_printf (_("Exported to %s"), name);
+  self->exported = TRUE;
+  botbench_bot_editor_toast (self, toast);
+}
+
+void
+_botbench_bot_editor_export_to (BotbenchBotEditor *self,
+                                GFile             *file)
+{
+  g_autoptr(BotbenchBot) form = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  char *data;
+
+  g_return_if_fail (BOTBENCH_IS_BOT_EDITOR (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  self->exported = FALSE;
+  form = botbench_bot_editor_dup_form_bot (self);
+  data = botbench_bot_to_data (form);
+  bytes = g_bytes_new_take (data, strlen (data));
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_PRIVATE,
+                                       self->cancellable, export_written_cb, g_object_ref (self));
+}
+
+static void
+export_chooser_response_cb (BotbenchBotEditor    *self,
+                            int                   response,
+                            GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        _botbench_bot_editor_export_to (self, file);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+botbench_bot_editor_export_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  BotbenchBotEditor *self = BOTBENCH_BOT_EDITOR (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+  const char *code = gtk_editable_get_text (GTK_EDITABLE (self->code_row));
+
+  chooser = gtk_file_chooser_native_new (_("Export Bot Definition"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Export"), _("_Cancel"));
+  name = g_strdup_printf ("%s.json", *code != '\0' ? code : "bot");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_chooser_response_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 /* Handlers */
 
 void
@@ -1874,6 +1955,7 @@ botbench_bot_editor_class_init (BotbenchBotEditorClass *klass)
 
   gtk_widget_class_install_action (widget_class, "bot-editor.close", NULL, botbench_bot_editor_close_action);
   gtk_widget_class_install_action (widget_class, "bot-editor.save", NULL, botbench_bot_editor_save_action);
+  gtk_widget_class_install_action (widget_class, "bot-editor.export", NULL, botbench_bot_editor_export_action);
   gtk_widget_class_install_action (widget_class, "bot-editor.adopt", NULL, botbench_bot_editor_adopt_action);
   gtk_widget_class_install_action (widget_class, "bot-editor.add-command", NULL,
                                    botbench_bot_editor_add_command_action);

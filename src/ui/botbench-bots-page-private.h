@@ -42,4 +42,8 @@ struct _BotbenchBotsPage
   BotbenchBotEditor   *editor;
 };
 
+/* Adds the definition in @file and opens it (what Import… does). */
+void _botbench_bots_page_import_file (BotbenchBotsPage *self,
+                                      GFile            *file);
+
 G_END_DECLS

@@ -398,6 +398,100 @@ botbench_bots_page_load_profile (BotbenchBotsPage *self)
     botbench_bots_page_refresh (self);
 }
 
+/* Import */
+
+static void
+import_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(BotbenchBotsPage) self = user_data;
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(BotbenchBot) bot = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *message = NULL;
+  gsize len;
+
+  if (!g_file_load_contents_finish (G_FILE (object), result, &data, &len, NULL, &error) ||
+      (bot = botbench_bot_new_from_data (data, len, warnings, &error)) == NULL)
+    {
+      /* Translators: %s says why a definition file could not be read */
+      message = g_strdup_printf (_("Cannot import: %s"), error->message);
+      botbench_bots_page_toast (self, message);
+      return;
+    }
+
+  if (self->store == NULL || !botbench_bot_store_add (self->store, bot, &error))
+    {
+      message = g_strdup_printf (_("Cannot import: %s"),
+                                 error != NULL ? error->message : _("no active profile"));
+      botbench_bots_page_toast (self, message);
+      return;
+    }
+
+  if (warnings->len > 0)
+    /* Translators: %s is the first thing the import ignored */
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported, with a warning: %s",
+                                            "Imported, with warnings: %s", warnings->len),
+                               (const char *)g_ptr_array_index (warnings, 0));
+  else
+    /* Translators: %s is a bot's CODE */
+    message = g_strdup_printf (_("Imported “%s”"), botbench_bot_get_code (bot));
+  botbench_bots_page_toast (self, message);
+  botbench_bots_page_edit_bot (self, bot);
+}
+
+void
+_botbench_bots_page_import_file (BotbenchBotsPage *self,
+                                 GFile            *file)
+{
+  g_return_if_fail (BOTBENCH_IS_BOTS_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  g_file_load_contents_async (file, NULL, import_loaded_cb, g_object_ref (self));
+}
+
+static void
+import_chooser_response_cb (BotbenchBotsPage     *self,
+                            int                   response,
+                            GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        _botbench_bots_page_import_file (self, file);
+    }
+  g_object_unref (chooser);
+}
+
+void
+botbench_bots_page_import (BotbenchBotsPage *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  g_return_if_fail (BOTBENCH_IS_BOTS_PAGE (self));
+
+  if (self->store == NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_("Import Bot Definition"),
+                                         GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Import"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("JSON files"));
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_filter_add_suffix (filter, "json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (import_chooser_response_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 definition_row_activated_cb (BotbenchBotsPage *self,
                              GtkListBoxRow    *row)

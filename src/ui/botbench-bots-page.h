@@ -20,6 +20,8 @@ void botbench_bots_page_new_bot         (BotbenchBotsPage    *self);
 void botbench_bots_page_edit_bot        (BotbenchBotsPage    *self,
                                          BotbenchBot         *bot);
 void botbench_bots_page_show_list       (BotbenchBotsPage    *self);
+/* Asks for a definition file (the imbot.register JSON) and adds it. */
+void botbench_bots_page_import          (BotbenchBotsPage    *self);
 /* Reads the portal's bots again (imbot.bot.list). */
 void botbench_bots_page_refresh         (BotbenchBotsPage    *self);
 

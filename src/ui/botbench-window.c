@@ -1097,6 +1097,14 @@ botbench_window_new_bot (GtkWidget  *widget,
 }
 
 static void
+botbench_window_import_bot (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  botbench_bots_page_import (BOTBENCH_WINDOW (widget)->bots_page);
+}
+
+static void
 botbench_window_refresh_bots (GtkWidget  *widget,
                               const char *action_name,
                               GVariant   *parameter)
@@ -1215,6 +1223,7 @@ botbench_window_class_init (BotbenchWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-bots", NULL, botbench_window_show_bots);
   gtk_widget_class_install_action (widget_class, "win.new-bot", NULL, botbench_window_new_bot);
   gtk_widget_class_install_action (widget_class, "win.refresh-bots", NULL, botbench_window_refresh_bots);
+  gtk_widget_class_install_action (widget_class, "win.import-bot", NULL, botbench_window_import_bot);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.focus-search", NULL);
