@@ -198,6 +198,12 @@ widget_is_mapped (gpointer data)
   return gtk_widget_get_mapped (data);
 }
 
+static gboolean
+editor_not_checking (gpointer data)
+{
+  return !BOTBENCH_BOT_EDITOR (data)->checking;
+}
+
 static void
 click (GtkWidget *button)
 {
@@ -440,6 +446,22 @@ register_echo (Fixture *f)
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (ed->event_handler_row), "error"));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (ed->code_row), "error"));
   g_assert_false (botbench_bot_issues_have_error (ed->issues));
+
+  /* Check sends a probe through that URL and the listener receives it. */
+  {
+    BotbenchEventStore *store = botbench_application_get_store (f->app);
+    BotbenchEventQuery query = { .event_name = BOTBENCH_HANDLER_PROBE_EVENT };
+    g_autoptr(GPtrArray) probes = NULL;
+    g_autoptr(GError) error = NULL;
+
+    gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.check-handlers", NULL);
+    g_assert_true (ed->checking);
+    g_assert_true (botbench_test_wait_until (editor_not_checking, ed, WAIT_MS));
+    g_assert_false (gtk_revealer_get_reveal_child (ed->banner_revealer));
+    probes = botbench_event_store_query (store, &query, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (probes->len, ==, 1);
+  }
 
   /* Register shows the request first, secrets masked. */
   click (GTK_WIDGET (ed->register_button));

@@ -53,6 +53,7 @@ struct _BotbenchBotEditor
   guint                  loading : 1;
   guint                  busy : 1;
   guint                  encoding : 1;
+  guint                  checking : 1;
   guint                  exported : 1;   /* the last export was written */
 
   /* Template widgets */

@@ -1538,6 +1538,78 @@ botbench_bot_editor_fill_action (GtkWidget  *widget,
   botbench_bot_editor_fill_handlers (BOTBENCH_BOT_EDITOR (widget));
 }
 
+/* The handler URL the portal would post to first: EVENT_HANDLER, else
+ * EVENT_MESSAGE_ADD. */
+static char *
+botbench_bot_editor_dup_check_url (BotbenchBotEditor *self)
+{
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->event_handler_row));
+
+  if (url == NULL || *url == '\0')
+    url = gtk_editable_get_text (GTK_EDITABLE (self->handler_rows[BOTBENCH_BOT_HANDLER_MESSAGE_ADD]));
+
+  return url != NULL && *url != '\0' ? g_strstrip (g_strdup (url)) : NULL;
+}
+
+static void
+handler_probe_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(BotbenchBotEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 took;
+
+  took = botbench_handler_probe_finish (BOTBENCH_EVENT_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->checking = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "bot-editor.check-handlers", TRUE);
+
+  if (took < 0)
+    {
+      botbench_bot_editor_show_banner (self, error->message);
+      return;
+    }
+
+  {
+    /* Translators: %d is milliseconds */
+    g_autofree char *text = g_strdup_printf (_("The handler URL reaches this Botbench (%d ms)"),
+                                             (int)(took / 1000));
+
+    botbench_bot_editor_show_banner (self, NULL);
+    botbench_bot_editor_toast (self, text);
+  }
+}
+
+static void
+botbench_bot_editor_check_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  BotbenchBotEditor *self = BOTBENCH_BOT_EDITOR (widget);
+  BotbenchEventStore *store = botbench_application_get_store (self->app);
+  BotbenchListener *listener = botbench_application_get_listener (self->app);
+  g_autofree char *url = botbench_bot_editor_dup_check_url (self);
+
+  if (url == NULL)
+    {
+      botbench_bot_editor_show_banner (self, _("Fill in EVENT_HANDLER (or EVENT_MESSAGE_ADD) first"));
+      return;
+    }
+
+  if (store == NULL || listener == NULL || !botbench_listener_get_running (listener))
+    {
+      botbench_bot_editor_show_banner (self, _("The listener is off: turn it on, then check again"));
+      return;
+    }
+
+  self->checking = TRUE;
+  gtk_widget_action_set_enabled (widget, "bot-editor.check-handlers", FALSE);
+  botbench_handler_probe_async (store, url, 0, self->cancellable, handler_probe_cb, g_object_ref (self));
+}
+
 /* Avatar */
 
 static void
@@ -1962,6 +2034,8 @@ botbench_bot_editor_class_init (BotbenchBotEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "bot-editor.send", NULL, botbench_bot_editor_send_action);
   gtk_widget_class_install_action (widget_class, "bot-editor.unregister", NULL,
                                    botbench_bot_editor_unregister_action);
+  gtk_widget_class_install_action (widget_class, "bot-editor.check-handlers", NULL,
+                                   botbench_bot_editor_check_action);
   gtk_widget_class_install_action (widget_class, "bot-editor.fill-handlers", NULL,
                                    botbench_bot_editor_fill_action);
   gtk_widget_class_install_action (widget_class, "bot-editor.choose-avatar", NULL,
