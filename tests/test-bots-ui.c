@@ -198,6 +198,20 @@ widget_is_mapped (gpointer data)
   return gtk_widget_get_mapped (data);
 }
 
+typedef struct
+{
+  BotbenchBotEditor *editor;
+  BotbenchAvatar    *before;
+} AvatarWait;
+
+static gboolean
+avatar_replaced (gpointer data)
+{
+  AvatarWait *w = data;
+
+  return !w->editor->encoding && w->editor->avatar != NULL && w->editor->avatar != w->before;
+}
+
 static gboolean
 editor_not_checking (gpointer data)
 {
@@ -642,6 +656,27 @@ register_bot_and_receive_events (Fixture *f)
                                    botbench_avatar_get_format (ed->avatar) == BOTBENCH_AVATAR_FORMAT_JPEG
                                    ? "512 × 512 px · JPEG · " : "512 × 512 px · PNG · "));
   g_assert_nonnull (gtk_picture_get_paintable (ed->avatar_picture));
+
+  /* The crop slider moves the square along the wide picture. */
+  {
+    BotbenchAvatar *centred = ed->avatar;
+    int x, y, side;
+
+    botbench_avatar_get_crop (centred, &x, &y, &side);
+    g_assert_cmpint (side, ==, 200);
+    g_assert_cmpint (x, ==, 50);
+
+    gtk_range_set_value (ed->avatar_crop_scale, 0.0);
+    g_assert_true (botbench_test_wait_until (avatar_replaced, &(AvatarWait) { ed, centred }, WAIT_MS));
+    botbench_avatar_get_crop (ed->avatar, &x, &y, &side);
+    g_assert_cmpint (x, ==, 0);
+
+    centred = ed->avatar;
+    gtk_range_set_value (ed->avatar_crop_scale, 1.0);
+    g_assert_true (botbench_test_wait_until (avatar_replaced, &(AvatarWait) { ed, centred }, WAIT_MS));
+    botbench_avatar_get_crop (ed->avatar, &x, &y, &side);
+    g_assert_cmpint (x, ==, 100);
+  }
 
   bot_id = register_echo (f);
   /* The picture and the colours in view. */

@@ -89,6 +89,8 @@ struct _BotbenchBotEditor
   AdwActionRow          *avatar_row;
   GtkPicture            *avatar_picture;
   GtkSpinButton         *avatar_size_spin;
+  GtkRange              *avatar_crop_scale;
+  guint                  avatar_crop_source;
   GtkButton             *avatar_remove_button;
 };
 

@@ -1653,6 +1653,9 @@ botbench_bot_editor_encode_avatar (BotbenchBotEditor *self)
 
   botbench_avatar_options_init (&options);
   options.size = gtk_spin_button_get_value_as_int (self->avatar_size_spin);
+  /* Along the longer side: left to right for a wide picture, top to
+   * bottom for a tall one. */
+  options.focus_x = options.focus_y = gtk_range_get_value (self->avatar_crop_scale);
 
   self->encoding = TRUE;
   botbench_bot_editor_update_avatar_row (self, NULL);
@@ -1677,6 +1680,27 @@ avatar_size_changed_cb (BotbenchBotEditor *self)
 {
   if (!self->loading)
     botbench_bot_editor_encode_avatar (self);
+}
+
+static gboolean
+avatar_crop_settled_cb (gpointer data)
+{
+  BotbenchBotEditor *self = data;
+
+  self->avatar_crop_source = 0;
+  botbench_bot_editor_encode_avatar (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Dragging the slider re-encodes once it rests, not at every step. */
+static void
+avatar_crop_changed_cb (BotbenchBotEditor *self)
+{
+  if (self->loading)
+    return;
+
+  g_clear_handle_id (&self->avatar_crop_source, g_source_remove);
+  self->avatar_crop_source = g_timeout_add (150, avatar_crop_settled_cb, self);
 }
 
 static void
@@ -1935,6 +1959,27 @@ botbench_bot_editor_build (BotbenchBotEditor *self)
   self->avatar_size_spin = GTK_SPIN_BUTTON (spin);
   adw_preferences_group_add (self->avatar_group, row);
 
+  {
+    GtkWidget *scale;
+
+    row = adw_action_row_new ();
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Crop Position"));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                 _("Which part of a wide or tall picture the square keeps"));
+    scale = gtk_scale_new_with_range (GTK_ORIENTATION_HORIZONTAL, 0.0, 1.0, 0.05);
+    gtk_range_set_value (GTK_RANGE (scale), 0.5);
+    gtk_scale_set_draw_value (GTK_SCALE (scale), FALSE);
+    gtk_widget_set_size_request (scale, 160, -1);
+    gtk_widget_set_valign (scale, GTK_ALIGN_CENTER);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (scale), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Avatar crop position, from start to end"), -1);
+    g_signal_connect_object (scale, "value-changed", G_CALLBACK (avatar_crop_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), scale);
+    self->avatar_crop_scale = GTK_RANGE (scale);
+    adw_preferences_group_add (self->avatar_group, row);
+  }
+
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (avatar_drop_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self->avatar_group), GTK_EVENT_CONTROLLER (drop));
@@ -1949,6 +1994,7 @@ botbench_bot_editor_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->avatar_cancellable);
+  g_clear_handle_id (&self->avatar_crop_source, g_source_remove);
   if (self->preview_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->preview_dialog));
   if (self->unregister_dialog != NULL)
@@ -2089,6 +2135,7 @@ botbench_bot_editor_edit (BotbenchBotEditor   *self,
   botbench_bot_editor_show_banner (self, NULL);
   self->loading = TRUE;
   gtk_spin_button_set_value (self->avatar_size_spin, BOTBENCH_AVATAR_DEFAULT_SIZE);
+  gtk_range_set_value (self->avatar_crop_scale, 0.5);
   self->loading = FALSE;
   botbench_bot_editor_load_form (self, bot);
   botbench_bot_editor_update_state (self);
