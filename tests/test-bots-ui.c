@@ -890,16 +890,18 @@ adopt_existing_code (Fixture *f)
 
 /* The trash button of the first command row. */
 static GtkWidget *
-find_command_button (GtkWidget *widget)
+find_command_button (GtkWidget  *widget,
+                     const char *icon_name)
 {
-  if (GTK_IS_BUTTON (widget) && g_object_get_data (G_OBJECT (widget), "command") != NULL)
+  if (GTK_IS_BUTTON (widget) && g_object_get_data (G_OBJECT (widget), "command") != NULL &&
+      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0)
     return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_command_button (child);
+      GtkWidget *found = find_command_button (child, icon_name);
 
       if (found != NULL)
         return found;
@@ -973,8 +975,33 @@ commands_register_and_unregister (Fixture *f)
   g_assert_true (botbench_test_wait_until (model_has_event, &event_wait, WAIT_MS));
   g_assert_true (botbench_test_wait_until (event_names_settled, f->window, WAIT_MS));
 
+  /* Editing sends imbot.command.update and keeps the command's id. */
+  {
+    g_autoptr(BotbenchBotCommand) updated = NULL;
+    gint64 command_id = botbench_bot_command_get_command_id (command);
+    const BotbenchBotCommandLang *lang;
+
+    g_signal_emit_by_name (find_command_button (GTK_WIDGET (ed->commands_group), "document-edit-symbolic"),
+                           "clicked");
+    g_assert_nonnull (ed->command_dialog);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ed->command_rows[0])), ==, "echo");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ed->command_rows[1])), ==, "Say it back");
+    gtk_editable_set_text (GTK_EDITABLE (ed->command_rows[1]), "Echo it back");
+    respond (ed->command_dialog, "register");
+    g_assert_true (ed->busy);
+    g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
+    g_assert_false (gtk_revealer_get_reveal_child (ed->banner_revealer));
+    assert_label_shown (GTK_WIDGET (f->window), "Updated command /echo");
+
+    g_assert_cmpuint (g_list_model_get_n_items (botbench_bot_get_commands (ed->bot)), ==, 1);
+    updated = g_list_model_get_item (botbench_bot_get_commands (ed->bot), 0);
+    g_assert_cmpint (botbench_bot_command_get_command_id (updated), ==, command_id);
+    lang = botbench_bot_command_get_lang (updated, 0);
+    g_assert_cmpstr (lang->title, ==, "Echo it back");
+  }
+
   /* Unregistering removes it from the bot and the list. */
-  g_signal_emit_by_name (find_command_button (GTK_WIDGET (ed->commands_group)), "clicked");
+  g_signal_emit_by_name (find_command_button (GTK_WIDGET (ed->commands_group), "user-trash-symbolic"), "clicked");
   g_assert_true (ed->busy);
   g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
   g_assert_cmpuint (g_list_model_get_n_items (botbench_bot_get_commands (ed->bot)), ==, 0);

@@ -43,6 +43,7 @@ struct _BotbenchBotEditor
   AdwMessageDialog      *command_dialog;
   AdwEntryRow           *command_rows[3];    /* COMMAND, TITLE (en), PARAMS */
   GtkSwitch             *command_common_switch;
+  BotbenchBotCommand    *editing_command;     /* the command the dialog edits, or NULL */
   GtkSwitch             *command_hidden_switch;
   GPtrArray             *command_list_rows;  /* rows shown in commands_group */
   GtkToggleButton       *color_buttons[BOTBENCH_BOT_N_COLORS + 1];

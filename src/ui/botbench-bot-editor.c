@@ -27,6 +27,8 @@ static guint signals[N_SIGNALS];
 
 static void botbench_bot_editor_validate         (BotbenchBotEditor *self);
 static void botbench_bot_editor_update_commands  (BotbenchBotEditor *self);
+static void command_edit_clicked_cb              (GtkButton         *button,
+                                                  BotbenchBotEditor *self);
 
 static const char *property_titles[BOTBENCH_BOT_N_PROPERTIES] = {
   N_("Name"),
@@ -1124,11 +1126,19 @@ botbench_bot_editor_close_action (GtkWidget  *widget,
 
 /* Commands */
 
+typedef enum
+{
+  COMMAND_REGISTER,
+  COMMAND_UPDATE,
+  COMMAND_UNREGISTER,
+} CommandCallKind;
+
 typedef struct
 {
   BotbenchBotEditor  *self;
   BotbenchBotCommand *command;
-  gboolean            registering;
+  BotbenchBotCommand *old;      /* COMMAND_UPDATE: the one it replaces */
+  CommandCallKind     kind;
 } CommandCall;
 
 static void
@@ -1136,6 +1146,7 @@ command_call_free (CommandCall *call)
 {
   g_object_unref (call->self);
   g_object_unref (call->command);
+  g_clear_object (&call->old);
   g_free (call);
 }
 
@@ -1175,7 +1186,7 @@ command_call_cb (GObject      *object,
     }
 
   botbench_bot_editor_show_banner (self, NULL);
-  if (call->registering)
+  if (call->kind == COMMAND_REGISTER)
     {
       JsonNode *node = botbench_rest_response_get_result (response);
       gint64 id = 0;
@@ -1189,6 +1200,13 @@ command_call_cb (GObject      *object,
       /* Translators: %s is a command (without the slash), %ld its id */
       toast = g_strdup_printf (_("Registered command /%s (id %" G_GINT64_FORMAT ")"),
                                botbench_bot_command_get_command (call->command), id);
+    }
+  else if (call->kind == COMMAND_UPDATE)
+    {
+      botbench_bot_command_set_command_id (call->command, botbench_bot_command_get_command_id (call->old));
+      botbench_bot_remove_command (self->bot, call->old);
+      botbench_bot_add_command (self->bot, call->command);
+      toast = g_strdup_printf (_("Updated command /%s"), botbench_bot_command_get_command (call->command));
     }
   else
     {
@@ -1206,25 +1224,47 @@ command_call_cb (GObject      *object,
 static void
 botbench_bot_editor_send_command (BotbenchBotEditor  *self,
                                   BotbenchBotCommand *command,
-                                  gboolean            registering)
+                                  BotbenchBotCommand *old,
+                                  CommandCallKind     kind)
 {
+  static const char * const methods[] = {
+    [COMMAND_REGISTER] = "imbot.command.register",
+    [COMMAND_UPDATE] = "imbot.command.update",
+    [COMMAND_UNREGISTER] = "imbot.command.unregister",
+  };
   g_autoptr(JsonNode) params = NULL;
   CommandCall *call;
 
-  if (registering)
-    params = botbench_bot_command_build_register_body (command, botbench_bot_get_bot_id (self->bot), NULL);
-  else
-    params = botbench_bot_command_build_unregister_body (command, NULL);
+  switch (kind)
+    {
+    case COMMAND_REGISTER:
+      params = botbench_bot_command_build_register_body (command, botbench_bot_get_bot_id (self->bot), NULL);
+      break;
+
+    case COMMAND_UPDATE:
+      params = botbench_bot_command_build_update_body (old, command, NULL);
+      if (params == NULL)
+        {
+          botbench_bot_editor_toast (self, _("Nothing to update: the command is unchanged"));
+          return;
+        }
+      break;
+
+    case COMMAND_UNREGISTER:
+    default:
+      params = botbench_bot_command_build_unregister_body (command, NULL);
+      break;
+    }
 
   call = g_new0 (CommandCall, 1);
   call->self = g_object_ref (self);
   call->command = g_object_ref (command);
-  call->registering = registering;
+  call->old = old != NULL ? g_object_ref (old) : NULL;
+  call->kind = kind;
 
   botbench_bot_editor_set_busy (self, TRUE);
   botbench_rest_client_call_async (botbench_application_get_rest_client (self->app, self->profile),
-                                   registering ? "imbot.command.register" : "imbot.command.unregister",
-                                   json_node_get_object (params), self->cancellable,
+                                   methods[kind], json_node_get_object (params), self->cancellable,
                                    command_call_cb, call);
 }
 
@@ -1235,7 +1275,7 @@ command_remove_clicked_cb (GtkButton         *button,
   BotbenchBotCommand *command = g_object_get_data (G_OBJECT (button), "command");
 
   if (command != NULL && !self->busy && self->bot != NULL)
-    botbench_bot_editor_send_command (self, command, FALSE);
+    botbench_bot_editor_send_command (self, command, NULL, COMMAND_UNREGISTER);
 }
 
 static void
@@ -1273,6 +1313,16 @@ botbench_bot_editor_update_commands (BotbenchBotEditor *self)
       escaped = g_markup_escape_text (subtitle, -1);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped_title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+
+      button = gtk_button_new_from_icon_name ("document-edit-symbolic");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, _("Edit Command"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Edit the command"), -1);
+      g_object_set_data_full (G_OBJECT (button), "command", g_object_ref (command), g_object_unref);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (command_edit_clicked_cb), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
 
       button = gtk_button_new_from_icon_name ("user-trash-symbolic");
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
@@ -1321,6 +1371,8 @@ command_dialog_response_cb (BotbenchBotEditor *self,
   const char *name;
   const char *handler;
 
+  g_autoptr(BotbenchBotCommand) editing = g_steal_pointer (&self->editing_command);
+
   if (self->command_dialog == dialog)
     self->command_dialog = NULL;
 
@@ -1337,10 +1389,21 @@ command_dialog_response_cb (BotbenchBotEditor *self,
                                  gtk_editable_get_text (GTK_EDITABLE (self->command_rows[1])),
                                  get_text (self->command_rows[2]));
   /* Commands post to the bot's message handler unless told otherwise. */
-  handler = botbench_bot_get_effective_handler (self->bot, BOTBENCH_BOT_HANDLER_MESSAGE_ADD);
+  if (editing != NULL && botbench_bot_command_get_event_command_add (editing) != NULL)
+    handler = botbench_bot_command_get_event_command_add (editing);
+  else
+    handler = botbench_bot_get_effective_handler (self->bot, BOTBENCH_BOT_HANDLER_MESSAGE_ADD);
   botbench_bot_command_set_event_command_add (command, handler);
 
-  botbench_bot_editor_send_command (self, command, TRUE);
+  if (editing != NULL)
+    {
+      /* COMMON cannot change with imbot.command.update: keep it. */
+      botbench_bot_command_set_common (command, botbench_bot_command_get_common (editing));
+      botbench_bot_command_set_extranet_support (command, botbench_bot_command_get_extranet_support (editing));
+      botbench_bot_editor_send_command (self, command, editing, COMMAND_UPDATE);
+    }
+  else
+    botbench_bot_editor_send_command (self, command, NULL, COMMAND_REGISTER);
 }
 
 static GtkWidget *
@@ -1358,12 +1421,12 @@ switch_row_new (const char  *title,
   return row;
 }
 
+/* The Add Command dialog, or with @editing the same dialog to change one. */
 static void
-botbench_bot_editor_add_command_action (GtkWidget  *widget,
-                                        const char *action_name,
-                                        GVariant   *parameter)
+botbench_bot_editor_open_command_dialog (BotbenchBotEditor  *self,
+                                         BotbenchBotCommand *editing)
 {
-  BotbenchBotEditor *self = BOTBENCH_BOT_EDITOR (widget);
+  GtkWidget *widget = GTK_WIDGET (self);
   const char *titles[] = { N_("Command (without /)"), N_("Title (English)"), N_("Parameters Hint") };
   GtkWidget *dialog;
   GtkWidget *list;
@@ -1371,8 +1434,13 @@ botbench_bot_editor_add_command_action (GtkWidget  *widget,
   if (self->bot == NULL || botbench_bot_get_bot_id (self->bot) <= 0 || self->busy)
     return;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Add Command"),
-                                   _("It is registered on the portal right away, for this bot."));
+  g_set_object (&self->editing_command, editing);
+  if (editing != NULL)
+    dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Edit Command"),
+                                     _("The changes are sent to the portal right away (imbot.command.update)."));
+  else
+    dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Add Command"),
+                                     _("It is registered on the portal right away, for this bot."));
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
@@ -1391,9 +1459,22 @@ botbench_bot_editor_add_command_action (GtkWidget  *widget,
                                                             &self->command_hidden_switch));
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
 
+  if (editing != NULL)
+    {
+      const BotbenchBotCommandLang *lang = botbench_bot_command_get_n_langs (editing) > 0
+                                           ? botbench_bot_command_get_lang (editing, 0) : NULL;
+
+      gtk_editable_set_text (GTK_EDITABLE (self->command_rows[0]), botbench_bot_command_get_command (editing));
+      gtk_editable_set_text (GTK_EDITABLE (self->command_rows[1]), lang != NULL && lang->title ? lang->title : "");
+      gtk_editable_set_text (GTK_EDITABLE (self->command_rows[2]), lang != NULL && lang->params ? lang->params : "");
+      gtk_switch_set_active (self->command_common_switch, botbench_bot_command_get_common (editing));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->command_common_switch), FALSE);
+      gtk_switch_set_active (self->command_hidden_switch, botbench_bot_command_get_hidden (editing));
+    }
+
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
-                                    "register", _("_Register"),
+                                    "register", editing != NULL ? _("_Update") : _("_Register"),
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "register",
                                               ADW_RESPONSE_SUGGESTED);
@@ -1402,6 +1483,24 @@ botbench_bot_editor_add_command_action (GtkWidget  *widget,
   self->command_dialog = ADW_MESSAGE_DIALOG (dialog);
   command_dialog_changed_cb (self);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+botbench_bot_editor_add_command_action (GtkWidget  *widget,
+                                        const char *action_name,
+                                        GVariant   *parameter)
+{
+  botbench_bot_editor_open_command_dialog (BOTBENCH_BOT_EDITOR (widget), NULL);
+}
+
+static void
+command_edit_clicked_cb (GtkButton         *button,
+                         BotbenchBotEditor *self)
+{
+  BotbenchBotCommand *command = g_object_get_data (G_OBJECT (button), "command");
+
+  if (command != NULL)
+    botbench_bot_editor_open_command_dialog (self, command);
 }
 
 /* Export */
@@ -1995,6 +2094,7 @@ botbench_bot_editor_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->avatar_cancellable);
   g_clear_handle_id (&self->avatar_crop_source, g_source_remove);
+  g_clear_object (&self->editing_command);
   if (self->preview_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->preview_dialog));
   if (self->unregister_dialog != NULL)
