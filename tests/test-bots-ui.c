@@ -19,184 +19,17 @@
 #include "botbench-bots-page-private.h"
 #include "botbench-window-private.h"
 #include "botbench-test-utils.h"
+#include "botbench-ui-test-utils.h"
 
-#define WAIT_MS 15000
+#define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
 
 static char *tmp_root;
 static gboolean have_keyring;
 
-typedef struct _Fixture
-{
-  BotbenchApplication *app;
-  BotbenchWindow      *window;
-  void               (*body) (struct _Fixture *f);
-  gboolean             body_ran;
-} Fixture;
-
-typedef void (*TestBody) (Fixture *f);
+typedef BotbenchUiFixture Fixture;
+typedef BotbenchUiTestBody TestBody;
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static void
-reset_settings (void)
-{
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-  const char *env = g_getenv ("BOTBENCH_TEST_WINDOW_WIDTH");
-  int width = env != NULL ? atoi (env) : 1100;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (settings, keys[i]);
-  /* BOTBENCH_TEST_WINDOW_WIDTH (for screenshots of the narrow layout), or
-   * wide enough for the sidebar and the editor side by side. */
-  g_settings_set_int (settings, "window-width", width);
-  g_settings_set_int (settings, "window-height", 760);
-}
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autofree char *db = g_build_filename (tmp_root, "events.db", NULL);
-
-  g_setenv ("BOTBENCH_DB", db, TRUE);
-  g_setenv ("BOTBENCH_LISTENER_PORT", "0", TRUE);
-  g_setenv ("BOTBENCH_SANDBOX_PORT", "0", TRUE);
-  reset_settings ();
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  const char *dirs[] = { "config", "data", "events.db", "events.db-wal", "events.db-shm" };
-
-  g_assert_null (f->window);
-  g_assert_null (f->app);
-
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *path = g_build_filename (tmp_root, dirs[i], NULL);
-
-      botbench_test_rm_rf (path);
-    }
-}
-
-static void
-app_activate_cb (GApplication *app,
-                 Fixture      *f)
-{
-  g_application_hold (app);
-
-  f->window = BOTBENCH_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (f->window);
-  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *)&f->window);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-
-  f->body (f);
-  f->body_ran = TRUE;
-
-  if (f->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (f->window));
-  g_assert_null (f->window);
-
-  g_application_release (app);
-}
-
-static void
-run_body_test (Fixture       *f,
-               gconstpointer  data)
-{
-  int status;
-
-  f->body = (TestBody)data;
-  f->app = botbench_application_new ();
-  g_application_set_flags (G_APPLICATION (f->app), G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (f->app, "activate", G_CALLBACK (app_activate_cb), f);
-
-  status = g_application_run (G_APPLICATION (f->app), 0, NULL);
-  g_assert_cmpint (status, ==, 0);
-  g_assert_true (f->body_ran);
-
-  g_assert_finalize_object (f->app);
-  f->app = NULL;
-}
-
-static void
-screenshot (Fixture    *f,
-            const char *name)
-{
-  const char *dir = g_getenv ("BOTBENCH_TEST_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  g_autofree char *command = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (dir == NULL || *dir == '\0')
-    return;
-
-  /* Let transitions (crossfades, revealers) finish and toasts go first. */
-  {
-    gint64 until = g_get_monotonic_time () + 2600 * G_TIME_SPAN_MILLISECOND;
-
-    while (g_get_monotonic_time () < until)
-      g_main_context_iteration (NULL, FALSE);
-  }
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  path = g_build_filename (dir, name, NULL);
-  command = g_strdup_printf ("import -window root %s", path);
-  if (!g_spawn_command_line_sync (command, NULL, NULL, NULL, &error))
-    g_printerr ("# screenshot failed: %s\n", error->message);
-}
-
-static gboolean
-widget_has_mapped_label (GtkWidget  *widget,
-                         const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (widget_has_mapped_label (child, text))
-      return TRUE;
-
-  return FALSE;
-}
-
-typedef struct
-{
-  GtkWidget  *widget;
-  const char *text;
-} LabelWait;
-
-static gboolean
-label_is_shown (gpointer data)
-{
-  LabelWait *wait = data;
-
-  return widget_has_mapped_label (wait->widget, wait->text);
-}
-
-static void
-assert_label_shown (GtkWidget  *widget,
-                    const char *text)
-{
-  LabelWait wait = { widget, text };
-
-  if (!botbench_test_wait_until (label_is_shown, &wait, WAIT_MS))
-    g_error ("No label “%s” is shown in %s", text, G_OBJECT_TYPE_NAME (widget));
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
 
 typedef struct
 {
@@ -223,7 +56,7 @@ click (GtkWidget *button)
 {
   g_assert_true (gtk_widget_is_sensitive (button));
   /* Revealers and stacks map their children once they start to show. */
-  g_assert_true (botbench_test_wait_until (widget_is_mapped, button, WAIT_MS));
+  g_assert_true (botbench_test_wait_until (botbench_ui_test_widget_is_mapped, button, WAIT_MS));
   g_signal_emit_by_name (button, "clicked");
 }
 
@@ -497,7 +330,7 @@ register_echo (Fixture *f)
   parsed = botbench_webhook_url_parse (webhook_url, NULL);
   g_assert_nonnull (parsed);
   g_assert_null (strstr (curl, parsed->secret));
-  screenshot (f, "bots-preview.png");
+  botbench_ui_test_screenshot (f, "bots-preview.png");
 
   respond (ed->preview_dialog, "send");
   g_assert_true (ed->busy);
@@ -506,7 +339,7 @@ register_echo (Fixture *f)
 
   /* The id in the toast and on the form; the definition is saved. */
   toast = g_strdup_printf ("Registered “Echo” as bot %" G_GINT64_FORMAT, bot_id);
-  assert_label_shown (GTK_WIDGET (f->window), toast);
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), toast);
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
   g_assert_cmpstr (adw_action_row_get_subtitle (ed->bot_id_row), ==, id_text);
   g_assert_true (botbench_bot_store_lookup_by_id (bots_page (f)->store, bot_id) == ed->bot);
@@ -630,8 +463,8 @@ register_bot_and_receive_events (Fixture *f)
 
   /* A fresh profile has no bots: the empty state offers to create one. */
   g_assert_cmpstr (gtk_stack_get_visible_child_name (page->list_stack), ==, "empty");
-  assert_label_shown (GTK_WIDGET (page), "No Bots Yet");
-  screenshot (f, "bots-empty.png");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (page), "No Bots Yet");
+  botbench_ui_test_screenshot (f, "bots-empty.png");
 
   gtk_widget_activate_action (GTK_WIDGET (page), "bots.new", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
@@ -688,7 +521,7 @@ register_bot_and_receive_events (Fixture *f)
     g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (ed->avatar_group), scroller, 0, 0, &x, &y));
     gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_value (vadjustment) + y - 56);
   }
-  screenshot (f, "bots.png");
+  botbench_ui_test_screenshot (f, "bots.png");
 
   /* The portal lists it, marked as ours. */
   portal_wait.page = page;
@@ -699,9 +532,9 @@ register_bot_and_receive_events (Fixture *f)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "list");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (page->list_stack), ==, "list");
-  assert_label_shown (GTK_WIDGET (page->portal_list), "Yours");
-  assert_label_shown (GTK_WIDGET (page->definition_list), "Echo");
-  screenshot (f, "bots-list.png");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (page->portal_list), "Yours");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (page->definition_list), "Echo");
+  botbench_ui_test_screenshot (f, "bots-list.png");
 
   /* A sandbox user writes to the bot: the event reaches the log. */
   sandbox_user_writes (f, bot_id, "Hello bot");
@@ -741,7 +574,7 @@ validation_blocks_register (Fixture *f)
   message = g_object_get_data (G_OBJECT (ed->bot_group), "message");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (message)));
   g_assert_nonnull (strstr (gtk_label_get_label (message), "Bot code isn't specified"));
-  screenshot (f, "bots-validation.png");
+  botbench_ui_test_screenshot (f, "bots-validation.png");
 
   /* Register is blocked, in the button and in the action. */
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (ed->register_button)));
@@ -823,7 +656,7 @@ portal_errors_and_unregister (Fixture *f)
   g_assert_true (gtk_revealer_get_reveal_child (ed->banner_revealer));
   g_assert_nonnull (strstr (gtk_label_get_label (ed->banner_label), "BOT_ID_ERROR"));
   g_assert_nonnull (strstr (gtk_label_get_label (ed->banner_label), "Bot not found"));
-  screenshot (f, "bots-error.png");
+  botbench_ui_test_screenshot (f, "bots-error.png");
 
   /* Portal codes that name a field go on it. */
   _botbench_bot_editor_show_portal_error (ed, "NAME_ERROR", "Bot name isn't specified");
@@ -862,7 +695,7 @@ adopt_existing_code (Fixture *f)
   gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.close", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   /* …so the portal's bot is not ours any more, and can be adopted. */
-  assert_label_shown (GTK_WIDGET (page->portal_list), "_Adopt");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (page->portal_list), "_Adopt");
 
   /* A new definition with the same CODE is offered Adopt, not a duplicate. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
@@ -881,7 +714,7 @@ adopt_existing_code (Fixture *f)
   g_assert_true (botbench_bot_store_lookup_by_id (page->store, bot_id) == ed->bot);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->adopt_button)));
   toast = g_strdup_printf ("“echo” is now linked to bot %" G_GINT64_FORMAT, bot_id);
-  assert_label_shown (GTK_WIDGET (f->window), toast);
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), toast);
 
   /* Nothing differs from the portal's bot: Update has nothing to send. */
   g_assert_cmpstr (gtk_button_get_label (ed->register_button), ==, "_Update…");
@@ -940,7 +773,7 @@ commands_register_and_unregister (Fixture *f)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->commands_group)));
   bot_id = register_echo (f);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->commands_group)));
-  assert_label_shown (GTK_WIDGET (ed->commands_group), "No commands");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (ed->commands_group), "No commands");
 
   click (GTK_WIDGET (ed->add_command_button));
   g_assert_nonnull (ed->command_dialog);
@@ -956,10 +789,10 @@ commands_register_and_unregister (Fixture *f)
   command = g_list_model_get_item (botbench_bot_get_commands (ed->bot), 0);
   g_assert_cmpstr (botbench_bot_command_get_command (command), ==, "echo");
   g_assert_cmpint (botbench_bot_command_get_command_id (command), >, 0);
-  assert_label_shown (GTK_WIDGET (ed->commands_group), "/echo");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (ed->commands_group), "/echo");
   toast = g_strdup_printf ("Registered command /echo (id %" G_GINT64_FORMAT ")",
                            botbench_bot_command_get_command_id (command));
-  assert_label_shown (GTK_WIDGET (f->window), toast);
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), toast);
 
   /* Saved with the definition. */
   reread = botbench_bot_store_new (botbench_profile_get_uuid (page->profile), NULL);
@@ -991,7 +824,7 @@ commands_register_and_unregister (Fixture *f)
     g_assert_true (ed->busy);
     g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
     g_assert_false (gtk_revealer_get_reveal_child (ed->banner_revealer));
-    assert_label_shown (GTK_WIDGET (f->window), "Updated command /echo");
+    botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Updated command /echo");
 
     g_assert_cmpuint (g_list_model_get_n_items (botbench_bot_get_commands (ed->bot)), ==, 1);
     updated = g_list_model_get_item (botbench_bot_get_commands (ed->bot), 0);
@@ -1005,7 +838,7 @@ commands_register_and_unregister (Fixture *f)
   g_assert_true (ed->busy);
   g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
   g_assert_cmpuint (g_list_model_get_n_items (botbench_bot_get_commands (ed->bot)), ==, 0);
-  assert_label_shown (GTK_WIDGET (ed->commands_group), "No commands");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (ed->commands_group), "No commands");
 }
 
 typedef struct
@@ -1050,7 +883,7 @@ import_and_export (Fixture *f)
   wait.page = page;
   wait.code = "echobot";
   g_assert_true (botbench_test_wait_until (store_has_code, &wait, WAIT_MS));
-  assert_label_shown (GTK_WIDGET (f->window), "Imported “echobot”");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Imported “echobot”");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "editor");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ed->code_row)), ==, "echobot");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ed->property_rows[BOTBENCH_BOT_PROPERTY_NAME])), ==,
@@ -1062,7 +895,7 @@ import_and_export (Fixture *f)
 
   /* Importing the same CODE again is refused, not a second definition. */
   _botbench_bots_page_import_file (page, source_file);
-  assert_label_shown (GTK_WIDGET (f->window),
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window),
                       "Cannot import: This profile already has a bot with the CODE “echobot”");
 
   /* Export writes the form, edits included, in the definition format. */
@@ -1087,6 +920,7 @@ main (int   argc,
   int ret;
 
   tmp_root = botbench_test_make_tmp_dir ();
+  botbench_ui_test_set_root (tmp_root);
   config = g_build_filename (tmp_root, "config", NULL);
   data = g_build_filename (tmp_root, "data", NULL);
   cache = g_build_filename (tmp_root, "cache", NULL);
@@ -1106,7 +940,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
 
 #define ADD_BODY(path, body) \
-  g_test_add (path, Fixture, (gconstpointer)body, fixture_setup, run_body_test, fixture_teardown)
+  g_test_add (path, Fixture, (gconstpointer)body, botbench_ui_test_fixture_setup, botbench_ui_test_run_body, botbench_ui_test_fixture_teardown)
 
   ADD_BODY ("/ui/bots/register-and-receive", register_bot_and_receive_events);
   ADD_BODY ("/ui/bots/validation-blocks-register", validation_blocks_register);

@@ -23,191 +23,24 @@
 #include "botbench-requests-page-private.h"
 #include "botbench-window-private.h"
 #include "botbench-test-utils.h"
+#include "botbench-ui-test-utils.h"
 
-#define WAIT_MS 15000
+#define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
 
 static char *tmp_root;
 static gboolean have_keyring;
 
-typedef struct _Fixture
-{
-  BotbenchApplication *app;
-  BotbenchWindow      *window;
-  void               (*body) (struct _Fixture *f);
-  gboolean             body_ran;
-} Fixture;
-
-typedef void (*TestBody) (Fixture *f);
+typedef BotbenchUiFixture Fixture;
+typedef BotbenchUiTestBody TestBody;
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static void
-reset_settings (void)
-{
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-  const char *env = g_getenv ("BOTBENCH_TEST_WINDOW_WIDTH");
-  int width = env != NULL ? atoi (env) : 1100;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (settings, keys[i]);
-  /* BOTBENCH_TEST_WINDOW_WIDTH (for screenshots of the narrow layout), or
-   * wide enough for the sidebar and the editor side by side. */
-  g_settings_set_int (settings, "window-width", width);
-  g_settings_set_int (settings, "window-height", 760);
-}
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  g_autofree char *db = g_build_filename (tmp_root, "events.db", NULL);
-
-  g_setenv ("BOTBENCH_DB", db, TRUE);
-  g_setenv ("BOTBENCH_LISTENER_PORT", "0", TRUE);
-  g_setenv ("BOTBENCH_SANDBOX_PORT", "0", TRUE);
-  reset_settings ();
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  const char *dirs[] = { "config", "data", "events.db", "events.db-wal", "events.db-shm" };
-
-  g_assert_null (f->window);
-  g_assert_null (f->app);
-
-  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *path = g_build_filename (tmp_root, dirs[i], NULL);
-
-      botbench_test_rm_rf (path);
-    }
-}
-
-static void
-app_activate_cb (GApplication *app,
-                 Fixture      *f)
-{
-  g_application_hold (app);
-
-  f->window = BOTBENCH_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (f->window);
-  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *)&f->window);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-
-  f->body (f);
-  f->body_ran = TRUE;
-
-  if (f->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (f->window));
-  g_assert_null (f->window);
-
-  g_application_release (app);
-}
-
-static void
-run_body_test (Fixture       *f,
-               gconstpointer  data)
-{
-  int status;
-
-  f->body = (TestBody)data;
-  f->app = botbench_application_new ();
-  g_application_set_flags (G_APPLICATION (f->app), G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (f->app, "activate", G_CALLBACK (app_activate_cb), f);
-
-  status = g_application_run (G_APPLICATION (f->app), 0, NULL);
-  g_assert_cmpint (status, ==, 0);
-  g_assert_true (f->body_ran);
-
-  g_assert_finalize_object (f->app);
-  f->app = NULL;
-}
-
-static void
-screenshot (Fixture    *f,
-            const char *name)
-{
-  const char *dir = g_getenv ("BOTBENCH_TEST_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  g_autofree char *command = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (dir == NULL || *dir == '\0')
-    return;
-
-  /* Let transitions (crossfades, revealers) finish and toasts go first. */
-  {
-    gint64 until = g_get_monotonic_time () + 2600 * G_TIME_SPAN_MILLISECOND;
-
-    while (g_get_monotonic_time () < until)
-      g_main_context_iteration (NULL, FALSE);
-  }
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  path = g_build_filename (dir, name, NULL);
-  command = g_strdup_printf ("import -window root %s", path);
-  if (!g_spawn_command_line_sync (command, NULL, NULL, NULL, &error))
-    g_printerr ("# screenshot failed: %s\n", error->message);
-}
-
-static gboolean
-widget_has_mapped_label (GtkWidget  *widget,
-                         const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (widget_has_mapped_label (child, text))
-      return TRUE;
-
-  return FALSE;
-}
-
-typedef struct
-{
-  GtkWidget  *widget;
-  const char *text;
-} LabelWait;
-
-static gboolean
-label_is_shown (gpointer data)
-{
-  LabelWait *wait = data;
-
-  return widget_has_mapped_label (wait->widget, wait->text);
-}
-
-static void
-assert_label_shown (GtkWidget  *widget,
-                    const char *text)
-{
-  LabelWait wait = { widget, text };
-
-  if (!botbench_test_wait_until (label_is_shown, &wait, WAIT_MS))
-    g_error ("No label “%s” is shown in %s", text, G_OBJECT_TYPE_NAME (widget));
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
 
 static void
 click (GtkWidget *button)
 {
   g_assert_true (gtk_widget_is_sensitive (button));
   /* Revealers and stacks map their children once they start to show. */
-  g_assert_true (botbench_test_wait_until (widget_is_mapped, button, WAIT_MS));
+  g_assert_true (botbench_test_wait_until (botbench_ui_test_widget_is_mapped, button, WAIT_MS));
   g_signal_emit_by_name (button, "clicked");
 }
 
@@ -410,8 +243,8 @@ webhook_profile_test_connection (Fixture *f)
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->scope_icon), "success"));
   g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ed->latency_row), " ms"));
   g_assert_cmpstr (gtk_label_get_label (ed->test_message), ==, "The connection works");
-  assert_label_shown (GTK_WIDGET (ed), "The connection works");
-  screenshot (f, "profiles.png");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (ed), "The connection works");
+  botbench_ui_test_screenshot (f, "profiles.png");
 
   /* Make it the active profile: the header switcher follows. */
   click (GTK_WIDGET (ed->activate_button));
@@ -518,8 +351,8 @@ requests_page_lists_scope (Fixture *f)
   gtk_stack_set_visible_child_name (f->window->page_stack, "requests");
   g_assert_true (botbench_test_wait_until (model_has_method, &wait, WAIT_MS));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "requests");
-  assert_label_shown (GTK_WIDGET (page->list_view), "scope");
-  assert_label_shown (GTK_WIDGET (page->list_view), "200");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (page->list_view), "scope");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (page->list_view), "200");
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -543,7 +376,7 @@ requests_page_lists_scope (Fixture *f)
   response = dup_view_text (page->response_view);
   g_assert_nonnull (strstr (response, "\"imbot\""));
   g_assert_nonnull (strstr (response, "\n"));  /* pretty-printed */
-  screenshot (f, "requests.png");
+  botbench_ui_test_screenshot (f, "requests.png");
 
   /* Export writes the same records, secrets masked. */
   g_assert_true (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (f->window->header_stack),
@@ -606,9 +439,9 @@ bad_webhook_url (Fixture *f)
       g_assert_cmpstr (gtk_label_get_label (ed->webhook_message), ==, error->message);
       g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_message), "error"));
       g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_url_row), "error"));
-      assert_label_shown (GTK_WIDGET (ed), error->message);
+      botbench_ui_test_assert_label_shown (GTK_WIDGET (ed), error->message);
     }
-  screenshot (f, "profile-bad-url.png");
+  botbench_ui_test_screenshot (f, "profile-bad-url.png");
 
   /* Saving refuses and stores nothing. */
   click (GTK_WIDGET (ed->save_button));
@@ -825,7 +658,7 @@ remove_profile_asks (Fixture *f)
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "My Portal"));
   g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove"), ==,
                    ADW_RESPONSE_DESTRUCTIVE);
-  screenshot (f, "profile-remove.png");
+  botbench_ui_test_screenshot (f, "profile-remove.png");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_nonnull (botbench_profile_manager_lookup (manager, "My Portal"));
@@ -860,7 +693,7 @@ switcher_lists_profiles (Fixture *f)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->profiles_page->list_stack), ==, "empty");
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->profiles_page->empty_page)));
   g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 0);
-  screenshot (f, "profiles-empty.png");
+  botbench_ui_test_screenshot (f, "profiles-empty.png");
 
   mine = create_sandbox_webhook_profile (f);
   sandbox_profile = botbench_application_get_sandbox_profile (f->app);
@@ -900,9 +733,9 @@ switcher_lists_profiles (Fixture *f)
 
   /* Back to the list: the profiles are rows there, the active one checked. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
-  assert_label_shown (GTK_WIDGET (f->window->profiles_page->profile_list), "Renamed");
-  assert_label_shown (GTK_WIDGET (f->window->profiles_page->profile_list), "Sandbox");
-  screenshot (f, "profiles-list.png");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window->profiles_page->profile_list), "Renamed");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window->profiles_page->profile_list), "Sandbox");
+  botbench_ui_test_screenshot (f, "profiles-list.png");
 }
 
 int
@@ -917,6 +750,7 @@ main (int   argc,
 
   /* Before anything caches the XDG directories. */
   tmp_root = botbench_test_make_tmp_dir ();
+  botbench_ui_test_set_root (tmp_root);
   config = g_build_filename (tmp_root, "config", NULL);
   data = g_build_filename (tmp_root, "data", NULL);
   cache = g_build_filename (tmp_root, "cache", NULL);
@@ -937,7 +771,7 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
 
 #define ADD_BODY(path, body) \
-  g_test_add (path, Fixture, (gconstpointer)body, fixture_setup, run_body_test, fixture_teardown)
+  g_test_add (path, Fixture, (gconstpointer)body, botbench_ui_test_fixture_setup, botbench_ui_test_run_body, botbench_ui_test_fixture_teardown)
 
   ADD_BODY ("/ui/profiles/webhook-test-connection", webhook_profile_test_connection);
   ADD_BODY ("/ui/profiles/oauth-test-connection", oauth_profile_test_connection);

@@ -1,0 +1,181 @@
+/* botbench-ui-test-utils.c: the harness of the whole-application UI tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "botbench-ui-test-utils.h"
+#include "botbench-test-utils.h"
+#include "botbench-window-private.h"
+
+static char *tmp_root;
+
+void
+botbench_ui_test_set_root (const char *root)
+{
+  g_free (tmp_root);
+  tmp_root = g_strdup (root);
+}
+
+void
+botbench_ui_test_reset_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+  const char *env = g_getenv ("BOTBENCH_TEST_WINDOW_WIDTH");
+  int width = env != NULL ? atoi (env) : 1100;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+  /* BOTBENCH_TEST_WINDOW_WIDTH (for screenshots of the narrow layout), or
+   * wide enough for the sidebar and the editor side by side. */
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", 760);
+}
+
+void
+botbench_ui_test_fixture_setup (BotbenchUiFixture *f,
+                                gconstpointer      data)
+{
+  g_autofree char *db = g_build_filename (tmp_root, "events.db", NULL);
+
+  g_setenv ("BOTBENCH_DB", db, TRUE);
+  g_setenv ("BOTBENCH_LISTENER_PORT", "0", TRUE);
+  g_setenv ("BOTBENCH_SANDBOX_PORT", "0", TRUE);
+  botbench_ui_test_reset_settings ();
+}
+
+void
+botbench_ui_test_fixture_teardown (BotbenchUiFixture *f,
+                                   gconstpointer      data)
+{
+  const char *dirs[] = { "config", "data", "events.db", "events.db-wal", "events.db-shm" };
+
+  g_assert_null (f->window);
+  g_assert_null (f->app);
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (tmp_root, dirs[i], NULL);
+
+      botbench_test_rm_rf (path);
+    }
+}
+
+static void
+app_activate_cb (GApplication      *app,
+                 BotbenchUiFixture *f)
+{
+  g_application_hold (app);
+
+  f->window = BOTBENCH_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (f->window);
+  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *)&f->window);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+
+  f->body (f);
+  f->body_ran = TRUE;
+
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_null (f->window);
+
+  g_application_release (app);
+}
+
+void
+botbench_ui_test_run_body (BotbenchUiFixture *f,
+                           gconstpointer      data)
+{
+  int status;
+
+  f->body = (BotbenchUiTestBody)data;
+  f->app = botbench_application_new ();
+  g_application_set_flags (G_APPLICATION (f->app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (f->app, "activate", G_CALLBACK (app_activate_cb), f);
+
+  status = g_application_run (G_APPLICATION (f->app), 0, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (f->body_ran);
+
+  g_assert_finalize_object (f->app);
+  f->app = NULL;
+}
+
+void
+botbench_ui_test_screenshot (BotbenchUiFixture *f,
+                             const char        *name)
+{
+  const char *dir = g_getenv ("BOTBENCH_TEST_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL || *dir == '\0')
+    return;
+
+  /* Let transitions (crossfades, revealers) finish and toasts go first. */
+  {
+    gint64 until = g_get_monotonic_time () + 2600 * G_TIME_SPAN_MILLISECOND;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  path = g_build_filename (dir, name, NULL);
+  command = g_strdup_printf ("import -window root %s", path);
+  if (!g_spawn_command_line_sync (command, NULL, NULL, NULL, &error))
+    g_printerr ("# screenshot failed: %s\n", error->message);
+}
+
+static gboolean
+widget_has_mapped_label (GtkWidget  *widget,
+                         const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (widget_has_mapped_label (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+typedef struct
+{
+  GtkWidget  *widget;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_is_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return widget_has_mapped_label (wait->widget, wait->text);
+}
+
+void
+botbench_ui_test_assert_label_shown (GtkWidget  *widget,
+                                     const char *text)
+{
+  LabelWait wait = { widget, text };
+
+  if (!botbench_test_wait_until (label_is_shown, &wait, BOTBENCH_UI_TEST_WAIT_MS))
+    g_error ("No label “%s” is shown in %s", text, G_OBJECT_TYPE_NAME (widget));
+}
+
+gboolean
+botbench_ui_test_widget_is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}

@@ -1,0 +1,50 @@
+/* botbench-ui-test-utils.h: the harness of the window tests that run the
+ * whole application (test-profiles-ui, test-bots-ui)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "botbench-application.h"
+#include "botbench-window.h"
+
+G_BEGIN_DECLS
+
+#define BOTBENCH_UI_TEST_WAIT_MS 15000
+
+typedef struct _BotbenchUiFixture BotbenchUiFixture;
+typedef void (*BotbenchUiTestBody) (BotbenchUiFixture *f);
+
+struct _BotbenchUiFixture
+{
+  BotbenchApplication *app;
+  BotbenchWindow      *window;
+  BotbenchUiTestBody   body;
+  gboolean             body_ran;
+};
+
+/* Where each test's events.db, config/ and data/ go (XDG dirs point here). */
+void     botbench_ui_test_set_root           (const char        *tmp_root);
+/* Default settings, a window wide enough for sidebar and editor
+ * (BOTBENCH_TEST_WINDOW_WIDTH overrides the width). */
+void     botbench_ui_test_reset_settings     (void);
+/* g_test_add() setup/teardown: free ports, a fresh db; clean up after. */
+void     botbench_ui_test_fixture_setup      (BotbenchUiFixture *f,
+                                              gconstpointer      data);
+void     botbench_ui_test_fixture_teardown   (BotbenchUiFixture *f,
+                                              gconstpointer      data);
+/* Runs the application; @data is the BotbenchUiTestBody to run inside it
+ * once the window is drawn.  The window and the app must finalize. */
+void     botbench_ui_test_run_body           (BotbenchUiFixture *f,
+                                              gconstpointer      data);
+/* With BOTBENCH_TEST_SCREENSHOT_DIR set, `import -window root DIR/name`. */
+void     botbench_ui_test_screenshot         (BotbenchUiFixture *f,
+                                              const char        *name);
+/* Waits until a mapped GtkLabel under @widget reads exactly @text. */
+void     botbench_ui_test_assert_label_shown (GtkWidget         *widget,
+                                              const char        *text);
+gboolean botbench_ui_test_widget_is_mapped   (gpointer           widget);
+
+G_END_DECLS
