@@ -738,6 +738,28 @@ switcher_lists_profiles (Fixture *f)
   botbench_ui_test_screenshot (f, "profiles-list.png");
 }
 
+/* A first start: no profile; "Try the Sandbox Portal" on the empty log
+ * starts the built-in portal, makes it the active profile and opens Bots. */
+static void
+try_sandbox_from_empty_log (Fixture *f)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  BotbenchSandbox *sandbox = botbench_application_get_sandbox (f->app);
+  BotbenchProfile *active;
+
+  g_assert_null (botbench_profile_manager_get_active (manager));
+  g_assert_false (botbench_sandbox_get_running (sandbox));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->empty_page)));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.try-sandbox", NULL);
+
+  g_assert_true (botbench_sandbox_get_running (sandbox));
+  active = botbench_profile_manager_get_active (manager);
+  g_assert_nonnull (active);
+  g_assert_true (active == botbench_application_get_sandbox_profile (f->app));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->page_stack), ==, "bots");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -780,6 +802,7 @@ main (int   argc,
   ADD_BODY ("/ui/profiles/remove-asks", remove_profile_asks);
   ADD_BODY ("/ui/profiles/switcher", switcher_lists_profiles);
   ADD_BODY ("/ui/profiles/requests-page", requests_page_lists_scope);
+  ADD_BODY ("/ui/profiles/try-sandbox", try_sandbox_from_empty_log);
 
 #undef ADD_BODY
 

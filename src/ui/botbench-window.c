@@ -876,6 +876,33 @@ botbench_window_toast_action (GtkWidget  *widget,
 }
 
 static void
+botbench_window_try_sandbox (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+  BotbenchApplication *app = BOTBENCH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(GError) error = NULL;
+  BotbenchProfile *profile;
+
+  /* The built-in portal: no Bitrix24 account needed to try everything. */
+  if (!botbench_application_start_sandbox (app, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The sandbox portal cannot start: %s"), error->message);
+
+      gtk_widget_activate_action (widget, "win.toast", "s", text);
+      return;
+    }
+
+  profile = botbench_application_get_sandbox_profile (app);
+  if (profile != NULL &&
+      !botbench_profile_manager_set_active (botbench_application_get_profile_manager (app), profile, &error))
+    g_debug ("Cannot make the sandbox profile active: %s", error->message);
+
+  gtk_widget_activate_action (widget, "win.show-bots", NULL);
+}
+
+static void
 botbench_window_show_profiles (GtkWidget  *widget,
                                const char *action_name,
                                GVariant   *parameter)
@@ -1221,6 +1248,7 @@ botbench_window_class_init (BotbenchWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-requests", NULL,
                                    botbench_window_export_requests);
   gtk_widget_class_install_action (widget_class, "win.show-bots", NULL, botbench_window_show_bots);
+  gtk_widget_class_install_action (widget_class, "win.try-sandbox", NULL, botbench_window_try_sandbox);
   gtk_widget_class_install_action (widget_class, "win.new-bot", NULL, botbench_window_new_bot);
   gtk_widget_class_install_action (widget_class, "win.refresh-bots", NULL, botbench_window_refresh_bots);
   gtk_widget_class_install_action (widget_class, "win.import-bot", NULL, botbench_window_import_bot);
