@@ -738,6 +738,14 @@ switcher_lists_profiles (Fixture *f)
   botbench_ui_test_screenshot (f, "profiles-list.png");
 }
 
+static gboolean
+webhook_message_says_success (gpointer data)
+{
+  BotbenchProfileEditor *ed = data;
+
+  return gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_message), "success");
+}
+
 /* A first start: no profile; "Try the Sandbox Portal" on the empty log
  * starts the built-in portal, makes it the active profile and opens Bots. */
 static void
@@ -758,6 +766,17 @@ try_sandbox_from_empty_log (Fixture *f)
   g_assert_nonnull (active);
   g_assert_true (active == botbench_application_get_sandbox_profile (f->app));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->page_stack), ==, "bots");
+
+  /* Its editor does not warn about plain http: loopback is the point. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
+  botbench_profiles_page_edit_profile (f->window->profiles_page, active);
+  {
+    g_autofree char *webhook = botbench_sandbox_dup_webhook_url (sandbox);
+
+    gtk_editable_set_text (GTK_EDITABLE (editor (f)->webhook_url_row), webhook);
+  }
+  g_assert_true (botbench_test_wait_until (webhook_message_says_success, editor (f), WAIT_MS));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (editor (f)->webhook_message), "warning"));
 }
 
 int

@@ -184,7 +184,9 @@ botbench_profile_editor_check_webhook_url (BotbenchProfileEditor  *self,
     }
 
   mark_row (self->webhook_url_row, FALSE);
-  if (parsed->warning != NULL)
+  /* The built-in sandbox is plain http on loopback by design: no warning. */
+  if (parsed->warning != NULL &&
+      !(self->profile != NULL && botbench_profile_is_sandbox (self->profile)))
     show_message (self->webhook_message, parsed->warning, "warning");
   else
     show_message (self->webhook_message, _("The webhook URL looks right"), "success");
