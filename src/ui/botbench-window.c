@@ -322,11 +322,20 @@ load_event_names_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  g_autoptr(BotbenchWindow) self = user_data;
+  GWeakRef *weak = user_data;
+  g_autoptr(BotbenchWindow) self = g_weak_ref_get (weak);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) names = NULL;
 
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
   names = g_task_propagate_pointer (G_TASK (result), &error);
+
+  /* Closed while the read ran: nothing to show it on. */
+  if (self == NULL)
+    return;
+
   self->names_loading = FALSE;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
@@ -362,6 +371,7 @@ static void
 botbench_window_load_event_names (BotbenchWindow *self)
 {
   g_autoptr(GTask) task = NULL;
+  GWeakRef *weak;
   gint64 now;
 
   g_assert (BOTBENCH_IS_WINDOW (self));
@@ -387,7 +397,10 @@ botbench_window_load_event_names (BotbenchWindow *self)
   self->names_last_load = now;
   self->names_loading = TRUE;
 
-  task = g_task_new (NULL, self->cancellable, load_event_names_cb, g_object_ref (self));
+  /* The read must not keep a closed window alive: a weak reference. */
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  task = g_task_new (NULL, self->cancellable, load_event_names_cb, weak);
   g_task_set_source_tag (task, botbench_window_load_event_names);
   g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
   g_task_run_in_thread (task, load_event_names_thread);
