@@ -193,10 +193,18 @@ post (SoupSession *session,
   if (id != NULL && soup_message_get_status (msg) == 200)
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonNode *root;
 
-      g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (response, NULL),
-                                                 g_bytes_get_size (response), NULL));
-      *id = json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), "id");
+      /* A kill -9 can cut the answer short: without its body it was never
+       * a complete acknowledgement. */
+      if (g_bytes_get_size (response) == 0 ||
+          !json_parser_load_from_data (parser, g_bytes_get_data (response, NULL),
+                                       g_bytes_get_size (response), NULL) ||
+          (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+          !json_object_has_member (json_node_get_object (root), "id"))
+        return 0;
+
+      *id = json_object_get_int_member (json_node_get_object (root), "id");
     }
 
   return soup_message_get_status (msg);
