@@ -12,11 +12,58 @@
 
 static char *tmp_root;
 
-void
-botbench_ui_test_set_root (const char *root)
+const char *
+botbench_ui_test_init (int        *argc,
+                       char     ***argv,
+                       gboolean   *have_keyring)
 {
-  g_free (tmp_root);
-  tmp_root = g_strdup (root);
+  g_autofree char *config = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *cache = NULL;
+
+  /* Before anything caches the XDG directories. */
+  tmp_root = botbench_test_make_tmp_dir ();
+  config = g_build_filename (tmp_root, "config", NULL);
+  data = g_build_filename (tmp_root, "data", NULL);
+  cache = g_build_filename (tmp_root, "cache", NULL);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+
+  *have_keyring = g_strcmp0 (g_getenv ("BOTBENCH_TEST_KEYRING"), "1") == 0;
+  if (!*have_keyring)
+    {
+      /* No session bus, so no Secret Service: the session-only path. */
+      g_autofree char *bus = g_strdup_printf ("unix:path=%s/no-such-bus", tmp_root);
+
+      g_setenv ("DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
+    }
+
+  gtk_test_init (argc, argv, NULL);
+
+  return tmp_root;
+}
+
+void
+botbench_ui_test_add (const char         *path,
+                      BotbenchUiTestBody  body)
+{
+  g_test_add (path, BotbenchUiFixture, (gconstpointer)body,
+              botbench_ui_test_fixture_setup, botbench_ui_test_run_body,
+              botbench_ui_test_fixture_teardown);
+}
+
+int
+botbench_ui_test_run (void)
+{
+  int ret = g_test_run ();
+
+  botbench_test_rm_rf (tmp_root);
+  g_clear_pointer (&tmp_root, g_free);
+
+  return ret;
 }
 
 void

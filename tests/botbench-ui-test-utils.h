@@ -25,8 +25,19 @@ struct _BotbenchUiFixture
   gboolean             body_ran;
 };
 
-/* Where each test's events.db, config/ and data/ go (XDG dirs point here). */
-void     botbench_ui_test_set_root           (const char        *tmp_root);
+/* Call first: a fresh temporary root for XDG dirs and the db, the memory
+ * GSettings backend, no a11y bus, and (unless BOTBENCH_TEST_KEYRING=1, see
+ * tests/with-keyring.sh) a session bus address that leads nowhere, so
+ * secrets take the session-only path; then gtk_test_init().  Returns the
+ * root (owned by the harness); *have_keyring tells which path it is. */
+const char *botbench_ui_test_init            (int               *argc,
+                                              char            ***argv,
+                                              gboolean          *have_keyring);
+/* g_test_add() of a body run inside the application. */
+void     botbench_ui_test_add                (const char        *path,
+                                              BotbenchUiTestBody body);
+/* g_test_run(), then removes the temporary root. */
+int      botbench_ui_test_run                (void);
 /* Default settings, a window wide enough for sidebar and editor
  * (BOTBENCH_TEST_WINDOW_WIDTH overrides the width). */
 void     botbench_ui_test_reset_settings     (void);

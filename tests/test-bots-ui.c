@@ -23,7 +23,7 @@
 
 #define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
 
-static char *tmp_root;
+static const char *tmp_root;
 static gboolean have_keyring;
 
 typedef BotbenchUiFixture Fixture;
@@ -913,47 +913,14 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *config = NULL;
-  g_autofree char *data = NULL;
-  g_autofree char *cache = NULL;
-  g_autofree char *bus = NULL;
-  int ret;
+  tmp_root = botbench_ui_test_init (&argc, &argv, &have_keyring);
 
-  tmp_root = botbench_test_make_tmp_dir ();
-  botbench_ui_test_set_root (tmp_root);
-  config = g_build_filename (tmp_root, "config", NULL);
-  data = g_build_filename (tmp_root, "data", NULL);
-  cache = g_build_filename (tmp_root, "cache", NULL);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
+  botbench_ui_test_add ("/ui/bots/register-and-receive", register_bot_and_receive_events);
+  botbench_ui_test_add ("/ui/bots/validation-blocks-register", validation_blocks_register);
+  botbench_ui_test_add ("/ui/bots/portal-errors-and-unregister", portal_errors_and_unregister);
+  botbench_ui_test_add ("/ui/bots/adopt-existing-code", adopt_existing_code);
+  botbench_ui_test_add ("/ui/bots/commands", commands_register_and_unregister);
+  botbench_ui_test_add ("/ui/bots/import-export", import_and_export);
 
-  have_keyring = g_strcmp0 (g_getenv ("BOTBENCH_TEST_KEYRING"), "1") == 0;
-  if (!have_keyring)
-    {
-      bus = g_strdup_printf ("unix:path=%s/no-such-bus", tmp_root);
-      g_setenv ("DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
-    }
-
-  gtk_test_init (&argc, &argv, NULL);
-
-#define ADD_BODY(path, body) \
-  g_test_add (path, Fixture, (gconstpointer)body, botbench_ui_test_fixture_setup, botbench_ui_test_run_body, botbench_ui_test_fixture_teardown)
-
-  ADD_BODY ("/ui/bots/register-and-receive", register_bot_and_receive_events);
-  ADD_BODY ("/ui/bots/validation-blocks-register", validation_blocks_register);
-  ADD_BODY ("/ui/bots/portal-errors-and-unregister", portal_errors_and_unregister);
-  ADD_BODY ("/ui/bots/adopt-existing-code", adopt_existing_code);
-  ADD_BODY ("/ui/bots/commands", commands_register_and_unregister);
-  ADD_BODY ("/ui/bots/import-export", import_and_export);
-
-#undef ADD_BODY
-
-  ret = g_test_run ();
-  botbench_test_rm_rf (tmp_root);
-  g_free (tmp_root);
-
-  return ret;
+  return botbench_ui_test_run ();
 }

@@ -27,7 +27,7 @@
 
 #define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
 
-static char *tmp_root;
+static const char *tmp_root;
 static gboolean have_keyring;
 
 typedef BotbenchUiFixture Fixture;
@@ -783,51 +783,16 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *config = NULL;
-  g_autofree char *data = NULL;
-  g_autofree char *cache = NULL;
-  g_autofree char *bus = NULL;
-  int ret;
+  tmp_root = botbench_ui_test_init (&argc, &argv, &have_keyring);
 
-  /* Before anything caches the XDG directories. */
-  tmp_root = botbench_test_make_tmp_dir ();
-  botbench_ui_test_set_root (tmp_root);
-  config = g_build_filename (tmp_root, "config", NULL);
-  data = g_build_filename (tmp_root, "data", NULL);
-  cache = g_build_filename (tmp_root, "cache", NULL);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
+  botbench_ui_test_add ("/ui/profiles/webhook-test-connection", webhook_profile_test_connection);
+  botbench_ui_test_add ("/ui/profiles/oauth-test-connection", oauth_profile_test_connection);
+  botbench_ui_test_add ("/ui/profiles/bad-webhook-url", bad_webhook_url);
+  botbench_ui_test_add ("/ui/profiles/unreachable-portal", unreachable_portal_error);
+  botbench_ui_test_add ("/ui/profiles/remove-asks", remove_profile_asks);
+  botbench_ui_test_add ("/ui/profiles/switcher", switcher_lists_profiles);
+  botbench_ui_test_add ("/ui/profiles/requests-page", requests_page_lists_scope);
+  botbench_ui_test_add ("/ui/profiles/try-sandbox", try_sandbox_from_empty_log);
 
-  have_keyring = g_strcmp0 (g_getenv ("BOTBENCH_TEST_KEYRING"), "1") == 0;
-  if (!have_keyring)
-    {
-      /* No session bus, so no Secret Service: the session-only path. */
-      bus = g_strdup_printf ("unix:path=%s/no-such-bus", tmp_root);
-      g_setenv ("DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
-    }
-
-  gtk_test_init (&argc, &argv, NULL);
-
-#define ADD_BODY(path, body) \
-  g_test_add (path, Fixture, (gconstpointer)body, botbench_ui_test_fixture_setup, botbench_ui_test_run_body, botbench_ui_test_fixture_teardown)
-
-  ADD_BODY ("/ui/profiles/webhook-test-connection", webhook_profile_test_connection);
-  ADD_BODY ("/ui/profiles/oauth-test-connection", oauth_profile_test_connection);
-  ADD_BODY ("/ui/profiles/bad-webhook-url", bad_webhook_url);
-  ADD_BODY ("/ui/profiles/unreachable-portal", unreachable_portal_error);
-  ADD_BODY ("/ui/profiles/remove-asks", remove_profile_asks);
-  ADD_BODY ("/ui/profiles/switcher", switcher_lists_profiles);
-  ADD_BODY ("/ui/profiles/requests-page", requests_page_lists_scope);
-  ADD_BODY ("/ui/profiles/try-sandbox", try_sandbox_from_empty_log);
-
-#undef ADD_BODY
-
-  ret = g_test_run ();
-  botbench_test_rm_rf (tmp_root);
-  g_free (tmp_root);
-
-  return ret;
+  return botbench_ui_test_run ();
 }

@@ -18,6 +18,7 @@
 #include "botbench-paced-model.h"
 #include "botbench-window-private.h"
 #include "botbench-test-utils.h"
+#include "botbench-ui-test-utils.h"
 
 #define WAIT_MS 10000
 
@@ -262,47 +263,6 @@ event_is_shown (WindowFixture *f,
 }
 
 static gboolean
-widget_has_mapped_label (GtkWidget  *widget,
-                         const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (widget_has_mapped_label (child, text))
-      return TRUE;
-
-  return FALSE;
-}
-
-typedef struct
-{
-  GtkWidget  *widget;
-  const char *text;
-} LabelWait;
-
-static gboolean
-label_is_shown (gpointer data)
-{
-  LabelWait *wait = data;
-
-  return widget_has_mapped_label (wait->widget, wait->text);
-}
-
-static void
-assert_label_shown (GtkWidget  *widget,
-                    const char *text)
-{
-  LabelWait wait = { widget, text };
-
-  if (!botbench_test_wait_until (label_is_shown, &wait, WAIT_MS))
-    g_error ("No label “%s” is shown in %s", text, G_OBJECT_TYPE_NAME (widget));
-}
-
-static gboolean
 events_state_is (WindowFixture *f,
                  const char    *state)
 {
@@ -447,8 +407,8 @@ live_event_and_detail (WindowFixture *f)
   g_assert_true (events_state_is (f, "events"));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   g_assert_true (list_has_row_for (GTK_WIDGET (f->window->event_list), event));
-  assert_label_shown (GTK_WIDGET (f->window->event_list), "ONIMBOTMESSAGEADD");
-  assert_label_shown (GTK_WIDGET (f->window->event_list), "Hello, bot!");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window->event_list), "ONIMBOTMESSAGEADD");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window->event_list), "Hello, bot!");
 
   /* Selecting it shows the decoded tree with PARAMS opened. */
   select_position (f, 0);
@@ -460,7 +420,7 @@ live_event_and_detail (WindowFixture *f)
   g_assert_true (decoded_model_has_value (decoded, "event", "ONIMBOTMESSAGEADD"));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (_botbench_event_detail_get_view_stack (detail)),
                    ==, "decoded");
-  assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_decoded_view (detail)), "Hello, bot!");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_decoded_view (detail)), "Hello, bot!");
 
   /* The raw body is the fixture, byte for byte (it is ASCII). */
   raw = dup_buffer_text (_botbench_event_detail_get_raw_buffer (detail));
@@ -468,11 +428,11 @@ live_event_and_detail (WindowFixture *f)
 
   /* Request metadata and headers are listed. */
   adw_view_stack_set_visible_child_name (_botbench_event_detail_get_view_stack (detail), "headers");
-  assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)), "POST");
-  assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)), "127.0.0.1");
-  assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)),
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)), "POST");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)), "127.0.0.1");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)),
                       "application/x-www-form-urlencoded");
-  assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_headers_list (detail)), "Content-Type");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_headers_list (detail)), "Content-Type");
 
   /* Unselecting clears the detail. */
   select_position (f, GTK_INVALID_LIST_POSITION);
