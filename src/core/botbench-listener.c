@@ -2,23 +2,22 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The SoupServer lives on its own thread with its own GMainContext, so a
- * flood of events never touches the UI thread.  A POST is paused, its event
- * handed to the store's writer, and answered 200 only once the writer's
- * transaction holding it has committed.  The UI learns about new events from
- * the store's batched "events-added" signal, not from here.
+ * The server lives on its own thread with its own GMainContext, so a flood
+ * of events never touches the UI thread.  Connections are accepted by
+ * BotbenchAcceptor (capped, never wedged by EMFILE) and spoken to in HTTP/1.1
+ * by botbench-listener-connection.c; a POST's event is handed to the store's
+ * writer and answered 200 only once the writer's transaction holding it has
+ * committed.  The UI learns about new events from the store's batched
+ * "events-added" signal, not from here.
  */
 #define G_LOG_DOMAIN "botbench-listener"
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n-lib.h>
-#include <libsoup/soup.h>
 #include <string.h>
 
-#include "botbench-listener.h"
-#include "botbench-event.h"
+#include "botbench-listener-private.h"
 #include "botbench-socket-private.h"
 
 struct _BotbenchListener
@@ -29,6 +28,8 @@ struct _BotbenchListener
   char               *host;
   guint               port;
   gsize               max_body;
+  guint               max_connections;   /* 0 = from the fd limit */
+  guint               idle_timeout;      /* seconds */
 
   /* Runtime, owned by the thread that called start() */
   GThread            *thread;
@@ -42,11 +43,9 @@ struct _BotbenchListener
   GMutex              mutex;
   GCond               cond;
   gboolean            started;
-  GError             *start_error;
 
-  /* Server thread only */
-  SoupServer         *server;
-  guint               n_pending;
+  /* What the server thread works with, from start() to stop() */
+  ListenerServer     *server;
 
   gsize               n_events;   /* atomic */
 };
@@ -61,6 +60,8 @@ enum {
   PROP_HOST,
   PROP_PORT,
   PROP_MAX_BODY,
+  PROP_MAX_CONNECTIONS,
+  PROP_IDLE_TIMEOUT,
   PROP_RUNNING,
   PROP_URL,
   N_PROPS
@@ -68,308 +69,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-#define BODY_DATA_KEY "botbench-body"
-#define OVERFLOW_DATA_KEY "botbench-overflow"
-
-/* One paused request waiting for its COMMIT. */
-typedef struct
-{
-  BotbenchListener  *self;   /* ref */
-  SoupServerMessage *msg;    /* ref */
-  gulong             disconnected_id;
-  gboolean           disconnected;
-} PendingRequest;
-
-static void
-pending_request_free (PendingRequest *pending)
-{
-  g_clear_signal_handler (&pending->disconnected_id, pending->msg);
-  g_clear_object (&pending->msg);
-  g_clear_object (&pending->self);
-  g_free (pending);
-}
-
-static void
-pending_request_disconnected_cb (PendingRequest *pending)
-{
-  pending->disconnected = TRUE;
-}
-
-static void
-set_json_response (SoupServerMessage *msg,
-                   guint              status,
-                   const char        *json)
-{
-  /* One request per connection.  libsoup 3.2 never closes a kept-alive
-   * connection that the peer closes while idle: the fd and ~2 KB leak per
-   * connection, and an app with 1024 fds dies after as many curl-style
-   * senders.  When we say close, libsoup closes.  Bitrix24's queue sends
-   * one event per connection anyway. */
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Connection", "close");
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
-                                    json, strlen (json));
-}
-
-static void
-set_error_response (SoupServerMessage *msg,
-                    guint              status,
-                    const char        *message)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *json = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_add_string_value (builder, soup_status_get_phrase (status));
-  json_builder_set_member_name (builder, "error_description");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json = json_to_string (root, FALSE);
-
-  set_json_response (msg, status, json);
-}
-
-static void
-reject_too_large (BotbenchListener  *self,
-                  SoupServerMessage *msg)
-{
-  g_autofree char *message = NULL;
-
-  message = g_strdup_printf ("Request body exceeds the limit of %" G_GSIZE_FORMAT " bytes",
-                             self->max_body);
-  set_error_response (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, message);
-  /* The rest of the body is not wanted: close instead of draining it. */
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Connection", "close");
-}
-
-static void
-request_got_chunk_cb (SoupServerMessage *msg,
-                      GBytes            *chunk,
-                      BotbenchListener  *self)
-{
-  GByteArray *body = g_object_get_data (G_OBJECT (msg), BODY_DATA_KEY);
-
-  if (body == NULL || g_object_get_data (G_OBJECT (msg), OVERFLOW_DATA_KEY) != NULL)
-    return;
-
-  if (body->len + g_bytes_get_size (chunk) > self->max_body)
-    {
-      /* Drop what we have; the handler answers 413. */
-      g_object_set_data (G_OBJECT (msg), OVERFLOW_DATA_KEY, GINT_TO_POINTER (TRUE));
-      g_byte_array_set_size (body, 0);
-      return;
-    }
-
-  g_byte_array_append (body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-}
-
-static void
-early_handler_cb (SoupServer        *server,
-                  SoupServerMessage *msg,
-                  const char        *path,
-                  GHashTable        *query,
-                  gpointer           user_data)
-{
-  BotbenchListener *self = user_data;
-  SoupMessageHeaders *headers;
-
-  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
-    return;
-
-  headers = soup_server_message_get_request_headers (msg);
-
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
-    {
-      if ((guint64)soup_message_headers_get_content_length (headers) > self->max_body)
-        reject_too_large (self, msg);
-      return;
-    }
-
-  /* Chunked (or unknown length): count as it arrives instead of buffering
-   * an unbounded body. */
-  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-  g_object_set_data_full (G_OBJECT (msg), BODY_DATA_KEY, g_byte_array_new (),
-                          (GDestroyNotify)g_byte_array_unref);
-  g_signal_connect_object (msg, "got-chunk", G_CALLBACK (request_got_chunk_cb), self, 0);
-}
-
-static void
-insert_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  PendingRequest *pending = user_data;
-  BotbenchListener *self = pending->self;
-  g_autoptr(GError) error = NULL;
-  gint64 id;
-
-  id = botbench_event_store_insert_finish (BOTBENCH_EVENT_STORE (object), result, &error);
-
-  if (error != NULL)
-    {
-      g_debug ("Could not store event: %s", error->message);
-      set_error_response (pending->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, error->message);
-    }
-  else
-    {
-      g_autofree char *json = NULL;
-
-      json = g_strdup_printf ("{\"ok\":true,\"id\":%" G_GINT64_FORMAT "}", id);
-      set_json_response (pending->msg, SOUP_STATUS_OK, json);
-      g_atomic_pointer_add (&self->n_events, 1);
-    }
-
-  /* The sender may have hung up while the event was being committed: the
-   * event is kept, there is just nobody left to tell. */
-  if (!pending->disconnected)
-    soup_server_message_unpause (pending->msg);
-
-  g_assert (self->n_pending > 0);
-  self->n_pending--;
-
-  pending_request_free (pending);
-}
-
-static char **
-collect_headers (SoupMessageHeaders *headers)
-{
-  SoupMessageHeadersIter iter;
-  GPtrArray *array = g_ptr_array_new ();
-  const char *name;
-  const char *value;
-
-  soup_message_headers_iter_init (&iter, headers);
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    {
-      g_ptr_array_add (array, g_strdup (name));
-      g_ptr_array_add (array, g_strdup (value));
-    }
-  g_ptr_array_add (array, NULL);
-
-  return (char **)g_ptr_array_free (array, FALSE);
-}
-
-static void
-handle_post (BotbenchListener  *self,
-             SoupServerMessage *msg)
-{
-  g_autoptr(BotbenchEvent) event = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_auto(GStrv) headers = NULL;
-  SoupMessageHeaders *request_headers;
-  PendingRequest *pending;
-  GByteArray *accumulated;
-  GUri *uri;
-
-  /* Already answered by the early handler (413 by Content-Length). */
-  if (soup_server_message_get_status (msg) != 0)
-    return;
-
-  if (g_object_get_data (G_OBJECT (msg), OVERFLOW_DATA_KEY) != NULL)
-    {
-      reject_too_large (self, msg);
-      return;
-    }
-
-  accumulated = g_object_get_data (G_OBJECT (msg), BODY_DATA_KEY);
-  if (accumulated != NULL)
-    body = g_bytes_new (accumulated->data, accumulated->len);
-  else
-    body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-
-  if (g_bytes_get_size (body) > self->max_body)
-    {
-      reject_too_large (self, msg);
-      return;
-    }
-
-  request_headers = soup_server_message_get_request_headers (msg);
-  headers = collect_headers (request_headers);
-  uri = soup_server_message_get_uri (msg);
-
-  event = botbench_event_new (g_get_real_time (),
-                              soup_server_message_get_remote_host (msg),
-                              soup_server_message_get_method (msg),
-                              g_uri_get_path (uri),
-                              g_uri_get_query (uri),
-                              (const char * const *)headers,
-                              soup_message_headers_get_one (request_headers, "Content-Type"),
-                              body);
-
-  pending = g_new0 (PendingRequest, 1);
-  pending->self = g_object_ref (self);
-  pending->msg = g_object_ref (msg);
-  pending->disconnected_id = g_signal_connect_swapped (msg, "disconnected",
-                                                      G_CALLBACK (pending_request_disconnected_cb),
-                                                      pending);
-  self->n_pending++;
-
-  soup_server_message_pause (msg);
-  botbench_event_store_insert_async (self->store, event, NULL, insert_done_cb, pending);
-}
-
-static void
-handle_status (BotbenchListener  *self,
-               SoupServerMessage *msg)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *json = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, "Botbench");
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_string_value (builder, PACKAGE_VERSION);
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, "listening");
-  json_builder_set_member_name (builder, "events");
-  json_builder_add_int_value (builder, (gint64)(gsize)g_atomic_pointer_get (&self->n_events));
-  json_builder_set_member_name (builder, "max_body");
-  json_builder_add_int_value (builder, (gint64)self->max_body);
-  json_builder_set_member_name (builder, "store");
-  json_builder_add_string_value (builder, botbench_event_store_get_path (self->store));
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json = json_to_string (root, FALSE);
-
-  set_json_response (msg, SOUP_STATUS_OK, json);
-}
-
-static void
-handler_cb (SoupServer        *server,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
-{
-  BotbenchListener *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
-  gboolean is_root = g_strcmp0 (path, "/") == 0;
-
-  if (method == SOUP_METHOD_POST)
-    {
-      handle_post (self, msg);
-      return;
-    }
-
-  if (is_root && (method == SOUP_METHOD_GET || method == SOUP_METHOD_HEAD))
-    {
-      handle_status (self, msg);
-      return;
-    }
-
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Allow", is_root ? "GET, HEAD, POST" : "POST");
-  set_error_response (msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
-                      is_root ? "Events are delivered with POST; GET / shows this listener's status"
-                              : "Events are delivered with POST");
-}
+/* How often deadlines are checked. */
+#define SWEEP_INTERVAL_MS 250
+/* The least memory for bodies being read at once (see body_budget). */
+#define BODY_BUDGET (64 * 1024 * 1024)
 
 static gboolean
 quit_loop_cb (gpointer data)
@@ -378,38 +81,58 @@ quit_loop_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+accept_cb (GSocket  *client,
+           gpointer  user_data)
+{
+  _botbench_listener_connection_accept (user_data, client);
+}
+
+static gboolean
+evict_cb (gpointer user_data)
+{
+  return _botbench_listener_connection_evict (user_data);
+}
+
+static gboolean
+sweep_cb (gpointer user_data)
+{
+  _botbench_listener_connection_sweep (user_data, g_get_monotonic_time ());
+  return G_SOURCE_CONTINUE;
+}
+
 static gpointer
 server_thread_func (gpointer data)
 {
   BotbenchListener *self = data;
-  g_autoptr(GError) error = NULL;
+  ListenerServer *server = self->server;
+  g_autoptr(GSource) sweep = NULL;
 
   g_main_context_push_thread_default (self->server_context);
 
-  self->server = soup_server_new ("server-header", "Botbench/" PACKAGE_VERSION " ", NULL);
-  soup_server_add_early_handler (self->server, NULL, early_handler_cb, self, NULL);
-  soup_server_add_handler (self->server, NULL, handler_cb, self, NULL);
-
-  soup_server_listen_socket (self->server, self->socket, 0, &error);
+  server->acceptor = _botbench_acceptor_new (self->socket, self->max_connections,
+                                             accept_cb, evict_cb, server);
+  sweep = g_timeout_source_new (SWEEP_INTERVAL_MS);
+  g_source_set_callback (sweep, sweep_cb, server, NULL);
+  g_source_attach (sweep, self->server_context);
 
   g_mutex_lock (&self->mutex);
   self->started = TRUE;
-  if (error != NULL)
-    self->start_error = g_steal_pointer (&error);
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->mutex);
 
-  if (self->start_error == NULL)
-    g_main_loop_run (self->server_loop);
+  g_main_loop_run (self->server_loop);
 
-  soup_server_disconnect (self->server);
+  g_clear_pointer (&server->acceptor, _botbench_acceptor_free);
+  g_source_destroy (sweep);
+  server->stopping = TRUE;
+  _botbench_listener_connection_close_all (server);
 
   /* Requests already handed to the store complete (or fail) soon; wait for
    * them so nothing outlives the thread. */
-  while (self->n_pending > 0)
+  while (server->n_pending > 0)
     g_main_context_iteration (self->server_context, TRUE);
 
-  g_clear_object (&self->server);
   while (g_main_context_iteration (self->server_context, FALSE))
     ;
 
@@ -479,6 +202,14 @@ botbench_listener_get_property (GObject    *object,
       g_value_set_uint64 (value, self->max_body);
       break;
 
+    case PROP_MAX_CONNECTIONS:
+      g_value_set_uint (value, self->max_connections);
+      break;
+
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_uint (value, self->idle_timeout);
+      break;
+
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
       break;
@@ -518,6 +249,14 @@ botbench_listener_set_property (GObject      *object,
       botbench_listener_set_max_body (self, g_value_get_uint64 (value));
       break;
 
+    case PROP_MAX_CONNECTIONS:
+      botbench_listener_set_max_connections (self, g_value_get_uint (value));
+      break;
+
+    case PROP_IDLE_TIMEOUT:
+      botbench_listener_set_idle_timeout (self, g_value_get_uint (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -545,6 +284,12 @@ botbench_listener_class_init (BotbenchListenerClass *klass)
   properties[PROP_MAX_BODY] =
     g_param_spec_uint64 ("max-body", NULL, NULL, 0, G_MAXUINT64, BOTBENCH_LISTENER_DEFAULT_MAX_BODY,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_CONNECTIONS] =
+    g_param_spec_uint ("max-connections", NULL, NULL, 0, G_MAXINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IDLE_TIMEOUT] =
+    g_param_spec_uint ("idle-timeout", NULL, NULL, 1, 24 * 3600, BOTBENCH_LISTENER_DEFAULT_IDLE_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -561,6 +306,7 @@ botbench_listener_init (BotbenchListener *self)
   self->host = g_strdup (BOTBENCH_LISTENER_DEFAULT_HOST);
   self->port = BOTBENCH_LISTENER_DEFAULT_PORT;
   self->max_body = BOTBENCH_LISTENER_DEFAULT_MAX_BODY;
+  self->idle_timeout = BOTBENCH_LISTENER_DEFAULT_IDLE_TIMEOUT;
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
 }
@@ -644,7 +390,50 @@ botbench_listener_set_max_body (BotbenchListener *self,
   /* Read by the server thread per request; a word-sized store is atomic
    * enough for a limit that only affects later requests. */
   self->max_body = max_body;
+  if (self->server != NULL)
+    self->server->max_body = max_body;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_BODY]);
+}
+
+guint
+botbench_listener_get_max_connections (BotbenchListener *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_LISTENER (self), 0);
+  return self->max_connections;
+}
+
+void
+botbench_listener_set_max_connections (BotbenchListener *self,
+                                       guint             max_connections)
+{
+  g_return_if_fail (BOTBENCH_IS_LISTENER (self));
+
+  if (self->max_connections == max_connections)
+    return;
+
+  self->max_connections = max_connections;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_CONNECTIONS]);
+}
+
+guint
+botbench_listener_get_idle_timeout (BotbenchListener *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_LISTENER (self), 0);
+  return self->idle_timeout;
+}
+
+void
+botbench_listener_set_idle_timeout (BotbenchListener *self,
+                                    guint             seconds)
+{
+  g_return_if_fail (BOTBENCH_IS_LISTENER (self));
+  g_return_if_fail (seconds > 0);
+
+  if (self->idle_timeout == seconds)
+    return;
+
+  self->idle_timeout = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE_TIMEOUT]);
 }
 
 gboolean
@@ -658,7 +447,6 @@ botbench_listener_start (BotbenchListener  *self,
     BOTBENCH_LISTENER_ERROR_INVALID_ADDRESS,
     BOTBENCH_LISTENER_ERROR_FAILED,
   };
-  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (BOTBENCH_IS_LISTENER (self), FALSE);
 
@@ -671,6 +459,15 @@ botbench_listener_start (BotbenchListener  *self,
   if (self->socket == NULL)
     return FALSE;
 
+  self->server = g_new0 (ListenerServer, 1);
+  self->server->store = self->store;
+  self->server->max_body = self->max_body;
+  self->server->idle_timeout_us = (gint64)self->idle_timeout * G_USEC_PER_SEC;
+  /* Bodies being read at once, all connections together. */
+  self->server->body_budget = MAX (BODY_BUDGET, 4 * self->max_body);
+  self->server->n_events = &self->n_events;
+  g_queue_init (&self->server->connections);
+
   self->server_context = g_main_context_new ();
   self->server_loop = g_main_loop_new (self->server_context, FALSE);
   self->started = FALSE;
@@ -679,20 +476,7 @@ botbench_listener_start (BotbenchListener  *self,
   g_mutex_lock (&self->mutex);
   while (!self->started)
     g_cond_wait (&self->cond, &self->mutex);
-  local_error = g_steal_pointer (&self->start_error);
   g_mutex_unlock (&self->mutex);
-
-  if (local_error != NULL)
-    {
-      g_thread_join (g_steal_pointer (&self->thread));
-      g_clear_pointer (&self->server_loop, g_main_loop_unref);
-      g_clear_pointer (&self->server_context, g_main_context_unref);
-      g_clear_object (&self->socket);
-      self->bound_port = 0;
-      g_set_error (error, BOTBENCH_LISTENER_ERROR, BOTBENCH_LISTENER_ERROR_FAILED,
-                   _("Cannot listen on %s port %u: %s"), self->host, self->port, local_error->message);
-      return FALSE;
-    }
 
   g_debug ("Listening on %s:%u", self->host, self->bound_port);
   botbench_listener_set_running (self, TRUE);
@@ -713,6 +497,7 @@ botbench_listener_stop (BotbenchListener *self)
 
   g_clear_pointer (&self->server_loop, g_main_loop_unref);
   g_clear_pointer (&self->server_context, g_main_context_unref);
+  g_clear_pointer (&self->server, g_free);
   if (self->socket != NULL)
     g_socket_close (self->socket, NULL);
   g_clear_object (&self->socket);

@@ -2,10 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A SoupServer on its own thread and GMainContext.  POST on any path is an
- * event: it is stored and answered 200 only after its COMMIT.  Bodies over
- * max-body get 413 and are not stored; other methods 405 with Allow, except
- * GET / which returns a small JSON status.
+ * An HTTP/1.1 server on its own thread and GMainContext.  POST on any path
+ * is an event: it is stored and answered 200 only after its COMMIT (503 with
+ * Retry-After when the store is behind).  Bodies over max-body get 413 from
+ * their headers and are not stored; malformed requests 400; other methods
+ * 405 with Allow, except GET / which returns a small JSON status.  Clients
+ * may keep their connection alive; idle ones are closed after idle-timeout
+ * seconds, and at most max-connections are open at once.
  */
 #pragma once
 
@@ -19,6 +22,7 @@ G_BEGIN_DECLS
 #define BOTBENCH_LISTENER_DEFAULT_HOST      "127.0.0.1"
 #define BOTBENCH_LISTENER_DEFAULT_PORT      8024
 #define BOTBENCH_LISTENER_DEFAULT_MAX_BODY  (8 * 1024 * 1024)
+#define BOTBENCH_LISTENER_DEFAULT_IDLE_TIMEOUT 15
 
 #define BOTBENCH_LISTENER_ERROR (botbench_listener_error_quark ())
 
@@ -48,6 +52,15 @@ void              botbench_listener_set_port     (BotbenchListener   *self,
 gsize             botbench_listener_get_max_body (BotbenchListener   *self);
 void              botbench_listener_set_max_body (BotbenchListener   *self,
                                                   gsize               max_body);
+/* 0 (the default) = from the process's fd limit, at most 512. */
+guint             botbench_listener_get_max_connections (BotbenchListener *self);
+void              botbench_listener_set_max_connections (BotbenchListener *self,
+                                                         guint             max_connections);
+/* Seconds a request head may take, a body may stall, or a kept-alive
+ * connection may stay idle. */
+guint             botbench_listener_get_idle_timeout (BotbenchListener *self);
+void              botbench_listener_set_idle_timeout (BotbenchListener *self,
+                                                      guint             seconds);
 
 /* Binds and starts serving; fails with a clear message (port in use,
  * permission denied, bad address).  Settings changes apply on next start. */
@@ -62,7 +75,7 @@ char             *botbench_listener_dup_url      (BotbenchListener   *self);
 /* Requests served and events stored since start (for status and benchmarks). */
 guint64           botbench_listener_get_n_events (BotbenchListener   *self);
 
-/* Properties: host, port, max-body, running (read-only, notified on the
+/* Properties: host, port, max-body, max-connections, idle-timeout, running (read-only, notified on the
  * creating thread), url (read-only). */
 
 G_END_DECLS
