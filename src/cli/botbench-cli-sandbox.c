@@ -101,6 +101,9 @@ botbench_cli_sandbox (int    argc,
   int webhook_user = 1;
   int bot_limit = BOTBENCH_SANDBOX_DEFAULT_BOT_LIMIT;
   int token_ttl = BOTBENCH_SANDBOX_DEFAULT_TOKEN_TTL;
+  gint64 max_body = BOTBENCH_SANDBOX_DEFAULT_MAX_BODY;
+  int max_connections = 0;
+  int idle_timeout = BOTBENCH_SANDBOX_DEFAULT_IDLE_TIMEOUT;
   guint sigint, sigterm;
   int status;
   const GOptionEntry entries[] = {
@@ -117,6 +120,9 @@ botbench_cli_sandbox (int    argc,
     { "tls", 0, 0, G_OPTION_ARG_NONE, &tls, N_("Serve HTTPS with a self-signed certificate for 127.0.0.1 and localhost, made once and kept beside the state"), NULL },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("Serve HTTPS with this certificate (PEM)"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("Private key of --tls-cert (PEM)"), N_("FILE") },
+    { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, N_("Largest accepted request body in bytes (default 67108864)"), N_("BYTES") },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, N_("Connections open at once, 0 = from the open-file limit (default 0)"), N_("N") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Seconds a client may take to send its request head, or leave a body stalled (default 15)"), N_("SECONDS") },
     { NULL }
   };
 
@@ -141,6 +147,12 @@ botbench_cli_sandbox (int    argc,
     return botbench_cli_usage_error (context, _("--bot-limit must be 0 (unlimited) or more"));
   if (token_ttl <= 0)
     return botbench_cli_usage_error (context, _("--token-ttl must be a positive number of seconds"));
+  if (max_body <= 0)
+    return botbench_cli_usage_error (context, _("--max-body must be a positive number of bytes"));
+  if (max_connections < 0)
+    return botbench_cli_usage_error (context, _("--max-connections must be 0 (automatic) or more"));
+  if (idle_timeout <= 0 || idle_timeout > 24 * 3600)
+    return botbench_cli_usage_error (context, _("--idle-timeout must be between 1 and 86400 seconds"));
   if (rate_limit != NULL && !parse_rate_limit (rate_limit, &rate_enabled, &rate_burst, &rate_per_second))
     return botbench_cli_usage_error (context, _("--rate-limit must be BURST/PER_SECOND (like 50/2) or off"));
   if ((tls_cert == NULL) != (tls_key == NULL))
@@ -169,6 +181,9 @@ botbench_cli_sandbox (int    argc,
   if (rate_enabled)
     botbench_sandbox_set_rate (sandbox, rate_burst, rate_per_second);
   botbench_sandbox_set_token_ttl (sandbox, (guint)token_ttl);
+  botbench_sandbox_set_max_body (sandbox, (guint64)max_body);
+  botbench_sandbox_set_max_connections (sandbox, (guint)max_connections);
+  botbench_sandbox_set_idle_timeout (sandbox, (guint)idle_timeout);
   if (tls_cert != NULL)
     botbench_sandbox_set_tls_files (sandbox, tls_cert, tls_key);
   botbench_sandbox_set_tls (sandbox, tls || tls_cert != NULL);

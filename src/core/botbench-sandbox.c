@@ -29,6 +29,7 @@
 #include "botbench-form-encoder.h"
 #include "botbench-sandbox.h"
 #include "botbench-sandbox-private.h"
+#include "botbench-sandbox-gate-private.h"
 #include "botbench-socket-private.h"
 #include "botbench-bot-validator.h"
 #include "botbench-sandbox-state.h"
@@ -66,6 +67,9 @@ struct _BotbenchSandbox
   guint                 token_ttl;
   char                 *scope;
   gboolean              tls;
+  guint64               max_body;
+  guint                 max_connections;
+  guint                 idle_timeout;
   char                 *tls_cert_file;
   char                 *tls_key_file;
   BotbenchSandboxClock  clock;
@@ -102,6 +106,7 @@ struct _BotbenchSandbox
 
   /* Server thread only */
   SoupServer           *server;
+  BotbenchSandboxGate  *gate;
   SoupSession          *session;
   GCancellable         *cancellable;
   guint                 n_deliveries;
@@ -126,6 +131,9 @@ enum {
   PROP_TOKEN_TTL,
   PROP_SCOPE,
   PROP_TLS,
+  PROP_MAX_BODY,
+  PROP_MAX_CONNECTIONS,
+  PROP_IDLE_TIMEOUT,
   PROP_RUNNING,
   PROP_URL,
   PROP_CLIENT_ID,
@@ -3103,19 +3111,23 @@ take_access_token (SoupServerMessage *msg,
 
   if (header != NULL && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
     token = g_strstrip (g_strdup (header + 7));
-  if (token == NULL || *token == '\0')
+  /* params is NULL before the body is read: the header alone decides. */
+  if (params != NULL && (token == NULL || *token == '\0'))
     {
       g_free (token);
       token = param_string (params, "auth");
     }
-  if (token == NULL || *token == '\0')
+  if (params != NULL && (token == NULL || *token == '\0'))
     {
       g_free (token);
       token = param_string (params, "access_token");
     }
 
-  json_object_remove_member (params, "auth");
-  json_object_remove_member (params, "access_token");
+  if (params != NULL)
+    {
+      json_object_remove_member (params, "auth");
+      json_object_remove_member (params, "access_token");
+    }
 
   if (token != NULL && *token == '\0')
     g_clear_pointer (&token, g_free);
@@ -3181,64 +3193,198 @@ authenticate (BotbenchSandbox   *self,
   return TRUE;
 }
 
-static void
-handle_rest (BotbenchSandbox   *self,
-             SoupServerMessage *msg,
-             const char        *path)
+/* What a REST call's URL and headers decide, before its body is read
+ * (§4.1: unknown methods are 404 before any auth; then the rate limit; then
+ * the credentials, when the URL or a Bearer header carries them).  A wrong
+ * webhook secret is refused without reading a byte of the body. */
+typedef struct
 {
-  g_auto(ApiError) error = { 0 };
+  char     *method;
+  int       index;
+  gboolean  authenticated;
+  Auth      auth;
+  gint64    start_us;
+} RestCall;
+
+#define REST_CALL_KEY "botbench-rest-call"
+
+static void
+rest_call_free (RestCall *call)
+{
+  g_free (call->method);
+  g_free (call->auth.scope);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RestCall, rest_call_free)
+
+static gboolean
+has_bearer_token (SoupServerMessage *msg)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer ", 7) != 0)
+    return FALSE;
+
+  for (const char *p = header + 7; *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      return TRUE;
+
+  return FALSE;
+}
+
+static RestCall *
+rest_call_begin (BotbenchSandbox   *self,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 ApiError          *error)
+{
+  g_autoptr(RestCall) call = g_new0 (RestCall, 1);
   g_auto(GStrv) parts = g_strsplit (path + strlen ("/rest/"), "/", -1);
-  g_autoptr(JsonObject) params = NULL;
-  g_autofree char *method = NULL;
   const char *user = NULL, *secret = NULL;
-  Auth auth = { 0 };
-  JsonNode *result = NULL;
-  gint64 start_us = sandbox_now_us (self);
   guint n = g_strv_length (parts);
-  int index = -1;
+
+  call->start_us = sandbox_now_us (self);
+  call->index = -1;
 
   /* A trailing "/" leaves an empty last part. */
   if (n > 0 && *parts[n - 1] == '\0')
     n--;
 
   if (n == 1)
-    method = normalize_method (parts[0]);
+    call->method = normalize_method (parts[0]);
   else if (n == 3)
     {
       user = parts[0];
       secret = parts[1];
-      method = normalize_method (parts[2]);
+      call->method = normalize_method (parts[2]);
     }
 
-  /* Unknown methods are 404 before any auth (§4.1). */
-  if (method != NULL)
-    index = find_method (method);
-  if (index < 0)
+  if (call->method != NULL)
+    call->index = find_method (call->method);
+  if (call->index < 0)
     {
-      api_fail (&error, SOUP_STATUS_NOT_FOUND, "ERROR_METHOD_NOT_FOUND", "Method not found!");
-      goto out;
+      api_fail (error, SOUP_STATUS_NOT_FOUND, "ERROR_METHOD_NOT_FOUND", "Method not found!");
+      return NULL;
     }
 
   if (self->run.rate_limit && !rate_limit_take (self))
     {
-      api_fail (&error, SOUP_STATUS_SERVICE_UNAVAILABLE, "QUERY_LIMIT_EXCEEDED", "Too many requests");
-      goto out;
+      api_fail (error, SOUP_STATUS_SERVICE_UNAVAILABLE, "QUERY_LIMIT_EXCEEDED", "Too many requests");
+      return NULL;
     }
 
+  if (user != NULL || has_bearer_token (msg))
+    {
+      if (!authenticate (self, msg, user, secret, NULL, &call->auth, error))
+        return NULL;
+      call->authenticated = TRUE;
+    }
+
+  return g_steal_pointer (&call);
+}
+
+static void
+handle_rest (BotbenchSandbox   *self,
+             SoupServerMessage *msg,
+             const char        *path)
+{
+  g_auto(ApiError) error = { 0 };
+  g_autoptr(JsonObject) params = NULL;
+  RestCall *call = g_object_get_data (G_OBJECT (msg), REST_CALL_KEY);
+  JsonNode *result = NULL;
+
+  /* The early handler answered whatever it refused. */
+  g_assert (call != NULL);
+
   params = request_params (msg);
-  if (!authenticate (self, msg, user, secret, params, &auth, &error))
-    goto out;
+  if (call->authenticated)
+    {
+      /* Credentials in the body are not parameters (take_access_token). */
+      json_object_remove_member (params, "auth");
+      json_object_remove_member (params, "access_token");
+    }
+  else if (!authenticate (self, msg, NULL, NULL, params, &call->auth, &error))
+    {
+      reply_error (msg, &error);
+      return;
+    }
 
-  g_debug ("%s %s (%s)", methods[index].name, auth.webhook ? "webhook" : "oauth",
+  g_debug ("%s %s (%s)", methods[call->index].name, call->auth.webhook ? "webhook" : "oauth",
            soup_server_message_get_method (msg));
-  result = call_method (self, index, &auth, params, &error);
+  result = call_method (self, call->index, &call->auth, params, &error);
 
-out:
-  g_free (auth.scope);
   if (result != NULL)
-    reply_result (self, msg, result, start_us);
+    reply_result (self, msg, result, call->start_us);
   else
     reply_error (msg, &error);
+}
+
+#define OVERFLOW_KEY "botbench-overflow"
+
+static void
+reply_too_large (BotbenchSandbox   *self,
+                 SoupServerMessage *msg)
+{
+  g_autofree char *description = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  description = g_strdup_printf ("Request body exceeds the limit of %" G_GUINT64_FORMAT " bytes",
+                                 self->max_body);
+  root = error_node ("REQUEST_ENTITY_TOO_LARGE", description);
+  set_json_body (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, root);
+}
+
+/* A body without Content-Length (chunked) is counted as it arrives; once
+ * over the limit it is no longer kept. */
+static void
+request_got_chunk_cb (SoupServerMessage *msg,
+                      GBytes            *chunk,
+                      BotbenchSandbox   *self)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  if ((guint64)body->length <= self->max_body)
+    return;
+
+  g_object_set_data (G_OBJECT (msg), OVERFLOW_KEY, GINT_TO_POINTER (TRUE));
+  soup_message_body_set_accumulate (body, FALSE);
+  soup_message_body_truncate (body);
+}
+
+static void
+early_handler_cb (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  BotbenchSandbox *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  /* What the URL and headers can refuse is refused first, a wrong secret
+   * before an oversized body. */
+  if (g_str_has_prefix (path, "/rest/"))
+    {
+      g_auto(ApiError) error = { 0 };
+      RestCall *call = rest_call_begin (self, msg, path, &error);
+
+      if (call == NULL)
+        {
+          reply_error (msg, &error);
+          return;
+        }
+      g_object_set_data_full (G_OBJECT (msg), REST_CALL_KEY, call, (GDestroyNotify)rest_call_free);
+    }
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      if ((guint64)soup_message_headers_get_content_length (headers) > self->max_body)
+        reply_too_large (self, msg);
+    }
+  else
+    g_signal_connect_object (msg, "got-chunk", G_CALLBACK (request_got_chunk_cb), self, 0);
 }
 
 static void
@@ -3267,7 +3413,9 @@ handler_cb (SoupServer        *server,
 {
   BotbenchSandbox *self = user_data;
 
-  if (g_str_has_prefix (path, "/rest/"))
+  if (g_object_get_data (G_OBJECT (msg), OVERFLOW_KEY) != NULL)
+    reply_too_large (self, msg);
+  else if (g_str_has_prefix (path, "/rest/"))
     handle_rest (self, msg, path);
   else if (g_str_equal (path, "/oauth/token/") || g_str_equal (path, "/oauth/token"))
     handle_token (self, msg);
@@ -3306,16 +3454,18 @@ server_thread_func (gpointer data)
   self->server = soup_server_new ("server-header", "Botbench-Sandbox/" PACKAGE_VERSION " ",
                                   "tls-certificate", self->certificate,
                                   NULL);
+  soup_server_add_early_handler (self->server, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, handler_cb, self, NULL);
   self->session = soup_session_new_with_options ("user-agent", USER_AGENT, "timeout", 30, NULL);
   self->cancellable = g_cancellable_new ();
   self->bucket = 0;
   self->bucket_us = 0;
 
-  if (soup_server_listen_socket (self->server, self->socket,
-                                 self->certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, &error) &&
-      self->http_socket != NULL)
-    soup_server_listen_socket (self->server, self->http_socket, 0, &error);
+  /* Accepted by the gate, not by libsoup (see botbench-sandbox-gate-private.h). */
+  self->gate = _botbench_sandbox_gate_new (self->server, self->max_connections, self->idle_timeout);
+  _botbench_sandbox_gate_add_socket (self->gate, self->socket, self->certificate);
+  if (self->http_socket != NULL)
+    _botbench_sandbox_gate_add_socket (self->gate, self->http_socket, NULL);
 
   g_mutex_lock (&self->mutex);
   self->started = TRUE;
@@ -3328,6 +3478,7 @@ server_thread_func (gpointer data)
     g_main_loop_run (self->server_loop);
 
   soup_server_disconnect (self->server);
+  g_clear_pointer (&self->gate, _botbench_sandbox_gate_free);
 
   /* Deliveries in flight end now (status 0), never after the thread. */
   g_cancellable_cancel (self->cancellable);
@@ -3580,6 +3731,18 @@ botbench_sandbox_get_property (GObject    *object,
       g_value_set_boolean (value, self->tls);
       break;
 
+    case PROP_MAX_BODY:
+      g_value_set_uint64 (value, self->max_body);
+      break;
+
+    case PROP_MAX_CONNECTIONS:
+      g_value_set_uint (value, self->max_connections);
+      break;
+
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_uint (value, self->idle_timeout);
+      break;
+
     case PROP_RUNNING:
       g_value_set_boolean (value, self->running);
       break;
@@ -3655,6 +3818,18 @@ botbench_sandbox_set_property (GObject      *object,
       botbench_sandbox_set_tls (self, g_value_get_boolean (value));
       break;
 
+    case PROP_MAX_BODY:
+      botbench_sandbox_set_max_body (self, g_value_get_uint64 (value));
+      break;
+
+    case PROP_MAX_CONNECTIONS:
+      botbench_sandbox_set_max_connections (self, g_value_get_uint (value));
+      break;
+
+    case PROP_IDLE_TIMEOUT:
+      botbench_sandbox_set_idle_timeout (self, g_value_get_uint (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -3693,6 +3868,12 @@ botbench_sandbox_class_init (BotbenchSandboxClass *klass)
     g_param_spec_string ("scope", NULL, NULL, BOTBENCH_SANDBOX_DEFAULT_SCOPE, flags);
   properties[PROP_TLS] =
     g_param_spec_boolean ("tls", NULL, NULL, FALSE, flags);
+  properties[PROP_MAX_BODY] =
+    g_param_spec_uint64 ("max-body", NULL, NULL, 0, G_MAXUINT64, BOTBENCH_SANDBOX_DEFAULT_MAX_BODY, flags);
+  properties[PROP_MAX_CONNECTIONS] =
+    g_param_spec_uint ("max-connections", NULL, NULL, 0, G_MAXINT, 0, flags);
+  properties[PROP_IDLE_TIMEOUT] =
+    g_param_spec_uint ("idle-timeout", NULL, NULL, 1, 24 * 3600, BOTBENCH_SANDBOX_DEFAULT_IDLE_TIMEOUT, flags);
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -3726,6 +3907,8 @@ botbench_sandbox_init (BotbenchSandbox *self)
   self->rate_per_second = BOTBENCH_SANDBOX_RATE_PER_SECOND;
   self->token_ttl = BOTBENCH_SANDBOX_DEFAULT_TOKEN_TTL;
   self->scope = g_strdup (BOTBENCH_SANDBOX_DEFAULT_SCOPE);
+  self->max_body = BOTBENCH_SANDBOX_DEFAULT_MAX_BODY;
+  self->idle_timeout = BOTBENCH_SANDBOX_DEFAULT_IDLE_TIMEOUT;
   self->main_context = g_main_context_ref_thread_default ();
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
@@ -3812,6 +3995,26 @@ DEFINE_UINT_PROPERTY (http_port, http_port, PROP_HTTP_PORT)
 DEFINE_UINT_PROPERTY (webhook_user, webhook_user, PROP_WEBHOOK_USER)
 DEFINE_UINT_PROPERTY (bot_limit, bot_limit, PROP_BOT_LIMIT)
 DEFINE_UINT_PROPERTY (token_ttl, token_ttl, PROP_TOKEN_TTL)
+DEFINE_UINT_PROPERTY (max_connections, max_connections, PROP_MAX_CONNECTIONS)
+DEFINE_UINT_PROPERTY (idle_timeout, idle_timeout, PROP_IDLE_TIMEOUT)
+
+guint64
+botbench_sandbox_get_max_body (BotbenchSandbox *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_SANDBOX (self), 0);
+  return self->max_body;
+}
+
+void
+botbench_sandbox_set_max_body (BotbenchSandbox *self,
+                               guint64          max_body)
+{
+  g_return_if_fail (BOTBENCH_IS_SANDBOX (self));
+  if (self->max_body == max_body)
+    return;
+  self->max_body = max_body;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_BODY]);
+}
 DEFINE_STRING_PROPERTY (host, host, PROP_HOST, BOTBENCH_SANDBOX_DEFAULT_HOST)
 DEFINE_STRING_PROPERTY (webhook_secret, webhook_secret, PROP_WEBHOOK_SECRET, NULL)
 DEFINE_STRING_PROPERTY (state_path, state_path, PROP_STATE_PATH, NULL)

@@ -54,6 +54,8 @@ G_BEGIN_DECLS
 #define BOTBENCH_SANDBOX_DEFAULT_BOT_LIMIT  5
 #define BOTBENCH_SANDBOX_DEFAULT_TOKEN_TTL  3600
 #define BOTBENCH_SANDBOX_DEFAULT_SCOPE      "imbot"
+#define BOTBENCH_SANDBOX_DEFAULT_MAX_BODY   (64 * 1024 * 1024)
+#define BOTBENCH_SANDBOX_DEFAULT_IDLE_TIMEOUT 15
 #define BOTBENCH_SANDBOX_RATE_BURST         50
 #define BOTBENCH_SANDBOX_RATE_PER_SECOND    2
 #define BOTBENCH_SANDBOX_MAX_BATCH          50
@@ -136,6 +138,20 @@ void             botbench_sandbox_set_tls            (BotbenchSandbox  *self,
 void             botbench_sandbox_set_tls_files      (BotbenchSandbox  *self,
                                                       const char       *cert_file,
                                                       const char       *key_file);
+/* Largest request body in bytes (default 64 MiB): larger ones get 413
+ * from their headers, before the body is read. */
+guint64          botbench_sandbox_get_max_body       (BotbenchSandbox  *self);
+void             botbench_sandbox_set_max_body       (BotbenchSandbox  *self,
+                                                      guint64           max_body);
+/* Connections open at once; 0 (default) = from the process's fd limit. */
+guint            botbench_sandbox_get_max_connections (BotbenchSandbox *self);
+void             botbench_sandbox_set_max_connections (BotbenchSandbox *self,
+                                                       guint            max_connections);
+/* Seconds a TLS handshake plus request head may take, or a body may stall
+ * (default 15). */
+guint            botbench_sandbox_get_idle_timeout   (BotbenchSandbox  *self);
+void             botbench_sandbox_set_idle_timeout   (BotbenchSandbox  *self,
+                                                      guint             seconds);
 
 gboolean         botbench_sandbox_start              (BotbenchSandbox  *self,
                                                       GError          **error);
