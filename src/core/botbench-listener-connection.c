@@ -28,6 +28,10 @@
 #include "botbench-listener-private.h"
 
 #define BODY_DEADLINE_FACTOR 10
+/* After a last answer, what the client still sends (a refused body) is read
+ * and dropped for this long, so that it reads the answer instead of a
+ * reset. */
+#define LINGER_US            (2 * G_USEC_PER_SEC)
 
 typedef enum
 {
@@ -35,6 +39,7 @@ typedef enum
   CONN_BODY,      /* reading a body */
   CONN_STORE,     /* the event is with the store's writer */
   CONN_WRITE,     /* an answer is being written */
+  CONN_LINGER,    /* answered for the last time, dropping what still comes */
 } ConnState;
 
 struct _ListenerConnection
@@ -170,12 +175,23 @@ connection_written (ListenerConnection *conn)
   if (conn->state != CONN_WRITE)
     return;   /* a 100 Continue: the body comes next */
 
-  if (conn->close_after_write || conn->server->stopping)
+  if (conn->server->stopping)
     {
-      /* Half-close so that the client reads the answer before the FIN,
-       * not a reset for the bytes it may still be sending. */
-      g_socket_shutdown (conn->socket, FALSE, TRUE, NULL);
       connection_close (conn);
+      return;
+    }
+
+  if (conn->close_after_write)
+    {
+      /* Half-close, then drop what still comes until the client closes:
+       * closing with unread bytes would reset the connection, and the
+       * client could lose the answer. */
+      g_socket_shutdown (conn->socket, FALSE, TRUE, NULL);
+      g_byte_array_set_size (conn->in, 0);
+      connection_forget_body (conn);
+      conn->state = CONN_LINGER;
+      conn->deadline = g_get_monotonic_time () + LINGER_US;
+      connection_start_reading (conn);
       return;
     }
 
@@ -549,6 +565,10 @@ connection_process (ListenerConnection *conn)
           }
           return;
 
+        case CONN_LINGER:
+          g_byte_array_set_size (conn->in, 0);
+          return;
+
         case CONN_STORE:
         case CONN_WRITE:
           return;
@@ -648,6 +668,11 @@ _botbench_listener_connection_evict (ListenerServer *server)
     {
       ListenerConnection *conn = l->data;
 
+      if (conn->state == CONN_LINGER)
+        {
+          idle = conn;
+          break;
+        }
       if (conn->state != CONN_HEAD)
         continue;
       if (conn->idle_since != 0)
