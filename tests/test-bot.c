@@ -6,10 +6,16 @@
 
 #include "config.h"
 
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "botbench-bot.h"
 #include "botbench-bot-command.h"
+#include "botbench-json.h"
+#include "botbench-test-utils.h"
 
 static char *
 bots_path (const char *name)
@@ -303,6 +309,114 @@ static const BadCase bad_cases[] = {
   { "{\"BOTBENCH\":{\"COMMANDS\":{}}}", BOTBENCH_BOT_ERROR_BAD_VALUE },
   { "{\"BOTBENCH\":{\"COMMANDS\":[{\"LANG\":[\"en\"]}]}}", BOTBENCH_BOT_ERROR_BAD_VALUE },
 };
+
+/* Hostile definitions (issue 8): json-glib never sees them. */
+static void
+test_hostile_json (void)
+{
+  g_autoptr(GString) bomb = g_string_new (NULL);
+  g_autoptr(GString) deep_photo = g_string_new ("{\"CODE\":\"x\",\"PROPERTIES\":{\"NAME\":\"X\",\"PERSONAL_PHOTO\":");
+  static const char nul_inside[] = "{\"CODE\":\"a\0b\"}";
+  static const char nul_after[] = "{\"CODE\":\"ab\"}\0";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BotbenchBot) bot = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (bomb, '[');
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (bomb, ']');
+  g_string_append_c (bomb, '\n');
+
+  g_assert_null (botbench_bot_new_from_data (bomb->str, bomb->len, NULL, &error));
+  g_assert_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "nested deeper than 512 levels"));
+  g_clear_error (&error);
+
+  for (guint i = 0; i < 600; i++)
+    g_string_append_c (deep_photo, '[');
+  for (guint i = 0; i < 600; i++)
+    g_string_append_c (deep_photo, ']');
+  g_string_append (deep_photo, "}}");
+  g_assert_null (botbench_bot_new_from_data (deep_photo->str, -1, NULL, &error));
+  g_assert_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_PARSE);
+  g_clear_error (&error);
+
+  /* {..}{..}: json-glib 1.6 would keep the second and leak the first. */
+  g_assert_null (botbench_bot_new_from_data ("{\"CODE\":\"one\"}\n{\"CODE\":\"two\"}\n", -1, NULL, &error));
+  g_assert_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "Unexpected data after the JSON value at byte 16 (line 2, column 1)"));
+  g_clear_error (&error);
+
+  g_assert_null (botbench_bot_new_from_data (nul_inside, sizeof nul_inside - 1, NULL, &error));
+  g_assert_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_PARSE);
+  g_clear_error (&error);
+  g_assert_null (botbench_bot_new_from_data (nul_after, sizeof nul_after - 1, NULL, &error));
+  g_assert_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_PARSE);
+  g_clear_error (&error);
+
+  /* Leniencies of json-glib that are not JSON. */
+  g_assert_null (botbench_bot_new_from_data ("{'CODE':'x'}", -1, NULL, &error));
+  g_assert_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_PARSE);
+  g_clear_error (&error);
+  g_assert_null (botbench_bot_new_from_data ("var bot = {\"CODE\":\"x\"};", -1, NULL, &error));
+  g_assert_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_PARSE);
+  g_clear_error (&error);
+
+  /* Whitespace around one object is fine, a BOM too. */
+  bot = botbench_bot_new_from_data ("\xef\xbb\xbf\n  {\"CODE\":\"x\"}  \n\n", -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (botbench_bot_get_code (bot), ==, "x");
+}
+
+/* 16 MiB, an avatar included; the size is checked before reading. */
+static void
+test_file_size_limit (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *exact = g_build_filename (dir, "exact.json", NULL);
+  g_autofree char *over = g_build_filename (dir, "over.json", NULL);
+  g_autofree char *sparse = g_build_filename (dir, "sparse.json", NULL);
+  const char *head = "{\"CODE\":\"big\"}";
+  g_autofree char *padded = g_malloc (BOTBENCH_BOT_MAX_FILE_SIZE + 1);
+  g_autoptr(BotbenchBot) bot = NULL;
+  g_autoptr(GError) error = NULL;
+  struct rusage before, after;
+  int fd;
+
+  memset (padded, ' ', BOTBENCH_BOT_MAX_FILE_SIZE + 1);
+  memcpy (padded, head, strlen (head));
+
+  g_assert_true (g_file_set_contents (exact, padded, BOTBENCH_BOT_MAX_FILE_SIZE, NULL));
+  bot = botbench_bot_new_from_file (exact, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (botbench_bot_get_code (bot), ==, "big");
+
+  g_assert_true (g_file_set_contents (over, padded, BOTBENCH_BOT_MAX_FILE_SIZE + 1, NULL));
+  g_assert_null (botbench_bot_new_from_file (over, NULL, &error));
+  g_assert_error (error, BOTBENCH_JSON_ERROR, BOTBENCH_JSON_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "over.json"));
+  g_clear_error (&error);
+
+  g_assert_null (botbench_bot_new_from_data (padded, BOTBENCH_BOT_MAX_FILE_SIZE + 1, NULL, &error));
+  g_assert_error (error, BOTBENCH_JSON_ERROR, BOTBENCH_JSON_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  /* issue 8: `register` read a 1 GiB file whole (1.06 GB RSS). */
+  fd = g_open (sparse, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t)1 << 30), ==, 0);
+  close (fd);
+
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &before), ==, 0);
+  g_assert_null (botbench_bot_new_from_file (sparse, NULL, &error));
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &after), ==, 0);
+  g_assert_error (error, BOTBENCH_JSON_ERROR, BOTBENCH_JSON_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "GiB"));
+  /* Peak RSS (KiB) did not grow by the file. */
+  g_assert_cmpint (after.ru_maxrss - before.ru_maxrss, <, 64 * 1024);
+
+  botbench_test_rm_rf (dir);
+}
 
 static void
 test_bad_input (gconstpointer data)
@@ -671,6 +785,8 @@ main (int   argc,
   g_test_add_func ("/bot/json/null-and-empty", test_null_and_empty);
   g_test_add_func ("/bot/json/numbers-as-strings", test_numbers_as_strings);
   g_test_add_func ("/bot/json/photo-array-form", test_photo_array_form);
+  g_test_add_func ("/bot/json/hostile", test_hostile_json);
+  g_test_add_func ("/bot/json/file-size-limit", test_file_size_limit);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/bot/json/bad-input/%u", i);

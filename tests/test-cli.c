@@ -4,10 +4,15 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "botbench-core.h"
 #include "botbench-test-utils.h"
@@ -126,6 +131,8 @@ test_decode (void)
     g_assert_cmpint (run_cli ("a[]=1&a[]=2&b[x]=%C3%A9", &out, NULL, "decode", NULL), ==, 0);
     g_assert_cmpstr (out, ==, "{\"a\":[\"1\",\"2\"],\"b\":{\"x\":\"é\"}}");
 
+    /* run_cli() hands back a new string: free the last one first (LSan). */
+    g_clear_pointer (&out, g_free);
     g_assert_cmpint (run_cli ("", &out, NULL, "decode", "-", NULL), ==, 0);
     g_assert_cmpstr (g_strstrip (out), ==, "[]");
 
@@ -287,6 +294,229 @@ test_listen_port_in_use (void)
   g_subprocess_force_exit (lp.proc);
   g_subprocess_wait (lp.proc, NULL, NULL);
   listen_process_clear (&lp);
+  botbench_test_rm_rf (dir);
+}
+
+/* issue 8: on SIGINT listen printed 17 of 30 stored events.  Every event
+ * acknowledged before the signal must have its line on stdout. */
+static void
+test_listen_signal_prints_all (gconstpointer data)
+{
+  int signum = GPOINTER_TO_INT (data);
+  enum { N = 120 };
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *db = g_build_filename (dir, "events.db", NULL);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  g_autoptr(GHashTable) printed = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  ListenProcess lp = { 0 };
+  guint lines = 0;
+
+  listen_process_start (&lp, db);
+
+  for (guint i = 0; i < N; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("event=ONIMBOTMESSAGEADD&data[PARAMS][MESSAGE]=m%u", i);
+      gint64 id = 0;
+
+      g_assert_cmpuint (post (session, lp.url, body, &id), ==, 200);
+      g_assert_cmpint (id, >, 0);
+      g_array_append_val (ids, id);
+    }
+
+  /* Right after the last 200: its line has not been announced yet. */
+  g_subprocess_send_signal (lp.proc, signum);
+
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (lp.out, NULL, NULL, &error);
+      g_autoptr(JsonNode) node = NULL;
+      gint64 *id;
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        break;
+
+      node = botbench_json_parse (line, strlen (line), &error);
+      g_assert_no_error (error);
+      id = g_new (gint64, 1);
+      *id = json_object_get_int_member (json_node_get_object (node), "id");
+      g_assert_false (g_hash_table_contains (printed, id));   /* each once */
+      g_hash_table_add (printed, id);
+      lines++;
+    }
+
+  g_subprocess_wait (lp.proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (lp.proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (lp.proc), ==, 0);
+
+  g_test_message ("%u lines for %u acknowledged events", lines, (guint)N);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_true (g_hash_table_contains (printed, &g_array_index (ids, gint64, i)));
+  g_assert_cmpuint (lines, ==, N);
+
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, printed);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      g_free (key);
+  }
+  listen_process_clear (&lp);
+  botbench_test_rm_rf (dir);
+}
+
+/* Runs the CLI; *max_rss_kib gets its peak resident set (wait4). */
+static int
+run_cli_rss (char       **err,
+             glong       *max_rss_kib,
+             const char  *first_arg,
+             ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  struct rusage usage;
+  char buffer[4096];
+  int status = 0;
+  int err_fd = -1;
+  GPid pid;
+  va_list ap;
+  gssize n;
+
+  g_ptr_array_add (args, (char *)cli_path ());
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *)arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  g_spawn_async_with_pipes (NULL, (char **)args->pdata, NULL,
+                            G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                            NULL, NULL, &pid, NULL, NULL, &err_fd, &error);
+  g_assert_no_error (error);
+
+  while ((n = read (err_fd, buffer, sizeof buffer)) > 0)
+    g_string_append_len (text, buffer, n);
+  close (err_fd);
+
+  g_assert_cmpint (wait4 (pid, &status, 0, &usage), ==, pid);
+  g_spawn_close_pid (pid);
+
+  *err = g_strdup (text->str);
+  *max_rss_kib = usage.ru_maxrss;
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static void
+write_nested (const char *path,
+              guint       depth,
+              const char *inner)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (text, '[');
+  g_string_append (text, inner);
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (text, ']');
+  g_string_append_c (text, '\n');
+
+  g_file_set_contents (path, text->str, text->len, &error);
+  g_assert_no_error (error);
+}
+
+/* issue 8: JSON bombs, two values, and a 1 GiB definition file.  All of
+ * these are read before any profile is needed, so no keyring here. */
+static void
+test_hostile_definition_files (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *deep = g_build_filename (dir, "deep.json", NULL);
+  g_autofree char *twice = g_build_filename (dir, "twice.json", NULL);
+  g_autofree char *sparse = g_build_filename (dir, "sparse.json", NULL);
+  g_autofree char *deep_text = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  write_nested (deep, 100000, "");
+  g_assert_true (g_file_set_contents (twice,
+    "{\"CODE\":\"echo\",\"EVENT_HANDLER\":\"https://bot.example.com/hook\",\"PROPERTIES\":{\"NAME\":\"Echo\"}}\n"
+    "{\"CODE\":\"evil\",\"EVENT_HANDLER\":\"https://evil.example.com/hook\",\"PROPERTIES\":{\"NAME\":\"Evil\"}}\n",
+    -1, &error));
+  g_assert_no_error (error);
+  fd = g_open (sparse, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t)1 << 30), ==, 0);
+  close (fd);
+  g_assert_true (g_file_get_contents (deep, &deep_text, NULL, NULL));
+
+  {
+    static const char * const commands[][3] = {
+      { "register", NULL, NULL },
+      { "register", "--dry-run", NULL },
+      { "update", "12", NULL },
+      { "command-register", "12", NULL },
+      { "call", "imbot.bot.list", "--json" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+      {
+        const char *files[] = { deep, twice, sparse };
+        const char *expect[] = { "nested deeper than 512 levels", "Unexpected data after the JSON value", "more than the" };
+
+        for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+          {
+            g_autofree char *out = NULL;
+            g_autofree char *err = NULL;
+            glong rss = 0;
+            int status;
+
+            g_test_message ("%s %s %s", commands[i][0], commands[i][1] ? commands[i][1] : "", files[f]);
+            if (g_str_equal (commands[i][0], "register") && commands[i][1] != NULL)
+              status = run_cli (NULL, &out, &err, commands[i][0], files[f], commands[i][1], NULL);
+            else if (commands[i][1] == NULL)
+              status = run_cli (NULL, &out, &err, commands[i][0], files[f], NULL);
+            else if (commands[i][2] == NULL)
+              status = run_cli (NULL, &out, &err, commands[i][0], commands[i][1], files[f], NULL);
+            else
+              status = run_cli (NULL, &out, &err, commands[i][0], commands[i][1], commands[i][2], files[f], NULL);
+
+            g_assert_cmpint (status, ==, 1);
+            g_assert_cmpstr (out, ==, "");
+            if (strstr (err, expect[f]) == NULL)
+              g_error ("“%s” not in “%s”", expect[f], err);
+            /* The message names the file. */
+            g_assert_nonnull (strstr (err, files[f]));
+
+            /* Refused from its size: the 1 GiB file is never read. */
+            if (f == 2 && i == 0)
+              {
+                g_autofree char *rss_err = NULL;
+
+                g_assert_cmpint (run_cli_rss (&rss_err, &rss, "register", sparse, NULL), ==, 1);
+                g_test_message ("register of a 1 GiB file: peak RSS %ld KiB", rss);
+                g_assert_cmpint (rss, <, 256 * 1024);
+              }
+          }
+      }
+  }
+
+  /* --json - reads standard input, with the same checks. */
+  {
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_cli (deep_text, NULL, &err, "call", "imbot.bot.list", "--json", "-", NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "nested deeper than 512 levels"));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run_cli ("{\"A\":1} {\"B\":2}", NULL, &err, "call", "imbot.bot.list", "--json", "-", NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "Unexpected data after the JSON value at byte 9"));
+  }
+
   botbench_test_rm_rf (dir);
 }
 
@@ -518,6 +748,9 @@ main (int    argc,
   g_test_add_func ("/cli/decode", test_decode);
   g_test_add_func ("/cli/listen-prints-events", test_listen_prints_events);
   g_test_add_func ("/cli/listen-port-in-use", test_listen_port_in_use);
+  g_test_add_data_func ("/cli/listen-sigint-prints-all", GINT_TO_POINTER (SIGINT), test_listen_signal_prints_all);
+  g_test_add_data_func ("/cli/listen-sigterm-prints-all", GINT_TO_POINTER (SIGTERM), test_listen_signal_prints_all);
+  g_test_add_func ("/cli/hostile-definition-files", test_hostile_definition_files);
   g_test_add_func ("/cli/events-filters", test_events_filters);
   g_test_add_func ("/cli/avatar", test_avatar);
   g_test_add_func ("/cli/kill-9-under-load", test_kill_under_load);

@@ -150,6 +150,140 @@ test_json_body (void)
   g_assert_nonnull (strstr (text, "hi"));
 }
 
+static char *
+nested_json (guint       depth,
+             const char *inner)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append (out, "{\"a\":[");
+  g_string_append (out, inner);
+  for (guint i = 0; i < depth; i++)
+    g_string_append (out, "]}");
+
+  return g_string_free (out, FALSE);
+}
+
+/* Every lazy path of an event whose JSON body is refused: it behaves like
+ * any body that is not JSON, and json-glib never sees it. */
+static void
+assert_refused_json_body (BotbenchEvent *event)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *curl = NULL;
+  g_autoptr(JsonNode) parsed_line = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (botbench_event_get_json (event));
+  g_assert_cmpstr (botbench_event_get_event_name (event), ==, "");
+  g_assert_cmpstr (botbench_event_get_bot_id (event), ==, "");
+  g_assert_cmpstr (botbench_event_get_message (event), ==, "");
+
+  data = botbench_event_dup_data_json (event);
+  if (botbench_event_get_form (event) == NULL)
+    g_assert_cmpstr (data, ==, "[]");
+
+  line = botbench_event_to_json_line (event);
+  parsed_line = botbench_json_parse (line, strlen (line), &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (parsed_line));
+
+  text = _botbench_event_dup_search_text (event);
+  g_assert_nonnull (text);
+  curl = botbench_event_dup_curl_command (event, NULL);
+  g_assert_nonnull (curl);
+}
+
+/* issue 8: python3 -c "print('['*100000+']'*100000)" as an event body */
+static void
+test_json_bomb_body (void)
+{
+  static const char * const content_types[] = { "application/json", "text/json; charset=utf-8", NULL };
+  GString *bomb = g_string_new (NULL);
+  g_autoptr(GBytes) body = NULL;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (bomb, '[');
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (bomb, ']');
+  g_string_append_c (bomb, '\n');
+  body = g_bytes_new_take (bomb->str, bomb->len);
+  g_string_free (bomb, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (content_types); i++)
+    {
+      g_autoptr(BotbenchEvent) event = NULL;
+      g_autoptr(BotbenchEvent) stored = NULL;
+
+      g_test_message ("Content-Type: %s", content_types[i] ? content_types[i] : "(none)");
+      event = botbench_event_new (1, "127.0.0.1", "POST", "/", "", NULL, content_types[i], body);
+      assert_refused_json_body (event);
+      g_assert_cmpuint (botbench_event_get_size (event), ==, 200001);
+
+      /* The same body read back from the store. */
+      stored = _botbench_event_new_stored (7, 1, "127.0.0.1", "POST", "/", "", NULL,
+                                           content_types[i], body, "", "", "", "");
+      g_assert_null (botbench_event_get_json (stored));
+      g_assert_cmpint (botbench_event_get_id (stored), ==, 7);
+      assert_refused_json_body (stored);
+    }
+
+  /* The check's own limit is what the event keeps. */
+  {
+    g_autofree char *deep_ok = nested_json (256, "\"x\"");
+    g_autofree char *deep_bad = nested_json (256, "[\"x\"]");
+    g_autoptr(GBytes) ok_body = g_bytes_new (deep_ok, strlen (deep_ok));
+    g_autoptr(GBytes) bad_body = g_bytes_new (deep_bad, strlen (deep_bad));
+    g_autoptr(BotbenchEvent) ok = botbench_event_new (1, "127.0.0.1", "POST", "/", "", NULL,
+                                                      "application/json", ok_body);
+    g_autoptr(BotbenchEvent) bad = botbench_event_new (1, "127.0.0.1", "POST", "/", "", NULL,
+                                                       "application/json", bad_body);
+    g_autofree char *data = NULL;
+    g_autofree char *text = NULL;
+
+    g_assert_nonnull (botbench_event_get_json (ok));
+    data = botbench_event_dup_data_json (ok);
+    g_assert_cmpstr (data, ==, deep_ok);
+    text = _botbench_event_dup_search_text (ok);
+    g_assert_cmpstr (text, ==, "x");
+    assert_refused_json_body (bad);
+  }
+}
+
+/* json-glib 1.6 keeps the second value of "{..}{..}" (and leaks the first). */
+static void
+test_json_trailing_body (void)
+{
+  static const char raw[] = "{\"event\":\"ONIMBOTJOINCHAT\"}{\"event\":\"ONIMBOTDELETE\"}";
+  g_autoptr(GBytes) body = g_bytes_new_static (raw, strlen (raw));
+  g_autoptr(BotbenchEvent) event = NULL;
+  g_autoptr(BotbenchEvent) sniffed = NULL;
+
+  event = botbench_event_new (1, "127.0.0.1", "POST", "/", "", NULL, "application/json", body);
+  assert_refused_json_body (event);
+  g_assert_null (botbench_event_get_form (event));
+
+  /* No content type: not JSON, so PHP's form rules apply (a key made of braces). */
+  sniffed = botbench_event_new (1, "127.0.0.1", "POST", "/", "", NULL, NULL, body);
+  assert_refused_json_body (sniffed);
+}
+
+static void
+test_json_content_types (void)
+{
+  g_assert_true (botbench_event_content_type_is_json ("application/json"));
+  g_assert_true (botbench_event_content_type_is_json ("Application/JSON; charset=UTF-8"));
+  g_assert_true (botbench_event_content_type_is_json ("  text/json"));
+  g_assert_false (botbench_event_content_type_is_json ("application/jsonp"));
+  g_assert_false (botbench_event_content_type_is_json ("application/x-www-form-urlencoded"));
+  g_assert_false (botbench_event_content_type_is_json ("multipart/form-data; boundary=b"));
+  g_assert_false (botbench_event_content_type_is_json (""));
+  g_assert_false (botbench_event_content_type_is_json (NULL));
+}
+
 static void
 test_not_a_form (void)
 {
@@ -182,6 +316,24 @@ test_headers_json_round_trip (void)
   g_clear_pointer (&back, g_strfreev);
   back = _botbench_event_headers_from_json ("not json");
   g_assert_cmpuint (g_strv_length (back), ==, 0);
+
+  /* A database edited by someone else: no crash, no headers. */
+  {
+    g_autoptr(GString) deep = g_string_new (NULL);
+
+    for (guint i = 0; i < 100000; i++)
+      g_string_append_c (deep, '[');
+    for (guint i = 0; i < 100000; i++)
+      g_string_append_c (deep, ']');
+
+    g_clear_pointer (&back, g_strfreev);
+    back = _botbench_event_headers_from_json (deep->str);
+    g_assert_cmpuint (g_strv_length (back), ==, 0);
+
+    g_clear_pointer (&back, g_strfreev);
+    back = _botbench_event_headers_from_json ("[[\"X-A\",\"1\"]][[\"X-B\",\"2\"]]");
+    g_assert_cmpuint (g_strv_length (back), ==, 0);
+  }
 }
 
 static void
@@ -231,6 +383,9 @@ main (int    argc,
   g_test_add_func ("/event/json-line", test_json_line);
   g_test_add_func ("/event/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/event/json-body", test_json_body);
+  g_test_add_func ("/event/json-bomb-body", test_json_bomb_body);
+  g_test_add_func ("/event/json-trailing-body", test_json_trailing_body);
+  g_test_add_func ("/event/json-content-types", test_json_content_types);
   g_test_add_func ("/event/not-a-form", test_not_a_form);
   g_test_add_func ("/event/headers-json-round-trip", test_headers_json_round_trip);
   g_test_add_func ("/event/search-text", test_search_text);

@@ -187,6 +187,7 @@ fake_portal_rest_cb (SoupServer        *server,
       !g_str_equal (method, "imbot.register") && !g_str_equal (method, "user.get") &&
       !g_str_equal (method, "echo") && !g_str_equal (method, "limited") &&
       !g_str_equal (method, "slow") && !g_str_equal (method, "html") &&
+      !g_str_equal (method, "deep") && !g_str_equal (method, "twice") &&
       !g_str_equal (method, "server.error") && !g_str_equal (method, "ops.limit"))
     {
       reply_error (msg, SOUP_STATUS_NOT_FOUND, "ERROR_METHOD_NOT_FOUND", "Method not found!");
@@ -300,6 +301,27 @@ fake_portal_rest_cb (SoupServer        *server,
     {
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
       soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, "<html></html>", 13);
+    }
+  else if (g_str_equal (method, "deep"))
+    {
+      /* issue 8: what crashed json-glib, as a portal's answer */
+      GString *bomb = g_string_new ("{\"result\":");
+
+      for (guint i = 0; i < 100000; i++)
+        g_string_append_c (bomb, '[');
+      for (guint i = 0; i < 100000; i++)
+        g_string_append_c (bomb, ']');
+      g_string_append_c (bomb, '}');
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, bomb->str, bomb->len);
+      g_string_free (bomb, FALSE);
+    }
+  else if (g_str_equal (method, "twice"))
+    {
+      static const char twice[] = "{\"result\":\"first\"}{\"result\":\"second\"}";
+
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, twice, strlen (twice));
     }
   else if (g_str_equal (method, "server.error"))
     reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERROR", "Internal server error");
@@ -639,6 +661,8 @@ typedef enum
   CASE_OPERATION_TIME_LIMIT,
   CASE_SERVER_ERROR,
   CASE_NOT_JSON,
+  CASE_DEEP_JSON,
+  CASE_TRAILING_JSON,
   CASE_UNREACHABLE,
   CASE_TIMEOUT,
   CASE_MISSING_SECRET,
@@ -676,6 +700,10 @@ static const ErrorSpec error_specs[] = {
     "The portal failed internally" },
   { CASE_NOT_JSON, "html", BOTBENCH_REST_ERROR_BAD_RESPONSE, NULL, 200,
     "is not a Bitrix24 REST response" },
+  { CASE_DEEP_JSON, "deep", BOTBENCH_REST_ERROR_BAD_RESPONSE, NULL, 200,
+    "JSON nested deeper than 512 levels" },
+  { CASE_TRAILING_JSON, "twice", BOTBENCH_REST_ERROR_BAD_RESPONSE, NULL, 200,
+    "Unexpected data after the JSON value at byte 19" },
   { CASE_UNREACHABLE, "scope", BOTBENCH_REST_ERROR_UNREACHABLE, NULL, 0,
     "check the portal address and your network connection" },
   { CASE_TIMEOUT, "slow", BOTBENCH_REST_ERROR_TIMEOUT, NULL, 0,
@@ -768,6 +796,8 @@ test_error (PortalFixture *f,
     case CASE_OPERATION_TIME_LIMIT:
     case CASE_SERVER_ERROR:
     case CASE_NOT_JSON:
+    case CASE_DEEP_JSON:
+    case CASE_TRAILING_JSON:
     default:
       break;
     }

@@ -285,6 +285,20 @@ bot_command_failed (GError *error)
   return EXIT_FAILURE;
 }
 
+/* A definition file that could not be read: errors about its contents
+ * (BOTBENCH_BOT_ERROR) do not name the file, the others (too large, not
+ * found) do already. */
+static int
+definition_failed (const char *path,
+                   GError     *error)
+{
+  if (error->domain == BOTBENCH_BOT_ERROR)
+    g_printerr ("%s: %s\n", path, error->message);
+  else
+    g_printerr ("%s\n", error->message);
+  return EXIT_FAILURE;
+}
+
 /* The id of the portal's bot with this CODE (imbot.bot.list), 0 if none,
  * -1 when the list cannot be read. */
 static gint64
@@ -362,8 +376,10 @@ botbench_cli_register (int    argc,
   if (argc != 2)
     return botbench_cli_usage_error (context, _("register takes one FILE.json"));
 
+  /* Files over BOTBENCH_BOT_MAX_FILE_SIZE are refused before reading;
+   * the JSON is checked (depth, one value) before json-glib sees it. */
   if (!(bot = botbench_bot_new_from_file (argv[1], warnings, &error)))
-    return bot_command_failed (error);
+    return definition_failed (argv[1], error);
   print_warnings (warnings);
 
   if (!bot_context_init (&ctx, &error))
@@ -459,7 +475,7 @@ botbench_cli_update (int    argc,
     return botbench_cli_usage_error (context, _("update takes a BOT_ID (a number) and a FILE.json"));
 
   if (!(bot = botbench_bot_new_from_file (argv[2], warnings, &error)))
-    return bot_command_failed (error);
+    return definition_failed (argv[2], error);
   print_warnings (warnings);
   botbench_bot_set_bot_id (bot, bot_id);
 
@@ -612,7 +628,8 @@ botbench_cli_command_register (int    argc,
   g_auto(BotContext) ctx = { 0 };
   g_autoptr(BotbenchBotCommand) command = NULL;
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(JsonNode) definition = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -635,10 +652,11 @@ botbench_cli_command_register (int    argc,
   if (argc != 3 || !parse_bot_id (argv[1], &bot_id))
     return botbench_cli_usage_error (context, _("command-register takes a BOT_ID (a number) and a FILE.json"));
 
-  if (!json_parser_load_from_file (parser, argv[2], &error))
+  file = g_file_new_for_commandline_arg (argv[2]);
+  if (!(definition = botbench_json_parse_file (file, BOTBENCH_BOT_MAX_FILE_SIZE, NULL, &error)))
     return bot_command_failed (error);
-  if (!(command = botbench_bot_command_new_from_json (json_parser_get_root (parser), warnings, &error)))
-    return bot_command_failed (error);
+  if (!(command = botbench_bot_command_new_from_json (definition, warnings, &error)))
+    return definition_failed (argv[2], error);
   print_warnings (warnings);
 
   if (!bot_context_init (&ctx, &error))

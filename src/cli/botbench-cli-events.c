@@ -159,6 +159,8 @@ botbench_cli_listen (int    argc,
   g_autofree char *path = NULL;
   g_autofree char *url = NULL;
   gint64 max_body = BOTBENCH_LISTENER_DEFAULT_MAX_BODY;
+  int max_connections = 0;
+  int idle_timeout = BOTBENCH_LISTENER_DEFAULT_IDLE_TIMEOUT;
   int port = BOTBENCH_LISTENER_DEFAULT_PORT;
   ListenState state = { 0 };
   guint sigint, sigterm;
@@ -168,6 +170,8 @@ botbench_cli_listen (int    argc,
     { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("Port to listen on, 0 picks a free one (default 8024)"), N_("PORT") },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Event store (default $XDG_DATA_HOME/botbench/events.db)"), N_("PATH") },
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, N_("Largest accepted body in bytes (default 8388608)"), N_("BYTES") },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, N_("Connections open at once, 0 = from the open-file limit (default 0)"), N_("N") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Seconds a client may take to send its request head, leave a body stalled or keep an idle connection (default 15)"), N_("SECONDS") },
     { NULL }
   };
 
@@ -183,8 +187,12 @@ botbench_cli_listen (int    argc,
     return botbench_cli_usage_error (context, _("listen takes no arguments"));
   if (port < 0 || port > 65535)
     return botbench_cli_usage_error (context, _("--port must be between 0 and 65535"));
-  if (max_body <= 0)
-    return botbench_cli_usage_error (context, _("--max-body must be a positive number of bytes"));
+  if (max_body <= 0 || (guint64)max_body > G_MAXUINT32)
+    return botbench_cli_usage_error (context, _("--max-body must be between 1 and 4294967295 bytes"));
+  if (max_connections < 0)
+    return botbench_cli_usage_error (context, _("--max-connections must be 0 (automatic) or more"));
+  if (idle_timeout <= 0 || idle_timeout > 24 * 3600)
+    return botbench_cli_usage_error (context, _("--idle-timeout must be between 1 and 86400 seconds"));
 
   path = botbench_cli_resolve_db_path (db);
   store = botbench_event_store_new (path, &error);
@@ -198,6 +206,8 @@ botbench_cli_listen (int    argc,
   botbench_listener_set_host (listener, host ? host : BOTBENCH_LISTENER_DEFAULT_HOST);
   botbench_listener_set_port (listener, (guint)port);
   botbench_listener_set_max_body (listener, (gsize)max_body);
+  botbench_listener_set_max_connections (listener, (guint)max_connections);
+  botbench_listener_set_idle_timeout (listener, (guint)idle_timeout);
 
   state.store = store;
   state.last_printed = botbench_event_store_get_last_id (store);
@@ -222,9 +232,22 @@ botbench_cli_listen (int    argc,
   g_source_remove (sigint);
   g_source_remove (sigterm);
 
+  /* SIGINT/SIGTERM: every event the store holds gets its line before exit.
+   * "events-added" is paced (about 10 a second), so the last ones may not
+   * have been announced yet: read the store itself, and only then close it
+   * (a closed store cannot be read).  First nothing new comes in; then
+   * apply_retention() serves as a barrier, since it runs on the writer after
+   * everything queued before it: inserts still queued are committed (listen
+   * sets no retention, so it deletes nothing). */
   botbench_listener_stop (listener);
-  botbench_event_store_close (store);
+  g_signal_handlers_disconnect_by_func (store, listen_events_added_cb, &state);
+  if (botbench_event_store_apply_retention (store, &error) < 0)
+    {
+      g_printerr (_("Cannot flush the event store: %s\n"), error->message);
+      g_clear_error (&error);
+    }
   listen_print_new (&state);
+  botbench_event_store_close (store);
 
   return EXIT_SUCCESS;
 }

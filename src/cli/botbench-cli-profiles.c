@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
@@ -468,9 +469,8 @@ params_from_pairs (char  **pairs,
                    GError **error)
 {
   g_autoptr(BotbenchFormNode) form = botbench_form_node_new_array ();
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autofree char *json = NULL;
-  JsonNode *root;
 
   for (guint i = 0; pairs[i] != NULL; i++)
     {
@@ -487,10 +487,9 @@ params_from_pairs (char  **pairs,
     }
 
   json = botbench_form_node_to_json (form);
-  if (!json_parser_load_from_data (parser, json, -1, error))
+  if (!(root = botbench_json_parse (json, strlen (json), error)))
     return NULL;
 
-  root = json_parser_get_root (parser);
   if (JSON_NODE_HOLDS_OBJECT (root))
     return json_object_ref (json_node_get_object (root));
 
@@ -503,30 +502,57 @@ params_from_pairs (char  **pairs,
   return NULL;
 }
 
+/* The parameters of one call: as much as a bot definition with its avatar. */
+#define CALL_MAX_JSON_SIZE BOTBENCH_BOT_MAX_FILE_SIZE
+
 static JsonObject *
 params_from_file (const char  *path,
                   GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
 
   if (g_strcmp0 (path, "-") == 0)
     {
-      g_autoptr(GString) text = g_string_new (NULL);
-      char buffer[65536];
+      g_autoptr(GByteArray) text = g_byte_array_new ();
+      guint8 buffer[65536];
       size_t n;
 
       while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0)
-        g_string_append_len (text, buffer, n);
+        {
+          if (n > CALL_MAX_JSON_SIZE - text->len)
+            {
+              g_autofree char *limit = g_format_size_full (CALL_MAX_JSON_SIZE, G_FORMAT_SIZE_IEC_UNITS);
 
-      if (!json_parser_load_from_data (parser, text->str, text->len, error))
+              g_set_error (error, BOTBENCH_JSON_ERROR, BOTBENCH_JSON_ERROR_TOO_LARGE,
+                           _("Standard input holds more than the %s allowed"), limit);
+              return NULL;
+            }
+          g_byte_array_append (text, buffer, n);
+        }
+
+      if (ferror (stdin))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       _("Cannot read standard input: %s"), g_strerror (errno));
+          return NULL;
+        }
+
+      if (!(root = botbench_json_parse ((const char *)text->data, text->len, error)))
+        {
+          g_prefix_error (error, _("Standard input: "));
+          return NULL;
+        }
+    }
+  else
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+
+      /* Too large: refused before reading; bad JSON: before json-glib. */
+      if (!(root = botbench_json_parse_file (file, CALL_MAX_JSON_SIZE, NULL, error)))
         return NULL;
     }
-  else if (!json_parser_load_from_file (parser, path, error))
-    return NULL;
 
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("%s must hold a JSON object of parameters"), path);

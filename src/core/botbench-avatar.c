@@ -2,8 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The pipeline: stream the file into a GdkPixbufLoader (never more than
- * 100 MB, never more than 100 megapixels); in "size-prepared" ask JPEGs for
+ * The pipeline: read the first 4 KiB and pick the loader the way
+ * gdk-pixbuf does (shared-mime-info), but only among the formats below whose
+ * loaders we have read; check the header ourselves where a loader trusts it
+ * for an allocation or a size before asking us (BMP, ICO, TGA, PNM, TIFF,
+ * GIF, PNG); then stream the file into a GdkPixbufLoader made for exactly
+ * that format (never more than 100 MB, never more than 100 megapixels;
+ * ICO, TIFF and GIF whole, checked first); in "size-prepared" ask JPEGs for
  * the smallest DCT-scaled size that still covers the crop at the target
  * size and SVGs for exactly the target scale; check that the file is
  * complete (gdk-pixbuf happily returns half a PNG); apply the EXIF
@@ -48,6 +53,10 @@ G_DEFINE_QUARK (botbench-avatar-error-quark, botbench_avatar_error)
 #define READ_CHUNK     (64 * 1024)
 #define HEAD_SIZE      64
 #define TAIL_SIZE      64
+/* What gdk-pixbuf's loader sniffs the format from (SNIFF_BUFFER_SIZE). */
+#define SNIFF_SIZE     4096
+/* A header that goes on longer than this (PNM comments) is refused. */
+#define MAX_HEADER     (64 * 1024)
 /* check_base64 wants to know that the image decodes, not to see it. */
 #define CHECK_SCALE    1e-6
 
@@ -55,6 +64,20 @@ G_DEFINE_QUARK (botbench-avatar-error-quark, botbench_avatar_error)
  * reports an image MIME type.  SVG cannot be sized; TIFF and ICO are kept but no
  * browser shows them (bitrix24-imbot.md §1.8). */
 static const char * const portal_formats[] = { "png", "jpeg", "gif", "webp", "bmp", NULL };
+
+/* The loaders Botbench feeds, after reading them (gdk-pixbuf 2.42): each
+ * either asks the size callback before it allocates for pixels, or has its
+ * header checked here first.  Not fed: XBM (g_malloc()s width × height from
+ * its #defines, which abort()s, and never asks the size), XPM (allocates
+ * from its header without asking), ANI (decodes ICO frames with an inner
+ * loader no check reaches), ICNS, QTIF, and any loader installed later. */
+static const char * const decoded_formats[] = {
+  "png", "jpeg", "gif", "webp", "bmp", "ico", "tga", "pnm", "tiff", "svg", NULL
+};
+
+/* Checked whole, before the loader sees a byte: their headers point
+ * anywhere in the file (ICO directory, TIFF IFD, GIF frames). */
+static const char * const whole_formats[] = { "gif", "ico", "tiff", NULL };
 
 /* Decoding */
 
@@ -85,8 +108,6 @@ typedef struct
   guint8                       tail[TAIL_SIZE];
   gsize                        tail_len;
   guint64                      total;
-
-  GByteArray                  *gif;       /* a copy of a GIF, checked before close */
 } Decoder;
 
 static void
@@ -101,7 +122,6 @@ decoder_clear (Decoder *d)
   g_clear_pointer (&d->format, g_free);
   g_clear_pointer (&d->format_description, g_free);
   g_clear_pointer (&d->rows, g_free);
-  g_clear_pointer (&d->gif, g_byte_array_unref);
 }
 
 static gboolean
@@ -305,10 +325,6 @@ decoder_init (Decoder                     *d,
   d->options = options;
   d->out_size = out_size;
   d->check = check;
-  d->loader = gdk_pixbuf_loader_new ();
-  g_signal_connect (d->loader, "size-prepared", G_CALLBACK (decoder_size_prepared_cb), d);
-  g_signal_connect (d->loader, "area-prepared", G_CALLBACK (decoder_area_prepared_cb), d);
-  g_signal_connect (d->loader, "area-updated", G_CALLBACK (decoder_area_updated_cb), d);
 }
 
 static void
@@ -337,12 +353,6 @@ decoder_remember (Decoder      *d,
       memcpy (d->tail + keep, buf, len);
       d->tail_len = keep + len;
     }
-
-  if (d->total == 0 && len >= 6 &&
-      (memcmp (buf, "GIF87a", 6) == 0 || memcmp (buf, "GIF89a", 6) == 0))
-    d->gif = g_byte_array_new ();
-  if (d->gif != NULL)
-    g_byte_array_append (d->gif, buf, len);
 
   d->total += len;
 }
@@ -530,6 +540,523 @@ decoder_set_error (const Decoder  *d,
                  decoder_describe (d), why);
 }
 
+/* Header checks */
+
+typedef enum
+{
+  HEADER_OK,
+  HEADER_NEED_MORE,   /* not all of the header is here yet */
+  HEADER_REFUSED,     /* error set */
+} HeaderCheck;
+
+static guint32
+le16 (const guint8 *p)
+{
+  return (guint32)p[0] | (guint32)p[1] << 8;
+}
+
+static guint32
+le32 (const guint8 *p)
+{
+  return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
+}
+
+static guint32
+be32 (const guint8 *p)
+{
+  return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | (guint32)p[3];
+}
+
+static HeaderCheck
+header_corrupt (const Decoder  *d,
+                const char     *name,
+                const char     *why,
+                GError        **error)
+{
+  g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_CORRUPT,
+               /* Translators: "“a.bmp” is a damaged BMP image: its header size is 4294967280 bytes" */
+               _("“%s” is a damaged %s: %s"), name, decoder_describe (d), why);
+  return HEADER_REFUSED;
+}
+
+/* The limits size-prepared applies, applied to what the header says. */
+static HeaderCheck
+header_check_size (Decoder     *d,
+                   guint64      width,
+                   guint64      height,
+                   const char  *name,
+                   GError     **error)
+{
+  d->width = (int)MIN (width, (guint64)G_MAXINT);
+  d->height = (int)MIN (height, (guint64)G_MAXINT);
+
+  if (d->check)
+    d->too_large = width > BOTBENCH_AVATAR_MAX_SIZE || height > BOTBENCH_AVATAR_MAX_SIZE;
+  else
+    d->too_large = width > G_MAXINT || height > G_MAXINT ||
+                   width * height > BOTBENCH_AVATAR_MAX_PIXELS;
+
+  if (!d->too_large)
+    return HEADER_OK;
+
+  decoder_set_error (d, name, NULL, error);
+  return HEADER_REFUSED;
+}
+
+/* gdk-pixbuf's BMP loader grows its buffer to the header size the file
+ * states (a 42-byte file asked for 4 GB), and to the pixel data offset. */
+static HeaderCheck
+check_bmp (Decoder       *d,
+           const guint8  *p,
+           gsize          len,
+           const char    *name,
+           GError       **error)
+{
+  static const guint32 header_sizes[] = { 12, 40, 52, 56, 64, 108, 124 };
+  guint32 header_size, offset;
+  gint64 width, height;
+  gboolean known = FALSE;
+
+  if (len < 18)
+    return HEADER_NEED_MORE;
+
+  header_size = le32 (p + 14);
+  for (guint i = 0; i < G_N_ELEMENTS (header_sizes); i++)
+    known |= header_size == header_sizes[i];
+  if (!known)
+    {
+      g_autofree char *why = g_strdup_printf (_("its header size is %u bytes"), header_size);
+      return header_corrupt (d, name, why, error);
+    }
+
+  if (len < 26)
+    return HEADER_NEED_MORE;
+
+  /* The palette is at most 256 × 4 bytes; anything far beyond is a lie. */
+  offset = le32 (p + 10);
+  if (offset > 1024 * 1024)
+    {
+      g_autofree char *why = g_strdup_printf (_("its pixels start %u bytes in"), offset);
+      return header_corrupt (d, name, why, error);
+    }
+
+  if (header_size == 12)
+    {
+      width = le16 (p + 18);
+      height = le16 (p + 20);
+    }
+  else
+    {
+      width = (gint32)le32 (p + 18);
+      height = (gint32)le32 (p + 22);
+    }
+
+  /* A negative height is a top-down image. */
+  if (width <= 0 || height == 0 || height == G_MININT32)
+    {
+      g_autofree char *why = g_strdup_printf (_("its header gives a size of %" G_GINT64_FORMAT " × %"
+                                                G_GINT64_FORMAT " pixels"), width, height);
+      d->bad_size = TRUE;
+      return header_corrupt (d, name, why, error);
+    }
+
+  return header_check_size (d, (guint64)width, (guint64)ABS (height), name, error);
+}
+
+/* The ICO loader grows its buffer to every directory entry's offset (up
+ * to 2 GB) and to the palette size the chosen entry states. */
+static HeaderCheck
+check_ico (Decoder       *d,
+           const guint8  *p,
+           gsize          len,
+           const char    *name,
+           GError       **error)
+{
+  guint count;
+  guint64 width = 0, height = 0;
+
+  if (len < 6)
+    return header_corrupt (d, name, _("it ends inside its header"), error);
+
+  count = le16 (p + 4);
+  if (count == 0 || 6 + 16 * (guint64)count > len)
+    return header_corrupt (d, name, _("its directory does not fit in the file"), error);
+
+  for (guint i = 0; i < count; i++)
+    {
+      const guint8 *entry = p + 6 + 16 * i;
+      guint64 offset = le32 (entry + 12);
+      guint64 palette;
+      guint32 depth, colors;
+
+      width = MAX (width, entry[0] ? entry[0] : 256);
+      height = MAX (height, entry[1] ? entry[1] : 256);
+
+      if (offset + 40 > len)
+        return header_corrupt (d, name, _("its directory points past the end of the file"), error);
+
+      /* Compressed (PNG) entries are skipped by the loader. */
+      if (le32 (p + offset + 16) != 0)
+        continue;
+
+      depth = le16 (p + offset + 14);
+      colors = le32 (p + offset + 32);
+      palette = colors != 0 ? (guint64)colors * 4 : depth <= 8 ? (4u << depth) : 0;
+      if (offset + 40 + palette > len)
+        return header_corrupt (d, name, _("its palette does not fit in the file"), error);
+    }
+
+  return header_check_size (d, width, height, name, error);
+}
+
+/* Sizes the TGA loader then asks about: checked first all the same. */
+static HeaderCheck
+check_tga (Decoder       *d,
+           const guint8  *p,
+           gsize          len,
+           const char    *name,
+           GError       **error)
+{
+  if (len < 18)
+    return HEADER_NEED_MORE;
+
+  return header_check_size (d, le16 (p + 12), le16 (p + 14), name, error);
+}
+
+/* "P6 # comment\n 640 480 …": the width and height of a PNM. */
+static HeaderCheck
+check_pnm (Decoder       *d,
+           const guint8  *p,
+           gsize          len,
+           const char    *name,
+           GError       **error)
+{
+  guint64 values[2] = { 0, 0 };
+  gsize i = 2;
+
+  if (len < 2)
+    return HEADER_NEED_MORE;
+
+  for (guint v = 0; v < 2; v++)
+    {
+      gsize digits = 0;
+
+      for (;;)
+        {
+          if (i >= len)
+            return HEADER_NEED_MORE;
+          if (g_ascii_isspace (p[i]))
+            i++;
+          else if (p[i] == '#')
+            {
+              while (i < len && p[i] != '\n' && p[i] != '\r')
+                i++;
+            }
+          else
+            break;
+        }
+
+      if (!g_ascii_isdigit (p[i]))
+        return header_corrupt (d, name, _("its header holds no width and height"), error);
+
+      for (; i < len && g_ascii_isdigit (p[i]); i++, digits++)
+        if (values[v] <= G_MAXUINT32)
+          values[v] = values[v] * 10 + (p[i] - '0');
+      if (i >= len)
+        return HEADER_NEED_MORE;
+    }
+
+  return header_check_size (d, values[0], values[1], name, error);
+}
+
+/* The first image file directory of a TIFF (or BigTIFF): ImageWidth and
+ * ImageLength, before libtiff reads anything. */
+static HeaderCheck
+check_tiff (Decoder       *d,
+            const guint8  *p,
+            gsize          len,
+            const char    *name,
+            GError       **error)
+{
+  gboolean le, big;
+  guint64 ifd, count, entry_size, width = 0, height = 0;
+
+  if (len < 8)
+    return header_corrupt (d, name, _("it ends inside its header"), error);
+
+  le = p[0] == 'I';
+#define U16(q) (le ? (guint64)le16 (q) : (guint64)((q)[0] << 8 | (q)[1]))
+#define U32(q) (le ? (guint64)le32 (q) : (guint64)be32 (q))
+#define U64(q) (le ? (U32 (q) | U32 ((q) + 4) << 32) : (U32 (q) << 32 | U32 ((q) + 4)))
+
+  big = U16 (p + 2) == 43;
+  if (big)
+    {
+      if (len < 16 || U16 (p + 4) != 8)
+        return header_corrupt (d, name, _("it ends inside its header"), error);
+      ifd = U64 (p + 8);
+      if (ifd > len || len - ifd < 8)
+        return header_corrupt (d, name, _("its first directory lies past the end of the file"), error);
+      count = U64 (p + ifd);
+      ifd += 8;
+      entry_size = 20;
+    }
+  else
+    {
+      ifd = U32 (p + 4);
+      if (ifd > len || len - ifd < 2)
+        return header_corrupt (d, name, _("its first directory lies past the end of the file"), error);
+      count = U16 (p + ifd);
+      ifd += 2;
+      entry_size = 12;
+    }
+
+  if (count > (len - ifd) / entry_size)
+    return header_corrupt (d, name, _("its first directory does not fit in the file"), error);
+
+  for (guint64 i = 0; i < count; i++)
+    {
+      const guint8 *e = p + ifd + i * entry_size;
+      const guint8 *value = e + (big ? 12 : 8);
+      guint tag = (guint)U16 (e);
+      guint type = (guint)U16 (e + 2);
+      guint64 v;
+
+      if (tag != 256 && tag != 257)
+        continue;
+
+      if (type == 3)
+        v = U16 (value);
+      else if (type == 4)
+        v = U32 (value);
+      else if (type == 16 && big)
+        v = U64 (value);
+      else
+        continue;
+
+      /* Duplicates: whichever libtiff keeps, the larger is what counts. */
+      if (tag == 256)
+        width = MAX (width, v);
+      else
+        height = MAX (height, v);
+    }
+#undef U16
+#undef U32
+#undef U64
+
+  return header_check_size (d, width, height, name, error);
+}
+
+static HeaderCheck
+check_gif (Decoder       *d,
+           const guint8  *p,
+           gsize          len,
+           const char    *name,
+           GError       **error)
+{
+  const char *why;
+
+  if (len < 10)
+    return header_corrupt (d, name, _("it ends inside its header"), error);
+
+  if (header_check_size (d, le16 (p + 6), le16 (p + 8), name, error) != HEADER_OK)
+    return HEADER_REFUSED;
+
+  if ((why = gif_check_frames (p, len)) != NULL)
+    return header_corrupt (d, name, why, error);
+
+  return HEADER_OK;
+}
+
+static HeaderCheck
+check_png (Decoder       *d,
+           const guint8  *p,
+           gsize          len,
+           const char    *name,
+           GError       **error)
+{
+  guint32 crc = 0xffffffff;
+
+  if (len < 33)
+    return HEADER_NEED_MORE;
+
+  /* Only a sound IHDR is read here; anything else, libpng says what is
+   * wrong with it (and stops before allocating). */
+  if (be32 (p + 8) != 13 || memcmp (p + 12, "IHDR", 4) != 0)
+    return HEADER_OK;
+  for (guint i = 12; i < 29; i++)
+    {
+      crc ^= p[i];
+      for (guint bit = 0; bit < 8; bit++)
+        crc = (crc >> 1) ^ (0xedb88320 & -(crc & 1));
+    }
+  if ((crc ^ 0xffffffff) != be32 (p + 29))
+    return HEADER_OK;
+
+  return header_check_size (d, be32 (p + 16), be32 (p + 20), name, error);
+}
+
+/* complete: p holds the whole file (no more data will come). */
+static HeaderCheck
+decoder_check_header (Decoder       *d,
+                      const guint8  *p,
+                      gsize          len,
+                      gboolean       complete,
+                      const char    *name,
+                      GError       **error)
+{
+  HeaderCheck result;
+
+  if (format_is (d, "bmp"))
+    result = check_bmp (d, p, len, name, error);
+  else if (format_is (d, "ico"))
+    result = check_ico (d, p, len, name, error);
+  else if (format_is (d, "tga"))
+    result = check_tga (d, p, len, name, error);
+  else if (format_is (d, "pnm"))
+    result = check_pnm (d, p, len, name, error);
+  else if (format_is (d, "tiff"))
+    result = check_tiff (d, p, len, name, error);
+  else if (format_is (d, "gif"))
+    result = check_gif (d, p, len, name, error);
+  else if (format_is (d, "png"))
+    result = check_png (d, p, len, name, error);
+  else
+    result = HEADER_OK;
+
+  if (result == HEADER_NEED_MORE && complete)
+    return header_corrupt (d, name, _("it ends inside its header"), error);
+
+  return result;
+}
+
+/* The module gdk-pixbuf's own loader would pick for these first bytes:
+ * the content type shared-mime-info guesses, matched against each loader's
+ * MIME types in gdk-pixbuf's order.  Borrowed, or NULL. */
+static GdkPixbufFormat *
+sniff_format (const guint8 *head,
+              gsize         len)
+{
+  g_autofree char *type = g_content_type_guess (NULL, head, MIN (len, SNIFF_SIZE), NULL);
+  GSList *formats = g_slist_reverse (gdk_pixbuf_get_formats ());
+  GdkPixbufFormat *found = NULL;
+
+  for (const GSList *l = formats; l != NULL && found == NULL; l = l->next)
+    {
+      g_auto(GStrv) mime_types = NULL;
+
+      if (gdk_pixbuf_format_is_disabled (l->data))
+        continue;
+
+      mime_types = gdk_pixbuf_format_get_mime_types (l->data);
+      for (guint i = 0; mime_types != NULL && mime_types[i] != NULL; i++)
+        {
+          g_autofree char *candidate = g_content_type_from_mime_type (mime_types[i]);
+
+          if (candidate != NULL && g_content_type_equals (candidate, type))
+            {
+              found = l->data;
+              break;
+            }
+        }
+    }
+
+  g_slist_free (formats);
+  return found;
+}
+
+/* Picks the format and refuses what is not decoded here; then the loader,
+ * made for that format only, so the checked header is what it reads. */
+static gboolean
+decoder_choose_format (Decoder       *d,
+                       const guint8  *head,
+                       gsize          len,
+                       const char    *name,
+                       GError       **error)
+{
+  GdkPixbufFormat *format = sniff_format (head, len);
+  g_autoptr(GError) local_error = NULL;
+
+  if (format == NULL)
+    {
+      set_not_an_image (d, name, error);
+      return FALSE;
+    }
+
+  decoder_take_format (d, format);
+
+  if (d->check && !g_strv_contains (portal_formats, d->format))
+    {
+      if (g_str_equal (d->format, "svg"))
+        g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_UNSUPPORTED_FORMAT,
+                     _("%s is an SVG image; the portal cannot size SVG and "
+                       "silently drops it. Send PNG or JPEG"), name);
+      else
+        g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_UNSUPPORTED_FORMAT,
+                     _("%s is a %s; the portal keeps only PNG, JPEG, GIF, "
+                       "WebP and BMP avatars reliably. Send PNG or JPEG"),
+                     name, decoder_describe (d));
+      return FALSE;
+    }
+
+  if (!g_strv_contains (decoded_formats, d->format))
+    {
+      g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_UNSUPPORTED_FORMAT,
+                   /* Translators: the second %s is a file type such as "XBM image" */
+                   _("“%s” is a %s, which Botbench does not read for an avatar; save it as PNG or JPEG first"),
+                   name, decoder_describe (d));
+      return FALSE;
+    }
+
+  d->loader = gdk_pixbuf_loader_new_with_type (d->format, &local_error);
+  if (d->loader == NULL)
+    {
+      g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_UNSUPPORTED_FORMAT,
+                   _("“%s” uses a kind of %s this system cannot read: %s"),
+                   name, decoder_describe (d), local_error->message);
+      return FALSE;
+    }
+
+  g_signal_connect (d->loader, "size-prepared", G_CALLBACK (decoder_size_prepared_cb), d);
+  g_signal_connect (d->loader, "area-prepared", G_CALLBACK (decoder_area_prepared_cb), d);
+  g_signal_connect (d->loader, "area-updated", G_CALLBACK (decoder_area_updated_cb), d);
+  return TRUE;
+}
+
+/* One read: 0 at the end, -1 with the error set. */
+static gssize
+decoder_read (Decoder       *d,
+              GInputStream  *stream,
+              guint8        *buf,
+              const char    *name,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gssize n = g_input_stream_read (stream, buf, READ_CHUNK, cancellable, &local_error);
+
+  if (n < 0)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_IO,
+                     _("Could not read “%s”: %s"), name, local_error->message);
+      return -1;
+    }
+
+  decoder_remember (d, buf, n);
+  if (d->total > BOTBENCH_AVATAR_MAX_FILE_SIZE)
+    {
+      g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_TOO_LARGE,
+                   _("“%s” is larger than %d MB; pick a smaller picture"),
+                   name, BOTBENCH_AVATAR_MAX_FILE_SIZE / (1024 * 1024));
+      return -1;
+    }
+
+  return n;
+}
+
 /* Feeds the stream to the loader and returns the decoded (unrotated)
  * pixbuf, or NULL with a BOTBENCH_AVATAR_ERROR (or G_IO_ERROR_CANCELLED). */
 static GdkPixbuf *
@@ -540,44 +1067,22 @@ decoder_run (Decoder       *d,
              GError       **error)
 {
   g_autofree guint8 *buf = g_malloc (READ_CHUNK);
+  g_autoptr(GByteArray) held = g_byte_array_new ();   /* read, not yet written */
   g_autoptr(GError) pixbuf_error = NULL;
-  g_autoptr(GError) local_error = NULL;
   GdkPixbuf *pixbuf;
   gboolean failed = FALSE;
+  gboolean eof = FALSE;
+  gboolean whole;
+  HeaderCheck header;
+  gssize n;
 
-  for (;;)
+  /* The first bytes: what the format is sniffed from. */
+  while (!eof && held->len < SNIFF_SIZE)
     {
-      gssize n = g_input_stream_read (stream, buf, READ_CHUNK, cancellable, &local_error);
-
-      if (n < 0)
-        {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            g_propagate_error (error, g_steal_pointer (&local_error));
-          else
-            g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_IO,
-                         _("Could not read “%s”: %s"), name, local_error->message);
-          return NULL;
-        }
-      if (n == 0)
-        break;
-
-      decoder_remember (d, buf, n);
-      if (d->total > BOTBENCH_AVATAR_MAX_FILE_SIZE)
-        {
-          g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_TOO_LARGE,
-                       _("“%s” is larger than %d MB; pick a smaller picture"),
-                       name, BOTBENCH_AVATAR_MAX_FILE_SIZE / (1024 * 1024));
-          return NULL;
-        }
-
-      /* GIFs are decoded on close anyway; they go in once checked. */
-      if (d->gif == NULL && !failed &&
-          !gdk_pixbuf_loader_write (d->loader, buf, n, &pixbuf_error))
-        failed = TRUE;
-
-      /* Stop at once: some loaders ignore the 0×0 request and go on. */
-      if (failed || d->too_large || d->bad_size)
-        break;
+      if ((n = decoder_read (d, stream, buf, name, cancellable, error)) < 0)
+        return NULL;
+      eof = n == 0;
+      g_byte_array_append (held, buf, n);
     }
 
   if (d->total == 0)
@@ -587,23 +1092,50 @@ decoder_run (Decoder       *d,
       return NULL;
     }
 
-  if (!failed && d->gif != NULL)
-    {
-      const char *why = gif_check_frames (d->gif->data, d->gif->len);
+  if (!decoder_choose_format (d, held->data, held->len, name, error))
+    return NULL;
 
-      if (why != NULL)
+  /* Whole-file formats are read to the end first; the others until their
+   * header is complete. */
+  whole = g_strv_contains (whole_formats, d->format);
+  for (;;)
+    {
+      if (!whole || eof)
         {
-          g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_CORRUPT,
-                       /* Translators: "“a.gif” is a damaged GIF image: one of its frames is empty" */
-                       _("“%s” is a damaged GIF image: %s"), name, why);
-          return NULL;
+          header = decoder_check_header (d, held->data, held->len, eof, name, error);
+          if (header == HEADER_REFUSED)
+            return NULL;
+          if (header == HEADER_OK)
+            break;
+          if (held->len >= MAX_HEADER)
+            {
+              header_corrupt (d, name, _("its header is too long"), error);
+              return NULL;
+            }
         }
 
-      if (!gdk_pixbuf_loader_write (d->loader, d->gif->data, d->gif->len, &pixbuf_error))
+      if ((n = decoder_read (d, stream, buf, name, cancellable, error)) < 0)
+        return NULL;
+      eof = n == 0;
+      g_byte_array_append (held, buf, n);
+    }
+
+  if (!gdk_pixbuf_loader_write (d->loader, held->data, held->len, &pixbuf_error))
+    failed = TRUE;
+  g_clear_pointer (&held, g_byte_array_unref);
+
+  /* Stop at once: some loaders ignore the 0×0 request and go on. */
+  while (!eof && !failed && !d->too_large && !d->bad_size)
+    {
+      if ((n = decoder_read (d, stream, buf, name, cancellable, error)) < 0)
+        return NULL;
+      eof = n == 0;
+      if (n > 0 && !gdk_pixbuf_loader_write (d->loader, buf, n, &pixbuf_error))
         failed = TRUE;
     }
 
-  if (!failed && !gdk_pixbuf_loader_close (d->loader, &pixbuf_error))
+  if (!failed && !d->too_large && !d->bad_size &&
+      !gdk_pixbuf_loader_close (d->loader, &pixbuf_error))
     failed = TRUE;
 
   decoder_take_format (d, gdk_pixbuf_loader_get_format (d->loader));
@@ -617,12 +1149,9 @@ decoder_run (Decoder       *d,
   pixbuf = gdk_pixbuf_loader_get_pixbuf (d->loader);
   if (pixbuf == NULL)
     {
-      if (d->format == NULL)
-        set_not_an_image (d, name, error);
-      else
-        g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_CORRUPT,
-                     _("“%s” is a damaged %s: it ends before any picture"),
-                     name, decoder_describe (d));
+      g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_CORRUPT,
+                   _("“%s” is a damaged %s: it ends before any picture"),
+                   name, decoder_describe (d));
       return NULL;
     }
 
@@ -1440,22 +1969,9 @@ botbench_avatar_check_base64 (const char  *base64,
         *height = d.height;
     }
 
+  /* Formats the portal drops were refused before decoding. */
   if (pixbuf == NULL)
     goto out;
-
-  if (d.format == NULL || !g_strv_contains (portal_formats, d.format))
-    {
-      if (d.format != NULL && g_str_equal (d.format, "svg"))
-        g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_UNSUPPORTED_FORMAT,
-                     _("PERSONAL_PHOTO is an SVG image; the portal cannot size SVG and "
-                       "silently drops it. Send PNG or JPEG"));
-      else
-        g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_UNSUPPORTED_FORMAT,
-                     _("PERSONAL_PHOTO is a %s; the portal keeps only PNG, JPEG, GIF, "
-                       "WebP and BMP avatars reliably. Send PNG or JPEG"),
-                     decoder_describe (&d));
-      goto out;
-    }
 
   if (d.width > BOTBENCH_AVATAR_MAX_SIZE || d.height > BOTBENCH_AVATAR_MAX_SIZE)
     {

@@ -11,6 +11,7 @@
 
 #include "botbench-bot.h"
 #include "botbench-bot-private.h"
+#include "botbench-json.h"
 
 struct _BotbenchBot
 {
@@ -1216,26 +1217,44 @@ botbench_bot_new_from_data (const char  *data,
                             GPtrArray   *warnings,
                             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
+  gsize len;
+  gsize i = 0;
 
   g_return_val_if_fail (data != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  len = length < 0 ? strlen (data) : (gsize)length;
+
+  if (len > BOTBENCH_BOT_MAX_FILE_SIZE)
     {
-      g_set_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_PARSE,
-                   _("Not valid JSON: %s"), local_error->message);
+      g_autofree char *have = g_format_size_full (len, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *limit = g_format_size_full (BOTBENCH_BOT_MAX_FILE_SIZE, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_set_error (error, BOTBENCH_JSON_ERROR, BOTBENCH_JSON_ERROR_TOO_LARGE,
+                   _("A bot definition of %s is more than the %s allowed"), have, limit);
       return NULL;
     }
 
-  if (json_parser_get_root (parser) == NULL)
+  /* Nothing at all is not a definition, rather than broken JSON. */
+  while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))
+    i++;
+  if (i == len)
     {
       g_set_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_NOT_AN_OBJECT,
                    _("A bot definition must be a JSON object (the imbot.register parameters)"));
       return NULL;
     }
 
-  return botbench_bot_new_from_json (json_parser_get_root (parser), warnings, error);
+  /* Checked before json-glib sees it: nesting depth, one value only. */
+  root = botbench_json_parse (data, len, &local_error);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_PARSE, local_error->message);
+      return NULL;
+    }
+
+  return botbench_bot_new_from_json (root, warnings, error);
 }
 
 BotbenchBot *
@@ -1243,15 +1262,21 @@ botbench_bot_new_from_file (const char  *path,
                             GPtrArray   *warnings,
                             GError     **error)
 {
-  g_autofree char *data = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  const char *data;
   gsize length = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (!g_file_get_contents (path, &data, &length, error))
+  /* Refused from its size before anything is read, and again while reading. */
+  file = g_file_new_for_path (path);
+  bytes = botbench_json_read_file (file, BOTBENCH_BOT_MAX_FILE_SIZE, NULL, error);
+  if (bytes == NULL)
     return NULL;
 
-  return botbench_bot_new_from_data (data, length, warnings, error);
+  data = g_bytes_get_data (bytes, &length);
+  return botbench_bot_new_from_data (data != NULL ? data : "", length, warnings, error);
 }
 
 /* JSON export */

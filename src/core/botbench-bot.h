@@ -25,6 +25,8 @@ G_BEGIN_DECLS
 
 /* The extension key of definition files (never sent to the portal). */
 #define BOTBENCH_BOT_JSON_EXTENSION_KEY "BOTBENCH"
+/* The largest definition read, its base64 avatar included. */
+#define BOTBENCH_BOT_MAX_FILE_SIZE (16 * 1024 * 1024)
 
 typedef enum
 {
@@ -223,6 +225,11 @@ BotbenchBotCommand *botbench_bot_lookup_command          (BotbenchBot       *sel
 BotbenchBot        *botbench_bot_new_from_json           (JsonNode          *node,
                                                           GPtrArray         *warnings,
                                                           GError           **error);
+/* @data is untrusted: it goes through botbench_json_parse() (depth limit,
+ * one value only) before json-glib.  Errors: BOTBENCH_BOT_ERROR (PARSE with
+ * the JSON check's message), BOTBENCH_JSON_ERROR_TOO_LARGE over
+ * BOTBENCH_BOT_MAX_FILE_SIZE; new_from_file also G_IO_ERROR, and refuses a
+ * larger file before reading it. */
 BotbenchBot        *botbench_bot_new_from_data           (const char        *data,
                                                           gssize             length,
                                                           GPtrArray         *warnings,

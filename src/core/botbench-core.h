@@ -6,6 +6,7 @@
 
 #include "botbench-types.h"
 #include "botbench-form.h"
+#include "botbench-json.h"
 #include "botbench-event.h"
 #include "botbench-event-store.h"
 #include "botbench-event-list-model.h"

@@ -50,8 +50,16 @@ const char          *botbench_event_get_message         (BotbenchEvent      *sel
 /* Decoded form (urlencoded or multipart), built on first use; NULL when the
  * body is not a form (see get_json). */
 BotbenchFormNode    *botbench_event_get_form            (BotbenchEvent      *self);
-/* Parsed JSON body, NULL unless the body is JSON and parses. */
+/* Parsed JSON body, NULL unless the body is JSON and passes
+ * botbench_json_check() (at most BOTBENCH_JSON_MAX_DEPTH levels, one value):
+ * a body that does not is never handed to json-glib. */
 JsonNode            *botbench_event_get_json            (BotbenchEvent      *self);
+/* TRUE for the content types whose body an event decodes as JSON:
+ * application/json and text/json, with or without parameters.  (An event
+ * with no content type at all also tries JSON when the body starts with
+ * { or [.)  For the listener: such a body that fails botbench_json_check()
+ * deserves a 400.  Pure, callable from any thread. */
+gboolean             botbench_event_content_type_is_json (const char    *content_type);
 /* The decoded data as JSON text: the form as PHP json_encode prints it, the
  * JSON body re-serialised, or "[]" when neither applies. */
 char                *botbench_event_dup_data_json       (BotbenchEvent      *self);

@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  BOTBENCH_FORM_ERROR_MALFORMED,       /* e.g. broken multipart framing */
+  BOTBENCH_FORM_ERROR_MALFORMED,       /* a multipart type without a usable boundary */
   BOTBENCH_FORM_ERROR_UNSUPPORTED,     /* content type is not a form */
 } BotbenchFormError;
 
@@ -73,13 +73,21 @@ void                  botbench_form_node_register_variable (BotbenchFormNode    
 /* application/x-www-form-urlencoded body → $_POST.  Never fails. */
 BotbenchFormNode     *botbench_form_decode_urlencoded     (const char             *body,
                                                            gsize                   len);
-/* multipart/form-data body → $_POST (file parts are not in $_POST, as in PHP). */
+/* multipart/form-data body → $_POST, by PHP 8.2's rfc1867 rules (file parts
+ * are not in $_POST; a broken or cut-off body gives what PHP gives, never
+ * an error).  Fails with BOTBENCH_FORM_ERROR_MALFORMED only where PHP
+ * refuses the Content-Type and leaves $_POST empty: no boundary=, an
+ * unterminated quoted boundary, a boundary over 5116 bytes (or, which no
+ * HTTP header can carry, one with a line break).  Any input is safe: time
+ * and memory are linear in len, and body need not be NUL-terminated. */
 BotbenchFormNode     *botbench_form_decode_multipart      (const char             *body,
                                                            gsize                   len,
                                                            const char             *content_type,
                                                            GError                **error);
-/* Dispatches on content_type (urlencoded or multipart); a NULL or unknown
- * type is BOTBENCH_FORM_ERROR_UNSUPPORTED. */
+/* Dispatches on content_type (urlencoded or multipart) as PHP does: the
+ * media type, in any case, ends at ';', ',', ' ' or the end (white space
+ * before it is skipped).  A NULL or other type is
+ * BOTBENCH_FORM_ERROR_UNSUPPORTED. */
 BotbenchFormNode     *botbench_form_decode                (const char             *body,
                                                            gsize                   len,
                                                            const char             *content_type,

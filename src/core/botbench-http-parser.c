@@ -81,6 +81,8 @@ _botbench_http_find_head_end (const char           *data,
                               BotbenchHttpHeadScan *scan,
                               guint                *status)
 {
+  gsize partial;
+
   *status = 0;
 
   while (scan->scanned < len)
@@ -124,7 +126,12 @@ _botbench_http_find_head_end (const char           *data,
       scan->line_start = scan->scanned;
     }
 
-  if (!scan->request_line && len - scan->line_start > BOTBENCH_HTTP_MAX_REQUEST_LINE)
+  /* A CR at the very end may be the first half of the line's CRLF. */
+  partial = len - scan->line_start;
+  if (partial > 0 && data[len - 1] == '\r')
+    partial--;
+
+  if (!scan->request_line && partial > BOTBENCH_HTTP_MAX_REQUEST_LINE)
     *status = 414;
   else if (len > BOTBENCH_HTTP_MAX_HEAD)
     *status = 431;
@@ -144,8 +151,8 @@ hex_value (char c)
   return -1;
 }
 
-/* Percent-decodes a path; NULL when an escape is broken, decodes to NUL, or
- * the result is not UTF-8. */
+/* Percent-decodes a path; NULL when an escape is broken, decodes to a
+ * control character, or the result is not UTF-8. */
 static char *
 decode_path (const char *s,
              gsize       len)
@@ -163,7 +170,8 @@ decode_path (const char *s,
             return NULL;
           hi = hex_value (s[i + 1]);
           lo = hex_value (s[i + 2]);
-          if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+          /* no escaped control characters (NUL, CR, LF, ESC…) in a path */
+          if (hi < 0 || lo < 0 || hi < 2 || (hi == 7 && lo == 15))
             return NULL;
           out[o++] = (char)(hi << 4 | lo);
           i += 2;
@@ -231,7 +239,7 @@ parse_target (const char        *target,
   if (path_len == 0)
     head->path = g_strdup ("/");
   else if (!(head->path = decode_path (path, path_len)))
-    return fail (status, reason, 400, "The request path has a broken %-escape, an escaped NUL or is not UTF-8");
+    return fail (status, reason, 400, "The request path has a broken %-escape, an escaped control character or is not UTF-8");
 
   if (question != NULL)
     head->query = g_strndup (question + 1, len - path_len - 1);
@@ -338,6 +346,20 @@ list_has_token (const char *value,
     }
 
   return FALSE;
+}
+
+static gboolean
+list_ends_in_chunked (const char *value)
+{
+  const char *last = strrchr (value, ',');
+  const char *end = value + strlen (value);
+
+  last = last != NULL ? last + 1 : value;
+  while (is_ows (*last))
+    last++;
+  while (end > last && is_ows (end[-1]))
+    end--;
+  return end - last == 7 && g_ascii_strncasecmp (last, "chunked", 7) == 0;
 }
 
 gboolean
@@ -460,7 +482,7 @@ _botbench_http_parse_head (const char        *data,
             if (chunked || g_ascii_strcasecmp (value_copy, "chunked") != 0)
               {
                 _botbench_http_head_clear (head);
-                if (list_has_token (value_copy, "chunked"))
+                if (!chunked && list_ends_in_chunked (value_copy))
                   return fail (status, reason, 501, "Only the chunked transfer coding is supported");
                 return fail (status, reason, 400, "Transfer-Encoding does not end in chunked");
               }
@@ -518,7 +540,8 @@ _botbench_http_parse_head (const char        *data,
   else
     head->body_kind = BOTBENCH_HTTP_BODY_NONE;
 
-  if (head->body_kind == BOTBENCH_HTTP_BODY_NONE)
+  /* nothing to wait for; and HTTP/1.0 gets no 1xx (RFC 9110 §10.1.1) */
+  if (head->body_kind == BOTBENCH_HTTP_BODY_NONE || head->minor_version == 0)
     head->expect_continue = FALSE;
 
   head->keep_alive = head->minor_version == 1 ? !close : (keep_alive && !close);
@@ -606,7 +629,7 @@ chunk_size_done (BotbenchHttpChunked *c,
       return BOTBENCH_HTTP_CHUNKED_MORE;
     }
 
-  if (c->remaining > max_body || body->len + c->remaining > max_body)
+  if (c->remaining > max_body || body->len > max_body - c->remaining)
     return chunked_fail (status, reason, 413, "The chunked body exceeds the size limit");
 
   c->state = CHUNK_DATA;

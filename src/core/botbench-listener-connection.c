@@ -25,6 +25,7 @@
 #include "botbench-event.h"
 #include "botbench-event-store.h"
 #include "botbench-http-parser-private.h"
+#include "botbench-json.h"
 #include "botbench-listener-private.h"
 
 #define BODY_DEADLINE_FACTOR 10
@@ -393,6 +394,22 @@ connection_store_event (ListenerConnection *conn)
   body = g_byte_array_free_to_bytes (g_steal_pointer (&conn->body));
   g_assert (server->buffered >= g_bytes_get_size (body));
   server->buffered -= g_bytes_get_size (body);
+
+  /* JSON nested deeper than anything json-glib survives is refused here,
+   * on its way in; other broken JSON is stored as sent, for the developer
+   * to see. */
+  if (botbench_event_content_type_is_json (conn->head.content_type))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!botbench_json_check (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                BOTBENCH_JSON_MAX_DEPTH, &error) &&
+          g_error_matches (error, BOTBENCH_JSON_ERROR, BOTBENCH_JSON_ERROR_TOO_DEEP))
+        {
+          connection_respond_error (conn, 400, NULL, error->message);
+          return;
+        }
+    }
 
   event = botbench_event_new (g_get_real_time (),
                               conn->remote,

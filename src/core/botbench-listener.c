@@ -384,6 +384,9 @@ botbench_listener_set_max_body (BotbenchListener *self,
 {
   g_return_if_fail (BOTBENCH_IS_LISTENER (self));
 
+  /* A body is held in one GByteArray, which stops at 4 GiB. */
+  max_body = MIN (max_body, G_MAXUINT32);
+
   if (self->max_body == max_body)
     return;
 

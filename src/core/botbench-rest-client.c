@@ -20,6 +20,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "botbench-json.h"
 #include "botbench-rest-client.h"
 #include "botbench-request-history-private.h"
 
@@ -959,7 +960,7 @@ botbench_rest_client_refresh_cb (GObject      *object,
   g_autoptr(BotbenchRestClient) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *obj = NULL;
   const char *access_token = NULL;
   const char *refresh_token = NULL;
@@ -970,11 +971,12 @@ botbench_rest_client_refresh_cb (GObject      *object,
   bytes = exchange_finish (self, result, &ex, &error);
   status = soup_message_get_status (ex->msg);
 
+  /* The token server's answer is untrusted bytes like any other. */
   if (bytes != NULL &&
-      json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      (root = botbench_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL)) != NULL &&
+      JSON_NODE_HOLDS_OBJECT (root))
     {
-      obj = json_node_get_object (json_parser_get_root (parser));
+      obj = json_node_get_object (root);
       access_token = json_object_get_string_member_with_default (obj, "access_token", NULL);
       refresh_token = json_object_get_string_member_with_default (obj, "refresh_token", NULL);
       remember_secret (self, access_token);
@@ -1210,8 +1212,8 @@ botbench_rest_client_call_cb (GObject      *object,
   CallData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root = NULL;
+  g_autoptr(GError) json_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *obj = NULL;
   Exchange *ex;
   guint status;
@@ -1221,13 +1223,12 @@ botbench_rest_client_call_cb (GObject      *object,
   status = soup_message_get_status (ex->msg);
   request_body = g_object_get_data (G_OBJECT (ex->msg), "botbench-body");
 
+  /* A portal (or whatever answers at its address) is untrusted too: the
+   * depth and single-value checks come before json-glib. */
   if (bytes != NULL &&
-      json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL))
-    {
-      root = json_parser_get_root (parser);
-      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-        obj = json_node_get_object (root);
-    }
+      (root = botbench_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &json_error)) != NULL &&
+      JSON_NODE_HOLDS_OBJECT (root))
+    obj = json_node_get_object (root);
 
   if (error == NULL && obj != NULL && json_object_has_member (obj, "error"))
     {
@@ -1290,6 +1291,13 @@ botbench_rest_client_call_cb (GObject      *object,
         {
           advice = g_strdup_printf (_("The portal failed (HTTP %u): try again later"), status);
           error = rest_error_new (self, BOTBENCH_REST_ERROR_SERVER_ERROR, status, NULL, NULL, advice);
+        }
+      else if (g_error_matches (json_error, BOTBENCH_JSON_ERROR, BOTBENCH_JSON_ERROR_TOO_DEEP) ||
+               g_error_matches (json_error, BOTBENCH_JSON_ERROR, BOTBENCH_JSON_ERROR_TRAILING_DATA))
+        {
+          advice = g_strdup_printf (_("The portal's answer to “%s” is not a Bitrix24 REST response "
+                                      "(HTTP %u): %s"), data->method, status, json_error->message);
+          error = rest_error_new (self, BOTBENCH_REST_ERROR_BAD_RESPONSE, status, NULL, NULL, advice);
         }
       else
         {

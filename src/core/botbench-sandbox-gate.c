@@ -22,6 +22,8 @@
 #define HANDSHAKE_US         (5 * G_USEC_PER_SEC)
 /* … and while others wait for a slot, at most this long. */
 #define HANDSHAKE_BUSY_US    (1 * G_USEC_PER_SEC)
+/* Connections shut at once when every slot is taken. */
+#define EVICT_BATCH          8
 
 typedef enum
 {
@@ -557,6 +559,7 @@ evict_cb (gpointer user_data)
   GateListener *listener = user_data;
   BotbenchSandboxGate *gate = listener->gate;
   GateConn *oldest = NULL;
+  guint n_shut = 0;
 
   if (reap_closed (gate) > 0)
     return TRUE;
@@ -576,20 +579,23 @@ evict_cb (gpointer user_data)
     }
 
   /* Nothing is kept alive here: the connections worth ending are those
-   * still handshaking or sending their head, the oldest first. */
-  for (GList *l = gate->conns.head; l != NULL; l = l->next)
+   * still handshaking or sending their head, the oldest (first in the
+   * list) first.  libsoup closes them on its next turn; a few at once, so
+   * that a flood of silent connections gives way quickly. */
+  for (GList *l = gate->conns.head, *next; l != NULL && n_shut < EVICT_BATCH; l = next)
     {
       GateConn *conn = l->data;
 
-      if ((conn->state == GATE_HANDSHAKE || conn->state == GATE_HEAD) &&
-          (oldest == NULL || conn->deadline < oldest->deadline))
-        oldest = conn;
+      next = l->next;
+      if (conn->state == GATE_HANDSHAKE || conn->state == GATE_HEAD)
+        {
+          gate_conn_shut (conn);
+          n_shut++;
+        }
     }
 
-  if (oldest != NULL)
-    gate_conn_shut (oldest);
-
-  /* Its slot is free once it is closed (the next sweep or reap). */
+  /* Their slots are free once libsoup has closed them. */
+  schedule_reap (gate);
   return FALSE;
 }
 
@@ -601,9 +607,12 @@ sweep_cb (gpointer data)
 
   reap_closed (gate);
 
-  for (GList *l = gate->conns.head; l != NULL; l = l->next)
+  for (GList *l = gate->conns.head, *next; l != NULL; l = next)
     {
       GateConn *conn = l->data;
+
+      /* gate_conn_shut() may unlink and free it */
+      next = l->next;
 
       /* A handshake dribbled out byte by byte keeps a thread from clients
        * that wait for one. */

@@ -27,6 +27,7 @@
 
 #include "botbench-form.h"
 #include "botbench-form-encoder.h"
+#include "botbench-json.h"
 #include "botbench-sandbox.h"
 #include "botbench-sandbox-private.h"
 #include "botbench-sandbox-gate-private.h"
@@ -391,16 +392,16 @@ param_is_y (JsonObject *params,
   return g_strcmp0 (s, "Y") == 0;
 }
 
+/* Like PHP's json_decode(): NULL for anything but one JSON value nested at
+ * most 512 levels (PHP's default depth, and json-glib's stack). */
 static JsonNode *
-parse_json_text (const char *text)
+parse_json_text (const char *text,
+                 gssize      len)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL) ||
-      json_parser_get_root (parser) == NULL)
+  if (text == NULL)
     return NULL;
 
-  return json_node_copy (json_parser_get_root (parser));
+  return botbench_json_parse (text, len < 0 ? strlen (text) : (gsize)len, NULL);
 }
 
 /* A PHP array as a JsonObject: lists get their indexes as keys. */
@@ -435,7 +436,7 @@ object_from_form (const char *body,
 {
   g_autoptr(BotbenchFormNode) form = botbench_form_decode_urlencoded (body, len);
   g_autofree char *json = botbench_form_node_to_json (form);
-  g_autoptr(JsonNode) node = parse_json_text (json);
+  g_autoptr(JsonNode) node = parse_json_text (json, -1);
 
   return object_from_php_array (node);
 }
@@ -554,8 +555,7 @@ request_params (SoupServerMessage *msg)
 
   if (content_type != NULL && g_ascii_strcasecmp (content_type, "application/json") == 0)
     {
-      g_autofree char *text = g_strndup (data, len);
-      g_autoptr(JsonNode) node = parse_json_text (text);
+      g_autoptr(JsonNode) node = parse_json_text (data, len);
 
       /* Invalid JSON silently becomes an empty parameter set. */
       if (node != NULL && is_php_array (node))
@@ -574,7 +574,7 @@ request_params (SoupServerMessage *msg)
         form = botbench_form_decode_urlencoded (data, len);
       {
         g_autofree char *json = botbench_form_node_to_json (form);
-        g_autoptr(JsonNode) node = parse_json_text (json);
+        g_autoptr(JsonNode) node = parse_json_text (json, -1);
 
         overlay = object_from_php_array (node);
       }
@@ -1823,7 +1823,7 @@ rich_param_ok (JsonObject *params,
   if (json_node_get_value_type (node) != G_TYPE_STRING)
     return FALSE;
 
-  parsed = parse_json_text (json_node_get_string (node));
+  parsed = parse_json_text (json_node_get_string (node), -1);
   return parsed != NULL && is_php_array (parsed);
 }
 
@@ -3353,6 +3353,19 @@ request_got_chunk_cb (SoupServerMessage *msg,
   soup_message_body_truncate (body);
 }
 
+static gboolean
+method_is_token (const char *method)
+{
+  if (method == NULL || *method == '\0')
+    return FALSE;
+
+  for (const char *p = method; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("!#$%&'*+-.^_`|~", *p) == NULL)
+      return FALSE;
+
+  return TRUE;
+}
+
 static void
 early_handler_cb (SoupServer        *server,
                   SoupServerMessage *msg,
@@ -3362,6 +3375,15 @@ early_handler_cb (SoupServer        *server,
 {
   BotbenchSandbox *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  /* libsoup 3.2 takes any bytes for a method (RFC 9110 says a token). */
+  if (!method_is_token (soup_server_message_get_method (msg)))
+    {
+      g_autoptr(JsonNode) root = error_node ("BAD_REQUEST", "The request method is not a token");
+
+      set_json_body (msg, SOUP_STATUS_BAD_REQUEST, root);
+      return;
+    }
 
   /* What the URL and headers can refuse is refused first, a wrong secret
    * before an oversized body. */
@@ -3385,6 +3407,32 @@ early_handler_cb (SoupServer        *server,
     }
   else
     g_signal_connect_object (msg, "got-chunk", G_CALLBACK (request_got_chunk_cb), self, 0);
+}
+
+/* A JSON body nested deeper than json-glib survives is a 400 (other broken
+ * JSON becomes an empty parameter set, as json_decode's NULL would). */
+static gboolean
+json_body_depth_ok (SoupServerMessage  *msg,
+                    GError            **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  const char *content_type;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  content_type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+  if (body == NULL || body->length == 0 || content_type == NULL ||
+      g_ascii_strcasecmp (content_type, "application/json") != 0)
+    return TRUE;
+
+  bytes = soup_message_body_flatten (body);
+  if (botbench_json_check (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                           BOTBENCH_JSON_MAX_DEPTH, &local_error) ||
+      !g_error_matches (local_error, BOTBENCH_JSON_ERROR, BOTBENCH_JSON_ERROR_TOO_DEEP))
+    return TRUE;
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 static void
@@ -3413,8 +3461,16 @@ handler_cb (SoupServer        *server,
 {
   BotbenchSandbox *self = user_data;
 
+  g_autoptr(GError) json_error = NULL;
+
   if (g_object_get_data (G_OBJECT (msg), OVERFLOW_KEY) != NULL)
     reply_too_large (self, msg);
+  else if (!json_body_depth_ok (msg, &json_error))
+    {
+      g_autoptr(JsonNode) root = error_node ("BAD_REQUEST", json_error->message);
+
+      set_json_body (msg, SOUP_STATUS_BAD_REQUEST, root);
+    }
   else if (g_str_has_prefix (path, "/rest/"))
     handle_rest (self, msg, path);
   else if (g_str_equal (path, "/oauth/token/") || g_str_equal (path, "/oauth/token"))
@@ -3423,8 +3479,16 @@ handler_cb (SoupServer        *server,
     handle_authorize (self, msg);
   else if (g_str_has_prefix (path, "/_sandbox/"))
     handle_control (self, msg, path);
-  else if (g_str_equal (path, "/"))
+  else if (g_str_equal (path, "/") && (soup_server_message_get_method (msg) == SOUP_METHOD_GET ||
+                                        soup_server_message_get_method (msg) == SOUP_METHOD_HEAD))
     handle_status (self, msg);
+  else if (g_str_equal (path, "/"))
+    {
+      g_autoptr(JsonNode) root = error_node ("METHOD_NOT_ALLOWED", "GET / shows the sandbox's status");
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET, HEAD");
+      set_json_body (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, root);
+    }
   else
     {
       g_autoptr(JsonNode) root = error_node ("NOT_FOUND", "Not found");

@@ -18,20 +18,22 @@
 
 G_DEFINE_FINAL_TYPE (BotbenchRequestsPage, botbench_requests_page, GTK_TYPE_WIDGET)
 
-/* Pretty JSON when the body is JSON, the text as it is otherwise. */
+/* Pretty JSON when the body is JSON, the text as it is otherwise.  Response
+ * bodies come from the portal (or whatever answered): checked before
+ * json-glib, so a nesting bomb or a second value is shown as text. */
 static char *
 dup_pretty_body (const char *body)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
 
   if (body == NULL || *body == '\0')
     return g_strdup ("");
 
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, body, -1, NULL) || json_parser_get_root (parser) == NULL)
+  root = botbench_json_parse (body, strlen (body), NULL);
+  if (root == NULL)
     return g_strdup (body);
 
-  return json_to_string (json_parser_get_root (parser), TRUE);
+  return json_to_string (root, TRUE);
 }
 
 static char *
