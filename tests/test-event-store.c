@@ -9,11 +9,13 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "botbench-event-list-model.h"
 #include "botbench-event-store.h"
 #include "botbench-event-store-private.h"
 #include "botbench-test-utils.h"
@@ -151,7 +153,8 @@ run_query (BotbenchEventStore       *store,
   return events;
 }
 
-/* Number of events a search finds; asserts count and query agree. */
+/* Number of events a search finds, once the full-text index has caught up
+ * with every committed event; asserts count and query agree. */
 static guint
 search_count (BotbenchEventStore *store,
               const char         *search)
@@ -159,6 +162,7 @@ search_count (BotbenchEventStore *store,
   g_autoptr(GPtrArray) events = NULL;
   BotbenchEventQuery query = { .search = search, .limit = 1000 };
 
+  g_assert_true (_botbench_event_store_wait_indexed (store, botbench_event_store_get_last_id (store), 10000));
   events = run_query (store, &query);
   g_assert_cmpint (count_query (store, &query), ==, events->len);
   return events->len;
@@ -561,7 +565,6 @@ test_query_plans (StoreFixture  *f,
     { { .after_id = 100, .ascending = TRUE }, "USING INTEGER PRIMARY KEY" },
     { { .event_name = "ONIMBOTMESSAGEADD", .before_id = 100 }, "INDEX events_event_name" },
     { { .event_name = "ONIMBOTMESSAGEADD", .after_id = 10, .ascending = TRUE }, "INDEX events_event_name" },
-    { { .bot_id = "42", .before_id = 100 }, "INDEX events_bot_id" },
     { { .search = "hello", .before_id = 100 }, "VIRTUAL TABLE" },
     { { .search = "hello", .event_name = "ONIMBOTMESSAGEADD" }, "VIRTUAL TABLE" },
   };
@@ -971,7 +974,9 @@ test_migrate_version0 (void)
   g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM events"), ==, 1);
   g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'migrated'"), ==, 1);
   g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
-                                      "('events_event_name', 'events_bot_id', 'events_received')"), ==, 3);
+                                      "('events_id', 'events_event_name', 'events_received')"), ==, 3);
+  g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM sqlite_master WHERE name = 'events_bot_id'"), ==, 0);
+  g_assert_cmpint (pragma_raw (path, "SELECT indexed_id FROM fts_state"), ==, 1);
 
   /* An up-to-date file opens without changes. */
   store = botbench_event_store_new (path, &error);
@@ -1400,6 +1405,629 @@ test_concurrent_inserts (StoreFixture  *f,
   g_assert_cmpuint (search_count (f->store, "thread 3 event 249"), ==, 1);
 }
 
+/* ---- full-text index after the commit ------------------------------------------ */
+
+static gint64
+raw_count (const char *path,
+           const char *sql)
+{
+  return pragma_raw (path, sql);
+}
+
+static void
+test_index_lag (StoreFixture  *f,
+                gconstpointer  data)
+{
+  BatchState state = { 0 };
+  gint64 old_id;
+  gint64 new_id;
+  guint emissions;
+
+  g_signal_connect (f->store, "events-added", G_CALLBACK (events_added_cb), &state);
+
+  old_id = insert_message (f->store, "apple pie");
+  g_assert_cmpuint (search_count (f->store, "apple"), ==, 1);
+  g_assert_cmpint (_botbench_event_store_get_indexed_id (f->store), ==, old_id);
+
+  /* Committed but not indexed: acknowledged, readable, not found yet. */
+  _botbench_event_store_set_index_paused (f->store, TRUE);
+  new_id = insert_message (f->store, "apple tart");
+  g_assert_cmpint (count_all (f->store), ==, 2);
+  g_assert_cmpint (_botbench_event_store_get_indexed_id (f->store), ==, old_id);
+  g_assert_false (_botbench_event_store_wait_indexed (f->store, new_id, 50));
+  {
+    BotbenchEventQuery query = { .search = "apple", .limit = 10 };
+    g_autoptr(GPtrArray) events = run_query (f->store, &query);
+
+    /* Only the indexed event, and the right one. */
+    g_assert_cmpuint (events->len, ==, 1);
+    g_assert_cmpint (botbench_event_get_id (g_ptr_array_index (events, 0)), ==, old_id);
+    g_assert_cmpstr (botbench_event_get_message (g_ptr_array_index (events, 0)), ==, "apple pie");
+    g_assert_cmpint (count_query (f->store, &query), ==, 1);
+    query.search = "tart";
+    g_assert_cmpint (count_query (f->store, &query), ==, 0);
+  }
+  g_assert_cmpint (raw_count (f->path, "SELECT indexed_id FROM fts_state"), ==, old_id);
+
+  /* The commit was announced (nothing is indexed meanwhile, so nothing
+   * else is pending after that emission)… */
+  {
+    LastIdWait w = { &state, new_id };
+
+    g_assert_true (botbench_test_wait_until (last_id_seen, &w, 10000));
+  }
+  emissions = state.n_emissions;
+
+  /* …and indexing announces itself again; nobody asks, the writer
+   * indexes on its own. */
+  _botbench_event_store_set_index_paused (f->store, FALSE);
+  g_assert_true (wait_count (&state.n_emissions, emissions + 1));
+  g_assert_cmpint (state.last_id, ==, new_id);
+  g_assert_cmpint (_botbench_event_store_get_indexed_id (f->store), ==, new_id);
+  g_assert_cmpint (raw_count (f->path, "SELECT indexed_id FROM fts_state"), ==, new_id);
+  g_assert_cmpuint (search_count (f->store, "tart"), ==, 1);
+  g_assert_cmpuint (search_count (f->store, "apple"), ==, 2);
+}
+
+static void
+test_index_retention_clear (StoreFixture  *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  /* Retention deletes events that were never indexed. */
+  insert_many (f->store, 10, NULL);
+  g_assert_cmpuint (search_count (f->store, "message"), ==, 10);
+  _botbench_event_store_set_index_paused (f->store, TRUE);
+  insert_many (f->store, 20, NULL);
+  botbench_event_store_set_retention (f->store, 5, 0);
+  n = botbench_event_store_apply_retention (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, >=, 0);
+  g_assert_cmpint (count_all (f->store), ==, 5);
+  _botbench_event_store_set_index_paused (f->store, FALSE);
+  g_assert_cmpuint (search_count (f->store, "message"), ==, 5);
+  g_assert_cmpint (raw_count (f->path, "SELECT count(*) FROM events_fts"), ==, 5);
+  g_assert_cmpint (raw_count (f->path, "SELECT count(*) FROM events e JOIN events_fts f ON f.rowid = e.id"), ==, 5);
+
+  /* Clear with events waiting for the index: none comes back. */
+  botbench_event_store_set_retention (f->store, 0, 0);
+  _botbench_event_store_set_index_paused (f->store, TRUE);
+  insert_many (f->store, 7, NULL);
+  g_assert_true (botbench_event_store_clear (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (_botbench_event_store_get_indexed_id (f->store), ==,
+                   botbench_event_store_get_last_id (f->store));
+  _botbench_event_store_set_index_paused (f->store, FALSE);
+  insert_message (f->store, "after clear");
+  g_assert_cmpuint (search_count (f->store, "message"), ==, 0);
+  g_assert_cmpuint (search_count (f->store, "after"), ==, 1);
+  g_assert_cmpint (raw_count (f->path, "SELECT count(*) FROM events_fts"), ==, 1);
+}
+
+static void
+n_items_changed_cb (GObject    *model,
+                    GParamSpec *pspec,
+                    guint      *n_notify)
+{
+  (*n_notify)++;
+}
+
+/* A list model showing a search gains an event once it is indexed. */
+static void
+test_index_list_model (StoreFixture  *f,
+                       gconstpointer  data)
+{
+  g_autoptr(BotbenchEventListModel) model = NULL;
+  g_autoptr(BotbenchEvent) first = NULL;
+  guint n_notify = 0;
+  gint64 id;
+
+  insert_message (f->store, "kiwi one");
+  insert_message (f->store, "melon");
+
+  /* A fresh search waits for the index of what is already stored. */
+  _botbench_event_store_set_index_paused (f->store, TRUE);
+  insert_message (f->store, "kiwi two");
+  _botbench_event_store_set_index_paused (f->store, FALSE);
+  model = botbench_event_list_model_new (f->store);
+  botbench_event_list_model_set_search (model, "kiwi");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
+
+  g_signal_connect (model, "notify::n-items", G_CALLBACK (n_items_changed_cb), &n_notify);
+
+  /* Stored, announced, not indexed: not in the list (and not lost). */
+  _botbench_event_store_set_index_paused (f->store, TRUE);
+  id = insert_message (f->store, "kiwi three");
+  {
+    BatchState state = { 0 };
+    LastIdWait w = { &state, id };
+    gulong handler = g_signal_connect (f->store, "events-added", G_CALLBACK (events_added_cb), &state);
+
+    g_assert_true (botbench_test_wait_until (last_id_seen, &w, 10000));
+    g_signal_handler_disconnect (f->store, handler);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
+  g_assert_cmpuint (n_notify, ==, 0);
+
+  _botbench_event_store_set_index_paused (f->store, FALSE);
+  g_assert_true (wait_count (&n_notify, 1));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+  first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_cmpint (botbench_event_get_id (first), ==, id);
+}
+
+/* kill -9 between the commit and the indexing transaction: the next open
+ * indexes what is missing before it returns. */
+static void
+test_index_catch_up_after_kill (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_test_subprocess ())
+    {
+      InsertResult r[50] = { { 0 } };
+
+      path = g_build_filename (g_getenv ("BOTBENCH_TEST_KILL_DIR"), "events.db", NULL);
+      store = botbench_event_store_new (path, &error);
+      g_assert_no_error (error);
+      insert_message (store, "indexed before");
+      g_assert_true (_botbench_event_store_wait_indexed (store, 1, 10000));
+      _botbench_event_store_set_index_paused (store, TRUE);
+
+      for (guint i = 0; i < 50; i++)
+        {
+          g_autofree char *message = g_strdup_printf ("unindexed %u", i);
+          g_autoptr(BotbenchEvent) event = make_event (message);
+
+          botbench_event_store_insert_async (store, event, NULL, insert_done_cb, &r[i]);
+        }
+      g_assert_true (botbench_test_wait_until (all_inserted, r, 10000));
+      for (guint i = 0; i < 50; i++)
+        g_assert_no_error (r[i].error);
+
+      kill (getpid (), SIGKILL);
+      g_assert_not_reached ();
+    }
+
+  dir = botbench_test_make_tmp_dir ();
+  path = g_build_filename (dir, "events.db", NULL);
+  g_setenv ("BOTBENCH_TEST_KILL_DIR", dir, TRUE);
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_unsetenv ("BOTBENCH_TEST_KILL_DIR");
+
+  /* As the crash left it: 51 events, one of them indexed. */
+  g_assert_cmpint (raw_count (path, "SELECT count(*) FROM events"), ==, 51);
+  g_assert_cmpint (raw_count (path, "SELECT count(*) FROM events_fts"), ==, 1);
+  g_assert_cmpint (raw_count (path, "SELECT indexed_id FROM fts_state"), ==, 1);
+
+  store = botbench_event_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (_botbench_event_store_get_indexed_id (store), ==, 51);
+  {
+    /* No waiting: found right after open. */
+    BotbenchEventQuery query = { .search = "unindexed", .limit = 100 };
+
+    g_assert_cmpint (count_query (store, &query), ==, 50);
+    query.search = "unindexed 49";
+    g_assert_cmpint (count_query (store, &query), ==, 1);
+  }
+  g_assert_cmpint (raw_count (path, "SELECT count(*) FROM events_fts"), ==, 51);
+  g_assert_cmpint (raw_count (path, "SELECT indexed_id FROM fts_state"), ==, 51);
+  g_assert_cmpint (insert_message (store, "after the crash"), ==, 52);
+  g_assert_cmpuint (search_count (store, "crash"), ==, 1);
+  g_assert_finalize_object (g_steal_pointer (&store));
+
+  /* Nothing indexed twice. */
+  g_assert_cmpint (raw_count (path, "SELECT count(*) FROM events_fts"), ==, 52);
+
+  botbench_test_rm_rf (dir);
+}
+
+/* The version-1 schema as main (28ee72c) created it, verbatim. */
+static const char schema_v1[] =
+  "CREATE TABLE events (\n"
+  "  id           INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+  "  received     INTEGER NOT NULL,\n"
+  "  remote       TEXT,\n"
+  "  method       TEXT,\n"
+  "  path         TEXT,\n"
+  "  query        TEXT,\n"
+  "  headers      TEXT NOT NULL DEFAULT '[]',\n"
+  "  content_type TEXT,\n"
+  "  body         BLOB NOT NULL,\n"
+  "  size         INTEGER NOT NULL,\n"
+  "  event_name   TEXT NOT NULL DEFAULT '',\n"
+  "  bot_id       TEXT NOT NULL DEFAULT '',\n"
+  "  bot_code     TEXT NOT NULL DEFAULT '',\n"
+  "  message      TEXT NOT NULL DEFAULT ''\n"
+  ");\n"
+  "CREATE INDEX events_id ON events (id);\n"
+  "CREATE INDEX events_event_name ON events (event_name);\n"
+  "CREATE INDEX events_bot_id ON events (bot_id);\n"
+  "CREATE INDEX events_received ON events (received);\n"
+  "CREATE VIRTUAL TABLE events_fts USING fts5 (\n"
+  "  event_name, message, search_text,\n"
+  "  tokenize = 'unicode61 remove_diacritics 2'\n"
+  ");\n";
+
+static void
+test_migrate_version1 (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "events.db", NULL);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(BotbenchEvent) got = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  /* A version-1 database with 40 events (ids 1…40 after retention took
+   * 1…5 away: 35 rows) as version 1 wrote them, index rows included. */
+  db = open_raw (path);
+  exec_raw (db, "PRAGMA journal_mode = WAL; BEGIN;");
+  exec_raw (db, schema_v1);
+  for (guint i = 1; i <= 40; i++)
+    {
+      g_autofree char *sql = NULL;
+
+      sql = g_strdup_printf ("INSERT INTO events (received, remote, method, path, query, headers, "
+                             "content_type, body, size, event_name, bot_id, bot_code, message) "
+                             "VALUES (%u, '127.0.0.1', 'POST', '/', '', '[]', "
+                             "'application/x-www-form-urlencoded', CAST ('event=ONIMBOTMESSAGEADD' AS BLOB), 22, "
+                             "'%s', '42', 'bot_42', 'old message %u');"
+                             "INSERT INTO events_fts (rowid, event_name, message, search_text) "
+                             "VALUES (%u, '%s', 'old message %u', 'old message %u');",
+                             1700000000 + i, i % 2 ? "ONIMBOTMESSAGEADD" : "ONIMBOTJOINCHAT", i,
+                             i, i % 2 ? "ONIMBOTMESSAGEADD" : "ONIMBOTJOINCHAT", i, i);
+      exec_raw (db, sql);
+    }
+  exec_raw (db, "DELETE FROM events WHERE id <= 5; DELETE FROM events_fts WHERE rowid <= 5;");
+  exec_raw (db, "PRAGMA application_id = 1114915397; PRAGMA user_version = 1; COMMIT;");
+  sqlite3_close (db);
+  g_assert_cmpint (pragma_raw (path, "PRAGMA application_id"), ==, 0x42744245);
+
+  store = botbench_event_store_new (path, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (pragma_raw (path, "PRAGMA user_version"), ==, BOTBENCH_EVENT_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (BOTBENCH_EVENT_STORE_SCHEMA_VERSION, ==, 2);
+  g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM sqlite_master WHERE name = 'events_bot_id'"), ==, 0);
+  g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                                      "('events_id', 'events_event_name', 'events_received')"), ==, 3);
+  /* Version 1 indexed every row: nothing to catch up, nothing indexed twice. */
+  g_assert_cmpint (pragma_raw (path, "SELECT indexed_id FROM fts_state"), ==, 40);
+  g_assert_cmpint (_botbench_event_store_get_indexed_id (store), ==, 40);
+  g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM events_fts"), ==, 35);
+
+  /* Every event kept, readable, filterable and searchable. */
+  g_assert_cmpint (count_all (store), ==, 35);
+  g_assert_cmpint (botbench_event_store_get_last_id (store), ==, 40);
+  got = botbench_event_store_get (store, 17, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (botbench_event_get_message (got), ==, "old message 17");
+  {
+    BotbenchEventQuery query = { .event_name = "ONIMBOTJOINCHAT" };
+
+    g_assert_cmpint (count_query (store, &query), ==, 18);   /* even ids 6…40 */
+    query.event_name = NULL;
+    query.search = "old message";
+    g_assert_cmpint (count_query (store, &query), ==, 35);
+    query.bot_id = "42";
+    g_assert_cmpint (count_query (store, &query), ==, 35);
+  }
+  g_assert_cmpuint (search_count (store, "message 33"), ==, 1);
+
+  /* New events continue the ids and are indexed. */
+  g_assert_cmpint (insert_message (store, "new message"), ==, 41);
+  g_assert_cmpuint (search_count (store, "message"), ==, 36);
+  g_assert_finalize_object (g_steal_pointer (&store));
+
+  /* And it opens again as version 2, unchanged. */
+  store = botbench_event_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_all (store), ==, 36);
+  g_assert_cmpint (pragma_raw (path, "SELECT indexed_id FROM fts_state"), ==, 41);
+  g_assert_finalize_object (g_steal_pointer (&store));
+
+  botbench_test_rm_rf (dir);
+}
+
+/* ---- file mode ----------------------------------------------------------------------- */
+
+static void
+assert_mode (const char *path,
+             guint       mode)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, mode);
+}
+
+static void
+test_private_mode (StoreFixture  *f,
+                   gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+  g_autofree char *nested_dir = g_build_filename (f->dir, "new", "dir", NULL);
+  g_autofree char *nested = g_build_filename (nested_dir, "custom.sqlite", NULL);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  mode_t old_umask = umask (0022);
+
+  /* The fixture's store lives at a custom path in a temporary directory. */
+  insert_message (f->store, "a token inside");
+  assert_mode (f->path, 0600);
+  assert_mode (wal, 0600);
+  assert_mode (shm, 0600);
+
+  /* Folders it creates are 0700, the file 0600, even with umask 0. */
+  umask (0);
+  store = botbench_event_store_new (nested, &error);
+  g_assert_no_error (error);
+  insert_message (store, "a token inside");
+  assert_mode (nested_dir, 0700);
+  assert_mode (nested, 0600);
+  g_assert_finalize_object (g_steal_pointer (&store));
+  umask (old_umask);
+}
+
+/* ---- bounded insert queue ------------------------------------------------------------- */
+
+typedef struct
+{
+  guint     n;
+  guint     n_done;
+  gboolean *done;
+  gint64   *ids;
+  GError  **errors;
+} Many;
+
+typedef struct
+{
+  Many  *many;
+  guint  index;
+} ManyItem;
+
+static void
+many_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ManyItem *item = user_data;
+  Many *many = item->many;
+
+  g_assert_false (many->done[item->index]);
+  many->ids[item->index] = botbench_event_store_insert_finish (BOTBENCH_EVENT_STORE (object), result,
+                                                               &many->errors[item->index]);
+  many->done[item->index] = TRUE;
+  many->n_done++;
+  g_free (item);
+}
+
+static gboolean
+many_all_done (gpointer data)
+{
+  Many *many = data;
+
+  return many->n_done == many->n;
+}
+
+static void
+many_init (Many  *many,
+           guint  n)
+{
+  many->n = n;
+  many->n_done = 0;
+  many->done = g_new0 (gboolean, n);
+  many->ids = g_new0 (gint64, n);
+  many->errors = g_new0 (GError *, n);
+}
+
+static void
+many_clear (Many *many)
+{
+  for (guint i = 0; i < many->n; i++)
+    g_clear_error (&many->errors[i]);
+  g_free (many->done);
+  g_free (many->ids);
+  g_free (many->errors);
+}
+
+static void
+many_insert (BotbenchEventStore *store,
+             Many               *many,
+             const char         *prefix)
+{
+  for (guint i = 0; i < many->n; i++)
+    {
+      g_autofree char *message = g_strdup_printf ("%s %u", prefix, i);
+      g_autoptr(BotbenchEvent) event = make_event (message);
+      ManyItem *item = g_new0 (ManyItem, 1);
+
+      item->many = many;
+      item->index = i;
+      botbench_event_store_insert_async (store, event, NULL, many_done_cb, item);
+    }
+}
+
+static gboolean
+flag_true_cb (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Every successful insert is stored under its id, in call order; every
+ * failed one is absent.  Returns the number of successes. */
+static guint
+assert_stored_exactly (BotbenchEventStore *store,
+                       Many               *many,
+                       const char         *prefix)
+{
+  gint64 previous = 0;
+  guint n_ok = 0;
+
+  for (guint i = 0; i < many->n; i++)
+    {
+      g_autofree char *message = g_strdup_printf ("%s %u", prefix, i);
+      BotbenchEventQuery query = { .search = message };
+      g_autoptr(GPtrArray) found = NULL;
+
+      g_assert_true (_botbench_event_store_wait_indexed (store, botbench_event_store_get_last_id (store), 10000));
+      found = run_query (store, &query);
+
+      if (many->errors[i] == NULL)
+        {
+          g_autoptr(BotbenchEvent) got = NULL;
+          g_autoptr(GError) error = NULL;
+
+          g_assert_cmpint (many->ids[i], >, previous);
+          previous = many->ids[i];
+          got = botbench_event_store_get (store, many->ids[i], &error);
+          g_assert_no_error (error);
+          g_assert_cmpstr (botbench_event_get_message (got), ==, message);
+          n_ok++;
+        }
+      else
+        {
+          g_assert_error (many->errors[i], BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_BUSY);
+          g_assert_cmpint (many->ids[i], ==, 0);
+          for (guint j = 0; j < found->len; j++)
+            g_assert_cmpstr (botbench_event_get_message (g_ptr_array_index (found, j)), !=, message);
+        }
+    }
+
+  return n_ok;
+}
+
+static void
+test_queue_busy (StoreFixture  *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  Many many = { 0 };
+  gboolean idle_ran = FALSE;
+  guint n_ok;
+  guint n_busy = 0;
+  guint max_events;
+  guint wait_ms;
+
+  /* The defaults. */
+  g_object_get (f->store, "max-queued-events", &max_events, "queue-wait-ms", &wait_ms, NULL);
+  g_assert_cmpuint (max_events, ==, 10000);
+  g_assert_cmpuint (wait_ms, ==, 2000);
+
+  /* A writer that needs 2 s per transaction, a queue of 4, 100 ms of
+   * patience: 4 inserts get in, the other 16 give up long before. */
+  g_object_set (f->store, "max-queued-events", 4, "queue-wait-ms", 100, NULL);
+  _botbench_event_store_set_writer_delay (f->store, 2000);
+
+  many_init (&many, 20);
+  many_insert (f->store, &many, "busy");
+
+  /* Waiting inserts do not hold up this thread or its main context. */
+  g_idle_add (flag_true_cb, &idle_ran);
+  g_assert_true (botbench_test_wait_for (&idle_ran, 10000));
+  g_assert_cmpuint (many.n_done, <, many.n);
+
+  /* A blocking insert waits as long, then is turned away too. */
+  {
+    g_autoptr(BotbenchEvent) event = make_event ("busy sync");
+
+    g_assert_cmpint (botbench_event_store_insert (f->store, event, &error), ==, 0);
+    g_assert_error (error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_BUSY);
+    g_assert_nonnull (strstr (error->message, "try again"));
+    g_assert_cmpint (botbench_event_get_id (event), ==, 0);
+    g_clear_error (&error);
+  }
+
+  g_assert_true (botbench_test_wait_until (many_all_done, &many, 30000));
+  _botbench_event_store_set_writer_delay (f->store, 0);
+
+  for (guint i = 0; i < many.n; i++)
+    if (many.errors[i] != NULL)
+      n_busy++;
+  n_ok = assert_stored_exactly (f->store, &many, "busy");
+  g_test_message ("%u stored, %u busy", n_ok, n_busy);
+  g_assert_cmpuint (n_ok, ==, 4);
+  g_assert_cmpuint (n_busy, ==, 16);
+  g_assert_cmpint (count_all (f->store), ==, 4);
+  g_assert_cmpuint (search_count (f->store, "busy"), ==, 4);
+  many_clear (&many);
+
+  /* Room again: inserts go through at once. */
+  g_assert_cmpint (insert_message (f->store, "room again"), >, 0);
+}
+
+static void
+test_queue_drains (StoreFixture  *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) probe = NULL;
+  Many many = { 0 };
+  guint64 body_size;
+
+  /* A slow writer and a queue of 5: 40 inserts all wait their turn, are
+   * let in as the writer commits (oldest first) and all succeed. */
+  g_object_set (f->store, "max-queued-events", 5, "queue-wait-ms", 20000, NULL);
+  _botbench_event_store_set_writer_delay (f->store, 20);
+
+  many_init (&many, 40);
+  many_insert (f->store, &many, "drain");
+  g_assert_true (botbench_test_wait_until (many_all_done, &many, 30000));
+  g_assert_cmpuint (assert_stored_exactly (f->store, &many, "drain"), ==, 40);
+  many_clear (&many);
+
+  /* The byte budget: two bodies at a time. */
+  {
+    g_autoptr(BotbenchEvent) event = make_event ("bytes 0");
+
+    body_size = g_bytes_get_size (botbench_event_get_body (event));
+  }
+  g_object_set (f->store, "max-queued-events", 1000, "max-queued-bytes", 2 * body_size + 1, NULL);
+  many_init (&many, 20);
+  many_insert (f->store, &many, "bytes");
+  g_assert_true (botbench_test_wait_until (many_all_done, &many, 30000));
+  g_assert_cmpuint (assert_stored_exactly (f->store, &many, "bytes"), ==, 20);
+  many_clear (&many);
+
+  _botbench_event_store_set_writer_delay (f->store, 0);
+  g_assert_cmpint (count_all (f->store), ==, 60);
+}
+
+/* close() flushes: inserts still waiting for room are stored too. */
+static void
+test_queue_close_flushes (StoreFixture  *f,
+                          gconstpointer  data)
+{
+  Many many = { 0 };
+
+  g_object_set (f->store, "max-queued-events", 2, "queue-wait-ms", 20000, NULL);
+  _botbench_event_store_set_writer_delay (f->store, 300);
+
+  many_init (&many, 10);
+  many_insert (f->store, &many, "flushed");
+  botbench_event_store_close (f->store);
+  g_assert_true (botbench_test_wait_until (many_all_done, &many, 30000));
+  for (guint i = 0; i < many.n; i++)
+    {
+      g_assert_no_error (many.errors[i]);
+      g_assert_cmpint (many.ids[i], ==, i + 1);
+    }
+  many_clear (&many);
+
+  store_reopen (f);
+  g_assert_cmpint (count_all (f->store), ==, 10);
+  g_assert_cmpuint (search_count (f->store, "flushed"), ==, 10);
+}
+
 /* ---- write failure ---------------------------------------------------------------------- */
 
 static BotbenchEvent *
@@ -1504,6 +2132,15 @@ main (int   argc,
   ADD ("signals/events-added-batched", test_events_added_batched);
   ADD ("threads/concurrent-inserts", test_concurrent_inserts);
   ADD ("write-failure", test_write_failure);
+  ADD ("index/lag", test_index_lag);
+  ADD ("index/retention-clear", test_index_retention_clear);
+  ADD ("index/list-model", test_index_list_model);
+  g_test_add_func ("/event-store/index/catch-up-after-kill", test_index_catch_up_after_kill);
+  g_test_add_func ("/event-store/schema/migrate-version-1", test_migrate_version1);
+  ADD ("open/private-mode", test_private_mode);
+  ADD ("queue/busy", test_queue_busy);
+  ADD ("queue/drains", test_queue_drains);
+  ADD ("queue/close-flushes", test_queue_close_flushes);
 
 #undef ADD
 

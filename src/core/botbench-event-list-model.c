@@ -14,6 +14,12 @@
  * or before the first id of the page above); a jump to an arbitrary page
  * asks the store for the id at that offset (a narrow index scan) and reads
  * the page from there.
+ *
+ * The store writes its full-text index a little after each commit.  With a
+ * search, the snapshot is therefore bounded by the indexed id as well: an
+ * event is counted once it is indexed (events-added comes again then), and
+ * never counted as a non-match before.  Setting a search waits briefly for
+ * the index to catch up with the events already listed.
  */
 
 #define G_LOG_DOMAIN "botbench-event-list-model"
@@ -23,9 +29,12 @@
 #include <string.h>
 
 #include "botbench-event-list-model.h"
+#include "botbench-event-store-private.h"
 
 #define PAGE_SIZE 64
 #define MAX_PAGES 16
+/* How long a reload with a search waits for the full-text index. */
+#define INDEX_WAIT_MS 250
 
 typedef struct
 {
@@ -41,6 +50,7 @@ struct _BotbenchEventListModel
   BotbenchEventStore *store;
   char               *event_name;
   char               *search;
+  gboolean            searching;   /* search has a word: the index bounds the snapshot */
 
   guint               n_items;
   gint64              last_id;     /* the snapshot: n_items counts ids <= last_id */
@@ -285,6 +295,9 @@ botbench_event_list_model_events_added_cb (BotbenchEventListModel *self,
   gint64 n_new;
 
   g_assert (BOTBENCH_IS_EVENT_LIST_MODEL (self));
+
+  if (self->searching)
+    last_id = MIN (last_id, _botbench_event_store_get_indexed_id (self->store));
 
   if (last_id <= self->last_id)
     return;
@@ -588,6 +601,12 @@ botbench_event_list_model_set_search (BotbenchEventListModel *self,
   if (!set_filter_string (&self->search, search))
     return;
 
+  {
+    g_autofree char *match = _botbench_event_store_build_match (self->search);
+
+    self->searching = match != NULL;
+  }
+
   if (self->store != NULL)
     botbench_event_list_model_reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH]);
@@ -617,6 +636,13 @@ botbench_event_list_model_reload (BotbenchEventListModel *self)
   /* last_id is published only after its COMMIT, so every id up to it is
    * visible to the count below, and later ones arrive as events-added. */
   self->last_id = botbench_event_store_get_last_id (self->store);
+  if (self->searching)
+    {
+      /* Usually a few ms; if the writer is far behind, the rest comes
+       * with events-added. */
+      _botbench_event_store_wait_indexed (self->store, self->last_id, INDEX_WAIT_MS);
+      self->last_id = MIN (self->last_id, _botbench_event_store_get_indexed_id (self->store));
+    }
   if (self->last_id > 0)
     {
       botbench_event_list_model_fill_filter (self, &query);

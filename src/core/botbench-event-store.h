@@ -4,8 +4,9 @@
  *
  * One writer thread with its own connection does group commits (many events
  * per transaction under load); readers use their own connection.  WAL mode,
- * versioned schema with migrations, FTS5 full-text index, indexes for event
- * name, bot id and time.
+ * versioned schema with migrations, FTS5 full-text index (written by the
+ * same writer in later batches: a search sees an event within about a
+ * second of its commit), indexes for event name, id and time.
  */
 #pragma once
 
@@ -16,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define BOTBENCH_EVENT_STORE_SCHEMA_VERSION 1
+#define BOTBENCH_EVENT_STORE_SCHEMA_VERSION 2
 
 #define BOTBENCH_EVENT_STORE_ERROR (botbench_event_store_error_quark ())
 
@@ -29,6 +30,9 @@ typedef enum
   BOTBENCH_EVENT_STORE_ERROR_QUERY,      /* a read failed */
   BOTBENCH_EVENT_STORE_ERROR_CLOSED,     /* the store was closed */
   BOTBENCH_EVENT_STORE_ERROR_NOT_FOUND,  /* get(): no event with that id */
+  BOTBENCH_EVENT_STORE_ERROR_BUSY,       /* insert: the writer is behind and the queue
+                                          * stayed full for "queue-wait-ms"; the event
+                                          * was not stored, try again later */
 } BotbenchEventStoreError;
 
 /* A page request.  Results are ordered by id, newest first unless ascending.
@@ -37,7 +41,7 @@ typedef enum
 struct _BotbenchEventQuery
 {
   const char *event_name;   /* exact match on the event name */
-  const char *bot_id;       /* exact match on the bot id */
+  const char *bot_id;       /* exact match on the bot id (not indexed: a scan) */
   const char *search;       /* full-text search, words ANDed, last word as prefix */
   gint64      before_id;    /* id < before_id */
   gint64      after_id;     /* id > after_id */
@@ -67,7 +71,14 @@ void                botbench_event_store_close             (BotbenchEventStore  
 
 /* Queues the event for the writer.  The callback runs on the caller's
  * thread-default main context once the transaction holding the event has
- * COMMITted; the event's id is then set.  Callable from any thread. */
+ * COMMITted; the event's id is then set.  Callable from any thread.
+ *
+ * The queue is bounded ("max-queued-events", "max-queued-bytes" of bodies).
+ * When it is full the insert waits, without blocking the calling thread, up
+ * to "queue-wait-ms" for room, then fails with BUSY; an insert that failed
+ * is never stored.  The full-text index is not part of the commit: a search
+ * finds the event a little later (well under a second when the writer keeps
+ * up). */
 void                botbench_event_store_insert_async      (BotbenchEventStore  *self,
                                                             BotbenchEvent       *event,
                                                             GCancellable        *cancellable,
@@ -76,7 +87,8 @@ void                botbench_event_store_insert_async      (BotbenchEventStore  
 gint64              botbench_event_store_insert_finish     (BotbenchEventStore  *self,
                                                             GAsyncResult        *result,
                                                             GError             **error);
-/* Blocking convenience for tools and tests (not for the UI thread). */
+/* Blocking convenience for tools and tests (not for the UI thread).  Waits
+ * for room in a full queue as insert_async() does (then BUSY). */
 gint64              botbench_event_store_insert            (BotbenchEventStore  *self,
                                                             BotbenchEvent       *event,
                                                             GError             **error);
@@ -119,9 +131,20 @@ gint64              botbench_event_store_apply_retention   (BotbenchEventStore  
 gboolean            botbench_event_store_clear             (BotbenchEventStore  *self,
                                                             GError             **error);
 
-/* Signals (on the creating thread's main context):
+/* Properties (read-write, any time):
+ *   "max-queued-events" (guint, default 10000)   inserts queued or in the
+ *                                                current transaction;
+ *   "max-queued-bytes"  (guint64, default 64 MiB) their bodies, in bytes
+ *                                                (one event is always let in
+ *                                                when the queue is empty);
+ *   "queue-wait-ms"     (guint, default 2000)     how long an insert waits
+ *                                                for room before BUSY.
+ *
+ * Signals (on the creating thread's main context):
  *   "events-added"   (gint64 last_id)  batched: at most ~10 emissions per second,
  *                                      and never later than ~100 ms after a commit;
+ *                                      also after the full-text index caught up
+ *                                      (last_id unchanged then);
  *   "events-removed" ()                after retention or clear deleted rows. */
 
 G_END_DECLS

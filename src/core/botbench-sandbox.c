@@ -568,16 +568,21 @@ request_params (SoupServerMessage *msg)
       const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                          "Content-Type");
 
-      full_type = g_strdup (header ? header : "application/x-www-form-urlencoded");
-      form = botbench_form_decode (data, len, full_type, NULL);
-      if (form == NULL)
-        form = botbench_form_decode_urlencoded (data, len);
-      {
-        g_autofree char *json = botbench_form_node_to_json (form);
-        g_autoptr(JsonNode) node = parse_json_text (json, -1);
+      g_autoptr(GError) form_error = NULL;
 
-        overlay = object_from_php_array (node);
-      }
+      full_type = g_strdup (header ? header : "application/x-www-form-urlencoded");
+      form = botbench_form_decode (data, len, full_type, &form_error);
+      /* Other types are read as a form (what curl -d means); a multipart
+       * body PHP refuses (no boundary…) leaves $_POST empty. */
+      if (form == NULL && g_error_matches (form_error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_UNSUPPORTED))
+        form = botbench_form_decode_urlencoded (data, len);
+      if (form != NULL)
+        {
+          g_autofree char *json = botbench_form_node_to_json (form);
+          g_autoptr(JsonNode) node = parse_json_text (json, -1);
+
+          overlay = object_from_php_array (node);
+        }
     }
 
   if (overlay != NULL)

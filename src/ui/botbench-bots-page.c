@@ -400,21 +400,38 @@ botbench_bots_page_load_profile (BotbenchBotsPage *self)
 
 /* Import */
 
+/* Reads the file off the UI thread, refusing one over the size a definition
+ * may have before reading it whole. */
+static void
+import_read_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GBytes *bytes = botbench_json_read_file (task_data, BOTBENCH_BOT_MAX_FILE_SIZE, cancellable, &error);
+
+  if (bytes == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, bytes, (GDestroyNotify)g_bytes_unref);
+}
+
 static void
 import_loaded_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(BotbenchBotsPage) self = user_data;
+  BotbenchBotsPage *self = BOTBENCH_BOTS_PAGE (object);
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(BotbenchBot) bot = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *data = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *message = NULL;
-  gsize len;
 
-  if (!g_file_load_contents_finish (G_FILE (object), result, &data, &len, NULL, &error) ||
-      (bot = botbench_bot_new_from_data (data, len, warnings, &error)) == NULL)
+  if (!(bytes = g_task_propagate_pointer (G_TASK (result), &error)) ||
+      (bot = botbench_bot_new_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                         warnings, &error)) == NULL)
     {
       /* Translators: %s says why a definition file could not be read */
       message = g_strdup_printf (_("Cannot import: %s"), error->message);
@@ -449,7 +466,11 @@ _botbench_bots_page_import_file (BotbenchBotsPage *self,
   g_return_if_fail (BOTBENCH_IS_BOTS_PAGE (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  g_file_load_contents_async (file, NULL, import_loaded_cb, g_object_ref (self));
+  g_autoptr(GTask) task = g_task_new (self, NULL, import_loaded_cb, NULL);
+
+  g_task_set_source_tag (task, _botbench_bots_page_import_file);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, import_read_thread);
 }
 
 static void
