@@ -420,6 +420,10 @@ connection_store_event (ListenerConnection *conn)
                               conn->head.content_type,
                               body);
 
+  /* Decode (and summarise) here rather than on the store's single writer
+   * thread, which every event goes through. */
+  botbench_event_get_event_name (event);
+
   connection_stop_reading (conn);
   conn->state = CONN_STORE;
   conn->deadline = 0;
