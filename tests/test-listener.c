@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "botbench-core.h"
+#include "botbench-event-store-private.h"
 #include "botbench-test-utils.h"
 
 typedef struct
@@ -758,6 +759,159 @@ test_connections_closed (ListenerFixture *f,
   g_assert_cmpuint (now, <=, baseline + 4);
 }
 
+/* A writer that cannot keep up: the queue fills, requests wait a bounded
+ * time, then get 503 with Retry-After; every 200 is in the store, no 503
+ * is. */
+static void
+test_store_busy (ListenerFixture *f,
+                 gconstpointer    data)
+{
+  enum { N_REQUESTS = 12 };
+  g_autoptr(GPtrArray) connections = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  guint port = botbench_listener_get_bound_port (f->listener);
+  guint n_ok = 0, n_busy = 0;
+
+  g_object_set (f->store, "max-queued-events", 2, "queue-wait-ms", 200, NULL);
+  _botbench_event_store_set_writer_delay (f->store, 400);
+
+  for (guint i = 0; i < N_REQUESTS; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *request = NULL;
+      GSocketConnection *connection;
+
+      connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+      g_assert_no_error (error);
+      request = g_strdup_printf ("POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                                 "Content-Type: application/x-www-form-urlencoded\r\n"
+                                 "Content-Length: 9\r\n\r\nevent=B%02u", i);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                 request, strlen (request), NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (connections, connection);
+    }
+
+  for (guint i = 0; i < connections->len; i++)
+    {
+      GIOStream *stream = connections->pdata[i];
+      g_autoptr(GError) error = NULL;
+      char response[2048];
+      gsize n = 0;
+
+      g_input_stream_read_all (g_io_stream_get_input_stream (stream), response,
+                               sizeof response - 1, &n, NULL, &error);
+      g_assert_no_error (error);
+      response[n] = '\0';
+      if (g_str_has_prefix (response, "HTTP/1.1 200"))
+        n_ok++;
+      else
+        {
+          g_assert_true (g_str_has_prefix (response, "HTTP/1.1 503"));
+          g_assert_nonnull (strstr (response, "\r\nRetry-After: 1\r\n"));
+          n_busy++;
+        }
+    }
+
+  g_assert_cmpuint (n_busy, >, 0);
+  g_assert_cmpuint (n_ok, >, 0);
+  _botbench_event_store_set_writer_delay (f->store, 0);
+  g_assert_cmpint (store_count (f->store), ==, n_ok);
+}
+
+/* Reads one answer from a kept-alive connection: 200, not closing; returns
+ * the event id it gives. */
+static gint64
+read_kept_answer (GDataInputStream *in)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  g_autoptr(GBytes) body = NULL;
+  gsize length = 0;
+  char buffer[128];
+  gsize n = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (status, ==, "HTTP/1.1 200 OK");
+  while (TRUE)
+    {
+      g_autofree char *line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (*line == '\0')
+        break;
+      g_assert_cmpstr (line, !=, "Connection: close");
+      if (g_ascii_strncasecmp (line, "Content-Length: ", 16) == 0)
+        length = g_ascii_strtoull (line + 16, NULL, 10);
+    }
+
+  g_assert_cmpuint (length, >, 0);
+  g_assert_cmpuint (length, <, sizeof buffer);
+  g_input_stream_read_all (G_INPUT_STREAM (in), buffer, length, &n, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, length);
+  body = g_bytes_new (buffer, n);
+
+  return response_id (body);
+}
+
+/* HTTP/1.1 clients keep their connection: many requests on one connection,
+ * then pipelined ones, answered in order. */
+static void
+test_keep_alive (ListenerFixture *f,
+                 gconstpointer    data)
+{
+  enum { N_SEQUENTIAL = 50, N_PIPELINED = 5 };
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GString) pipelined = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  GOutputStream *out;
+  gint64 last_id = 0;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                botbench_listener_get_bound_port (f->listener),
+                                                NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+
+  for (guint i = 0; i < N_SEQUENTIAL + N_PIPELINED; i++)
+    {
+      g_autofree char *request = g_strdup_printf ("POST /k HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                  "Content-Type: application/x-www-form-urlencoded\r\n"
+                                                  "Content-Length: 11\r\n\r\nevent=K%04u", i);
+      gint64 id;
+
+      if (i >= N_SEQUENTIAL)
+        {
+          g_string_append (pipelined, request);
+          continue;
+        }
+
+      g_output_stream_write_all (out, request, strlen (request), NULL, NULL, &error);
+      g_assert_no_error (error);
+      id = read_kept_answer (in);
+      g_assert_cmpint (id, >, last_id);
+      last_id = id;
+    }
+
+  g_output_stream_write_all (out, pipelined->str, pipelined->len, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < N_PIPELINED; i++)
+    {
+      gint64 id = read_kept_answer (in);
+
+      g_assert_cmpint (id, >, last_id);
+      last_id = id;
+    }
+
+  g_assert_cmpint (store_count (f->store), ==, N_SEQUENTIAL + N_PIPELINED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -779,6 +933,8 @@ main (int    argc,
   ADD ("/listener/malformed-bodies", test_malformed_bodies, NULL);
   ADD ("/listener/concurrent-clients", test_concurrent_clients, NULL);
   ADD ("/listener/connections-closed", test_connections_closed, NULL);
+  ADD ("/listener/keep-alive", test_keep_alive, NULL);
+  ADD ("/listener/store-busy", test_store_busy, NULL);
   ADD ("/listener/curl-replay", test_curl_replay, NULL);
   ADD ("/listener/port-in-use", test_port_in_use, NULL);
   ADD ("/listener/running-notify", test_running_notify, NULL);
