@@ -150,3 +150,50 @@ botbench_test_list_fixtures (void)
   g_ptr_array_add (names, NULL);
   return (char **)g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }
+
+static gboolean
+incoming_cb (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source_object,
+             SoupServer        *server)
+{
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (local != NULL && remote != NULL &&
+      !soup_server_accept_iostream (server, G_IO_STREAM (connection), local, remote, &error))
+    g_warning ("test server: %s", error->message);
+
+  return TRUE;
+}
+
+static void
+stop_service (gpointer data)
+{
+  GSocketService *service = data;
+
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  g_object_unref (service);
+}
+
+guint
+botbench_test_serve_loopback (SoupServer *server)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  g_signal_connect_object (service, "incoming", G_CALLBACK (incoming_cb), server, 0);
+  g_socket_service_start (service);
+  g_object_set_data_full (G_OBJECT (server), "botbench-test-service",
+                          g_object_ref (service), stop_service);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -25,5 +26,12 @@ const char *botbench_test_fixtures_dir (void);
 GBytes   *botbench_test_load_fixture   (const char *name);
 /* Sorted list of the fixture names (without .form). */
 char    **botbench_test_list_fixtures  (void);
+/* Serves a test's own SoupServer on 127.0.0.1 (a free port, returned) with
+ * connections accepted by a GSocketService on the thread-default context,
+ * not by soup_server_listen_*(): libsoup 3.2's listener leaks a GSocket per
+ * connection, which LeakSanitizer would report.  One request per connection
+ * (libsoup keeps none alive without a listener of its own).  Serving stops
+ * when the server is finalized. */
+guint     botbench_test_serve_loopback (SoupServer *server);
 
 G_END_DECLS

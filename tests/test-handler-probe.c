@@ -39,7 +39,6 @@ probe_setup (ProbeFixture  *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *db = NULL;
-  GSList *uris;
 
   f->dir = botbench_test_make_tmp_dir ();
   db = g_build_filename (f->dir, "events.db", NULL);
@@ -53,11 +52,7 @@ probe_setup (ProbeFixture  *f,
 
   f->other = soup_server_new (NULL, NULL);
   soup_server_add_handler (f->other, NULL, other_handler, NULL, NULL);
-  soup_server_listen_local (f->other, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->other);
-  f->other_url = g_uri_to_string (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  f->other_url = g_strdup_printf ("http://127.0.0.1:%u/", botbench_test_serve_loopback (f->other));
 }
 
 static void

@@ -1814,8 +1814,7 @@ add_garbage_text (GPtrArray  *list,
   add_garbage_text ((list), (name), (literal), sizeof (literal) - 1, (shut))
 
 static GPtrArray *
-make_garbage (ServerKind  kind,
-              const char *path)
+make_garbage (const char *path)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify)garbage_free);
   const char *form_tail = "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=1";
@@ -1885,14 +1884,16 @@ make_garbage (ServerKind  kind,
   g_string_append_printf (text, "POST %s HTTP/1.1\r\n%s", path, form_tail);
   add_garbage (list, "an HTTP/1.1 POST without Host", g_string_free_to_bytes (text), FALSE);
 
-  /* The listener parses heads itself and refuses this; the sandbox's
-   * libsoup drops the line and serves the rest, which is harmless. */
-  if (kind == KIND_LISTEN)
-    {
-      text = g_string_new (NULL);
-      g_string_append_printf (text, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nNo colon in this line\r\n%s", path, form_tail);
-      add_garbage (list, "a header line without a colon", g_string_free_to_bytes (text), FALSE);
-    }
+  text = g_string_new (NULL);
+  g_string_append_printf (text, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nNo colon in this line\r\n%s", path, form_tail);
+  add_garbage (list, "a header line without a colon", g_string_free_to_bytes (text), FALSE);
+
+  /* libsoup 3.2 would take it and leak the request path (the sandbox's
+   * gate refuses it first) */
+  text = g_string_new (NULL);
+  g_string_append_printf (text, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n"
+                          "Content-Length: 4\r\n\r\nabcd", path);
+  add_garbage (list, "two different Content-Lengths", g_string_free_to_bytes (text), FALSE);
 
   return list;
 }
@@ -1901,7 +1902,7 @@ static void
 run_garbage (ServerKind kind)
 {
   const ServerOptions options = { .idle_timeout = IDLE_TIMEOUT_S };
-  g_autoptr(GPtrArray) list = make_garbage (kind, kind == KIND_LISTEN ? "/" : WEBHOOK_PATH);
+  g_autoptr(GPtrArray) list = make_garbage (kind == KIND_LISTEN ? "/" : WEBHOOK_PATH);
   Checks checks;
   Server s;
 

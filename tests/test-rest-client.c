@@ -422,16 +422,11 @@ portal_setup (PortalFixture *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *webhook = NULL;
   g_autoptr(BotbenchWebhookUrl) parsed = NULL;
-  GSList *uris;
 
   f->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (f->server, "/rest/", fake_portal_rest_cb, f, NULL);
   soup_server_add_handler (f->server, "/oauth/token/", fake_portal_token_cb, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  f->base = g_strdup_printf ("http://127.0.0.1:%d/", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  f->base = g_strdup_printf ("http://127.0.0.1:%u/", botbench_test_serve_loopback (f->server));
 
   f->paused = g_ptr_array_new_with_free_func (g_object_unref);
   f->issued = g_ptr_array_new_with_free_func (g_free);

@@ -299,13 +299,24 @@ definition_failed (const char *path,
   return EXIT_FAILURE;
 }
 
+/* An empty JSON object as a node (json_node_init_object would add a
+ * reference of its own to the object). */
+static JsonNode *
+new_object_node (void)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, json_object_new ());
+  return node;
+}
+
 /* The id of the portal's bot with this CODE (imbot.bot.list), 0 if none,
  * -1 when the list cannot be read. */
 static gint64
 find_portal_bot (BotContext *ctx,
                  const char *code)
 {
-  g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+  g_autoptr(JsonNode) body = new_object_node ();
   g_autoptr(BotbenchRestResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   const char *client_id = bot_context_client_id (ctx);
@@ -569,7 +580,7 @@ botbench_cli_bots (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_auto(BotContext) ctx = { 0 };
-  g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+  g_autoptr(JsonNode) body = new_object_node ();
   g_autoptr(JsonNode) result = NULL;
   g_autoptr(GError) error = NULL;
   const char *client_id;

@@ -6,7 +6,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <json-glib/json-glib.h>
+#include <sys/socket.h>
+
 #include "botbench-acceptor-private.h"
+#include "botbench-http-parser-private.h"
 #include "botbench-sandbox-gate-private.h"
 
 #define SWEEP_INTERVAL_MS    250
@@ -24,9 +29,13 @@
 #define HANDSHAKE_BUSY_US    (1 * G_USEC_PER_SEC)
 /* Connections shut at once when every slot is taken. */
 #define EVICT_BATCH          8
+/* A head that has not come whole is looked at again after this long, so
+ * that one sent a byte at a time costs few peeks. */
+#define PEEK_AGAIN_MS        50
 
 typedef enum
 {
+  GATE_PEEK,        /* plain: the request head is checked before libsoup reads it (ours) */
   GATE_HELLO,       /* TLS: waiting for the client's first bytes (ours) */
   GATE_HANDSHAKE,   /* TLS handshake queued or under way (ours) */
   GATE_HEAD,        /* libsoup is reading a request head */
@@ -49,7 +58,8 @@ typedef struct
   GSocketAddress      *local;
   GSocketAddress      *remote;      /* the key libsoup hands back with each message */
   GCancellable        *cancellable; /* of the handshake */
-  GSource             *hello;       /* GATE_HELLO: G_IO_IN on socket */
+  GSource             *hello;       /* GATE_HELLO, GATE_PEEK: G_IO_IN on socket, or a timer */
+  BotbenchHttpHeadScan scan;        /* GATE_PEEK: how far the head was looked at */
   GList                queued;      /* GATE_HANDSHAKE: in gate->handshake_queue */
   gboolean             handshaking; /* holds one of MAX_HANDSHAKES */
   gint64               handshake_start;
@@ -81,6 +91,7 @@ struct _BotbenchSandboxGate
   GHashTable   *by_remote;    /* GSocketAddress* → GateConn* (borrowed) */
   GSource      *sweep;
   GSource      *reap;
+  char         *peek_buffer;     /* BOTBENCH_HTTP_MAX_HEAD + 1 bytes */
   gulong        started_id;
   gulong        read_id;
   gulong        finished_id;
@@ -150,7 +161,8 @@ gate_conn_is_closed (GateConn *conn)
 static void
 gate_conn_shut (GateConn *conn)
 {
-  if (conn->state == GATE_HELLO || (conn->state == GATE_HANDSHAKE && !conn->handshaking))
+  if (conn->state == GATE_HELLO || conn->state == GATE_PEEK ||
+      (conn->state == GATE_HANDSHAKE && !conn->handshaking))
     {
       /* Still entirely ours. */
       g_socket_close (conn->socket, NULL);
@@ -509,6 +521,122 @@ hello_cb (GSocket      *socket,
   return G_SOURCE_REMOVE;
 }
 
+/* A head the sandbox's strict reading refuses is answered here: libsoup
+ * 3.2 takes some broken heads (a line without a colon, a method that is not
+ * a token, two Content-Lengths) and leaks the request path on others. */
+static void
+refuse_head (GateConn   *conn,
+             guint       status,
+             const char *reason)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  char *text;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, "BAD_REQUEST");
+  json_builder_set_member_name (builder, "error_description");
+  json_builder_add_string_value (builder, reason);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+
+  text = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                                "Content-Type: application/json; charset=utf-8\r\n"
+                                "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                                "Connection: close\r\n\r\n%s",
+                                status, soup_status_get_phrase (status), strlen (json), json);
+
+  conn->answer = g_bytes_new_take (text, strlen (text));
+  conn->state = GATE_EARLY;
+  conn->deadline = g_get_monotonic_time () + conn->gate->idle_timeout_us;
+  conn->stolen = g_object_ref (conn->stream);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (conn->stolen),
+                                   g_bytes_get_data (conn->answer, NULL), g_bytes_get_size (conn->answer),
+                                   G_PRIORITY_DEFAULT, NULL, answer_written_cb, gate_conn_ref (conn));
+}
+
+static gboolean peek_cb (GSocket      *socket,
+                         GIOCondition  condition,
+                         gpointer      user_data);
+
+static void
+wait_readable (GateConn *conn)
+{
+  conn->hello = g_socket_create_source (conn->socket, G_IO_IN, NULL);
+  g_source_set_callback (conn->hello, (GSourceFunc)(GCallback)peek_cb, conn, NULL);
+  g_source_attach (conn->hello, conn->gate->context);
+}
+
+static gboolean
+peek_again_cb (gpointer user_data)
+{
+  GateConn *conn = user_data;
+
+  g_clear_pointer (&conn->hello, g_source_unref);
+  wait_readable (conn);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The request head, looked at without taking it (MSG_PEEK): refused here,
+ * or left whole for libsoup. */
+static gboolean
+peek_cb (GSocket      *socket,
+         GIOCondition  condition,
+         gpointer      user_data)
+{
+  GateConn *conn = user_data;
+  BotbenchSandboxGate *gate = conn->gate;
+  BotbenchHttpHead head;
+  const char *reason = NULL;
+  guint status = 0;
+  gssize n;
+  gsize end;
+
+  n = recv (g_socket_get_fd (socket), gate->peek_buffer, BOTBENCH_HTTP_MAX_HEAD + 1, MSG_PEEK);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+
+  g_clear_pointer (&conn->hello, g_source_unref);
+
+  if (n <= 0)
+    {
+      /* Gone before sending a head. */
+      g_socket_close (conn->socket, NULL);
+      conn->state = GATE_SHUT;
+      gate_conn_remove (conn);
+      return G_SOURCE_REMOVE;
+    }
+
+  end = _botbench_http_find_head_end (gate->peek_buffer, n, &conn->scan, &status);
+  if (status != 0)
+    {
+      refuse_head (conn, status, status == 414 ? "The request line is too long" : "The request head is too long");
+      return G_SOURCE_REMOVE;
+    }
+
+  if (end == 0)
+    {
+      conn->hello = g_timeout_source_new (PEEK_AGAIN_MS);
+      g_source_set_callback (conn->hello, peek_again_cb, conn, NULL);
+      g_source_attach (conn->hello, gate->context);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (!_botbench_http_parse_head (gate->peek_buffer, end, &head, &status, &reason))
+    {
+      refuse_head (conn, status, reason);
+      return G_SOURCE_REMOVE;
+    }
+  _botbench_http_head_clear (&head);
+
+  hand_over (conn);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 accept_cb (GSocket  *client,
            gpointer  user_data)
@@ -541,7 +669,8 @@ accept_cb (GSocket  *client,
 
   if (listener->certificate == NULL)
     {
-      hand_over (conn);
+      conn->state = GATE_PEEK;
+      wait_readable (conn);
       return;
     }
 
@@ -569,7 +698,8 @@ evict_cb (gpointer user_data)
     {
       GateConn *conn = l->data;
 
-      if (conn->state == GATE_HELLO && (oldest == NULL || conn->deadline < oldest->deadline))
+      if ((conn->state == GATE_HELLO || conn->state == GATE_PEEK) &&
+          (oldest == NULL || conn->deadline < oldest->deadline))
         oldest = conn;
     }
   if (oldest != NULL)
@@ -651,6 +781,7 @@ _botbench_sandbox_gate_new (SoupServer *server,
   gate->by_remote = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_queue_init (&gate->conns);
   g_queue_init (&gate->handshake_queue);
+  gate->peek_buffer = g_malloc (BOTBENCH_HTTP_MAX_HEAD + 1);
 
   gate->started_id = g_signal_connect (server, "request-started", G_CALLBACK (request_started_cb), gate);
   gate->read_id = g_signal_connect (server, "request-read", G_CALLBACK (request_read_cb), gate);
@@ -716,6 +847,7 @@ _botbench_sandbox_gate_free (BotbenchSandboxGate *self)
     }
   g_ptr_array_unref (self->listeners);
   g_hash_table_unref (self->by_remote);
+  g_free (self->peek_buffer);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_object (&self->server);
   g_free (self);
