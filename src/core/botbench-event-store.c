@@ -1008,6 +1008,9 @@ prepare_writer (BotbenchEventStore  *self,
 
   size_limit = g_strdup_printf ("PRAGMA journal_size_limit = %d", JOURNAL_SIZE_LIMIT);
   if (!exec_sql (self->wdb, "PRAGMA synchronous = NORMAL", BOTBENCH_EVENT_STORE_ERROR_OPEN, error) ||
+      /* Checkpoint (and fsync) every 32 MiB of WAL rather than 4 MiB: a
+       * flood of events stalls the writer on eight times fewer fsyncs. */
+      !exec_sql (self->wdb, "PRAGMA wal_autocheckpoint = 8192", BOTBENCH_EVENT_STORE_ERROR_OPEN, error) ||
       !exec_sql (self->wdb, size_limit, BOTBENCH_EVENT_STORE_ERROR_OPEN, error) ||
       !query_int64 (self->wdb, "PRAGMA max_page_count", &self->default_max_page_count,
                     BOTBENCH_EVENT_STORE_ERROR_OPEN, error) ||
