@@ -6,6 +6,8 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "botbench-test-utils.h"
 
@@ -196,4 +198,27 @@ botbench_test_serve_loopback (SoupServer *server)
                           g_object_ref (service), stop_service);
 
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+void
+botbench_test_guarded_init (BotbenchGuarded *g,
+                            const char      *data,
+                            gsize            len)
+{
+  gsize page = (gsize)sysconf (_SC_PAGESIZE);
+  gsize pages = (len + page - 1) / page + 1;
+
+  g->map_len = pages * page;
+  g->map = mmap (NULL, g->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  g_assert_true (g->map != MAP_FAILED);
+  g_assert_cmpint (mprotect (g->map + (pages - 1) * page, page, PROT_NONE), ==, 0);
+  g->data = (char *)g->map + (pages - 1) * page - len;
+  if (len > 0)
+    memcpy (g->data, data, len);
+}
+
+void
+botbench_test_guarded_clear (BotbenchGuarded *g)
+{
+  munmap (g->map, g->map_len);
 }

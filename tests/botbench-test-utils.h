@@ -34,4 +34,18 @@ char    **botbench_test_list_fixtures  (void);
  * when the server is finalized. */
 guint     botbench_test_serve_loopback (SoupServer *server);
 
+/* A copy of data placed so that data[len] is the first byte of a PROT_NONE
+ * page: a parser that reads past len crashes at once. */
+typedef struct
+{
+  guint8 *map;
+  gsize   map_len;
+  char   *data;
+} BotbenchGuarded;
+
+void      botbench_test_guarded_init   (BotbenchGuarded *g,
+                                        const char      *data,
+                                        gsize            len);
+void      botbench_test_guarded_clear  (BotbenchGuarded *g);
+
 G_END_DECLS

@@ -17,42 +17,12 @@
 #include <unistd.h>
 
 #include "botbench-http-parser-private.h"
+#include "botbench-test-utils.h"
 
 #define DEFAULT_SEED 20250608u
 
 /* ------------------------------------------------------------------------ */
 /* helpers                                                                   */
-
-/* data copied so that data[len] is the first byte of a PROT_NONE page. */
-typedef struct
-{
-  guint8 *map;
-  gsize   map_len;
-  char   *data;
-} Guarded;
-
-static void
-guarded_init (Guarded    *g,
-              const char *data,
-              gsize       len)
-{
-  gsize page = (gsize)sysconf (_SC_PAGESIZE);
-  gsize pages = (len + page - 1) / page + 1;
-
-  g->map_len = pages * page;
-  g->map = mmap (NULL, g->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  g_assert_true (g->map != MAP_FAILED);
-  g_assert_cmpint (mprotect (g->map + (pages - 1) * page, page, PROT_NONE), ==, 0);
-  g->data = (char *)g->map + (pages - 1) * page - len;
-  if (len > 0)
-    memcpy (g->data, data, len);
-}
-
-static void
-guarded_clear (Guarded *g)
-{
-  munmap (g->map, g->map_len);
-}
 
 static guint32
 test_seed (void)
@@ -149,11 +119,11 @@ find_once (const char *data,
 {
   BotbenchHttpHeadScan scan = { 0, };
   gsize end;
-  Guarded g;
+  BotbenchGuarded g;
 
-  guarded_init (&g, data, len);
+  botbench_test_guarded_init (&g, data, len);
   end = _botbench_http_find_head_end (g.data, len, &scan, status);
-  guarded_clear (&g);
+  botbench_test_guarded_clear (&g);
 
   g_assert_cmpuint (end, <=, len);
   if (*status != 0)
@@ -531,7 +501,7 @@ parse (const char       *text,
   const char *reason = NULL;
   guint status = 0;
   gboolean ok;
-  Guarded g;
+  BotbenchGuarded g;
 
   if (len == (gsize)-1)
     len = strlen (text);
@@ -539,9 +509,9 @@ parse (const char       *text,
   /* the parser must set every field itself */
   memset (head, 0xa5, sizeof *head);
 
-  guarded_init (&g, text, len);
+  botbench_test_guarded_init (&g, text, len);
   ok = _botbench_http_parse_head (g.data, len, head, &status, &reason);
-  guarded_clear (&g);
+  botbench_test_guarded_clear (&g);
 
   if (ok)
     {
@@ -1254,12 +1224,12 @@ chunked_run (const char *data,
       const char *reason = NULL;
       gsize consumed = G_MAXSIZE;
       guint status = 0;
-      Guarded g;
+      BotbenchGuarded g;
 
-      guarded_init (&g, data + pos, piece);
+      botbench_test_guarded_init (&g, data + pos, piece);
       run->result = _botbench_http_chunked_feed (&c, g.data, piece, &consumed, run->body, max_body,
                                                  &status, &reason);
-      guarded_clear (&g);
+      botbench_test_guarded_clear (&g);
 
       g_assert_cmpuint (run->body->len, <=, max_body);
       if (run->result == BOTBENCH_HTTP_CHUNKED_ERROR)
@@ -1619,11 +1589,11 @@ drive (const char *stream,
           const char *reason = NULL;
           gsize before = scan.scanned;
           gsize end;
-          Guarded g;
+          BotbenchGuarded g;
 
-          guarded_init (&g, (const char *)in->data, in->len);
+          botbench_test_guarded_init (&g, (const char *)in->data, in->len);
           end = _botbench_http_find_head_end (g.data, in->len, &scan, &status);
-          guarded_clear (&g);
+          botbench_test_guarded_clear (&g);
           g_assert_cmpuint (end, <=, in->len);
           g_assert_cmpuint (scan.scanned, >=, before);
           if (status != 0)
@@ -1635,11 +1605,11 @@ drive (const char *stream,
             }
           if (end != 0)
             {
-              guarded_init (&g, (const char *)in->data, end);
+              botbench_test_guarded_init (&g, (const char *)in->data, end);
               memset (&head, 0x5a, sizeof head);
               if (!_botbench_http_parse_head (g.data, end, &head, &status, &reason))
                 {
-                  guarded_clear (&g);
+                  botbench_test_guarded_clear (&g);
                   g_assert_nonnull (reason);
                   assert_head_cleared (&head);
                   g_assert_true (status == 400 || status == 417 || status == 431 || status == 501 ||
@@ -1647,7 +1617,7 @@ drive (const char *stream,
                   g_string_append_printf (out, "refused %u\n", status);
                   break;
                 }
-              guarded_clear (&g);
+              botbench_test_guarded_clear (&g);
               g_byte_array_remove_range (in, 0, end);
               memset (&scan, 0, sizeof scan);
               g_byte_array_set_size (body, 0);
@@ -1718,12 +1688,12 @@ drive (const char *stream,
           const char *reason = NULL;
           guint status = 0;
           gsize consumed = G_MAXSIZE;
-          Guarded g;
+          BotbenchGuarded g;
 
-          guarded_init (&g, (const char *)in->data, in->len);
+          botbench_test_guarded_init (&g, (const char *)in->data, in->len);
           result = _botbench_http_chunked_feed (&chunked, g.data, in->len, &consumed, body, max_body,
                                                 &status, &reason);
-          guarded_clear (&g);
+          botbench_test_guarded_clear (&g);
           g_assert_cmpuint (body->len, <=, max_body);
           if (result == BOTBENCH_HTTP_CHUNKED_ERROR)
             {

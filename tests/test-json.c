@@ -18,37 +18,6 @@
 #include "botbench-core.h"
 #include "botbench-test-utils.h"
 
-/* data copied so that data[len] is the first byte of a PROT_NONE page. */
-typedef struct
-{
-  guint8 *map;
-  gsize   map_len;
-  char   *data;
-} Guarded;
-
-static void
-guarded_init (Guarded    *g,
-              const char *data,
-              gsize       len)
-{
-  gsize page = (gsize)sysconf (_SC_PAGESIZE);
-  gsize pages = (len + page - 1) / page + 1;
-
-  g->map_len = pages * page;
-  g->map = mmap (NULL, g->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  g_assert_true (g->map != MAP_FAILED);
-  g_assert_cmpint (mprotect (g->map + (pages - 1) * page, page, PROT_NONE), ==, 0);
-  g->data = (char *)g->map + (pages - 1) * page - len;
-  if (len > 0)
-    memcpy (g->data, data, len);
-}
-
-static void
-guarded_clear (Guarded *g)
-{
-  munmap (g->map, g->map_len);
-}
-
 /* Checks data[0..len) both ways; both must agree.  Returns the error code, -1 when accepted. */
 static int
 check_len (const char *data,
@@ -60,16 +29,16 @@ check_len (const char *data,
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) guarded_error = NULL;
   gboolean ok, guarded_ok;
-  Guarded g;
+  BotbenchGuarded g;
 
   if (len > 0)
     memcpy (exact, data, len);
   ok = botbench_json_check (exact, len, max_depth, &error);
   g_assert_true (ok == (error == NULL));
 
-  guarded_init (&g, data, len);
+  botbench_test_guarded_init (&g, data, len);
   guarded_ok = botbench_json_check (g.data, len, max_depth, &guarded_error);
-  guarded_clear (&g);
+  botbench_test_guarded_clear (&g);
   g_assert_true (ok == guarded_ok);
 
   if (ok)
