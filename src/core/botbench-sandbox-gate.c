@@ -3,11 +3,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "botbench-sandbox"
+#define _GNU_SOURCE   /* POLLRDHUP */
 
 #include "config.h"
 
 #include <errno.h>
 #include <json-glib/json-glib.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include "botbench-acceptor-private.h"
@@ -620,6 +622,17 @@ peek_cb (GSocket      *socket,
 
   if (end == 0)
     {
+      struct pollfd pfd = { g_socket_get_fd (socket), POLLRDHUP, 0 };
+
+      /* Peeking never sees the end of the stream behind unread bytes: ask
+       * whether the client has finished sending.  Its head never will be
+       * complete. */
+      if (poll (&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0)
+        {
+          refuse_head (conn, 400, "The request head ended before its blank line");
+          return G_SOURCE_REMOVE;
+        }
+
       conn->hello = g_timeout_source_new (PEEK_AGAIN_MS);
       g_source_set_callback (conn->hello, peek_again_cb, conn, NULL);
       g_source_attach (conn->hello, gate->context);
