@@ -5,15 +5,15 @@
  * The pipeline: read the first 4 KiB and pick the loader the way
  * gdk-pixbuf does (shared-mime-info), but only among the formats below whose
  * loaders we have read; check the header ourselves where a loader trusts it
- * for an allocation or a size before asking us (BMP, ICO, TGA, PNM, TIFF,
- * GIF, PNG); then stream the file into a GdkPixbufLoader made for exactly
- * that format (never more than 100 MB, never more than 100 megapixels;
- * ICO, TIFF and GIF whole, checked first); in "size-prepared" ask JPEGs for
- * the smallest DCT-scaled size that still covers the crop at the target
- * size and SVGs for exactly the target scale; check that the file is
- * complete (gdk-pixbuf happily returns half a PNG); apply the EXIF
- * orientation; crop the square in source coordinates and map it onto the
- * decoded pixbuf; scale once; encode.
+ * for an allocation or a size before asking us, or ignores our answer
+ * (BMP, ICO, TGA, PNM, TIFF, GIF, PNG, WebP); then stream the file into a
+ * GdkPixbufLoader made for exactly that format (never more than 100 MB,
+ * never more than 100 megapixels; ICO, TIFF and GIF whole, checked first);
+ * in "size-prepared" ask JPEGs for the smallest DCT-scaled size that still
+ * covers the crop at the target size and SVGs for exactly the target
+ * scale; check that the file is complete (gdk-pixbuf happily returns half
+ * a PNG); apply the EXIF orientation; crop the square in source
+ * coordinates and map it onto the decoded pixbuf; scale once; encode.
  */
 #define G_LOG_DOMAIN "botbench-avatar"
 
@@ -372,6 +372,8 @@ tail_contains (const Decoder *d,
   return FALSE;
 }
 
+/* Skips data sub-blocks up to and including the empty one that ends
+ * them; FALSE if the file ends first. */
 static gboolean
 gif_skip_sub_blocks (const guint8 *p,
                      gsize         len,
@@ -389,15 +391,27 @@ gif_skip_sub_blocks (const guint8 *p,
   return FALSE;
 }
 
-/* gdk-pixbuf's GIF loader trips over its own assertions (criticals, fatal
- * under G_DEBUG=fatal-criticals) on a zero-sized screen or a frame that is
- * empty or reaches outside the screen, so walk the blocks first.  Anything
- * else (truncation, bad LZW data) is left to the loader. */
+/* gdk-pixbuf's GIF loader (io-gif.c, 2.42) trips over its own assertions
+ * (criticals, fatal under G_DEBUG=fatal-criticals): gif_get_lzw() passes
+ * each frame's size to gdk_pixbuf_calculate_rowstride(), which wants it
+ * above zero, and the frames are later composited with
+ * gdk_pixbuf_copy_area() and memset() at their offsets, which must lie on
+ * the screen.  So walk the blocks first, the way its state machine does,
+ * so that every frame it decodes is one seen here:
+ *  - between blocks, a byte other than ',', '!' and ';' is skipped, not an
+ *    error (gif_get_next_step());
+ *  - a Graphic Control (0xf9) or Application (0xff) extension's first
+ *    sub-block is read even when its count is 0; the sub-blocks up to an
+ *    empty one come after it (gif_get_extension());
+ *  - a frame without a colour map, or with an LZW code size of 12 or more,
+ *    ends the decoding with an error: nothing after it is decoded.
+ * Anything else (truncation, bad LZW data) is left to the loader. */
 static const char *
 gif_check_frames (const guint8 *p,
                   gsize         len)
 {
   guint sw, sh;
+  gboolean global_map;
   gsize o = 13;
 
   if (len < 13)
@@ -407,22 +421,29 @@ gif_check_frames (const guint8 *p,
   sh = p[8] | p[9] << 8;
   if (sw == 0 || sh == 0)
     return _("its screen size is zero");
-  if (p[10] & 0x80)
+  global_map = (p[10] & 0x80) != 0;
+  if (global_map)
     o += 3u * (1u << ((p[10] & 7) + 1));
 
   while (o < len)
     {
       guint8 block = p[o++];
 
-      if (block == 0x3b)
+      if (block == ';')
         break;
-      else if (block == 0x21)
+      else if (block == '!')
         {
-          o++;   /* label */
+          guint8 label;
+
+          if (o >= len)
+            break;
+          label = p[o++];
+          if ((label == 0xf9 || label == 0xff) && o < len)
+            o += 1 + p[o];
           if (!gif_skip_sub_blocks (p, len, &o))
             break;
         }
-      else if (block == 0x2c)
+      else if (block == ',')
         {
           guint x, y, w, h;
           guint8 flags;
@@ -441,12 +462,13 @@ gif_check_frames (const guint8 *p,
             return _("one of its frames reaches outside the picture");
           if (flags & 0x80)
             o += 3u * (1u << ((flags & 7) + 1));
-          o++;   /* LZW minimum code size */
+          else if (!global_map)
+            break;
+          if (o >= len || p[o++] >= 12)
+            break;
           if (!gif_skip_sub_blocks (p, len, &o))
             break;
         }
-      else
-        break;
     }
 
   return NULL;
@@ -603,8 +625,10 @@ header_check_size (Decoder     *d,
   return HEADER_REFUSED;
 }
 
-/* gdk-pixbuf's BMP loader grows its buffer to the header size the file
- * states (a 42-byte file asked for 4 GB), and to the pixel data offset. */
+/* gdk-pixbuf's BMP loader (io-bmp.c, 2.42) grows its buffer to what the
+ * file states, without a limit: the info header's size (a 42-byte file
+ * asked for 4 GB), the pixel data offset, the palette size; and to a row,
+ * from the width. */
 static HeaderCheck
 check_bmp (Decoder       *d,
            const guint8  *p,
@@ -660,7 +684,32 @@ check_bmp (Decoder       *d,
       return header_corrupt (d, name, why, error);
     }
 
-  return header_check_size (d, (guint64)width, (guint64)ABS (height), name, error);
+  if (header_check_size (d, (guint64)width, (guint64)ABS (height), name, error) != HEADER_OK)
+    return HEADER_REFUSED;
+
+  /* The loader decodes the rest once it holds the whole info header. */
+  if (len < 14 + (gsize)header_size)
+    return HEADER_NEED_MORE;
+
+  /* The palette: for up to 8 bits per pixel the loader allocates
+   * biClrUsed × 4 bytes (a guint that wraps) for it.  It reads biClrUsed
+   * as a signed int and refuses only counts above 1 << depth, so a
+   * "negative" one such as 0xffffffff gets through and asks for 4 GB (a
+   * 70-byte file did).  OS/2 headers (12 bytes) have no count. */
+  if (header_size != 12)
+    {
+      guint32 depth = le16 (p + 28);
+      guint32 colors = le32 (p + 46);
+
+      if (depth <= 8 && colors > (1u << depth))
+        {
+          g_autofree char *why = g_strdup_printf (_("its palette has %u colors for %u bits per pixel"),
+                                                  colors, depth);
+          return header_corrupt (d, name, why, error);
+        }
+    }
+
+  return HEADER_OK;
 }
 
 /* The ICO loader grows its buffer to every directory entry's offset (up
@@ -896,6 +945,52 @@ check_png (Decoder       *d,
   return header_check_size (d, be32 (p + 16), be32 (p + 20), name, error);
 }
 
+/* The WebP loader (webp-pixbuf-loader 0.2.1, Debian 12's) asks for the
+ * size but ignores a 0 × 0 answer: it allocates a pixbuf of the full
+ * header size (VP8/VP8L sides go to 16383) and decodes into it, so the
+ * size is checked here.  An animation (VP8X with its animation flag) it
+ * keeps whole and decodes at close, every frame into a pixbuf of the
+ * canvas size, whatever the size callback said; and when libwebp's
+ * animation decoder refuses the data, it passes a NULL iterator to
+ * gdk_pixbuf_animation_iter_get_pixbuf() (a critical).  Animated WebP is
+ * therefore not decoded at all.  Layouts other than these three, libwebp
+ * refuses before the loader allocates. */
+static HeaderCheck
+check_webp (Decoder       *d,
+            const guint8  *p,
+            gsize          len,
+            const char    *name,
+            GError       **error)
+{
+  if (len < 30)
+    return HEADER_NEED_MORE;
+
+  if (memcmp (p + 12, "VP8X", 4) == 0)
+    {
+      if (p[20] & 0x02)
+        {
+          g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_UNSUPPORTED_FORMAT,
+                       _("“%s” is an animated WebP image, which Botbench does not read for an avatar; "
+                         "save it as PNG or JPEG first"), name);
+          return HEADER_REFUSED;
+        }
+      /* The canvas: 24 bits each of width − 1, height − 1. */
+      return header_check_size (d, (le16 (p + 24) | (guint32)p[26] << 16) + 1,
+                                (le16 (p + 27) | (guint32)p[29] << 16) + 1, name, error);
+    }
+
+  /* A lossy frame header: start code 9d 01 2a, then 14-bit sides. */
+  if (memcmp (p + 12, "VP8 ", 4) == 0 && memcmp (p + 23, "\x9d\x01\x2a", 3) == 0)
+    return header_check_size (d, le16 (p + 26) & 0x3fff, le16 (p + 28) & 0x3fff, name, error);
+
+  /* Lossless: signature 0x2f, then 14 bits each of width − 1, height − 1. */
+  if (memcmp (p + 12, "VP8L", 4) == 0 && p[20] == 0x2f)
+    return header_check_size (d, (le32 (p + 21) & 0x3fff) + 1, ((le32 (p + 21) >> 14) & 0x3fff) + 1,
+                              name, error);
+
+  return HEADER_OK;
+}
+
 /* complete: p holds the whole file (no more data will come). */
 static HeaderCheck
 decoder_check_header (Decoder       *d,
@@ -921,6 +1016,8 @@ decoder_check_header (Decoder       *d,
     result = check_gif (d, p, len, name, error);
   else if (format_is (d, "png"))
     result = check_png (d, p, len, name, error);
+  else if (format_is (d, "webp"))
+    result = check_webp (d, p, len, name, error);
   else
     result = HEADER_OK;
 
