@@ -139,18 +139,6 @@ _botbench_http_find_head_end (const char           *data,
   return 0;
 }
 
-static int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Percent-decodes a path; NULL when an escape is broken, decodes to a
  * control character, or the result is not UTF-8. */
 static char *
@@ -168,8 +156,8 @@ decode_path (const char *s,
 
           if (i + 2 >= len)
             return NULL;
-          hi = hex_value (s[i + 1]);
-          lo = hex_value (s[i + 2]);
+          hi = g_ascii_xdigit_value (s[i + 1]);
+          lo = g_ascii_xdigit_value (s[i + 2]);
           /* no escaped control characters (NUL, CR, LF, ESC…) in a path */
           if (hi < 0 || lo < 0 || hi < 2 || (hi == 7 && lo == 15))
             return NULL;
@@ -658,7 +646,7 @@ _botbench_http_chunked_feed (BotbenchHttpChunked *c,
         {
         case CHUNK_SIZE:
           {
-            int v = hex_value (ch);
+            int v = g_ascii_xdigit_value (ch);
 
             if (v >= 0)
               {

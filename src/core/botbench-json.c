@@ -123,18 +123,6 @@ is_word (guchar c)
   return g_ascii_isalnum (c) || c == '_' || c == '.' || c == '$' || c >= 0x80;
 }
 
-static int
-hex_value (guchar c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Four hex digits at p[at..at+4): 1 and *value, 0 when one is not a hex
  * digit, -1 when the input ends first. */
 static int
@@ -150,7 +138,7 @@ read_hex4 (const Scanner *s,
 
       if (at + k >= s->len)
         return -1;
-      if ((h = hex_value (s->p[at + k])) < 0)
+      if ((h = g_ascii_xdigit_value (s->p[at + k])) < 0)
         return 0;
       v = v << 4 | (guint)h;
     }
