@@ -594,8 +594,7 @@ chunked_fail (guint       *status,
               guint        code,
               const char  *why)
 {
-  *status = code;
-  *reason = why;
+  fail (status, reason, code, why);
   return BOTBENCH_HTTP_CHUNKED_ERROR;
 }
 

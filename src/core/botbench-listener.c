@@ -14,7 +14,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "botbench-listener-private.h"

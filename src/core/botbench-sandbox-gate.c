@@ -249,7 +249,8 @@ schedule_reap (BotbenchSandboxGate *gate)
 static void
 early_closed (GateConn *conn)
 {
-  g_io_stream_close (conn->stolen, NULL, NULL);
+  if (conn->stolen != NULL)
+    g_io_stream_close (conn->stolen, NULL, NULL);
   if (!gate_conn_is_closed (conn))
     g_socket_close (conn->socket, NULL);
   conn->state = GATE_SHUT;
@@ -299,6 +300,26 @@ answer_written_cb (GObject      *object,
   gate_conn_unref (conn);
 }
 
+/* Writes conn->answer on stream (taken), then lingers and closes: the
+ * connection is the gate's from now on. */
+static void
+send_answer (GateConn  *conn,
+             GIOStream *stream)
+{
+  conn->state = GATE_EARLY;
+  conn->deadline = g_get_monotonic_time () + conn->gate->idle_timeout_us;
+  conn->stolen = stream;
+  if (conn->stolen == NULL)
+    {
+      early_closed (conn);
+      return;
+    }
+
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (conn->stolen),
+                                   g_bytes_get_data (conn->answer, NULL), g_bytes_get_size (conn->answer),
+                                   G_PRIORITY_DEFAULT, NULL, answer_written_cb, gate_conn_ref (conn));
+}
+
 /* The sandbox refused the request from its head (413, a wrong secret…):
  * libsoup 3.2 would read the whole body before answering, so the gate takes
  * the connection back and answers now. */
@@ -324,19 +345,8 @@ answer_early (GateConn          *conn,
   g_string_append_len (answer, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   conn->answer = g_string_free_to_bytes (answer);
 
-  conn->state = GATE_EARLY;
-  conn->deadline = g_get_monotonic_time () + conn->gate->idle_timeout_us;
   g_hash_table_remove (conn->gate->by_remote, conn->remote);
-  conn->stolen = soup_server_message_steal_connection (msg);
-  if (conn->stolen == NULL)
-    {
-      early_closed (conn);
-      return;
-    }
-
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (conn->stolen),
-                                   g_bytes_get_data (conn->answer, NULL), g_bytes_get_size (conn->answer),
-                                   G_PRIORITY_DEFAULT, NULL, answer_written_cb, gate_conn_ref (conn));
+  send_answer (conn, soup_server_message_steal_connection (msg));
 }
 
 static void
@@ -552,12 +562,7 @@ refuse_head (GateConn   *conn,
                                 status, soup_status_get_phrase (status), strlen (json), json);
 
   conn->answer = g_bytes_new_take (text, strlen (text));
-  conn->state = GATE_EARLY;
-  conn->deadline = g_get_monotonic_time () + conn->gate->idle_timeout_us;
-  conn->stolen = g_object_ref (conn->stream);
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (conn->stolen),
-                                   g_bytes_get_data (conn->answer, NULL), g_bytes_get_size (conn->answer),
-                                   G_PRIORITY_DEFAULT, NULL, answer_written_cb, gate_conn_ref (conn));
+  send_answer (conn, g_object_ref (conn->stream));
 }
 
 static gboolean peek_cb (GSocket      *socket,

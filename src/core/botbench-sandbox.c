@@ -103,7 +103,6 @@ struct _BotbenchSandbox
   GMutex                mutex;
   GCond                 cond;
   gboolean              started;
-  GError               *start_error;
 
   /* Server thread only */
   SoupServer           *server;
@@ -3516,7 +3515,6 @@ static gpointer
 server_thread_func (gpointer data)
 {
   BotbenchSandbox *self = data;
-  g_autoptr(GError) error = NULL;
 
   g_main_context_push_thread_default (self->server_context);
 
@@ -3538,13 +3536,10 @@ server_thread_func (gpointer data)
 
   g_mutex_lock (&self->mutex);
   self->started = TRUE;
-  if (error != NULL)
-    self->start_error = g_steal_pointer (&error);
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->mutex);
 
-  if (self->start_error == NULL)
-    g_main_loop_run (self->server_loop);
+  g_main_loop_run (self->server_loop);
 
   soup_server_disconnect (self->server);
   g_clear_pointer (&self->gate, _botbench_sandbox_gate_free);
@@ -4129,7 +4124,6 @@ botbench_sandbox_start (BotbenchSandbox  *self,
     BOTBENCH_SANDBOX_ERROR_FAILED,
   };
   g_autoptr(GInetAddress) address = NULL;
-  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (BOTBENCH_IS_SANDBOX (self), FALSE);
 
@@ -4177,21 +4171,11 @@ botbench_sandbox_start (BotbenchSandbox  *self,
   self->started = FALSE;
   self->thread = g_thread_new ("bb-sandbox", server_thread_func, self);
 
+  /* The sockets are bound already; the thread cannot fail to serve them. */
   g_mutex_lock (&self->mutex);
   while (!self->started)
     g_cond_wait (&self->cond, &self->mutex);
-  local_error = g_steal_pointer (&self->start_error);
   g_mutex_unlock (&self->mutex);
-
-  if (local_error != NULL)
-    {
-      g_thread_join (g_steal_pointer (&self->thread));
-      botbench_sandbox_clear_runtime (self);
-      g_set_error (error, BOTBENCH_SANDBOX_ERROR,
-                   self->run.tls ? BOTBENCH_SANDBOX_ERROR_TLS : BOTBENCH_SANDBOX_ERROR_FAILED,
-                   _("Cannot start the sandbox: %s"), local_error->message);
-      return FALSE;
-    }
 
   g_debug ("Sandbox serving on %s:%u", self->host, self->bound_port);
   botbench_sandbox_set_running (self, TRUE);
