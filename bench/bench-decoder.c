@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Decodes the same bodies (the event fixtures plus a generated mix) with
- * botbench_form_decode_urlencoded () + botbench_form_node_to_json () and
+ * botbench_post_decode_urlencoded () + botbench_form_node_to_json () and
  * with PHP's parse_str () + json_encode (), timed inside PHP with hrtime()
  * so that process start-up is not counted, and prints bodies per second
  * and the ratio.  Prints figures only; it asserts nothing.
@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "botbench-form.h"
+#include "botbench-post-decoder.h"
 
 #define N_GENERATED   400
 /* Each side runs N_ROUNDS rounds of at least ROUND_SECONDS over the whole
@@ -233,7 +233,7 @@ bench_ours (GPtrArray *bodies,
             {
               gsize len;
               const char *data = g_bytes_get_data (g_ptr_array_index (bodies, i), &len);
-              BotbenchFormNode *root = botbench_form_decode_urlencoded (data, len);
+              BotbenchFormNode *root = botbench_post_decode_urlencoded (data, len);
               char *json = botbench_form_node_to_json (root);
 
               bytes += strlen (json);

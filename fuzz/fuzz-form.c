@@ -31,7 +31,7 @@ decode (const char *body,
   g_autoptr(BotbenchFormNode) node = NULL;
   g_autofree char *json = NULL;
 
-  node = botbench_form_decode (body, len, content_type, &error);
+  node = botbench_post_decode (body, len, content_type, &error);
   g_assert ((node == NULL) != (error == NULL));
   if (node == NULL)
     return;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "botbench-core.h"
+#include "botbench-sandbox.h"
 #include "botbench-profile-manager.h"
 #include "botbench-secret-store.h"
 #include "botbench-test-utils.h"

@@ -114,7 +114,7 @@ test_decode (void)
       g_autofree char *out_stdin = NULL;
       g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
 
-      form = botbench_form_decode_urlencoded (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      form = botbench_post_decode_urlencoded (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
       expected = botbench_form_node_to_json (form);
 
       g_assert_cmpint (run_cli (NULL, &out, NULL, "decode", path, NULL), ==, 0);

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "botbench-form.h"
+#include "botbench-post-decoder.h"
 #include "botbench-form-encoder.h"
 #include "botbench-test-utils.h"
 
@@ -133,9 +133,9 @@ test_form_node_round_trip (gconstpointer data)
   const char *json = data;
   g_autoptr(JsonNode) node = parse_json (json);
   g_autofree char *body = botbench_form_encode_json (node);
-  g_autoptr(BotbenchFormNode) decoded = botbench_form_decode_urlencoded (body, strlen (body));
+  g_autoptr(BotbenchFormNode) decoded = botbench_post_decode_urlencoded (body, strlen (body));
   g_autofree char *again = botbench_form_encode (decoded);
-  g_autoptr(BotbenchFormNode) decoded_again = botbench_form_decode_urlencoded (again, strlen (again));
+  g_autoptr(BotbenchFormNode) decoded_again = botbench_post_decode_urlencoded (again, strlen (again));
   g_autofree char *json1 = botbench_form_node_to_json (decoded);
   g_autofree char *json2 = botbench_form_node_to_json (decoded_again);
 
@@ -162,7 +162,7 @@ test_fixtures_round_trip (void)
       g_autofree char *encoded = NULL;
 
       g_strchomp (body);
-      node = botbench_form_decode_urlencoded (body, strlen (body));
+      node = botbench_post_decode_urlencoded (body, strlen (body));
       encoded = botbench_form_encode (node);
       g_assert_cmpstr (encoded, ==, body);
     }
@@ -179,7 +179,7 @@ test_form_node_matches_php (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     {
-      g_autoptr(BotbenchFormNode) node = botbench_form_decode_urlencoded (bodies[i], strlen (bodies[i]));
+      g_autoptr(BotbenchFormNode) node = botbench_post_decode_urlencoded (bodies[i], strlen (bodies[i]));
       g_autofree char *ours = botbench_form_encode (node);
       g_autofree char *php = run_php ("parse_str($argv[1], $a); echo http_build_query($a);", bodies[i]);
 

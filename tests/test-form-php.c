@@ -39,7 +39,7 @@
 #include <sys/prctl.h>
 #endif
 
-#include "botbench-form.h"
+#include "botbench-post-decoder.h"
 #include "botbench-test-utils.h"
 
 #define DEFAULT_SEED      20240601
@@ -1705,13 +1705,13 @@ compare_source (BodySource source)
           g_autoptr(GError) error = NULL;
 
           /* where PHP refuses the Content-Type, $_POST stays empty */
-          root = botbench_form_decode (data, len, ob->content_type, &error);
+          root = botbench_post_decode (data, len, ob->content_type, &error);
           g_assert_true ((root == NULL) == (error != NULL));
           json = root != NULL ? botbench_form_node_to_json (root) : g_strdup ("[]");
         }
       else
         {
-          root = botbench_form_decode_urlencoded (data, len);
+          root = botbench_post_decode_urlencoded (data, len);
           json = botbench_form_node_to_json (root);
         }
       n_compared++;

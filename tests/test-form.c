@@ -14,7 +14,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "botbench-form.h"
+#include "botbench-post-decoder.h"
 #include "botbench-test-utils.h"
 
 typedef struct
@@ -32,7 +32,7 @@ static char *
 decode_to_json (const char *body,
                 gsize       len)
 {
-  g_autoptr(BotbenchFormNode) root = botbench_form_decode_urlencoded (body, len);
+  g_autoptr(BotbenchFormNode) root = botbench_post_decode_urlencoded (body, len);
 
   g_assert_nonnull (root);
   g_assert_cmpint (botbench_form_node_get_node_type (root), ==, BOTBENCH_FORM_NODE_ARRAY);
@@ -56,7 +56,7 @@ decode_fixture (const char *name)
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
 
-  return botbench_form_decode (data, len, "application/x-www-form-urlencoded", NULL);
+  return botbench_post_decode (data, len, "application/x-www-form-urlencoded", NULL);
 }
 
 static BotbenchFormNode *
@@ -209,12 +209,12 @@ multipart_decode_exact (const char *body,
   g_autoptr(BotbenchFormNode) root = NULL;
   g_autoptr(GError) error = NULL;
 
-  root = botbench_form_decode (copy, len, content_type, &error);
+  root = botbench_post_decode (copy, len, content_type, &error);
   if (root == NULL)
     {
       g_assert_nonnull (error);
-      g_assert_true (g_error_matches (error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_MALFORMED) ||
-                     g_error_matches (error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_UNSUPPORTED));
+      g_assert_true (g_error_matches (error, BOTBENCH_POST_ERROR, BOTBENCH_POST_ERROR_MALFORMED) ||
+                     g_error_matches (error, BOTBENCH_POST_ERROR, BOTBENCH_POST_ERROR_UNSUPPORTED));
       return g_strdup ("[]");
     }
 
@@ -252,7 +252,7 @@ multipart_to_json (GString    *body,
   g_autoptr(BotbenchFormNode) root = NULL;
   g_autoptr(GError) error = NULL;
 
-  root = botbench_form_decode (body->str, body->len, content_type, &error);
+  root = botbench_post_decode (body->str, body->len, content_type, &error);
   g_assert_no_error (error);
   g_assert_nonnull (root);
 
@@ -443,14 +443,14 @@ test_max_input_vars (void)
   /* $_POST registers the 1001st variable, then stops */
   for (guint i = 0; i < 1005; i++)
     g_string_append_printf (body, "%sv%u=%u", i ? "&" : "", i, i);
-  root = botbench_form_decode_urlencoded (body->str, body->len);
+  root = botbench_post_decode_urlencoded (body->str, body->len);
   g_assert_cmpuint (botbench_form_node_get_n_children (root), ==, 1001);
   g_assert_cmpstr (botbench_form_node_lookup_string (root, "v1000", NULL), ==, "1000");
   g_assert_null (botbench_form_node_lookup (root, "v1001"));
 
   /* empty segments, nameless pairs and pairs without '=' all count */
   g_string_prepend (body, "&=x&y&");
-  root2 = botbench_form_decode_urlencoded (body->str, body->len);
+  root2 = botbench_post_decode_urlencoded (body->str, body->len);
   g_assert_cmpuint (botbench_form_node_get_n_children (root2), ==, 1001 - 3 + 1);
   g_assert_cmpstr (botbench_form_node_lookup_string (root2, "y", NULL), ==, "");
   g_assert_cmpstr (botbench_form_node_lookup_string (root2, "v997", NULL), ==, "997");
@@ -461,7 +461,7 @@ test_max_input_vars (void)
   for (guint i = 0; i < 1001; i++)
     g_string_append_printf (body, "a[]=%u&", i);
   g_string_append (body, "b=1");
-  root3 = botbench_form_decode_urlencoded (body->str, body->len);
+  root3 = botbench_post_decode_urlencoded (body->str, body->len);
   g_assert_cmpuint (botbench_form_node_get_n_children (
                       botbench_form_node_lookup (root3, "a")), ==, 1001);
   g_assert_null (botbench_form_node_lookup (root3, "b"));
@@ -488,7 +488,7 @@ test_nesting_limit (void)
     g_string_append (body, "[]");
   g_string_append (body, "=lost&z=1");
 
-  root = botbench_form_decode_urlencoded (body->str, body->len);
+  root = botbench_post_decode_urlencoded (body->str, body->len);
   g_assert_null (botbench_form_node_lookup (root, "a"));
   g_assert_cmpstr (botbench_form_node_get_child_key (root, 0), ==, "b");
   g_assert_cmpstr (botbench_form_node_lookup_string (root, "k19", NULL), ==, "19");
@@ -554,7 +554,7 @@ test_big_arrays (void)
     }
   g_string_append (expected, "}}");
 
-  root = botbench_form_decode_urlencoded (body->str, body->len);
+  root = botbench_post_decode_urlencoded (body->str, body->len);
   a = botbench_form_node_lookup (root, "a");
   g_assert_cmpuint (botbench_form_node_get_n_children (a), ==, 300);
   g_assert_cmpstr (botbench_form_node_lookup_string (a, "k299", NULL), ==, "299");
@@ -572,7 +572,7 @@ static void
 test_tree_api (void)
 {
   static const char body[] = "s=x%00y&a[5]=five&a[-1]=m&a[x]=y&a[]=six&e[]=";
-  g_autoptr(BotbenchFormNode) root = botbench_form_decode_urlencoded (body, sizeof body - 1);
+  g_autoptr(BotbenchFormNode) root = botbench_post_decode_urlencoded (body, sizeof body - 1);
   BotbenchFormNode *s;
   BotbenchFormNode *a;
   const char *str;
@@ -630,7 +630,7 @@ test_register_after_decode (void)
   static const char body[] = "a[x]=1&b=2&c[0]=z";
   g_autoptr(GString) expected = g_string_new ("{\"a\":{\"x\":\"1\"");
   g_autofree char *json = NULL;
-  BotbenchFormNode *root = botbench_form_decode_urlencoded (body, sizeof body - 1);
+  BotbenchFormNode *root = botbench_post_decode_urlencoded (body, sizeof body - 1);
   BotbenchFormNode *c = botbench_form_node_ref (botbench_form_node_lookup (root, "c"));
 
   /* grow decoded arrays with new (heap) nodes, long keys and an index */
@@ -778,7 +778,7 @@ test_decode_dispatch (void)
   for (guint i = 0; i < G_N_ELEMENTS (form_types); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(BotbenchFormNode) root = botbench_form_decode (body, sizeof body - 1, form_types[i], &error);
+      g_autoptr(BotbenchFormNode) root = botbench_post_decode (body, sizeof body - 1, form_types[i], &error);
       g_autofree char *json = NULL;
 
       g_assert_no_error (error);
@@ -789,18 +789,18 @@ test_decode_dispatch (void)
   for (guint i = 0; i < G_N_ELEMENTS (other_types); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(BotbenchFormNode) root = botbench_form_decode (body, sizeof body - 1, other_types[i], &error);
+      g_autoptr(BotbenchFormNode) root = botbench_post_decode (body, sizeof body - 1, other_types[i], &error);
 
       g_assert_null (root);
-      g_assert_error (error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_UNSUPPORTED);
+      g_assert_error (error, BOTBENCH_POST_ERROR, BOTBENCH_POST_ERROR_UNSUPPORTED);
     }
 
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(BotbenchFormNode) root = botbench_form_decode (body, sizeof body - 1, NULL, &error);
+    g_autoptr(BotbenchFormNode) root = botbench_post_decode (body, sizeof body - 1, NULL, &error);
 
     g_assert_null (root);
-    g_assert_error (error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_UNSUPPORTED);
+    g_assert_error (error, BOTBENCH_POST_ERROR, BOTBENCH_POST_ERROR_UNSUPPORTED);
   }
 }
 
@@ -860,7 +860,7 @@ test_multipart_limits (void)
   for (guint i = 0; i < 1005; i++)
     g_string_append_printf (body, "--B\r\nContent-Disposition: form-data; name=\"v%u\"\r\n\r\n%u\r\n", i, i);
   g_string_append (body, "--B--\r\n");
-  root = botbench_form_decode_multipart (body->str, body->len, "multipart/form-data; boundary=B", &error);
+  root = botbench_post_decode_multipart (body->str, body->len, "multipart/form-data; boundary=B", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (botbench_form_node_get_n_children (root), ==, 1000);
   g_assert_cmpstr (botbench_form_node_lookup_string (root, "v999", NULL), ==, "999");
@@ -873,7 +873,7 @@ test_multipart_limits (void)
   for (guint i = 0; i < 1000; i++)
     g_string_append_printf (body, "--B\r\nContent-Disposition: form-data; name=\"v%u\"\r\n\r\n%u\r\n", i, i);
   g_string_append (body, "--B--\r\n");
-  root2 = botbench_form_decode_multipart (body->str, body->len, "multipart/form-data; boundary=B", &error);
+  root2 = botbench_post_decode_multipart (body->str, body->len, "multipart/form-data; boundary=B", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (botbench_form_node_get_n_children (root2), ==, 999);
   g_assert_cmpstr (botbench_form_node_lookup_string (root2, "v998", NULL), ==, "998");
@@ -909,16 +909,16 @@ test_multipart_malformed (void)
       g_autoptr(BotbenchFormNode) root = NULL;
       g_autoptr(BotbenchFormNode) root2 = NULL;
 
-      root = botbench_form_decode_multipart (cases[i].body, strlen (cases[i].body),
+      root = botbench_post_decode_multipart (cases[i].body, strlen (cases[i].body),
                                              cases[i].content_type, &error);
       g_assert_null (root);
-      g_assert_error (error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_MALFORMED);
+      g_assert_error (error, BOTBENCH_POST_ERROR, BOTBENCH_POST_ERROR_MALFORMED);
       g_assert_true (error->message != NULL && error->message[0] != '\0');
 
-      root2 = botbench_form_decode (cases[i].body, strlen (cases[i].body),
+      root2 = botbench_post_decode (cases[i].body, strlen (cases[i].body),
                                     cases[i].content_type, &error2);
       g_assert_null (root2);
-      g_assert_error (error2, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_MALFORMED);
+      g_assert_error (error2, BOTBENCH_POST_ERROR, BOTBENCH_POST_ERROR_MALFORMED);
     }
 }
 
@@ -948,7 +948,7 @@ test_multipart_issue_8_item_1 (void)
   g_autofree char *json = NULL;
   gsize len = 0;
 
-  root = botbench_form_decode_multipart (copy, sizeof body - 1, "multipart/form-data; boundary=b", &error);
+  root = botbench_post_decode_multipart (copy, sizeof body - 1, "multipart/form-data; boundary=b", &error);
   g_assert_no_error (error);
   json = botbench_form_node_to_json (root);
   g_assert_cmpstr (json, ==, "{\"a\":\"--b--\"}");
@@ -956,7 +956,7 @@ test_multipart_issue_8_item_1 (void)
   g_assert_cmpuint (len, ==, 5);
 
   /* the same through the dispatcher, and every prefix of the body */
-  root2 = botbench_form_decode (copy, sizeof body - 1, "multipart/form-data; boundary=b", &error);
+  root2 = botbench_post_decode (copy, sizeof body - 1, "multipart/form-data; boundary=b", &error);
   g_assert_no_error (error);
   g_assert_nonnull (root2);
   for (gsize cut = 0; cut < sizeof body - 1; cut++)
@@ -989,7 +989,7 @@ test_multipart_buffer_edges (void)
       for (guint i = 0; i < n; i++)
         g_string_append_c (body, i % 64 == 63 ? '\n' : 'x');
       g_string_append (body, "\r\n--b--\r\n");
-      root = botbench_form_decode_multipart (body->str, body->len, "multipart/form-data; boundary=b", &error);
+      root = botbench_post_decode_multipart (body->str, body->len, "multipart/form-data; boundary=b", &error);
       g_assert_no_error (error);
       value = botbench_form_node_get_string (botbench_form_node_lookup (root, "a"), &len);
       g_assert_cmpuint (len, ==, n);
@@ -1152,7 +1152,7 @@ test_multipart_hostile (void)
     start = body->len;
     while (body->len < size)
       g_string_append_printf (body, "\n--%.*sx", 5115, boundary);
-    root = botbench_form_decode_multipart (body->str, body->len, content_type, &error);
+    root = botbench_post_decode_multipart (body->str, body->len, content_type, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (botbench_form_node_get_string (botbench_form_node_lookup (root, "a"), &len), ==,
                      body->str + start);

@@ -154,7 +154,7 @@ test_fixtures_round_trip (ListenerFixture *f,
       g_assert_cmpint (botbench_event_get_received (stored), >, g_get_real_time () - 60 * G_USEC_PER_SEC);
       g_assert_cmpint (botbench_event_get_received (stored), <=, g_get_real_time ());
 
-      expected = botbench_form_decode_urlencoded (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      expected = botbench_post_decode_urlencoded (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
       expected_json = botbench_form_node_to_json (expected);
       stored_json = botbench_event_dup_data_json (stored);
       g_assert_cmpstr (stored_json, ==, expected_json);

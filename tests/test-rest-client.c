@@ -1387,10 +1387,8 @@ test_history_model (void)
   g_assert_cmpuint (changes, ==, 5);
 }
 
-/* Against the sandbox portal (built in when it is there) */
+/* Against the sandbox portal */
 
-#if __has_include("botbench-sandbox.h")
-#define HAVE_SANDBOX 1
 #include "botbench-sandbox.h"
 
 typedef struct
@@ -1691,7 +1689,6 @@ test_sandbox_paced (SandboxFixture *f,
     }
   g_assert_cmpuint (n_limited, ==, n_records - n_calls);
 }
-#endif
 
 int
 main (int   argc,
@@ -1743,7 +1740,6 @@ main (int   argc,
   g_test_add ("/botbench/rest-client/no-secret-leaks/oauth", PortalFixture, GINT_TO_POINTER (TRUE),
               either_setup, test_no_secret_leaks, fake_portal_teardown);
 
-#ifdef HAVE_SANDBOX
   g_test_add ("/botbench/rest-client/sandbox/webhook", SandboxFixture, GINT_TO_POINTER (FALSE),
               sandbox_setup, test_sandbox_webhook, sandbox_teardown);
   g_test_add ("/botbench/rest-client/sandbox/pinning", SandboxFixture, GINT_TO_POINTER (FALSE),
@@ -1754,7 +1750,6 @@ main (int   argc,
               sandbox_setup, test_sandbox_oauth_refresh, sandbox_teardown);
   g_test_add ("/botbench/rest-client/sandbox/paced-like-the-portal", SandboxFixture, GINT_TO_POINTER (TRUE),
               sandbox_setup, test_sandbox_paced, sandbox_teardown);
-#endif
 
   return g_test_run ();
 }

@@ -780,7 +780,7 @@ assert_shape_matches_fixture (BotbenchEvent *event,
                               const char    *fixture)
 {
   g_autoptr(GBytes) bytes = botbench_test_load_fixture (fixture);
-  g_autoptr(BotbenchFormNode) expected = botbench_form_decode_urlencoded (g_bytes_get_data (bytes, NULL),
+  g_autoptr(BotbenchFormNode) expected = botbench_post_decode_urlencoded (g_bytes_get_data (bytes, NULL),
                                                                           g_bytes_get_size (bytes));
   g_autofree char *expected_paths = form_paths (expected);
   g_autofree char *paths = form_paths (botbench_event_get_form (event));

@@ -70,7 +70,7 @@ botbench_cli_decode (int    argc,
       return EXIT_FAILURE;
     }
 
-  form = botbench_form_decode_urlencoded (contents ? contents : "", len);
+  form = botbench_post_decode_urlencoded (contents ? contents : "", len);
   json = botbench_form_node_to_json (form);
 
   fputs (json, stdout);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "botbench-core.h"
+#include "botbench-sandbox.h"
 #include "botbench-cli-private.h"
 
 /* "50/2" → burst 50, 2 per second; "off" → disabled. */

@@ -5,14 +5,13 @@
 #pragma once
 
 #include "botbench-types.h"
-#include "botbench-form.h"
+#include "botbench-post-decoder.h"
 #include "botbench-json.h"
 #include "botbench-event.h"
 #include "botbench-event-store.h"
 #include "botbench-event-list-model.h"
 #include "botbench-listener.h"
 #include "botbench-form-encoder.h"
-#include "botbench-sandbox.h"
 #include "botbench-profile.h"
 #include "botbench-profile-manager.h"
 #include "botbench-secret-store.h"

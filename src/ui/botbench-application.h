@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "botbench-core.h"
+#include "botbench-sandbox.h"
 
 G_BEGIN_DECLS
 

@@ -1285,6 +1285,11 @@ botbench_window_init (BotbenchWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+#ifdef BOTBENCH_DEVELOPMENT
+  /* libadwaita's striped header bars: this is not the installed app */
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+
   /* Stateful, so the profile menu shows the active profile checked. */
   self->active_profile_action = g_simple_action_new_stateful ("active-profile", G_VARIANT_TYPE_STRING,
                                                               g_variant_new_string (""));

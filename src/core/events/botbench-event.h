@@ -8,7 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "botbench-types.h"
-#include "botbench-form.h"
+#include "botbench-post-decoder.h"
 
 G_BEGIN_DECLS
 

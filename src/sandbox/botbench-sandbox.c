@@ -25,7 +25,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "botbench-form.h"
+#include "botbench-post-decoder.h"
 #include "botbench-form-encoder.h"
 #include "botbench-json.h"
 #include "botbench-sandbox.h"
@@ -433,7 +433,7 @@ static JsonObject *
 object_from_form (const char *body,
                   gsize       len)
 {
-  g_autoptr(BotbenchFormNode) form = botbench_form_decode_urlencoded (body, len);
+  g_autoptr(BotbenchFormNode) form = botbench_post_decode_urlencoded (body, len);
   g_autofree char *json = botbench_form_node_to_json (form);
   g_autoptr(JsonNode) node = parse_json_text (json, -1);
 
@@ -570,11 +570,11 @@ request_params (SoupServerMessage *msg)
       g_autoptr(GError) form_error = NULL;
 
       full_type = g_strdup (header ? header : "application/x-www-form-urlencoded");
-      form = botbench_form_decode (data, len, full_type, &form_error);
+      form = botbench_post_decode (data, len, full_type, &form_error);
       /* Other types are read as a form (what curl -d means); a multipart
        * body PHP refuses (no boundary…) leaves $_POST empty. */
-      if (form == NULL && g_error_matches (form_error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_UNSUPPORTED))
-        form = botbench_form_decode_urlencoded (data, len);
+      if (form == NULL && g_error_matches (form_error, BOTBENCH_POST_ERROR, BOTBENCH_POST_ERROR_UNSUPPORTED))
+        form = botbench_post_decode_urlencoded (data, len);
       if (form != NULL)
         {
           g_autofree char *json = botbench_form_node_to_json (form);

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The inverse of botbench-form.h: a tree becomes exactly the body PHP's
+ * The inverse of botbench-post-decoder.h: a tree becomes exactly the body PHP's
  * http_build_query($tree) prints with the default arguments (no numeric
  * prefix, "&" separator, PHP_QUERY_RFC1738): space is "+", every byte other
  * than [A-Za-z0-9._-] is %XX (upper case), nested keys are written as

@@ -1,4 +1,4 @@
-/* botbench-form.c: PHP $_POST-compatible form decoder
+/* botbench-post-decoder.c: PHP $_POST-compatible form decoder
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -37,7 +37,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "botbench-form.h"
+#include "botbench-post-decoder.h"
 
 /* Arrays with more children than this get a hash index; smaller ones are
  * scanned linearly (a Bitrix24 event has arrays of 2 to ~30 keys). */
@@ -47,7 +47,7 @@
 #define FORM_NAME_STACK       512
 /* PHP's max_multipart_body_parts default: max_input_vars + max_file_uploads */
 #define FORM_MAX_FILE_UPLOADS 20
-#define FORM_MAX_BODY_PARTS   (BOTBENCH_FORM_DEFAULT_MAX_INPUT_VARS + FORM_MAX_FILE_UPLOADS)
+#define FORM_MAX_BODY_PARTS   (BOTBENCH_POST_DEFAULT_MAX_INPUT_VARS + FORM_MAX_FILE_UPLOADS)
 
 typedef struct _FormArena FormArena;
 typedef struct _FormChunk FormChunk;
@@ -116,7 +116,7 @@ struct _BotbenchFormNode
 G_DEFINE_BOXED_TYPE (BotbenchFormNode, botbench_form_node,
                      botbench_form_node_ref, botbench_form_node_unref)
 
-G_DEFINE_QUARK (botbench-form-error-quark, botbench_form_error)
+G_DEFINE_QUARK (botbench-post-error-quark, botbench_post_error)
 
 /* Stands for ZEND_LONG_MIN in nNextFreeElement: "nothing inserted yet". */
 #define NEXT_FREE_UNSET G_MININT64
@@ -846,7 +846,7 @@ register_levels (const RegisterContext *ctx,
       char *index_s;
       gsize new_idx_len = 0;
 
-      if (++nest_level > BOTBENCH_FORM_DEFAULT_MAX_NESTING_LEVEL)
+      if (++nest_level > BOTBENCH_POST_DEFAULT_MAX_NESTING_LEVEL)
         {
           /* too many levels of nesting: PHP drops the whole top-level
            * variable, including what earlier pairs put there */
@@ -1686,7 +1686,7 @@ mp_get_line (MpReader    *r,
 
 /* php_ap_memstr (partial = 1) on the window: the first "\n--boundary",
  * or a prefix of it that reaches the end of the window.  The boundary
- * holds no LF (see botbench_form_decode_multipart()), so each comparison
+ * holds no LF (see botbench_post_decode_multipart()), so each comparison
  * stops at the next LF in the body at the latest. */
 static const char *
 mp_find_bound (const MpReader *r)
@@ -2057,7 +2057,7 @@ mp_find_boundary_param (const char  *content_type,
 
   if (boundary == NULL || (boundary = strchr (boundary, '=')) == NULL)
     {
-      g_set_error (error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_MALFORMED,
+      g_set_error (error, BOTBENCH_POST_ERROR, BOTBENCH_POST_ERROR_MALFORMED,
                    _("Multipart content type “%s” has no boundary"), content_type);
       return NULL;
     }
@@ -2069,7 +2069,7 @@ mp_find_boundary_param (const char  *content_type,
       boundary_end = strchr (boundary, '"');
       if (boundary_end == NULL)
         {
-          g_set_error (error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_MALFORMED,
+          g_set_error (error, BOTBENCH_POST_ERROR, BOTBENCH_POST_ERROR_MALFORMED,
                        _("Multipart content type “%s” has an unterminated boundary"),
                        content_type);
           return NULL;
@@ -2085,7 +2085,7 @@ mp_find_boundary_param (const char  *content_type,
   *boundary_len = boundary_end - boundary;
   if (*boundary_len > MP_MAX_BOUNDARY)
     {
-      g_set_error (error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_MALFORMED,
+      g_set_error (error, BOTBENCH_POST_ERROR, BOTBENCH_POST_ERROR_MALFORMED,
                    _("Multipart boundary is longer than %d bytes"), MP_MAX_BOUNDARY);
       return NULL;
     }
@@ -2094,7 +2094,7 @@ mp_find_boundary_param (const char  *content_type,
    * rely on the boundary holding no LF */
   if (memchr (boundary, '\n', *boundary_len) != NULL || memchr (boundary, '\r', *boundary_len) != NULL)
     {
-      g_set_error (error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_MALFORMED,
+      g_set_error (error, BOTBENCH_POST_ERROR, BOTBENCH_POST_ERROR_MALFORMED,
                    _("Multipart boundary holds a line break"));
       return NULL;
     }
@@ -2310,7 +2310,7 @@ botbench_form_node_register_variable (BotbenchFormNode *root,
 }
 
 BotbenchFormNode *
-botbench_form_decode_urlencoded (const char *body,
+botbench_post_decode_urlencoded (const char *body,
                                  gsize       len)
 {
   BotbenchFormNode *root;
@@ -2454,10 +2454,10 @@ botbench_form_decode_urlencoded (const char *body,
 
       ptr = vsep + (vsep != end);
 
-      if (++count > BOTBENCH_FORM_DEFAULT_MAX_INPUT_VARS)
+      if (++count > BOTBENCH_POST_DEFAULT_MAX_INPUT_VARS)
         {
           g_debug ("Input variables exceeded %d, ignoring the rest of the body",
-                   BOTBENCH_FORM_DEFAULT_MAX_INPUT_VARS);
+                   BOTBENCH_POST_DEFAULT_MAX_INPUT_VARS);
           break;
         }
     }
@@ -2469,7 +2469,7 @@ botbench_form_decode_urlencoded (const char *body,
 }
 
 BotbenchFormNode *
-botbench_form_decode_multipart (const char  *body,
+botbench_post_decode_multipart (const char  *body,
                                 gsize        len,
                                 const char  *content_type,
                                 GError     **error)
@@ -2560,7 +2560,7 @@ botbench_form_decode_multipart (const char  *body,
           if (name->len == 13 && mp_ascii_caseeq (name->str, "max_file_size", 13))
             max_file_size = mp_strtoll (r.body + start, value_len);
 
-          if (++count <= BOTBENCH_FORM_DEFAULT_MAX_INPUT_VARS)
+          if (++count <= BOTBENCH_POST_DEFAULT_MAX_INPUT_VARS)
             {
               BotbenchFormNode *leaf = form_node_new_string_uninit (arena, value_len);
 
@@ -2569,10 +2569,10 @@ botbench_form_decode_multipart (const char  *body,
               /* the name has no NUL byte: it comes from a C string */
               register_variable_in_place (root, arena, NULL, name->str, name->len, leaf);
             }
-          else if (count == BOTBENCH_FORM_DEFAULT_MAX_INPUT_VARS + 1)
+          else if (count == BOTBENCH_POST_DEFAULT_MAX_INPUT_VARS + 1)
             {
               g_debug ("Input variables exceeded %d, dropping the other fields",
-                       BOTBENCH_FORM_DEFAULT_MAX_INPUT_VARS);
+                       BOTBENCH_POST_DEFAULT_MAX_INPUT_VARS);
             }
           continue;
         }
@@ -2604,7 +2604,7 @@ botbench_form_decode_multipart (const char  *body,
 }
 
 BotbenchFormNode *
-botbench_form_decode (const char  *body,
+botbench_post_decode (const char  *body,
                       gsize        len,
                       const char  *content_type,
                       GError     **error)
@@ -2613,12 +2613,12 @@ botbench_form_decode (const char  *body,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (content_type != NULL && content_type_is (content_type, "application/x-www-form-urlencoded"))
-    return botbench_form_decode_urlencoded (body, len);
+    return botbench_post_decode_urlencoded (body, len);
 
   if (content_type != NULL && content_type_is (content_type, "multipart/form-data"))
-    return botbench_form_decode_multipart (body, len, content_type, error);
+    return botbench_post_decode_multipart (body, len, content_type, error);
 
-  g_set_error (error, BOTBENCH_FORM_ERROR, BOTBENCH_FORM_ERROR_UNSUPPORTED,
+  g_set_error (error, BOTBENCH_POST_ERROR, BOTBENCH_POST_ERROR_UNSUPPORTED,
                _("Content type “%s” is not a form"),
                content_type != NULL ? content_type : _("(none)"));
   return NULL;

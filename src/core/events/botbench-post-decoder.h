@@ -1,4 +1,4 @@
-/* botbench-form.h: PHP $_POST-compatible form decoder
+/* botbench-post-decoder.h: PHP $_POST-compatible form decoder
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -15,16 +15,16 @@
 
 G_BEGIN_DECLS
 
-#define BOTBENCH_FORM_DEFAULT_MAX_INPUT_VARS      1000
-#define BOTBENCH_FORM_DEFAULT_MAX_NESTING_LEVEL   64
+#define BOTBENCH_POST_DEFAULT_MAX_INPUT_VARS      1000
+#define BOTBENCH_POST_DEFAULT_MAX_NESTING_LEVEL   64
 
-#define BOTBENCH_FORM_ERROR (botbench_form_error_quark ())
+#define BOTBENCH_POST_ERROR (botbench_post_error_quark ())
 
 typedef enum
 {
-  BOTBENCH_FORM_ERROR_MALFORMED,       /* a multipart type without a usable boundary */
-  BOTBENCH_FORM_ERROR_UNSUPPORTED,     /* content type is not a form */
-} BotbenchFormError;
+  BOTBENCH_POST_ERROR_MALFORMED,       /* a multipart type without a usable boundary */
+  BOTBENCH_POST_ERROR_UNSUPPORTED,     /* content type is not a form */
+} BotbenchPostError;
 
 typedef enum
 {
@@ -34,7 +34,7 @@ typedef enum
 
 #define BOTBENCH_TYPE_FORM_NODE (botbench_form_node_get_type ())
 
-GQuark                botbench_form_error_quark           (void);
+GQuark                botbench_post_error_quark           (void);
 GType                 botbench_form_node_get_type         (void) G_GNUC_CONST;
 
 BotbenchFormNode     *botbench_form_node_new_array        (void);
@@ -71,24 +71,24 @@ void                  botbench_form_node_register_variable (BotbenchFormNode    
                                                             gsize                  value_len);
 
 /* application/x-www-form-urlencoded body → $_POST.  Never fails. */
-BotbenchFormNode     *botbench_form_decode_urlencoded     (const char             *body,
+BotbenchFormNode     *botbench_post_decode_urlencoded     (const char             *body,
                                                            gsize                   len);
 /* multipart/form-data body → $_POST, by PHP 8.2's rfc1867 rules (file parts
  * are not in $_POST; a broken or cut-off body gives what PHP gives, never
- * an error).  Fails with BOTBENCH_FORM_ERROR_MALFORMED only where PHP
+ * an error).  Fails with BOTBENCH_POST_ERROR_MALFORMED only where PHP
  * refuses the Content-Type and leaves $_POST empty: no boundary=, an
  * unterminated quoted boundary, a boundary over 5116 bytes (or, which no
  * HTTP header can carry, one with a line break).  Any input is safe: time
  * and memory are linear in len, and body need not be NUL-terminated. */
-BotbenchFormNode     *botbench_form_decode_multipart      (const char             *body,
+BotbenchFormNode     *botbench_post_decode_multipart      (const char             *body,
                                                            gsize                   len,
                                                            const char             *content_type,
                                                            GError                **error);
 /* Dispatches on content_type (urlencoded or multipart) as PHP does: the
  * media type, in any case, ends at ';', ',', ' ' or the end (white space
  * before it is skipped).  A NULL or other type is
- * BOTBENCH_FORM_ERROR_UNSUPPORTED. */
-BotbenchFormNode     *botbench_form_decode                (const char             *body,
+ * BOTBENCH_POST_ERROR_UNSUPPORTED. */
+BotbenchFormNode     *botbench_post_decode                (const char             *body,
                                                            gsize                   len,
                                                            const char             *content_type,
                                                            GError                **error);

@@ -101,9 +101,9 @@ botbench_event_decode (BotbenchEvent *self)
       if (self->json == NULL)
         {
           if (self->content_type == NULL || *self->content_type == '\0')
-            self->form = botbench_form_decode_urlencoded (data, len);
+            self->form = botbench_post_decode_urlencoded (data, len);
           else
-            self->form = botbench_form_decode (data, len, self->content_type, NULL);
+            self->form = botbench_post_decode (data, len, self->content_type, NULL);
         }
 
       g_once_init_leave (&self->decoded, 1);
