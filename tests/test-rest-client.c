@@ -1323,7 +1323,7 @@ test_mask (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *out = _botbench_mask_secrets (cases[i].in, secrets);
+      g_autofree char *out = botbench_request_preview_mask_text (cases[i].in, secrets);
 
       g_assert_cmpstr (out, ==, cases[i].out);
     }

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "botbench-rest-client-private.h"
-#include "botbench-request-history-private.h"
+#include "botbench-request-preview.h"
 
 typedef struct
 {
@@ -101,8 +101,8 @@ _botbench_rest_error_new (const char * const *secrets,
                           const char         *advice)
 {
   BotbenchRestErrorPrivate *priv;
-  g_autofree char *masked_description = _botbench_mask_secrets (description, secrets);
-  g_autofree char *masked_advice = _botbench_mask_secrets (advice, secrets);
+  g_autofree char *masked_description = botbench_request_preview_mask_text (description, secrets);
+  g_autofree char *masked_advice = botbench_request_preview_mask_text (advice, secrets);
   g_autofree char *message = NULL;
   GError *error;
 
