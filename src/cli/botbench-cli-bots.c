@@ -102,6 +102,11 @@ typedef struct
 static void
 bot_context_clear (BotContext *ctx)
 {
+  /* A refreshed OAuth token changed the profile; never save a store that
+   * did not load (ctx->profile is set only once it did). */
+  if (ctx->manager != NULL && ctx->profile != NULL)
+    botbench_cli_save_profiles (ctx->manager, TRUE);
+
   g_clear_object (&ctx->bots);
   g_clear_object (&ctx->client);
   g_clear_object (&ctx->secrets);
