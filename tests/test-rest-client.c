@@ -304,7 +304,7 @@ fake_portal_rest_cb (SoupServer        *server,
     }
   else if (g_str_equal (method, "deep"))
     {
-      /* issue 8: what crashed json-glib, as a portal's answer */
+      /* A JSON bomb that would crash json-glib, as a portal's answer */
       GString *bomb = g_string_new ("{\"result\":");
 
       for (guint i = 0; i < 100000; i++)
