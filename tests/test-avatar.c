@@ -699,7 +699,7 @@ put_le32 (guint8  *p,
   p[3] = v >> 24;
 }
 
-/* The 42-byte BMP of issue 8: a file header and the first 28 bytes of a
+/* The hostile 42-byte BMP: a file header and the first 28 bytes of a
  * BITMAPINFOHEADER, nothing else. */
 static void
 make_bmp_42 (guint8  *bmp,
@@ -734,7 +734,7 @@ assert_encode_error_says (const char *path,
     g_error ("“%s” not in “%s”", says, error->message);
 }
 
-/* issue 8: gdk-pixbuf asked for 4 GB for a 42-byte BMP.  Headers that
+/* gdk-pixbuf asks for 4 GB for a 42-byte BMP.  Headers that
  * loaders trust for an allocation are checked before a loader sees them. */
 static void
 test_error_hostile_headers (Fixture       *f,
@@ -888,7 +888,7 @@ assert_refused (Fixture      *f,
   g_assert_nonnull (strstr (error->message, says));
 }
 
-/* issue 8, found by fuzz/fuzz-avatar after the header checks: what
+/* Found by fuzz/fuzz-avatar after the header checks: what
  * gdk-pixbuf 2.42's BMP loader allocates from and the GIF frames its loader
  * decodes are checked before it sees a byte, and animated WebP never
  * reaches the WebP loader.  Under the test harness a GLib critical is
@@ -1633,7 +1633,7 @@ test_check_base64 (void)
   assert_check_fails (truncated, BOTBENCH_AVATAR_ERROR_CORRUPT);
   assert_check_fails (svg_b64, BOTBENCH_AVATAR_ERROR_UNSUPPORTED_FORMAT);
 
-  /* issue 8: the 42-byte BMP that made gdk-pixbuf ask for 4 GB. */
+  /* The 42-byte BMP that makes gdk-pixbuf ask for 4 GB. */
   {
     guint8 bmp[42];
     g_autofree char *huge = NULL;

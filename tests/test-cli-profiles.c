@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "botbench-core.h"
 #include "botbench-sandbox.h"
@@ -43,14 +44,17 @@ communicate_cb (GObject      *object,
   *out = g_object_ref (result);
 }
 
-/* Like run_cli, but spins the main context so an in-process sandbox serves. */
+/* Like run_cli, but spins the main context so an in-process sandbox serves.
+ * @launcher: NULL, or one that sets the child's environment or limits. */
 static int
-run_cli_v (const char          *stdin_data,
-           char               **out,
-           char               **err,
-           const char * const  *argv)
+run_cli_launched (GSubprocessLauncher *launcher,
+                  const char          *stdin_data,
+                  char               **out,
+                  char               **err,
+                  const char * const  *argv)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) default_launcher = NULL;
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GBytes) in_bytes = NULL;
   g_autoptr(GBytes) out_bytes = NULL;
@@ -64,9 +68,11 @@ run_cli_v (const char          *stdin_data,
     g_ptr_array_add (args, (char *)argv[i]);
   g_ptr_array_add (args, NULL);
 
-  proc = g_subprocess_newv ((const char * const *)args->pdata,
-                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  if (launcher == NULL)
+    launcher = default_launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                             G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *)args->pdata, &error);
   g_assert_no_error (error);
 
   in_bytes = g_bytes_new (stdin_data ? stdin_data : "", stdin_data ? strlen (stdin_data) : 0);
@@ -88,7 +94,9 @@ run_cli_v (const char          *stdin_data,
   return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
 }
 
-#define CLI(in, out, err, ...) run_cli_v (in, out, err, (const char * const[]) { __VA_ARGS__, NULL })
+#define CLI(in, out, err, ...) run_cli_launched (NULL, in, out, err, (const char * const[]) { __VA_ARGS__, NULL })
+#define CLI_WITH(launcher, out, err, ...) \
+  run_cli_launched (launcher, NULL, out, err, (const char * const[]) { __VA_ARGS__, NULL })
 
 static void
 sandbox_setup (SandboxFixture *f,
@@ -401,6 +409,63 @@ test_tls_pinned (void)
   botbench_test_rm_rf (dir);
 }
 
+/* In the child: no file may grow past 0 bytes, as on a full disk (root
+ * ignores permissions, not this limit).  SIGXFSZ stays ignored across
+ * exec, so writes fail with EFBIG instead of killing the process. */
+static void
+no_file_writes_cb (gpointer data)
+{
+  struct rlimit limit = { 0, 0 };
+
+  signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+static void
+test_save_fails (void)
+{
+  g_autoptr(GSubprocessLauncher) full = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocessLauncher) not_a_dir = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autofree char *config = g_build_filename (g_get_user_config_dir (), "botbench", NULL);
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *file = g_build_filename (dir, "a-file", NULL);
+  g_autofree char *add_err = NULL, *use_err = NULL, *remove_err = NULL, *list = NULL;
+  g_autofree char *file_err = NULL, *file_out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *webhook_a = "https://example.bitrix24.com/rest/7/s3cretWebhookKeyA7/";
+  const char *webhook_b = "https://example.bitrix24.com/rest/8/s3cretWebhookKeyB8/";
+
+  botbench_test_rm_rf (config);
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "profiles", "add", "first", "--webhook", webhook_a), ==, 0);
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "profiles", "add", "second", "--webhook", webhook_b), ==, 0);
+
+  /* A full disk: every change exits 1 with the reason, and changes nothing */
+  g_subprocess_launcher_set_child_setup (full, no_file_writes_cb, NULL, NULL);
+  g_assert_cmpint (CLI_WITH (full, NULL, &add_err, "profiles", "add", "third", "--webhook",
+                             "https://example.bitrix24.com/rest/9/s3cretWebhookKeyC9/"), ==, 1);
+  g_assert_nonnull (strstr (add_err, "Cannot save profiles"));
+  g_assert_cmpint (CLI_WITH (full, NULL, &use_err, "profiles", "use", "second"), ==, 1);
+  g_assert_nonnull (strstr (use_err, "Cannot save profiles"));
+  g_assert_cmpint (CLI_WITH (full, NULL, &remove_err, "profiles", "remove", "first"), ==, 1);
+  g_assert_nonnull (strstr (remove_err, "Cannot save profiles"));
+
+  g_assert_cmpint (CLI (NULL, &list, NULL, "profiles"), ==, 0);
+  g_assert_nonnull (strstr (list, "* first"));
+  g_assert_nonnull (strstr (list, "  second"));
+  g_assert_null (strstr (list, "third"));
+
+  /* A file where the config directory should be */
+  g_assert_true (g_file_set_contents (file, "", 0, &error));
+  g_subprocess_launcher_setenv (not_a_dir, "XDG_CONFIG_HOME", file, TRUE);
+  g_assert_cmpint (CLI_WITH (not_a_dir, &file_out, &file_err, "profiles", "add", "fourth", "--webhook",
+                             "https://example.bitrix24.com/rest/9/s3cretWebhookKeyD9/"), ==, 1);
+  g_assert_nonnull (strstr (file_err, file));
+  g_assert_null (strstr (file_err, "s3cretWebhookKeyD9"));
+  g_assert_cmpstr (file_out, ==, "");
+
+  botbench_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -418,6 +483,7 @@ main (int    argc,
               test_bot_commands, sandbox_teardown);
   g_test_add_func ("/cli-profiles/sandbox-command", test_sandbox_command);
   g_test_add_func ("/cli-profiles/tls-pinned", test_tls_pinned);
+  g_test_add_func ("/cli-profiles/save-fails", test_save_fails);
 
   return g_test_run ();
 }

@@ -297,7 +297,7 @@ test_listen_port_in_use (void)
   botbench_test_rm_rf (dir);
 }
 
-/* issue 8: on SIGINT listen printed 17 of 30 stored events.  Every event
+/* On SIGINT, listen once printed 17 of 30 stored events.  Every event
  * acknowledged before the signal must have its line on stdout. */
 static void
 test_listen_signal_prints_all (gconstpointer data)
@@ -430,7 +430,7 @@ write_nested (const char *path,
   g_assert_no_error (error);
 }
 
-/* issue 8: JSON bombs, two values, and a 1 GiB definition file.  All of
+/* JSON bombs, two values, and a 1 GiB definition file.  All of
  * these are read before any profile is needed, so no keyring here. */
 static void
 test_hostile_definition_files (void)

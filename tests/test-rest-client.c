@@ -304,7 +304,7 @@ fake_portal_rest_cb (SoupServer        *server,
     }
   else if (g_str_equal (method, "deep"))
     {
-      /* issue 8: what crashed json-glib, as a portal's answer */
+      /* A JSON bomb that would crash json-glib, as a portal's answer */
       GString *bomb = g_string_new ("{\"result\":");
 
       for (guint i = 0; i < 100000; i++)
@@ -1323,7 +1323,7 @@ test_mask (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *out = _botbench_mask_secrets (cases[i].in, secrets);
+      g_autofree char *out = botbench_request_preview_mask_text (cases[i].in, secrets);
 
       g_assert_cmpstr (out, ==, cases[i].out);
     }

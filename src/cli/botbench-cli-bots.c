@@ -102,6 +102,11 @@ typedef struct
 static void
 bot_context_clear (BotContext *ctx)
 {
+  /* A refreshed OAuth token changed the profile; never save a store that
+   * did not load (ctx->profile is set only once it did). */
+  if (ctx->manager != NULL && ctx->profile != NULL)
+    botbench_cli_save_profiles (ctx->manager, TRUE);
+
   g_clear_object (&ctx->bots);
   g_clear_object (&ctx->client);
   g_clear_object (&ctx->secrets);
@@ -162,20 +167,6 @@ bot_context_is_local (BotContext *ctx)
 
   return host != NULL && (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "::1") ||
                           g_ascii_strcasecmp (host, "localhost") == 0);
-}
-
-static char *
-bot_context_dup_masked_url (BotContext *ctx,
-                            const char *method)
-{
-  g_autofree char *base = NULL;
-
-  if (botbench_profile_get_kind (ctx->profile) == BOTBENCH_PROFILE_KIND_WEBHOOK)
-    base = botbench_profile_dup_display_url (ctx->profile);
-  else
-    base = g_strconcat (botbench_profile_get_portal_url (ctx->profile), "rest/", NULL);
-
-  return g_strconcat (base ? base : "", method, ".json", NULL);
 }
 
 static void
@@ -249,19 +240,14 @@ send_or_print (BotContext *ctx,
 
   if (dry_run)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      /* The body as given (CLIENT_ID is in it already), the webhook secret
+       * masked in the URL */
+      g_autoptr(BotbenchRequestPreview) preview = NULL;
       g_autoptr(JsonNode) request = NULL;
-      g_autofree char *url = bot_context_dup_masked_url (ctx, method);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "method");
-      json_builder_add_string_value (builder, method);
-      json_builder_set_member_name (builder, "url");
-      json_builder_add_string_value (builder, url);
-      json_builder_set_member_name (builder, "body");
-      json_builder_add_value (builder, json_node_copy (body));
-      json_builder_end_object (builder);
-      request = json_builder_get_root (builder);
+      preview = botbench_request_preview_new (ctx->profile, method, json_node_get_object (body),
+                                              BOTBENCH_REQUEST_PREVIEW_DEFAULT);
+      request = botbench_request_preview_to_json (preview);
       print_json (request);
       *status = EXIT_SUCCESS;
       return NULL;

@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "botbench-profile-manager.h"
+
 G_BEGIN_DECLS
 
 #define BOTBENCH_CLI_EXIT_USAGE 2
@@ -48,5 +50,8 @@ int   botbench_cli_command_register (int             argc,
 
 /* --profile NAME given before the command (NULL: the active profile). */
 extern const char *botbench_cli_profile_name;
+
+gboolean botbench_cli_save_profiles (BotbenchProfileManager *manager,
+                                     gboolean                warning);
 
 G_END_DECLS

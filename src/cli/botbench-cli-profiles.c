@@ -27,6 +27,26 @@
 
 const char *botbench_cli_profile_name;
 
+/* Changes a command made to a profile on its own (a refreshed OAuth
+ * token's expiry) are saved in the background, where a failure is only
+ * logged: save them now, so that a full disk or a config directory that
+ * cannot be written reaches the user.  Prints the reason on failure. */
+gboolean
+botbench_cli_save_profiles (BotbenchProfileManager *manager,
+                            gboolean                warning)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (botbench_profile_manager_save (manager, &error))
+    return TRUE;
+
+  if (warning)
+    g_printerr (_("Warning: %s\n"), error->message);
+  else
+    g_printerr ("%s\n", error->message);
+  return FALSE;
+}
+
 static BotbenchProfileManager *
 open_profiles (GError **error)
 {
@@ -404,6 +424,9 @@ profiles_test (BotbenchProfileManager *manager,
   status = report->has_imbot_scope ? EXIT_SUCCESS : EXIT_FAILURE;
   botbench_connection_report_free (report);
 
+  if (!botbench_cli_save_profiles (manager, FALSE))
+    status = EXIT_FAILURE;
+
   return status;
 }
 
@@ -645,6 +668,9 @@ botbench_cli_call (int    argc,
   json_generator_set_root (generator, botbench_rest_response_get_result (response));
   out = json_generator_to_data (generator, NULL);
   printf ("%s\n", out);
+
+  /* The call worked: a profile that cannot be saved is only a warning */
+  botbench_cli_save_profiles (manager, TRUE);
 
   return EXIT_SUCCESS;
 }

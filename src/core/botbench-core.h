@@ -16,6 +16,7 @@
 #include "botbench-profile-manager.h"
 #include "botbench-secret-store.h"
 #include "botbench-rate-limiter.h"
+#include "botbench-request-preview.h"
 #include "botbench-request-history.h"
 #include "botbench-rest-client.h"
 #include "botbench-avatar.h"

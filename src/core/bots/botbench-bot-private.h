@@ -1,4 +1,4 @@
-/* botbench-bot-private.h: helpers shared by the bot definition files
+/* botbench-bot-private.h: what the bot definition files share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,7 +6,27 @@
 
 #include <json-glib/json-glib.h>
 
+#include "botbench-bot.h"
+
 G_BEGIN_DECLS
+
+/* The model (botbench-bot.c) and its JSON form (botbench-bot-json.c) */
+struct _BotbenchBot
+{
+  GObject            parent_instance;
+
+  char              *code;
+  BotbenchBotType    type;
+  gboolean           openline;
+  char              *event_handler;
+  char              *handlers[BOTBENCH_BOT_N_HANDLERS];
+  char              *props[BOTBENCH_BOT_N_PROPERTIES];
+  BotbenchBotColor   color;
+  BotbenchBotGender  gender;
+  gint64             bot_id;
+  char              *profile_uuid;
+  GListStore        *commands;
+};
 
 /* PHP empty() of a string parameter: NULL, "" and "0". */
 gboolean    _botbench_bot_php_empty          (const char  *value);

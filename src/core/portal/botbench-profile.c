@@ -11,6 +11,7 @@
 
 #include "botbench-profile.h"
 #include "botbench-profile-private.h"
+#include "botbench-request-preview.h"
 
 struct _BotbenchProfile
 {
@@ -581,12 +582,7 @@ botbench_profile_dup_display_url (BotbenchProfile *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_PROFILE (self), NULL);
 
-  if (self->portal_url == NULL)
-    return NULL;
-  if (self->kind == BOTBENCH_PROFILE_KIND_WEBHOOK)
-    return g_strdup_printf ("%srest/%s/•••/", self->portal_url,
-                            self->user_id ? self->user_id : "?");
-  return g_strdup_printf ("%srest/", self->portal_url);
+  return botbench_request_preview_dup_base_url (self);
 }
 
 /* Keyfile persistence */

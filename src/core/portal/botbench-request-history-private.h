@@ -8,14 +8,8 @@
 
 G_BEGIN_DECLS
 
-/* Replaces every string of @secrets (NULL-terminated; NULL or short entries
- * ignored) by BOTBENCH_MASK, and masks the values of auth, access_token,
- * refresh_token, client_secret and application_token in JSON and in query
- * strings, whatever they hold. */
-char                  *_botbench_mask_secrets        (const char         *text,
-                                                      const char * const *secrets);
-
-/* Every text argument is masked with @secrets before it is kept. */
+/* Every text argument is masked with @secrets before it is kept
+ * (botbench_request_preview_mask_text()). */
 BotbenchRequestRecord *_botbench_request_record_new  (const char         *profile_uuid,
                                                       const char         *method,
                                                       const char         *http_method,

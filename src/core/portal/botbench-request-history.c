@@ -9,74 +9,9 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "botbench-request-history.h"
 #include "botbench-request-history-private.h"
-
-/* Masking */
-
-#define SECRET_KEYS "auth|access_token|refresh_token|client_secret|application_token|password"
-
-/* Compiled per call: masking is rare enough, and no static cache to leak. */
-#define JSON_KEY_PATTERN  "(\"(?:" SECRET_KEYS ")\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.)*(\")"
-#define QUERY_KEY_PATTERN "((?:^|[?&])(?:" SECRET_KEYS ")=)[^&#\\s]*"
-
-static void
-replace_all (GString    *str,
-             const char *needle)
-{
-  gsize needle_len = strlen (needle);
-  gsize mask_len = strlen (BOTBENCH_MASK);
-  gsize pos = 0;
-  char *hit;
-
-  while (pos < str->len && (hit = strstr (str->str + pos, needle)) != NULL)
-    {
-      gsize at = hit - str->str;
-
-      g_string_erase (str, at, needle_len);
-      g_string_insert (str, at, BOTBENCH_MASK);
-      pos = at + mask_len;
-    }
-}
-
-char *
-_botbench_mask_secrets (const char         *text,
-                        const char * const *secrets)
-{
-  g_autoptr(GString) str = NULL;
-  g_autoptr(GRegex) json_regex = NULL;
-  g_autoptr(GRegex) query_regex = NULL;
-  g_autofree char *json_masked = NULL;
-
-  if (text == NULL)
-    return NULL;
-
-  str = g_string_new (text);
-
-  for (guint i = 0; secrets != NULL && secrets[i] != NULL; i++)
-    {
-      g_autofree char *escaped = NULL;
-
-      /* Too short to be a secret, and masking it would garble the text */
-      if (strlen (secrets[i]) < 4)
-        continue;
-      replace_all (str, secrets[i]);
-      escaped = g_uri_escape_string (secrets[i], NULL, FALSE);
-      if (!g_str_equal (escaped, secrets[i]))
-        replace_all (str, escaped);
-    }
-
-  json_regex = g_regex_new (JSON_KEY_PATTERN, G_REGEX_CASELESS, 0, NULL);
-  query_regex = g_regex_new (QUERY_KEY_PATTERN, G_REGEX_CASELESS, 0, NULL);
-  g_assert (json_regex != NULL && query_regex != NULL);
-
-  json_masked = g_regex_replace (json_regex, str->str, -1, 0, "\\1" BOTBENCH_MASK "\\2", 0, NULL);
-  if (json_masked == NULL)
-    return g_strdup (BOTBENCH_MASK);
-  return g_regex_replace (query_regex, json_masked, -1, 0, "\\1" BOTBENCH_MASK, 0, NULL);
-}
+#include "botbench-request-preview.h"
 
 /* Record */
 
@@ -145,10 +80,10 @@ _botbench_request_record_new (const char         *profile_uuid,
   self->profile_uuid = g_strdup (profile_uuid);
   self->method = g_strdup (method);
   self->http_method = g_strdup (http_method);
-  self->url = _botbench_mask_secrets (url, secrets);
-  self->request_body = _botbench_mask_secrets (request_body, secrets);
-  self->response_body = _botbench_mask_secrets (response_body, secrets);
-  self->error = _botbench_mask_secrets (error, secrets);
+  self->url = botbench_request_preview_mask_text (url, secrets);
+  self->request_body = botbench_request_preview_mask_text (request_body, secrets);
+  self->response_body = botbench_request_preview_mask_text (response_body, secrets);
+  self->error = botbench_request_preview_mask_text (error, secrets);
   self->status = status;
   self->time = time;
   self->duration = duration;

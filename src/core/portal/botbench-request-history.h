@@ -12,10 +12,11 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "botbench-request-preview.h"
+
 G_BEGIN_DECLS
 
 #define BOTBENCH_REQUEST_HISTORY_DEFAULT_MAX_ENTRIES 1000
-#define BOTBENCH_MASK "•••"
 
 #define BOTBENCH_TYPE_REQUEST_RECORD (botbench_request_record_get_type ())
 G_DECLARE_FINAL_TYPE (BotbenchRequestRecord, botbench_request_record, BOTBENCH, REQUEST_RECORD, GObject)
