@@ -933,10 +933,10 @@ test_multipart_case (gconstpointer data)
   g_assert_cmpstr (json, ==, fc->expected);
 }
 
-/* Issue 8, item 1: libsoup 3.2.3 returned a part of size -2 for this
- * body (56 bytes, although the issue says 52) and the listener crashed.  PHP's answer: the body of "a" runs to
- * the cut-off "\n" at the end (no "\n--b" follows the empty line), minus
- * the CR before it. */
+/* A body (56 bytes) for which libsoup 3.2.3 returned a part of size -2,
+ * which crashed the listener when it still parsed multipart with libsoup.
+ * PHP's answer: the body of "a" runs to the cut-off "\n" at the end (no
+ * "\n--b" follows the empty line), minus the CR before it. */
 static void
 test_multipart_issue_8_item_1 (void)
 {

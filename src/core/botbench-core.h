@@ -5,6 +5,7 @@
 #pragma once
 
 #include "botbench-types.h"
+#include "botbench-form-node.h"
 #include "botbench-post-decoder.h"
 #include "botbench-json.h"
 #include "botbench-event.h"

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "botbench-post-decoder.h"
+#include "botbench-form-node.h"
 #include "botbench-form-encoder.h"
 
 #define PHP_PRECISION 14
