@@ -171,6 +171,20 @@ test_oauth (void)
   g_assert_cmpstr (base, ==, "https://oauth.example.com/rest/");
 }
 
+/* A portal typed without its trailing '/' is called (and so shown) with it. */
+static void
+test_oauth_no_slash (void)
+{
+  g_autoptr(BotbenchProfile) profile = oauth_profile ();
+  g_autoptr(JsonObject) params = parse_object ("{\"BOT_ID\":7}");
+  g_autoptr(BotbenchRequestPreview) preview = NULL;
+
+  botbench_profile_set_portal_url (profile, "https://oauth.example.com");
+  preview = botbench_request_preview_new (profile, "imbot.unregister", params, BOTBENCH_REQUEST_PREVIEW_DEFAULT);
+  g_assert_cmpstr (botbench_request_preview_get_url (preview), ==,
+                   "https://oauth.example.com/rest/imbot.unregister.json");
+}
+
 static void
 test_abbreviate (void)
 {
@@ -265,6 +279,7 @@ main (int   argc,
   g_test_add_func ("/botbench/request-preview/webhook", test_webhook);
   g_test_add_func ("/botbench/request-preview/webhook-no-credential", test_webhook_no_credential);
   g_test_add_func ("/botbench/request-preview/oauth", test_oauth);
+  g_test_add_func ("/botbench/request-preview/oauth-no-slash", test_oauth_no_slash);
   g_test_add_func ("/botbench/request-preview/abbreviate", test_abbreviate);
   g_test_add_func ("/botbench/request-preview/no-portal", test_no_portal);
   g_test_add_func ("/botbench/request-preview/mask-text", test_mask_text);

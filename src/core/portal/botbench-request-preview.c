@@ -236,6 +236,7 @@ char *
 botbench_request_preview_dup_base_url (BotbenchProfile *profile)
 {
   const char *portal;
+  const char *sep;
 
   g_return_val_if_fail (BOTBENCH_IS_PROFILE (profile), NULL);
 
@@ -243,15 +244,17 @@ botbench_request_preview_dup_base_url (BotbenchProfile *profile)
   if (portal == NULL)
     return NULL;
 
-  /* Portal addresses end in '/' (webhook URLs are parsed so); an OAuth
-   * portal typed without one is shown as typed, as it always was. */
+  /* The URL the REST client calls: an OAuth portal typed without the
+   * trailing '/' gets it, as the client adds it (webhook URLs are parsed
+   * so that it is always there). */
+  sep = g_str_has_suffix (portal, "/") ? "" : "/";
   if (botbench_profile_get_kind (profile) == BOTBENCH_PROFILE_KIND_WEBHOOK)
     {
       const char *user_id = botbench_profile_get_user_id (profile);
 
-      return g_strdup_printf ("%srest/%s/" BOTBENCH_MASK "/", portal, user_id ? user_id : "?");
+      return g_strdup_printf ("%s%srest/%s/" BOTBENCH_MASK "/", portal, sep, user_id ? user_id : "?");
     }
-  return g_strdup_printf ("%srest/", portal);
+  return g_strdup_printf ("%s%srest/", portal, sep);
 }
 
 BotbenchRequestPreview *
