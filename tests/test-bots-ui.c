@@ -1057,6 +1057,7 @@ commands_register_and_unregister (Fixture *f)
   gtk_editable_set_text (command_field ("title_row"), "Say it back");
   gtk_editable_set_text (command_field ("params_row"), "text");
   g_assert_true (adw_message_dialog_get_response_enabled (command_dialog (), "register"));
+  botbench_ui_test_screenshot (f, "bots-command.png");
   respond (command_dialog (), "register");
   g_assert_true (editor_busy (ed));
   g_assert_true (botbench_test_wait_until (bot_has_commands, ed, WAIT_MS));
