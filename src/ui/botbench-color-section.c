@@ -38,9 +38,20 @@ swatch_toggled_cb (BotbenchColorSection *self)
 }
 
 static void
+botbench_color_section_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), BOTBENCH_TYPE_COLOR_SECTION);
+
+  G_OBJECT_CLASS (botbench_color_section_parent_class)->dispose (object);
+}
+
+static void
 botbench_color_section_class_init (BotbenchColorSectionClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = botbench_color_section_dispose;
 
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

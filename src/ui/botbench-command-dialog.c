@@ -40,9 +40,20 @@ botbench_command_dialog_changed (BotbenchCommandDialog *self)
 }
 
 static void
+botbench_command_dialog_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), BOTBENCH_TYPE_COMMAND_DIALOG);
+
+  G_OBJECT_CLASS (botbench_command_dialog_parent_class)->dispose (object);
+}
+
+static void
 botbench_command_dialog_class_init (BotbenchCommandDialogClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = botbench_command_dialog_dispose;
 
   _botbench_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class,

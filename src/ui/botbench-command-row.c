@@ -24,9 +24,20 @@ struct _BotbenchCommandRow
 G_DEFINE_FINAL_TYPE (BotbenchCommandRow, botbench_command_row, ADW_TYPE_ACTION_ROW)
 
 static void
+botbench_command_row_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), BOTBENCH_TYPE_COMMAND_ROW);
+
+  G_OBJECT_CLASS (botbench_command_row_parent_class)->dispose (object);
+}
+
+static void
 botbench_command_row_class_init (BotbenchCommandRowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = botbench_command_row_dispose;
 
   _botbench_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -27,6 +27,14 @@ struct _BotbenchCommandsSection
 G_DEFINE_FINAL_TYPE (BotbenchCommandsSection, botbench_commands_section, ADW_TYPE_PREFERENCES_GROUP)
 
 static void
+botbench_commands_section_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), BOTBENCH_TYPE_COMMANDS_SECTION);
+
+  G_OBJECT_CLASS (botbench_commands_section_parent_class)->dispose (object);
+}
+
+static void
 botbench_commands_section_finalize (GObject *object)
 {
   BotbenchCommandsSection *self = (BotbenchCommandsSection *)object;
@@ -42,6 +50,7 @@ botbench_commands_section_class_init (BotbenchCommandsSectionClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = botbench_commands_section_dispose;
   object_class->finalize = botbench_commands_section_finalize;
 
   _botbench_ensure_resources ();

@@ -61,9 +61,20 @@ botbench_handlers_section_changed (BotbenchHandlersSection *self)
 }
 
 static void
+botbench_handlers_section_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), BOTBENCH_TYPE_HANDLERS_SECTION);
+
+  G_OBJECT_CLASS (botbench_handlers_section_parent_class)->dispose (object);
+}
+
+static void
 botbench_handlers_section_class_init (BotbenchHandlersSectionClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = botbench_handlers_section_dispose;
 
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

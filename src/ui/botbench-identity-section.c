@@ -53,9 +53,20 @@ type_selected_cb (BotbenchIdentitySection *self)
 }
 
 static void
+botbench_identity_section_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), BOTBENCH_TYPE_IDENTITY_SECTION);
+
+  G_OBJECT_CLASS (botbench_identity_section_parent_class)->dispose (object);
+}
+
+static void
 botbench_identity_section_class_init (BotbenchIdentitySectionClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = botbench_identity_section_dispose;
 
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

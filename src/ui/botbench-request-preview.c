@@ -158,6 +158,14 @@ copy_curl_clicked_cb (BotbenchRequestPreview *self)
 }
 
 static void
+botbench_request_preview_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), BOTBENCH_TYPE_REQUEST_PREVIEW);
+
+  G_OBJECT_CLASS (botbench_request_preview_parent_class)->dispose (object);
+}
+
+static void
 botbench_request_preview_finalize (GObject *object)
 {
   BotbenchRequestPreview *self = (BotbenchRequestPreview *)object;
@@ -173,6 +181,7 @@ botbench_request_preview_class_init (BotbenchRequestPreviewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = botbench_request_preview_dispose;
   object_class->finalize = botbench_request_preview_finalize;
 
   _botbench_ensure_resources ();
