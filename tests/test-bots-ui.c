@@ -16,8 +16,12 @@
 #include <string.h>
 
 #include "botbench-application.h"
+#include "botbench-avatar-section.h"
+#include "botbench-bot-editor-private.h"
 #include "botbench-bots-page-private.h"
-#include "botbench-window-private.h"
+#include "botbench-command-dialog.h"
+#include "botbench-command-row.h"
+#include "botbench-request-preview-dialog.h"
 #include "botbench-test-utils.h"
 #include "botbench-ui-test-utils.h"
 
@@ -28,6 +32,185 @@ static gboolean have_keyring;
 
 typedef BotbenchUiFixture Fixture;
 typedef BotbenchUiTestBody TestBody;
+
+/* ---- finding widgets ---------------------------------------------------- */
+
+/* The widget under @root (itself included) with the .ui id @id. */
+static GtkWidget *
+find_by_id (GtkWidget  *root,
+            const char *id)
+{
+  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_id (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+widget (gpointer    root,
+        const char *id)
+{
+  GtkWidget *found = find_by_id (GTK_WIDGET (root), id);
+
+  if (found == NULL)
+    g_error ("No widget with the id “%s”", id);
+  return found;
+}
+
+/* The first widget under @root of @type, or NULL. */
+static GtkWidget *
+find_by_type (GtkWidget *root,
+              GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (root), type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The open dialog of @type (and @heading, if not NULL), or NULL. */
+static AdwMessageDialog *
+find_dialog (GType       type,
+             const char *heading)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_OBJECT_TYPE (l->data) == type &&
+        gtk_widget_get_visible (l->data) &&
+        (heading == NULL || g_strcmp0 (adw_message_dialog_get_heading (l->data), heading) == 0))
+      return l->data;
+  return NULL;
+}
+
+static AdwMessageDialog *
+preview_dialog (void)
+{
+  return find_dialog (BOTBENCH_TYPE_REQUEST_PREVIEW_DIALOG, NULL);
+}
+
+static const char *
+preview_body (void)
+{
+  g_assert_nonnull (preview_dialog ());
+  return botbench_request_preview_dialog_get_body (BOTBENCH_REQUEST_PREVIEW_DIALOG (preview_dialog ()));
+}
+
+static AdwMessageDialog *
+unregister_dialog (void)
+{
+  return find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Unregister Bot?");
+}
+
+static AdwMessageDialog *
+command_dialog (void)
+{
+  return find_dialog (BOTBENCH_TYPE_COMMAND_DIALOG, NULL);
+}
+
+static GtkEditable *
+command_field (const char *id)
+{
+  g_assert_nonnull (command_dialog ());
+  return GTK_EDITABLE (widget (command_dialog (), id));
+}
+
+/* ---- the editor --------------------------------------------------------- */
+
+static GtkWidget *
+row (BotbenchBotEditor *ed,
+     const char        *key)
+{
+  GtkWidget *found = _botbench_bot_editor_get_field_row (ed, key);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+static GtkWidget *
+icon (BotbenchBotEditor *ed,
+      const char        *key)
+{
+  GtkWidget *found = _botbench_bot_editor_get_field_icon (ed, key);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+static GtkButton *
+button (BotbenchBotEditor *ed,
+        const char        *id)
+{
+  return GTK_BUTTON (widget (ed, id));
+}
+
+static BotbenchAvatarSection *
+avatar_section (BotbenchBotEditor *ed)
+{
+  return BOTBENCH_AVATAR_SECTION (widget (ed, "avatar_section"));
+}
+
+static BotbenchAvatar *
+editor_avatar (BotbenchBotEditor *ed)
+{
+  return botbench_avatar_section_get_avatar (avatar_section (ed));
+}
+
+/* The spinner of the header bar turns while a portal call runs. */
+static gboolean
+editor_busy (BotbenchBotEditor *ed)
+{
+  return gtk_spinner_get_spinning (GTK_SPINNER (widget (ed, "spinner")));
+}
+
+/* The colour swatch named @color. */
+static void
+pick_color (BotbenchBotEditor *ed,
+            BotbenchBotColor   color)
+{
+  GtkWidget *swatches = widget (ed, "swatches");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (swatches);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *swatch = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      if (g_strcmp0 (gtk_widget_get_tooltip_text (swatch), botbench_bot_color_get_label (color)) == 0)
+        {
+          gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (swatch), TRUE);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+color_picked (BotbenchBotEditor *ed,
+              BotbenchBotColor   color)
+{
+  g_autoptr(BotbenchBot) form = botbench_bot_editor_dup_form_bot (ed);
+
+  return botbench_bot_get_color (form) == color;
+}
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -41,31 +224,35 @@ static gboolean
 avatar_replaced (gpointer data)
 {
   AvatarWait *w = data;
+  BotbenchAvatarSection *section = avatar_section (w->editor);
 
-  return !w->editor->encoding && w->editor->avatar != NULL && w->editor->avatar != w->before;
+  return !botbench_avatar_section_get_encoding (section) &&
+         botbench_avatar_section_get_avatar (section) != NULL &&
+         botbench_avatar_section_get_avatar (section) != w->before;
 }
 
 static gboolean
 editor_not_checking (gpointer data)
 {
-  return !BOTBENCH_BOT_EDITOR (data)->checking;
+  return gtk_widget_is_sensitive (widget (data, "check_button"));
 }
 
 static void
-click (GtkWidget *button)
+click (GtkWidget *button_widget)
 {
-  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_is_sensitive (button_widget));
   /* Revealers and stacks map their children once they start to show. */
-  g_assert_true (botbench_test_wait_until (botbench_ui_test_widget_is_mapped, button, WAIT_MS));
-  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (botbench_test_wait_until (botbench_ui_test_widget_is_mapped, button_widget, WAIT_MS));
+  g_signal_emit_by_name (button_widget, "clicked");
 }
 
 static void
-type_into (AdwEntryRow *row,
-           const char  *text)
+type_into (GtkWidget  *entry_row,
+           const char *text)
 {
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (row)));
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_assert_true (ADW_IS_ENTRY_ROW (entry_row));
+  g_assert_true (gtk_widget_get_mapped (entry_row));
+  gtk_editable_set_text (GTK_EDITABLE (entry_row), text);
 }
 
 static gboolean
@@ -79,7 +266,7 @@ secrets_banner_shown (gpointer data)
 {
   Fixture *f = data;
 
-  return gtk_revealer_get_reveal_child (f->window->secrets_revealer);
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (widget (f->window, "secrets_revealer")));
 }
 
 /* Without a keyring, a store fails, the banner offers session-only, and
@@ -90,13 +277,14 @@ accept_session_only (Fixture *f)
   BotbenchSecretStore *secrets = botbench_application_get_secret_store (f->app);
 
   g_assert_true (botbench_test_wait_until (secrets_banner_shown, f, WAIT_MS));
-  g_assert_nonnull (strstr (gtk_label_get_label (f->window->secrets_label), "Secret Service"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (widget (f->window, "secrets_label"))),
+                            "Secret Service"));
   g_assert_false (botbench_secret_store_get_session_only (secrets));
 
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  click (GTK_WIDGET (f->window->keep_secrets_button));
+  click (widget (f->window, "keep_secrets_button"));
   g_assert_true (botbench_secret_store_get_session_only (secrets));
-  g_assert_false (gtk_revealer_get_reveal_child (f->window->secrets_revealer));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (widget (f->window, "secrets_revealer"))));
 }
 
 static gboolean
@@ -108,22 +296,39 @@ listener_is_running (gpointer data)
 static BotbenchBotsPage *
 bots_page (Fixture *f)
 {
-  return f->window->bots_page;
+  GtkWidget *page = find_by_type (GTK_WIDGET (f->window), BOTBENCH_TYPE_BOTS_PAGE);
+
+  g_assert_nonnull (page);
+  return BOTBENCH_BOTS_PAGE (page);
 }
 
 static BotbenchBotEditor *
 bot_editor (Fixture *f)
 {
-  return f->window->bots_page->editor;
+  GtkWidget *editor = find_by_type (GTK_WIDGET (bots_page (f)), BOTBENCH_TYPE_BOT_EDITOR);
+
+  g_assert_nonnull (editor);
+  return BOTBENCH_BOT_EDITOR (editor);
 }
 
+static const char *
+visible_child (gpointer    root,
+               const char *stack_id)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (widget (root, stack_id)));
+}
+
+/* The portal's list is in: its spinner stopped, and it shows bots or a
+ * message. */
 static gboolean
 portal_listed (gpointer data)
 {
   BotbenchBotsPage *page = data;
+  GtkWidget *portal_list = widget (page, "portal_list");
 
-  return !page->listing && (page->portal_bots != NULL ||
-                            gtk_widget_get_visible (GTK_WIDGET (page->portal_message)));
+  return !gtk_spinner_get_spinning (GTK_SPINNER (widget (page, "portal_spinner"))) &&
+         (gtk_widget_get_first_child (portal_list) != NULL ||
+          gtk_widget_get_visible (widget (page, "portal_message")));
 }
 
 /* Starts the sandbox, makes its profile active and opens the Bots page. */
@@ -135,6 +340,7 @@ open_bots_page_on_sandbox (Fixture *f)
   BotbenchListener *listener = botbench_application_get_listener (f->app);
   g_autoptr(GError) error = NULL;
   BotbenchProfile *profile;
+  BotbenchBotStore *store;
 
   g_assert_true (botbench_application_start_sandbox (f->app, &error));
   g_assert_no_error (error);
@@ -150,20 +356,13 @@ open_bots_page_on_sandbox (Fixture *f)
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-bots", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->page_stack), ==, "bots");
-  g_assert_true (bots_page (f)->profile == profile);
+  g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "bots");
+  /* The page shows the active profile's definitions. */
+  store = _botbench_bots_page_get_store (bots_page (f));
+  g_assert_nonnull (store);
+  g_assert_cmpstr (botbench_bot_store_get_profile_uuid (store), ==, botbench_profile_get_uuid (profile));
   g_assert_true (botbench_test_wait_until (portal_listed, bots_page (f), WAIT_MS));
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (bots_page (f)->portal_message), "error"));
-}
-
-static BotbenchBotEditorField *
-field (BotbenchBotEditor *ed,
-       const char        *key)
-{
-  BotbenchBotEditorField *found = g_hash_table_lookup (ed->fields, key);
-
-  g_assert_nonnull (found);
-  return found;
+  g_assert_false (gtk_widget_has_css_class (widget (bots_page (f), "portal_message"), "error"));
 }
 
 static gboolean
@@ -171,7 +370,7 @@ avatar_done (gpointer data)
 {
   BotbenchBotEditor *ed = data;
 
-  return !ed->encoding;
+  return !botbench_avatar_section_get_encoding (avatar_section (ed));
 }
 
 static void
@@ -211,7 +410,8 @@ pick_avatar (BotbenchBotEditor *ed,
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
   botbench_bot_editor_load_avatar (ed, file);
-  g_assert_true (ed->encoding);
+  g_assert_true (botbench_avatar_section_get_encoding (avatar_section (ed)));
+  g_assert_true (editor_busy (ed));
   g_assert_true (botbench_test_wait_until (avatar_done, ed, WAIT_MS));
 }
 
@@ -219,16 +419,15 @@ static gboolean
 bot_is_registered (gpointer data)
 {
   BotbenchBotEditor *ed = data;
+  BotbenchBot *bot = botbench_bot_editor_get_bot (ed);
 
-  return !ed->busy && ed->bot != NULL && botbench_bot_get_bot_id (ed->bot) > 0;
+  return !editor_busy (ed) && bot != NULL && botbench_bot_get_bot_id (bot) > 0;
 }
 
 static gboolean
 editor_idle (gpointer data)
 {
-  BotbenchBotEditor *ed = data;
-
-  return !ed->busy;
+  return !editor_busy (data);
 }
 
 typedef struct
@@ -238,21 +437,26 @@ typedef struct
   gboolean          present;
 } PortalWait;
 
+/* The portal's list, once in, has (or no longer has) the bot. */
 static gboolean
 portal_has_bot (gpointer data)
 {
   PortalWait *wait = data;
+  GtkWidget *portal_list = widget (wait->page, "portal_list");
+  g_autofree char *subtitle = NULL;
   gboolean found = FALSE;
 
-  if (wait->page->listing || wait->page->portal_bots == NULL)
+  if (!portal_listed (wait->page))
     return FALSE;
 
-  for (guint i = 0; i < wait->page->portal_bots->len; i++)
+  for (GtkWidget *child = gtk_widget_get_first_child (portal_list);
+       child != NULL && !found;
+       child = gtk_widget_get_next_sibling (child))
     {
-      BotbenchPortalBot *bot = g_ptr_array_index (wait->page->portal_bots, i);
+      const char *text = ADW_IS_ACTION_ROW (child) ? adw_action_row_get_subtitle (ADW_ACTION_ROW (child)) : NULL;
+      g_autofree char *prefix = g_strdup_printf ("ID %" G_GINT64_FORMAT " · ", wait->id);
 
-      if (bot->id == wait->id)
-        found = TRUE;
+      found = text != NULL && g_str_has_prefix (text, prefix);
     }
   return found == wait->present;
 }
@@ -278,21 +482,23 @@ register_echo (Fixture *f)
   g_autofree char *id_text = NULL;
   g_autofree char *webhook_url = NULL;
   g_autoptr(BotbenchWebhookUrl) parsed = NULL;
-  GtkLabel *body_label;
+  BotbenchBot *bot;
   gint64 bot_id;
 
-  type_into (ed->code_row, "echo");
-  type_into (ed->property_rows[BOTBENCH_BOT_PROPERTY_NAME], "Echo");
-  type_into (ed->property_rows[BOTBENCH_BOT_PROPERTY_WORK_POSITION], "Says it back");
-  gtk_toggle_button_set_active (ed->color_buttons[BOTBENCH_BOT_COLOR_AQUA], TRUE);
+  type_into (row (ed, "CODE"), "echo");
+  type_into (row (ed, "PROPERTIES.NAME"), "Echo");
+  type_into (row (ed, "PROPERTIES.WORK_POSITION"), "Says it back");
+  pick_color (ed, BOTBENCH_BOT_COLOR_AQUA);
+  g_assert_true (color_picked (ed, BOTBENCH_BOT_COLOR_AQUA));
 
   /* The helper points EVENT_HANDLER at the local listener (sandbox). */
-  click (GTK_WIDGET (ed->fill_button));
+  click (widget (ed, "fill_button"));
   listener_url = botbench_listener_dup_url (botbench_application_get_listener (f->app));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ed->event_handler_row)), ==, listener_url);
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (ed->event_handler_row), "error"));
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (ed->code_row), "error"));
-  g_assert_false (botbench_bot_issues_have_error (ed->issues));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (ed, "EVENT_HANDLER"))), ==, listener_url);
+  g_assert_false (gtk_widget_has_css_class (row (ed, "EVENT_HANDLER"), "error"));
+  g_assert_false (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
+  /* No error anywhere: Register is on. */
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
 
   /* Check sends a probe through that URL and the listener receives it. */
   {
@@ -302,26 +508,25 @@ register_echo (Fixture *f)
     g_autoptr(GError) error = NULL;
 
     gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.check-handlers", NULL);
-    g_assert_true (ed->checking);
+    g_assert_false (gtk_widget_is_sensitive (widget (ed, "check_button")));
     g_assert_true (botbench_test_wait_until (editor_not_checking, ed, WAIT_MS));
-    g_assert_false (gtk_revealer_get_reveal_child (ed->banner_revealer));
+    g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (widget (ed, "banner_revealer"))));
     probes = botbench_event_store_query (store, &query, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (probes->len, ==, 1);
   }
 
   /* Register shows the request first, secrets masked. */
-  click (GTK_WIDGET (ed->register_button));
-  g_assert_nonnull (ed->preview_dialog);
-  g_assert_false (ed->busy);
-  body_label = g_object_get_data (G_OBJECT (ed->preview_dialog), "body-label");
-  g_assert_nonnull (strstr (gtk_label_get_label (body_label), "\"CODE\" : \"echo\""));
-  g_assert_nonnull (strstr (gtk_label_get_label (body_label), "\"EVENT_HANDLER\""));
+  click (GTK_WIDGET (button (ed, "register_button")));
+  g_assert_nonnull (preview_dialog ());
+  g_assert_false (editor_busy (ed));
+  g_assert_nonnull (strstr (preview_body (), "\"CODE\" : \"echo\""));
+  g_assert_nonnull (strstr (preview_body (), "\"EVENT_HANDLER\""));
   /* The avatar's base64 is cut short in the preview (not in the request). */
-  if (ed->avatar != NULL)
-    g_assert_nonnull (strstr (gtk_label_get_label (body_label), "of base64)"));
+  if (editor_avatar (ed) != NULL)
+    g_assert_nonnull (strstr (preview_body (), "of base64)"));
   else
-    g_assert_null (strstr (gtk_label_get_label (body_label), "PERSONAL_PHOTO"));
+    g_assert_null (strstr (preview_body (), "PERSONAL_PHOTO"));
   curl = _botbench_bot_editor_dup_curl (ed);
   g_assert_true (g_str_has_prefix (curl, "curl -X POST"));
   g_assert_nonnull (strstr (curl, "imbot.register.json"));
@@ -332,38 +537,68 @@ register_echo (Fixture *f)
   g_assert_null (strstr (curl, parsed->secret));
   botbench_ui_test_screenshot (f, "bots-preview.png");
 
-  respond (ed->preview_dialog, "send");
-  g_assert_true (ed->busy);
+  respond (preview_dialog (), "send");
+  g_assert_true (editor_busy (ed));
   g_assert_true (botbench_test_wait_until (bot_is_registered, ed, WAIT_MS));
-  bot_id = botbench_bot_get_bot_id (ed->bot);
+  bot = botbench_bot_editor_get_bot (ed);
+  bot_id = botbench_bot_get_bot_id (bot);
 
   /* The id in the toast and on the form; the definition is saved. */
   toast = g_strdup_printf ("Registered “Echo” as bot %" G_GINT64_FORMAT, bot_id);
   botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), toast);
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ed->bot_id_row), ==, id_text);
-  g_assert_true (botbench_bot_store_lookup_by_id (bots_page (f)->store, bot_id) == ed->bot);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->unregister_button)));
-  g_assert_cmpstr (gtk_button_get_label (ed->register_button), ==, "_Update…");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget (ed, "bot_id_row"))), ==, id_text);
+  g_assert_true (botbench_bot_store_lookup_by_id (_botbench_bots_page_get_store (bots_page (f)), bot_id) == bot);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button (ed, "unregister_button"))));
+  g_assert_cmpstr (gtk_button_get_label (button (ed, "register_button")), ==, "_Update…");
 
   return bot_id;
 }
 
 typedef struct
 {
-  GListModel *model;
+  GtkWidget  *window;
   const char *event;
   const char *message;
 } EventWait;
 
+/* The event log's list view (the one showing BotbenchEvents). */
+static GListModel *
+event_log (GtkWidget *root)
+{
+  if (GTK_IS_LIST_VIEW (root))
+    {
+      GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (root)));
+      GListModel *items = model;
+
+      if (GTK_IS_SINGLE_SELECTION (model))
+        items = gtk_single_selection_get_model (GTK_SINGLE_SELECTION (model));
+      if (items != NULL && g_list_model_get_item_type (items) == BOTBENCH_TYPE_EVENT)
+        return model;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GListModel *found = event_log (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
-model_has_event (gpointer data)
+log_has_event (gpointer data)
 {
   EventWait *wait = data;
+  GListModel *model = event_log (wait->window);
 
-  for (guint i = 0; i < g_list_model_get_n_items (wait->model); i++)
+  g_assert_nonnull (model);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      g_autoptr(BotbenchEvent) event = g_list_model_get_item (wait->model, i);
+      g_autoptr(BotbenchEvent) event = g_list_model_get_item (model, i);
 
       if (g_strcmp0 (botbench_event_get_event_name (event), wait->event) == 0 &&
           (wait->message == NULL || g_strcmp0 (botbench_event_get_message (event), wait->message) == 0))
@@ -372,12 +607,49 @@ model_has_event (gpointer data)
   return FALSE;
 }
 
+/* The log's event-name filter (a drop-down) offers @wait->event: the
+ * names the log re-reads in a thread are back. */
+static gboolean
+filter_has_event_name (GtkWidget  *root,
+                       const char *name)
+{
+  if (GTK_IS_DROP_DOWN (root) && GTK_IS_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (root))))
+    {
+      GListModel *names = gtk_drop_down_get_model (GTK_DROP_DOWN (root));
+
+      for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+        if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), name) == 0)
+          return TRUE;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (filter_has_event_name (child, name))
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 event_names_settled (gpointer data)
 {
-  BotbenchWindow *window = data;
+  EventWait *wait = data;
 
-  return !window->names_loading && window->names_timeout == 0;
+  return filter_has_event_name (wait->window, wait->event);
+}
+
+/* A sandbox user's event reaches the log; the log re-reads its event
+ * names in a thread, holding the window until the answer is back: let it
+ * finish before the window goes. */
+static void
+wait_for_logged_event (Fixture    *f,
+                       const char *event,
+                       const char *message)
+{
+  EventWait wait = { GTK_WIDGET (f->window), event, message };
+
+  g_assert_true (botbench_test_wait_until (log_has_event, &wait, WAIT_MS));
+  g_assert_true (botbench_test_wait_until (event_names_settled, &wait, WAIT_MS));
 }
 
 static void
@@ -453,7 +725,6 @@ register_bot_and_receive_events (Fixture *f)
   g_autofree char *data_dir = g_build_filename (tmp_root, "data", NULL);
   g_autofree char *bad_path = g_build_filename (tmp_root, "data", "broken.png", NULL);
   g_autofree char *png_path = g_build_filename (tmp_root, "data", "avatar.png", NULL);
-  EventWait event_wait = { NULL, "ONIMBOTMESSAGEADD", "Hello bot" };
   PortalWait portal_wait = { 0 };
   gint64 bot_id;
 
@@ -462,63 +733,66 @@ register_bot_and_receive_events (Fixture *f)
   ed = bot_editor (f);
 
   /* A fresh profile has no bots: the empty state offers to create one. */
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->list_stack), ==, "empty");
+  g_assert_cmpstr (visible_child (page, "list_stack"), ==, "empty");
   botbench_ui_test_assert_label_shown (GTK_WIDGET (page), "No Bots Yet");
   botbench_ui_test_screenshot (f, "bots-empty.png");
 
   gtk_widget_activate_action (GTK_WIDGET (page), "bots.new", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "editor");
+  g_assert_cmpstr (visible_child (page, "stack"), ==, "editor");
   g_assert_null (botbench_bot_editor_get_bot (ed));
 
   /* A corrupt file: the core's message on the avatar row. */
   g_assert_true (g_mkdir_with_parents (data_dir, 0700) == 0);
   g_assert_true (g_file_set_contents (bad_path, "\x89PNG\r\n\x1a\n not really", -1, NULL));
   pick_avatar (ed, bad_path);
-  g_assert_null (ed->avatar);
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->avatar_row), "error"));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ed->avatar_row), "broken.png"));
+  g_assert_null (editor_avatar (ed));
+  g_assert_true (gtk_widget_has_css_class (row (ed, "PROPERTIES.PERSONAL_PHOTO"), "error"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (ed, "PROPERTIES.PERSONAL_PHOTO"))),
+                            "broken.png"));
 
   /* A 300×200 PNG becomes a 512 px square, previewed with its size. */
   write_png (png_path, 300, 200);
   pick_avatar (ed, png_path);
-  g_assert_nonnull (ed->avatar);
-  g_assert_cmpuint (botbench_avatar_get_width (ed->avatar), ==, 512);
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (ed->avatar_row), "error"));
-  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ed->avatar_row),
-                                   botbench_avatar_get_format (ed->avatar) == BOTBENCH_AVATAR_FORMAT_JPEG
+  g_assert_nonnull (editor_avatar (ed));
+  g_assert_cmpuint (botbench_avatar_get_width (editor_avatar (ed)), ==, 512);
+  g_assert_false (gtk_widget_has_css_class (row (ed, "PROPERTIES.PERSONAL_PHOTO"), "error"));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (ed, "PROPERTIES.PERSONAL_PHOTO"))),
+                                   botbench_avatar_get_format (editor_avatar (ed)) == BOTBENCH_AVATAR_FORMAT_JPEG
                                    ? "512 × 512 px · JPEG · " : "512 × 512 px · PNG · "));
-  g_assert_nonnull (gtk_picture_get_paintable (ed->avatar_picture));
+  g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (widget (ed, "avatar_picture"))));
 
   /* The crop slider moves the square along the wide picture. */
   {
-    BotbenchAvatar *centred = ed->avatar;
+    BotbenchAvatar *centred = editor_avatar (ed);
+    GtkRange *crop = GTK_RANGE (widget (ed, "avatar_crop_scale"));
     int x, y, side;
 
     botbench_avatar_get_crop (centred, &x, &y, &side);
     g_assert_cmpint (side, ==, 200);
     g_assert_cmpint (x, ==, 50);
 
-    gtk_range_set_value (ed->avatar_crop_scale, 0.0);
+    gtk_range_set_value (crop, 0.0);
     g_assert_true (botbench_test_wait_until (avatar_replaced, &(AvatarWait) { ed, centred }, WAIT_MS));
-    botbench_avatar_get_crop (ed->avatar, &x, &y, &side);
+    botbench_avatar_get_crop (editor_avatar (ed), &x, &y, &side);
     g_assert_cmpint (x, ==, 0);
 
-    centred = ed->avatar;
-    gtk_range_set_value (ed->avatar_crop_scale, 1.0);
+    centred = editor_avatar (ed);
+    gtk_range_set_value (crop, 1.0);
     g_assert_true (botbench_test_wait_until (avatar_replaced, &(AvatarWait) { ed, centred }, WAIT_MS));
-    botbench_avatar_get_crop (ed->avatar, &x, &y, &side);
+    botbench_avatar_get_crop (editor_avatar (ed), &x, &y, &side);
     g_assert_cmpint (x, ==, 100);
   }
 
   bot_id = register_echo (f);
   /* The picture and the colours in view. */
   {
-    GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (ed->avatar_group), GTK_TYPE_SCROLLED_WINDOW);
+    GtkWidget *avatar_group = GTK_WIDGET (avatar_section (ed));
+    GtkWidget *scroller = gtk_widget_get_ancestor (avatar_group, GTK_TYPE_SCROLLED_WINDOW);
     GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
     double x, y;
 
-    g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (ed->avatar_group), scroller, 0, 0, &x, &y));
+    g_assert_true (gtk_widget_translate_coordinates (avatar_group, scroller, 0, 0, &x, &y));
     gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_value (vadjustment) + y - 56);
   }
   botbench_ui_test_screenshot (f, "bots.png");
@@ -530,27 +804,23 @@ register_bot_and_receive_events (Fixture *f)
   g_assert_true (botbench_test_wait_until (portal_has_bot, &portal_wait, WAIT_MS));
   gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.close", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "list");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->list_stack), ==, "list");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (page->portal_list), "Yours");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (page->definition_list), "Echo");
+  g_assert_cmpstr (visible_child (page, "stack"), ==, "list");
+  g_assert_cmpstr (visible_child (page, "list_stack"), ==, "list");
+  botbench_ui_test_assert_label_shown (widget (page, "portal_list"), "Yours");
+  botbench_ui_test_assert_label_shown (widget (page, "definition_list"), "Echo");
   botbench_ui_test_screenshot (f, "bots-list.png");
 
   /* A sandbox user writes to the bot: the event reaches the log. */
   sandbox_user_writes (f, bot_id, "Hello bot");
-  event_wait.model = G_LIST_MODEL (f->window->event_model);
-  g_assert_true (botbench_test_wait_until (model_has_event, &event_wait, WAIT_MS));
-
-  /* The log re-reads its event names in a thread, holding the window
-   * until the answer is back: let it finish before the window goes. */
-  g_assert_true (botbench_test_wait_until (event_names_settled, f->window, WAIT_MS));
+  wait_for_logged_event (f, "ONIMBOTMESSAGEADD", "Hello bot");
 }
 
 static void
 validation_blocks_register (Fixture *f)
 {
   BotbenchBotEditor *ed;
-  BotbenchBotEditorField *code;
+  GtkWidget *code;
+  GtkWidget *code_icon;
   const char *tooltip;
   GtkLabel *message;
 
@@ -558,40 +828,43 @@ validation_blocks_register (Fixture *f)
   ed = bot_editor (f);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (bots_page (f)->stack), ==, "editor");
+  g_assert_cmpstr (visible_child (bots_page (f), "stack"), ==, "editor");
 
-  type_into (ed->property_rows[BOTBENCH_BOT_PROPERTY_NAME], "Zero");
-  click (GTK_WIDGET (ed->fill_button));
-  type_into (ed->code_row, "0");
+  type_into (row (ed, "PROPERTIES.NAME"), "Zero");
+  click (widget (ed, "fill_button"));
+  type_into (row (ed, "CODE"), "0");
 
   /* CODE "0" is empty to PHP: CODE_ERROR, on the CODE field. */
-  code = field (ed, "CODE");
-  g_assert_true (gtk_widget_has_css_class (code->row, "error"));
-  g_assert_true (gtk_widget_get_visible (code->icon));
-  tooltip = gtk_widget_get_tooltip_text (code->icon);
+  code = row (ed, "CODE");
+  code_icon = icon (ed, "CODE");
+  g_assert_true (gtk_widget_has_css_class (code, "error"));
+  g_assert_true (gtk_widget_get_visible (code_icon));
+  tooltip = gtk_widget_get_tooltip_text (code_icon);
   g_assert_nonnull (strstr (tooltip, "Bot code isn't specified"));
-  g_assert_false (gtk_widget_has_css_class (field (ed, "PROPERTIES.NAME")->row, "error"));
-  message = g_object_get_data (G_OBJECT (ed->bot_group), "message");
+  g_assert_false (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  /* The message below the Bot group too. */
+  message = g_object_get_data (G_OBJECT (gtk_widget_get_ancestor (code, ADW_TYPE_PREFERENCES_GROUP)), "message");
+  g_assert_nonnull (message);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (message)));
   g_assert_nonnull (strstr (gtk_label_get_label (message), "Bot code isn't specified"));
   botbench_ui_test_screenshot (f, "bots-validation.png");
 
   /* Register is blocked, in the button and in the action. */
-  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (ed->register_button)));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
   gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.send", NULL);
-  g_assert_null (ed->preview_dialog);
-  g_assert_null (ed->pending_method);
+  g_assert_null (preview_dialog ());
+  g_assert_null (_botbench_bot_editor_dup_curl (ed));
 
   /* Fixing it clears the field and unblocks Register. */
-  type_into (ed->code_row, "zero");
-  g_assert_false (gtk_widget_has_css_class (code->row, "error"));
-  g_assert_false (gtk_widget_get_visible (code->icon));
-  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (ed->register_button)));
+  type_into (code, "zero");
+  g_assert_false (gtk_widget_has_css_class (code, "error"));
+  g_assert_false (gtk_widget_get_visible (code_icon));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
 
   /* An empty NAME goes on PROPERTIES.NAME. */
-  type_into (ed->property_rows[BOTBENCH_BOT_PROPERTY_NAME], "");
-  g_assert_true (gtk_widget_has_css_class (field (ed, "PROPERTIES.NAME")->row, "error"));
-  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (ed->register_button)));
+  type_into (row (ed, "PROPERTIES.NAME"), "");
+  g_assert_true (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
 }
 
 static void
@@ -615,56 +888,56 @@ portal_errors_and_unregister (Fixture *f)
   bot_id = register_echo (f);
 
   /* Unregister asks first, saying what is lost. */
-  click (GTK_WIDGET (ed->unregister_button));
-  g_assert_nonnull (ed->unregister_dialog);
-  body = adw_message_dialog_get_body (ed->unregister_dialog);
+  click (GTK_WIDGET (button (ed, "unregister_button")));
+  g_assert_nonnull (unregister_dialog ());
+  body = adw_message_dialog_get_body (unregister_dialog ());
   g_assert_nonnull (strstr (body, "private chats"));
-  respond (ed->unregister_dialog, "cancel");
-  g_assert_false (ed->busy);
-  g_assert_cmpint (botbench_bot_get_bot_id (ed->bot), ==, bot_id);
+  respond (unregister_dialog (), "cancel");
+  g_assert_false (editor_busy (ed));
+  g_assert_cmpint (botbench_bot_get_bot_id (botbench_bot_editor_get_bot (ed)), ==, bot_id);
 
-  click (GTK_WIDGET (ed->unregister_button));
-  respond (ed->unregister_dialog, "unregister");
-  g_assert_true (ed->busy);
+  click (GTK_WIDGET (button (ed, "unregister_button")));
+  respond (unregister_dialog (), "unregister");
+  g_assert_true (editor_busy (ed));
   g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
-  g_assert_cmpint (botbench_bot_get_bot_id (ed->bot), ==, 0);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->unregister_button)));
+  g_assert_cmpint (botbench_bot_get_bot_id (botbench_bot_editor_get_bot (ed)), ==, 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (button (ed, "unregister_button"))));
   portal_wait.page = page;
   portal_wait.id = bot_id;
   portal_wait.present = FALSE;
   g_assert_true (botbench_test_wait_until (portal_has_bot, &portal_wait, WAIT_MS));
 
   /* Register again, then remove it behind the editor's back. */
-  click (GTK_WIDGET (ed->register_button));
-  respond (ed->preview_dialog, "send");
+  click (GTK_WIDGET (button (ed, "register_button")));
+  respond (preview_dialog (), "send");
   g_assert_true (botbench_test_wait_until (bot_is_registered, ed, WAIT_MS));
-  second_id = botbench_bot_get_bot_id (ed->bot);
+  second_id = botbench_bot_get_bot_id (botbench_bot_editor_get_bot (ed));
   g_assert_cmpint (second_id, !=, bot_id);
 
-  client = botbench_application_get_rest_client (f->app, page->profile);
+  client = botbench_application_get_rest_client (f->app, botbench_application_get_sandbox_profile (f->app));
   json_object_set_int_member (params, "BOT_ID", second_id);
   botbench_rest_client_call_async (client, "imbot.unregister", params, NULL, call_done_cb, &response);
   g_assert_true (botbench_test_wait_until (response_arrived, &response, WAIT_MS));
 
   /* Update now gets the portal's BOT_ID_ERROR, which has no field: the banner. */
-  type_into (ed->property_rows[BOTBENCH_BOT_PROPERTY_NAME], "Echo Two");
-  click (GTK_WIDGET (ed->register_button));
-  g_assert_nonnull (strstr (gtk_label_get_label (g_object_get_data (G_OBJECT (ed->preview_dialog), "body-label")),
+  type_into (row (ed, "PROPERTIES.NAME"), "Echo Two");
+  click (GTK_WIDGET (button (ed, "register_button")));
+  g_assert_nonnull (strstr (preview_body (),
                             "\"NAME\" : \"Echo Two\""));
-  respond (ed->preview_dialog, "send");
+  respond (preview_dialog (), "send");
   g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
-  g_assert_true (gtk_revealer_get_reveal_child (ed->banner_revealer));
-  g_assert_nonnull (strstr (gtk_label_get_label (ed->banner_label), "BOT_ID_ERROR"));
-  g_assert_nonnull (strstr (gtk_label_get_label (ed->banner_label), "Bot not found"));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (widget (ed, "banner_revealer"))));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (widget (ed, "banner_label"))), "BOT_ID_ERROR"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (widget (ed, "banner_label"))), "Bot not found"));
   botbench_ui_test_screenshot (f, "bots-error.png");
 
   /* Portal codes that name a field go on it. */
   _botbench_bot_editor_show_portal_error (ed, "NAME_ERROR", "Bot name isn't specified");
-  g_assert_true (gtk_widget_has_css_class (field (ed, "PROPERTIES.NAME")->row, "error"));
-  g_assert_false (gtk_revealer_get_reveal_child (ed->banner_revealer));
+  g_assert_true (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (widget (ed, "banner_revealer"))));
   g_assert_cmpstr (_botbench_bot_editor_field_for_error (NULL, "CODE_ERROR"), ==, "CODE");
   g_assert_cmpstr (_botbench_bot_editor_field_for_error (NULL, "EVENT_MESSAGE_ADD_ERROR"), ==, "EVENT_MESSAGE_ADD");
-  g_assert_cmpstr (_botbench_bot_editor_field_for_error (ed->bot, "EVENT_WELCOME_MESSAGE_ERROR"), ==, "EVENT_HANDLER");
+  g_assert_cmpstr (_botbench_bot_editor_field_for_error (botbench_bot_editor_get_bot (ed), "EVENT_WELCOME_MESSAGE_ERROR"), ==, "EVENT_HANDLER");
   g_assert_null (_botbench_bot_editor_field_for_error (NULL, "BOT_ID_ERROR"));
 }
 
@@ -690,51 +963,56 @@ adopt_existing_code (Fixture *f)
   g_assert_true (botbench_test_wait_until (portal_has_bot, &portal_wait, WAIT_MS));
 
   /* The definition is lost (another computer, a deleted file)… */
-  g_assert_true (botbench_bot_store_remove (page->store, ed->bot, &error));
+  g_assert_true (botbench_bot_store_remove (_botbench_bots_page_get_store (page), botbench_bot_editor_get_bot (ed), &error));
   g_assert_no_error (error);
   gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.close", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   /* …so the portal's bot is not ours any more, and can be adopted. */
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (page->portal_list), "_Adopt");
+  botbench_ui_test_assert_label_shown (widget (page, "portal_list"), "_Adopt");
 
   /* A new definition with the same CODE is offered Adopt, not a duplicate. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->adopt_button)));
-  type_into (ed->property_rows[BOTBENCH_BOT_PROPERTY_NAME], "Echo");
-  type_into (ed->code_row, "echo");
-  g_assert_true (gtk_widget_has_css_class (field (ed, "CODE")->row, "warning"));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (field (ed, "CODE")->icon), "adopt"));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->adopt_button)));
-  g_assert_cmpint (ed->adopt_id, ==, bot_id);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (button (ed, "adopt_button"))));
+  type_into (row (ed, "PROPERTIES.NAME"), "Echo");
+  type_into (row (ed, "CODE"), "echo");
+  g_assert_true (gtk_widget_has_css_class (row (ed, "CODE"), "warning"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (icon (ed, "CODE")), "adopt"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button (ed, "adopt_button"))));
+  /* …naming the portal's bot it would adopt. */
+  {
+    g_autofree char *which = g_strdup_printf ("(bot %" G_GINT64_FORMAT ")", bot_id);
 
-  click (GTK_WIDGET (ed->adopt_button));
-  g_assert_nonnull (ed->bot);
-  g_assert_cmpint (botbench_bot_get_bot_id (ed->bot), ==, bot_id);
-  g_assert_true (botbench_bot_store_lookup_by_id (page->store, bot_id) == ed->bot);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->adopt_button)));
+    g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (icon (ed, "CODE")), which));
+  }
+
+  click (GTK_WIDGET (button (ed, "adopt_button")));
+  g_assert_nonnull (botbench_bot_editor_get_bot (ed));
+  g_assert_cmpint (botbench_bot_get_bot_id (botbench_bot_editor_get_bot (ed)), ==, bot_id);
+  g_assert_true (botbench_bot_store_lookup_by_id (_botbench_bots_page_get_store (page), bot_id) == botbench_bot_editor_get_bot (ed));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (button (ed, "adopt_button"))));
   toast = g_strdup_printf ("“echo” is now linked to bot %" G_GINT64_FORMAT, bot_id);
   botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), toast);
 
   /* Nothing differs from the portal's bot: Update has nothing to send. */
-  g_assert_cmpstr (gtk_button_get_label (ed->register_button), ==, "_Update…");
+  g_assert_cmpstr (gtk_button_get_label (button (ed, "register_button")), ==, "_Update…");
   g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
 }
 
-/* The trash button of the first command row. */
+/* The button of the first command row that activates @action_name. */
 static GtkWidget *
-find_command_button (GtkWidget  *widget,
-                     const char *icon_name)
+find_command_button (GtkWidget  *root,
+                     const char *action_name)
 {
-  if (GTK_IS_BUTTON (widget) && g_object_get_data (G_OBJECT (widget), "command") != NULL &&
-      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0)
-    return widget;
+  if (GTK_IS_BUTTON (root) && gtk_widget_get_ancestor (root, BOTBENCH_TYPE_COMMAND_ROW) != NULL &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)
+    return root;
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_command_button (child, icon_name);
+      GtkWidget *found = find_command_button (child, action_name);
 
       if (found != NULL)
         return found;
@@ -747,55 +1025,53 @@ bot_has_commands (gpointer data)
 {
   BotbenchBotEditor *ed = data;
 
-  return !ed->busy && g_list_model_get_n_items (botbench_bot_get_commands (ed->bot)) > 0;
+  return !editor_busy (ed) && g_list_model_get_n_items (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed))) > 0;
 }
 
 static void
 commands_register_and_unregister (Fixture *f)
 {
   BotbenchBotEditor *ed;
-  BotbenchBotsPage *page;
   g_autoptr(BotbenchBotCommand) command = NULL;
   g_autoptr(BotbenchBotStore) reread = NULL;
   g_autoptr(GError) error = NULL;
-  EventWait event_wait = { NULL, "ONIMCOMMANDADD", NULL };
   g_autofree char *toast = NULL;
   BotbenchBot *saved;
   gint64 bot_id;
 
   open_bots_page_on_sandbox (f);
-  page = bots_page (f);
   ed = bot_editor (f);
 
   /* Only a registered bot has commands. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->commands_group)));
+  g_assert_false (gtk_widget_get_visible (widget (ed, "commands_section")));
   bot_id = register_echo (f);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->commands_group)));
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (ed->commands_group), "No commands");
+  g_assert_true (gtk_widget_get_visible (widget (ed, "commands_section")));
+  botbench_ui_test_assert_label_shown (widget (ed, "commands_section"), "No commands");
 
-  click (GTK_WIDGET (ed->add_command_button));
-  g_assert_nonnull (ed->command_dialog);
-  g_assert_false (adw_message_dialog_get_response_enabled (ed->command_dialog, "register"));
-  gtk_editable_set_text (GTK_EDITABLE (ed->command_rows[0]), "/echo");
-  gtk_editable_set_text (GTK_EDITABLE (ed->command_rows[1]), "Say it back");
-  gtk_editable_set_text (GTK_EDITABLE (ed->command_rows[2]), "text");
-  g_assert_true (adw_message_dialog_get_response_enabled (ed->command_dialog, "register"));
-  respond (ed->command_dialog, "register");
-  g_assert_true (ed->busy);
+  click (widget (ed, "add_command_button"));
+  g_assert_nonnull (command_dialog ());
+  g_assert_false (adw_message_dialog_get_response_enabled (command_dialog (), "register"));
+  gtk_editable_set_text (command_field ("command_row"), "/echo");
+  gtk_editable_set_text (command_field ("title_row"), "Say it back");
+  gtk_editable_set_text (command_field ("params_row"), "text");
+  g_assert_true (adw_message_dialog_get_response_enabled (command_dialog (), "register"));
+  botbench_ui_test_screenshot (f, "bots-command.png");
+  respond (command_dialog (), "register");
+  g_assert_true (editor_busy (ed));
   g_assert_true (botbench_test_wait_until (bot_has_commands, ed, WAIT_MS));
 
-  command = g_list_model_get_item (botbench_bot_get_commands (ed->bot), 0);
+  command = g_list_model_get_item (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed)), 0);
   g_assert_cmpstr (botbench_bot_command_get_command (command), ==, "echo");
   g_assert_cmpint (botbench_bot_command_get_command_id (command), >, 0);
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (ed->commands_group), "/echo");
+  botbench_ui_test_assert_label_shown (widget (ed, "commands_section"), "/echo");
   toast = g_strdup_printf ("Registered command /echo (id %" G_GINT64_FORMAT ")",
                            botbench_bot_command_get_command_id (command));
   botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), toast);
 
   /* Saved with the definition. */
-  reread = botbench_bot_store_new (botbench_profile_get_uuid (page->profile), NULL);
+  reread = botbench_bot_store_new (botbench_profile_get_uuid (botbench_application_get_sandbox_profile (f->app)), NULL);
   g_assert_true (botbench_bot_store_load (reread, &error));
   g_assert_no_error (error);
   saved = botbench_bot_store_lookup_by_id (reread, bot_id);
@@ -804,9 +1080,7 @@ commands_register_and_unregister (Fixture *f)
 
   /* The portal now sends the command's event for "/echo hi". */
   sandbox_user_writes (f, bot_id, "/echo hi");
-  event_wait.model = G_LIST_MODEL (f->window->event_model);
-  g_assert_true (botbench_test_wait_until (model_has_event, &event_wait, WAIT_MS));
-  g_assert_true (botbench_test_wait_until (event_names_settled, f->window, WAIT_MS));
+  wait_for_logged_event (f, "ONIMCOMMANDADD", NULL);
 
   /* Editing sends imbot.command.update and keeps the command's id. */
   {
@@ -814,31 +1088,31 @@ commands_register_and_unregister (Fixture *f)
     gint64 command_id = botbench_bot_command_get_command_id (command);
     const BotbenchBotCommandLang *lang;
 
-    g_signal_emit_by_name (find_command_button (GTK_WIDGET (ed->commands_group), "document-edit-symbolic"),
+    g_signal_emit_by_name (find_command_button (widget (ed, "commands_section"), "bot-editor.edit-command"),
                            "clicked");
-    g_assert_nonnull (ed->command_dialog);
-    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ed->command_rows[0])), ==, "echo");
-    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ed->command_rows[1])), ==, "Say it back");
-    gtk_editable_set_text (GTK_EDITABLE (ed->command_rows[1]), "Echo it back");
-    respond (ed->command_dialog, "register");
-    g_assert_true (ed->busy);
+    g_assert_nonnull (command_dialog ());
+    g_assert_cmpstr (gtk_editable_get_text (command_field ("command_row")), ==, "echo");
+    g_assert_cmpstr (gtk_editable_get_text (command_field ("title_row")), ==, "Say it back");
+    gtk_editable_set_text (command_field ("title_row"), "Echo it back");
+    respond (command_dialog (), "register");
+    g_assert_true (editor_busy (ed));
     g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
-    g_assert_false (gtk_revealer_get_reveal_child (ed->banner_revealer));
+    g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (widget (ed, "banner_revealer"))));
     botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Updated command /echo");
 
-    g_assert_cmpuint (g_list_model_get_n_items (botbench_bot_get_commands (ed->bot)), ==, 1);
-    updated = g_list_model_get_item (botbench_bot_get_commands (ed->bot), 0);
+    g_assert_cmpuint (g_list_model_get_n_items (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed))), ==, 1);
+    updated = g_list_model_get_item (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed)), 0);
     g_assert_cmpint (botbench_bot_command_get_command_id (updated), ==, command_id);
     lang = botbench_bot_command_get_lang (updated, 0);
     g_assert_cmpstr (lang->title, ==, "Echo it back");
   }
 
   /* Unregistering removes it from the bot and the list. */
-  g_signal_emit_by_name (find_command_button (GTK_WIDGET (ed->commands_group), "user-trash-symbolic"), "clicked");
-  g_assert_true (ed->busy);
+  g_signal_emit_by_name (find_command_button (widget (ed, "commands_section"), "bot-editor.unregister-command"), "clicked");
+  g_assert_true (editor_busy (ed));
   g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
-  g_assert_cmpuint (g_list_model_get_n_items (botbench_bot_get_commands (ed->bot)), ==, 0);
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (ed->commands_group), "No commands");
+  g_assert_cmpuint (g_list_model_get_n_items (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed))), ==, 0);
+  botbench_ui_test_assert_label_shown (widget (ed, "commands_section"), "No commands");
 }
 
 typedef struct
@@ -852,13 +1126,7 @@ store_has_code (gpointer data)
 {
   CodeWait *wait = data;
 
-  return wait->page->store != NULL && botbench_bot_store_lookup_by_code (wait->page->store, wait->code) != NULL;
-}
-
-static gboolean
-editor_exported (gpointer data)
-{
-  return BOTBENCH_BOT_EDITOR (data)->exported;
+  return _botbench_bots_page_get_store (wait->page) != NULL && botbench_bot_store_lookup_by_code (_botbench_bots_page_get_store (wait->page), wait->code) != NULL;
 }
 
 static void
@@ -884,14 +1152,15 @@ import_and_export (Fixture *f)
   wait.code = "echobot";
   g_assert_true (botbench_test_wait_until (store_has_code, &wait, WAIT_MS));
   botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Imported “echobot”");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "editor");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ed->code_row)), ==, "echobot");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ed->property_rows[BOTBENCH_BOT_PROPERTY_NAME])), ==,
+  g_assert_cmpstr (visible_child (page, "stack"), ==, "editor");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (ed, "CODE"))), ==, "echobot");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (ed, "PROPERTIES.NAME"))), ==,
                    "EchoBot");
-  g_assert_true (gtk_toggle_button_get_active (ed->color_buttons[BOTBENCH_BOT_COLOR_GREEN]));
-  g_assert_cmpuint (adw_combo_row_get_selected (ed->gender_row), ==, BOTBENCH_BOT_GENDER_MALE);
+  g_assert_true (color_picked (ed, BOTBENCH_BOT_COLOR_GREEN));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row (ed, "PROPERTIES.PERSONAL_GENDER"))), ==,
+                    BOTBENCH_BOT_GENDER_MALE);
   /* A public https handler on a sandbox profile: no error. */
-  g_assert_false (botbench_bot_issues_have_error (ed->issues));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
 
   /* Importing the same CODE again is refused, not a second definition. */
   _botbench_bots_page_import_file (page, source_file);
@@ -899,9 +1168,9 @@ import_and_export (Fixture *f)
                       "Cannot import: This profile already has a bot with the CODE “echobot”");
 
   /* Export writes the form, edits included, in the definition format. */
-  type_into (ed->property_rows[BOTBENCH_BOT_PROPERTY_LAST_NAME], "Jr.");
+  type_into (row (ed, "PROPERTIES.LAST_NAME"), "Jr.");
   _botbench_bot_editor_export_to (ed, target_file);
-  g_assert_true (botbench_test_wait_until (editor_exported, ed, WAIT_MS));
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Exported to exported.json");
   exported = botbench_bot_new_from_file (target, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (botbench_bot_get_code (exported), ==, "echobot");

@@ -9,7 +9,41 @@
 #include <glib/gi18n.h>
 
 #include "botbench-application-private.h"
+#include "botbench-bot-editor-private.h"
 #include "botbench-bots-page-private.h"
+
+/* One bot of imbot.bot.list. */
+typedef struct
+{
+  gint64  id;
+  char   *code;
+  char   *name;
+} BotbenchPortalBot;
+
+struct _BotbenchBotsPage
+{
+  GtkWidget            parent_instance;
+
+  BotbenchApplication *app;
+  BotbenchProfile     *profile;
+  BotbenchBotStore    *store;
+  GPtrArray           *portal_bots;   /* of BotbenchPortalBot, NULL until listed */
+  GCancellable        *list_cancellable;
+  guint                listing : 1;
+
+  /* Template widgets */
+  GtkStack            *stack;
+  GtkStack            *list_stack;
+  AdwStatusPage       *empty_page;
+  AdwStatusPage       *no_profile_page;
+  AdwPreferencesGroup *definitions_group;
+  GtkListBox          *definition_list;
+  AdwPreferencesGroup *portal_group;
+  GtkListBox          *portal_list;
+  GtkLabel            *portal_message;
+  GtkSpinner          *portal_spinner;
+  BotbenchBotEditor   *editor;
+};
 
 G_DEFINE_FINAL_TYPE (BotbenchBotsPage, botbench_bots_page, GTK_TYPE_WIDGET)
 
@@ -641,7 +675,7 @@ botbench_bots_page_new_bot (BotbenchBotsPage *self)
 
   botbench_bot_editor_edit (self->editor, self->app, self->profile, self->store, NULL);
   gtk_stack_set_visible_child_name (self->stack, "editor");
-  gtk_widget_grab_focus (GTK_WIDGET (self->editor->code_row));
+  _botbench_bot_editor_focus_code (self->editor);
 }
 
 void
@@ -664,4 +698,12 @@ botbench_bots_page_show_list (BotbenchBotsPage *self)
   g_return_if_fail (BOTBENCH_IS_BOTS_PAGE (self));
 
   gtk_stack_set_visible_child_name (self->stack, "list");
+}
+
+BotbenchBotStore *
+_botbench_bots_page_get_store (BotbenchBotsPage *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_BOTS_PAGE (self), NULL);
+
+  return self->store;
 }

@@ -1,0 +1,109 @@
+/* botbench-bot-editor-internal.h: the editor's instance struct and the
+ * functions its files share (the shell, validation, portal calls, slash
+ * commands) and its sections call
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "botbench-avatar-section.h"
+#include "botbench-bot-editor-private.h"
+#include "botbench-color-section.h"
+#include "botbench-commands-section.h"
+#include "botbench-handlers-section.h"
+#include "botbench-identity-section.h"
+#include "botbench-properties-section.h"
+
+G_BEGIN_DECLS
+
+/* What a field shows an issue on: the row, an icon and a message label. */
+typedef struct
+{
+  GtkWidget *row;
+  GtkWidget *icon;
+  GtkLabel  *message;
+} BotbenchBotEditorField;
+
+struct _BotbenchBotEditor
+{
+  GtkWidget              parent_instance;
+
+  BotbenchApplication   *app;
+  BotbenchProfile       *profile;
+  BotbenchBotStore      *store;
+  BotbenchBot           *bot;           /* stored, or NULL */
+  GCancellable          *cancellable;
+  GPtrArray             *issues;        /* of the form, last validation */
+  GHashTable            *fields;        /* "CODE" → BotbenchBotEditorField */
+  char                  *pending_method;
+  JsonObject            *pending_params;
+  AdwMessageDialog      *preview_dialog;
+  AdwMessageDialog      *unregister_dialog;
+  AdwMessageDialog      *command_dialog;
+  BotbenchBotCommand    *editing_command;     /* the command the dialog edits, or NULL */
+  GHashTable            *portal_codes;   /* CODE → BotbenchPortalCode, or NULL */
+  gint64                 adopt_id;       /* the portal bot with the form's CODE */
+  guint                  loading : 1;
+  guint                  busy : 1;
+  guint                  checking : 1;
+  guint                  exported : 1;   /* the last export was written */
+
+  /* Template widgets */
+  GtkWidget                 *root_box;
+  GtkLabel                  *title_label;
+  GtkRevealer               *banner_revealer;
+  GtkLabel                  *banner_label;
+  BotbenchIdentitySection   *identity_section;
+  BotbenchHandlersSection   *handlers_section;
+  BotbenchAvatarSection     *avatar_section;
+  BotbenchColorSection      *color_section;
+  BotbenchPropertiesSection *properties_section;
+  BotbenchCommandsSection   *commands_section;
+  GtkButton                 *save_button;
+  GtkButton                 *adopt_button;
+  GtkButton                 *register_button;
+  GtkButton                 *unregister_button;
+  GtkSpinner                *spinner;
+};
+
+/* The shell (botbench-bot-editor.c) */
+void _botbench_bot_editor_toast          (BotbenchBotEditor  *self,
+                                          const char         *text);
+void _botbench_bot_editor_show_banner    (BotbenchBotEditor  *self,
+                                          const char         *text);
+void _botbench_bot_editor_update_state   (BotbenchBotEditor  *self);
+gboolean _botbench_bot_editor_store_bot  (BotbenchBotEditor  *self,
+                                          BotbenchBot        *form,
+                                          GError            **error);
+
+/* Validation (botbench-bot-editor-validation.c) */
+void _botbench_bot_editor_add_field      (BotbenchBotEditor  *self,
+                                          const char         *key,
+                                          GtkWidget          *row);
+void _botbench_bot_editor_validate       (BotbenchBotEditor  *self);
+
+/* Register, update, unregister, adopt (botbench-bot-editor-portal.c) */
+void _botbench_bot_editor_set_busy         (BotbenchBotEditor *self,
+                                            gboolean           busy);
+void _botbench_bot_editor_send_action      (GtkWidget         *widget,
+                                            const char        *action_name,
+                                            GVariant          *parameter);
+void _botbench_bot_editor_unregister_action (GtkWidget        *widget,
+                                             const char       *action_name,
+                                             GVariant         *parameter);
+void _botbench_bot_editor_adopt_action     (GtkWidget         *widget,
+                                            const char        *action_name,
+                                            GVariant          *parameter);
+
+/* Slash commands (botbench-bot-editor-commands.c) */
+void _botbench_bot_editor_add_command_action        (GtkWidget  *widget,
+                                                     const char *action_name,
+                                                     GVariant   *parameter);
+void _botbench_bot_editor_edit_command_action       (GtkWidget  *widget,
+                                                     const char *action_name,
+                                                     GVariant   *parameter);
+void _botbench_bot_editor_unregister_command_action (GtkWidget  *widget,
+                                                     const char *action_name,
+                                                     GVariant   *parameter);
+
+G_END_DECLS
