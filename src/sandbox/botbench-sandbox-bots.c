@@ -13,7 +13,6 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "botbench-bot-validator.h"
 #include "botbench-sandbox-private.h"
 #include "botbench-sandbox-php-private.h"
 
@@ -247,7 +246,7 @@ _botbench_sandbox_imbot_register (BotbenchSandbox *self,
         }
 
       urls[i] = owner.webhook ? _botbench_sandbox_append_client_id (value ? value : "", owner.client_id) : g_strdup (value ? value : "");
-      if ((problem = botbench_bot_check_handler_url (urls[i])) != NULL)
+      if ((problem = _botbench_sandbox_check_handler_url (urls[i])) != NULL)
         {
           _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, handler_params[i].error, problem);
           goto out;
@@ -474,7 +473,7 @@ _botbench_sandbox_imbot_update (BotbenchSandbox *self,
 
       /* The check runs on the URL without CLIENT_ID; the stored one has it. */
       value = _botbench_php_param_string (fields, handler_params[i].param);
-      if ((problem = botbench_bot_check_handler_url (value ? value : "")) != NULL)
+      if ((problem = _botbench_sandbox_check_handler_url (value ? value : "")) != NULL)
         {
           _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, handler_params[i].error, problem);
           goto out;

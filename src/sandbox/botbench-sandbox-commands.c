@@ -12,7 +12,6 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "botbench-bot-validator.h"
 #include "botbench-sandbox-private.h"
 #include "botbench-sandbox-php-private.h"
 
@@ -82,7 +81,7 @@ check_command_handler (JsonObject  *params,
 
   value = _botbench_php_param_string (params, "EVENT_COMMAND_ADD");
   *url = owner->webhook ? _botbench_sandbox_append_client_id (value, owner->client_id) : g_strdup (value);
-  if ((problem = botbench_bot_check_handler_url (*url)) != NULL)
+  if ((problem = _botbench_sandbox_check_handler_url (*url)) != NULL)
     {
       g_clear_pointer (url, g_free);
       return _botbench_sandbox_api_refuse (error, SOUP_STATUS_BAD_REQUEST, "EVENT_COMMAND_ADD_ERROR", problem);

@@ -37,8 +37,9 @@ char       *_botbench_php_param_trimmed    (JsonObject *params,
 gboolean    _botbench_php_param_is_y       (JsonObject *params,
                                             const char *key);
 
-/* Like PHP's json_decode(): NULL for anything but one JSON value nested at
- * most 512 levels (PHP's default depth, and json-glib's stack). */
+/* Like PHP's json_decode(): NULL for anything but one JSON value with
+ * arrays and objects nested at most 511 deep: PHP's default depth of 512
+ * counts the values inside the deepest array as one more level. */
 JsonNode   *_botbench_php_json_decode      (const char *text,
                                             gssize      len);
 
@@ -63,5 +64,11 @@ JsonObject *_botbench_php_upper_case_keys  (JsonObject *params);
 gboolean    _botbench_php_isset            (JsonNode *node);
 char       *_botbench_php_array_get_string (JsonNode   *props,
                                             const char *key);
+
+/* parse_url($url)['scheme'] and ['host'] (NULL when not set); FALSE when
+ * parse_url() returns false. */
+gboolean    _botbench_php_parse_url        (const char  *url,
+                                            char       **scheme,
+                                            char       **host);
 
 G_END_DECLS

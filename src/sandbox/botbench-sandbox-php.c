@@ -12,12 +12,15 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 #include "botbench-form-encoder.h"
 #include "botbench-json.h"
 #include "botbench-post-decoder.h"
 #include "botbench-sandbox-php-private.h"
+
+#define PHP_JSON_MAX_NESTING (512 - 1)
 
 JsonNode *
 _botbench_php_param (JsonObject *params,
@@ -52,7 +55,9 @@ _botbench_php_array_get (JsonNode   *node,
       char *end = NULL;
       guint64 index = g_ascii_strtoull (key, &end, 10);
 
-      if (*key != '\0' && *end == '\0' && index < json_array_get_length (array))
+      /* Only a canonical decimal ("1", not "01" or "+1") is an index. */
+      if (g_ascii_isdigit (*key) && (key[0] != '0' || key[1] == '\0') &&
+          *end == '\0' && index < json_array_get_length (array))
         return json_array_get_element (array, index);
     }
 
@@ -125,17 +130,88 @@ _botbench_php_empty (JsonNode *node)
     }
 }
 
+/* (int) of a double: 0 for INF and NAN, modulo 2^64 out of range (PHP 8
+ * on 64-bit hosts, zend_dval_to_lval). */
+static gint64
+php_double_to_int (double value)
+{
+  const double two_pow_64 = 18446744073709551616.0;
+  double mod;
+
+  if (!isfinite (value))
+    return 0;
+  if (value >= -9223372036854775808.0 && value < 9223372036854775808.0)
+    return (gint64)value;
+
+  mod = fmod (value, two_pow_64);
+  if (mod < 0)
+    mod += two_pow_64;
+  if (mod >= 9223372036854775808.0)
+    mod -= two_pow_64;
+
+  return (gint64)mod;
+}
+
+/* intval() of a string: its leading numeric part ("12abc" is 12), read as
+ * a float when it has a fraction or an exponent ("1e3" is 1000), capped
+ * to the gint64 range; 0 when it has none. */
+static gint64
+php_string_to_int (const char *s)
+{
+  const char *p = s;
+  gboolean is_double = FALSE;
+  guint n_digits = 0;
+  double value;
+
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\v' || *p == '\f')
+    p++;
+  if (*p == '+' || *p == '-')
+    p++;
+  for (; g_ascii_isdigit (*p); p++)
+    n_digits++;
+  if (*p == '.')
+    {
+      for (p++; g_ascii_isdigit (*p); p++)
+        n_digits++;
+      is_double = TRUE;
+    }
+  if (n_digits == 0)
+    return 0;
+  if ((p[0] == 'e' || p[0] == 'E') &&
+      (g_ascii_isdigit (p[1]) || ((p[1] == '+' || p[1] == '-') && g_ascii_isdigit (p[2]))))
+    is_double = TRUE;
+
+  if (!is_double)
+    return g_ascii_strtoll (s, NULL, 10);   /* saturates, like the cap */
+
+  value = g_ascii_strtod (s, NULL);
+  if (!isfinite (value))
+    return 0;
+  if (value >= 9223372036854775808.0)
+    return G_MAXINT64;
+  if (value < -9223372036854775808.0)
+    return G_MININT64;
+
+  return (gint64)value;
+}
+
 /* PHP intval(). */
 gint64
 _botbench_php_intval (JsonNode *node)
 {
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    return json_object_get_size (json_node_get_object (node)) > 0 ? 1 : 0;
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    return json_array_get_length (json_node_get_array (node)) > 0 ? 1 : 0;
+
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return 0;
 
   switch (json_node_get_value_type (node))
     {
     case G_TYPE_STRING:
-      return g_ascii_strtoll (json_node_get_string (node), NULL, 10);
+      return php_string_to_int (json_node_get_string (node));
 
     case G_TYPE_BOOLEAN:
       return json_node_get_boolean (node) ? 1 : 0;
@@ -144,7 +220,7 @@ _botbench_php_intval (JsonNode *node)
       return json_node_get_int (node);
 
     case G_TYPE_DOUBLE:
-      return (gint64)json_node_get_double (node);
+      return php_double_to_int (json_node_get_double (node));
 
     default:
       return 0;
@@ -177,16 +253,23 @@ _botbench_php_param_is_y (JsonObject *params,
   return g_strcmp0 (s, "Y") == 0;
 }
 
-/* Like PHP's json_decode(): NULL for anything but one JSON value nested at
- * most 512 levels (PHP's default depth, and json-glib's stack). */
+/* Like PHP's json_decode(): NULL for anything but one JSON value with
+ * arrays and objects nested at most 511 deep: PHP's default depth of 512
+ * counts the values inside the deepest array as one more level. */
 JsonNode *
 _botbench_php_json_decode (const char *text,
                            gssize      len)
 {
+  gsize size;
+
   if (text == NULL)
     return NULL;
 
-  return botbench_json_parse (text, len < 0 ? strlen (text) : (gsize)len, NULL);
+  size = len < 0 ? strlen (text) : (gsize)len;
+  if (!botbench_json_check (text, size, PHP_JSON_MAX_NESTING, NULL))
+    return NULL;
+
+  return botbench_json_parse (text, size, NULL);
 }
 
 /* A PHP array as a JsonObject: lists get their indexes as keys. */
@@ -328,4 +411,182 @@ _botbench_php_array_get_string (JsonNode   *props,
                                 const char *key)
 {
   return _botbench_php_string (_botbench_php_array_get (props, key));
+}
+
+/* parse_url()'s port: at most 5 characters read by strtol(), 0..65535;
+ * none is fine.  FALSE makes parse_url() return false. */
+static gboolean
+php_url_port (const char *p,
+              const char *end,
+              gint64     *port)
+{
+  char buf[6];
+  char *stop = NULL;
+
+  if (end - p > 5)
+    return FALSE;
+  if (end == p)
+    return TRUE;
+
+  memcpy (buf, p, end - p);
+  buf[end - p] = '\0';
+  *port = g_ascii_strtoll (buf, &stop, 10);
+
+  return stop != buf && *port >= 0 && *port <= 65535;
+}
+
+static gboolean
+php_url_is_relative (const char *s,
+                     const char *ue)
+{
+  return s + 1 < ue && s[0] == '/' && s[1] == '/';
+}
+
+/* PHP parse_url() (php_url_parse_ex2 of PHP 8) reduced to what a portal
+ * reads from a handler URL: the scheme and the host, each NULL when the
+ * array would have no such key.  Returns FALSE where parse_url() returns
+ * false.  Control characters in the host come out as '_', as in PHP. */
+gboolean
+_botbench_php_parse_url (const char  *url,
+                         char       **scheme,
+                         char       **host)
+{
+  const char *s = url;
+  const char *ue = url + strlen (url);
+  const char *e;
+  const char *p;
+  gint64 port = 0;
+
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  *scheme = NULL;
+  *host = NULL;
+
+  e = strchr (s, ':');
+  if (e != NULL && e != s)
+    {
+      const char *query = s + strcspn (s, "?#");
+
+      for (p = s; p < e; p++)
+        if (!g_ascii_isalnum (*p) && *p != '+' && *p != '.' && *p != '-')
+          break;
+
+      if (p < e)
+        {
+          /* Not a scheme: "host:port/…", "//host…" or a path. */
+          if (e + 1 < ue && e < query)
+            goto parse_port;
+          if (!php_url_is_relative (s, ue))
+            return TRUE;
+          s += 2;
+          goto parse_host;
+        }
+
+      if (e + 1 == ue)
+        {
+          *scheme = g_strndup (s, e - s);
+          return TRUE;
+        }
+
+      if (e[1] != '/')
+        {
+          /* "a.com:80" is a host and port; "mailto:x" a scheme and path. */
+          for (p = e + 1; p < ue && g_ascii_isdigit (*p); p++)
+            ;
+          if ((p == ue || *p == '/') && p - e < 7)
+            goto parse_port;
+
+          *scheme = g_strndup (s, e - s);
+          return TRUE;
+        }
+
+      *scheme = g_strndup (s, e - s);
+      if (e + 2 < ue && e[2] == '/')
+        {
+          s = e + 3;
+          /* file:/// is a path */
+          if (g_ascii_strcasecmp (*scheme, "file") == 0 && e + 3 < ue && e[3] == '/')
+            return TRUE;
+          goto parse_host;
+        }
+      return TRUE;
+    }
+  else if (e != NULL)
+    {
+      const char *pp;
+
+    parse_port:
+      p = e + 1;
+      for (pp = p; pp < ue && pp - p < 6 && g_ascii_isdigit (*pp); pp++)
+        ;
+
+      if (pp - p > 0 && pp - p < 6 && (pp == ue || *pp == '/'))
+        {
+          if (!php_url_port (p, pp, &port))
+            {
+              g_clear_pointer (scheme, g_free);
+              return FALSE;
+            }
+          if (php_url_is_relative (s, ue))
+            s += 2;
+        }
+      else if (p == pp && pp == ue)
+        {
+          g_clear_pointer (scheme, g_free);
+          return FALSE;
+        }
+      else if (php_url_is_relative (s, ue))
+        s += 2;
+      else
+        return TRUE;
+    }
+  else if (php_url_is_relative (s, ue))
+    s += 2;
+  else
+    return TRUE;
+
+parse_host:
+  e = s + strcspn (s, "/?#");
+
+  /* user:pass@ ends at the last '@' */
+  for (p = e; p > s; p--)
+    if (p[-1] == '@')
+      {
+        s = p;
+        break;
+      }
+
+  /* The port follows the last ':', unless the host is all "[…]".  As in
+   * PHP, a port already read (and not 0) is not read again. */
+  if (e > s && *s == '[' && e[-1] == ']')
+    p = e;
+  else
+    {
+      for (p = e; p > s && p[-1] != ':'; p--)
+        ;
+      if (p > s)
+        {
+          if (port == 0 && !php_url_port (p, e, &port))
+            {
+              g_clear_pointer (scheme, g_free);
+              return FALSE;
+            }
+          p--;
+        }
+      else
+        p = e;
+    }
+
+  if (p - s < 1)
+    {
+      g_clear_pointer (scheme, g_free);
+      return FALSE;
+    }
+
+  *host = g_strndup (s, p - s);
+  for (char *c = *host; *c != '\0'; c++)
+    if ((guchar)*c < 0x20 || *c == 0x7f)
+      *c = '_';
+
+  return TRUE;
 }

@@ -10,11 +10,11 @@
  *   botbench-sandbox-php.c       PHP semantics (botbench-sandbox-php-private.h)
  *   botbench-sandbox-auth.c      OAuth server, REST credentials, rate limit
  *   botbench-sandbox-rest.c      REST method table, scopes, batch, one call
- *   botbench-sandbox-tokens.c    owners, tokens, users, handler rows
+ *   botbench-sandbox-tokens.c    owners, tokens, users
  *   botbench-sandbox-bots.c      imbot.register/unregister/update/bot.list
  *   botbench-sandbox-commands.c  imbot.command.*
  *   botbench-sandbox-messages.c  chats, messages, imbot.message.add
- *   botbench-sandbox-handler-url.c  the portal's rule for handler URLs
+ *   botbench-sandbox-handlers.c  handler URLs (§1.4) and handler rows
  *   botbench-sandbox-delivery.c  events POSTed to bot handlers
  *   botbench-sandbox-control.c   /_sandbox/...: act as portal users
  * Everything but the GObject shell runs on the server thread.
@@ -268,6 +268,12 @@ JsonObject *_botbench_sandbox_user_object        (BotbenchSandbox *self,
                                                   gint64           user_id,
                                                   gboolean         with_position,
                                                   gboolean         with_flags);
+
+/* botbench-sandbox-handlers.c */
+
+/* NULL when the portal takes url as a handler, else its error_description:
+ * "Wrong handler URL" or "Unsupported handler protocol" (§1.4). */
+const char *_botbench_sandbox_check_handler_url  (const char *url);
 
 /* url + "?CLIENT_ID=" or "&CLIENT_ID=", unencoded (§1.9). */
 char       *_botbench_sandbox_append_client_id   (const char *url,

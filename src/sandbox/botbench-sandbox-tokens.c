@@ -1,10 +1,10 @@
-/* botbench-sandbox-tokens.c: owners of bots, OAuth tokens, users and handler rows
+/* botbench-sandbox-tokens.c: owners of bots, OAuth tokens and users
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Who a call acts for (the OAuth app or a webhook's "custom" + CLIENT_ID
  * owner), the access/refresh token pairs issued for users and bots, the
- * synthetic portal users, and the handler rows bound per owner and event.
+ * and the synthetic portal users.
  */
 #define G_LOG_DOMAIN "botbench-sandbox"
 
@@ -170,59 +170,4 @@ _botbench_sandbox_user_object (BotbenchSandbox *self,
     }
 
   return user;
-}
-
-/* url + "?CLIENT_ID=" or "&CLIENT_ID=", unencoded (§1.9). */
-char *
-_botbench_sandbox_append_client_id (const char *url,
-                                    const char *client_id)
-{
-  return g_strconcat (url, strchr (url, '?') ? "&" : "?", "CLIENT_ID=", client_id, NULL);
-}
-
-void
-_botbench_sandbox_bind_handler (BotbenchSandbox *self,
-                                const char      *owner_id,
-                                const char      *event,
-                                const char      *url)
-{
-  /* unbindEvent + bindEvent: a new row id each time (§1.7) */
-  botbench_sandbox_state_exec (self->state, "DELETE FROM handlers WHERE owner = ? AND event = ?",
-                               "ss", owner_id, event);
-  botbench_sandbox_state_exec (self->state, "INSERT INTO handlers (owner, event, url) VALUES (?, ?, ?)",
-                               "sss", owner_id, event, url);
-}
-
-void
-_botbench_sandbox_unbind_handler (BotbenchSandbox *self,
-                                  const char      *owner_id,
-                                  const char      *event)
-{
-  botbench_sandbox_state_exec (self->state, "DELETE FROM handlers WHERE owner = ? AND event = ?",
-                               "ss", owner_id, event);
-}
-
-/* The handler row of owner for event, or FALSE when none is bound. */
-gboolean
-_botbench_sandbox_lookup_handler (BotbenchSandbox  *self,
-                                  const char       *owner_id,
-                                  const char       *event,
-                                  gint64           *handler_id,
-                                  char            **url)
-{
-  sqlite3_stmt *stmt;
-  gboolean found = FALSE;
-
-  stmt = botbench_sandbox_state_query (self->state,
-                                       "SELECT id, url FROM handlers WHERE owner = ? AND event = ?",
-                                       "ss", owner_id, event);
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      *handler_id = sqlite3_column_int64 (stmt, 0);
-      *url = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
-      found = TRUE;
-    }
-  sqlite3_finalize (stmt);
-
-  return found;
 }
