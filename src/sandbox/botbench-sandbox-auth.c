@@ -217,7 +217,8 @@ _botbench_sandbox_authenticate (BotbenchSandbox   *self,
         return _botbench_sandbox_api_refuse (error, SOUP_STATUS_UNAUTHORIZED, "INVALID_REQUEST", "Https required.");
 
       if (!g_str_equal (webhook_user, expected_user) || g_strcmp0 (webhook_secret, self->secret) != 0)
-        return _botbench_sandbox_api_refuse (error, SOUP_STATUS_UNAUTHORIZED, "INVALID_CREDENTIALS", "Invalid request credentials");
+        return _botbench_sandbox_api_refuse (error, SOUP_STATUS_UNAUTHORIZED, "INVALID_CREDENTIALS",
+                                             "Invalid request credentials");
 
       auth->webhook = TRUE;
       auth->user_id = self->run.webhook_user;
@@ -241,12 +242,14 @@ _botbench_sandbox_authenticate (BotbenchSandbox   *self,
   sqlite3_finalize (stmt);
 
   if (auth->scope == NULL)
-    return _botbench_sandbox_api_refuse (error, SOUP_STATUS_UNAUTHORIZED, "invalid_token", "Unable to get application by token");
+    return _botbench_sandbox_api_refuse (error, SOUP_STATUS_UNAUTHORIZED, "invalid_token",
+                                         "Unable to get application by token");
 
   if (expires <= _botbench_sandbox_now (self))
     {
       g_clear_pointer (&auth->scope, g_free);
-      return _botbench_sandbox_api_refuse (error, SOUP_STATUS_UNAUTHORIZED, "expired_token", "The access token provided has expired");
+      return _botbench_sandbox_api_refuse (error, SOUP_STATUS_UNAUTHORIZED, "expired_token",
+                                           "The access token provided has expired");
     }
 
   auth->webhook = FALSE;

@@ -239,13 +239,15 @@ _botbench_sandbox_imbot_register (BotbenchSandbox *self,
         {
           if (handler_params[i].missing != NULL)
             {
-              _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, handler_params[i].error, handler_params[i].missing);
+              _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, handler_params[i].error,
+                                          handler_params[i].missing);
               goto out;
             }
           continue;
         }
 
-      urls[i] = owner.webhook ? _botbench_sandbox_append_client_id (value ? value : "", owner.client_id) : g_strdup (value ? value : "");
+      urls[i] = owner.webhook ? _botbench_sandbox_append_client_id (value ? value : "", owner.client_id)
+                              : g_strdup (value ? value : "");
       if ((problem = _botbench_sandbox_check_handler_url (urls[i])) != NULL)
         {
           _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, handler_params[i].error, problem);
@@ -293,7 +295,8 @@ _botbench_sandbox_imbot_register (BotbenchSandbox *self,
   /* 12 */
   props = _botbench_php_param (params, "PROPERTIES");
   if (!_botbench_php_is_array (props) ||
-      (!_botbench_php_isset (_botbench_php_array_get (props, "NAME")) && !_botbench_php_isset (_botbench_php_array_get (props, "LAST_NAME"))))
+      (!_botbench_php_isset (_botbench_php_array_get (props, "NAME")) &&
+       !_botbench_php_isset (_botbench_php_array_get (props, "LAST_NAME"))))
     {
       _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "NAME_ERROR", "Bot name isn't specified");
       goto out;
@@ -305,7 +308,8 @@ _botbench_sandbox_imbot_register (BotbenchSandbox *self,
       birthday = _botbench_php_array_get_string (props, "PERSONAL_BIRTHDAY");
       if (birthday == NULL || !birthday_is_valid (birthday))
         {
-          g_autofree char *message = g_strdup_printf ("Incorrect date/time: %s 19:45:00", birthday ? birthday : "Array");
+          g_autofree char *message = g_strdup_printf ("Incorrect date/time: %s 19:45:00",
+                                                      birthday ? birthday : "Array");
 
           _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "ERROR_CORE", message);
           goto out;
@@ -461,7 +465,8 @@ _botbench_sandbox_imbot_update (BotbenchSandbox *self,
 
   if (!_botbench_php_empty (_botbench_php_param (fields, "EVENT_HANDLER")))
     for (guint i = 0; i < G_N_ELEMENTS (handler_params); i++)
-      json_object_set_member (fields, handler_params[i].param, json_node_copy (_botbench_php_param (fields, "EVENT_HANDLER")));
+      json_object_set_member (fields, handler_params[i].param,
+                              json_node_copy (_botbench_php_param (fields, "EVENT_HANDLER")));
 
   for (guint i = 0; i < G_N_ELEMENTS (handler_params); i++)
     {
@@ -494,7 +499,8 @@ _botbench_sandbox_imbot_update (BotbenchSandbox *self,
       JsonNode *name = _botbench_php_array_get (props, "NAME");
       JsonNode *last_name = _botbench_php_array_get (props, "LAST_NAME");
 
-      if (_botbench_php_isset (name) && _botbench_php_isset (last_name) && _botbench_php_empty (name) && _botbench_php_empty (last_name))
+      if (_botbench_php_isset (name) && _botbench_php_isset (last_name) &&
+          _botbench_php_empty (name) && _botbench_php_empty (last_name))
         {
           _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "NAME_ERROR", "Bot name isn't specified");
           goto out;
@@ -535,7 +541,8 @@ _botbench_sandbox_imbot_update (BotbenchSandbox *self,
       sql = g_strdup_printf ("UPDATE bots SET %s = ? WHERE id = ?", columns[i].column);
       botbench_sandbox_state_exec (self->state, sql, "si", value, bot_id);
     }
-  if (_botbench_php_is_array (props) && check_photo (_botbench_php_array_get (props, "PERSONAL_PHOTO"), code) == PHOTO_OK)
+  if (_botbench_php_is_array (props) &&
+      check_photo (_botbench_php_array_get (props, "PERSONAL_PHOTO"), code) == PHOTO_OK)
     botbench_sandbox_state_exec (self->state, "UPDATE bots SET has_avatar = 1 WHERE id = ?", "i", bot_id);
 
   for (guint i = 0; i < G_N_ELEMENTS (handler_params); i++)

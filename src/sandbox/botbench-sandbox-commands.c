@@ -117,7 +117,8 @@ _botbench_sandbox_imbot_command_register (BotbenchSandbox *self,
   if (!_botbench_sandbox_check_bot_owner (self, bot_id, &owner, NULL, error))
     return NULL;
 
-  if (_botbench_php_empty (_botbench_php_param (params, "LANG")) || !_botbench_php_is_array (_botbench_php_param (params, "LANG")))
+  if (_botbench_php_empty (_botbench_php_param (params, "LANG")) ||
+      !_botbench_php_is_array (_botbench_php_param (params, "LANG")))
     return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "LANG_ERROR", "Lang set can't be empty");
   lang = json_to_string (_botbench_php_param (params, "LANG"), FALSE);
 
@@ -158,7 +159,8 @@ _botbench_sandbox_imbot_command_unregister (BotbenchSandbox *self,
   g_auto(Command) command = { 0 };
 
   if (!_botbench_sandbox_resolve_owner (self, auth, params, &owner, error) ||
-      !check_command_owner (self, _botbench_php_intval (_botbench_php_param (params, "COMMAND_ID")), &owner, &command, error))
+      !check_command_owner (self, _botbench_php_intval (_botbench_php_param (params, "COMMAND_ID")),
+                            &owner, &command, error))
     return NULL;
 
   botbench_sandbox_state_exec (self->state, "DELETE FROM commands WHERE id = ?", "i", command.id);
@@ -183,10 +185,12 @@ _botbench_sandbox_imbot_command_update (BotbenchSandbox *self,
   gboolean changed = FALSE;
 
   if (!_botbench_sandbox_resolve_owner (self, auth, params, &owner, error) ||
-      !check_command_owner (self, _botbench_php_intval (_botbench_php_param (params, "COMMAND_ID")), &owner, &command, error))
+      !check_command_owner (self, _botbench_php_intval (_botbench_php_param (params, "COMMAND_ID")),
+                            &owner, &command, error))
     return NULL;
 
-  fields = _botbench_php_array_to_object (_botbench_php_is_array (_botbench_php_param (params, "FIELDS")) ? _botbench_php_param (params, "FIELDS") : NULL);
+  fields = _botbench_php_array_to_object (_botbench_php_is_array (_botbench_php_param (params, "FIELDS"))
+                                          ? _botbench_php_param (params, "FIELDS") : NULL);
   if (!check_command_handler (fields, &owner, FALSE, &url, error))
     return NULL;
   changed = url != NULL;
@@ -207,7 +211,8 @@ _botbench_sandbox_imbot_command_update (BotbenchSandbox *self,
                                      _botbench_php_param_is_y (fields, flags[i].key) ? "Y" : "N", command.id);
         changed = TRUE;
       }
-  if (_botbench_php_is_array (_botbench_php_param (fields, "LANG")) && !_botbench_php_empty (_botbench_php_param (fields, "LANG")))
+  if (_botbench_php_is_array (_botbench_php_param (fields, "LANG")) &&
+      !_botbench_php_empty (_botbench_php_param (fields, "LANG")))
     {
       g_autofree char *lang = json_to_string (_botbench_php_param (fields, "LANG"), FALSE);
 
@@ -268,5 +273,6 @@ _botbench_sandbox_imbot_command_answer (BotbenchSandbox *self,
   if (chat_id == 0)
     return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "WRONG_REQUEST", "Message isn't added");
 
-  return _botbench_php_int_node (_botbench_sandbox_add_message (self, chat_id, command.bot_id, message, _botbench_php_param_is_y (params, "SYSTEM")));
+  return _botbench_php_int_node (_botbench_sandbox_add_message (self, chat_id, command.bot_id, message,
+                                                                _botbench_php_param_is_y (params, "SYSTEM")));
 }

@@ -168,7 +168,8 @@ control_message (BotbenchSandbox *self,
       sqlite3_finalize (stmt);
 
       for (guint i = 0; i < owners->len; i++)
-        n_events += _botbench_sandbox_deliver_message_add (self, owners->pdata[i], g_hash_table_lookup (by_owner, owners->pdata[i]), &m);
+        n_events += _botbench_sandbox_deliver_message_add (self, owners->pdata[i],
+                                                           g_hash_table_lookup (by_owner, owners->pdata[i]), &m);
     }
 
   result = json_object_new ();
@@ -213,7 +214,8 @@ control_join (BotbenchSandbox *self,
 
   result = json_object_new ();
   json_object_set_int_member (result, "BOT_ID", bot_id);
-  json_object_set_int_member (result, "CHAT_ID", chat_id > 0 ? chat_id : _botbench_sandbox_private_chat (self, user_id, bot_id));
+  json_object_set_int_member (result, "CHAT_ID",
+                              chat_id > 0 ? chat_id : _botbench_sandbox_private_chat (self, user_id, bot_id));
   json_object_set_int_member (result, "EVENTS", sent ? 1 : 0);
 
   return _botbench_php_object_node (result);
@@ -241,7 +243,8 @@ control_messages (BotbenchSandbox *self,
       if (other <= 0)
         {
           json_array_unref (list);
-          return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "DIALOG_ID_EMPTY", "Dialog ID can't be empty");
+          return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "DIALOG_ID_EMPTY",
+                                             "Dialog ID can't be empty");
         }
       chat_id = botbench_sandbox_state_query_int (self->state, 0,
                                                   "SELECT id FROM chats WHERE type = 'P' AND user_a = ? AND user_b = ?",

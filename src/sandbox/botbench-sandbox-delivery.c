@@ -211,6 +211,9 @@ _botbench_sandbox_deliver_bot_delete (BotbenchSandbox *self,
   send_event (self, "ONIMBOTDELETE", handler_id, url, data, event_auth (self, owner, user_id, FALSE));
 }
 
+/* ------------------------------------------------------------------------ */
+/* Events caused by portal users (§3.3, §3.4)                                */
+
 static const struct { const char *key; const char *value; } message_flags[] = {
   { "PUSH", "Y" }, { "PUSH_IMPORTANT", "N" }, { "RECENT_SKIP_AUTHOR", "N" }, { "CONVERT", "N" },
   { "SKIP_COMMAND", "N" }, { "SKIP_COUNTER_INCREMENTS", "N" }, { "SILENT_CONNECTOR", "N" },
@@ -435,7 +438,8 @@ _botbench_sandbox_deliver_join (BotbenchSandbox *self,
 
       _botbench_php_set_int_string (params, "CHAT_ID", chat_id);
       _botbench_php_set_int_string (params, "CHAT_AUTHOR_ID",
-                                    botbench_sandbox_state_query_int (self->state, 0, "SELECT author_id FROM chats WHERE id = ?",
+                                    botbench_sandbox_state_query_int (self->state, 0,
+                                                                      "SELECT author_id FROM chats WHERE id = ?",
                                                                       "i", chat_id));
       json_object_set_string_member (params, "CHAT_ENTITY_TYPE", "");
       json_object_set_string_member (params, "CHAT_ENTITY_ID", "");

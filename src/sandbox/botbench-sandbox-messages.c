@@ -184,7 +184,8 @@ _botbench_sandbox_imbot_message_add (BotbenchSandbox *self,
     {
       dialog = _botbench_php_param_trimmed (params, "DIALOG_ID");
       if (_botbench_sandbox_dialog_chat_id (dialog) == 0 && g_ascii_strtoll (dialog, NULL, 10) <= 0)
-        return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "DIALOG_ID_EMPTY", "Dialog ID can't be empty");
+        return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "DIALOG_ID_EMPTY",
+                                           "Dialog ID can't be empty");
     }
 
   message = _botbench_php_param_trimmed (params, "MESSAGE");
@@ -205,6 +206,7 @@ _botbench_sandbox_imbot_message_add (BotbenchSandbox *self,
   else
     chat_id = _botbench_sandbox_private_chat (self, bot_id, g_ascii_strtoll (dialog, NULL, 10));
 
-  return _botbench_php_int_node (_botbench_sandbox_add_message (self, chat_id, from_user > 0 && to_user > 0 ? from_user : bot_id,
+  return _botbench_php_int_node (_botbench_sandbox_add_message (self, chat_id,
+                                                                from_user > 0 && to_user > 0 ? from_user : bot_id,
                                                                 message, system));
 }

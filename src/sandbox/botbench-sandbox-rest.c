@@ -144,8 +144,9 @@ call_method (BotbenchSandbox *self,
 
   if (!scope_allows (auth->scope, methods[index].scope))
     return _botbench_sandbox_api_fail (error, SOUP_STATUS_UNAUTHORIZED, "insufficient_scope",
-                                       auth->webhook ? "The request requires higher privileges than provided by the webhook token"
-                                                     : "The request requires higher privileges than provided by the access token");
+                                       auth->webhook
+                                       ? "The request requires higher privileges than provided by the webhook token"
+                                       : "The request requires higher privileges than provided by the access token");
 
   params = _botbench_php_upper_case_keys (raw_params);
 
@@ -179,11 +180,13 @@ method_batch (BotbenchSandbox *self,
   JsonObject *out;
   gboolean halt;
 
-  cmd = _botbench_php_array_to_object (_botbench_php_is_array (_botbench_php_param (params, "CMD")) ? _botbench_php_param (params, "CMD") : NULL);
+  cmd = _botbench_php_array_to_object (_botbench_php_is_array (_botbench_php_param (params, "CMD"))
+                                       ? _botbench_php_param (params, "CMD") : NULL);
   halt = _botbench_php_intval (_botbench_php_param (params, "HALT")) != 0;
 
   if (json_object_get_size (cmd) > BOTBENCH_SANDBOX_MAX_BATCH)
-    return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded");
+    return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "ERROR_BATCH_LENGTH_EXCEEDED",
+                                       "Max batch length exceeded");
 
   keys = json_object_get_members (cmd);
   for (const GList *l = keys; l != NULL; l = l->next)
@@ -226,7 +229,8 @@ method_batch (BotbenchSandbox *self,
         }
       else
         {
-          json_object_set_member (errors, l->data, _botbench_sandbox_error_node (sub_error.code, sub_error.description));
+          json_object_set_member (errors, l->data,
+                                  _botbench_sandbox_error_node (sub_error.code, sub_error.description));
           if (halt)
             break;
         }

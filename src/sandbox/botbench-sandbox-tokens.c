@@ -76,7 +76,8 @@ _botbench_sandbox_resolve_owner (BotbenchSandbox *self,
 
   if (_botbench_php_empty (_botbench_php_param (params, "CLIENT_ID")))
     {
-      _botbench_sandbox_api_fail (error, SOUP_STATUS_FORBIDDEN, "ACCESS_DENIED", "Access denied! Client ID not specified");
+      _botbench_sandbox_api_fail (error, SOUP_STATUS_FORBIDDEN, "ACCESS_DENIED",
+                                  "Access denied! Client ID not specified");
       return FALSE;
     }
 

@@ -179,7 +179,8 @@ handler_cb (SoupServer        *server,
     handle_status (self, msg);
   else if (g_str_equal (path, "/"))
     {
-      g_autoptr(JsonNode) root = _botbench_sandbox_error_node ("METHOD_NOT_ALLOWED", "GET / shows the sandbox's status");
+      g_autoptr(JsonNode) root = _botbench_sandbox_error_node ("METHOD_NOT_ALLOWED",
+                                                               "GET / shows the sandbox's status");
 
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET, HEAD");
       _botbench_sandbox_set_json_body (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, root);
