@@ -45,9 +45,9 @@ exercise_bot (BotbenchBot *bot)
   g_assert_nonnull (issues);
   botbench_bot_issues_have_error (issues);
 
-  /* A sandbox profile with one other bot, and an update of @empty */
+  /* A sandbox (loopback) profile with one other bot, and an update of @empty */
   g_ptr_array_add (others, botbench_bot_handler_set_new (copy));
-  context.is_sandbox = TRUE;
+  context.portal_url = "http://127.0.0.1:8090/";
   context.other_handler_sets = others;
   context.owner_bot_count = 4;
   context.bot_limit = BOTBENCH_BOT_DEFAULT_LIMIT;

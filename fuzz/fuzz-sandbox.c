@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "botbench-core.h"
+#include "botbench-sandbox.h"
 #include "fuzz-common.h"
 
 #define WEBHOOK_SECRET   "fuzzsecret"

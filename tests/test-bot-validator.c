@@ -18,12 +18,15 @@
 
 #define MAX_ISSUES 12
 
+/* The sandbox profile's portal: the emulator on loopback. */
+#define SANDBOX_PORTAL "http://127.0.0.1:8090/"
+
 typedef struct
 {
   const char *name;
   const char *json;               /* the definition */
   const char *photo;              /* NULL, or "@png:W:H" / "@svg" / text for PERSONAL_PHOTO */
-  gboolean    is_sandbox;
+  const char *portal_url;         /* NULL: a cloud portal */
   gboolean    missing_client_id;
   guint       owner_bot_count;
   guint       bot_limit;
@@ -168,10 +171,48 @@ static const Case cases[] = {
     .expected = { "W|EVENT_HANDLER|HANDLER_LOCAL_HOST" } },
   { "plain-http", WITH_HANDLER ("http://bot.example.com/h"),
     .expected = { "W|EVENT_HANDLER|HANDLER_PLAIN_HTTP" } },
-  { "sandbox-reaches-loopback", WITH_HANDLER ("http://127.0.0.1:8080/h"), .is_sandbox = TRUE,
+  { "sandbox-reaches-loopback", WITH_HANDLER ("http://127.0.0.1:8080/h"), .portal_url = SANDBOX_PORTAL,
     .expected = { NULL } },
-  { "sandbox-still-refuses-localhost", WITH_HANDLER ("http://localhost:8080/h"), .is_sandbox = TRUE,
+  { "sandbox-still-refuses-localhost", WITH_HANDLER ("http://localhost:8080/h"), .portal_url = SANDBOX_PORTAL,
     .expected = { E_HANDLER_WRONG } },
+
+  /* what the portal reaches follows from its address */
+  { "loopback-portal-reaches-private", WITH_HANDLER ("http://192.168.1.20:8080/h"), .portal_url = SANDBOX_PORTAL,
+    .expected = { NULL } },
+  { "loopback-portal-reaches-local-name", WITH_HANDLER ("http://bot.localhost/h"), .portal_url = SANDBOX_PORTAL,
+    .expected = { NULL } },
+  { "localhost-portal-reaches-loopback", WITH_HANDLER ("http://127.0.0.1:8080/h"),
+    .portal_url = "http://localhost:8090/", .expected = { NULL } },
+  { "ipv6-loopback-portal-reaches-loopback", WITH_HANDLER ("http://[::ffff:127.0.0.1]:8080/h"),
+    .portal_url = "http://[::1]:8090/", .expected = { NULL } },
+  { "loopback-portal-plain-http-public", WITH_HANDLER ("http://bot.example.com/h"), .portal_url = SANDBOX_PORTAL,
+    .expected = { "W|EVENT_HANDLER|HANDLER_PLAIN_HTTP" } },
+  { "lan-portal-reaches-private", WITH_HANDLER ("http://192.168.1.20:8080/h"),
+    .portal_url = "https://192.168.1.10/", .expected = { NULL } },
+  { "lan-portal-reaches-other-private-net", WITH_HANDLER ("https://10.0.0.2/h"),
+    .portal_url = "https://172.20.0.5/", .expected = { NULL } },
+  { "lan-portal-reaches-local-name", WITH_HANDLER ("https://bot.lan/h"),
+    .portal_url = "https://portal.lan/", .expected = { NULL } },
+  { "ula-portal-reaches-private", WITH_HANDLER ("https://[fd00::1.2.3.5]/h"),
+    .portal_url = "https://[fd00::1]/", .expected = { NULL } },
+  { "lan-portal-not-my-loopback", WITH_HANDLER ("http://127.0.0.1:8080/h"),
+    .portal_url = "https://192.168.1.10/",
+    .expected = { "W|EVENT_HANDLER|HANDLER_PRIVATE_ADDRESS", "W|EVENT_HANDLER|HANDLER_PLAIN_HTTP" } },
+  { "lan-portal-not-my-localhost-name", WITH_HANDLER ("https://bot.localhost/h"),
+    .portal_url = "https://192.168.1.10/", .expected = { "W|EVENT_HANDLER|HANDLER_LOCAL_HOST" } },
+  { "lan-portal-plain-http-public", WITH_HANDLER ("http://bot.example.com/h"),
+    .portal_url = "https://192.168.1.10/", .expected = { "W|EVENT_HANDLER|HANDLER_PLAIN_HTTP" } },
+  { "cloud-portal-private-handler", WITH_HANDLER ("https://192.168.1.20/h"),
+    .portal_url = "https://example.bitrix24.com/", .expected = { "W|EVENT_HANDLER|HANDLER_PRIVATE_ADDRESS" } },
+  { "cloud-portal-local-name", WITH_HANDLER ("https://bot.lan/h"),
+    .portal_url = "https://example.bitrix24.com/", .expected = { "W|EVENT_HANDLER|HANDLER_LOCAL_HOST" } },
+  { "cloud-portal-plain-http-loopback", WITH_HANDLER ("http://127.0.0.1:8080/h"),
+    .portal_url = "https://example.bitrix24.com/",
+    .expected = { "W|EVENT_HANDLER|HANDLER_PRIVATE_ADDRESS", "W|EVENT_HANDLER|HANDLER_PLAIN_HTTP" } },
+  { "public-ip-portal-private-handler", WITH_HANDLER ("https://10.1.2.3/h"),
+    .portal_url = "https://203.0.113.7/", .expected = { "W|EVENT_HANDLER|HANDLER_PRIVATE_ADDRESS" } },
+  { "portal-url-unparsable-is-cloud", WITH_HANDLER ("https://10.1.2.3/h"),
+    .portal_url = "not a url", .expected = { "W|EVENT_HANDLER|HANDLER_PRIVATE_ADDRESS" } },
   { "per-event-warnings-on-their-field",
     "{\"CODE\":\"x\",\"EVENT_MESSAGE_ADD\":\"https://bot.example.com/add\","
     "\"EVENT_WELCOME_MESSAGE\":\"http://10.0.0.2/w\",\"EVENT_BOT_DELETE\":\"https://bot.example.com/d\"," P_OK "}",
@@ -360,7 +401,7 @@ test_rule (gconstpointer data)
       botbench_bot_set_bot_id (previous, 39);
     }
 
-  context.is_sandbox = c->is_sandbox;
+  context.portal_url = c->portal_url;
   context.missing_client_id = c->missing_client_id;
   context.other_handler_sets = sets;
   context.owner_bot_count = c->owner_bot_count;

@@ -460,6 +460,11 @@ static const UrlCase url_cases[] = {
   { "http://192.168.1.5/x", NULL },
   { "https://user:pw@bot.example.com:8443/x?y=1#z", NULL },
   { "http://a.b", NULL },
+  /* what PHP's parse_url() makes of them */
+  { "http://bot.example.com:99999/x", "Wrong handler URL" },   /* parse_url() is false */
+  { "https://@/x", "Wrong handler URL" },
+  { "bot.example.com:8080/x", "Unsupported handler protocol" }, /* a host and port, no scheme */
+  { "http://bot.example.com:80x/", NULL },                      /* port "80x" is 80 */
 };
 
 static void

@@ -157,18 +157,6 @@ bot_context_client_id (BotContext *ctx)
   return botbench_profile_get_client_id (ctx->profile);
 }
 
-/* A portal on this machine reaches handlers on this machine too. */
-static gboolean
-bot_context_is_local (BotContext *ctx)
-{
-  const char *portal = botbench_profile_get_portal_url (ctx->profile);
-  g_autoptr(GUri) uri = portal ? g_uri_parse (portal, G_URI_FLAGS_NONE, NULL) : NULL;
-  const char *host = uri ? g_uri_get_host (uri) : NULL;
-
-  return host != NULL && (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "::1") ||
-                          g_ascii_strcasecmp (host, "localhost") == 0);
-}
-
 static void
 print_json (JsonNode *node)
 {
@@ -214,7 +202,7 @@ validate (BotContext  *ctx,
 {
   g_autoptr(GPtrArray) sets = botbench_bot_store_dup_handler_sets (ctx->bots, bot);
   BotbenchBotValidationContext context = {
-    .is_sandbox = bot_context_is_local (ctx),
+    .portal_url = botbench_profile_get_portal_url (ctx->profile),
     .missing_client_id = botbench_profile_get_kind (ctx->profile) == BOTBENCH_PROFILE_KIND_WEBHOOK &&
                          bot_context_client_id (ctx) == NULL,
     .other_handler_sets = sets,

@@ -1,9 +1,11 @@
-/* botbench-sandbox-tls.c: the sandbox's self-signed certificate
+/* botbench-sandbox-tls.c: the certificate the sandbox serves with --tls
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Made with the gnutls x509 API (GIO has no certificate writer).  The key is
  * exported as PKCS#8 ("BEGIN PRIVATE KEY"), which GTlsCertificate reads.
+ * _botbench_sandbox_load_certificate() picks the files given, the pair kept
+ * next to the state, or a pair made for this process.
  */
 #define G_LOG_DOMAIN "botbench-sandbox-tls"
 
@@ -18,6 +20,7 @@
 #include <time.h>
 
 #include "botbench-sandbox.h"
+#include "botbench-sandbox-private.h"
 #include "botbench-sandbox-tls.h"
 
 #define CERT_FILE "sandbox-cert.pem"
@@ -151,6 +154,57 @@ botbench_sandbox_tls_load_or_generate (const char  *dir,
 
   *cert_pem = g_steal_pointer (&cert);
   *key_pem = g_steal_pointer (&key);
+
+  return TRUE;
+}
+
+/* The certificate of --tls: the files given, else one kept next to the
+ * state, else one made for this process (stop/start keeps it). */
+gboolean
+_botbench_sandbox_load_certificate (BotbenchSandbox  *self,
+                                    GError          **error)
+{
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *both = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (self->tls_cert_file != NULL)
+    {
+      if (!g_file_get_contents (self->tls_cert_file, &cert, NULL, &local_error) ||
+          !g_file_get_contents (self->tls_key_file ? self->tls_key_file : self->tls_cert_file,
+                                &key, NULL, &local_error))
+        {
+          g_set_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_TLS,
+                       _("Cannot read the TLS certificate or key: %s"), local_error->message);
+          return FALSE;
+        }
+    }
+  else if (self->state_path != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (self->state_path);
+
+      if (!botbench_sandbox_tls_load_or_generate (dir, &cert, &key, error))
+        return FALSE;
+    }
+  else
+    {
+      if (self->memory_cert_pem == NULL &&
+          !botbench_sandbox_tls_generate (&self->memory_cert_pem, &self->memory_key_pem, error))
+        return FALSE;
+      cert = g_strdup (self->memory_cert_pem);
+      key = g_strdup (self->memory_key_pem);
+    }
+
+  both = g_strconcat (cert, "\n", key, NULL);
+  self->certificate = g_tls_certificate_new_from_pem (both, -1, &local_error);
+  if (self->certificate == NULL)
+    {
+      g_set_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_TLS,
+                   _("The TLS certificate or key is not usable: %s"), local_error->message);
+      return FALSE;
+    }
+  g_object_get (self->certificate, "certificate-pem", &self->served_cert_pem, NULL);
 
   return TRUE;
 }

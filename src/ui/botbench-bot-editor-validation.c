@@ -126,7 +126,7 @@ _botbench_bot_editor_validate (BotbenchBotEditor *self)
   bot = botbench_bot_editor_dup_form_bot (self);
   registered = self->bot != NULL && botbench_bot_get_bot_id (self->bot) > 0;
 
-  context.is_sandbox = botbench_profile_is_sandbox (self->profile);
+  context.portal_url = botbench_profile_get_portal_url (self->profile);
   context.missing_client_id = botbench_profile_get_kind (self->profile) == BOTBENCH_PROFILE_KIND_WEBHOOK &&
                               (botbench_profile_get_client_id (self->profile) == NULL ||
                                *botbench_profile_get_client_id (self->profile) == '\0');
@@ -138,7 +138,7 @@ _botbench_bot_editor_validate (BotbenchBotEditor *self)
       if (registered && context.owner_bot_count > 0)
         context.owner_bot_count--;
     }
-  if (context.is_sandbox)
+  if (botbench_profile_is_sandbox (self->profile))
     context.bot_limit = botbench_sandbox_get_bot_limit (botbench_application_get_sandbox (self->app));
   else
     context.bot_limit = BOTBENCH_BOT_DEFAULT_LIMIT;

@@ -21,7 +21,7 @@
  *   Update (context->previous): the URLs sent in FIELDS, NAME_ERROR when NAME and LAST_NAME are both
  *   sent empty, WRONG_REQUEST "Update fields can't be empty".
  *
- * Steps 13 and 15 follow the sandbox (botbench-sandbox.c); the reference marks them [inf].
+ * Steps 13 and 15 follow the sandbox (botbench-sandbox-bots.c); the reference marks them [inf].
  * The avatar is checked by botbench_avatar_check_base64() (botbench-avatar.c).
  */
 #define G_LOG_DOMAIN "botbench-bot-validator"
@@ -240,21 +240,34 @@ url_error_hint (const char *problem)
                      "such as https://bot.example.com/events; “localhost” and bare host names are refused"));
 }
 
-static gboolean
-ipv4_is_private (const guint8 *b)
+/* Where a host is, as far as who can reach it goes. */
+typedef enum
 {
-  return b[0] == 10 ||                                    /* 10/8 */
-         (b[0] == 172 && (b[1] & 0xf0) == 16) ||          /* 172.16/12 */
-         (b[0] == 192 && b[1] == 168) ||                  /* 192.168/16 */
-         b[0] == 127 ||                                   /* loopback */
-         (b[0] == 169 && b[1] == 254) ||                  /* link-local */
-         (b[0] == 100 && (b[1] & 0xc0) == 64) ||          /* 100.64/10, carrier-grade NAT */
-         b[0] == 0;
+  HOST_PUBLIC,
+  HOST_PRIVATE,    /* a private network: RFC 1918, link-local, CGNAT, fc00::/7, local names */
+  HOST_LOOPBACK,   /* this machine: 127/8, ::1, localhost, the unspecified address */
+} HostPlace;
+
+static HostPlace
+ipv4_place (const guint8 *b)
+{
+  if (b[0] == 127 || b[0] == 0)                           /* loopback, "this host" */
+    return HOST_LOOPBACK;
+
+  if (b[0] == 10 ||                                       /* 10/8 */
+      (b[0] == 172 && (b[1] & 0xf0) == 16) ||             /* 172.16/12 */
+      (b[0] == 192 && b[1] == 168) ||                     /* 192.168/16 */
+      (b[0] == 169 && b[1] == 254) ||                     /* link-local */
+      (b[0] == 100 && (b[1] & 0xc0) == 64))               /* 100.64/10, carrier-grade NAT */
+    return HOST_PRIVATE;
+
+  return HOST_PUBLIC;
 }
 
-/* TRUE for loopback and private addresses no cloud portal can reach. */
+/* The place of an IP literal ("[…]" allowed); FALSE for a host name. */
 static gboolean
-host_is_private_address (const char *host)
+address_place (const char *host,
+               HostPlace  *place)
 {
   g_autofree char *literal = NULL;
   g_autoptr(GInetAddress) address = NULL;
@@ -271,41 +284,77 @@ host_is_private_address (const char *host)
 
   b = g_inet_address_to_bytes (address);
   if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4)
-    return ipv4_is_private (b);
+    {
+      *place = ipv4_place (b);
+      return TRUE;
+    }
 
-  if (g_inet_address_get_is_loopback (address) ||
-      (b[0] & 0xfe) == 0xfc ||                            /* fc00::/7 */
-      (b[0] == 0xfe && (b[1] & 0xc0) == 0x80))            /* fe80::/10 */
-    return TRUE;
+  if (g_inet_address_get_is_loopback (address) || g_inet_address_get_is_any (address))
+    *place = HOST_LOOPBACK;
+  else if ((b[0] & 0xfe) == 0xfc ||                       /* fc00::/7 */
+           (b[0] == 0xfe && (b[1] & 0xc0) == 0x80))       /* fe80::/10 */
+    *place = HOST_PRIVATE;
+  else
+    {
+      /* ::ffff:a.b.c.d */
+      static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-  /* ::ffff:a.b.c.d */
-  {
-    static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+      *place = memcmp (b, mapped, sizeof mapped) == 0 ? ipv4_place (b + 12) : HOST_PUBLIC;
+    }
 
-    if (memcmp (b, mapped, sizeof mapped) == 0)
-      return ipv4_is_private (b + 12);
-  }
-
-  return FALSE;
+  return TRUE;
 }
 
 /* Names that only resolve on the user's own machine or network. */
-static gboolean
-host_is_local_name (const char *host)
+static HostPlace
+name_place (const char *host)
 {
   static const char *suffixes[] = {
-    ".localhost", ".local", ".localdomain", ".internal", ".lan", ".home.arpa", ".test", ".invalid",
+    ".local", ".localdomain", ".internal", ".lan", ".home.arpa", ".test", ".invalid",
   };
   g_autofree char *lower = g_ascii_strdown (host, -1);
 
   while (g_str_has_suffix (lower, "."))
     lower[strlen (lower) - 1] = '\0';
 
+  if (g_str_equal (lower, "localhost") || g_str_has_suffix (lower, ".localhost"))
+    return HOST_LOOPBACK;
+
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     if (g_str_has_suffix (lower, suffixes[i]))
-      return TRUE;
+      return HOST_PRIVATE;
 
-  return FALSE;
+  return HOST_PUBLIC;
+}
+
+static HostPlace
+host_place (const char *host)
+{
+  HostPlace place;
+
+  if (address_place (host, &place))
+    return place;
+
+  return name_place (host);
+}
+
+/* What the portal reaches: hosts at its own place and the more public
+ * ones.  No portal URL is a cloud portal. */
+static HostPlace
+portal_reach (const BotbenchBotValidationContext *context)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *host;
+
+  if (context->portal_url == NULL)
+    return HOST_PUBLIC;
+
+  uri = g_uri_parse (context->portal_url, G_URI_FLAGS_NONE, NULL);
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (host == NULL || *host == '\0')
+    return HOST_PUBLIC;
+
+  return host_place (host);
 }
 
 /* Errors and warnings of one handler URL field.  Returns FALSE on an error. */
@@ -318,6 +367,9 @@ check_url_field (Validation *v,
   g_autofree char *scheme = NULL;
   g_autofree char *host = NULL;
   const char *problem;
+  HostPlace place;
+  HostPlace reach;
+  gboolean is_address;
 
   problem = parse_handler_url (url, &scheme, &host);
   if (problem != NULL)
@@ -326,21 +378,35 @@ check_url_field (Validation *v,
       return FALSE;
     }
 
-  if (v->context->is_sandbox)
-    return TRUE;
+  is_address = address_place (host, &place);
+  if (!is_address)
+    place = name_place (host);
+  reach = portal_reach (v->context);
 
-  if (host_is_private_address (host))
+  if (place > reach && is_address && reach == HOST_PUBLIC)
     add_warning (v, field, BOTBENCH_BOT_WARNING_HANDLER_PRIVATE_ADDRESS,
                  g_strdup_printf (_("%s is a loopback or private address: the portal accepts it, "
                                     "but a cloud portal cannot reach it. Use a public URL or a tunnel"),
                                   host));
-  else if (host_is_local_name (host))
+  else if (place > reach && is_address)
+    add_warning (v, field, BOTBENCH_BOT_WARNING_HANDLER_PRIVATE_ADDRESS,
+                 g_strdup_printf (_("%s is a loopback address: the portal accepts it, but there it "
+                                    "means the portal’s own machine. Use this machine’s address on "
+                                    "the portal’s network"),
+                                  host));
+  else if (place > reach && reach == HOST_PUBLIC)
     add_warning (v, field, BOTBENCH_BOT_WARNING_HANDLER_LOCAL_HOST,
                  g_strdup_printf (_("%s only resolves on your own network: a cloud portal cannot "
                                     "reach it. Use a public host name or a tunnel"),
                                   host));
+  else if (place > reach)
+    add_warning (v, field, BOTBENCH_BOT_WARNING_HANDLER_LOCAL_HOST,
+                 g_strdup_printf (_("%s only resolves on this machine: the portal cannot reach it. "
+                                    "Use this machine’s name or address on the portal’s network"),
+                                  host));
 
-  if (g_strcmp0 (scheme, "http") == 0)
+  /* Inside the portal's own machine or network, http is as good as https. */
+  if (g_strcmp0 (scheme, "http") == 0 && (place == HOST_PUBLIC || place > reach))
     add_warning (v, field, BOTBENCH_BOT_WARNING_HANDLER_PLAIN_HTTP,
                  g_strdup (_("Plain http sends every event, with its access tokens, unencrypted. "
                              "Use https")));

@@ -77,9 +77,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BotbenchBotHandlerSet, botbench_bot_handler_set_f
 
 typedef struct
 {
-  /* The profile is the local sandbox: loopback and private handler hosts and
-   * plain http are reachable, so they are not warned about. */
-  gboolean     is_sandbox;
+  /* The portal's address ("https://example.bitrix24.com/"); NULL: a cloud
+   * portal.  What it can reach follows from its host: a portal on loopback
+   * reaches handlers on this machine and on private networks, one on a
+   * private address (an on-premise portal on a LAN) reaches private
+   * networks, any other only public hosts.  Handler hosts the portal
+   * reaches are not warned about, nor plain http inside its own machine or
+   * network. */
+  const char  *portal_url;
   /* A webhook profile without a CLIENT_ID (→ ACCESS_DENIED, step 2). */
   gboolean     missing_client_id;
   /* The other bots of the same application (profile), as

@@ -1,0 +1,174 @@
+/* botbench-sandbox-tokens.c: owners of bots, OAuth tokens and users
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Who a call acts for (the OAuth app or a webhook's "custom" + CLIENT_ID
+ * owner), the access/refresh token pairs issued for users and bots, the
+ * and the synthetic portal users.
+ */
+#define G_LOG_DOMAIN "botbench-sandbox"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "botbench-sandbox-private.h"
+#include "botbench-sandbox-php-private.h"
+
+void
+_botbench_sandbox_owner_clear (Owner *owner)
+{
+  g_clear_pointer (&owner->id, g_free);
+  g_clear_pointer (&owner->client_id, g_free);
+  g_clear_pointer (&owner->app_token, g_free);
+}
+
+static void
+owner_init_app (BotbenchSandbox *self,
+                Owner           *owner)
+{
+  owner->webhook = FALSE;
+  owner->id = g_strdup (self->client_id);
+  owner->client_id = g_strdup (self->client_id);
+  owner->app_token = g_strdup (self->app_token);
+}
+
+static void
+owner_init_webhook (Owner      *owner,
+                    const char *client_id)
+{
+  owner->webhook = TRUE;
+  owner->id = g_strconcat ("custom", client_id, NULL);
+  owner->client_id = g_strdup (client_id);
+  /* Webhook rows carry the raw CLIENT_ID as their application token. */
+  owner->app_token = g_strdup (client_id);
+}
+
+/* Fills owner from a stored owner id. */
+void
+_botbench_sandbox_owner_init_from_id (BotbenchSandbox *self,
+                                      const char      *id,
+                                      Owner           *owner)
+{
+  if (g_str_has_prefix (id, "custom") && g_strcmp0 (id, self->client_id) != 0)
+    owner_init_webhook (owner, id + strlen ("custom"));
+  else
+    owner_init_app (self, owner);
+}
+
+/* The caller's owner, or ACCESS_DENIED (§1.3 step 2, §1.9). */
+gboolean
+_botbench_sandbox_resolve_owner (BotbenchSandbox *self,
+                                 const Auth      *auth,
+                                 JsonObject      *params,
+                                 Owner           *owner,
+                                 ApiError        *error)
+{
+  g_autofree char *client_id = NULL;
+
+  if (!auth->webhook)
+    {
+      owner_init_app (self, owner);
+      return TRUE;
+    }
+
+  if (_botbench_php_empty (_botbench_php_param (params, "CLIENT_ID")))
+    {
+      _botbench_sandbox_api_fail (error, SOUP_STATUS_FORBIDDEN, "ACCESS_DENIED",
+                                  "Access denied! Client ID not specified");
+      return FALSE;
+    }
+
+  /* (string) of a PHP array is "Array" */
+  client_id = _botbench_php_param_string (params, "CLIENT_ID");
+  owner_init_webhook (owner, client_id ? client_id : "Array");
+
+  return TRUE;
+}
+
+void
+_botbench_sandbox_issue_token (BotbenchSandbox  *self,
+                               gint64            user_id,
+                               const char       *scope,
+                               char            **access_token,
+                               char            **refresh_token,
+                               gint64           *expires)
+{
+  gint64 now = _botbench_sandbox_now (self);
+
+  *access_token = botbench_sandbox_random_hex (24);
+  *refresh_token = botbench_sandbox_random_hex (24);
+  *expires = now + self->run.token_ttl;
+
+  botbench_sandbox_state_exec (self->state,
+                               "INSERT INTO tokens (access_token, refresh_token, user_id, scope,"
+                               " expires, refresh_expires) VALUES (?, ?, ?, ?, ?, ?)",
+                               "ssisii", *access_token, *refresh_token, user_id, scope,
+                               *expires, now + (gint64)REFRESH_TTL_SECONDS);
+}
+
+JsonObject *
+_botbench_sandbox_token_response (BotbenchSandbox *self,
+                                  gint64           user_id)
+{
+  JsonObject *object = json_object_new ();
+  g_autofree char *access_token = NULL;
+  g_autofree char *refresh_token = NULL;
+  g_autofree char *client_endpoint = g_strconcat (self->base_url, "rest/", NULL);
+  gint64 expires;
+
+  _botbench_sandbox_issue_token (self, user_id, self->run.scope, &access_token, &refresh_token, &expires);
+
+  json_object_set_string_member (object, "access_token", access_token);
+  json_object_set_int_member (object, "expires", expires);
+  json_object_set_int_member (object, "expires_in", self->run.token_ttl);
+  json_object_set_string_member (object, "scope", self->run.scope);
+  json_object_set_string_member (object, "domain", self->domain);
+  json_object_set_string_member (object, "server_endpoint", client_endpoint);
+  json_object_set_string_member (object, "status", STATUS_LETTER);
+  json_object_set_string_member (object, "client_endpoint", client_endpoint);
+  json_object_set_string_member (object, "member_id", self->member_id);
+  json_object_set_int_member (object, "user_id", user_id);
+  json_object_set_string_member (object, "refresh_token", refresh_token);
+
+  return object;
+}
+
+gboolean
+_botbench_sandbox_is_bot (BotbenchSandbox *self,
+                          gint64           user_id)
+{
+  return botbench_sandbox_state_query_int (self->state, 0, "SELECT COUNT(*) FROM bots WHERE id = ?",
+                                           "i", user_id) > 0;
+}
+
+/* data[USER] (§3.2).  Portal users are synthetic: "User <id>". */
+JsonObject *
+_botbench_sandbox_user_object (BotbenchSandbox *self,
+                               gint64           user_id,
+                               gboolean         with_position,
+                               gboolean         with_flags)
+{
+  JsonObject *user = json_object_new ();
+  g_autofree char *last_name = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
+  g_autofree char *name = g_strdup_printf ("User %" G_GINT64_FORMAT, user_id);
+
+  _botbench_php_set_int_string (user, "ID", user_id);
+  json_object_set_string_member (user, "NAME", name);
+  json_object_set_string_member (user, "FIRST_NAME", "User");
+  json_object_set_string_member (user, "LAST_NAME", last_name);
+  if (with_position)
+    json_object_set_string_member (user, "WORK_POSITION", "");
+  json_object_set_string_member (user, "GENDER", "");
+  if (with_flags)
+    {
+      json_object_set_string_member (user, "IS_BOT", _botbench_sandbox_is_bot (self, user_id) ? "Y" : "N");
+      json_object_set_string_member (user, "IS_CONNECTOR", "N");
+      json_object_set_string_member (user, "IS_NETWORK", "N");
+      json_object_set_string_member (user, "IS_EXTRANET", "N");
+    }
+
+  return user;
+}
