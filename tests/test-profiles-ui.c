@@ -757,7 +757,7 @@ try_sandbox_from_empty_log (Fixture *f)
 
   g_assert_null (botbench_profile_manager_get_active (manager));
   g_assert_false (botbench_sandbox_get_running (sandbox));
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->empty_page)));
+  g_assert_true (gtk_widget_get_mapped (botbench_ui_test_find (botbench_ui_test_get_events_page (f->window), "empty_page")));
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.try-sandbox", NULL);
 
