@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <libsoup/soup.h>
 #include <stdlib.h>
 #include <string.h>
@@ -779,6 +780,43 @@ try_sandbox_from_empty_log (Fixture *f)
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (editor (f)->webhook_message), "warning"));
 }
 
+/* A change that cannot be written (the config directory is a file now)
+ * is not lost silently: the window says so. */
+static void
+save_failure_shows_toast (Fixture *f)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
+  g_autofree char *dir = g_path_get_dirname (botbench_profile_manager_get_path (manager));
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BotbenchSignalCounter) failures = NULL;
+
+  botbench_profile_set_name (profile, "Doomed");
+  botbench_profile_set_portal_url (profile, "https://doomed.example/");
+  g_assert_true (botbench_profile_manager_add (manager, profile, &error));
+  g_assert_no_error (error);
+
+  /* Tests run as root, so a read-only mode would not stop the write: a
+   * regular file where the directory was does. */
+  botbench_test_rm_rf (dir);
+  g_file_set_contents (dir, "not a directory\n", -1, &error);
+  g_assert_no_error (error);
+
+  failures = botbench_test_count_signal (manager, "save-failed");
+  botbench_profile_set_public_base_url (profile, "https://tunnel.example/");
+
+  /* Translated like the window's message; the path holds no markup. */
+  expected = g_strdup_printf ("Cannot save profiles: Cannot create %s: %s", dir, g_strerror (ENOTDIR));
+  botbench_ui_test_assert_toast_shown (f->window, expected);
+  g_assert_cmpuint (botbench_signal_counter_get (failures), ==, 1);
+
+  /* Still there in memory, changes and all. */
+  g_assert_true (botbench_profile_manager_lookup (manager, "Doomed") == profile);
+  g_assert_cmpstr (botbench_profile_get_public_base_url (profile), ==, "https://tunnel.example/");
+  botbench_ui_test_screenshot (f, "profiles-save-failed.png");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -793,6 +831,7 @@ main (int   argc,
   botbench_ui_test_add ("/ui/profiles/switcher", switcher_lists_profiles);
   botbench_ui_test_add ("/ui/profiles/requests-page", requests_page_lists_scope);
   botbench_ui_test_add ("/ui/profiles/try-sandbox", try_sandbox_from_empty_log);
+  botbench_ui_test_add ("/ui/profiles/save-failure-toast", save_failure_shows_toast);
 
   return botbench_ui_test_run ();
 }
