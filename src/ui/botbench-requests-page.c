@@ -16,6 +16,34 @@
 #include "botbench-application-private.h"
 #include "botbench-requests-page-private.h"
 
+struct _BotbenchRequestsPage
+{
+  GtkWidget              parent_instance;
+
+  BotbenchApplication   *app;
+  GtkFilterListModel    *filtered;
+  GtkSortListModel      *sorted;
+  GtkSingleSelection    *selection;
+  GtkCustomFilter       *filter;
+  /* UUID of the profile whose calls are shown. */
+  char                  *profile_uuid;
+  GtkFileChooserNative  *chooser;
+
+  /* Template widgets */
+  GtkStack              *stack;
+  AdwStatusPage         *empty_page;
+  AdwLeaflet            *leaflet;
+  GtkListView           *list_view;
+  GtkStack              *detail_stack;
+  GtkLabel              *method_label;
+  GtkLabel              *status_label;
+  GtkLabel              *meta_label;
+  GtkLabel              *url_label;
+  GtkLabel              *error_label;
+  GtkTextView           *request_view;
+  GtkTextView           *response_view;
+};
+
 G_DEFINE_FINAL_TYPE (BotbenchRequestsPage, botbench_requests_page, GTK_TYPE_WIDGET)
 
 /* Pretty JSON when the body is JSON, the text as it is otherwise.  Response
