@@ -2,9 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Tests drive the window through its actions and find its widgets by
- * buildable id (tests/botbench-ui-test-utils.h); tests/test-bots-ui.c still
- * reads a few fields here.
+ * Shared by botbench-window.c and botbench-window-profiles.c.  Tests drive
+ * the window through its actions and find its widgets by buildable id
+ * (tests/botbench-ui-test-utils.h); tests/test-bots-ui.c still reads a few
+ * fields here.
  */
 #pragma once
 
@@ -66,5 +67,14 @@ struct _BotbenchWindow
   /* Bots */
   BotbenchBotsPage       *bots_page;
 };
+
+/* botbench-window.c */
+void _botbench_window_toast           (BotbenchWindow      *self,
+                                       const char          *title);
+
+/* botbench-window-profiles.c */
+void _botbench_window_init_profiles   (BotbenchWindow      *self);
+void _botbench_window_setup_profiles  (BotbenchWindow      *self,
+                                       BotbenchApplication *app);
 
 G_END_DECLS
