@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "botbench-ui-test-utils.h"
 #include "botbench-test-utils.h"
@@ -297,4 +298,29 @@ botbench_ui_test_wait_events_settled (BotbenchWindow *window)
 {
   botbench_test_assert_wait_until (events_page_settled, botbench_ui_test_get_events_page (window),
                                    "the event names to be read");
+}
+
+static gboolean
+secrets_banner_shown (gpointer data)
+{
+  BotbenchUiFixture *f = data;
+
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (f->window, "secrets_revealer")));
+}
+
+void
+botbench_ui_test_accept_session_only (BotbenchUiFixture *f)
+{
+  BotbenchSecretStore *secrets = botbench_application_get_secret_store (f->app);
+  GtkWidget *revealer = botbench_ui_test_find (f->window, "secrets_revealer");
+  GtkWidget *label = botbench_ui_test_find (f->window, "secrets_label");
+
+  botbench_test_assert_wait_until (secrets_banner_shown, f, "the keyring banner");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)), "Secret Service"));
+  g_assert_false (botbench_secret_store_get_session_only (secrets));
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  botbench_ui_test_click (botbench_ui_test_find (f->window, "keep_secrets_button"));
+  g_assert_true (botbench_secret_store_get_session_only (secrets));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
 }

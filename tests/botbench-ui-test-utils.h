@@ -64,6 +64,9 @@ void     botbench_ui_test_click              (GtkWidget         *button);
  * given to the toast). */
 void     botbench_ui_test_assert_toast_shown (BotbenchWindow    *window,
                                               const char        *text);
+/* Without a keyring, a secret store fails: waits for the window's banner
+ * offering session-only secrets, takes it, and checks the store took it. */
+void     botbench_ui_test_accept_session_only (BotbenchUiFixture *f);
 /* The window's events page. */
 BotbenchEventsPage *botbench_ui_test_get_events_page (BotbenchWindow *window);
 /* Waits until the events page has no read of event names running or

@@ -92,7 +92,7 @@ start_sandbox_from_page (Fixture *f)
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   g_assert_false (botbench_sandbox_get_running (sandbox));
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (GTK_SWITCH (W (profiles_page (f), "sandbox_switch")))));
+  g_assert_true (gtk_widget_get_mapped (W (profiles_page (f), "sandbox_switch")));
 
   gtk_switch_set_active (GTK_SWITCH (W (profiles_page (f), "sandbox_switch")), TRUE);
   g_assert_true (botbench_test_wait_until (sandbox_is_running, sandbox, WAIT_MS));
@@ -102,31 +102,6 @@ start_sandbox_from_page (Fixture *f)
   url = botbench_sandbox_dup_url (sandbox);
   g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (W (profiles_page (f), "sandbox_row"))), url));
-}
-
-static gboolean
-secrets_banner_shown (gpointer data)
-{
-  Fixture *f = data;
-
-  return gtk_revealer_get_reveal_child (GTK_REVEALER (W (f->window, "secrets_revealer")));
-}
-
-/* Without a keyring, a store fails, the banner offers session-only, and
- * taking it lets whatever waited go on. */
-static void
-accept_session_only (Fixture *f)
-{
-  BotbenchSecretStore *secrets = botbench_application_get_secret_store (f->app);
-
-  g_assert_true (botbench_test_wait_until (secrets_banner_shown, f, WAIT_MS));
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (W (f->window, "secrets_label"))), "Secret Service"));
-  g_assert_false (botbench_secret_store_get_session_only (secrets));
-
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  botbench_ui_test_click (W (f->window, "keep_secrets_button"));
-  g_assert_true (botbench_secret_store_get_session_only (secrets));
-  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (W (f->window, "secrets_revealer"))));
 }
 
 typedef struct
@@ -209,7 +184,7 @@ create_sandbox_webhook_profile (Fixture *f)
   if (!have_keyring)
     {
       /* Nothing is saved while the secret has nowhere to go. */
-      accept_session_only (f);
+      botbench_ui_test_accept_session_only (f);
     }
 
   return save_and_wait (f, "My Portal");
@@ -364,7 +339,7 @@ requests_page_lists_scope (Fixture *f)
 
   profile = create_sandbox_webhook_profile (f);
   g_assert_true (botbench_profile_manager_set_active (manager, profile, NULL));
-  botbench_ui_test_click (GTK_WIDGET (GTK_BUTTON (W (editor (f), "test_button"))));
+  botbench_ui_test_click (W (editor (f), "test_button"));
   g_assert_true (botbench_test_wait_until (test_finished, editor (f), WAIT_MS));
 
   gtk_stack_set_visible_child_name (GTK_STACK (W (f->window, "page_stack")), "requests");
@@ -495,7 +470,7 @@ unreachable_portal_error (Fixture *f)
   fill_webhook_profile (f, "Gone", url);
   botbench_ui_test_click (W (ed, "test_button"));   /* saves, then tests */
   if (!have_keyring)
-    accept_session_only (f);
+    botbench_ui_test_accept_session_only (f);
   save_and_wait (f, "Gone");
   g_assert_true (botbench_test_wait_until (test_finished, ed, WAIT_MS));
 
@@ -593,7 +568,7 @@ oauth_profile_test_connection (Fixture *f)
 
   botbench_ui_test_click (W (ed, "test_button"));   /* saves, then tests */
   if (!have_keyring)
-    accept_session_only (f);
+    botbench_ui_test_accept_session_only (f);
   profile = save_and_wait (f, "OAuth App");
   g_assert_true (botbench_test_wait_until (test_finished, ed, WAIT_MS));
 
@@ -710,7 +685,7 @@ switcher_lists_profiles (Fixture *f)
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (W (profiles_page (f), "list_stack"))), ==, "empty");
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ADW_STATUS_PAGE (W (profiles_page (f), "empty_page")))));
+  g_assert_true (gtk_widget_get_mapped (W (profiles_page (f), "empty_page")));
   g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 0);
   botbench_ui_test_screenshot (f, "profiles-empty.png");
 
@@ -752,8 +727,8 @@ switcher_lists_profiles (Fixture *f)
 
   /* Back to the list: the profiles are rows there, the active one checked. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (GTK_LIST_BOX (W (profiles_page (f), "profile_list"))), "Renamed");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (GTK_LIST_BOX (W (profiles_page (f), "profile_list"))), "Sandbox");
+  botbench_ui_test_assert_label_shown (W (profiles_page (f), "profile_list"), "Renamed");
+  botbench_ui_test_assert_label_shown (W (profiles_page (f), "profile_list"), "Sandbox");
   botbench_ui_test_screenshot (f, "profiles-list.png");
 }
 
@@ -795,7 +770,7 @@ try_sandbox_from_empty_log (Fixture *f)
     gtk_editable_set_text (GTK_EDITABLE (ADW_ENTRY_ROW (W (editor (f), "webhook_url_row"))), webhook);
   }
   g_assert_true (botbench_test_wait_until (webhook_message_says_success, editor (f), WAIT_MS));
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (GTK_LABEL (W (editor (f), "webhook_message"))), "warning"));
+  g_assert_false (gtk_widget_has_css_class (W (editor (f), "webhook_message"), "warning"));
 }
 
 /* A change that cannot be written (the config directory is a file now)
