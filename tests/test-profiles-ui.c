@@ -41,11 +41,32 @@ typedef BotbenchUiTestBody TestBody;
 /* ---- helpers ------------------------------------------------------------ */
 
 static void
-type_into (AdwEntryRow *row,
-           const char  *text)
+type_into (GtkWidget  *row,
+           const char *text)
 {
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (row)));
+  g_assert_true (gtk_widget_get_mapped (row));
   gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static const char *
+label_text (gpointer    root,
+            const char *id)
+{
+  return gtk_label_get_label (GTK_LABEL (W (root, id)));
+}
+
+static const char *
+subtitle (gpointer    root,
+          const char *id)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (W (root, id)));
+}
+
+static const char *
+visible_child (gpointer    root,
+               const char *id)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (W (root, id)));
 }
 
 static BotbenchProfilesPage *
@@ -101,7 +122,7 @@ start_sandbox_from_page (Fixture *f)
   /* Its address and status are on the page. */
   url = botbench_sandbox_dup_url (sandbox);
   g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (W (profiles_page (f), "sandbox_row"))), url));
+  g_assert_nonnull (strstr (subtitle (profiles_page (f), "sandbox_row"), url));
 }
 
 typedef struct
@@ -128,17 +149,17 @@ fill_webhook_profile (Fixture    *f,
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.add-profile", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (W (f->window, "page_stack"))), ==, "profiles");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (W (profiles_page (f), "stack"))), ==, "editor");
+  g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "profiles");
+  g_assert_cmpstr (visible_child (profiles_page (f), "stack"), ==, "editor");
   g_assert_null (botbench_profile_editor_get_profile (ed));
 
   /* A fresh CLIENT_ID, locked behind the edit button. */
-  g_assert_cmpuint (strlen (gtk_editable_get_text (GTK_EDITABLE (ADW_ENTRY_ROW (W (ed, "client_id_row"))))), ==,
+  g_assert_cmpuint (strlen (gtk_editable_get_text (GTK_EDITABLE (W (ed, "client_id_row")))), ==,
                     BOTBENCH_PROFILE_CLIENT_ID_LENGTH);
-  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (ADW_ENTRY_ROW (W (ed, "client_id_row")))));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (W (ed, "client_id_row"))));
 
-  type_into (ADW_ENTRY_ROW (W (ed, "name_row")), name);
-  type_into (ADW_ENTRY_ROW (W (ed, "webhook_url_row")), url);
+  type_into (W (ed, "name_row"), name);
+  type_into (W (ed, "webhook_url_row"), url);
 }
 
 static BotbenchProfile *
@@ -159,7 +180,9 @@ test_finished (gpointer data)
 {
   BotbenchProfileEditor *ed = data;
 
-  return !gtk_spinner_get_spinning (GTK_SPINNER (W (ed, "test_spinner"))) && gtk_widget_get_visible (W (ed, "test_group"));
+  /* The spinner turns while a test runs. */
+  return !gtk_spinner_get_spinning (GTK_SPINNER (W (ed, "test_spinner"))) &&
+         gtk_widget_get_visible (W (ed, "test_group"));
 }
 
 /* Creates "My Portal" for the sandbox's webhook through the editor. */
@@ -222,7 +245,7 @@ webhook_profile_test_connection (Fixture *f)
 
   /* The sandbox made its own profile too, listed by name. */
   g_assert_nonnull (botbench_application_get_sandbox_profile (f->app));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (W (f->window, "profile_label"))), ==, "Sandbox");
+  g_assert_cmpstr (label_text (f->window, "profile_label"), ==, "Sandbox");
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (W (f->window, "profile_button")), "Sandbox"));
   g_assert_cmpint (g_menu_model_get_n_items (profile_section (f)), ==, 2);
 
@@ -232,18 +255,18 @@ webhook_profile_test_connection (Fixture *f)
   g_assert_true (gtk_widget_get_visible (W (ed, "test_group")));
   g_assert_true (botbench_test_wait_until (test_finished, ed, WAIT_MS));
   g_assert_true (gtk_widget_get_visible (W (ed, "user_row")));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (W (ed, "user_row"))), "(ID 1)"));
-  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (W (ed, "scope_row"))), "Present"));
+  g_assert_nonnull (strstr (subtitle (ed, "user_row"), "(ID 1)"));
+  g_assert_true (g_str_has_prefix (subtitle (ed, "scope_row"), "Present"));
   g_assert_true (gtk_widget_has_css_class (W (ed, "scope_icon"), "success"));
-  g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (W (ed, "latency_row"))), " ms"));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (W (ed, "test_message"))), ==, "The connection works");
+  g_assert_true (g_str_has_suffix (subtitle (ed, "latency_row"), " ms"));
+  g_assert_cmpstr (label_text (ed, "test_message"), ==, "The connection works");
   botbench_ui_test_assert_label_shown (GTK_WIDGET (ed), "The connection works");
   botbench_ui_test_screenshot (f, "profiles.png");
 
   /* Make it the active profile: the header switcher follows. */
   botbench_ui_test_click (W (ed, "activate_button"));
   g_assert_true (botbench_profile_manager_get_active (manager) == profile);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (W (f->window, "profile_label"))), ==, "My Portal");
+  g_assert_cmpstr (label_text (f->window, "profile_label"), ==, "My Portal");
   g_assert_false (gtk_widget_get_visible (W (ed, "activate_button")));
 }
 
@@ -326,12 +349,13 @@ requests_page_lists_scope (Fixture *f)
   g_autoptr(JsonParser) parser = NULL;
   BotbenchProfile *profile;
   MethodWait wait = { model, "scope" };
+  GtkSingleSelection *selection;
   guint scope_position = G_MAXUINT;
 
   /* Before any call: the empty state. */
   gtk_stack_set_visible_child_name (GTK_STACK (W (f->window, "page_stack")), "requests");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (W (page, "stack"))), ==, "empty");
+  g_assert_cmpstr (visible_child (page, "stack"), ==, "empty");
   g_assert_true (gtk_widget_get_mapped (W (page, "empty_page")));
   g_assert_nonnull (find_action_button (W (f->window, "header_stack"), "win.export-requests"));
   g_assert_false (gtk_widget_get_sensitive (find_action_button (W (f->window, "header_stack"),
@@ -344,7 +368,7 @@ requests_page_lists_scope (Fixture *f)
 
   gtk_stack_set_visible_child_name (GTK_STACK (W (f->window, "page_stack")), "requests");
   g_assert_true (botbench_test_wait_until (model_has_method, &wait, WAIT_MS));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (W (page, "stack"))), ==, "requests");
+  g_assert_cmpstr (visible_child (page, "stack"), ==, "requests");
   botbench_ui_test_assert_label_shown (W (page, "list_view"), "scope");
   botbench_ui_test_assert_label_shown (W (page, "list_view"), "200");
 
@@ -362,11 +386,12 @@ requests_page_lists_scope (Fixture *f)
   /* The detail: masked URL, pretty response. */
   webhook_url = botbench_sandbox_dup_webhook_url (botbench_application_get_sandbox (f->app));
   parsed = botbench_webhook_url_parse (webhook_url, NULL);
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (W (page, "list_view")))), scope_position);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (W (page, "detail_stack"))), ==, "detail");
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (W (page, "method_label"))), ==, "scope");
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (W (page, "url_label"))), BOTBENCH_MASK));
-  g_assert_null (strstr (gtk_label_get_label (GTK_LABEL (W (page, "url_label"))), parsed->secret));
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (W (page, "list_view"))));
+  gtk_single_selection_set_selected (selection, scope_position);
+  g_assert_cmpstr (visible_child (page, "detail_stack"), ==, "detail");
+  g_assert_cmpstr (label_text (page, "method_label"), ==, "scope");
+  g_assert_nonnull (strstr (label_text (page, "url_label"), BOTBENCH_MASK));
+  g_assert_null (strstr (label_text (page, "url_label"), parsed->secret));
   response = dup_view_text (GTK_TEXT_VIEW (W (page, "response_view")));
   g_assert_nonnull (strstr (response, "\"imbot\""));
   g_assert_nonnull (strstr (response, "\n"));  /* pretty-printed */
@@ -394,7 +419,7 @@ requests_page_lists_scope (Fixture *f)
   g_assert_true (botbench_profile_manager_set_active (manager, botbench_application_get_sandbox_profile (f->app),
                                                       NULL));
   g_assert_false (model_has_method (&wait));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (W (page, "stack"))), ==, "empty");
+  g_assert_cmpstr (visible_child (page, "stack"), ==, "empty");
 }
 
 typedef struct
@@ -425,12 +450,12 @@ bad_webhook_url (Fixture *f)
       g_autoptr(BotbenchWebhookUrl) parsed = NULL;
 
       /* The parser's own sentence appears on the field as it is typed. */
-      type_into (ADW_ENTRY_ROW (W (ed, "webhook_url_row")), bad[i]);
+      type_into (W (ed, "webhook_url_row"), bad[i]);
       parsed = botbench_webhook_url_parse (bad[i], &error);
       g_assert_null (parsed);
       g_assert_nonnull (error);
       g_assert_true (gtk_widget_get_visible (W (ed, "webhook_message")));
-      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (W (ed, "webhook_message"))), ==, error->message);
+      g_assert_cmpstr (label_text (ed, "webhook_message"), ==, error->message);
       g_assert_true (gtk_widget_has_css_class (W (ed, "webhook_message"), "error"));
       g_assert_true (gtk_widget_has_css_class (W (ed, "webhook_url_row"), "error"));
       botbench_ui_test_assert_label_shown (GTK_WIDGET (ed), error->message);
@@ -446,8 +471,8 @@ bad_webhook_url (Fixture *f)
   g_assert_true (gtk_widget_get_sensitive (W (ed, "save_button")));
 
   /* An empty name is refused on its own field. */
-  type_into (ADW_ENTRY_ROW (W (ed, "webhook_url_row")), "https://example.bitrix24.com/rest/1/0123456789abcdef/");
-  type_into (ADW_ENTRY_ROW (W (ed, "name_row")), "");
+  type_into (W (ed, "webhook_url_row"), "https://example.bitrix24.com/rest/1/0123456789abcdef/");
+  type_into (W (ed, "name_row"), "");
   botbench_ui_test_click (W (ed, "save_button"));
   g_assert_true (gtk_widget_get_visible (W (ed, "name_message")));
   g_assert_true (gtk_widget_has_css_class (W (ed, "name_row"), "error"));
@@ -478,8 +503,8 @@ unreachable_portal_error (Fixture *f)
   g_assert_false (gtk_widget_get_visible (W (ed, "user_row")));
   g_assert_false (gtk_widget_get_visible (W (ed, "scope_row")));
   g_assert_true (gtk_widget_has_css_class (W (ed, "test_message"), "error"));
-  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (W (ed, "test_message"))), "Cannot reach"));
-  g_assert_null (strstr (gtk_label_get_label (GTK_LABEL (W (ed, "test_message"))), "0123456789abcdef"));
+  g_assert_true (g_str_has_prefix (label_text (ed, "test_message"), "Cannot reach"));
+  g_assert_null (strstr (label_text (ed, "test_message"), "0123456789abcdef"));
 }
 
 /* Gets a token pair from the sandbox's OAuth server, as an installed app would. */
@@ -546,25 +571,25 @@ oauth_profile_test_connection (Fixture *f)
   adw_combo_row_set_selected (ADW_COMBO_ROW (W (ed, "kind_row")), 1);
   g_assert_false (gtk_widget_get_visible (W (ed, "webhook_group")));
   g_assert_true (gtk_widget_get_visible (W (ed, "oauth_group")));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ADW_ENTRY_ROW (W (ed, "token_endpoint_row")))), ==,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (W (ed, "token_endpoint_row"))), ==,
                    BOTBENCH_PROFILE_DEFAULT_TOKEN_ENDPOINT);
 
   /* Missing portal and a bad expiry are refused on their fields. */
-  type_into (ADW_ENTRY_ROW (W (ed, "name_row")), "OAuth App");
-  type_into (ADW_ENTRY_ROW (W (ed, "token_expires_row")), "next week");
+  type_into (W (ed, "name_row"), "OAuth App");
+  type_into (W (ed, "token_expires_row"), "next week");
   botbench_ui_test_click (W (ed, "save_button"));
   g_assert_true (gtk_widget_get_visible (W (ed, "oauth_message")));
   g_assert_true (gtk_widget_has_css_class (W (ed, "portal_url_row"), "error"));
   g_assert_true (gtk_widget_has_css_class (W (ed, "token_expires_row"), "error"));
   g_assert_null (botbench_profile_manager_lookup (manager, "OAuth App"));
 
-  type_into (ADW_ENTRY_ROW (W (ed, "portal_url_row")), portal);
-  type_into (ADW_ENTRY_ROW (W (ed, "oauth_client_id_row")), botbench_sandbox_get_client_id (sandbox));
-  type_into (ADW_ENTRY_ROW (W (ed, "client_secret_row")), botbench_sandbox_get_client_secret (sandbox));
-  type_into (ADW_ENTRY_ROW (W (ed, "access_token_row")), json_object_get_string_member (tokens, "access_token"));
-  type_into (ADW_ENTRY_ROW (W (ed, "refresh_token_row")), json_object_get_string_member (tokens, "refresh_token"));
-  type_into (ADW_ENTRY_ROW (W (ed, "token_expires_row")), "2030-01-02 03:04");
-  type_into (ADW_ENTRY_ROW (W (ed, "token_endpoint_row")), endpoint);
+  type_into (W (ed, "portal_url_row"), portal);
+  type_into (W (ed, "oauth_client_id_row"), botbench_sandbox_get_client_id (sandbox));
+  type_into (W (ed, "client_secret_row"), botbench_sandbox_get_client_secret (sandbox));
+  type_into (W (ed, "access_token_row"), json_object_get_string_member (tokens, "access_token"));
+  type_into (W (ed, "refresh_token_row"), json_object_get_string_member (tokens, "refresh_token"));
+  type_into (W (ed, "token_expires_row"), "2030-01-02 03:04");
+  type_into (W (ed, "token_endpoint_row"), endpoint);
 
   botbench_ui_test_click (W (ed, "test_button"));   /* saves, then tests */
   if (!have_keyring)
@@ -589,8 +614,8 @@ oauth_profile_test_connection (Fixture *f)
   g_assert_cmpstr (stored, ==, botbench_sandbox_get_client_secret (sandbox));
 
   /* The test went through with the token: the imbot scope is there. */
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (W (ed, "test_message"))), ==, "The connection works");
-  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (W (ed, "scope_row"))), "Present"));
+  g_assert_cmpstr (label_text (ed, "test_message"), ==, "The connection works");
+  g_assert_true (g_str_has_prefix (subtitle (ed, "scope_row"), "Present"));
 }
 
 static GtkWidget *
@@ -665,7 +690,7 @@ remove_profile_asks (Fixture *f)
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_null (botbench_profile_manager_lookup (manager, "My Portal"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 1);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (W (profiles_page (f), "stack"))), ==, "list");
+  g_assert_cmpstr (visible_child (profiles_page (f), "stack"), ==, "list");
 
   /* The secret goes too (keyring or memory). */
   g_assert_true (botbench_test_wait_until (secret_cleared, uuid, WAIT_MS));
@@ -681,10 +706,10 @@ switcher_lists_profiles (Fixture *f)
   g_autoptr(GVariant) state = NULL;
 
   /* No profiles: the switcher says so and the page shows its empty state. */
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (W (f->window, "profile_label"))), ==, "No Profile");
+  g_assert_cmpstr (label_text (f->window, "profile_label"), ==, "No Profile");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (W (profiles_page (f), "list_stack"))), ==, "empty");
+  g_assert_cmpstr (visible_child (profiles_page (f), "list_stack"), ==, "empty");
   g_assert_true (gtk_widget_get_mapped (W (profiles_page (f), "empty_page")));
   g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 0);
   botbench_ui_test_screenshot (f, "profiles-empty.png");
@@ -698,13 +723,13 @@ switcher_lists_profiles (Fixture *f)
   g_assert_true (botbench_profile_manager_get_active (manager) == sandbox_profile);
   state = g_action_group_get_action_state (G_ACTION_GROUP (f->window), "active-profile");
   g_assert_cmpstr (g_variant_get_string (state, NULL), ==, botbench_profile_get_uuid (sandbox_profile));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (W (f->window, "profile_label"))), ==, "Sandbox");
+  g_assert_cmpstr (label_text (f->window, "profile_label"), ==, "Sandbox");
 
   /* Choosing from the menu switches. */
   g_action_group_activate_action (G_ACTION_GROUP (f->window), "active-profile",
                                   g_variant_new_string (botbench_profile_get_uuid (mine)));
   g_assert_true (botbench_profile_manager_get_active (manager) == mine);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (W (f->window, "profile_label"))), ==, "My Portal");
+  g_assert_cmpstr (label_text (f->window, "profile_label"), ==, "My Portal");
   g_clear_pointer (&state, g_variant_unref);
   state = g_action_group_get_action_state (G_ACTION_GROUP (f->window), "active-profile");
   g_assert_cmpstr (g_variant_get_string (state, NULL), ==, botbench_profile_get_uuid (mine));
@@ -712,7 +737,7 @@ switcher_lists_profiles (Fixture *f)
   /* Switching to the sandbox profile runs the sandbox if it was stopped. */
   gtk_switch_set_active (GTK_SWITCH (W (profiles_page (f), "sandbox_switch")), FALSE);
   g_assert_false (botbench_sandbox_get_running (botbench_application_get_sandbox (f->app)));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (W (profiles_page (f), "sandbox_row"))), "Stopped"));
+  g_assert_nonnull (strstr (subtitle (profiles_page (f), "sandbox_row"), "Stopped"));
   g_action_group_activate_action (G_ACTION_GROUP (f->window), "active-profile",
                                   g_variant_new_string (botbench_profile_get_uuid (sandbox_profile)));
   g_assert_true (botbench_profile_manager_get_active (manager) == sandbox_profile);
@@ -723,7 +748,7 @@ switcher_lists_profiles (Fixture *f)
 
   /* A rename shows up at once. */
   botbench_profile_manager_rename (manager, mine, "Renamed", NULL);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (W (f->window, "profile_label"))), ==, "Renamed");
+  g_assert_cmpstr (label_text (f->window, "profile_label"), ==, "Renamed");
 
   /* Back to the list: the profiles are rows there, the active one checked. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
@@ -759,7 +784,7 @@ try_sandbox_from_empty_log (Fixture *f)
   active = botbench_profile_manager_get_active (manager);
   g_assert_nonnull (active);
   g_assert_true (active == botbench_application_get_sandbox_profile (f->app));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (W (f->window, "page_stack"))), ==, "bots");
+  g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "bots");
 
   /* Its editor does not warn about plain http: loopback is the point. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
@@ -767,7 +792,7 @@ try_sandbox_from_empty_log (Fixture *f)
   {
     g_autofree char *webhook = botbench_sandbox_dup_webhook_url (sandbox);
 
-    gtk_editable_set_text (GTK_EDITABLE (ADW_ENTRY_ROW (W (editor (f), "webhook_url_row"))), webhook);
+    gtk_editable_set_text (GTK_EDITABLE (W (editor (f), "webhook_url_row")), webhook);
   }
   g_assert_true (botbench_test_wait_until (webhook_message_says_success, editor (f), WAIT_MS));
   g_assert_false (gtk_widget_has_css_class (W (editor (f), "webhook_message"), "warning"));
