@@ -20,6 +20,7 @@
 #include "botbench-events-page-private.h"
 #include "botbench-profiles-page.h"
 #include "botbench-requests-page.h"
+#include "botbench-sidebar-row.h"
 #include "botbench-window-private.h"
 
 /* Narrower than this, the page sidebar folds away first, so that the log
@@ -191,28 +192,7 @@ static GtkWidget *
 sidebar_create_row_cb (gpointer item,
                        gpointer user_data)
 {
-  GtkStackPage *page = item;
-  GtkWidget *row;
-  GtkWidget *box;
-  GtkWidget *image;
-  GtkWidget *label;
-
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  image = gtk_image_new ();
-  g_object_bind_property (page, "icon-name", image, "icon-name", G_BINDING_SYNC_CREATE);
-  gtk_box_append (GTK_BOX (box), image);
-
-  label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  g_object_bind_property (page, "title", label, "label", G_BINDING_SYNC_CREATE);
-  gtk_box_append (GTK_BOX (box), label);
-
-  row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  g_object_set_data_full (G_OBJECT (row), "page", g_object_ref (page), g_object_unref);
-
-  return row;
+  return botbench_sidebar_row_new (item);
 }
 
 static void
@@ -220,7 +200,7 @@ sidebar_row_activated_cb (BotbenchWindow *self,
                           GtkListBoxRow  *row,
                           GtkListBox     *list)
 {
-  GtkStackPage *page = g_object_get_data (G_OBJECT (row), "page");
+  GtkStackPage *page = botbench_sidebar_row_get_page (BOTBENCH_SIDEBAR_ROW (row));
 
   g_assert (BOTBENCH_IS_WINDOW (self));
 
@@ -249,9 +229,9 @@ page_stack_visible_child_cb (BotbenchWindow *self,
        row != NULL;
        row = gtk_widget_get_next_sibling (row))
     {
-      GtkStackPage *page = g_object_get_data (G_OBJECT (row), "page");
+      GtkStackPage *page = botbench_sidebar_row_get_page (BOTBENCH_SIDEBAR_ROW (row));
 
-      if (page != NULL && gtk_stack_page_get_child (page) == gtk_stack_get_visible_child (stack))
+      if (gtk_stack_page_get_child (page) == gtk_stack_get_visible_child (stack))
         gtk_list_box_select_row (self->sidebar_list, GTK_LIST_BOX_ROW (row));
     }
 }
