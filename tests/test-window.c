@@ -339,21 +339,21 @@ live_event_and_detail (WindowFixture *f)
   g_assert_nonnull (decoded);
   g_assert_true (decoded_model_has_value (decoded, "MESSAGE", "Hello, bot!"));
   g_assert_true (decoded_model_has_value (decoded, "event", "ONIMBOTMESSAGEADD"));
-  g_assert_cmpstr (adw_view_stack_get_visible_child_name (_botbench_event_detail_get_view_stack (detail)),
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (botbench_ui_test_find (detail, "view_stack"))),
                    ==, "decoded");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_decoded_view (detail)), "Hello, bot!");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (detail, "decoded_view"), "Hello, bot!");
 
   /* The raw body is the fixture, byte for byte (it is ASCII). */
-  raw = dup_buffer_text (_botbench_event_detail_get_raw_buffer (detail));
+  raw = dup_buffer_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (botbench_ui_test_find (detail, "raw_view"))));
   g_assert_cmpmem (raw, strlen (raw), g_bytes_get_data (fixture, NULL), g_bytes_get_size (fixture));
 
   /* Request metadata and headers are listed. */
-  adw_view_stack_set_visible_child_name (_botbench_event_detail_get_view_stack (detail), "headers");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)), "POST");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)), "127.0.0.1");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)),
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (botbench_ui_test_find (detail, "view_stack")), "headers");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (detail, "request_list"), "POST");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (detail, "request_list"), "127.0.0.1");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (detail, "request_list"),
                       "application/x-www-form-urlencoded");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_headers_list (detail)), "Content-Type");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (detail, "headers_list"), "Content-Type");
 
   /* Unselecting clears the detail. */
   select_position (f, GTK_INVALID_LIST_POSITION);

@@ -666,50 +666,10 @@ botbench_event_detail_set_show_back_button (BotbenchEventDetail *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_BACK_BUTTON]);
 }
 
-AdwViewStack *
-_botbench_event_detail_get_view_stack (BotbenchEventDetail *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_EVENT_DETAIL (self), NULL);
-
-  return self->view_stack;
-}
-
-GtkColumnView *
-_botbench_event_detail_get_decoded_view (BotbenchEventDetail *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_EVENT_DETAIL (self), NULL);
-
-  return self->decoded_view;
-}
-
 GListModel *
 _botbench_event_detail_get_decoded_model (BotbenchEventDetail *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_EVENT_DETAIL (self), NULL);
 
   return G_LIST_MODEL (self->decoded_model);
-}
-
-GtkTextBuffer *
-_botbench_event_detail_get_raw_buffer (BotbenchEventDetail *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_EVENT_DETAIL (self), NULL);
-
-  return gtk_text_view_get_buffer (self->raw_view);
-}
-
-GtkListBox *
-_botbench_event_detail_get_request_list (BotbenchEventDetail *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_EVENT_DETAIL (self), NULL);
-
-  return self->request_list;
-}
-
-GtkListBox *
-_botbench_event_detail_get_headers_list (BotbenchEventDetail *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_EVENT_DETAIL (self), NULL);
-
-  return self->headers_list;
 }
