@@ -583,31 +583,21 @@ botbench_event_detail_class_init (BotbenchEventDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, request_list);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, headers_list);
   gtk_widget_class_bind_template_callback (widget_class, decoded_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, key_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, key_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, key_unbind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, value_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, value_bind_cb);
 }
 
 static void
 botbench_event_detail_init (BotbenchEventDetail *self)
 {
-  GtkListItemFactory *factory;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->raw_view), "raw",
                               "insert-hyphens", FALSE,
                               NULL);
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (key_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (key_bind_cb), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (key_unbind_cb), NULL);
-  gtk_column_view_column_set_factory (self->key_column, factory);
-  g_object_unref (factory);
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (value_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (value_bind_cb), NULL);
-  gtk_column_view_column_set_factory (self->value_column, factory);
-  g_object_unref (factory);
 }
 
 GtkWidget *
