@@ -33,8 +33,6 @@ struct _BotbenchEventDetail
   AdwViewStack    *view_stack;
   GtkStack        *decoded_stack;
   GtkColumnView   *decoded_view;
-  GtkColumnViewColumn *key_column;
-  GtkColumnViewColumn *value_column;
   GtkLabel        *raw_truncated_label;
   GtkTextView     *raw_view;
   GtkListBox      *request_list;
@@ -576,8 +574,6 @@ botbench_event_detail_class_init (BotbenchEventDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, view_stack);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, decoded_stack);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, decoded_view);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, key_column);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, value_column);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, raw_truncated_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, raw_view);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, request_list);
