@@ -261,22 +261,18 @@ save_failed (BotbenchProfileManager *self,
     g_warning ("Cannot save profiles: %s", error->message);
 }
 
-/* Writes the file; on failure, the error says why without a prefix. */
+/* Writes the file unless it already holds this; on failure, the error
+ * says why without a prefix. */
 static gboolean
 write_file (BotbenchProfileManager  *self,
-            gboolean                *unchanged,
             GError                 **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *data = NULL;
 
-  *unchanged = FALSE;
   data = to_data (self);
   if (self->last_contents != NULL && g_str_equal (data, self->last_contents))
-    {
-      *unchanged = TRUE;
-      return TRUE;
-    }
+    return TRUE;
 
   dir = g_path_get_dirname (self->path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -302,9 +298,8 @@ static void
 save_deferred (BotbenchProfileManager *self)
 {
   g_autoptr(GError) error = NULL;
-  gboolean unchanged;
 
-  if (!write_file (self, &unchanged, &error))
+  if (!write_file (self, &error))
     save_failed (self, error);
 }
 
@@ -590,12 +585,11 @@ botbench_profile_manager_save (BotbenchProfileManager  *self,
                                GError                 **error)
 {
   g_autoptr(GError) local_error = NULL;
-  gboolean unchanged;
 
   g_return_val_if_fail (BOTBENCH_IS_PROFILE_MANAGER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (write_file (self, &unchanged, &local_error))
+  if (write_file (self, &local_error))
     return TRUE;
 
   /* A directory that cannot be made is said as it is; a failed write
