@@ -1,4 +1,6 @@
-/* botbench-test-utils.c
+/* botbench-test-utils.c: the harness every test program links: waiting
+ * for async work without sleeping, counting notifications and signals,
+ * temporary directories, event fixtures, loopback servers
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -62,6 +64,201 @@ botbench_test_wait_until (gboolean (*func) (gpointer data),
   g_source_unref (source);
 
   return done;
+}
+
+void
+botbench_test_assert_wait_until (gboolean  (*func) (gpointer data),
+                                 gpointer    data,
+                                 const char *what)
+{
+  if (!botbench_test_wait_until (func, data, BOTBENCH_TEST_WAIT_MS))
+    g_error ("Timed out after %u ms waiting for %s", BOTBENCH_TEST_WAIT_MS, what);
+}
+
+typedef struct
+{
+  GListModel *model;
+  guint       n_items;
+} NItemsWait;
+
+static gboolean
+n_items_reached (gpointer data)
+{
+  NItemsWait *wait = data;
+
+  return g_list_model_get_n_items (wait->model) == wait->n_items;
+}
+
+void
+botbench_test_assert_wait_n_items (GListModel *model,
+                                   guint       n_items)
+{
+  NItemsWait wait = { model, n_items };
+
+  if (!botbench_test_wait_until (n_items_reached, &wait, BOTBENCH_TEST_WAIT_MS))
+    g_error ("%s has %u items, expected %u", G_OBJECT_TYPE_NAME (model),
+             g_list_model_get_n_items (model), n_items);
+}
+
+void
+botbench_test_result_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  BotbenchTestResult *r = user_data;
+
+  g_assert_null (r->result);
+  r->result = g_object_ref (result);
+}
+
+static gboolean
+have_result (gpointer data)
+{
+  return ((BotbenchTestResult *)data)->result != NULL;
+}
+
+GAsyncResult *
+botbench_test_result_wait (BotbenchTestResult *r,
+                           guint               timeout_ms)
+{
+  if (timeout_ms == 0)
+    timeout_ms = BOTBENCH_TEST_WAIT_MS;
+
+  if (!botbench_test_wait_until (have_result, r, timeout_ms))
+    g_error ("Timed out after %u ms waiting for an async result", timeout_ms);
+
+  return r->result;
+}
+
+void
+botbench_test_result_clear (BotbenchTestResult *r)
+{
+  g_clear_object (&r->result);
+}
+
+/* Property notifications, per object and property name */
+
+typedef struct
+{
+  GHashTable *expected;  /* property name -> count */
+  GHashTable *seen;      /* property name -> count */
+} NotifyLog;
+
+static void
+notify_log_free (gpointer data)
+{
+  NotifyLog *log = data;
+
+  g_hash_table_unref (log->expected);
+  g_hash_table_unref (log->seen);
+  g_free (log);
+}
+
+static void
+notify_log_cb (GObject    *object,
+               GParamSpec *pspec,
+               NotifyLog  *log)
+{
+  const char *name = g_intern_string (pspec->name);
+
+  g_hash_table_insert (log->seen, (gpointer)name,
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (log->seen, name)) + 1));
+}
+
+void
+botbench_test_expect_property_notify (gpointer    object,
+                                      const char *property)
+{
+  NotifyLog *log = g_object_get_data (object, "botbench-test-notify-log");
+  const char *name = g_intern_string (property);
+
+  g_assert_nonnull (g_object_class_find_property (G_OBJECT_GET_CLASS (object), property));
+
+  if (log == NULL)
+    {
+      log = g_new0 (NotifyLog, 1);
+      log->expected = g_hash_table_new (NULL, NULL);
+      log->seen = g_hash_table_new (NULL, NULL);
+      g_object_set_data_full (object, "botbench-test-notify-log", log, notify_log_free);
+      g_signal_connect (object, "notify", G_CALLBACK (notify_log_cb), log);
+    }
+
+  g_hash_table_insert (log->expected, (gpointer)name,
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (log->expected, name)) + 1));
+}
+
+void
+botbench_test_assert_expected_notifies (gpointer object)
+{
+  NotifyLog *log = g_object_get_data (object, "botbench-test-notify-log");
+  GHashTableIter iter;
+  gpointer name;
+  gpointer count;
+
+  g_assert_nonnull (log);
+
+  g_hash_table_iter_init (&iter, log->expected);
+  while (g_hash_table_iter_next (&iter, &name, &count))
+    if (GPOINTER_TO_UINT (g_hash_table_lookup (log->seen, name)) != GPOINTER_TO_UINT (count))
+      g_error ("%s::%s was notified %u times, expected %u", G_OBJECT_TYPE_NAME (object),
+               (const char *)name, GPOINTER_TO_UINT (g_hash_table_lookup (log->seen, name)),
+               GPOINTER_TO_UINT (count));
+
+  g_hash_table_iter_init (&iter, log->seen);
+  while (g_hash_table_iter_next (&iter, &name, &count))
+    if (!g_hash_table_contains (log->expected, name))
+      g_error ("%s::%s was notified %u times, expected none", G_OBJECT_TYPE_NAME (object),
+               (const char *)name, GPOINTER_TO_UINT (count));
+
+  g_signal_handlers_disconnect_by_func (object, notify_log_cb, log);
+  g_object_set_data (object, "botbench-test-notify-log", NULL);
+}
+
+/* Signal emissions */
+
+struct _BotbenchSignalCounter
+{
+  GWeakRef instance;
+  gulong   handler;
+  guint    count;
+};
+
+static void
+signal_counter_cb (BotbenchSignalCounter *counter)
+{
+  counter->count++;
+}
+
+BotbenchSignalCounter *
+botbench_test_count_signal (gpointer    instance,
+                            const char *detailed_signal)
+{
+  BotbenchSignalCounter *counter = g_new0 (BotbenchSignalCounter, 1);
+
+  g_weak_ref_init (&counter->instance, instance);
+  /* Swapped: the counter comes first, the signal's own arguments are not read. */
+  counter->handler = g_signal_connect_swapped (instance, detailed_signal,
+                                               G_CALLBACK (signal_counter_cb), counter);
+  g_assert_cmpuint (counter->handler, !=, 0);
+
+  return counter;
+}
+
+guint
+botbench_signal_counter_get (BotbenchSignalCounter *counter)
+{
+  return counter->count;
+}
+
+void
+botbench_signal_counter_free (BotbenchSignalCounter *counter)
+{
+  g_autoptr(GObject) instance = g_weak_ref_get (&counter->instance);
+
+  if (instance != NULL)
+    g_signal_handler_disconnect (instance, counter->handler);
+  g_weak_ref_clear (&counter->instance);
+  g_free (counter);
 }
 
 char *

@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* How long the assert_ waits below wait before they fail the test. */
+#define BOTBENCH_TEST_WAIT_MS 10000
+
 /* Spins the thread-default main context until *flag is TRUE or timeout_ms
  * passes; returns *flag. Never sleeps. */
 gboolean  botbench_test_wait_for       (gboolean   *flag,
@@ -17,6 +20,55 @@ gboolean  botbench_test_wait_for       (gboolean   *flag,
 gboolean  botbench_test_wait_until     (gboolean  (*func) (gpointer data),
                                         gpointer    data,
                                         guint       timeout_ms);
+/* Spins until func(data) returns TRUE; fails the test, naming @what,
+ * after BOTBENCH_TEST_WAIT_MS. */
+void      botbench_test_assert_wait_until (gboolean  (*func) (gpointer data),
+                                           gpointer    data,
+                                           const char *what);
+/* Spins until @model has @n_items items, or fails the test saying how many
+ * it has after BOTBENCH_TEST_WAIT_MS. */
+void      botbench_test_assert_wait_n_items (GListModel *model,
+                                             guint       n_items);
+
+/* The result of an _async call, for its _finish:
+ *
+ *   BotbenchTestResult r = { NULL };
+ *   botbench_x_do_async (x, NULL, botbench_test_result_cb, &r);
+ *   ok = botbench_x_do_finish (x, botbench_test_result_wait (&r), &error);
+ *   botbench_test_result_clear (&r);
+ */
+typedef struct
+{
+  GAsyncResult *result;
+} BotbenchTestResult;
+
+void          botbench_test_result_cb    (GObject            *source,
+                                          GAsyncResult       *result,
+                                          gpointer            user_data);
+/* Spins until the callback ran (the test fails after timeout_ms, 0 for
+ * BOTBENCH_TEST_WAIT_MS); the result is borrowed. */
+GAsyncResult *botbench_test_result_wait  (BotbenchTestResult *r,
+                                          guint               timeout_ms);
+void          botbench_test_result_clear (BotbenchTestResult *r);
+
+/* Counts a property's notifications, the way Console's
+ * kgx_expect_property_notify() does: each expect adds one to what
+ * assert_expected_notifies() wants to have seen since the first expect.
+ * Watching ends with the object, or with the assert. */
+void      botbench_test_expect_property_notify   (gpointer    object,
+                                                  const char *property);
+void      botbench_test_assert_expected_notifies (gpointer    object);
+
+/* Counts emissions of a signal (any signal returning nothing). */
+typedef struct _BotbenchSignalCounter BotbenchSignalCounter;
+
+BotbenchSignalCounter *botbench_test_count_signal (gpointer               instance,
+                                                   const char            *detailed_signal);
+guint                  botbench_signal_counter_get (BotbenchSignalCounter *counter);
+/* Disconnects (if the instance is still there) and frees. */
+void                   botbench_signal_counter_free (BotbenchSignalCounter *counter);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BotbenchSignalCounter, botbench_signal_counter_free)
+
 /* A fresh temporary directory (removed with botbench_test_rm_rf). */
 char     *botbench_test_make_tmp_dir   (void);
 void      botbench_test_rm_rf          (const char *path);

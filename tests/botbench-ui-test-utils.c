@@ -5,10 +5,10 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "botbench-ui-test-utils.h"
 #include "botbench-test-utils.h"
-#include "botbench-window-private.h"
 
 static char *tmp_root;
 
@@ -225,4 +225,102 @@ gboolean
 botbench_ui_test_widget_is_mapped (gpointer widget)
 {
   return gtk_widget_get_mapped (widget);
+}
+
+static GtkWidget *
+find_by_id (GtkWidget  *widget,
+            const char *id)
+{
+  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_id (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+GtkWidget *
+botbench_ui_test_find (gpointer    root,
+                       const char *id)
+{
+  GtkWidget *found;
+
+  g_assert_true (GTK_IS_WIDGET (root));
+
+  found = find_by_id (root, id);
+  if (found == NULL)
+    g_error ("No widget with id “%s” in %s", id, G_OBJECT_TYPE_NAME (root));
+
+  return found;
+}
+
+void
+botbench_ui_test_click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  /* Revealers and stacks map their children once they start to show. */
+  if (!botbench_test_wait_until (botbench_ui_test_widget_is_mapped, button, BOTBENCH_UI_TEST_WAIT_MS))
+    g_error ("%s “%s” is not shown", G_OBJECT_TYPE_NAME (button),
+             gtk_buildable_get_buildable_id (GTK_BUILDABLE (button)));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+void
+botbench_ui_test_assert_toast_shown (BotbenchWindow *window,
+                                     const char     *text)
+{
+  /* AdwToastOverlay shows the title in a label of its own. */
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (window), text);
+}
+
+BotbenchEventsPage *
+botbench_ui_test_get_events_page (BotbenchWindow *window)
+{
+  return BOTBENCH_EVENTS_PAGE (botbench_ui_test_find (window, "events_page"));
+}
+
+static gboolean
+events_page_settled (gpointer data)
+{
+  return !botbench_events_page_get_loading_names (data);
+}
+
+void
+botbench_ui_test_wait_events_settled (BotbenchWindow *window)
+{
+  botbench_test_assert_wait_until (events_page_settled, botbench_ui_test_get_events_page (window),
+                                   "the event names to be read");
+}
+
+static gboolean
+secrets_banner_shown (gpointer data)
+{
+  BotbenchUiFixture *f = data;
+
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (f->window, "secrets_revealer")));
+}
+
+void
+botbench_ui_test_accept_session_only (BotbenchUiFixture *f)
+{
+  BotbenchSecretStore *secrets = botbench_application_get_secret_store (f->app);
+  GtkWidget *revealer = botbench_ui_test_find (f->window, "secrets_revealer");
+  GtkWidget *label = botbench_ui_test_find (f->window, "secrets_label");
+
+  botbench_test_assert_wait_until (secrets_banner_shown, f, "the keyring banner");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)), "Secret Service"));
+  g_assert_false (botbench_secret_store_get_session_only (secrets));
+
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  botbench_ui_test_click (botbench_ui_test_find (f->window, "keep_secrets_button"));
+  g_assert_true (botbench_secret_store_get_session_only (secrets));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
 }

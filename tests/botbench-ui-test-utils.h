@@ -1,5 +1,5 @@
 /* botbench-ui-test-utils.h: the harness of the window tests that run the
- * whole application (test-profiles-ui, test-bots-ui)
+ * whole application (test-window, test-profiles-ui, test-bots-ui)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "botbench-application.h"
+#include "botbench-events-page.h"
 #include "botbench-window.h"
 
 G_BEGIN_DECLS
@@ -53,6 +54,24 @@ void     botbench_ui_test_run_body           (BotbenchUiFixture *f,
 /* With BOTBENCH_TEST_SCREENSHOT_DIR set, `import -window root DIR/name`. */
 void     botbench_ui_test_screenshot         (BotbenchUiFixture *f,
                                               const char        *name);
+/* The widget under @root (a widget, its templates' children included)
+ * whose buildable id (the .ui's id="…") is @id; fails the test if none. */
+GtkWidget *botbench_ui_test_find             (gpointer           root,
+                                              const char        *id);
+/* Waits until @button is mapped, asserts it is sensitive, and clicks it. */
+void     botbench_ui_test_click              (GtkWidget         *button);
+/* Waits until the window shows a toast whose title is @text (markup, as
+ * given to the toast). */
+void     botbench_ui_test_assert_toast_shown (BotbenchWindow    *window,
+                                              const char        *text);
+/* Without a keyring, a secret store fails: waits for the window's banner
+ * offering session-only secrets, takes it, and checks the store took it. */
+void     botbench_ui_test_accept_session_only (BotbenchUiFixture *f);
+/* The window's events page. */
+BotbenchEventsPage *botbench_ui_test_get_events_page (BotbenchWindow *window);
+/* Waits until the events page has no read of event names running or
+ * waiting, so that closing the window leaves no work behind. */
+void     botbench_ui_test_wait_events_settled (BotbenchWindow   *window);
 /* Waits until a mapped GtkLabel under @widget reads exactly @text. */
 void     botbench_ui_test_assert_label_shown (GtkWidget         *widget,
                                               const char        *text);

@@ -117,29 +117,6 @@ alternate_names (guint i)
   return i % 4 == 0 ? "ONIMBOTJOINCHAT" : "ONIMBOTMESSAGEADD";
 }
 
-typedef struct
-{
-  GListModel *model;
-  guint       n_items;
-} NItemsWait;
-
-static gboolean
-n_items_reached (gpointer data)
-{
-  NItemsWait *w = data;
-
-  return g_list_model_get_n_items (w->model) == w->n_items;
-}
-
-static gboolean
-wait_n_items (BotbenchEventListModel *model,
-              guint                   n_items)
-{
-  NItemsWait w = { G_LIST_MODEL (model), n_items };
-
-  return botbench_test_wait_until (n_items_reached, &w, 10000);
-}
-
 static gint64
 item_id (BotbenchEventListModel *model,
          guint                   position)
@@ -291,7 +268,7 @@ test_items_changed_batched (ModelFixture  *f,
 
   /* Many commits, few batches: every change is an insertion at the top. */
   fill_store (f->store, 1500, NULL);
-  g_assert_true (wait_n_items (model, 1510));
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (model), 1510);
 
   g_assert_cmpuint (rec.changes->len, >=, 1);
   g_assert_cmpuint (rec.changes->len, <, 100);
@@ -316,7 +293,7 @@ test_items_changed_batched (ModelFixture  *f,
   /* One event: exactly one items-changed (0, 0, 1). */
   recorder_init (&rec, model, "notify::n-items");
   fill_store (f->store, 1, NULL);
-  g_assert_true (wait_n_items (model, 1511));
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (model), 1511);
   g_assert_cmpuint (rec.changes->len, ==, 1);
   g_assert_cmpuint (change_at (&rec, 0)->position, ==, 0);
   g_assert_cmpuint (change_at (&rec, 0)->removed, ==, 0);
@@ -340,7 +317,7 @@ test_partial_page_grows (ModelFixture  *f,
     g_assert_cmpint (item_id (model, i), ==, 60 - i);
 
   fill_store (f->store, 10, NULL);
-  g_assert_true (wait_n_items (model, 70));
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (model), 70);
   for (guint i = 0; i < 70; i++)
     g_assert_cmpint (item_id (model, i), ==, 70 - i);
 
@@ -363,7 +340,7 @@ test_rows_keep_their_objects (ModelFixture  *f,
    * (the detail pane and the row widgets keep theirs), the new ones are
    * read, newest first. */
   fill_store (f->store, 5, NULL);
-  g_assert_true (wait_n_items (model, 15));
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (model), 15);
   for (guint i = 0; i < 10; i++)
     {
       g_autoptr(BotbenchEvent) now = g_list_model_get_item (G_LIST_MODEL (model), i + 5);
@@ -389,12 +366,12 @@ test_filter_ignores_other_events (ModelFixture  *f,
   recorder_init (&rec, model, "notify::n-items");
 
   fill_store (f->store, 50, NULL);   /* all ONIMBOTMESSAGEADD */
-  g_assert_true (wait_n_items (all, 50));
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (all), 50);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
   g_assert_cmpuint (rec.changes->len, ==, 0);
 
   fill_store (f->store, 8, alternate_names);   /* i = 0, 4: two joins */
-  g_assert_true (wait_n_items (model, 2));
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (model), 2);
   g_assert_cmpuint (rec.changes->len, >=, 1);
   for (guint i = 0; i < 2; i++)
     {
@@ -491,7 +468,7 @@ test_events_removed_reloads (ModelFixture  *f,
   botbench_event_store_set_retention (f->store, 100, 0);
   g_assert_cmpint (botbench_event_store_apply_retention (f->store, &error), >=, 0);
   g_assert_no_error (error);
-  g_assert_true (wait_n_items (model, 100));
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (model), 100);
   g_assert_cmpuint (change_at (&rec, 0)->removed, ==, 300);
   g_assert_cmpuint (change_at (&rec, 0)->added, ==, 100);
   g_assert_cmpint (item_id (model, 0), ==, 300);
@@ -500,11 +477,11 @@ test_events_removed_reloads (ModelFixture  *f,
 
   g_assert_true (botbench_event_store_clear (f->store, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_n_items (model, 0));
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (model), 0);
 
   /* And it keeps following the store afterwards. */
   fill_store (f->store, 3, NULL);
-  g_assert_true (wait_n_items (model, 3));
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (model), 3);
   g_assert_cmpint (item_id (model, 0), ==, 303);
 
   recorder_clear (&rec, model);

@@ -70,39 +70,18 @@ probe_teardown (ProbeFixture  *f,
   g_free (f->other_url);
 }
 
-typedef struct
-{
-  GAsyncResult *result;
-} Wait;
-
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->result = g_object_ref (result);
-}
-
-static gboolean
-have_result (gpointer data)
-{
-  return ((Wait *)data)->result != NULL;
-}
-
 static gint64
 run_probe (ProbeFixture  *f,
            const char    *url,
            GError       **error)
 {
-  Wait w = { NULL };
+  BotbenchTestResult w = { NULL };
   gint64 ret;
 
-  botbench_handler_probe_async (f->store, url, 5000, NULL, done_cb, &w);
-  g_assert_true (botbench_test_wait_until (have_result, &w, 20000));
+  botbench_handler_probe_async (f->store, url, 5000, NULL, botbench_test_result_cb, &w);
+  botbench_test_result_wait (&w, 20000);
   ret = botbench_handler_probe_finish (f->store, w.result, error);
-  g_object_unref (w.result);
+  botbench_test_result_clear (&w);
 
   return ret;
 }

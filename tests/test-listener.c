@@ -594,44 +594,30 @@ test_permission_denied (void)
 }
 
 static void
-count_notify_cb (GObject    *object,
-                 GParamSpec *pspec,
-                 guint      *count)
-{
-  (*count)++;
-}
-
-static void
 test_running_notify (ListenerFixture *f,
                      gconstpointer    data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
-  guint count = 0;
-  guint port_notifies = 0;
-
-  g_signal_connect (f->listener, "notify::running", G_CALLBACK (count_notify_cb), &count);
-  g_signal_connect (f->listener, "notify::port", G_CALLBACK (count_notify_cb), &port_notifies);
+  g_autoptr(BotbenchSignalCounter) running = botbench_test_count_signal (f->listener, "notify::running");
+  g_autoptr(BotbenchSignalCounter) port = botbench_test_count_signal (f->listener, "notify::port");
 
   botbench_listener_stop (f->listener);
-  g_assert_cmpuint (count, ==, 1);
+  g_assert_cmpuint (botbench_signal_counter_get (running), ==, 1);
   g_assert_false (botbench_listener_get_running (f->listener));
   g_assert_null (botbench_listener_dup_url (f->listener));
   botbench_listener_stop (f->listener);
-  g_assert_cmpuint (count, ==, 1);
+  g_assert_cmpuint (botbench_signal_counter_get (running), ==, 1);
 
   botbench_listener_set_port (f->listener, 0);
-  g_assert_cmpuint (port_notifies, ==, 0);
+  g_assert_cmpuint (botbench_signal_counter_get (port), ==, 0);
 
   g_assert_true (botbench_listener_start (f->listener, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (count, ==, 2);
+  g_assert_cmpuint (botbench_signal_counter_get (running), ==, 2);
   url = botbench_listener_dup_url (f->listener);
   g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
   g_assert_true (g_str_has_suffix (url, "/"));
-
-  g_signal_handlers_disconnect_by_data (f->listener, &count);
-  g_signal_handlers_disconnect_by_data (f->listener, &port_notifies);
 }
 
 static void

@@ -121,26 +121,19 @@ test_client_id (void)
 }
 
 static void
-count_notify_cb (GObject    *object,
-                 GParamSpec *pspec,
-                 guint      *count)
-{
-  (*count)++;
-}
-
-static void
 test_notify (void)
 {
   g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
-  guint count = 0;
 
-  g_signal_connect (profile, "notify::portal-url", G_CALLBACK (count_notify_cb), &count);
+  /* Once per change, never for the same value, and nothing else. */
+  botbench_test_expect_property_notify (profile, "portal-url");
   botbench_profile_set_portal_url (profile, "https://a.example/");
-  g_assert_cmpuint (count, ==, 1);
   botbench_profile_set_portal_url (profile, "https://a.example/");
-  g_assert_cmpuint (count, ==, 1);
+  botbench_test_assert_expected_notifies (profile);
+
+  botbench_test_expect_property_notify (profile, "portal-url");
   botbench_profile_set_portal_url (profile, NULL);
-  g_assert_cmpuint (count, ==, 2);
+  botbench_test_assert_expected_notifies (profile);
 }
 
 static void
@@ -369,7 +362,7 @@ test_reload (FileFixture   *f,
 
   w.n_items = 1;
   w.name = "From CLI";
-  g_assert_true (botbench_test_wait_until (reload_seen, &w, 10000));
+  botbench_test_assert_wait_until (reload_seen, &w, "the manager to reload the file");
   g_assert_cmpuint (changes, >=, 1);
   first = botbench_profile_manager_lookup (window, "From CLI");
 
@@ -391,7 +384,7 @@ test_reload (FileFixture   *f,
   w.n_items = 2;
   w.name = "Renamed";
   w.active_name = "Second";
-  g_assert_true (botbench_test_wait_until (reload_seen, &w, 10000));
+  botbench_test_assert_wait_until (reload_seen, &w, "the manager to reload the file");
   g_assert_true (botbench_profile_manager_lookup (window, "Renamed") == first);
 }
 

@@ -14,18 +14,23 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <libsoup/soup.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "botbench-application.h"
-#include "botbench-profiles-page-private.h"
+#include "botbench-profile-editor.h"
+#include "botbench-profiles-page.h"
 #include "botbench-requests-page-private.h"
-#include "botbench-window-private.h"
+#include "botbench-window.h"
 #include "botbench-test-utils.h"
 #include "botbench-ui-test-utils.h"
 
 #define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
+
+/* A widget by its id in the .ui files, under root. */
+#define W(root, id) botbench_ui_test_find ((root), (id))
 
 static const char *tmp_root;
 static gboolean have_keyring;
@@ -36,26 +41,61 @@ typedef BotbenchUiTestBody TestBody;
 /* ---- helpers ------------------------------------------------------------ */
 
 static void
-click (GtkWidget *button)
+type_into (GtkWidget  *row,
+           const char *text)
 {
-  g_assert_true (gtk_widget_is_sensitive (button));
-  /* Revealers and stacks map their children once they start to show. */
-  g_assert_true (botbench_test_wait_until (botbench_ui_test_widget_is_mapped, button, WAIT_MS));
-  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (gtk_widget_get_mapped (row));
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
 }
 
-static void
-type_into (AdwEntryRow *row,
-           const char  *text)
+static const char *
+label_text (gpointer    root,
+            const char *id)
 {
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (row)));
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  return gtk_label_get_label (GTK_LABEL (W (root, id)));
+}
+
+static const char *
+subtitle (gpointer    root,
+          const char *id)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (W (root, id)));
+}
+
+static const char *
+visible_child (gpointer    root,
+               const char *id)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (W (root, id)));
+}
+
+static BotbenchProfilesPage *
+profiles_page (Fixture *f)
+{
+  return BOTBENCH_PROFILES_PAGE (W (f->window, "profiles_page"));
+}
+
+static BotbenchRequestsPage *
+requests_page (Fixture *f)
+{
+  return BOTBENCH_REQUESTS_PAGE (W (f->window, "requests_page"));
 }
 
 static BotbenchProfileEditor *
 editor (Fixture *f)
 {
-  return f->window->profiles_page->editor;
+  return BOTBENCH_PROFILE_EDITOR (W (profiles_page (f), "editor"));
+}
+
+/* The profiles listed in the header's switcher menu (its first section). */
+static GMenuModel *
+profile_section (Fixture *f)
+{
+  GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (W (f->window, "profile_button")));
+  g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+
+  /* Held by the menu. */
+  return section;
 }
 
 static gboolean
@@ -73,41 +113,16 @@ start_sandbox_from_page (Fixture *f)
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   g_assert_false (botbench_sandbox_get_running (sandbox));
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->profiles_page->sandbox_switch)));
+  g_assert_true (gtk_widget_get_mapped (W (profiles_page (f), "sandbox_switch")));
 
-  gtk_switch_set_active (f->window->profiles_page->sandbox_switch, TRUE);
+  gtk_switch_set_active (GTK_SWITCH (W (profiles_page (f), "sandbox_switch")), TRUE);
   g_assert_true (botbench_test_wait_until (sandbox_is_running, sandbox, WAIT_MS));
   g_assert_cmpuint (botbench_sandbox_get_bound_port (sandbox), >, 0);
 
   /* Its address and status are on the page. */
   url = botbench_sandbox_dup_url (sandbox);
   g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (f->window->profiles_page->sandbox_row), url));
-}
-
-static gboolean
-secrets_banner_shown (gpointer data)
-{
-  Fixture *f = data;
-
-  return gtk_revealer_get_reveal_child (f->window->secrets_revealer);
-}
-
-/* Without a keyring, a store fails, the banner offers session-only, and
- * taking it lets whatever waited go on. */
-static void
-accept_session_only (Fixture *f)
-{
-  BotbenchSecretStore *secrets = botbench_application_get_secret_store (f->app);
-
-  g_assert_true (botbench_test_wait_until (secrets_banner_shown, f, WAIT_MS));
-  g_assert_nonnull (strstr (gtk_label_get_label (f->window->secrets_label), "Secret Service"));
-  g_assert_false (botbench_secret_store_get_session_only (secrets));
-
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  click (GTK_WIDGET (f->window->keep_secrets_button));
-  g_assert_true (botbench_secret_store_get_session_only (secrets));
-  g_assert_false (gtk_revealer_get_reveal_child (f->window->secrets_revealer));
+  g_assert_nonnull (strstr (subtitle (profiles_page (f), "sandbox_row"), url));
 }
 
 typedef struct
@@ -134,17 +149,17 @@ fill_webhook_profile (Fixture    *f,
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.add-profile", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->page_stack), ==, "profiles");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->profiles_page->stack), ==, "editor");
+  g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "profiles");
+  g_assert_cmpstr (visible_child (profiles_page (f), "stack"), ==, "editor");
   g_assert_null (botbench_profile_editor_get_profile (ed));
 
   /* A fresh CLIENT_ID, locked behind the edit button. */
-  g_assert_cmpuint (strlen (gtk_editable_get_text (GTK_EDITABLE (ed->client_id_row))), ==,
+  g_assert_cmpuint (strlen (gtk_editable_get_text (GTK_EDITABLE (W (ed, "client_id_row")))), ==,
                     BOTBENCH_PROFILE_CLIENT_ID_LENGTH);
-  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (ed->client_id_row)));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (W (ed, "client_id_row"))));
 
-  type_into (ed->name_row, name);
-  type_into (ed->webhook_url_row, url);
+  type_into (W (ed, "name_row"), name);
+  type_into (W (ed, "webhook_url_row"), url);
 }
 
 static BotbenchProfile *
@@ -165,7 +180,9 @@ test_finished (gpointer data)
 {
   BotbenchProfileEditor *ed = data;
 
-  return !ed->testing && gtk_widget_get_visible (GTK_WIDGET (ed->test_group));
+  /* The spinner turns while a test runs. */
+  return !gtk_spinner_get_spinning (GTK_SPINNER (W (ed, "test_spinner"))) &&
+         gtk_widget_get_visible (W (ed, "test_group"));
 }
 
 /* Creates "My Portal" for the sandbox's webhook through the editor. */
@@ -181,16 +198,16 @@ create_sandbox_webhook_profile (Fixture *f)
   fill_webhook_profile (f, "My Portal", webhook_url);
 
   /* Plain http is accepted with the parser's warning, shown on the field. */
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->webhook_message)));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_message), "warning"));
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_url_row), "error"));
+  g_assert_true (gtk_widget_get_visible (W (ed, "webhook_message")));
+  g_assert_true (gtk_widget_has_css_class (W (ed, "webhook_message"), "warning"));
+  g_assert_false (gtk_widget_has_css_class (W (ed, "webhook_url_row"), "error"));
 
-  click (GTK_WIDGET (ed->save_button));
+  botbench_ui_test_click (W (ed, "save_button"));
 
   if (!have_keyring)
     {
       /* Nothing is saved while the secret has nowhere to go. */
-      accept_session_only (f);
+      botbench_ui_test_accept_session_only (f);
     }
 
   return save_and_wait (f, "My Portal");
@@ -228,29 +245,29 @@ webhook_profile_test_connection (Fixture *f)
 
   /* The sandbox made its own profile too, listed by name. */
   g_assert_nonnull (botbench_application_get_sandbox_profile (f->app));
-  g_assert_cmpstr (gtk_label_get_label (f->window->profile_label), ==, "Sandbox");
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (f->window->profile_button)), "Sandbox"));
-  g_assert_cmpint (g_menu_model_get_n_items (G_MENU_MODEL (f->window->profile_section)), ==, 2);
+  g_assert_cmpstr (label_text (f->window, "profile_label"), ==, "Sandbox");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (W (f->window, "profile_button")), "Sandbox"));
+  g_assert_cmpint (g_menu_model_get_n_items (profile_section (f)), ==, 2);
 
   /* Test connection: the user and the imbot scope, without blocking. */
-  click (GTK_WIDGET (ed->test_button));
-  g_assert_true (ed->testing);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->test_group)));
+  botbench_ui_test_click (W (ed, "test_button"));
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (W (ed, "test_spinner"))));
+  g_assert_true (gtk_widget_get_visible (W (ed, "test_group")));
   g_assert_true (botbench_test_wait_until (test_finished, ed, WAIT_MS));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->user_row)));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ed->user_row), "(ID 1)"));
-  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ed->scope_row), "Present"));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->scope_icon), "success"));
-  g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ed->latency_row), " ms"));
-  g_assert_cmpstr (gtk_label_get_label (ed->test_message), ==, "The connection works");
+  g_assert_true (gtk_widget_get_visible (W (ed, "user_row")));
+  g_assert_nonnull (strstr (subtitle (ed, "user_row"), "(ID 1)"));
+  g_assert_true (g_str_has_prefix (subtitle (ed, "scope_row"), "Present"));
+  g_assert_true (gtk_widget_has_css_class (W (ed, "scope_icon"), "success"));
+  g_assert_true (g_str_has_suffix (subtitle (ed, "latency_row"), " ms"));
+  g_assert_cmpstr (label_text (ed, "test_message"), ==, "The connection works");
   botbench_ui_test_assert_label_shown (GTK_WIDGET (ed), "The connection works");
   botbench_ui_test_screenshot (f, "profiles.png");
 
   /* Make it the active profile: the header switcher follows. */
-  click (GTK_WIDGET (ed->activate_button));
+  botbench_ui_test_click (W (ed, "activate_button"));
   g_assert_true (botbench_profile_manager_get_active (manager) == profile);
-  g_assert_cmpstr (gtk_label_get_label (f->window->profile_label), ==, "My Portal");
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->activate_button)));
+  g_assert_cmpstr (label_text (f->window, "profile_label"), ==, "My Portal");
+  g_assert_false (gtk_widget_get_visible (W (ed, "activate_button")));
 }
 
 typedef struct
@@ -319,7 +336,7 @@ find_action_button (GtkWidget  *widget,
 static void
 requests_page_lists_scope (Fixture *f)
 {
-  BotbenchRequestsPage *page = f->window->requests_page;
+  BotbenchRequestsPage *page = requests_page (f);
   BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
   GListModel *model = botbench_requests_page_get_model (page);
   g_autoptr(BotbenchWebhookUrl) parsed = NULL;
@@ -332,27 +349,28 @@ requests_page_lists_scope (Fixture *f)
   g_autoptr(JsonParser) parser = NULL;
   BotbenchProfile *profile;
   MethodWait wait = { model, "scope" };
+  GtkSingleSelection *selection;
   guint scope_position = G_MAXUINT;
 
   /* Before any call: the empty state. */
-  gtk_stack_set_visible_child_name (f->window->page_stack, "requests");
+  gtk_stack_set_visible_child_name (GTK_STACK (W (f->window, "page_stack")), "requests");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "empty");
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page->empty_page)));
-  g_assert_nonnull (find_action_button (GTK_WIDGET (f->window->header_stack), "win.export-requests"));
-  g_assert_false (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (f->window->header_stack),
+  g_assert_cmpstr (visible_child (page, "stack"), ==, "empty");
+  g_assert_true (gtk_widget_get_mapped (W (page, "empty_page")));
+  g_assert_nonnull (find_action_button (W (f->window, "header_stack"), "win.export-requests"));
+  g_assert_false (gtk_widget_get_sensitive (find_action_button (W (f->window, "header_stack"),
                                                                  "win.export-requests")));
 
   profile = create_sandbox_webhook_profile (f);
   g_assert_true (botbench_profile_manager_set_active (manager, profile, NULL));
-  click (GTK_WIDGET (editor (f)->test_button));
+  botbench_ui_test_click (W (editor (f), "test_button"));
   g_assert_true (botbench_test_wait_until (test_finished, editor (f), WAIT_MS));
 
-  gtk_stack_set_visible_child_name (f->window->page_stack, "requests");
+  gtk_stack_set_visible_child_name (GTK_STACK (W (f->window, "page_stack")), "requests");
   g_assert_true (botbench_test_wait_until (model_has_method, &wait, WAIT_MS));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "requests");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (page->list_view), "scope");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (page->list_view), "200");
+  g_assert_cmpstr (visible_child (page, "stack"), ==, "requests");
+  botbench_ui_test_assert_label_shown (W (page, "list_view"), "scope");
+  botbench_ui_test_assert_label_shown (W (page, "list_view"), "200");
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -368,18 +386,19 @@ requests_page_lists_scope (Fixture *f)
   /* The detail: masked URL, pretty response. */
   webhook_url = botbench_sandbox_dup_webhook_url (botbench_application_get_sandbox (f->app));
   parsed = botbench_webhook_url_parse (webhook_url, NULL);
-  gtk_single_selection_set_selected (page->selection, scope_position);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->detail_stack), ==, "detail");
-  g_assert_cmpstr (gtk_label_get_label (page->method_label), ==, "scope");
-  g_assert_nonnull (strstr (gtk_label_get_label (page->url_label), BOTBENCH_MASK));
-  g_assert_null (strstr (gtk_label_get_label (page->url_label), parsed->secret));
-  response = dup_view_text (page->response_view);
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (W (page, "list_view"))));
+  gtk_single_selection_set_selected (selection, scope_position);
+  g_assert_cmpstr (visible_child (page, "detail_stack"), ==, "detail");
+  g_assert_cmpstr (label_text (page, "method_label"), ==, "scope");
+  g_assert_nonnull (strstr (label_text (page, "url_label"), BOTBENCH_MASK));
+  g_assert_null (strstr (label_text (page, "url_label"), parsed->secret));
+  response = dup_view_text (GTK_TEXT_VIEW (W (page, "response_view")));
   g_assert_nonnull (strstr (response, "\"imbot\""));
   g_assert_nonnull (strstr (response, "\n"));  /* pretty-printed */
   botbench_ui_test_screenshot (f, "requests.png");
 
   /* Export writes the same records, secrets masked. */
-  g_assert_true (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (f->window->header_stack),
+  g_assert_true (gtk_widget_get_sensitive (find_action_button (W (f->window, "header_stack"),
                                                                 "win.export-requests")));
   json = botbench_requests_page_dup_json (page);
   g_assert_nonnull (strstr (json, "\"scope\""));
@@ -400,7 +419,7 @@ requests_page_lists_scope (Fixture *f)
   g_assert_true (botbench_profile_manager_set_active (manager, botbench_application_get_sandbox_profile (f->app),
                                                       NULL));
   g_assert_false (model_has_method (&wait));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (page->stack), ==, "empty");
+  g_assert_cmpstr (visible_child (page, "stack"), ==, "empty");
 }
 
 typedef struct
@@ -422,8 +441,8 @@ bad_webhook_url (Fixture *f)
   };
 
   fill_webhook_profile (f, "Broken", "https://example.bitrix24.com/rest/1/0123456789abcdef/");
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_message), "success"));
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_url_row), "error"));
+  g_assert_true (gtk_widget_has_css_class (W (ed, "webhook_message"), "success"));
+  g_assert_false (gtk_widget_has_css_class (W (ed, "webhook_url_row"), "error"));
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -431,32 +450,32 @@ bad_webhook_url (Fixture *f)
       g_autoptr(BotbenchWebhookUrl) parsed = NULL;
 
       /* The parser's own sentence appears on the field as it is typed. */
-      type_into (ed->webhook_url_row, bad[i]);
+      type_into (W (ed, "webhook_url_row"), bad[i]);
       parsed = botbench_webhook_url_parse (bad[i], &error);
       g_assert_null (parsed);
       g_assert_nonnull (error);
-      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->webhook_message)));
-      g_assert_cmpstr (gtk_label_get_label (ed->webhook_message), ==, error->message);
-      g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_message), "error"));
-      g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_url_row), "error"));
+      g_assert_true (gtk_widget_get_visible (W (ed, "webhook_message")));
+      g_assert_cmpstr (label_text (ed, "webhook_message"), ==, error->message);
+      g_assert_true (gtk_widget_has_css_class (W (ed, "webhook_message"), "error"));
+      g_assert_true (gtk_widget_has_css_class (W (ed, "webhook_url_row"), "error"));
       botbench_ui_test_assert_label_shown (GTK_WIDGET (ed), error->message);
     }
   botbench_ui_test_screenshot (f, "profile-bad-url.png");
 
   /* Saving refuses and stores nothing. */
-  click (GTK_WIDGET (ed->save_button));
+  botbench_ui_test_click (W (ed, "save_button"));
   for (guint i = 0; i < 10; i++)
     g_main_context_iteration (NULL, FALSE);
   g_assert_null (botbench_profile_manager_lookup (manager, "Broken"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 0);
-  g_assert_false (ed->saving);
+  g_assert_true (gtk_widget_get_sensitive (W (ed, "save_button")));
 
   /* An empty name is refused on its own field. */
-  type_into (ed->webhook_url_row, "https://example.bitrix24.com/rest/1/0123456789abcdef/");
-  type_into (ed->name_row, "");
-  click (GTK_WIDGET (ed->save_button));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->name_message)));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->name_row), "error"));
+  type_into (W (ed, "webhook_url_row"), "https://example.bitrix24.com/rest/1/0123456789abcdef/");
+  type_into (W (ed, "name_row"), "");
+  botbench_ui_test_click (W (ed, "save_button"));
+  g_assert_true (gtk_widget_get_visible (W (ed, "name_message")));
+  g_assert_true (gtk_widget_has_css_class (W (ed, "name_row"), "error"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 0);
 }
 
@@ -474,18 +493,18 @@ unreachable_portal_error (Fixture *f)
   url = g_strdup_printf ("http://127.0.0.1:%u/rest/1/0123456789abcdef/", port);
 
   fill_webhook_profile (f, "Gone", url);
-  click (GTK_WIDGET (ed->test_button));   /* saves, then tests */
+  botbench_ui_test_click (W (ed, "test_button"));   /* saves, then tests */
   if (!have_keyring)
-    accept_session_only (f);
+    botbench_ui_test_accept_session_only (f);
   save_and_wait (f, "Gone");
   g_assert_true (botbench_test_wait_until (test_finished, ed, WAIT_MS));
 
   /* The mapped sentence says what to fix; no user or scope rows. */
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->user_row)));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->scope_row)));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->test_message), "error"));
-  g_assert_true (g_str_has_prefix (gtk_label_get_label (ed->test_message), "Cannot reach"));
-  g_assert_null (strstr (gtk_label_get_label (ed->test_message), "0123456789abcdef"));
+  g_assert_false (gtk_widget_get_visible (W (ed, "user_row")));
+  g_assert_false (gtk_widget_get_visible (W (ed, "scope_row")));
+  g_assert_true (gtk_widget_has_css_class (W (ed, "test_message"), "error"));
+  g_assert_true (g_str_has_prefix (label_text (ed, "test_message"), "Cannot reach"));
+  g_assert_null (strstr (label_text (ed, "test_message"), "0123456789abcdef"));
 }
 
 /* Gets a token pair from the sandbox's OAuth server, as an installed app would. */
@@ -547,34 +566,34 @@ oauth_profile_test_connection (Fixture *f)
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.add-profile", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->webhook_group)));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->oauth_group)));
-  adw_combo_row_set_selected (ed->kind_row, 1);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ed->webhook_group)));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->oauth_group)));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ed->token_endpoint_row)), ==,
+  g_assert_true (gtk_widget_get_visible (W (ed, "webhook_group")));
+  g_assert_false (gtk_widget_get_visible (W (ed, "oauth_group")));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (W (ed, "kind_row")), 1);
+  g_assert_false (gtk_widget_get_visible (W (ed, "webhook_group")));
+  g_assert_true (gtk_widget_get_visible (W (ed, "oauth_group")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (W (ed, "token_endpoint_row"))), ==,
                    BOTBENCH_PROFILE_DEFAULT_TOKEN_ENDPOINT);
 
   /* Missing portal and a bad expiry are refused on their fields. */
-  type_into (ed->name_row, "OAuth App");
-  type_into (ed->token_expires_row, "next week");
-  click (GTK_WIDGET (ed->save_button));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed->oauth_message)));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->portal_url_row), "error"));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ed->token_expires_row), "error"));
+  type_into (W (ed, "name_row"), "OAuth App");
+  type_into (W (ed, "token_expires_row"), "next week");
+  botbench_ui_test_click (W (ed, "save_button"));
+  g_assert_true (gtk_widget_get_visible (W (ed, "oauth_message")));
+  g_assert_true (gtk_widget_has_css_class (W (ed, "portal_url_row"), "error"));
+  g_assert_true (gtk_widget_has_css_class (W (ed, "token_expires_row"), "error"));
   g_assert_null (botbench_profile_manager_lookup (manager, "OAuth App"));
 
-  type_into (ed->portal_url_row, portal);
-  type_into (ed->oauth_client_id_row, botbench_sandbox_get_client_id (sandbox));
-  type_into (ed->client_secret_row, botbench_sandbox_get_client_secret (sandbox));
-  type_into (ed->access_token_row, json_object_get_string_member (tokens, "access_token"));
-  type_into (ed->refresh_token_row, json_object_get_string_member (tokens, "refresh_token"));
-  type_into (ed->token_expires_row, "2030-01-02 03:04");
-  type_into (ed->token_endpoint_row, endpoint);
+  type_into (W (ed, "portal_url_row"), portal);
+  type_into (W (ed, "oauth_client_id_row"), botbench_sandbox_get_client_id (sandbox));
+  type_into (W (ed, "client_secret_row"), botbench_sandbox_get_client_secret (sandbox));
+  type_into (W (ed, "access_token_row"), json_object_get_string_member (tokens, "access_token"));
+  type_into (W (ed, "refresh_token_row"), json_object_get_string_member (tokens, "refresh_token"));
+  type_into (W (ed, "token_expires_row"), "2030-01-02 03:04");
+  type_into (W (ed, "token_endpoint_row"), endpoint);
 
-  click (GTK_WIDGET (ed->test_button));   /* saves, then tests */
+  botbench_ui_test_click (W (ed, "test_button"));   /* saves, then tests */
   if (!have_keyring)
-    accept_session_only (f);
+    botbench_ui_test_accept_session_only (f);
   profile = save_and_wait (f, "OAuth App");
   g_assert_true (botbench_test_wait_until (test_finished, ed, WAIT_MS));
 
@@ -595,8 +614,8 @@ oauth_profile_test_connection (Fixture *f)
   g_assert_cmpstr (stored, ==, botbench_sandbox_get_client_secret (sandbox));
 
   /* The test went through with the token: the imbot scope is there. */
-  g_assert_cmpstr (gtk_label_get_label (ed->test_message), ==, "The connection works");
-  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ed->scope_row), "Present"));
+  g_assert_cmpstr (label_text (ed, "test_message"), ==, "The connection works");
+  g_assert_true (g_str_has_prefix (subtitle (ed, "scope_row"), "Present"));
 }
 
 static GtkWidget *
@@ -651,7 +670,7 @@ remove_profile_asks (Fixture *f)
   g_assert_false (secret_cleared (uuid));
 
   /* Cancel keeps it. */
-  click (GTK_WIDGET (ed->remove_button));
+  botbench_ui_test_click (W (ed, "remove_button"));
   g_assert_true (botbench_test_wait_until (dialog_shown, NULL, WAIT_MS));
   dialog = find_message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Remove Profile?");
@@ -664,14 +683,14 @@ remove_profile_asks (Fixture *f)
   g_assert_nonnull (botbench_profile_manager_lookup (manager, "My Portal"));
 
   /* Remove takes the profile and its secret away, and the editor closes. */
-  click (GTK_WIDGET (ed->remove_button));
+  botbench_ui_test_click (W (ed, "remove_button"));
   g_assert_true (botbench_test_wait_until (dialog_shown, NULL, WAIT_MS));
   dialog = find_message_dialog ();
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_null (botbench_profile_manager_lookup (manager, "My Portal"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 1);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->profiles_page->stack), ==, "list");
+  g_assert_cmpstr (visible_child (profiles_page (f), "stack"), ==, "list");
 
   /* The secret goes too (keyring or memory). */
   g_assert_true (botbench_test_wait_until (secret_cleared, uuid, WAIT_MS));
@@ -681,17 +700,17 @@ static void
 switcher_lists_profiles (Fixture *f)
 {
   BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
-  GMenuModel *menu = G_MENU_MODEL (f->window->profile_section);
+  GMenuModel *menu = profile_section (f);
   BotbenchProfile *sandbox_profile;
   BotbenchProfile *mine;
   g_autoptr(GVariant) state = NULL;
 
   /* No profiles: the switcher says so and the page shows its empty state. */
-  g_assert_cmpstr (gtk_label_get_label (f->window->profile_label), ==, "No Profile");
+  g_assert_cmpstr (label_text (f->window, "profile_label"), ==, "No Profile");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->profiles_page->list_stack), ==, "empty");
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->profiles_page->empty_page)));
+  g_assert_cmpstr (visible_child (profiles_page (f), "list_stack"), ==, "empty");
+  g_assert_true (gtk_widget_get_mapped (W (profiles_page (f), "empty_page")));
   g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 0);
   botbench_ui_test_screenshot (f, "profiles-empty.png");
 
@@ -704,37 +723,37 @@ switcher_lists_profiles (Fixture *f)
   g_assert_true (botbench_profile_manager_get_active (manager) == sandbox_profile);
   state = g_action_group_get_action_state (G_ACTION_GROUP (f->window), "active-profile");
   g_assert_cmpstr (g_variant_get_string (state, NULL), ==, botbench_profile_get_uuid (sandbox_profile));
-  g_assert_cmpstr (gtk_label_get_label (f->window->profile_label), ==, "Sandbox");
+  g_assert_cmpstr (label_text (f->window, "profile_label"), ==, "Sandbox");
 
   /* Choosing from the menu switches. */
   g_action_group_activate_action (G_ACTION_GROUP (f->window), "active-profile",
                                   g_variant_new_string (botbench_profile_get_uuid (mine)));
   g_assert_true (botbench_profile_manager_get_active (manager) == mine);
-  g_assert_cmpstr (gtk_label_get_label (f->window->profile_label), ==, "My Portal");
+  g_assert_cmpstr (label_text (f->window, "profile_label"), ==, "My Portal");
   g_clear_pointer (&state, g_variant_unref);
   state = g_action_group_get_action_state (G_ACTION_GROUP (f->window), "active-profile");
   g_assert_cmpstr (g_variant_get_string (state, NULL), ==, botbench_profile_get_uuid (mine));
 
   /* Switching to the sandbox profile runs the sandbox if it was stopped. */
-  gtk_switch_set_active (f->window->profiles_page->sandbox_switch, FALSE);
+  gtk_switch_set_active (GTK_SWITCH (W (profiles_page (f), "sandbox_switch")), FALSE);
   g_assert_false (botbench_sandbox_get_running (botbench_application_get_sandbox (f->app)));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (f->window->profiles_page->sandbox_row), "Stopped"));
+  g_assert_nonnull (strstr (subtitle (profiles_page (f), "sandbox_row"), "Stopped"));
   g_action_group_activate_action (G_ACTION_GROUP (f->window), "active-profile",
                                   g_variant_new_string (botbench_profile_get_uuid (sandbox_profile)));
   g_assert_true (botbench_profile_manager_get_active (manager) == sandbox_profile);
   g_assert_true (botbench_sandbox_get_running (botbench_application_get_sandbox (f->app)));
-  g_assert_true (gtk_switch_get_active (f->window->profiles_page->sandbox_switch));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (W (profiles_page (f), "sandbox_switch"))));
   g_action_group_activate_action (G_ACTION_GROUP (f->window), "active-profile",
                                   g_variant_new_string (botbench_profile_get_uuid (mine)));
 
   /* A rename shows up at once. */
   botbench_profile_manager_rename (manager, mine, "Renamed", NULL);
-  g_assert_cmpstr (gtk_label_get_label (f->window->profile_label), ==, "Renamed");
+  g_assert_cmpstr (label_text (f->window, "profile_label"), ==, "Renamed");
 
   /* Back to the list: the profiles are rows there, the active one checked. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window->profiles_page->profile_list), "Renamed");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window->profiles_page->profile_list), "Sandbox");
+  botbench_ui_test_assert_label_shown (W (profiles_page (f), "profile_list"), "Renamed");
+  botbench_ui_test_assert_label_shown (W (profiles_page (f), "profile_list"), "Sandbox");
   botbench_ui_test_screenshot (f, "profiles-list.png");
 }
 
@@ -743,7 +762,7 @@ webhook_message_says_success (gpointer data)
 {
   BotbenchProfileEditor *ed = data;
 
-  return gtk_widget_has_css_class (GTK_WIDGET (ed->webhook_message), "success");
+  return gtk_widget_has_css_class (W (ed, "webhook_message"), "success");
 }
 
 /* A first start: no profile; "Try the Sandbox Portal" on the empty log
@@ -757,7 +776,7 @@ try_sandbox_from_empty_log (Fixture *f)
 
   g_assert_null (botbench_profile_manager_get_active (manager));
   g_assert_false (botbench_sandbox_get_running (sandbox));
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->empty_page)));
+  g_assert_true (gtk_widget_get_mapped (botbench_ui_test_find (botbench_ui_test_get_events_page (f->window), "empty_page")));
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.try-sandbox", NULL);
 
@@ -765,18 +784,55 @@ try_sandbox_from_empty_log (Fixture *f)
   active = botbench_profile_manager_get_active (manager);
   g_assert_nonnull (active);
   g_assert_true (active == botbench_application_get_sandbox_profile (f->app));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->page_stack), ==, "bots");
+  g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "bots");
 
   /* Its editor does not warn about plain http: loopback is the point. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
-  botbench_profiles_page_edit_profile (f->window->profiles_page, active);
+  botbench_profiles_page_edit_profile (profiles_page (f), active);
   {
     g_autofree char *webhook = botbench_sandbox_dup_webhook_url (sandbox);
 
-    gtk_editable_set_text (GTK_EDITABLE (editor (f)->webhook_url_row), webhook);
+    gtk_editable_set_text (GTK_EDITABLE (W (editor (f), "webhook_url_row")), webhook);
   }
   g_assert_true (botbench_test_wait_until (webhook_message_says_success, editor (f), WAIT_MS));
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (editor (f)->webhook_message), "warning"));
+  g_assert_false (gtk_widget_has_css_class (W (editor (f), "webhook_message"), "warning"));
+}
+
+/* A change that cannot be written (the config directory is a file now)
+ * is not lost silently: the window says so. */
+static void
+save_failure_shows_toast (Fixture *f)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
+  g_autofree char *dir = g_path_get_dirname (botbench_profile_manager_get_path (manager));
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BotbenchSignalCounter) failures = NULL;
+
+  botbench_profile_set_name (profile, "Doomed");
+  botbench_profile_set_portal_url (profile, "https://doomed.example/");
+  g_assert_true (botbench_profile_manager_add (manager, profile, &error));
+  g_assert_no_error (error);
+
+  /* Tests run as root, so a read-only mode would not stop the write: a
+   * regular file where the directory was does. */
+  botbench_test_rm_rf (dir);
+  g_file_set_contents (dir, "not a directory\n", -1, &error);
+  g_assert_no_error (error);
+
+  failures = botbench_test_count_signal (manager, "save-failed");
+  botbench_profile_set_public_base_url (profile, "https://tunnel.example/");
+
+  /* Translated like the window's message; the path holds no markup. */
+  expected = g_strdup_printf ("Cannot save profiles: Cannot create %s: %s", dir, g_strerror (ENOTDIR));
+  botbench_ui_test_assert_toast_shown (f->window, expected);
+  g_assert_cmpuint (botbench_signal_counter_get (failures), ==, 1);
+
+  /* Still there in memory, changes and all. */
+  g_assert_true (botbench_profile_manager_lookup (manager, "Doomed") == profile);
+  g_assert_cmpstr (botbench_profile_get_public_base_url (profile), ==, "https://tunnel.example/");
+  botbench_ui_test_screenshot (f, "profiles-save-failed.png");
 }
 
 int
@@ -793,6 +849,7 @@ main (int   argc,
   botbench_ui_test_add ("/ui/profiles/switcher", switcher_lists_profiles);
   botbench_ui_test_add ("/ui/profiles/requests-page", requests_page_lists_scope);
   botbench_ui_test_add ("/ui/profiles/try-sandbox", try_sandbox_from_empty_log);
+  botbench_ui_test_add ("/ui/profiles/save-failure-toast", save_failure_shows_toast);
 
   return botbench_ui_test_run ();
 }

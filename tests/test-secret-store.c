@@ -18,28 +18,6 @@
 #define SECRET_A "wh-secret-0f1e2d3c4b5a6978"
 #define SECRET_B "tok-access-a1b2c3d4e5f6a7b8"
 
-typedef struct
-{
-  GAsyncResult *result;
-} Wait;
-
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  g_assert_null (w->result);
-  w->result = g_object_ref (result);
-}
-
-static gboolean
-have_result (gpointer data)
-{
-  return ((Wait *)data)->result != NULL;
-}
-
 static gboolean
 store (BotbenchSecretStore  *store_,
        const char           *uuid,
@@ -47,13 +25,13 @@ store (BotbenchSecretStore  *store_,
        const char           *secret,
        GError              **error)
 {
-  Wait w = { NULL };
+  BotbenchTestResult w = { NULL };
   gboolean ret;
 
-  botbench_secret_store_store_async (store_, uuid, kind, secret, NULL, done_cb, &w);
-  g_assert_true (botbench_test_wait_until (have_result, &w, 20000));
+  botbench_secret_store_store_async (store_, uuid, kind, secret, NULL, botbench_test_result_cb, &w);
+  botbench_test_result_wait (&w, 20000);
   ret = botbench_secret_store_store_finish (store_, w.result, error);
-  g_object_unref (w.result);
+  botbench_test_result_clear (&w);
   return ret;
 }
 
@@ -63,13 +41,13 @@ lookup (BotbenchSecretStore  *store_,
         BotbenchSecretKind    kind,
         GError              **error)
 {
-  Wait w = { NULL };
+  BotbenchTestResult w = { NULL };
   char *ret;
 
-  botbench_secret_store_lookup_async (store_, uuid, kind, NULL, done_cb, &w);
-  g_assert_true (botbench_test_wait_until (have_result, &w, 20000));
+  botbench_secret_store_lookup_async (store_, uuid, kind, NULL, botbench_test_result_cb, &w);
+  botbench_test_result_wait (&w, 20000);
   ret = botbench_secret_store_lookup_finish (store_, w.result, error);
-  g_object_unref (w.result);
+  botbench_test_result_clear (&w);
   return ret;
 }
 
@@ -79,13 +57,13 @@ clear (BotbenchSecretStore  *store_,
        BotbenchSecretKind    kind,
        GError              **error)
 {
-  Wait w = { NULL };
+  BotbenchTestResult w = { NULL };
   gboolean ret;
 
-  botbench_secret_store_clear_async (store_, uuid, kind, NULL, done_cb, &w);
-  g_assert_true (botbench_test_wait_until (have_result, &w, 20000));
+  botbench_secret_store_clear_async (store_, uuid, kind, NULL, botbench_test_result_cb, &w);
+  botbench_test_result_wait (&w, 20000);
   ret = botbench_secret_store_clear_finish (store_, w.result, error);
-  g_object_unref (w.result);
+  botbench_test_result_clear (&w);
   return ret;
 }
 
@@ -221,7 +199,7 @@ test_keyring_uuid_not_borrowed (void)
   g_autofree char *uuid = g_uuid_string_random ();
   char *value;
   char *scratch;
-  Wait w = { NULL };
+  BotbenchTestResult w = { NULL };
 
   if (skip_without_keyring ())
     return;
@@ -231,13 +209,13 @@ test_keyring_uuid_not_borrowed (void)
   g_assert_no_error (error);
 
   scratch = g_strdup (uuid);
-  botbench_secret_store_clear_async (secrets, scratch, BOTBENCH_SECRET_KIND_ANY, NULL, done_cb, &w);
+  botbench_secret_store_clear_async (secrets, scratch, BOTBENCH_SECRET_KIND_ANY, NULL, botbench_test_result_cb, &w);
   memset (scratch, 'x', strlen (scratch));
   g_free (scratch);
-  g_assert_true (botbench_test_wait_until (have_result, &w, 20000));
+  botbench_test_result_wait (&w, 20000);
   g_assert_true (botbench_secret_store_clear_finish (secrets, w.result, &error));
   g_assert_no_error (error);
-  g_clear_object (&w.result);
+  botbench_test_result_clear (&w);
 
   value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
   g_assert_no_error (error);

@@ -2,9 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Runs under xvfb-run.  Every test gets its own temporary database and a
- * listener on a free loopback port; events are POSTed with an async
- * SoupSession and the main loop is spun until the window shows them.
+ * Runs under xvfb-run, through the shared harness (botbench-ui-test-utils):
+ * every test gets a fresh database and a listener on a free loopback port;
+ * events are POSTed with an async SoupSession and the main loop is spun
+ * until the window shows them.  The window is driven through its actions,
+ * and its widgets are found by their id in the .ui files.
  */
 #include "config.h"
 
@@ -15,114 +17,38 @@
 #include "botbench-decoded-item.h"
 #include "botbench-event-detail-private.h"
 #include "botbench-event-row.h"
+#include "botbench-events-page-private.h"
 #include "botbench-paced-model.h"
-#include "botbench-window-private.h"
+#include "botbench-window.h"
 #include "botbench-test-utils.h"
 #include "botbench-ui-test-utils.h"
 
-#define WAIT_MS 10000
+#define WAIT_MS BOTBENCH_TEST_WAIT_MS
 
-typedef struct _WindowFixture
+typedef BotbenchUiFixture WindowFixture;
+
+/* The POSTs of the running test. */
+static struct
 {
-  char                *tmp_dir;
-  char                *db_path;
-  BotbenchApplication *app;
-  BotbenchWindow      *window;
-  SoupSession         *session;
-  guint                n_posted;
-  guint                n_answered;
-  guint                last_status;
-  void               (*body) (struct _WindowFixture *f);
-  gboolean             body_ran;
-} WindowFixture;
-
-typedef void (*WindowTestBody) (WindowFixture *f);
+  SoupSession *session;
+  guint        n_posted;
+  guint        n_answered;
+  guint        last_status;
+} posts;
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void
-reset_settings (void)
+static GtkWidget *
+find (WindowFixture *f,
+      const char    *id)
 {
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (settings, keys[i]);
+  return botbench_ui_test_find (f->window, id);
 }
 
-static void
-window_fixture_setup (WindowFixture *f,
-                      gconstpointer  data)
+static BotbenchEventsPage *
+events_page (WindowFixture *f)
 {
-  f->tmp_dir = botbench_test_make_tmp_dir ();
-  f->db_path = g_build_filename (f->tmp_dir, "events.db", NULL);
-
-  /* Never the user's profiles or keyring entries. */
-  g_setenv ("XDG_DATA_HOME", f->tmp_dir, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", f->tmp_dir, TRUE);
-  g_setenv ("BOTBENCH_DB", f->db_path, TRUE);
-  g_setenv ("BOTBENCH_LISTENER_PORT", "0", TRUE);
-  reset_settings ();
-
-  f->session = soup_session_new ();
-}
-
-static void
-window_fixture_teardown (WindowFixture *f,
-                         gconstpointer  data)
-{
-  g_assert_null (f->window);
-  g_assert_null (f->app);
-
-  g_clear_object (&f->session);
-  botbench_test_rm_rf (f->tmp_dir);
-  g_clear_pointer (&f->db_path, g_free);
-  g_clear_pointer (&f->tmp_dir, g_free);
-}
-
-static void
-app_activate_cb (GApplication  *app,
-                 WindowFixture *f)
-{
-  g_application_hold (app);
-
-  f->window = BOTBENCH_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (f->window);
-  g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *)&f->window);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-
-  f->body (f);
-  f->body_ran = TRUE;
-
-  if (f->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (f->window));
-  g_assert_null (f->window);
-
-  g_application_release (app);
-}
-
-/* Runs the application as main() does; body runs once its window is drawn.
- * Shutting down stops the listener and closes the store. */
-static void
-run_app (WindowFixture  *f,
-         WindowTestBody  body)
-{
-  int status;
-
-  f->body = body;
-  f->app = botbench_application_new ();
-  g_application_set_flags (G_APPLICATION (f->app), G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (f->app, "activate", G_CALLBACK (app_activate_cb), f);
-
-  status = g_application_run (G_APPLICATION (f->app), 0, NULL);
-  g_assert_cmpint (status, ==, 0);
-  g_assert_true (f->body_ran);
-
-  g_assert_finalize_object (f->app);
-  f->app = NULL;
+  return botbench_ui_test_get_events_page (f->window);
 }
 
 /* A new window of the running application, as activating it again would. */
@@ -141,7 +67,6 @@ post_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  WindowFixture *f = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
   SoupMessage *msg;
@@ -149,8 +74,8 @@ post_cb (GObject      *object,
   msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   g_assert_no_error (error);
-  f->last_status = soup_message_get_status (msg);
-  f->n_answered++;
+  posts.last_status = soup_message_get_status (msg);
+  posts.n_answered++;
 }
 
 /* POSTs the fixture to the listener without blocking the main loop. */
@@ -167,48 +92,34 @@ post_fixture (WindowFixture *f,
 
   msg = soup_message_new (SOUP_METHOD_POST, url);
   soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
-  f->n_posted++;
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, post_cb, f);
+  posts.n_posted++;
+  soup_session_send_and_read_async (posts.session, msg, G_PRIORITY_DEFAULT, NULL, post_cb, NULL);
 }
 
 static gboolean
 all_answered (gpointer data)
 {
-  WindowFixture *f = data;
-
-  return f->n_answered == f->n_posted;
+  return posts.n_answered == posts.n_posted;
 }
 
-/* What the event log shows (the store's model, new events paced). */
+/* The event list's selection: what the log shows, new events paced. */
+static GtkSingleSelection *
+selection (WindowFixture *f)
+{
+  return GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (find (f, "event_list"))));
+}
+
 static GListModel *
 shown_model (WindowFixture *f)
 {
-  return gtk_single_selection_get_model (f->window->selection);
-}
-
-typedef struct
-{
-  GListModel *model;
-  guint       n_items;
-} CountWait;
-
-static gboolean
-model_has_n_items (gpointer data)
-{
-  CountWait *wait = data;
-
-  return g_list_model_get_n_items (wait->model) == wait->n_items;
+  return gtk_single_selection_get_model (selection (f));
 }
 
 static void
 assert_wait_for_n_events (WindowFixture *f,
                           guint          n_items)
 {
-  CountWait wait = { shown_model (f), n_items };
-
-  if (!botbench_test_wait_until (model_has_n_items, &wait, WAIT_MS))
-    g_error ("The event log has %u items, expected %u",
-             g_list_model_get_n_items (wait.model), n_items);
+  botbench_test_assert_wait_n_items (shown_model (f), n_items);
 }
 
 static void
@@ -222,8 +133,8 @@ post_fixtures_and_wait (WindowFixture      *f,
   for (guint i = 0; names[i] != NULL; i++, posted++)
     {
       post_fixture (f, names[i]);
-      g_assert_true (botbench_test_wait_until (all_answered, f, WAIT_MS));
-      g_assert_cmpuint (f->last_status, ==, SOUP_STATUS_OK);
+      botbench_test_assert_wait_until (all_answered, NULL, "the listener's answer");
+      g_assert_cmpuint (posts.last_status, ==, SOUP_STATUS_OK);
     }
 
   assert_wait_for_n_events (f, n + posted);
@@ -259,14 +170,14 @@ event_is_shown (WindowFixture *f,
 {
   g_autoptr(BotbenchEvent) event = dup_event (f, position);
 
-  return list_has_row_for (GTK_WIDGET (f->window->event_list), event);
+  return list_has_row_for (find (f, "event_list"), event);
 }
 
 static gboolean
 events_state_is (WindowFixture *f,
                  const char    *state)
 {
-  return g_strcmp0 (gtk_stack_get_visible_child_name (f->window->events_stack), state) == 0;
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (find (f, "events_stack"))), state) == 0;
 }
 
 static gboolean
@@ -330,19 +241,20 @@ read_text_cb (GObject      *object,
   g_assert_no_error (error);
 }
 
+static gboolean
+text_read (gpointer data)
+{
+  return *(char **)data != NULL;
+}
+
 static char *
 dup_clipboard_text (GtkWidget *widget)
 {
   GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
   char *text = NULL;
-  gboolean done = FALSE;
 
   gdk_clipboard_read_text_async (clipboard, NULL, read_text_cb, &text);
-  while (!done)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      done = text != NULL;
-    }
+  botbench_test_assert_wait_until (text_read, &text, "the clipboard's text");
 
   return text;
 }
@@ -351,8 +263,14 @@ static void
 select_position (WindowFixture *f,
                  guint          position)
 {
-  gtk_single_selection_set_selected (f->window->selection, position);
-  g_assert_cmpuint (gtk_single_selection_get_selected (f->window->selection), ==, position);
+  gtk_single_selection_set_selected (selection (f), position);
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection (f)), ==, position);
+}
+
+static BotbenchEventDetail *
+get_detail (WindowFixture *f)
+{
+  return BOTBENCH_EVENT_DETAIL (find (f, "detail"));
 }
 
 /* ---- tests -------------------------------------------------------------- */
@@ -363,28 +281,31 @@ opens_empty (WindowFixture *f)
   BotbenchListener *listener = botbench_application_get_listener (f->app);
   g_autofree char *url = NULL;
   const char *command;
+  GtkWidget *empty_page;
 
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Botbench");
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->main_stack), ==, "main");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (find (f, "main_stack"))), ==, "main");
 
   g_assert_true (events_state_is (f, "empty"));
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->empty_page)));
-  g_assert_cmpstr (adw_status_page_get_title (f->window->empty_page), ==, "No Events Yet");
+  empty_page = botbench_ui_test_find (events_page (f), "empty_page");
+  g_assert_true (gtk_widget_get_mapped (empty_page));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty_page)), ==, "No Events Yet");
 
   /* The listener started on a free port and its URL is shown and offered. */
   g_assert_true (botbench_listener_get_running (listener));
   g_assert_cmpuint (botbench_listener_get_bound_port (listener), >, 0);
-  g_assert_true (gtk_switch_get_active (f->window->listener_switch));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (find (f, "listener_switch"))));
   url = botbench_listener_dup_url (listener);
-  g_assert_cmpstr (gtk_label_get_label (f->window->url_label), ==, url);
-  command = gtk_label_get_label (f->window->try_command_label);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find (f, "url_label"))), ==, url);
+  command = gtk_label_get_label (GTK_LABEL (find (f, "try_command_label")));
   g_assert_true (g_str_has_prefix (command, "curl -d '"));
   g_assert_nonnull (strstr (command, url));
-  g_assert_false (gtk_revealer_get_reveal_child (f->window->banner_revealer));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (find (f, "banner_revealer"))));
 
   /* Nothing selected, nothing to copy. */
-  g_assert_null (botbench_event_detail_get_event (f->window->detail));
+  g_assert_null (botbench_events_page_get_selected_event (events_page (f)));
+  g_assert_null (botbench_event_detail_get_event (get_detail (f)));
 }
 
 static void
@@ -393,7 +314,7 @@ live_event_and_detail (WindowFixture *f)
   const char * const names[] = { "ONIMBOTMESSAGEADD", NULL };
   g_autoptr(GBytes) fixture = botbench_test_load_fixture ("ONIMBOTMESSAGEADD");
   g_autofree char *raw = NULL;
-  BotbenchEventDetail *detail = f->window->detail;
+  BotbenchEventDetail *detail = get_detail (f);
   g_autoptr(BotbenchEvent) event = NULL;
   GListModel *decoded;
 
@@ -406,9 +327,9 @@ live_event_and_detail (WindowFixture *f)
   /* The log replaces the empty page and shows a row for the event. */
   g_assert_true (events_state_is (f, "events"));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_true (list_has_row_for (GTK_WIDGET (f->window->event_list), event));
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window->event_list), "ONIMBOTMESSAGEADD");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window->event_list), "Hello, bot!");
+  g_assert_true (list_has_row_for (find (f, "event_list"), event));
+  botbench_ui_test_assert_label_shown (find (f, "event_list"), "ONIMBOTMESSAGEADD");
+  botbench_ui_test_assert_label_shown (find (f, "event_list"), "Hello, bot!");
 
   /* Selecting it shows the decoded tree with PARAMS opened. */
   select_position (f, 0);
@@ -418,21 +339,21 @@ live_event_and_detail (WindowFixture *f)
   g_assert_nonnull (decoded);
   g_assert_true (decoded_model_has_value (decoded, "MESSAGE", "Hello, bot!"));
   g_assert_true (decoded_model_has_value (decoded, "event", "ONIMBOTMESSAGEADD"));
-  g_assert_cmpstr (adw_view_stack_get_visible_child_name (_botbench_event_detail_get_view_stack (detail)),
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (botbench_ui_test_find (detail, "view_stack"))),
                    ==, "decoded");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_decoded_view (detail)), "Hello, bot!");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (detail, "decoded_view"), "Hello, bot!");
 
   /* The raw body is the fixture, byte for byte (it is ASCII). */
-  raw = dup_buffer_text (_botbench_event_detail_get_raw_buffer (detail));
+  raw = dup_buffer_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (botbench_ui_test_find (detail, "raw_view"))));
   g_assert_cmpmem (raw, strlen (raw), g_bytes_get_data (fixture, NULL), g_bytes_get_size (fixture));
 
   /* Request metadata and headers are listed. */
-  adw_view_stack_set_visible_child_name (_botbench_event_detail_get_view_stack (detail), "headers");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)), "POST");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)), "127.0.0.1");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_request_list (detail)),
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (botbench_ui_test_find (detail, "view_stack")), "headers");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (detail, "request_list"), "POST");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (detail, "request_list"), "127.0.0.1");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (detail, "request_list"),
                       "application/x-www-form-urlencoded");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (_botbench_event_detail_get_headers_list (detail)), "Content-Type");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (detail, "headers_list"), "Content-Type");
 
   /* Unselecting clears the detail. */
   select_position (f, GTK_INVALID_LIST_POSITION);
@@ -453,7 +374,7 @@ static void
 search_filters (WindowFixture *f)
 {
   const char * const names[] = { "ONIMBOTMESSAGEADD", "ONIMBOTJOINCHAT", "ONIMCOMMANDADD", NULL };
-  GtkEditable *entry = GTK_EDITABLE (f->window->search_entry);
+  GtkEditable *entry = GTK_EDITABLE (find (f, "search_entry"));
 
   post_fixtures_and_wait (f, names);
 
@@ -461,17 +382,17 @@ search_filters (WindowFixture *f)
   gtk_editable_set_text (entry, "Hello");
   assert_wait_for_n_events (f, 1);
   assert_event_name (f, 0, "ONIMBOTMESSAGEADD");
-  g_assert_cmpstr (botbench_event_list_model_get_search (f->window->event_model), ==, "Hello");
+  g_assert_cmpstr (botbench_event_list_model_get_search (_botbench_events_page_get_event_model (events_page (f))), ==, "Hello");
   g_assert_true (events_state_is (f, "events"));
 
   gtk_editable_set_text (entry, "nosuchwordanywhere");
   assert_wait_for_n_events (f, 0);
   g_assert_true (events_state_is (f, "no-results"));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->no_results_page)));
+  g_assert_true (gtk_widget_get_mapped (botbench_ui_test_find (events_page (f), "no_results_page")));
 
   /* Escape clears the search. */
-  g_signal_emit_by_name (f->window->search_entry, "stop-search");
+  g_signal_emit_by_name (find (f, "search_entry"), "stop-search");
   assert_wait_for_n_events (f, 3);
   g_assert_true (events_state_is (f, "events"));
 }
@@ -494,11 +415,17 @@ dropdown_lists_name (gpointer data)
   return FALSE;
 }
 
+static GtkDropDown *
+dropdown (WindowFixture *f)
+{
+  return GTK_DROP_DOWN (find (f, "event_type_dropdown"));
+}
+
 static guint
 dropdown_position_of (WindowFixture *f,
                       const char    *name)
 {
-  GtkStringList *list = GTK_STRING_LIST (gtk_drop_down_get_model (f->window->event_type_dropdown));
+  GtkStringList *list = GTK_STRING_LIST (gtk_drop_down_get_model (dropdown (f)));
 
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
     if (g_strcmp0 (gtk_string_list_get_string (list, i), name) == 0)
@@ -512,17 +439,17 @@ event_type_filter (WindowFixture *f)
 {
   const char * const first[] = { "ONIMBOTMESSAGEADD", "ONIMBOTJOINCHAT", "ONIMBOTMESSAGEADD", NULL };
   const char * const later[] = { "ONIMBOTDELETE", NULL };
-  GListModel *types = gtk_drop_down_get_model (f->window->event_type_dropdown);
+  GListModel *types = gtk_drop_down_get_model (dropdown (f));
   NameWait wait = { types, "ONIMBOTJOINCHAT" };
 
   g_assert_cmpuint (g_list_model_get_n_items (types), ==, 1);
-  g_assert_cmpuint (gtk_drop_down_get_selected (f->window->event_type_dropdown), ==, 0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (f)), ==, 0);
 
   post_fixtures_and_wait (f, first);
   g_assert_true (botbench_test_wait_until (dropdown_lists_name, &wait, WAIT_MS));
   g_assert_cmpuint (g_list_model_get_n_items (types), ==, 3);
 
-  gtk_drop_down_set_selected (f->window->event_type_dropdown, dropdown_position_of (f, "ONIMBOTJOINCHAT"));
+  gtk_drop_down_set_selected (dropdown (f), dropdown_position_of (f, "ONIMBOTJOINCHAT"));
   assert_wait_for_n_events (f, 1);
   assert_event_name (f, 0, "ONIMBOTJOINCHAT");
 
@@ -531,11 +458,11 @@ event_type_filter (WindowFixture *f)
   wait.name = "ONIMBOTDELETE";
   g_assert_true (botbench_test_wait_until (dropdown_lists_name, &wait, WAIT_MS));
   g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (types),
-                                               gtk_drop_down_get_selected (f->window->event_type_dropdown)),
+                                               gtk_drop_down_get_selected (dropdown (f))),
                    ==, "ONIMBOTJOINCHAT");
   g_assert_cmpuint (g_list_model_get_n_items (shown_model (f)), ==, 1);
 
-  gtk_drop_down_set_selected (f->window->event_type_dropdown, 0);
+  gtk_drop_down_set_selected (dropdown (f), 0);
   assert_wait_for_n_events (f, 4);
 }
 
@@ -575,30 +502,30 @@ follow_head (WindowFixture *f)
 {
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   const char * const more[] = { "ONIMBOTJOINCHAT", "ONIMBOTJOINCHAT", NULL };
-  GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (f->window->event_scroller);
+  GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (find (f, "event_scroller")));
   double value;
 
   for (guint i = 0; i < 30; i++)
     g_ptr_array_add (names, (gpointer)"ONIMBOTMESSAGEADD");
   g_ptr_array_add (names, NULL);
   post_fixtures_and_wait (f, (const char * const *)names->pdata);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window->event_list));
+  gtk_test_widget_wait_for_draw (find (f, "event_list"));
   g_assert_cmpfloat (gtk_adjustment_get_upper (vadj), >, gtk_adjustment_get_page_size (vadj) + 300);
 
   /* At the top: the newest row stays in view. */
   g_assert_cmpfloat (gtk_adjustment_get_value (vadj), <, 1.0);
   post_fixtures_and_wait (f, more);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window->event_list));
+  gtk_test_widget_wait_for_draw (find (f, "event_list"));
   g_assert_cmpfloat (gtk_adjustment_get_value (vadj), <, 1.0);
   g_assert_true (event_is_shown (f, 0));
 
   /* Scrolled away: new rows arrive above without moving what is shown. */
   gtk_adjustment_set_value (vadj, 300);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window->event_list));
+  gtk_test_widget_wait_for_draw (find (f, "event_list"));
   value = gtk_adjustment_get_value (vadj);
   g_assert_cmpfloat (value, >, 250);
   post_fixtures_and_wait (f, more);
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window->event_list));
+  gtk_test_widget_wait_for_draw (find (f, "event_list"));
   g_assert_cmpfloat (gtk_adjustment_get_value (vadj), >, value);
   g_assert_false (event_is_shown (f, 0));
 }
@@ -610,29 +537,29 @@ listener_error_body (WindowFixture *f)
 
   /* The switch is off and the banner says why. */
   g_assert_false (botbench_listener_get_running (listener));
-  g_assert_false (gtk_switch_get_active (f->window->listener_switch));
-  g_assert_true (gtk_revealer_get_reveal_child (f->window->banner_revealer));
-  g_assert_true (g_str_has_prefix (gtk_label_get_label (f->window->banner_label), "Not receiving events: "));
-  g_assert_false (g_str_has_prefix (gtk_label_get_label (f->window->url_label), "http"));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (find (f, "listener_switch"))));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (find (f, "banner_revealer"))));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (find (f, "banner_label"))), "Not receiving events: "));
+  g_assert_false (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (find (f, "url_label"))), "http"));
 
   /* Turning the switch on again fails the same way. */
-  gtk_switch_set_active (f->window->listener_switch, TRUE);
-  g_assert_false (gtk_switch_get_active (f->window->listener_switch));
+  gtk_switch_set_active (GTK_SWITCH (find (f, "listener_switch")), TRUE);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (find (f, "listener_switch"))));
   g_assert_false (botbench_listener_get_running (listener));
-  g_assert_true (gtk_revealer_get_reveal_child (f->window->banner_revealer));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (find (f, "banner_revealer"))));
 
   /* With the port free, Try Again starts it and hides the banner. */
   g_setenv ("BOTBENCH_LISTENER_PORT", "0", TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.start-listener", NULL));
   g_assert_true (botbench_listener_get_running (listener));
-  g_assert_true (gtk_switch_get_active (f->window->listener_switch));
-  g_assert_false (gtk_revealer_get_reveal_child (f->window->banner_revealer));
-  g_assert_true (g_str_has_prefix (gtk_label_get_label (f->window->url_label), "http://127.0.0.1:"));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (find (f, "listener_switch"))));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (find (f, "banner_revealer"))));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (find (f, "url_label"))), "http://127.0.0.1:"));
 
   /* And the switch stops it. */
-  gtk_switch_set_active (f->window->listener_switch, FALSE);
+  gtk_switch_set_active (GTK_SWITCH (find (f, "listener_switch")), FALSE);
   g_assert_false (botbench_listener_get_running (listener));
-  g_assert_false (g_str_has_prefix (gtk_label_get_label (f->window->url_label), "http"));
+  g_assert_false (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (find (f, "url_label"))), "http"));
 }
 
 static void
@@ -653,7 +580,7 @@ test_listener_error (WindowFixture *f,
   port = g_strdup_printf ("%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective)));
   g_setenv ("BOTBENCH_LISTENER_PORT", port, TRUE);
 
-  run_app (f, listener_error_body);
+  botbench_ui_test_run_body (f, listener_error_body);
   g_socket_listener_close (blocker);
 }
 
@@ -663,9 +590,9 @@ store_error_body (WindowFixture *f)
   g_assert_null (botbench_application_get_store (f->app));
   g_assert_nonnull (botbench_application_get_store_error (f->app));
   g_assert_null (botbench_application_get_listener (f->app));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->window->main_stack), ==, "error");
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window->store_error_page)));
-  g_assert_cmpstr (adw_status_page_get_description (f->window->store_error_page), ==,
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (find (f, "main_stack"))), ==, "error");
+  g_assert_true (gtk_widget_get_mapped (find (f, "store_error_page")));
+  g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (find (f, "store_error_page"))), ==,
                    botbench_application_get_store_error (f->app)->message);
 }
 
@@ -676,10 +603,10 @@ test_store_error (WindowFixture *f,
   g_autoptr(GError) error = NULL;
 
   /* Not a database: the window explains instead of crashing. */
-  g_file_set_contents (f->db_path, "This is not an SQLite database, just some text.\n", -1, &error);
+  g_file_set_contents (g_getenv ("BOTBENCH_DB"), "This is not an SQLite database, just some text.\n", -1, &error);
   g_assert_no_error (error);
 
-  run_app (f, store_error_body);
+  botbench_ui_test_run_body (f, store_error_body);
 }
 
 static void
@@ -803,24 +730,33 @@ test_paced_model (void)
 }
 
 static void
-run_body_test (WindowFixture *f,
-               gconstpointer  data)
+window_fixture_setup (WindowFixture *f,
+                      gconstpointer  data)
 {
-  run_app (f, (WindowTestBody)data);
+  botbench_ui_test_fixture_setup (f, data);
+  posts.session = soup_session_new ();
+  posts.n_posted = posts.n_answered = posts.last_status = 0;
+}
+
+static void
+window_fixture_teardown (WindowFixture *f,
+                         gconstpointer  data)
+{
+  g_clear_object (&posts.session);
+  botbench_ui_test_fixture_teardown (f, data);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
+  gboolean have_keyring;
 
-  gtk_test_init (&argc, &argv, NULL);
+  botbench_ui_test_init (&argc, &argv, &have_keyring);
 
 #define ADD(path, func, data) \
   g_test_add (path, WindowFixture, data, window_fixture_setup, func, window_fixture_teardown)
-#define ADD_BODY(path, body) ADD (path, run_body_test, (gconstpointer)body)
+#define ADD_BODY(path, body) ADD (path, botbench_ui_test_run_body, (gconstpointer)body)
 
   ADD_BODY ("/ui/window/opens-empty", opens_empty);
   ADD_BODY ("/ui/window/live-event-and-detail", live_event_and_detail);
@@ -836,5 +772,5 @@ main (int   argc,
 #undef ADD_BODY
 #undef ADD
 
-  return g_test_run ();
+  return botbench_ui_test_run ();
 }

@@ -33,8 +33,6 @@ struct _BotbenchEventDetail
   AdwViewStack    *view_stack;
   GtkStack        *decoded_stack;
   GtkColumnView   *decoded_view;
-  GtkColumnViewColumn *key_column;
-  GtkColumnViewColumn *value_column;
   GtkLabel        *raw_truncated_label;
   GtkTextView     *raw_view;
   GtkListBox      *request_list;
@@ -576,38 +574,26 @@ botbench_event_detail_class_init (BotbenchEventDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, view_stack);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, decoded_stack);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, decoded_view);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, key_column);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, value_column);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, raw_truncated_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, raw_view);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, request_list);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, headers_list);
   gtk_widget_class_bind_template_callback (widget_class, decoded_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, key_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, key_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, key_unbind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, value_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, value_bind_cb);
 }
 
 static void
 botbench_event_detail_init (BotbenchEventDetail *self)
 {
-  GtkListItemFactory *factory;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->raw_view), "raw",
                               "insert-hyphens", FALSE,
                               NULL);
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (key_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (key_bind_cb), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (key_unbind_cb), NULL);
-  gtk_column_view_column_set_factory (self->key_column, factory);
-  g_object_unref (factory);
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (value_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (value_bind_cb), NULL);
-  gtk_column_view_column_set_factory (self->value_column, factory);
-  g_object_unref (factory);
 }
 
 GtkWidget *
@@ -666,50 +652,10 @@ botbench_event_detail_set_show_back_button (BotbenchEventDetail *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_BACK_BUTTON]);
 }
 
-AdwViewStack *
-_botbench_event_detail_get_view_stack (BotbenchEventDetail *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_EVENT_DETAIL (self), NULL);
-
-  return self->view_stack;
-}
-
-GtkColumnView *
-_botbench_event_detail_get_decoded_view (BotbenchEventDetail *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_EVENT_DETAIL (self), NULL);
-
-  return self->decoded_view;
-}
-
 GListModel *
 _botbench_event_detail_get_decoded_model (BotbenchEventDetail *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_EVENT_DETAIL (self), NULL);
 
   return G_LIST_MODEL (self->decoded_model);
-}
-
-GtkTextBuffer *
-_botbench_event_detail_get_raw_buffer (BotbenchEventDetail *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_EVENT_DETAIL (self), NULL);
-
-  return gtk_text_view_get_buffer (self->raw_view);
-}
-
-GtkListBox *
-_botbench_event_detail_get_request_list (BotbenchEventDetail *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_EVENT_DETAIL (self), NULL);
-
-  return self->request_list;
-}
-
-GtkListBox *
-_botbench_event_detail_get_headers_list (BotbenchEventDetail *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_EVENT_DETAIL (self), NULL);
-
-  return self->headers_list;
 }

@@ -1,12 +1,32 @@
-/* botbench-profile-editor-private.h: the editor's instance struct, for tests
+/* botbench-profile-editor-private.h: what the editor's files share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The instance struct and the internal functions of
+ * botbench-profile-editor.c (the shell), -load.c, -save.c and
+ * -connection.c.
  */
 #pragma once
 
 #include "botbench-profile-editor.h"
 
 G_BEGIN_DECLS
+
+#define PUBLIC_URL_HINT N_("Where the portal reaches Botbench’s listener, for example a tunnel’s " \
+                                "https:// address. Handler URLs are built on it.")
+
+/* The rows of kind_row */
+enum {
+  KIND_ROW_WEBHOOK,
+  KIND_ROW_OAUTH,
+};
+
+/* A secret waiting to be stored while saving. */
+typedef struct
+{
+  BotbenchSecretKind  kind;
+  char               *value;
+} PendingSecret;
 
 struct _BotbenchProfileEditor
 {
@@ -67,5 +87,39 @@ struct _BotbenchProfileEditor
   AdwActionRow           *latency_row;
   GtkLabel               *test_message;
 };
+
+/* botbench-profile-editor.c */
+void                    _botbench_profile_editor_set_entry_text   (AdwEntryRow            *row,
+                                                                   const char             *text);
+char                   *_botbench_profile_editor_dup_entry_text   (AdwEntryRow            *row);
+/* @message: NULL hides the label; @style: a CSS class ("error", "warning",
+ * "success", "dim-label") or NULL. */
+void                    _botbench_profile_editor_show_message     (GtkLabel               *label,
+                                                                   const char             *message,
+                                                                   const char             *style);
+void                    _botbench_profile_editor_mark_row         (AdwEntryRow            *row,
+                                                                   gboolean                bad);
+BotbenchProfileKind     _botbench_profile_editor_get_kind         (BotbenchProfileEditor  *self);
+BotbenchProfileManager *_botbench_profile_editor_get_manager      (BotbenchProfileEditor  *self);
+void                    _botbench_profile_editor_toast            (BotbenchProfileEditor  *self,
+                                                                   const char             *message);
+void                    _botbench_profile_editor_update_state     (BotbenchProfileEditor  *self);
+void                    _botbench_profile_editor_update_kind      (BotbenchProfileEditor  *self);
+/* Live check of the pasted URL, with the core parser's own sentence. */
+gboolean                _botbench_profile_editor_check_webhook_url (BotbenchProfileEditor  *self,
+                                                                    BotbenchWebhookUrl    **parsed_out);
+
+/* botbench-profile-editor-load.c */
+void                    _botbench_profile_editor_load             (BotbenchProfileEditor  *self);
+
+/* botbench-profile-editor-save.c */
+void                    _botbench_profile_editor_pending_secret_free (PendingSecret       *pending);
+void                    _botbench_profile_editor_save             (BotbenchProfileEditor  *self);
+void                    _botbench_profile_editor_secrets_session_only_cb (BotbenchProfileEditor *self,
+                                                                          GParamSpec            *pspec,
+                                                                          BotbenchSecretStore   *secrets);
+
+/* botbench-profile-editor-connection.c */
+void                    _botbench_profile_editor_run_test         (BotbenchProfileEditor  *self);
 
 G_END_DECLS

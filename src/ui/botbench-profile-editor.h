@@ -19,6 +19,8 @@ GtkWidget       *botbench_profile_editor_new         (void);
 void             botbench_profile_editor_edit        (BotbenchProfileEditor *self,
                                                       BotbenchApplication   *app,
                                                       BotbenchProfile       *profile);
+/* Moves the keyboard focus to the name field. */
+void             botbench_profile_editor_focus_name  (BotbenchProfileEditor *self);
 /* The profile being edited, NULL for a new one not yet saved. */
 BotbenchProfile *botbench_profile_editor_get_profile (BotbenchProfileEditor *self);
 

@@ -9,7 +9,27 @@
 #include <glib/gi18n.h>
 
 #include "botbench-application-private.h"
-#include "botbench-profiles-page-private.h"
+#include "botbench-profile-editor.h"
+#include "botbench-profiles-page.h"
+
+struct _BotbenchProfilesPage
+{
+  GtkWidget              parent_instance;
+
+  BotbenchApplication   *app;
+  guint                  updating_switch : 1;
+
+  /* Template widgets */
+  GtkStack              *stack;
+  AdwActionRow          *sandbox_row;
+  GtkImage              *sandbox_icon;
+  GtkSwitch             *sandbox_switch;
+  AdwPreferencesGroup   *profiles_group;
+  GtkStack              *list_stack;
+  AdwStatusPage         *empty_page;
+  GtkListBox            *profile_list;
+  BotbenchProfileEditor *editor;
+};
 
 G_DEFINE_FINAL_TYPE (BotbenchProfilesPage, botbench_profiles_page, GTK_TYPE_WIDGET)
 
@@ -306,7 +326,7 @@ botbench_profiles_page_add_profile (BotbenchProfilesPage *self)
 
   botbench_profile_editor_edit (self->editor, self->app, NULL);
   gtk_stack_set_visible_child_name (self->stack, "editor");
-  gtk_widget_grab_focus (GTK_WIDGET (self->editor->name_row));
+  botbench_profile_editor_focus_name (self->editor);
 }
 
 void

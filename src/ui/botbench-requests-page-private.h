@@ -1,4 +1,5 @@
-/* botbench-requests-page-private.h: the page's instance struct, for tests
+/* botbench-requests-page-private.h: what the page shares with its rows,
+ * and what tests may call
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,33 +9,15 @@
 
 G_BEGIN_DECLS
 
-struct _BotbenchRequestsPage
-{
-  GtkWidget              parent_instance;
+/* How a record is shown, in the list's rows and in the detail pane. */
+char *_botbench_requests_page_dup_time         (gint64                 usec);
+char *_botbench_requests_page_dup_status       (BotbenchRequestRecord *record);
+char *_botbench_requests_page_dup_duration     (BotbenchRequestRecord *record);
+/* "success" for a 2xx without error, "error" otherwise. */
+void  _botbench_requests_page_set_status_style (GtkWidget             *label,
+                                                BotbenchRequestRecord *record);
 
-  BotbenchApplication   *app;
-  GtkFilterListModel    *filtered;
-  GtkSortListModel      *sorted;
-  GtkSingleSelection    *selection;
-  GtkCustomFilter       *filter;
-  /* UUID of the profile whose calls are shown. */
-  char                  *profile_uuid;
-  GtkFileChooserNative  *chooser;
-
-  /* Template widgets */
-  GtkStack              *stack;
-  AdwStatusPage         *empty_page;
-  AdwLeaflet            *leaflet;
-  GtkListView           *list_view;
-  GtkStack              *detail_stack;
-  GtkLabel              *method_label;
-  GtkLabel              *status_label;
-  GtkLabel              *meta_label;
-  GtkLabel              *url_label;
-  GtkLabel              *error_label;
-  GtkTextView           *request_view;
-  GtkTextView           *response_view;
-};
+/* For tests: */
 
 /* What Export does once a file is chosen (toasts "win.toast" when done). */
 void _botbench_requests_page_export_to (BotbenchRequestsPage *self,

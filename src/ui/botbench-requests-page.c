@@ -14,7 +14,36 @@
 #include <string.h>
 
 #include "botbench-application-private.h"
+#include "botbench-request-row.h"
 #include "botbench-requests-page-private.h"
+
+struct _BotbenchRequestsPage
+{
+  GtkWidget              parent_instance;
+
+  BotbenchApplication   *app;
+  GtkFilterListModel    *filtered;
+  GtkSortListModel      *sorted;
+  GtkSingleSelection    *selection;
+  GtkCustomFilter       *filter;
+  /* UUID of the profile whose calls are shown. */
+  char                  *profile_uuid;
+  GtkFileChooserNative  *chooser;
+
+  /* Template widgets */
+  GtkStack              *stack;
+  AdwStatusPage         *empty_page;
+  AdwLeaflet            *leaflet;
+  GtkListView           *list_view;
+  GtkStack              *detail_stack;
+  GtkLabel              *method_label;
+  GtkLabel              *status_label;
+  GtkLabel              *meta_label;
+  GtkLabel              *url_label;
+  GtkLabel              *error_label;
+  GtkTextView           *request_view;
+  GtkTextView           *response_view;
+};
 
 G_DEFINE_FINAL_TYPE (BotbenchRequestsPage, botbench_requests_page, GTK_TYPE_WIDGET)
 
@@ -36,16 +65,16 @@ dup_pretty_body (const char *body)
   return json_to_string (root, TRUE);
 }
 
-static char *
-dup_time (gint64 usec)
+char *
+_botbench_requests_page_dup_time (gint64 usec)
 {
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
 
   return dt != NULL ? g_date_time_format (dt, "%H:%M:%S") : g_strdup ("");
 }
 
-static char *
-dup_status (BotbenchRequestRecord *record)
+char *
+_botbench_requests_page_dup_status (BotbenchRequestRecord *record)
 {
   guint status = botbench_request_record_get_status (record);
 
@@ -56,16 +85,16 @@ dup_status (BotbenchRequestRecord *record)
   return g_strdup_printf ("%u", status);
 }
 
-static char *
-dup_duration (BotbenchRequestRecord *record)
+char *
+_botbench_requests_page_dup_duration (BotbenchRequestRecord *record)
 {
   /* Translators: how long a request took */
   return g_strdup_printf (_("%d ms"), (int)((botbench_request_record_get_duration (record) + 500) / 1000));
 }
 
-static void
-set_status_style (GtkWidget             *label,
-                  BotbenchRequestRecord *record)
+void
+_botbench_requests_page_set_status_style (GtkWidget             *label,
+                                          BotbenchRequestRecord *record)
 {
   guint status = botbench_request_record_get_status (record);
   gboolean ok = status >= 200 && status < 300 && botbench_request_record_get_error (record) == NULL;
@@ -123,9 +152,9 @@ botbench_requests_page_show_record (BotbenchRequestsPage  *self,
       return;
     }
 
-  status = dup_status (record);
-  duration = dup_duration (record);
-  time = dup_time (botbench_request_record_get_time (record));
+  status = _botbench_requests_page_dup_status (record);
+  duration = _botbench_requests_page_dup_duration (record);
+  time = _botbench_requests_page_dup_time (botbench_request_record_get_time (record));
   if (botbench_request_record_get_attempt (record) > 1)
     /* Translators: HTTP method, time, duration and the attempt number of a retried request */
     meta = g_strdup_printf (_("%s at %s, took %s (attempt %u)"),
@@ -138,7 +167,7 @@ botbench_requests_page_show_record (BotbenchRequestsPage  *self,
 
   gtk_label_set_label (self->method_label, botbench_request_record_get_method (record));
   gtk_label_set_label (self->status_label, status);
-  set_status_style (GTK_WIDGET (self->status_label), record);
+  _botbench_requests_page_set_status_style (GTK_WIDGET (self->status_label), record);
   gtk_label_set_label (self->meta_label, meta);
   gtk_label_set_label (self->url_label, botbench_request_record_get_url (record));
 
@@ -182,38 +211,14 @@ active_profile_cb (BotbenchRequestsPage *self)
   botbench_requests_page_update_state (self);
 }
 
+/* The list's factory (declared in the .ui) */
+
 static void
 request_row_setup_cb (GtkSignalListItemFactory *factory,
                       GtkListItem              *list_item,
                       gpointer                  user_data)
 {
-  GtkWidget *grid = gtk_grid_new ();
-  GtkWidget *method = gtk_label_new (NULL);
-  GtkWidget *status = gtk_label_new (NULL);
-  GtkWidget *meta = gtk_label_new (NULL);
-
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 2);
-  gtk_widget_set_margin_top (grid, 6);
-  gtk_widget_set_margin_bottom (grid, 6);
-
-  gtk_label_set_xalign (GTK_LABEL (method), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (method), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (method, TRUE);
-  gtk_widget_add_css_class (method, "heading");
-  gtk_widget_add_css_class (status, "request-status");
-  gtk_label_set_xalign (GTK_LABEL (meta), 0);
-  gtk_widget_add_css_class (meta, "dim-label");
-  gtk_widget_add_css_class (meta, "caption");
-
-  gtk_grid_attach (GTK_GRID (grid), method, 0, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), status, 1, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), meta, 0, 1, 2, 1);
-
-  g_object_set_data (G_OBJECT (grid), "method", method);
-  g_object_set_data (G_OBJECT (grid), "status", status);
-  g_object_set_data (G_OBJECT (grid), "meta", meta);
-  gtk_list_item_set_child (list_item, grid);
+  gtk_list_item_set_child (list_item, botbench_request_row_new ());
 }
 
 static void
@@ -221,26 +226,8 @@ request_row_bind_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
                      gpointer                  user_data)
 {
-  BotbenchRequestRecord *record = gtk_list_item_get_item (list_item);
-  GtkWidget *grid = gtk_list_item_get_child (list_item);
-  g_autofree char *status = dup_status (record);
-  g_autofree char *duration = dup_duration (record);
-  g_autofree char *time = dup_time (botbench_request_record_get_time (record));
-  g_autofree char *meta = NULL;
-  g_autofree char *summary = NULL;
-
-  /* Translators: time and duration of a request, e.g. "14:03:05 · 23 ms" */
-  meta = g_strdup_printf (_("%s · %s"), time, duration);
-  gtk_label_set_label (g_object_get_data (G_OBJECT (grid), "method"),
-                       botbench_request_record_get_method (record));
-  gtk_label_set_label (g_object_get_data (G_OBJECT (grid), "status"), status);
-  set_status_style (g_object_get_data (G_OBJECT (grid), "status"), record);
-  gtk_label_set_label (g_object_get_data (G_OBJECT (grid), "meta"), meta);
-
-  /* Translators: read by screen readers: method, status, duration, time */
-  summary = g_strdup_printf (_("%s, status %s, %s, at %s"),
-                             botbench_request_record_get_method (record), status, duration, time);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (grid), GTK_ACCESSIBLE_PROPERTY_LABEL, summary, -1);
+  botbench_request_row_set_record (BOTBENCH_REQUEST_ROW (gtk_list_item_get_child (list_item)),
+                                   gtk_list_item_get_item (list_item));
 }
 
 /* Export */
@@ -382,6 +369,8 @@ botbench_requests_page_class_init (BotbenchRequestsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchRequestsPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchRequestsPage, request_view);
   gtk_widget_class_bind_template_child (widget_class, BotbenchRequestsPage, response_view);
+  gtk_widget_class_bind_template_callback (widget_class, request_row_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, request_row_bind_cb);
 
   gtk_widget_class_install_action (widget_class, "requests.export", NULL,
                                    botbench_requests_page_export_action);
@@ -401,7 +390,6 @@ void
 botbench_requests_page_set_application (BotbenchRequestsPage *self,
                                         BotbenchApplication  *app)
 {
-  g_autoptr(GtkListItemFactory) factory = NULL;
   GtkCustomSorter *sorter;
 
   g_return_if_fail (BOTBENCH_IS_REQUESTS_PAGE (self));
@@ -421,10 +409,6 @@ botbench_requests_page_set_application (BotbenchRequestsPage *self,
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
 
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (request_row_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (request_row_bind_cb), NULL);
-  gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   g_signal_connect_object (self->sorted, "items-changed",

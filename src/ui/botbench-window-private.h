@@ -1,12 +1,16 @@
-/* botbench-window-private.h: the window's instance struct, shared with tests
+/* botbench-window-private.h: the window's instance struct
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shared by botbench-window.c and botbench-window-profiles.c.  Tests drive
+ * the window through its actions and find its widgets by buildable id
+ * (tests/botbench-ui-test-utils.h); tests/test-bots-ui.c still reads a few
+ * fields here.
  */
 #pragma once
 
 #include "botbench-bots-page.h"
-#include "botbench-event-detail.h"
-#include "botbench-paced-model.h"
+#include "botbench-events-page-private.h"
 #include "botbench-profiles-page.h"
 #include "botbench-requests-page.h"
 #include "botbench-window.h"
@@ -20,24 +24,18 @@ struct _BotbenchWindow
   GSettings              *settings;
   BotbenchEventStore     *store;
   BotbenchListener       *listener;
+  /* The events page's models (borrowed), for tests/test-bots-ui.c and
+   * bench/bench-ui-latency.c: use _botbench_events_page_get_event_model()
+   * and _get_shown_model() instead. */
   BotbenchEventListModel *event_model;
-  /* What the list shows: event_model with new events at a steady pace. */
   BotbenchPacedModel     *paced_model;
-  GtkSingleSelection     *selection;
-  GtkStringList          *event_types;
-  GCancellable           *cancellable;
 
-  /* Event names are re-read in a thread, at most once a second. */
-  gint64                  names_last_load;
-  guint                   names_timeout;
   guint                   fold_source;
-  guint                   names_loading : 1;
-  guint                   names_pending : 1;
-
-  /* TRUE while the log is scrolled to the top: new events stay in view. */
-  guint                   follow_head : 1;
   guint                   updating_switch : 1;
-  guint                   updating_event_types : 1;
+  /* The events page's "loading-names", mirrored for tests/test-bots-ui.c
+   * (names_timeout stays 0: "loading-names" covers a re-read that waits). */
+  guint                   names_loading : 1;
+  guint                   names_timeout;
 
   /* Template widgets */
   AdwToastOverlay        *toast_overlay;
@@ -48,22 +46,13 @@ struct _BotbenchWindow
   GtkButton              *url_button;
   GtkLabel               *url_label;
   GtkStack               *header_stack;
-  GtkSearchEntry         *search_entry;
-  GtkDropDown            *event_type_dropdown;
   GtkRevealer            *banner_revealer;
   GtkLabel               *banner_label;
   GtkStack               *page_stack;
-  GtkStack               *events_stack;
-  AdwStatusPage          *empty_page;
-  AdwStatusPage          *no_results_page;
-  GtkLabel               *try_command_label;
-  AdwLeaflet             *events_leaflet;
-  GtkScrolledWindow      *event_scroller;
-  GtkListView            *event_list;
-  BotbenchEventDetail    *detail;
   AdwStatusPage          *store_error_page;
+  BotbenchEventsPage     *events_page;
 
-  /* Profiles (issue 4) */
+  /* Profiles */
   BotbenchProfileManager *profiles;
   GSimpleAction          *active_profile_action;
   GMenu                  *profile_section;
@@ -75,8 +64,17 @@ struct _BotbenchWindow
   BotbenchProfilesPage   *profiles_page;
   BotbenchRequestsPage   *requests_page;
 
-  /* Bots (issue 5) */
+  /* Bots */
   BotbenchBotsPage       *bots_page;
 };
+
+/* botbench-window.c */
+void _botbench_window_toast           (BotbenchWindow      *self,
+                                       const char          *title);
+
+/* botbench-window-profiles.c */
+void _botbench_window_init_profiles   (BotbenchWindow      *self);
+void _botbench_window_setup_profiles  (BotbenchWindow      *self,
+                                       BotbenchApplication *app);
 
 G_END_DECLS

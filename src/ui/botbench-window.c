@@ -1,6 +1,12 @@
-/* botbench-window.c
+/* botbench-window.c: the main window, the shell around the pages
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The sidebar of pages and their header widgets, the listener switch and
+ * URL, the profile switcher, the banners (listener error, keyring) and the
+ * toasts, and the win.* actions.  Each page is a widget of its own:
+ * BotbenchEventsPage, BotbenchProfilesPage, BotbenchBotsPage and
+ * BotbenchRequestsPage.
  */
 #define G_LOG_DOMAIN "botbench-window"
 
@@ -11,32 +17,24 @@
 
 #include "botbench-application-private.h"
 #include "botbench-bots-page.h"
-#include "botbench-event-detail.h"
-#include "botbench-event-row.h"
+#include "botbench-events-page-private.h"
 #include "botbench-profiles-page.h"
 #include "botbench-requests-page.h"
+#include "botbench-sidebar-row.h"
 #include "botbench-window-private.h"
-
-/* While events stream in, the log shows new ones at most this often. */
-#define LIST_UPDATE_INTERVAL_MS 250
 
 /* Narrower than this, the page sidebar folds away first, so that the log
  * and the detail pane stay side by side (libadwaita 1.2 has no
  * breakpoints; the list pane folds by itself below about 720 px). */
 #define SIDEBAR_FOLD_WIDTH 920
 
-/* The list of event names is re-read at most this often while events arrive. */
-#define NAMES_REFRESH_INTERVAL_US (1 * G_USEC_PER_SEC)
-
 #define TRY_COMMAND_BODY "event=ONIMBOTMESSAGEADD&data[PARAMS][MESSAGE]=Hello"
 
 G_DEFINE_FINAL_TYPE (BotbenchWindow, botbench_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void botbench_window_load_event_names (BotbenchWindow *self);
-
-static void
-botbench_window_toast (BotbenchWindow *self,
-                       const char     *title)
+void
+_botbench_window_toast (BotbenchWindow *self,
+                        const char     *title)
 {
   AdwToast *toast = adw_toast_new (title);
 
@@ -50,7 +48,7 @@ botbench_window_copy_text (BotbenchWindow *self,
                            const char     *toast)
 {
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
-  botbench_window_toast (self, toast);
+  _botbench_window_toast (self, toast);
 }
 
 /* The shell command shown on the empty page, for the listener's address. */
@@ -61,35 +59,6 @@ botbench_window_dup_try_command (BotbenchWindow *self)
   g_autofree char *base_url = botbench_application_dup_listener_base_url (app);
 
   return g_strdup_printf ("curl -d '" TRY_COMMAND_BODY "' %s/", base_url);
-}
-
-static gboolean
-botbench_window_is_filtered (BotbenchWindow *self)
-{
-  const char *search = botbench_event_list_model_get_search (self->event_model);
-  const char *name = botbench_event_list_model_get_event_name (self->event_model);
-
-  return (search != NULL && *search != '\0') || (name != NULL && *name != '\0');
-}
-
-static void
-botbench_window_update_events_state (BotbenchWindow *self)
-{
-  const char *state;
-
-  g_assert (BOTBENCH_IS_WINDOW (self));
-
-  if (self->event_model == NULL)
-    return;
-
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->paced_model)) > 0)
-    state = "events";
-  else if (botbench_window_is_filtered (self))
-    state = "no-results";
-  else
-    state = "empty";
-
-  gtk_stack_set_visible_child_name (self->events_stack, state);
 }
 
 static void
@@ -128,7 +97,7 @@ botbench_window_update_listener (BotbenchWindow *self)
                                running ? _("Stop Receiving Events") : _("Receive Events"));
 
   try_command = botbench_window_dup_try_command (self);
-  gtk_label_set_label (self->try_command_label, try_command);
+  botbench_events_page_set_try_command (self->events_page, try_command);
 }
 
 static void
@@ -202,361 +171,28 @@ listener_switch_active_cb (BotbenchWindow *self,
 }
 
 static void
-search_changed_cb (BotbenchWindow *self,
-                   GtkSearchEntry *entry)
+events_page_selected_event_cb (BotbenchWindow     *self,
+                               GParamSpec         *pspec,
+                               BotbenchEventsPage *page)
 {
-  const char *text;
-
-  g_assert (BOTBENCH_IS_WINDOW (self));
-
-  if (self->event_model == NULL)
-    return;
-
-  text = gtk_editable_get_text (GTK_EDITABLE (entry));
-  self->follow_head = TRUE;
-  botbench_event_list_model_set_search (self->event_model, text);
-  botbench_window_update_events_state (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-curl",
+                                 botbench_events_page_get_selected_event (page) != NULL);
 }
 
+/* Mirrored for tests/test-bots-ui.c, which waits on the window's fields. */
 static void
-search_stopped_cb (BotbenchWindow *self,
-                   GtkSearchEntry *entry)
+events_page_loading_names_cb (BotbenchWindow     *self,
+                              GParamSpec         *pspec,
+                              BotbenchEventsPage *page)
 {
-  gtk_editable_set_text (GTK_EDITABLE (entry), "");
-}
-
-static void
-event_type_selected_cb (BotbenchWindow *self,
-                        GParamSpec     *pspec,
-                        GtkDropDown    *dropdown)
-{
-  guint selected;
-  const char *name = NULL;
-
-  g_assert (BOTBENCH_IS_WINDOW (self));
-
-  if (self->updating_event_types || self->event_model == NULL)
-    return;
-
-  selected = gtk_drop_down_get_selected (dropdown);
-  if (selected != 0 && selected != GTK_INVALID_LIST_POSITION)
-    name = gtk_string_list_get_string (self->event_types, selected);
-
-  self->follow_head = TRUE;
-  botbench_event_list_model_set_event_name (self->event_model, name);
-  botbench_window_update_events_state (self);
-}
-
-static void
-botbench_window_set_event_names (BotbenchWindow     *self,
-                                 const char * const *names)
-{
-  g_autofree char *selected_name = NULL;
-  guint n_items;
-  guint n_names;
-  guint selected;
-  gboolean same = TRUE;
-
-  g_assert (BOTBENCH_IS_WINDOW (self));
-
-  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->event_types));
-  n_names = g_strv_length ((char **)names);
-
-  if (n_items == n_names + 1)
-    {
-      for (guint i = 0; i < n_names && same; i++)
-        same = g_strcmp0 (gtk_string_list_get_string (self->event_types, i + 1), names[i]) == 0;
-    }
-  else
-    same = FALSE;
-
-  if (same)
-    return;
-
-  selected = gtk_drop_down_get_selected (self->event_type_dropdown);
-  if (selected != 0 && selected != GTK_INVALID_LIST_POSITION)
-    selected_name = g_strdup (gtk_string_list_get_string (self->event_types, selected));
-
-  self->updating_event_types = TRUE;
-  gtk_string_list_splice (self->event_types, 1, n_items - 1, names);
-
-  selected = 0;
-  if (selected_name != NULL)
-    {
-      for (guint i = 0; i < n_names; i++)
-        {
-          if (g_str_equal (names[i], selected_name))
-            {
-              selected = i + 1;
-              break;
-            }
-        }
-    }
-  gtk_drop_down_set_selected (self->event_type_dropdown, selected);
-  self->updating_event_types = FALSE;
-
-  /* The filtered name may be gone after retention; show everything then. */
-  if (selected_name != NULL && selected == 0)
-    event_type_selected_cb (self, NULL, self->event_type_dropdown);
-}
-
-static void
-load_event_names_thread (GTask        *task,
-                         gpointer      source_object,
-                         gpointer      task_data,
-                         GCancellable *cancellable)
-{
-  BotbenchEventStore *store = task_data;
-  g_autoptr(GError) error = NULL;
-  char **names;
-
-  names = botbench_event_store_list_event_names (store, &error);
-  if (names == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, names, (GDestroyNotify)g_strfreev);
-}
-
-static void
-load_event_names_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  GWeakRef *weak = user_data;
-  g_autoptr(BotbenchWindow) self = g_weak_ref_get (weak);
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) names = NULL;
-
-  g_weak_ref_clear (weak);
-  g_free (weak);
-
-  names = g_task_propagate_pointer (G_TASK (result), &error);
-
-  /* Closed while the read ran: nothing to show it on. */
-  if (self == NULL)
-    return;
-
-  self->names_loading = FALSE;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      g_cancellable_is_cancelled (self->cancellable))
-    return;
-
-  if (names == NULL)
-    g_debug ("Cannot list event names: %s", error->message);
-  else
-    botbench_window_set_event_names (self, (const char * const *)names);
-
-  if (self->names_pending)
-    {
-      self->names_pending = FALSE;
-      botbench_window_load_event_names (self);
-    }
-}
-
-static gboolean
-load_event_names_timeout_cb (gpointer user_data)
-{
-  BotbenchWindow *self = user_data;
-
-  self->names_timeout = 0;
-  botbench_window_load_event_names (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Reads the distinct event names in a thread; calls arriving while a read
- * runs, or within NAMES_REFRESH_INTERVAL_US of the last, are merged. */
-static void
-botbench_window_load_event_names (BotbenchWindow *self)
-{
-  g_autoptr(GTask) task = NULL;
-  GWeakRef *weak;
-  gint64 now;
-
-  g_assert (BOTBENCH_IS_WINDOW (self));
-
-  if (self->store == NULL || self->names_timeout != 0)
-    return;
-
-  if (self->names_loading)
-    {
-      self->names_pending = TRUE;
-      return;
-    }
-
-  now = g_get_monotonic_time ();
-  if (self->names_last_load != 0 && now - self->names_last_load < NAMES_REFRESH_INTERVAL_US)
-    {
-      guint delay_ms = (NAMES_REFRESH_INTERVAL_US - (now - self->names_last_load)) / 1000;
-
-      self->names_timeout = g_timeout_add (MAX (delay_ms, 1), load_event_names_timeout_cb, self);
-      return;
-    }
-
-  self->names_last_load = now;
-  self->names_loading = TRUE;
-
-  /* The read must not keep a closed window alive: a weak reference. */
-  weak = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (weak, self);
-  task = g_task_new (NULL, self->cancellable, load_event_names_cb, weak);
-  g_task_set_source_tag (task, botbench_window_load_event_names);
-  g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
-  g_task_run_in_thread (task, load_event_names_thread);
-}
-
-static void
-store_events_added_cb (BotbenchWindow     *self,
-                       gint64              last_id,
-                       BotbenchEventStore *store)
-{
-  botbench_window_load_event_names (self);
-}
-
-static void
-store_events_removed_cb (BotbenchWindow     *self,
-                         BotbenchEventStore *store)
-{
-  botbench_window_load_event_names (self);
-}
-
-static void
-event_scroller_value_changed_cb (BotbenchWindow *self,
-                                 GtkAdjustment  *adjustment)
-{
-  self->follow_head = gtk_adjustment_get_value (adjustment) < 1.0;
-}
-
-static void
-selection_items_changed_cb (BotbenchWindow *self,
-                            guint           position,
-                            guint           removed,
-                            guint           added,
-                            GListModel     *model)
-{
-  g_assert (BOTBENCH_IS_WINDOW (self));
-
-  botbench_window_update_events_state (self);
-
-  /* At the top, keep the newest event in view.  Scrolled away, the list
-   * view keeps its anchor row and nothing moves. */
-  if (self->follow_head && position == 0 && added > 0 &&
-      g_list_model_get_n_items (model) > 0)
-    gtk_widget_activate_action (GTK_WIDGET (self->event_list), "list.scroll-to-item", "u", 0);
-}
-
-static void
-selection_selected_item_cb (BotbenchWindow     *self,
-                            GParamSpec         *pspec,
-                            GtkSingleSelection *selection)
-{
-  BotbenchEvent *event;
-
-  g_assert (BOTBENCH_IS_WINDOW (self));
-
-  event = gtk_single_selection_get_selected_item (selection);
-  botbench_event_detail_set_event (self->detail, event);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-curl", event != NULL);
-
-  if (event != NULL && adw_leaflet_get_folded (self->events_leaflet))
-    adw_leaflet_set_visible_child_name (self->events_leaflet, "detail");
-}
-
-static void
-event_row_setup_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *list_item,
-                    gpointer                  user_data)
-{
-  gtk_list_item_set_child (list_item, botbench_event_row_new ());
-}
-
-static void
-event_row_bind_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *list_item,
-                   gpointer                  user_data)
-{
-  botbench_event_row_set_event (BOTBENCH_EVENT_ROW (gtk_list_item_get_child (list_item)),
-                                gtk_list_item_get_item (list_item));
-}
-
-static void
-event_row_unbind_cb (GtkSignalListItemFactory *factory,
-                     GtkListItem              *list_item,
-                     gpointer                  user_data)
-{
-  /* Only drops the reference: relaying out a row that is going away is
-   * wasted work when hundreds of events arrive at once. */
-  botbench_event_row_release_event (BOTBENCH_EVENT_ROW (gtk_list_item_get_child (list_item)));
-}
-
-static void
-event_type_setup_cb (GtkSignalListItemFactory *factory,
-                     GtkListItem              *list_item,
-                     gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  /* In the button, long event names shrink instead of pushing the header
-   * bar wider; in the popover they are shown whole. */
-  if (GPOINTER_TO_INT (user_data))
-    {
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (GTK_LABEL (label), 8);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
-    }
-  gtk_list_item_set_child (list_item, label);
-}
-
-static void
-event_type_bind_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *list_item,
-                    gpointer                  user_data)
-{
-  GtkStringObject *item = gtk_list_item_get_item (list_item);
-
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)),
-                       gtk_string_object_get_string (item));
-}
-
-static GtkListItemFactory *
-event_type_factory_new (gboolean in_button)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-
-  g_signal_connect (factory, "setup", G_CALLBACK (event_type_setup_cb), GINT_TO_POINTER (in_button));
-  g_signal_connect (factory, "bind", G_CALLBACK (event_type_bind_cb), NULL);
-
-  return factory;
+  self->names_loading = botbench_events_page_get_loading_names (page);
 }
 
 static GtkWidget *
 sidebar_create_row_cb (gpointer item,
                        gpointer user_data)
 {
-  GtkStackPage *page = item;
-  GtkWidget *row;
-  GtkWidget *box;
-  GtkWidget *image;
-  GtkWidget *label;
-
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  image = gtk_image_new ();
-  g_object_bind_property (page, "icon-name", image, "icon-name", G_BINDING_SYNC_CREATE);
-  gtk_box_append (GTK_BOX (box), image);
-
-  label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  g_object_bind_property (page, "title", label, "label", G_BINDING_SYNC_CREATE);
-  gtk_box_append (GTK_BOX (box), label);
-
-  row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  g_object_set_data_full (G_OBJECT (row), "page", g_object_ref (page), g_object_unref);
-
-  return row;
+  return botbench_sidebar_row_new (item);
 }
 
 static void
@@ -564,7 +200,7 @@ sidebar_row_activated_cb (BotbenchWindow *self,
                           GtkListBoxRow  *row,
                           GtkListBox     *list)
 {
-  GtkStackPage *page = g_object_get_data (G_OBJECT (row), "page");
+  GtkStackPage *page = botbench_sidebar_row_get_page (BOTBENCH_SIDEBAR_ROW (row));
 
   g_assert (BOTBENCH_IS_WINDOW (self));
 
@@ -593,9 +229,9 @@ page_stack_visible_child_cb (BotbenchWindow *self,
        row != NULL;
        row = gtk_widget_get_next_sibling (row))
     {
-      GtkStackPage *page = g_object_get_data (G_OBJECT (row), "page");
+      GtkStackPage *page = botbench_sidebar_row_get_page (BOTBENCH_SIDEBAR_ROW (row));
 
-      if (page != NULL && gtk_stack_page_get_child (page) == gtk_stack_get_visible_child (stack))
+      if (gtk_stack_page_get_child (page) == gtk_stack_get_visible_child (stack))
         gtk_list_box_select_row (self->sidebar_list, GTK_LIST_BOX_ROW (row));
     }
 }
@@ -621,7 +257,7 @@ botbench_window_copy_curl (GtkWidget  *widget,
 {
   BotbenchWindow *self = BOTBENCH_WINDOW (widget);
   BotbenchApplication *app = BOTBENCH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  BotbenchEvent *event = botbench_event_detail_get_event (self->detail);
+  BotbenchEvent *event = botbench_events_page_get_selected_event (self->events_page);
   g_autofree char *base_url = NULL;
   g_autofree char *command = NULL;
 
@@ -669,7 +305,7 @@ botbench_window_show_event_list (GtkWidget  *widget,
 {
   BotbenchWindow *self = BOTBENCH_WINDOW (widget);
 
-  adw_leaflet_set_visible_child_name (self->events_leaflet, "list");
+  botbench_events_page_show_list (self->events_page);
 }
 
 static void
@@ -679,203 +315,12 @@ botbench_window_focus_search (GtkWidget  *widget,
 {
   BotbenchWindow *self = BOTBENCH_WINDOW (widget);
 
-  if (self->event_model == NULL)
+  if (self->store == NULL)
     return;
 
   gtk_stack_set_visible_child_name (self->page_stack, "events");
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-/* Profiles */
-
-static void
-botbench_window_update_profiles (BotbenchWindow *self)
-{
-  BotbenchProfile *active;
-  guint n;
-
-  g_assert (BOTBENCH_IS_WINDOW (self));
-
-  if (self->profiles == NULL)
-    return;
-
-  active = botbench_profile_manager_get_active (self->profiles);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->profiles));
-
-  g_menu_remove_all (self->profile_section);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(BotbenchProfile) profile = g_list_model_get_item (G_LIST_MODEL (self->profiles), i);
-      g_autoptr(GMenuItem) item = NULL;
-
-      item = g_menu_item_new (botbench_profile_get_name (profile), NULL);
-      g_menu_item_set_action_and_target_value (item, "win.active-profile",
-                                               g_variant_new_string (botbench_profile_get_uuid (profile)));
-      g_menu_append_item (self->profile_section, item);
-    }
-
-  g_simple_action_set_state (self->active_profile_action,
-                             g_variant_new_string (active != NULL ? botbench_profile_get_uuid (active) : ""));
-
-  if (active != NULL)
-    {
-      g_autofree char *tooltip = NULL;
-
-      gtk_label_set_label (self->profile_label, botbench_profile_get_name (active));
-      /* Translators: %s is the active profile's name */
-      tooltip = g_strdup_printf (_("Active Profile: %s"), botbench_profile_get_name (active));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->profile_button), tooltip);
-    }
-  else
-    {
-      gtk_label_set_label (self->profile_label, _("No Profile"));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->profile_button), _("Switch Profile"));
-    }
-}
-
-static void
-profile_notify_cb (BotbenchWindow *self,
-                   GParamSpec     *pspec,
-                   GObject        *profile)
-{
-  if (pspec == NULL || g_str_equal (pspec->name, "name"))
-    botbench_window_update_profiles (self);
-}
-
-static void
-profiles_items_changed_cb (BotbenchWindow *self,
-                           guint           position,
-                           guint           removed,
-                           guint           added,
-                           GListModel     *model)
-{
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(GObject) profile = g_list_model_get_item (model, i);
-
-      g_signal_connect_object (profile, "notify::name",
-                               G_CALLBACK (profile_notify_cb), self, G_CONNECT_SWAPPED);
-    }
-
-  botbench_window_update_profiles (self);
-}
-
-static void
-active_profile_change_state_cb (GSimpleAction *action,
-                                GVariant      *state,
-                                gpointer       user_data)
-{
-  BotbenchWindow *self = user_data;
-  BotbenchProfile *profile;
-  g_autoptr(GError) error = NULL;
-
-  profile = botbench_profile_manager_lookup (self->profiles, g_variant_get_string (state, NULL));
-  if (profile == NULL)
-    return;
-
-  if (!botbench_profile_manager_set_active (self->profiles, profile, &error))
-    botbench_window_toast (self, error->message);
-
-  botbench_window_update_profiles (self);
-}
-
-static void
-secrets_unavailable_cb (BotbenchWindow *self,
-                        const GError   *error)
-{
-  gtk_label_set_label (self->secrets_label, error->message);
-  gtk_revealer_set_reveal_child (self->secrets_revealer, TRUE);
-}
-
-static void
-secrets_session_only_cb (BotbenchWindow      *self,
-                         GParamSpec          *pspec,
-                         BotbenchSecretStore *secrets)
-{
-  if (!botbench_secret_store_get_session_only (secrets))
-    return;
-
-  gtk_revealer_set_reveal_child (self->secrets_revealer, FALSE);
-  botbench_window_toast (self, _("Secrets are kept in memory until Botbench quits"));
-}
-
-static void
-sandbox_failed_cb (BotbenchWindow *self,
-                   const GError   *error)
-{
-  g_autofree char *message = NULL;
-  g_autofree char *escaped = g_markup_escape_text (error->message, -1);
-
-  /* Translators: %s says why the sandbox portal could not start */
-  message = g_strdup_printf (_("Sandbox not started: %s"), escaped);
-  botbench_window_toast (self, message);
-}
-
-/* Folded (narrow), the switcher shows only its icon; the tooltip names
- * the active profile. */
-static void
-leaflet_folded_cb (BotbenchWindow *self)
-{
-  gtk_widget_set_visible (GTK_WIDGET (self->profile_label), !adw_leaflet_get_folded (self->leaflet));
-}
-
-static void
-botbench_window_update_requests (BotbenchWindow *self)
-{
-  GListModel *shown = botbench_requests_page_get_model (self->requests_page);
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-requests",
-                                 shown != NULL && g_list_model_get_n_items (shown) > 0);
-}
-
-static void
-botbench_window_setup_profiles (BotbenchWindow      *self,
-                                BotbenchApplication *app)
-{
-  BotbenchSecretStore *secrets = botbench_application_get_secret_store (app);
-  const GError *profiles_error;
-  BotbenchProfile *active;
-
-  self->profiles = g_object_ref (botbench_application_get_profile_manager (app));
-  g_signal_connect_object (self->profiles, "items-changed",
-                           G_CALLBACK (profiles_items_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->profiles, "notify::active",
-                           G_CALLBACK (botbench_window_update_profiles), self, G_CONNECT_SWAPPED);
-  profiles_items_changed_cb (self, 0, 0, g_list_model_get_n_items (G_LIST_MODEL (self->profiles)),
-                             G_LIST_MODEL (self->profiles));
-
-  g_signal_connect_object (app, "secrets-unavailable",
-                           G_CALLBACK (secrets_unavailable_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (secrets, "notify::session-only",
-                           G_CALLBACK (secrets_session_only_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (app, "sandbox-failed",
-                           G_CALLBACK (sandbox_failed_cb), self, G_CONNECT_SWAPPED);
-
-  g_signal_connect_object (self->leaflet, "notify::folded",
-                           G_CALLBACK (leaflet_folded_cb), self, G_CONNECT_SWAPPED);
-  leaflet_folded_cb (self);
-
-  botbench_profiles_page_set_application (self->profiles_page, app);
-  botbench_requests_page_set_application (self->requests_page, app);
-  botbench_bots_page_set_application (self->bots_page, app);
-  g_signal_connect_object (botbench_requests_page_get_model (self->requests_page), "items-changed",
-                           G_CALLBACK (botbench_window_update_requests), self, G_CONNECT_SWAPPED);
-  botbench_window_update_requests (self);
-
-  profiles_error = botbench_application_get_profiles_error (app);
-  if (profiles_error != NULL)
-    {
-      g_autofree char *escaped = g_markup_escape_text (profiles_error->message, -1);
-
-      botbench_window_toast (self, escaped);
-    }
-
-  /* The sandbox profile works only while the sandbox runs. */
-  active = botbench_profile_manager_get_active (self->profiles);
-  if (active != NULL && botbench_profile_is_sandbox (active) &&
-      !botbench_sandbox_get_running (botbench_application_get_sandbox (app)))
-    botbench_application_start_sandbox (app, NULL);
+  botbench_events_page_focus_search (self->events_page);
 }
 
 static void
@@ -885,7 +330,7 @@ botbench_window_toast_action (GtkWidget  *widget,
 {
   g_autofree char *escaped = g_markup_escape_text (g_variant_get_string (parameter, NULL), -1);
 
-  botbench_window_toast (BOTBENCH_WINDOW (widget), escaped);
+  _botbench_window_toast (BOTBENCH_WINDOW (widget), escaped);
 }
 
 static void
@@ -958,50 +403,6 @@ botbench_window_export_requests (GtkWidget  *widget,
   botbench_requests_page_export (BOTBENCH_WINDOW (widget)->requests_page);
 }
 
-static void
-botbench_window_setup_events (BotbenchWindow *self)
-{
-  g_autoptr(GtkListItemFactory) factory = NULL;
-  GtkAdjustment *vadjustment;
-
-  g_assert (BOTBENCH_IS_WINDOW (self));
-  g_assert (self->store != NULL);
-
-  self->event_model = botbench_event_list_model_new (self->store);
-  self->paced_model = botbench_paced_model_new (G_LIST_MODEL (self->event_model),
-                                                LIST_UPDATE_INTERVAL_MS);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->paced_model)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (event_row_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (event_row_bind_cb), NULL);
-  g_signal_connect (factory, "unbind", G_CALLBACK (event_row_unbind_cb), NULL);
-  gtk_list_view_set_factory (self->event_list, factory);
-  gtk_list_view_set_model (self->event_list, GTK_SELECTION_MODEL (self->selection));
-
-  /* Connected after the list view, so these run once it knows the change. */
-  g_signal_connect_object (self->selection, "items-changed",
-                           G_CALLBACK (selection_items_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->selection, "notify::selected-item",
-                           G_CALLBACK (selection_selected_item_cb), self, G_CONNECT_SWAPPED);
-
-  vadjustment = gtk_scrolled_window_get_vadjustment (self->event_scroller);
-  g_signal_connect_object (vadjustment, "value-changed",
-                           G_CALLBACK (event_scroller_value_changed_cb), self, G_CONNECT_SWAPPED);
-
-  g_signal_connect_object (self->store, "events-added",
-                           G_CALLBACK (store_events_added_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->store, "events-removed",
-                           G_CALLBACK (store_events_removed_cb), self, G_CONNECT_SWAPPED);
-
-  gtk_drop_down_set_model (self->event_type_dropdown, G_LIST_MODEL (self->event_types));
-  botbench_window_load_event_names (self);
-  botbench_window_update_events_state (self);
-}
-
 /* GtkWindow:application is not a construct property, so this runs after
  * g_object_new() rather than in constructed(). */
 static void
@@ -1030,7 +431,7 @@ botbench_window_setup (BotbenchWindow      *self,
                            sidebar_create_row_cb, NULL, NULL);
   page_stack_visible_child_cb (self, NULL, self->page_stack);
 
-  botbench_window_setup_profiles (self, app);
+  _botbench_window_setup_profiles (self, app);
 
   self->store = botbench_application_get_store (app);
   if (self->store == NULL)
@@ -1049,7 +450,9 @@ botbench_window_setup (BotbenchWindow      *self,
     }
 
   g_object_ref (self->store);
-  botbench_window_setup_events (self);
+  botbench_events_page_set_store (self->events_page, self->store);
+  self->event_model = _botbench_events_page_get_event_model (self->events_page);
+  self->paced_model = _botbench_events_page_get_shown_model (self->events_page);
 
   self->listener = g_object_ref (botbench_application_get_listener (app));
   g_signal_connect_object (self->listener, "notify::running",
@@ -1157,23 +560,15 @@ botbench_window_dispose (GObject *object)
 {
   BotbenchWindow *self = (BotbenchWindow *)object;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->names_timeout, g_source_remove);
   g_clear_handle_id (&self->fold_source, g_source_remove);
-
-  if (self->event_list != NULL)
-    gtk_list_view_set_model (self->event_list, NULL);
+  self->event_model = NULL;
+  self->paced_model = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOTBENCH_TYPE_WINDOW);
 
-  g_clear_object (&self->selection);
-  g_clear_object (&self->paced_model);
-  g_clear_object (&self->event_model);
-  g_clear_object (&self->event_types);
   g_clear_object (&self->listener);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->profiles);
   g_clear_object (&self->active_profile_action);
 
@@ -1193,7 +588,7 @@ botbench_window_class_init (BotbenchWindowClass *klass)
 
   window_class->close_request = botbench_window_close_request;
 
-  g_type_ensure (BOTBENCH_TYPE_EVENT_DETAIL);
+  g_type_ensure (BOTBENCH_TYPE_EVENTS_PAGE);
   g_type_ensure (BOTBENCH_TYPE_PROFILES_PAGE);
   g_type_ensure (BOTBENCH_TYPE_REQUESTS_PAGE);
   g_type_ensure (BOTBENCH_TYPE_BOTS_PAGE);
@@ -1209,20 +604,11 @@ botbench_window_class_init (BotbenchWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, url_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, url_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, header_stack);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, event_type_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, page_stack);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, events_stack);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, empty_page);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, no_results_page);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, try_command_label);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, events_leaflet);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, event_scroller);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, event_list);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, detail);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, store_error_page);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, events_page);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, profile_section);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, profile_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, profile_label);
@@ -1233,9 +619,6 @@ botbench_window_class_init (BotbenchWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, requests_page);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, bots_page);
   gtk_widget_class_bind_template_callback (widget_class, listener_switch_active_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, search_stopped_cb);
-  gtk_widget_class_bind_template_callback (widget_class, event_type_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_stack_visible_child_cb);
 
@@ -1275,34 +658,25 @@ botbench_window_class_init (BotbenchWindowClass *klass)
 static void
 botbench_window_init (BotbenchWindow *self)
 {
-  const char * const all_events[] = { _("All events"), NULL };
-  g_autoptr(GtkListItemFactory) button_factory = event_type_factory_new (TRUE);
-  g_autoptr(GtkListItemFactory) list_factory = event_type_factory_new (FALSE);
-
-  self->cancellable = g_cancellable_new ();
-  self->follow_head = TRUE;
-  self->event_types = gtk_string_list_new (all_events);
-
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The events page's search and filter go in the header bar, shown
+   * with the page like the other pages' header widgets. */
+  gtk_stack_add_named (self->header_stack, botbench_events_page_get_header (self->events_page), "events");
+  g_signal_connect_object (self->events_page, "notify::selected-event",
+                           G_CALLBACK (events_page_selected_event_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->events_page, "notify::loading-names",
+                           G_CALLBACK (events_page_loading_names_cb), self, G_CONNECT_SWAPPED);
 
 #ifdef BOTBENCH_DEVELOPMENT
   /* libadwaita's striped header bars: this is not the installed app */
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
 
-  /* Stateful, so the profile menu shows the active profile checked. */
-  self->active_profile_action = g_simple_action_new_stateful ("active-profile", G_VARIANT_TYPE_STRING,
-                                                              g_variant_new_string (""));
-  g_signal_connect (self->active_profile_action, "change-state",
-                    G_CALLBACK (active_profile_change_state_cb), self);
-  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (self->active_profile_action));
-
-  gtk_drop_down_set_factory (self->event_type_dropdown, button_factory);
-  gtk_drop_down_set_list_factory (self->event_type_dropdown, list_factory);
+  _botbench_window_init_profiles (self);
 
   /* Folded, the window opens on the log, not on the list of pages. */
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
-  adw_leaflet_set_visible_child_name (self->events_leaflet, "list");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-curl", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-url", FALSE);

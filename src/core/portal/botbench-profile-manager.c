@@ -57,7 +57,13 @@ enum {
   N_PROPS
 };
 
+enum {
+  SAVE_FAILED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 /* Helpers */
 
@@ -240,15 +246,70 @@ reload (BotbenchProfileManager  *self,
   return TRUE;
 }
 
+/* A save nobody waits for (on an idle, or on dispose) failed: tell whoever
+ * listens to "save-failed", else the log. */
+static void
+save_failed (BotbenchProfileManager *self,
+             const GError           *error)
+{
+  if (g_signal_has_handler_pending (self, signals[SAVE_FAILED], 0, FALSE))
+    {
+      g_debug ("Cannot save profiles: %s", error->message);
+      g_signal_emit (self, signals[SAVE_FAILED], 0, error);
+    }
+  else
+    g_warning ("Cannot save profiles: %s", error->message);
+}
+
+/* Writes the file unless it already holds this; on failure, the error
+ * says why without a prefix. */
+static gboolean
+write_file (BotbenchProfileManager  *self,
+            GError                 **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *data = NULL;
+
+  data = to_data (self);
+  if (self->last_contents != NULL && g_str_equal (data, self->last_contents))
+    return TRUE;
+
+  dir = g_path_get_dirname (self->path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, BOTBENCH_PROFILE_MANAGER_ERROR, BOTBENCH_PROFILE_MANAGER_ERROR_FAILED,
+                   _("Cannot create %s: %s"), dir, g_strerror (errsv));
+      return FALSE;
+    }
+
+  if (!g_file_set_contents_full (self->path, data, -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+    return FALSE;
+
+  g_free (self->last_contents);
+  self->last_contents = g_steal_pointer (&data);
+  g_debug ("Saved %u profiles to %s", self->profiles->len, self->path);
+  return TRUE;
+}
+
+static void
+save_deferred (BotbenchProfileManager *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!write_file (self, &error))
+    save_failed (self, error);
+}
+
 static gboolean
 save_idle_cb (gpointer data)
 {
   BotbenchProfileManager *self = data;
-  g_autoptr(GError) error = NULL;
 
   self->save_source = 0;
-  if (!botbench_profile_manager_save (self, &error))
-    g_warning ("Cannot save profiles: %s", error->message);
+  save_deferred (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -344,11 +405,8 @@ botbench_profile_manager_dispose (GObject *object)
 
   if (self->save_source != 0)
     {
-      g_autoptr(GError) error = NULL;
-
       g_clear_handle_id (&self->save_source, g_source_remove);
-      if (!botbench_profile_manager_save (self, &error))
-        g_warning ("Cannot save profiles: %s", error->message);
+      save_deferred (self);
     }
 
   if (self->monitor != NULL)
@@ -447,6 +505,20 @@ botbench_profile_manager_class_init (BotbenchProfileManagerClass *klass)
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * BotbenchProfileManager::save-failed:
+   * @self: the manager
+   * @error: why the file could not be written (a #GError, without the
+   *   "Cannot save profiles" prefix)
+   *
+   * A save that nobody waited for failed: the one that follows a change
+   * of a managed profile's property, or the last one on dispose.  The
+   * profiles in memory are still there; the next change tries again.
+   */
+  signals[SAVE_FAILED] =
+    g_signal_new ("save-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -513,38 +585,21 @@ botbench_profile_manager_save (BotbenchProfileManager  *self,
                                GError                 **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *data = NULL;
 
   g_return_val_if_fail (BOTBENCH_IS_PROFILE_MANAGER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  data = to_data (self);
-  if (self->last_contents != NULL && g_str_equal (data, self->last_contents))
+  if (write_file (self, &local_error))
     return TRUE;
 
-  dir = g_path_get_dirname (self->path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int errsv = errno;
-
-      g_set_error (error, BOTBENCH_PROFILE_MANAGER_ERROR, BOTBENCH_PROFILE_MANAGER_ERROR_FAILED,
-                   _("Cannot create %s: %s"), dir, g_strerror (errsv));
-      return FALSE;
-    }
-
-  if (!g_file_set_contents_full (self->path, data, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local_error))
-    {
-      g_set_error (error, BOTBENCH_PROFILE_MANAGER_ERROR, BOTBENCH_PROFILE_MANAGER_ERROR_FAILED,
-                   _("Cannot save profiles: %s"), local_error->message);
-      return FALSE;
-    }
-
-  g_free (self->last_contents);
-  self->last_contents = g_steal_pointer (&data);
-  g_debug ("Saved %u profiles to %s", self->profiles->len, self->path);
-  return TRUE;
+  /* A directory that cannot be made is said as it is; a failed write
+   * names what failed. */
+  if (g_error_matches (local_error, BOTBENCH_PROFILE_MANAGER_ERROR, BOTBENCH_PROFILE_MANAGER_ERROR_FAILED))
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else
+    g_set_error (error, BOTBENCH_PROFILE_MANAGER_ERROR, BOTBENCH_PROFILE_MANAGER_ERROR_FAILED,
+                 _("Cannot save profiles: %s"), local_error->message);
+  return FALSE;
 }
 
 BotbenchProfile *

@@ -6,7 +6,16 @@
  * $XDG_CONFIG_HOME/botbench/profiles.ini with atomic writes, together with
  * the active profile.  The file is watched, so profiles changed by
  * botbench-cli appear in a running window.  Changes made through this API
- * (and property changes on managed profiles) are written back at once.
+ * are written back at once and report failures to their caller; property
+ * changes on managed profiles are written back on an idle (and on dispose),
+ * and a failure there is emitted as "save-failed":
+ *
+ *   void (*save_failed) (BotbenchProfileManager *self,
+ *                        GError                 *error,
+ *                        gpointer                user_data);
+ *
+ * error->message says why (e.g. "Cannot create …: Not a directory"); with
+ * no handler connected, the failure is logged with g_warning().
  */
 #pragma once
 

@@ -1,0 +1,19 @@
+/* botbench-events-page-private.h: what tests may look at in the page
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "botbench-events-page.h"
+#include "botbench-paced-model.h"
+
+G_BEGIN_DECLS
+
+/* For tests: the store's model under the list (its search and event name
+ * filter), NULL until botbench_events_page_set_store(). */
+BotbenchEventListModel *_botbench_events_page_get_event_model (BotbenchEventsPage *self);
+/* For tests and benchmarks: what the list shows (the model above, new
+ * events paced), NULL until botbench_events_page_set_store(). */
+BotbenchPacedModel     *_botbench_events_page_get_shown_model (BotbenchEventsPage *self);
+
+G_END_DECLS
