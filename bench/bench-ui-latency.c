@@ -325,7 +325,7 @@ percentile_ms (GArray *sorted,
 static void
 run_bench (Bench *b)
 {
-  GListModel *model = G_LIST_MODEL (b->window->paced_model);
+  GListModel *model = G_LIST_MODEL (_botbench_events_page_get_shown_model (b->window->events_page));
   BotbenchListener *listener = botbench_application_get_listener (b->app);
   g_autoptr(GArray) sorted = NULL;
   gboolean use_wrk;

@@ -4,8 +4,7 @@
  *
  * Shared by botbench-window.c and botbench-window-profiles.c.  Tests drive
  * the window through its actions and find its widgets by buildable id
- * (tests/botbench-ui-test-utils.h); tests/test-bots-ui.c still reads a few
- * fields here.
+ * (tests/botbench-ui-test-utils.h).
  */
 #pragma once
 
@@ -24,18 +23,8 @@ struct _BotbenchWindow
   GSettings              *settings;
   BotbenchEventStore     *store;
   BotbenchListener       *listener;
-  /* The events page's models (borrowed), for tests/test-bots-ui.c and
-   * bench/bench-ui-latency.c: use _botbench_events_page_get_event_model()
-   * and _get_shown_model() instead. */
-  BotbenchEventListModel *event_model;
-  BotbenchPacedModel     *paced_model;
-
   guint                   fold_source;
   guint                   updating_switch : 1;
-  /* The events page's "loading-names", mirrored for tests/test-bots-ui.c
-   * (names_timeout stays 0: "loading-names" covers a re-read that waits). */
-  guint                   names_loading : 1;
-  guint                   names_timeout;
 
   /* Template widgets */
   AdwToastOverlay        *toast_overlay;

@@ -179,15 +179,6 @@ events_page_selected_event_cb (BotbenchWindow     *self,
                                  botbench_events_page_get_selected_event (page) != NULL);
 }
 
-/* Mirrored for tests/test-bots-ui.c, which waits on the window's fields. */
-static void
-events_page_loading_names_cb (BotbenchWindow     *self,
-                              GParamSpec         *pspec,
-                              BotbenchEventsPage *page)
-{
-  self->names_loading = botbench_events_page_get_loading_names (page);
-}
-
 static GtkWidget *
 sidebar_create_row_cb (gpointer item,
                        gpointer user_data)
@@ -451,8 +442,6 @@ botbench_window_setup (BotbenchWindow      *self,
 
   g_object_ref (self->store);
   botbench_events_page_set_store (self->events_page, self->store);
-  self->event_model = _botbench_events_page_get_event_model (self->events_page);
-  self->paced_model = _botbench_events_page_get_shown_model (self->events_page);
 
   self->listener = g_object_ref (botbench_application_get_listener (app));
   g_signal_connect_object (self->listener, "notify::running",
@@ -561,8 +550,6 @@ botbench_window_dispose (GObject *object)
   BotbenchWindow *self = (BotbenchWindow *)object;
 
   g_clear_handle_id (&self->fold_source, g_source_remove);
-  self->event_model = NULL;
-  self->paced_model = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOTBENCH_TYPE_WINDOW);
 
@@ -665,8 +652,6 @@ botbench_window_init (BotbenchWindow *self)
   gtk_stack_add_named (self->header_stack, botbench_events_page_get_header (self->events_page), "events");
   g_signal_connect_object (self->events_page, "notify::selected-event",
                            G_CALLBACK (events_page_selected_event_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->events_page, "notify::loading-names",
-                           G_CALLBACK (events_page_loading_names_cb), self, G_CONNECT_SWAPPED);
 
 #ifdef BOTBENCH_DEVELOPMENT
   /* libadwaita's striped header bars: this is not the installed app */
