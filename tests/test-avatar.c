@@ -1725,7 +1725,7 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
     for (guint j = 0; j < G_N_ELEMENTS (sizes); j++)
       {
-        g_autofree char *name = g_strdup_printf ("/botbench/avatar/format/%s/%u",
+        g_autofree char *name = g_strdup_printf ("/avatar/format/%s/%u",
                                                  formats[i], sizes[j]);
 
         cases[n].format = formats[i];
@@ -1735,35 +1735,35 @@ main (int   argc,
       }
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
-  ADD ("/botbench/avatar/exif-orientation", test_exif_orientation);
-  ADD ("/botbench/avatar/exif-orientation-scaled", test_exif_orientation_scaled);
-  ADD ("/botbench/avatar/exif-orientation-crop", test_exif_orientation_crop);
-  ADD ("/botbench/avatar/large-jpeg", test_large_jpeg);
-  ADD ("/botbench/avatar/large-png", test_large_png);
-  ADD ("/botbench/avatar/tiny", test_tiny);
-  ADD ("/botbench/avatar/error/empty", test_error_empty);
-  ADD ("/botbench/avatar/error/not-an-image", test_error_not_an_image);
-  ADD ("/botbench/avatar/error/truncated", test_error_truncated);
-  ADD ("/botbench/avatar/error/corrupt", test_error_corrupt);
-  ADD ("/botbench/avatar/error/too-large", test_error_too_large);
-  ADD ("/botbench/avatar/error/io", test_error_io);
-  ADD ("/botbench/avatar/error/unsupported", test_error_unsupported);
-  ADD ("/botbench/avatar/error/hostile-headers", test_error_hostile_headers);
-  ADD ("/botbench/avatar/error/fuzzed", test_error_fuzzed);
-  ADD ("/botbench/avatar/error/webp-size", test_error_webp_size);
-  ADD ("/botbench/avatar/error/unread-formats", test_error_unread_formats);
-  ADD ("/botbench/avatar/ico-and-tiff", test_ico_and_tiff);
-  ADD ("/botbench/avatar/size-clamp", test_size_clamp);
-  ADD ("/botbench/avatar/auto-format", test_auto_format);
-  ADD ("/botbench/avatar/transparency", test_transparency);
-  ADD ("/botbench/avatar/crop", test_crop);
-  ADD ("/botbench/avatar/crop-scaled-jpeg", test_crop_scaled_jpeg);
-  ADD ("/botbench/avatar/async", test_async);
-  ADD ("/botbench/avatar/bytes", test_bytes);
-  ADD ("/botbench/avatar/check-roundtrip", test_check_roundtrip);
+  ADD ("/avatar/exif-orientation", test_exif_orientation);
+  ADD ("/avatar/exif-orientation-scaled", test_exif_orientation_scaled);
+  ADD ("/avatar/exif-orientation-crop", test_exif_orientation_crop);
+  ADD ("/avatar/large-jpeg", test_large_jpeg);
+  ADD ("/avatar/large-png", test_large_png);
+  ADD ("/avatar/tiny", test_tiny);
+  ADD ("/avatar/error/empty", test_error_empty);
+  ADD ("/avatar/error/not-an-image", test_error_not_an_image);
+  ADD ("/avatar/error/truncated", test_error_truncated);
+  ADD ("/avatar/error/corrupt", test_error_corrupt);
+  ADD ("/avatar/error/too-large", test_error_too_large);
+  ADD ("/avatar/error/io", test_error_io);
+  ADD ("/avatar/error/unsupported", test_error_unsupported);
+  ADD ("/avatar/error/hostile-headers", test_error_hostile_headers);
+  ADD ("/avatar/error/fuzzed", test_error_fuzzed);
+  ADD ("/avatar/error/webp-size", test_error_webp_size);
+  ADD ("/avatar/error/unread-formats", test_error_unread_formats);
+  ADD ("/avatar/ico-and-tiff", test_ico_and_tiff);
+  ADD ("/avatar/size-clamp", test_size_clamp);
+  ADD ("/avatar/auto-format", test_auto_format);
+  ADD ("/avatar/transparency", test_transparency);
+  ADD ("/avatar/crop", test_crop);
+  ADD ("/avatar/crop-scaled-jpeg", test_crop_scaled_jpeg);
+  ADD ("/avatar/async", test_async);
+  ADD ("/avatar/bytes", test_bytes);
+  ADD ("/avatar/check-roundtrip", test_check_roundtrip);
 #undef ADD
-  g_test_add_func ("/botbench/avatar/format-strings", test_format_strings);
-  g_test_add_func ("/botbench/avatar/check-base64", test_check_base64);
+  g_test_add_func ("/avatar/format-strings", test_format_strings);
+  g_test_add_func ("/avatar/check-base64", test_check_base64);
 
   return g_test_run ();
 }

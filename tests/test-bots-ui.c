@@ -1184,12 +1184,12 @@ main (int   argc,
 {
   tmp_root = botbench_ui_test_init (&argc, &argv, &have_keyring);
 
-  botbench_ui_test_add ("/ui/bots/register-and-receive", register_bot_and_receive_events);
-  botbench_ui_test_add ("/ui/bots/validation-blocks-register", validation_blocks_register);
-  botbench_ui_test_add ("/ui/bots/portal-errors-and-unregister", portal_errors_and_unregister);
-  botbench_ui_test_add ("/ui/bots/adopt-existing-code", adopt_existing_code);
-  botbench_ui_test_add ("/ui/bots/commands", commands_register_and_unregister);
-  botbench_ui_test_add ("/ui/bots/import-export", import_and_export);
+  botbench_ui_test_add ("/bots-ui/register-and-receive", register_bot_and_receive_events);
+  botbench_ui_test_add ("/bots-ui/validation-blocks-register", validation_blocks_register);
+  botbench_ui_test_add ("/bots-ui/portal-errors-and-unregister", portal_errors_and_unregister);
+  botbench_ui_test_add ("/bots-ui/adopt-existing-code", adopt_existing_code);
+  botbench_ui_test_add ("/bots-ui/commands", commands_register_and_unregister);
+  botbench_ui_test_add ("/bots-ui/import-export", import_and_export);
 
   return botbench_ui_test_run ();
 }

@@ -209,8 +209,8 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (json_cases); i++)
     {
-      g_autofree char *php_path = g_strdup_printf ("/botbench/form-encoder/json-matches-php/%u", i);
-      g_autofree char *rt_path = g_strdup_printf ("/botbench/form-encoder/round-trip/%u", i);
+      g_autofree char *php_path = g_strdup_printf ("/form-encoder/json-matches-php/%u", i);
+      g_autofree char *rt_path = g_strdup_printf ("/form-encoder/round-trip/%u", i);
 
       g_test_add_data_func (php_path, json_cases[i], test_json_matches_php);
       /* PHP itself cannot decode every tree back: it drops a top-level
@@ -219,11 +219,11 @@ main (int   argc,
       if (i < 5)
         g_test_add_data_func (rt_path, json_cases[i], test_form_node_round_trip);
     }
-  g_test_add_func ("/botbench/form-encoder/doubles-match-php", test_doubles_match_php);
-  g_test_add_func ("/botbench/form-encoder/urlencode", test_urlencode);
-  g_test_add_func ("/botbench/form-encoder/fixtures-round-trip", test_fixtures_round_trip);
-  g_test_add_func ("/botbench/form-encoder/form-node-matches-php", test_form_node_matches_php);
-  g_test_add_func ("/botbench/form-encoder/scalar-root", test_scalar_root_is_empty);
+  g_test_add_func ("/form-encoder/doubles-match-php", test_doubles_match_php);
+  g_test_add_func ("/form-encoder/urlencode", test_urlencode);
+  g_test_add_func ("/form-encoder/fixtures-round-trip", test_fixtures_round_trip);
+  g_test_add_func ("/form-encoder/form-node-matches-php", test_form_node_matches_php);
+  g_test_add_func ("/form-encoder/scalar-root", test_scalar_root_is_empty);
 
   return g_test_run ();
 }

@@ -419,20 +419,20 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (webhook_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/botbench/profile/webhook-url/%u", i);
+      g_autofree char *path = g_strdup_printf ("/profile/webhook-url/%u", i);
 
       g_test_add_data_func (path, &webhook_cases[i], test_webhook_url);
     }
-  g_test_add_func ("/botbench/profile/client-id", test_client_id);
-  g_test_add_func ("/botbench/profile/notify", test_notify);
-  g_test_add_func ("/botbench/profile/display-url", test_display_url);
-  g_test_add ("/botbench/profile-manager/round-trip", FileFixture, NULL,
+  g_test_add_func ("/profile/client-id", test_client_id);
+  g_test_add_func ("/profile/notify", test_notify);
+  g_test_add_func ("/profile/display-url", test_display_url);
+  g_test_add ("/profile/manager/round-trip", FileFixture, NULL,
               file_setup, test_round_trip, file_teardown);
-  g_test_add ("/botbench/profile-manager/names", FileFixture, NULL,
+  g_test_add ("/profile/manager/names", FileFixture, NULL,
               file_setup, test_names, file_teardown);
-  g_test_add ("/botbench/profile-manager/reload", FileFixture, NULL,
+  g_test_add ("/profile/manager/reload", FileFixture, NULL,
               file_setup, test_reload, file_teardown);
-  g_test_add ("/botbench/profile-manager/autosave", FileFixture, NULL,
+  g_test_add ("/profile/manager/autosave", FileFixture, NULL,
               file_setup, test_autosave, file_teardown);
 
   return g_test_run ();

@@ -841,15 +841,15 @@ main (int   argc,
 {
   tmp_root = botbench_ui_test_init (&argc, &argv, &have_keyring);
 
-  botbench_ui_test_add ("/ui/profiles/webhook-test-connection", webhook_profile_test_connection);
-  botbench_ui_test_add ("/ui/profiles/oauth-test-connection", oauth_profile_test_connection);
-  botbench_ui_test_add ("/ui/profiles/bad-webhook-url", bad_webhook_url);
-  botbench_ui_test_add ("/ui/profiles/unreachable-portal", unreachable_portal_error);
-  botbench_ui_test_add ("/ui/profiles/remove-asks", remove_profile_asks);
-  botbench_ui_test_add ("/ui/profiles/switcher", switcher_lists_profiles);
-  botbench_ui_test_add ("/ui/profiles/requests-page", requests_page_lists_scope);
-  botbench_ui_test_add ("/ui/profiles/try-sandbox", try_sandbox_from_empty_log);
-  botbench_ui_test_add ("/ui/profiles/save-failure-toast", save_failure_shows_toast);
+  botbench_ui_test_add ("/profiles-ui/webhook-test-connection", webhook_profile_test_connection);
+  botbench_ui_test_add ("/profiles-ui/oauth-test-connection", oauth_profile_test_connection);
+  botbench_ui_test_add ("/profiles-ui/bad-webhook-url", bad_webhook_url);
+  botbench_ui_test_add ("/profiles-ui/unreachable-portal", unreachable_portal_error);
+  botbench_ui_test_add ("/profiles-ui/remove-asks", remove_profile_asks);
+  botbench_ui_test_add ("/profiles-ui/switcher", switcher_lists_profiles);
+  botbench_ui_test_add ("/profiles-ui/requests-page", requests_page_lists_scope);
+  botbench_ui_test_add ("/profiles-ui/try-sandbox", try_sandbox_from_empty_log);
+  botbench_ui_test_add ("/profiles-ui/save-failure-toast", save_failure_shows_toast);
 
   return botbench_ui_test_run ();
 }

@@ -142,10 +142,10 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/botbench/rate-limiter/burst-then-waits", test_burst_then_waits);
-  g_test_add_func ("/botbench/rate-limiter/drain-is-gradual", test_drain_is_gradual);
-  g_test_add_func ("/botbench/rate-limiter/enterprise-and-saturate", test_enterprise_and_saturate);
-  g_test_add_func ("/botbench/rate-limiter/acquire-async", test_acquire_async);
+  g_test_add_func ("/rate-limiter/burst-then-waits", test_burst_then_waits);
+  g_test_add_func ("/rate-limiter/drain-is-gradual", test_drain_is_gradual);
+  g_test_add_func ("/rate-limiter/enterprise-and-saturate", test_enterprise_and_saturate);
+  g_test_add_func ("/rate-limiter/acquire-async", test_acquire_async);
 
   return g_test_run ();
 }

@@ -276,13 +276,13 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/botbench/request-preview/webhook", test_webhook);
-  g_test_add_func ("/botbench/request-preview/webhook-no-credential", test_webhook_no_credential);
-  g_test_add_func ("/botbench/request-preview/oauth", test_oauth);
-  g_test_add_func ("/botbench/request-preview/oauth-no-slash", test_oauth_no_slash);
-  g_test_add_func ("/botbench/request-preview/abbreviate", test_abbreviate);
-  g_test_add_func ("/botbench/request-preview/no-portal", test_no_portal);
-  g_test_add_func ("/botbench/request-preview/mask-text", test_mask_text);
+  g_test_add_func ("/request-preview/webhook", test_webhook);
+  g_test_add_func ("/request-preview/webhook-no-credential", test_webhook_no_credential);
+  g_test_add_func ("/request-preview/oauth", test_oauth);
+  g_test_add_func ("/request-preview/oauth-no-slash", test_oauth_no_slash);
+  g_test_add_func ("/request-preview/abbreviate", test_abbreviate);
+  g_test_add_func ("/request-preview/no-portal", test_no_portal);
+  g_test_add_func ("/request-preview/mask-text", test_mask_text);
 
   return g_test_run ();
 }

@@ -1696,59 +1696,59 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/botbench/rest-client/mask", test_mask);
-  g_test_add_func ("/botbench/rest-client/history-model", test_history_model);
+  g_test_add_func ("/rest-client/mask", test_mask);
+  g_test_add_func ("/rest-client/history-model", test_history_model);
 
-  g_test_add ("/botbench/rest-client/webhook/envelope", PortalFixture, NULL,
+  g_test_add ("/rest-client/webhook/envelope", PortalFixture, NULL,
               webhook_setup, test_envelope, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/webhook/client-id", PortalFixture, NULL,
+  g_test_add ("/rest-client/webhook/client-id", PortalFixture, NULL,
               webhook_setup, test_client_id, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/webhook/call-sync", PortalFixture, NULL,
+  g_test_add ("/rest-client/webhook/call-sync", PortalFixture, NULL,
               webhook_setup, test_call_sync, fake_portal_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (error_specs); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/botbench/rest-client/error/%u", i);
+      g_autofree char *path = g_strdup_printf ("/rest-client/error/%u", i);
 
       g_test_add (path, PortalFixture, &error_specs[i], webhook_setup, test_error, fake_portal_teardown);
     }
-  g_test_add ("/botbench/rest-client/oauth/expired-token-refreshes", PortalFixture, NULL,
+  g_test_add ("/rest-client/oauth/expired-token-refreshes", PortalFixture, NULL,
               oauth_setup, test_refresh, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/oauth/second-401-is-an-error", PortalFixture, NULL,
+  g_test_add ("/rest-client/oauth/second-401-is-an-error", PortalFixture, NULL,
               oauth_setup, test_refresh_then_401, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/oauth/refresh-fails", PortalFixture, NULL,
+  g_test_add ("/rest-client/oauth/refresh-fails", PortalFixture, NULL,
               oauth_setup, test_refresh_fails, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/oauth/one-refresh-for-all", PortalFixture, NULL,
+  g_test_add ("/rest-client/oauth/one-refresh-for-all", PortalFixture, NULL,
               oauth_setup, test_refresh_shared, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/oauth/no-auth", PortalFixture, NULL,
+  g_test_add ("/rest-client/oauth/no-auth", PortalFixture, NULL,
               oauth_setup, test_no_auth, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/rate-limit/503-retried", PortalFixture, NULL,
+  g_test_add ("/rest-client/rate-limit/503-retried", PortalFixture, NULL,
               webhook_setup, test_rate_limit_retried, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/rate-limit/503-surfaced", PortalFixture, NULL,
+  g_test_add ("/rest-client/rate-limit/503-surfaced", PortalFixture, NULL,
               webhook_setup, test_rate_limit_surfaced, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/rate-limit/cancel-during-backoff", PortalFixture, NULL,
+  g_test_add ("/rest-client/rate-limit/cancel-during-backoff", PortalFixture, NULL,
               webhook_setup, test_rate_limit_cancel, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/rate-limit/client-bucket", PortalFixture, NULL,
+  g_test_add ("/rest-client/rate-limit/client-bucket", PortalFixture, NULL,
               webhook_setup, test_client_bucket, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/cancel", PortalFixture, NULL,
+  g_test_add ("/rest-client/cancel", PortalFixture, NULL,
               webhook_setup, test_cancel, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/timeout", PortalFixture, NULL,
+  g_test_add ("/rest-client/timeout", PortalFixture, NULL,
               webhook_setup, test_timeout, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/test-connection", PortalFixture, NULL,
+  g_test_add ("/rest-client/test-connection", PortalFixture, NULL,
               webhook_setup, test_connection, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/no-secret-leaks/webhook", PortalFixture, GINT_TO_POINTER (FALSE),
+  g_test_add ("/rest-client/no-secret-leaks/webhook", PortalFixture, GINT_TO_POINTER (FALSE),
               either_setup, test_no_secret_leaks, fake_portal_teardown);
-  g_test_add ("/botbench/rest-client/no-secret-leaks/oauth", PortalFixture, GINT_TO_POINTER (TRUE),
+  g_test_add ("/rest-client/no-secret-leaks/oauth", PortalFixture, GINT_TO_POINTER (TRUE),
               either_setup, test_no_secret_leaks, fake_portal_teardown);
 
-  g_test_add ("/botbench/rest-client/sandbox/webhook", SandboxFixture, GINT_TO_POINTER (FALSE),
+  g_test_add ("/rest-client/sandbox/webhook", SandboxFixture, GINT_TO_POINTER (FALSE),
               sandbox_setup, test_sandbox_webhook, sandbox_teardown);
-  g_test_add ("/botbench/rest-client/sandbox/pinning", SandboxFixture, GINT_TO_POINTER (FALSE),
+  g_test_add ("/rest-client/sandbox/pinning", SandboxFixture, GINT_TO_POINTER (FALSE),
               sandbox_setup, test_sandbox_pinning, sandbox_teardown);
-  g_test_add ("/botbench/rest-client/sandbox/https-required", SandboxFixture, GINT_TO_POINTER (FALSE),
+  g_test_add ("/rest-client/sandbox/https-required", SandboxFixture, GINT_TO_POINTER (FALSE),
               sandbox_setup, test_sandbox_https_required, sandbox_teardown);
-  g_test_add ("/botbench/rest-client/sandbox/oauth-refresh", SandboxFixture, GINT_TO_POINTER (FALSE),
+  g_test_add ("/rest-client/sandbox/oauth-refresh", SandboxFixture, GINT_TO_POINTER (FALSE),
               sandbox_setup, test_sandbox_oauth_refresh, sandbox_teardown);
-  g_test_add ("/botbench/rest-client/sandbox/paced-like-the-portal", SandboxFixture, GINT_TO_POINTER (TRUE),
+  g_test_add ("/rest-client/sandbox/paced-like-the-portal", SandboxFixture, GINT_TO_POINTER (TRUE),
               sandbox_setup, test_sandbox_paced, sandbox_teardown);
 
   return g_test_run ();

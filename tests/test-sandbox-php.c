@@ -507,21 +507,21 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/botbench/sandbox-php/empty", test_empty);
-  g_test_add_func ("/botbench/sandbox-php/intval/string", test_intval_string);
-  g_test_add_func ("/botbench/sandbox-php/intval/other", test_intval_other);
-  g_test_add_func ("/botbench/sandbox-php/string", test_string);
-  g_test_add_func ("/botbench/sandbox-php/isset", test_isset);
-  g_test_add_func ("/botbench/sandbox-php/array-get", test_array_get);
-  g_test_add_func ("/botbench/sandbox-php/params", test_params);
-  g_test_add_func ("/botbench/sandbox-php/json-decode", test_json_decode);
-  g_test_add_func ("/botbench/sandbox-php/parse-str", test_parse_str);
-  g_test_add_func ("/botbench/sandbox-php/array-to-object", test_array_to_object);
-  g_test_add_func ("/botbench/sandbox-php/array-node", test_array_node);
-  g_test_add_func ("/botbench/sandbox-php/upper-case-keys", test_upper_case_keys);
-  g_test_add_func ("/botbench/sandbox-php/nodes", test_nodes);
-  g_test_add_func ("/botbench/sandbox-php/parse-url", test_parse_url);
-  g_test_add_func ("/botbench/sandbox-php/handler-url", test_handler_url);
+  g_test_add_func ("/sandbox-php/empty", test_empty);
+  g_test_add_func ("/sandbox-php/intval/string", test_intval_string);
+  g_test_add_func ("/sandbox-php/intval/other", test_intval_other);
+  g_test_add_func ("/sandbox-php/string", test_string);
+  g_test_add_func ("/sandbox-php/isset", test_isset);
+  g_test_add_func ("/sandbox-php/array-get", test_array_get);
+  g_test_add_func ("/sandbox-php/params", test_params);
+  g_test_add_func ("/sandbox-php/json-decode", test_json_decode);
+  g_test_add_func ("/sandbox-php/parse-str", test_parse_str);
+  g_test_add_func ("/sandbox-php/array-to-object", test_array_to_object);
+  g_test_add_func ("/sandbox-php/array-node", test_array_node);
+  g_test_add_func ("/sandbox-php/upper-case-keys", test_upper_case_keys);
+  g_test_add_func ("/sandbox-php/nodes", test_nodes);
+  g_test_add_func ("/sandbox-php/parse-url", test_parse_url);
+  g_test_add_func ("/sandbox-php/handler-url", test_handler_url);
 
   return g_test_run ();
 }

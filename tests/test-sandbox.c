@@ -1669,39 +1669,39 @@ main (int   argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (register_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/botbench/sandbox/validation/%s", register_cases[i].name);
+      g_autofree char *path = g_strdup_printf ("/sandbox/validation/%s", register_cases[i].name);
 
       g_test_add (path, Fixture, &register_cases[i], method_setup, test_validation_case, fixture_teardown);
     }
   for (guint i = 0; i < G_N_ELEMENTS (auth_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("/botbench/sandbox/auth/%s", auth_cases[i].name);
+      g_autofree char *path = g_strdup_printf ("/sandbox/auth/%s", auth_cases[i].name);
 
       g_test_add (path, Fixture, &auth_cases[i], fixture_setup, test_auth_case, fixture_teardown);
     }
 
-  g_test_add ("/botbench/sandbox/handler-url-rule", Fixture, NULL, fixture_setup, test_handler_url_rule, fixture_teardown);
-  g_test_add ("/botbench/sandbox/bot-list-empty", Fixture, NULL, fixture_setup, test_bot_list_empty_is_array, fixture_teardown);
-  g_test_add ("/botbench/sandbox/code-dedupe", Fixture, NULL, fixture_setup, test_code_dedupe, fixture_teardown);
-  g_test_add ("/botbench/sandbox/bot-limit", Fixture, NULL, fixture_setup, test_bot_limit, fixture_teardown);
-  g_test_add ("/botbench/sandbox/scope", Fixture, NULL, fixture_setup, test_scope, fixture_teardown);
-  g_test_add ("/botbench/sandbox/envelope-and-form-body", Fixture, NULL, fixture_setup,
+  g_test_add ("/sandbox/handler-url-rule", Fixture, NULL, fixture_setup, test_handler_url_rule, fixture_teardown);
+  g_test_add ("/sandbox/bot-list-empty", Fixture, NULL, fixture_setup, test_bot_list_empty_is_array, fixture_teardown);
+  g_test_add ("/sandbox/code-dedupe", Fixture, NULL, fixture_setup, test_code_dedupe, fixture_teardown);
+  g_test_add ("/sandbox/bot-limit", Fixture, NULL, fixture_setup, test_bot_limit, fixture_teardown);
+  g_test_add ("/sandbox/scope", Fixture, NULL, fixture_setup, test_scope, fixture_teardown);
+  g_test_add ("/sandbox/envelope-and-form-body", Fixture, NULL, fixture_setup,
               test_envelope_and_form_body, fixture_teardown);
-  g_test_add ("/botbench/sandbox/events/oauth-fixture-shapes", Fixture, NULL, fixture_setup,
+  g_test_add ("/sandbox/events/oauth-fixture-shapes", Fixture, NULL, fixture_setup,
               test_oauth_events_match_fixtures, fixture_teardown);
-  g_test_add ("/botbench/sandbox/events/webhook-client-id", Fixture, NULL, fixture_setup,
+  g_test_add ("/sandbox/events/webhook-client-id", Fixture, NULL, fixture_setup,
               test_webhook_events_client_id, fixture_teardown);
-  g_test_add ("/botbench/sandbox/events/group-chat", Fixture, NULL, fixture_setup,
+  g_test_add ("/sandbox/events/group-chat", Fixture, NULL, fixture_setup,
               test_group_chat_delivery, fixture_teardown);
-  g_test_add ("/botbench/sandbox/control-errors", Fixture, NULL, fixture_setup, test_control_errors, fixture_teardown);
-  g_test_add ("/botbench/sandbox/oauth/token-lifecycle", Fixture, NULL, fixture_setup,
+  g_test_add ("/sandbox/control-errors", Fixture, NULL, fixture_setup, test_control_errors, fixture_teardown);
+  g_test_add ("/sandbox/oauth/token-lifecycle", Fixture, NULL, fixture_setup,
               test_oauth_token_lifecycle, fixture_teardown);
-  g_test_add ("/botbench/sandbox/rate-limit", Fixture, NULL, fixture_setup, test_rate_limit, fixture_teardown);
-  g_test_add ("/botbench/sandbox/batch", Fixture, NULL, fixture_setup, test_batch, fixture_teardown);
-  g_test_add ("/botbench/sandbox/state-survives-restart", Fixture, NULL, fixture_setup,
+  g_test_add ("/sandbox/rate-limit", Fixture, NULL, fixture_setup, test_rate_limit, fixture_teardown);
+  g_test_add ("/sandbox/batch", Fixture, NULL, fixture_setup, test_batch, fixture_teardown);
+  g_test_add ("/sandbox/state-survives-restart", Fixture, NULL, fixture_setup,
               test_state_survives_restart, fixture_teardown);
-  g_test_add ("/botbench/sandbox/start-errors", Fixture, NULL, fixture_setup, test_start_errors, fixture_teardown);
-  g_test_add ("/botbench/sandbox/tls/self-signed", Fixture, NULL, fixture_setup, test_tls_self_signed, fixture_teardown);
+  g_test_add ("/sandbox/start-errors", Fixture, NULL, fixture_setup, test_start_errors, fixture_teardown);
+  g_test_add ("/sandbox/tls/self-signed", Fixture, NULL, fixture_setup, test_tls_self_signed, fixture_teardown);
 
   return g_test_run ();
 }

@@ -385,11 +385,11 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/botbench/secret-store/keyring/round-trip", test_keyring_round_trip);
-  g_test_add_func ("/botbench/secret-store/keyring/shared", test_keyring_shared);
-  g_test_add_func ("/botbench/secret-store/keyring/uuid-not-borrowed", test_keyring_uuid_not_borrowed);
-  g_test_add_func ("/botbench/secret-store/no-bus", test_no_bus);
-  g_test_add_func ("/botbench/secret-store/autolaunch-fails", test_autolaunch_fails);
+  g_test_add_func ("/secret-store/keyring/round-trip", test_keyring_round_trip);
+  g_test_add_func ("/secret-store/keyring/shared", test_keyring_shared);
+  g_test_add_func ("/secret-store/keyring/uuid-not-borrowed", test_keyring_uuid_not_borrowed);
+  g_test_add_func ("/secret-store/no-bus", test_no_bus);
+  g_test_add_func ("/secret-store/autolaunch-fails", test_autolaunch_fails);
 
   return g_test_run ();
 }

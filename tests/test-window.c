@@ -758,16 +758,16 @@ main (int   argc,
   g_test_add (path, WindowFixture, data, window_fixture_setup, func, window_fixture_teardown)
 #define ADD_BODY(path, body) ADD (path, botbench_ui_test_run_body, (gconstpointer)body)
 
-  ADD_BODY ("/ui/window/opens-empty", opens_empty);
-  ADD_BODY ("/ui/window/live-event-and-detail", live_event_and_detail);
-  ADD_BODY ("/ui/window/search-filters", search_filters);
-  ADD_BODY ("/ui/window/event-type-filter", event_type_filter);
-  ADD_BODY ("/ui/window/copy-as-curl", copy_as_curl);
-  ADD_BODY ("/ui/window/follow-head", follow_head);
-  ADD ("/ui/window/listener-error", test_listener_error, NULL);
-  ADD ("/ui/window/store-error", test_store_error, NULL);
-  ADD_BODY ("/ui/window/size-saved", window_size_saved);
-  g_test_add_func ("/ui/paced-model/coalesces-head", test_paced_model);
+  ADD_BODY ("/window/opens-empty", opens_empty);
+  ADD_BODY ("/window/live-event-and-detail", live_event_and_detail);
+  ADD_BODY ("/window/search-filters", search_filters);
+  ADD_BODY ("/window/event-type-filter", event_type_filter);
+  ADD_BODY ("/window/copy-as-curl", copy_as_curl);
+  ADD_BODY ("/window/follow-head", follow_head);
+  ADD ("/window/listener-error", test_listener_error, NULL);
+  ADD ("/window/store-error", test_store_error, NULL);
+  ADD_BODY ("/window/size-saved", window_size_saved);
+  g_test_add_func ("/window/paced-model/coalesces-head", test_paced_model);
 
 #undef ADD_BODY
 #undef ADD
