@@ -824,6 +824,23 @@ oauth_tokens (Fixture *f,
   return json_object_ref (reply_object (token_reply));
 }
 
+/* A redirect_uri GUri cannot resolve (port "9u") is refused with 400, not
+ * handed to libsoup (a critical and no answer: found by fuzz-sandbox). */
+static void
+test_oauth_bad_redirect (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *authorize = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  guint status;
+
+  authorize = g_strdup_printf ("%soauth/authorize/?client_id=%s&state=s&redirect_uri=http%%3A%%2F%%2F127.0.0.1%%3A9u%%2Fcb",
+                               f->url, botbench_sandbox_get_client_id (f->sandbox));
+  reply = request_full (f, NULL, "GET", authorize, NULL, NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 400);
+  g_assert_cmpstr (json_object_get_string_member (reply_object (reply), "error"), ==, "invalid_request");
+}
+
 static JsonNode *
 oauth_call (Fixture    *f,
             const char *method,
@@ -1696,6 +1713,8 @@ main (int   argc,
   g_test_add ("/sandbox/control-errors", Fixture, NULL, fixture_setup, test_control_errors, fixture_teardown);
   g_test_add ("/sandbox/oauth/token-lifecycle", Fixture, NULL, fixture_setup,
               test_oauth_token_lifecycle, fixture_teardown);
+  g_test_add ("/sandbox/oauth/bad-redirect", Fixture, NULL, fixture_setup,
+              test_oauth_bad_redirect, fixture_teardown);
   g_test_add ("/sandbox/rate-limit", Fixture, NULL, fixture_setup, test_rate_limit, fixture_teardown);
   g_test_add ("/sandbox/batch", Fixture, NULL, fixture_setup, test_batch, fixture_teardown);
   g_test_add ("/sandbox/state-survives-restart", Fixture, NULL, fixture_setup,

@@ -65,6 +65,7 @@ _botbench_sandbox_handle_authorize (BotbenchSandbox   *self,
     {
       g_autoptr(GString) location = g_string_new (redirect_uri);
       g_autoptr(GList) members = json_object_get_members (reply);
+      g_autoptr(GUri) resolved = NULL;
 
       for (const GList *l = members; l != NULL; l = l->next)
         {
@@ -73,6 +74,17 @@ _botbench_sandbox_handle_authorize (BotbenchSandbox   *self,
           botbench_form_urlencode_append (location, json_object_get_string_member (reply, l->data), -1);
         }
       json_object_unref (reply);
+
+      /* libsoup resolves the Location against the request's URI and
+       * fails (a critical, no answer) on what GUri cannot parse, e.g. a
+       * port "9u": refuse it as the portal refuses a bad redirect_uri. */
+      resolved = g_uri_parse_relative (soup_server_message_get_uri (msg), location->str,
+                                       SOUP_HTTP_URI_FLAGS, NULL);
+      if (resolved == NULL)
+        {
+          reply_oauth_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_request", "Invalid redirect_uri");
+          return;
+        }
       soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, location->str);
       return;
     }
