@@ -43,6 +43,18 @@ botbench_test_wait_for (gboolean *flag,
   return *flag;
 }
 
+void
+botbench_test_assert_wait_for (gboolean   *flag,
+                               guint       timeout_ms,
+                               const char *what)
+{
+  if (timeout_ms == 0)
+    timeout_ms = BOTBENCH_TEST_WAIT_MS;
+
+  if (!botbench_test_wait_for (flag, timeout_ms))
+    g_error ("Timed out after %u ms waiting for %s", timeout_ms, what);
+}
+
 gboolean
 botbench_test_wait_until (gboolean (*func) (gpointer data),
                           gpointer   data,

@@ -16,6 +16,11 @@ G_BEGIN_DECLS
  * passes; returns *flag. Never sleeps. */
 gboolean  botbench_test_wait_for       (gboolean   *flag,
                                         guint       timeout_ms);
+/* Spins until *flag is TRUE; fails the test, naming @what, after timeout_ms
+ * (0 for BOTBENCH_TEST_WAIT_MS). */
+void      botbench_test_assert_wait_for (gboolean   *flag,
+                                         guint       timeout_ms,
+                                         const char *what);
 /* Spins the default context until func(data) returns TRUE, or timeout_ms. */
 gboolean  botbench_test_wait_until     (gboolean  (*func) (gpointer data),
                                         gpointer    data,
