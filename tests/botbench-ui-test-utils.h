@@ -85,7 +85,7 @@ void     botbench_ui_test_wait_events_settled (BotbenchWindow   *window);
 /* Waits until the event log (the list view of BotbenchEvents in @window)
  * shows an @event (with @message, unless NULL), then until the log's
  * event-name filter offers @event: the names the log re-reads in a thread
- * are back, so closing the window leaves no read behind. */
+ * are back. */
 void     botbench_ui_test_wait_for_logged_event (BotbenchWindow *window,
                                                  const char     *event,
                                                  const char     *message);
