@@ -43,6 +43,18 @@ botbench_test_wait_for (gboolean *flag,
   return *flag;
 }
 
+void
+botbench_test_assert_wait_for (gboolean   *flag,
+                               guint       timeout_ms,
+                               const char *what)
+{
+  if (timeout_ms == 0)
+    timeout_ms = BOTBENCH_TEST_WAIT_MS;
+
+  if (!botbench_test_wait_for (flag, timeout_ms))
+    g_error ("Timed out after %u ms waiting for %s", timeout_ms, what);
+}
+
 gboolean
 botbench_test_wait_until (gboolean (*func) (gpointer data),
                           gpointer   data,
@@ -71,8 +83,36 @@ botbench_test_assert_wait_until (gboolean  (*func) (gpointer data),
                                  gpointer    data,
                                  const char *what)
 {
-  if (!botbench_test_wait_until (func, data, BOTBENCH_TEST_WAIT_MS))
-    g_error ("Timed out after %u ms waiting for %s", BOTBENCH_TEST_WAIT_MS, what);
+  botbench_test_assert_wait_until_full (func, data, BOTBENCH_TEST_WAIT_MS, what);
+}
+
+void
+botbench_test_assert_wait_until_full (gboolean  (*func) (gpointer data),
+                                      gpointer    data,
+                                      guint       timeout_ms,
+                                      const char *what)
+{
+  if (timeout_ms == 0)
+    timeout_ms = BOTBENCH_TEST_WAIT_MS;
+
+  if (!botbench_test_wait_until (func, data, timeout_ms))
+    g_error ("Timed out after %u ms waiting for %s", timeout_ms, what);
+}
+
+void
+botbench_test_iterate_pending (guint n_iterations)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+
+  if (n_iterations == 0)
+    {
+      while (g_main_context_iteration (context, FALSE))
+        ;
+      return;
+    }
+
+  for (guint i = 0; i < n_iterations; i++)
+    g_main_context_iteration (context, FALSE);
 }
 
 typedef struct
@@ -218,9 +258,12 @@ botbench_test_assert_expected_notifies (gpointer object)
 
 struct _BotbenchSignalCounter
 {
-  GWeakRef instance;
-  gulong   handler;
-  guint    count;
+  GWeakRef  instance;
+  gulong    handler;
+  guint     count;
+  /* For the messages of botbench_signal_counter_assert_wait() */
+  char     *type_name;
+  char     *detailed_signal;
 };
 
 static void
@@ -236,6 +279,8 @@ botbench_test_count_signal (gpointer    instance,
   BotbenchSignalCounter *counter = g_new0 (BotbenchSignalCounter, 1);
 
   g_weak_ref_init (&counter->instance, instance);
+  counter->type_name = g_strdup (G_OBJECT_TYPE_NAME (instance));
+  counter->detailed_signal = g_strdup (detailed_signal);
   /* Swapped: the counter comes first, the signal's own arguments are not read. */
   counter->handler = g_signal_connect_swapped (instance, detailed_signal,
                                                G_CALLBACK (signal_counter_cb), counter);
@@ -250,6 +295,31 @@ botbench_signal_counter_get (BotbenchSignalCounter *counter)
   return counter->count;
 }
 
+typedef struct
+{
+  BotbenchSignalCounter *counter;
+  guint                  n;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  CountWait *wait = data;
+
+  return wait->counter->count >= wait->n;
+}
+
+void
+botbench_signal_counter_assert_wait (BotbenchSignalCounter *counter,
+                                     guint                  n)
+{
+  CountWait wait = { counter, n };
+
+  if (!botbench_test_wait_until (count_reached, &wait, BOTBENCH_TEST_WAIT_MS))
+    g_error ("Timed out after %u ms waiting for %s::%s to be emitted %u times (seen %u)",
+             BOTBENCH_TEST_WAIT_MS, counter->type_name, counter->detailed_signal, n, counter->count);
+}
+
 void
 botbench_signal_counter_free (BotbenchSignalCounter *counter)
 {
@@ -258,6 +328,8 @@ botbench_signal_counter_free (BotbenchSignalCounter *counter)
   if (instance != NULL)
     g_signal_handler_disconnect (instance, counter->handler);
   g_weak_ref_clear (&counter->instance);
+  g_free (counter->type_name);
+  g_free (counter->detailed_signal);
   g_free (counter);
 }
 

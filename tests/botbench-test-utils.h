@@ -16,6 +16,11 @@ G_BEGIN_DECLS
  * passes; returns *flag. Never sleeps. */
 gboolean  botbench_test_wait_for       (gboolean   *flag,
                                         guint       timeout_ms);
+/* Spins until *flag is TRUE; fails the test, naming @what, after timeout_ms
+ * (0 for BOTBENCH_TEST_WAIT_MS). */
+void      botbench_test_assert_wait_for (gboolean   *flag,
+                                         guint       timeout_ms,
+                                         const char *what);
 /* Spins the default context until func(data) returns TRUE, or timeout_ms. */
 gboolean  botbench_test_wait_until     (gboolean  (*func) (gpointer data),
                                         gpointer    data,
@@ -25,6 +30,14 @@ gboolean  botbench_test_wait_until     (gboolean  (*func) (gpointer data),
 void      botbench_test_assert_wait_until (gboolean  (*func) (gpointer data),
                                            gpointer    data,
                                            const char *what);
+/* The same, failing after timeout_ms (0 for BOTBENCH_TEST_WAIT_MS). */
+void      botbench_test_assert_wait_until_full (gboolean  (*func) (gpointer data),
+                                                gpointer    data,
+                                                guint       timeout_ms,
+                                                const char *what);
+/* Dispatches what is ready on the thread-default context, without
+ * blocking: @n_iterations times, or (0) until nothing is ready. */
+void      botbench_test_iterate_pending (guint n_iterations);
 /* Spins until @model has @n_items items, or fails the test saying how many
  * it has after BOTBENCH_TEST_WAIT_MS. */
 void      botbench_test_assert_wait_n_items (GListModel *model,
@@ -36,6 +49,8 @@ void      botbench_test_assert_wait_n_items (GListModel *model,
  *   botbench_x_do_async (x, NULL, botbench_test_result_cb, &r);
  *   ok = botbench_x_do_finish (x, botbench_test_result_wait (&r), &error);
  *   botbench_test_result_clear (&r);
+ *
+ * or g_auto(BotbenchTestResult) r = { NULL }; for the clear.
  */
 typedef struct
 {
@@ -50,6 +65,7 @@ void          botbench_test_result_cb    (GObject            *source,
 GAsyncResult *botbench_test_result_wait  (BotbenchTestResult *r,
                                           guint               timeout_ms);
 void          botbench_test_result_clear (BotbenchTestResult *r);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BotbenchTestResult, botbench_test_result_clear)
 
 /* Counts a property's notifications, the way Console's
  * kgx_expect_property_notify() does: each expect adds one to what
@@ -65,6 +81,10 @@ typedef struct _BotbenchSignalCounter BotbenchSignalCounter;
 BotbenchSignalCounter *botbench_test_count_signal (gpointer               instance,
                                                    const char            *detailed_signal);
 guint                  botbench_signal_counter_get (BotbenchSignalCounter *counter);
+/* Spins until the signal was emitted at least @n times since counting
+ * began; fails the test, naming the signal, after BOTBENCH_TEST_WAIT_MS. */
+void                   botbench_signal_counter_assert_wait (BotbenchSignalCounter *counter,
+                                                            guint                  n);
 /* Disconnects (if the instance is still there) and frees. */
 void                   botbench_signal_counter_free (BotbenchSignalCounter *counter);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BotbenchSignalCounter, botbench_signal_counter_free)

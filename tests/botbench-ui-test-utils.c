@@ -262,6 +262,58 @@ botbench_ui_test_find (gpointer    root,
   return found;
 }
 
+static GtkWidget *
+find_by_type (GtkWidget *widget,
+              GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (widget), type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+GtkWidget *
+botbench_ui_test_find_by_type (gpointer root,
+                               GType    type)
+{
+  GtkWidget *found;
+
+  g_assert_true (GTK_IS_WIDGET (root));
+
+  found = find_by_type (root, type);
+  if (found == NULL)
+    g_error ("No %s in %s", g_type_name (type), G_OBJECT_TYPE_NAME (root));
+
+  return found;
+}
+
+AdwMessageDialog *
+botbench_ui_test_find_dialog (GType       type,
+                              const char *heading)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  g_assert_true (g_type_is_a (type, ADW_TYPE_MESSAGE_DIALOG));
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_OBJECT_TYPE (l->data) == type &&
+        gtk_widget_get_visible (l->data) &&
+        (heading == NULL || g_strcmp0 (adw_message_dialog_get_heading (l->data), heading) == 0))
+      return l->data;
+
+  return NULL;
+}
+
 void
 botbench_ui_test_click (GtkWidget *button)
 {
@@ -296,8 +348,109 @@ events_page_settled (gpointer data)
 void
 botbench_ui_test_wait_events_settled (BotbenchWindow *window)
 {
-  botbench_test_assert_wait_until (events_page_settled, botbench_ui_test_get_events_page (window),
-                                   "the event names to be read");
+  botbench_test_assert_wait_until_full (events_page_settled, botbench_ui_test_get_events_page (window),
+                                        BOTBENCH_UI_TEST_WAIT_MS, "the event names to be read");
+}
+
+/* The event log's list view (the one showing BotbenchEvents). */
+static GListModel *
+find_event_log (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_VIEW (widget))
+    {
+      GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (widget)));
+      GListModel *items = model;
+
+      if (GTK_IS_SINGLE_SELECTION (model))
+        items = gtk_single_selection_get_model (GTK_SINGLE_SELECTION (model));
+      if (items != NULL && g_list_model_get_item_type (items) == BOTBENCH_TYPE_EVENT)
+        return model;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GListModel *found = find_event_log (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *event;
+  const char *message;
+} EventWait;
+
+static gboolean
+log_has_event (gpointer data)
+{
+  EventWait *wait = data;
+  GListModel *model = find_event_log (wait->window);
+
+  g_assert_nonnull (model);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BotbenchEvent) event = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (botbench_event_get_event_name (event), wait->event) == 0 &&
+          (wait->message == NULL || g_strcmp0 (botbench_event_get_message (event), wait->message) == 0))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The log's event-name filter (a drop-down) offers @name. */
+static gboolean
+filter_has_event_name (GtkWidget  *widget,
+                       const char *name)
+{
+  if (GTK_IS_DROP_DOWN (widget) && GTK_IS_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (widget))))
+    {
+      GListModel *names = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+
+      for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+        if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), name) == 0)
+          return TRUE;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (filter_has_event_name (child, name))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+event_names_offer_event (gpointer data)
+{
+  EventWait *wait = data;
+
+  return filter_has_event_name (wait->window, wait->event);
+}
+
+void
+botbench_ui_test_wait_for_logged_event (BotbenchWindow *window,
+                                        const char     *event,
+                                        const char     *message)
+{
+  EventWait wait = { GTK_WIDGET (window), event, message };
+  g_autofree char *logged = g_strdup_printf ("%s%s%s%s to be logged", event,
+                                             message != NULL ? " “" : "",
+                                             message != NULL ? message : "",
+                                             message != NULL ? "”" : "");
+  g_autofree char *offered = g_strdup_printf ("the event-name filter to offer %s", event);
+
+  botbench_test_assert_wait_until_full (log_has_event, &wait, BOTBENCH_UI_TEST_WAIT_MS, logged);
+  botbench_test_assert_wait_until_full (event_names_offer_event, &wait, BOTBENCH_UI_TEST_WAIT_MS, offered);
 }
 
 static gboolean
@@ -315,7 +468,8 @@ botbench_ui_test_accept_session_only (BotbenchUiFixture *f)
   GtkWidget *revealer = botbench_ui_test_find (f->window, "secrets_revealer");
   GtkWidget *label = botbench_ui_test_find (f->window, "secrets_label");
 
-  botbench_test_assert_wait_until (secrets_banner_shown, f, "the keyring banner");
+  botbench_test_assert_wait_until_full (secrets_banner_shown, f, BOTBENCH_UI_TEST_WAIT_MS,
+                                        "the keyring banner");
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)), "Secret Service"));
   g_assert_false (botbench_secret_store_get_session_only (secrets));
 

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 #include "botbench-application.h"
@@ -58,6 +59,15 @@ void     botbench_ui_test_screenshot         (BotbenchUiFixture *f,
  * whose buildable id (the .ui's id="…") is @id; fails the test if none. */
 GtkWidget *botbench_ui_test_find             (gpointer           root,
                                               const char        *id);
+/* The first widget under @root (itself included) of @type, or of a type
+ * derived from it; fails the test if none. */
+GtkWidget *botbench_ui_test_find_by_type     (gpointer           root,
+                                              GType              type);
+/* The visible dialog (a toplevel) whose type is exactly @type, an
+ * AdwMessageDialog or a subclass, with @heading unless that is NULL; or
+ * NULL. */
+AdwMessageDialog *botbench_ui_test_find_dialog (GType            type,
+                                                const char      *heading);
 /* Waits until @button is mapped, asserts it is sensitive, and clicks it. */
 void     botbench_ui_test_click              (GtkWidget         *button);
 /* Waits until the window shows a toast whose title is @text (markup, as
@@ -72,6 +82,13 @@ BotbenchEventsPage *botbench_ui_test_get_events_page (BotbenchWindow *window);
 /* Waits until the events page has no read of event names running or
  * waiting, so that closing the window leaves no work behind. */
 void     botbench_ui_test_wait_events_settled (BotbenchWindow   *window);
+/* Waits until the event log (the list view of BotbenchEvents in @window)
+ * shows an @event (with @message, unless NULL), then until the log's
+ * event-name filter offers @event: the names the log re-reads in a thread
+ * are back. */
+void     botbench_ui_test_wait_for_logged_event (BotbenchWindow *window,
+                                                 const char     *event,
+                                                 const char     *message);
 /* Waits until a mapped GtkLabel under @widget reads exactly @text. */
 void     botbench_ui_test_assert_label_shown (GtkWidget         *widget,
                                               const char        *text);

@@ -1439,30 +1439,14 @@ test_crop_scaled_jpeg (Fixture       *f,
 /* Async */
 
 static void
-encode_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static gboolean
-result_arrived (gpointer data)
-{
-  return *(GAsyncResult **)data != NULL;
-}
-
-static void
 test_async (Fixture       *f,
             gconstpointer  data)
 {
   g_autoptr(GdkPixbuf) source = make_red_blue (200, 120, FALSE);
   g_autofree char *path = save_pixbuf (f, source, "source.png", "png");
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GAsyncResult) cancelled_result = NULL;
+  g_auto(BotbenchTestResult) result = { NULL };
+  g_auto(BotbenchTestResult) cancelled_result = { NULL };
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(BotbenchAvatar) avatar = NULL;
   g_autoptr(BotbenchAvatar) sync = NULL;
@@ -1472,12 +1456,11 @@ test_async (Fixture       *f,
 
   botbench_avatar_options_init (&options);
   options.size = 64;
-  botbench_avatar_encode_async (file, &options, NULL, encode_done_cb, &result);
+  botbench_avatar_encode_async (file, &options, NULL, botbench_test_result_cb, &result);
   /* The options are copied: changing them now must not matter. */
   options.size = 8;
-  g_assert_null (result);
-  g_assert_true (botbench_test_wait_until (result_arrived, &result, 10000));
-  avatar = botbench_avatar_encode_finish (result, &error);
+  g_assert_null (result.result);
+  avatar = botbench_avatar_encode_finish (botbench_test_result_wait (&result, 10000), &error);
   g_assert_no_error (error);
   assert_red_blue_avatar (avatar, 64);
 
@@ -1487,9 +1470,8 @@ test_async (Fixture       *f,
   g_assert_cmpstr (botbench_avatar_get_base64 (sync), ==, botbench_avatar_get_base64 (avatar));
 
   g_cancellable_cancel (cancellable);
-  botbench_avatar_encode_async (file, &options, cancellable, encode_done_cb, &cancelled_result);
-  g_assert_true (botbench_test_wait_until (result_arrived, &cancelled_result, 10000));
-  none = botbench_avatar_encode_finish (cancelled_result, &error);
+  botbench_avatar_encode_async (file, &options, cancellable, botbench_test_result_cb, &cancelled_result);
+  none = botbench_avatar_encode_finish (botbench_test_result_wait (&cancelled_result, 10000), &error);
   g_assert_null (none);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }

@@ -628,51 +628,39 @@ test_effective_handlers (void)
 }
 
 static void
-count_notify_cb (GObject    *object,
-                 GParamSpec *pspec,
-                 gpointer    user_data)
-{
-  guint *count = user_data;
-
-  (*count)++;
-}
-
-static void
 test_notify (void)
 {
   g_autoptr(BotbenchBot) bot = botbench_bot_new ();
-  guint code = 0, add = 0, name = 0, color = 0, bot_id = 0, any = 0;
-
-  g_signal_connect (bot, "notify::code", G_CALLBACK (count_notify_cb), &code);
-  g_signal_connect (bot, "notify::event-message-add", G_CALLBACK (count_notify_cb), &add);
-  g_signal_connect (bot, "notify::name", G_CALLBACK (count_notify_cb), &name);
-  g_signal_connect (bot, "notify::color", G_CALLBACK (count_notify_cb), &color);
-  g_signal_connect (bot, "notify::bot-id", G_CALLBACK (count_notify_cb), &bot_id);
-  g_signal_connect (bot, "notify", G_CALLBACK (count_notify_cb), &any);
+  g_autoptr(BotbenchSignalCounter) code = botbench_test_count_signal (bot, "notify::code");
+  g_autoptr(BotbenchSignalCounter) add = botbench_test_count_signal (bot, "notify::event-message-add");
+  g_autoptr(BotbenchSignalCounter) name = botbench_test_count_signal (bot, "notify::name");
+  g_autoptr(BotbenchSignalCounter) color = botbench_test_count_signal (bot, "notify::color");
+  g_autoptr(BotbenchSignalCounter) bot_id = botbench_test_count_signal (bot, "notify::bot-id");
+  g_autoptr(BotbenchSignalCounter) any = botbench_test_count_signal (bot, "notify");
 
   botbench_bot_set_code (bot, "a");
   botbench_bot_set_code (bot, "a");
-  g_assert_cmpuint (code, ==, 1);
+  g_assert_cmpuint (botbench_signal_counter_get (code), ==, 1);
 
   botbench_bot_set_handler (bot, BOTBENCH_BOT_HANDLER_MESSAGE_ADD, "https://a.example.com/");
   g_object_set (bot, "event-message-add", "https://a.example.com/", NULL);
-  g_assert_cmpuint (add, ==, 1);
+  g_assert_cmpuint (botbench_signal_counter_get (add), ==, 1);
 
   g_object_set (bot, "name", "Bot", NULL);
   botbench_bot_set_name (bot, "Bot");
-  g_assert_cmpuint (name, ==, 1);
+  g_assert_cmpuint (botbench_signal_counter_get (name), ==, 1);
   botbench_bot_set_name (bot, NULL);
-  g_assert_cmpuint (name, ==, 2);
+  g_assert_cmpuint (botbench_signal_counter_get (name), ==, 2);
 
   botbench_bot_set_color (bot, BOTBENCH_BOT_COLOR_SAND);
   botbench_bot_set_color (bot, BOTBENCH_BOT_COLOR_SAND);
-  g_assert_cmpuint (color, ==, 1);
+  g_assert_cmpuint (botbench_signal_counter_get (color), ==, 1);
 
   botbench_bot_set_bot_id (bot, 12);
   botbench_bot_set_bot_id (bot, 12);
-  g_assert_cmpuint (bot_id, ==, 1);
+  g_assert_cmpuint (botbench_signal_counter_get (bot_id), ==, 1);
 
-  g_assert_cmpuint (any, ==, 6);
+  g_assert_cmpuint (botbench_signal_counter_get (any), ==, 6);
 }
 
 static void
@@ -731,20 +719,18 @@ static void
 test_command_langs (void)
 {
   g_autoptr(BotbenchBotCommand) command = botbench_bot_command_new ("help");
-  guint notified = 0;
-
-  g_signal_connect (command, "notify::n-langs", G_CALLBACK (count_notify_cb), &notified);
+  g_autoptr(BotbenchSignalCounter) notified = botbench_test_count_signal (command, "notify::n-langs");
 
   botbench_bot_command_set_lang (command, "en", "Help", NULL);
   botbench_bot_command_set_lang (command, "en", "Help", NULL);
-  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpuint (botbench_signal_counter_get (notified), ==, 1);
   botbench_bot_command_set_lang (command, "en", "Help me", NULL);
-  g_assert_cmpuint (notified, ==, 2);
+  g_assert_cmpuint (botbench_signal_counter_get (notified), ==, 2);
   g_assert_cmpuint (botbench_bot_command_get_n_langs (command), ==, 1);
   g_assert_cmpstr (botbench_bot_command_get_lang (command, 0)->title, ==, "Help me");
   g_assert_false (botbench_bot_command_remove_lang (command, "de"));
   g_assert_true (botbench_bot_command_remove_lang (command, "en"));
-  g_assert_cmpuint (notified, ==, 3);
+  g_assert_cmpuint (botbench_signal_counter_get (notified), ==, 3);
   g_assert_cmpuint (botbench_bot_command_get_n_langs (command), ==, 0);
 }
 

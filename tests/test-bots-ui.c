@@ -35,76 +35,10 @@ typedef BotbenchUiTestBody TestBody;
 
 /* ---- finding widgets ---------------------------------------------------- */
 
-/* The widget under @root (itself included) with the .ui id @id. */
-static GtkWidget *
-find_by_id (GtkWidget  *root,
-            const char *id)
-{
-  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_id (child, id);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-widget (gpointer    root,
-        const char *id)
-{
-  GtkWidget *found = find_by_id (GTK_WIDGET (root), id);
-
-  if (found == NULL)
-    g_error ("No widget with the id “%s”", id);
-  return found;
-}
-
-/* The first widget under @root of @type, or NULL. */
-static GtkWidget *
-find_by_type (GtkWidget *root,
-              GType      type)
-{
-  if (g_type_is_a (G_OBJECT_TYPE (root), type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* The open dialog of @type (and @heading, if not NULL), or NULL. */
-static AdwMessageDialog *
-find_dialog (GType       type,
-             const char *heading)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_OBJECT_TYPE (l->data) == type &&
-        gtk_widget_get_visible (l->data) &&
-        (heading == NULL || g_strcmp0 (adw_message_dialog_get_heading (l->data), heading) == 0))
-      return l->data;
-  return NULL;
-}
-
 static AdwMessageDialog *
 preview_dialog (void)
 {
-  return find_dialog (BOTBENCH_TYPE_REQUEST_PREVIEW_DIALOG, NULL);
+  return botbench_ui_test_find_dialog (BOTBENCH_TYPE_REQUEST_PREVIEW_DIALOG, NULL);
 }
 
 static const char *
@@ -117,20 +51,20 @@ preview_body (void)
 static AdwMessageDialog *
 unregister_dialog (void)
 {
-  return find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Unregister Bot?");
+  return botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Unregister Bot?");
 }
 
 static AdwMessageDialog *
 command_dialog (void)
 {
-  return find_dialog (BOTBENCH_TYPE_COMMAND_DIALOG, NULL);
+  return botbench_ui_test_find_dialog (BOTBENCH_TYPE_COMMAND_DIALOG, NULL);
 }
 
 static GtkEditable *
 command_field (const char *id)
 {
   g_assert_nonnull (command_dialog ());
-  return GTK_EDITABLE (widget (command_dialog (), id));
+  return GTK_EDITABLE (botbench_ui_test_find (command_dialog (), id));
 }
 
 /* ---- the editor --------------------------------------------------------- */
@@ -159,13 +93,13 @@ static GtkButton *
 button (BotbenchBotEditor *ed,
         const char        *id)
 {
-  return GTK_BUTTON (widget (ed, id));
+  return GTK_BUTTON (botbench_ui_test_find (ed, id));
 }
 
 static BotbenchAvatarSection *
 avatar_section (BotbenchBotEditor *ed)
 {
-  return BOTBENCH_AVATAR_SECTION (widget (ed, "avatar_section"));
+  return BOTBENCH_AVATAR_SECTION (botbench_ui_test_find (ed, "avatar_section"));
 }
 
 static BotbenchAvatar *
@@ -178,7 +112,7 @@ editor_avatar (BotbenchBotEditor *ed)
 static gboolean
 editor_busy (BotbenchBotEditor *ed)
 {
-  return gtk_spinner_get_spinning (GTK_SPINNER (widget (ed, "spinner")));
+  return gtk_spinner_get_spinning (GTK_SPINNER (botbench_ui_test_find (ed, "spinner")));
 }
 
 /* The colour swatch named @color. */
@@ -186,7 +120,7 @@ static void
 pick_color (BotbenchBotEditor *ed,
             BotbenchBotColor   color)
 {
-  GtkWidget *swatches = widget (ed, "swatches");
+  GtkWidget *swatches = botbench_ui_test_find (ed, "swatches");
 
   for (GtkWidget *child = gtk_widget_get_first_child (swatches);
        child != NULL;
@@ -234,16 +168,7 @@ avatar_replaced (gpointer data)
 static gboolean
 editor_not_checking (gpointer data)
 {
-  return gtk_widget_is_sensitive (widget (data, "check_button"));
-}
-
-static void
-click (GtkWidget *button_widget)
-{
-  g_assert_true (gtk_widget_is_sensitive (button_widget));
-  /* Revealers and stacks map their children once they start to show. */
-  g_assert_true (botbench_test_wait_until (botbench_ui_test_widget_is_mapped, button_widget, WAIT_MS));
-  g_signal_emit_by_name (button_widget, "clicked");
+  return gtk_widget_is_sensitive (botbench_ui_test_find (data, "check_button"));
 }
 
 static void
@@ -262,32 +187,6 @@ sandbox_is_running (gpointer data)
 }
 
 static gboolean
-secrets_banner_shown (gpointer data)
-{
-  Fixture *f = data;
-
-  return gtk_revealer_get_reveal_child (GTK_REVEALER (widget (f->window, "secrets_revealer")));
-}
-
-/* Without a keyring, a store fails, the banner offers session-only, and
- * taking it lets whatever waited go on. */
-static void
-accept_session_only (Fixture *f)
-{
-  BotbenchSecretStore *secrets = botbench_application_get_secret_store (f->app);
-
-  g_assert_true (botbench_test_wait_until (secrets_banner_shown, f, WAIT_MS));
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (widget (f->window, "secrets_label"))),
-                            "Secret Service"));
-  g_assert_false (botbench_secret_store_get_session_only (secrets));
-
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  click (widget (f->window, "keep_secrets_button"));
-  g_assert_true (botbench_secret_store_get_session_only (secrets));
-  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (widget (f->window, "secrets_revealer"))));
-}
-
-static gboolean
 listener_is_running (gpointer data)
 {
   return botbench_listener_get_running (data);
@@ -296,26 +195,20 @@ listener_is_running (gpointer data)
 static BotbenchBotsPage *
 bots_page (Fixture *f)
 {
-  GtkWidget *page = find_by_type (GTK_WIDGET (f->window), BOTBENCH_TYPE_BOTS_PAGE);
-
-  g_assert_nonnull (page);
-  return BOTBENCH_BOTS_PAGE (page);
+  return BOTBENCH_BOTS_PAGE (botbench_ui_test_find_by_type (f->window, BOTBENCH_TYPE_BOTS_PAGE));
 }
 
 static BotbenchBotEditor *
 bot_editor (Fixture *f)
 {
-  GtkWidget *editor = find_by_type (GTK_WIDGET (bots_page (f)), BOTBENCH_TYPE_BOT_EDITOR);
-
-  g_assert_nonnull (editor);
-  return BOTBENCH_BOT_EDITOR (editor);
+  return BOTBENCH_BOT_EDITOR (botbench_ui_test_find_by_type (bots_page (f), BOTBENCH_TYPE_BOT_EDITOR));
 }
 
 static const char *
 visible_child (gpointer    root,
                const char *stack_id)
 {
-  return gtk_stack_get_visible_child_name (GTK_STACK (widget (root, stack_id)));
+  return gtk_stack_get_visible_child_name (GTK_STACK (botbench_ui_test_find (root, stack_id)));
 }
 
 /* The portal's list is in: its spinner stopped, and it shows bots or a
@@ -324,11 +217,11 @@ static gboolean
 portal_listed (gpointer data)
 {
   BotbenchBotsPage *page = data;
-  GtkWidget *portal_list = widget (page, "portal_list");
+  GtkWidget *portal_list = botbench_ui_test_find (page, "portal_list");
 
-  return !gtk_spinner_get_spinning (GTK_SPINNER (widget (page, "portal_spinner"))) &&
+  return !gtk_spinner_get_spinning (GTK_SPINNER (botbench_ui_test_find (page, "portal_spinner"))) &&
          (gtk_widget_get_first_child (portal_list) != NULL ||
-          gtk_widget_get_visible (widget (page, "portal_message")));
+          gtk_widget_get_visible (botbench_ui_test_find (page, "portal_message")));
 }
 
 /* Starts the sandbox, makes its profile active and opens the Bots page. */
@@ -344,15 +237,15 @@ open_bots_page_on_sandbox (Fixture *f)
 
   g_assert_true (botbench_application_start_sandbox (f->app, &error));
   g_assert_no_error (error);
-  g_assert_true (botbench_test_wait_until (sandbox_is_running, sandbox, WAIT_MS));
+  botbench_test_assert_wait_until_full (sandbox_is_running, sandbox, WAIT_MS, "the sandbox to run");
   if (!have_keyring)
-    accept_session_only (f);
+    botbench_ui_test_accept_session_only (f);
 
   profile = botbench_application_get_sandbox_profile (f->app);
   g_assert_nonnull (profile);
   g_assert_true (botbench_profile_manager_set_active (manager, profile, &error));
   g_assert_no_error (error);
-  g_assert_true (botbench_test_wait_until (listener_is_running, listener, WAIT_MS));
+  botbench_test_assert_wait_until_full (listener_is_running, listener, WAIT_MS, "the listener to run");
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-bots", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
@@ -361,8 +254,8 @@ open_bots_page_on_sandbox (Fixture *f)
   store = _botbench_bots_page_get_store (bots_page (f));
   g_assert_nonnull (store);
   g_assert_cmpstr (botbench_bot_store_get_profile_uuid (store), ==, botbench_profile_get_uuid (profile));
-  g_assert_true (botbench_test_wait_until (portal_listed, bots_page (f), WAIT_MS));
-  g_assert_false (gtk_widget_has_css_class (widget (bots_page (f), "portal_message"), "error"));
+  botbench_test_assert_wait_until_full (portal_listed, bots_page (f), WAIT_MS, "the portal's bot list");
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_find (bots_page (f), "portal_message"), "error"));
 }
 
 static gboolean
@@ -412,7 +305,7 @@ pick_avatar (BotbenchBotEditor *ed,
   botbench_bot_editor_load_avatar (ed, file);
   g_assert_true (botbench_avatar_section_get_encoding (avatar_section (ed)));
   g_assert_true (editor_busy (ed));
-  g_assert_true (botbench_test_wait_until (avatar_done, ed, WAIT_MS));
+  botbench_test_assert_wait_until_full (avatar_done, ed, WAIT_MS, "the avatar to be encoded");
 }
 
 static gboolean
@@ -442,7 +335,7 @@ static gboolean
 portal_has_bot (gpointer data)
 {
   PortalWait *wait = data;
-  GtkWidget *portal_list = widget (wait->page, "portal_list");
+  GtkWidget *portal_list = botbench_ui_test_find (wait->page, "portal_list");
   g_autofree char *subtitle = NULL;
   gboolean found = FALSE;
 
@@ -492,7 +385,7 @@ register_echo (Fixture *f)
   g_assert_true (color_picked (ed, BOTBENCH_BOT_COLOR_AQUA));
 
   /* The helper points EVENT_HANDLER at the local listener (sandbox). */
-  click (widget (ed, "fill_button"));
+  botbench_ui_test_click (botbench_ui_test_find (ed, "fill_button"));
   listener_url = botbench_listener_dup_url (botbench_application_get_listener (f->app));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (ed, "EVENT_HANDLER"))), ==, listener_url);
   g_assert_false (gtk_widget_has_css_class (row (ed, "EVENT_HANDLER"), "error"));
@@ -508,16 +401,16 @@ register_echo (Fixture *f)
     g_autoptr(GError) error = NULL;
 
     gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.check-handlers", NULL);
-    g_assert_false (gtk_widget_is_sensitive (widget (ed, "check_button")));
-    g_assert_true (botbench_test_wait_until (editor_not_checking, ed, WAIT_MS));
-    g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (widget (ed, "banner_revealer"))));
+    g_assert_false (gtk_widget_is_sensitive (botbench_ui_test_find (ed, "check_button")));
+    botbench_test_assert_wait_until_full (editor_not_checking, ed, WAIT_MS, "the handler check to end");
+    g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (ed, "banner_revealer"))));
     probes = botbench_event_store_query (store, &query, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (probes->len, ==, 1);
   }
 
   /* Register shows the request first, secrets masked. */
-  click (GTK_WIDGET (button (ed, "register_button")));
+  botbench_ui_test_click (GTK_WIDGET (button (ed, "register_button")));
   g_assert_nonnull (preview_dialog ());
   g_assert_false (editor_busy (ed));
   g_assert_nonnull (strstr (preview_body (), "\"CODE\" : \"echo\""));
@@ -539,7 +432,7 @@ register_echo (Fixture *f)
 
   respond (preview_dialog (), "send");
   g_assert_true (editor_busy (ed));
-  g_assert_true (botbench_test_wait_until (bot_is_registered, ed, WAIT_MS));
+  botbench_test_assert_wait_until_full (bot_is_registered, ed, WAIT_MS, "the bot to be registered");
   bot = botbench_bot_editor_get_bot (ed);
   bot_id = botbench_bot_get_bot_id (bot);
 
@@ -547,127 +440,12 @@ register_echo (Fixture *f)
   toast = g_strdup_printf ("Registered “Echo” as bot %" G_GINT64_FORMAT, bot_id);
   botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), toast);
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget (ed, "bot_id_row"))), ==, id_text);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (botbench_ui_test_find (ed, "bot_id_row"))), ==, id_text);
   g_assert_true (botbench_bot_store_lookup_by_id (_botbench_bots_page_get_store (bots_page (f)), bot_id) == bot);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button (ed, "unregister_button"))));
   g_assert_cmpstr (gtk_button_get_label (button (ed, "register_button")), ==, "_Update…");
 
   return bot_id;
-}
-
-typedef struct
-{
-  GtkWidget  *window;
-  const char *event;
-  const char *message;
-} EventWait;
-
-/* The event log's list view (the one showing BotbenchEvents). */
-static GListModel *
-event_log (GtkWidget *root)
-{
-  if (GTK_IS_LIST_VIEW (root))
-    {
-      GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (root)));
-      GListModel *items = model;
-
-      if (GTK_IS_SINGLE_SELECTION (model))
-        items = gtk_single_selection_get_model (GTK_SINGLE_SELECTION (model));
-      if (items != NULL && g_list_model_get_item_type (items) == BOTBENCH_TYPE_EVENT)
-        return model;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GListModel *found = event_log (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-log_has_event (gpointer data)
-{
-  EventWait *wait = data;
-  GListModel *model = event_log (wait->window);
-
-  g_assert_nonnull (model);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(BotbenchEvent) event = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (botbench_event_get_event_name (event), wait->event) == 0 &&
-          (wait->message == NULL || g_strcmp0 (botbench_event_get_message (event), wait->message) == 0))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* The log's event-name filter (a drop-down) offers @wait->event: the
- * names the log re-reads in a thread are back. */
-static gboolean
-filter_has_event_name (GtkWidget  *root,
-                       const char *name)
-{
-  if (GTK_IS_DROP_DOWN (root) && GTK_IS_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (root))))
-    {
-      GListModel *names = gtk_drop_down_get_model (GTK_DROP_DOWN (root));
-
-      for (guint i = 0; i < g_list_model_get_n_items (names); i++)
-        if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), name) == 0)
-          return TRUE;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (filter_has_event_name (child, name))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-event_names_settled (gpointer data)
-{
-  EventWait *wait = data;
-
-  return filter_has_event_name (wait->window, wait->event);
-}
-
-/* A sandbox user's event reaches the log; the log re-reads its event
- * names in a thread, holding the window until the answer is back: let it
- * finish before the window goes. */
-static void
-wait_for_logged_event (Fixture    *f,
-                       const char *event,
-                       const char *message)
-{
-  EventWait wait = { GTK_WIDGET (f->window), event, message };
-
-  g_assert_true (botbench_test_wait_until (log_has_event, &wait, WAIT_MS));
-  g_assert_true (botbench_test_wait_until (event_names_settled, &wait, WAIT_MS));
-}
-
-static void
-post_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GBytes **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-bytes_arrived (gpointer data)
-{
-  return *(GBytes **)data != NULL;
 }
 
 /* POST {sandbox}/_sandbox/message as user 1 (the sandbox runs on this
@@ -685,34 +463,20 @@ sandbox_user_writes (Fixture    *f,
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
   g_autofree char *form = NULL;
   g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchTestResult r = { NULL };
 
   url = g_strdup_printf ("%s%s_sandbox/message", sandbox_url, g_str_has_suffix (sandbox_url, "/") ? "" : "/");
   form = soup_form_encode ("FROM_USER_ID", "1", "BOT_ID", id, "MESSAGE", text, NULL);
   body = g_bytes_new (form, strlen (form));
   msg = soup_message_new ("POST", url);
   soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, post_done_cb, &reply);
-  g_assert_true (botbench_test_wait_until (bytes_arrived, &reply, WAIT_MS));
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, botbench_test_result_cb, &r);
+  reply = soup_session_send_and_read_finish (session, botbench_test_result_wait (&r, WAIT_MS), &error);
+  botbench_test_result_clear (&r);
+  g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
   g_assert_null (strstr (g_bytes_get_data (reply, NULL), "\"error\""));
-}
-
-static void
-call_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  BotbenchRestResponse **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = botbench_rest_client_call_finish (BOTBENCH_REST_CLIENT (object), result, &error);
-  g_assert_no_error (error);
-}
-
-static gboolean
-response_arrived (gpointer data)
-{
-  return *(BotbenchRestResponse **)data != NULL;
 }
 
 /* ---- tests -------------------------------------------------------------- */
@@ -760,12 +524,12 @@ register_bot_and_receive_events (Fixture *f)
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (ed, "PROPERTIES.PERSONAL_PHOTO"))),
                                    botbench_avatar_get_format (editor_avatar (ed)) == BOTBENCH_AVATAR_FORMAT_JPEG
                                    ? "512 × 512 px · JPEG · " : "512 × 512 px · PNG · "));
-  g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (widget (ed, "avatar_picture"))));
+  g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (botbench_ui_test_find (ed, "avatar_picture"))));
 
   /* The crop slider moves the square along the wide picture. */
   {
     BotbenchAvatar *centred = editor_avatar (ed);
-    GtkRange *crop = GTK_RANGE (widget (ed, "avatar_crop_scale"));
+    GtkRange *crop = GTK_RANGE (botbench_ui_test_find (ed, "avatar_crop_scale"));
     int x, y, side;
 
     botbench_avatar_get_crop (centred, &x, &y, &side);
@@ -773,13 +537,15 @@ register_bot_and_receive_events (Fixture *f)
     g_assert_cmpint (x, ==, 50);
 
     gtk_range_set_value (crop, 0.0);
-    g_assert_true (botbench_test_wait_until (avatar_replaced, &(AvatarWait) { ed, centred }, WAIT_MS));
+    botbench_test_assert_wait_until_full (avatar_replaced, &(AvatarWait) { ed, centred }, WAIT_MS,
+                                          "the cropped avatar");
     botbench_avatar_get_crop (editor_avatar (ed), &x, &y, &side);
     g_assert_cmpint (x, ==, 0);
 
     centred = editor_avatar (ed);
     gtk_range_set_value (crop, 1.0);
-    g_assert_true (botbench_test_wait_until (avatar_replaced, &(AvatarWait) { ed, centred }, WAIT_MS));
+    botbench_test_assert_wait_until_full (avatar_replaced, &(AvatarWait) { ed, centred }, WAIT_MS,
+                                          "the cropped avatar");
     botbench_avatar_get_crop (editor_avatar (ed), &x, &y, &side);
     g_assert_cmpint (x, ==, 100);
   }
@@ -801,18 +567,19 @@ register_bot_and_receive_events (Fixture *f)
   portal_wait.page = page;
   portal_wait.id = bot_id;
   portal_wait.present = TRUE;
-  g_assert_true (botbench_test_wait_until (portal_has_bot, &portal_wait, WAIT_MS));
+  botbench_test_assert_wait_until_full (portal_has_bot, &portal_wait, WAIT_MS,
+                                        "the portal to list the bot");
   gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.close", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   g_assert_cmpstr (visible_child (page, "stack"), ==, "list");
   g_assert_cmpstr (visible_child (page, "list_stack"), ==, "list");
-  botbench_ui_test_assert_label_shown (widget (page, "portal_list"), "Yours");
-  botbench_ui_test_assert_label_shown (widget (page, "definition_list"), "Echo");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (page, "portal_list"), "Yours");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (page, "definition_list"), "Echo");
   botbench_ui_test_screenshot (f, "bots-list.png");
 
   /* A sandbox user writes to the bot: the event reaches the log. */
   sandbox_user_writes (f, bot_id, "Hello bot");
-  wait_for_logged_event (f, "ONIMBOTMESSAGEADD", "Hello bot");
+  botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEADD", "Hello bot");
 }
 
 static void
@@ -831,7 +598,7 @@ validation_blocks_register (Fixture *f)
   g_assert_cmpstr (visible_child (bots_page (f), "stack"), ==, "editor");
 
   type_into (row (ed, "PROPERTIES.NAME"), "Zero");
-  click (widget (ed, "fill_button"));
+  botbench_ui_test_click (botbench_ui_test_find (ed, "fill_button"));
   type_into (row (ed, "CODE"), "0");
 
   /* CODE "0" is empty to PHP: CODE_ERROR, on the CODE field. */
@@ -875,6 +642,8 @@ portal_errors_and_unregister (Fixture *f)
   BotbenchRestClient *client;
   g_autoptr(JsonObject) params = json_object_new ();
   g_autoptr(BotbenchRestResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchTestResult result = { NULL };
   PortalWait portal_wait = { 0 };
   gint64 bot_id;
   gint64 second_id;
@@ -888,7 +657,7 @@ portal_errors_and_unregister (Fixture *f)
   bot_id = register_echo (f);
 
   /* Unregister asks first, saying what is lost. */
-  click (GTK_WIDGET (button (ed, "unregister_button")));
+  botbench_ui_test_click (GTK_WIDGET (button (ed, "unregister_button")));
   g_assert_nonnull (unregister_dialog ());
   body = adw_message_dialog_get_body (unregister_dialog ());
   g_assert_nonnull (strstr (body, "private chats"));
@@ -896,45 +665,48 @@ portal_errors_and_unregister (Fixture *f)
   g_assert_false (editor_busy (ed));
   g_assert_cmpint (botbench_bot_get_bot_id (botbench_bot_editor_get_bot (ed)), ==, bot_id);
 
-  click (GTK_WIDGET (button (ed, "unregister_button")));
+  botbench_ui_test_click (GTK_WIDGET (button (ed, "unregister_button")));
   respond (unregister_dialog (), "unregister");
   g_assert_true (editor_busy (ed));
-  g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
+  botbench_test_assert_wait_until_full (editor_idle, ed, WAIT_MS, "the editor's portal call to end");
   g_assert_cmpint (botbench_bot_get_bot_id (botbench_bot_editor_get_bot (ed)), ==, 0);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (button (ed, "unregister_button"))));
   portal_wait.page = page;
   portal_wait.id = bot_id;
   portal_wait.present = FALSE;
-  g_assert_true (botbench_test_wait_until (portal_has_bot, &portal_wait, WAIT_MS));
+  botbench_test_assert_wait_until_full (portal_has_bot, &portal_wait, WAIT_MS,
+                                        "the portal to drop the bot");
 
   /* Register again, then remove it behind the editor's back. */
-  click (GTK_WIDGET (button (ed, "register_button")));
+  botbench_ui_test_click (GTK_WIDGET (button (ed, "register_button")));
   respond (preview_dialog (), "send");
-  g_assert_true (botbench_test_wait_until (bot_is_registered, ed, WAIT_MS));
+  botbench_test_assert_wait_until_full (bot_is_registered, ed, WAIT_MS, "the bot to be registered");
   second_id = botbench_bot_get_bot_id (botbench_bot_editor_get_bot (ed));
   g_assert_cmpint (second_id, !=, bot_id);
 
   client = botbench_application_get_rest_client (f->app, botbench_application_get_sandbox_profile (f->app));
   json_object_set_int_member (params, "BOT_ID", second_id);
-  botbench_rest_client_call_async (client, "imbot.unregister", params, NULL, call_done_cb, &response);
-  g_assert_true (botbench_test_wait_until (response_arrived, &response, WAIT_MS));
+  botbench_rest_client_call_async (client, "imbot.unregister", params, NULL, botbench_test_result_cb, &result);
+  response = botbench_rest_client_call_finish (client, botbench_test_result_wait (&result, WAIT_MS), &error);
+  botbench_test_result_clear (&result);
+  g_assert_no_error (error);
 
   /* Update now gets the portal's BOT_ID_ERROR, which has no field: the banner. */
   type_into (row (ed, "PROPERTIES.NAME"), "Echo Two");
-  click (GTK_WIDGET (button (ed, "register_button")));
+  botbench_ui_test_click (GTK_WIDGET (button (ed, "register_button")));
   g_assert_nonnull (strstr (preview_body (),
                             "\"NAME\" : \"Echo Two\""));
   respond (preview_dialog (), "send");
-  g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
-  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (widget (ed, "banner_revealer"))));
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (widget (ed, "banner_label"))), "BOT_ID_ERROR"));
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (widget (ed, "banner_label"))), "Bot not found"));
+  botbench_test_assert_wait_until_full (editor_idle, ed, WAIT_MS, "the editor's portal call to end");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (ed, "banner_revealer"))));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (botbench_ui_test_find (ed, "banner_label"))), "BOT_ID_ERROR"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (botbench_ui_test_find (ed, "banner_label"))), "Bot not found"));
   botbench_ui_test_screenshot (f, "bots-error.png");
 
   /* Portal codes that name a field go on it. */
   _botbench_bot_editor_show_portal_error (ed, "NAME_ERROR", "Bot name isn't specified");
   g_assert_true (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
-  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (widget (ed, "banner_revealer"))));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (ed, "banner_revealer"))));
   g_assert_cmpstr (_botbench_bot_editor_field_for_error (NULL, "CODE_ERROR"), ==, "CODE");
   g_assert_cmpstr (_botbench_bot_editor_field_for_error (NULL, "EVENT_MESSAGE_ADD_ERROR"), ==, "EVENT_MESSAGE_ADD");
   g_assert_cmpstr (_botbench_bot_editor_field_for_error (botbench_bot_editor_get_bot (ed), "EVENT_WELCOME_MESSAGE_ERROR"), ==, "EVENT_HANDLER");
@@ -960,7 +732,8 @@ adopt_existing_code (Fixture *f)
   portal_wait.page = page;
   portal_wait.id = bot_id;
   portal_wait.present = TRUE;
-  g_assert_true (botbench_test_wait_until (portal_has_bot, &portal_wait, WAIT_MS));
+  botbench_test_assert_wait_until_full (portal_has_bot, &portal_wait, WAIT_MS,
+                                        "the portal to list the bot");
 
   /* The definition is lost (another computer, a deleted file)… */
   g_assert_true (botbench_bot_store_remove (_botbench_bots_page_get_store (page), botbench_bot_editor_get_bot (ed), &error));
@@ -968,7 +741,7 @@ adopt_existing_code (Fixture *f)
   gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.close", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   /* …so the portal's bot is not ours any more, and can be adopted. */
-  botbench_ui_test_assert_label_shown (widget (page, "portal_list"), "_Adopt");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (page, "portal_list"), "_Adopt");
 
   /* A new definition with the same CODE is offered Adopt, not a duplicate. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
@@ -986,7 +759,7 @@ adopt_existing_code (Fixture *f)
     g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (icon (ed, "CODE")), which));
   }
 
-  click (GTK_WIDGET (button (ed, "adopt_button")));
+  botbench_ui_test_click (GTK_WIDGET (button (ed, "adopt_button")));
   g_assert_nonnull (botbench_bot_editor_get_bot (ed));
   g_assert_cmpint (botbench_bot_get_bot_id (botbench_bot_editor_get_bot (ed)), ==, bot_id);
   g_assert_true (botbench_bot_store_lookup_by_id (_botbench_bots_page_get_store (page), bot_id) == botbench_bot_editor_get_bot (ed));
@@ -996,7 +769,7 @@ adopt_existing_code (Fixture *f)
 
   /* Nothing differs from the portal's bot: Update has nothing to send. */
   g_assert_cmpstr (gtk_button_get_label (button (ed, "register_button")), ==, "_Update…");
-  g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
+  botbench_test_assert_wait_until_full (editor_idle, ed, WAIT_MS, "the editor's portal call to end");
 }
 
 /* The button of the first command row that activates @action_name. */
@@ -1045,12 +818,12 @@ commands_register_and_unregister (Fixture *f)
   /* Only a registered bot has commands. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_false (gtk_widget_get_visible (widget (ed, "commands_section")));
+  g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (ed, "commands_section")));
   bot_id = register_echo (f);
-  g_assert_true (gtk_widget_get_visible (widget (ed, "commands_section")));
-  botbench_ui_test_assert_label_shown (widget (ed, "commands_section"), "No commands");
+  g_assert_true (gtk_widget_get_visible (botbench_ui_test_find (ed, "commands_section")));
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (ed, "commands_section"), "No commands");
 
-  click (widget (ed, "add_command_button"));
+  botbench_ui_test_click (botbench_ui_test_find (ed, "add_command_button"));
   g_assert_nonnull (command_dialog ());
   g_assert_false (adw_message_dialog_get_response_enabled (command_dialog (), "register"));
   gtk_editable_set_text (command_field ("command_row"), "/echo");
@@ -1060,12 +833,12 @@ commands_register_and_unregister (Fixture *f)
   botbench_ui_test_screenshot (f, "bots-command.png");
   respond (command_dialog (), "register");
   g_assert_true (editor_busy (ed));
-  g_assert_true (botbench_test_wait_until (bot_has_commands, ed, WAIT_MS));
+  botbench_test_assert_wait_until_full (bot_has_commands, ed, WAIT_MS, "the command to be registered");
 
   command = g_list_model_get_item (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed)), 0);
   g_assert_cmpstr (botbench_bot_command_get_command (command), ==, "echo");
   g_assert_cmpint (botbench_bot_command_get_command_id (command), >, 0);
-  botbench_ui_test_assert_label_shown (widget (ed, "commands_section"), "/echo");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (ed, "commands_section"), "/echo");
   toast = g_strdup_printf ("Registered command /echo (id %" G_GINT64_FORMAT ")",
                            botbench_bot_command_get_command_id (command));
   botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), toast);
@@ -1080,7 +853,7 @@ commands_register_and_unregister (Fixture *f)
 
   /* The portal now sends the command's event for "/echo hi". */
   sandbox_user_writes (f, bot_id, "/echo hi");
-  wait_for_logged_event (f, "ONIMCOMMANDADD", NULL);
+  botbench_ui_test_wait_for_logged_event (f->window, "ONIMCOMMANDADD", NULL);
 
   /* Editing sends imbot.command.update and keeps the command's id. */
   {
@@ -1088,7 +861,7 @@ commands_register_and_unregister (Fixture *f)
     gint64 command_id = botbench_bot_command_get_command_id (command);
     const BotbenchBotCommandLang *lang;
 
-    g_signal_emit_by_name (find_command_button (widget (ed, "commands_section"), "bot-editor.edit-command"),
+    g_signal_emit_by_name (find_command_button (botbench_ui_test_find (ed, "commands_section"), "bot-editor.edit-command"),
                            "clicked");
     g_assert_nonnull (command_dialog ());
     g_assert_cmpstr (gtk_editable_get_text (command_field ("command_row")), ==, "echo");
@@ -1096,8 +869,8 @@ commands_register_and_unregister (Fixture *f)
     gtk_editable_set_text (command_field ("title_row"), "Echo it back");
     respond (command_dialog (), "register");
     g_assert_true (editor_busy (ed));
-    g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
-    g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (widget (ed, "banner_revealer"))));
+    botbench_test_assert_wait_until_full (editor_idle, ed, WAIT_MS, "the editor's portal call to end");
+    g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (ed, "banner_revealer"))));
     botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Updated command /echo");
 
     g_assert_cmpuint (g_list_model_get_n_items (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed))), ==, 1);
@@ -1108,11 +881,11 @@ commands_register_and_unregister (Fixture *f)
   }
 
   /* Unregistering removes it from the bot and the list. */
-  g_signal_emit_by_name (find_command_button (widget (ed, "commands_section"), "bot-editor.unregister-command"), "clicked");
+  g_signal_emit_by_name (find_command_button (botbench_ui_test_find (ed, "commands_section"), "bot-editor.unregister-command"), "clicked");
   g_assert_true (editor_busy (ed));
-  g_assert_true (botbench_test_wait_until (editor_idle, ed, WAIT_MS));
+  botbench_test_assert_wait_until_full (editor_idle, ed, WAIT_MS, "the editor's portal call to end");
   g_assert_cmpuint (g_list_model_get_n_items (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed))), ==, 0);
-  botbench_ui_test_assert_label_shown (widget (ed, "commands_section"), "No commands");
+  botbench_ui_test_assert_label_shown (botbench_ui_test_find (ed, "commands_section"), "No commands");
 }
 
 typedef struct
@@ -1150,7 +923,7 @@ import_and_export (Fixture *f)
   _botbench_bots_page_import_file (page, source_file);
   wait.page = page;
   wait.code = "echobot";
-  g_assert_true (botbench_test_wait_until (store_has_code, &wait, WAIT_MS));
+  botbench_test_assert_wait_until_full (store_has_code, &wait, WAIT_MS, "the imported definition");
   botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Imported “echobot”");
   g_assert_cmpstr (visible_child (page, "stack"), ==, "editor");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (ed, "CODE"))), ==, "echobot");

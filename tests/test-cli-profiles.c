@@ -18,6 +18,10 @@
 #include "botbench-secret-store.h"
 #include "botbench-test-utils.h"
 
+/* How long one botbench-cli run may take (slow under ASan) before the test
+ * fails. */
+#define CLI_WAIT_MS 120000
+
 typedef struct
 {
   BotbenchSandbox *sandbox;
@@ -32,16 +36,6 @@ cli_path (void)
 
   g_assert_nonnull (path);
   return path;
-}
-
-static void
-communicate_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
 }
 
 /* Like run_cli, but spins the main context so an in-process sandbox serves.
@@ -59,9 +53,8 @@ run_cli_launched (GSubprocessLauncher *launcher,
   g_autoptr(GBytes) in_bytes = NULL;
   g_autoptr(GBytes) out_bytes = NULL;
   g_autoptr(GBytes) err_bytes = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_auto(BotbenchTestResult) result = { NULL };
   g_autoptr(GError) error = NULL;
-  GMainContext *context = g_main_context_get_thread_default ();
 
   g_ptr_array_add (args, (char *)cli_path ());
   for (guint i = 0; argv[i] != NULL; i++)
@@ -76,11 +69,9 @@ run_cli_launched (GSubprocessLauncher *launcher,
   g_assert_no_error (error);
 
   in_bytes = g_bytes_new (stdin_data ? stdin_data : "", stdin_data ? strlen (stdin_data) : 0);
-  g_subprocess_communicate_async (proc, in_bytes, NULL, communicate_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (context, TRUE);
-
-  g_subprocess_communicate_finish (proc, result, &out_bytes, &err_bytes, &error);
+  g_subprocess_communicate_async (proc, in_bytes, NULL, botbench_test_result_cb, &result);
+  g_subprocess_communicate_finish (proc, botbench_test_result_wait (&result, CLI_WAIT_MS),
+                                   &out_bytes, &err_bytes, &error);
   g_assert_no_error (error);
   g_subprocess_wait (proc, NULL, NULL);
 

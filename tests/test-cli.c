@@ -617,6 +617,9 @@ kill_client_thread (gpointer data)
   return NULL;
 }
 
+/* How long the clients may take to have 1500 events acknowledged. */
+#define KILL_LOAD_WAIT_S 120
+
 static void
 test_kill_under_load (void)
 {
@@ -644,13 +647,16 @@ test_kill_under_load (void)
     }
 
   /* Let load build up, then kill -9 in the middle of it. */
-  for (;;)
+  for (gint64 deadline = g_get_monotonic_time () + KILL_LOAD_WAIT_S * G_USEC_PER_SEC;;)
     {
       g_mutex_lock (&mutex);
       n_acked = acked_ids->len;
       g_mutex_unlock (&mutex);
       if (n_acked >= 1500)
         break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out after %d s waiting for 1500 acknowledged events (%u so far)",
+                 KILL_LOAD_WAIT_S, n_acked);
       g_thread_yield ();
       g_usleep (1000);
     }

@@ -105,10 +105,10 @@ fill_store (BotbenchEventStore *store,
       state.queued++;
 
       if (state.queued - state.done >= 2000)
-        g_assert_true (botbench_test_wait_until (fill_finished, &state, 60000));
+        botbench_test_assert_wait_until_full (fill_finished, &state, 60000, "the store to be filled");
     }
 
-  g_assert_true (botbench_test_wait_until (fill_finished, &state, 60000));
+  botbench_test_assert_wait_until_full (fill_finished, &state, 60000, "the store to be filled");
 }
 
 static const char *

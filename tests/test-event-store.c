@@ -259,7 +259,7 @@ test_insert_roundtrip (StoreFixture  *f,
   /* Async: the callback runs on this thread, after the commit. */
   botbench_event_store_insert_async (f->store, form_event, NULL, insert_done_cb, &r);
   g_assert_cmpint (botbench_event_get_id (form_event), ==, 0);
-  g_assert_true (botbench_test_wait_for (&r.done, 10000));
+  botbench_test_assert_wait_for (&r.done, 10000, "the insert to finish");
   g_assert_no_error (r.error);
   g_assert_true (r.thread == g_thread_self ());
   id1 = r.id;
@@ -327,7 +327,7 @@ test_insert_cancelled (StoreFixture  *f,
 
   g_cancellable_cancel (cancellable);
   botbench_event_store_insert_async (f->store, event, cancellable, insert_done_cb, &r);
-  g_assert_true (botbench_test_wait_for (&r.done, 10000));
+  botbench_test_assert_wait_for (&r.done, 10000, "the insert to finish");
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&r.error);
   g_assert_cmpint (r.id, ==, 0);
@@ -691,45 +691,13 @@ test_search (StoreFixture  *f,
 /* ---- retention and clear -------------------------------------------------------------- */
 
 static void
-count_cb (gpointer user_data)
-{
-  (*(guint *)user_data)++;
-}
-
-typedef struct
-{
-  const guint *counter;
-  guint        target;
-} CountWait;
-
-static gboolean
-count_reached (gpointer data)
-{
-  CountWait *w = data;
-
-  return *w->counter >= w->target;
-}
-
-/* Spins the main context until *counter >= target (5 s at most). */
-static gboolean
-wait_count (const guint *counter,
-            guint        target)
-{
-  CountWait w = { counter, target };
-
-  return botbench_test_wait_until (count_reached, &w, 5000);
-}
-
-static void
 test_retention_count (StoreFixture  *f,
                       gconstpointer  data)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GError) error = NULL;
-  guint removed = 0;
+  g_autoptr(BotbenchSignalCounter) removed = botbench_test_count_signal (f->store, "events-removed");
   gint64 n;
-
-  g_signal_connect_swapped (f->store, "events-removed", G_CALLBACK (count_cb), &removed);
 
   insert_many (f->store, 50, ids);
 
@@ -762,8 +730,8 @@ test_retention_count (StoreFixture  *f,
   g_assert_cmpuint (search_count (f->store, "message number 5"), ==, 0);
   g_assert_cmpuint (search_count (f->store, "message number 45"), ==, 1);
 
-  g_assert_true (wait_count (&removed, 1));
-  g_assert_cmpuint (removed, ==, 1);
+  botbench_signal_counter_assert_wait (removed, 1);
+  g_assert_cmpuint (botbench_signal_counter_get (removed), ==, 1);
 
   /* No background pass pending now: apply_retention does all the work. */
   insert_many (f->store, 10, ids);
@@ -771,11 +739,11 @@ test_retention_count (StoreFixture  *f,
   g_assert_no_error (error);
   g_assert_cmpint (n, ==, 10);
   g_assert_cmpint (count_all (f->store), ==, 20);
-  g_assert_true (wait_count (&removed, 2));
+  botbench_signal_counter_assert_wait (removed, 2);
 
   /* Automatic: set_retention lets the writer apply it without being asked. */
   botbench_event_store_set_retention (f->store, 5, 0);
-  g_assert_true (wait_count (&removed, 3));
+  botbench_signal_counter_assert_wait (removed, 3);
   g_assert_cmpint (count_all (f->store), ==, 5);
 
   /* Ids keep growing after deletions. */
@@ -862,10 +830,8 @@ test_clear (StoreFixture  *f,
             gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  guint removed = 0;
+  g_autoptr(BotbenchSignalCounter) removed = botbench_test_count_signal (f->store, "events-removed");
   gint64 last;
-
-  g_signal_connect_swapped (f->store, "events-removed", G_CALLBACK (count_cb), &removed);
 
   insert_many (f->store, 30, NULL);
   last = botbench_event_store_get_last_id (f->store);
@@ -874,7 +840,7 @@ test_clear (StoreFixture  *f,
   g_assert_no_error (error);
   g_assert_cmpint (count_all (f->store), ==, 0);
   g_assert_cmpuint (search_count (f->store, "message"), ==, 0);
-  g_assert_true (wait_count (&removed, 1));
+  botbench_signal_counter_assert_wait (removed, 1);
 
   /* Still searchable, and ids never go back. */
   g_assert_cmpint (insert_message (f->store, "fresh start"), >, last);
@@ -902,7 +868,7 @@ test_reopen (StoreFixture  *f,
   botbench_event_store_insert_async (f->store, pending, NULL, insert_done_cb, &r);
   botbench_event_store_close (f->store);
   g_assert_cmpint (botbench_event_get_id (pending), >, 0);
-  g_assert_true (botbench_test_wait_for (&r.done, 5000));
+  botbench_test_assert_wait_for (&r.done, 5000, "the insert to finish");
   g_assert_no_error (r.error);
 
   store_reopen (f);
@@ -932,7 +898,7 @@ test_closed (StoreFixture  *f,
   g_clear_error (&error);
 
   botbench_event_store_insert_async (f->store, event, NULL, insert_done_cb, &r);
-  g_assert_true (botbench_test_wait_for (&r.done, 5000));
+  botbench_test_assert_wait_for (&r.done, 5000, "the insert to finish");
   g_assert_error (r.error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_CLOSED);
   g_clear_error (&r.error);
 
@@ -1104,7 +1070,7 @@ test_survives_kill (void)
 
           botbench_event_store_insert_async (store, event, NULL, insert_done_cb, &r[i]);
         }
-      g_assert_true (botbench_test_wait_until (all_inserted, r, 10000));
+      botbench_test_assert_wait_until_full (all_inserted, r, 10000, "the inserts to finish");
       for (guint i = 0; i < 50; i++)
         g_assert_no_error (r[i].error);
 
@@ -1224,16 +1190,18 @@ test_events_added_batched (StoreFixture  *f,
                            gconstpointer  data)
 {
   BatchState state = { 0 };
+  g_autoptr(BotbenchSignalCounter) added = NULL;
   gint64 start;
   gint64 elapsed_ms;
   gint64 last_id;
   guint bound;
 
   g_signal_connect (f->store, "events-added", G_CALLBACK (events_added_cb), &state);
+  added = botbench_test_count_signal (f->store, "events-added");
 
   /* One event: one emission, carrying its id. */
   last_id = insert_message (f->store, "first");
-  g_assert_true (wait_count (&state.n_emissions, 1));
+  botbench_signal_counter_assert_wait (added, 1);
   g_assert_cmpuint (state.n_emissions, ==, 1);
   g_assert_cmpint (state.last_id, ==, last_id);
   state.n_emissions = 0;
@@ -1246,7 +1214,7 @@ test_events_added_batched (StoreFixture  *f,
 
       botbench_event_store_insert_async (f->store, event, NULL, batch_insert_done_cb, &state);
     }
-  g_assert_true (botbench_test_wait_until (batch_all_done, &state, 60000));
+  botbench_test_assert_wait_until_full (batch_all_done, &state, 60000, "the 2000 inserts to finish");
   g_assert_cmpuint (state.n_failed, ==, 0);
 
   last_id = botbench_event_store_get_last_id (f->store);
@@ -1254,7 +1222,7 @@ test_events_added_batched (StoreFixture  *f,
   {
     LastIdWait w = { &state, last_id };
 
-    g_assert_true (botbench_test_wait_until (last_id_seen, &w, 5000));
+    botbench_test_assert_wait_until_full (last_id_seen, &w, 5000, "events-added to announce the last id");
   }
   elapsed_ms = (g_get_monotonic_time () - start) / 1000;
 
@@ -1275,12 +1243,12 @@ test_events_added_batched (StoreFixture  *f,
     state.n_emissions = 0;
     start = g_get_monotonic_time ();
     thread = g_thread_new ("committer", commit_thread, &ct);
-    g_assert_true (botbench_test_wait_until (commit_thread_done, &ct, 60000));
+    botbench_test_assert_wait_until_full (commit_thread_done, &ct, 60000, "the committing thread");
     g_thread_join (thread);
 
     w.last_id = botbench_event_store_get_last_id (f->store);
     g_assert_cmpint (w.last_id, ==, 4001);
-    g_assert_true (botbench_test_wait_until (last_id_seen, &w, 5000));
+    botbench_test_assert_wait_until_full (last_id_seen, &w, 5000, "events-added to announce the last id");
     elapsed_ms = (g_get_monotonic_time () - start) / 1000;
     bound = elapsed_ms / 100 + 2;
     g_test_message ("%u emissions for 2000 commits in %" G_GINT64_FORMAT " ms (bound %u)",
@@ -1334,7 +1302,8 @@ insert_thread (gpointer user_data)
 
           botbench_event_store_insert_async (td->store, event, NULL, insert_done_cb, &results[i]);
         }
-      g_assert_true (botbench_test_wait_until (thread_async_done, results, 60000));
+      botbench_test_assert_wait_until_full (thread_async_done, results, 60000,
+                                            "this thread's inserts to finish");
       td->callbacks_on_thread = TRUE;
       for (guint i = 0; i < N_PER_THREAD; i++)
         {
@@ -1419,11 +1388,13 @@ test_index_lag (StoreFixture  *f,
                 gconstpointer  data)
 {
   BatchState state = { 0 };
+  g_autoptr(BotbenchSignalCounter) added = NULL;
   gint64 old_id;
   gint64 new_id;
   guint emissions;
 
   g_signal_connect (f->store, "events-added", G_CALLBACK (events_added_cb), &state);
+  added = botbench_test_count_signal (f->store, "events-added");
 
   old_id = insert_message (f->store, "apple pie");
   g_assert_cmpuint (search_count (f->store, "apple"), ==, 1);
@@ -1454,14 +1425,14 @@ test_index_lag (StoreFixture  *f,
   {
     LastIdWait w = { &state, new_id };
 
-    g_assert_true (botbench_test_wait_until (last_id_seen, &w, 10000));
+    botbench_test_assert_wait_until_full (last_id_seen, &w, 10000, "events-added to announce the last id");
   }
-  emissions = state.n_emissions;
+  emissions = botbench_signal_counter_get (added);
 
   /* …and indexing announces itself again; nobody asks, the writer
    * indexes on its own. */
   _botbench_event_store_set_index_paused (f->store, FALSE);
-  g_assert_true (wait_count (&state.n_emissions, emissions + 1));
+  botbench_signal_counter_assert_wait (added, emissions + 1);
   g_assert_cmpint (state.last_id, ==, new_id);
   g_assert_cmpint (_botbench_event_store_get_indexed_id (f->store), ==, new_id);
   g_assert_cmpint (raw_count (f->path, "SELECT indexed_id FROM fts_state"), ==, new_id);
@@ -1506,14 +1477,6 @@ test_index_retention_clear (StoreFixture  *f,
   g_assert_cmpint (raw_count (f->path, "SELECT count(*) FROM events_fts"), ==, 1);
 }
 
-static void
-n_items_changed_cb (GObject    *model,
-                    GParamSpec *pspec,
-                    guint      *n_notify)
-{
-  (*n_notify)++;
-}
-
 /* A list model showing a search gains an event once it is indexed. */
 static void
 test_index_list_model (StoreFixture  *f,
@@ -1521,7 +1484,7 @@ test_index_list_model (StoreFixture  *f,
 {
   g_autoptr(BotbenchEventListModel) model = NULL;
   g_autoptr(BotbenchEvent) first = NULL;
-  guint n_notify = 0;
+  g_autoptr(BotbenchSignalCounter) n_notify = NULL;
   gint64 id;
 
   insert_message (f->store, "kiwi one");
@@ -1535,7 +1498,7 @@ test_index_list_model (StoreFixture  *f,
   botbench_event_list_model_set_search (model, "kiwi");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
 
-  g_signal_connect (model, "notify::n-items", G_CALLBACK (n_items_changed_cb), &n_notify);
+  n_notify = botbench_test_count_signal (model, "notify::n-items");
 
   /* Stored, announced, not indexed: not in the list (and not lost). */
   _botbench_event_store_set_index_paused (f->store, TRUE);
@@ -1545,14 +1508,14 @@ test_index_list_model (StoreFixture  *f,
     LastIdWait w = { &state, id };
     gulong handler = g_signal_connect (f->store, "events-added", G_CALLBACK (events_added_cb), &state);
 
-    g_assert_true (botbench_test_wait_until (last_id_seen, &w, 10000));
+    botbench_test_assert_wait_until_full (last_id_seen, &w, 10000, "events-added to announce the last id");
     g_signal_handler_disconnect (f->store, handler);
   }
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
-  g_assert_cmpuint (n_notify, ==, 0);
+  g_assert_cmpuint (botbench_signal_counter_get (n_notify), ==, 0);
 
   _botbench_event_store_set_index_paused (f->store, FALSE);
-  g_assert_true (wait_count (&n_notify, 1));
+  botbench_signal_counter_assert_wait (n_notify, 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
   first = g_list_model_get_item (G_LIST_MODEL (model), 0);
   g_assert_cmpint (botbench_event_get_id (first), ==, id);
@@ -1586,7 +1549,7 @@ test_index_catch_up_after_kill (void)
 
           botbench_event_store_insert_async (store, event, NULL, insert_done_cb, &r[i]);
         }
-      g_assert_true (botbench_test_wait_until (all_inserted, r, 10000));
+      botbench_test_assert_wait_until_full (all_inserted, r, 10000, "the inserts to finish");
       for (guint i = 0; i < 50; i++)
         g_assert_no_error (r[i].error);
 
@@ -1934,7 +1897,7 @@ test_queue_busy (StoreFixture  *f,
 
   /* Waiting inserts do not hold up this thread or its main context. */
   g_idle_add (flag_true_cb, &idle_ran);
-  g_assert_true (botbench_test_wait_for (&idle_ran, 10000));
+  botbench_test_assert_wait_for (&idle_ran, 10000, "an idle callback");
   g_assert_cmpuint (many.n_done, <, many.n);
 
   /* A blocking insert waits as long, then is turned away too. */
@@ -1948,7 +1911,7 @@ test_queue_busy (StoreFixture  *f,
     g_clear_error (&error);
   }
 
-  g_assert_true (botbench_test_wait_until (many_all_done, &many, 30000));
+  botbench_test_assert_wait_until_full (many_all_done, &many, 30000, "the inserts to finish");
   _botbench_event_store_set_writer_delay (f->store, 0);
 
   for (guint i = 0; i < many.n; i++)
@@ -1981,7 +1944,7 @@ test_queue_drains (StoreFixture  *f,
 
   many_init (&many, 40);
   many_insert (f->store, &many, "drain");
-  g_assert_true (botbench_test_wait_until (many_all_done, &many, 30000));
+  botbench_test_assert_wait_until_full (many_all_done, &many, 30000, "the inserts to finish");
   g_assert_cmpuint (assert_stored_exactly (f->store, &many, "drain"), ==, 40);
   many_clear (&many);
 
@@ -1994,7 +1957,7 @@ test_queue_drains (StoreFixture  *f,
   g_object_set (f->store, "max-queued-events", 1000, "max-queued-bytes", 2 * body_size + 1, NULL);
   many_init (&many, 20);
   many_insert (f->store, &many, "bytes");
-  g_assert_true (botbench_test_wait_until (many_all_done, &many, 30000));
+  botbench_test_assert_wait_until_full (many_all_done, &many, 30000, "the inserts to finish");
   g_assert_cmpuint (assert_stored_exactly (f->store, &many, "bytes"), ==, 20);
   many_clear (&many);
 
@@ -2015,7 +1978,7 @@ test_queue_close_flushes (StoreFixture  *f,
   many_init (&many, 10);
   many_insert (f->store, &many, "flushed");
   botbench_event_store_close (f->store);
-  g_assert_true (botbench_test_wait_until (many_all_done, &many, 30000));
+  botbench_test_assert_wait_until_full (many_all_done, &many, 30000, "the inserts to finish");
   for (guint i = 0; i < many.n; i++)
     {
       g_assert_no_error (many.errors[i]);
@@ -2079,7 +2042,7 @@ test_write_failure (StoreFixture  *f,
     }
   for (guint i = 0; i < G_N_ELEMENTS (r); i++)
     {
-      g_assert_true (botbench_test_wait_for (&r[i].done, 10000));
+      botbench_test_assert_wait_for (&r[i].done, 10000, "the insert to finish");
       g_assert_error (r[i].error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_WRITE);
       g_assert_cmpint (r[i].id, ==, 0);
       g_clear_error (&r[i].error);

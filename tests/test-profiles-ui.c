@@ -116,7 +116,7 @@ start_sandbox_from_page (Fixture *f)
   g_assert_true (gtk_widget_get_mapped (W (profiles_page (f), "sandbox_switch")));
 
   gtk_switch_set_active (GTK_SWITCH (W (profiles_page (f), "sandbox_switch")), TRUE);
-  g_assert_true (botbench_test_wait_until (sandbox_is_running, sandbox, WAIT_MS));
+  botbench_test_assert_wait_until_full (sandbox_is_running, sandbox, WAIT_MS, "the sandbox to run");
   g_assert_cmpuint (botbench_sandbox_get_bound_port (sandbox), >, 0);
 
   /* Its address and status are on the page. */
@@ -253,7 +253,7 @@ webhook_profile_test_connection (Fixture *f)
   botbench_ui_test_click (W (ed, "test_button"));
   g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (W (ed, "test_spinner"))));
   g_assert_true (gtk_widget_get_visible (W (ed, "test_group")));
-  g_assert_true (botbench_test_wait_until (test_finished, ed, WAIT_MS));
+  botbench_test_assert_wait_until_full (test_finished, ed, WAIT_MS, "the connection test to finish");
   g_assert_true (gtk_widget_get_visible (W (ed, "user_row")));
   g_assert_nonnull (strstr (subtitle (ed, "user_row"), "(ID 1)"));
   g_assert_true (g_str_has_prefix (subtitle (ed, "scope_row"), "Present"));
@@ -364,10 +364,11 @@ requests_page_lists_scope (Fixture *f)
   profile = create_sandbox_webhook_profile (f);
   g_assert_true (botbench_profile_manager_set_active (manager, profile, NULL));
   botbench_ui_test_click (W (editor (f), "test_button"));
-  g_assert_true (botbench_test_wait_until (test_finished, editor (f), WAIT_MS));
+  botbench_test_assert_wait_until_full (test_finished, editor (f), WAIT_MS, "the connection test to finish");
 
   gtk_stack_set_visible_child_name (GTK_STACK (W (f->window, "page_stack")), "requests");
-  g_assert_true (botbench_test_wait_until (model_has_method, &wait, WAIT_MS));
+  botbench_test_assert_wait_until_full (model_has_method, &wait, WAIT_MS,
+                                        "the request history to record the call");
   g_assert_cmpstr (visible_child (page, "stack"), ==, "requests");
   botbench_ui_test_assert_label_shown (W (page, "list_view"), "scope");
   botbench_ui_test_assert_label_shown (W (page, "list_view"), "200");
@@ -406,7 +407,7 @@ requests_page_lists_scope (Fixture *f)
   export_path = g_build_filename (tmp_root, "data", "requests.json", NULL);
   export_file = g_file_new_for_path (export_path);
   _botbench_requests_page_export_to (page, export_file);
-  g_assert_true (botbench_test_wait_until (file_has_contents, export_path, WAIT_MS));
+  botbench_test_assert_wait_until_full (file_has_contents, export_path, WAIT_MS, "the exported file");
   g_assert_true (g_file_get_contents (export_path, &exported, NULL, NULL));
   g_assert_cmpstr (exported, ==, json);
   parser = json_parser_new ();
@@ -464,8 +465,7 @@ bad_webhook_url (Fixture *f)
 
   /* Saving refuses and stores nothing. */
   botbench_ui_test_click (W (ed, "save_button"));
-  for (guint i = 0; i < 10; i++)
-    g_main_context_iteration (NULL, FALSE);
+  botbench_test_iterate_pending (10);
   g_assert_null (botbench_profile_manager_lookup (manager, "Broken"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 0);
   g_assert_true (gtk_widget_get_sensitive (W (ed, "save_button")));
@@ -497,7 +497,7 @@ unreachable_portal_error (Fixture *f)
   if (!have_keyring)
     botbench_ui_test_accept_session_only (f);
   save_and_wait (f, "Gone");
-  g_assert_true (botbench_test_wait_until (test_finished, ed, WAIT_MS));
+  botbench_test_assert_wait_until_full (test_finished, ed, WAIT_MS, "the connection test to finish");
 
   /* The mapped sentence says what to fix; no user or scope rows. */
   g_assert_false (gtk_widget_get_visible (W (ed, "user_row")));
@@ -595,7 +595,7 @@ oauth_profile_test_connection (Fixture *f)
   if (!have_keyring)
     botbench_ui_test_accept_session_only (f);
   profile = save_and_wait (f, "OAuth App");
-  g_assert_true (botbench_test_wait_until (test_finished, ed, WAIT_MS));
+  botbench_test_assert_wait_until_full (test_finished, ed, WAIT_MS, "the connection test to finish");
 
   g_assert_cmpint (botbench_profile_get_kind (profile), ==, BOTBENCH_PROFILE_KIND_OAUTH);
   g_assert_cmpstr (botbench_profile_get_portal_url (profile), ==, base);
@@ -671,7 +671,7 @@ remove_profile_asks (Fixture *f)
 
   /* Cancel keeps it. */
   botbench_ui_test_click (W (ed, "remove_button"));
-  g_assert_true (botbench_test_wait_until (dialog_shown, NULL, WAIT_MS));
+  botbench_test_assert_wait_until_full (dialog_shown, NULL, WAIT_MS, "a message dialog");
   dialog = find_message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Remove Profile?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "My Portal"));
@@ -684,7 +684,7 @@ remove_profile_asks (Fixture *f)
 
   /* Remove takes the profile and its secret away, and the editor closes. */
   botbench_ui_test_click (W (ed, "remove_button"));
-  g_assert_true (botbench_test_wait_until (dialog_shown, NULL, WAIT_MS));
+  botbench_test_assert_wait_until_full (dialog_shown, NULL, WAIT_MS, "a message dialog");
   dialog = find_message_dialog ();
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -693,7 +693,7 @@ remove_profile_asks (Fixture *f)
   g_assert_cmpstr (visible_child (profiles_page (f), "stack"), ==, "list");
 
   /* The secret goes too (keyring or memory). */
-  g_assert_true (botbench_test_wait_until (secret_cleared, uuid, WAIT_MS));
+  botbench_test_assert_wait_until_full (secret_cleared, uuid, WAIT_MS, "the profile's secret to be cleared");
 }
 
 static void
@@ -794,7 +794,8 @@ try_sandbox_from_empty_log (Fixture *f)
 
     gtk_editable_set_text (GTK_EDITABLE (W (editor (f), "webhook_url_row")), webhook);
   }
-  g_assert_true (botbench_test_wait_until (webhook_message_says_success, editor (f), WAIT_MS));
+  botbench_test_assert_wait_until_full (webhook_message_says_success, editor (f), WAIT_MS,
+                                        "the webhook URL to be accepted");
   g_assert_false (gtk_widget_has_css_class (W (editor (f), "webhook_message"), "warning"));
 }
 

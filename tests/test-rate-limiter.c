@@ -122,7 +122,7 @@ test_acquire_async (void)
   botbench_rate_limiter_acquire_async (limiter, NULL, acquired_cb, &w);
   g_assert_cmpuint (w.n_done, ==, 0);
   botbench_rate_limiter_acquire_async (limiter, NULL, acquired_cb, &w);
-  g_assert_true (botbench_test_wait_until (n_done_is, &w, 5000));
+  botbench_test_assert_wait_until_full (n_done_is, &w, 5000, "both acquisitions to finish");
   g_assert_no_error (w.error);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 20000 - 1000);
 
@@ -131,7 +131,7 @@ test_acquire_async (void)
   botbench_rate_limiter_set_drain_rate (limiter, 0.01);   /* would wait ~100 s */
   botbench_rate_limiter_acquire_async (limiter, cancellable, acquired_cb, &w);
   g_cancellable_cancel (cancellable);
-  g_assert_true (botbench_test_wait_until (n_done_is, &w, 5000));
+  botbench_test_assert_wait_until_full (n_done_is, &w, 5000, "the cancelled acquisition to finish");
   g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&w.error);
 }

@@ -518,41 +518,18 @@ fake_portal_teardown (PortalFixture *f,
 
 /* Calling */
 
-typedef struct
-{
-  GAsyncResult *result;
-} Wait;
-
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  g_assert_null (w->result);
-  w->result = g_object_ref (result);
-}
-
-static gboolean
-have_result (gpointer data)
-{
-  return ((Wait *)data)->result != NULL;
-}
-
 static BotbenchRestResponse *
 call (PortalFixture  *f,
       const char     *method,
       JsonObject     *params,
       GError        **error)
 {
-  Wait w = { NULL };
+  BotbenchTestResult w = { NULL };
   BotbenchRestResponse *response;
 
-  botbench_rest_client_call_async (f->client, method, params, NULL, done_cb, &w);
-  g_assert_true (botbench_test_wait_until (have_result, &w, 20000));
-  response = botbench_rest_client_call_finish (f->client, w.result, error);
-  g_object_unref (w.result);
+  botbench_rest_client_call_async (f->client, method, params, NULL, botbench_test_result_cb, &w);
+  response = botbench_rest_client_call_finish (f->client, botbench_test_result_wait (&w, 20000), error);
+  botbench_test_result_clear (&w);
   return response;
 }
 
@@ -919,23 +896,22 @@ static void
 test_refresh_shared (PortalFixture *f,
                      gconstpointer  data)
 {
-  Wait w[3] = { { NULL } };
+  BotbenchTestResult w[3] = { { NULL } };
 
   store_secret (f, BOTBENCH_SECRET_KIND_ACCESS_TOKEN, OLD_ACCESS);
 
   /* Three calls hit the expired token together: one refresh serves them all */
   for (guint i = 0; i < G_N_ELEMENTS (w); i++)
-    botbench_rest_client_call_async (f->client, "echo", NULL, NULL, done_cb, &w[i]);
+    botbench_rest_client_call_async (f->client, "echo", NULL, NULL, botbench_test_result_cb, &w[i]);
   for (guint i = 0; i < G_N_ELEMENTS (w); i++)
     {
       g_autoptr(BotbenchRestResponse) response = NULL;
       g_autoptr(GError) error = NULL;
 
-      g_assert_true (botbench_test_wait_until (have_result, &w[i], 20000));
-      response = botbench_rest_client_call_finish (f->client, w[i].result, &error);
+      response = botbench_rest_client_call_finish (f->client, botbench_test_result_wait (&w[i], 20000), &error);
       g_assert_no_error (error);
       g_assert_nonnull (response);
-      g_object_unref (w[i].result);
+      botbench_test_result_clear (&w[i]);
     }
   g_assert_cmpuint (f->n_refreshes, ==, 1);
 }
@@ -948,14 +924,13 @@ test_no_auth (PortalFixture *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *uuid = g_strdup (botbench_profile_get_uuid (f->profile));
-  Wait w = { NULL };
+  BotbenchTestResult w = { NULL };
 
   /* Only a refresh token: the portal sees no auth and says so (not expired) */
-  botbench_secret_store_clear_async (f->secrets, uuid, BOTBENCH_SECRET_KIND_ACCESS_TOKEN, NULL, done_cb, &w);
-  g_assert_true (botbench_test_wait_until (have_result, &w, 5000));
-  botbench_secret_store_clear_finish (f->secrets, w.result, &local_error);
+  botbench_secret_store_clear_async (f->secrets, uuid, BOTBENCH_SECRET_KIND_ACCESS_TOKEN, NULL, botbench_test_result_cb, &w);
+  botbench_secret_store_clear_finish (f->secrets, botbench_test_result_wait (&w, 5000), &local_error);
   g_assert_no_error (local_error);
-  g_object_unref (w.result);
+  botbench_test_result_clear (&w);
 
   response = call (f, "scope", NULL, &error);
   g_assert_error (error, BOTBENCH_REST_ERROR, BOTBENCH_REST_ERROR_NO_AUTH);
@@ -1019,19 +994,18 @@ test_rate_limit_cancel (PortalFixture *f,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(BotbenchRestResponse) response = NULL;
   g_autoptr(GError) error = NULL;
-  Wait w = { NULL };
+  BotbenchTestResult w = { NULL };
   gint64 start = g_get_monotonic_time ();
 
   /* Cancelling during a 60 s backoff ends the call at once */
   botbench_rest_client_set_retry_delay (f->client, 60000);
   f->limit_failures = 5;
-  botbench_rest_client_call_async (f->client, "limited", NULL, cancellable, done_cb, &w);
-  g_assert_true (botbench_test_wait_until (one_request_seen, f, 10000));
+  botbench_rest_client_call_async (f->client, "limited", NULL, cancellable, botbench_test_result_cb, &w);
+  botbench_test_assert_wait_until_full (one_request_seen, f, 10000, "the first request");
   g_assert_null (w.result);
   g_cancellable_cancel (cancellable);
-  g_assert_true (botbench_test_wait_until (have_result, &w, 10000));
-  response = botbench_rest_client_call_finish (f->client, w.result, &error);
-  g_object_unref (w.result);
+  response = botbench_rest_client_call_finish (f->client, botbench_test_result_wait (&w, 10000), &error);
+  botbench_test_result_clear (&w);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
   g_assert_cmpuint (f->n_requests, ==, 1);
@@ -1042,23 +1016,22 @@ test_client_bucket (PortalFixture *f,
                     gconstpointer  data)
 {
   g_autoptr(BotbenchRateLimiter) limiter = botbench_rate_limiter_new (2, 20.0);
-  Wait w[3] = { { NULL } };
+  BotbenchTestResult w[3] = { { NULL } };
   gint64 start, gap;
 
   /* Burst of 2, then one every 50 ms */
   botbench_rest_client_set_rate_limiter (f->client, limiter);
   start = g_get_monotonic_time ();
   for (guint i = 0; i < G_N_ELEMENTS (w); i++)
-    botbench_rest_client_call_async (f->client, "scope", NULL, NULL, done_cb, &w[i]);
+    botbench_rest_client_call_async (f->client, "scope", NULL, NULL, botbench_test_result_cb, &w[i]);
   for (guint i = 0; i < G_N_ELEMENTS (w); i++)
     {
       g_autoptr(BotbenchRestResponse) response = NULL;
       g_autoptr(GError) error = NULL;
 
-      g_assert_true (botbench_test_wait_until (have_result, &w[i], 20000));
-      response = botbench_rest_client_call_finish (f->client, w[i].result, &error);
+      response = botbench_rest_client_call_finish (f->client, botbench_test_result_wait (&w[i], 20000), &error);
       g_assert_no_error (error);
-      g_object_unref (w[i].result);
+      botbench_test_result_clear (&w[i]);
     }
   g_assert_cmpuint (f->arrivals->len, ==, 3);
   /* The third cannot have left before the bucket let it: measured from
@@ -1084,29 +1057,27 @@ test_cancel (PortalFixture *f,
   g_autoptr(GCancellable) early = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(BotbenchRestResponse) response = NULL;
-  Wait w = { NULL };
-  Wait w2 = { NULL };
+  BotbenchTestResult w = { NULL };
+  BotbenchTestResult w2 = { NULL };
 
   /* Cancelled while the portal is thinking */
-  botbench_rest_client_call_async (f->client, "slow", NULL, cancellable, done_cb, &w);
-  g_assert_true (botbench_test_wait_until (request_arrived, f, 10000));
+  botbench_rest_client_call_async (f->client, "slow", NULL, cancellable, botbench_test_result_cb, &w);
+  botbench_test_assert_wait_until_full (request_arrived, f, 10000, "the request to reach the portal");
   g_assert_null (w.result);
   g_cancellable_cancel (cancellable);
-  g_assert_true (botbench_test_wait_until (have_result, &w, 10000));
-  response = botbench_rest_client_call_finish (f->client, w.result, &error);
+  response = botbench_rest_client_call_finish (f->client, botbench_test_result_wait (&w, 10000), &error);
   g_assert_null (response);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
-  g_object_unref (w.result);
+  botbench_test_result_clear (&w);
 
   /* Cancelled before it starts: nothing is sent */
   g_cancellable_cancel (early);
-  botbench_rest_client_call_async (f->client, "scope", NULL, early, done_cb, &w2);
-  g_assert_true (botbench_test_wait_until (have_result, &w2, 10000));
-  response = botbench_rest_client_call_finish (f->client, w2.result, &error);
+  botbench_rest_client_call_async (f->client, "scope", NULL, early, botbench_test_result_cb, &w2);
+  response = botbench_rest_client_call_finish (f->client, botbench_test_result_wait (&w2, 10000), &error);
   g_assert_null (response);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_object_unref (w2.result);
+  botbench_test_result_clear (&w2);
   g_assert_cmpuint (f->n_requests, ==, 1);
 }
 
@@ -1137,12 +1108,11 @@ test_connection (PortalFixture *f,
 {
   g_autoptr(BotbenchConnectionReport) report = NULL;
   g_autoptr(GError) error = NULL;
-  Wait w = { NULL };
+  BotbenchTestResult w = { NULL };
 
-  botbench_rest_client_test_connection_async (f->client, NULL, done_cb, &w);
-  g_assert_true (botbench_test_wait_until (have_result, &w, 20000));
-  report = botbench_rest_client_test_connection_finish (f->client, w.result, &error);
-  g_object_unref (w.result);
+  botbench_rest_client_test_connection_async (f->client, NULL, botbench_test_result_cb, &w);
+  report = botbench_rest_client_test_connection_finish (f->client, botbench_test_result_wait (&w, 20000), &error);
+  botbench_test_result_clear (&w);
   g_assert_no_error (error);
   g_assert_cmpstr (report->user_id, ==, "1");
   g_assert_cmpstr (report->user_name, ==, "Ann Lee");
@@ -1468,13 +1438,12 @@ sandbox_call (BotbenchRestClient  *client,
               JsonObject          *params,
               GError             **error)
 {
-  Wait w = { NULL };
+  BotbenchTestResult w = { NULL };
   BotbenchRestResponse *response;
 
-  botbench_rest_client_call_async (client, method, params, NULL, done_cb, &w);
-  g_assert_true (botbench_test_wait_until (have_result, &w, 30000));
-  response = botbench_rest_client_call_finish (client, w.result, error);
-  g_object_unref (w.result);
+  botbench_rest_client_call_async (client, method, params, NULL, botbench_test_result_cb, &w);
+  response = botbench_rest_client_call_finish (client, botbench_test_result_wait (&w, 30000), error);
+  botbench_test_result_clear (&w);
   return response;
 }
 
@@ -1652,21 +1621,20 @@ test_sandbox_paced (SandboxFixture *f,
   /* Our bucket has the portal's size: 54 calls at once */
   for (guint i = 0; i < n_calls; i++)
     {
-      Wait *w = g_new0 (Wait, 1);
+      BotbenchTestResult *w = g_new0 (BotbenchTestResult, 1);
 
       g_ptr_array_add (waits, w);
-      botbench_rest_client_call_async (f->client, "scope", NULL, NULL, done_cb, w);
+      botbench_rest_client_call_async (f->client, "scope", NULL, NULL, botbench_test_result_cb, w);
     }
   for (guint i = 0; i < n_calls; i++)
     {
-      Wait *w = g_ptr_array_index (waits, i);
+      BotbenchTestResult *w = g_ptr_array_index (waits, i);
       g_autoptr(BotbenchRestResponse) response = NULL;
       g_autoptr(GError) error = NULL;
 
-      g_assert_true (botbench_test_wait_until (have_result, w, 30000));
-      response = botbench_rest_client_call_finish (f->client, w->result, &error);
+      response = botbench_rest_client_call_finish (f->client, botbench_test_result_wait (w, 30000), &error);
       g_assert_no_error (error);
-      g_object_unref (w->result);
+      botbench_test_result_clear (w);
     }
 
   /* Paced like the portal: the few that still meet a 503 (our clock starts

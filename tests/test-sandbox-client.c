@@ -81,29 +81,7 @@ typedef struct
 } Fixture;
 
 /* ------------------------------------------------------------------------ */
-/* Waiting                                                                   */
-
-typedef struct
-{
-  GAsyncResult *result;
-} Wait;
-
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  g_assert_null (w->result);
-  w->result = g_object_ref (result);
-}
-
-static gboolean
-have_result (gpointer data)
-{
-  return ((Wait *)data)->result != NULL;
-}
+/* The fake clock                                                            */
 
 static gint64
 fake_clock_now (gpointer data)
@@ -153,7 +131,7 @@ http_json (Fixture    *f,
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   g_autoptr(GBytes) reply = NULL;
   g_autoptr(GError) error = NULL;
-  Wait w = { NULL };
+  BotbenchTestResult w = { NULL };
 
   g_assert_nonnull (msg);
   if (json != NULL)
@@ -162,10 +140,9 @@ http_json (Fixture    *f,
 
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, done_cb, &w);
-  g_assert_true (botbench_test_wait_until (have_result, &w, WAIT_MS));
-  reply = soup_session_send_and_read_finish (f->session, w.result, &error);
-  g_object_unref (w.result);
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, botbench_test_result_cb, &w);
+  reply = soup_session_send_and_read_finish (f->session, botbench_test_result_wait (&w, WAIT_MS), &error);
+  botbench_test_result_clear (&w);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
 
@@ -260,8 +237,7 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->session);
   botbench_sandbox_stop (f->sandbox);
   /* Let queued "delivered" emissions and client callbacks run first. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  botbench_test_iterate_pending (0);
   g_assert_finalize_object (g_steal_pointer (&f->sandbox));
 
   g_clear_pointer (&f->url, g_free);
@@ -280,13 +256,12 @@ call (BotbenchRestClient  *client,
       JsonObject          *params,
       GError             **error)
 {
-  Wait w = { NULL };
+  BotbenchTestResult w = { NULL };
   BotbenchRestResponse *response;
 
-  botbench_rest_client_call_async (client, method, params, NULL, done_cb, &w);
-  g_assert_true (botbench_test_wait_until (have_result, &w, WAIT_MS));
-  response = botbench_rest_client_call_finish (client, w.result, error);
-  g_object_unref (w.result);
+  botbench_rest_client_call_async (client, method, params, NULL, botbench_test_result_cb, &w);
+  response = botbench_rest_client_call_finish (client, botbench_test_result_wait (&w, WAIT_MS), error);
+  botbench_test_result_clear (&w);
 
   return response;
 }

@@ -129,8 +129,7 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->session);
   botbench_sandbox_stop (f->sandbox);
   /* Let queued "delivered" emissions run before the last unref. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  botbench_test_iterate_pending (0);
   g_assert_finalize_object (g_steal_pointer (&f->sandbox));
 
   if (f->listener != NULL)
@@ -725,8 +724,9 @@ wait_stored (Fixture *f,
              guint    n)
 {
   WaitData wait = { f, n };
+  g_autofree char *what = g_strdup_printf ("%u events to be stored", n);
 
-  g_assert_true (botbench_test_wait_until (stored_at_least, &wait, WAIT_MS));
+  botbench_test_assert_wait_until_full (stored_at_least, &wait, WAIT_MS, what);
 }
 
 /* Waits until n events were delivered and stored; returns them oldest first. */
@@ -737,10 +737,12 @@ wait_for_events (Fixture *f,
   WaitData wait = { f, n };
   BotbenchEventQuery query = { .ascending = TRUE, .limit = 1000 };
   g_autoptr(GError) error = NULL;
+  g_autofree char *delivered = g_strdup_printf ("%u events to be delivered", n);
+  g_autofree char *stored = g_strdup_printf ("%u events to be stored", n);
   GPtrArray *events;
 
-  g_assert_true (botbench_test_wait_until (delivered_at_least, &wait, WAIT_MS));
-  g_assert_true (botbench_test_wait_until (stored_at_least, &wait, WAIT_MS));
+  botbench_test_assert_wait_until_full (delivered_at_least, &wait, WAIT_MS, delivered);
+  botbench_test_assert_wait_until_full (stored_at_least, &wait, WAIT_MS, stored);
 
   events = botbench_event_store_query (f->store, &query, &error);
   g_assert_no_error (error);
@@ -1221,7 +1223,7 @@ test_control_errors (Fixture       *f,
   {
     WaitData wait = { f, 1 };
 
-    g_assert_true (botbench_test_wait_until (delivered_at_least, &wait, WAIT_MS));
+    botbench_test_assert_wait_until_full (delivered_at_least, &wait, WAIT_MS, "the event to be delivered");
     g_assert_cmpuint (f->n_delivered, ==, 1);
     g_assert_cmpstr (f->delivered->pdata[0], ==, "ONIMBOTMESSAGEADD 0 " DEAD_HANDLER "?CLIENT_ID=ctl");
   }
@@ -1444,8 +1446,7 @@ test_state_survives_restart (Fixture       *f,
 
   /* A new object over the same state file */
   botbench_sandbox_stop (f->sandbox);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  botbench_test_iterate_pending (0);
   g_assert_finalize_object (g_steal_pointer (&f->sandbox));
   f->sandbox = botbench_sandbox_new ();
   botbench_sandbox_set_port (f->sandbox, 0);
@@ -1616,25 +1617,17 @@ test_tls_self_signed (Fixture       *f,
 }
 
 static void
-count_notify_cb (guint *counter)
-{
-  (*counter)++;
-}
-
-static void
 test_start_errors (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(BotbenchSandbox) other = botbench_sandbox_new ();
   g_autoptr(GError) error = NULL;
-  guint notified = 0;
-
-  g_signal_connect_swapped (other, "notify::port", G_CALLBACK (count_notify_cb), &notified);
+  g_autoptr(BotbenchSignalCounter) notified = botbench_test_count_signal (other, "notify::port");
 
   /* notify only on change */
   botbench_sandbox_set_port (other, botbench_sandbox_get_bound_port (f->sandbox));
   botbench_sandbox_set_port (other, botbench_sandbox_get_bound_port (f->sandbox));
-  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpuint (botbench_signal_counter_get (notified), ==, 1);
 
   g_assert_false (botbench_sandbox_start (other, &error));
   g_assert_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_ADDRESS_IN_USE);

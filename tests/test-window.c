@@ -446,7 +446,8 @@ event_type_filter (WindowFixture *f)
   g_assert_cmpuint (gtk_drop_down_get_selected (dropdown (f)), ==, 0);
 
   post_fixtures_and_wait (f, first);
-  g_assert_true (botbench_test_wait_until (dropdown_lists_name, &wait, WAIT_MS));
+  botbench_test_assert_wait_until_full (dropdown_lists_name, &wait, WAIT_MS,
+                                        "the event-name filter to offer the new name");
   g_assert_cmpuint (g_list_model_get_n_items (types), ==, 3);
 
   gtk_drop_down_set_selected (dropdown (f), dropdown_position_of (f, "ONIMBOTJOINCHAT"));
@@ -456,7 +457,8 @@ event_type_filter (WindowFixture *f)
   /* A new name shows up in the list and the chosen filter stays. */
   post_fixture (f, later[0]);
   wait.name = "ONIMBOTDELETE";
-  g_assert_true (botbench_test_wait_until (dropdown_lists_name, &wait, WAIT_MS));
+  botbench_test_assert_wait_until_full (dropdown_lists_name, &wait, WAIT_MS,
+                                        "the event-name filter to offer the new name");
   g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (types),
                                                gtk_drop_down_get_selected (dropdown (f))),
                    ==, "ONIMBOTJOINCHAT");
@@ -701,7 +703,7 @@ test_paced_model (void)
   assert_item (model, 0, "a");
   g_assert_null (g_list_model_get_item (model, 1));
 
-  g_assert_true (botbench_test_wait_until (has_two_emissions, &changes, WAIT_MS));
+  botbench_test_assert_wait_until_full (has_two_emissions, &changes, WAIT_MS, "the paced batch");
   g_assert_cmpuint (changes.n_emissions, ==, 2);
   g_assert_cmpuint (changes.position, ==, 0);
   g_assert_cmpuint (changes.removed, ==, 0);
