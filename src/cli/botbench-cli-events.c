@@ -215,17 +215,22 @@ botbench_cli_listen (int    argc,
 
   g_signal_connect (store, "events-added", G_CALLBACK (listen_events_added_cb), &state);
 
+  /* Before the listener serves: a script that stops us as soon as we
+   * print "listening" must find the handlers there, not the default
+   * action that kills before the stored events are printed. */
+  sigint = g_unix_signal_add (SIGINT, listen_signal_cb, &state);
+  sigterm = g_unix_signal_add (SIGTERM, listen_signal_cb, &state);
+
   if (!botbench_listener_start (listener, &error))
     {
       g_printerr ("%s\n", error->message);
+      g_source_remove (sigint);
+      g_source_remove (sigterm);
       return EXIT_FAILURE;
     }
 
   url = botbench_listener_dup_url (listener);
   g_printerr (_("listening on %s\n"), url);
-
-  sigint = g_unix_signal_add (SIGINT, listen_signal_cb, &state);
-  sigterm = g_unix_signal_add (SIGTERM, listen_signal_cb, &state);
 
   g_main_loop_run (loop);
 

@@ -191,9 +191,17 @@ botbench_cli_sandbox (int    argc,
 
   g_signal_connect (sandbox, "delivered", G_CALLBACK (sandbox_delivered_cb), NULL);
 
+  /* Before the sandbox serves (on its own thread): SIGTERM right after
+   * "listening" must stop it cleanly, not kill it. */
+  loop = g_main_loop_new (NULL, FALSE);
+  sigint = g_unix_signal_add (SIGINT, sandbox_signal_cb, loop);
+  sigterm = g_unix_signal_add (SIGTERM, sandbox_signal_cb, loop);
+
   if (!botbench_sandbox_start (sandbox, &error))
     {
       g_printerr ("%s\n", error->message);
+      g_source_remove (sigint);
+      g_source_remove (sigterm);
       return EXIT_FAILURE;
     }
 
@@ -216,10 +224,6 @@ botbench_cli_sandbox (int    argc,
       g_printerr (_("certificate (trust exactly this one): %s/sandbox-cert.pem\n"),
                   memory ? "." : dir);
     }
-
-  loop = g_main_loop_new (NULL, FALSE);
-  sigint = g_unix_signal_add (SIGINT, sandbox_signal_cb, loop);
-  sigterm = g_unix_signal_add (SIGTERM, sandbox_signal_cb, loop);
 
   g_main_loop_run (loop);
 
