@@ -589,6 +589,10 @@ botbench_profile_manager_save (BotbenchProfileManager  *self,
   g_return_val_if_fail (BOTBENCH_IS_PROFILE_MANAGER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  /* This save writes every change: a deferred one would only repeat it
+   * (and, failing, say the same reason a second time). */
+  g_clear_handle_id (&self->save_source, g_source_remove);
+
   if (write_file (self, &local_error))
     return TRUE;
 
