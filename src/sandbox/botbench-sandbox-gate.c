@@ -512,7 +512,15 @@ hello_cb (GSocket      *socket,
 
   g_clear_pointer (&conn->hello, g_source_unref);
 
-  tls = g_tls_server_connection_new (conn->stream, conn->listener->certificate, &error);
+  /* No database: the sandbox never asks for client certificates, and
+   * glib-networking would otherwise build a trust list of every system CA
+   * for each connection (~140 certificates parsed per handshake). */
+  tls = g_initable_new (g_tls_backend_get_server_connection_type (g_tls_backend_get_default ()),
+                        NULL, &error,
+                        "base-io-stream", conn->stream,
+                        "certificate", conn->listener->certificate,
+                        "database", NULL,
+                        NULL);
   if (tls == NULL)
     {
       g_debug ("Cannot start TLS: %s", error->message);
