@@ -55,25 +55,24 @@ _botbench_sandbox_append_client_id (const char *url,
 }
 
 void
-_botbench_sandbox_bind_handler (BotbenchSandbox *self,
-                                const char      *owner_id,
-                                const char      *event,
-                                const char      *url)
-{
-  /* unbindEvent + bindEvent: a new row id each time (§1.7) */
-  botbench_sandbox_state_exec (self->state, "DELETE FROM handlers WHERE owner = ? AND event = ?",
-                               "ss", owner_id, event);
-  botbench_sandbox_state_exec (self->state, "INSERT INTO handlers (owner, event, url) VALUES (?, ?, ?)",
-                               "sss", owner_id, event, url);
-}
-
-void
 _botbench_sandbox_unbind_handler (BotbenchSandbox *self,
                                   const char      *owner_id,
                                   const char      *event)
 {
   botbench_sandbox_state_exec (self->state, "DELETE FROM handlers WHERE owner = ? AND event = ?",
                                "ss", owner_id, event);
+}
+
+void
+_botbench_sandbox_bind_handler (BotbenchSandbox *self,
+                                const char      *owner_id,
+                                const char      *event,
+                                const char      *url)
+{
+  /* unbindEvent + bindEvent: a new row id each time (§1.7) */
+  _botbench_sandbox_unbind_handler (self, owner_id, event);
+  botbench_sandbox_state_exec (self->state, "INSERT INTO handlers (owner, event, url) VALUES (?, ?, ?)",
+                               "sss", owner_id, event, url);
 }
 
 /* The handler row of owner for event, or FALSE when none is bound. */

@@ -314,14 +314,6 @@ save_idle_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-save_or_fail (BotbenchProfileManager  *self,
-              GError                 **error)
-{
-  g_clear_handle_id (&self->save_source, g_source_remove);
-  return botbench_profile_manager_save (self, error);
-}
-
 /* Callbacks */
 
 static void
@@ -686,7 +678,7 @@ botbench_profile_manager_add (BotbenchProfileManager  *self,
   if (self->active == NULL)
     self->active = profile;
 
-  if (!save_or_fail (self, error))
+  if (!botbench_profile_manager_save (self, error))
     {
       g_ptr_array_remove (self->profiles, profile);
       untrack_profile (self, profile);
@@ -728,7 +720,7 @@ botbench_profile_manager_remove (BotbenchProfileManager  *self,
   if (self->active == profile)
     self->active = NULL;
 
-  if (!save_or_fail (self, error))
+  if (!botbench_profile_manager_save (self, error))
     {
       g_ptr_array_insert (self->profiles, position, g_object_ref (profile));
       track_profile (self, profile);
@@ -763,7 +755,7 @@ botbench_profile_manager_rename (BotbenchProfileManager  *self,
     return FALSE;
 
   botbench_profile_set_name (profile, name);
-  return save_or_fail (self, error);
+  return botbench_profile_manager_save (self, error);
 }
 
 BotbenchProfile *
@@ -795,7 +787,7 @@ botbench_profile_manager_set_active (BotbenchProfileManager  *self,
 
   previous = self->active;
   self->active = profile;
-  if (!save_or_fail (self, error))
+  if (!botbench_profile_manager_save (self, error))
     {
       self->active = previous;
       return FALSE;

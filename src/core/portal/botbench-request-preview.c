@@ -32,15 +32,9 @@ G_DEFINE_FINAL_TYPE (BotbenchRequestPreview, botbench_request_preview, G_TYPE_OB
 
 /* Text masking */
 
-#define SECRET_KEYS "auth|access_token|refresh_token|client_secret|application_token|password"
-
-/* Compiled per call: masking is rare enough, and no static cache to leak. */
-#define JSON_KEY_PATTERN  "(\"(?:" SECRET_KEYS ")\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.)*(\")"
-#define QUERY_KEY_PATTERN "((?:^|[?&])(?:" SECRET_KEYS ")=)[^&#\\s]*"
-
-/* The same keys, for JSON trees */
+/* Keys whose values are secrets, in JSON, query strings and JSON trees */
 static const char * const secret_keys[] = {
-  "auth", "access_token", "refresh_token", "client_secret", "application_token", "password",
+  "auth", "access_token", "refresh_token", "client_secret", "application_token", "password", NULL,
 };
 
 static void
@@ -70,6 +64,9 @@ botbench_request_preview_mask_text (const char         *text,
   g_autoptr(GRegex) json_regex = NULL;
   g_autoptr(GRegex) query_regex = NULL;
   g_autofree char *json_masked = NULL;
+  g_autofree char *keys = NULL;
+  g_autofree char *json_pattern = NULL;
+  g_autofree char *query_pattern = NULL;
 
   if (text == NULL)
     return NULL;
@@ -89,8 +86,12 @@ botbench_request_preview_mask_text (const char         *text,
         replace_all (str, escaped);
     }
 
-  json_regex = g_regex_new (JSON_KEY_PATTERN, G_REGEX_CASELESS, 0, NULL);
-  query_regex = g_regex_new (QUERY_KEY_PATTERN, G_REGEX_CASELESS, 0, NULL);
+  /* Compiled per call: masking is rare enough, and no static cache to leak. */
+  keys = g_strjoinv ("|", (char **)secret_keys);
+  json_pattern = g_strdup_printf ("(\"(?:%s)\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.)*(\")", keys);
+  query_pattern = g_strdup_printf ("((?:^|[?&])(?:%s)=)[^&#\\s]*", keys);
+  json_regex = g_regex_new (json_pattern, G_REGEX_CASELESS, 0, NULL);
+  query_regex = g_regex_new (query_pattern, G_REGEX_CASELESS, 0, NULL);
   g_assert (json_regex != NULL && query_regex != NULL);
 
   json_masked = g_regex_replace (json_regex, str->str, -1, 0, "\\1" BOTBENCH_MASK "\\2", 0, NULL);
@@ -104,7 +105,7 @@ botbench_request_preview_mask_text (const char         *text,
 static gboolean
 is_secret_key (const char *name)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (secret_keys); i++)
+  for (guint i = 0; secret_keys[i] != NULL; i++)
     if (g_ascii_strcasecmp (name, secret_keys[i]) == 0)
       return TRUE;
   return FALSE;
