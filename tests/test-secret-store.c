@@ -379,6 +379,205 @@ test_autolaunch_fails (void)
   g_test_trap_assert_passed ();
 }
 
+/* ---- held secrets ------------------------------------------------------- */
+
+static GString *captured_log;
+
+static GLogWriterOutput
+capture_log_writer (GLogLevelFlags   log_level,
+                    const GLogField *fields,
+                    gsize            n_fields,
+                    gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
+      {
+        if (fields[i].length < 0)
+          g_string_append (captured_log, fields[i].value);
+        else
+          g_string_append_len (captured_log, fields[i].value, fields[i].length);
+        g_string_append_c (captured_log, '\n');
+      }
+  return G_LOG_WRITER_HANDLED;
+}
+
+static void
+held_no_bus_subprocess (void)
+{
+  g_autoptr(BotbenchSecretStore) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *bus = g_strdup_printf ("unix:path=%s/no-such-bus", dir);
+  g_autofree char *expected = NULL;
+  char *value;
+
+  /* No Secret Service at all: a held secret must not need one. */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
+  g_unsetenv ("DISPLAY");
+  g_setenv ("HOME", dir, TRUE);
+  g_setenv ("XDG_DATA_HOME", dir, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", dir, TRUE);
+  g_setenv ("XDG_CACHE_HOME", dir, TRUE);
+  captured_log = g_string_new (NULL);
+  g_log_set_writer_func (capture_log_writer, NULL, NULL);
+  g_log_set_debug_enabled (TRUE);
+
+  secrets = botbench_secret_store_new ();
+  g_signal_connect (secrets, "changed", G_CALLBACK (changed_cb), changes);
+  g_assert_false (botbench_secret_store_is_held (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET));
+  g_assert_null (lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error));
+  g_assert_error (error, BOTBENCH_SECRET_STORE_ERROR, BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+
+  /* Holding answers lookups, async and sync, and says "changed" once. */
+  botbench_secret_store_hold (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, SECRET_A);
+  expected = g_strdup_printf ("%s/webhook-secret;", uuid);
+  g_assert_cmpstr (changes->str, ==, expected);
+  g_assert_true (botbench_secret_store_is_held (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET));
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, SECRET_A);
+  botbench_secret_free (value);
+  value = botbench_secret_store_lookup_sync (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, SECRET_A);
+  botbench_secret_free (value);
+  value = botbench_secret_store_dup_held (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET);
+  g_assert_cmpstr (value, ==, SECRET_A);
+  botbench_secret_free (value);
+
+  /* Only that kind of that profile. */
+  g_assert_false (botbench_secret_store_is_held (secrets, uuid, BOTBENCH_SECRET_KIND_ACCESS_TOKEN));
+  g_assert_null (lookup (secrets, uuid, BOTBENCH_SECRET_KIND_ACCESS_TOKEN, &error));
+  g_assert_error (error, BOTBENCH_SECRET_STORE_ERROR, BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+
+  /* The same value again (a sandbox restart) is no change; another is. */
+  botbench_secret_store_hold (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, SECRET_A);
+  g_assert_cmpstr (changes->str, ==, expected);
+  botbench_secret_store_hold (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, SECRET_B);
+  g_free (expected);
+  expected = g_strdup_printf ("%s/webhook-secret;%s/webhook-secret;", uuid, uuid);
+  g_assert_cmpstr (changes->str, ==, expected);
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, SECRET_B);
+  botbench_secret_free (value);
+
+  /* Released: the keyring answers again (here: there is none). */
+  botbench_secret_store_release (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET);
+  g_free (expected);
+  expected = g_strdup_printf ("%s/webhook-secret;%s/webhook-secret;%s/webhook-secret;", uuid, uuid, uuid);
+  g_assert_cmpstr (changes->str, ==, expected);
+  g_assert_false (botbench_secret_store_is_held (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET));
+  g_assert_null (lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error));
+  g_assert_error (error, BOTBENCH_SECRET_STORE_ERROR, BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+  /* Releasing what is not held is no change. */
+  botbench_secret_store_release (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET);
+  g_assert_cmpstr (changes->str, ==, expected);
+
+  /* Held wins over session-only memory too, and a clear releases it. */
+  botbench_secret_store_set_session_only (secrets, TRUE);
+  g_assert_true (store (secrets, uuid, BOTBENCH_SECRET_KIND_ACCESS_TOKEN, "in-memory-token", &error));
+  g_assert_no_error (error);
+  botbench_secret_store_hold (secrets, uuid, BOTBENCH_SECRET_KIND_ACCESS_TOKEN, SECRET_A);
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_ACCESS_TOKEN, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, SECRET_A);
+  botbench_secret_free (value);
+  g_assert_true (clear (secrets, uuid, BOTBENCH_SECRET_KIND_ANY, &error));
+  g_assert_no_error (error);
+  g_assert_false (botbench_secret_store_is_held (secrets, uuid, BOTBENCH_SECRET_KIND_ACCESS_TOKEN));
+  g_assert_null (lookup (secrets, uuid, BOTBENCH_SECRET_KIND_ACCESS_TOKEN, &error));
+  g_assert_no_error (error);
+
+  /* Debug lines name the profile and kind, never the value; no file has it. */
+  g_assert_nonnull (strstr (captured_log->str, uuid));
+  g_assert_null (strstr (captured_log->str, SECRET_A));
+  g_assert_null (strstr (captured_log->str, SECRET_B));
+  assert_no_file_contains (dir, SECRET_A);
+  assert_no_file_contains (dir, SECRET_B);
+
+  g_clear_object (&secrets);
+  g_string_free (g_steal_pointer (&captured_log), TRUE);
+  botbench_test_rm_rf (dir);
+}
+
+static void
+test_held_no_bus (void)
+{
+  if (g_test_subprocess ())
+    {
+      held_no_bus_subprocess ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* A held secret wins over the keyring's; a store through the same object
+ * replaces the held value (and reaches the keyring); releasing it lets the
+ * keyring answer again. */
+static void
+test_keyring_held_wins (void)
+{
+  g_autoptr(BotbenchSecretStore) secrets = NULL;
+  g_autoptr(BotbenchSecretStore) other = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  char *value;
+
+  if (skip_without_keyring ())
+    return;
+
+  secrets = botbench_secret_store_new ();
+  other = botbench_secret_store_new ();
+  g_assert_true (store (other, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, SECRET_B, &error));
+  g_assert_no_error (error);
+
+  botbench_secret_store_hold (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, SECRET_A);
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, SECRET_A);
+  botbench_secret_free (value);
+
+  /* Per object (per process): the other store still reads the keyring. */
+  value = lookup (other, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, SECRET_B);
+  botbench_secret_free (value);
+
+  /* Never written by holding. */
+  botbench_secret_store_release (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET);
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, SECRET_B);
+  botbench_secret_free (value);
+
+  /* A store of a new value replaces the held one and reaches the keyring. */
+  botbench_secret_store_hold (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, SECRET_A);
+  g_assert_true (store (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, "newer-secret", &error));
+  g_assert_no_error (error);
+  value = lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "newer-secret");
+  botbench_secret_free (value);
+  value = lookup (other, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "newer-secret");
+  botbench_secret_free (value);
+
+  g_assert_true (clear (secrets, uuid, BOTBENCH_SECRET_KIND_ANY, &error));
+  g_assert_no_error (error);
+  g_assert_false (botbench_secret_store_is_held (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET));
+  g_assert_null (lookup (secrets, uuid, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -390,6 +589,8 @@ main (int   argc,
   g_test_add_func ("/secret-store/keyring/uuid-not-borrowed", test_keyring_uuid_not_borrowed);
   g_test_add_func ("/secret-store/no-bus", test_no_bus);
   g_test_add_func ("/secret-store/autolaunch-fails", test_autolaunch_fails);
+  g_test_add_func ("/secret-store/held/no-bus", test_held_no_bus);
+  g_test_add_func ("/secret-store/keyring/held-wins", test_keyring_held_wins);
 
   return g_test_run ();
 }

@@ -21,6 +21,7 @@ struct _BotbenchSecretStore
 
   gboolean    session_only;
   GHashTable *memory;   /* "uuid/kind" → secret (wiped on removal) */
+  GHashTable *held;     /* "uuid/kind" → secret held for this process (wiped on removal) */
 };
 
 G_DEFINE_FINAL_TYPE (BotbenchSecretStore, botbench_secret_store, G_TYPE_OBJECT)
@@ -249,6 +250,7 @@ botbench_secret_store_finalize (GObject *object)
   BotbenchSecretStore *self = (BotbenchSecretStore *)object;
 
   g_clear_pointer (&self->memory, g_hash_table_unref);
+  g_clear_pointer (&self->held, g_hash_table_unref);
 
   G_OBJECT_CLASS (botbench_secret_store_parent_class)->finalize (object);
 }
@@ -314,6 +316,8 @@ botbench_secret_store_init (BotbenchSecretStore *self)
 {
   self->memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify)botbench_secret_free);
+  self->held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify)botbench_secret_free);
 }
 
 /* Public API */
@@ -345,6 +349,83 @@ botbench_secret_store_set_session_only (BotbenchSecretStore *self,
     g_hash_table_remove_all (self->memory);
   g_debug ("Session-only secrets %s", session_only ? "on" : "off");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_ONLY]);
+}
+
+/* Held secrets */
+
+void
+botbench_secret_store_hold (BotbenchSecretStore *self,
+                            const char          *profile_uuid,
+                            BotbenchSecretKind   kind,
+                            const char          *secret)
+{
+  g_autofree char *key = NULL;
+  const char *old;
+
+  g_return_if_fail (BOTBENCH_IS_SECRET_STORE (self));
+  g_return_if_fail (profile_uuid != NULL);
+  g_return_if_fail (kind != BOTBENCH_SECRET_KIND_ANY);
+  g_return_if_fail (secret != NULL);
+
+  key = memory_key (profile_uuid, kind);
+  old = g_hash_table_lookup (self->held, key);
+  if (g_strcmp0 (old, secret) == 0)
+    return;
+
+  g_hash_table_replace (self->held, g_steal_pointer (&key), g_strdup (secret));
+  g_debug ("Holding %s of profile %s", botbench_secret_kind_to_string (kind), profile_uuid);
+  emit_changed (self, profile_uuid, kind);
+}
+
+void
+botbench_secret_store_release (BotbenchSecretStore *self,
+                               const char          *profile_uuid,
+                               BotbenchSecretKind   kind)
+{
+  g_autofree char *key = NULL;
+
+  g_return_if_fail (BOTBENCH_IS_SECRET_STORE (self));
+  g_return_if_fail (profile_uuid != NULL);
+  g_return_if_fail (kind != BOTBENCH_SECRET_KIND_ANY);
+
+  key = memory_key (profile_uuid, kind);
+  if (!g_hash_table_remove (self->held, key))
+    return;
+
+  g_debug ("Released %s of profile %s", botbench_secret_kind_to_string (kind), profile_uuid);
+  emit_changed (self, profile_uuid, kind);
+}
+
+gboolean
+botbench_secret_store_is_held (BotbenchSecretStore *self,
+                               const char          *profile_uuid,
+                               BotbenchSecretKind   kind)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (BOTBENCH_IS_SECRET_STORE (self), FALSE);
+  g_return_val_if_fail (profile_uuid != NULL, FALSE);
+
+  if (kind == BOTBENCH_SECRET_KIND_ANY)
+    return FALSE;
+  key = memory_key (profile_uuid, kind);
+  return g_hash_table_contains (self->held, key);
+}
+
+char *
+botbench_secret_store_dup_held (BotbenchSecretStore *self,
+                                const char          *profile_uuid,
+                                BotbenchSecretKind   kind)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (BOTBENCH_IS_SECRET_STORE (self), NULL);
+  g_return_val_if_fail (profile_uuid != NULL, NULL);
+
+  if (kind == BOTBENCH_SECRET_KIND_ANY)
+    return NULL;
+  key = memory_key (profile_uuid, kind);
+  return g_strdup (g_hash_table_lookup (self->held, key));
 }
 
 /* The keyring calls, made once the session bus is known to be there. */
@@ -443,6 +524,11 @@ botbench_secret_store_store_async (BotbenchSecretStore *self,
   task = new_task (self, profile_uuid, kind, cancellable, callback, user_data,
                    botbench_secret_store_store_async);
 
+  /* A held secret follows what is stored through this object, so that it
+   * does not hide the newer value. */
+  if (botbench_secret_store_is_held (self, profile_uuid, kind))
+    botbench_secret_store_hold (self, profile_uuid, kind, secret);
+
   if (self->session_only)
     {
       g_hash_table_replace (self->memory, memory_key (profile_uuid, kind), g_strdup (secret));
@@ -474,6 +560,7 @@ botbench_secret_store_lookup_async (BotbenchSecretStore *self,
                                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  char *held;
 
   g_return_if_fail (BOTBENCH_IS_SECRET_STORE (self));
   g_return_if_fail (profile_uuid != NULL);
@@ -481,6 +568,14 @@ botbench_secret_store_lookup_async (BotbenchSecretStore *self,
 
   task = new_task (self, profile_uuid, kind, cancellable, callback, user_data,
                    botbench_secret_store_lookup_async);
+
+  /* A held secret answers first: it needs no keyring (and no prompt). */
+  held = botbench_secret_store_dup_held (self, profile_uuid, kind);
+  if (held != NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&held), (GDestroyNotify)botbench_secret_free);
+      return;
+    }
 
   if (self->session_only)
     {
@@ -519,6 +614,11 @@ botbench_secret_store_clear_async (BotbenchSecretStore *self,
 
   task = new_task (self, profile_uuid, kind, cancellable, callback, user_data,
                    botbench_secret_store_clear_async);
+
+  /* Cleared means gone, held copies included. */
+  for (BotbenchSecretKind k = 0; k < BOTBENCH_SECRET_KIND_ANY; k++)
+    if (kind == BOTBENCH_SECRET_KIND_ANY || kind == k)
+      botbench_secret_store_release (self, profile_uuid, k);
 
   if (self->session_only)
     {

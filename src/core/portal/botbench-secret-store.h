@@ -8,6 +8,10 @@
  * Secret Service can be reached, calls fail with
  * BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE; the caller may then opt in to
  * session-only mode, which keeps secrets in memory for this run only.
+ *
+ * A secret this process makes itself (the built-in sandbox's) can also be
+ * held: it answers lookups before the keyring, for this process only, and
+ * is never written anywhere.
  */
 #pragma once
 
@@ -94,8 +98,30 @@ char                *botbench_secret_store_lookup_sync       (BotbenchSecretStor
                                                               GCancellable        *cancellable,
                                                               GError             **error);
 
+/* Held secrets: @secret answers lookups of @profile_uuid / @kind (async
+ * and sync, keyring or session-only alike) before anything else, until
+ * released or this object goes; it is kept in memory only and never
+ * written to disk or logs.  A store through this object replaces a held
+ * value; a clear releases it.  Holding a different value, or releasing a
+ * held one, emits "changed". */
+void                 botbench_secret_store_hold              (BotbenchSecretStore *self,
+                                                              const char          *profile_uuid,
+                                                              BotbenchSecretKind   kind,
+                                                              const char          *secret);
+void                 botbench_secret_store_release           (BotbenchSecretStore *self,
+                                                              const char          *profile_uuid,
+                                                              BotbenchSecretKind   kind);
+gboolean             botbench_secret_store_is_held           (BotbenchSecretStore *self,
+                                                              const char          *profile_uuid,
+                                                              BotbenchSecretKind   kind);
+/* The held value, or NULL; free it with botbench_secret_free(). */
+char                *botbench_secret_store_dup_held          (BotbenchSecretStore *self,
+                                                              const char          *profile_uuid,
+                                                              BotbenchSecretKind   kind);
+
 /* Signal "changed" (const char *profile_uuid, BotbenchSecretKind kind):
- * a store or clear through this object succeeded (kind may be ANY).  Other
+ * a store or clear through this object succeeded (kind may be ANY), or a
+ * held secret was held, replaced or released.  Other
  * processes' changes are not seen. */
 
 /* Wipes and frees a secret returned by this module. */
