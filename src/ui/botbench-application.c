@@ -192,6 +192,12 @@ sandbox_secret_stored_cb (GObject      *object,
 
   g_debug ("Cannot store the sandbox secret: %s", error->message);
 
+  /* The window works on the held copy; only botbench-cli needs the keyring,
+   * and a keyring made later gets the secret at the sandbox's next start. */
+  if (botbench_secret_store_is_held (BOTBENCH_SECRET_STORE (object), BOTBENCH_SANDBOX_PROFILE_UUID,
+                                     BOTBENCH_SECRET_KIND_WEBHOOK_SECRET))
+    return;
+
   /* Session-only was chosen while this store was under way. */
   if (botbench_secret_store_get_session_only (BOTBENCH_SECRET_STORE (object)))
     {
@@ -217,6 +223,11 @@ botbench_application_store_sandbox_secret (BotbenchApplication *self)
   if (parsed == NULL)
     return;
 
+  /* Held first, so the sandbox profile works at once, before (and
+   * without) any keyring: a first run may have none yet, and making one
+   * asks the user.  The keyring copy is for botbench-cli. */
+  botbench_secret_store_hold (self->secrets, BOTBENCH_SANDBOX_PROFILE_UUID,
+                              BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, parsed->secret);
   botbench_secret_store_store_async (self->secrets, BOTBENCH_SANDBOX_PROFILE_UUID,
                                      BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, parsed->secret,
                                      self->cancellable, sandbox_secret_stored_cb,

@@ -30,6 +30,9 @@ struct _BotbenchBotsPage
   GPtrArray           *portal_bots;   /* of BotbenchPortalBot, NULL until listed */
   GCancellable        *list_cancellable;
   guint                listing : 1;
+  /* The last list failed for want of a secret: retried when the secret
+   * store says the profile's secrets changed. */
+  guint                secret_error : 1;
 
   /* Template widgets */
   GtkStack            *stack;
@@ -297,22 +300,37 @@ botbench_bots_page_update_editor_codes (BotbenchBotsPage *self)
 }
 
 static void
+weak_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GWeakRef, weak_ref_free)
+
+static void
 bot_list_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(BotbenchBotsPage) self = user_data;
+  g_autoptr(GWeakRef) ref = user_data;
+  g_autoptr(BotbenchBotsPage) self = g_weak_ref_get (ref);
   g_autoptr(BotbenchRestResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) bots = g_ptr_array_new_with_free_func (portal_bot_free);
   JsonNode *node;
 
+  /* A call in flight does not keep the page (and the application) alive:
+   * a window closed meanwhile lets both go at once. */
   response = botbench_rest_client_call_finish (BOTBENCH_REST_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self->listing = FALSE;
   gtk_spinner_set_spinning (self->portal_spinner, FALSE);
+  self->secret_error = response == NULL &&
+                       (g_error_matches (error, BOTBENCH_REST_ERROR, BOTBENCH_REST_ERROR_MISSING_SECRET) ||
+                        error->domain == BOTBENCH_SECRET_STORE_ERROR);
 
   if (response == NULL)
     {
@@ -372,6 +390,7 @@ void
 botbench_bots_page_refresh (BotbenchBotsPage *self)
 {
   BotbenchRestClient *client;
+  GWeakRef *ref;
 
   g_return_if_fail (BOTBENCH_IS_BOTS_PAGE (self));
 
@@ -385,14 +404,35 @@ botbench_bots_page_refresh (BotbenchBotsPage *self)
   self->listing = TRUE;
   gtk_spinner_set_spinning (self->portal_spinner, TRUE);
   client = botbench_application_get_rest_client (self->app, self->profile);
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
   botbench_rest_client_call_async (client, "imbot.bot.list", NULL, self->list_cancellable,
-                                   bot_list_cb, g_object_ref (self));
+                                   bot_list_cb, ref);
 }
 
 static void
 store_items_changed_cb (BotbenchBotsPage *self)
 {
   botbench_bots_page_update_rows (self);
+}
+
+/* Connected after the REST clients' own handlers, which drop the secrets
+ * they read before: the list made here reads the new ones.  So a secret
+ * that arrives late (a keyring made after the first click) shows the bots
+ * without Refresh. */
+static void
+secrets_changed_cb (BotbenchBotsPage    *self,
+                    const char          *profile_uuid,
+                    guint                kind,
+                    BotbenchSecretStore *secrets)
+{
+  if (!self->secret_error || self->profile == NULL ||
+      g_strcmp0 (profile_uuid, botbench_profile_get_uuid (self->profile)) != 0)
+    return;
+
+  g_debug ("Secrets of profile %s changed: listing the portal's bots again", profile_uuid);
+  self->secret_error = FALSE;
+  botbench_bots_page_refresh (self);
 }
 
 static void
@@ -408,6 +448,7 @@ botbench_bots_page_load_profile (BotbenchBotsPage *self)
   g_cancellable_cancel (self->list_cancellable);
   g_clear_object (&self->list_cancellable);
   self->listing = FALSE;
+  self->secret_error = FALSE;
   gtk_spinner_set_spinning (self->portal_spinner, FALSE);
   g_clear_pointer (&self->portal_bots, g_ptr_array_unref);
   botbench_bots_page_update_editor_codes (self);
@@ -662,6 +703,8 @@ botbench_bots_page_set_application (BotbenchBotsPage    *self,
                            G_CALLBACK (botbench_bots_page_load_profile), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (manager, "items-changed",
                            G_CALLBACK (botbench_bots_page_load_profile), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (botbench_application_get_secret_store (app), "changed",
+                           G_CALLBACK (secrets_changed_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   botbench_bots_page_load_profile (self);
 }
 
