@@ -299,22 +299,23 @@ botbench_bots_page_update_editor_codes (BotbenchBotsPage *self)
   _botbench_bot_editor_set_portal_codes (self->editor, codes);
 }
 
-static void
-weak_ref_free (GWeakRef *ref)
+/* Takes the page out of @ref (NULL once it is gone) and frees @ref. */
+static BotbenchBotsPage *
+steal_weak_page (GWeakRef *ref)
 {
+  BotbenchBotsPage *page = g_weak_ref_get (ref);
+
   g_weak_ref_clear (ref);
   g_free (ref);
+  return page;
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GWeakRef, weak_ref_free)
 
 static void
 bot_list_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(GWeakRef) ref = user_data;
-  g_autoptr(BotbenchBotsPage) self = g_weak_ref_get (ref);
+  g_autoptr(BotbenchBotsPage) self = steal_weak_page (user_data);
   g_autoptr(BotbenchRestResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) bots = g_ptr_array_new_with_free_func (portal_bot_free);
