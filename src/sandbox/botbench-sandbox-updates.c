@@ -218,7 +218,7 @@ _botbench_sandbox_handle_updates (BotbenchSandbox   *self,
   waiter->msg = g_object_ref (msg);
   waiter->after_rev = after_rev;
   waiter->start_us = start_us;
-  waiter->timeout = g_timeout_source_new_seconds ((guint)timeout);
+  waiter->timeout = g_timeout_source_new ((guint)timeout * 1000);
   g_source_set_callback (waiter->timeout, timeout_cb, waiter, NULL);
   g_source_attach (waiter->timeout, g_main_context_get_thread_default ());
   waiter->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (disconnected_cb), waiter);
