@@ -301,6 +301,25 @@ register_bot (Fixture    *f,
 }
 
 static inline gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits for a condition the sandbox's thread makes true: the main context
+ * is woken every few milliseconds to look again. */
+static inline void
+wait_polling (gboolean  (*func) (gpointer data),
+              gpointer    data,
+              const char *what)
+{
+  guint ticker = g_timeout_add (5, tick_cb, NULL);
+
+  botbench_test_assert_wait_until_full (func, data, WAIT_MS, what);
+  g_source_remove (ticker);
+}
+
+static inline gboolean
 received_at_least_cb (gpointer data)
 {
   Fixture *f = ((gpointer *)data)[0];

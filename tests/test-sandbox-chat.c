@@ -100,7 +100,7 @@ wait_delivery (Fixture    *f,
 {
   DeliveryWait wait = { f, id, state };
 
-  botbench_test_assert_wait_until_full (delivery_in_state, &wait, WAIT_MS, state);
+  wait_polling (delivery_in_state, &wait, state);
   return delivery_by_id (f, id);
 }
 

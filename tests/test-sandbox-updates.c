@@ -81,7 +81,7 @@ wait_held (Fixture *f,
 {
   HeldWait wait = { f, n };
 
-  botbench_test_assert_wait_until_full (held_at_least, &wait, WAIT_MS, "requests to be held");
+  wait_polling (held_at_least, &wait, "requests to be held");
 }
 
 typedef struct
