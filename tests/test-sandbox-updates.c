@@ -245,6 +245,63 @@ test_fifty_held (Fixture       *f,
     }
 }
 
+static gboolean
+two_done (gpointer data)
+{
+  Poll *polls = data;
+  guint n = 0;
+
+  for (guint i = 0; i < 6; i++)
+    n += polls[i].result != NULL;
+  return n >= 2;
+}
+
+/* The gate's idle timeout does not cut a held request; held requests leave
+ * room for others (half the connections at most: the oldest is answered). */
+static void
+test_gate_spares_held (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = poll_session ();
+  g_autofree char *query = NULL;
+  Poll polls[6] = { { 0 } };
+  gint64 start_us;
+  guint n_early = 0;
+
+  botbench_sandbox_set_idle_timeout (f->sandbox, 1);
+  botbench_sandbox_set_max_connections (f->sandbox, 8);
+  fixture_start (f);
+
+  query = g_strdup_printf ("AFTER_REV=%" G_GINT64_FORMAT "&TIMEOUT=3", get_rev (f));
+  start_us = g_get_monotonic_time ();
+  for (guint i = 0; i < G_N_ELEMENTS (polls); i++)
+    start_poll (f, session, query, &polls[i]);
+  wait_held (f, 4);
+  wait_polling (two_done, polls, "two held requests to give way");
+
+  /* Room for a control call while four are held */
+  json_object_unref (control_ok (f, "chat", "{}"));
+  wait_done (polls, G_N_ELEMENTS (polls));
+  for (guint i = 0; i < G_N_ELEMENTS (polls); i++)
+    {
+      n_early += json_array_get_length (json_object_get_array_member (polls[i].result, "MESSAGES")) == 0 &&
+                 g_str_equal (json_object_get_string_member (polls[i].result, "CHATS_CHANGED"), "N");
+      poll_clear (&polls[i]);
+    }
+  /* Two answered early with nothing; four woken by the new chat */
+  g_assert_cmpuint (n_early, ==, 2);
+
+  /* Held past the idle timeout (1 s), answered at its TIMEOUT (2 s) */
+  g_free (query);
+  query = g_strdup_printf ("AFTER_REV=%" G_GINT64_FORMAT "&TIMEOUT=2", get_rev (f));
+  start_us = g_get_monotonic_time ();
+  start_poll (f, session, query, &polls[0]);
+  wait_done (polls, 1);
+  g_assert_cmpint (polls[0].done_us - start_us, >=, 1900 * 1000);
+  g_assert_cmpint (json_object_get_int_member (polls[0].result, "REV"), ==, get_rev (f));
+  poll_clear (&polls[0]);
+}
+
 /* More than 500 changes come in steps, oldest first. */
 static void
 test_paging (Fixture       *f,
@@ -409,6 +466,8 @@ main (int   argc,
   g_test_add ("/sandbox-updates/stop-answers-held", Fixture, NULL, fixture_setup,
               test_stop_answers_held, fixture_teardown);
   g_test_add ("/sandbox-updates/fifty-held", Fixture, NULL, fixture_setup, test_fifty_held, fixture_teardown);
+  g_test_add ("/sandbox-updates/gate-spares-held", Fixture, GINT_TO_POINTER ('n'), fixture_setup,
+              test_gate_spares_held, fixture_teardown);
   g_test_add ("/sandbox-updates/paging", Fixture, NULL, fixture_setup, test_paging, fixture_teardown);
   g_test_add ("/sandbox-updates/rev-survives-restart", Fixture, NULL, fixture_setup,
               test_rev_survives_restart, fixture_teardown);

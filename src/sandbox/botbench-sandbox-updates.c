@@ -6,7 +6,9 @@
  * in self->waiters until REV moves past its AFTER_REV (the wake idle that
  * _botbench_sandbox_bump_rev schedules), its TIMEOUT fires, or the sandbox
  * stops.  While held its connection is in the gate's "handling" state, which
- * has no deadline, and the control API is not rate limited.
+ * has no deadline, and the control API is not rate limited.  Held requests
+ * take at most half of the connections the gate allows: past that the
+ * oldest one is answered (with nothing new) so that others still get in.
  */
 #define G_LOG_DOMAIN "botbench-sandbox"
 
@@ -15,6 +17,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "botbench-acceptor-private.h"
 #include "botbench-sandbox-private.h"
 #include "botbench-sandbox-php-private.h"
 
@@ -188,6 +191,30 @@ _botbench_sandbox_updates_flush (BotbenchSandbox *self)
   g_source_unref (deadline);
 }
 
+static guint
+max_held (BotbenchSandbox *self)
+{
+  guint max = self->max_connections > 0 ? self->max_connections : _botbench_acceptor_default_max_connections ();
+
+  return MAX (max / 2, 1);
+}
+
+static Waiter *
+oldest (BotbenchSandbox *self)
+{
+  Waiter *found = self->waiters->pdata[0];
+
+  for (guint i = 1; i < self->waiters->len; i++)
+    {
+      Waiter *waiter = self->waiters->pdata[i];
+
+      if (waiter->start_us < found->start_us)
+        found = waiter;
+    }
+
+  return found;
+}
+
 void
 _botbench_sandbox_handle_updates (BotbenchSandbox   *self,
                                   SoupServerMessage *msg,
@@ -212,6 +239,8 @@ _botbench_sandbox_handle_updates (BotbenchSandbox   *self,
 
   if (self->waiters == NULL)
     self->waiters = g_ptr_array_new ();
+  if (self->waiters->len >= max_held (self))
+    answer (oldest (self));
 
   waiter = g_new0 (Waiter, 1);
   waiter->self = self;
