@@ -290,6 +290,7 @@ test_chats (Fixture       *f,
   }
   assert_control_error (f, "chat", "{\"USERS\":\"2,100\"}", 400, "USER_ID_ERROR", "USERS must list portal users, not bots");
   assert_control_error (f, "chat", "{\"USERS\":[\"x\"]}", 400, "USER_ID_ERROR", "USERS must list portal users, not bots");
+  assert_control_error (f, "chat", "{\"USERS\":[null,3,[4]]}", 400, "USER_ID_ERROR", "USERS must list portal users, not bots");
   assert_control_error (f, "chat", "{\"USER_ID\":100}", 400, "USER_ID_ERROR", "USER_ID must be a portal user, not a bot");
 }
 
