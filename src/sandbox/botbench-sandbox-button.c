@@ -210,7 +210,11 @@ _botbench_sandbox_press_button (BotbenchSandbox *self,
       return press_command (self, button, keyboard_bot, message_id, from, error);
   }
 
-  action = g_ascii_strup (button_string (button, "ACTION"), -1);
+  {
+    g_autofree char *given = button_string (button, "ACTION");
+
+    action = g_ascii_strup (given, -1);
+  }
   if (g_str_equal (action, "SEND"))
     {
       g_autofree char *value = button_string (button, "ACTION_VALUE");
