@@ -345,3 +345,33 @@ get_rev (Fixture *f)
 
   return json_object_get_int_member (info, "REV");
 }
+
+static inline gint64
+send_message (Fixture    *f,
+              gint64      from,
+              const char *dialog,
+              const char *text)
+{
+  g_autofree char *json = g_strdup_printf ("{\"FROM_USER_ID\":%" G_GINT64_FORMAT ",\"DIALOG_ID\":\"%s\","
+                                           "\"MESSAGE\":\"%s\"}", from, dialog, text);
+  g_autoptr(JsonObject) result = control_ok (f, "message", json);
+
+  return json_object_get_int_member (result, "MESSAGE_ID");
+}
+
+static inline JsonObject *
+find_message (Fixture    *f,
+              const char *dialog,
+              gint64      user_id,
+              gint64      id)
+{
+  g_autofree char *query = g_strdup_printf ("messages?DIALOG_ID=%s&USER_ID=%" G_GINT64_FORMAT, dialog, user_id);
+  g_autoptr(JsonObject) result = control_get (f, query);
+  JsonArray *messages = json_object_get_array_member (result, "MESSAGES");
+
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    if (json_object_get_int_member (json_array_get_object_element (messages, i), "ID") == id)
+      return json_object_ref (json_array_get_object_element (messages, i));
+
+  g_error ("message %" G_GINT64_FORMAT " not in %s", id, dialog);
+}
