@@ -302,6 +302,42 @@ test_gate_spares_held (Fixture       *f,
   poll_clear (&polls[0]);
 }
 
+/* A client that half-closes while held is answered at once (what the
+ * fuzz target does); one that hangs up frees its place. */
+static void
+test_hangup_answers (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *head = NULL;
+  g_autoptr(GString) reply = g_string_new (NULL);
+  GSocket *socket;
+  gint64 start_us;
+  char buffer[4096];
+  gssize n;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                botbench_sandbox_get_bound_port (f->sandbox), NULL, &error);
+  g_assert_no_error (error);
+  socket = g_socket_connection_get_socket (connection);
+  g_socket_set_timeout (socket, 10);
+  head = g_strdup_printf ("GET /_sandbox/updates?AFTER_REV=%" G_GINT64_FORMAT "&TIMEOUT=25 HTTP/1.1\r\n"
+                          "Host: 127.0.0.1\r\n\r\n", get_rev (f));
+  g_assert_cmpint (g_socket_send (socket, head, strlen (head), NULL, &error), ==, (gssize)strlen (head));
+  wait_held (f, 1);
+
+  start_us = g_get_monotonic_time ();
+  g_assert_true (g_socket_shutdown (socket, FALSE, TRUE, &error));
+  while ((n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error)) > 0)
+    g_string_append_len (reply, buffer, n);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start_us, <, 5 * G_USEC_PER_SEC);
+  g_assert_true (g_str_has_prefix (reply->str, "HTTP/1.1 200"));
+  g_assert_nonnull (strstr (reply->str, "\"CHATS_CHANGED\":\"N\""));
+}
+
 /* More than 500 changes come in steps, oldest first. */
 static void
 test_paging (Fixture       *f,
@@ -468,6 +504,8 @@ main (int   argc,
   g_test_add ("/sandbox-updates/fifty-held", Fixture, NULL, fixture_setup, test_fifty_held, fixture_teardown);
   g_test_add ("/sandbox-updates/gate-spares-held", Fixture, GINT_TO_POINTER ('n'), fixture_setup,
               test_gate_spares_held, fixture_teardown);
+  g_test_add ("/sandbox-updates/hangup-answers", Fixture, NULL, fixture_setup, test_hangup_answers,
+              fixture_teardown);
   g_test_add ("/sandbox-updates/paging", Fixture, NULL, fixture_setup, test_paging, fixture_teardown);
   g_test_add ("/sandbox-updates/rev-survives-restart", Fixture, NULL, fixture_setup,
               test_rev_survives_restart, fixture_teardown);

@@ -9,12 +9,17 @@
  * has no deadline, and the control API is not rate limited.  Held requests
  * take at most half of the connections the gate allows: past that the
  * oldest one is answered (with nothing new) so that others still get in.
+ * A client that hangs up (or half-closes) while held is answered at once:
+ * nobody waits there any more, and its slot is free sooner.
  */
 #define G_LOG_DOMAIN "botbench-sandbox"
+
+#define _GNU_SOURCE   /* POLLRDHUP */
 
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <poll.h>
 #include <libsoup/soup.h>
 
 #include "botbench-acceptor-private.h"
@@ -30,17 +35,25 @@ typedef struct
   gint64             after_rev;
   gint64             start_us;
   GSource           *timeout;
+  GSource           *hangup;
   gulong             disconnected_id;
 } Waiter;
 
 static void
+drop_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+static void
 waiter_free (Waiter *waiter)
 {
-  if (waiter->timeout != NULL)
-    {
-      g_source_destroy (waiter->timeout);
-      g_source_unref (waiter->timeout);
-    }
+  drop_source (&waiter->timeout);
+  drop_source (&waiter->hangup);
   g_clear_signal_handler (&waiter->disconnected_id, waiter->msg);
   g_object_unref (waiter->msg);
   g_free (waiter);
@@ -98,6 +111,24 @@ timeout_cb (gpointer data)
 
   g_clear_pointer (&waiter->timeout, g_source_unref);
   answer (waiter);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Readable while held: the client hung up or half-closed (answered now),
+ * or sent more (pipelined; not watched any more). */
+static gboolean
+hangup_cb (GSocket      *socket,
+           GIOCondition  condition,
+           gpointer      data)
+{
+  Waiter *waiter = data;
+  struct pollfd pfd = { g_socket_get_fd (socket), POLLRDHUP, 0 };
+
+  g_clear_pointer (&waiter->hangup, g_source_unref);
+  if ((condition & (G_IO_HUP | G_IO_ERR)) != 0 ||
+      (poll (&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0))
+    answer (waiter);
 
   return G_SOURCE_REMOVE;
 }
@@ -225,6 +256,7 @@ _botbench_sandbox_handle_updates (BotbenchSandbox   *self,
   gint64 after_rev = MAX (_botbench_php_intval (_botbench_php_param (params, "AFTER_REV")), 0);
   gint64 timeout = timeout_node != NULL ? _botbench_php_intval (timeout_node) : 10;
   gint64 rev = _botbench_sandbox_get_rev (self);
+  GSocket *socket;
   Waiter *waiter;
 
   timeout = CLAMP (timeout, 0, 25);
@@ -251,6 +283,13 @@ _botbench_sandbox_handle_updates (BotbenchSandbox   *self,
   g_source_set_callback (waiter->timeout, timeout_cb, waiter, NULL);
   g_source_attach (waiter->timeout, g_main_context_get_thread_default ());
   waiter->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (disconnected_cb), waiter);
+  socket = _botbench_sandbox_gate_get_socket (self->gate, msg);
+  if (socket != NULL)
+    {
+      waiter->hangup = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+      g_source_set_callback (waiter->hangup, G_SOURCE_FUNC (hangup_cb), waiter, NULL);
+      g_source_attach (waiter->hangup, g_main_context_get_thread_default ());
+    }
   g_ptr_array_add (self->waiters, waiter);
 
   soup_server_message_pause (msg);
