@@ -104,7 +104,10 @@
  *        A long poll: answered at once when something is newer than N (or
  *        N is newer than REV: the state was replaced, reload everything),
  *        else held up to TIMEOUT seconds (default 10, 0 = at once, at most
- *        25) and answered as soon as REV moves; stop() answers held ones.
+ *        25) and answered as soon as REV moves; stop() answers held ones,
+ *        and so does a client hanging up (or half-closing).  Held requests
+ *        take at most half of max-connections: past that the oldest held
+ *        one is answered with nothing new.
  *        At most 500 messages and 500 deliveries an answer, oldest first;
  *        REV is then the last one included, to ask again from.
  *
