@@ -324,6 +324,7 @@ test_wait (Fixture       *f,
   g_assert_cmpint (status, ==, 1);
   g_assert_cmpstr (out1, ==, "");
   g_assert_nonnull (strstr (err1, "has not answered within 1 s"));
+  /* --wait was honoured (the reply comes at 2 s). */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
 
   /* Let the first event's answer go by before the next run. */
@@ -506,6 +507,70 @@ test_cli_sandbox (void)
   botbench_test_rm_rf (state_dir);
 }
 
+static guint
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_bind (socket, address, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* The built-in sandbox profile, nothing listening: the CLI starts the
+ * sandbox from its default state for the command. */
+static void
+test_builtin_sandbox (void)
+{
+  Fixture fixture = { NULL };
+  Fixture *f = &fixture;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = botbench_sandbox_dup_default_state_path ();
+  g_autofree char *json = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  guint port = free_port ();
+  int status;
+
+  /* Once as the app would have left it: a bot registered in the default state. */
+  g_assert_true (g_str_has_prefix (state, tmp_home));
+  f->sandbox = botbench_sandbox_new ();
+  botbench_sandbox_set_port (f->sandbox, port);
+  botbench_sandbox_set_state_path (f->sandbox, state);
+  botbench_sandbox_start (f->sandbox, &error);
+  g_assert_no_error (error);
+  f->url = botbench_sandbox_dup_url (f->sandbox);
+  f->webhook = botbench_sandbox_dup_webhook_url (f->sandbox);
+  f->http = soup_session_new_with_options ("timeout", 30, NULL);
+  f->bot = botbench_test_bot_new (f->webhook, CLIENT_ID, 0, &error);
+  g_assert_no_error (error);
+  json = g_strdup_printf ("{\"CODE\": \"builtin\", \"EVENT_HANDLER\": \"%s\", \"CLIENT_ID\": \"" CLIENT_ID "\","
+                          " \"PROPERTIES\": {\"NAME\": \"Builtin\"}}", botbench_test_bot_get_url (f->bot));
+  result = rest_call (f, "imbot.register", json);
+  f->bot_arg = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (result));
+  botbench_sandbox_stop (f->sandbox);
+  botbench_test_iterate_pending (0);
+  g_clear_object (&f->sandbox);
+
+  write_profile ("Sandbox", f->url, BOTBENCH_PROFILE_SANDBOX_UUID);
+  status = run_cli (&out, &err, "chat", f->bot_arg, "are you there", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "\"echo: are you there\""));
+
+  g_clear_pointer (&f->bot, botbench_test_bot_free);
+  g_clear_object (&f->http);
+  g_free (f->url);
+  g_free (f->webhook);
+  g_free (f->bot_arg);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -536,6 +601,7 @@ main (int   argc,
   g_test_add ("/cli-chat/group-chat", Fixture, NULL, fixture_setup, test_group_chat, fixture_teardown);
   g_test_add ("/cli-chat/not-a-sandbox", Fixture, NULL, fixture_setup, test_not_a_sandbox, fixture_teardown);
   g_test_add_func ("/cli-chat/cli-sandbox", test_cli_sandbox);
+  g_test_add_func ("/cli-chat/builtin-sandbox", test_builtin_sandbox);
 
   status = g_test_run ();
   botbench_test_rm_rf (tmp_home);

@@ -88,6 +88,37 @@ get_info (ChatContext  *ctx,
 }
 
 static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* One long poll, cut at @deadline (monotonic µs) whatever the sandbox does:
+ * its hold time is whole seconds and may run late. */
+static JsonObject *
+poll_updates (ChatContext  *ctx,
+              gint64        rev,
+              guint         timeout_s,
+              gint64        deadline,
+              GError      **error)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 left_ms = MAX (deadline - g_get_monotonic_time (), 0) / 1000;
+  GSource *timer = g_timeout_source_new ((guint)MIN (left_ms, G_MAXUINT));
+  JsonObject *answer;
+
+  g_source_set_callback (timer, cancel_cb, g_object_ref (cancellable), g_object_unref);
+  g_source_attach (timer, NULL);
+  botbench_chat_client_updates_async (ctx->client, rev, timeout_s, cancellable, result_cb, &result);
+  answer = botbench_chat_client_updates_finish (ctx->client, wait_result (&result), error);
+  g_source_destroy (timer);
+  g_source_unref (timer);
+  return answer;
+}
+
+static gboolean
 parse_id (const char *text,
           gint64     *id)
 {
@@ -521,7 +552,9 @@ botbench_cli_chat (int    argc,
         left_us = MIN (left_us, QUIET_US - (now - quiet_since));
       timeout_s = (guint)MIN ((left_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, BOTBENCH_CHAT_UPDATES_MAX_TIMEOUT_S);
 
-      updates = CALL (&ctx, updates, &error, rev, MAX (timeout_s, 1));
+      updates = poll_updates (&ctx, rev, MAX (timeout_s, 1), deadline, &error);
+      if (updates == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        break;  /* --wait ran out while the sandbox held the poll */
       if (updates == NULL)
         return failed (error);
       rev = MAX (rev, get_int (updates, "REV"));
