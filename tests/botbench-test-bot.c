@@ -99,6 +99,7 @@ reply_go_cb (gpointer user_data)
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *url = NULL;
   g_autofree char *body = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   gsize len;
 
   reply->timer = 0;
@@ -119,7 +120,8 @@ reply_go_cb (gpointer user_data)
   json_node_set_object (root, reply->params);
   body = json_to_string (root, FALSE);
   len = strlen (body);
-  soup_message_set_request_body_from_bytes (msg, "application/json", g_bytes_new_take (g_steal_pointer (&body), len));
+  bytes = g_bytes_new_take (g_steal_pointer (&body), len);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
   soup_session_send_and_read_async (reply->bot->session, msg, G_PRIORITY_DEFAULT, NULL, call_cb, reply);
   return G_SOURCE_REMOVE;
 }

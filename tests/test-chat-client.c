@@ -459,6 +459,7 @@ test_help_command_and_button (Fixture       *f,
   BotbenchAttach *attach;
   BotbenchKeyboard *keyboard;
   const BotbenchKeyboardButton *button;
+  g_autofree char *data_json = NULL;
   JsonObject *event;
   GListModel *messages;
 
@@ -492,7 +493,8 @@ test_help_command_and_button (Fixture       *f,
   g_assert_cmpuint (botbench_test_bot_get_n_events (f->bot), ==, 2);
   g_assert_cmpstr (botbench_test_bot_get_event (f->bot, 1), ==, "ONIMCOMMANDADD");
   event = botbench_test_bot_get_data (f->bot, 1);
-  g_assert_nonnull (strstr (json_to_string (json_object_get_member (event, "data"), FALSE), "\"COMMAND_CONTEXT\":\"KEYBOARD\""));
+  data_json = json_to_string (json_object_get_member (event, "data"), FALSE);
+  g_assert_nonnull (strstr (data_json, "\"COMMAND_CONTEXT\":\"KEYBOARD\""));
 }
 
 static void

@@ -448,6 +448,7 @@ test_cli_sandbox (void)
   g_autofree char *webhook = NULL;
   g_autofree char *register_json = NULL;
   g_autofree char *register_url = NULL;
+  g_autoptr(GBytes) register_body = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *bot_arg = NULL;
@@ -489,8 +490,8 @@ test_cli_sandbox (void)
                                    " \"PROPERTIES\": {\"NAME\": \"Echo\"}}", botbench_test_bot_get_url (bot));
   register_url = g_strconcat (webhook, "imbot.register", NULL);
   msg = soup_message_new ("POST", register_url);
-  soup_message_set_request_body_from_bytes (msg, "application/json",
-                                            g_bytes_new (register_json, strlen (register_json)));
+  register_body = g_bytes_new (register_json, strlen (register_json));
+  soup_message_set_request_body_from_bytes (msg, "application/json", register_body);
   reply = soup_session_send_and_read (http, msg, NULL, &error);
   g_assert_no_error (error);
   root = json_from_string (g_bytes_get_data (reply, NULL), &error);

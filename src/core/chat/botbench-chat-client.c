@@ -355,10 +355,12 @@ _botbench_chat_client_call_async (BotbenchChatClient  *self,
       json_node_set_object (root, owned != NULL ? owned : json_object_new ());
       if (owned == NULL)
         json_object_unref (json_node_get_object (root));
+      g_autoptr(GBytes) bytes = NULL;
+
       body = json_to_string (root, FALSE);
       len = strlen (body);
-      soup_message_set_request_body_from_bytes (req->msg, "application/json",
-                                                g_bytes_new_take (g_steal_pointer (&body), len));
+      bytes = g_bytes_new_take (g_steal_pointer (&body), len);
+      soup_message_set_request_body_from_bytes (req->msg, "application/json", bytes);
     }
 
   if (self->pinned != NULL)
