@@ -280,7 +280,8 @@ test_not_sandbox (void)
   port = botbench_test_serve_loopback (server);
   url = g_strdup_printf ("http://127.0.0.1:%u", port);
   client = botbench_chat_client_new (url, NULL);
-  g_assert_cmpstr (botbench_chat_client_get_base_url (client), ==, g_strconcat (url, "/", NULL));
+  g_assert_true (g_str_has_prefix (botbench_chat_client_get_base_url (client), url));
+  g_assert_cmpstr (botbench_chat_client_get_base_url (client) + strlen (url), ==, "/");
 
   botbench_chat_client_info_async (client, NULL, botbench_test_result_cb, &r);
   info = botbench_chat_client_info_finish (client, botbench_test_result_wait (&r, 0), &error);
