@@ -365,6 +365,75 @@ test_profile_url (void)
   g_assert_null (client);
 }
 
+static BotbenchSandbox *
+start_tls_sandbox (void)
+{
+  BotbenchSandbox *sandbox = botbench_sandbox_new ();
+  g_autoptr(GError) error = NULL;
+
+  botbench_sandbox_set_port (sandbox, 0);
+  botbench_sandbox_set_http_port (sandbox, 0);
+  botbench_sandbox_set_tls (sandbox, TRUE);
+  botbench_sandbox_start (sandbox, &error);
+  g_assert_no_error (error);
+  return sandbox;
+}
+
+static JsonObject *
+info_with (const char  *url,
+           const char  *pem,
+           GError     **error)
+{
+  g_autoptr(BotbenchChatClient) client = botbench_chat_client_new (url, pem);
+  g_auto(BotbenchTestResult) r = { NULL };
+
+  botbench_chat_client_info_async (client, NULL, botbench_test_result_cb, &r);
+  return botbench_chat_client_info_finish (client, botbench_test_result_wait (&r, 0), error);
+}
+
+/* Over https the client trusts exactly the pinned certificate. */
+static void
+test_tls_pinning (void)
+{
+  g_autoptr(BotbenchSandbox) sandbox = start_tls_sandbox ();
+  g_autoptr(BotbenchSandbox) other = start_tls_sandbox ();
+  g_autofree char *url = botbench_sandbox_dup_url (sandbox);
+  g_autofree char *pem = botbench_sandbox_dup_certificate_pem (sandbox);
+  g_autofree char *other_pem = botbench_sandbox_dup_certificate_pem (other);
+  g_autoptr(GError) e1 = NULL;
+  g_autoptr(GError) e2 = NULL;
+  g_autoptr(GError) e3 = NULL;
+  g_autoptr(GError) e4 = NULL;
+  g_autoptr(JsonObject) pinned = NULL;
+  g_autoptr(JsonObject) wrong = NULL;
+  g_autoptr(JsonObject) unpinned = NULL;
+  g_autoptr(JsonObject) bad = NULL;
+
+  g_assert_true (g_str_has_prefix (url, "https://"));
+  g_assert_cmpstr (pem, !=, other_pem);
+
+  pinned = info_with (url, pem, &e1);
+  g_assert_no_error (e1);
+  g_assert_cmpstr (json_object_get_string_member (pinned, "PRODUCT"), ==, "Botbench sandbox");
+
+  wrong = info_with (url, other_pem, &e2);
+  g_assert_error (e2, BOTBENCH_CHAT_ERROR, BOTBENCH_CHAT_ERROR_NETWORK);
+  g_assert_null (wrong);
+
+  /* No pin: the system's CAs, which do not know the sandbox's certificate. */
+  unpinned = info_with (url, NULL, &e3);
+  g_assert_error (e3, BOTBENCH_CHAT_ERROR, BOTBENCH_CHAT_ERROR_NETWORK);
+  g_assert_null (unpinned);
+
+  bad = info_with (url, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n", &e4);
+  g_assert_error (e4, BOTBENCH_CHAT_ERROR, BOTBENCH_CHAT_ERROR_NETWORK);
+  g_assert_null (bad);
+
+  botbench_sandbox_stop (other);
+  botbench_sandbox_stop (sandbox);
+  botbench_test_iterate_pending (0);
+}
+
 /* Session */
 
 static void
@@ -416,6 +485,10 @@ test_echo (Fixture       *f,
   summary = botbench_chat_delivery_dup_summary (delivery);
   g_assert_true (g_str_has_prefix (summary, "The handler at http://127.0.0.1:"));
   g_assert_nonnull (strstr (summary, " answered 200 in "));
+  /* The handler URL's CLIENT_ID is a credential: masked in what is shown. */
+  g_assert_nonnull (strstr (botbench_chat_delivery_get_url (delivery), "CLIENT_ID=" CLIENT_ID));
+  g_assert_null (strstr (summary, CLIENT_ID));
+  g_assert_nonnull (strstr (summary, "?CLIENT_ID=" BOTBENCH_MASK " answered"));
 
   g_assert_cmpuint (botbench_test_bot_get_n_events (f->bot), ==, 1);
   g_assert_cmpstr (botbench_test_bot_get_event (f->bot, 0), ==, "ONIMBOTMESSAGEADD");
@@ -704,6 +777,13 @@ test_find_event (Fixture       *f,
   g_assert_cmpstr (botbench_event_get_event_name (event), ==, "ONIMBOTMESSAGEADD");
   g_assert_cmpstr (botbench_event_get_message (event), ==, "second");
 
+  {
+    g_auto(BotbenchTestResult) r = { NULL };
+
+    botbench_chat_delivery_find_event_async (delivery, store, NULL, botbench_test_result_cb, &r);
+    g_assert_cmpint (botbench_chat_delivery_find_event_finish (delivery, botbench_test_result_wait (&r, 0)), ==, id);
+  }
+
   /* The first message's delivery finds the other event. */
   delivery = wait_delivery (f, json_object_get_int_member (a1, "MESSAGE_ID"));
   g_assert_cmpint (botbench_chat_delivery_find_event (delivery, store), <, id);
@@ -722,6 +802,7 @@ main (int   argc,
   g_test_add_func ("/chat-client/client/not-sandbox", test_not_sandbox);
   g_test_add_func ("/chat-client/client/network-error", test_network_error);
   g_test_add_func ("/chat-client/client/profile-url", test_profile_url);
+  g_test_add_func ("/chat-client/client/tls-pinning", test_tls_pinning);
   g_test_add ("/chat-client/client/info", Fixture, NULL, fixture_setup, test_info, fixture_teardown);
   g_test_add ("/chat-client/client/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
   g_test_add ("/chat-client/client/cancelled", Fixture, NULL, fixture_setup, test_cancelled, fixture_teardown);

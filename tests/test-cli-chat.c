@@ -289,6 +289,7 @@ test_status_500 (Fixture       *f,
   g_assert_cmpint (status, ==, 1);
   g_assert_nonnull (strstr (err, "The handler at http://127.0.0.1:"));
   g_assert_nonnull (strstr (err, " answered 500 in "));
+  g_assert_null (strstr (err, CLIENT_ID));
   g_assert_cmpstr (out, ==, "");
 }
 

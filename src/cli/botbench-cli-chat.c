@@ -328,9 +328,11 @@ report (ChatContext *ctx,
         delivered = TRUE;
       else if (state == BOTBENCH_CHAT_DELIVERY_PENDING)
         {
+          g_autofree char *url = botbench_chat_delivery_dup_display_url (delivery);
+
           pending = TRUE;
           g_ptr_array_add (problems, g_strdup_printf (_("The handler at %s has not answered within %u s"),
-                                                      botbench_chat_delivery_get_url (delivery), wait_s));
+                                                      url, wait_s));
         }
       else if (botbench_chat_delivery_is_problem (delivery))
         g_ptr_array_add (problems, botbench_chat_delivery_dup_summary (delivery));
