@@ -735,6 +735,85 @@ test_session_error_backoff (void)
   g_assert_cmpuint (botbench_signal_counter_get (running), ==, 2);
 }
 
+static JsonNode *
+get_json (Fixture    *f,
+          const char *url)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  reply = soup_session_send_and_read (f->http, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  root = json_from_string (g_bytes_get_data (reply, NULL), &error);
+  g_assert_no_error (error);
+  return root;
+}
+
+/* An OAuth application's bot: the test bot answers with the event's
+ * access_token at auth[client_endpoint], not through a webhook. */
+static void
+test_oauth_bot (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *authorize = NULL;
+  g_autofree char *token_url = NULL;
+  g_autofree char *register_url = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *dialog = NULL;
+  g_autoptr(JsonNode) code = NULL;
+  g_autoptr(JsonNode) tokens = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(BotbenchTestBot) oauth_bot = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *messages;
+  JsonObject *event;
+  gint64 bot_id;
+
+  authorize = g_strdup_printf ("%soauth/authorize/?client_id=%s&user_id=1&state=s",
+                               f->url, botbench_sandbox_get_client_id (f->sandbox));
+  code = get_json (f, authorize);
+  token_url = g_strdup_printf ("%soauth/token/?grant_type=authorization_code&client_id=%s&client_secret=%s&code=%s",
+                               f->url, botbench_sandbox_get_client_id (f->sandbox),
+                               botbench_sandbox_get_client_secret (f->sandbox),
+                               json_object_get_string_member (json_node_get_object (code), "code"));
+  tokens = get_json (f, token_url);
+
+  /* No webhook: only the event's credentials can answer. */
+  oauth_bot = botbench_test_bot_new (NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  register_url = g_strdup_printf ("%srest/imbot.register?auth=%s", f->url,
+                                  json_object_get_string_member (json_node_get_object (tokens), "access_token"));
+  json = g_strdup_printf ("{\"CODE\": \"oauth\", \"EVENT_HANDLER\": \"%s\", \"PROPERTIES\": {\"NAME\": \"OAuth\"}}",
+                          botbench_test_bot_get_url (oauth_bot));
+  msg = soup_message_new ("POST", register_url);
+  body = g_bytes_new (json, strlen (json));
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  reply = soup_session_send_and_read (f->http, msg, NULL, &error);
+  g_assert_no_error (error);
+  root = json_from_string (g_bytes_get_data (reply, NULL), &error);
+  g_assert_no_error (error);
+  bot_id = json_object_get_int_member (json_node_get_object (root), "result");
+  g_assert_cmpint (bot_id, >, 0);
+  dialog = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
+
+  start_session (f);
+  messages = botbench_chat_session_get_messages (f->session, dialog);
+  answer = send_text (f, dialog, "via oauth");
+  wait_text (messages, "echo: via oauth");
+
+  event = botbench_test_bot_get_data (oauth_bot, 0);
+  g_assert_true (json_object_has_member (event, "auth"));
+  g_assert_true (botbench_test_bot_wait_calls (oauth_bot, 1, 0));
+  g_assert_null (botbench_test_bot_get_last_call_error (oauth_bot));
+}
+
 /* "Show in Events": a listener stores what the sandbox delivers. */
 static void
 test_find_event (Fixture       *f,
@@ -817,6 +896,7 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/chat-client/session/switch-user", Fixture, NULL, fixture_setup, test_switch_user, fixture_teardown);
   g_test_add_func ("/chat-client/session/error-backoff", test_session_error_backoff);
+  g_test_add ("/chat-client/session/oauth-bot", Fixture, NULL, fixture_setup, test_oauth_bot, fixture_teardown);
   g_test_add ("/chat-client/delivery/find-event", Fixture, NULL, fixture_setup, test_find_event, fixture_teardown);
 
   return g_test_run ();
