@@ -201,6 +201,7 @@ typedef struct
 {
   BotbenchChatSession *self;
   char                *dialog_id;
+  gint64               user_id;   /* whose dialog it is */
 } DialogLoad;
 
 static void
@@ -227,6 +228,14 @@ load_dialog_cb (GObject      *object,
   if (dialog == NULL)
     goto out;
   dialog->loading = FALSE;
+
+  /* The speaking user changed meanwhile: this history is someone else's. */
+  if (load->user_id != self->user_id)
+    {
+      if (!dialog->loaded)
+        _botbench_chat_session_load_dialog (self, dialog);
+      goto out;
+    }
 
   if (answer == NULL)
     {
@@ -270,6 +279,7 @@ _botbench_chat_session_load_dialog (BotbenchChatSession *self,
   load = g_new0 (DialogLoad, 1);
   load->self = g_object_ref (self);
   load->dialog_id = g_strdup (dialog->dialog_id);
+  load->user_id = self->user_id;
   botbench_chat_client_messages_async (self->client, dialog->dialog_id, self->user_id, -1, self->cancellable,
                                        load_dialog_cb, load);
 }
