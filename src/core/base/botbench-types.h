@@ -26,5 +26,10 @@ typedef struct _BotbenchAvatar          BotbenchAvatar;
 typedef struct _BotbenchBot             BotbenchBot;
 typedef struct _BotbenchBotCommand      BotbenchBotCommand;
 typedef struct _BotbenchBotStore        BotbenchBotStore;
+typedef struct _BotbenchChatClient       BotbenchChatClient;
+typedef struct _BotbenchChatSession      BotbenchChatSession;
+typedef struct _BotbenchChatConversation BotbenchChatConversation;
+typedef struct _BotbenchChatMessage      BotbenchChatMessage;
+typedef struct _BotbenchChatDelivery     BotbenchChatDelivery;
 
 G_END_DECLS
