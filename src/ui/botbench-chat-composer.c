@@ -281,7 +281,11 @@ botbench_chat_composer_dispose (GObject *object)
 {
   BotbenchChatComposer *self = (BotbenchChatComposer *)object;
 
-  g_clear_pointer ((GtkWidget **)&self->popover, gtk_widget_unparent);
+  if (self->popover != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->popover));
+      self->popover = NULL;
+    }
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_pointer (&self->shown, g_ptr_array_unref);
   g_clear_pointer (&self->commands, g_ptr_array_unref);
