@@ -362,6 +362,7 @@ _botbench_sandbox_imbot_register (BotbenchSandbox *self,
     if (urls[i] != NULL)
       _botbench_sandbox_bind_handler (self, owner.id, handler_params[i].event, urls[i]);
 
+  _botbench_sandbox_chats_changed (self, 0);
   result = _botbench_php_int_node (bot_id);
 
 out:
@@ -426,6 +427,7 @@ _botbench_sandbox_imbot_unregister (BotbenchSandbox *self,
       _botbench_sandbox_unbind_handler (self, owner.id, "ONIMBOTJOINCHAT");
       _botbench_sandbox_unbind_handler (self, owner.id, "ONIMBOTDELETE");
     }
+  _botbench_sandbox_chats_changed (self, 0);
 
   return _botbench_php_bool_node (TRUE);
 }
@@ -548,6 +550,7 @@ _botbench_sandbox_imbot_update (BotbenchSandbox *self,
   for (guint i = 0; i < G_N_ELEMENTS (handler_params); i++)
     if (urls[i] != NULL)
       _botbench_sandbox_bind_handler (self, owner.id, handler_params[i].event, urls[i]);
+  _botbench_sandbox_chats_changed (self, 0);
 
   result = _botbench_php_bool_node (TRUE);
 

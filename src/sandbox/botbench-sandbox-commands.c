@@ -146,6 +146,7 @@ _botbench_sandbox_imbot_command_register (BotbenchSandbox *self,
 
   _botbench_sandbox_bind_handler (self, owner.id, "ONIMCOMMANDADD", url);
 
+  _botbench_sandbox_chats_changed (self, 0);
   return _botbench_php_int_node (command_id);
 }
 
@@ -164,6 +165,7 @@ _botbench_sandbox_imbot_command_unregister (BotbenchSandbox *self,
     return NULL;
 
   botbench_sandbox_state_exec (self->state, "DELETE FROM commands WHERE id = ?", "i", command.id);
+  _botbench_sandbox_chats_changed (self, 0);
 
   return _botbench_php_bool_node (TRUE);
 }
@@ -225,6 +227,7 @@ _botbench_sandbox_imbot_command_update (BotbenchSandbox *self,
 
   if (url != NULL)
     _botbench_sandbox_bind_handler (self, owner.id, "ONIMCOMMANDADD", url);
+  _botbench_sandbox_chats_changed (self, 0);
 
   return _botbench_php_bool_node (TRUE);
 }
@@ -240,6 +243,7 @@ _botbench_sandbox_imbot_command_answer (BotbenchSandbox *self,
   g_autofree char *message = NULL;
   gint64 command_id;
   gint64 message_id;
+  gint64 answer_id;
   gint64 chat_id;
 
   if (!_botbench_sandbox_resolve_owner (self, auth, params, &owner, error))
@@ -273,6 +277,11 @@ _botbench_sandbox_imbot_command_answer (BotbenchSandbox *self,
   if (chat_id == 0)
     return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "WRONG_REQUEST", "Message isn't added");
 
-  return _botbench_php_int_node (_botbench_sandbox_add_message (self, chat_id, command.bot_id, message,
-                                                                _botbench_php_param_is_y (params, "SYSTEM")));
+  answer_id = _botbench_sandbox_add_message (self, chat_id, command.bot_id, message,
+                                             _botbench_php_param_is_y (params, "SYSTEM"));
+  botbench_sandbox_state_exec (self->state, "UPDATE messages SET command_id = ?, reply_to = ? WHERE id = ?",
+                               "iii", command.id, message_id, answer_id);
+  _botbench_sandbox_store_bot_call (self, answer_id, auth, "imbot.command.answer", params, TRUE);
+
+  return _botbench_php_int_node (answer_id);
 }

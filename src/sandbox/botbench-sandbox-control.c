@@ -4,7 +4,9 @@
  *
  * /_sandbox/message, /_sandbox/join and /_sandbox/messages: what tests and
  * the app use to make a portal user write to a bot, add a bot to a chat, or
- * read a dialog.  Each may deliver events to the bots' handlers.
+ * read a dialog.  Each may deliver events to the bots' handlers.  The
+ * routing of every /_sandbox/ path is here; the newer paths live in
+ * botbench-sandbox-chat.c and botbench-sandbox-updates.c.
  */
 #define G_LOG_DOMAIN "botbench-sandbox"
 
@@ -46,13 +48,16 @@ strip_mentions (const char *text,
   return g_strstrip (stripped);
 }
 
-static JsonNode *
-control_message (BotbenchSandbox *self,
-                 JsonObject      *params,
-                 ApiError        *error)
+/* A portal user writes text into dialog ("<bot id>" or "chatN"; bot_id
+ * wins for a private dialog when > 0): stored, then delivered. */
+JsonNode *
+_botbench_sandbox_user_writes (BotbenchSandbox *self,
+                               gint64           from,
+                               const char      *dialog,
+                               gint64           bot_id,
+                               const char      *text,
+                               ApiError        *error)
 {
-  g_autofree char *text = _botbench_php_param_trimmed (params, "MESSAGE");
-  g_autofree char *dialog = _botbench_php_param_trimmed (params, "DIALOG_ID");
   g_autofree char *stripped = NULL;
   g_autofree char *user_dialog = NULL;
   g_autoptr(GArray) mentions = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -60,7 +65,6 @@ control_message (BotbenchSandbox *self,
   JsonObject *result;
   UserMessage m = { 0 };
   guint n_events = 0;
-  gint64 from = _botbench_php_intval (_botbench_php_param (params, "FROM_USER_ID"));
 
   if (from <= 0)
     from = self->run.webhook_user;
@@ -69,6 +73,8 @@ control_message (BotbenchSandbox *self,
                                        "FROM_USER_ID must be a portal user, not a bot");
   if (*text == '\0')
     return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "MESSAGE_EMPTY", "Message can't be empty");
+  if (strlen (text) > BOTBENCH_SANDBOX_MAX_MESSAGE)
+    return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "MESSAGE_TOO_LONG", "Message is too long");
 
   m.from_user = from;
   m.mentions = mentions;
@@ -87,7 +93,7 @@ control_message (BotbenchSandbox *self,
     }
   else
     {
-      m.bot_id = _botbench_php_intval (_botbench_php_param (params, "BOT_ID"));
+      m.bot_id = bot_id;
       if (m.bot_id <= 0)
         m.bot_id = g_ascii_strtoll (dialog, NULL, 10);
       if (!_botbench_sandbox_lookup_bot (self, m.bot_id, NULL, NULL))
@@ -120,7 +126,7 @@ control_message (BotbenchSandbox *self,
       if (_botbench_sandbox_command_from_stmt (stmt, &command))
         {
           m.original = text;
-          n_events += _botbench_sandbox_deliver_command_add (self, &command, command_params, &m);
+          n_events += _botbench_sandbox_deliver_command_add (self, &command, command_params, "TEXTAREA", &m);
         }
     }
 
@@ -144,15 +150,19 @@ control_message (BotbenchSandbox *self,
 
       while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
         {
-          gint64 bot_id = sqlite3_column_int64 (stmt, 0);
+          gint64 member = sqlite3_column_int64 (stmt, 0);
           const char *owner_id = (const char *)sqlite3_column_text (stmt, 1);
           gboolean wanted = !m.group || g_str_equal ((const char *)sqlite3_column_text (stmt, 2), "S");
           GArray *ids;
 
           for (guint i = 0; m.group && i < mentions->len; i++)
-            wanted |= g_array_index (mentions, gint64, i) == bot_id;
+            wanted |= g_array_index (mentions, gint64, i) == member;
           if (!wanted)
-            continue;
+            {
+              _botbench_sandbox_record_skipped_bot (self, m.message_id, m.chat_id, member,
+                                                    "ONIMBOTMESSAGEADD", "NOT_MENTIONED");
+              continue;
+            }
 
           ids = g_hash_table_lookup (by_owner, owner_id);
           if (ids == NULL)
@@ -163,7 +173,7 @@ control_message (BotbenchSandbox *self,
               g_ptr_array_add (owners, key);
               g_hash_table_insert (by_owner, key, ids);
             }
-          g_array_append_val (ids, bot_id);
+          g_array_append_val (ids, member);
         }
       sqlite3_finalize (stmt);
 
@@ -181,6 +191,19 @@ control_message (BotbenchSandbox *self,
   json_object_set_int_member (result, "EVENTS", n_events);
 
   return _botbench_php_object_node (result);
+}
+
+static JsonNode *
+control_message (BotbenchSandbox *self,
+                 JsonObject      *params,
+                 ApiError        *error)
+{
+  g_autofree char *text = _botbench_php_param_trimmed (params, "MESSAGE");
+  g_autofree char *dialog = _botbench_php_param_trimmed (params, "DIALOG_ID");
+
+  return _botbench_sandbox_user_writes (self, _botbench_php_intval (_botbench_php_param (params, "FROM_USER_ID")),
+                                        dialog, _botbench_php_intval (_botbench_php_param (params, "BOT_ID")),
+                                        text, error);
 }
 
 static JsonNode *
@@ -204,8 +227,7 @@ control_join (BotbenchSandbox *self,
     {
       if (!_botbench_sandbox_ensure_group_chat (self, chat_id, user_id, error))
         return NULL;
-      botbench_sandbox_state_exec (self->state, "INSERT OR IGNORE INTO chat_members VALUES (?, ?)",
-                                   "ii", chat_id, bot_id);
+      _botbench_sandbox_add_member (self, chat_id, bot_id);
     }
   else
     _botbench_sandbox_private_chat (self, user_id, bot_id);
@@ -229,9 +251,8 @@ control_messages (BotbenchSandbox *self,
   g_autofree char *dialog = _botbench_php_param_trimmed (params, "DIALOG_ID");
   gint64 user_id = _botbench_php_intval (_botbench_php_param (params, "USER_ID"));
   gint64 chat_id = _botbench_sandbox_dialog_chat_id (dialog);
-  JsonArray *list = json_array_new ();
+  JsonArray *list;
   JsonObject *result;
-  sqlite3_stmt *stmt;
 
   if (user_id <= 0)
     user_id = self->run.webhook_user;
@@ -241,40 +262,34 @@ control_messages (BotbenchSandbox *self,
       gint64 other = g_ascii_strtoll (dialog, NULL, 10);
 
       if (other <= 0)
-        {
-          json_array_unref (list);
-          return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "DIALOG_ID_EMPTY",
-                                             "Dialog ID can't be empty");
-        }
+        return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "DIALOG_ID_EMPTY",
+                                           "Dialog ID can't be empty");
       chat_id = botbench_sandbox_state_query_int (self->state, 0,
                                                   "SELECT id FROM chats WHERE type = 'P' AND user_a = ? AND user_b = ?",
                                                   "ii", MIN (user_id, other), MAX (user_id, other));
     }
 
-  stmt = botbench_sandbox_state_query (self->state,
-                                       "SELECT id, author_id, text, system, created FROM messages"
-                                       " WHERE chat_id = ? ORDER BY id", "i", chat_id);
-  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      JsonObject *message = json_object_new ();
-      g_autoptr(GDateTime) date = g_date_time_new_from_unix_local (sqlite3_column_int64 (stmt, 4));
-      g_autofree char *iso = g_date_time_format (date, "%FT%T%:z");
-
-      json_object_set_int_member (message, "ID", sqlite3_column_int64 (stmt, 0));
-      json_object_set_int_member (message, "AUTHOR_ID", sqlite3_column_int64 (stmt, 1));
-      json_object_set_string_member (message, "MESSAGE", (const char *)sqlite3_column_text (stmt, 2));
-      json_object_set_string_member (message, "SYSTEM", (const char *)sqlite3_column_text (stmt, 3));
-      json_object_set_string_member (message, "DATE", iso);
-      json_array_add_object_element (list, message);
-    }
-  sqlite3_finalize (stmt);
+  list = _botbench_sandbox_messages_in_chat (self, chat_id,
+                                             MAX (_botbench_php_intval (_botbench_php_param (params, "AFTER_REV")), 0));
 
   result = json_object_new ();
   json_object_set_string_member (result, "DIALOG_ID", dialog);
   json_object_set_int_member (result, "CHAT_ID", chat_id);
   json_object_set_array_member (result, "MESSAGES", list);
+  json_object_set_int_member (result, "REV", _botbench_sandbox_get_rev (self));
 
   return _botbench_php_object_node (result);
+}
+
+/* The answers of paths that act: the delivery records made, and REV. */
+static void
+add_deliveries (BotbenchSandbox *self,
+                JsonNode        *result)
+{
+  JsonObject *object = json_node_get_object (result);
+
+  json_object_set_array_member (object, "DELIVERIES", _botbench_sandbox_delivery_list (self, self->recorded));
+  json_object_set_int_member (object, "REV", _botbench_sandbox_get_rev (self));
 }
 
 void
@@ -285,19 +300,34 @@ _botbench_sandbox_handle_control (BotbenchSandbox   *self,
   g_auto(ApiError) error = { 0 };
   g_autoptr(JsonObject) raw = _botbench_sandbox_request_params (msg);
   g_autoptr(JsonObject) params = _botbench_php_upper_case_keys (raw);
+  g_autoptr(GArray) recorded = g_array_new (FALSE, FALSE, sizeof (gint64));
   const char *method = soup_server_message_get_method (msg);
   const char *name = path + strlen ("/_sandbox/");
+  gboolean get = method == SOUP_METHOD_GET || method == SOUP_METHOD_POST;
+  gboolean post = method == SOUP_METHOD_POST;
   JsonNode *result = NULL;
+  gboolean acts = FALSE;
   gint64 start_us = _botbench_sandbox_now_us (self);
 
-  if (g_str_equal (name, "message") && method == SOUP_METHOD_POST)
-    result = control_message (self, params, &error);
-  else if (g_str_equal (name, "join") && method == SOUP_METHOD_POST)
-    result = control_join (self, params, &error);
-  else if (g_str_equal (name, "messages") && (method == SOUP_METHOD_GET || method == SOUP_METHOD_POST))
+  if (g_str_equal (name, "updates") && get)
+    {
+      _botbench_sandbox_handle_updates (self, msg, params, start_us);
+      return;
+    }
+
+  self->recorded = recorded;
+  if (g_str_equal (name, "message") && post)
+    result = control_message (self, params, &error), acts = TRUE;
+  else if (g_str_equal (name, "join") && post)
+    result = control_join (self, params, &error), acts = TRUE;
+  else if (g_str_equal (name, "messages") && get)
     result = control_messages (self, params, &error);
-  else
+  else if (!_botbench_sandbox_handle_chat_path (self, name, get, post, params, &result, &acts, &error))
     _botbench_sandbox_api_fail (&error, SOUP_STATUS_NOT_FOUND, "ERROR_METHOD_NOT_FOUND", "Method not found!");
+
+  if (result != NULL && acts && JSON_NODE_HOLDS_OBJECT (result))
+    add_deliveries (self, result);
+  self->recorded = NULL;
 
   if (result != NULL)
     _botbench_sandbox_reply_result (self, msg, result, start_us);

@@ -24,7 +24,26 @@ typedef struct
   BotbenchSandbox *self;
   char            *event;
   char            *url;
+  gint64           record_id;
+  gint64           start_us;
 } Delivery;
+
+/* The transport error as the delivery record says it. */
+static char *
+transport_error_text (BotbenchSandbox *self,
+                      const GError    *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return g_strdup ("Connection refused");
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_strdup_printf ("Timed out after %u s", self->session ? soup_session_get_timeout (self->session) : 0);
+  if (error->domain == G_RESOLVER_ERROR)
+    return g_strdup ("Cannot resolve host");
+  if (error->domain == G_TLS_ERROR)
+    return g_strdup_printf ("TLS error: %s", error->message);
+
+  return g_strdup (error->message);
+}
 
 static void
 delivery_done_cb (GObject      *object,
@@ -35,6 +54,7 @@ delivery_done_cb (GObject      *object,
   BotbenchSandbox *self = delivery->self;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *error_text = NULL;
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
   guint status;
 
@@ -42,6 +62,13 @@ delivery_done_cb (GObject      *object,
   status = error == NULL && msg != NULL ? soup_message_get_status (msg) : 0;
   g_debug ("%s delivered with status %u%s%s", delivery->event, status,
            error ? ": " : "", error ? error->message : "");
+
+  if (error != NULL)
+    error_text = transport_error_text (self, error);
+  else if (status == 0)
+    error_text = g_strdup ("No answer");
+  _botbench_sandbox_finish_delivery (self, delivery->record_id, status,
+                                     (g_get_monotonic_time () - delivery->start_us) / 1000, error_text);
 
   /* No retries, as on a real portal (§3.1). */
   _botbench_sandbox_post_delivered (self, delivery->event, delivery->url, status);
@@ -54,11 +81,11 @@ delivery_done_cb (GObject      *object,
 }
 
 /* auth[...] of the user who triggered the event (§3.2). */
-static JsonObject *
-event_auth (BotbenchSandbox *self,
-            const Owner     *owner,
-            gint64           user_id,
-            gboolean         with_refresh)
+JsonObject *
+_botbench_sandbox_event_auth (BotbenchSandbox *self,
+                              const Owner     *owner,
+                              gint64           user_id,
+                              gboolean         with_refresh)
 {
   JsonObject *auth = json_object_new ();
   g_autofree char *endpoint = g_strconcat (self->base_url, "rest/", NULL);
@@ -99,11 +126,11 @@ event_auth (BotbenchSandbox *self,
 
 /* data[BOT][id] / data[COMMAND][id]: the bot user's credentials, AUTH (a
  * copy), BOT_ID, BOT_CODE; only the last two in webhook mode (§3.2). */
-static JsonObject *
-bot_entry (BotbenchSandbox *self,
-           const Owner     *owner,
-           gint64           bot_id,
-           const char      *bot_code)
+JsonObject *
+_botbench_sandbox_bot_entry (BotbenchSandbox *self,
+                             const Owner     *owner,
+                             gint64           bot_id,
+                             const char      *bot_code)
 {
   JsonObject *entry = json_object_new ();
 
@@ -144,15 +171,19 @@ bot_entry (BotbenchSandbox *self,
 }
 
 /* POSTs {event, event_handler_id, data, ts, auth} to the handler; takes
- * data and auth.  Returns FALSE if the message could not be queued. */
-static gboolean
-send_event (BotbenchSandbox *self,
-            const char      *event,
-            gint64           handler_id,
-            const char      *url,
-            JsonObject      *data,
-            JsonObject      *auth)
+ * data and auth.  Returns FALSE if the message could not be queued.  With
+ * record, a delivery record follows the POST. */
+gboolean
+_botbench_sandbox_send_event (BotbenchSandbox    *self,
+                              const char         *event,
+                              gint64              handler_id,
+                              const char         *url,
+                              JsonObject         *data,
+                              JsonObject         *auth,
+                              const RecordTarget *record)
 {
+  gint64 record_id = 0;
+
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -167,9 +198,14 @@ send_event (BotbenchSandbox *self,
   json_object_set_object_member (object, "auth", auth);
   root = _botbench_php_object_node (object);
 
+  if (record != NULL)
+    record_id = _botbench_sandbox_record_delivery (self, record->message_id, record->chat_id, record->bot_ids,
+                                                   event, url, NULL);
+
   msg = soup_message_new (SOUP_METHOD_POST, url);
   if (msg == NULL)
     {
+      _botbench_sandbox_finish_delivery (self, record_id, 0, 0, "Invalid handler URL");
       _botbench_sandbox_post_delivered (self, event, url, 0);
       return FALSE;
     }
@@ -182,6 +218,8 @@ send_event (BotbenchSandbox *self,
   delivery->self = self;
   delivery->event = g_strdup (event);
   delivery->url = g_strdup (url);
+  delivery->record_id = record_id;
+  delivery->start_us = g_get_monotonic_time ();
   self->n_deliveries++;
 
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
@@ -208,7 +246,8 @@ _botbench_sandbox_deliver_bot_delete (BotbenchSandbox *self,
   _botbench_php_set_int_string (data, "BOT_ID", bot_id);
   json_object_set_string_member (data, "BOT_CODE", bot_code);
 
-  send_event (self, "ONIMBOTDELETE", handler_id, url, data, event_auth (self, owner, user_id, FALSE));
+  _botbench_sandbox_send_event (self, "ONIMBOTDELETE", handler_id, url, data,
+                                _botbench_sandbox_event_auth (self, owner, user_id, FALSE), NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -305,10 +344,16 @@ _botbench_sandbox_deliver_message_add (BotbenchSandbox   *self,
   g_auto(Owner) owner = { 0 };
   g_autofree char *url = NULL;
   JsonObject *data, *bots, *params;
+  RecordTarget record = { m->message_id, m->chat_id, bot_ids };
   gint64 handler_id;
 
   if (!_botbench_sandbox_lookup_handler (self, owner_id, "ONIMBOTMESSAGEADD", &handler_id, &url))
-    return FALSE;
+    {
+      for (guint i = 0; i < bot_ids->len; i++)
+        _botbench_sandbox_record_skipped_bot (self, m->message_id, m->chat_id, g_array_index (bot_ids, gint64, i),
+                                              "ONIMBOTMESSAGEADD", "NO_HANDLER");
+      return FALSE;
+    }
 
   _botbench_sandbox_owner_init_from_id (self, owner_id, &owner);
   data = json_object_new ();
@@ -320,7 +365,7 @@ _botbench_sandbox_deliver_message_add (BotbenchSandbox   *self,
       g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
 
       _botbench_sandbox_lookup_bot (self, bot_id, NULL, &code);
-      json_object_set_object_member (bots, key, bot_entry (self, &owner, bot_id, code ? code : ""));
+      json_object_set_object_member (bots, key, _botbench_sandbox_bot_entry (self, &owner, bot_id, code ? code : ""));
     }
   json_object_set_object_member (data, "BOT", bots);
 
@@ -351,16 +396,19 @@ _botbench_sandbox_deliver_message_add (BotbenchSandbox   *self,
   json_object_set_object_member (data, "PARAMS", params);
   json_object_set_object_member (data, "USER", _botbench_sandbox_user_object (self, m->from_user, TRUE, TRUE));
 
-  return send_event (self, "ONIMBOTMESSAGEADD", handler_id, url, data,
-                     event_auth (self, &owner, m->from_user, TRUE));
+  return _botbench_sandbox_send_event (self, "ONIMBOTMESSAGEADD", handler_id, url, data,
+                                       _botbench_sandbox_event_auth (self, &owner, m->from_user, TRUE), &record);
 }
 
 gboolean
 _botbench_sandbox_deliver_command_add (BotbenchSandbox   *self,
                                        const Command     *command,
                                        const char        *command_params,
+                                       const char        *context,
                                        const UserMessage *m)
 {
+  g_autoptr(GArray) bot_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  RecordTarget record = { m->message_id, m->chat_id, bot_ids };
   g_auto(Owner) owner = { 0 };
   g_autofree char *url = NULL;
   g_autofree char *code = NULL;
@@ -368,17 +416,22 @@ _botbench_sandbox_deliver_command_add (BotbenchSandbox   *self,
   JsonObject *data, *commands, *entry, *params;
   gint64 handler_id;
 
+  g_array_append_val (bot_ids, command->bot_id);
   if (!_botbench_sandbox_lookup_handler (self, command->owner, "ONIMCOMMANDADD", &handler_id, &url))
-    return FALSE;
+    {
+      _botbench_sandbox_record_skipped_bot (self, m->message_id, m->chat_id, command->bot_id,
+                                            "ONIMCOMMANDADD", "NO_HANDLER");
+      return FALSE;
+    }
 
   _botbench_sandbox_owner_init_from_id (self, command->owner, &owner);
   _botbench_sandbox_lookup_bot (self, command->bot_id, NULL, &code);
 
-  entry = bot_entry (self, &owner, command->bot_id, code ? code : "");
+  entry = _botbench_sandbox_bot_entry (self, &owner, command->bot_id, code ? code : "");
   json_object_set_string_member (entry, "COMMAND", command->command);
   _botbench_php_set_int_string (entry, "COMMAND_ID", command->id);
   json_object_set_string_member (entry, "COMMAND_PARAMS", command_params);
-  json_object_set_string_member (entry, "COMMAND_CONTEXT", "TEXTAREA");
+  json_object_set_string_member (entry, "COMMAND_CONTEXT", context);
   _botbench_php_set_int_string (entry, "MESSAGE_ID", m->message_id);
   commands = json_object_new ();
   json_object_set_object_member (commands, key, entry);
@@ -399,8 +452,8 @@ _botbench_sandbox_deliver_command_add (BotbenchSandbox   *self,
   json_object_set_object_member (data, "PARAMS", params);
   json_object_set_object_member (data, "USER", _botbench_sandbox_user_object (self, m->from_user, FALSE, FALSE));
 
-  return send_event (self, "ONIMCOMMANDADD", handler_id, url, data,
-                     event_auth (self, &owner, m->from_user, TRUE));
+  return _botbench_sandbox_send_event (self, "ONIMCOMMANDADD", handler_id, url, data,
+                                       _botbench_sandbox_event_auth (self, &owner, m->from_user, TRUE), &record);
 }
 
 gboolean
@@ -414,16 +467,24 @@ _botbench_sandbox_deliver_join (BotbenchSandbox *self,
   g_autofree char *code = NULL;
   g_autofree char *url = NULL;
   g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
+  g_autoptr(GArray) bot_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 record_chat = chat_id > 0 ? chat_id : _botbench_sandbox_private_chat (self, user_id, bot_id);
+  RecordTarget record = { 0, record_chat, bot_ids };
   JsonObject *data, *bots, *params;
   gint64 handler_id;
 
-  if (!_botbench_sandbox_lookup_bot (self, bot_id, &owner_id, &code) ||
-      !_botbench_sandbox_lookup_handler (self, owner_id, "ONIMBOTJOINCHAT", &handler_id, &url))
+  if (!_botbench_sandbox_lookup_bot (self, bot_id, &owner_id, &code))
     return FALSE;
+  g_array_append_val (bot_ids, bot_id);
+  if (!_botbench_sandbox_lookup_handler (self, owner_id, "ONIMBOTJOINCHAT", &handler_id, &url))
+    {
+      _botbench_sandbox_record_skipped_bot (self, 0, record_chat, bot_id, "ONIMBOTJOINCHAT", "NO_HANDLER");
+      return FALSE;
+    }
 
   _botbench_sandbox_owner_init_from_id (self, owner_id, &owner);
   bots = json_object_new ();
-  json_object_set_object_member (bots, key, bot_entry (self, &owner, bot_id, code));
+  json_object_set_object_member (bots, key, _botbench_sandbox_bot_entry (self, &owner, bot_id, code));
   data = json_object_new ();
   json_object_set_object_member (data, "BOT", bots);
 
@@ -456,5 +517,6 @@ _botbench_sandbox_deliver_join (BotbenchSandbox *self,
   json_object_set_object_member (data, "PARAMS", params);
   json_object_set_object_member (data, "USER", _botbench_sandbox_user_object (self, user_id, TRUE, FALSE));
 
-  return send_event (self, "ONIMBOTJOINCHAT", handler_id, url, data, event_auth (self, &owner, user_id, FALSE));
+  return _botbench_sandbox_send_event (self, "ONIMBOTJOINCHAT", handler_id, url, data,
+                                       _botbench_sandbox_event_auth (self, &owner, user_id, FALSE), &record);
 }

@@ -35,6 +35,7 @@ _botbench_sandbox_private_chat (BotbenchSandbox *self,
   id = botbench_sandbox_state_last_insert_id (self->state);
   botbench_sandbox_state_exec (self->state, "INSERT OR IGNORE INTO chat_members VALUES (?, ?), (?, ?)",
                                "iiii", id, lo, id, hi);
+  _botbench_sandbox_chats_changed (self, id);
   return id;
 }
 
@@ -80,8 +81,22 @@ _botbench_sandbox_ensure_group_chat (BotbenchSandbox *self,
                                    "INSERT INTO chats (id, type, title, author_id) VALUES (?, 'C', ?, ?)",
                                    "isi", chat_id, title, author_id);
     }
+  _botbench_sandbox_add_member (self, chat_id, author_id);
+  return TRUE;
+}
+
+/* TRUE if user_id was not a member yet. */
+gboolean
+_botbench_sandbox_add_member (BotbenchSandbox *self,
+                              gint64           chat_id,
+                              gint64           user_id)
+{
   botbench_sandbox_state_exec (self->state, "INSERT OR IGNORE INTO chat_members VALUES (?, ?)",
-                               "ii", chat_id, author_id);
+                               "ii", chat_id, user_id);
+  if (botbench_sandbox_state_changes (self->state) == 0)
+    return FALSE;
+
+  _botbench_sandbox_chats_changed (self, chat_id);
   return TRUE;
 }
 
@@ -92,9 +107,12 @@ _botbench_sandbox_add_message (BotbenchSandbox *self,
                                const char      *text,
                                gboolean         system)
 {
+  gint64 rev = _botbench_sandbox_bump_rev (self);
+
   botbench_sandbox_state_exec (self->state,
-                               "INSERT INTO messages (chat_id, author_id, text, system, created) VALUES (?, ?, ?, ?, ?)",
-                               "iissi", chat_id, author_id, text, system ? "Y" : "N", _botbench_sandbox_now (self));
+                               "INSERT INTO messages (chat_id, author_id, text, system, created, rev)"
+                               " VALUES (?, ?, ?, ?, ?, ?)",
+                               "iissii", chat_id, author_id, text, system ? "Y" : "N", _botbench_sandbox_now (self), rev);
   return botbench_sandbox_state_last_insert_id (self->state);
 }
 
@@ -152,6 +170,7 @@ _botbench_sandbox_imbot_message_add (BotbenchSandbox *self,
   gint64 bot_id;
   gint64 from_user, to_user;
   gint64 chat_id = 0;
+  gint64 message_id;
   gboolean system;
 
   if (!_botbench_sandbox_resolve_owner (self, auth, params, &owner, error))
@@ -206,7 +225,9 @@ _botbench_sandbox_imbot_message_add (BotbenchSandbox *self,
   else
     chat_id = _botbench_sandbox_private_chat (self, bot_id, g_ascii_strtoll (dialog, NULL, 10));
 
-  return _botbench_php_int_node (_botbench_sandbox_add_message (self, chat_id,
-                                                                from_user > 0 && to_user > 0 ? from_user : bot_id,
-                                                                message, system));
+  message_id = _botbench_sandbox_add_message (self, chat_id, from_user > 0 && to_user > 0 ? from_user : bot_id,
+                                              message, system);
+  _botbench_sandbox_store_bot_call (self, message_id, auth, "imbot.message.add", params, TRUE);
+
+  return _botbench_php_int_node (message_id);
 }

@@ -16,7 +16,12 @@
  *   botbench-sandbox-messages.c  chats, messages, imbot.message.add
  *   botbench-sandbox-handlers.c  handler URLs (§1.4) and handler rows
  *   botbench-sandbox-delivery.c  events POSTed to bot handlers
- *   botbench-sandbox-control.c   /_sandbox/...: act as portal users
+ *   botbench-sandbox-control.c   /_sandbox/message, join, messages: act as portal users
+ *   botbench-sandbox-chat.c      /_sandbox/info, users, chats, chat, message/update,
+ *                                message/delete, button
+ *   botbench-sandbox-records.c   REV, delivery records, the control API's objects
+ *   botbench-sandbox-updates.c   /_sandbox/updates: the long poll
+ *   botbench-sandbox-edits.c     imbot.message.update/delete, user edits' events
  * Everything but the GObject shell runs on the server thread.
  */
 #pragma once
@@ -107,6 +112,10 @@ struct _BotbenchSandbox
   SoupSession          *session;
   GCancellable         *cancellable;
   guint                 n_deliveries;
+  GArray               *recorded;     /* delivery ids made by this request, or NULL */
+  GPtrArray            *waiters;      /* held /_sandbox/updates requests */
+  GSource              *wake_source;
+  int                   n_flushing;
   double                bucket;
   gint64                bucket_us;
 };
@@ -295,6 +304,33 @@ gboolean    _botbench_sandbox_lookup_handler     (BotbenchSandbox  *self,
 
 /* botbench-sandbox-delivery.c */
 
+/* What a delivery record of an event POST names. */
+typedef struct
+{
+  gint64  message_id;
+  gint64  chat_id;
+  GArray *bot_ids;     /* gint64 */
+} RecordTarget;
+
+/* auth[...] of the user who triggered the event (§3.2). */
+JsonObject *_botbench_sandbox_event_auth (BotbenchSandbox    *self,
+                                          const Owner        *owner,
+                                          gint64              user_id,
+                                          gboolean            with_refresh);
+/* data[BOT][id] / data[COMMAND][id] (§3.2). */
+JsonObject *_botbench_sandbox_bot_entry  (BotbenchSandbox    *self,
+                                          const Owner        *owner,
+                                          gint64              bot_id,
+                                          const char         *bot_code);
+/* POSTs the event, takes data and auth; record: a delivery record for it. */
+gboolean    _botbench_sandbox_send_event (BotbenchSandbox    *self,
+                                          const char         *event,
+                                          gint64              handler_id,
+                                          const char         *url,
+                                          JsonObject         *data,
+                                          JsonObject         *auth,
+                                          const RecordTarget *record);
+
 void     _botbench_sandbox_deliver_bot_delete  (BotbenchSandbox *self,
                                                 const Owner     *owner,
                                                 gint64           bot_id,
@@ -306,9 +342,11 @@ gboolean _botbench_sandbox_deliver_message_add (BotbenchSandbox   *self,
                                                 const char        *owner_id,
                                                 GArray            *bot_ids,
                                                 const UserMessage *m);
+/* context: TEXTAREA, KEYBOARD (a button) or MENU. */
 gboolean _botbench_sandbox_deliver_command_add (BotbenchSandbox   *self,
                                                 const Command     *command,
                                                 const char        *command_params,
+                                                const char        *context,
                                                 const UserMessage *m);
 gboolean _botbench_sandbox_deliver_join        (BotbenchSandbox *self,
                                                 gint64           bot_id,
@@ -328,6 +366,10 @@ gboolean  _botbench_sandbox_ensure_group_chat (BotbenchSandbox *self,
                                                gint64           chat_id,
                                                gint64           author_id,
                                                ApiError        *error);
+/* TRUE if user_id was not a member yet. */
+gboolean  _botbench_sandbox_add_member        (BotbenchSandbox *self,
+                                               gint64           chat_id,
+                                               gint64           user_id);
 gint64    _botbench_sandbox_add_message       (BotbenchSandbox *self,
                                                gint64           chat_id,
                                                gint64           author_id,
@@ -440,11 +482,123 @@ gboolean  _botbench_sandbox_authenticate      (BotbenchSandbox   *self,
                                                Auth              *auth,
                                                ApiError          *error);
 
+/* botbench-sandbox-records.c */
+
+gint64      _botbench_sandbox_get_rev            (BotbenchSandbox *self);
+/* Bumps REV and wakes held /_sandbox/updates requests; returns the new REV. */
+gint64      _botbench_sandbox_bump_rev           (BotbenchSandbox *self);
+/* A chat (when chat_id > 0: its REV too), a member, a bot or a command changed. */
+gint64      _botbench_sandbox_chats_changed      (BotbenchSandbox *self,
+                                                  gint64           chat_id);
+gint64      _botbench_sandbox_get_chats_rev      (BotbenchSandbox *self);
+char       *_botbench_sandbox_format_date        (gint64 unix_time);
+
+/* A delivery record, pending (reason NULL) or skipped with reason; its id
+ * is added to self->recorded when that is set. */
+gint64      _botbench_sandbox_record_delivery    (BotbenchSandbox *self,
+                                                  gint64           message_id,
+                                                  gint64           chat_id,
+                                                  GArray          *bot_ids,
+                                                  const char      *event,
+                                                  const char      *url,
+                                                  const char      *reason);
+void        _botbench_sandbox_record_skipped_bot (BotbenchSandbox *self,
+                                                  gint64           message_id,
+                                                  gint64           chat_id,
+                                                  gint64           bot_id,
+                                                  const char      *event,
+                                                  const char      *reason);
+/* status 0: failed with error; else done. */
+void        _botbench_sandbox_finish_delivery    (BotbenchSandbox *self,
+                                                  gint64           id,
+                                                  guint            status,
+                                                  gint64           duration_ms,
+                                                  const char      *error);
+JsonArray  *_botbench_sandbox_delivery_list      (BotbenchSandbox *self,
+                                                  GArray          *ids);
+JsonArray  *_botbench_sandbox_deliveries_after   (BotbenchSandbox *self,
+                                                  gint64           after_rev,
+                                                  gint64           upto_rev);
+/* ATTACH / KEYBOARD / MENU as the JSON text stored; NULL when empty. */
+char       *_botbench_sandbox_rich_json          (JsonObject *params,
+                                                  const char *key);
+void        _botbench_sandbox_store_bot_call     (BotbenchSandbox *self,
+                                                  gint64           message_id,
+                                                  const Auth      *auth,
+                                                  const char      *method,
+                                                  JsonObject      *params,
+                                                  gboolean         rich);
+JsonObject *_botbench_sandbox_message_object     (BotbenchSandbox *self,
+                                                  gint64           message_id);
+JsonArray  *_botbench_sandbox_messages_in_chat   (BotbenchSandbox *self,
+                                                  gint64           chat_id,
+                                                  gint64           after_rev);
+JsonArray  *_botbench_sandbox_messages_after     (BotbenchSandbox *self,
+                                                  gint64           after_rev,
+                                                  gint64           upto_rev);
+
+/* botbench-sandbox-updates.c */
+
+void _botbench_sandbox_updates_wake   (BotbenchSandbox   *self);
+/* Answers every held request and waits (a second at most) until written. */
+void _botbench_sandbox_updates_flush  (BotbenchSandbox   *self);
+void _botbench_sandbox_handle_updates (BotbenchSandbox   *self,
+                                       SoupServerMessage *msg,
+                                       JsonObject        *params,
+                                       gint64             start_us);
+
 /* botbench-sandbox-control.c */
 
-void _botbench_sandbox_handle_control (BotbenchSandbox   *self,
-                                       SoupServerMessage *msg,
-                                       const char        *path);
+/* Longest MESSAGE a portal user may write through the control API. */
+#define BOTBENCH_SANDBOX_MAX_MESSAGE (64 * 1024)
+
+void      _botbench_sandbox_handle_control (BotbenchSandbox   *self,
+                                            SoupServerMessage *msg,
+                                            const char        *path);
+
+/* A portal user writes text into dialog ("<bot id>" or "chatN"; bot_id
+ * wins for a private dialog when > 0); the /_sandbox/message result. */
+JsonNode *_botbench_sandbox_user_writes    (BotbenchSandbox *self,
+                                            gint64           from,
+                                            const char      *dialog,
+                                            gint64           bot_id,
+                                            const char      *text,
+                                            ApiError        *error);
+
+/* botbench-sandbox-edits.c */
+
+/* /_sandbox/message/update (delete FALSE) and /_sandbox/message/delete. */
+JsonNode *_botbench_sandbox_user_edits            (BotbenchSandbox *self,
+                                                   JsonObject      *params,
+                                                   gboolean         delete,
+                                                   ApiError        *error);
+JsonNode *_botbench_sandbox_imbot_message_update  (BotbenchSandbox *self,
+                                                   const Auth      *auth,
+                                                   JsonObject      *params,
+                                                   ApiError        *error);
+JsonNode *_botbench_sandbox_imbot_message_delete  (BotbenchSandbox *self,
+                                                   const Auth      *auth,
+                                                   JsonObject      *params,
+                                                   ApiError        *error);
+
+/* botbench-sandbox-button.c */
+
+/* /_sandbox/button */
+JsonNode *_botbench_sandbox_press_button          (BotbenchSandbox *self,
+                                                   JsonObject      *params,
+                                                   ApiError        *error);
+
+/* botbench-sandbox-chat.c */
+
+/* The paths of botbench-sandbox-chat.c; FALSE if name is none of them. */
+gboolean  _botbench_sandbox_handle_chat_path (BotbenchSandbox *self,
+                                              const char      *name,
+                                              gboolean         get,
+                                              gboolean         post,
+                                              JsonObject      *params,
+                                              JsonNode       **result,
+                                              gboolean        *acts,
+                                              ApiError        *error);
 
 /* botbench-sandbox-early.c */
 

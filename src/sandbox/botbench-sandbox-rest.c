@@ -95,6 +95,8 @@ static const struct {
   { "imbot.update", "imbot", _botbench_sandbox_imbot_update },
   { "imbot.bot.list", "imbot", _botbench_sandbox_imbot_bot_list },
   { "imbot.message.add", "imbot", _botbench_sandbox_imbot_message_add },
+  { "imbot.message.update", "imbot", _botbench_sandbox_imbot_message_update },
+  { "imbot.message.delete", "imbot", _botbench_sandbox_imbot_message_delete },
   { "imbot.command.register", "imbot", _botbench_sandbox_imbot_command_register },
   { "imbot.command.unregister", "imbot", _botbench_sandbox_imbot_command_unregister },
   { "imbot.command.update", "imbot", _botbench_sandbox_imbot_command_update },

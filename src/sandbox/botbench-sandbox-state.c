@@ -54,6 +54,40 @@ static const char schema_sql[] =
   "CREATE TABLE IF NOT EXISTS codes ("
   "  code TEXT PRIMARY KEY, user_id INTEGER NOT NULL, expires INTEGER NOT NULL);";
 
+/* Version 2: what the chat view needs (REV counter, message history with
+ * rich params and their source, delivery records, named users). */
+static const char migrate_v2_sql[] =
+  "ALTER TABLE messages ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE messages ADD COLUMN edited TEXT NOT NULL DEFAULT 'N';"
+  "ALTER TABLE messages ADD COLUMN deleted TEXT NOT NULL DEFAULT 'N';"
+  "ALTER TABLE messages ADD COLUMN attach TEXT;"
+  "ALTER TABLE messages ADD COLUMN keyboard TEXT;"
+  "ALTER TABLE messages ADD COLUMN menu TEXT;"
+  "ALTER TABLE messages ADD COLUMN source TEXT;"
+  "ALTER TABLE messages ADD COLUMN command_id INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE messages ADD COLUMN reply_to INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE chats ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE IF NOT EXISTS users ("
+  "  id INTEGER PRIMARY KEY, first_name TEXT NOT NULL, last_name TEXT NOT NULL,"
+  "  work_position TEXT NOT NULL, gender TEXT NOT NULL);"
+  "INSERT OR IGNORE INTO users VALUES"
+  "  (1, 'Svetlana', 'Ivanova', 'Sales manager', 'F'),"
+  "  (2, 'Dmitry', 'Sokolov', 'Developer', 'M'),"
+  "  (3, 'Anna', 'Kuznetsova', 'Support', 'F'),"
+  "  (4, 'Pavel', 'Orlov', 'Accountant', 'M');"
+  "CREATE TABLE IF NOT EXISTS deliveries ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER NOT NULL, chat_id INTEGER NOT NULL,"
+  "  bot_id INTEGER NOT NULL, bot_ids TEXT NOT NULL, event TEXT NOT NULL, url TEXT NOT NULL,"
+  "  state TEXT NOT NULL, status INTEGER NOT NULL DEFAULT 0, duration_ms INTEGER NOT NULL DEFAULT 0,"
+  "  error TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '', reason_text TEXT NOT NULL DEFAULT '',"
+  "  created INTEGER NOT NULL, rev INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS messages_rev ON messages (rev);"
+  "CREATE INDEX IF NOT EXISTS messages_chat ON messages (chat_id);"
+  "CREATE INDEX IF NOT EXISTS deliveries_rev ON deliveries (rev);"
+  "CREATE INDEX IF NOT EXISTS deliveries_message ON deliveries (message_id);"
+  "INSERT OR IGNORE INTO meta (key, value) VALUES ('rev', '0');"
+  "PRAGMA user_version = 2;";
+
 static gboolean
 bind_va (sqlite3_stmt *stmt,
          const char   *format,
@@ -192,7 +226,19 @@ botbench_sandbox_state_open (const char  *path,
       botbench_sandbox_state_close (g_steal_pointer (&state));
       return NULL;
     }
-  sqlite3_exec (state->db, "PRAGMA user_version = 1", NULL, NULL, NULL);
+  if (version < 2 &&
+      (sqlite3_exec (state->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+       sqlite3_exec (state->db, migrate_v2_sql, NULL, NULL, &errmsg) != SQLITE_OK ||
+       sqlite3_exec (state->db, "COMMIT", NULL, NULL, &errmsg) != SQLITE_OK))
+    {
+      g_set_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_STATE,
+                   _("The sandbox state %s cannot be upgraded: %s"), path ? path : ":memory:",
+                   errmsg ? errmsg : sqlite3_errmsg (state->db));
+      sqlite3_free (errmsg);
+      sqlite3_exec (state->db, "ROLLBACK", NULL, NULL, NULL);
+      botbench_sandbox_state_close (g_steal_pointer (&state));
+      return NULL;
+    }
 
   return g_steal_pointer (&state);
 }
@@ -348,4 +394,10 @@ gint64
 botbench_sandbox_state_last_insert_id (BotbenchSandboxState *state)
 {
   return sqlite3_last_insert_rowid (state->db);
+}
+
+int
+botbench_sandbox_state_changes (BotbenchSandboxState *state)
+{
+  return sqlite3_changes (state->db);
 }

@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define BOTBENCH_SANDBOX_STATE_SCHEMA_VERSION 1
+#define BOTBENCH_SANDBOX_STATE_SCHEMA_VERSION 2
 
 typedef struct _BotbenchSandboxState BotbenchSandboxState;
 
@@ -62,6 +62,8 @@ char                 *botbench_sandbox_state_query_text  (BotbenchSandboxState  
                                                           const char            *format,
                                                           ...);
 gint64                botbench_sandbox_state_last_insert_id (BotbenchSandboxState *state);
+/* Rows changed by the last statement. */
+int                   botbench_sandbox_state_changes     (BotbenchSandboxState  *state);
 
 /* n_bytes of randomness from the kernel, in lower-case hex. */
 char                 *botbench_sandbox_random_hex        (guint                  n_bytes);

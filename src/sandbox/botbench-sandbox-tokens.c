@@ -152,16 +152,40 @@ _botbench_sandbox_user_object (BotbenchSandbox *self,
                                gboolean         with_flags)
 {
   JsonObject *user = json_object_new ();
-  g_autofree char *last_name = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
-  g_autofree char *name = g_strdup_printf ("User %" G_GINT64_FORMAT, user_id);
+  g_autofree char *first_name = NULL;
+  g_autofree char *last_name = NULL;
+  g_autofree char *position = NULL;
+  g_autofree char *gender = NULL;
+  g_autofree char *name = NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = botbench_sandbox_state_query (self->state,
+                                       "SELECT first_name, last_name, work_position, gender FROM users WHERE id = ?",
+                                       "i", user_id);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      first_name = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+      last_name = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+      position = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
+      gender = g_strdup ((const char *)sqlite3_column_text (stmt, 3));
+    }
+  else
+    {
+      first_name = g_strdup ("User");
+      last_name = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
+      position = g_strdup ("");
+      gender = g_strdup ("");
+    }
+  sqlite3_finalize (stmt);
+  name = g_strdup_printf ("%s %s", first_name, last_name);
 
   _botbench_php_set_int_string (user, "ID", user_id);
   json_object_set_string_member (user, "NAME", name);
-  json_object_set_string_member (user, "FIRST_NAME", "User");
+  json_object_set_string_member (user, "FIRST_NAME", first_name);
   json_object_set_string_member (user, "LAST_NAME", last_name);
   if (with_position)
-    json_object_set_string_member (user, "WORK_POSITION", "");
-  json_object_set_string_member (user, "GENDER", "");
+    json_object_set_string_member (user, "WORK_POSITION", position);
+  json_object_set_string_member (user, "GENDER", gender);
   if (with_flags)
     {
       json_object_set_string_member (user, "IS_BOT", _botbench_sandbox_is_bot (self, user_id) ? "Y" : "N");

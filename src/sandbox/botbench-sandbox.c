@@ -216,6 +216,7 @@ server_thread_func (gpointer data)
   self->cancellable = g_cancellable_new ();
   self->bucket = 0;
   self->bucket_us = 0;
+  self->n_flushing = 0;
 
   /* Accepted by the gate, not by libsoup (see botbench-sandbox-gate-private.h). */
   self->gate = _botbench_sandbox_gate_new (self->server, self->max_connections, self->idle_timeout);
@@ -230,6 +231,8 @@ server_thread_func (gpointer data)
 
   g_main_loop_run (self->server_loop);
 
+  /* Held long polls are answered before the server goes. */
+  _botbench_sandbox_updates_flush (self);
   soup_server_disconnect (self->server);
   g_clear_pointer (&self->gate, _botbench_sandbox_gate_free);
 
