@@ -47,6 +47,8 @@ struct _BotbenchChatPage
   AdwLeaflet          *chat_leaflet;
   GtkStack            *list_stack;
   GtkListBox          *conversation_list;
+  GtkWidget           *bots_heading;
+  GtkListBox          *bot_list;
   GtkLabel            *conversation_title;
   GtkLabel            *conversation_subtitle;
   GtkWidget           *add_bot_button;

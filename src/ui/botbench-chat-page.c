@@ -37,6 +37,7 @@ static GParamSpec *properties[N_PROPS];
 static void botbench_chat_page_load      (BotbenchChatPage *self);
 static void botbench_chat_page_open_now  (BotbenchChatPage *self,
                                           const char       *dialog_id);
+static void botbench_chat_page_update_bot_list (BotbenchChatPage *self);
 
 void
 _botbench_chat_page_toast (BotbenchChatPage *self,
@@ -409,7 +410,7 @@ conversations_items_changed_cb (BotbenchChatPage *self,
                                 guint             added,
                                 GListModel       *model)
 {
-  gtk_stack_set_visible_child_name (self->list_stack, g_list_model_get_n_items (model) > 0 ? "list" : "empty");
+  botbench_chat_page_update_bot_list (self);
 
   /* Rows were made anew: select the open conversation again. */
   botbench_chat_page_select_row (self);
@@ -441,6 +442,78 @@ botbench_chat_page_update_rows (BotbenchChatPage *self)
       botbench_chat_conversation_row_update (crow);
       botbench_chat_conversation_row_set_problem (crow, GPOINTER_TO_INT (g_hash_table_lookup (self->problems, &chat_id)));
     }
+}
+
+/* Bots the speaking user has no dialog with yet: opening one creates it. */
+static void
+botbench_chat_page_update_bot_list (BotbenchChatPage *self)
+{
+  GPtrArray *bots = self->session != NULL ? botbench_chat_session_get_bots (self->session) : NULL;
+  GListModel *conversations;
+  GtkWidget *child;
+  guint n_shown = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->bot_list))) != NULL)
+    gtk_list_box_remove (self->bot_list, child);
+
+  for (guint i = 0; bots != NULL && i < bots->len; i++)
+    {
+      BotbenchChatBot *bot = g_ptr_array_index (bots, i);
+      g_autofree char *dialog_id = g_strdup_printf ("%" G_GINT64_FORMAT, bot->id);
+      g_autofree char *name = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+      GtkWidget *box;
+      GtkWidget *label;
+
+      if (botbench_chat_session_lookup_conversation (self->session, dialog_id) != NULL)
+        continue;
+
+      name = botbench_chat_bot_dup_display_name (bot);
+      /* Translators: under a bot's name: its id and TYPE letter */
+      subtitle = g_strdup_printf (_("Bot %" G_GINT64_FORMAT " · type %s"), bot->id, bot->type);
+      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      label = gtk_label_new (name);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_box_append (GTK_BOX (box), label);
+      label = gtk_label_new (subtitle);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_add_css_class (label, "caption");
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_widget_set_margin_top (box, 3);
+      gtk_widget_set_margin_bottom (box, 3);
+
+      row = gtk_list_box_row_new ();
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+      gtk_widget_set_name (row, dialog_id);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_list_box_append (self->bot_list, row);
+      n_shown++;
+    }
+
+  gtk_widget_set_visible (self->bots_heading, n_shown > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->bot_list), n_shown > 0);
+
+  conversations = self->session != NULL ? botbench_chat_session_get_conversations (self->session) : NULL;
+  gtk_stack_set_visible_child_name (self->list_stack,
+                                    n_shown > 0 || (conversations != NULL && g_list_model_get_n_items (conversations) > 0)
+                                    ? "list" : "empty");
+}
+
+static void
+bot_activated_cb (BotbenchChatPage *self,
+                  GtkListBoxRow    *row,
+                  GtkListBox       *list)
+{
+  const char *dialog_id = gtk_widget_get_name (GTK_WIDGET (row));
+
+  if (self->session == NULL)
+    return;
+
+  botbench_chat_page_open_dialog (self, dialog_id);
+  botbench_chat_composer_focus (self->composer);
 }
 
 /* ---- users -------------------------------------------------------------- */
@@ -512,6 +585,7 @@ session_ready_cb (BotbenchChatPage    *self,
 
   botbench_chat_page_set_state (self, "chat");
   botbench_chat_page_update_users (self);
+  botbench_chat_page_update_bot_list (self);
   botbench_chat_page_update_first_bot (self);
   _botbench_chat_page_update_menus (self);
 
@@ -530,6 +604,7 @@ session_chats_changed_cb (BotbenchChatPage    *self,
   botbench_chat_page_update_users (self);
   botbench_chat_page_update_first_bot (self);
   botbench_chat_page_update_rows (self);
+  botbench_chat_page_update_bot_list (self);
   botbench_chat_page_update_header (self);
 
   if (self->pending_dialog != NULL && botbench_chat_session_get_ready (session))
@@ -607,6 +682,7 @@ botbench_chat_page_drop_session (BotbenchChatPage *self)
       botbench_chat_session_stop (self->session);
     }
   g_clear_object (&self->session);
+  botbench_chat_page_update_bot_list (self);
   g_clear_object (&self->client);
   g_hash_table_remove_all (self->joined);
   g_hash_table_remove_all (self->problems);
@@ -637,8 +713,7 @@ botbench_chat_page_start_session (BotbenchChatPage *self)
                            conversation_create_row_cb, self, NULL);
   g_signal_connect_object (conversations, "items-changed", G_CALLBACK (conversations_items_changed_cb),
                            self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
-  gtk_stack_set_visible_child_name (self->list_stack,
-                                    g_list_model_get_n_items (conversations) > 0 ? "list" : "empty");
+  botbench_chat_page_update_bot_list (self);
 
   botbench_chat_session_start (self->session);
 }
@@ -856,6 +931,8 @@ botbench_chat_page_class_init (BotbenchChatPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, chat_leaflet);
   gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, conversation_list);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, bots_heading);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, bot_list);
   gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, conversation_title);
   gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, conversation_subtitle);
   gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, add_bot_button);
@@ -868,6 +945,7 @@ botbench_chat_page_class_init (BotbenchChatPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, mention_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, composer);
   gtk_widget_class_bind_template_callback (widget_class, conversation_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bot_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, user_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, composer_send_cb);
 
