@@ -1,0 +1,650 @@
+/* test-chat-ui.c: the Chat page against the in-process sandbox portal
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs under xvfb-run, like test-bots-ui.c: XDG directories in a temporary
+ * directory, the sandbox and the listener on free loopback ports,
+ * session-only secrets unless BOTBENCH_TEST_KEYRING is set.  Bots are
+ * registered through the sandbox's REST API; their handlers are Botbench's
+ * own listener (events land in the Events page), the loopback test bot
+ * (tests/botbench-test-bot: echoes, answers /help), a server answering 500
+ * or a closed port.  The page is driven through its actions and widgets.
+ *
+ * BOTBENCH_TEST_SCREENSHOT_DIR=DIR saves `import -window root` shots there.
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "botbench-application.h"
+#include "botbench-chat-composer.h"
+#include "botbench-chat-message-row.h"
+#include "botbench-chat-new-dialog.h"
+#include "botbench-chat-page.h"
+#include "botbench-events-page.h"
+#include "botbench-test-utils.h"
+#include "botbench-ui-test-utils.h"
+
+#define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
+
+static const char *tmp_root;
+static gboolean have_keyring;
+
+typedef BotbenchUiFixture Fixture;
+
+/* ---- finding things ----------------------------------------------------- */
+
+static BotbenchChatPage *
+chat_page (Fixture *f)
+{
+  return BOTBENCH_CHAT_PAGE (botbench_ui_test_find (f->window, "chat_page"));
+}
+
+static BotbenchChatComposer *
+composer (Fixture *f)
+{
+  return BOTBENCH_CHAT_COMPOSER (botbench_ui_test_find (chat_page (f), "composer"));
+}
+
+static const char *
+visible_child (gpointer    root,
+               const char *stack_id)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (botbench_ui_test_find (root, stack_id)));
+}
+
+/* A mapped label under @widget whose text (markup removed) contains @text. */
+static GtkWidget *
+find_text (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_text (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *widget;
+  const char *text;
+} TextWait;
+
+static gboolean
+text_is_shown (gpointer data)
+{
+  TextWait *wait = data;
+
+  return find_text (wait->widget, wait->text) != NULL;
+}
+
+/* Waits until the chat page shows a label containing @text. */
+static GtkWidget *
+assert_text_shown (Fixture    *f,
+                   const char *text)
+{
+  TextWait wait = { GTK_WIDGET (chat_page (f)), text };
+
+  if (!botbench_test_wait_until (text_is_shown, &wait, WAIT_MS))
+    g_error ("The chat page shows no “%s”", text);
+
+  return find_text (wait.widget, text);
+}
+
+static gboolean
+sandbox_is_running (gpointer data)
+{
+  return botbench_sandbox_get_running (data);
+}
+
+static gboolean
+listener_is_running (gpointer data)
+{
+  return botbench_listener_get_running (data);
+}
+
+/* The sandbox runs, its profile is active, and the listener runs. */
+static void
+start_sandbox (Fixture *f)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (botbench_application_start_sandbox (f->app, &error));
+  g_assert_no_error (error);
+  botbench_test_assert_wait_until_full (sandbox_is_running, botbench_application_get_sandbox (f->app),
+                                        WAIT_MS, "the sandbox to run");
+  if (!have_keyring)
+    botbench_ui_test_accept_session_only (f);
+
+  g_assert_true (botbench_profile_manager_set_active (manager, botbench_application_get_sandbox_profile (f->app),
+                                                      &error));
+  g_assert_no_error (error);
+  botbench_test_assert_wait_until_full (listener_is_running, botbench_application_get_listener (f->app),
+                                        WAIT_MS, "the listener to run");
+}
+
+/* A REST call of the sandbox profile (webhook, CLIENT_ID added); the
+ * result, which must be there. */
+static JsonNode *
+rest (Fixture    *f,
+      const char *method,
+      const char *json)
+{
+  BotbenchRestClient *client = botbench_application_get_rest_client (f->app, botbench_application_get_sandbox_profile (f->app));
+  g_autoptr(JsonNode) params = json_from_string (json, NULL);
+  g_autoptr(BotbenchRestResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchTestResult r = { NULL };
+
+  g_assert_nonnull (params);
+  botbench_rest_client_call_async (client, method, json_node_get_object (params), NULL, botbench_test_result_cb, &r);
+  response = botbench_rest_client_call_finish (client, botbench_test_result_wait (&r, WAIT_MS), &error);
+  botbench_test_result_clear (&r);
+  g_assert_no_error (error);
+  g_assert_nonnull (botbench_rest_response_get_result (response));
+
+  return json_node_copy (botbench_rest_response_get_result (response));
+}
+
+static gint64
+register_bot (Fixture    *f,
+              const char *code,
+              const char *name,
+              const char *type,
+              const char *handler)
+{
+  g_autofree char *json = g_strdup_printf ("{\"CODE\":\"%s\",\"TYPE\":\"%s\",\"EVENT_HANDLER\":\"%s\","
+                                           "\"PROPERTIES\":{\"NAME\":\"%s\",\"COLOR\":\"MINT\"}}",
+                                           code, type, handler, name);
+  g_autoptr(JsonNode) result = rest (f, "imbot.register", json);
+
+  g_assert_true (JSON_NODE_HOLDS_VALUE (result));
+  g_assert_cmpint (json_node_get_int (result), >, 0);
+
+  return json_node_get_int (result);
+}
+
+static char *
+listener_url (Fixture *f)
+{
+  return botbench_listener_dup_url (botbench_application_get_listener (f->app));
+}
+
+static gboolean
+page_is_chatting (gpointer data)
+{
+  return g_strcmp0 (botbench_chat_page_get_state (data), "chat") == 0;
+}
+
+typedef struct
+{
+  BotbenchChatPage *page;
+  gint64            bot_id;
+} BotWait;
+
+static gboolean
+session_knows_bot (gpointer data)
+{
+  BotWait *wait = data;
+  BotbenchChatSession *session = botbench_chat_page_get_session (wait->page);
+
+  return session != NULL && botbench_chat_session_get_ready (session) &&
+         botbench_chat_session_lookup_bot (session, wait->bot_id) != NULL;
+}
+
+static gboolean
+dialog_is_open (gpointer data)
+{
+  BotWait *wait = data;
+  g_autofree char *dialog_id = g_strdup_printf ("%" G_GINT64_FORMAT, wait->bot_id);
+
+  return g_strcmp0 (botbench_chat_page_get_dialog_id (wait->page), dialog_id) == 0;
+}
+
+/* win.chat-with(bot_id): the Chat page on the bot's private dialog. */
+static void
+chat_with (Fixture *f,
+           gint64   bot_id)
+{
+  BotWait wait = { chat_page (f), bot_id };
+
+  botbench_test_assert_wait_until_full (page_is_chatting, chat_page (f), WAIT_MS, "the chat to load");
+  botbench_test_assert_wait_until_full (session_knows_bot, &wait, WAIT_MS, "the session to know the bot");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.chat-with", "x", bot_id);
+  botbench_test_assert_wait_until_full (dialog_is_open, &wait, WAIT_MS, "the bot's dialog to open");
+  g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "chat");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+}
+
+static void
+type_and_send (Fixture    *f,
+               const char *text)
+{
+  gtk_editable_set_text (botbench_chat_composer_get_editable (composer (f)), text);
+  botbench_chat_composer_send (composer (f));
+  g_assert_cmpstr (botbench_chat_composer_get_text (composer (f)), ==, "");
+}
+
+/* The open conversation's message whose text is @text (the newest). */
+static BotbenchChatMessage *
+find_message (Fixture    *f,
+              const char *text)
+{
+  BotbenchChatSession *session = botbench_chat_page_get_session (chat_page (f));
+  GListModel *messages = botbench_chat_session_get_messages (session, botbench_chat_page_get_dialog_id (chat_page (f)));
+
+  for (guint i = g_list_model_get_n_items (messages); i > 0; i--)
+    {
+      g_autoptr(BotbenchChatMessage) message = g_list_model_get_item (messages, i - 1);
+
+      if (g_strcmp0 (botbench_chat_message_get_text (message), text) == 0 &&
+          !botbench_chat_message_get_pending (message))
+        return message;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  Fixture    *f;
+  const char *text;
+} MessageWait;
+
+static gboolean
+message_is_stored (gpointer data)
+{
+  MessageWait *wait = data;
+
+  return find_message (wait->f, wait->text) != NULL;
+}
+
+static BotbenchChatMessage *
+wait_message (Fixture    *f,
+              const char *text)
+{
+  MessageWait wait = { f, text };
+
+  botbench_test_assert_wait_until_full (message_is_stored, &wait, WAIT_MS, text);
+  return find_message (f, text);
+}
+
+/* Answers every request with the status in the server's "status" data. */
+static void
+status_handler_cb (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  soup_server_message_set_status (msg, GPOINTER_TO_UINT (user_data), NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "no", 2);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+/* Not a sandbox: a webhook profile on a server that answers 404. */
+static void
+not_a_sandbox (Fixture *f)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
+  g_autoptr(BotbenchWebhookUrl) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  guint port;
+
+  soup_server_add_handler (server, NULL, status_handler_cb, GUINT_TO_POINTER (404), NULL);
+  port = botbench_test_serve_loopback (server);
+  url = g_strdup_printf ("http://127.0.0.1:%u/rest/1/abcdefghijklmnop/", port);
+  parsed = botbench_webhook_url_parse (url, &error);
+  g_assert_no_error (error);
+  botbench_profile_apply_webhook_url (profile, parsed);
+  botbench_profile_set_name (profile, "Real portal");
+  g_assert_true (botbench_profile_manager_add (manager, profile, &error));
+  g_assert_no_error (error);
+  g_assert_true (botbench_profile_manager_set_active (manager, profile, &error));
+  g_assert_no_error (error);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (chat_page (f)), "Chat Needs the Sandbox Portal");
+  g_assert_cmpstr (botbench_chat_page_get_state (chat_page (f)), ==, "not-sandbox");
+  g_assert_null (botbench_chat_page_get_session (chat_page (f)));
+  botbench_ui_test_screenshot (f, "chat-not-sandbox.png");
+}
+
+/* A type S bot whose handler is Botbench's listener: each event shows in
+ * the Events page, and each message links to it. */
+static void
+listener_round_trip (Fixture *f)
+{
+  g_autofree char *handler = NULL;
+  BotbenchEventsPage *events_page;
+  BotbenchChatMessage *message;
+  AdwMessageDialog *dialog;
+  GtkWidget *chat_button;
+  const gint64 *deliveries;
+  guint n_deliveries = 0;
+  gint64 bot_id;
+
+  start_sandbox (f);
+  handler = listener_url (f);
+  bot_id = register_bot (f, "listenerbot", "Listener Bot", "S", handler);
+
+  /* The empty log offers the bot's dialog instead of the sandbox. */
+  events_page = botbench_ui_test_get_events_page (f->window);
+  chat_button = botbench_ui_test_find (events_page, "chat_with_button");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  botbench_test_assert_wait_until_full (page_is_chatting, chat_page (f), WAIT_MS, "the chat to load");
+  {
+    BotWait wait = { chat_page (f), bot_id };
+
+    botbench_test_assert_wait_until_full (session_knows_bot, &wait, WAIT_MS, "the session to know the bot");
+  }
+  g_assert_cmpint (botbench_chat_page_get_first_bot_id (chat_page (f)), ==, bot_id);
+  g_assert_true (gtk_widget_get_visible (chat_button));
+  g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (events_page, "try_sandbox_button")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (chat_button)), ==, "_Chat with Listener Bot");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-event-list", NULL);
+
+  /* Opening the dialog is ONIMBOTJOINCHAT. */
+  chat_with (f, bot_id);
+  botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTJOINCHAT", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+
+  /* Writing is ONIMBOTMESSAGEADD; the delivery shows under the message. */
+  type_and_send (f, "Hello [b]listener[/b]");
+  assert_text_shown (f, "Hello listener");
+  assert_text_shown (f, "answered 200");
+  message = wait_message (f, "Hello [b]listener[/b]");
+  deliveries = botbench_chat_message_get_deliveries (message, &n_deliveries);
+  g_assert_cmpuint (n_deliveries, ==, 1);
+  botbench_ui_test_screenshot (f, "chat-listener.png");
+
+  /* Show in Events selects the event it caused. */
+  botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEADD", "Hello [b]listener[/b]");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.show-event", "x", deliveries[0]);
+  g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "events");
+  g_assert_nonnull (botbench_events_page_get_selected_event (events_page));
+  g_assert_cmpstr (botbench_event_get_event_name (botbench_events_page_get_selected_event (events_page)), ==,
+                   "ONIMBOTMESSAGEADD");
+
+  /* Edit: ONIMBOTMESSAGEUPDATE (type S), and "edited". */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.edit", "x", botbench_chat_message_get_id (message));
+  dialog = botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Edit Message");
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Hello again");
+  adw_message_dialog_response (dialog, "save");
+  botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEUPDATE", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  assert_text_shown (f, "Hello again");
+  assert_text_shown (f, "edited");
+
+  /* Delete: ONIMBOTMESSAGEDELETE, and the row says so. */
+  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.delete", "x", botbench_chat_message_get_id (message));
+  dialog = botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Delete Message?");
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "delete");
+  botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEDELETE", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  assert_text_shown (f, "This message was deleted");
+
+  botbench_ui_test_wait_events_settled (f->window);
+}
+
+/* Handlers that fail: the problem shows where it happens. */
+static void
+delivery_problems (Fixture *f)
+{
+  g_autoptr(SoupServer) failing = soup_server_new (NULL, NULL);
+  g_autofree char *failing_url = NULL;
+  g_autofree char *closed_url = NULL;
+  gint64 failing_id;
+  gint64 closed_id;
+
+  start_sandbox (f);
+
+  soup_server_add_handler (failing, NULL, status_handler_cb, GUINT_TO_POINTER (500), NULL);
+  failing_url = g_strdup_printf ("http://127.0.0.1:%u/bot", botbench_test_serve_loopback (failing));
+  failing_id = register_bot (f, "failingbot", "Failing Bot", "B", failing_url);
+
+  /* A port nobody listens on: a server served, then gone. */
+  {
+    g_autoptr(SoupServer) gone = soup_server_new (NULL, NULL);
+
+    closed_url = g_strdup_printf ("http://127.0.0.1:%u/bot", botbench_test_serve_loopback (gone));
+  }
+  closed_id = register_bot (f, "downbot", "Down Bot", "B", closed_url);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  chat_with (f, failing_id);
+  type_and_send (f, "Are you there?");
+  assert_text_shown (f, "answered 500");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (assert_text_shown (f, "answered 500"))), failing_url));
+  g_assert_true (gtk_widget_has_css_class (assert_text_shown (f, "answered 500"), "error"));
+
+  chat_with (f, closed_id);
+  type_and_send (f, "Anybody?");
+  assert_text_shown (f, "Connection refused");
+  g_assert_true (gtk_widget_has_css_class (assert_text_shown (f, "Connection refused"), "error"));
+  botbench_ui_test_screenshot (f, "chat-problems.png");
+}
+
+static gboolean
+dialog_is_group (gpointer data)
+{
+  const char *dialog_id = botbench_chat_page_get_dialog_id (data);
+
+  return dialog_id != NULL && g_str_has_prefix (dialog_id, "chat");
+}
+
+static gboolean
+bot_is_member (gpointer data)
+{
+  BotWait *wait = data;
+  BotbenchChatSession *session = botbench_chat_page_get_session (wait->page);
+  BotbenchChatConversation *conversation;
+
+  conversation = botbench_chat_session_lookup_conversation (session, botbench_chat_page_get_dialog_id (wait->page));
+  return conversation != NULL && botbench_chat_conversation_has_member (conversation, wait->bot_id);
+}
+
+/* A group chat with a type B bot: only mentions reach it. */
+static void
+group_chat_mentions (Fixture *f)
+{
+  g_autofree char *handler = NULL;
+  g_autofree char *mention = NULL;
+  BotbenchChatNewDialog *dialog;
+  BotWait wait;
+  gint64 bot_id;
+
+  start_sandbox (f);
+  handler = listener_url (f);
+  bot_id = register_bot (f, "groupbot", "Group Bot", "B", handler);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  botbench_test_assert_wait_until_full (page_is_chatting, chat_page (f), WAIT_MS, "the chat to load");
+  wait.page = chat_page (f);
+  wait.bot_id = bot_id;
+  botbench_test_assert_wait_until_full (session_knows_bot, &wait, WAIT_MS, "the session to know the bot");
+
+  /* New Group Chat: a title, a second user, the bot. */
+  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.new-group", NULL);
+  dialog = BOTBENCH_CHAT_NEW_DIALOG (botbench_ui_test_find_dialog (BOTBENCH_TYPE_CHAT_NEW_DIALOG, "New Group Chat"));
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (botbench_chat_new_dialog_get_title_entry (dialog), "Sales team");
+  g_assert_null (botbench_chat_new_dialog_get_check (dialog, 1));  /* the author, always in */
+  gtk_check_button_set_active (botbench_chat_new_dialog_get_check (dialog, 2), TRUE);
+  gtk_check_button_set_active (botbench_chat_new_dialog_get_check (dialog, bot_id), TRUE);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "create");
+  botbench_test_assert_wait_until_full (dialog_is_group, chat_page (f), WAIT_MS, "the group chat to open");
+  botbench_test_assert_wait_until_full (bot_is_member, &wait, WAIT_MS, "the bot to join");
+  botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTJOINCHAT", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (chat_page (f)), "Sales team");
+
+  /* Not mentioned: no event, and the note says why. */
+  type_and_send (f, "Hi everyone");
+  assert_text_shown (f, "ignores group messages that do not mention it");
+  g_assert_true (gtk_widget_has_css_class (assert_text_shown (f, "ignores group messages"), "warning"));
+
+  /* The @ menu inserts the mention; then the bot gets the message. */
+  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.mention", "x", bot_id);
+  mention = g_strdup_printf ("[USER=%" G_GINT64_FORMAT "]Group Bot[/USER] ", bot_id);
+  g_assert_cmpstr (botbench_chat_composer_get_text (composer (f)), ==, mention);
+  gtk_editable_set_position (botbench_chat_composer_get_editable (composer (f)), -1);
+  botbench_chat_composer_insert (composer (f), "what is new?");
+  botbench_chat_composer_send (composer (f));
+  assert_text_shown (f, "answered 200");
+  botbench_ui_test_screenshot (f, "chat-group.png");
+  botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEADD", "what is new?");
+  botbench_ui_test_wait_events_settled (f->window);
+}
+
+/* Replies a bot posts through REST that are not what they should be. */
+static void
+malformed_replies (Fixture *f)
+{
+  g_autofree char *handler = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GString) big = g_string_sized_new (1024 * 1024 + 64);
+  g_autoptr(JsonNode) result = NULL;
+  BotbenchChatMessage *message;
+  gint64 bot_id;
+
+  start_sandbox (f);
+  handler = listener_url (f);
+  bot_id = register_bot (f, "oddbot", "Odd Bot", "S", handler);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  chat_with (f, bot_id);
+
+  /* ATTACH blocks with wrong types, KEYBOARD not a list of buttons. */
+  json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"DIALOG_ID\":\"1\",\"MESSAGE\":\"odd reply\","
+                          "\"ATTACH\":[{\"MESSAGE\":42},{\"IMAGE\":\"not an object\"},{\"GRID\":[{\"NAME\":[1],\"VALUE\":{}}]},"
+                          "{\"DELIMITER\":{\"SIZE\":\"wide\"}},{\"HTML\":\"<b>x</b>\"}],"
+                          "\"KEYBOARD\":{\"BUTTONS\":\"not a list\"}}", bot_id);
+  result = rest (f, "imbot.message.add", json);
+  assert_text_shown (f, "odd reply");
+  message = wait_message (f, "odd reply");
+  g_assert_false (botbench_attach_is_empty (botbench_chat_message_get_attach (message)));
+  g_assert_cmpuint (botbench_chat_message_get_attach (message)->warnings->len, >, 0);
+  /* A warning, with the raw JSON behind an expander. */
+  assert_text_shown (f, g_ptr_array_index (botbench_chat_message_get_attach (message)->warnings, 0));
+  assert_text_shown (f, "Show Raw JSON");
+  g_clear_pointer (&result, json_node_unref);
+  botbench_ui_test_screenshot (f, "chat-malformed.png");
+
+  /* A 1 MB message: shown, cut. */
+  g_string_append (big, "BIG ");
+  while (big->len < 1024 * 1024)
+    g_string_append (big, "[b]0123456789[/b] ");
+  g_free (json);
+  json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"DIALOG_ID\":\"1\",\"MESSAGE\":\"%s\"}",
+                          bot_id, big->str);
+  result = rest (f, "imbot.message.add", json);
+  {
+    GtkWidget *label = assert_text_shown (f, "BIG 0123456789");
+
+    g_assert_cmpint (g_utf8_strlen (gtk_label_get_text (GTK_LABEL (label)), -1), <=,
+                     BOTBENCH_CHAT_TEXT_MAX_CHARS + 1);
+    g_assert_true (g_str_has_suffix (gtk_label_get_text (GTK_LABEL (label)), "…"));
+  }
+
+  /* The page still works. */
+  type_and_send (f, "still here");
+  assert_text_shown (f, "still here");
+  botbench_ui_test_wait_events_settled (f->window);
+}
+
+/* "/" opens the bot's commands; Enter takes one. */
+static void
+command_completion (Fixture *f)
+{
+  g_autofree char *handler = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_auto(GStrv) shown = NULL;
+  GtkWidget *entry;
+  gint64 bot_id;
+
+  start_sandbox (f);
+  handler = listener_url (f);
+  bot_id = register_bot (f, "cmdbot", "Command Bot", "B", handler);
+  json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"COMMAND\":\"help\",\"EVENT_COMMAND_ADD\":\"%s\","
+                          "\"LANG\":[{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Get help\",\"PARAMS\":\"topic\"}]}",
+                          bot_id, handler);
+  result = rest (f, "imbot.command.register", json);
+  g_clear_pointer (&result, json_node_unref);
+  g_free (json);
+  json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"COMMAND\":\"hello\",\"EVENT_COMMAND_ADD\":\"%s\","
+                          "\"LANG\":[{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Say hello\",\"PARAMS\":\"\"}]}",
+                          bot_id, handler);
+  result = rest (f, "imbot.command.register", json);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  chat_with (f, bot_id);
+  botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTJOINCHAT", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+
+  entry = GTK_WIDGET (botbench_chat_composer_get_editable (composer (f)));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "/");
+  g_assert_true (botbench_chat_composer_get_completing (composer (f)));
+  shown = botbench_chat_composer_dup_completions (composer (f));
+  g_assert_cmpuint (g_strv_length (shown), ==, 2);
+  g_assert_true (g_strv_contains ((const char * const *)shown, "/help"));
+  g_clear_pointer (&shown, g_strfreev);
+  botbench_ui_test_screenshot (f, "chat-commands.png");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "/he");
+  shown = botbench_chat_composer_dup_completions (composer (f));
+  g_assert_cmpuint (g_strv_length (shown), ==, 2);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "/hel");
+  g_clear_pointer (&shown, g_strfreev);
+  shown = botbench_chat_composer_dup_completions (composer (f));
+  g_assert_cmpstrv (shown, ((const char * const[]) { "/help", "/hello", NULL }));
+
+  /* Escape closes; a space ends the command. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.focus-composer", NULL);
+  g_assert_true (botbench_chat_composer_get_completing (composer (f)));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "/help me");
+  g_assert_false (botbench_chat_composer_get_completing (composer (f)));
+
+  /* Sent, the command reaches the bot as ONIMCOMMANDADD. */
+  botbench_chat_composer_send (composer (f));
+  botbench_ui_test_wait_for_logged_event (f->window, "ONIMCOMMANDADD", NULL);
+  botbench_ui_test_wait_events_settled (f->window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  tmp_root = botbench_ui_test_init (&argc, &argv, &have_keyring);
+
+  botbench_ui_test_add ("/chat-ui/not-a-sandbox", not_a_sandbox);
+  botbench_ui_test_add ("/chat-ui/listener-round-trip", listener_round_trip);
+  botbench_ui_test_add ("/chat-ui/delivery-problems", delivery_problems);
+  botbench_ui_test_add ("/chat-ui/group-chat-mentions", group_chat_mentions);
+  botbench_ui_test_add ("/chat-ui/malformed-replies", malformed_replies);
+  botbench_ui_test_add ("/chat-ui/command-completion", command_completion);
+
+  return botbench_ui_test_run ();
+}
