@@ -364,6 +364,10 @@ botbench_chat_page_open_now (BotbenchChatPage *self,
 static void
 botbench_chat_page_close_conversation (BotbenchChatPage *self)
 {
+  /* Disposed: the template's widgets are gone. */
+  if (self->message_list == NULL)
+    return;
+
   if (self->messages != NULL)
     g_signal_handlers_disconnect_by_func (self->messages, messages_items_changed_cb, self);
   self->messages = NULL;
@@ -452,6 +456,9 @@ botbench_chat_page_update_bot_list (BotbenchChatPage *self)
   GListModel *conversations;
   GtkWidget *child;
   guint n_shown = 0;
+
+  if (self->bot_list == NULL)
+    return;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->bot_list))) != NULL)
     gtk_list_box_remove (self->bot_list, child);
@@ -673,7 +680,8 @@ botbench_chat_page_drop_session (BotbenchChatPage *self)
   g_clear_object (&self->cancellable);
 
   botbench_chat_page_close_conversation (self);
-  gtk_list_box_bind_model (self->conversation_list, NULL, NULL, NULL, NULL);
+  if (self->conversation_list != NULL)
+    gtk_list_box_bind_model (self->conversation_list, NULL, NULL, NULL, NULL);
 
   if (self->session != NULL)
     {
@@ -684,9 +692,12 @@ botbench_chat_page_drop_session (BotbenchChatPage *self)
   g_clear_object (&self->session);
   botbench_chat_page_update_bot_list (self);
   g_clear_object (&self->client);
-  g_hash_table_remove_all (self->joined);
-  g_hash_table_remove_all (self->problems);
-  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  if (self->joined != NULL)
+    g_hash_table_remove_all (self->joined);
+  if (self->problems != NULL)
+    g_hash_table_remove_all (self->problems);
+  if (self->error_revealer != NULL)
+    gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
   botbench_chat_page_update_first_bot (self);
 }
 
