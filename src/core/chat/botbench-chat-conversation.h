@@ -24,7 +24,8 @@ G_DECLARE_FINAL_TYPE (BotbenchChatConversation, botbench_chat_conversation, BOTB
 
 GType botbench_chat_conversation_type_get_type (void) G_GNUC_CONST;
 
-/* NULL when @object has no DIALOG_ID string or no positive CHAT_ID. */
+/* NULL when @object has no DIALOG_ID string, or no positive CHAT_ID for a
+ * group chat (a private dialog not opened yet may have CHAT_ID 0). */
 BotbenchChatConversation *botbench_chat_conversation_new_from_json (JsonObject *object);
 
 gint64        botbench_chat_conversation_get_chat_id        (BotbenchChatConversation *self);

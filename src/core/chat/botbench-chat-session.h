@@ -9,7 +9,8 @@
  * thread-default main context of the caller of start():
  *
  *  - conversations: a GListModel of BotbenchChatConversation, most recent
- *    activity first;
+ *    activity first (in the sandbox's order when loaded; a conversation
+ *    that gets a message moves to position 0: removed and inserted again);
  *  - per conversation, a GListModel of BotbenchChatMessage in id order,
  *    loaded on first use (get_messages()) and then kept current: new
  *    messages are appended, edits and deletions update the objects in place
@@ -39,7 +40,7 @@ G_DECLARE_FINAL_TYPE (BotbenchChatSession, botbench_chat_session, BOTBENCH, CHAT
 
 /* Signals:
  *   "ready" ()                                   the first load finished (once per start)
- *   "message-added" (BotbenchChatConversation *, BotbenchChatMessage *)
+ *   "message-added" (BotbenchChatConversation * (nullable), BotbenchChatMessage *)
  *                                                a message not seen before (not for local echoes)
  *   "message-changed" (BotbenchChatMessage *)    an edit/deletion/any change of a known message
  *   "delivery-changed" (BotbenchChatDelivery *)  a delivery seen for the first time or changed
