@@ -76,6 +76,21 @@ find_text (GtkWidget  *widget,
   return NULL;
 }
 
+/* The mapped labels' texts, for failure messages. */
+static void
+collect_texts (GtkWidget *widget,
+               GString   *texts)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    g_string_append_printf (texts, "\n  “%.200s”", gtk_label_get_text (GTK_LABEL (widget)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_texts (child, texts);
+}
+
 typedef struct
 {
   GtkWidget  *widget;
@@ -98,7 +113,13 @@ assert_text_shown (Fixture    *f,
   TextWait wait = { GTK_WIDGET (chat_page (f)), text };
 
   if (!botbench_test_wait_until (text_is_shown, &wait, WAIT_MS))
-    g_error ("The chat page shows no “%s”", text);
+    {
+      g_autoptr(GString) shown = g_string_new (NULL);
+
+      collect_texts (wait.widget, shown);
+      botbench_ui_test_screenshot (f, "chat-failure.png");
+      g_error ("The chat page shows no “%s”; it shows:%s", text, shown->str);
+    }
 
   return find_text (wait.widget, text);
 }
@@ -422,6 +443,7 @@ delivery_problems (Fixture *f)
 
   soup_server_add_handler (failing, NULL, status_handler_cb, GUINT_TO_POINTER (500), NULL);
   failing_url = g_strdup_printf ("http://127.0.0.1:%u/bot", botbench_test_serve_loopback (failing));
+  g_debug ("failing handler %s", failing_url);
   failing_id = register_bot (f, "failingbot", "Failing Bot", "B", failing_url);
 
   /* A port nobody listens on: a server served, then gone. */

@@ -599,8 +599,10 @@ botbench_events_page_set_chat_bot (BotbenchEventsPage *self,
       /* Translators: %s is a bot's name; the button opens the Chat page on its dialog */
       label = g_strdup_printf (_("_Chat with %s"), bot_name != NULL && *bot_name != '\0' ? bot_name : "?");
       gtk_button_set_label (GTK_BUTTON (self->chat_with_button), label);
+      /* The target first: the action takes an int64. */
       gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->chat_with_button),
                                               g_variant_new_int64 (bot_id));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->chat_with_button), "win.chat-with");
     }
 
   gtk_widget_set_visible (self->chat_with_button, bot_id > 0);
