@@ -25,6 +25,7 @@
 #include "botbench-profile.h"
 
 #define MAX_ANSWER_BYTES (64 * 1024 * 1024)
+#define MAX_CONNECTIONS  16
 
 struct _BotbenchChatClient
 {
@@ -439,11 +440,17 @@ botbench_chat_client_new (const char *base_url,
         self->pem_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("The pinned certificate cannot be read"));
     }
 
+  /* The long poll holds a connection for up to 25 s: more than libsoup's
+   * default of two per host, so actions and history loads never queue
+   * behind it. */
   if (self->pinned != NULL)
     /* No database: every certificate goes through accept-certificate. */
-    self->session = soup_session_new_with_options ("tls-database", NULL, NULL);
+    self->session = soup_session_new_with_options ("tls-database", NULL,
+                                                   "max-conns-per-host", MAX_CONNECTIONS,
+                                                   "max-conns", MAX_CONNECTIONS, NULL);
   else
-    self->session = soup_session_new ();
+    self->session = soup_session_new_with_options ("max-conns-per-host", MAX_CONNECTIONS,
+                                                   "max-conns", MAX_CONNECTIONS, NULL);
   soup_session_set_user_agent (self->session, "Botbench/" PACKAGE_VERSION " ");
   soup_session_set_timeout (self->session, 0);
   soup_session_set_idle_timeout (self->session, 60);

@@ -457,6 +457,45 @@ replace_conversations (BotbenchChatSession *self,
       g_hash_table_add (seen, (gpointer)botbench_chat_conversation_get_dialog_id (fresh->pdata[fresh->len - 1]));
     }
 
+  /* One private dialog per bot, even before the user wrote to it (the
+   * sandbox lists only the chats that exist): CHAT_ID 0 until then. */
+  for (guint i = 0; i < self->bots->len; i++)
+    {
+      BotbenchChatBot *bot = self->bots->pdata[i];
+      g_autofree char *dialog_id = g_strdup_printf ("%" G_GINT64_FORMAT, bot->id);
+      g_autofree char *title = NULL;
+      g_autoptr(JsonObject) object = NULL;
+      g_autoptr(JsonArray) members = NULL;
+      g_autoptr(BotbenchChatConversation) incoming = NULL;
+      BotbenchChatConversation *known;
+
+      if (g_hash_table_contains (seen, dialog_id))
+        continue;
+
+      title = botbench_chat_bot_dup_display_name (bot);
+      members = json_array_new ();
+      json_array_add_int_element (members, self->user_id);
+      json_array_add_int_element (members, bot->id);
+      object = json_object_new ();
+      json_object_set_int_member (object, "CHAT_ID", 0);
+      json_object_set_string_member (object, "DIALOG_ID", dialog_id);
+      json_object_set_string_member (object, "TYPE", "P");
+      json_object_set_string_member (object, "TITLE", title);
+      json_object_set_int_member (object, "BOT_ID", bot->id);
+      json_object_set_array_member (object, "MEMBERS", json_array_ref (members));
+      incoming = botbench_chat_conversation_new_from_json (object);
+
+      known = g_hash_table_lookup (self->by_dialog, dialog_id);
+      if (known != NULL && botbench_chat_conversation_get_chat_id (known) == 0)
+        {
+          botbench_chat_conversation_update_from (known, incoming);
+          g_ptr_array_add (fresh, g_object_ref (known));
+        }
+      else
+        g_ptr_array_add (fresh, g_object_ref (incoming));
+      g_hash_table_add (seen, (gpointer)botbench_chat_conversation_get_dialog_id (fresh->pdata[fresh->len - 1]));
+    }
+
   g_hash_table_remove_all (self->by_dialog);
   for (guint i = 0; i < fresh->len; i++)
     g_hash_table_insert (self->by_dialog, (gpointer)botbench_chat_conversation_get_dialog_id (fresh->pdata[i]),
@@ -487,9 +526,9 @@ load_chats_cb (GObject      *object,
     }
   succeeded (self);
 
-  replace_conversations (self, _botbench_chat_json_get_array (answer, "CHATS"));
   replace_array (&self->bots, _botbench_chat_json_get_array (answer, "BOTS"),
                  (gpointer)botbench_chat_bot_new_from_json, (GDestroyNotify)botbench_chat_bot_unref);
+  replace_conversations (self, _botbench_chat_json_get_array (answer, "CHATS"));
   if (first)
     set_rev (self, _botbench_chat_json_get_int (answer, "REV", 0));
 
@@ -575,6 +614,28 @@ poll_updates_cb (GObject      *object,
       return;
     }
   succeeded (self);
+
+  /* A REV below ours: the sandbox's state was reset or replaced.  Start
+   * over: every list empties and loads again. */
+  if (_botbench_chat_json_get_int (answer, "REV", self->rev) < self->rev)
+    {
+      GHashTableIter iter;
+      ChatDialog *dialog;
+
+      g_debug ("The sandbox's REV went back: reloading everything");
+      self->rev = MAX (_botbench_chat_json_get_int (answer, "REV", 0), 0);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REV]);
+      g_hash_table_remove_all (self->messages);
+      g_hash_table_remove_all (self->deliveries);
+      g_hash_table_iter_init (&iter, self->dialogs);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&dialog))
+        {
+          g_list_store_remove_all (dialog->store);
+          dialog->loaded = FALSE;
+        }
+      load_chats (self, answer);
+      return;
+    }
 
   if (_botbench_chat_json_get_flag (answer, "CHATS_CHANGED"))
     {
