@@ -23,6 +23,7 @@
 #include "botbench-chat-new-dialog.h"
 #include "botbench-chat-page.h"
 #include "botbench-events-page.h"
+#include "botbench-test-bot.h"
 #include "botbench-test-utils.h"
 #include "botbench-ui-test-utils.h"
 
@@ -429,40 +430,208 @@ listener_round_trip (Fixture *f)
   botbench_ui_test_wait_events_settled (f->window);
 }
 
-/* Handlers that fail: the problem shows where it happens. */
-static void
-delivery_problems (Fixture *f)
+static BotbenchTestBot *
+start_test_bot (Fixture *f)
 {
-  g_autoptr(SoupServer) failing = soup_server_new (NULL, NULL);
-  g_autofree char *failing_url = NULL;
-  g_autofree char *closed_url = NULL;
-  gint64 failing_id;
-  gint64 closed_id;
+  g_autofree char *webhook = botbench_sandbox_dup_webhook_url (botbench_application_get_sandbox (f->app));
+  BotbenchProfile *profile = botbench_application_get_sandbox_profile (f->app);
+  g_autoptr(GError) error = NULL;
+  BotbenchTestBot *bot;
+
+  bot = botbench_test_bot_new (webhook, botbench_profile_get_client_id (profile), 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (bot);
+
+  return bot;
+}
+
+/* The index of the last event @name the test bot got, or -1. */
+static int
+bot_last_event (BotbenchTestBot *bot,
+                const char      *name)
+{
+  for (guint i = botbench_test_bot_get_n_events (bot); i > 0; i--)
+    if (g_strcmp0 (botbench_test_bot_get_event (bot, i - 1), name) == 0)
+      return (int)i - 1;
+
+  return -1;
+}
+
+/* data[path...] of event @index, as a string ("" if absent). */
+static const char *
+bot_event_string (BotbenchTestBot *bot,
+                  guint            index,
+                  const char      *first,
+                  ...)
+{
+  JsonObject *object = json_object_get_object_member (botbench_test_bot_get_data (bot, index), "data");
+  const char *key = first;
+  va_list args;
+  JsonNode *node = NULL;
+
+  va_start (args, first);
+  while (key != NULL && object != NULL)
+    {
+      const char *next = va_arg (args, const char *);
+
+      node = json_object_get_member (object, key);
+      if (node == NULL)
+        break;
+      if (next != NULL)
+        {
+          /* "*": the first member (the COMMAND entry, keyed by id) */
+          if (JSON_NODE_HOLDS_OBJECT (node) && g_str_equal (next, "*"))
+            {
+              g_autoptr(GList) members = json_object_get_members (json_node_get_object (node));
+
+              node = members != NULL ? json_object_get_member (json_node_get_object (node), members->data) : NULL;
+              next = va_arg (args, const char *);
+            }
+          object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+        }
+      key = next;
+    }
+  va_end (args);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return "";
+  return json_node_get_string (node);
+}
+
+typedef struct
+{
+  BotbenchTestBot *bot;
+  const char      *event;
+  guint            after;
+} BotEventWait;
+
+static gboolean
+bot_got_event (gpointer data)
+{
+  BotEventWait *wait = data;
+
+  return bot_last_event (wait->bot, wait->event) >= (int)wait->after;
+}
+
+/* Waits until the bot gets @event as its event number @after or later;
+ * returns its index. */
+static guint
+wait_bot_event (BotbenchTestBot *bot,
+                const char      *event,
+                guint            after)
+{
+  BotEventWait wait = { bot, event, after };
+
+  botbench_test_assert_wait_until_full (bot_got_event, &wait, WAIT_MS, event);
+  return (guint)bot_last_event (bot, event);
+}
+
+/* The test bot (type S) through everything a user does in its dialog. */
+static void
+test_bot_round_trip (Fixture *f)
+{
+  g_autoptr(BotbenchTestBot) bot = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autofree char *command_id = NULL;
+  BotbenchChatMessage *answer;
+  BotbenchChatMessage *mine;
+  const BotbenchKeyboardButton *button = NULL;
+  BotbenchKeyboard *keyboard;
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+  guint n;
+  gint64 bot_id;
 
   start_sandbox (f);
+  bot = start_test_bot (f);
+  bot_id = register_bot (f, "echobot", "Echo Bot", "S", botbench_test_bot_get_url (bot));
+  json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"COMMAND\":\"help\",\"EVENT_COMMAND_ADD\":\"%s\","
+                          "\"LANG\":[{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Get help\",\"PARAMS\":\"topic\"}]}",
+                          bot_id, botbench_test_bot_get_url (bot));
+  result = rest (f, "imbot.command.register", json);
 
-  soup_server_add_handler (failing, NULL, status_handler_cb, GUINT_TO_POINTER (500), NULL);
-  failing_url = g_strdup_printf ("http://127.0.0.1:%u/bot", botbench_test_serve_loopback (failing));
-  g_debug ("failing handler %s", failing_url);
-  failing_id = register_bot (f, "failingbot", "Failing Bot", "B", failing_url);
-
-  /* A port nobody listens on: a server served, then gone. */
-  {
-    g_autoptr(SoupServer) gone = soup_server_new (NULL, NULL);
-
-    closed_url = g_strdup_printf ("http://127.0.0.1:%u/bot", botbench_test_serve_loopback (gone));
-  }
-  closed_id = register_bot (f, "downbot", "Down Bot", "B", closed_url);
-
+  /* Opening the dialog: ONIMBOTJOINCHAT, and the bot's welcome. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
-  chat_with (f, failing_id);
-  type_and_send (f, "Are you there?");
-  assert_text_shown (f, "answered 500");
-  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (assert_text_shown (f, "answered 500"))), failing_url));
-  g_assert_true (gtk_widget_has_css_class (assert_text_shown (f, "answered 500"), "error"));
+  chat_with (f, bot_id);
+  wait_bot_event (bot, "ONIMBOTJOINCHAT", 0);
+  assert_text_shown (f, BOTBENCH_TEST_BOT_WELCOME);
 
-  chat_with (f, closed_id);
-  type_and_send (f, "Anybody?");
+  /* hello + Enter -> "echo: hello" */
+  n = botbench_test_bot_get_n_events (bot);
+  type_and_send (f, "hello");
+  wait_bot_event (bot, "ONIMBOTMESSAGEADD", n);
+  assert_text_shown (f, "echo: hello");
+  mine = wait_message (f, "hello");
+  g_assert_true (botbench_chat_message_get_author_id (mine) == 1);
+
+  /* The bot's message says how it was made. */
+  answer = wait_message (f, "echo: hello");
+  g_assert_cmpstr (botbench_chat_message_get_source_method (answer), ==, "imbot.message.add");
+
+  /* "/" completes the bot's command; Enter takes it, Enter sends it. */
+  entry = GTK_WIDGET (botbench_chat_composer_get_editable (composer (f)));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "/he");
+  g_assert_true (botbench_chat_composer_get_completing (composer (f)));
+  {
+    g_auto(GStrv) shown = botbench_chat_composer_dup_completions (composer (f));
+
+    g_assert_cmpstrv (shown, ((const char * const[]) { "/help", NULL }));
+  }
+  botbench_ui_test_screenshot (f, "chat-completion.png");
+  n = botbench_test_bot_get_n_events (bot);
+  type_and_send (f, "/help");
+  wait_bot_event (bot, "ONIMCOMMANDADD", n);
+  assert_text_shown (f, "Help: I echo what you write.");
+  botbench_ui_test_screenshot (f, "chat.png");
+
+  /* The answer's keyboard: its COMMAND button reaches the bot. */
+  answer = wait_message (f, BOTBENCH_TEST_BOT_HELP);
+  g_assert_cmpint (botbench_chat_message_get_command_id (answer), >, 0);
+  g_assert_false (botbench_attach_is_empty (botbench_chat_message_get_attach (answer)));
+  keyboard = botbench_chat_message_get_keyboard (answer);
+  g_assert_false (botbench_keyboard_is_empty (keyboard));
+  for (guint i = 0; i < keyboard->n_buttons && button == NULL; i++)
+    {
+      const BotbenchKeyboardButton *candidate = botbench_keyboard_get_button (keyboard, i);
+
+      if (candidate != NULL && g_str_equal (candidate->command, "help"))
+        button = candidate;
+    }
+  g_assert_nonnull (button);
+  n = botbench_test_bot_get_n_events (bot);
+  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.press-button", "(xu)",
+                              botbench_chat_message_get_id (answer), button->index);
+  n = wait_bot_event (bot, "ONIMCOMMANDADD", n);
+  g_assert_cmpstr (bot_event_string (bot, n, "COMMAND", "*", "COMMAND_CONTEXT", NULL), ==, "KEYBOARD");
+  g_assert_cmpstr (bot_event_string (bot, n, "COMMAND", "*", "COMMAND_PARAMS", NULL), ==, "more");
+  assert_text_shown (f, BOTBENCH_TEST_BOT_MORE);
+
+  /* Edit and delete reach the type S bot. */
+  n = botbench_test_bot_get_n_events (bot);
+  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.edit", "x", botbench_chat_message_get_id (mine));
+  dialog = botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Edit Message");
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "hello, edited");
+  adw_message_dialog_response (dialog, "save");
+  n = wait_bot_event (bot, "ONIMBOTMESSAGEUPDATE", n);
+  g_assert_cmpstr (bot_event_string (bot, n, "PARAMS", "MESSAGE", NULL), ==, "hello, edited");
+
+  n = botbench_test_bot_get_n_events (bot);
+  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.delete", "x", botbench_chat_message_get_id (mine));
+  dialog = botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Delete Message?");
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "delete");
+  wait_bot_event (bot, "ONIMBOTMESSAGEDELETE", n);
+  assert_text_shown (f, "This message was deleted");
+
+  /* The bot answers 500, then is down: the problem shows in the chat. */
+  botbench_test_bot_set_status (bot, 500);
+  type_and_send (f, "are you ok?");
+  assert_text_shown (f, "answered 500");
+  g_assert_true (gtk_widget_has_css_class (assert_text_shown (f, "answered 500"), "error"));
+  botbench_test_bot_stop (bot);
+  type_and_send (f, "anybody?");
   assert_text_shown (f, "Connection refused");
   g_assert_true (gtk_widget_has_css_class (assert_text_shown (f, "Connection refused"), "error"));
   botbench_ui_test_screenshot (f, "chat-problems.png");
@@ -663,7 +832,7 @@ main (int   argc,
 
   botbench_ui_test_add ("/chat-ui/not-a-sandbox", not_a_sandbox);
   botbench_ui_test_add ("/chat-ui/listener-round-trip", listener_round_trip);
-  botbench_ui_test_add ("/chat-ui/delivery-problems", delivery_problems);
+  botbench_ui_test_add ("/chat-ui/test-bot-round-trip", test_bot_round_trip);
   botbench_ui_test_add ("/chat-ui/group-chat-mentions", group_chat_mentions);
   botbench_ui_test_add ("/chat-ui/malformed-replies", malformed_replies);
   botbench_ui_test_add ("/chat-ui/command-completion", command_completion);

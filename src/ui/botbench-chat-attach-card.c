@@ -359,6 +359,11 @@ _botbench_chat_warnings_new (GPtrArray  *warnings,
       gtk_box_append (GTK_BOX (line), icon);
       label = text_label (g_ptr_array_index (warnings, i));
       gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+      gtk_widget_set_valign (label, GTK_ALIGN_START);
+      /* GTK 4.8 measures a wrapping label beside an icon one pixel
+       * taller at huge widths than without a width (a critical): a
+       * line is at least as tall as that. */
+      gtk_widget_set_size_request (line, -1, BOTBENCH_CHAT_LINE_MIN_HEIGHT);
       gtk_widget_add_css_class (label, "warning");
       gtk_widget_add_css_class (label, "chat-warning");
       gtk_box_append (GTK_BOX (line), label);

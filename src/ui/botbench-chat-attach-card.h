@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 
 /* The largest raw JSON shown under "Show Raw JSON", in bytes. */
 #define BOTBENCH_CHAT_RAW_MAX 65536
+/* A line of icon and wrapping text is at least this tall (see the .c). */
+#define BOTBENCH_CHAT_LINE_MIN_HEIGHT 20
 
 #define BOTBENCH_TYPE_CHAT_ATTACH_CARD (botbench_chat_attach_card_get_type ())
 G_DECLARE_FINAL_TYPE (BotbenchChatAttachCard, botbench_chat_attach_card, BOTBENCH, CHAT_ATTACH_CARD, GtkWidget)

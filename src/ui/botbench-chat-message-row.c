@@ -231,6 +231,9 @@ botbench_chat_message_row_delivery (BotbenchChatMessageRow *self,
       break;
     }
 
+  /* GTK 4.8 measures a wrapping label beside an icon one pixel taller at
+   * huge widths than without a width (a critical): lines have a height. */
+  gtk_widget_set_size_request (box, -1, BOTBENCH_CHAT_LINE_MIN_HEIGHT);
   icon = gtk_image_new_from_icon_name (icon_name);
   gtk_widget_set_valign (icon, GTK_ALIGN_START);
   gtk_box_append (GTK_BOX (box), icon);

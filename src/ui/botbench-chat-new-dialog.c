@@ -176,7 +176,9 @@ botbench_chat_new_dialog_response (AdwMessageDialog *dialog,
                                                NULL, create_done_cb, creation);
     }
 
-  ADW_MESSAGE_DIALOG_CLASS (botbench_chat_new_dialog_parent_class)->response (dialog, response);
+  /* libadwaita 1.2 has no default handler to chain up to. */
+  if (ADW_MESSAGE_DIALOG_CLASS (botbench_chat_new_dialog_parent_class)->response != NULL)
+    ADW_MESSAGE_DIALOG_CLASS (botbench_chat_new_dialog_parent_class)->response (dialog, response);
 }
 
 static void
