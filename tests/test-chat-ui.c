@@ -125,6 +125,16 @@ assert_text_shown (Fixture    *f,
   return find_text (wait.widget, text);
 }
 
+/* As a click on a response button: the response, then the dialog goes. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 static gboolean
 sandbox_is_running (gpointer data)
 {
@@ -398,6 +408,7 @@ listener_round_trip (Fixture *f)
   botbench_ui_test_screenshot (f, "chat-listener.png");
 
   /* Show in Events selects the event it caused. */
+  assert_text_shown (f, "Show in Events");
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEADD", "Hello [b]listener[/b]");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
   gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.show-event", "x", deliveries[0]);
@@ -412,7 +423,7 @@ listener_round_trip (Fixture *f)
   dialog = botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Edit Message");
   g_assert_nonnull (dialog);
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Hello again");
-  adw_message_dialog_response (dialog, "save");
+  respond (dialog, "save");
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEUPDATE", NULL);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
   assert_text_shown (f, "Hello again");
@@ -422,7 +433,7 @@ listener_round_trip (Fixture *f)
   gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.delete", "x", botbench_chat_message_get_id (message));
   dialog = botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Delete Message?");
   g_assert_nonnull (dialog);
-  adw_message_dialog_response (dialog, "delete");
+  respond (dialog, "delete");
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEDELETE", NULL);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
   assert_text_shown (f, "This message was deleted");
@@ -565,6 +576,9 @@ test_bot_round_trip (Fixture *f)
   mine = wait_message (f, "hello");
   g_assert_true (botbench_chat_message_get_author_id (mine) == 1);
 
+  /* Its handler is not Botbench's listener: no event to show. */
+  g_assert_null (find_text (GTK_WIDGET (chat_page (f)), "Show in Events"));
+
   /* The bot's message says how it was made. */
   answer = wait_message (f, "echo: hello");
   g_assert_cmpstr (botbench_chat_message_get_source_method (answer), ==, "imbot.message.add");
@@ -613,7 +627,7 @@ test_bot_round_trip (Fixture *f)
   dialog = botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Edit Message");
   g_assert_nonnull (dialog);
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "hello, edited");
-  adw_message_dialog_response (dialog, "save");
+  respond (dialog, "save");
   n = wait_bot_event (bot, "ONIMBOTMESSAGEUPDATE", n);
   g_assert_cmpstr (bot_event_string (bot, n, "PARAMS", "MESSAGE", NULL), ==, "hello, edited");
 
@@ -621,7 +635,7 @@ test_bot_round_trip (Fixture *f)
   gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.delete", "x", botbench_chat_message_get_id (mine));
   dialog = botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Delete Message?");
   g_assert_nonnull (dialog);
-  adw_message_dialog_response (dialog, "delete");
+  respond (dialog, "delete");
   wait_bot_event (bot, "ONIMBOTMESSAGEDELETE", n);
   assert_text_shown (f, "This message was deleted");
 
@@ -684,7 +698,7 @@ group_chat_mentions (Fixture *f)
   g_assert_null (botbench_chat_new_dialog_get_check (dialog, 1));  /* the author, always in */
   gtk_check_button_set_active (botbench_chat_new_dialog_get_check (dialog, 2), TRUE);
   gtk_check_button_set_active (botbench_chat_new_dialog_get_check (dialog, bot_id), TRUE);
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "create");
+  respond (ADW_MESSAGE_DIALOG (dialog), "create");
   botbench_test_assert_wait_until_full (dialog_is_group, chat_page (f), WAIT_MS, "the group chat to open");
   botbench_test_assert_wait_until_full (bot_is_member, &wait, WAIT_MS, "the bot to join");
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTJOINCHAT", NULL);

@@ -30,6 +30,7 @@ struct _BotbenchChatMessageRow
 
   BotbenchChatSession *session;
   BotbenchChatMessage *message;
+  GStrv                listener_urls;
   gulong               notify_handler;
   gulong               delivery_handler;
   gulong               chats_handler;
@@ -202,6 +203,21 @@ botbench_chat_message_row_header (BotbenchChatMessageRow *self)
   return box;
 }
 
+/* Whether the delivery went to Botbench's listener (so the event is in
+ * the log). */
+static gboolean
+botbench_chat_message_row_is_logged (BotbenchChatMessageRow *self,
+                                     BotbenchChatDelivery   *delivery)
+{
+  const char *url = botbench_chat_delivery_get_url (delivery);
+
+  for (guint i = 0; self->listener_urls != NULL && self->listener_urls[i] != NULL; i++)
+    if (*self->listener_urls[i] != '\0' && g_str_has_prefix (url, self->listener_urls[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
 static GtkWidget *
 botbench_chat_message_row_delivery (BotbenchChatMessageRow *self,
                                     BotbenchChatDelivery   *delivery)
@@ -251,7 +267,7 @@ botbench_chat_message_row_delivery (BotbenchChatMessageRow *self,
     gtk_widget_add_css_class (label, "dim-label");
   gtk_box_append (GTK_BOX (box), label);
 
-  if (state == BOTBENCH_CHAT_DELIVERY_DONE)
+  if (state == BOTBENCH_CHAT_DELIVERY_DONE && botbench_chat_message_row_is_logged (self, delivery))
     {
       GtkWidget *button = gtk_button_new_with_label (_("Show in Events"));
 
@@ -423,7 +439,8 @@ botbench_chat_message_row_new (void)
 void
 botbench_chat_message_row_bind (BotbenchChatMessageRow *self,
                                 BotbenchChatSession    *session,
-                                BotbenchChatMessage    *message)
+                                BotbenchChatMessage    *message,
+                                const char * const     *listener_urls)
 {
   g_autofree char *name = NULL;
   g_autofree char *plain = NULL;
@@ -437,6 +454,7 @@ botbench_chat_message_row_bind (BotbenchChatMessageRow *self,
 
   self->session = g_object_ref (session);
   self->message = g_object_ref (message);
+  self->listener_urls = g_strdupv ((char **)listener_urls);
   self->notify_handler = g_signal_connect_object (message, "notify",
                                                   G_CALLBACK (message_notify_cb), self, G_CONNECT_SWAPPED);
   self->delivery_handler = g_signal_connect_object (session, "delivery-changed",
@@ -469,6 +487,7 @@ botbench_chat_message_row_unbind (BotbenchChatMessageRow *self)
     }
   g_clear_object (&self->message);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->listener_urls, g_strfreev);
 }
 
 BotbenchChatMessage *

@@ -18,10 +18,13 @@ G_DECLARE_FINAL_TYPE (BotbenchChatMessageRow, botbench_chat_message_row, BOTBENC
 
 GtkWidget           *botbench_chat_message_row_new         (void);
 /* Shows @message (names and deliveries from @session) and follows its
- * changes until unbind(). */
+ * changes until unbind().  Deliveries to a handler URL starting with one
+ * of @listener_urls (Botbench's listener: the event is in the log) get
+ * "Show in Events". */
 void                 botbench_chat_message_row_bind        (BotbenchChatMessageRow *self,
                                                             BotbenchChatSession    *session,
-                                                            BotbenchChatMessage    *message);
+                                                            BotbenchChatMessage    *message,
+                                                            const char * const     *listener_urls);
 void                 botbench_chat_message_row_unbind      (BotbenchChatMessageRow *self);
 BotbenchChatMessage *botbench_chat_message_row_get_message (BotbenchChatMessageRow *self);
 

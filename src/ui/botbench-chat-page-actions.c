@@ -138,13 +138,6 @@ edit_response_cb (AdwMessageDialog *dialog,
 }
 
 static void
-edit_entry_activate_cb (GtkEntry         *entry,
-                        AdwMessageDialog *dialog)
-{
-  adw_message_dialog_response (dialog, "save");
-}
-
-static void
 botbench_chat_page_edit (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *parameter)
@@ -170,7 +163,8 @@ botbench_chat_page_edit (GtkWidget  *widget,
   entry = gtk_entry_new ();
   gtk_editable_set_text (GTK_EDITABLE (entry), botbench_chat_message_get_text (message));
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Message"), -1);
-  g_signal_connect_object (entry, "activate", G_CALLBACK (edit_entry_activate_cb), dialog, 0);
+  /* Enter is the default response, Save (which also closes the dialog). */
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
 
   g_object_set_data (G_OBJECT (dialog), "message-id", GSIZE_TO_POINTER ((gsize)message_id));

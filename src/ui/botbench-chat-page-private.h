@@ -31,6 +31,8 @@ struct _BotbenchChatPage
   GHashTable          *problems;         /* chat id (gint64 *) -> last delivery problem */
   GArray              *user_ids;         /* gint64, the dropdown's order */
   gint64               first_bot_id;
+  double               last_upper;       /* the message scroller's, at the last scroll */
+  guint                tail_source;      /* scrolls to the bottom once laid out */
 
   guint                follow_tail : 1;
   guint                updating_users : 1;

@@ -112,6 +112,23 @@ botbench_chat_page_at_bottom (BotbenchChatPage *self)
          gtk_adjustment_get_upper (adjustment) - 2.0;
 }
 
+static gboolean
+botbench_chat_page_tail_cb (gpointer user_data)
+{
+  BotbenchChatPage *self = user_data;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->message_scroller);
+
+  self->tail_source = 0;
+  if (self->follow_tail)
+    {
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                            gtk_adjustment_get_page_size (adjustment));
+      self->last_upper = gtk_adjustment_get_upper (adjustment);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 botbench_chat_page_scroll_to_bottom (BotbenchChatPage *self)
 {
@@ -122,13 +139,21 @@ botbench_chat_page_scroll_to_bottom (BotbenchChatPage *self)
     gtk_widget_activate_action (GTK_WIDGET (self->message_list), "list.scroll-to-item", "u", n - 1);
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
                                         gtk_adjustment_get_page_size (adjustment));
+  self->last_upper = gtk_adjustment_get_upper (adjustment);
+
+  /* Rows are measured as they are laid out: once more after that. */
+  if (self->tail_source == 0)
+    self->tail_source = g_timeout_add_full (G_PRIORITY_LOW, 50, botbench_chat_page_tail_cb, self, NULL);
 }
 
+/* Only a scroll with the content unchanged is the user's: a change of the
+ * content (rows added or grown) keeps following the bottom. */
 static void
 scroller_value_changed_cb (BotbenchChatPage *self,
                            GtkAdjustment    *adjustment)
 {
-  self->follow_tail = botbench_chat_page_at_bottom (self);
+  if (gtk_adjustment_get_upper (adjustment) == self->last_upper)
+    self->follow_tail = botbench_chat_page_at_bottom (self);
 }
 
 /* The content grew (new rows, or rows measured): stay at the bottom when
@@ -140,6 +165,8 @@ scroller_upper_changed_cb (BotbenchChatPage *self,
 {
   if (self->follow_tail)
     botbench_chat_page_scroll_to_bottom (self);
+  else
+    self->last_upper = gtk_adjustment_get_upper (adjustment);
 }
 
 static void
@@ -169,12 +196,22 @@ message_bind_cb (GtkSignalListItemFactory *factory,
                  gpointer                  user_data)
 {
   BotbenchChatPage *self = user_data;
+  g_autofree char *base = NULL;
+  const char *urls[3] = { NULL };
 
   if (self->session == NULL)
     return;
 
+  /* The listener's own URL, and the public one a tunnel gives it. */
+  if (self->app != NULL)
+    {
+      base = botbench_application_dup_listener_base_url (self->app);
+      urls[0] = base;
+      if (self->profile != NULL)
+        urls[1] = botbench_profile_get_public_base_url (self->profile);
+    }
   botbench_chat_message_row_bind (BOTBENCH_CHAT_MESSAGE_ROW (gtk_list_item_get_child (list_item)),
-                                  self->session, gtk_list_item_get_item (list_item));
+                                  self->session, gtk_list_item_get_item (list_item), urls);
 }
 
 static void
@@ -873,6 +910,7 @@ botbench_chat_page_dispose (GObject *object)
   BotbenchChatPage *self = (BotbenchChatPage *)object;
 
   botbench_chat_page_drop_session (self);
+  g_clear_handle_id (&self->tail_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOTBENCH_TYPE_CHAT_PAGE);
 
