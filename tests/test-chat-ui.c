@@ -670,6 +670,127 @@ bot_is_member (gpointer data)
   return conversation != NULL && botbench_chat_conversation_has_member (conversation, wait->bot_id);
 }
 
+/* A widget under @widget whose name (gtk_widget_set_name) is @name. */
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0 && gtk_widget_get_mapped (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  BotbenchChatPage *page;
+  gint64            user_id;
+} UserWait;
+
+static gboolean
+user_is_speaking (gpointer data)
+{
+  UserWait *wait = data;
+  BotbenchChatSession *session = botbench_chat_page_get_session (wait->page);
+
+  return session != NULL && botbench_chat_session_get_user_id (session) == wait->user_id &&
+         botbench_chat_session_get_ready (session);
+}
+
+/* Another user speaks; a bot's message shows its request; a bot is added
+ * to a group chat from the Add Bot menu. */
+static void
+users_requests_add_bot (Fixture *f)
+{
+  g_autoptr(BotbenchTestBot) bot = NULL;
+  BotbenchChatNewDialog *dialog;
+  BotbenchChatMessage *mine;
+  GtkDropDown *users;
+  GtkWidget *request;
+  GtkPopover *popover;
+  UserWait user_wait;
+  BotWait bot_wait;
+  guint selected = GTK_INVALID_LIST_POSITION;
+  guint n;
+  gint64 bot_id;
+
+  start_sandbox (f);
+  bot = start_test_bot (f);
+  bot_id = register_bot (f, "echobot", "Echo Bot", "S", botbench_test_bot_get_url (bot));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  chat_with (f, bot_id);
+  assert_text_shown (f, BOTBENCH_TEST_BOT_WELCOME);
+
+  /* The bot's welcome: its Request button shows imbot.message.add. */
+  request = find_named (GTK_WIDGET (chat_page (f)), "request_button");
+  g_assert_nonnull (request);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (request));
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (request));
+  botbench_test_assert_wait_until_full (botbench_ui_test_widget_is_mapped, popover, WAIT_MS, "the request popover");
+  {
+    const char *source = gtk_label_get_text (GTK_LABEL (find_named (GTK_WIDGET (popover), "source_label")));
+
+    g_assert_nonnull (strstr (source, "METHOD: imbot.message.add"));
+    g_assert_nonnull (strstr (source, BOTBENCH_TEST_BOT_WELCOME));
+  }
+  botbench_ui_test_screenshot (f, "chat-request.png");
+  gtk_popover_popdown (popover);
+
+  /* Speaking as Dmitry Sokolov: his own dialog with the bot. */
+  users = GTK_DROP_DOWN (botbench_ui_test_find (chat_page (f), "user_dropdown"));
+  for (guint i = 0; i < g_list_model_get_n_items (gtk_drop_down_get_model (users)); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (users)), i),
+                     "Dmitry Sokolov"))
+      selected = i;
+  g_assert_cmpuint (selected, !=, GTK_INVALID_LIST_POSITION);
+  n = botbench_test_bot_get_n_events (bot);
+  gtk_drop_down_set_selected (users, selected);
+  user_wait.page = chat_page (f);
+  user_wait.user_id = 2;
+  botbench_test_assert_wait_until_full (user_is_speaking, &user_wait, WAIT_MS, "Dmitry to speak");
+  bot_wait.page = chat_page (f);
+  bot_wait.bot_id = bot_id;
+  botbench_test_assert_wait_until_full (dialog_is_open, &bot_wait, WAIT_MS, "his dialog to open");
+  n = wait_bot_event (bot, "ONIMBOTJOINCHAT", n);
+  g_assert_cmpstr (bot_event_string (bot, n, "USER", "NAME", NULL), ==, "Dmitry Sokolov");
+
+  n = botbench_test_bot_get_n_events (bot);
+  type_and_send (f, "hi from Dmitry");
+  n = wait_bot_event (bot, "ONIMBOTMESSAGEADD", n);
+  g_assert_cmpstr (bot_event_string (bot, n, "PARAMS", "FROM_USER_ID", NULL), ==, "2");
+  mine = wait_message (f, "hi from Dmitry");
+  g_assert_cmpint (botbench_chat_message_get_author_id (mine), ==, 2);
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (chat_page (f)), "Dmitry Sokolov");
+  assert_text_shown (f, "echo: hi from Dmitry");
+
+  /* A group chat without bots; Add Bot brings one in. */
+  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.new-group", NULL);
+  dialog = BOTBENCH_CHAT_NEW_DIALOG (botbench_ui_test_find_dialog (BOTBENCH_TYPE_CHAT_NEW_DIALOG, "New Group Chat"));
+  g_assert_nonnull (dialog);
+  g_assert_null (botbench_chat_new_dialog_get_check (dialog, 2));  /* Dmitry writes it */
+  gtk_check_button_set_active (botbench_chat_new_dialog_get_check (dialog, 1), TRUE);
+  respond (ADW_MESSAGE_DIALOG (dialog), "create");
+  botbench_test_assert_wait_until_full (dialog_is_group, chat_page (f), WAIT_MS, "the group chat to open");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_true (gtk_widget_get_visible (botbench_ui_test_find (chat_page (f), "add_bot_button")));
+  g_assert_true (gtk_widget_get_visible (botbench_ui_test_find (chat_page (f), "mention_button")));
+  n = botbench_test_bot_get_n_events (bot);
+  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.add-bot", "x", bot_id);
+  botbench_test_assert_wait_until_full (bot_is_member, &bot_wait, WAIT_MS, "the bot to join");
+  n = wait_bot_event (bot, "ONIMBOTJOINCHAT", n);
+  g_assert_true (g_str_has_prefix (bot_event_string (bot, n, "PARAMS", "DIALOG_ID", NULL), "chat"));
+}
+
 /* A group chat with a type B bot: only mentions reach it. */
 static void
 group_chat_mentions (Fixture *f)
@@ -848,6 +969,7 @@ main (int   argc,
   botbench_ui_test_add ("/chat-ui/listener-round-trip", listener_round_trip);
   botbench_ui_test_add ("/chat-ui/test-bot-round-trip", test_bot_round_trip);
   botbench_ui_test_add ("/chat-ui/group-chat-mentions", group_chat_mentions);
+  botbench_ui_test_add ("/chat-ui/users-requests-add-bot", users_requests_add_bot);
   botbench_ui_test_add ("/chat-ui/malformed-replies", malformed_replies);
   botbench_ui_test_add ("/chat-ui/command-completion", command_completion);
 

@@ -334,6 +334,22 @@ botbench_chat_page_select_row (BotbenchChatPage *self)
   self->selecting = FALSE;
 }
 
+/* Whether the speaking user opened @dialog_id in this session (each user
+ * has their own dialog with a bot); @mark: it is opened now. */
+static gboolean
+botbench_chat_page_joined (BotbenchChatPage *self,
+                           const char       *dialog_id,
+                           gboolean          mark)
+{
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT ":%s",
+                                          botbench_chat_session_get_user_id (self->session), dialog_id);
+
+  if (mark)
+    return !g_hash_table_add (self->joined, g_steal_pointer (&key));
+
+  return g_hash_table_contains (self->joined, key);
+}
+
 static void
 botbench_chat_page_open_now (BotbenchChatPage *self,
                              const char       *dialog_id)
@@ -353,9 +369,9 @@ botbench_chat_page_open_now (BotbenchChatPage *self,
       /* A bot's dialog that does not exist yet: opening it creates it. */
       if (end != NULL && *end == '\0' && bot_id > 0 &&
           botbench_chat_session_lookup_bot (self->session, bot_id) != NULL &&
-          !g_hash_table_contains (self->joined, dialog_id))
+          !botbench_chat_page_joined (self, dialog_id, FALSE))
         {
-          g_hash_table_add (self->joined, g_strdup (dialog_id));
+          botbench_chat_page_joined (self, dialog_id, TRUE);
           g_free (self->pending_dialog);
           self->pending_dialog = g_strdup (dialog_id);
           botbench_chat_session_join_async (self->session, bot_id, 0, self->cancellable,
@@ -390,9 +406,9 @@ botbench_chat_page_open_now (BotbenchChatPage *self,
    * bot (ONIMBOTJOINCHAT). */
   if (botbench_chat_conversation_get_conversation_type (conversation) == BOTBENCH_CHAT_CONVERSATION_PRIVATE &&
       botbench_chat_conversation_get_last_message_id (conversation) == 0 &&
-      !g_hash_table_contains (self->joined, dialog_id))
+      !botbench_chat_page_joined (self, dialog_id, FALSE))
     {
-      g_hash_table_add (self->joined, g_strdup (dialog_id));
+      botbench_chat_page_joined (self, dialog_id, TRUE);
       botbench_chat_session_join_async (self->session, botbench_chat_conversation_get_bot_id (conversation),
                                         0, self->cancellable, join_done_cb, g_object_ref (self));
     }
