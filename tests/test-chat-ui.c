@@ -789,6 +789,10 @@ users_requests_add_bot (Fixture *f)
   botbench_test_assert_wait_until_full (bot_is_member, &bot_wait, WAIT_MS, "the bot to join");
   n = wait_bot_event (bot, "ONIMBOTJOINCHAT", n);
   g_assert_true (g_str_has_prefix (bot_event_string (bot, n, "PARAMS", "DIALOG_ID", NULL), "chat"));
+  assert_text_shown (f, BOTBENCH_TEST_BOT_WELCOME);
+
+  /* The bot answered every event: no call of its is left in flight. */
+  g_assert_true (botbench_test_bot_wait_calls (bot, botbench_test_bot_get_n_events (bot), WAIT_MS));
 }
 
 /* A group chat with a type B bot: only mentions reach it. */

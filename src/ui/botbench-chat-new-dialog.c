@@ -38,6 +38,7 @@ static guint signals[N_SIGNALS];
 typedef struct
 {
   BotbenchChatNewDialog *dialog;    /* owned */
+  BotbenchChatSession   *session;   /* owned: the dialog may be gone */
   GArray                *bots;      /* gint64, still to add */
   char                  *dialog_id;
   gint64                 chat_id;
@@ -47,6 +48,7 @@ static void
 creation_free (Creation *creation)
 {
   g_clear_object (&creation->dialog);
+  g_clear_object (&creation->session);
   g_clear_pointer (&creation->bots, g_array_unref);
   g_free (creation->dialog_id);
   g_free (creation);
@@ -96,7 +98,7 @@ botbench_chat_new_dialog_next_bot (Creation *creation)
 
   bot_id = g_array_index (creation->bots, gint64, 0);
   g_array_remove_index (creation->bots, 0);
-  botbench_chat_session_join_async (creation->dialog->session, bot_id, creation->chat_id, NULL,
+  botbench_chat_session_join_async (creation->session, bot_id, creation->chat_id, NULL,
                                     join_done_cb, creation);
 }
 
@@ -153,6 +155,7 @@ botbench_chat_new_dialog_response (AdwMessageDialog *dialog,
     {
       creation = g_new0 (Creation, 1);
       creation->dialog = g_object_ref (self);
+      creation->session = g_object_ref (self->session);
       creation->bots = g_array_new (FALSE, FALSE, sizeof (gint64));
 
       for (guint i = 0; i < self->user_ids->len; i++)
