@@ -208,7 +208,7 @@ botbench_chat_conversation_row_update (BotbenchChatConversationRow *self)
     {
       g_autofree char *plain = botbench_bbcode_to_plain (botbench_chat_message_get_text (last));
 
-      if (g_utf8_strlen (plain, 121) > 120)
+      if (g_utf8_strlen (plain, -1) > 120)
         *g_utf8_offset_to_pointer (plain, 120) = '\0';
       g_strdelimit (plain, "\n\r\t", ' ');
       preview = g_steal_pointer (&plain);

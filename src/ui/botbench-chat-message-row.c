@@ -464,7 +464,7 @@ botbench_chat_message_row_bind (BotbenchChatMessageRow *self,
 
   name = botbench_chat_session_dup_author_name (session, botbench_chat_message_get_author_id (message));
   plain = botbench_bbcode_to_plain (botbench_chat_message_get_text (message));
-  if (g_utf8_strlen (plain, 201) > 200)
+  if (g_utf8_strlen (plain, -1) > 200)
     *g_utf8_offset_to_pointer (plain, 200) = '\0';
   /* Translators: a message row for screen readers: author and text */
   accessible = g_strdup_printf (_("%s: %s"), name, plain);

@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Shared by botbench-chat-page.c (the session, the lists, sending) and
+ * Shared by botbench-chat-page.c (the session, sending),
+ * botbench-chat-page-view.c (the lists and the open conversation) and
  * botbench-chat-page-actions.c (the chat.* actions of the message rows
  * and menus).
  */
@@ -74,6 +75,24 @@ void _botbench_chat_page_error_toast   (BotbenchChatPage *self,
 void _botbench_chat_page_reload        (BotbenchChatPage *self);
 /* The open conversation, or NULL. */
 BotbenchChatConversation *_botbench_chat_page_get_conversation (BotbenchChatPage *self);
+
+/* botbench-chat-page-view.c */
+void       _botbench_chat_page_init_view          (BotbenchChatPage *self);
+void       _botbench_chat_page_class_init_view    (GtkWidgetClass   *widget_class);
+void       _botbench_chat_page_open_now           (BotbenchChatPage *self,
+                                                   const char       *dialog_id);
+void       _botbench_chat_page_close_conversation (BotbenchChatPage *self);
+void       _botbench_chat_page_update_header      (BotbenchChatPage *self);
+void       _botbench_chat_page_update_rows        (BotbenchChatPage *self);
+void       _botbench_chat_page_update_bot_list    (BotbenchChatPage *self);
+void       _botbench_chat_page_update_users       (BotbenchChatPage *self);
+GtkWidget *_botbench_chat_page_create_row_cb      (gpointer          item,
+                                                   gpointer          user_data);
+void       _botbench_chat_page_conversations_changed_cb (BotbenchChatPage *self,
+                                                         guint             position,
+                                                         guint             removed,
+                                                         guint             added,
+                                                         GListModel       *model);
 
 /* botbench-chat-page-actions.c */
 void _botbench_chat_page_class_init_actions (GtkWidgetClass *widget_class);
