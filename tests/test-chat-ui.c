@@ -974,6 +974,62 @@ malformed_replies (Fixture *f)
   botbench_ui_test_wait_events_settled (f->window);
 }
 
+/* Keyboard buttons the client handles itself: PUT fills the composer,
+ * COPY copies; a disabled button cannot be pressed. */
+static void
+keyboard_actions (Fixture *f)
+{
+  g_autofree char *handler = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *copied = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchChatMessage *message;
+  BotbenchKeyboard *keyboard;
+  BotbenchTestResult r = { NULL };
+  GdkClipboard *clipboard;
+  gint64 bot_id;
+
+  start_sandbox (f);
+  handler = listener_url (f);
+  bot_id = register_bot (f, "keysbot", "Keys Bot", "S", handler);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  chat_with (f, bot_id);
+
+  json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"DIALOG_ID\":\"1\",\"MESSAGE\":\"pick one\","
+                          "\"KEYBOARD\":[{\"TEXT\":\"Put\",\"ACTION\":\"PUT\",\"ACTION_VALUE\":\"/order 42\"},"
+                          "{\"TEXT\":\"Copy\",\"ACTION\":\"COPY\",\"ACTION_VALUE\":\"ORDER-42\"},"
+                          "{\"TYPE\":\"NEWLINE\"},"
+                          "{\"TEXT\":\"[b]Off[/b]\",\"COMMAND\":\"off\",\"DISABLED\":\"Y\"}]}", bot_id);
+  result = rest (f, "imbot.message.add", json);
+  assert_text_shown (f, "pick one");
+  assert_text_shown (f, "Put");
+  message = wait_message (f, "pick one");
+  keyboard = botbench_chat_message_get_keyboard (message);
+  g_assert_cmpuint (keyboard->n_buttons, ==, 3);
+  g_assert_cmpuint (keyboard->rows->len, ==, 2);
+
+  /* The disabled button is drawn insensitive. */
+  g_assert_false (gtk_widget_is_sensitive (gtk_widget_get_ancestor (assert_text_shown (f, "Off"), GTK_TYPE_BUTTON)));
+
+  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.press-button", "(xu)",
+                              botbench_chat_message_get_id (message), 0);
+  g_assert_cmpstr (botbench_chat_composer_get_text (composer (f)), ==, "/order 42");
+  /* Ready to go on typing: nothing selected. */
+  g_assert_false (gtk_editable_get_selection_bounds (botbench_chat_composer_get_editable (composer (f)), NULL, NULL));
+
+  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.press-button", "(xu)",
+                              botbench_chat_message_get_id (message), 1);
+  botbench_ui_test_assert_toast_shown (f->window, "Copied");
+  clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f->window));
+  gdk_clipboard_read_text_async (clipboard, NULL, botbench_test_result_cb, &r);
+  copied = gdk_clipboard_read_text_finish (clipboard, botbench_test_result_wait (&r, WAIT_MS), &error);
+  botbench_test_result_clear (&r);
+  g_assert_no_error (error);
+  g_assert_cmpstr (copied, ==, "ORDER-42");
+  botbench_ui_test_screenshot (f, "chat-keyboard.png");
+}
+
 /* "/" opens the bot's commands; Enter takes one. */
 static void
 command_completion (Fixture *f)
@@ -1047,6 +1103,7 @@ main (int   argc,
   botbench_ui_test_add ("/chat-ui/group-chat-mentions", group_chat_mentions);
   botbench_ui_test_add ("/chat-ui/users-requests-add-bot", users_requests_add_bot);
   botbench_ui_test_add ("/chat-ui/malformed-replies", malformed_replies);
+  botbench_ui_test_add ("/chat-ui/keyboard-actions", keyboard_actions);
   botbench_ui_test_add ("/chat-ui/command-completion", command_completion);
 
   return botbench_ui_test_run ();

@@ -180,7 +180,7 @@ botbench_chat_composer_take (BotbenchChatComposer *self,
   self->taking = FALSE;
 
   botbench_chat_composer_hide_completion (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+  gtk_entry_grab_focus_without_selecting (self->entry);
 }
 
 static void
@@ -324,7 +324,7 @@ botbench_chat_composer_measure (GtkWidget      *widget,
 static gboolean
 botbench_chat_composer_grab_focus (GtkWidget *widget)
 {
-  return gtk_widget_grab_focus (GTK_WIDGET (BOTBENCH_CHAT_COMPOSER (widget)->entry));
+  return gtk_entry_grab_focus_without_selecting (BOTBENCH_CHAT_COMPOSER (widget)->entry);
 }
 
 static void
@@ -487,7 +487,7 @@ botbench_chat_composer_insert (BotbenchChatComposer *self,
   position = gtk_editable_get_position (GTK_EDITABLE (self->entry));
   gtk_editable_insert_text (GTK_EDITABLE (self->entry), text, -1, &position);
   gtk_editable_set_position (GTK_EDITABLE (self->entry), position);
-  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+  gtk_entry_grab_focus_without_selecting (self->entry);
 }
 
 void
@@ -495,7 +495,7 @@ botbench_chat_composer_focus (BotbenchChatComposer *self)
 {
   g_return_if_fail (BOTBENCH_IS_CHAT_COMPOSER (self));
 
-  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+  gtk_entry_grab_focus_without_selecting (self->entry);
 }
 
 void

@@ -58,9 +58,14 @@ botbench_chat_keyboard_view_button (const BotbenchKeyboardButton *button,
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_button_set_child (GTK_BUTTON (widget), label);
 
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), "chat.press-button");
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (widget),
-                                          g_variant_new ("(xu)", message_id, button->index));
+  /* The target first: the action takes (xu).  A disabled button gets no
+   * action, which would make it sensitive again. */
+  if (!button->disabled)
+    {
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (widget),
+                                              g_variant_new ("(xu)", message_id, button->index));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (widget), "chat.press-button");
+    }
   gtk_widget_set_tooltip_text (widget, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   *plain != '\0' ? plain : _("Keyboard button"), -1);
