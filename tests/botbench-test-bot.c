@@ -19,6 +19,7 @@ struct _BotbenchTestBot
 {
   SoupServer  *server;
   SoupSession *session;
+  GCancellable *cancellable;  /* cancelled by free(): calls in flight end quietly */
   char        *url;
   char        *webhook_url;
   char        *client_id;
@@ -79,6 +80,10 @@ call_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
 
+  /* The bot was freed (and @reply with it). */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
   reply->bot->n_calls++;
   g_clear_pointer (&reply->bot->last_call_error, g_free);
   if (bytes == NULL)
@@ -99,6 +104,7 @@ reply_go_cb (gpointer user_data)
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *url = NULL;
   g_autofree char *body = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   gsize len;
 
   reply->timer = 0;
@@ -119,8 +125,10 @@ reply_go_cb (gpointer user_data)
   json_node_set_object (root, reply->params);
   body = json_to_string (root, FALSE);
   len = strlen (body);
-  soup_message_set_request_body_from_bytes (msg, "application/json", g_bytes_new_take (g_steal_pointer (&body), len));
-  soup_session_send_and_read_async (reply->bot->session, msg, G_PRIORITY_DEFAULT, NULL, call_cb, reply);
+  bytes = g_bytes_new_take (g_steal_pointer (&body), len);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  soup_session_send_and_read_async (reply->bot->session, msg, G_PRIORITY_DEFAULT, reply->bot->cancellable,
+                                    call_cb, reply);
   return G_SOURCE_REMOVE;
 }
 
@@ -339,6 +347,7 @@ botbench_test_bot_new (const char  *webhook_url,
 
   bot->server = soup_server_new (NULL, NULL);
   bot->session = soup_session_new_with_options ("timeout", 30, NULL);
+  bot->cancellable = g_cancellable_new ();
   bot->webhook_url = g_strdup (webhook_url);
   bot->client_id = g_strdup (client_id);
   bot->status = SOUP_STATUS_OK;
@@ -369,6 +378,8 @@ botbench_test_bot_free (BotbenchTestBot *bot)
 {
   if (bot == NULL)
     return;
+  g_cancellable_cancel (bot->cancellable);
+  g_clear_object (&bot->cancellable);
   g_clear_pointer (&bot->in_flight, g_ptr_array_unref);
   if (bot->server != NULL)
     soup_server_disconnect (bot->server);
@@ -406,9 +417,12 @@ botbench_test_bot_set_delay (BotbenchTestBot *bot,
 void
 botbench_test_bot_stop (BotbenchTestBot *bot)
 {
-  /* The loopback accept loop ends with the server. */
-  if (bot->server != NULL)
-    soup_server_disconnect (bot->server);
+  if (bot->server == NULL)
+    return;
+  /* The loopback accept loop (botbench_test_serve_loopback) is closed now,
+   * even while a message still holds the server. */
+  g_object_set_data (G_OBJECT (bot->server), "botbench-test-service", NULL);
+  soup_server_disconnect (bot->server);
   g_clear_object (&bot->server);
 }
 

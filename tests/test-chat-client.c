@@ -280,7 +280,8 @@ test_not_sandbox (void)
   port = botbench_test_serve_loopback (server);
   url = g_strdup_printf ("http://127.0.0.1:%u", port);
   client = botbench_chat_client_new (url, NULL);
-  g_assert_cmpstr (botbench_chat_client_get_base_url (client), ==, g_strconcat (url, "/", NULL));
+  g_assert_true (g_str_has_prefix (botbench_chat_client_get_base_url (client), url));
+  g_assert_cmpstr (botbench_chat_client_get_base_url (client) + strlen (url), ==, "/");
 
   botbench_chat_client_info_async (client, NULL, botbench_test_result_cb, &r);
   info = botbench_chat_client_info_finish (client, botbench_test_result_wait (&r, 0), &error);
@@ -364,6 +365,75 @@ test_profile_url (void)
   g_assert_null (client);
 }
 
+static BotbenchSandbox *
+start_tls_sandbox (void)
+{
+  BotbenchSandbox *sandbox = botbench_sandbox_new ();
+  g_autoptr(GError) error = NULL;
+
+  botbench_sandbox_set_port (sandbox, 0);
+  botbench_sandbox_set_http_port (sandbox, 0);
+  botbench_sandbox_set_tls (sandbox, TRUE);
+  botbench_sandbox_start (sandbox, &error);
+  g_assert_no_error (error);
+  return sandbox;
+}
+
+static JsonObject *
+info_with (const char  *url,
+           const char  *pem,
+           GError     **error)
+{
+  g_autoptr(BotbenchChatClient) client = botbench_chat_client_new (url, pem);
+  g_auto(BotbenchTestResult) r = { NULL };
+
+  botbench_chat_client_info_async (client, NULL, botbench_test_result_cb, &r);
+  return botbench_chat_client_info_finish (client, botbench_test_result_wait (&r, 0), error);
+}
+
+/* Over https the client trusts exactly the pinned certificate. */
+static void
+test_tls_pinning (void)
+{
+  g_autoptr(BotbenchSandbox) sandbox = start_tls_sandbox ();
+  g_autoptr(BotbenchSandbox) other = start_tls_sandbox ();
+  g_autofree char *url = botbench_sandbox_dup_url (sandbox);
+  g_autofree char *pem = botbench_sandbox_dup_certificate_pem (sandbox);
+  g_autofree char *other_pem = botbench_sandbox_dup_certificate_pem (other);
+  g_autoptr(GError) e1 = NULL;
+  g_autoptr(GError) e2 = NULL;
+  g_autoptr(GError) e3 = NULL;
+  g_autoptr(GError) e4 = NULL;
+  g_autoptr(JsonObject) pinned = NULL;
+  g_autoptr(JsonObject) wrong = NULL;
+  g_autoptr(JsonObject) unpinned = NULL;
+  g_autoptr(JsonObject) bad = NULL;
+
+  g_assert_true (g_str_has_prefix (url, "https://"));
+  g_assert_cmpstr (pem, !=, other_pem);
+
+  pinned = info_with (url, pem, &e1);
+  g_assert_no_error (e1);
+  g_assert_cmpstr (json_object_get_string_member (pinned, "PRODUCT"), ==, "Botbench sandbox");
+
+  wrong = info_with (url, other_pem, &e2);
+  g_assert_error (e2, BOTBENCH_CHAT_ERROR, BOTBENCH_CHAT_ERROR_NETWORK);
+  g_assert_null (wrong);
+
+  /* No pin: the system's CAs, which do not know the sandbox's certificate. */
+  unpinned = info_with (url, NULL, &e3);
+  g_assert_error (e3, BOTBENCH_CHAT_ERROR, BOTBENCH_CHAT_ERROR_NETWORK);
+  g_assert_null (unpinned);
+
+  bad = info_with (url, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n", &e4);
+  g_assert_error (e4, BOTBENCH_CHAT_ERROR, BOTBENCH_CHAT_ERROR_NETWORK);
+  g_assert_null (bad);
+
+  botbench_sandbox_stop (other);
+  botbench_sandbox_stop (sandbox);
+  botbench_test_iterate_pending (0);
+}
+
 /* Session */
 
 static void
@@ -415,6 +485,10 @@ test_echo (Fixture       *f,
   summary = botbench_chat_delivery_dup_summary (delivery);
   g_assert_true (g_str_has_prefix (summary, "The handler at http://127.0.0.1:"));
   g_assert_nonnull (strstr (summary, " answered 200 in "));
+  /* The handler URL's CLIENT_ID is a credential: masked in what is shown. */
+  g_assert_nonnull (strstr (botbench_chat_delivery_get_url (delivery), "CLIENT_ID=" CLIENT_ID));
+  g_assert_null (strstr (summary, CLIENT_ID));
+  g_assert_nonnull (strstr (summary, "?CLIENT_ID=" BOTBENCH_MASK " answered"));
 
   g_assert_cmpuint (botbench_test_bot_get_n_events (f->bot), ==, 1);
   g_assert_cmpstr (botbench_test_bot_get_event (f->bot, 0), ==, "ONIMBOTMESSAGEADD");
@@ -459,6 +533,7 @@ test_help_command_and_button (Fixture       *f,
   BotbenchAttach *attach;
   BotbenchKeyboard *keyboard;
   const BotbenchKeyboardButton *button;
+  g_autofree char *data_json = NULL;
   JsonObject *event;
   GListModel *messages;
 
@@ -492,7 +567,8 @@ test_help_command_and_button (Fixture       *f,
   g_assert_cmpuint (botbench_test_bot_get_n_events (f->bot), ==, 2);
   g_assert_cmpstr (botbench_test_bot_get_event (f->bot, 1), ==, "ONIMCOMMANDADD");
   event = botbench_test_bot_get_data (f->bot, 1);
-  g_assert_nonnull (strstr (json_to_string (json_object_get_member (event, "data"), FALSE), "\"COMMAND_CONTEXT\":\"KEYBOARD\""));
+  data_json = json_to_string (json_object_get_member (event, "data"), FALSE);
+  g_assert_nonnull (strstr (data_json, "\"COMMAND_CONTEXT\":\"KEYBOARD\""));
 }
 
 static void
@@ -659,6 +735,85 @@ test_session_error_backoff (void)
   g_assert_cmpuint (botbench_signal_counter_get (running), ==, 2);
 }
 
+static JsonNode *
+get_json (Fixture    *f,
+          const char *url)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  reply = soup_session_send_and_read (f->http, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  root = json_from_string (g_bytes_get_data (reply, NULL), &error);
+  g_assert_no_error (error);
+  return root;
+}
+
+/* An OAuth application's bot: the test bot answers with the event's
+ * access_token at auth[client_endpoint], not through a webhook. */
+static void
+test_oauth_bot (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *authorize = NULL;
+  g_autofree char *token_url = NULL;
+  g_autofree char *register_url = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *dialog = NULL;
+  g_autoptr(JsonNode) code = NULL;
+  g_autoptr(JsonNode) tokens = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(BotbenchTestBot) oauth_bot = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *messages;
+  JsonObject *event;
+  gint64 bot_id;
+
+  authorize = g_strdup_printf ("%soauth/authorize/?client_id=%s&user_id=1&state=s",
+                               f->url, botbench_sandbox_get_client_id (f->sandbox));
+  code = get_json (f, authorize);
+  token_url = g_strdup_printf ("%soauth/token/?grant_type=authorization_code&client_id=%s&client_secret=%s&code=%s",
+                               f->url, botbench_sandbox_get_client_id (f->sandbox),
+                               botbench_sandbox_get_client_secret (f->sandbox),
+                               json_object_get_string_member (json_node_get_object (code), "code"));
+  tokens = get_json (f, token_url);
+
+  /* No webhook: only the event's credentials can answer. */
+  oauth_bot = botbench_test_bot_new (NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  register_url = g_strdup_printf ("%srest/imbot.register?auth=%s", f->url,
+                                  json_object_get_string_member (json_node_get_object (tokens), "access_token"));
+  json = g_strdup_printf ("{\"CODE\": \"oauth\", \"EVENT_HANDLER\": \"%s\", \"PROPERTIES\": {\"NAME\": \"OAuth\"}}",
+                          botbench_test_bot_get_url (oauth_bot));
+  msg = soup_message_new ("POST", register_url);
+  body = g_bytes_new (json, strlen (json));
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  reply = soup_session_send_and_read (f->http, msg, NULL, &error);
+  g_assert_no_error (error);
+  root = json_from_string (g_bytes_get_data (reply, NULL), &error);
+  g_assert_no_error (error);
+  bot_id = json_object_get_int_member (json_node_get_object (root), "result");
+  g_assert_cmpint (bot_id, >, 0);
+  dialog = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
+
+  start_session (f);
+  messages = botbench_chat_session_get_messages (f->session, dialog);
+  answer = send_text (f, dialog, "via oauth");
+  wait_text (messages, "echo: via oauth");
+
+  event = botbench_test_bot_get_data (oauth_bot, 0);
+  g_assert_true (json_object_has_member (event, "auth"));
+  g_assert_true (botbench_test_bot_wait_calls (oauth_bot, 1, 0));
+  g_assert_null (botbench_test_bot_get_last_call_error (oauth_bot));
+}
+
 /* "Show in Events": a listener stores what the sandbox delivers. */
 static void
 test_find_event (Fixture       *f,
@@ -701,6 +856,13 @@ test_find_event (Fixture       *f,
   g_assert_cmpstr (botbench_event_get_event_name (event), ==, "ONIMBOTMESSAGEADD");
   g_assert_cmpstr (botbench_event_get_message (event), ==, "second");
 
+  {
+    g_auto(BotbenchTestResult) r = { NULL };
+
+    botbench_chat_delivery_find_event_async (delivery, store, NULL, botbench_test_result_cb, &r);
+    g_assert_cmpint (botbench_chat_delivery_find_event_finish (delivery, botbench_test_result_wait (&r, 0)), ==, id);
+  }
+
   /* The first message's delivery finds the other event. */
   delivery = wait_delivery (f, json_object_get_int_member (a1, "MESSAGE_ID"));
   g_assert_cmpint (botbench_chat_delivery_find_event (delivery, store), <, id);
@@ -719,6 +881,7 @@ main (int   argc,
   g_test_add_func ("/chat-client/client/not-sandbox", test_not_sandbox);
   g_test_add_func ("/chat-client/client/network-error", test_network_error);
   g_test_add_func ("/chat-client/client/profile-url", test_profile_url);
+  g_test_add_func ("/chat-client/client/tls-pinning", test_tls_pinning);
   g_test_add ("/chat-client/client/info", Fixture, NULL, fixture_setup, test_info, fixture_teardown);
   g_test_add ("/chat-client/client/refused", Fixture, NULL, fixture_setup, test_refused, fixture_teardown);
   g_test_add ("/chat-client/client/cancelled", Fixture, NULL, fixture_setup, test_cancelled, fixture_teardown);
@@ -733,6 +896,7 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/chat-client/session/switch-user", Fixture, NULL, fixture_setup, test_switch_user, fixture_teardown);
   g_test_add_func ("/chat-client/session/error-backoff", test_session_error_backoff);
+  g_test_add ("/chat-client/session/oauth-bot", Fixture, NULL, fixture_setup, test_oauth_bot, fixture_teardown);
   g_test_add ("/chat-client/delivery/find-event", Fixture, NULL, fixture_setup, test_find_event, fixture_teardown);
 
   return g_test_run ();

@@ -131,8 +131,13 @@ botbench_cli_sandbox (int    argc,
   g_option_context_set_summary (context,
     _("Emulates the imbot REST methods and event delivery of a Bitrix24 portal:\n"
       "webhook REST at /rest/USER/SECRET/METHOD, OAuth REST at /rest/METHOD,\n"
-      "/oauth/token/, and a control API (/_sandbox/message, /_sandbox/join,\n"
-      "/_sandbox/messages) to act as portal users. Each event delivered to a\n"
+      "/oauth/token/, and a control API to act as portal users:\n"
+      "  GET  /_sandbox/info, /_sandbox/users, /_sandbox/chats?USER_ID=\n"
+      "  POST /_sandbox/chat, /_sandbox/message, /_sandbox/join,\n"
+      "       /_sandbox/message/update, /_sandbox/message/delete, /_sandbox/button\n"
+      "  GET  /_sandbox/messages?DIALOG_ID=, /_sandbox/updates?AFTER_REV=&TIMEOUT=\n"
+      "       (long poll: what changed since a revision)\n"
+      "See README.md, \"Sandbox control API\". Each event delivered to a\n"
       "bot's handler is printed on standard output as a JSON line."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)

@@ -69,6 +69,7 @@ static const Command commands[] = {
   { "unregister", botbench_cli_unregister, "BOT_ID [--dry-run]", N_("Unregister a bot (its private chats are deleted)") },
   { "bots", botbench_cli_bots, "", N_("List the portal's bots") },
   { "command-register", botbench_cli_command_register, "BOT_ID FILE.json [--dry-run]", N_("Register a bot command") },
+  { "chat", botbench_cli_chat, "BOT_ID TEXT [--user USER_ID] [--chat CHAT_ID] [--wait SECONDS] | BOT_ID --join [--user USER_ID] [--chat CHAT_ID]", N_("Write to a bot as a sandbox portal user and print its replies") },
   { "avatar", botbench_cli_avatar, "FILE [--size N] [--format png|jpeg]", N_("Print an image as a square PERSONAL_PHOTO in base64") },
   { "call", botbench_cli_call, "METHOD [KEY=VALUE…|--json FILE]", N_("Call any REST method with the active (or --profile) profile") },
 };

@@ -170,7 +170,7 @@ _botbench_sandbox_press_button (BotbenchSandbox *self,
   g_autofree char *link = NULL;
   g_autoptr(JsonNode) keyboard = NULL;
   gint64 from = _botbench_php_intval (_botbench_php_param (params, "FROM_USER_ID"));
-  gint64 message_id = _botbench_php_intval (_botbench_php_param (params, "MESSAGE_ID"));
+  gint64 message_id = _botbench_sandbox_id_param (params, "MESSAGE_ID");
   gint64 keyboard_bot = 0;
   gint64 chat_id;
   gint64 index;
@@ -210,7 +210,11 @@ _botbench_sandbox_press_button (BotbenchSandbox *self,
       return press_command (self, button, keyboard_bot, message_id, from, error);
   }
 
-  action = g_ascii_strup (button_string (button, "ACTION"), -1);
+  {
+    g_autofree char *given = button_string (button, "ACTION");
+
+    action = g_ascii_strup (given, -1);
+  }
   if (g_str_equal (action, "SEND"))
     {
       g_autofree char *value = button_string (button, "ACTION_VALUE");

@@ -265,7 +265,12 @@ collect_users (BotbenchSandbox *self,
       GPtrArray *values = g_ptr_array_new ();
 
       for (const GList *l = members; l != NULL; l = l->next)
-        g_ptr_array_add (values, _botbench_php_string (json_object_get_member (object, l->data)));
+        {
+          char *value = _botbench_php_string (json_object_get_member (object, l->data));
+
+          /* null or a nested list: not a user id */
+          g_ptr_array_add (values, value ? value : g_strdup (""));
+        }
       g_ptr_array_add (values, NULL);
       parts = (char **)g_ptr_array_free (values, FALSE);
     }

@@ -269,8 +269,11 @@ control_messages (BotbenchSandbox *self,
                                                   "ii", MIN (user_id, other), MAX (user_id, other));
     }
 
+  /* Without AFTER_REV: all, also rows older than REV (a schema 1 state). */
   list = _botbench_sandbox_messages_in_chat (self, chat_id,
-                                             MAX (_botbench_php_intval (_botbench_php_param (params, "AFTER_REV")), 0));
+                                             _botbench_php_isset (_botbench_php_param (params, "AFTER_REV"))
+                                             ? MAX (_botbench_php_intval (_botbench_php_param (params, "AFTER_REV")), 0)
+                                             : -1);
 
   result = json_object_new ();
   json_object_set_string_member (result, "DIALOG_ID", dialog);

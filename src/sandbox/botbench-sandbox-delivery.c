@@ -468,14 +468,16 @@ _botbench_sandbox_deliver_join (BotbenchSandbox *self,
   g_autofree char *url = NULL;
   g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
   g_autoptr(GArray) bot_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gint64 record_chat = chat_id > 0 ? chat_id : _botbench_sandbox_private_chat (self, user_id, bot_id);
-  RecordTarget record = { 0, record_chat, bot_ids };
+  RecordTarget record = { 0, chat_id, bot_ids };
   JsonObject *data, *bots, *params;
+  gint64 record_chat;
   gint64 handler_id;
 
   if (!_botbench_sandbox_lookup_bot (self, bot_id, &owner_id, &code))
     return FALSE;
   g_array_append_val (bot_ids, bot_id);
+  record_chat = chat_id > 0 ? chat_id : _botbench_sandbox_private_chat (self, user_id, bot_id);
+  record.chat_id = record_chat;
   if (!_botbench_sandbox_lookup_handler (self, owner_id, "ONIMBOTJOINCHAT", &handler_id, &url))
     {
       _botbench_sandbox_record_skipped_bot (self, 0, record_chat, bot_id, "ONIMBOTJOINCHAT", "NO_HANDLER");

@@ -31,6 +31,20 @@ typedef struct
   gint64   private_bot;     /* private dialogs: the bot (user_b) */
 } MessageRow;
 
+/* An id parameter: intval of a scalar; 0 for arrays and objects (PHP's
+ * intval would make a non-empty array 1, a real message id). */
+gint64
+_botbench_sandbox_id_param (JsonObject *params,
+                            const char *key)
+{
+  JsonNode *node = _botbench_php_param (params, key);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return 0;
+
+  return _botbench_php_intval (node);
+}
+
 /* FALSE when there is no such message, or it was deleted. */
 static gboolean
 load_message (BotbenchSandbox *self,
@@ -256,7 +270,7 @@ _botbench_sandbox_user_edits (BotbenchSandbox *self,
 
   if (from <= 0)
     from = self->run.webhook_user;
-  if (!load_message (self, _botbench_php_intval (_botbench_php_param (params, "MESSAGE_ID")), &row))
+  if (!load_message (self, _botbench_sandbox_id_param (params, "MESSAGE_ID"), &row))
     return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "MESSAGE_ID_ERROR", "Message not found");
   if (row.author_id != from)
     return _botbench_sandbox_api_fail (error, SOUP_STATUS_FORBIDDEN, "ACCESS_DENIED",
@@ -329,7 +343,7 @@ check_bot_message (BotbenchSandbox *self,
         return FALSE;
     }
 
-  if (!load_message (self, _botbench_php_intval (_botbench_php_param (params, "MESSAGE_ID")), &row))
+  if (!load_message (self, _botbench_sandbox_id_param (params, "MESSAGE_ID"), &row))
     return _botbench_sandbox_api_refuse (error, SOUP_STATUS_BAD_REQUEST, "MESSAGE_ID_ERROR", "Message not found");
   if (row.author_id != bot_id)
     return _botbench_sandbox_api_refuse (error, SOUP_STATUS_FORBIDDEN, "ACCESS_DENIED",

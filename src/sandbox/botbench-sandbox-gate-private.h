@@ -28,6 +28,9 @@ BotbenchSandboxGate *_botbench_sandbox_gate_new        (SoupServer          *ser
 void                 _botbench_sandbox_gate_add_socket (BotbenchSandboxGate *self,
                                                         GSocket             *listening,
                                                         GTlsCertificate     *certificate);
+/* The client's socket behind msg (TCP, under any TLS), or NULL. */
+GSocket             *_botbench_sandbox_gate_get_socket (BotbenchSandboxGate *self,
+                                                        SoupServerMessage   *msg);
 /* Stops accepting and shuts every connection down. */
 void                 _botbench_sandbox_gate_free       (BotbenchSandboxGate *self);
 

@@ -835,6 +835,15 @@ _botbench_sandbox_gate_add_socket (BotbenchSandboxGate *self,
   g_ptr_array_add (self->listeners, listener);
 }
 
+GSocket *
+_botbench_sandbox_gate_get_socket (BotbenchSandboxGate *self,
+                                   SoupServerMessage   *msg)
+{
+  GateConn *conn = self != NULL ? lookup (self, msg) : NULL;
+
+  return conn != NULL && conn->state != GATE_SHUT ? conn->socket : NULL;
+}
+
 void
 _botbench_sandbox_gate_free (BotbenchSandboxGate *self)
 {

@@ -567,6 +567,10 @@ JsonNode *_botbench_sandbox_user_writes    (BotbenchSandbox *self,
 
 /* botbench-sandbox-edits.c */
 
+/* An id parameter: intval of a scalar, 0 for arrays and objects. */
+gint64    _botbench_sandbox_id_param              (JsonObject *params,
+                                                   const char *key);
+
 /* /_sandbox/message/update (delete FALSE) and /_sandbox/message/delete. */
 JsonNode *_botbench_sandbox_user_edits            (BotbenchSandbox *self,
                                                    JsonObject      *params,

@@ -250,6 +250,24 @@ _botbench_sandbox_deliveries_after (BotbenchSandbox *self,
 /* ------------------------------------------------------------------------ */
 /* Messages                                                                  */
 
+static JsonNode *
+take_object (JsonObject *object)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, object);
+  return node;
+}
+
+static JsonNode *
+take_array (JsonArray *array)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, array);
+  return node;
+}
+
 /* What a bot gave as ATTACH/KEYBOARD/MENU, as JSON text for the row; NULL
  * when empty.  Form bodies make PHP arrays of lists: they are lists again. */
 static JsonNode *
@@ -260,15 +278,16 @@ normalize (JsonNode *node)
       JsonObject *object = json_node_get_object (node);
       g_autoptr(GList) members = json_object_get_members (object);
       JsonObject *copy = json_object_new ();
-      g_autoptr(JsonNode) result = NULL;
+      JsonNode *result;
 
       for (const GList *l = members; l != NULL; l = l->next)
         json_object_set_member (copy, l->data, normalize (json_object_get_member (object, l->data)));
+      /* {} stays an object; {"0": …, "1": …} (a form's list) is a list */
+      if (json_object_get_size (copy) == 0)
+        return take_object (copy);
       result = _botbench_php_array_node (copy);
       json_object_unref (copy);
-      if (JSON_NODE_HOLDS_OBJECT (result) && json_object_get_size (json_node_get_object (result)) == 0)
-        return json_node_init_object (json_node_alloc (), json_object_new ());
-      return g_steal_pointer (&result);
+      return result;
     }
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
@@ -277,7 +296,7 @@ normalize (JsonNode *node)
 
       for (guint i = 0; i < json_array_get_length (array); i++)
         json_array_add_element (copy, normalize (json_array_get_element (array, i)));
-      return json_node_init_array (json_node_alloc (), copy);
+      return take_array (copy);
     }
 
   return json_node_copy (node);
@@ -331,7 +350,7 @@ mask_secrets (JsonNode *node)
           else
             json_object_set_member (copy, l->data, mask_secrets (json_object_get_member (object, l->data)));
         }
-      return json_node_init_object (json_node_alloc (), copy);
+      return take_object (copy);
     }
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
@@ -340,7 +359,7 @@ mask_secrets (JsonNode *node)
 
       for (guint i = 0; i < json_array_get_length (array); i++)
         json_array_add_element (copy, mask_secrets (json_array_get_element (array, i)));
-      return json_node_init_array (json_node_alloc (), copy);
+      return take_array (copy);
     }
 
   return json_node_copy (node);

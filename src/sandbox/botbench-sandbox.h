@@ -6,7 +6,7 @@
  *  - webhook REST   /rest/<user>/<secret>/<method>[.json]
  *  - OAuth REST     /rest/<method>[.json]  (auth / access_token / Bearer)
  *  - OAuth server   /oauth/authorize/ and /oauth/token/ for one sandbox app
- *  - control API    /_sandbox/message, /_sandbox/join, /_sandbox/messages
+ *  - control API    /_sandbox/...: act as portal users (below)
  * and delivers imbot events to the registered handler URLs the way Bitrix24
  * does (form-encoded POST, one per handler, no retries).
  *
@@ -21,21 +21,124 @@
  * INVALID_REQUEST "Https required." while OAuth calls and the control API
  * still work.
  *
- * Control API (no auth; JSON or form bodies; replies {"result": …, "time": …}
- * or {"error", "error_description"}):
- *   POST /_sandbox/message  FROM_USER_ID (default webhook-user), MESSAGE,
+ * Control API (no auth; query string and/or a JSON or form body, keys
+ * case-insensitive; replies {"result": …, "time": …}, or {"error",
+ * "error_description"} with 400, 403 for ACCESS_DENIED, 404 for an unknown
+ * path).  The control API is not rate limited.
+ *
+ * Portal users: ids > 0 that are not bots.  Users 1-4 are named (Svetlana
+ * Ivanova, Dmitry Sokolov, Anna Kuznetsova, Pavel Orlov); any other id is
+ * "User N".  Events' data[USER] use these names.
+ *
+ * REV: one change counter in the state (survives restarts).  A message
+ * added/edited/deleted (by a user, or by a bot through REST), a delivery
+ * record made or finished, a chat made or its members changed, a bot or a
+ * command registered/changed/removed: each bumps it, and the changed row
+ * keeps the value as its REV.
+ *
+ * DIALOG_ID names a dialog from a portal user's side: "chatN" for a group
+ * chat, the bot's id for a private dialog ("100": the user's dialog with
+ * bot 100).  That is what /_sandbox/message takes and what MESSAGE and CHAT
+ * objects carry.  In an event POSTed to a bot, data[PARAMS][DIALOG_ID] is
+ * the bot's side: the *user's* id for a private dialog, "chatN" otherwise.
+ *
+ *   GET  /_sandbox/info   → {PRODUCT "Botbench sandbox", VERSION, DOMAIN,
+ *                            WEBHOOK_USER, REV}
+ *   GET  /_sandbox/users  → {USERS: [USER]} the named users, by id
+ *   GET  /_sandbox/chats[?USER_ID=]  (default webhook-user)
+ *        → {CHATS: [CHAT] the user's group chats and private dialogs with
+ *           existing bots, latest activity first; BOTS: [BOT]; REV}
+ *   POST /_sandbox/chat   TITLE (default "Chat N"), USER_ID (author,
+ *                         default webhook-user), USERS (list or "2,3": more
+ *                         portal users; a bot: USER_ID_ERROR)
+ *        → {CHAT_ID, DIALOG_ID, REV}; no event (add bots with /join)
+ *   POST /_sandbox/message  FROM_USER_ID (default webhook-user), MESSAGE
+ *                           (64 KiB at most: MESSAGE_TOO_LONG),
  *                           BOT_ID or DIALOG_ID ("<bot id>" or "chatN")
- *        → {MESSAGE_ID, CHAT_ID, DIALOG_ID, EVENTS[, COMMAND_ID]}
+ *        → {MESSAGE_ID, CHAT_ID, DIALOG_ID, EVENTS[, COMMAND_ID],
+ *           DELIVERIES: [DELIVERY as made: pending or skipped], REV}
  *        A "/command" registered for the bot (or COMMON=Y in the chat)
  *        fires ONIMCOMMANDADD instead of ONIMBOTMESSAGEADD.  In chatN the
  *        mentioned member bots ([USER=id]…[/USER]) and member bots of
- *        TYPE S get the message; chatN is created on first use.
+ *        TYPE S get the message (others: a skipped NOT_MENTIONED record);
+ *        chatN is created on first use.
  *   POST /_sandbox/join     BOT_ID, USER_ID (default webhook-user),
  *                           DIALOG_ID ("chatN" adds the bot to that chat;
  *                           omitted: the user opens the private dialog)
- *        → {BOT_ID, CHAT_ID, EVENTS}, fires ONIMBOTJOINCHAT
- *   GET  /_sandbox/messages?DIALOG_ID=<bot id>|chatN[&USER_ID=]
- *        → {DIALOG_ID, CHAT_ID, MESSAGES: [{ID, AUTHOR_ID, MESSAGE, SYSTEM, DATE}]}
+ *        → {BOT_ID, CHAT_ID, EVENTS, DELIVERIES, REV}, fires ONIMBOTJOINCHAT
+ *   POST /_sandbox/message/update  FROM_USER_ID, MESSAGE_ID, MESSAGE
+ *   POST /_sandbox/message/delete  FROM_USER_ID, MESSAGE_ID
+ *        → {MESSAGE_ID, EVENTS, DELIVERIES, REV}.  The author changes their
+ *        message (update: EDITED=Y; delete: DELETED=Y, MESSAGE "") and
+ *        ONIMBOTMESSAGEUPDATE / ONIMBOTMESSAGEDELETE (§3.4.3, §3.4.4; group
+ *        chats without data[USER], as the reference's group examples) go to
+ *        the bots concerned (private: the bot; group: bots mentioned in the
+ *        text and type S members) that are of type S or O or OPENLINE=Y
+ *        (others: a skipped NOT_FOR_TYPE record).  Errors: MESSAGE_ID_ERROR
+ *        "Message not found" (also for a deleted one), ACCESS_DENIED (403)
+ *        "Only the author can edit a message" / "… delete a message",
+ *        MESSAGE_EMPTY.
+ *   POST /_sandbox/button  FROM_USER_ID, MESSAGE_ID (a bot message with a
+ *                          KEYBOARD, in a chat of the user), BUTTON (0-based
+ *                          over the keyboard's buttons: a list, or an object
+ *                          with BUTTONS; NEWLINE and non-object entries not
+ *                          counted)
+ *        → {ACTION, VALUE, MESSAGE_ID, EVENTS, DELIVERIES, REV}.  COMMAND:
+ *        ONIMCOMMANDADD with COMMAND_CONTEXT=KEYBOARD, COMMAND_PARAMS of the
+ *        button and data[COMMAND][id][MESSAGE_ID] = the keyboard's message,
+ *        for the button's BOT_ID, else the keyboard's, else the message's
+ *        author (COMMAND_ERROR "Command not found").  ACTION=SEND: as
+ *        /_sandbox/message with ACTION_VALUE (MESSAGE_ID: the new message).
+ *        LINK, ACTION=PUT|COPY|CALL|DIALOG: nothing happens here; VALUE says
+ *        what the client is to do.  Errors: MESSAGE_ID_ERROR, KEYBOARD_ERROR
+ *        "The message has no keyboard" / "Incorrect keyboard params",
+ *        BUTTON_ERROR "Button not found" / "Button is disabled" / "The
+ *        button does nothing".
+ *   GET  /_sandbox/messages?DIALOG_ID=<bot id>|chatN[&USER_ID=][&AFTER_REV=]
+ *        → {DIALOG_ID, CHAT_ID, MESSAGES: [MESSAGE] by id (with AFTER_REV:
+ *           only REV > AFTER_REV), REV}
+ *   GET  /_sandbox/updates?AFTER_REV=N[&TIMEOUT=S]
+ *        → {REV, MESSAGES: [MESSAGE with REV > N, by REV], DELIVERIES:
+ *           [DELIVERY with REV > N], CHATS_CHANGED "Y"/"N" (chats, members,
+ *           bots or commands changed: fetch /_sandbox/chats again)}.
+ *        A long poll: answered at once when something is newer than N (or
+ *        N is newer than REV: the state was replaced, reload everything),
+ *        else held up to TIMEOUT seconds (default 10, 0 = at once, at most
+ *        25) and answered as soon as REV moves; stop() answers held ones,
+ *        and so does a client hanging up (or half-closing).  Held requests
+ *        take at most half of max-connections: past that the oldest held
+ *        one is answered with nothing new.
+ *        At most 500 messages and 500 deliveries an answer, oldest first;
+ *        REV is then the last one included, to ask again from.
+ *
+ * Objects (integers are JSON numbers, flags "Y"/"N", dates ISO 8601):
+ *   MESSAGE  {ID, CHAT_ID, DIALOG_ID, AUTHOR_ID (0: the portal), MESSAGE
+ *            (as stored: a bot's BB-code, a user's text with mentions),
+ *            SYSTEM, DATE, REV, EDITED, DELETED, ATTACH, KEYBOARD, MENU (as
+ *            the bot gave them, decoded, or null), COMMAND_ID and REPLY_TO
+ *            (imbot.command.answer: the command and the message answered,
+ *            else 0), SOURCE (null for users; for bots {METHOD, DATE, AUTH
+ *            "webhook"|"oauth", PARAMS of the call with auth, access_token
+ *            and keys containing "token" or "secret" as "***"}),
+ *            DELIVERIES (ids of the deliveries a user message caused)}
+ *   DELIVERY {ID, MESSAGE_ID (0 for a join), CHAT_ID, BOT_ID, BOT_IDS,
+ *            EVENT, URL ("" when skipped), STATE pending|done (an HTTP
+ *            answer, any status)|failed (none)|skipped, STATUS, DURATION_MS,
+ *            ERROR ("Connection refused", "Timed out after 30 s", "Cannot
+ *            resolve host", "TLS error: …", else the transport's message),
+ *            REASON NO_HANDLER|NOT_MENTIONED|NOT_FOR_TYPE, REASON_TEXT, DATE,
+ *            REV}.  One per event POST (one per owner), one skipped record
+ *            per bot left out.  ONIMBOTDELETE makes none.
+ *   CHAT     {CHAT_ID, DIALOG_ID, TYPE P|C, TITLE (private: the bot's name),
+ *            BOT_ID (private, else 0), MEMBERS, LAST_MESSAGE_ID, REV}
+ *   BOT      {ID, CODE, NAME, LAST_NAME, TYPE, OPENLINE, COLOR, WORK_POSITION,
+ *            HANDLERS {event: url or ""}, COMMANDS [{ID, COMMAND, COMMON,
+ *            HIDDEN, TITLE, PARAMS} from LANG "en", else the first]}
+ *   USER     {ID, NAME, FIRST_NAME, LAST_NAME, WORK_POSITION, GENDER}
+ * REST for bots adds imbot.message.update (BOT_ID, MESSAGE_ID, MESSAGE,
+ * ATTACH, KEYBOARD, MENU; "N" removes one) and imbot.message.delete
+ * (BOT_ID, MESSAGE_ID) for the bot's own messages (MESSAGE_ID_ERROR,
+ * ACCESS_DENIED); bots' changes deliver no event.
  * OAuth: GET /oauth/authorize/?client_id=…[&user_id=][&state=][&redirect_uri=]
  * gives a code (JSON, or a 302 to redirect_uri) valid 30 s; /oauth/token/
  * takes grant_type=authorization_code|refresh_token with client_id and

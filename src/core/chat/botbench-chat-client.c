@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "botbench-chat-client.h"
+#include "botbench-chat-client-private.h"
 #include "botbench-chat-json-private.h"
 #include "botbench-json.h"
 #include "botbench-profile.h"
@@ -283,17 +284,16 @@ botbench_chat_client_send_cb (GObject      *object,
     g_task_return_pointer (task, answer, (GDestroyNotify)json_object_unref);
 }
 
-/* @params: (transfer full) (nullable): GET: the query; POST: a JSON body. */
-static void
-call_async (BotbenchChatClient  *self,
-            const char          *method,
-            const char          *path,
-            JsonObject          *params,
-            guint                extra_timeout_s,
-            gpointer             source_tag,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
+void
+_botbench_chat_client_call_async (BotbenchChatClient  *self,
+                                  const char          *method,
+                                  const char          *path,
+                                  JsonObject          *params,
+                                  guint                extra_timeout_s,
+                                  gpointer             source_tag,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(JsonObject) owned = params;
@@ -355,10 +355,12 @@ call_async (BotbenchChatClient  *self,
       json_node_set_object (root, owned != NULL ? owned : json_object_new ());
       if (owned == NULL)
         json_object_unref (json_node_get_object (root));
+      g_autoptr(GBytes) bytes = NULL;
+
       body = json_to_string (root, FALSE);
       len = strlen (body);
-      soup_message_set_request_body_from_bytes (req->msg, "application/json",
-                                                g_bytes_new_take (g_steal_pointer (&body), len));
+      bytes = g_bytes_new_take (g_steal_pointer (&body), len);
+      soup_message_set_request_body_from_bytes (req->msg, "application/json", bytes);
     }
 
   if (self->pinned != NULL)
@@ -381,11 +383,11 @@ call_async (BotbenchChatClient  *self,
                                     botbench_chat_client_send_cb, g_steal_pointer (&task));
 }
 
-static JsonObject *
-call_finish (BotbenchChatClient  *self,
-             GAsyncResult        *result,
-             gpointer             source_tag,
-             GError             **error)
+JsonObject *
+_botbench_chat_client_call_finish (BotbenchChatClient  *self,
+                                   GAsyncResult        *result,
+                                   gpointer             source_tag,
+                                   GError             **error)
 {
   g_return_val_if_fail (BOTBENCH_IS_CHAT_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -513,317 +515,4 @@ botbench_chat_client_get_base_url (BotbenchChatClient *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_CHAT_CLIENT (self), NULL);
   return self->base_url;
-}
-
-static JsonObject *
-params_new (void)
-{
-  return json_object_new ();
-}
-
-static void
-params_set_id (JsonObject *params,
-               const char *key,
-               gint64      value)
-{
-  if (value > 0)
-    json_object_set_int_member (params, key, value);
-}
-
-void
-botbench_chat_client_info_async (BotbenchChatClient  *self,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  g_return_if_fail (BOTBENCH_IS_CHAT_CLIENT (self));
-  call_async (self, SOUP_METHOD_GET, "_sandbox/info", NULL, 0, botbench_chat_client_info_async,
-              cancellable, callback, user_data);
-}
-
-JsonObject *
-botbench_chat_client_info_finish (BotbenchChatClient  *self,
-                                  GAsyncResult        *result,
-                                  GError             **error)
-{
-  return call_finish (self, result, botbench_chat_client_info_async, error);
-}
-
-void
-botbench_chat_client_users_async (BotbenchChatClient  *self,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  g_return_if_fail (BOTBENCH_IS_CHAT_CLIENT (self));
-  call_async (self, SOUP_METHOD_GET, "_sandbox/users", NULL, 0, botbench_chat_client_users_async,
-              cancellable, callback, user_data);
-}
-
-JsonObject *
-botbench_chat_client_users_finish (BotbenchChatClient  *self,
-                                   GAsyncResult        *result,
-                                   GError             **error)
-{
-  return call_finish (self, result, botbench_chat_client_users_async, error);
-}
-
-void
-botbench_chat_client_chats_async (BotbenchChatClient  *self,
-                                  gint64               user_id,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  JsonObject *params = params_new ();
-
-  g_return_if_fail (BOTBENCH_IS_CHAT_CLIENT (self));
-  params_set_id (params, "USER_ID", user_id);
-  call_async (self, SOUP_METHOD_GET, "_sandbox/chats", params, 0, botbench_chat_client_chats_async,
-              cancellable, callback, user_data);
-}
-
-JsonObject *
-botbench_chat_client_chats_finish (BotbenchChatClient  *self,
-                                   GAsyncResult        *result,
-                                   GError             **error)
-{
-  return call_finish (self, result, botbench_chat_client_chats_async, error);
-}
-
-void
-botbench_chat_client_create_chat_async (BotbenchChatClient  *self,
-                                        const char          *title,
-                                        gint64               user_id,
-                                        const gint64        *users,
-                                        guint                n_users,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
-{
-  JsonObject *params = params_new ();
-  JsonArray *list = json_array_new ();
-
-  g_return_if_fail (BOTBENCH_IS_CHAT_CLIENT (self));
-  g_return_if_fail (users != NULL || n_users == 0);
-
-  if (title != NULL && *title != '\0')
-    json_object_set_string_member (params, "TITLE", title);
-  params_set_id (params, "USER_ID", user_id);
-  for (guint i = 0; i < n_users; i++)
-    json_array_add_int_element (list, users[i]);
-  json_object_set_array_member (params, "USERS", list);
-  call_async (self, SOUP_METHOD_POST, "_sandbox/chat", params, 0, botbench_chat_client_create_chat_async,
-              cancellable, callback, user_data);
-}
-
-JsonObject *
-botbench_chat_client_create_chat_finish (BotbenchChatClient  *self,
-                                         GAsyncResult        *result,
-                                         GError             **error)
-{
-  return call_finish (self, result, botbench_chat_client_create_chat_async, error);
-}
-
-void
-botbench_chat_client_send_async (BotbenchChatClient  *self,
-                                 const char          *dialog_id,
-                                 gint64               user_id,
-                                 const char          *text,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  JsonObject *params = params_new ();
-
-  g_return_if_fail (BOTBENCH_IS_CHAT_CLIENT (self));
-  g_return_if_fail (dialog_id != NULL);
-  g_return_if_fail (text != NULL);
-
-  json_object_set_string_member (params, "DIALOG_ID", dialog_id);
-  params_set_id (params, "FROM_USER_ID", user_id);
-  json_object_set_string_member (params, "MESSAGE", text);
-  call_async (self, SOUP_METHOD_POST, "_sandbox/message", params, 0, botbench_chat_client_send_async,
-              cancellable, callback, user_data);
-}
-
-JsonObject *
-botbench_chat_client_send_finish (BotbenchChatClient  *self,
-                                  GAsyncResult        *result,
-                                  GError             **error)
-{
-  return call_finish (self, result, botbench_chat_client_send_async, error);
-}
-
-void
-botbench_chat_client_join_async (BotbenchChatClient  *self,
-                                 gint64               bot_id,
-                                 gint64               user_id,
-                                 gint64               chat_id,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  JsonObject *params = params_new ();
-
-  g_return_if_fail (BOTBENCH_IS_CHAT_CLIENT (self));
-
-  json_object_set_int_member (params, "BOT_ID", bot_id);
-  params_set_id (params, "USER_ID", user_id);
-  if (chat_id > 0)
-    {
-      g_autofree char *dialog = g_strdup_printf ("chat%" G_GINT64_FORMAT, chat_id);
-
-      json_object_set_string_member (params, "DIALOG_ID", dialog);
-    }
-  call_async (self, SOUP_METHOD_POST, "_sandbox/join", params, 0, botbench_chat_client_join_async,
-              cancellable, callback, user_data);
-}
-
-JsonObject *
-botbench_chat_client_join_finish (BotbenchChatClient  *self,
-                                  GAsyncResult        *result,
-                                  GError             **error)
-{
-  return call_finish (self, result, botbench_chat_client_join_async, error);
-}
-
-void
-botbench_chat_client_edit_async (BotbenchChatClient  *self,
-                                 gint64               user_id,
-                                 gint64               message_id,
-                                 const char          *text,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  JsonObject *params = params_new ();
-
-  g_return_if_fail (BOTBENCH_IS_CHAT_CLIENT (self));
-  g_return_if_fail (text != NULL);
-
-  params_set_id (params, "FROM_USER_ID", user_id);
-  json_object_set_int_member (params, "MESSAGE_ID", message_id);
-  json_object_set_string_member (params, "MESSAGE", text);
-  call_async (self, SOUP_METHOD_POST, "_sandbox/message/update", params, 0, botbench_chat_client_edit_async,
-              cancellable, callback, user_data);
-}
-
-JsonObject *
-botbench_chat_client_edit_finish (BotbenchChatClient  *self,
-                                  GAsyncResult        *result,
-                                  GError             **error)
-{
-  return call_finish (self, result, botbench_chat_client_edit_async, error);
-}
-
-void
-botbench_chat_client_delete_async (BotbenchChatClient  *self,
-                                   gint64               user_id,
-                                   gint64               message_id,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  JsonObject *params = params_new ();
-
-  g_return_if_fail (BOTBENCH_IS_CHAT_CLIENT (self));
-
-  params_set_id (params, "FROM_USER_ID", user_id);
-  json_object_set_int_member (params, "MESSAGE_ID", message_id);
-  call_async (self, SOUP_METHOD_POST, "_sandbox/message/delete", params, 0, botbench_chat_client_delete_async,
-              cancellable, callback, user_data);
-}
-
-JsonObject *
-botbench_chat_client_delete_finish (BotbenchChatClient  *self,
-                                    GAsyncResult        *result,
-                                    GError             **error)
-{
-  return call_finish (self, result, botbench_chat_client_delete_async, error);
-}
-
-void
-botbench_chat_client_press_button_async (BotbenchChatClient  *self,
-                                         gint64               user_id,
-                                         gint64               message_id,
-                                         guint                button,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data)
-{
-  JsonObject *params = params_new ();
-
-  g_return_if_fail (BOTBENCH_IS_CHAT_CLIENT (self));
-
-  params_set_id (params, "FROM_USER_ID", user_id);
-  json_object_set_int_member (params, "MESSAGE_ID", message_id);
-  json_object_set_int_member (params, "BUTTON", button);
-  call_async (self, SOUP_METHOD_POST, "_sandbox/button", params, 0, botbench_chat_client_press_button_async,
-              cancellable, callback, user_data);
-}
-
-JsonObject *
-botbench_chat_client_press_button_finish (BotbenchChatClient  *self,
-                                          GAsyncResult        *result,
-                                          GError             **error)
-{
-  return call_finish (self, result, botbench_chat_client_press_button_async, error);
-}
-
-void
-botbench_chat_client_messages_async (BotbenchChatClient  *self,
-                                     const char          *dialog_id,
-                                     gint64               user_id,
-                                     gint64               after_rev,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  JsonObject *params = params_new ();
-
-  g_return_if_fail (BOTBENCH_IS_CHAT_CLIENT (self));
-  g_return_if_fail (dialog_id != NULL);
-
-  json_object_set_string_member (params, "DIALOG_ID", dialog_id);
-  params_set_id (params, "USER_ID", user_id);
-  if (after_rev >= 0)
-    json_object_set_int_member (params, "AFTER_REV", after_rev);
-  call_async (self, SOUP_METHOD_GET, "_sandbox/messages", params, 0, botbench_chat_client_messages_async,
-              cancellable, callback, user_data);
-}
-
-JsonObject *
-botbench_chat_client_messages_finish (BotbenchChatClient  *self,
-                                      GAsyncResult        *result,
-                                      GError             **error)
-{
-  return call_finish (self, result, botbench_chat_client_messages_async, error);
-}
-
-void
-botbench_chat_client_updates_async (BotbenchChatClient  *self,
-                                    gint64               after_rev,
-                                    guint                timeout_s,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  JsonObject *params = params_new ();
-
-  g_return_if_fail (BOTBENCH_IS_CHAT_CLIENT (self));
-
-  timeout_s = MIN (timeout_s, BOTBENCH_CHAT_UPDATES_MAX_TIMEOUT_S);
-  json_object_set_int_member (params, "AFTER_REV", MAX (after_rev, 0));
-  json_object_set_int_member (params, "TIMEOUT", timeout_s);
-  call_async (self, SOUP_METHOD_GET, "_sandbox/updates", params, timeout_s, botbench_chat_client_updates_async,
-              cancellable, callback, user_data);
-}
-
-JsonObject *
-botbench_chat_client_updates_finish (BotbenchChatClient  *self,
-                                     GAsyncResult        *result,
-                                     GError             **error)
-{
-  return call_finish (self, result, botbench_chat_client_updates_async, error);
 }

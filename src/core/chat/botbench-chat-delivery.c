@@ -12,11 +12,13 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "botbench-chat-delivery.h"
 #include "botbench-chat-json-private.h"
 #include "botbench-event-store.h"
 #include "botbench-form-node.h"
+#include "botbench-request-preview.h"
 
 struct _BotbenchChatDelivery
 {
@@ -286,6 +288,40 @@ dup_transport_error (BotbenchChatDelivery *self)
 }
 
 char *
+botbench_chat_delivery_dup_display_url (BotbenchChatDelivery *self)
+{
+  const char *query;
+  g_auto(GStrv) params = NULL;
+  g_autoptr(GString) url = NULL;
+
+  g_return_val_if_fail (BOTBENCH_IS_CHAT_DELIVERY (self), NULL);
+
+  /* A webhook bot's handler URL carries its CLIENT_ID, a credential for
+   * imbot calls: every query value is masked. */
+  query = strchr (self->url, '?');
+  if (query == NULL)
+    return g_strdup (self->url);
+
+  url = g_string_new_len (self->url, query - self->url + 1);
+  params = g_strsplit (query + 1, "&", -1);
+  for (guint i = 0; params[i] != NULL; i++)
+    {
+      const char *eq = strchr (params[i], '=');
+
+      if (i > 0)
+        g_string_append_c (url, '&');
+      if (eq != NULL)
+        {
+          g_string_append_len (url, params[i], eq - params[i] + 1);
+          g_string_append (url, BOTBENCH_MASK);
+        }
+      else
+        g_string_append (url, params[i]);
+    }
+  return g_string_free (g_steal_pointer (&url), FALSE);
+}
+
+char *
 botbench_chat_delivery_dup_summary (BotbenchChatDelivery *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_CHAT_DELIVERY (self), NULL);
@@ -295,8 +331,12 @@ botbench_chat_delivery_dup_summary (BotbenchChatDelivery *self)
     case BOTBENCH_CHAT_DELIVERY_PENDING:
       return g_strdup (_("Delivering…"));
     case BOTBENCH_CHAT_DELIVERY_DONE:
-      /* TRANSLATORS: "The handler at http://127.0.0.1:8024/ answered 500 in 12 ms" */
-      return g_strdup_printf (_("The handler at %s answered %u in %u ms"), self->url, self->status, self->duration_ms);
+      {
+        g_autofree char *url = botbench_chat_delivery_dup_display_url (self);
+
+        /* TRANSLATORS: "The handler at http://127.0.0.1:8024/ answered 500 in 12 ms" */
+        return g_strdup_printf (_("The handler at %s answered %u in %u ms"), url, self->status, self->duration_ms);
+      }
     case BOTBENCH_CHAT_DELIVERY_FAILED:
       return dup_transport_error (self);
     case BOTBENCH_CHAT_DELIVERY_SKIPPED:
@@ -468,4 +508,75 @@ botbench_chat_delivery_find_event (BotbenchChatDelivery *self,
     }
 
   return 0;
+}
+
+typedef struct
+{
+  BotbenchChatDelivery *copy;
+  BotbenchEventStore   *store;
+} FindEvent;
+
+static void
+find_event_free (FindEvent *find)
+{
+  g_clear_object (&find->copy);
+  g_clear_object (&find->store);
+  g_free (find);
+}
+
+static void
+find_event_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  FindEvent *find = task_data;
+  gint64 id = botbench_chat_delivery_find_event (find->copy, find->store);
+
+  g_task_return_pointer (task, g_memdup2 (&id, sizeof id), g_free);
+}
+
+void
+botbench_chat_delivery_find_event_async (BotbenchChatDelivery *self,
+                                         BotbenchEventStore   *store,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FindEvent *find;
+
+  g_return_if_fail (BOTBENCH_IS_CHAT_DELIVERY (self));
+  g_return_if_fail (BOTBENCH_IS_EVENT_STORE (store));
+
+  /* The main thread may update @self meanwhile: the worker reads a copy. */
+  find = g_new0 (FindEvent, 1);
+  find->copy = g_object_new (BOTBENCH_TYPE_CHAT_DELIVERY, NULL);
+  find->copy->id = self->id;
+  find->copy->bot_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  find->copy->event = g_strdup ("");
+  find->copy->url = g_strdup ("");
+  find->copy->error = g_strdup ("");
+  find->copy->reason = g_strdup ("");
+  find->copy->reason_text = g_strdup ("");
+  botbench_chat_delivery_update_from (find->copy, self);
+  find->store = g_object_ref (store);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, botbench_chat_delivery_find_event_async);
+  g_task_set_task_data (task, find, (GDestroyNotify)find_event_free);
+  g_task_run_in_thread (task, find_event_thread);
+}
+
+gint64
+botbench_chat_delivery_find_event_finish (BotbenchChatDelivery *self,
+                                          GAsyncResult         *result)
+{
+  g_autofree gint64 *id = NULL;
+
+  g_return_val_if_fail (BOTBENCH_IS_CHAT_DELIVERY (self), 0);
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  id = g_task_propagate_pointer (G_TASK (result), NULL);
+  return id != NULL ? *id : 0;
 }

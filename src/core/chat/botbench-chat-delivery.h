@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 #include "botbench-types.h"
@@ -46,6 +47,9 @@ BotbenchChatDeliveryState
               botbench_chat_delivery_get_state       (BotbenchChatDelivery *self);
 guint         botbench_chat_delivery_get_status      (BotbenchChatDelivery *self);
 guint         botbench_chat_delivery_get_duration_ms (BotbenchChatDelivery *self);
+/* get_url() with every query value masked (BOTBENCH_MASK): a webhook
+ * bot's handler URL ends in "?CLIENT_ID=…", a credential.  For display. */
+char         *botbench_chat_delivery_dup_display_url (BotbenchChatDelivery *self);
 /* The transport error in English, "" if none. */
 const char   *botbench_chat_delivery_get_error       (BotbenchChatDelivery *self);
 /* "NO_HANDLER", "NOT_MENTIONED", "NOT_FOR_TYPE", "BOT_AUTHOR", or "". */
@@ -59,7 +63,8 @@ gint64        botbench_chat_delivery_get_rev         (BotbenchChatDelivery *self
 gboolean      botbench_chat_delivery_is_finished     (BotbenchChatDelivery *self);
 /* TRUE for: failed, skipped with a reason, or answered with status >= 300. */
 gboolean      botbench_chat_delivery_is_problem      (BotbenchChatDelivery *self);
-/* One translated sentence: "The handler at %s answered %u in %u ms",
+/* One translated sentence (the URL as dup_display_url() gives it):
+ * "The handler at %s answered %u in %u ms",
  * "Delivering…", "Connection refused", "No handler for ONIMBOTMESSAGEADD
  * (EVENT_MESSAGE_ADD is empty)", "Bot of type B ignores group messages
  * that do not mention it"… */
@@ -78,5 +83,14 @@ gboolean      botbench_chat_delivery_update_from     (BotbenchChatDelivery *self
  * Returns: the newest matching event id, or 0. */
 gint64        botbench_chat_delivery_find_event      (BotbenchChatDelivery *self,
                                                       BotbenchEventStore   *store);
+/* The same on a worker thread (for the UI thread); finish gives the id or
+ * 0 (never an error). */
+void          botbench_chat_delivery_find_event_async  (BotbenchChatDelivery *self,
+                                                        BotbenchEventStore   *store,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gint64        botbench_chat_delivery_find_event_finish (BotbenchChatDelivery *self,
+                                                        GAsyncResult         *result);
 
 G_END_DECLS

@@ -45,6 +45,20 @@ char       *_botbench_chat_json_node_to_string (JsonNode *node,
                                                 gboolean  pretty);
 gboolean    _botbench_chat_json_node_equal  (JsonNode   *a,
                                              JsonNode   *b);
+/* At most this many warnings, then one saying there were more. */
+#define BOTBENCH_CHAT_MAX_WARNINGS 50
+
+void        _botbench_chat_warn             (GPtrArray  *warnings,
+                                             const char *format,
+                                             ...) G_GNUC_PRINTF (2, 3);
+/* http://, https:// or mailto: */
+gboolean    _botbench_chat_link_is_safe     (const char *link);
+/* A colour member: valid, or "" with a warning naming @where when something
+ * else was given. */
+char       *_botbench_chat_dup_color        (JsonObject *object,
+                                             const char *key,
+                                             GPtrArray  *warnings,
+                                             const char *where);
 /* "#rgb" or "#rrggbb". */
 gboolean    _botbench_chat_color_is_valid   (const char *color);
 

@@ -3,12 +3,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The helpers the chat files use to read the sandbox's answers and the bots'
- * ATTACH/KEYBOARD values without ever assuming a member's type.
+ * ATTACH/KEYBOARD values without ever assuming a member's type, and the
+ * warnings list the ATTACH and KEYBOARD parsers share.
  */
 #define G_LOG_DOMAIN "botbench-chat"
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "botbench-chat-json-private.h"
@@ -223,4 +225,51 @@ _botbench_chat_color_is_valid (const char *color)
     if (!g_ascii_isxdigit (color[i]))
       return FALSE;
   return TRUE;
+}
+
+/* Warnings of the ATTACH and KEYBOARD parsers */
+
+void
+_botbench_chat_warn (GPtrArray  *warnings,
+                     const char *format,
+                     ...)
+{
+  va_list args;
+
+  if (warnings->len > BOTBENCH_CHAT_MAX_WARNINGS)
+    return;
+  if (warnings->len == BOTBENCH_CHAT_MAX_WARNINGS)
+    {
+      g_ptr_array_add (warnings, g_strdup (_("More problems were found but are not listed")));
+      return;
+    }
+
+  va_start (args, format);
+  g_ptr_array_add (warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+gboolean
+_botbench_chat_link_is_safe (const char *link)
+{
+  return g_ascii_strncasecmp (link, "http://", 7) == 0 ||
+         g_ascii_strncasecmp (link, "https://", 8) == 0 ||
+         g_ascii_strncasecmp (link, "mailto:", 7) == 0;
+}
+
+/* A colour member: valid or "" (with a warning when something else was given). */
+char *
+_botbench_chat_dup_color (JsonObject *object,
+                          const char *key,
+                          GPtrArray  *warnings,
+                          const char *where)
+{
+  g_autofree char *color = _botbench_chat_json_dup_string (object, key, "");
+
+  if (*color == '\0' || _botbench_chat_color_is_valid (color))
+    return g_steal_pointer (&color);
+
+  /* TRANSLATORS: "Block 2: COLOR “red” is not a #rrggbb colour" */
+  _botbench_chat_warn (warnings, _("%s: %s “%s” is not a #rrggbb colour"), where, key, color);
+  return g_strdup ("");
 }

@@ -1,11 +1,11 @@
-/* botbench-chat-rich.c: a bot message's ATTACH and KEYBOARD, parsed
+/* botbench-chat-rich.c: a bot message's ATTACH, parsed
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Both parsers walk the value a fixed number of levels deep (never
- * recursively), check every member's type, cap the number of blocks,
- * items and buttons, and describe whatever they had to leave out in
- * `warnings`.  The structs are reference counted with g_rc_box.
+ * The parser walks the value a fixed number of levels deep (never
+ * recursively), checks every member's type, caps the number of blocks and
+ * items, and describes whatever it had to leave out in `warnings`.  The
+ * struct is reference counted with g_rc_box.  KEYBOARD: botbench-chat-keyboard.c.
  */
 #define G_LOG_DOMAIN "botbench-chat"
 
@@ -18,57 +18,6 @@
 #include "botbench-chat-rich.h"
 
 G_DEFINE_BOXED_TYPE (BotbenchAttach, botbench_attach, botbench_attach_ref, botbench_attach_unref)
-G_DEFINE_BOXED_TYPE (BotbenchKeyboard, botbench_keyboard, botbench_keyboard_ref, botbench_keyboard_unref)
-
-#define MAX_WARNINGS 50
-
-/* Shared */
-
-G_GNUC_PRINTF (2, 3)
-static void
-warn (GPtrArray  *warnings,
-      const char *format,
-      ...)
-{
-  va_list args;
-
-  if (warnings->len > MAX_WARNINGS)
-    return;
-  if (warnings->len == MAX_WARNINGS)
-    {
-      g_ptr_array_add (warnings, g_strdup (_("More problems were found but are not listed")));
-      return;
-    }
-
-  va_start (args, format);
-  g_ptr_array_add (warnings, g_strdup_vprintf (format, args));
-  va_end (args);
-}
-
-static gboolean
-link_is_safe (const char *link)
-{
-  return g_ascii_strncasecmp (link, "http://", 7) == 0 ||
-         g_ascii_strncasecmp (link, "https://", 8) == 0 ||
-         g_ascii_strncasecmp (link, "mailto:", 7) == 0;
-}
-
-/* A colour member: valid or "" (with a warning when something else was given). */
-static char *
-dup_color (JsonObject *object,
-           const char *key,
-           GPtrArray  *warnings,
-           const char *where)
-{
-  g_autofree char *color = _botbench_chat_json_dup_string (object, key, "");
-
-  if (*color == '\0' || _botbench_chat_color_is_valid (color))
-    return g_steal_pointer (&color);
-
-  /* TRANSLATORS: "Block 2: COLOR “red” is not a #rrggbb colour" */
-  warn (warnings, _("%s: %s “%s” is not a #rrggbb colour"), where, key, color);
-  return g_strdup ("");
-}
 
 /* ATTACH */
 
@@ -136,19 +85,19 @@ parse_item (JsonObject              *object,
   item->desc = _botbench_chat_json_dup_string (object, "DESC", "");
   item->link = _botbench_chat_json_dup_string (object, "LINK", "");
   item->preview = _botbench_chat_json_dup_string (object, kind == BOTBENCH_ATTACH_BLOCK_USER ? "AVATAR" : "PREVIEW", "");
-  item->color = dup_color (object, "COLOR", warnings, where);
+  item->color = _botbench_chat_dup_color (object, "COLOR", warnings, where);
   item->display = parse_display (display);
   item->width = MAX (0, _botbench_chat_json_get_int (object, "WIDTH", 0));
   item->height = MAX (0, _botbench_chat_json_get_int (object, "HEIGHT", 0));
   item->size = MAX (0, _botbench_chat_json_get_int (object, "SIZE", 0));
 
-  if (*item->link != '\0' && !link_is_safe (item->link))
+  if (*item->link != '\0' && !_botbench_chat_link_is_safe (item->link))
     {
-      warn (warnings, _("%s: the link “%s” is not http, https or mailto"), where, item->link);
+      _botbench_chat_warn (warnings, _("%s: the link “%s” is not http, https or mailto"), where, item->link);
       g_free (item->link);
       item->link = g_strdup ("");
     }
-  if (*item->preview != '\0' && !link_is_safe (item->preview))
+  if (*item->preview != '\0' && !_botbench_chat_link_is_safe (item->preview))
     {
       g_free (item->preview);
       item->preview = g_strdup ("");
@@ -179,7 +128,7 @@ parse_items (BotbenchAttachBlock *block,
       guint n = json_array_get_length (array);
 
       if (!list_allowed && n > 1)
-        warn (warnings, _("%s: %s must be one object; only the first entry is shown"), where, block->kind_name);
+        _botbench_chat_warn (warnings, _("%s: %s must be one object; only the first entry is shown"), where, block->kind_name);
 
       for (guint i = 0; i < n; i++)
         {
@@ -188,12 +137,12 @@ parse_items (BotbenchAttachBlock *block,
           if (block->items->len >= BOTBENCH_ATTACH_MAX_ITEMS || (!list_allowed && block->items->len >= 1))
             {
               if (list_allowed)
-                warn (warnings, _("%s: only the first %u entries are shown"), where, BOTBENCH_ATTACH_MAX_ITEMS);
+                _botbench_chat_warn (warnings, _("%s: only the first %u entries are shown"), where, BOTBENCH_ATTACH_MAX_ITEMS);
               break;
             }
           if (!JSON_NODE_HOLDS_OBJECT (element))
             {
-              warn (warnings, _("%s: entry %u of %s is not an object"), where, i + 1, block->kind_name);
+              _botbench_chat_warn (warnings, _("%s: entry %u of %s is not an object"), where, i + 1, block->kind_name);
               continue;
             }
           g_ptr_array_add (block->items, parse_item (json_node_get_object (element), block->kind, warnings, where));
@@ -202,9 +151,9 @@ parse_items (BotbenchAttachBlock *block,
     }
 
   if (list_allowed)
-    warn (warnings, _("%s: %s must be an object or a list"), where, block->kind_name);
+    _botbench_chat_warn (warnings, _("%s: %s must be an object or a list"), where, block->kind_name);
   else
-    warn (warnings, _("%s: %s must be an object"), where, block->kind_name);
+    _botbench_chat_warn (warnings, _("%s: %s must be an object"), where, block->kind_name);
 }
 
 static BotbenchAttachBlock *
@@ -247,7 +196,7 @@ parse_block (const char *key,
           block->text = _botbench_chat_json_dup_string (holder, "MESSAGE", "");
         }
       else
-        warn (warnings, _("%s: MESSAGE must be a string"), where);
+        _botbench_chat_warn (warnings, _("%s: MESSAGE must be a string"), where);
       break;
 
     case BOTBENCH_ATTACH_BLOCK_LINK:
@@ -268,14 +217,14 @@ parse_block (const char *key,
 
           block->size = MAX (0, _botbench_chat_json_get_int (object, "SIZE", 0));
           g_free (block->color);
-          block->color = dup_color (object, "COLOR", warnings, where);
+          block->color = _botbench_chat_dup_color (object, "COLOR", warnings, where);
         }
       else if (!(JSON_NODE_HOLDS_ARRAY (value) && json_array_get_length (json_node_get_array (value)) == 0))
-        warn (warnings, _("%s: DELIMITER must be an object"), where);
+        _botbench_chat_warn (warnings, _("%s: DELIMITER must be an object"), where);
       break;
 
     case BOTBENCH_ATTACH_BLOCK_UNKNOWN:
-      warn (warnings, _("%s: unknown block kind “%s”"), where, block->kind_name);
+      _botbench_chat_warn (warnings, _("%s: unknown block kind “%s”"), where, block->kind_name);
       break;
 
     default:
@@ -300,7 +249,7 @@ parse_blocks (BotbenchAttach *attach,
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         {
-          warn (attach->warnings, _("Block %u: a block must be an object like {\"MESSAGE\": \"text\"}"), i + 1);
+          _botbench_chat_warn (attach->warnings, _("Block %u: a block must be an object like {\"MESSAGE\": \"text\"}"), i + 1);
           continue;
         }
 
@@ -310,7 +259,7 @@ parse_blocks (BotbenchAttach *attach,
         {
           if (attach->blocks->len >= BOTBENCH_ATTACH_MAX_BLOCKS)
             {
-              warn (attach->warnings, _("Only the first %u blocks are shown"), BOTBENCH_ATTACH_MAX_BLOCKS);
+              _botbench_chat_warn (attach->warnings, _("Only the first %u blocks are shown"), BOTBENCH_ATTACH_MAX_BLOCKS);
               return;
             }
           g_ptr_array_add (attach->blocks, parse_block (key, value, i + 1, attach->warnings));
@@ -350,12 +299,12 @@ botbench_attach_parse (JsonNode *node)
       JsonNode *blocks = _botbench_chat_json_member (object, "BLOCKS");
 
       g_free (attach->color);
-      attach->color = dup_color (object, "COLOR", attach->warnings, "ATTACH");
+      attach->color = _botbench_chat_dup_color (object, "COLOR", attach->warnings, "ATTACH");
 
       if (blocks != NULL && JSON_NODE_HOLDS_ARRAY (blocks))
         parse_blocks (attach, json_node_get_array (blocks));
       else if (blocks != NULL)
-        warn (attach->warnings, _("ATTACH: BLOCKS must be a list"));
+        _botbench_chat_warn (attach->warnings, _("ATTACH: BLOCKS must be a list"));
       else
         {
           /* A lone block {"MESSAGE": …}, or nothing we know. */
@@ -376,13 +325,13 @@ botbench_attach_parse (JsonNode *node)
               parse_blocks (attach, single);
             }
           else
-            warn (attach->warnings, _("ATTACH has no BLOCKS"));
+            _botbench_chat_warn (attach->warnings, _("ATTACH has no BLOCKS"));
         }
     }
   else if (json_node_get_value_type (node) == G_TYPE_STRING && *json_node_get_string (node) == '\0')
     ; /* "" is no attach */
   else
-    warn (attach->warnings, _("ATTACH must be a list of blocks or an object with BLOCKS"));
+    _botbench_chat_warn (attach->warnings, _("ATTACH must be a list of blocks or an object with BLOCKS"));
 
   return attach;
 }
@@ -413,207 +362,4 @@ botbench_attach_dup_raw (BotbenchAttach *attach)
 {
   g_return_val_if_fail (attach != NULL, NULL);
   return _botbench_chat_json_node_to_string (attach->raw, TRUE);
-}
-
-/* KEYBOARD */
-
-static void
-button_free (gpointer data)
-{
-  BotbenchKeyboardButton *button = data;
-
-  g_free (button->text);
-  g_free (button->command);
-  g_free (button->command_params);
-  g_free (button->link);
-  g_free (button->action);
-  g_free (button->action_value);
-  g_free (button->bg_color);
-  g_free (button->text_color);
-  g_free (button->display);
-  g_free (button);
-}
-
-static void
-keyboard_clear (gpointer data)
-{
-  BotbenchKeyboard *keyboard = data;
-
-  g_ptr_array_unref (keyboard->rows);
-  g_ptr_array_unref (keyboard->warnings);
-  g_clear_pointer (&keyboard->raw, json_node_unref);
-}
-
-static BotbenchKeyboardButton *
-parse_button (JsonObject *object,
-              guint       index,
-              GPtrArray  *warnings)
-{
-  static const char * const actions[] = { "PUT", "SEND", "COPY", "CALL", "DIALOG" };
-  BotbenchKeyboardButton *button = g_new0 (BotbenchKeyboardButton, 1);
-  /* TRANSLATORS: the place a warning is about, "Button 3" */
-  g_autofree char *where = g_strdup_printf (_("Button %u"), index + 1);
-  g_autofree char *display = _botbench_chat_json_dup_string (object, "DISPLAY", "");
-  gboolean known_action = FALSE;
-
-  button->index = index;
-  button->text = _botbench_chat_json_dup_string (object, "TEXT", "");
-  button->command = _botbench_chat_json_dup_string (object, "COMMAND", "");
-  button->command_params = _botbench_chat_json_dup_string (object, "COMMAND_PARAMS", "");
-  button->link = _botbench_chat_json_dup_string (object, "LINK", "");
-  button->action = _botbench_chat_json_dup_string (object, "ACTION", "");
-  button->action_value = _botbench_chat_json_dup_string (object, "ACTION_VALUE", "");
-  button->bg_color = dup_color (object, "BG_COLOR", warnings, where);
-  button->text_color = dup_color (object, "TEXT_COLOR", warnings, where);
-  button->display = g_strdup (g_ascii_strcasecmp (display, "LINE") == 0 ? "LINE" : "BLOCK");
-  button->width = MAX (0, _botbench_chat_json_get_int (object, "WIDTH", 0));
-  button->bot_id = MAX (0, _botbench_chat_json_get_int (object, "BOT_ID", 0));
-  button->block = _botbench_chat_json_get_flag (object, "BLOCK");
-  button->disabled = _botbench_chat_json_get_flag (object, "DISABLED");
-
-  if (button->command[0] == '/')
-    memmove (button->command, button->command + 1, strlen (button->command));
-
-  if (*button->text == '\0')
-    warn (warnings, _("%s has no TEXT"), where);
-
-  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    if (g_ascii_strcasecmp (button->action, actions[i]) == 0)
-      {
-        g_free (button->action);
-        button->action = g_strdup (actions[i]);
-        known_action = TRUE;
-      }
-  if (*button->action != '\0' && !known_action)
-    warn (warnings, _("%s: unknown ACTION “%s”"), where, button->action);
-
-  if (*button->command == '\0' && *button->link == '\0' && *button->action == '\0')
-    warn (warnings, _("%s has no COMMAND, LINK or ACTION: pressing it does nothing"), where);
-
-  return button;
-}
-
-static void
-parse_buttons (BotbenchKeyboard *keyboard,
-               JsonArray        *array)
-{
-  guint n = json_array_get_length (array);
-  GPtrArray *row = NULL;
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      JsonObject *object;
-      const char *type;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        {
-          warn (keyboard->warnings, _("Entry %u of KEYBOARD is not a button object"), i + 1);
-          continue;
-        }
-
-      object = json_node_get_object (element);
-      type = _botbench_chat_json_get_string (object, "TYPE");
-      if (type != NULL && g_ascii_strcasecmp (type, "NEWLINE") == 0)
-        {
-          row = NULL;
-          continue;
-        }
-
-      if (keyboard->n_buttons >= BOTBENCH_KEYBOARD_MAX_BUTTONS)
-        {
-          warn (keyboard->warnings, _("Only the first %u buttons are shown"), BOTBENCH_KEYBOARD_MAX_BUTTONS);
-          return;
-        }
-
-      if (row == NULL)
-        {
-          row = g_ptr_array_new_with_free_func (button_free);
-          g_ptr_array_add (keyboard->rows, row);
-        }
-      g_ptr_array_add (row, parse_button (object, keyboard->n_buttons++, keyboard->warnings));
-    }
-}
-
-BotbenchKeyboard *
-botbench_keyboard_parse (JsonNode *node)
-{
-  BotbenchKeyboard *keyboard = g_rc_box_new0 (BotbenchKeyboard);
-
-  keyboard->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_ptr_array_unref);
-  keyboard->warnings = g_ptr_array_new_with_free_func (g_free);
-  keyboard->raw = node != NULL ? json_node_copy (node) : json_node_new (JSON_NODE_NULL);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return keyboard;
-
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    parse_buttons (keyboard, json_node_get_array (node));
-  else if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObject *object = json_node_get_object (node);
-      JsonArray *buttons = _botbench_chat_json_get_array (object, "BUTTONS");
-
-      keyboard->bot_id = MAX (0, _botbench_chat_json_get_int (object, "BOT_ID", 0));
-      if (buttons != NULL)
-        parse_buttons (keyboard, buttons);
-      else
-        warn (keyboard->warnings, _("KEYBOARD must be a list of buttons (or an object with BUTTONS)"));
-    }
-  else
-    {
-      const char *text = json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
-      gboolean none = (text != NULL && (*text == '\0' || g_ascii_strcasecmp (text, "N") == 0)) ||
-                      (json_node_get_value_type (node) == G_TYPE_BOOLEAN && !json_node_get_boolean (node));
-
-      if (!none)
-        warn (keyboard->warnings, _("KEYBOARD must be a list of buttons (or an object with BUTTONS)"));
-    }
-
-  return keyboard;
-}
-
-BotbenchKeyboard *
-botbench_keyboard_ref (BotbenchKeyboard *keyboard)
-{
-  g_return_val_if_fail (keyboard != NULL, NULL);
-  return g_rc_box_acquire (keyboard);
-}
-
-void
-botbench_keyboard_unref (BotbenchKeyboard *keyboard)
-{
-  g_return_if_fail (keyboard != NULL);
-  g_rc_box_release_full (keyboard, keyboard_clear);
-}
-
-gboolean
-botbench_keyboard_is_empty (BotbenchKeyboard *keyboard)
-{
-  g_return_val_if_fail (keyboard != NULL, TRUE);
-  return keyboard->n_buttons == 0 && keyboard->warnings->len == 0;
-}
-
-const BotbenchKeyboardButton *
-botbench_keyboard_get_button (BotbenchKeyboard *keyboard,
-                              guint             index)
-{
-  g_return_val_if_fail (keyboard != NULL, NULL);
-
-  for (guint r = 0; r < keyboard->rows->len; r++)
-    {
-      GPtrArray *row = keyboard->rows->pdata[r];
-
-      for (guint b = 0; b < row->len; b++)
-        if (((BotbenchKeyboardButton *)row->pdata[b])->index == index)
-          return row->pdata[b];
-    }
-  return NULL;
-}
-
-char *
-botbench_keyboard_dup_raw (BotbenchKeyboard *keyboard)
-{
-  g_return_val_if_fail (keyboard != NULL, NULL);
-  return _botbench_chat_json_node_to_string (keyboard->raw, TRUE);
 }

@@ -61,6 +61,30 @@ void        _botbench_chat_session_take_deliveries  (BotbenchChatSession *self,
 /* Inserts @message into @dialog's store at its place (by id). */
 void        _botbench_chat_session_insert_sorted    (ChatDialog          *dialog,
                                                      BotbenchChatMessage *message);
+/* Requests @dialog's history (once at a time). */
+void        _botbench_chat_session_load_dialog      (BotbenchChatSession *self,
+                                                     ChatDialog          *dialog);
+/* Merges an updates answer: MESSAGES, DELIVERIES, REV. */
+void        _botbench_chat_session_apply_updates    (BotbenchChatSession *self,
+                                                     JsonObject          *result);
+/* Replaces *@array by the items of @list that @new_from_json accepts. */
+void        _botbench_chat_session_replace_array    (GPtrArray          **array,
+                                                     JsonArray           *list,
+                                                     gpointer           (*new_from_json) (JsonObject *),
+                                                     GDestroyNotify       free_func);
+/* CHATS of /_sandbox/chats (plus a private dialog per bot without one). */
+void        _botbench_chat_session_replace_conversations (BotbenchChatSession *self,
+                                                          JsonArray           *chats);
+/* Raises "rev" (never lowers it). */
+void        _botbench_chat_session_set_rev          (BotbenchChatSession *self,
+                                                     gint64               rev);
+void        _botbench_chat_session_emit_message_added   (BotbenchChatSession      *self,
+                                                         BotbenchChatConversation *conversation,
+                                                         BotbenchChatMessage      *message);
+void        _botbench_chat_session_emit_message_changed (BotbenchChatSession      *self,
+                                                         BotbenchChatMessage      *message);
+void        _botbench_chat_session_emit_delivery_changed (BotbenchChatSession     *self,
+                                                          BotbenchChatDelivery    *delivery);
 /* Reload the chats soon (a conversation was created or joined). */
 void        _botbench_chat_session_reload_chats     (BotbenchChatSession *self);
 

@@ -261,6 +261,16 @@ botbench_webhook_url_parse (const char  *url,
   return g_steal_pointer (&parsed);
 }
 
+/* The built-in sandbox */
+
+gboolean
+botbench_profile_is_builtin_sandbox (BotbenchProfile *profile)
+{
+  g_return_val_if_fail (BOTBENCH_IS_PROFILE (profile), FALSE);
+
+  return g_strcmp0 (botbench_profile_get_uuid (profile), BOTBENCH_PROFILE_SANDBOX_UUID) == 0;
+}
+
 /* CLIENT_ID */
 
 char *

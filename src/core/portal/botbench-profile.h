@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 #define BOTBENCH_PROFILE_DEFAULT_TOKEN_ENDPOINT "https://oauth.bitrix.info/oauth/token/"
 #define BOTBENCH_PROFILE_CLIENT_ID_LENGTH       32
 #define BOTBENCH_PROFILE_MIN_SECRET_LENGTH      8
+/* The built-in sandbox profile has this UUID, whatever its name. */
+#define BOTBENCH_PROFILE_SANDBOX_UUID           "5a4db0c5-0b0e-4b1e-9a3d-6d2f0e5b1a01"
 
 typedef enum
 {
@@ -63,6 +65,9 @@ G_DECLARE_FINAL_TYPE (BotbenchProfile, botbench_profile, BOTBENCH, PROFILE, GObj
 
 GType                botbench_profile_kind_get_type        (void) G_GNUC_CONST;
 GQuark               botbench_profile_error_quark          (void);
+
+/* TRUE for the built-in sandbox profile (BOTBENCH_PROFILE_SANDBOX_UUID). */
+gboolean             botbench_profile_is_builtin_sandbox   (BotbenchProfile *profile);
 
 /* 32 random letters and digits, for a webhook profile's CLIENT_ID. */
 char                *botbench_profile_generate_client_id   (void);
