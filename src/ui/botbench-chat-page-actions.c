@@ -24,7 +24,9 @@ press_done_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(BotbenchChatPage) self = user_data;
+  /* Not a reference: the page cancels its calls when it goes, and a
+   * cancelled call touches nothing. */
+  BotbenchChatPage *self = user_data;
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -98,7 +100,7 @@ botbench_chat_page_press_button (GtkWidget  *widget,
   /* COMMAND and SEND: the sandbox sends the event. */
   self->follow_tail = TRUE;
   botbench_chat_session_press_button_async (self->session, message_id, index, self->cancellable,
-                                            press_done_cb, g_object_ref (self));
+                                            press_done_cb, self);
 }
 
 /* ---- edit and delete ---------------------------------------------------- */
@@ -108,7 +110,9 @@ edit_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(BotbenchChatPage) self = user_data;
+  /* Not a reference: the page cancels its calls when it goes, and a
+   * cancelled call touches nothing. */
+  BotbenchChatPage *self = user_data;
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -134,7 +138,7 @@ edit_response_cb (AdwMessageDialog *dialog,
     return;
 
   botbench_chat_session_edit_async (self->session, message_id, text, self->cancellable,
-                                    edit_done_cb, g_object_ref (self));
+                                    edit_done_cb, self);
 }
 
 static void
@@ -178,7 +182,9 @@ delete_done_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(BotbenchChatPage) self = user_data;
+  /* Not a reference: the page cancels its calls when it goes, and a
+   * cancelled call touches nothing. */
+  BotbenchChatPage *self = user_data;
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -198,7 +204,7 @@ delete_response_cb (AdwMessageDialog *dialog,
     return;
 
   botbench_chat_session_delete_async (self->session, message_id, self->cancellable,
-                                      delete_done_cb, g_object_ref (self));
+                                      delete_done_cb, self);
 }
 
 static void
@@ -258,7 +264,9 @@ add_bot_done_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(BotbenchChatPage) self = user_data;
+  /* Not a reference: the page cancels its calls when it goes, and a
+   * cancelled call touches nothing. */
+  BotbenchChatPage *self = user_data;
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -281,7 +289,7 @@ botbench_chat_page_add_bot (GtkWidget  *widget,
 
   botbench_chat_session_join_async (self->session, g_variant_get_int64 (parameter),
                                     botbench_chat_conversation_get_chat_id (conversation),
-                                    self->cancellable, add_bot_done_cb, g_object_ref (self));
+                                    self->cancellable, add_bot_done_cb, self);
 }
 
 static void

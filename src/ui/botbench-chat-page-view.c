@@ -224,7 +224,9 @@ join_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(BotbenchChatPage) self = user_data;
+  /* Not a reference: the page cancels its calls when it goes, and a
+   * cancelled call touches nothing. */
+  BotbenchChatPage *self = user_data;
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -295,7 +297,7 @@ _botbench_chat_page_open_now (BotbenchChatPage *self,
           g_free (self->pending_dialog);
           self->pending_dialog = g_strdup (dialog_id);
           botbench_chat_session_join_async (self->session, bot_id, 0, self->cancellable,
-                                            join_done_cb, g_object_ref (self));
+                                            join_done_cb, self);
         }
       return;
     }
@@ -330,7 +332,7 @@ _botbench_chat_page_open_now (BotbenchChatPage *self,
     {
       botbench_chat_page_joined (self, dialog_id, TRUE);
       botbench_chat_session_join_async (self->session, botbench_chat_conversation_get_bot_id (conversation),
-                                        0, self->cancellable, join_done_cb, g_object_ref (self));
+                                        0, self->cancellable, join_done_cb, self);
     }
 }
 

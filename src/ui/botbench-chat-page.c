@@ -255,7 +255,9 @@ info_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(BotbenchChatPage) self = user_data;
+  /* Not a reference: the page cancels its calls when it goes, and a
+   * cancelled call touches nothing. */
+  BotbenchChatPage *self = user_data;
   g_autoptr(JsonObject) info = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -317,7 +319,7 @@ botbench_chat_page_load (BotbenchChatPage *self)
 
   self->cancellable = g_cancellable_new ();
   botbench_chat_page_set_state (self, "loading");
-  botbench_chat_client_info_async (self->client, self->cancellable, info_done_cb, g_object_ref (self));
+  botbench_chat_client_info_async (self->client, self->cancellable, info_done_cb, self);
 }
 
 void
@@ -363,7 +365,9 @@ composer_send_done_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr(BotbenchChatPage) self = user_data;
+  /* Not a reference: the page cancels its calls when it goes, and a
+   * cancelled call touches nothing. */
+  BotbenchChatPage *self = user_data;
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -382,7 +386,7 @@ composer_send_cb (BotbenchChatPage     *self,
 
   self->follow_tail = TRUE;
   botbench_chat_session_send_async (self->session, self->dialog_id, text, self->cancellable,
-                                    composer_send_done_cb, g_object_ref (self));
+                                    composer_send_done_cb, self);
   botbench_chat_composer_set_text (composer, "");
 }
 
