@@ -390,6 +390,12 @@ not_a_sandbox (Fixture *f)
   botbench_ui_test_screenshot (f, "chat-not-sandbox.png");
 }
 
+static gboolean
+event_is_selected (gpointer data)
+{
+  return botbench_events_page_get_selected_event (data) != NULL;
+}
+
 /* A type S bot whose handler is Botbench's listener: each event shows in
  * the Events page, and each message links to it. */
 static void
@@ -443,8 +449,8 @@ listener_round_trip (Fixture *f)
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEADD", "Hello [b]listener[/b]");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
   gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.show-event", "x", deliveries[0]);
+  botbench_test_assert_wait_until_full (event_is_selected, events_page, WAIT_MS, "the event to be shown");
   g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "events");
-  g_assert_nonnull (botbench_events_page_get_selected_event (events_page));
   g_assert_cmpstr (botbench_event_get_event_name (botbench_events_page_get_selected_event (events_page)), ==,
                    "ONIMBOTMESSAGEADD");
 

@@ -233,6 +233,31 @@ botbench_chat_page_delete (GtkWidget  *widget,
 /* ---- Show in Events ----------------------------------------------------- */
 
 static void
+find_event_done_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GWeakRef *page_ref = user_data;
+  g_autoptr(BotbenchChatPage) self = g_weak_ref_get (page_ref);
+  gint64 event_id;
+
+  g_weak_ref_clear (page_ref);
+  g_free (page_ref);
+
+  event_id = botbench_chat_delivery_find_event_finish (BOTBENCH_CHAT_DELIVERY (object), result);
+  if (self == NULL || gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
+    return;
+
+  if (event_id <= 0)
+    {
+      _botbench_chat_page_toast (self, _("The event log does not have this event"));
+      return;
+    }
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-event", "x", event_id);
+}
+
+static void
 botbench_chat_page_show_event (GtkWidget  *widget,
                                const char *action_name,
                                GVariant   *parameter)
@@ -240,21 +265,17 @@ botbench_chat_page_show_event (GtkWidget  *widget,
   BotbenchChatPage *self = BOTBENCH_CHAT_PAGE (widget);
   BotbenchChatDelivery *delivery;
   BotbenchEventStore *store;
-  gint64 event_id;
+  GWeakRef *page_ref;
 
   if (self->session == NULL || self->app == NULL ||
-      (delivery = botbench_chat_session_lookup_delivery (self->session, g_variant_get_int64 (parameter))) == NULL)
+      (delivery = botbench_chat_session_lookup_delivery (self->session, g_variant_get_int64 (parameter))) == NULL ||
+      (store = botbench_application_get_store (self->app)) == NULL)
     return;
 
-  store = botbench_application_get_store (self->app);
-  event_id = store != NULL ? botbench_chat_delivery_find_event (delivery, store) : 0;
-  if (event_id <= 0)
-    {
-      _botbench_chat_page_toast (self, _("The event log does not have this event: the bot’s handler is not Botbench’s listener"));
-      return;
-    }
-
-  gtk_widget_activate_action (widget, "win.show-event", "x", event_id);
+  /* The store is read on a worker thread; the page may be gone by then. */
+  page_ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (page_ref, self);
+  botbench_chat_delivery_find_event_async (delivery, store, self->cancellable, find_event_done_cb, page_ref);
 }
 
 /* ---- group chats -------------------------------------------------------- */
