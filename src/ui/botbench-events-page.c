@@ -57,6 +57,8 @@ struct _BotbenchEventsPage
   GtkDropDown            *event_type_dropdown;
   GtkStack               *events_stack;
   GtkLabel               *try_command_label;
+  GtkWidget              *chat_with_button;
+  GtkWidget              *try_sandbox_button;
   AdwLeaflet             *events_leaflet;
   GtkScrolledWindow      *event_scroller;
   GtkListView            *event_list;
@@ -490,6 +492,8 @@ botbench_events_page_class_init (BotbenchEventsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventsPage, event_type_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventsPage, events_stack);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventsPage, try_command_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchEventsPage, chat_with_button);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchEventsPage, try_sandbox_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventsPage, events_leaflet);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventsPage, event_scroller);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventsPage, event_list);
@@ -579,6 +583,86 @@ botbench_events_page_set_try_command (BotbenchEventsPage *self,
   g_return_if_fail (BOTBENCH_IS_EVENTS_PAGE (self));
 
   gtk_label_set_label (self->try_command_label, command);
+}
+
+void
+botbench_events_page_set_chat_bot (BotbenchEventsPage *self,
+                                   gint64              bot_id,
+                                   const char         *bot_name)
+{
+  g_return_if_fail (BOTBENCH_IS_EVENTS_PAGE (self));
+
+  if (bot_id > 0)
+    {
+      g_autofree char *label = NULL;
+
+      /* Translators: %s is a bot's name; the button opens the Chat page on its dialog */
+      label = g_strdup_printf (_("_Chat with %s"), bot_name != NULL && *bot_name != '\0' ? bot_name : "?");
+      gtk_button_set_label (GTK_BUTTON (self->chat_with_button), label);
+      /* The target first: the action takes an int64. */
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->chat_with_button),
+                                              g_variant_new_int64 (bot_id));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->chat_with_button), "win.chat-with");
+    }
+
+  gtk_widget_set_visible (self->chat_with_button, bot_id > 0);
+  gtk_widget_set_visible (self->try_sandbox_button, bot_id <= 0);
+}
+
+gboolean
+botbench_events_page_show_event (BotbenchEventsPage *self,
+                                 gint64              event_id)
+{
+  g_autoptr(BotbenchEvent) event = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchEventQuery query = { 0 };
+  gint64 newer;
+
+  g_return_val_if_fail (BOTBENCH_IS_EVENTS_PAGE (self), FALSE);
+
+  if (self->store == NULL || event_id <= 0)
+    return FALSE;
+
+  event = botbench_event_store_get (self->store, event_id, &error);
+  if (event == NULL)
+    {
+      g_debug ("Cannot show event %" G_GINT64_FORMAT ": %s", event_id, error->message);
+      return FALSE;
+    }
+
+  /* The event must be in the list: no filter, then its position is the
+   * number of newer events (the list is newest first). */
+  if (botbench_events_page_is_filtered (self))
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      gtk_drop_down_set_selected (self->event_type_dropdown, 0);
+      botbench_event_list_model_set_search (self->event_model, NULL);
+      botbench_event_list_model_set_event_name (self->event_model, NULL);
+    }
+  botbench_paced_model_flush (self->paced_model);
+
+  query.after_id = event_id;
+  newer = botbench_event_store_count (self->store, &query, NULL);
+  if (newer >= 0 && newer < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+    {
+      g_autoptr(BotbenchEvent) item = g_list_model_get_item (G_LIST_MODEL (self->selection), newer);
+
+      if (item != NULL && botbench_event_get_id (item) == event_id)
+        {
+          gtk_single_selection_set_selected (self->selection, newer);
+          gtk_widget_activate_action (GTK_WIDGET (self->event_list), "list.scroll-to-item", "u", (guint)newer);
+          return TRUE;
+        }
+    }
+
+  /* Not where expected (the list is behind the store): show it anyway. */
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  botbench_event_detail_set_event (self->detail, event);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_EVENT]);
+  if (adw_leaflet_get_folded (self->events_leaflet))
+    adw_leaflet_set_visible_child_name (self->events_leaflet, "detail");
+
+  return TRUE;
 }
 
 void

@@ -24,6 +24,15 @@ BotbenchEvent *botbench_events_page_get_selected_event (BotbenchEventsPage *self
 /* The shell command offered on the empty page to send a first event. */
 void           botbench_events_page_set_try_command    (BotbenchEventsPage *self,
                                                         const char         *command);
+/* With @bot_id > 0, the empty page offers "Chat with @bot_name"
+ * (win.chat-with(@bot_id)) instead of "Try the Sandbox Portal". */
+void           botbench_events_page_set_chat_bot       (BotbenchEventsPage *self,
+                                                        gint64              bot_id,
+                                                        const char         *bot_name);
+/* Clears the filters and selects the stored event @event_id (its detail
+ * shown even when the list has not caught up); FALSE if there is none. */
+gboolean       botbench_events_page_show_event         (BotbenchEventsPage *self,
+                                                        gint64              event_id);
 /* Folded, goes back from the detail to the list. */
 void           botbench_events_page_show_list          (BotbenchEventsPage *self);
 void           botbench_events_page_focus_search       (BotbenchEventsPage *self);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "botbench-bots-page.h"
+#include "botbench-chat-page.h"
 #include "botbench-events-page-private.h"
 #include "botbench-profiles-page.h"
 #include "botbench-requests-page.h"
@@ -55,6 +56,9 @@ struct _BotbenchWindow
 
   /* Bots */
   BotbenchBotsPage       *bots_page;
+
+  /* Chat */
+  BotbenchChatPage       *chat_page;
 };
 
 /* botbench-window.c */

@@ -5,8 +5,8 @@
  * The sidebar of pages and their header widgets, the listener switch and
  * URL, the profile switcher, the banners (listener error, keyring) and the
  * toasts, and the win.* actions.  Each page is a widget of its own:
- * BotbenchEventsPage, BotbenchProfilesPage, BotbenchBotsPage and
- * BotbenchRequestsPage.
+ * BotbenchEventsPage, BotbenchProfilesPage, BotbenchBotsPage,
+ * BotbenchChatPage and BotbenchRequestsPage.
  */
 #define G_LOG_DOMAIN "botbench-window"
 
@@ -17,6 +17,7 @@
 
 #include "botbench-application-private.h"
 #include "botbench-bots-page.h"
+#include "botbench-chat-page.h"
 #include "botbench-events-page-private.h"
 #include "botbench-profiles-page.h"
 #include "botbench-requests-page.h"
@@ -423,6 +424,7 @@ botbench_window_setup (BotbenchWindow      *self,
   page_stack_visible_child_cb (self, NULL, self->page_stack);
 
   _botbench_window_setup_profiles (self, app);
+  botbench_chat_page_set_application (self->chat_page, app);
 
   self->store = botbench_application_get_store (app);
   if (self->store == NULL)
@@ -544,6 +546,71 @@ botbench_window_refresh_bots (GtkWidget  *widget,
   botbench_bots_page_refresh (BOTBENCH_WINDOW (widget)->bots_page);
 }
 
+/* Chat */
+
+static void
+botbench_window_show_chat (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+
+  gtk_stack_set_visible_child_name (self->page_stack, "chat");
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+}
+
+static void
+botbench_window_chat_with (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+  gint64 bot_id = g_variant_get_int64 (parameter);
+
+  botbench_window_show_chat (widget, NULL, NULL);
+  if (bot_id > 0)
+    botbench_chat_page_open_bot (self->chat_page, bot_id);
+  botbench_chat_page_focus_composer (self->chat_page);
+}
+
+static void
+botbench_window_focus_composer (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+
+  botbench_window_show_chat (widget, NULL, NULL);
+  botbench_chat_page_focus_composer (self->chat_page);
+}
+
+static void
+botbench_window_show_event (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+
+  if (self->store == NULL)
+    return;
+
+  gtk_stack_set_visible_child_name (self->page_stack, "events");
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  if (!botbench_events_page_show_event (self->events_page, g_variant_get_int64 (parameter)))
+    _botbench_window_toast (self, _("The event is no longer in the log"));
+}
+
+/* The empty event log offers to chat with the sandbox's first bot. */
+static void
+chat_page_first_bot_cb (BotbenchWindow   *self,
+                        GParamSpec       *pspec,
+                        BotbenchChatPage *page)
+{
+  g_autofree char *name = botbench_chat_page_dup_first_bot_name (page);
+
+  botbench_events_page_set_chat_bot (self->events_page, botbench_chat_page_get_first_bot_id (page), name);
+}
+
 static void
 botbench_window_dispose (GObject *object)
 {
@@ -579,6 +646,7 @@ botbench_window_class_init (BotbenchWindowClass *klass)
   g_type_ensure (BOTBENCH_TYPE_PROFILES_PAGE);
   g_type_ensure (BOTBENCH_TYPE_REQUESTS_PAGE);
   g_type_ensure (BOTBENCH_TYPE_BOTS_PAGE);
+  g_type_ensure (BOTBENCH_TYPE_CHAT_PAGE);
 
   _botbench_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -605,6 +673,7 @@ botbench_window_class_init (BotbenchWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, profiles_page);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, requests_page);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, bots_page);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, chat_page);
   gtk_widget_class_bind_template_callback (widget_class, listener_switch_active_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_stack_visible_child_cb);
@@ -636,6 +705,13 @@ botbench_window_class_init (BotbenchWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh-bots", NULL, botbench_window_refresh_bots);
   gtk_widget_class_install_action (widget_class, "win.import-bot", NULL, botbench_window_import_bot);
 
+  gtk_widget_class_install_action (widget_class, "win.show-chat", NULL, botbench_window_show_chat);
+  gtk_widget_class_install_action (widget_class, "win.chat-with", "x", botbench_window_chat_with);
+  gtk_widget_class_install_action (widget_class, "win.focus-composer", NULL, botbench_window_focus_composer);
+  gtk_widget_class_install_action (widget_class, "win.show-event", "x", botbench_window_show_event);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
+                                       "win.focus-composer", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.focus-search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
@@ -652,6 +728,8 @@ botbench_window_init (BotbenchWindow *self)
   gtk_stack_add_named (self->header_stack, botbench_events_page_get_header (self->events_page), "events");
   g_signal_connect_object (self->events_page, "notify::selected-event",
                            G_CALLBACK (events_page_selected_event_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->chat_page, "notify::first-bot-id",
+                           G_CALLBACK (chat_page_first_bot_cb), self, G_CONNECT_SWAPPED);
 
 #ifdef BOTBENCH_DEVELOPMENT
   /* libadwaita's striped header bars: this is not the installed app */
