@@ -241,7 +241,7 @@ open_bots_page_on_sandbox (Fixture *f)
   /* The sandbox's secret is held in memory: it works with no keyring, and
    * the failed keyring store asks nothing of the user. */
   g_assert_true (botbench_secret_store_is_held (botbench_application_get_secret_store (f->app),
-                                                BOTBENCH_SANDBOX_PROFILE_UUID,
+                                                BOTBENCH_PROFILE_SANDBOX_UUID,
                                                 BOTBENCH_SECRET_KIND_WEBHOOK_SECRET));
 
   profile = botbench_application_get_sandbox_profile (f->app);

@@ -115,7 +115,7 @@ keyring_sandbox_secret (void)
   g_autoptr(GError) error = NULL;
   char *secret;
 
-  secret = botbench_secret_store_lookup_sync (reader, BOTBENCH_SANDBOX_PROFILE_UUID,
+  secret = botbench_secret_store_lookup_sync (reader, BOTBENCH_PROFILE_SANDBOX_UUID,
                                               BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, NULL, &error);
   g_assert_no_error (error);
   return secret;
@@ -227,7 +227,7 @@ first_click_lists_bots (Fixture *f)
                    ==, "The portal has no bots.");
   g_assert_false (gtk_widget_has_css_class (botbench_ui_test_find (bots_page (f), "portal_message"), "error"));
   g_assert_true (portal_lists (bots_page (f)));
-  g_assert_true (botbench_secret_store_is_held (secrets, BOTBENCH_SANDBOX_PROFILE_UUID,
+  g_assert_true (botbench_secret_store_is_held (secrets, BOTBENCH_PROFILE_SANDBOX_UUID,
                                                 BOTBENCH_SECRET_KIND_WEBHOOK_SECRET));
 
   /* The keyring copy (for botbench-cli) could not be made: said in the
@@ -245,7 +245,7 @@ first_click_lists_bots (Fixture *f)
   botbench_ui_test_screenshot (f, "first-run-bots.png");
 
   /* Held secrets are never logged. */
-  g_assert_nonnull (strstr (captured_log->str, BOTBENCH_SANDBOX_PROFILE_UUID));
+  g_assert_nonnull (strstr (captured_log->str, BOTBENCH_PROFILE_SANDBOX_UUID));
   g_assert_null (strstr (captured_log->str, secret));
 }
 
@@ -271,7 +271,7 @@ late_secret_reloads_page (Fixture *f)
   /* Back to the state of the bug: no secret anywhere, and the page, once
    * refreshed, says so. */
   changes = botbench_test_count_signal (secrets, "changed");
-  botbench_secret_store_release (secrets, BOTBENCH_SANDBOX_PROFILE_UUID, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET);
+  botbench_secret_store_release (secrets, BOTBENCH_PROFILE_SANDBOX_UUID, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET);
   g_assert_cmpuint (botbench_signal_counter_get (changes), ==, 1);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh-bots", NULL);
   botbench_test_assert_wait_until_full (portal_shows_error, bots_page (f), WAIT_MS, "the missing-secret error");
@@ -279,7 +279,7 @@ late_secret_reloads_page (Fixture *f)
   botbench_ui_test_screenshot (f, "first-run-missing-secret.png");
 
   /* The secret arrives: the page lists again by itself. */
-  botbench_secret_store_hold (secrets, BOTBENCH_SANDBOX_PROFILE_UUID, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, secret);
+  botbench_secret_store_hold (secrets, BOTBENCH_PROFILE_SANDBOX_UUID, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, secret);
   g_assert_cmpuint (botbench_signal_counter_get (changes), ==, 2);
   botbench_test_assert_wait_until_full (portal_lists, bots_page (f), WAIT_MS, "the page to reload by itself");
   g_assert_false (gtk_widget_has_css_class (message, "error"));
@@ -308,10 +308,10 @@ restart_holds_again (Fixture *f)
 
   botbench_application_stop_sandbox (f->app);
   g_string_truncate (captured_log, 0);
-  botbench_secret_store_release (secrets, BOTBENCH_SANDBOX_PROFILE_UUID, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET);
+  botbench_secret_store_release (secrets, BOTBENCH_PROFILE_SANDBOX_UUID, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET);
   g_assert_true (botbench_application_start_sandbox (f->app, &error));
   g_assert_no_error (error);
-  g_assert_true (botbench_secret_store_is_held (secrets, BOTBENCH_SANDBOX_PROFILE_UUID,
+  g_assert_true (botbench_secret_store_is_held (secrets, BOTBENCH_PROFILE_SANDBOX_UUID,
                                                 BOTBENCH_SECRET_KIND_WEBHOOK_SECRET));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh-bots", NULL);
   botbench_test_assert_wait_until_full (portal_lists, bots_page (f), WAIT_MS, "the list after the restart");

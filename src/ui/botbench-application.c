@@ -194,7 +194,7 @@ sandbox_secret_stored_cb (GObject      *object,
 
   /* The window works on the held copy; only botbench-cli needs the keyring,
    * and a keyring made later gets the secret at the sandbox's next start. */
-  if (botbench_secret_store_is_held (BOTBENCH_SECRET_STORE (object), BOTBENCH_SANDBOX_PROFILE_UUID,
+  if (botbench_secret_store_is_held (BOTBENCH_SECRET_STORE (object), BOTBENCH_PROFILE_SANDBOX_UUID,
                                      BOTBENCH_SECRET_KIND_WEBHOOK_SECRET))
     return;
 
@@ -226,9 +226,9 @@ botbench_application_store_sandbox_secret (BotbenchApplication *self)
   /* Held first, so the sandbox profile works at once, before (and
    * without) any keyring: a first run may have none yet, and making one
    * asks the user.  The keyring copy is for botbench-cli. */
-  botbench_secret_store_hold (self->secrets, BOTBENCH_SANDBOX_PROFILE_UUID,
+  botbench_secret_store_hold (self->secrets, BOTBENCH_PROFILE_SANDBOX_UUID,
                               BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, parsed->secret);
-  botbench_secret_store_store_async (self->secrets, BOTBENCH_SANDBOX_PROFILE_UUID,
+  botbench_secret_store_store_async (self->secrets, BOTBENCH_PROFILE_SANDBOX_UUID,
                                      BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, parsed->secret,
                                      self->cancellable, sandbox_secret_stored_cb,
                                      g_object_ref (self));
@@ -248,13 +248,13 @@ botbench_application_update_sandbox_profile (BotbenchApplication  *self,
   if (parsed == NULL)
     return FALSE;
 
-  profile = botbench_profile_manager_lookup (self->profiles, BOTBENCH_SANDBOX_PROFILE_UUID);
+  profile = botbench_profile_manager_lookup (self->profiles, BOTBENCH_PROFILE_SANDBOX_UUID);
   if (profile == NULL)
     {
       g_autoptr(BotbenchProfile) created = NULL;
       g_autofree char *name = g_strdup (_("Sandbox"));
 
-      created = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, BOTBENCH_SANDBOX_PROFILE_UUID);
+      created = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, BOTBENCH_PROFILE_SANDBOX_UUID);
       for (guint i = 2; !botbench_profile_manager_check_name (self->profiles, name, NULL, NULL); i++)
         {
           g_free (name);
@@ -301,7 +301,7 @@ profiles_active_cb (BotbenchApplication    *self,
   BotbenchProfile *active = botbench_profile_manager_get_active (profiles);
 
   /* Switching to the sandbox profile runs the sandbox. */
-  if (active != NULL && botbench_profile_is_sandbox (active) &&
+  if (active != NULL && botbench_profile_is_builtin_sandbox (active) &&
       !botbench_sandbox_get_running (self->sandbox))
     botbench_application_start_sandbox (self, NULL);
 }
@@ -763,13 +763,6 @@ botbench_application_get_sandbox_profile (BotbenchApplication *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
 
-  return botbench_profile_manager_lookup (self->profiles, BOTBENCH_SANDBOX_PROFILE_UUID);
+  return botbench_profile_manager_lookup (self->profiles, BOTBENCH_PROFILE_SANDBOX_UUID);
 }
 
-gboolean
-botbench_profile_is_sandbox (BotbenchProfile *profile)
-{
-  g_return_val_if_fail (BOTBENCH_IS_PROFILE (profile), FALSE);
-
-  return g_strcmp0 (botbench_profile_get_uuid (profile), BOTBENCH_SANDBOX_PROFILE_UUID) == 0;
-}

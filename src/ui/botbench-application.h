@@ -30,9 +30,6 @@ void                 botbench_application_stop_listener       (BotbenchApplicati
  * address, or the configured one while stopped. */
 char                *botbench_application_dup_listener_base_url (BotbenchApplication *self);
 
-/* The built-in sandbox profile has this UUID, whatever its name. */
-#define BOTBENCH_SANDBOX_PROFILE_UUID "5a4db0c5-0b0e-4b1e-9a3d-6d2f0e5b1a01"
-
 /* Profiles shared with botbench-cli ($XDG_CONFIG_HOME/botbench/profiles.ini). */
 BotbenchProfileManager *botbench_application_get_profile_manager (BotbenchApplication *self);
 /* Why profiles.ini could not be read, or NULL. */
@@ -57,7 +54,6 @@ gboolean                botbench_application_start_sandbox       (BotbenchApplic
 void                    botbench_application_stop_sandbox        (BotbenchApplication *self);
 /* The sandbox profile, or NULL if it was never made (or was removed). */
 BotbenchProfile        *botbench_application_get_sandbox_profile (BotbenchApplication *self);
-gboolean                botbench_profile_is_sandbox              (BotbenchProfile     *profile);
 
 /* Signals:
  *   "listener-failed" (GError *error)  the listener could not (re)start.

@@ -138,7 +138,7 @@ _botbench_bot_editor_validate (BotbenchBotEditor *self)
       if (registered && context.owner_bot_count > 0)
         context.owner_bot_count--;
     }
-  if (botbench_profile_is_sandbox (self->profile))
+  if (botbench_profile_is_builtin_sandbox (self->profile))
     context.bot_limit = botbench_sandbox_get_bot_limit (botbench_application_get_sandbox (self->app));
   else
     context.bot_limit = BOTBENCH_BOT_DEFAULT_LIMIT;

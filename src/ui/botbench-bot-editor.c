@@ -301,7 +301,7 @@ botbench_bot_editor_fill_handlers (BotbenchBotEditor *self)
   if (self->profile == NULL)
     return;
 
-  if (botbench_profile_is_sandbox (self->profile))
+  if (botbench_profile_is_builtin_sandbox (self->profile))
     {
       BotbenchListener *listener = botbench_application_get_listener (self->app);
 

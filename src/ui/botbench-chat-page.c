@@ -309,7 +309,7 @@ botbench_chat_page_load (BotbenchChatPage *self)
     }
 
   /* The built-in sandbox says where it runs once it runs. */
-  if (botbench_profile_is_sandbox (active) &&
+  if (botbench_profile_is_builtin_sandbox (active) &&
       !botbench_sandbox_get_running (botbench_application_get_sandbox (self->app)))
     {
       adw_status_page_set_description (self->error_page, _("The sandbox portal is not running"));
@@ -356,7 +356,7 @@ sandbox_running_cb (BotbenchChatPage *self,
                     GParamSpec       *pspec,
                     BotbenchSandbox  *sandbox)
 {
-  if (self->profile != NULL && botbench_profile_is_sandbox (self->profile))
+  if (self->profile != NULL && botbench_profile_is_builtin_sandbox (self->profile))
     botbench_chat_page_load (self);
 }
 

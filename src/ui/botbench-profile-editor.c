@@ -156,7 +156,7 @@ _botbench_profile_editor_check_webhook_url (BotbenchProfileEditor  *self,
   _botbench_profile_editor_mark_row (self->webhook_url_row, FALSE);
   /* The built-in sandbox is plain http on loopback by design: no warning. */
   if (parsed->warning != NULL &&
-      !(self->profile != NULL && botbench_profile_is_sandbox (self->profile)))
+      !(self->profile != NULL && botbench_profile_is_builtin_sandbox (self->profile)))
     _botbench_profile_editor_show_message (self->webhook_message, parsed->warning, "warning");
   else
     _botbench_profile_editor_show_message (self->webhook_message, _("The webhook URL looks right"), "success");

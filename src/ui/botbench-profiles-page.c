@@ -54,7 +54,7 @@ profile_row_update (AdwActionRow *row)
   else
     {
       shown = botbench_profile_dup_display_url (profile);
-      if (botbench_profile_is_sandbox (profile))
+      if (botbench_profile_is_builtin_sandbox (profile))
         /* Translators: the subtitle of the sandbox profile, %s its URL with the secret masked */
         subtitle = g_strdup_printf (_("Sandbox · %s"), shown != NULL ? shown : "");
       else

@@ -219,7 +219,7 @@ _botbench_window_setup_profiles (BotbenchWindow      *self,
 
   /* The sandbox profile works only while the sandbox runs. */
   active = botbench_profile_manager_get_active (self->profiles);
-  if (active != NULL && botbench_profile_is_sandbox (active) &&
+  if (active != NULL && botbench_profile_is_builtin_sandbox (active) &&
       !botbench_sandbox_get_running (botbench_application_get_sandbox (app)))
     botbench_application_start_sandbox (app, NULL);
 }
