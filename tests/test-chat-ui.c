@@ -161,8 +161,10 @@ start_sandbox (Fixture *f)
   g_assert_no_error (error);
   botbench_test_assert_wait_until_full (sandbox_is_running, botbench_application_get_sandbox (f->app),
                                         WAIT_MS, "the sandbox to run");
-  if (!have_keyring)
-    botbench_ui_test_accept_session_only (f);
+  /* The sandbox's secret is held in memory: no keyring, and no banner. */
+  g_assert_true (botbench_secret_store_is_held (botbench_application_get_secret_store (f->app),
+                                                BOTBENCH_PROFILE_SANDBOX_UUID,
+                                                BOTBENCH_SECRET_KIND_WEBHOOK_SECRET));
 
   g_assert_true (botbench_profile_manager_set_active (manager, botbench_application_get_sandbox_profile (f->app),
                                                       &error));
