@@ -19,22 +19,6 @@
 
 /* ---- keyboard buttons --------------------------------------------------- */
 
-static void
-press_done_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  /* Not a reference: the page cancels its calls when it goes, and a
-   * cancelled call touches nothing. */
-  BotbenchChatPage *self = user_data;
-  g_autoptr(JsonObject) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = botbench_chat_session_action_finish (BOTBENCH_CHAT_SESSION (object), result, &error);
-  if (reply == NULL)
-    _botbench_chat_page_error_toast (self, _("The button did nothing"), error);
-}
-
 static gboolean
 uri_is_web (const char *uri)
 {
@@ -100,26 +84,11 @@ botbench_chat_page_press_button (GtkWidget  *widget,
   /* COMMAND and SEND: the sandbox sends the event. */
   self->follow_tail = TRUE;
   botbench_chat_session_press_button_async (self->session, message_id, index, self->cancellable,
-                                            press_done_cb, self);
+                                            _botbench_chat_page_action_done_cb,
+                                            _botbench_chat_page_action_new (self, _("The button did nothing")));
 }
 
 /* ---- edit and delete ---------------------------------------------------- */
-
-static void
-edit_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  /* Not a reference: the page cancels its calls when it goes, and a
-   * cancelled call touches nothing. */
-  BotbenchChatPage *self = user_data;
-  g_autoptr(JsonObject) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = botbench_chat_session_action_finish (BOTBENCH_CHAT_SESSION (object), result, &error);
-  if (reply == NULL)
-    _botbench_chat_page_error_toast (self, _("Cannot edit"), error);
-}
 
 static void
 edit_response_cb (AdwMessageDialog *dialog,
@@ -138,7 +107,8 @@ edit_response_cb (AdwMessageDialog *dialog,
     return;
 
   botbench_chat_session_edit_async (self->session, message_id, text, self->cancellable,
-                                    edit_done_cb, self);
+                                    _botbench_chat_page_action_done_cb,
+                                            _botbench_chat_page_action_new (self, _("Cannot edit")));
 }
 
 static void
@@ -178,22 +148,6 @@ botbench_chat_page_edit (GtkWidget  *widget,
 }
 
 static void
-delete_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  /* Not a reference: the page cancels its calls when it goes, and a
-   * cancelled call touches nothing. */
-  BotbenchChatPage *self = user_data;
-  g_autoptr(JsonObject) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = botbench_chat_session_action_finish (BOTBENCH_CHAT_SESSION (object), result, &error);
-  if (reply == NULL)
-    _botbench_chat_page_error_toast (self, _("Cannot delete"), error);
-}
-
-static void
 delete_response_cb (AdwMessageDialog *dialog,
                     const char       *response,
                     BotbenchChatPage *self)
@@ -204,7 +158,8 @@ delete_response_cb (AdwMessageDialog *dialog,
     return;
 
   botbench_chat_session_delete_async (self->session, message_id, self->cancellable,
-                                      delete_done_cb, self);
+                                      _botbench_chat_page_action_done_cb,
+                                            _botbench_chat_page_action_new (self, _("Cannot delete")));
 }
 
 static void
@@ -281,22 +236,6 @@ botbench_chat_page_show_event (GtkWidget  *widget,
 /* ---- group chats -------------------------------------------------------- */
 
 static void
-add_bot_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  /* Not a reference: the page cancels its calls when it goes, and a
-   * cancelled call touches nothing. */
-  BotbenchChatPage *self = user_data;
-  g_autoptr(JsonObject) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = botbench_chat_session_action_finish (BOTBENCH_CHAT_SESSION (object), result, &error);
-  if (reply == NULL)
-    _botbench_chat_page_error_toast (self, _("Cannot add the bot"), error);
-}
-
-static void
 botbench_chat_page_add_bot (GtkWidget  *widget,
                             const char *action_name,
                             GVariant   *parameter)
@@ -310,7 +249,8 @@ botbench_chat_page_add_bot (GtkWidget  *widget,
 
   botbench_chat_session_join_async (self->session, g_variant_get_int64 (parameter),
                                     botbench_chat_conversation_get_chat_id (conversation),
-                                    self->cancellable, add_bot_done_cb, self);
+                                    self->cancellable, _botbench_chat_page_action_done_cb,
+                                            _botbench_chat_page_action_new (self, _("Cannot add the bot")));
 }
 
 static void

@@ -68,6 +68,15 @@ struct _BotbenchChatPage
 /* botbench-chat-page.c */
 void _botbench_chat_page_toast         (BotbenchChatPage *self,
                                         const char       *text);
+/* A session action's completion: on failure, a toast "WHAT: reason".
+ * Pass _botbench_chat_page_action_done_cb with _botbench_chat_page_action_new
+ * (self, what) as its data; what must be a static (translated) string. */
+gpointer _botbench_chat_page_action_new     (BotbenchChatPage *self,
+                                             const char       *what);
+void     _botbench_chat_page_action_done_cb (GObject          *object,
+                                             GAsyncResult     *result,
+                                             gpointer          user_data);
+
 void _botbench_chat_page_error_toast   (BotbenchChatPage *self,
                                         const char       *what,
                                         const GError     *error);

@@ -220,22 +220,6 @@ _botbench_chat_page_update_header (BotbenchChatPage *self)
 }
 
 static void
-join_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  /* Not a reference: the page cancels its calls when it goes, and a
-   * cancelled call touches nothing. */
-  BotbenchChatPage *self = user_data;
-  g_autoptr(JsonObject) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = botbench_chat_session_action_finish (BOTBENCH_CHAT_SESSION (object), result, &error);
-  if (reply == NULL)
-    _botbench_chat_page_error_toast (self, _("Cannot open the dialog"), error);
-}
-
-static void
 botbench_chat_page_select_row (BotbenchChatPage *self)
 {
   GtkListBoxRow *row;
@@ -297,7 +281,8 @@ _botbench_chat_page_open_now (BotbenchChatPage *self,
           g_free (self->pending_dialog);
           self->pending_dialog = g_strdup (dialog_id);
           botbench_chat_session_join_async (self->session, bot_id, 0, self->cancellable,
-                                            join_done_cb, self);
+                                            _botbench_chat_page_action_done_cb,
+                                            _botbench_chat_page_action_new (self, _("Cannot open the dialog")));
         }
       return;
     }
@@ -332,7 +317,8 @@ _botbench_chat_page_open_now (BotbenchChatPage *self,
     {
       botbench_chat_page_joined (self, dialog_id, TRUE);
       botbench_chat_session_join_async (self->session, botbench_chat_conversation_get_bot_id (conversation),
-                                        0, self->cancellable, join_done_cb, self);
+                                        0, self->cancellable, _botbench_chat_page_action_done_cb,
+                                            _botbench_chat_page_action_new (self, _("Cannot open the dialog")));
     }
 }
 

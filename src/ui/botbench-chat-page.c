@@ -61,6 +61,38 @@ _botbench_chat_page_error_toast (BotbenchChatPage *self,
   _botbench_chat_page_toast (self, text);
 }
 
+typedef struct
+{
+  BotbenchChatPage *page;   /* not a reference: the page cancels its calls when it goes */
+  const char       *what;
+} ActionCall;
+
+gpointer
+_botbench_chat_page_action_new (BotbenchChatPage *self,
+                                const char       *what)
+{
+  ActionCall *call = g_new (ActionCall, 1);
+
+  call->page = self;
+  call->what = what;
+  return call;
+}
+
+void
+_botbench_chat_page_action_done_cb (GObject      *object,
+                                    GAsyncResult *result,
+                                    gpointer      user_data)
+{
+  g_autofree ActionCall *call = user_data;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A cancelled call touches nothing: the page may be gone. */
+  reply = botbench_chat_session_action_finish (BOTBENCH_CHAT_SESSION (object), result, &error);
+  if (reply == NULL)
+    _botbench_chat_page_error_toast (call->page, call->what, error);
+}
+
 static void
 botbench_chat_page_set_state (BotbenchChatPage *self,
                               const char       *state)
@@ -361,22 +393,6 @@ sandbox_running_cb (BotbenchChatPage *self,
 }
 
 static void
-composer_send_done_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  /* Not a reference: the page cancels its calls when it goes, and a
-   * cancelled call touches nothing. */
-  BotbenchChatPage *self = user_data;
-  g_autoptr(JsonObject) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = botbench_chat_session_action_finish (BOTBENCH_CHAT_SESSION (object), result, &error);
-  if (reply == NULL)
-    _botbench_chat_page_error_toast (self, _("Cannot send"), error);
-}
-
-static void
 composer_send_cb (BotbenchChatPage     *self,
                   const char           *text,
                   BotbenchChatComposer *composer)
@@ -386,7 +402,8 @@ composer_send_cb (BotbenchChatPage     *self,
 
   self->follow_tail = TRUE;
   botbench_chat_session_send_async (self->session, self->dialog_id, text, self->cancellable,
-                                    composer_send_done_cb, self);
+                                    _botbench_chat_page_action_done_cb,
+                                            _botbench_chat_page_action_new (self, _("Cannot send")));
   botbench_chat_composer_set_text (composer, "");
 }
 
