@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "botbench-chat-client-private.h"
 #include "botbench-chat-conversation-private.h"
 #include "botbench-chat-json-private.h"
 #include "botbench-chat-message-private.h"
@@ -160,16 +161,22 @@ botbench_chat_session_send_async (BotbenchChatSession *self,
 
 /* The others: no echo, the poll brings what changed. */
 
+/* Every action but send: the client's answer is the action's.  A join or a
+ * new chat changes the chat list, which is reloaded at once rather than on
+ * the poll's CHATS_CHANGED. */
 static void
-join_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+client_call_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   GTask *task = user_data;
+  gpointer tag = g_task_get_source_tag (task);
   GError *error = NULL;
-  JsonObject *answer = botbench_chat_client_join_finish (BOTBENCH_CHAT_CLIENT (object), result, &error);
+  JsonObject *answer = _botbench_chat_client_call_finish (BOTBENCH_CHAT_CLIENT (object), result,
+                                                          g_task_get_source_tag (G_TASK (result)), &error);
 
-  _botbench_chat_session_reload_chats (g_task_get_source_object (task));
+  if (tag == botbench_chat_session_join_async || tag == botbench_chat_session_create_chat_async)
+    _botbench_chat_session_reload_chats (g_task_get_source_object (task));
   action_done (task, answer, error);
   g_clear_pointer (&answer, json_object_unref);
   g_object_unref (task);
@@ -188,21 +195,7 @@ botbench_chat_session_join_async (BotbenchChatSession *self,
   g_return_if_fail (BOTBENCH_IS_CHAT_SESSION (self));
 
   task = action_task_new (self, botbench_chat_session_join_async, cancellable, callback, user_data);
-  botbench_chat_client_join_async (self->client, bot_id, self->user_id, chat_id, cancellable, join_cb, task);
-}
-
-static void
-edit_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-  JsonObject *answer = botbench_chat_client_edit_finish (BOTBENCH_CHAT_CLIENT (object), result, &error);
-
-  action_done (task, answer, error);
-  g_clear_pointer (&answer, json_object_unref);
-  g_object_unref (task);
+  botbench_chat_client_join_async (self->client, bot_id, self->user_id, chat_id, cancellable, client_call_cb, task);
 }
 
 void
@@ -219,21 +212,7 @@ botbench_chat_session_edit_async (BotbenchChatSession *self,
   g_return_if_fail (text != NULL);
 
   task = action_task_new (self, botbench_chat_session_edit_async, cancellable, callback, user_data);
-  botbench_chat_client_edit_async (self->client, self->user_id, message_id, text, cancellable, edit_cb, task);
-}
-
-static void
-delete_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-  JsonObject *answer = botbench_chat_client_delete_finish (BOTBENCH_CHAT_CLIENT (object), result, &error);
-
-  action_done (task, answer, error);
-  g_clear_pointer (&answer, json_object_unref);
-  g_object_unref (task);
+  botbench_chat_client_edit_async (self->client, self->user_id, message_id, text, cancellable, client_call_cb, task);
 }
 
 void
@@ -248,21 +227,7 @@ botbench_chat_session_delete_async (BotbenchChatSession *self,
   g_return_if_fail (BOTBENCH_IS_CHAT_SESSION (self));
 
   task = action_task_new (self, botbench_chat_session_delete_async, cancellable, callback, user_data);
-  botbench_chat_client_delete_async (self->client, self->user_id, message_id, cancellable, delete_cb, task);
-}
-
-static void
-press_button_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-  JsonObject *answer = botbench_chat_client_press_button_finish (BOTBENCH_CHAT_CLIENT (object), result, &error);
-
-  action_done (task, answer, error);
-  g_clear_pointer (&answer, json_object_unref);
-  g_object_unref (task);
+  botbench_chat_client_delete_async (self->client, self->user_id, message_id, cancellable, client_call_cb, task);
 }
 
 void
@@ -279,22 +244,7 @@ botbench_chat_session_press_button_async (BotbenchChatSession *self,
 
   task = action_task_new (self, botbench_chat_session_press_button_async, cancellable, callback, user_data);
   botbench_chat_client_press_button_async (self->client, self->user_id, message_id, button, cancellable,
-                                           press_button_cb, task);
-}
-
-static void
-create_chat_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-  JsonObject *answer = botbench_chat_client_create_chat_finish (BOTBENCH_CHAT_CLIENT (object), result, &error);
-
-  _botbench_chat_session_reload_chats (g_task_get_source_object (task));
-  action_done (task, answer, error);
-  g_clear_pointer (&answer, json_object_unref);
-  g_object_unref (task);
+                                           client_call_cb, task);
 }
 
 void
@@ -313,7 +263,7 @@ botbench_chat_session_create_chat_async (BotbenchChatSession *self,
 
   task = action_task_new (self, botbench_chat_session_create_chat_async, cancellable, callback, user_data);
   botbench_chat_client_create_chat_async (self->client, title, self->user_id, users, n_users, cancellable,
-                                          create_chat_cb, task);
+                                          client_call_cb, task);
 }
 
 JsonObject *
