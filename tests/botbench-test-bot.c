@@ -23,8 +23,10 @@ struct _BotbenchTestBot
   char        *url;
   char        *webhook_url;
   char        *client_id;
+  guint        port;
   guint        status;
   guint        delay_ms;
+  GSocket     *refuser;    /* after stop(): holds the port, bound but not listening */
   GPtrArray   *events;     /* (element-type utf8) */
   GPtrArray   *data;       /* (element-type JsonObject) */
   guint        n_calls;
@@ -369,6 +371,7 @@ botbench_test_bot_new (const char  *webhook_url,
           return NULL;
         }
     }
+  bot->port = port;
   bot->url = g_strdup_printf ("http://127.0.0.1:%u/bot", port);
   return bot;
 }
@@ -385,6 +388,7 @@ botbench_test_bot_free (BotbenchTestBot *bot)
     soup_server_disconnect (bot->server);
   g_clear_object (&bot->server);
   g_clear_object (&bot->session);
+  g_clear_object (&bot->refuser);
   g_free (bot->url);
   g_free (bot->webhook_url);
   g_free (bot->client_id);
@@ -424,6 +428,9 @@ botbench_test_bot_stop (BotbenchTestBot *bot)
   g_object_set_data (G_OBJECT (bot->server), "botbench-test-service", NULL);
   soup_server_disconnect (bot->server);
   g_clear_object (&bot->server);
+  /* Keep the port: bound but not listening, every new connection to it is
+   * refused, and no other server of the test can take it over meanwhile. */
+  bot->refuser = botbench_test_new_refusing_socket (bot->port);
 }
 
 guint

@@ -469,6 +469,35 @@ botbench_test_serve_loopback (SoupServer *server)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
+GSocket *
+botbench_test_new_refusing_socket (guint port)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GError) error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  /* allow_reuse: the port's old connections may linger in TIME_WAIT. */
+  g_socket_bind (socket, address, TRUE, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&socket);
+}
+
+guint
+botbench_test_socket_get_port (GSocket *socket)
+{
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
 void
 botbench_test_guarded_init (BotbenchGuarded *g,
                             const char      *data,

@@ -105,6 +105,11 @@ char    **botbench_test_list_fixtures  (void);
  * (libsoup keeps none alive without a listener of its own).  Serving stops
  * when the server is finalized. */
 guint     botbench_test_serve_loopback (SoupServer *server);
+/* A socket bound to 127.0.0.1:@port (0: any free port) but not listening:
+ * while it lives every connection to that port is refused and nothing else
+ * can bind it.  Asserts on failure. */
+GSocket  *botbench_test_new_refusing_socket (guint port);
+guint     botbench_test_socket_get_port (GSocket *socket);
 
 /* A copy of data placed so that data[len] is the first byte of a PROT_NONE
  * page: a parser that reads past len crashes at once. */

@@ -1156,8 +1156,18 @@ test_group_chat_delivery (Fixture       *f,
 
     reply = request_full (f, NULL, "GET", url, NULL, NULL, NULL, &status);
     messages = json_object_get_array_member (json_node_get_object (result_node (reply, status)), "MESSAGES");
-    g_assert_cmpuint (json_array_get_length (messages), ==, 3);
-    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 2), "MESSAGE"), ==, "fine");
+    /* Each join shows as a system message of the user who added the bot. */
+    g_assert_cmpuint (json_array_get_length (messages), ==, 5);
+    for (guint i = 0; i < 2; i++)
+      {
+        JsonObject *system = json_array_get_object_element (messages, i);
+
+        g_assert_cmpstr (json_object_get_string_member (system, "SYSTEM"), ==, "Y");
+        g_assert_true (g_str_has_suffix (json_object_get_string_member (system, "MESSAGE"), " to the chat"));
+        g_assert_true (strstr (json_object_get_string_member (system, "MESSAGE"), " added ") != NULL);
+      }
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 2), "SYSTEM"), ==, "N");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 4), "MESSAGE"), ==, "fine");
   }
   /* Bot messages are never delivered to bots. */
   g_assert_cmpuint (f->n_delivered, ==, 4);

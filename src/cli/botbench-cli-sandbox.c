@@ -139,6 +139,34 @@ botbench_cli_sandbox (int    argc,
       "       (long poll: what changed since a revision)\n"
       "See README.md, \"Sandbox control API\". Each event delivered to a\n"
       "bot's handler is printed on standard output as a JSON line."));
+  g_option_context_set_description (context,
+    _("Control API (parameters as a form, JSON or query string; answers {\"result\": …}):\n"
+      "  GET  /_sandbox/info      PRODUCT, VERSION, DOMAIN, WEBHOOK_USER, REV\n"
+      "  GET  /_sandbox/users     USERS: the portal users (1 Svetlana Ivanova,\n"
+      "                           2 Dmitry Sokolov, 3 Anna Kuznetsova, 4 Pavel Orlov)\n"
+      "  GET  /_sandbox/chats     USER_ID: whose chats → CHATS, BOTS, REV\n"
+      "  POST /_sandbox/chat      TITLE; USER_ID: the author; USERS: other members\n"
+      "                           (\"2,3\") → CHAT_ID, DIALOG_ID \"chatN\"\n"
+      "  POST /_sandbox/message   FROM_USER_ID: the user who writes;\n"
+      "                           DIALOG_ID: the BOT's id (private dialog) or \"chatN\";\n"
+      "                           MESSAGE: the text, \"/command params\" for a command\n"
+      "                           → MESSAGE_ID, EVENTS, DELIVERIES (what each handler did)\n"
+      "  POST /_sandbox/join      BOT_ID; USER_ID; DIALOG_ID: \"chatN\" adds the bot to\n"
+      "                           that chat, none opens the private dialog\n"
+      "                           (ONIMBOTJOINCHAT)\n"
+      "  POST /_sandbox/message/update  FROM_USER_ID, MESSAGE_ID, MESSAGE\n"
+      "  POST /_sandbox/message/delete  FROM_USER_ID, MESSAGE_ID\n"
+      "  POST /_sandbox/button    FROM_USER_ID; MESSAGE_ID: a bot message with a\n"
+      "                           KEYBOARD; BUTTON: its 0-based index\n"
+      "  GET  /_sandbox/messages  DIALOG_ID, USER_ID, AFTER_REV → MESSAGES\n"
+      "  GET  /_sandbox/updates   AFTER_REV; TIMEOUT: seconds to wait (at most 25)\n"
+      "DIALOG_ID names a dialog as the speaker sees it: here the speaker is a\n"
+      "portal user, so a private dialog is the bot's id; in the event the bot\n"
+      "gets (data[PARAMS][DIALOG_ID]) it is the user's id.\n"
+      "\n"
+      "Example: Svetlana (user 1) writes to bot 100:\n"
+      "  curl -d FROM_USER_ID=1 -d DIALOG_ID=100 -d MESSAGE=hello \\\n"
+      "       http://127.0.0.1:8124/_sandbox/message"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;

@@ -206,6 +206,39 @@ control_message (BotbenchSandbox *self,
                                         text, error);
 }
 
+/* The chat shows who opened a dialog or added a bot (a system message, as
+ * the portal writes when a chat's members change); the join's delivery
+ * records point at it, so clients show its outcome there. */
+static gint64
+join_message (BotbenchSandbox *self,
+              gint64           bot_id,
+              gint64           user_id,
+              gint64           chat_id)
+{
+  g_autofree char *user = botbench_sandbox_state_query_text (self->state,
+                                                             "SELECT trim (first_name || ' ' || last_name)"
+                                                             " FROM users WHERE id = ?", "i", user_id);
+  g_autofree char *bot = botbench_sandbox_state_query_text (self->state,
+                                                            "SELECT trim (coalesce (name, '') || ' ' ||"
+                                                            " coalesce (last_name, '')) FROM bots WHERE id = ?",
+                                                            "i", bot_id);
+  g_autofree char *text = NULL;
+
+  if (user == NULL || *user == '\0')
+    g_free (user), user = g_strdup_printf ("User %" G_GINT64_FORMAT, user_id);
+  if (bot == NULL || *bot == '\0')
+    g_free (bot), bot = g_strdup_printf ("Bot %" G_GINT64_FORMAT, bot_id);
+
+  /* Portal texts, in the portal's language (en), like the events' LANGUAGE. */
+  if (chat_id > 0)
+    text = g_strdup_printf ("%s added %s to the chat", user, bot);
+  else
+    text = g_strdup_printf ("%s opened the dialog with %s", user, bot);
+
+  return _botbench_sandbox_add_message (self, chat_id > 0 ? chat_id : _botbench_sandbox_private_chat (self, user_id, bot_id),
+                                        user_id, text, TRUE);
+}
+
 static JsonNode *
 control_join (BotbenchSandbox *self,
               JsonObject      *params,
@@ -216,6 +249,7 @@ control_join (BotbenchSandbox *self,
   gint64 user_id = _botbench_php_intval (_botbench_php_param (params, "USER_ID"));
   gint64 chat_id = _botbench_sandbox_dialog_chat_id (dialog);
   JsonObject *result;
+  gint64 message_id;
   gboolean sent;
 
   if (user_id <= 0)
@@ -232,12 +266,14 @@ control_join (BotbenchSandbox *self,
   else
     _botbench_sandbox_private_chat (self, user_id, bot_id);
 
-  sent = _botbench_sandbox_deliver_join (self, bot_id, user_id, chat_id);
+  message_id = join_message (self, bot_id, user_id, chat_id);
+  sent = _botbench_sandbox_deliver_join (self, bot_id, user_id, chat_id, message_id);
 
   result = json_object_new ();
   json_object_set_int_member (result, "BOT_ID", bot_id);
   json_object_set_int_member (result, "CHAT_ID",
                               chat_id > 0 ? chat_id : _botbench_sandbox_private_chat (self, user_id, bot_id));
+  json_object_set_int_member (result, "MESSAGE_ID", message_id);
   json_object_set_int_member (result, "EVENTS", sent ? 1 : 0);
 
   return _botbench_php_object_node (result);

@@ -460,7 +460,8 @@ gboolean
 _botbench_sandbox_deliver_join (BotbenchSandbox *self,
                                 gint64           bot_id,
                                 gint64           user_id,
-                                gint64           chat_id)
+                                gint64           chat_id,
+                                gint64           message_id)
 {
   g_auto(Owner) owner = { 0 };
   g_autofree char *owner_id = NULL;
@@ -468,7 +469,7 @@ _botbench_sandbox_deliver_join (BotbenchSandbox *self,
   g_autofree char *url = NULL;
   g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
   g_autoptr(GArray) bot_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  RecordTarget record = { 0, chat_id, bot_ids };
+  RecordTarget record = { message_id, chat_id, bot_ids };
   JsonObject *data, *bots, *params;
   gint64 record_chat;
   gint64 handler_id;
@@ -480,7 +481,7 @@ _botbench_sandbox_deliver_join (BotbenchSandbox *self,
   record.chat_id = record_chat;
   if (!_botbench_sandbox_lookup_handler (self, owner_id, "ONIMBOTJOINCHAT", &handler_id, &url))
     {
-      _botbench_sandbox_record_skipped_bot (self, 0, record_chat, bot_id, "ONIMBOTJOINCHAT", "NO_HANDLER");
+      _botbench_sandbox_record_skipped_bot (self, message_id, record_chat, bot_id, "ONIMBOTJOINCHAT", "NO_HANDLER");
       return FALSE;
     }
 

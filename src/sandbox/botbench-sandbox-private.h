@@ -348,10 +348,13 @@ gboolean _botbench_sandbox_deliver_command_add (BotbenchSandbox   *self,
                                                 const char        *command_params,
                                                 const char        *context,
                                                 const UserMessage *m);
+/* message_id: the system message that shows the join in the chat (its
+ * delivery records point at it), or 0. */
 gboolean _botbench_sandbox_deliver_join        (BotbenchSandbox *self,
                                                 gint64           bot_id,
                                                 gint64           user_id,
-                                                gint64           chat_id);
+                                                gint64           chat_id,
+                                                gint64           message_id);
 
 /* botbench-sandbox-messages.c */
 

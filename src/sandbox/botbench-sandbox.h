@@ -65,7 +65,10 @@
  *   POST /_sandbox/join     BOT_ID, USER_ID (default webhook-user),
  *                           DIALOG_ID ("chatN" adds the bot to that chat;
  *                           omitted: the user opens the private dialog)
- *        → {BOT_ID, CHAT_ID, EVENTS, DELIVERIES, REV}, fires ONIMBOTJOINCHAT
+ *        → {BOT_ID, CHAT_ID, MESSAGE_ID, EVENTS, DELIVERIES, REV}, fires
+ *        ONIMBOTJOINCHAT.  The chat gets a system message by the user
+ *        ("… opened the dialog with …", "… added … to the chat"),
+ *        MESSAGE_ID; the join's delivery records point at it.
  *   POST /_sandbox/message/update  FROM_USER_ID, MESSAGE_ID, MESSAGE
  *   POST /_sandbox/message/delete  FROM_USER_ID, MESSAGE_ID
  *        → {MESSAGE_ID, EVENTS, DELIVERIES, REV}.  The author changes their

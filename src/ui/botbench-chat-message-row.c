@@ -283,19 +283,51 @@ botbench_chat_message_row_delivery (BotbenchChatMessageRow *self,
   return box;
 }
 
+/* One line per delivery the message caused (problems stand out). */
+static void
+botbench_chat_message_row_add_deliveries (BotbenchChatMessageRow *self)
+{
+  const gint64 *deliveries;
+  guint n_deliveries = 0;
+
+  deliveries = botbench_chat_message_get_deliveries (self->message, &n_deliveries);
+  for (guint i = 0; i < n_deliveries; i++)
+    {
+      BotbenchChatDelivery *delivery = botbench_chat_session_lookup_delivery (self->session, deliveries[i]);
+
+      if (delivery != NULL)
+        gtk_widget_set_parent (botbench_chat_message_row_delivery (self, delivery), GTK_WIDGET (self));
+    }
+}
+
 static void
 botbench_chat_message_row_rebuild (BotbenchChatMessageRow *self)
 {
   BotbenchChatMessage *message = self->message;
   GtkWidget *label;
-  const gint64 *deliveries;
-  guint n_deliveries = 0;
   gint64 author_id;
 
   botbench_chat_message_row_clear (self);
 
   if (message == NULL)
     return;
+
+  /* A system message (who opened the dialog, who added a bot): one
+   * centred line, then what the event it caused became. */
+  if (botbench_chat_message_get_system (message))
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "chat-own");
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "chat-bot");
+      gtk_widget_add_css_class (GTK_WIDGET (self), "chat-system");
+      label = gtk_label_new (botbench_chat_message_get_text (message));
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_parent (label, GTK_WIDGET (self));
+      botbench_chat_message_row_add_deliveries (self);
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "chat-system");
 
   author_id = botbench_chat_message_get_author_id (message);
   if (author_id == botbench_chat_session_get_user_id (self->session))
@@ -345,14 +377,7 @@ botbench_chat_message_row_rebuild (BotbenchChatMessageRow *self)
                                GTK_WIDGET (self));
     }
 
-  deliveries = botbench_chat_message_get_deliveries (message, &n_deliveries);
-  for (guint i = 0; i < n_deliveries; i++)
-    {
-      BotbenchChatDelivery *delivery = botbench_chat_session_lookup_delivery (self->session, deliveries[i]);
-
-      if (delivery != NULL)
-        gtk_widget_set_parent (botbench_chat_message_row_delivery (self, delivery), GTK_WIDGET (self));
-    }
+  botbench_chat_message_row_add_deliveries (self);
 }
 
 static void

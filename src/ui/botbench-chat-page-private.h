@@ -58,6 +58,8 @@ struct _BotbenchChatPage
   GtkDropDown         *user_dropdown;
   GtkRevealer         *error_revealer;
   GtkLabel            *error_label;
+  GtkRevealer         *handler_hint_revealer;
+  GtkLabel            *handler_hint_label;
   GtkStack            *conversation_stack;
   GtkScrolledWindow   *message_scroller;
   GtkListView         *message_list;

@@ -144,6 +144,47 @@ message_unbind_cb (GtkSignalListItemFactory *factory,
 
 /* ---- the open conversation ---------------------------------------------- */
 
+/* A bot whose handler is Botbench's own listener has nobody to answer:
+ * its events land in the Events page.  Say so where the user waits for a
+ * reply, and what to change. */
+static void
+botbench_chat_page_update_handler_hint (BotbenchChatPage         *self,
+                                        BotbenchChatConversation *conversation)
+{
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+  BotbenchChatBot *bot = NULL;
+  const char *url = NULL;
+  const char *public_url = NULL;
+
+  if (conversation != NULL &&
+      botbench_chat_conversation_get_conversation_type (conversation) == BOTBENCH_CHAT_CONVERSATION_PRIVATE)
+    bot = botbench_chat_session_lookup_bot (self->session, botbench_chat_conversation_get_bot_id (conversation));
+  if (bot != NULL && bot->handlers != NULL)
+    url = g_hash_table_lookup (bot->handlers, "ONIMBOTMESSAGEADD");
+  if (url != NULL && self->app != NULL)
+    base = botbench_application_dup_listener_base_url (self->app);
+  if (self->profile != NULL)
+    public_url = botbench_profile_get_public_base_url (self->profile);
+
+  if (url == NULL || *url == '\0' ||
+      !((base != NULL && *base != '\0' && g_str_has_prefix (url, base)) ||
+        (public_url != NULL && *public_url != '\0' && g_str_has_prefix (url, public_url))))
+    {
+      gtk_revealer_set_reveal_child (self->handler_hint_revealer, FALSE);
+      return;
+    }
+
+  name = botbench_chat_bot_dup_display_name (bot);
+  /* Translators: %s is a bot's name; its handler is Botbench's own listener */
+  text = g_strdup_printf (_("%s sends its events to Botbench's listener: they appear in the Events page, "
+                            "but no code answers them. To see replies here, give the bot the URL of your own "
+                            "handler script, for example http://127.0.0.1:8000/bot.php."), name);
+  gtk_label_set_label (self->handler_hint_label, text);
+  gtk_revealer_set_reveal_child (self->handler_hint_revealer, TRUE);
+}
+
 static void
 botbench_chat_page_update_commands (BotbenchChatPage         *self,
                                     BotbenchChatConversation *conversation)
@@ -178,6 +219,9 @@ _botbench_chat_page_update_header (BotbenchChatPage *self)
   g_autofree char *subtitle = NULL;
   gboolean group;
 
+  /* Nobody to write to until a conversation is open. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->composer), conversation != NULL);
+  botbench_chat_page_update_handler_hint (self, conversation);
   if (conversation == NULL)
     {
       gtk_label_set_label (self->conversation_title, "");

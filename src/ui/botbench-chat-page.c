@@ -493,6 +493,8 @@ botbench_chat_page_class_init (BotbenchChatPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, user_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, handler_hint_revealer);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, handler_hint_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, conversation_stack);
   gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, message_scroller);
   gtk_widget_class_bind_template_child (widget_class, BotbenchChatPage, message_list);
