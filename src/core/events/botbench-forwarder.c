@@ -57,6 +57,7 @@ struct _BotbenchForwarder
   guint               pending;          /* submitted, answer not recorded */
   gboolean            stopped;
   gboolean            pump_scheduled;
+  gboolean            started;          /* the thread made its session */
 
   GThread            *thread;
   GMainContext       *context;
@@ -322,6 +323,12 @@ forwarder_thread_func (gpointer data)
   self->session = soup_session_new_with_options ("max-conns", 64,
                                                  "max-conns-per-host", 8,
                                                  NULL);
+
+  g_mutex_lock (&self->lock);
+  self->started = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
   g_main_loop_run (self->loop);
   g_clear_object (&self->session);
   while (g_main_context_iteration (self->context, FALSE))
@@ -415,7 +422,19 @@ botbench_forwarder_new (BotbenchEventStore *store)
 
   self = g_object_new (BOTBENCH_TYPE_FORWARDER, NULL);
   self->store = g_object_ref (store);
+
+  /* GLib 2.74 can deadlock when two threads initialise GTypes that depend
+   * on each other at once (seen: this thread's GInetSocketAddress against
+   * SoupSession's class_init there): register them here, and return only
+   * once the thread has its session. */
+  g_type_ensure (G_TYPE_INET_SOCKET_ADDRESS);
+  g_type_ensure (G_TYPE_INET_ADDRESS);
+  g_type_ensure (SOUP_TYPE_SESSION);
   self->thread = g_thread_new ("bb-forwarder", forwarder_thread_func, self);
+  g_mutex_lock (&self->lock);
+  while (!self->started)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
 
   return self;
 }
