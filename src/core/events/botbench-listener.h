@@ -8,7 +8,10 @@
  * their headers and are not stored; malformed requests 400; other methods
  * 405 with Allow, except GET / which returns a small JSON status.  Clients
  * may keep their connection alive; idle ones are closed after idle-timeout
- * seconds, and at most max-connections are open at once.
+ * seconds, and at most max-connections are open at once.  With a
+ * forwarder set, each stored event is handed to it after the answer; a
+ * request's "X-Botbench-Replay-Of: N" (digits, N an id already given out)
+ * marks the stored event as a replay of N.
  */
 #pragma once
 
@@ -16,6 +19,7 @@
 
 #include "botbench-types.h"
 #include "botbench-event-store.h"
+#include "botbench-forwarder.h"
 
 G_BEGIN_DECLS
 
@@ -72,6 +76,13 @@ gboolean          botbench_listener_get_running  (BotbenchListener   *self);
 guint             botbench_listener_get_bound_port (BotbenchListener *self);
 /* "http://HOST:PORT/" while running, NULL when stopped. */
 char             *botbench_listener_dup_url      (BotbenchListener   *self);
+/* Every event stored from now on (and not rejected) is submitted to
+ * forwarder after its commit and its acknowledgement; NULL: none.  Any
+ * time, also while running. */
+void              botbench_listener_set_forwarder (BotbenchListener  *self,
+                                                   BotbenchForwarder *forwarder);
+BotbenchForwarder *botbench_listener_get_forwarder (BotbenchListener *self);
+
 /* Requests served and events stored since start (for status and benchmarks). */
 guint64           botbench_listener_get_n_events (BotbenchListener   *self);
 
