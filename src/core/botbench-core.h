@@ -13,6 +13,7 @@
 #include "botbench-event-list-model.h"
 #include "botbench-listener.h"
 #include "botbench-form-encoder.h"
+#include "botbench-form-edit.h"
 #include "botbench-profile.h"
 #include "botbench-profile-manager.h"
 #include "botbench-secret-store.h"
