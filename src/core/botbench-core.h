@@ -14,6 +14,7 @@
 #include "botbench-listener.h"
 #include "botbench-form-encoder.h"
 #include "botbench-form-edit.h"
+#include "botbench-event-template.h"
 #include "botbench-profile.h"
 #include "botbench-profile-manager.h"
 #include "botbench-secret-store.h"
