@@ -17,6 +17,7 @@
 #include "botbench-form-encoder.h"
 #include "botbench-form-edit.h"
 #include "botbench-event-template.h"
+#include "botbench-replay.h"
 #include "botbench-profile.h"
 #include "botbench-profile-manager.h"
 #include "botbench-secret-store.h"

@@ -264,6 +264,7 @@ replay_inserted_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   SendData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
 
   data->event_id = botbench_event_store_insert_finish (BOTBENCH_EVENT_STORE (source), result, &error);
   if (data->event_id <= 0)
@@ -275,8 +276,8 @@ replay_inserted_cb (GObject      *source,
 
   g_debug ("Stored replay %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT,
            data->event_id, botbench_event_get_replay_of (data->replay));
-  botbench_event_store_record_forward_async (data->store, data->event_id, data->result,
-                                             g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  botbench_event_store_record_forward_async (data->store, data->event_id, data->result, cancellable,
                                              replay_recorded_cb, g_steal_pointer (&task));
 }
 
@@ -287,6 +288,7 @@ replay_sent_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   SendData *data = g_task_get_task_data (task);
+  GCancellable *cancellable;
   gint64 listener_id;
 
   data->result = botbench_http_send_finish (result);
@@ -301,7 +303,8 @@ replay_sent_cb (GObject      *source,
       return;
     }
 
-  botbench_event_store_insert_async (data->store, data->replay, g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  botbench_event_store_insert_async (data->store, data->replay, cancellable,
                                      replay_inserted_cb, g_steal_pointer (&task));
 }
 
