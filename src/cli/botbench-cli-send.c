@@ -173,7 +173,10 @@ print_answer (BotbenchForwardResult *result)
   else
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "duration_ms");
-  json_builder_add_int_value (builder, botbench_forward_result_get_duration_ms (result));
+  if (botbench_forward_result_get_duration_ms (result) >= 0)
+    json_builder_add_int_value (builder, botbench_forward_result_get_duration_ms (result));
+  else
+    json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "body");
   if (error == NULL && body != NULL)
     {
@@ -289,7 +292,7 @@ botbench_cli_send_event (int    argc,
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Where to send it (default: the listener, http://127.0.0.1:8024/)"), N_("URL") },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Event store for --replay (default $XDG_DATA_HOME/botbench/events.db)"), N_("PATH") },
     { "replay", 0, 0, G_OPTION_ARG_INT64, &replay_id, N_("Replay the stored event ID"), N_("ID") },
-    { "template", 0, 0, G_OPTION_ARG_STRING, &template_name, N_("Send a simulated event (see --template list)"), N_("NAME") },
+    { "template", 0, 0, G_OPTION_ARG_STRING, &template_name, N_("Send a simulated event (the names are listed below)"), N_("NAME") },
     { "bot", 0, 0, G_OPTION_ARG_INT64, &bot_id, N_("The bot of --template (from the active profile's bots)"), N_("BOT_ID") },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, N_("Change or add a value, e.g. data[PARAMS][MESSAGE]=Hi (repeatable)"), N_("KEY=VALUE") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, N_("Seconds to wait for the answer (default 10)"), N_("SECONDS") },
@@ -302,6 +305,12 @@ botbench_cli_send_event (int    argc,
     _("Sends one request and prints the answer as one JSON line:\n"
       "{\"status\":…, \"duration_ms\":…, \"body\":…} (and \"error\" on a transport error).\n"
       "Exit status 1 on a transport error or a status other than 2xx."));
+  {
+    g_autofree char *names = g_strjoinv ("\n  ", (char **)botbench_event_template_list ());
+    g_autofree char *description = g_strdup_printf (_("Templates:\n  %s"), names);
+
+    g_option_context_set_description (context, description);
+  }
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;
