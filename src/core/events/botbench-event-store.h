@@ -111,6 +111,12 @@ gint64              botbench_event_store_id_at_offset      (BotbenchEventStore  
 BotbenchEvent      *botbench_event_store_get               (BotbenchEventStore  *self,
                                                             gint64               id,
                                                             GError             **error);
+/* The id of a stored event with the same received time, method, path,
+ * query and body as event (an import's duplicate); 0 when there is none,
+ * -1 on error. */
+gint64              botbench_event_store_find_same         (BotbenchEventStore  *self,
+                                                            BotbenchEvent       *event,
+                                                            GError             **error);
 gint64              botbench_event_store_get_last_id       (BotbenchEventStore  *self);
 /* Distinct event names seen, sorted. */
 char              **botbench_event_store_list_event_names  (BotbenchEventStore  *self,

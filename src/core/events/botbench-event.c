@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "botbench-event-private.h"
+#include "botbench-event-import.h"
 #include "botbench-json.h"
 
 struct _BotbenchEvent
@@ -647,6 +648,7 @@ botbench_event_to_json_line (BotbenchEvent *self)
   append_json_string (out, self->bot_id);
   g_string_append (out, ",\"data\":");
   g_string_append (out, data);
+  botbench_event_append_raw_json (self, out);
   g_string_append_c (out, '}');
 
   return g_string_free (out, FALSE);

@@ -1,0 +1,135 @@
+/* botbench-token-check.c: application_token verification
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The token states, their strings, and the comparison of an event's
+ * top-level auth[application_token] with the profile's expected token.
+ */
+#define G_LOG_DOMAIN "botbench-token-check"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "botbench-form-node.h"
+#include "botbench-token-check.h"
+
+static const char * const state_strings[] = {
+  [BOTBENCH_TOKEN_STATE_UNKNOWN] = "unknown",
+  [BOTBENCH_TOKEN_STATE_VERIFIED] = "verified",
+  [BOTBENCH_TOKEN_STATE_WRONG] = "wrong-token",
+  [BOTBENCH_TOKEN_STATE_MISSING] = "no-token",
+};
+
+const char *
+botbench_token_state_to_string (BotbenchTokenState state)
+{
+  if ((guint)state >= G_N_ELEMENTS (state_strings))
+    return state_strings[BOTBENCH_TOKEN_STATE_UNKNOWN];
+
+  return state_strings[state];
+}
+
+gboolean
+botbench_token_state_from_string (const char         *str,
+                                  BotbenchTokenState *state)
+{
+  g_return_val_if_fail (state != NULL, FALSE);
+
+  if (str == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (state_strings); i++)
+    {
+      if (strcmp (str, state_strings[i]) == 0)
+        {
+          *state = (BotbenchTokenState)i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+gboolean
+botbench_token_equal (const char *a,
+                      const char *b)
+{
+  gsize len_a, len_b, len;
+  guint diff;
+
+  g_return_val_if_fail (a != NULL, FALSE);
+  g_return_val_if_fail (b != NULL, FALSE);
+
+  len_a = strlen (a);
+  len_b = strlen (b);
+  len = MAX (len_a, len_b);
+  diff = len_a != len_b;
+
+  /* Every byte of the longer string is looked at, whatever differs. */
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar ca = i < len_a ? (guchar)a[i] : 0;
+      guchar cb = i < len_b ? (guchar)b[i] : 0;
+
+      diff |= (guint)(ca ^ cb);
+    }
+
+  return diff == 0;
+}
+
+const char *
+botbench_token_check_find (BotbenchEvent *event)
+{
+  BotbenchFormNode *form;
+  JsonNode *json;
+  const char *token = NULL;
+
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (event), NULL);
+
+  if ((form = botbench_event_get_form (event)) != NULL)
+    {
+      gsize len = 0;
+      BotbenchFormNode *auth = botbench_form_node_lookup (form, "auth");
+      BotbenchFormNode *node = auth ? botbench_form_node_lookup (auth, "application_token") : NULL;
+
+      /* A token with a NUL in it is no token we could have issued. */
+      if (node != NULL && botbench_form_node_get_node_type (node) == BOTBENCH_FORM_NODE_STRING &&
+          (token = botbench_form_node_get_string (node, &len)) != NULL && strlen (token) != len)
+        token = NULL;
+    }
+  else if ((json = botbench_event_get_json (event)) != NULL && JSON_NODE_HOLDS_OBJECT (json))
+    {
+      JsonNode *auth = json_object_get_member (json_node_get_object (json), "auth");
+      JsonNode *node = NULL;
+
+      if (auth != NULL && JSON_NODE_HOLDS_OBJECT (auth))
+        node = json_object_get_member (json_node_get_object (auth), "application_token");
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_STRING)
+        token = json_node_get_string (node);
+    }
+
+  if (token == NULL || *token == '\0')
+    return NULL;
+
+  return token;
+}
+
+BotbenchTokenState
+botbench_token_check (BotbenchEvent *event,
+                      const char    *expected)
+{
+  const char *token;
+
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (event), BOTBENCH_TOKEN_STATE_UNKNOWN);
+
+  if (expected == NULL || *expected == '\0')
+    return BOTBENCH_TOKEN_STATE_UNKNOWN;
+
+  if ((token = botbench_token_check_find (event)) == NULL)
+    return BOTBENCH_TOKEN_STATE_MISSING;
+
+  return botbench_token_equal (token, expected) ? BOTBENCH_TOKEN_STATE_VERIFIED
+                                                : BOTBENCH_TOKEN_STATE_WRONG;
+}

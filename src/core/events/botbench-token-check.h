@@ -1,0 +1,44 @@
+/* botbench-token-check.h: is an event signed with the expected application_token?
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Bitrix24 puts auth[application_token] in every event (reference §4.7).
+ * Only the top-level one counts: the copies in data[BOT][N] and
+ * data[COMMAND][N] are part of the same body and prove nothing more.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "botbench-types.h"
+#include "botbench-event.h"
+
+G_BEGIN_DECLS
+
+/* Until schema v3 lands (botbench-event.h declares it then). */
+typedef enum
+{
+  BOTBENCH_TOKEN_STATE_UNKNOWN,    /* no expected token set */
+  BOTBENCH_TOKEN_STATE_VERIFIED,
+  BOTBENCH_TOKEN_STATE_WRONG,
+  BOTBENCH_TOKEN_STATE_MISSING,
+} BotbenchTokenState;
+
+/* "unknown", "verified", "wrong-token", "no-token" */
+const char         *botbench_token_state_to_string   (BotbenchTokenState  state);
+/* FALSE (state untouched) when str is none of the four strings. */
+gboolean            botbench_token_state_from_string (const char         *str,
+                                                      BotbenchTokenState *state);
+
+/* The event's top-level auth[application_token] (form or JSON body), or
+ * NULL when it has none (an empty value counts as none). */
+const char         *botbench_token_check_find        (BotbenchEvent      *event);
+/* Compares that token with expected in constant time.  expected NULL or ""
+ * → UNKNOWN. */
+BotbenchTokenState  botbench_token_check             (BotbenchEvent      *event,
+                                                      const char         *expected);
+/* Constant-time string equality (time depends on the lengths only). */
+gboolean            botbench_token_equal             (const char         *a,
+                                                      const char         *b);
+
+G_END_DECLS
