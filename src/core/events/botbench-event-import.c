@@ -264,36 +264,39 @@ read_body (JsonObject  *object,
   return NULL;
 }
 
-BotbenchEvent *
-botbench_event_from_json_line (const char  *line,
-                               gsize        len,
-                               GError     **error)
+static JsonObject *
+parse_line (const char  *line,
+            gsize        len,
+            JsonNode   **root,
+            GError     **error)
 {
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_auto(GStrv) headers = NULL;
   g_autoptr(GError) local_error = NULL;
-  const char *remote, *method, *path, *query, *content_type;
-  JsonObject *object;
-  JsonNode *received;
 
-  g_return_val_if_fail (line != NULL || len == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  root = botbench_json_parse (line ? line : "", len, &local_error);
-  if (root == NULL)
+  *root = botbench_json_parse (line ? line : "", len, &local_error);
+  if (*root == NULL)
     {
       g_set_error (error, BOTBENCH_EVENT_IMPORT_ERROR, BOTBENCH_EVENT_IMPORT_ERROR_MALFORMED,
                    _("Not JSON: %s"), local_error->message);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (*root))
     {
       g_set_error (error, BOTBENCH_EVENT_IMPORT_ERROR, BOTBENCH_EVENT_IMPORT_ERROR_MALFORMED,
                    _("Not a JSON object"));
       return NULL;
     }
-  object = json_node_get_object (root);
+
+  return json_node_get_object (*root);
+}
+
+static BotbenchEvent *
+event_from_object (JsonObject  *object,
+                   GError     **error)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_auto(GStrv) headers = NULL;
+  const char *remote, *method, *path, *query, *content_type;
+  JsonNode *received;
 
   received = json_object_get_member (object, "received");
   if (!node_is_int (received) || json_node_get_int (received) < 0)
@@ -329,6 +332,23 @@ botbench_event_from_json_line (const char  *line,
                              (const char * const *)headers,
                              content_type != NULL && *content_type != '\0' ? content_type : NULL,
                              body);
+}
+
+BotbenchEvent *
+botbench_event_from_json_line (const char  *line,
+                               gsize        len,
+                               GError     **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  g_return_val_if_fail (line != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((object = parse_line (line, len, &root, error)) == NULL)
+    return NULL;
+
+  return event_from_object (object, error);
 }
 
 /* ---- importing --------------------------------------------------------- */
@@ -430,14 +450,35 @@ line_reader_next (LineReader    *reader,
     }
 }
 
-static int
-compare_received (gconstpointer a,
-                  gconstpointer b)
+typedef struct
 {
-  gint64 ra = botbench_event_get_received (*(BotbenchEvent * const *)a);
-  gint64 rb = botbench_event_get_received (*(BotbenchEvent * const *)b);
+  BotbenchEvent *event;
+  gint64         id;       /* the exported "id", 0 when none */
+  guint          line;
+} ImportItem;
 
-  return (ra > rb) - (ra < rb);
+static void
+import_item_clear (ImportItem *item)
+{
+  g_clear_object (&item->event);
+}
+
+/* Oldest first; events of one microsecond in their old id order, then
+ * in file order. */
+static int
+compare_items (gconstpointer a,
+               gconstpointer b)
+{
+  const ImportItem *ia = a;
+  const ImportItem *ib = b;
+  gint64 ra = botbench_event_get_received (ia->event);
+  gint64 rb = botbench_event_get_received (ib->event);
+
+  if (ra != rb)
+    return ra < rb ? -1 : 1;
+  if (ia->id != ib->id)
+    return ia->id < ib->id ? -1 : 1;
+  return ia->line < ib->line ? -1 : ia->line > ib->line;
 }
 
 BotbenchEventImportSummary *
@@ -449,7 +490,7 @@ botbench_event_import_stream (BotbenchEventStore  *store,
   g_autoptr(BotbenchEventImportSummary) summary = NULL;
   g_autoptr(GByteArray) pending = g_byte_array_new ();
   g_autoptr(GByteArray) line = g_byte_array_new ();
-  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (ImportItem));
   LineReader reader = { stream, pending, FALSE };
   GError *read_error = NULL;
   gboolean too_long;
@@ -461,11 +502,13 @@ botbench_event_import_stream (BotbenchEventStore  *store,
 
   summary = g_new0 (BotbenchEventImportSummary, 1);
   summary->errors = g_ptr_array_new_with_free_func (g_free);
+  g_array_set_clear_func (items, (GDestroyNotify)import_item_clear);
 
   while (line_reader_next (&reader, line, &too_long, cancellable, &read_error))
     {
       g_autoptr(GError) line_error = NULL;
       BotbenchEvent *event = NULL;
+      gint64 id = 0;
 
       number++;
 
@@ -481,7 +524,16 @@ botbench_event_import_stream (BotbenchEventStore  *store,
           if (i == line->len)
             continue;
 
-          event = botbench_event_from_json_line ((const char *)line->data, line->len, &line_error);
+          g_autoptr(JsonNode) root = NULL;
+          JsonObject *object = parse_line ((const char *)line->data, line->len, &root, &line_error);
+          JsonNode *id_node;
+
+          if (object != NULL && (event = event_from_object (object, &line_error)) != NULL)
+            {
+              /* The exported "id" only orders events of one microsecond. */
+              id_node = json_object_get_member (object, "id");
+              id = node_is_int (id_node) ? json_node_get_int (id_node) : 0;
+            }
         }
 
       if (event == NULL)
@@ -493,7 +545,11 @@ botbench_event_import_stream (BotbenchEventStore  *store,
           continue;
         }
 
-      g_ptr_array_add (events, event);
+      {
+        ImportItem item = { event, id, number };
+
+        g_array_append_val (items, item);
+      }
     }
 
   if (read_error != NULL)
@@ -504,11 +560,11 @@ botbench_event_import_stream (BotbenchEventStore  *store,
 
   /* `events` prints newest first: stored oldest first, ids follow time
    * again (stable: events of one microsecond keep the file's order). */
-  g_ptr_array_sort (events, compare_received);
+  g_array_sort (items, compare_items);
 
-  for (guint i = 0; i < events->len; i++)
+  for (guint i = 0; i < items->len; i++)
     {
-      BotbenchEvent *event = g_ptr_array_index (events, i);
+      BotbenchEvent *event = g_array_index (items, ImportItem, i).event;
       gint64 same;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
