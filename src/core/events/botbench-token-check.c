@@ -133,3 +133,35 @@ botbench_token_check (BotbenchEvent *event,
   return botbench_token_equal (token, expected) ? BOTBENCH_TOKEN_STATE_VERIFIED
                                                 : BOTBENCH_TOKEN_STATE_WRONG;
 }
+
+char *
+botbench_token_check_dup_expected_sync (BotbenchProfile     *profile,
+                                        BotbenchSecretStore *secrets,
+                                        GCancellable        *cancellable,
+                                        GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *token;
+
+  g_return_val_if_fail (BOTBENCH_IS_PROFILE (profile), NULL);
+  g_return_val_if_fail (BOTBENCH_IS_SECRET_STORE (secrets), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  token = botbench_secret_store_lookup_sync (secrets, botbench_profile_get_uuid (profile),
+                                             BOTBENCH_SECRET_KIND_APPLICATION_TOKEN,
+                                             cancellable, &local_error);
+  if (token != NULL && *token != '\0')
+    return token;
+  g_clear_pointer (&token, botbench_secret_free);
+
+  if (botbench_profile_is_builtin_sandbox (profile) &&
+      botbench_profile_get_kind (profile) == BOTBENCH_PROFILE_KIND_WEBHOOK &&
+      botbench_profile_get_client_id (profile) != NULL &&
+      *botbench_profile_get_client_id (profile) != '\0')
+    return g_strdup (botbench_profile_get_client_id (profile));
+
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return NULL;
+}

@@ -12,6 +12,8 @@
 
 #include "botbench-types.h"
 #include "botbench-event.h"
+#include "botbench-profile.h"
+#include "botbench-secret-store.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +39,17 @@ const char         *botbench_token_check_find        (BotbenchEvent      *event)
  * → UNKNOWN. */
 BotbenchTokenState  botbench_token_check             (BotbenchEvent      *event,
                                                       const char         *expected);
+/* The application_token the events of profile should carry: its secret of
+ * kind "application-token"; without one, for the built-in sandbox profile
+ * (a webhook profile) its CLIENT_ID, which the sandbox gives the bots
+ * registered with it as their application_token.  NULL when there is none
+ * (events are then "unknown"); error only when the keyring fails.  Free
+ * with botbench_secret_free().
+ * Blocking (botbench-cli; not on the UI thread). */
+char               *botbench_token_check_dup_expected_sync (BotbenchProfile     *profile,
+                                                            BotbenchSecretStore *secrets,
+                                                            GCancellable        *cancellable,
+                                                            GError             **error);
 /* Constant-time string equality (time depends on the lengths only). */
 gboolean            botbench_token_equal             (const char         *a,
                                                       const char         *b);
