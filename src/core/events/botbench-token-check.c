@@ -14,43 +14,6 @@
 #include "botbench-form-node.h"
 #include "botbench-token-check.h"
 
-static const char * const state_strings[] = {
-  [BOTBENCH_TOKEN_STATE_UNKNOWN] = "unknown",
-  [BOTBENCH_TOKEN_STATE_VERIFIED] = "verified",
-  [BOTBENCH_TOKEN_STATE_WRONG] = "wrong-token",
-  [BOTBENCH_TOKEN_STATE_MISSING] = "no-token",
-};
-
-const char *
-botbench_token_state_to_string (BotbenchTokenState state)
-{
-  if ((guint)state >= G_N_ELEMENTS (state_strings))
-    return state_strings[BOTBENCH_TOKEN_STATE_UNKNOWN];
-
-  return state_strings[state];
-}
-
-gboolean
-botbench_token_state_from_string (const char         *str,
-                                  BotbenchTokenState *state)
-{
-  g_return_val_if_fail (state != NULL, FALSE);
-
-  if (str == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (state_strings); i++)
-    {
-      if (strcmp (str, state_strings[i]) == 0)
-        {
-          *state = (BotbenchTokenState)i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
 gboolean
 botbench_token_equal (const char *a,
                       const char *b)

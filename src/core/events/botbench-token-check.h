@@ -17,20 +17,9 @@
 
 G_BEGIN_DECLS
 
-/* Until schema v3 lands (botbench-event.h declares it then). */
-typedef enum
-{
-  BOTBENCH_TOKEN_STATE_UNKNOWN,    /* no expected token set */
-  BOTBENCH_TOKEN_STATE_VERIFIED,
-  BOTBENCH_TOKEN_STATE_WRONG,
-  BOTBENCH_TOKEN_STATE_MISSING,
-} BotbenchTokenState;
-
-/* "unknown", "verified", "wrong-token", "no-token" */
-const char         *botbench_token_state_to_string   (BotbenchTokenState  state);
-/* FALSE (state untouched) when str is none of the four strings. */
-gboolean            botbench_token_state_from_string (const char         *str,
-                                                      BotbenchTokenState *state);
+/* BotbenchTokenState and its strings ("unknown", "verified", "wrong-token",
+ * "no-token": botbench_token_state_to_string/_from_string) are declared
+ * in botbench-event.h, beside the event's token state. */
 
 /* The event's top-level auth[application_token] (form or JSON body), or
  * NULL when it has none (an empty value counts as none). */
