@@ -145,6 +145,74 @@ listen_signal_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The application_token to expect: --strict-token TOKEN (strict), else the
+ * profile's (--profile NAME or the active one) with its strict-token
+ * switch.  Sets *description to what stderr should say (NULL: nothing).
+ * FALSE when the named profile does not exist. */
+static gboolean
+listen_setup_token (BotbenchListener  *listener,
+                    const char        *strict_token,
+                    const char        *profile_name,
+                    char             **description)
+{
+  g_autoptr(BotbenchProfileManager) manager = NULL;
+  g_autoptr(BotbenchSecretStore) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  BotbenchProfile *profile;
+  char *token;
+
+  *description = NULL;
+
+  if (strict_token != NULL)
+    {
+      botbench_listener_set_expected_token (listener, strict_token);
+      botbench_listener_set_strict_token (listener, TRUE);
+      *description = g_strdup (_("strict application_token: events without it get 401"));
+      return TRUE;
+    }
+
+  /* No profiles at all: nothing to look up (and no keyring to wake). */
+  manager = botbench_profile_manager_new (NULL);
+  path = g_build_filename (g_get_user_config_dir (), "botbench", "profiles.ini", NULL);
+  if (profile_name == NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!botbench_profile_manager_load (manager, &error))
+    {
+      g_printerr (_("Warning: cannot read the profiles, application_token not checked: %s\n"), error->message);
+      return profile_name == NULL;
+    }
+
+  profile = profile_name != NULL ? botbench_profile_manager_lookup (manager, profile_name)
+                                 : botbench_profile_manager_get_active (manager);
+  if (profile == NULL)
+    {
+      if (profile_name != NULL)
+        g_printerr (_("No profile named “%s”\n"), profile_name);
+      return profile_name == NULL;
+    }
+
+  secrets = botbench_secret_store_new ();
+  token = botbench_token_check_dup_expected_sync (profile, secrets, NULL, &error);
+  if (error != NULL)
+    g_printerr (_("Warning: cannot read the expected application_token of profile “%s”: %s\n"),
+                botbench_profile_get_name (profile), error->message);
+  if (token == NULL)
+    return TRUE;
+
+  botbench_listener_set_expected_token (listener, token);
+  botbench_listener_set_strict_token (listener, botbench_profile_get_strict_token (profile));
+  botbench_secret_free (token);
+
+  if (botbench_profile_get_strict_token (profile))
+    *description = g_strdup_printf (_("strict application_token of profile “%s”: events without it get 401"),
+                                    botbench_profile_get_name (profile));
+  else
+    *description = g_strdup_printf (_("checking the application_token of profile “%s”"),
+                                    botbench_profile_get_name (profile));
+  return TRUE;
+}
+
 int
 botbench_cli_listen (int    argc,
                 char **argv)
@@ -158,6 +226,9 @@ botbench_cli_listen (int    argc,
   g_autofree char *db = NULL;
   g_autofree char *path = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *strict_token = NULL;
+  g_autofree char *profile_name = NULL;
+  g_autofree char *token_description = NULL;
   gint64 max_body = BOTBENCH_LISTENER_DEFAULT_MAX_BODY;
   int max_connections = 0;
   int idle_timeout = BOTBENCH_LISTENER_DEFAULT_IDLE_TIMEOUT;
@@ -171,6 +242,8 @@ botbench_cli_listen (int    argc,
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Event store (default $XDG_DATA_HOME/botbench/events.db)"), N_("PATH") },
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, N_("Largest accepted body in bytes (default 8388608)"), N_("BYTES") },
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, N_("Connections open at once, 0 = from the open-file limit (default 0)"), N_("N") },
+    { "strict-token", 0, 0, G_OPTION_ARG_STRING, &strict_token, N_("Expect this auth[application_token]: events with another or none are answered 401 and stored as rejected"), N_("TOKEN") },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_name, N_("Check events against this profile's application_token (default: the active profile's)"), N_("NAME") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Seconds a client may take to send its request head, leave a body stalled or keep an idle connection (default 15)"), N_("SECONDS") },
     { NULL }
   };
@@ -193,6 +266,10 @@ botbench_cli_listen (int    argc,
     return botbench_cli_usage_error (context, _("--max-connections must be 0 (automatic) or more"));
   if (idle_timeout <= 0 || idle_timeout > 24 * 3600)
     return botbench_cli_usage_error (context, _("--idle-timeout must be between 1 and 86400 seconds"));
+  if (strict_token != NULL && *strict_token == '\0')
+    return botbench_cli_usage_error (context, _("--strict-token needs a TOKEN"));
+  if (profile_name == NULL && botbench_cli_profile_name != NULL)
+    profile_name = g_strdup (botbench_cli_profile_name);
 
   path = botbench_cli_resolve_db_path (db);
   store = botbench_event_store_new (path, &error);
@@ -208,6 +285,8 @@ botbench_cli_listen (int    argc,
   botbench_listener_set_max_body (listener, (gsize)max_body);
   botbench_listener_set_max_connections (listener, (guint)max_connections);
   botbench_listener_set_idle_timeout (listener, (guint)idle_timeout);
+  if (!listen_setup_token (listener, strict_token, profile_name, &token_description))
+    return EXIT_FAILURE;
 
   state.store = store;
   state.last_printed = botbench_event_store_get_last_id (store);
@@ -231,6 +310,8 @@ botbench_cli_listen (int    argc,
 
   url = botbench_listener_dup_url (listener);
   g_printerr (_("listening on %s\n"), url);
+  if (token_description != NULL)
+    g_printerr ("%s\n", token_description);
 
   g_main_loop_run (loop);
 
@@ -280,6 +361,15 @@ events_parse_format (const char   *format,
     return FALSE;
 
   return TRUE;
+}
+
+/* NULL (any) or one of the four token state strings. */
+static gboolean
+events_check_verified (const char *verified)
+{
+  BotbenchTokenState state;
+
+  return verified == NULL || botbench_token_state_from_string (verified, &state);
 }
 
 static void
@@ -366,6 +456,7 @@ botbench_cli_events (int    argc,
   g_autofree char *event_name = NULL;
   g_autofree char *search = NULL;
   g_autofree char *format = NULL;
+  g_autofree char *verified = NULL;
   EventsFormat events_format;
   guint printed = 0;
   gint64 before = 0;
@@ -377,6 +468,7 @@ botbench_cli_events (int    argc,
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Only events whose text matches (full-text search)"), N_("TEXT") },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N events, newest first (default 100, 0 = all)"), N_("N") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: jsonl (a line per event, the default; importable), json (an array) or har (HTTP Archive 1.2)"), N_("FORMAT") },
+    { "verified", 0, 0, G_OPTION_ARG_STRING, &verified, N_("Only events in this application_token state: verified, wrong-token, no-token or unknown"), N_("STATE") },
     { NULL }
   };
 
@@ -392,6 +484,8 @@ botbench_cli_events (int    argc,
     return botbench_cli_usage_error (context, _("--limit must not be negative"));
   if (!events_parse_format (format, &events_format))
     return botbench_cli_usage_error (context, _("--format must be jsonl, json or har"));
+  if (!events_check_verified (verified))
+    return botbench_cli_usage_error (context, _("--verified must be verified, wrong-token, no-token or unknown"));
 
   path = botbench_cli_resolve_db_path (db);
 
@@ -415,6 +509,7 @@ botbench_cli_events (int    argc,
             .search = search,
             .before_id = before,
             .limit = 500,
+            .verified = verified,
           };
 
           if (limit > 0)
