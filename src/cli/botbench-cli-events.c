@@ -90,7 +90,20 @@ typedef struct
   GMainLoop          *loop;
   gint64              last_printed;
   int                 status;
+  /* With --forward a line waits for its event's forward (rejected events
+   * are never forwarded), unless everything is printed at the end. */
+  gboolean            forwarding;
+  gboolean            final;
 } ListenState;
+
+static gboolean
+listen_line_ready (ListenState   *state,
+                   BotbenchEvent *event)
+{
+  return !state->forwarding || state->final ||
+         botbench_event_get_forward (event) != NULL ||
+         botbench_event_get_rejected (event);
+}
 
 static void
 listen_print_new (ListenState *state)
@@ -115,8 +128,16 @@ listen_print_new (ListenState *state)
       for (guint i = 0; i < events->len; i++)
         {
           BotbenchEvent *event = g_ptr_array_index (events, i);
-          g_autofree char *line = botbench_event_to_json_line (event);
+          g_autofree char *line = NULL;
 
+          /* In order: a line waits for the ones before it. */
+          if (!listen_line_ready (state, event))
+            {
+              fflush (stdout);
+              return;
+            }
+
+          line = botbench_event_to_json_line (event);
           fputs (line, stdout);
           fputc ('\n', stdout);
           state->last_printed = botbench_event_get_id (event);
@@ -126,6 +147,15 @@ listen_print_new (ListenState *state)
       if (events->len < query.limit)
         break;
     }
+}
+
+static void
+listen_forward_recorded_cb (BotbenchEventStore *store,
+                            gint64              event_id,
+                            ListenState        *state)
+{
+  if (event_id > state->last_printed)
+    listen_print_new (state);
 }
 
 static void
@@ -213,6 +243,20 @@ listen_setup_token (BotbenchListener  *listener,
   return TRUE;
 }
 
+static gboolean
+listen_forward_url_is_valid (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme;
+
+  if (uri == NULL)
+    return FALSE;
+
+  scheme = g_uri_get_scheme (uri);
+  return (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0) &&
+         g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
+}
+
 int
 botbench_cli_listen (int    argc,
                 char **argv)
@@ -220,6 +264,7 @@ botbench_cli_listen (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(BotbenchEventStore) store = NULL;
   g_autoptr(BotbenchListener) listener = NULL;
+  g_autoptr(BotbenchForwarder) forwarder = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *host = NULL;
@@ -229,6 +274,8 @@ botbench_cli_listen (int    argc,
   g_autofree char *strict_token = NULL;
   g_autofree char *profile_name = NULL;
   g_autofree char *token_description = NULL;
+  g_autofree char *forward = NULL;
+  int forward_timeout = BOTBENCH_FORWARDER_DEFAULT_TIMEOUT;
   gint64 max_body = BOTBENCH_LISTENER_DEFAULT_MAX_BODY;
   int max_connections = 0;
   int idle_timeout = BOTBENCH_LISTENER_DEFAULT_IDLE_TIMEOUT;
@@ -245,6 +292,8 @@ botbench_cli_listen (int    argc,
     { "strict-token", 0, 0, G_OPTION_ARG_STRING, &strict_token, N_("Expect this auth[application_token]: events with another or none are answered 401 and stored as rejected"), N_("TOKEN") },
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_name, N_("Check events against this profile's application_token (default: the active profile's)"), N_("NAME") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Seconds a client may take to send its request head, leave a body stalled or keep an idle connection (default 15)"), N_("SECONDS") },
+    { "forward", 0, 0, G_OPTION_ARG_STRING, &forward, N_("Also send every event, unchanged, to this handler URL (http or https); each line is printed once its forward finished, with \"forward\""), N_("URL") },
+    { "forward-timeout", 0, 0, G_OPTION_ARG_INT, &forward_timeout, N_("Seconds the handler may take to answer a forwarded event (default 10)"), N_("SECONDS") },
     { NULL }
   };
 
@@ -270,6 +319,10 @@ botbench_cli_listen (int    argc,
     return botbench_cli_usage_error (context, _("--strict-token needs a TOKEN"));
   if (profile_name == NULL && botbench_cli_profile_name != NULL)
     profile_name = g_strdup (botbench_cli_profile_name);
+  if (forward_timeout < 1 || forward_timeout > 600)
+    return botbench_cli_usage_error (context, _("--forward-timeout must be between 1 and 600 seconds"));
+  if (forward != NULL && !listen_forward_url_is_valid (forward))
+    return botbench_cli_usage_error (context, _("--forward needs an http:// or https:// URL"));
 
   path = botbench_cli_resolve_db_path (db);
   store = botbench_event_store_new (path, &error);
@@ -287,6 +340,19 @@ botbench_cli_listen (int    argc,
   botbench_listener_set_idle_timeout (listener, (guint)idle_timeout);
   if (!listen_setup_token (listener, strict_token, profile_name, &token_description))
     return EXIT_FAILURE;
+
+  if (forward != NULL)
+    {
+      g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify)botbench_forward_rule_unref);
+
+      g_ptr_array_add (rules, botbench_forward_rule_new ("/", forward, TRUE));
+      forwarder = botbench_forwarder_new (store);
+      botbench_forwarder_set_rules (forwarder, rules);
+      botbench_forwarder_set_timeout (forwarder, (guint)forward_timeout);
+      botbench_listener_set_forwarder (listener, forwarder);
+      state.forwarding = TRUE;
+      g_signal_connect (store, "forward-recorded", G_CALLBACK (listen_forward_recorded_cb), &state);
+    }
 
   state.store = store;
   state.last_printed = botbench_event_store_get_last_id (store);
@@ -327,12 +393,24 @@ botbench_cli_listen (int    argc,
    * sets no retention, so it deletes nothing). */
   botbench_listener_stop (listener);
   g_signal_handlers_disconnect_by_func (store, listen_events_added_cb, &state);
+  if (forwarder != NULL)
+    {
+      /* Forwards under way get their answer (or their timeout); the
+       * queued rest is recorded as interrupted.  Either way every event
+       * is stored and printed with its forward. */
+      botbench_forwarder_flush (forwarder, (guint)forward_timeout * 1000 + 1000);
+      botbench_listener_set_forwarder (listener, NULL);
+      botbench_forwarder_stop (forwarder);
+      g_signal_handlers_disconnect_by_func (store, listen_forward_recorded_cb, &state);
+    }
   if (botbench_event_store_apply_retention (store, &error) < 0)
     {
       g_printerr (_("Cannot flush the event store: %s\n"), error->message);
       g_clear_error (&error);
     }
+  state.final = TRUE;
   listen_print_new (&state);
+  g_clear_object (&forwarder);
   botbench_event_store_close (store);
 
   return EXIT_SUCCESS;
