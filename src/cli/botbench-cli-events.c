@@ -175,6 +175,65 @@ listen_signal_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A profile without an expected token learns it from the first
+ * ONAPPINSTALL that arrives (reference §4.7), keeping it in the keyring. */
+typedef struct
+{
+  BotbenchListener    *listener;
+  BotbenchEventStore  *store;
+  BotbenchProfile     *profile;   /* NULL: nothing to learn */
+  BotbenchSecretStore *secrets;
+  gint64               last_seen;
+} TokenLearner;
+
+static void token_learner_events_added_cb (BotbenchEventStore *store,
+                                           gint64              last_id,
+                                           TokenLearner       *learner);
+
+static void
+token_learner_clear (TokenLearner *learner)
+{
+  if (learner->store != NULL)
+    g_signal_handlers_disconnect_by_func (learner->store, token_learner_events_added_cb, learner);
+  g_clear_object (&learner->profile);
+  g_clear_object (&learner->secrets);
+}
+
+static void
+token_learner_events_added_cb (BotbenchEventStore *store,
+                               gint64              last_id,
+                               TokenLearner       *learner)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchEventQuery query = { .after_id = learner->last_seen, .ascending = TRUE, .limit = 500 };
+
+  if (learner->profile == NULL || last_id <= learner->last_seen)
+    return;
+
+  events = botbench_event_store_query (store, &query, &error);
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    {
+      BotbenchEvent *event = g_ptr_array_index (events, i);
+      const char *token = botbench_token_check_find_install (event);
+
+      learner->last_seen = botbench_event_get_id (event);
+      if (token == NULL)
+        continue;
+
+      botbench_listener_set_expected_token (learner->listener, token);
+      botbench_listener_set_strict_token (learner->listener,
+                                          botbench_profile_get_strict_token (learner->profile));
+      if (!botbench_secret_store_store_sync (learner->secrets, botbench_profile_get_uuid (learner->profile),
+                                             BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, token, NULL, &error))
+        g_printerr (_("Warning: cannot keep the application_token in the keyring: %s\n"), error->message);
+      g_printerr (_("learned the application_token of profile “%s” from ONAPPINSTALL\n"),
+                  botbench_profile_get_name (learner->profile));
+      g_clear_object (&learner->profile);
+      return;
+    }
+}
+
 /* The application_token to expect: --strict-token TOKEN (strict), else the
  * profile's (--profile NAME or the active one) with its strict-token
  * switch.  Sets *description to what stderr should say (NULL: nothing).
@@ -183,6 +242,7 @@ static gboolean
 listen_setup_token (BotbenchListener  *listener,
                     const char        *strict_token,
                     const char        *profile_name,
+                    TokenLearner      *learner,
                     char             **description)
 {
   g_autoptr(BotbenchProfileManager) manager = NULL;
@@ -228,7 +288,19 @@ listen_setup_token (BotbenchListener  *listener,
     g_printerr (_("Warning: cannot read the expected application_token of profile “%s”: %s\n"),
                 botbench_profile_get_name (profile), error->message);
   if (token == NULL)
-    return TRUE;
+    {
+      if (error == NULL)
+        {
+          learner->listener = listener;
+          learner->store = botbench_listener_get_store (listener);
+          learner->profile = g_object_ref (profile);
+          learner->secrets = g_object_ref (secrets);
+          learner->last_seen = botbench_event_store_get_last_id (learner->store);
+          g_signal_connect (learner->store, "events-added",
+                            G_CALLBACK (token_learner_events_added_cb), learner);
+        }
+      return TRUE;
+    }
 
   botbench_listener_set_expected_token (listener, token);
   botbench_listener_set_strict_token (listener, botbench_profile_get_strict_token (profile));
@@ -257,6 +329,8 @@ listen_forward_url_is_valid (const char *url)
          g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
 }
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TokenLearner, token_learner_clear)
+
 int
 botbench_cli_listen (int    argc,
                 char **argv)
@@ -274,6 +348,7 @@ botbench_cli_listen (int    argc,
   g_autofree char *strict_token = NULL;
   g_autofree char *profile_name = NULL;
   g_autofree char *token_description = NULL;
+  g_auto(TokenLearner) learner = { NULL };
   g_autofree char *forward = NULL;
   int forward_timeout = BOTBENCH_FORWARDER_DEFAULT_TIMEOUT;
   gint64 max_body = BOTBENCH_LISTENER_DEFAULT_MAX_BODY;
@@ -338,7 +413,7 @@ botbench_cli_listen (int    argc,
   botbench_listener_set_max_body (listener, (gsize)max_body);
   botbench_listener_set_max_connections (listener, (guint)max_connections);
   botbench_listener_set_idle_timeout (listener, (guint)idle_timeout);
-  if (!listen_setup_token (listener, strict_token, profile_name, &token_description))
+  if (!listen_setup_token (listener, strict_token, profile_name, &learner, &token_description))
     return EXIT_FAILURE;
 
   if (forward != NULL)
@@ -393,6 +468,7 @@ botbench_cli_listen (int    argc,
    * sets no retention, so it deletes nothing). */
   botbench_listener_stop (listener);
   g_signal_handlers_disconnect_by_func (store, listen_events_added_cb, &state);
+  g_signal_handlers_disconnect_by_func (store, token_learner_events_added_cb, &learner);
   if (forwarder != NULL)
     {
       /* Forwards under way get their answer (or their timeout); the
