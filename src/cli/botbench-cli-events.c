@@ -203,6 +203,10 @@ botbench_cli_listen (int    argc,
   g_autofree char *db = NULL;
   g_autofree char *path = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *strict_token = NULL;
+  g_autofree char *profile_name = NULL;
+  g_autofree char *token_description = NULL;
+  g_auto(BotbenchCliTokenLearner) learner = { NULL };
   g_autofree char *forward = NULL;
   int forward_timeout = BOTBENCH_FORWARDER_DEFAULT_TIMEOUT;
   gint64 max_body = BOTBENCH_LISTENER_DEFAULT_MAX_BODY;
@@ -218,6 +222,8 @@ botbench_cli_listen (int    argc,
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Event store (default $XDG_DATA_HOME/botbench/events.db)"), N_("PATH") },
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, N_("Largest accepted body in bytes (default 8388608)"), N_("BYTES") },
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, N_("Connections open at once, 0 = from the open-file limit (default 0)"), N_("N") },
+    { "strict-token", 0, 0, G_OPTION_ARG_STRING, &strict_token, N_("Expect this auth[application_token]: events with another or none are answered 401 and stored as rejected"), N_("TOKEN") },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_name, N_("Check events against this profile's application_token (default: the active profile's)"), N_("NAME") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Seconds a client may take to send its request head, leave a body stalled or keep an idle connection (default 15)"), N_("SECONDS") },
     { "forward", 0, 0, G_OPTION_ARG_STRING, &forward, N_("Also send every event, unchanged, to this handler URL (http or https); each line is printed once its forward finished, with \"forward\""), N_("URL") },
     { "forward-timeout", 0, 0, G_OPTION_ARG_INT, &forward_timeout, N_("Seconds the handler may take to answer a forwarded event (default 10)"), N_("SECONDS") },
@@ -244,6 +250,10 @@ botbench_cli_listen (int    argc,
     return botbench_cli_usage_error (context, _("--max-connections must be 0 (automatic) or more"));
   if (idle_timeout <= 0 || idle_timeout > 24 * 3600)
     return botbench_cli_usage_error (context, _("--idle-timeout must be between 1 and 86400 seconds"));
+  if (strict_token != NULL && *strict_token == '\0')
+    return botbench_cli_usage_error (context, _("--strict-token needs a TOKEN"));
+  if (profile_name == NULL && botbench_cli_profile_name != NULL)
+    profile_name = g_strdup (botbench_cli_profile_name);
   if (forward_timeout < 1 || forward_timeout > 600)
     return botbench_cli_usage_error (context, _("--forward-timeout must be between 1 and 600 seconds"));
   if (forward != NULL && !listen_forward_url_is_valid (forward))
@@ -263,6 +273,8 @@ botbench_cli_listen (int    argc,
   botbench_listener_set_max_body (listener, (gsize)max_body);
   botbench_listener_set_max_connections (listener, (guint)max_connections);
   botbench_listener_set_idle_timeout (listener, (guint)idle_timeout);
+  if (!botbench_cli_listen_setup_token (listener, strict_token, profile_name, &learner, &token_description))
+    return EXIT_FAILURE;
 
   if (forward != NULL)
     {
@@ -299,6 +311,8 @@ botbench_cli_listen (int    argc,
 
   url = botbench_listener_dup_url (listener);
   g_printerr (_("listening on %s\n"), url);
+  if (token_description != NULL)
+    g_printerr ("%s\n", token_description);
 
   g_main_loop_run (loop);
 
@@ -314,6 +328,7 @@ botbench_cli_listen (int    argc,
    * sets no retention, so it deletes nothing). */
   botbench_listener_stop (listener);
   g_signal_handlers_disconnect_by_func (store, listen_events_added_cb, &state);
+  botbench_cli_token_learner_clear (&learner);
   if (forwarder != NULL)
     {
       /* Forwards under way get their answer (or their timeout); the
@@ -339,6 +354,110 @@ botbench_cli_listen (int    argc,
 
 /* ---- events ------------------------------------------------------------ */
 
+typedef enum
+{
+  EVENTS_FORMAT_JSONL,
+  EVENTS_FORMAT_JSON,
+  EVENTS_FORMAT_HAR,
+} EventsFormat;
+
+static gboolean
+events_parse_format (const char   *format,
+                     EventsFormat *out)
+{
+  if (format == NULL || g_strcmp0 (format, "jsonl") == 0)
+    *out = EVENTS_FORMAT_JSONL;
+  else if (g_strcmp0 (format, "json") == 0)
+    *out = EVENTS_FORMAT_JSON;
+  else if (g_strcmp0 (format, "har") == 0)
+    *out = EVENTS_FORMAT_HAR;
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+/* NULL (any) or one of the four token state strings. */
+static gboolean
+events_check_verified (const char *verified)
+{
+  BotbenchTokenState state;
+
+  return verified == NULL || botbench_token_state_from_string (verified, &state);
+}
+
+static void
+events_print_begin (EventsFormat format)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  switch (format)
+    {
+    case EVENTS_FORMAT_JSON:
+      g_string_append (out, "[");
+      break;
+    case EVENTS_FORMAT_HAR:
+      botbench_event_har_begin (out);
+      break;
+    case EVENTS_FORMAT_JSONL:
+    default:
+      break;
+    }
+
+  fputs (out->str, stdout);
+}
+
+static void
+events_print_one (EventsFormat   format,
+                  BotbenchEvent *event,
+                  guint          printed)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *line = NULL;
+
+  switch (format)
+    {
+    case EVENTS_FORMAT_HAR:
+      botbench_event_har_append_entry (out, event, printed == 0);
+      break;
+    case EVENTS_FORMAT_JSON:
+      line = botbench_event_to_json_line (event);
+      g_string_append (out, printed > 0 ? ",\n" : "\n");
+      g_string_append (out, line);
+      break;
+    case EVENTS_FORMAT_JSONL:
+    default:
+      line = botbench_event_to_json_line (event);
+      g_string_append (out, line);
+      g_string_append_c (out, '\n');
+      break;
+    }
+
+  fputs (out->str, stdout);
+}
+
+static void
+events_print_end (EventsFormat format,
+                  guint        printed)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  switch (format)
+    {
+    case EVENTS_FORMAT_JSON:
+      g_string_append (out, printed > 0 ? "\n]\n" : "]\n");
+      break;
+    case EVENTS_FORMAT_HAR:
+      botbench_event_har_end (out);
+      break;
+    case EVENTS_FORMAT_JSONL:
+    default:
+      break;
+    }
+
+  fputs (out->str, stdout);
+}
+
 int
 botbench_cli_events (int    argc,
                 char **argv)
@@ -351,7 +470,8 @@ botbench_cli_events (int    argc,
   g_autofree char *event_name = NULL;
   g_autofree char *search = NULL;
   g_autofree char *format = NULL;
-  gboolean jsonl;
+  g_autofree char *verified = NULL;
+  EventsFormat events_format;
   guint printed = 0;
   gint64 before = 0;
   int limit = 100;
@@ -361,7 +481,8 @@ botbench_cli_events (int    argc,
     { "event", 0, 0, G_OPTION_ARG_STRING, &event_name, N_("Only events with this name, e.g. ONIMBOTMESSAGEADD"), N_("NAME") },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Only events whose text matches (full-text search)"), N_("TEXT") },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N events, newest first (default 100, 0 = all)"), N_("N") },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: json (an array) or jsonl (a line per event, the default)"), N_("FORMAT") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: jsonl (a line per event, the default; importable), json (an array) or har (HTTP Archive 1.2)"), N_("FORMAT") },
+    { "verified", 0, 0, G_OPTION_ARG_STRING, &verified, N_("Only events in this application_token state: verified, wrong-token, no-token or unknown"), N_("STATE") },
     { NULL }
   };
 
@@ -375,14 +496,14 @@ botbench_cli_events (int    argc,
     return botbench_cli_usage_error (context, _("events takes no arguments"));
   if (limit < 0)
     return botbench_cli_usage_error (context, _("--limit must not be negative"));
-  if (format != NULL && g_strcmp0 (format, "json") != 0 && g_strcmp0 (format, "jsonl") != 0)
-    return botbench_cli_usage_error (context, _("--format must be json or jsonl"));
-  jsonl = format == NULL || g_strcmp0 (format, "jsonl") == 0;
+  if (!events_parse_format (format, &events_format))
+    return botbench_cli_usage_error (context, _("--format must be jsonl, json or har"));
+  if (!events_check_verified (verified))
+    return botbench_cli_usage_error (context, _("--verified must be verified, wrong-token, no-token or unknown"));
 
   path = botbench_cli_resolve_db_path (db);
 
-  if (!jsonl)
-    fputs ("[", stdout);
+  events_print_begin (events_format);
 
   /* A store that was never created holds no events; don't create one. */
   if (g_file_test (path, G_FILE_TEST_EXISTS))
@@ -402,6 +523,7 @@ botbench_cli_events (int    argc,
             .search = search,
             .before_id = before,
             .limit = 500,
+            .verified = verified,
           };
 
           if (limit > 0)
@@ -417,14 +539,8 @@ botbench_cli_events (int    argc,
           for (guint i = 0; i < events->len; i++)
             {
               BotbenchEvent *event = g_ptr_array_index (events, i);
-              g_autofree char *line = botbench_event_to_json_line (event);
 
-              if (!jsonl)
-                fputs (printed > 0 ? ",\n" : "\n", stdout);
-              fputs (line, stdout);
-              if (jsonl)
-                fputc ('\n', stdout);
-
+              events_print_one (events_format, event, printed);
               before = botbench_event_get_id (event);
               printed++;
             }
@@ -436,10 +552,8 @@ botbench_cli_events (int    argc,
       botbench_event_store_close (store);
     }
 
-  if (!jsonl)
-    fputs (printed > 0 ? "\n]\n" : "]\n", stdout);
+  events_print_end (events_format, printed);
   fflush (stdout);
 
   return EXIT_SUCCESS;
 }
-

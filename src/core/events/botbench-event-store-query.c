@@ -41,6 +41,7 @@ enum
   PARAM_SINCE,
   PARAM_LIMIT,
   PARAM_OFFSET,
+  PARAM_VERIFIED,
 };
 
 void
@@ -207,7 +208,8 @@ build_select (SelectKind                kind,
               gboolean                  has_match)
 {
   GString *sql = g_string_new ("SELECT ");
-  gboolean filtered = is_set (query->event_name) || is_set (query->bot_id) || query->since_us != 0;
+  gboolean filtered = is_set (query->event_name) || is_set (query->bot_id) || query->since_us != 0 ||
+                      is_set (query->verified);
   const char *key = has_match ? "f.rowid" : "e.id";
 
   /* "How many up to id N" (a list model's snapshot): a plain count(*) is
@@ -261,6 +263,8 @@ build_select (SelectKind                kind,
     append_condition (sql, "e.event_name = ?2");
   if (is_set (query->bot_id))
     append_condition (sql, "e.bot_id = ?3");
+  if (is_set (query->verified))
+    append_condition (sql, "e.verified = ?9");
   if (query->before_id != 0)
     append_condition (sql, has_match ? "f.rowid < ?4" : "e.id < ?4");
   if (query->after_id != 0)
@@ -291,6 +295,8 @@ bind_query (sqlite3_stmt             *stmt,
     sqlite3_bind_text (stmt, PARAM_EVENT_NAME, query->event_name, -1, SQLITE_TRANSIENT);
   if (is_set (query->bot_id))
     sqlite3_bind_text (stmt, PARAM_BOT_ID, query->bot_id, -1, SQLITE_TRANSIENT);
+  if (is_set (query->verified))
+    sqlite3_bind_text (stmt, PARAM_VERIFIED, query->verified, -1, SQLITE_TRANSIENT);
   if (query->before_id != 0)
     sqlite3_bind_int64 (stmt, PARAM_BEFORE, query->before_id);
   if (query->after_id != 0)
@@ -547,6 +553,62 @@ botbench_event_store_get (BotbenchEventStore  *self,
   reader_release (self, conn);
 
   return event;
+}
+
+gint64
+botbench_event_store_find_same (BotbenchEventStore  *self,
+                                BotbenchEvent       *event,
+                                GError             **error)
+{
+  GBytes *body;
+  gint64 id = 0;
+  ReadConn *conn;
+  sqlite3_stmt *stmt;
+  gsize len = 0;
+  const void *data;
+  int rc;
+
+  g_return_val_if_fail (BOTBENCH_IS_EVENT_STORE (self), -1);
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (event), -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  conn = reader_acquire (self, error);
+  if (conn == NULL)
+    return -1;
+
+  /* events_received narrows it to the events of that microsecond. */
+  stmt = reader_prepare (conn,
+                         "SELECT e.id FROM events e WHERE e.received = ?1 AND e.method IS ?2"
+                         " AND e.path IS ?3 AND e.query IS ?4 AND e.body = ?5 LIMIT 1",
+                         error);
+  if (stmt == NULL)
+    {
+      reader_release (self, conn);
+      return -1;
+    }
+
+  body = botbench_event_get_body (event);
+  data = g_bytes_get_data (body, &len);
+  sqlite3_bind_int64 (stmt, 1, botbench_event_get_received (event));
+  sqlite3_bind_text (stmt, 2, botbench_event_get_method (event), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, botbench_event_get_path (event), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, botbench_event_get_query (event), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob64 (stmt, 5, data != NULL ? data : "", len, SQLITE_TRANSIENT);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      _botbench_event_store_set_sqlite_error (error, conn->db, rc, BOTBENCH_EVENT_STORE_ERROR_QUERY,
+                                              _("Cannot read the event database"));
+      id = -1;
+    }
+
+  stmt_done (stmt);
+  reader_release (self, conn);
+
+  return id;
 }
 
 char **

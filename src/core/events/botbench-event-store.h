@@ -48,6 +48,8 @@ struct _BotbenchEventQuery
   gint64      since_us;     /* received >= since_us */
   guint       limit;        /* 0 = 100 */
   gboolean    ascending;
+  const char *verified;     /* token state string ("verified", "wrong-token", "no-token",
+                             * "unknown"), exact match, indexed */
 };
 
 #define BOTBENCH_TYPE_EVENT_STORE (botbench_event_store_get_type ())
@@ -134,6 +136,12 @@ gboolean            botbench_event_store_record_forward        (BotbenchEventSto
                                                                 gint64                 event_id,
                                                                 BotbenchForwardResult *result,
                                                                 GError               **error);
+/* The id of a stored event with the same received time, method, path,
+ * query and body as event (an import's duplicate); 0 when there is none,
+ * -1 on error. */
+gint64              botbench_event_store_find_same         (BotbenchEventStore  *self,
+                                                            BotbenchEvent       *event,
+                                                            GError             **error);
 gint64              botbench_event_store_get_last_id       (BotbenchEventStore  *self);
 /* Distinct event names seen, sorted. */
 char              **botbench_event_store_list_event_names  (BotbenchEventStore  *self,
