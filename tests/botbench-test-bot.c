@@ -426,6 +426,9 @@ botbench_test_bot_stop (BotbenchTestBot *bot)
   /* The loopback accept loop (botbench_test_serve_loopback) is closed now,
    * even while a message still holds the server. */
   g_object_set_data (G_OBJECT (bot->server), "botbench-test-service", NULL);
+  /* A client's kept-alive connection would otherwise take its next request
+   * and never answer. */
+  botbench_test_close_connections (bot->server);
   soup_server_disconnect (bot->server);
   g_clear_object (&bot->server);
   /* Keep the port: bound but not listening, every new connection to it is

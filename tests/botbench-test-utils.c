@@ -422,6 +422,27 @@ botbench_test_list_fixtures (void)
   return (char **)g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }
 
+/* The connections a loopback server accepted and that still exist, so
+ * that botbench_test_close_connections() can hang up on kept-alive ones. */
+#define CONNECTIONS_KEY "botbench-test-connections"
+
+static void
+connection_gone_cb (gpointer  data,
+                    GObject  *gone)
+{
+  g_ptr_array_remove_fast (data, gone);
+}
+
+static void
+connections_free (gpointer data)
+{
+  GPtrArray *connections = data;
+
+  for (guint i = 0; i < connections->len; i++)
+    g_object_weak_unref (connections->pdata[i], connection_gone_cb, connections);
+  g_ptr_array_unref (connections);
+}
+
 static gboolean
 incoming_cb (GSocketService    *service,
              GSocketConnection *connection,
@@ -431,12 +452,33 @@ incoming_cb (GSocketService    *service,
   g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
   g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
   g_autoptr(GError) error = NULL;
+  GPtrArray *connections = g_object_get_data (G_OBJECT (server), CONNECTIONS_KEY);
+
+  if (connections == NULL)
+    {
+      connections = g_ptr_array_new ();
+      g_object_set_data_full (G_OBJECT (server), CONNECTIONS_KEY, connections, connections_free);
+    }
+  g_ptr_array_add (connections, connection);
+  g_object_weak_ref (G_OBJECT (connection), connection_gone_cb, connections);
 
   if (local != NULL && remote != NULL &&
       !soup_server_accept_iostream (server, G_IO_STREAM (connection), local, remote, &error))
     g_warning ("test server: %s", error->message);
 
   return TRUE;
+}
+
+void
+botbench_test_close_connections (SoupServer *server)
+{
+  GPtrArray *connections = g_object_get_data (G_OBJECT (server), CONNECTIONS_KEY);
+
+  /* shutdown(), not close: libsoup has a read pending on each idle
+   * connection (g_io_stream_close() would refuse), and the descriptor
+   * stays its own until libsoup lets go. */
+  for (guint i = 0; connections != NULL && i < connections->len; i++)
+    g_socket_shutdown (g_socket_connection_get_socket (connections->pdata[i]), TRUE, TRUE, NULL);
 }
 
 static void

@@ -105,6 +105,9 @@ char    **botbench_test_list_fixtures  (void);
  * (libsoup keeps none alive without a listener of its own).  Serving stops
  * when the server is finalized. */
 guint     botbench_test_serve_loopback (SoupServer *server);
+/* Closes every connection the loopback server still has (kept-alive ones
+ * included): a client's next request must open a new connection. */
+void      botbench_test_close_connections (SoupServer *server);
 /* A socket bound to 127.0.0.1:@port (0: any free port) but not listening:
  * while it lives every connection to that port is refused and nothing else
  * can bind it.  Asserts on failure. */
