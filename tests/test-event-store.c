@@ -1658,7 +1658,7 @@ test_migrate_version1 (void)
   g_assert_no_error (error);
 
   g_assert_cmpint (pragma_raw (path, "PRAGMA user_version"), ==, BOTBENCH_EVENT_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (BOTBENCH_EVENT_STORE_SCHEMA_VERSION, ==, 2);
+  g_assert_cmpint (BOTBENCH_EVENT_STORE_SCHEMA_VERSION, ==, 3);
   g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM sqlite_master WHERE name = 'events_bot_id'"), ==, 0);
   g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
                                       "('events_id', 'events_event_name', 'events_received')"), ==, 3);
@@ -1690,7 +1690,7 @@ test_migrate_version1 (void)
   g_assert_cmpuint (search_count (store, "message"), ==, 36);
   g_assert_finalize_object (g_steal_pointer (&store));
 
-  /* And it opens again as version 2, unchanged. */
+  /* And it opens again as the latest version, unchanged. */
   store = botbench_event_store_new (path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (count_all (store), ==, 36);
@@ -2063,6 +2063,286 @@ test_write_failure (StoreFixture  *f,
   g_assert_cmpuint (search_count (f->store, "big1"), ==, 0);
 }
 
+/* ---- schema v3: replays, token states, forwards ---------------------------------------- */
+
+/* The version-2 schema as main (9a72b36) left it: version 1, then step 2. */
+static const char schema_v2_step[] =
+  "DROP INDEX events_bot_id;\n"
+  "CREATE TABLE fts_state (\n"
+  "  id         INTEGER PRIMARY KEY CHECK (id = 1),\n"
+  "  indexed_id INTEGER NOT NULL\n"
+  ");\n";
+
+static void
+test_migrate_version2 (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "events.db", NULL);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(BotbenchEvent) got = NULL;
+  g_autoptr(BotbenchEvent) fresh = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchEventQuery all = { .ascending = TRUE };
+  sqlite3 *db;
+
+  db = open_raw (path);
+  exec_raw (db, "PRAGMA journal_mode = WAL; BEGIN;");
+  exec_raw (db, schema_v1);
+  exec_raw (db, schema_v2_step);
+  for (guint i = 1; i <= 12; i++)
+    {
+      g_autofree char *sql = NULL;
+
+      sql = g_strdup_printf ("INSERT INTO events (received, remote, method, path, query, headers, "
+                             "content_type, body, size, event_name, bot_id, bot_code, message) "
+                             "VALUES (%u, '127.0.0.1', 'POST', '/hook', 'a=%u', "
+                             "'[[\"User-Agent\",\"Bitrix24 Webhook Engine\"]]', "
+                             "'application/x-www-form-urlencoded', CAST ('event=ONIMBOTMESSAGEADD&n=%u' AS BLOB), 24, "
+                             "'ONIMBOTMESSAGEADD', '42', 'bot_42', 'v2 message %u');"
+                             "INSERT INTO events_fts (rowid, event_name, message, search_text) "
+                             "VALUES (%u, 'ONIMBOTMESSAGEADD', 'v2 message %u', 'v2 message %u');",
+                             1700000000 + i, i, i, i, i, i, i);
+      exec_raw (db, sql);
+    }
+  exec_raw (db, "INSERT INTO fts_state (id, indexed_id) VALUES (1, 12);");
+  exec_raw (db, "PRAGMA application_id = 1114915397; PRAGMA user_version = 2; COMMIT;");
+  sqlite3_close (db);
+
+  store = botbench_event_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (pragma_raw (path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM sqlite_master WHERE name = 'forwards'"), ==, 1);
+  g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM sqlite_master WHERE name = 'events_verified'"), ==, 1);
+  g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM events WHERE verified = 'unknown' "
+                                      "AND rejected = 0 AND replay_of IS NULL"), ==, 12);
+
+  /* Old rows read back whole, with the new fields at their defaults. */
+  got = botbench_event_store_get_event (store, 7, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (botbench_event_get_message (got), ==, "v2 message 7");
+  g_assert_cmpstr (botbench_event_get_path (got), ==, "/hook");
+  g_assert_cmpstr (botbench_event_get_query (got), ==, "a=7");
+  g_assert_cmpstr (botbench_event_get_header (got, "User-Agent"), ==, "Bitrix24 Webhook Engine");
+  g_assert_cmpmem (g_bytes_get_data (botbench_event_get_body (got), NULL),
+                   g_bytes_get_size (botbench_event_get_body (got)),
+                   "event=ONIMBOTMESSAGEADD&n=7", 27);
+  g_assert_cmpint (botbench_event_get_replay_of (got), ==, 0);
+  g_assert_cmpint (botbench_event_get_token_state (got), ==, BOTBENCH_TOKEN_STATE_UNKNOWN);
+  g_assert_false (botbench_event_get_rejected (got));
+  g_assert_null (botbench_event_get_forward (got));
+  page = botbench_event_store_query (store, &all, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 12);
+  g_assert_cmpuint (search_count (store, "v2 message"), ==, 12);
+
+  /* New rows carry the new columns. */
+  fresh = make_event ("after v3");
+  botbench_event_set_replay_of (fresh, 7);
+  botbench_event_set_token_state (fresh, BOTBENCH_TOKEN_STATE_WRONG);
+  botbench_event_set_rejected (fresh, TRUE);
+  g_assert_cmpint (insert_event (store, fresh), ==, 13);
+  g_assert_finalize_object (g_steal_pointer (&store));
+
+  g_assert_cmpint (pragma_raw (path, "SELECT replay_of FROM events WHERE id = 13"), ==, 7);
+  g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM events WHERE id = 13 AND "
+                                      "verified = 'wrong-token' AND rejected = 1"), ==, 1);
+
+  botbench_test_rm_rf (dir);
+}
+
+static BotbenchForwardResult *
+make_forward (const char *url,
+              guint       status,
+              const char *body)
+{
+  BotbenchForwardResult *result = botbench_forward_result_new (url);
+  const char * const headers[] = { "Content-Type", "text/plain", "X-Handler", "php", NULL };
+  g_autoptr(GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
+
+  if (status != 0)
+    {
+      botbench_forward_result_set_state (result, BOTBENCH_FORWARD_STATE_DONE);
+      botbench_forward_result_set_status (result, status);
+      botbench_forward_result_set_response_headers (result, headers);
+      botbench_forward_result_set_response_body (result, bytes, bytes ? g_bytes_get_size (bytes) : 0);
+    }
+  else
+    botbench_forward_result_set_error (result, "Connection refused");
+  botbench_forward_result_set_duration_ms (result, 35);
+  botbench_forward_result_set_finished (result, 1700000000000000);
+
+  return result;
+}
+
+static void
+test_event_fields (StoreFixture  *f,
+                   gconstpointer  data)
+{
+  g_autoptr(BotbenchEvent) event = make_event ("replayed");
+  g_autoptr(BotbenchEvent) got = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  botbench_event_set_replay_of (event, 3);
+  botbench_event_set_token_state (event, BOTBENCH_TOKEN_STATE_VERIFIED);
+  id = insert_event (f->store, event);
+
+  store_reopen (f);
+  got = botbench_event_store_get (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (botbench_event_get_replay_of (got), ==, 3);
+  g_assert_cmpint (botbench_event_get_token_state (got), ==, BOTBENCH_TOKEN_STATE_VERIFIED);
+  g_assert_false (botbench_event_get_rejected (got));
+
+  {
+    g_autofree char *line = botbench_event_to_json_line (got);
+
+    g_assert_nonnull (strstr (line, ",\"replay_of\":3,"));
+    g_assert_nonnull (strstr (line, ",\"rejected\":false,"));
+    g_assert_true (g_str_has_suffix (line, ",\"forward\":null}"));
+  }
+
+  for (guint i = 0; i < 4; i++)
+    {
+      BotbenchTokenState state = BOTBENCH_TOKEN_STATE_UNKNOWN;
+
+      g_assert_true (botbench_token_state_from_string (botbench_token_state_to_string (i), &state));
+      g_assert_cmpint (state, ==, i);
+    }
+  g_assert_cmpstr (botbench_token_state_to_string (BOTBENCH_TOKEN_STATE_WRONG), ==, "wrong-token");
+  g_assert_cmpstr (botbench_token_state_to_string (BOTBENCH_TOKEN_STATE_MISSING), ==, "no-token");
+  g_assert_false (botbench_token_state_from_string ("bogus", NULL));
+}
+
+static void
+test_forward_record (StoreFixture  *f,
+                     gconstpointer  data)
+{
+  g_autoptr(BotbenchSignalCounter) recorded = botbench_test_count_signal (f->store, "forward-recorded");
+  g_autoptr(BotbenchForwardResult) ok = make_forward ("http://127.0.0.1:8000/bot.php", 200, "{\"ok\":1}");
+  g_autoptr(BotbenchForwardResult) refused = make_forward ("http://127.0.0.1:8000/bot.php", 0, NULL);
+  g_autoptr(BotbenchEvent) got = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(BotbenchTestResult) r = { NULL };
+  BotbenchEventQuery all = { .ascending = TRUE };
+  BotbenchForwardResult *fw;
+  gint64 id1, id2;
+
+  id1 = insert_message (f->store, "one");
+  id2 = insert_message (f->store, "two");
+
+  /* Async, then read back with its event. */
+  botbench_event_store_record_forward_async (f->store, id1, ok, NULL, botbench_test_result_cb, &r);
+  g_assert_true (botbench_event_store_record_forward_finish (f->store, botbench_test_result_wait (&r, 0), &error));
+  g_assert_no_error (error);
+  botbench_signal_counter_assert_wait (recorded, 1);
+
+  got = botbench_event_store_get_event (f->store, id1, &error);
+  g_assert_no_error (error);
+  fw = botbench_event_get_forward (got);
+  g_assert_nonnull (fw);
+  g_assert_cmpstr (botbench_forward_result_get_url (fw), ==, "http://127.0.0.1:8000/bot.php");
+  g_assert_cmpint (botbench_forward_result_get_state (fw), ==, BOTBENCH_FORWARD_STATE_DONE);
+  g_assert_cmpuint (botbench_forward_result_get_status (fw), ==, 200);
+  g_assert_cmpint (botbench_forward_result_get_duration_ms (fw), ==, 35);
+  g_assert_null (botbench_forward_result_get_error (fw));
+  g_assert_true (botbench_forward_result_is_success (fw));
+  g_assert_cmpstr (botbench_forward_result_get_response_headers (fw)[2], ==, "X-Handler");
+  g_assert_cmpmem (g_bytes_get_data (botbench_forward_result_get_response_body (fw), NULL),
+                   g_bytes_get_size (botbench_forward_result_get_response_body (fw)), "{\"ok\":1}", 8);
+  g_assert_cmpuint (botbench_forward_result_get_response_size (fw), ==, 8);
+  g_assert_cmpint (botbench_forward_result_get_finished (fw), ==, 1700000000000000);
+  {
+    g_autofree char *line = botbench_event_to_json_line (got);
+
+    g_assert_nonnull (strstr (line, ",\"forward\":{\"url\":\"http://127.0.0.1:8000/bot.php\","
+                                    "\"state\":\"done\",\"status\":200,\"duration_ms\":35,"
+                                    "\"error\":null,\"response_body\":\"{\\\"ok\\\":1}\""));
+  }
+  g_clear_object (&got);
+
+  /* Blocking; the event without a forward reads NULL in a page. */
+  page = botbench_event_store_query (f->store, &all, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (botbench_event_get_forward (g_ptr_array_index (page, 0)));
+  g_assert_null (botbench_event_get_forward (g_ptr_array_index (page, 1)));
+  g_clear_pointer (&page, g_ptr_array_unref);
+
+  /* The latest answer replaces the earlier one. */
+  g_assert_true (botbench_event_store_record_forward (f->store, id1, refused, &error));
+  g_assert_no_error (error);
+  got = botbench_event_store_get (f->store, id1, &error);
+  fw = botbench_event_get_forward (got);
+  g_assert_cmpint (botbench_forward_result_get_state (fw), ==, BOTBENCH_FORWARD_STATE_FAILED);
+  g_assert_cmpuint (botbench_forward_result_get_status (fw), ==, 0);
+  g_assert_cmpstr (botbench_forward_result_get_error (fw), ==, "Connection refused");
+  g_assert_null (botbench_forward_result_get_response_body (fw));
+  g_assert_false (botbench_forward_result_is_success (fw));
+  g_assert_cmpint (raw_count (f->path, "SELECT count(*) FROM forwards"), ==, 1);
+  g_clear_object (&got);
+  botbench_signal_counter_assert_wait (recorded, 2);
+
+  /* No orphan for an event that is not there. */
+  g_assert_true (botbench_event_store_record_forward (f->store, 999, ok, &error));
+  g_assert_cmpint (raw_count (f->path, "SELECT count(*) FROM forwards"), ==, 1);
+
+  /* Searches read it too. */
+  g_assert_true (botbench_event_store_record_forward (f->store, id2, ok, &error));
+  g_assert_true (_botbench_event_store_wait_indexed (f->store, id2, 5000));
+  {
+    BotbenchEventQuery query = { .search = "two" };
+
+    page = botbench_event_store_query (f->store, &query, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (page->len, ==, 1);
+    g_assert_nonnull (botbench_event_get_forward (g_ptr_array_index (page, 0)));
+    g_clear_pointer (&page, g_ptr_array_unref);
+  }
+
+  /* Retention and clear take the forwards rows along. */
+  botbench_event_store_set_retention (f->store, 1, 0);
+  g_assert_cmpint (botbench_event_store_apply_retention (f->store, &error), >=, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_all (f->store), ==, 1);
+  g_assert_cmpint (raw_count (f->path, "SELECT count(*) FROM forwards WHERE event_id = 1"), ==, 0);
+  g_assert_cmpint (raw_count (f->path, "SELECT count(*) FROM forwards"), ==, 1);
+  g_assert_true (botbench_event_store_clear (f->store, &error));
+  g_assert_cmpint (raw_count (f->path, "SELECT count(*) FROM forwards"), ==, 0);
+}
+
+static void
+test_forward_json (void)
+{
+  g_autoptr(BotbenchForwardResult) result = botbench_forward_result_new ("http://h/x");
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GBytes) body = g_bytes_new ("a\"\xff\0b", 5);
+  g_autoptr(GBytes) big = g_bytes_new_take (g_malloc0 (BOTBENCH_FORWARD_MAX_BODY + 10),
+                                            BOTBENCH_FORWARD_MAX_BODY + 10);
+
+  botbench_forward_result_append_json (result, out);
+  g_assert_cmpstr (out->str, ==, "{\"url\":\"http://h/x\",\"state\":\"pending\",\"status\":null,"
+                                 "\"duration_ms\":null,\"error\":null,\"response_body\":null,"
+                                 "\"response_size\":0}");
+  g_string_truncate (out, 0);
+  botbench_forward_result_set_state (result, BOTBENCH_FORWARD_STATE_DONE);
+  botbench_forward_result_set_status (result, 500);
+  botbench_forward_result_set_duration_ms (result, 0);
+  botbench_forward_result_set_response_body (result, body, 5);
+  botbench_forward_result_append_json (result, out);
+  g_assert_cmpstr (out->str, ==, "{\"url\":\"http://h/x\",\"state\":\"done\",\"status\":500,"
+                                 "\"duration_ms\":0,\"error\":null,"
+                                 "\"response_body\":\"a\\\"\xef\xbf\xbd\xef\xbf\xbd" "b\","
+                                 "\"response_size\":5}");
+
+  /* Longer bodies are cut at 1 MiB, their size kept. */
+  botbench_forward_result_set_response_body (result, big, BOTBENCH_FORWARD_MAX_BODY + 10);
+  g_assert_cmpuint (g_bytes_get_size (botbench_forward_result_get_response_body (result)), ==,
+                    BOTBENCH_FORWARD_MAX_BODY);
+  g_assert_cmpuint (botbench_forward_result_get_response_size (result), ==, BOTBENCH_FORWARD_MAX_BODY + 10);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2100,6 +2380,10 @@ main (int   argc,
   ADD ("index/list-model", test_index_list_model);
   g_test_add_func ("/event-store/index/catch-up-after-kill", test_index_catch_up_after_kill);
   g_test_add_func ("/event-store/schema/migrate-version-1", test_migrate_version1);
+  g_test_add_func ("/event-store/schema/migrate-version-2", test_migrate_version2);
+  ADD ("schema/event-fields", test_event_fields);
+  ADD ("forward/record", test_forward_record);
+  g_test_add_func ("/event-store/forward/json", test_forward_json);
   ADD ("open/private-mode", test_private_mode);
   ADD ("queue/busy", test_queue_busy);
   ADD ("queue/drains", test_queue_drains);

@@ -52,6 +52,7 @@ typedef enum
   JOB_CLEAR,
   JOB_DISK_FULL,
   JOB_WAKE,
+  JOB_FORWARD,
   JOB_STOP,
 } JobKind;
 
@@ -83,6 +84,8 @@ typedef struct
   char          *fts_event_name;
   char          *fts_message;
   char          *fts_search_text;
+  /* JOB_FORWARD: the handler's answer for event id */
+  BotbenchForwardResult *forward;
 } Job;
 
 typedef struct
@@ -133,6 +136,10 @@ struct _BotbenchEventStore
   gboolean       disposed;
   gint           added_pending;     /* atomic */
   gint           removed_pending;   /* atomic */
+  /* Also under notify_lock: ids whose forward was recorded, not yet
+   * announced, and the source that announces them. */
+  GArray        *forward_ids;
+  GSource       *forward_source;
 
   /* Owned by the writer thread once it runs. */
   sqlite3       *wdb;
@@ -140,6 +147,7 @@ struct _BotbenchEventStore
   sqlite3_stmt  *insert_fts_stmt;
   sqlite3_stmt  *fts_scan_stmt;
   sqlite3_stmt  *fts_row_stmt;
+  sqlite3_stmt  *forward_stmt;
   gint64         default_max_page_count;
   guint          inserts_since_retention;
   gint64         last_retention_us;
@@ -159,7 +167,13 @@ struct _BotbenchEventStore
 /* A full row, in the order _botbench_event_store_event_from_row() reads. */
 #define ROW_COLUMNS \
   "e.id, e.received, e.remote, e.method, e.path, e.query, e.headers, " \
-  "e.content_type, e.body, e.size, e.event_name, e.bot_id, e.bot_code, e.message"
+  "e.content_type, e.body, e.size, e.event_name, e.bot_id, e.bot_code, e.message, " \
+  "e.replay_of, e.verified, e.rejected, fw.event_id, fw.url, fw.state, fw.status, " \
+  "fw.duration_ms, fw.error, fw.response_headers, fw.response_body, fw.response_size, " \
+  "fw.finished"
+
+/* Joined wherever ROW_COLUMNS are read: the event's latest forward. */
+#define ROW_JOIN " LEFT JOIN forwards fw ON fw.event_id = e.id"
 
 static inline gboolean
 is_set (const char *str)
@@ -187,6 +201,9 @@ column_text (sqlite3_stmt *stmt,
 
 /* botbench-event-store.c */
 void           _botbench_event_store_schedule_notify        (BotbenchEventStore  *self);
+/* Any thread: "forward-recorded" (event_id) on the store's main context. */
+void           _botbench_event_store_emit_forward_recorded  (BotbenchEventStore  *self,
+                                                             gint64               event_id);
 
 /* botbench-event-store-queue.c */
 Job           *_botbench_event_store_job_new                (JobKind              kind);

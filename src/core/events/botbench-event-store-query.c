@@ -251,6 +251,8 @@ build_select (SelectKind                kind,
     g_string_append (sql, " FROM events e NOT INDEXED");
   else
     g_string_append (sql, " FROM events e");
+  if (kind == SELECT_ROWS)
+    g_string_append (sql, ROW_JOIN);
 
   /* No "WHERE 1": any WHERE clause turns off the fast count(*). */
   if (has_match)
@@ -331,17 +333,53 @@ select_begin (BotbenchEventStore        *self,
   return stmt;
 }
 
+/* Columns 17…26 of ROW_COLUMNS: the forwards row, if any. */
+static BotbenchForwardResult *
+forward_from_row (sqlite3_stmt *stmt)
+{
+  BotbenchForwardResult *forward;
+  BotbenchForwardState state = BOTBENCH_FORWARD_STATE_FAILED;
+
+  if (sqlite3_column_type (stmt, 17) == SQLITE_NULL)
+    return NULL;
+
+  forward = botbench_forward_result_new (column_text (stmt, 18));
+  botbench_forward_state_from_string (column_text (stmt, 19), &state);
+  if (sqlite3_column_type (stmt, 20) != SQLITE_NULL)
+    botbench_forward_result_set_status (forward, (guint)CLAMP (sqlite3_column_int64 (stmt, 20), 0, 999));
+  if (sqlite3_column_type (stmt, 21) != SQLITE_NULL)
+    botbench_forward_result_set_duration_ms (forward, MAX (sqlite3_column_int64 (stmt, 21), 0));
+  botbench_forward_result_set_error (forward, column_text (stmt, 22));
+  botbench_forward_result_set_state (forward, state);
+  botbench_forward_result_set_headers_json (forward, column_text (stmt, 23));
+  if (sqlite3_column_type (stmt, 24) != SQLITE_NULL)
+    {
+      const void *blob = sqlite3_column_blob (stmt, 24);
+      int len = sqlite3_column_bytes (stmt, 24);
+      g_autoptr(GBytes) body = g_bytes_new (blob, blob != NULL ? len : 0);
+
+      botbench_forward_result_set_response_body (forward, body,
+                                                 MAX (sqlite3_column_int64 (stmt, 25), 0));
+    }
+  botbench_forward_result_set_finished (forward, sqlite3_column_int64 (stmt, 26));
+
+  return forward;
+}
+
 BotbenchEvent *
 _botbench_event_store_event_from_row (sqlite3_stmt *stmt)
 {
   g_auto(GStrv) headers = _botbench_event_headers_from_json (column_text (stmt, 6));
   g_autoptr(GBytes) body = NULL;
+  g_autoptr(BotbenchForwardResult) forward = NULL;
+  BotbenchTokenState token_state = BOTBENCH_TOKEN_STATE_UNKNOWN;
+  BotbenchEvent *event;
   const void *blob = sqlite3_column_blob (stmt, 8);
   int len = sqlite3_column_bytes (stmt, 8);
 
   body = g_bytes_new (blob, blob != NULL ? len : 0);
 
-  return _botbench_event_new_stored (sqlite3_column_int64 (stmt, 0),
+  event = _botbench_event_new_stored (sqlite3_column_int64 (stmt, 0),
                                      sqlite3_column_int64 (stmt, 1),
                                      column_text (stmt, 2),
                                      column_text (stmt, 3),
@@ -354,6 +392,15 @@ _botbench_event_store_event_from_row (sqlite3_stmt *stmt)
                                      column_text (stmt, 11),
                                      column_text (stmt, 12),
                                      column_text (stmt, 13));
+
+  botbench_event_set_replay_of (event, sqlite3_column_int64 (stmt, 14));
+  botbench_token_state_from_string (column_text (stmt, 15), &token_state);
+  botbench_event_set_token_state (event, token_state);
+  botbench_event_set_rejected (event, sqlite3_column_int64 (stmt, 16) != 0);
+  forward = forward_from_row (stmt);
+  botbench_event_set_forward (event, forward);
+
+  return event;
 }
 
 GPtrArray *
@@ -478,7 +525,7 @@ botbench_event_store_get (BotbenchEventStore  *self,
   if (conn == NULL)
     return NULL;
 
-  stmt = reader_prepare (conn, "SELECT " ROW_COLUMNS " FROM events e WHERE e.id = ?1", error);
+  stmt = reader_prepare (conn, "SELECT " ROW_COLUMNS " FROM events e" ROW_JOIN " WHERE e.id = ?1", error);
   if (stmt == NULL)
     {
       reader_release (self, conn);

@@ -115,6 +115,7 @@ _botbench_event_store_job_free (Job *job)
   g_free (job->fts_event_name);
   g_free (job->fts_message);
   g_free (job->fts_search_text);
+  g_clear_pointer (&job->forward, botbench_forward_result_unref);
   g_free (job);
 }
 

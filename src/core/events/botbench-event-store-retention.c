@@ -72,6 +72,7 @@ writer_retention_step (BotbenchEventStore  *self,
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *del_events = NULL;
   sqlite3_stmt *del_fts = NULL;
+  sqlite3_stmt *del_forwards = NULL;
   gint64 cutoff_id = 0;
   guint keep_count;
   guint keep_days;
@@ -137,6 +138,9 @@ writer_retention_step (BotbenchEventStore  *self,
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (self->wdb, "DELETE FROM events WHERE id = ?1", -1,
                              &del_events, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->wdb, "DELETE FROM forwards WHERE event_id = ?1", -1,
+                             &del_forwards, NULL);
 
   for (guint i = 0; rc == SQLITE_OK && i < ids->len; i++)
     {
@@ -145,6 +149,12 @@ writer_retention_step (BotbenchEventStore  *self,
       sqlite3_bind_int64 (del_fts, 1, id);
       rc = sqlite3_step (del_fts);
       sqlite3_reset (del_fts);
+      if (rc != SQLITE_DONE)
+        break;
+
+      sqlite3_bind_int64 (del_forwards, 1, id);
+      rc = sqlite3_step (del_forwards);
+      sqlite3_reset (del_forwards);
       if (rc != SQLITE_DONE)
         break;
 
@@ -166,6 +176,7 @@ writer_retention_step (BotbenchEventStore  *self,
     }
 
   sqlite3_finalize (del_fts);
+  sqlite3_finalize (del_forwards);
   sqlite3_finalize (del_events);
 
   g_debug ("Retention removed %u events", ids->len);
@@ -178,6 +189,7 @@ writer_retention_step (BotbenchEventStore  *self,
 
 failed:
   sqlite3_finalize (del_fts);
+  sqlite3_finalize (del_forwards);
   sqlite3_finalize (del_events);
   _botbench_event_store_rollback (self->wdb);
   return -1;
@@ -243,6 +255,7 @@ _botbench_event_store_writer_clear (BotbenchEventStore  *self,
                                           BOTBENCH_EVENT_STORE_ERROR_WRITE, error) ||
       !_botbench_event_store_exec_sql (self->wdb,
                                        "DELETE FROM events;\n"
+                                       "DELETE FROM forwards;\n"
                                        "DROP TABLE events_fts;\n"
                                        FTS_TABLE_SQL
                                        "UPDATE fts_state SET indexed_id = max (indexed_id, coalesce ("

@@ -79,6 +79,25 @@ static const Migration migrations[] = {
     "INSERT INTO fts_state (id, indexed_id) VALUES (1, max ("
     "coalesce ((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0), "
     "coalesce ((SELECT max (id) FROM events), 0)));\n" },
+  { 3,
+    /* Issue 11: replays, token verification, strict mode and the
+     * handler's answer to a forward (the latest one per event). */
+    "ALTER TABLE events ADD COLUMN replay_of INTEGER;\n"
+    "ALTER TABLE events ADD COLUMN verified TEXT NOT NULL DEFAULT 'unknown';\n"
+    "ALTER TABLE events ADD COLUMN rejected INTEGER NOT NULL DEFAULT 0;\n"
+    "CREATE TABLE forwards (\n"
+    "  event_id         INTEGER PRIMARY KEY,\n"
+    "  url              TEXT NOT NULL,\n"
+    "  state            TEXT NOT NULL,\n"
+    "  status           INTEGER,\n"
+    "  duration_ms      INTEGER,\n"
+    "  error            TEXT,\n"
+    "  response_headers TEXT,\n"
+    "  response_body    BLOB,\n"
+    "  response_size    INTEGER,\n"
+    "  finished         INTEGER\n"
+    ");\n"
+    "CREATE INDEX events_verified ON events (verified);\n" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BOTBENCH_EVENT_STORE_SCHEMA_VERSION);
@@ -373,8 +392,10 @@ _botbench_event_store_prepare_writer (BotbenchEventStore  *self,
 
   rc = sqlite3_prepare_v3 (self->wdb,
                            "INSERT INTO events (received, remote, method, path, query, headers, "
-                           "content_type, body, size, event_name, bot_id, bot_code, message) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                           "content_type, body, size, event_name, bot_id, bot_code, message, "
+                           "replay_of, verified, rejected) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                           "?14, ?15, ?16)",
                            -1, SQLITE_PREPARE_PERSISTENT, &self->insert_stmt, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v3 (self->wdb,
@@ -387,8 +408,23 @@ _botbench_event_store_prepare_writer (BotbenchEventStore  *self,
                              -1, SQLITE_PREPARE_PERSISTENT, &self->fts_scan_stmt, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v3 (self->wdb,
-                             "SELECT " ROW_COLUMNS " FROM events e WHERE e.id = ?1",
+                             "SELECT " ROW_COLUMNS " FROM events e" ROW_JOIN " WHERE e.id = ?1",
                              -1, SQLITE_PREPARE_PERSISTENT, &self->fts_row_stmt, NULL);
+  /* The latest answer wins; an event deleted meanwhile gets no row. */
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v3 (self->wdb,
+                             "INSERT INTO forwards (event_id, url, state, status, duration_ms, "
+                             "error, response_headers, response_body, response_size, finished) "
+                             "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 "
+                             "WHERE EXISTS (SELECT 1 FROM events WHERE id = ?1) "
+                             "ON CONFLICT (event_id) DO UPDATE SET url = excluded.url, "
+                             "state = excluded.state, status = excluded.status, "
+                             "duration_ms = excluded.duration_ms, error = excluded.error, "
+                             "response_headers = excluded.response_headers, "
+                             "response_body = excluded.response_body, "
+                             "response_size = excluded.response_size, "
+                             "finished = excluded.finished",
+                             -1, SQLITE_PREPARE_PERSISTENT, &self->forward_stmt, NULL);
   if (rc != SQLITE_OK)
     {
       _botbench_event_store_set_sqlite_error (error, self->wdb, rc, BOTBENCH_EVENT_STORE_ERROR_OPEN,

@@ -52,6 +52,12 @@ writer_insert_one (BotbenchEventStore *self,
   bind_text (stmt, 11, botbench_event_get_bot_id (event));
   bind_text (stmt, 12, botbench_event_get_bot_code (event));
   bind_text (stmt, 13, botbench_event_get_message (event));
+  if (botbench_event_get_replay_of (event) > 0)
+    sqlite3_bind_int64 (stmt, 14, botbench_event_get_replay_of (event));
+  else
+    sqlite3_bind_null (stmt, 14);
+  bind_text (stmt, 15, botbench_token_state_to_string (botbench_event_get_token_state (event)));
+  sqlite3_bind_int (stmt, 16, botbench_event_get_rejected (event) ? 1 : 0);
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -194,6 +200,92 @@ writer_insert_batch (BotbenchEventStore *self,
   g_ptr_array_set_size (batch, 0);
 }
 
+static int
+writer_forward_one (BotbenchEventStore *self,
+                    Job                *job)
+{
+  BotbenchForwardResult *forward = job->forward;
+  sqlite3_stmt *stmt = self->forward_stmt;
+  g_autofree char *headers_json = botbench_forward_result_dup_headers_json (forward);
+  GBytes *body = botbench_forward_result_get_response_body (forward);
+  const char *error = botbench_forward_result_get_error (forward);
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, job->id);
+  bind_text (stmt, 2, botbench_forward_result_get_url (forward));
+  bind_text (stmt, 3, botbench_forward_state_to_string (botbench_forward_result_get_state (forward)));
+  if (botbench_forward_result_get_status (forward) != 0)
+    sqlite3_bind_int64 (stmt, 4, botbench_forward_result_get_status (forward));
+  else
+    sqlite3_bind_null (stmt, 4);
+  if (botbench_forward_result_get_duration_ms (forward) >= 0)
+    sqlite3_bind_int64 (stmt, 5, botbench_forward_result_get_duration_ms (forward));
+  else
+    sqlite3_bind_null (stmt, 5);
+  bind_text (stmt, 6, error);
+  bind_text (stmt, 7, headers_json);
+  if (body != NULL)
+    {
+      gsize len = 0;
+      gconstpointer data = g_bytes_get_data (body, &len);
+
+      sqlite3_bind_blob64 (stmt, 8, data != NULL ? data : "", len, SQLITE_STATIC);
+    }
+  else
+    sqlite3_bind_null (stmt, 8);
+  sqlite3_bind_int64 (stmt, 9, (sqlite3_int64)botbench_forward_result_get_response_size (forward));
+  sqlite3_bind_int64 (stmt, 10, botbench_forward_result_get_finished (forward));
+
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Upserts the forwards rows of a run of JOB_FORWARD jobs in one
+ * transaction, then tells each caller and emits "forward-recorded". */
+static void
+writer_forward_batch (BotbenchEventStore *self,
+                      GPtrArray          *batch)
+{
+  g_autofree char *message = NULL;
+  int rc;
+
+  rc = sqlite3_exec (self->wdb, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  for (guint i = 0; rc == SQLITE_OK && i < batch->len; i++)
+    rc = writer_forward_one (self, g_ptr_array_index (batch, i));
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (self->wdb, "COMMIT", NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      message = g_strdup (sqlite3_errmsg (self->wdb));
+      _botbench_event_store_rollback (self->wdb);
+      g_debug ("Recording %u forwards failed: %s", batch->len, message);
+    }
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Job *job = g_ptr_array_index (batch, i);
+
+      if (rc != SQLITE_OK)
+        {
+          _botbench_event_store_job_finish (job, 0,
+                                            g_error_new (BOTBENCH_EVENT_STORE_ERROR,
+                                                         BOTBENCH_EVENT_STORE_ERROR_WRITE,
+                                                         _("Could not store the handler’s answer: %s"),
+                                                         message));
+          continue;
+        }
+
+      _botbench_event_store_emit_forward_recorded (self, job->id);
+      _botbench_event_store_job_finish (job, job->id, NULL);
+    }
+
+  g_ptr_array_set_size (batch, 0);
+}
+
 static void
 writer_disk_full (BotbenchEventStore *self,
                   gboolean            full)
@@ -312,6 +404,29 @@ _botbench_event_store_writer_thread (gpointer data)
           _botbench_event_store_job_finish (job, 0, NULL);
           break;
 
+        case JOB_FORWARD:
+          {
+            g_autoptr(GPtrArray) forwards =
+              g_ptr_array_new_with_free_func ((GDestroyNotify)_botbench_event_store_job_free);
+
+            g_ptr_array_add (forwards, job);
+            while (forwards->len < MAX_BATCH)
+              {
+                Job *next = g_async_queue_try_pop (self->queue);
+
+                if (next == NULL)
+                  break;
+                if (next->kind != JOB_FORWARD)
+                  {
+                    deferred = next;
+                    break;
+                  }
+                g_ptr_array_add (forwards, next);
+              }
+            writer_forward_batch (self, forwards);
+          }
+          continue;
+
         case JOB_WAKE:
           /* Only to look at the index state again. */
           _botbench_event_store_job_finish (job, 0, NULL);
@@ -342,6 +457,7 @@ _botbench_event_store_writer_thread (gpointer data)
   g_clear_pointer (&self->insert_fts_stmt, sqlite3_finalize);
   g_clear_pointer (&self->fts_scan_stmt, sqlite3_finalize);
   g_clear_pointer (&self->fts_row_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->forward_stmt, sqlite3_finalize);
   g_clear_pointer (&self->wdb, sqlite3_close);
 
   return NULL;

@@ -67,6 +67,7 @@ G_DEFINE_QUARK (botbench-event-store-error-quark, botbench_event_store_error)
 enum {
   EVENTS_ADDED,
   EVENTS_REMOVED,
+  FORWARD_RECORDED,
   N_SIGNALS
 };
 
@@ -132,6 +133,47 @@ _botbench_event_store_schedule_notify (BotbenchEventStore *self)
   g_mutex_unlock (&self->notify_lock);
 }
 
+static gboolean
+botbench_event_store_forward_recorded_cb (gpointer data)
+{
+  g_autoptr(BotbenchEventStore) self = g_object_ref (data);
+  g_autoptr(GArray) ids = NULL;
+
+  g_mutex_lock (&self->notify_lock);
+  g_clear_pointer (&self->forward_source, g_source_unref);
+  ids = g_steal_pointer (&self->forward_ids);
+  self->forward_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_mutex_unlock (&self->notify_lock);
+
+  for (guint i = 0; i < ids->len; i++)
+    g_signal_emit (self, signals[FORWARD_RECORDED], 0, g_array_index (ids, gint64, i));
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+_botbench_event_store_emit_forward_recorded (BotbenchEventStore *self,
+                                             gint64              event_id)
+{
+  g_mutex_lock (&self->notify_lock);
+
+  if (!self->disposed)
+    {
+      g_array_append_val (self->forward_ids, event_id);
+      if (self->forward_source == NULL)
+        {
+          self->forward_source = g_idle_source_new ();
+          g_source_set_priority (self->forward_source, G_PRIORITY_DEFAULT);
+          g_source_set_callback (self->forward_source, botbench_event_store_forward_recorded_cb,
+                                 self, NULL);
+          g_source_set_static_name (self->forward_source, "[botbench] forward recorded");
+          g_source_attach (self->forward_source, self->main_context);
+        }
+    }
+
+  g_mutex_unlock (&self->notify_lock);
+}
+
 static void
 botbench_event_store_dispose (GObject *object)
 {
@@ -145,6 +187,11 @@ botbench_event_store_dispose (GObject *object)
     {
       g_source_destroy (self->notify_source);
       g_clear_pointer (&self->notify_source, g_source_unref);
+    }
+  if (self->forward_source != NULL)
+    {
+      g_source_destroy (self->forward_source);
+      g_clear_pointer (&self->forward_source, g_source_unref);
     }
   g_mutex_unlock (&self->notify_lock);
 
@@ -161,10 +208,12 @@ botbench_event_store_finalize (GObject *object)
   g_clear_pointer (&self->insert_fts_stmt, sqlite3_finalize);
   g_clear_pointer (&self->fts_scan_stmt, sqlite3_finalize);
   g_clear_pointer (&self->fts_row_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->forward_stmt, sqlite3_finalize);
   g_clear_pointer (&self->wdb, sqlite3_close);
   g_queue_clear_full (&self->fts_pending, (GDestroyNotify)_botbench_event_store_job_free);
   g_assert (self->waiting.length == 0);
 
+  g_clear_pointer (&self->forward_ids, g_array_unref);
   g_clear_pointer (&self->idle_readers, g_ptr_array_unref);
   g_clear_pointer (&self->queue, g_async_queue_unref);
   g_clear_pointer (&self->main_context, g_main_context_unref);
@@ -314,6 +363,16 @@ botbench_event_store_class_init (BotbenchEventStoreClass *klass)
   signals[EVENTS_REMOVED] =
     g_signal_new ("events-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * BotbenchEventStore::forward-recorded:
+   * @event_id: the event whose forward (or replay) answer was stored
+   *
+   * Emitted once per recorded answer, after its commit.
+   */
+  signals[FORWARD_RECORDED] =
+    g_signal_new ("forward-recorded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -326,6 +385,7 @@ botbench_event_store_init (BotbenchEventStore *self)
   g_cond_init (&self->indexed_cond);
   g_queue_init (&self->waiting);
   g_queue_init (&self->fts_pending);
+  self->forward_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->max_queued_events = DEFAULT_MAX_QUEUED_EVENTS;
   self->max_queued_bytes = DEFAULT_MAX_QUEUED_BYTES;
   self->queue_wait_ms = DEFAULT_QUEUE_WAIT_MS;
@@ -547,6 +607,81 @@ botbench_event_store_insert (BotbenchEventStore  *self,
   id = _botbench_event_store_run_job_sync (self,
                                            _botbench_event_store_job_new_insert (event), error);
   return MAX (id, 0);
+}
+
+static Job *
+job_new_forward (gint64                 event_id,
+                 BotbenchForwardResult *result)
+{
+  Job *job = _botbench_event_store_job_new (JOB_FORWARD);
+
+  job->id = event_id;
+  job->forward = botbench_forward_result_ref (result);
+  return job;
+}
+
+void
+botbench_event_store_record_forward_async (BotbenchEventStore    *self,
+                                           gint64                 event_id,
+                                           BotbenchForwardResult *result,
+                                           GCancellable          *cancellable,
+                                           GAsyncReadyCallback    callback,
+                                           gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (BOTBENCH_IS_EVENT_STORE (self));
+  g_return_if_fail (result != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, botbench_event_store_record_forward_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  job = job_new_forward (event_id, result);
+  job->task = g_object_ref (task);
+  if (!_botbench_event_store_push_job (self, job))
+    {
+      g_clear_object (&job->task);
+      _botbench_event_store_job_free (job);
+      g_task_return_new_error (task, BOTBENCH_EVENT_STORE_ERROR,
+                               BOTBENCH_EVENT_STORE_ERROR_CLOSED,
+                               _("The event store is closed"));
+    }
+}
+
+gboolean
+botbench_event_store_record_forward_finish (BotbenchEventStore  *self,
+                                            GAsyncResult        *result,
+                                            GError             **error)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENT_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == botbench_event_store_record_forward_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+botbench_event_store_record_forward (BotbenchEventStore     *self,
+                                     gint64                  event_id,
+                                     BotbenchForwardResult  *result,
+                                     GError                **error)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENT_STORE (self), FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return _botbench_event_store_run_job_sync (self, job_new_forward (event_id, result), error) >= 0;
+}
+
+BotbenchEvent *
+botbench_event_store_get_event (BotbenchEventStore  *self,
+                                gint64               id,
+                                GError             **error)
+{
+  return botbench_event_store_get (self, id, error);
 }
 
 gint64

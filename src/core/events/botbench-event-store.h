@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define BOTBENCH_EVENT_STORE_SCHEMA_VERSION 2
+#define BOTBENCH_EVENT_STORE_SCHEMA_VERSION 3
 
 #define BOTBENCH_EVENT_STORE_ERROR (botbench_event_store_error_quark ())
 
@@ -108,9 +108,32 @@ gint64              botbench_event_store_id_at_offset      (BotbenchEventStore  
                                                             const BotbenchEventQuery  *query,
                                                             gint64                     offset,
                                                             GError                   **error);
+/* The event with its forward (NOT_FOUND when there is none). */
 BotbenchEvent      *botbench_event_store_get               (BotbenchEventStore  *self,
                                                             gint64               id,
                                                             GError             **error);
+/* The same as botbench_event_store_get(). */
+BotbenchEvent      *botbench_event_store_get_event         (BotbenchEventStore  *self,
+                                                            gint64               id,
+                                                            GError             **error);
+
+/* Stores result as the event's latest forward (replacing an earlier one),
+ * on the writer thread; nothing is stored when the event no longer exists.
+ * Then "forward-recorded" is emitted.  The blocking variant is for tools
+ * and tests. */
+void                botbench_event_store_record_forward_async  (BotbenchEventStore    *self,
+                                                                gint64                 event_id,
+                                                                BotbenchForwardResult *result,
+                                                                GCancellable          *cancellable,
+                                                                GAsyncReadyCallback    callback,
+                                                                gpointer               user_data);
+gboolean            botbench_event_store_record_forward_finish (BotbenchEventStore    *self,
+                                                                GAsyncResult          *result,
+                                                                GError               **error);
+gboolean            botbench_event_store_record_forward        (BotbenchEventStore    *self,
+                                                                gint64                 event_id,
+                                                                BotbenchForwardResult *result,
+                                                                GError               **error);
 gint64              botbench_event_store_get_last_id       (BotbenchEventStore  *self);
 /* Distinct event names seen, sorted. */
 char              **botbench_event_store_list_event_names  (BotbenchEventStore  *self,
@@ -145,6 +168,7 @@ gboolean            botbench_event_store_clear             (BotbenchEventStore  
  *                                      and never later than ~100 ms after a commit;
  *                                      also after the full-text index caught up
  *                                      (last_id unchanged then);
- *   "events-removed" ()                after retention or clear deleted rows. */
+ *   "events-removed" ()                after retention or clear deleted rows;
+ *   "forward-recorded" (gint64 event_id) after record_forward committed. */
 
 G_END_DECLS

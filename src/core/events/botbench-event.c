@@ -30,6 +30,11 @@ struct _BotbenchEvent
   char             *bot_code;
   char             *message;
 
+  gint64                 replay_of;
+  BotbenchTokenState     token_state;
+  gboolean               rejected;
+  BotbenchForwardResult *forward;
+
   /* Both built lazily, once, on whichever thread asks first: for a new
    * event that is the store's writer, not the listener. */
   gsize             summarized;
@@ -233,6 +238,7 @@ botbench_event_finalize (GObject *object)
   g_free (self->bot_id);
   g_free (self->bot_code);
   g_free (self->message);
+  g_clear_pointer (&self->forward, botbench_forward_result_unref);
   g_clear_pointer (&self->form, botbench_form_node_unref);
   g_clear_pointer (&self->json, json_node_unref);
 
@@ -496,6 +502,102 @@ botbench_event_get_size (BotbenchEvent *self)
   return g_bytes_get_size (self->body);
 }
 
+static const char * const token_state_names[] = {
+  [BOTBENCH_TOKEN_STATE_UNKNOWN] = "unknown",
+  [BOTBENCH_TOKEN_STATE_VERIFIED] = "verified",
+  [BOTBENCH_TOKEN_STATE_WRONG] = "wrong-token",
+  [BOTBENCH_TOKEN_STATE_MISSING] = "no-token",
+};
+
+const char *
+botbench_token_state_to_string (BotbenchTokenState state)
+{
+  if ((guint)state < G_N_ELEMENTS (token_state_names))
+    return token_state_names[state];
+  return "unknown";
+}
+
+gboolean
+botbench_token_state_from_string (const char         *str,
+                                  BotbenchTokenState *out)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (token_state_names); i++)
+    if (g_strcmp0 (str, token_state_names[i]) == 0)
+      {
+        if (out != NULL)
+          *out = (BotbenchTokenState)i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+gint64
+botbench_event_get_replay_of (BotbenchEvent *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (self), 0);
+  return self->replay_of;
+}
+
+void
+botbench_event_set_replay_of (BotbenchEvent *self,
+                              gint64         replay_of)
+{
+  g_return_if_fail (BOTBENCH_IS_EVENT (self));
+  self->replay_of = MAX (replay_of, 0);
+}
+
+BotbenchTokenState
+botbench_event_get_token_state (BotbenchEvent *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (self), BOTBENCH_TOKEN_STATE_UNKNOWN);
+  return self->token_state;
+}
+
+void
+botbench_event_set_token_state (BotbenchEvent      *self,
+                                BotbenchTokenState  state)
+{
+  g_return_if_fail (BOTBENCH_IS_EVENT (self));
+  self->token_state = state;
+}
+
+gboolean
+botbench_event_get_rejected (BotbenchEvent *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (self), FALSE);
+  return self->rejected;
+}
+
+void
+botbench_event_set_rejected (BotbenchEvent *self,
+                             gboolean       rejected)
+{
+  g_return_if_fail (BOTBENCH_IS_EVENT (self));
+  self->rejected = !!rejected;
+}
+
+BotbenchForwardResult *
+botbench_event_get_forward (BotbenchEvent *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
+  return self->forward;
+}
+
+void
+botbench_event_set_forward (BotbenchEvent         *self,
+                            BotbenchForwardResult *forward)
+{
+  g_return_if_fail (BOTBENCH_IS_EVENT (self));
+
+  if (forward == self->forward)
+    return;
+  if (forward != NULL)
+    botbench_forward_result_ref (forward);
+  g_clear_pointer (&self->forward, botbench_forward_result_unref);
+  self->forward = forward;
+}
+
 const char *
 botbench_event_get_event_name (BotbenchEvent *self)
 {
@@ -647,6 +749,16 @@ botbench_event_to_json_line (BotbenchEvent *self)
   append_json_string (out, self->bot_id);
   g_string_append (out, ",\"data\":");
   g_string_append (out, data);
+  if (self->replay_of > 0)
+    g_string_append_printf (out, ",\"replay_of\":%" G_GINT64_FORMAT, self->replay_of);
+  else
+    g_string_append (out, ",\"replay_of\":null");
+  g_string_append (out, self->rejected ? ",\"rejected\":true" : ",\"rejected\":false");
+  g_string_append (out, ",\"forward\":");
+  if (self->forward != NULL)
+    botbench_forward_result_append_json (self->forward, out);
+  else
+    g_string_append (out, "null");
   g_string_append_c (out, '}');
 
   return g_string_free (out, FALSE);

@@ -9,8 +9,25 @@
 
 #include "botbench-types.h"
 #include "botbench-post-decoder.h"
+#include "botbench-forward-result.h"
 
 G_BEGIN_DECLS
+
+/* Whether an event carried the expected auth[application_token]
+ * (botbench-token-check.h computes it). */
+typedef enum
+{
+  BOTBENCH_TOKEN_STATE_UNKNOWN,    /* no expected token set */
+  BOTBENCH_TOKEN_STATE_VERIFIED,
+  BOTBENCH_TOKEN_STATE_WRONG,
+  BOTBENCH_TOKEN_STATE_MISSING,
+} BotbenchTokenState;
+
+/* "unknown", "verified", "wrong-token", "no-token". */
+const char          *botbench_token_state_to_string     (BotbenchTokenState  state);
+/* FALSE (and *out untouched) for any other string. */
+gboolean             botbench_token_state_from_string   (const char         *str,
+                                                         BotbenchTokenState *out);
 
 #define BOTBENCH_TYPE_EVENT (botbench_event_get_type ())
 G_DECLARE_FINAL_TYPE (BotbenchEvent, botbench_event, BOTBENCH, EVENT, GObject)
@@ -41,6 +58,26 @@ const char          *botbench_event_get_content_type    (BotbenchEvent      *sel
 GBytes              *botbench_event_get_body            (BotbenchEvent      *self);
 gsize                botbench_event_get_size            (BotbenchEvent      *self);
 
+/* The id this event replays, 0 when it is not a replay. */
+gint64               botbench_event_get_replay_of       (BotbenchEvent      *self);
+BotbenchTokenState   botbench_event_get_token_state     (BotbenchEvent      *self);
+/* TRUE when strict mode answered it 401 (it is never forwarded). */
+gboolean             botbench_event_get_rejected        (BotbenchEvent      *self);
+/* The handler's latest answer, NULL when the event was not forwarded
+ * (or replayed to a handler).  Filled by the store when reading a row. */
+BotbenchForwardResult *botbench_event_get_forward       (BotbenchEvent      *self);
+
+/* Setters: before the event is inserted (and by the store and the
+ * forwarder, on an event nobody else reads yet). */
+void                 botbench_event_set_replay_of       (BotbenchEvent      *self,
+                                                         gint64              replay_of);
+void                 botbench_event_set_token_state     (BotbenchEvent      *self,
+                                                         BotbenchTokenState  state);
+void                 botbench_event_set_rejected        (BotbenchEvent      *self,
+                                                         gboolean            rejected);
+void                 botbench_event_set_forward         (BotbenchEvent      *self,
+                                                         BotbenchForwardResult *forward);
+
 /* Summary, never NULL ("" when unknown). */
 const char          *botbench_event_get_event_name      (BotbenchEvent      *self);
 const char          *botbench_event_get_bot_id          (BotbenchEvent      *self);
@@ -64,7 +101,8 @@ gboolean             botbench_event_content_type_is_json (const char    *content
  * JSON body re-serialised, or "[]" when neither applies. */
 char                *botbench_event_dup_data_json       (BotbenchEvent      *self);
 /* One line of `botbench-cli listen` output (no trailing newline):
- * {"id","received","method","path","query","event","data"}. */
+ * {"id","received","method","path","query","event","data",
+ * "replay_of","rejected","forward"}. */
 char                *botbench_event_to_json_line        (BotbenchEvent      *self);
 /* A shell command that re-sends exactly this request to base_url
  * (e.g. "http://127.0.0.1:8024"); path and query are appended. */

@@ -1,0 +1,334 @@
+/* botbench-http-send.c: sends one stored request to a handler and keeps its answer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One exchange: the request built from a BotbenchEvent, libsoup's async
+ * send, the answer read in chunks (the first MiB kept, the rest counted)
+ * under one deadline, and every way it can go wrong turned into a FAILED
+ * BotbenchForwardResult with a short error a person can read.
+ */
+#define G_LOG_DOMAIN "botbench-forward"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "botbench-http-send.h"
+
+#define READ_CHUNK (64 * 1024)
+
+typedef struct
+{
+  SoupMessage           *msg;
+  GInputStream          *stream;
+  GCancellable          *cancellable;   /* ours: the caller's and the timer cancel it */
+  GCancellable          *caller_cancellable;
+  gulong                 caller_handler;
+  GSource               *timer;
+  BotbenchForwardResult *result;
+  GByteArray            *body;
+  guint64                size;
+  gint64                 started;
+  guint                  timeout_s;
+  gboolean               timed_out;
+} SendData;
+
+static void
+send_data_free (SendData *data)
+{
+  if (data->caller_handler != 0)
+    g_cancellable_disconnect (data->caller_cancellable, data->caller_handler);
+  if (data->timer != NULL)
+    {
+      g_source_destroy (data->timer);
+      g_source_unref (data->timer);
+    }
+  g_clear_object (&data->caller_cancellable);
+  g_clear_object (&data->msg);
+  g_clear_object (&data->stream);
+  g_clear_object (&data->cancellable);
+  g_clear_pointer (&data->result, botbench_forward_result_unref);
+  g_clear_pointer (&data->body, g_byte_array_unref);
+  g_free (data);
+}
+
+static gboolean
+send_timeout_cb (gpointer user_data)
+{
+  SendData *data = user_data;
+
+  data->timed_out = TRUE;
+  g_cancellable_cancel (data->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+send_caller_cancelled_cb (GCancellable *cancellable,
+                          gpointer      user_data)
+{
+  GCancellable *ours = user_data;
+
+  g_cancellable_cancel (ours);
+}
+
+static gint64
+elapsed_ms (SendData *data)
+{
+  return (g_get_monotonic_time () - data->started) / 1000;
+}
+
+static char *
+describe_error (SendData     *data,
+                const GError *error)
+{
+  if (data->timed_out)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Timed out after %u s", "Timed out after %u s",
+                                         data->timeout_s),
+                            data->timeout_s);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_strdup (_("Cancelled"));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return g_strdup (_("Connection refused"));
+  if (error->domain == G_TLS_ERROR)
+    return g_strdup_printf (_("TLS error: %s"), error->message);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+      g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING))
+    return g_strdup (_("Connection closed before the answer"));
+  if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
+    return g_strdup_printf (_("Host not found: %s"), error->message);
+
+  return g_strdup (error->message);
+}
+
+static void
+send_fail (GTask        *task,
+           const GError *error)
+{
+  SendData *data = g_task_get_task_data (task);
+  g_autofree char *message = describe_error (data, error);
+
+  botbench_forward_result_set_status (data->result, 0);
+  botbench_forward_result_set_error (data->result, message);
+  botbench_forward_result_set_duration_ms (data->result, elapsed_ms (data));
+  botbench_forward_result_set_finished (data->result, g_get_real_time ());
+  g_task_return_pointer (task, botbench_forward_result_ref (data->result),
+                         (GDestroyNotify)botbench_forward_result_unref);
+}
+
+static void send_read_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data);
+
+static void
+send_read_next (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (data->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   data->cancellable, send_read_cb, task);
+}
+
+static void
+send_done (GTask *task)
+{
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+
+  body = g_byte_array_free_to_bytes (g_steal_pointer (&data->body));
+  botbench_forward_result_set_response_body (data->result, body, data->size);
+  botbench_forward_result_set_state (data->result, BOTBENCH_FORWARD_STATE_DONE);
+  botbench_forward_result_set_duration_ms (data->result, elapsed_ms (data));
+  botbench_forward_result_set_finished (data->result, g_get_real_time ());
+  g_task_return_pointer (task, botbench_forward_result_ref (data->result),
+                         (GDestroyNotify)botbench_forward_result_unref);
+}
+
+static void
+send_read_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) chunk = NULL;
+  gsize len;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      send_fail (task, error);
+      return;
+    }
+
+  len = g_bytes_get_size (chunk);
+  if (len == 0)
+    {
+      send_done (task);
+      return;
+    }
+
+  data->size += len;
+  if (data->body->len < BOTBENCH_FORWARD_MAX_BODY)
+    g_byte_array_append (data->body, g_bytes_get_data (chunk, NULL),
+                         MIN (len, BOTBENCH_FORWARD_MAX_BODY - data->body->len));
+
+  send_read_next (g_steal_pointer (&task));
+}
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) headers = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  data->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (data->stream == NULL)
+    {
+      send_fail (task, error);
+      return;
+    }
+
+  botbench_forward_result_set_status (data->result, soup_message_get_status (data->msg));
+  soup_message_headers_iter_init (&iter, soup_message_get_response_headers (data->msg));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      g_ptr_array_add (headers, (gpointer)name);
+      g_ptr_array_add (headers, (gpointer)value);
+    }
+  g_ptr_array_add (headers, NULL);
+  botbench_forward_result_set_response_headers (data->result, (const char * const *)headers->pdata);
+
+  data->body = g_byte_array_new ();
+  send_read_next (g_steal_pointer (&task));
+}
+
+char *
+botbench_http_send_dup_url (const char    *url,
+                            BotbenchEvent *request)
+{
+  const char *query;
+
+  g_return_val_if_fail (url != NULL, NULL);
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (request), NULL);
+
+  query = botbench_event_get_query (request);
+  if (query == NULL || *query == '\0')
+    return g_strdup (url);
+
+  return g_strconcat (url, strchr (url, '?') != NULL ? "&" : "?", query, NULL);
+}
+
+void
+botbench_http_send_async (SoupSession         *session,
+                          const char          *url,
+                          BotbenchEvent       *request,
+                          guint                timeout_s,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *full_url = NULL;
+  g_autofree char *event_id = NULL;
+  SoupMessageHeaders *headers;
+  SendData *data;
+  const char *scheme;
+  const char *user_agent;
+  GBytes *body;
+
+  g_return_if_fail (SOUP_IS_SESSION (session));
+  g_return_if_fail (url != NULL);
+  g_return_if_fail (BOTBENCH_IS_EVENT (request));
+
+  data = g_new0 (SendData, 1);
+  data->result = botbench_forward_result_new (url);
+  data->started = g_get_monotonic_time ();
+  data->timeout_s = timeout_s;
+  data->cancellable = g_cancellable_new ();
+
+  task = g_task_new (session, cancellable, callback, user_data);
+  g_task_set_source_tag (task, botbench_http_send_async);
+  /* A cancelled send still has a result (FAILED "Cancelled"). */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, data, (GDestroyNotify)send_data_free);
+
+  full_url = botbench_http_send_dup_url (url, request);
+  uri = g_uri_parse (full_url, SOUP_HTTP_URI_FLAGS, &error);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0) ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_autofree char *message = g_strdup_printf (_("Invalid URL “%s”: an http:// or https:// URL is needed"), url);
+
+      botbench_forward_result_set_error (data->result, message);
+      botbench_forward_result_set_duration_ms (data->result, 0);
+      botbench_forward_result_set_finished (data->result, g_get_real_time ());
+      g_task_return_pointer (task, botbench_forward_result_ref (data->result),
+                             (GDestroyNotify)botbench_forward_result_unref);
+      return;
+    }
+
+  data->msg = soup_message_new_from_uri (botbench_event_get_method (request), uri);
+  soup_message_add_flags (data->msg, SOUP_MESSAGE_NO_REDIRECT);
+  headers = soup_message_get_request_headers (data->msg);
+
+  user_agent = botbench_event_get_header (request, "User-Agent");
+  if (user_agent != NULL)
+    soup_message_headers_replace (headers, "User-Agent", user_agent);
+  event_id = g_strdup_printf ("%" G_GINT64_FORMAT, botbench_event_get_id (request));
+  soup_message_headers_replace (headers, "X-Botbench-Event-Id", event_id);
+  if (botbench_event_get_replay_of (request) > 0)
+    {
+      g_autofree char *replay_of = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                    botbench_event_get_replay_of (request));
+      soup_message_headers_replace (headers, "X-Botbench-Replay-Of", replay_of);
+    }
+
+  body = botbench_event_get_body (request);
+  if (body != NULL && (g_bytes_get_size (body) > 0 ||
+                       g_ascii_strcasecmp (botbench_event_get_method (request), "GET") != 0))
+    soup_message_set_request_body_from_bytes (data->msg, botbench_event_get_content_type (request), body);
+  else if (botbench_event_get_content_type (request) != NULL)
+    soup_message_headers_replace (headers, "Content-Type", botbench_event_get_content_type (request));
+
+  if (cancellable != NULL)
+    {
+      data->caller_cancellable = g_object_ref (cancellable);
+      data->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (send_caller_cancelled_cb),
+                                                    g_object_ref (data->cancellable), g_object_unref);
+    }
+
+  if (timeout_s > 0)
+    {
+      data->timer = g_timeout_source_new_seconds (timeout_s);
+      g_source_set_priority (data->timer, G_PRIORITY_DEFAULT);
+      g_source_set_callback (data->timer, send_timeout_cb, data, NULL);
+      g_source_set_static_name (data->timer, "[botbench] send timeout");
+      g_source_attach (data->timer, g_task_get_context (task));
+    }
+
+  soup_session_send_async (session, data->msg, G_PRIORITY_DEFAULT, data->cancellable,
+                           send_cb, g_steal_pointer (&task));
+}
+
+BotbenchForwardResult *
+botbench_http_send_finish (GAsyncResult *result)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == botbench_http_send_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), NULL);
+}

@@ -1,0 +1,41 @@
+/* botbench-http-send.h: sends one stored request to a handler and keeps its answer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shared by forwarding and replay.
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "botbench-types.h"
+#include "botbench-event.h"
+#include "botbench-forward-result.h"
+
+G_BEGIN_DECLS
+
+/* Sends request's method, its body byte-exact, its Content-Type and
+ * User-Agent, X-Botbench-Event-Id (and X-Botbench-Replay-Of when set) to
+ * url, with the request's query string appended (joined with & when url
+ * has one).  Redirects are not followed.  Keeps the first
+ * BOTBENCH_FORWARD_MAX_BODY bytes of the answer and counts the rest.
+ *
+ * Never fails: a transport failure ("Connection refused", "Timed out after
+ * N s", "TLS error: …", "Connection closed before the answer", an invalid
+ * URL, cancellation) is a FAILED result with its error set; an answer of
+ * any status is DONE.  timeout_s covers the whole exchange (0 = none).
+ * session must belong to the thread-default main context of the caller. */
+void                   botbench_http_send_async  (SoupSession          *session,
+                                                  const char           *url,
+                                                  BotbenchEvent        *request,
+                                                  guint                 timeout_s,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+BotbenchForwardResult *botbench_http_send_finish (GAsyncResult         *result);
+
+/* The URL the request goes to: url plus the request's query string. */
+char                  *botbench_http_send_dup_url (const char          *url,
+                                                   BotbenchEvent       *request);
+
+G_END_DECLS
