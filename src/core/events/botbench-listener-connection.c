@@ -59,6 +59,7 @@ struct _ListenerConnection
   BotbenchHttpHead     head;
   BotbenchHttpChunked  chunked;
   GByteArray          *body;
+  BotbenchEvent       *storing;       /* with the store's writer (CONN_STORE) */
 
   GString             *out;
   gsize                out_pos;
@@ -116,6 +117,7 @@ connection_unref (ListenerConnection *conn)
   g_clear_pointer (&conn->in, g_byte_array_unref);
   g_string_free (conn->out, TRUE);
   g_free (conn->remote);
+  g_clear_object (&conn->storing);
   g_free (conn);
 }
 
@@ -347,6 +349,36 @@ connection_respond_status (ListenerConnection *conn)
 /* requests                                                                 */
 
 static void
+connection_forward (ListenerServer *server,
+                    BotbenchEvent  *event)
+{
+  g_autoptr(BotbenchForwarder) forwarder = _botbench_listener_dup_forwarder (server->listener);
+
+  if (forwarder != NULL && !botbench_event_get_rejected (event))
+    botbench_forwarder_submit (forwarder, event);
+}
+
+/* X-Botbench-Replay-Of: N (digits only) marks a replay of event N, when
+ * N is an id the store has given out. */
+static void
+connection_apply_replay_of (ListenerServer *server,
+                            BotbenchEvent  *event)
+{
+  const char *value = botbench_event_get_header (event, "X-Botbench-Replay-Of");
+  guint64 id = 0;
+
+  if (value == NULL || *value == '\0' || strlen (value) > 18)
+    return;
+  for (const char *p = value; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return;
+
+  id = g_ascii_strtoull (value, NULL, 10);
+  if (id > 0 && (gint64)id <= botbench_event_store_get_last_id (server->store))
+    botbench_event_set_replay_of (event, (gint64)id);
+}
+
+static void
 insert_done_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -354,6 +386,7 @@ insert_done_cb (GObject      *object,
   g_autoptr(ListenerConnection) conn = user_data;   /* the reference taken for the store */
   ListenerServer *server = conn->server;
   g_autoptr(GError) error = NULL;
+  g_autoptr(BotbenchEvent) event = g_steal_pointer (&conn->storing);
   gint64 id;
 
   id = botbench_event_store_insert_finish (BOTBENCH_EVENT_STORE (object), result, &error);
@@ -366,22 +399,23 @@ insert_done_cb (GObject      *object,
 
   /* The sender hung up while its event was being committed: the event is
    * kept, there is just nobody left to tell. */
-  if (conn->socket == NULL)
-    return;
-
-  if (error != NULL)
+  if (conn->socket != NULL && error != NULL)
     {
       g_debug ("Could not store event: %s", error->message);
       /* Busy or failing: nothing was stored, the sender may try again. */
       connection_respond_error (conn, 503, "Retry-After: 1\r\n", error->message);
     }
-  else
+  else if (conn->socket != NULL)
     {
       char json[64];
 
       g_snprintf (json, sizeof json, "{\"ok\":true,\"id\":%" G_GINT64_FORMAT "}", id);
       connection_respond (conn, 200, NULL, json);
     }
+
+  /* Forwarded once acknowledged: the handler never delays the answer. */
+  if (error == NULL)
+    connection_forward (server, event);
 }
 
 static void
@@ -423,11 +457,13 @@ connection_store_event (ListenerConnection *conn)
   /* Decode (and summarise) here rather than on the store's single writer
    * thread, which every event goes through. */
   botbench_event_get_event_name (event);
+  connection_apply_replay_of (server, event);
 
   connection_stop_reading (conn);
   conn->state = CONN_STORE;
   conn->deadline = 0;
   server->n_pending++;
+  conn->storing = g_object_ref (event);
   botbench_event_store_insert_async (server->store, event, NULL, insert_done_cb, connection_ref (conn));
 }
 

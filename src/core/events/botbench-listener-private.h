@@ -6,6 +6,7 @@
 
 #include "botbench-listener.h"
 #include "botbench-acceptor-private.h"
+#include "botbench-forwarder.h"
 
 G_BEGIN_DECLS
 
@@ -28,8 +29,12 @@ typedef struct
   gboolean            stopping;
 
   gsize              *n_events;         /* atomic counter in the listener */
+  BotbenchListener   *listener;         /* for what may change while running */
   char                scratch[64 * 1024]; /* every read lands here first */
 } ListenerServer;
+
+/* Any thread: the forwarder set now (a new reference), NULL if none. */
+BotbenchForwarder *_botbench_listener_dup_forwarder (BotbenchListener *self);
 
 void     _botbench_listener_connection_accept (ListenerServer *server,
                                                GSocket        *socket);

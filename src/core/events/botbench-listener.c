@@ -47,6 +47,9 @@ struct _BotbenchListener
   ListenerServer     *server;
 
   gsize               n_events;   /* atomic */
+
+  /* Under mutex: read by the server thread per stored event. */
+  BotbenchForwarder  *forwarder;
 };
 
 G_DEFINE_FINAL_TYPE (BotbenchListener, botbench_listener, G_TYPE_OBJECT)
@@ -159,6 +162,7 @@ botbench_listener_dispose (GObject *object)
 
   botbench_listener_stop (self);
   g_clear_object (&self->store);
+  g_clear_object (&self->forwarder);
 
   G_OBJECT_CLASS (botbench_listener_parent_class)->dispose (object);
 }
@@ -468,6 +472,7 @@ botbench_listener_start (BotbenchListener  *self,
   /* Bodies being read at once, all connections together. */
   self->server->body_budget = MAX (BODY_BUDGET, 4 * self->max_body);
   self->server->n_events = &self->n_events;
+  self->server->listener = self;
   g_queue_init (&self->server->connections);
 
   self->server_context = g_main_context_new ();
@@ -535,6 +540,40 @@ botbench_listener_dup_url (BotbenchListener *self)
     return g_strdup_printf ("http://[%s]:%u/", self->host, self->bound_port);
 
   return g_strdup_printf ("http://%s:%u/", self->host, self->bound_port);
+}
+
+void
+botbench_listener_set_forwarder (BotbenchListener  *self,
+                                 BotbenchForwarder *forwarder)
+{
+  g_autoptr(BotbenchForwarder) old = NULL;
+
+  g_return_if_fail (BOTBENCH_IS_LISTENER (self));
+  g_return_if_fail (forwarder == NULL || BOTBENCH_IS_FORWARDER (forwarder));
+
+  g_mutex_lock (&self->mutex);
+  old = g_steal_pointer (&self->forwarder);
+  self->forwarder = forwarder != NULL ? g_object_ref (forwarder) : NULL;
+  g_mutex_unlock (&self->mutex);
+}
+
+BotbenchForwarder *
+botbench_listener_get_forwarder (BotbenchListener *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_LISTENER (self), NULL);
+  return self->forwarder;
+}
+
+BotbenchForwarder *
+_botbench_listener_dup_forwarder (BotbenchListener *self)
+{
+  BotbenchForwarder *forwarder;
+
+  g_mutex_lock (&self->mutex);
+  forwarder = self->forwarder != NULL ? g_object_ref (self->forwarder) : NULL;
+  g_mutex_unlock (&self->mutex);
+
+  return forwarder;
 }
 
 guint64

@@ -16,6 +16,7 @@
 
 #include "botbench-types.h"
 #include "botbench-event-store.h"
+#include "botbench-forwarder.h"
 
 G_BEGIN_DECLS
 
@@ -72,6 +73,13 @@ gboolean          botbench_listener_get_running  (BotbenchListener   *self);
 guint             botbench_listener_get_bound_port (BotbenchListener *self);
 /* "http://HOST:PORT/" while running, NULL when stopped. */
 char             *botbench_listener_dup_url      (BotbenchListener   *self);
+/* Every event stored from now on (and not rejected) is submitted to
+ * forwarder after its commit and its acknowledgement; NULL: none.  Any
+ * time, also while running. */
+void              botbench_listener_set_forwarder (BotbenchListener  *self,
+                                                   BotbenchForwarder *forwarder);
+BotbenchForwarder *botbench_listener_get_forwarder (BotbenchListener *self);
+
 /* Requests served and events stored since start (for status and benchmarks). */
 guint64           botbench_listener_get_n_events (BotbenchListener   *self);
 
