@@ -259,6 +259,101 @@ botbench_cli_listen (int    argc,
 
 /* ---- events ------------------------------------------------------------ */
 
+typedef enum
+{
+  EVENTS_FORMAT_JSONL,
+  EVENTS_FORMAT_JSON,
+  EVENTS_FORMAT_HAR,
+} EventsFormat;
+
+static gboolean
+events_parse_format (const char   *format,
+                     EventsFormat *out)
+{
+  if (format == NULL || g_strcmp0 (format, "jsonl") == 0)
+    *out = EVENTS_FORMAT_JSONL;
+  else if (g_strcmp0 (format, "json") == 0)
+    *out = EVENTS_FORMAT_JSON;
+  else if (g_strcmp0 (format, "har") == 0)
+    *out = EVENTS_FORMAT_HAR;
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+static void
+events_print_begin (EventsFormat format)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  switch (format)
+    {
+    case EVENTS_FORMAT_JSON:
+      g_string_append (out, "[");
+      break;
+    case EVENTS_FORMAT_HAR:
+      botbench_event_har_begin (out);
+      break;
+    case EVENTS_FORMAT_JSONL:
+    default:
+      break;
+    }
+
+  fputs (out->str, stdout);
+}
+
+static void
+events_print_one (EventsFormat   format,
+                  BotbenchEvent *event,
+                  guint          printed)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *line = NULL;
+
+  switch (format)
+    {
+    case EVENTS_FORMAT_HAR:
+      botbench_event_har_append_entry (out, event, printed == 0);
+      break;
+    case EVENTS_FORMAT_JSON:
+      line = botbench_event_to_json_line (event);
+      g_string_append (out, printed > 0 ? ",\n" : "\n");
+      g_string_append (out, line);
+      break;
+    case EVENTS_FORMAT_JSONL:
+    default:
+      line = botbench_event_to_json_line (event);
+      g_string_append (out, line);
+      g_string_append_c (out, '\n');
+      break;
+    }
+
+  fputs (out->str, stdout);
+}
+
+static void
+events_print_end (EventsFormat format,
+                  guint        printed)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  switch (format)
+    {
+    case EVENTS_FORMAT_JSON:
+      g_string_append (out, printed > 0 ? "\n]\n" : "]\n");
+      break;
+    case EVENTS_FORMAT_HAR:
+      botbench_event_har_end (out);
+      break;
+    case EVENTS_FORMAT_JSONL:
+    default:
+      break;
+    }
+
+  fputs (out->str, stdout);
+}
+
 int
 botbench_cli_events (int    argc,
                 char **argv)
@@ -271,7 +366,7 @@ botbench_cli_events (int    argc,
   g_autofree char *event_name = NULL;
   g_autofree char *search = NULL;
   g_autofree char *format = NULL;
-  gboolean jsonl;
+  EventsFormat events_format;
   guint printed = 0;
   gint64 before = 0;
   int limit = 100;
@@ -281,7 +376,7 @@ botbench_cli_events (int    argc,
     { "event", 0, 0, G_OPTION_ARG_STRING, &event_name, N_("Only events with this name, e.g. ONIMBOTMESSAGEADD"), N_("NAME") },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Only events whose text matches (full-text search)"), N_("TEXT") },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N events, newest first (default 100, 0 = all)"), N_("N") },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: json (an array) or jsonl (a line per event, the default)"), N_("FORMAT") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: jsonl (a line per event, the default; importable), json (an array) or har (HTTP Archive 1.2)"), N_("FORMAT") },
     { NULL }
   };
 
@@ -295,14 +390,12 @@ botbench_cli_events (int    argc,
     return botbench_cli_usage_error (context, _("events takes no arguments"));
   if (limit < 0)
     return botbench_cli_usage_error (context, _("--limit must not be negative"));
-  if (format != NULL && g_strcmp0 (format, "json") != 0 && g_strcmp0 (format, "jsonl") != 0)
-    return botbench_cli_usage_error (context, _("--format must be json or jsonl"));
-  jsonl = format == NULL || g_strcmp0 (format, "jsonl") == 0;
+  if (!events_parse_format (format, &events_format))
+    return botbench_cli_usage_error (context, _("--format must be jsonl, json or har"));
 
   path = botbench_cli_resolve_db_path (db);
 
-  if (!jsonl)
-    fputs ("[", stdout);
+  events_print_begin (events_format);
 
   /* A store that was never created holds no events; don't create one. */
   if (g_file_test (path, G_FILE_TEST_EXISTS))
@@ -337,14 +430,8 @@ botbench_cli_events (int    argc,
           for (guint i = 0; i < events->len; i++)
             {
               BotbenchEvent *event = g_ptr_array_index (events, i);
-              g_autofree char *line = botbench_event_to_json_line (event);
 
-              if (!jsonl)
-                fputs (printed > 0 ? ",\n" : "\n", stdout);
-              fputs (line, stdout);
-              if (jsonl)
-                fputc ('\n', stdout);
-
+              events_print_one (events_format, event, printed);
               before = botbench_event_get_id (event);
               printed++;
             }
@@ -356,10 +443,8 @@ botbench_cli_events (int    argc,
       botbench_event_store_close (store);
     }
 
-  if (!jsonl)
-    fputs (printed > 0 ? "\n]\n" : "]\n", stdout);
+  events_print_end (events_format, printed);
   fflush (stdout);
 
   return EXIT_SUCCESS;
 }
-

@@ -167,15 +167,17 @@ clear_done_cb (GObject      *object,
   state->done = TRUE;
 }
 
-/* Removes every secret of a profile from the keyring, waiting for it. */
+/* Removes a secret (ANY: every secret) of a profile from the keyring,
+ * waiting for it. */
 static gboolean
-clear_secrets_sync (BotbenchSecretStore  *secrets,
-                    const char           *uuid,
-                    GError              **error)
+clear_secret_sync (BotbenchSecretStore  *secrets,
+                   const char           *uuid,
+                   BotbenchSecretKind    kind,
+                   GError              **error)
 {
   ClearState state = { 0 };
 
-  botbench_secret_store_clear_async (secrets, uuid, BOTBENCH_SECRET_KIND_ANY, NULL, clear_done_cb, &state);
+  botbench_secret_store_clear_async (secrets, uuid, kind, NULL, clear_done_cb, &state);
   while (!state.done)
     g_main_context_iteration (NULL, TRUE);
 
@@ -319,7 +321,7 @@ failed:
   /* Leave no secret behind for a profile that was not added. */
   if (profile != NULL && secrets != NULL &&
       botbench_profile_manager_lookup (manager, botbench_profile_get_uuid (profile)) == NULL)
-    clear_secrets_sync (secrets, botbench_profile_get_uuid (profile), NULL);
+    clear_secret_sync (secrets, botbench_profile_get_uuid (profile), BOTBENCH_SECRET_KIND_ANY, NULL);
 
   return EXIT_FAILURE;
 }
@@ -348,7 +350,7 @@ profiles_remove (BotbenchProfileManager *manager,
       return EXIT_FAILURE;
     }
 
-  if (!clear_secrets_sync (secrets, uuid, &error))
+  if (!clear_secret_sync (secrets, uuid, BOTBENCH_SECRET_KIND_ANY, &error))
     {
       g_printerr (_("Removed profile “%s”, but its secrets could not be removed from the keyring: %s\n"),
                   name, error->message);
@@ -430,6 +432,89 @@ profiles_test (BotbenchProfileManager *manager,
   return status;
 }
 
+/* profiles set-token NAME [--strict|--no-strict]: the expected
+ * application_token from standard input (an empty line clears it). */
+static int
+profiles_set_token (BotbenchProfileManager *manager,
+                    int                     argc,
+                    char                  **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(BotbenchSecretStore) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  gboolean strict = FALSE;
+  gboolean no_strict = FALSE;
+  BotbenchProfile *profile;
+  int status;
+  const GOptionEntry entries[] = {
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &strict, N_("Answer 401 to events with a wrong or no token (listen with this profile)"), NULL },
+    { "no-strict", 0, 0, G_OPTION_ARG_NONE, &no_strict, N_("Only mark such events (the default)"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("NAME — set the application_token events must carry"));
+  g_option_context_set_summary (context,
+    _("Reads the expected auth[application_token] from standard input and keeps it in\n"
+      "the keyring; an empty line clears it.  Events stored while listening with this\n"
+      "profile are then marked verified, wrong-token or no-token."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
+    return status;
+
+  if (argc != 2)
+    return botbench_cli_usage_error (context, _("profiles set-token takes one NAME"));
+  if (strict && no_strict)
+    return botbench_cli_usage_error (context, _("Give --strict or --no-strict, not both"));
+
+  profile = botbench_profile_manager_lookup (manager, argv[1]);
+  if (profile == NULL)
+    {
+      g_printerr (_("No profile named “%s”\n"), argv[1]);
+      return EXIT_FAILURE;
+    }
+
+  token = read_secret_line (_("application_token: "), FALSE, &error);
+  if (token == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  secrets = botbench_secret_store_new ();
+  if (*token != '\0')
+    {
+      if (!store_secret (secrets, profile, BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, token, &error))
+        {
+          g_printerr (_("Cannot store the token in the keyring: %s\n"), error->message);
+          return EXIT_FAILURE;
+        }
+    }
+  else if (!clear_secret_sync (secrets, botbench_profile_get_uuid (profile),
+                               BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, &error))
+    {
+      g_printerr (_("Cannot remove the token from the keyring: %s\n"), error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (strict || no_strict)
+    {
+      botbench_profile_set_strict_token (profile, strict);
+      if (!botbench_cli_save_profiles (manager, FALSE))
+        return EXIT_FAILURE;
+    }
+
+  if (*token != '\0' && botbench_profile_get_strict_token (profile))
+    g_printerr (_("Profile “%s” expects its application_token (strict: events without it get 401)\n"),
+                botbench_profile_get_name (profile));
+  else if (*token != '\0')
+    g_printerr (_("Profile “%s” expects its application_token\n"), botbench_profile_get_name (profile));
+  else
+    g_printerr (_("Profile “%s” expects no application_token\n"), botbench_profile_get_name (profile));
+
+  return EXIT_SUCCESS;
+}
+
 int
 botbench_cli_profiles (int    argc,
                        char **argv)
@@ -448,9 +533,11 @@ botbench_cli_profiles (int    argc,
                       "                                        [--token-endpoint URL] [--public-url URL]\n"
                       "  botbench-cli profiles remove NAME\n"
                       "  botbench-cli profiles use NAME\n"
-                      "  botbench-cli profiles test NAME\n\n"
-                      "Secrets (OAuth client secret, access and refresh tokens) are read from\n"
-                      "standard input, one per line, and kept only in the desktop keyring.\n"));
+                      "  botbench-cli profiles test NAME\n"
+                      "  botbench-cli profiles set-token NAME [--strict|--no-strict]\n\n"
+                      "Secrets (OAuth client secret, access and refresh tokens, the expected\n"
+                      "application_token) are read from standard input, one per line, and kept\n"
+                      "only in the desktop keyring.\n"));
       return EXIT_SUCCESS;
     }
 
@@ -465,6 +552,9 @@ botbench_cli_profiles (int    argc,
 
   if (g_strcmp0 (sub, "add") == 0)
     return profiles_add (manager, argc - 1, argv + 1);
+
+  if (g_strcmp0 (sub, "set-token") == 0)
+    return profiles_set_token (manager, argc - 1, argv + 1);
 
   if (g_strcmp0 (sub, "remove") == 0 || g_strcmp0 (sub, "use") == 0 || g_strcmp0 (sub, "test") == 0)
     {

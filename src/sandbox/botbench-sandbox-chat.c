@@ -28,6 +28,7 @@ control_info (BotbenchSandbox *self)
   json_object_set_string_member (result, "DOMAIN", self->domain);
   json_object_set_int_member (result, "WEBHOOK_USER", self->run.webhook_user);
   json_object_set_int_member (result, "REV", _botbench_sandbox_get_rev (self));
+  json_object_set_string_member (result, "APPLICATION_TOKEN", self->app_token ? self->app_token : "");
 
   return _botbench_php_object_node (result);
 }

@@ -43,7 +43,10 @@
  * the bot's side: the *user's* id for a private dialog, "chatN" otherwise.
  *
  *   GET  /_sandbox/info   → {PRODUCT "Botbench sandbox", VERSION, DOMAIN,
- *                            WEBHOOK_USER, REV}
+ *                            WEBHOOK_USER, REV, APPLICATION_TOKEN (the
+ *                            auth[application_token] of the OAuth app's
+ *                            events; a webhook bot's events carry its
+ *                            CLIENT_ID instead)}
  *   GET  /_sandbox/users  → {USERS: [USER]} the named users, by id
  *   GET  /_sandbox/chats[?USER_ID=]  (default webhook-user)
  *        → {CHATS: [CHAT] the user's group chats and private dialogs with

@@ -92,6 +92,7 @@ fill_secret_cb (GObject      *object,
     case BOTBENCH_SECRET_KIND_REFRESH_TOKEN:
       _botbench_profile_editor_set_entry_text (self->refresh_token_row, secret);
       break;
+    case BOTBENCH_SECRET_KIND_APPLICATION_TOKEN:   /* not in the editor yet */
     case BOTBENCH_SECRET_KIND_ANY:
     default:
       break;

@@ -549,6 +549,62 @@ botbench_event_store_get (BotbenchEventStore  *self,
   return event;
 }
 
+gint64
+botbench_event_store_find_same (BotbenchEventStore  *self,
+                                BotbenchEvent       *event,
+                                GError             **error)
+{
+  GBytes *body;
+  gint64 id = 0;
+  ReadConn *conn;
+  sqlite3_stmt *stmt;
+  gsize len = 0;
+  const void *data;
+  int rc;
+
+  g_return_val_if_fail (BOTBENCH_IS_EVENT_STORE (self), -1);
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (event), -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  conn = reader_acquire (self, error);
+  if (conn == NULL)
+    return -1;
+
+  /* events_received narrows it to the events of that microsecond. */
+  stmt = reader_prepare (conn,
+                         "SELECT e.id FROM events e WHERE e.received = ?1 AND e.method IS ?2"
+                         " AND e.path IS ?3 AND e.query IS ?4 AND e.body = ?5 LIMIT 1",
+                         error);
+  if (stmt == NULL)
+    {
+      reader_release (self, conn);
+      return -1;
+    }
+
+  body = botbench_event_get_body (event);
+  data = g_bytes_get_data (body, &len);
+  sqlite3_bind_int64 (stmt, 1, botbench_event_get_received (event));
+  sqlite3_bind_text (stmt, 2, botbench_event_get_method (event), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, botbench_event_get_path (event), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, botbench_event_get_query (event), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob64 (stmt, 5, data != NULL ? data : "", len, SQLITE_TRANSIENT);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      _botbench_event_store_set_sqlite_error (error, conn->db, rc, BOTBENCH_EVENT_STORE_ERROR_QUERY,
+                                              _("Cannot read the event database"));
+      id = -1;
+    }
+
+  stmt_done (stmt);
+  reader_release (self, conn);
+
+  return id;
+}
+
 char **
 botbench_event_store_list_event_names (BotbenchEventStore  *self,
                                        GError             **error)

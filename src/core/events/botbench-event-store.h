@@ -134,6 +134,12 @@ gboolean            botbench_event_store_record_forward        (BotbenchEventSto
                                                                 gint64                 event_id,
                                                                 BotbenchForwardResult *result,
                                                                 GError               **error);
+/* The id of a stored event with the same received time, method, path,
+ * query and body as event (an import's duplicate); 0 when there is none,
+ * -1 on error. */
+gint64              botbench_event_store_find_same         (BotbenchEventStore  *self,
+                                                            BotbenchEvent       *event,
+                                                            GError             **error);
 gint64              botbench_event_store_get_last_id       (BotbenchEventStore  *self);
 /* Distinct event names seen, sorted. */
 char              **botbench_event_store_list_event_names  (BotbenchEventStore  *self,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "botbench-event-private.h"
+#include "botbench-event-import.h"
 #include "botbench-json.h"
 
 struct _BotbenchEvent
@@ -749,6 +750,10 @@ botbench_event_to_json_line (BotbenchEvent *self)
   append_json_string (out, self->bot_id);
   g_string_append (out, ",\"data\":");
   g_string_append (out, data);
+  g_string_append (out, ",\"verified\":\"");
+  g_string_append (out, botbench_token_state_to_string (self->token_state));
+  g_string_append_c (out, '"');
+  botbench_event_append_raw_json (self, out);
   if (self->replay_of > 0)
     g_string_append_printf (out, ",\"replay_of\":%" G_GINT64_FORMAT, self->replay_of);
   else

@@ -26,6 +26,7 @@ struct _BotbenchProfile
   char                *oauth_client_id;
   char                *token_endpoint;
   gint64               token_expires;
+  gboolean             strict_token;
   char                *public_base_url;
   char                *certificate_pem;
 };
@@ -46,6 +47,7 @@ enum {
   PROP_TOKEN_EXPIRES,
   PROP_PUBLIC_BASE_URL,
   PROP_CERTIFICATE_PEM,
+  PROP_STRICT_TOKEN,
   N_PROPS
 };
 
@@ -361,6 +363,7 @@ botbench_profile_get_property (GObject    *object,
     case PROP_TOKEN_EXPIRES: g_value_set_int64 (value, self->token_expires); break;
     case PROP_PUBLIC_BASE_URL: g_value_set_string (value, self->public_base_url); break;
     case PROP_CERTIFICATE_PEM: g_value_set_string (value, self->certificate_pem); break;
+    case PROP_STRICT_TOKEN: g_value_set_boolean (value, self->strict_token); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -390,6 +393,7 @@ botbench_profile_set_property (GObject      *object,
     case PROP_TOKEN_EXPIRES: botbench_profile_set_token_expires (self, g_value_get_int64 (value)); break;
     case PROP_PUBLIC_BASE_URL: botbench_profile_set_public_base_url (self, g_value_get_string (value)); break;
     case PROP_CERTIFICATE_PEM: botbench_profile_set_certificate_pem (self, g_value_get_string (value)); break;
+    case PROP_STRICT_TOKEN: botbench_profile_set_strict_token (self, g_value_get_boolean (value)); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -433,6 +437,7 @@ botbench_profile_class_init (BotbenchProfileClass *klass)
     g_param_spec_int64 ("token-expires", NULL, NULL, 0, G_MAXINT64, 0, rw);
   properties[PROP_PUBLIC_BASE_URL] = g_param_spec_string ("public-base-url", NULL, NULL, NULL, rw);
   properties[PROP_CERTIFICATE_PEM] = g_param_spec_string ("certificate-pem", NULL, NULL, NULL, rw);
+  properties[PROP_STRICT_TOKEN] = g_param_spec_boolean ("strict-token", NULL, NULL, FALSE, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -553,6 +558,25 @@ botbench_profile_set_token_expires (BotbenchProfile *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN_EXPIRES]);
 }
 
+gboolean
+botbench_profile_get_strict_token (BotbenchProfile *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_PROFILE (self), FALSE);
+  return self->strict_token;
+}
+
+void
+botbench_profile_set_strict_token (BotbenchProfile *self,
+                                   gboolean         strict_token)
+{
+  g_return_if_fail (BOTBENCH_IS_PROFILE (self));
+  strict_token = !!strict_token;
+  if (self->strict_token == strict_token)
+    return;
+  self->strict_token = strict_token;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STRICT_TOKEN]);
+}
+
 GTlsCertificate *
 botbench_profile_dup_certificate (BotbenchProfile  *self,
                                   GError          **error)
@@ -629,6 +653,10 @@ _botbench_profile_save_to_keyfile (BotbenchProfile *self,
     g_key_file_set_int64 (keyfile, group, "token-expires", self->token_expires);
   keyfile_set_opt (keyfile, group, "public-base-url", self->public_base_url);
   keyfile_set_opt (keyfile, group, "certificate", self->certificate_pem);
+  if (self->strict_token)
+    g_key_file_set_boolean (keyfile, group, "strict-token", TRUE);
+  else
+    g_key_file_remove_key (keyfile, group, "strict-token", NULL);
 }
 
 void
@@ -672,5 +700,6 @@ _botbench_profile_load_from_keyfile (BotbenchProfile *self,
   botbench_profile_set_token_expires (self, g_key_file_get_int64 (keyfile, group, "token-expires", NULL));
   botbench_profile_set_public_base_url (self, public_base_url);
   botbench_profile_set_certificate_pem (self, certificate);
+  botbench_profile_set_strict_token (self, g_key_file_get_boolean (keyfile, group, "strict-token", NULL));
   g_object_thaw_notify (G_OBJECT (self));
 }

@@ -120,6 +120,12 @@ void                 botbench_profile_set_public_base_url  (BotbenchProfile *sel
 const char          *botbench_profile_get_certificate_pem  (BotbenchProfile *self);
 void                 botbench_profile_set_certificate_pem  (BotbenchProfile *self,
                                                             const char      *certificate_pem);
+/* Strict mode (profiles.ini key "strict-token"): the listener answers 401
+ * to events whose auth[application_token] is wrong or missing.  The
+ * expected token itself is a secret (BOTBENCH_SECRET_KIND_APPLICATION_TOKEN). */
+gboolean             botbench_profile_get_strict_token     (BotbenchProfile *self);
+void                 botbench_profile_set_strict_token     (BotbenchProfile *self,
+                                                            gboolean         strict_token);
 /* The parsed pinned certificate, NULL if none (error set if the PEM is bad). */
 GTlsCertificate     *botbench_profile_dup_certificate      (BotbenchProfile *self,
                                                             GError         **error);

@@ -72,6 +72,7 @@ botbench_secret_kind_to_string (BotbenchSecretKind kind)
     case BOTBENCH_SECRET_KIND_CLIENT_SECRET:  return "client-secret";
     case BOTBENCH_SECRET_KIND_ACCESS_TOKEN:   return "access-token";
     case BOTBENCH_SECRET_KIND_REFRESH_TOKEN:  return "refresh-token";
+    case BOTBENCH_SECRET_KIND_APPLICATION_TOKEN: return "application-token";
     case BOTBENCH_SECRET_KIND_ANY:
     default:
       return NULL;

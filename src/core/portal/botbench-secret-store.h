@@ -27,6 +27,7 @@ typedef enum
   BOTBENCH_SECRET_KIND_CLIENT_SECRET,
   BOTBENCH_SECRET_KIND_ACCESS_TOKEN,
   BOTBENCH_SECRET_KIND_REFRESH_TOKEN,
+  BOTBENCH_SECRET_KIND_APPLICATION_TOKEN,   /* the auth[application_token] events must carry */
   BOTBENCH_SECRET_KIND_ANY,   /* only for clear: every secret of the profile */
 } BotbenchSecretKind;
 
@@ -43,7 +44,8 @@ typedef enum
 G_DECLARE_FINAL_TYPE (BotbenchSecretStore, botbench_secret_store, BOTBENCH, SECRET_STORE, GObject)
 
 GQuark               botbench_secret_store_error_quark      (void);
-/* "webhook-secret", "client-secret", "access-token", "refresh-token" (the "kind" attribute). */
+/* "webhook-secret", "client-secret", "access-token", "refresh-token",
+ * "application-token" (the "kind" attribute). */
 const char          *botbench_secret_kind_to_string          (BotbenchSecretKind   kind);
 
 BotbenchSecretStore *botbench_secret_store_new               (void);

@@ -1,0 +1,643 @@
+/* botbench-event-import.c: JSON Lines of stored events, and back
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The raw members of an exported line (headers, body) and the import of
+ * such lines: one line → one event, every member type-checked (the file
+ * may come from anywhere), then stored unless the same event is there.
+ */
+#define G_LOG_DOMAIN "botbench-event-import"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "botbench-event-import.h"
+#include "botbench-event-store.h"
+#include "botbench-json.h"
+
+G_DEFINE_QUARK (botbench-event-import-error-quark, botbench_event_import_error)
+
+/* ---- writing ----------------------------------------------------------- */
+
+/* JSON string literal of valid UTF-8 text. */
+static void
+append_json_text (GString    *out,
+                  const char *str,
+                  gsize       len)
+{
+  g_string_append_c (out, '"');
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar c = (guchar)str[i];
+
+      switch (c)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (char)c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_json_string (GString    *out,
+                    const char *str)
+{
+  g_autofree char *valid = g_utf8_make_valid (str ? str : "", -1);
+
+  append_json_text (out, valid, strlen (valid));
+}
+
+void
+botbench_event_append_raw_json (BotbenchEvent *event,
+                                GString       *out)
+{
+  const char * const *headers;
+  const char *data;
+  gsize len = 0;
+
+  g_return_if_fail (BOTBENCH_IS_EVENT (event));
+  g_return_if_fail (out != NULL);
+
+  headers = botbench_event_get_headers (event);
+  g_string_append (out, ",\"headers\":[");
+  for (guint i = 0; headers[i] != NULL && headers[i + 1] != NULL; i += 2)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '[');
+      append_json_string (out, headers[i]);
+      g_string_append_c (out, ',');
+      append_json_string (out, headers[i + 1]);
+      g_string_append_c (out, ']');
+    }
+  g_string_append_c (out, ']');
+
+  data = g_bytes_get_data (botbench_event_get_body (event), &len);
+  if (data == NULL)
+    data = "";
+
+  /* g_utf8_validate() stops at a NUL byte: such a body is base64 too. */
+  if (g_utf8_validate (data, len, NULL))
+    {
+      g_string_append (out, ",\"body\":");
+      append_json_text (out, data, len);
+    }
+  else
+    {
+      g_autofree char *base64 = g_base64_encode ((const guchar *)data, len);
+
+      g_string_append (out, ",\"body_base64\":\"");
+      g_string_append (out, base64);
+      g_string_append_c (out, '"');
+    }
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+static gboolean
+malformed (GError    **error,
+           const char *member,
+           const char *expected)
+{
+  /* Translators: the first %s is a JSON member name, the second what it should be */
+  g_set_error (error, BOTBENCH_EVENT_IMPORT_ERROR, BOTBENCH_EVENT_IMPORT_ERROR_MALFORMED,
+               _("“%s” must be %s"), member, expected);
+  return FALSE;
+}
+
+static gboolean
+node_is_string (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+static gboolean
+node_is_int (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_INT64;
+}
+
+/* A string member; an optional one may be absent or null (*out NULL). */
+static gboolean
+read_string (JsonObject  *object,
+             const char  *member,
+             gboolean     required,
+             const char **out,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *out = NULL;
+  if (node == NULL || (!required && JSON_NODE_HOLDS_NULL (node)))
+    return required ? malformed (error, member, _("a string")) : TRUE;
+  if (!node_is_string (node))
+    return malformed (error, member, _("a string"));
+
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+static char **
+read_headers (JsonObject  *object,
+              GError     **error)
+{
+  g_autoptr(GPtrArray) headers = g_ptr_array_new_with_free_func (g_free);
+  JsonNode *node = json_object_get_member (object, "headers");
+  JsonArray *array;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_new0 (char *, 1);
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      malformed (error, "headers", _("an array of [name, value] pairs"));
+      return NULL;
+    }
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *pair = json_array_get_element (array, i);
+      JsonArray *pa;
+
+      if (!JSON_NODE_HOLDS_ARRAY (pair) ||
+          json_array_get_length (pa = json_node_get_array (pair)) != 2 ||
+          !node_is_string (json_array_get_element (pa, 0)) ||
+          !node_is_string (json_array_get_element (pa, 1)))
+        {
+          malformed (error, "headers", _("an array of [name, value] pairs"));
+          return NULL;
+        }
+
+      g_ptr_array_add (headers, g_strdup (json_array_get_string_element (pa, 0)));
+      g_ptr_array_add (headers, g_strdup (json_array_get_string_element (pa, 1)));
+    }
+
+  g_ptr_array_add (headers, NULL);
+  g_ptr_array_set_free_func (headers, NULL);
+  return (char **)g_ptr_array_free (g_steal_pointer (&headers), FALSE);
+}
+
+/* Strict RFC 4648 base64 (g_base64_decode skips what it does not know). */
+static gboolean
+base64_is_valid (const char *str)
+{
+  gsize len = strlen (str);
+  gsize pad = 0;
+
+  if (len % 4 != 0)
+    return FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = str[i];
+
+      if (c == '=')
+        {
+          if (i < len - 2)
+            return FALSE;
+          pad++;
+        }
+      else if (pad > 0 || !(g_ascii_isalnum (c) || c == '+' || c == '/'))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static GBytes *
+read_body (JsonObject  *object,
+           GError     **error)
+{
+  JsonNode *text = json_object_get_member (object, "body");
+  JsonNode *base64 = json_object_get_member (object, "body_base64");
+
+  if (text != NULL && base64 != NULL)
+    {
+      g_set_error (error, BOTBENCH_EVENT_IMPORT_ERROR, BOTBENCH_EVENT_IMPORT_ERROR_MALFORMED,
+                   _("A line holds “body” or “body_base64”, not both"));
+      return NULL;
+    }
+
+  if (text != NULL)
+    {
+      if (!node_is_string (text))
+        {
+          malformed (error, "body", _("a string"));
+          return NULL;
+        }
+      /* A body with a NUL byte is written as body_base64; a "\u0000"
+       * here ends the string, as json-glib reads it. */
+      return g_bytes_new (json_node_get_string (text), strlen (json_node_get_string (text)));
+    }
+
+  if (base64 != NULL)
+    {
+      const char *str;
+      guchar *data;
+      gsize len = 0;
+
+      if (!node_is_string (base64) || !base64_is_valid (str = json_node_get_string (base64)))
+        {
+          malformed (error, "body_base64", _("a base64 string"));
+          return NULL;
+        }
+
+      data = g_base64_decode (str, &len);
+      return g_bytes_new_take (data, len);
+    }
+
+  g_set_error (error, BOTBENCH_EVENT_IMPORT_ERROR, BOTBENCH_EVENT_IMPORT_ERROR_MALFORMED,
+               _("The line has no “body” or “body_base64” (written by an older Botbench?)"));
+  return NULL;
+}
+
+static JsonObject *
+parse_line (const char  *line,
+            gsize        len,
+            JsonNode   **root,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  *root = botbench_json_parse (line ? line : "", len, &local_error);
+  if (*root == NULL)
+    {
+      g_set_error (error, BOTBENCH_EVENT_IMPORT_ERROR, BOTBENCH_EVENT_IMPORT_ERROR_MALFORMED,
+                   _("Not JSON: %s"), local_error->message);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (*root))
+    {
+      g_set_error (error, BOTBENCH_EVENT_IMPORT_ERROR, BOTBENCH_EVENT_IMPORT_ERROR_MALFORMED,
+                   _("Not a JSON object"));
+      return NULL;
+    }
+
+  return json_node_get_object (*root);
+}
+
+static BotbenchEvent *
+event_from_object (JsonObject  *object,
+                   GError     **error)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_auto(GStrv) headers = NULL;
+  const char *remote, *method, *path, *query, *content_type;
+  JsonNode *received;
+
+  received = json_object_get_member (object, "received");
+  if (!node_is_int (received) || json_node_get_int (received) < 0)
+    {
+      malformed (error, "received", _("an integer (µs since 1970) not below 0"));
+      return NULL;
+    }
+
+  if (!read_string (object, "method", TRUE, &method, error) ||
+      !read_string (object, "path", TRUE, &path, error) ||
+      !read_string (object, "remote", FALSE, &remote, error) ||
+      !read_string (object, "query", FALSE, &query, error) ||
+      !read_string (object, "content_type", FALSE, &content_type, error))
+    return NULL;
+
+  if (*method == '\0')
+    {
+      malformed (error, "method", _("a method name"));
+      return NULL;
+    }
+  if (*path != '/')
+    {
+      malformed (error, "path", _("a path starting with /"));
+      return NULL;
+    }
+
+  if ((headers = read_headers (object, error)) == NULL)
+    return NULL;
+  if ((body = read_body (object, error)) == NULL)
+    return NULL;
+
+  return botbench_event_new (json_node_get_int (received), remote, method, path, query,
+                             (const char * const *)headers,
+                             content_type != NULL && *content_type != '\0' ? content_type : NULL,
+                             body);
+}
+
+BotbenchEvent *
+botbench_event_from_json_line (const char  *line,
+                               gsize        len,
+                               GError     **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  g_return_val_if_fail (line != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((object = parse_line (line, len, &root, error)) == NULL)
+    return NULL;
+
+  return event_from_object (object, error);
+}
+
+/* ---- importing --------------------------------------------------------- */
+
+void
+botbench_event_import_summary_free (BotbenchEventImportSummary *summary)
+{
+  if (summary == NULL)
+    return;
+
+  g_clear_pointer (&summary->errors, g_ptr_array_unref);
+  g_free (summary);
+}
+
+/* Splits a stream into lines without trusting their length. */
+typedef struct
+{
+  GInputStream *stream;
+  GByteArray   *pending;   /* read, not yet returned */
+  gboolean      eof;
+} LineReader;
+
+static void
+strip_cr (GByteArray *line)
+{
+  if (line->len > 0 && line->data[line->len - 1] == '\r')
+    g_byte_array_set_size (line, line->len - 1);
+}
+
+static void
+keep (GByteArray   *line,
+      const guint8 *data,
+      gsize         len,
+      gboolean     *too_long)
+{
+  if (*too_long || line->len + len > BOTBENCH_EVENT_IMPORT_MAX_LINE)
+    {
+      /* Read to its end, never kept. */
+      *too_long = TRUE;
+      g_byte_array_set_size (line, 0);
+      return;
+    }
+
+  g_byte_array_append (line, data, len);
+}
+
+/* The next line (without "\n" or "\r\n") into line; FALSE at the end of
+ * the stream or on error (then error is set). */
+static gboolean
+line_reader_next (LineReader    *reader,
+                  GByteArray    *line,
+                  gboolean      *too_long,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  gboolean any = FALSE;
+
+  g_byte_array_set_size (line, 0);
+  *too_long = FALSE;
+
+  for (;;)
+    {
+      guint8 *newline = NULL;
+      gssize n;
+
+      if (reader->pending->len > 0)
+        newline = memchr (reader->pending->data, '\n', reader->pending->len);
+
+      if (newline != NULL)
+        {
+          gsize len = (gsize)(newline - reader->pending->data);
+
+          keep (line, reader->pending->data, len, too_long);
+          g_byte_array_remove_range (reader->pending, 0, len + 1);
+          strip_cr (line);
+          return TRUE;
+        }
+
+      if (reader->pending->len > 0)
+        {
+          any = TRUE;
+          keep (line, reader->pending->data, reader->pending->len, too_long);
+          g_byte_array_set_size (reader->pending, 0);
+        }
+
+      if (reader->eof)
+        {
+          strip_cr (line);
+          return any;
+        }
+
+      g_byte_array_set_size (reader->pending, 65536);
+      n = g_input_stream_read (reader->stream, reader->pending->data, 65536, cancellable, error);
+      g_byte_array_set_size (reader->pending, MAX (n, 0));
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        reader->eof = TRUE;
+    }
+}
+
+typedef struct
+{
+  BotbenchEvent *event;
+  gint64         id;       /* the exported "id", 0 when none */
+  guint          line;
+} ImportItem;
+
+static void
+import_item_clear (ImportItem *item)
+{
+  g_clear_object (&item->event);
+}
+
+/* Oldest first; events of one microsecond in their old id order, then
+ * in file order. */
+static int
+compare_items (gconstpointer a,
+               gconstpointer b)
+{
+  const ImportItem *ia = a;
+  const ImportItem *ib = b;
+  gint64 ra = botbench_event_get_received (ia->event);
+  gint64 rb = botbench_event_get_received (ib->event);
+
+  if (ra != rb)
+    return ra < rb ? -1 : 1;
+  if (ia->id != ib->id)
+    return ia->id < ib->id ? -1 : 1;
+  return ia->line < ib->line ? -1 : ia->line > ib->line;
+}
+
+BotbenchEventImportSummary *
+botbench_event_import_stream (BotbenchEventStore  *store,
+                              GInputStream        *stream,
+                              GCancellable        *cancellable,
+                              GError             **error)
+{
+  g_autoptr(BotbenchEventImportSummary) summary = NULL;
+  g_autoptr(GByteArray) pending = g_byte_array_new ();
+  g_autoptr(GByteArray) line = g_byte_array_new ();
+  g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (ImportItem));
+  LineReader reader = { stream, pending, FALSE };
+  GError *read_error = NULL;
+  gboolean too_long;
+  guint number = 0;
+
+  g_return_val_if_fail (BOTBENCH_IS_EVENT_STORE (store), NULL);
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  summary = g_new0 (BotbenchEventImportSummary, 1);
+  summary->errors = g_ptr_array_new_with_free_func (g_free);
+  g_array_set_clear_func (items, (GDestroyNotify)import_item_clear);
+
+  while (line_reader_next (&reader, line, &too_long, cancellable, &read_error))
+    {
+      g_autoptr(GError) line_error = NULL;
+      BotbenchEvent *event = NULL;
+      gint64 id = 0;
+
+      number++;
+
+      if (too_long)
+        g_set_error (&line_error, BOTBENCH_EVENT_IMPORT_ERROR, BOTBENCH_EVENT_IMPORT_ERROR_TOO_LONG,
+                     _("Longer than %u bytes"), (guint)BOTBENCH_EVENT_IMPORT_MAX_LINE);
+      else
+        {
+          gsize i = 0;
+
+          while (i < line->len && g_ascii_isspace (line->data[i]))
+            i++;
+          if (i == line->len)
+            continue;
+
+          g_autoptr(JsonNode) root = NULL;
+          JsonObject *object = parse_line ((const char *)line->data, line->len, &root, &line_error);
+          JsonNode *id_node;
+
+          if (object != NULL && (event = event_from_object (object, &line_error)) != NULL)
+            {
+              /* The exported "id" only orders events of one microsecond. */
+              id_node = json_object_get_member (object, "id");
+              id = node_is_int (id_node) ? json_node_get_int (id_node) : 0;
+            }
+        }
+
+      if (event == NULL)
+        {
+          /* Translators: %u is a line number of the imported file */
+          g_ptr_array_add (summary->errors,
+                           g_strdup_printf (_("Line %u: %s"), number, line_error->message));
+          summary->failed++;
+          continue;
+        }
+
+      {
+        ImportItem item = { event, id, number };
+
+        g_array_append_val (items, item);
+      }
+    }
+
+  if (read_error != NULL)
+    {
+      g_propagate_error (error, read_error);
+      return NULL;
+    }
+
+  /* `events` prints newest first: stored oldest first, ids follow time
+   * again (stable: events of one microsecond keep the file's order). */
+  g_array_sort (items, compare_items);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      BotbenchEvent *event = g_array_index (items, ImportItem, i).event;
+      gint64 same;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+
+      same = botbench_event_store_find_same (store, event, error);
+      if (same < 0)
+        return NULL;
+      if (same > 0)
+        {
+          summary->duplicates++;
+          continue;
+        }
+
+      if (botbench_event_store_insert (store, event, error) <= 0)
+        return NULL;
+      summary->imported++;
+    }
+
+  return g_steal_pointer (&summary);
+}
+
+static void
+import_file_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  BotbenchEventStore *store = source_object;
+  GFile *file = task_data;
+  g_autoptr(GFileInputStream) stream = NULL;
+  BotbenchEventImportSummary *summary;
+  GError *error = NULL;
+
+  stream = g_file_read (file, cancellable, &error);
+  if (stream == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  summary = botbench_event_import_stream (store, G_INPUT_STREAM (stream), cancellable, &error);
+  if (summary == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, summary, (GDestroyNotify)botbench_event_import_summary_free);
+}
+
+void
+botbench_event_import_file_async (BotbenchEventStore  *store,
+                                  GFile               *file,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (BOTBENCH_IS_EVENT_STORE (store));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, botbench_event_import_file_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, import_file_thread);
+}
+
+BotbenchEventImportSummary *
+botbench_event_import_file_finish (BotbenchEventStore  *store,
+                                   GAsyncResult        *result,
+                                   GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == botbench_event_import_file_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,130 @@
+/* botbench-token-check.c: application_token verification
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The token states, their strings, and the comparison of an event's
+ * top-level auth[application_token] with the profile's expected token.
+ */
+#define G_LOG_DOMAIN "botbench-token-check"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "botbench-form-node.h"
+#include "botbench-token-check.h"
+
+gboolean
+botbench_token_equal (const char *a,
+                      const char *b)
+{
+  gsize len_a, len_b, len;
+  guint diff;
+
+  g_return_val_if_fail (a != NULL, FALSE);
+  g_return_val_if_fail (b != NULL, FALSE);
+
+  len_a = strlen (a);
+  len_b = strlen (b);
+  len = MAX (len_a, len_b);
+  diff = len_a != len_b;
+
+  /* Every byte of the longer string is looked at, whatever differs. */
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar ca = i < len_a ? (guchar)a[i] : 0;
+      guchar cb = i < len_b ? (guchar)b[i] : 0;
+
+      diff |= (guint)(ca ^ cb);
+    }
+
+  return diff == 0;
+}
+
+const char *
+botbench_token_check_find (BotbenchEvent *event)
+{
+  BotbenchFormNode *form;
+  JsonNode *json;
+  const char *token = NULL;
+
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (event), NULL);
+
+  if ((form = botbench_event_get_form (event)) != NULL)
+    {
+      gsize len = 0;
+      BotbenchFormNode *auth = botbench_form_node_lookup (form, "auth");
+      BotbenchFormNode *node = auth ? botbench_form_node_lookup (auth, "application_token") : NULL;
+
+      /* A token with a NUL in it is no token we could have issued. */
+      if (node != NULL && botbench_form_node_get_node_type (node) == BOTBENCH_FORM_NODE_STRING &&
+          (token = botbench_form_node_get_string (node, &len)) != NULL && strlen (token) != len)
+        token = NULL;
+    }
+  else if ((json = botbench_event_get_json (event)) != NULL && JSON_NODE_HOLDS_OBJECT (json))
+    {
+      JsonNode *auth = json_object_get_member (json_node_get_object (json), "auth");
+      JsonNode *node = NULL;
+
+      if (auth != NULL && JSON_NODE_HOLDS_OBJECT (auth))
+        node = json_object_get_member (json_node_get_object (auth), "application_token");
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_STRING)
+        token = json_node_get_string (node);
+    }
+
+  if (token == NULL || *token == '\0')
+    return NULL;
+
+  return token;
+}
+
+BotbenchTokenState
+botbench_token_check (BotbenchEvent *event,
+                      const char    *expected)
+{
+  const char *token;
+
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (event), BOTBENCH_TOKEN_STATE_UNKNOWN);
+
+  if (expected == NULL || *expected == '\0')
+    return BOTBENCH_TOKEN_STATE_UNKNOWN;
+
+  if ((token = botbench_token_check_find (event)) == NULL)
+    return BOTBENCH_TOKEN_STATE_MISSING;
+
+  return botbench_token_equal (token, expected) ? BOTBENCH_TOKEN_STATE_VERIFIED
+                                                : BOTBENCH_TOKEN_STATE_WRONG;
+}
+
+char *
+botbench_token_check_dup_expected_sync (BotbenchProfile     *profile,
+                                        BotbenchSecretStore *secrets,
+                                        GCancellable        *cancellable,
+                                        GError             **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *token;
+
+  g_return_val_if_fail (BOTBENCH_IS_PROFILE (profile), NULL);
+  g_return_val_if_fail (BOTBENCH_IS_SECRET_STORE (secrets), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  token = botbench_secret_store_lookup_sync (secrets, botbench_profile_get_uuid (profile),
+                                             BOTBENCH_SECRET_KIND_APPLICATION_TOKEN,
+                                             cancellable, &local_error);
+  if (token != NULL && *token != '\0')
+    return token;
+  g_clear_pointer (&token, botbench_secret_free);
+
+  if (botbench_profile_is_builtin_sandbox (profile) &&
+      botbench_profile_get_kind (profile) == BOTBENCH_PROFILE_KIND_WEBHOOK &&
+      botbench_profile_get_client_id (profile) != NULL &&
+      *botbench_profile_get_client_id (profile) != '\0')
+    return g_strdup (botbench_profile_get_client_id (profile));
+
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return NULL;
+}

@@ -1,0 +1,46 @@
+/* botbench-token-check.h: is an event signed with the expected application_token?
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Bitrix24 puts auth[application_token] in every event (reference §4.7).
+ * Only the top-level one counts: the copies in data[BOT][N] and
+ * data[COMMAND][N] are part of the same body and prove nothing more.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "botbench-types.h"
+#include "botbench-event.h"
+#include "botbench-profile.h"
+#include "botbench-secret-store.h"
+
+G_BEGIN_DECLS
+
+/* BotbenchTokenState and its strings ("unknown", "verified", "wrong-token",
+ * "no-token": botbench_token_state_to_string/_from_string) are declared
+ * in botbench-event.h, beside the event's token state. */
+
+/* The event's top-level auth[application_token] (form or JSON body), or
+ * NULL when it has none (an empty value counts as none). */
+const char         *botbench_token_check_find        (BotbenchEvent      *event);
+/* Compares that token with expected in constant time.  expected NULL or ""
+ * → UNKNOWN. */
+BotbenchTokenState  botbench_token_check             (BotbenchEvent      *event,
+                                                      const char         *expected);
+/* The application_token the events of profile should carry: its secret of
+ * kind "application-token"; without one, for the built-in sandbox profile
+ * (a webhook profile) its CLIENT_ID, which the sandbox gives the bots
+ * registered with it as their application_token.  NULL when there is none
+ * (events are then "unknown"); error only when the keyring fails.  Free
+ * with botbench_secret_free().
+ * Blocking (botbench-cli; not on the UI thread). */
+char               *botbench_token_check_dup_expected_sync (BotbenchProfile     *profile,
+                                                            BotbenchSecretStore *secrets,
+                                                            GCancellable        *cancellable,
+                                                            GError             **error);
+/* Constant-time string equality (time depends on the lengths only). */
+gboolean            botbench_token_equal             (const char         *a,
+                                                      const char         *b);
+
+G_END_DECLS
