@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "botbench-application-private.h"
+#include "botbench-forward-settings.h"
 #include "botbench-preferences-window.h"
 #include "botbench-resources.h"
 #include "botbench-window.h"
@@ -27,6 +28,7 @@ struct _BotbenchApplication
   GError             *store_error;
   GError             *profiles_error;
   BotbenchListener   *listener;
+  BotbenchForwarder  *forwarder;
   guint               restart_source;
 
   BotbenchProfileManager *profiles;
@@ -102,6 +104,23 @@ botbench_application_apply_retention (BotbenchApplication *self)
                                       g_settings_get_uint (self->settings, "retention-days"));
 }
 
+/* The forwarder follows "forward-rules" and "forward-timeout" live. */
+static void
+botbench_application_apply_forwarding (BotbenchApplication *self)
+{
+  g_autoptr(GPtrArray) rules = NULL;
+
+  g_assert (BOTBENCH_IS_APPLICATION (self));
+
+  if (self->forwarder == NULL)
+    return;
+
+  rules = botbench_forward_settings_dup_rules (self->settings);
+  botbench_forwarder_set_rules (self->forwarder, rules);
+  botbench_forwarder_set_timeout (self->forwarder,
+                                  CLAMP (g_settings_get_uint (self->settings, "forward-timeout"), 1, 600));
+}
+
 static void
 botbench_application_configure_listener (BotbenchApplication *self)
 {
@@ -143,6 +162,10 @@ botbench_application_settings_changed_cb (BotbenchApplication *self,
   if (g_str_equal (key, "retention-count") || g_str_equal (key, "retention-days"))
     {
       botbench_application_apply_retention (self);
+    }
+  else if (g_str_equal (key, "forward-rules") || g_str_equal (key, "forward-timeout"))
+    {
+      botbench_application_apply_forwarding (self);
     }
   else if (g_str_equal (key, "listener-host") ||
            g_str_equal (key, "listener-port") ||
@@ -373,10 +396,26 @@ botbench_application_preferences_action (GSimpleAction *action,
   gtk_window_present (preferences);
 }
 
+static void
+botbench_application_forwarding_preferences_action (GSimpleAction *action,
+                                                    GVariant      *parameter,
+                                                    gpointer       user_data)
+{
+  BotbenchApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *preferences;
+
+  preferences = GTK_WINDOW (botbench_preferences_window_new (self->settings));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "forwarding");
+  gtk_window_set_transient_for (preferences, parent);
+  gtk_window_present (preferences);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", botbench_application_quit_action },
   { "about", botbench_application_about_action },
   { "preferences", botbench_application_preferences_action },
+  { "forwarding-preferences", botbench_application_forwarding_preferences_action },
   { "keep-secrets-in-session", botbench_application_keep_secrets_action },
 };
 
@@ -440,6 +479,9 @@ botbench_application_startup (GApplication *app)
 
   botbench_application_apply_retention (self);
   self->listener = botbench_listener_new (self->store);
+  self->forwarder = botbench_forwarder_new (self->store);
+  botbench_application_apply_forwarding (self);
+  botbench_listener_set_forwarder (self->listener, self->forwarder);
 }
 
 static void
@@ -454,6 +496,9 @@ botbench_application_shutdown (GApplication *app)
     botbench_sandbox_stop (self->sandbox);
   if (self->listener != NULL)
     botbench_listener_stop (self->listener);
+  /* Forwards under way are recorded as interrupted while the store is open. */
+  if (self->forwarder != NULL)
+    botbench_forwarder_stop (self->forwarder);
   if (self->store != NULL)
     botbench_event_store_close (self->store);
 
@@ -467,6 +512,7 @@ botbench_application_dispose (GObject *object)
 
   g_clear_handle_id (&self->restart_source, g_source_remove);
   g_clear_object (&self->listener);
+  g_clear_object (&self->forwarder);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->clients, g_hash_table_unref);
@@ -551,6 +597,14 @@ botbench_application_get_store_error (BotbenchApplication *self)
   g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
 
   return self->store_error;
+}
+
+BotbenchForwarder *
+botbench_application_get_forwarder (BotbenchApplication *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
+
+  return self->forwarder;
 }
 
 BotbenchListener *

@@ -21,6 +21,9 @@ BotbenchEventStore  *botbench_application_get_store           (BotbenchApplicati
 const GError        *botbench_application_get_store_error     (BotbenchApplication  *self);
 /* NULL when there is no store. */
 BotbenchListener    *botbench_application_get_listener        (BotbenchApplication  *self);
+/* Forwards what the listener stores by the "forward-rules" setting; NULL
+ * when there is no store. */
+BotbenchForwarder   *botbench_application_get_forwarder       (BotbenchApplication  *self);
 /* Configures the listener from GSettings (and the BOTBENCH_LISTENER_PORT
  * override) and starts it.  On failure emits "listener-failed" as well. */
 gboolean             botbench_application_start_listener      (BotbenchApplication  *self,

@@ -1,0 +1,381 @@
+/* test-forward-ui.c: forwarding, the status pill and the Handler tab in the window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs under xvfb-run through the shared harness: the window's own listener
+ * on a free loopback port, a loopback handler (botbench-test-handler) in
+ * the role of the developer's script.  Rules are made in the Preferences
+ * window as a user would (Add Rule, the URL typed, the switch); events are
+ * POSTed to the listener and the window is watched until the event row's
+ * pill and the Handler tab show what the handler answered.
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "botbench-application.h"
+#include "botbench-event-detail.h"
+#include "botbench-event-row.h"
+#include "botbench-events-page.h"
+#include "botbench-forward-rule-row.h"
+#include "botbench-preferences-window.h"
+#include "botbench-window.h"
+#include "botbench-test-handler.h"
+#include "botbench-test-utils.h"
+#include "botbench-ui-test-utils.h"
+
+typedef BotbenchUiFixture Fixture;
+
+static struct
+{
+  SoupSession *session;
+  guint        n_posted;
+  guint        n_answered;
+  guint        last_status;
+} posts;
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void
+post_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  SoupMessage *msg;
+
+  msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_assert_no_error (error);
+  posts.last_status = soup_message_get_status (msg);
+  posts.n_answered++;
+}
+
+static gboolean
+all_answered (gpointer data)
+{
+  return posts.n_answered == posts.n_posted;
+}
+
+/* POSTs a fixture to the listener at path; returns the stored event's id. */
+static gint64
+post_fixture (Fixture    *f,
+              const char *name,
+              const char *path)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = botbench_test_load_fixture (name);
+  g_autofree char *base = botbench_application_dup_listener_base_url (f->app);
+  g_autofree char *url = g_strconcat (base, path, NULL);
+
+  msg = soup_message_new (SOUP_METHOD_POST, url);
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
+  posts.n_posted++;
+  soup_session_send_and_read_async (posts.session, msg, G_PRIORITY_DEFAULT, NULL, post_cb, NULL);
+  botbench_test_assert_wait_until (all_answered, NULL, "the listener's answer");
+  g_assert_cmpuint (posts.last_status, ==, SOUP_STATUS_OK);
+
+  return botbench_event_store_get_last_id (botbench_application_get_store (f->app));
+}
+
+typedef struct
+{
+  Fixture    *f;
+  const char *path;
+  const char *url;
+} TargetCheck;
+
+static gboolean
+forward_target_is (gpointer data)
+{
+  TargetCheck *check = data;
+  BotbenchForwarder *forwarder = botbench_application_get_forwarder (check->f->app);
+  g_autofree char *target = botbench_forwarder_dup_target (forwarder, check->path);
+
+  return g_strcmp0 (target, check->url) == 0;
+}
+
+static void
+assert_wait_forward_target (Fixture    *f,
+                            const char *path,
+                            const char *url)
+{
+  TargetCheck check = { f, path, url };
+
+  botbench_test_assert_wait_until (forward_target_is, &check, "the forwarder's rules");
+}
+
+/* The Preferences window on its Forwarding page. */
+static GtkWidget *
+open_forwarding_preferences (Fixture *f)
+{
+  GtkWidget *preferences;
+
+  preferences = botbench_preferences_window_new (botbench_application_get_settings (f->app));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "forwarding");
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (f->window));
+  gtk_window_present (GTK_WINDOW (preferences));
+  gtk_test_widget_wait_for_draw (preferences);
+
+  return preferences;
+}
+
+/* Adds a rule with the Add Rule button and types url into it. */
+static GtkWidget *
+add_rule (GtkWidget  *preferences,
+          const char *url)
+{
+  GtkWidget *row;
+
+  botbench_ui_test_click (botbench_ui_test_find (preferences, "add_rule_button"));
+  row = botbench_ui_test_find_by_type (preferences, BOTBENCH_TYPE_FORWARD_RULE_ROW);
+  gtk_editable_set_text (GTK_EDITABLE (botbench_ui_test_find (row, "url_row")), url);
+
+  return row;
+}
+
+static GtkWidget *
+find_row_for_id (GtkWidget *widget,
+                 gint64     id)
+{
+  if (BOTBENCH_IS_EVENT_ROW (widget) && gtk_widget_get_mapped (widget))
+    {
+      BotbenchEvent *shown = botbench_event_row_get_event (BOTBENCH_EVENT_ROW (widget));
+
+      if (shown != NULL && botbench_event_get_id (shown) == id)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row_for_id (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  Fixture    *f;
+  gint64      id;
+  const char *prefix;  /* the pill's text starts with it; NULL: no pill */
+  const char *style;
+} PillCheck;
+
+static gboolean
+pill_is (gpointer data)
+{
+  PillCheck *check = data;
+  GtkWidget *row = find_row_for_id (botbench_ui_test_find (check->f->window, "event_list"), check->id);
+  GtkWidget *pill;
+
+  if (row == NULL)
+    return FALSE;
+
+  pill = botbench_ui_test_find (row, "forward_pill");
+  if (check->prefix == NULL)
+    return !gtk_widget_get_visible (pill);
+
+  return gtk_widget_get_visible (pill) &&
+         g_str_has_prefix (gtk_label_get_label (GTK_LABEL (pill)), check->prefix) &&
+         (check->style == NULL || gtk_widget_has_css_class (pill, check->style));
+}
+
+static void
+assert_wait_pill (Fixture    *f,
+                  gint64      id,
+                  const char *prefix,
+                  const char *style)
+{
+  PillCheck check = { f, id, prefix, style };
+
+  botbench_test_assert_wait_until (pill_is, &check, "the event row's status pill");
+}
+
+static const char *
+request_header (BotbenchTestRequest *request,
+                const char          *name)
+{
+  for (guint i = 0; request->headers[i] != NULL && request->headers[i + 1] != NULL; i += 2)
+    if (g_ascii_strcasecmp (request->headers[i], name) == 0)
+      return request->headers[i + 1];
+
+  return NULL;
+}
+
+/* Shows event id in the detail pane, on its Handler tab. */
+static GtkWidget *
+show_handler_tab (Fixture *f,
+                  gint64   id)
+{
+  BotbenchEventsPage *page = botbench_ui_test_get_events_page (f->window);
+  GtkWidget *detail = botbench_ui_test_find (page, "detail");
+
+  g_assert_true (botbench_events_page_show_event (page, id));
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (botbench_ui_test_find (detail, "view_stack")),
+                                         "handler");
+
+  return detail;
+}
+
+static char *
+dup_text_view_text (GtkWidget *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+/* The rule's switch decides: an event received while it is off is not
+ * forwarded, one received after it is turned on reaches the handler
+ * byte for byte, and its row and Handler tab show the answer. */
+static void
+switch_forwards_to_handler (Fixture *f)
+{
+  g_autoptr(BotbenchTestHandler) handler = botbench_test_handler_new ();
+  g_autofree char *url = g_strconcat (botbench_test_handler_get_url (handler), "/bot.php", NULL);
+  g_autoptr(GBytes) expected = botbench_test_load_fixture ("ONIMCOMMANDADD");
+  g_autoptr(GVariant) rules = NULL;
+  g_autofree char *id_text = NULL;
+  g_autofree char *body = NULL;
+  BotbenchTestRequest *request;
+  GtkWidget *preferences;
+  GtkWidget *rule;
+  GtkWidget *detail;
+  gboolean enabled;
+  const char *prefix;
+  const char *rule_url;
+  gint64 off_id;
+  gint64 on_id;
+
+  preferences = open_forwarding_preferences (f);
+  g_assert_true (gtk_widget_get_visible (botbench_ui_test_find (preferences, "empty_row")));
+  rule = add_rule (preferences, url);
+  g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (preferences, "empty_row")));
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_find (rule, "url_row"), "error"));
+
+  rules = g_settings_get_value (botbench_application_get_settings (f->app), "forward-rules");
+  g_assert_cmpuint (g_variant_n_children (rules), ==, 1);
+  g_variant_get_child (rules, 0, "(b&s&s)", &enabled, &prefix, &rule_url);
+  g_assert_true (enabled);
+  g_assert_cmpstr (prefix, ==, "/");
+  g_assert_cmpstr (rule_url, ==, url);
+  assert_wait_forward_target (f, "/", url);
+  botbench_ui_test_screenshot (f, "forward-ui-preferences.png");
+
+  /* Off: stored, not forwarded. */
+  gtk_switch_set_active (GTK_SWITCH (botbench_ui_test_find (rule, "enabled_switch")), FALSE);
+  assert_wait_forward_target (f, "/", NULL);
+  off_id = post_fixture (f, "ONIMBOTMESSAGEADD", "/");
+
+  gtk_switch_set_active (GTK_SWITCH (botbench_ui_test_find (rule, "enabled_switch")), TRUE);
+  assert_wait_forward_target (f, "/", url);
+  on_id = post_fixture (f, "ONIMCOMMANDADD", "/");
+  g_assert_cmpint (on_id, >, off_id);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  /* Forwards keep their order per target: had the first event been
+   * forwarded, it would have come first. */
+  botbench_test_handler_wait_requests (handler, 1);
+  request = g_ptr_array_index (botbench_test_handler_get_requests (handler), 0);
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, on_id);
+  g_assert_cmpstr (request_header (request, "X-Botbench-Event-Id"), ==, id_text);
+  g_assert_cmpstr (request->method, ==, "POST");
+  g_assert_cmpstr (request->path, ==, "/bot.php");
+  g_assert_true (g_bytes_equal (request->body, expected));
+
+  assert_wait_pill (f, on_id, "200 · ", "success");
+  assert_wait_pill (f, off_id, NULL, NULL);
+  g_assert_cmpuint (botbench_test_handler_get_n_requests (handler), ==, 1);
+
+  detail = show_handler_tab (f, on_id);
+  botbench_ui_test_assert_label_shown (detail, "200 OK");
+  botbench_ui_test_assert_label_shown (detail, url);
+  body = dup_text_view_text (botbench_ui_test_find (detail, "body_view"));
+  g_assert_cmpstr (body, ==, "ok");
+  botbench_ui_test_screenshot (f, "forward-ui-handler.png");
+
+  /* The event that was not forwarded says so, and leads to Preferences. */
+  detail = show_handler_tab (f, off_id);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (botbench_ui_test_find (detail, "handler_stack"))),
+                   ==, "none");
+  g_assert_true (botbench_ui_test_widget_is_mapped (botbench_ui_test_find (detail, "open_forwarding_button")));
+  botbench_ui_test_screenshot (f, "forward-ui-not-forwarded.png");
+}
+
+/* A handler that is not listening: the event is stored all the same, its
+ * pill reads "refused" and the Handler tab gives the error. */
+static void
+refused_shows_error (Fixture *f)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/bot.php", botbench_test_closed_port ());
+  GtkWidget *preferences;
+  GtkWidget *rule;
+  GtkWidget *detail;
+  gint64 id;
+
+  preferences = open_forwarding_preferences (f);
+  rule = add_rule (preferences, "ftp://example.com/");
+  /* Not http(s): marked, and not used. */
+  g_assert_true (gtk_widget_has_css_class (botbench_ui_test_find (rule, "url_row"), "error"));
+  assert_wait_forward_target (f, "/", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (botbench_ui_test_find (rule, "url_row")), url);
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_find (rule, "url_row"), "error"));
+  assert_wait_forward_target (f, "/", url);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  id = post_fixture (f, "ONIMBOTMESSAGEADD", "/");
+  assert_wait_pill (f, id, "refused", "error");
+
+  detail = show_handler_tab (f, id);
+  botbench_ui_test_assert_label_shown (detail, "Connection refused");
+  botbench_ui_test_screenshot (f, "forward-ui-refused.png");
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  botbench_ui_test_fixture_setup (f, data);
+  posts.session = soup_session_new ();
+  posts.n_posted = posts.n_answered = posts.last_status = 0;
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&posts.session);
+  botbench_ui_test_fixture_teardown (f, data);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gboolean have_keyring;
+
+  botbench_ui_test_init (&argc, &argv, &have_keyring);
+
+#define ADD_BODY(path, body) \
+  g_test_add (path, Fixture, (gconstpointer)body, fixture_setup, botbench_ui_test_run_body, fixture_teardown)
+
+  ADD_BODY ("/forward-ui/forward/switch", switch_forwards_to_handler);
+  ADD_BODY ("/forward-ui/forward/refused", refused_shows_error);
+
+#undef ADD_BODY
+
+  return botbench_ui_test_run ();
+}
