@@ -20,6 +20,8 @@
 #include "botbench-events-page.h"
 #include "botbench-forward-rule-row.h"
 #include "botbench-preferences-window.h"
+#include "botbench-replay-dialog.h"
+#include "botbench-simulate-dialog.h"
 #include "botbench-window.h"
 #include "botbench-test-handler.h"
 #include "botbench-test-utils.h"
@@ -236,6 +238,85 @@ dup_text_view_text (GtkWidget *view)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
+/* The shown toplevel of type, or NULL. */
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
+        return window;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_entry_row (GtkWidget  *widget,
+                const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+replay_sent (gpointer data)
+{
+  return botbench_replay_dialog_get_sent (data);
+}
+
+static gboolean
+simulate_sent (gpointer data)
+{
+  return botbench_simulate_dialog_get_sent (data);
+}
+
+static gboolean
+selected_event_is (gpointer data)
+{
+  gint64 *expected = data;
+  Fixture *f = *(Fixture **)(expected + 1);
+  BotbenchEvent *selected = botbench_events_page_get_selected_event (botbench_ui_test_get_events_page (f->window));
+
+  return selected != NULL && botbench_event_get_id (selected) == expected[0];
+}
+
+static void
+assert_wait_selected (Fixture *f,
+                      gint64   id)
+{
+  struct { gint64 id; Fixture *f; } check = { id, f };
+
+  botbench_test_assert_wait_until (selected_event_is, &check, "the window to select the event");
+}
+
+static void
+set_rules (Fixture    *f,
+           const char *url)
+{
+  GSettings *settings = botbench_application_get_settings (f->app);
+
+  g_settings_set_value (settings, "forward-rules", g_variant_new_parsed ("[(true, '/', %s)]", url));
+  assert_wait_forward_target (f, "/", url);
+}
+
 /* ---- tests -------------------------------------------------------------- */
 
 /* The rule's switch decides: an event received while it is off is not
@@ -344,6 +425,135 @@ refused_shows_error (Fixture *f)
   botbench_ui_test_screenshot (f, "forward-ui-refused.png");
 }
 
+/* Replay… on a forwarded event, one value changed in the tree: the
+ * handler gets the re-encoded body with the new value (and the other
+ * values as they were), the replay is stored as "replay of #ID" with the
+ * answer beside it, and the window selects it. */
+static void
+replay_edited_value (Fixture *f)
+{
+  g_autoptr(BotbenchTestHandler) handler = botbench_test_handler_new ();
+  g_autofree char *url = g_strconcat (botbench_test_handler_get_url (handler), "/bot.php", NULL);
+  g_autoptr(BotbenchFormNode) sent = NULL;
+  g_autoptr(BotbenchFormNode) original_form = NULL;
+  g_autoptr(BotbenchEvent) stored = NULL;
+  g_autoptr(GBytes) original_body = botbench_test_load_fixture ("ONIMBOTMESSAGEADD");
+  g_autofree char *original_id_text = NULL;
+  BotbenchTestRequest *request;
+  GtkWidget *dialog;
+  GtkWidget *row;
+  gint64 original_id;
+  gint64 replay_id;
+  gsize len;
+  const char *data;
+
+  set_rules (f, url);
+  original_id = post_fixture (f, "ONIMBOTMESSAGEADD", "/");
+  botbench_test_handler_wait_requests (handler, 1);
+
+  g_assert_true (botbench_events_page_show_event (botbench_ui_test_get_events_page (f->window), original_id));
+  botbench_ui_test_click (botbench_ui_test_find (f->window, "replay_button"));
+  dialog = find_toplevel (BOTBENCH_TYPE_REPLAY_DIALOG);
+  g_assert_nonnull (dialog);
+  gtk_test_widget_wait_for_draw (dialog);
+
+  /* The forward target is the default target. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (botbench_ui_test_find (dialog, "url_row"))), ==, url);
+
+  row = find_entry_row (dialog, "data[PARAMS][MESSAGE]");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "Hello, bot!");
+  gtk_editable_set_text (GTK_EDITABLE (row), "Edited & replayed");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (botbench_ui_test_find (dialog, "diff_label"))),
+                            "+ data[PARAMS][MESSAGE]=Edited & replayed"));
+  botbench_ui_test_screenshot (f, "forward-ui-replay-dialog.png");
+
+  botbench_ui_test_click (botbench_ui_test_find (dialog, "send_button"));
+  botbench_test_assert_wait_until (replay_sent, dialog, "the replay's answer");
+  botbench_test_handler_wait_requests (handler, 2);
+
+  request = g_ptr_array_index (botbench_test_handler_get_requests (handler), 1);
+  original_id_text = g_strdup_printf ("%" G_GINT64_FORMAT, original_id);
+  g_assert_cmpstr (request_header (request, "X-Botbench-Replay-Of"), ==, original_id_text);
+  data = g_bytes_get_data (request->body, &len);
+  sent = botbench_post_decode_urlencoded (data, len);
+  g_assert_cmpstr (botbench_form_node_lookup_string (sent, "data", "PARAMS", "MESSAGE", NULL), ==,
+                   "Edited & replayed");
+  /* Nothing else changed: the same keys and values but the one edited. */
+  data = g_bytes_get_data (original_body, &len);
+  original_form = botbench_post_decode_urlencoded (data, len);
+  {
+    g_auto(GStrv) before = botbench_form_edit_dup_pairs (original_form);
+    g_auto(GStrv) after = botbench_form_edit_dup_pairs (sent);
+
+    g_assert_cmpuint (g_strv_length (before), ==, g_strv_length (after));
+    for (guint i = 0; before[i] != NULL; i += 2)
+      {
+        g_assert_cmpstr (before[i], ==, after[i]);
+        if (!g_str_equal (before[i], "data[PARAMS][MESSAGE]"))
+          g_assert_cmpstr (before[i + 1], ==, after[i + 1]);
+      }
+  }
+
+  replay_id = botbench_replay_dialog_get_event_id (BOTBENCH_REPLAY_DIALOG (dialog));
+  g_assert_cmpint (replay_id, >, original_id);
+  stored = botbench_event_store_get_event (botbench_application_get_store (f->app), replay_id, NULL);
+  g_assert_nonnull (stored);
+  g_assert_cmpint (botbench_event_get_replay_of (stored), ==, original_id);
+  g_assert_nonnull (botbench_event_get_forward (stored));
+  g_assert_cmpuint (botbench_forward_result_get_status (botbench_event_get_forward (stored)), ==, 200);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (botbench_ui_test_find (dialog, "handler_stack"))),
+                   ==, "forward");
+  botbench_ui_test_screenshot (f, "forward-ui-replay-answer.png");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  assert_wait_selected (f, replay_id);
+  {
+    g_autofree char *mark = g_strdup_printf ("replay of #%" G_GINT64_FORMAT, original_id);
+
+    botbench_ui_test_assert_label_shown (botbench_ui_test_find (f->window, "event_list"), mark);
+  }
+  botbench_ui_test_screenshot (f, "forward-ui-replayed.png");
+}
+
+/* Simulate Event…: a template sent to the listener is stored as that
+ * event, with the value set on top, and selected. */
+static void
+simulate_sends_template (Fixture *f)
+{
+  g_autoptr(BotbenchEvent) stored = NULL;
+  GtkWidget *dialog;
+  gint64 id;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_get_events_page (f->window)),
+                                             "events.simulate", NULL));
+  dialog = find_toplevel (BOTBENCH_TYPE_SIMULATE_DIALOG);
+  g_assert_nonnull (dialog);
+  gtk_test_widget_wait_for_draw (dialog);
+
+  g_assert_true (botbench_simulate_dialog_select_template (BOTBENCH_SIMULATE_DIALOG (dialog), "command-add"));
+  botbench_ui_test_assert_label_shown (dialog, "ONIMCOMMANDADD");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (botbench_ui_test_find (dialog, "values_view"))),
+                            "data[PARAMS][MESSAGE]=/echo from the test\n", -1);
+  botbench_ui_test_screenshot (f, "forward-ui-simulate.png");
+
+  botbench_ui_test_click (botbench_ui_test_find (dialog, "send_button"));
+  botbench_test_assert_wait_until (simulate_sent, dialog, "the simulated event's answer");
+
+  id = botbench_simulate_dialog_get_event_id (BOTBENCH_SIMULATE_DIALOG (dialog));
+  g_assert_cmpint (id, >, 0);
+  stored = botbench_event_store_get_event (botbench_application_get_store (f->app), id, NULL);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (botbench_event_get_event_name (stored), ==, "ONIMCOMMANDADD");
+  g_assert_nonnull (botbench_event_get_form (stored));
+  g_assert_cmpstr (botbench_form_node_lookup_string (botbench_event_get_form (stored),
+                                                     "data", "PARAMS", "MESSAGE", NULL), ==,
+                   "/echo from the test");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  assert_wait_selected (f, id);
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -374,6 +584,8 @@ main (int   argc,
 
   ADD_BODY ("/forward-ui/forward/switch", switch_forwards_to_handler);
   ADD_BODY ("/forward-ui/forward/refused", refused_shows_error);
+  ADD_BODY ("/forward-ui/replay/edited-value", replay_edited_value);
+  ADD_BODY ("/forward-ui/simulate/template", simulate_sends_template);
 
 #undef ADD_BODY
 

@@ -18,6 +18,7 @@
 #include "botbench-application-private.h"
 #include "botbench-event-detail.h"
 #include "botbench-event-row.h"
+#include "botbench-events-actions.h"
 #include "botbench-events-page-private.h"
 #include "botbench-paced-model.h"
 
@@ -504,7 +505,10 @@ event_row_setup_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *list_item,
                     gpointer                  user_data)
 {
-  gtk_list_item_set_child (list_item, botbench_event_row_new ());
+  GtkWidget *row = botbench_event_row_new ();
+
+  _botbench_events_actions_add_row_menu (row);
+  gtk_list_item_set_child (list_item, row);
 }
 
 static void
@@ -644,6 +648,7 @@ botbench_events_page_init (BotbenchEventsPage *self)
   g_queue_init (&self->fresh_order);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  _botbench_events_actions_install (self, self->header_box);
 
   /* Folded, the page opens on the list. */
   adw_leaflet_set_visible_child_name (self->events_leaflet, "list");
