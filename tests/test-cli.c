@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "botbench-core.h"
+#include "botbench-test-handler.h"
 #include "botbench-test-utils.h"
 
 static const char *
@@ -150,16 +151,28 @@ typedef struct
   char             *url;
 } ListenProcess;
 
+/* extra: more arguments for listen, NULL-terminated (or NULL). */
 static void
-listen_process_start (ListenProcess *lp,
-                      const char    *db)
+listen_process_start_full (ListenProcess      *lp,
+                           const char         *db,
+                           const char * const *extra)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) err = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autofree char *line = NULL;
 
-  lp->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
-                               cli_path (), "listen", "--port", "0", "--db", db, NULL);
+  g_ptr_array_add (args, (char *)cli_path ());
+  g_ptr_array_add (args, (char *)"listen");
+  g_ptr_array_add (args, (char *)"--port");
+  g_ptr_array_add (args, (char *)"0");
+  g_ptr_array_add (args, (char *)"--db");
+  g_ptr_array_add (args, (char *)db);
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (args, (char *)extra[i]);
+  g_ptr_array_add (args, NULL);
+  lp->proc = g_subprocess_newv ((const char * const *)args->pdata,
+                                G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
 
   err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (lp->proc));
@@ -171,6 +184,13 @@ listen_process_start (ListenProcess *lp,
 
   lp->url = g_strdup (line + strlen ("listening on "));
   lp->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (lp->proc));
+}
+
+static void
+listen_process_start (ListenProcess *lp,
+                      const char    *db)
+{
+  listen_process_start_full (lp, db, NULL);
 }
 
 static void
@@ -744,6 +764,242 @@ test_avatar (void)
   botbench_test_rm_rf (dir);
 }
 
+/* ---- listen --forward ------------------------------------------------------------- */
+
+/* The loopback handler on a thread of its own: the test blocks reading
+ * the CLI's output meanwhile. */
+typedef struct
+{
+  GThread                 *thread;
+  GMainContext            *context;
+  GMainLoop               *loop;
+  GMutex                   mutex;
+  GCond                    cond;
+  BotbenchTestHandlerMode  mode;
+  guint                    delay_ms;
+  char                    *url;
+} HandlerThread;
+
+static gpointer
+handler_thread_func (gpointer data)
+{
+  HandlerThread *ht = data;
+  g_autoptr(BotbenchTestHandler) handler = NULL;
+
+  g_main_context_push_thread_default (ht->context);
+  handler = botbench_test_handler_new ();
+  botbench_test_handler_set_mode (handler, ht->mode);
+  botbench_test_handler_set_delay_ms (handler, ht->delay_ms);
+
+  g_mutex_lock (&ht->mutex);
+  ht->url = g_strconcat (botbench_test_handler_get_url (handler), "/bot.php", NULL);
+  g_cond_signal (&ht->cond);
+  g_mutex_unlock (&ht->mutex);
+
+  g_main_loop_run (ht->loop);
+  g_clear_pointer (&handler, botbench_test_handler_free);
+  g_main_context_pop_thread_default (ht->context);
+
+  return NULL;
+}
+
+static void
+handler_thread_start (HandlerThread           *ht,
+                      BotbenchTestHandlerMode  mode,
+                      guint                    delay_ms)
+{
+  g_mutex_init (&ht->mutex);
+  g_cond_init (&ht->cond);
+  ht->mode = mode;
+  ht->delay_ms = delay_ms;
+  ht->context = g_main_context_new ();
+  ht->loop = g_main_loop_new (ht->context, FALSE);
+  ht->thread = g_thread_new ("test-handler", handler_thread_func, ht);
+
+  g_mutex_lock (&ht->mutex);
+  while (ht->url == NULL)
+    g_cond_wait (&ht->cond, &ht->mutex);
+  g_mutex_unlock (&ht->mutex);
+}
+
+static gboolean
+handler_thread_quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handler_thread_stop (HandlerThread *ht)
+{
+  g_main_context_invoke (ht->context, handler_thread_quit_cb, ht->loop);
+  g_thread_join (ht->thread);
+  g_main_loop_unref (ht->loop);
+  g_main_context_unref (ht->context);
+  g_mutex_clear (&ht->mutex);
+  g_cond_clear (&ht->cond);
+  g_free (ht->url);
+}
+
+static JsonObject *
+parse_line (JsonParser *parser,
+            const char *line)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (line);
+  json_parser_load_from_data (parser, line, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static void
+test_listen_forward (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *db = g_build_filename (dir, "events.db", NULL);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *events_out = NULL;
+  g_auto(GStrv) lines = NULL;
+  HandlerThread ht = { 0 };
+  ListenProcess lp = { 0 };
+  gint64 ids[3] = { 0 };
+
+  handler_thread_start (&ht, BOTBENCH_TEST_HANDLER_OK, 0);
+  {
+    const char * const extra[] = { "--forward", ht.url, "--forward-timeout", "5", NULL };
+
+    listen_process_start_full (&lp, db, extra);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autofree char *url = g_strdup_printf ("%shook?n=%u", lp.url, i);
+      g_autofree char *line = NULL;
+      JsonObject *object, *forward;
+
+      g_assert_cmpuint (post (session, url, "event=ONIMBOTMESSAGEADD&data[PARAMS][MESSAGE]=hi", &ids[i]), ==, 200);
+
+      /* One line per event, once its forward finished, with the answer. */
+      line = g_data_input_stream_read_line_utf8 (lp.out, NULL, NULL, &error);
+      g_assert_no_error (error);
+      object = parse_line (parser, line);
+      g_assert_cmpint (json_object_get_int_member (object, "id"), ==, ids[i]);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "forward")));
+      forward = json_object_get_object_member (object, "forward");
+      g_assert_cmpstr (json_object_get_string_member (forward, "url"), ==, ht.url);
+      g_assert_cmpint (json_object_get_int_member (forward, "status"), ==, 200);
+      g_assert_true (json_object_get_null_member (forward, "error"));
+      g_assert_cmpstr (json_object_get_string_member (forward, "response_body"), ==, "ok");
+      g_assert_cmpint (json_object_get_int_member (forward, "duration_ms"), >=, 0);
+    }
+
+  g_subprocess_send_signal (lp.proc, SIGTERM);
+  g_subprocess_wait (lp.proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (lp.proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (lp.proc), ==, 0);
+  listen_process_clear (&lp);
+  handler_thread_stop (&ht);
+
+  /* events shows the same forward; null for an event never forwarded. */
+  {
+    g_autoptr(BotbenchEventStore) store = botbench_event_store_new (db, &error);
+    g_autoptr(GBytes) plain_body = g_bytes_new_static ("event=PLAIN", 11);
+    g_autoptr(BotbenchEvent) plain = botbench_event_new (g_get_real_time (), "127.0.0.1", "POST", "/", "",
+                                                         NULL, "application/x-www-form-urlencoded",
+                                                         plain_body);
+
+    g_assert_no_error (error);
+    botbench_event_store_insert (store, plain, &error);
+    g_assert_no_error (error);
+    botbench_event_store_close (store);
+  }
+  g_assert_cmpint (run_cli (NULL, &events_out, NULL, "events", "--db", db, NULL), ==, 0);
+  lines = g_strsplit (g_strchomp (events_out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *object = parse_line (parser, lines[i]);
+
+      g_assert_true (json_object_has_member (object, "forward"));
+      if (i == 0)
+        {
+          g_assert_true (json_object_get_null_member (object, "forward"));
+          continue;
+        }
+      g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "forward"),
+                                                   "status"), ==, 200);
+    }
+
+  /* Usage errors. */
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "listen", "--db", db, "--forward", "ftp://x/", NULL), ==, 2);
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "listen", "--db", db, "--forward", "http://127.0.0.1:1/",
+                            "--forward-timeout", "0", NULL), ==, 2);
+  g_assert_cmpint (run_cli (NULL, NULL, NULL, "listen", "--db", db, "--forward", "http://127.0.0.1:1/",
+                            "--forward-timeout", "601", NULL), ==, 2);
+
+  botbench_test_rm_rf (dir);
+}
+
+/* kill -9 of listen --forward while forwards hang: every acknowledged
+ * event is in the store afterwards. */
+static void
+test_listen_forward_kill (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *db = g_build_filename (dir, "events.db", NULL);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) acked = g_array_new (FALSE, FALSE, sizeof (gint64));
+  HandlerThread ht = { 0 };
+  ListenProcess lp = { 0 };
+  const guint n = 40;
+
+  handler_thread_start (&ht, BOTBENCH_TEST_HANDLER_SLOW, 30000);
+  {
+    const char * const extra[] = { "--forward", ht.url, NULL };
+
+    listen_process_start_full (&lp, db, extra);
+  }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("event=ONIMBOTMESSAGEADD&data[PARAMS][MESSAGE]=kill%u", i);
+      gint64 id = 0;
+
+      g_assert_cmpuint (post (session, lp.url, body, &id), ==, 200);
+      g_array_append_val (acked, id);
+    }
+
+  g_subprocess_send_signal (lp.proc, SIGKILL);
+  g_subprocess_wait (lp.proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (lp.proc));
+  listen_process_clear (&lp);
+  handler_thread_stop (&ht);
+
+  store = botbench_event_store_new (db, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < acked->len; i++)
+    {
+      g_autoptr(BotbenchEvent) stored = botbench_event_store_get (store, g_array_index (acked, gint64, i), &error);
+      g_autofree char *message = g_strdup_printf ("kill%u", i);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (botbench_event_get_message (stored), ==, message);
+      /* The forwards hung: none finished. */
+      g_assert_null (botbench_event_get_forward (stored));
+    }
+  botbench_event_store_close (store);
+  botbench_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -760,6 +1016,8 @@ main (int    argc,
   g_test_add_func ("/cli/events-filters", test_events_filters);
   g_test_add_func ("/cli/avatar", test_avatar);
   g_test_add_func ("/cli/kill-9-under-load", test_kill_under_load);
+  g_test_add_func ("/cli/listen-forward", test_listen_forward);
+  g_test_add_func ("/cli/listen-forward-kill-9", test_listen_forward_kill);
 
   return g_test_run ();
 }

@@ -78,10 +78,39 @@ export_setup (ExportFixture *f,
   /* The same microsecond as the one before, another body: not a duplicate. */
   g_ptr_array_add (f->sent, make_event (received + 100003, "/empty", "", NULL, "x", 1));
 
+  /* What the listener and the forwarder add travels too. */
+  botbench_event_set_token_state (g_ptr_array_index (f->sent, 0), BOTBENCH_TOKEN_STATE_VERIFIED);
+  botbench_event_set_token_state (g_ptr_array_index (f->sent, 1), BOTBENCH_TOKEN_STATE_WRONG);
+  botbench_event_set_rejected (g_ptr_array_index (f->sent, 1), TRUE);
+  botbench_event_set_token_state (g_ptr_array_index (f->sent, 2), BOTBENCH_TOKEN_STATE_MISSING);
+  botbench_event_set_replay_of (g_ptr_array_index (f->sent, 3), 1);
+
   for (guint i = 0; i < f->sent->len; i++)
     {
-      botbench_event_store_insert (f->store, g_ptr_array_index (f->sent, i), &error);
+      gint64 id = botbench_event_store_insert (f->store, g_ptr_array_index (f->sent, i), &error);
+
       g_assert_no_error (error);
+      if (i == 0 || i == 2)
+        {
+          g_autoptr(BotbenchForwardResult) result = botbench_forward_result_new ("http://127.0.0.1:8000/bot.php");
+
+          if (i == 0)
+            {
+              g_autoptr(GBytes) answer = g_bytes_new_static ("{\"ok\":1}", 8);
+
+              botbench_forward_result_set_state (result, BOTBENCH_FORWARD_STATE_DONE);
+              botbench_forward_result_set_status (result, 201);
+              botbench_forward_result_set_duration_ms (result, 35);
+              botbench_forward_result_set_response_body (result, answer, 8);
+            }
+          else
+            {
+              botbench_forward_result_set_duration_ms (result, 2);
+              botbench_forward_result_set_error (result, "Connection refused");
+            }
+          botbench_event_store_record_forward (f->store, id, result, &error);
+          g_assert_no_error (error);
+        }
     }
 }
 
@@ -149,6 +178,7 @@ assert_same_event (BotbenchEvent *a,
 {
   const char * const *ha = botbench_event_get_headers (a);
   const char * const *hb = botbench_event_get_headers (b);
+  BotbenchForwardResult *fa, *fb;
 
   g_assert_cmpint (botbench_event_get_received (a), ==, botbench_event_get_received (b));
   g_assert_cmpstr (botbench_event_get_remote_address (a), ==, botbench_event_get_remote_address (b));
@@ -159,6 +189,29 @@ assert_same_event (BotbenchEvent *a,
   g_assert_cmpstrv (ha, hb);
   g_assert_true (g_bytes_equal (botbench_event_get_body (a), botbench_event_get_body (b)));
   g_assert_cmpstr (botbench_event_get_event_name (a), ==, botbench_event_get_event_name (b));
+  g_assert_cmpint (botbench_event_get_token_state (a), ==, botbench_event_get_token_state (b));
+  g_assert_cmpint (botbench_event_get_rejected (a), ==, botbench_event_get_rejected (b));
+  g_assert_cmpint (botbench_event_get_replay_of (a), ==, botbench_event_get_replay_of (b));
+
+  fa = botbench_event_get_forward (a);
+  fb = botbench_event_get_forward (b);
+  g_assert_true ((fa == NULL) == (fb == NULL));
+  if (fa != NULL)
+    {
+      GBytes *ba = botbench_forward_result_get_response_body (fa);
+      GBytes *bb = botbench_forward_result_get_response_body (fb);
+
+      g_assert_cmpstr (botbench_forward_result_get_url (fa), ==, botbench_forward_result_get_url (fb));
+      g_assert_cmpint (botbench_forward_result_get_state (fa), ==, botbench_forward_result_get_state (fb));
+      g_assert_cmpuint (botbench_forward_result_get_status (fa), ==, botbench_forward_result_get_status (fb));
+      g_assert_cmpint (botbench_forward_result_get_duration_ms (fa), ==, botbench_forward_result_get_duration_ms (fb));
+      g_assert_cmpstr (botbench_forward_result_get_error (fa), ==, botbench_forward_result_get_error (fb));
+      g_assert_cmpuint (botbench_forward_result_get_response_size (fa), ==,
+                        botbench_forward_result_get_response_size (fb));
+      g_assert_true ((ba == NULL) == (bb == NULL));
+      if (ba != NULL)
+        g_assert_true (g_bytes_equal (ba, bb));
+    }
 }
 
 static void
@@ -176,6 +229,11 @@ test_jsonl_round_trip (ExportFixture *f,
   g_assert_nonnull (strstr (jsonl, "\"body_base64\":\"YQBi//4NCgEgZW5k\""));
   g_assert_nonnull (strstr (jsonl, "\"body\":\"line one\\r\\nline two\u2028 \\u007f\""));
   g_assert_nonnull (strstr (jsonl, "\"headers\":[[\"Host\",\"bot.example.com:8443\"]"));
+
+  g_assert_nonnull (strstr (jsonl, "\"verified\":\"wrong-token\""));
+  g_assert_nonnull (strstr (jsonl, "\"rejected\":true"));
+  g_assert_nonnull (strstr (jsonl, "\"replay_of\":1,"));
+  g_assert_nonnull (strstr (jsonl, "\"error\":\"Connection refused\""));
 
   first = import_text (f->fresh, jsonl);
   g_assert_cmpuint (first->imported, ==, f->sent->len);
@@ -276,6 +334,17 @@ test_jsonl_hostile (void)
     "{\"received\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"\"} {}",
     "{\"received\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"\"",
     "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+    "{\"received\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"\",\"verified\":\"yes\"}",
+    "{\"received\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"\",\"verified\":1}",
+    "{\"received\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"\",\"rejected\":1}",
+    "{\"received\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"\",\"replay_of\":0}",
+    "{\"received\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"\",\"replay_of\":\"2\"}",
+    "{\"received\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"\",\"forward\":[]}",
+    "{\"received\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"\",\"forward\":{}}",
+    "{\"received\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"\",\"forward\":{\"url\":\"u\",\"status\":99999}}",
+    "{\"received\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"\",\"forward\":{\"url\":\"u\",\"state\":\"gone\"}}",
+    "{\"received\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"\",\"forward\":{\"url\":\"u\",\"response_body\":5}}",
+    "{\"received\":1,\"method\":\"POST\",\"path\":\"/\",\"body\":\"\",\"forward\":{\"url\":\"u\",\"duration_ms\":-4}}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
@@ -426,8 +495,8 @@ assert_har_entry (JsonObject *entry)
   assert_name_values (member_array (post, "params"));
 
   response = member_object (entry, "response");
-  g_assert_cmpint (member_int (response, "status"), ==, 200);
-  g_assert_cmpstr (member_string (response, "statusText"), ==, "OK");
+  g_assert_cmpint (member_int (response, "status"), >=, 0);
+  member_string (response, "statusText");
   member_string (response, "httpVersion");
   member_array (response, "cookies");
   assert_name_values (member_array (response, "headers"));
@@ -499,6 +568,39 @@ test_har_required_fields (ExportFixture *f,
     g_assert_cmpstr (find_value (params, "auth[application_token]"), ==, "831c76b092f9f135d9b6b36c3a720757");
     g_assert_cmpstr (find_value (member_array (request, "headers"), "User-Agent"), ==, "Bitrix24 Webhook Engine");
   }
+
+  /* The answer shown is the handler's when forwarded, a 401 when rejected,
+   * else the listener's 200 (ids 1, 2, 3 are sent[0], [1], [2]). */
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      JsonObject *response = member_object (entry, "response");
+      gint64 id = member_int (entry, "_botbenchId");
+
+      if (id == 1)
+        {
+          g_assert_cmpint (member_int (response, "status"), ==, 201);
+          g_assert_cmpstr (member_string (member_object (response, "content"), "text"), ==, "{\"ok\":1}");
+          g_assert_cmpint (member_int (member_object (entry, "timings"), "wait"), ==, 35);
+          g_assert_cmpint (member_int (entry, "time"), ==, 35);
+          g_assert_cmpstr (member_string (entry, "_verified"), ==, "verified");
+        }
+      else if (id == 2)
+        {
+          g_assert_cmpint (member_int (response, "status"), ==, 401);
+          g_assert_cmpstr (member_string (entry, "_verified"), ==, "wrong-token");
+        }
+      else if (id == 3)
+        {
+          g_assert_cmpint (member_int (response, "status"), ==, 0);
+          g_assert_cmpstr (member_string (response, "_error"), ==, "Connection refused");
+        }
+      else
+        {
+          g_assert_cmpint (member_int (response, "status"), ==, 200);
+          g_assert_cmpstr (member_string (response, "statusText"), ==, "OK");
+        }
+    }
 
   /* Binary: still JSON, the size is the real one. */
   g_assert_nonnull (bin);

@@ -90,7 +90,20 @@ typedef struct
   GMainLoop          *loop;
   gint64              last_printed;
   int                 status;
+  /* With --forward a line waits for its event's forward (rejected events
+   * are never forwarded), unless everything is printed at the end. */
+  gboolean            forwarding;
+  gboolean            final;
 } ListenState;
+
+static gboolean
+listen_line_ready (ListenState   *state,
+                   BotbenchEvent *event)
+{
+  return !state->forwarding || state->final ||
+         botbench_event_get_forward (event) != NULL ||
+         botbench_event_get_rejected (event);
+}
 
 static void
 listen_print_new (ListenState *state)
@@ -115,8 +128,16 @@ listen_print_new (ListenState *state)
       for (guint i = 0; i < events->len; i++)
         {
           BotbenchEvent *event = g_ptr_array_index (events, i);
-          g_autofree char *line = botbench_event_to_json_line (event);
+          g_autofree char *line = NULL;
 
+          /* In order: a line waits for the ones before it. */
+          if (!listen_line_ready (state, event))
+            {
+              fflush (stdout);
+              return;
+            }
+
+          line = botbench_event_to_json_line (event);
           fputs (line, stdout);
           fputc ('\n', stdout);
           state->last_printed = botbench_event_get_id (event);
@@ -126,6 +147,15 @@ listen_print_new (ListenState *state)
       if (events->len < query.limit)
         break;
     }
+}
+
+static void
+listen_forward_recorded_cb (BotbenchEventStore *store,
+                            gint64              event_id,
+                            ListenState        *state)
+{
+  if (event_id > state->last_printed)
+    listen_print_new (state);
 }
 
 static void
@@ -145,6 +175,88 @@ listen_signal_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The application_token to expect: --strict-token TOKEN (strict), else the
+ * profile's (--profile NAME or the active one) with its strict-token
+ * switch.  Sets *description to what stderr should say (NULL: nothing).
+ * FALSE when the named profile does not exist. */
+static gboolean
+listen_setup_token (BotbenchListener  *listener,
+                    const char        *strict_token,
+                    const char        *profile_name,
+                    char             **description)
+{
+  g_autoptr(BotbenchProfileManager) manager = NULL;
+  g_autoptr(BotbenchSecretStore) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  BotbenchProfile *profile;
+  char *token;
+
+  *description = NULL;
+
+  if (strict_token != NULL)
+    {
+      botbench_listener_set_expected_token (listener, strict_token);
+      botbench_listener_set_strict_token (listener, TRUE);
+      *description = g_strdup (_("strict application_token: events without it get 401"));
+      return TRUE;
+    }
+
+  /* No profiles at all: nothing to look up (and no keyring to wake). */
+  manager = botbench_profile_manager_new (NULL);
+  path = g_build_filename (g_get_user_config_dir (), "botbench", "profiles.ini", NULL);
+  if (profile_name == NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!botbench_profile_manager_load (manager, &error))
+    {
+      g_printerr (_("Warning: cannot read the profiles, application_token not checked: %s\n"), error->message);
+      return profile_name == NULL;
+    }
+
+  profile = profile_name != NULL ? botbench_profile_manager_lookup (manager, profile_name)
+                                 : botbench_profile_manager_get_active (manager);
+  if (profile == NULL)
+    {
+      if (profile_name != NULL)
+        g_printerr (_("No profile named “%s”\n"), profile_name);
+      return profile_name == NULL;
+    }
+
+  secrets = botbench_secret_store_new ();
+  token = botbench_token_check_dup_expected_sync (profile, secrets, NULL, &error);
+  if (error != NULL)
+    g_printerr (_("Warning: cannot read the expected application_token of profile “%s”: %s\n"),
+                botbench_profile_get_name (profile), error->message);
+  if (token == NULL)
+    return TRUE;
+
+  botbench_listener_set_expected_token (listener, token);
+  botbench_listener_set_strict_token (listener, botbench_profile_get_strict_token (profile));
+  botbench_secret_free (token);
+
+  if (botbench_profile_get_strict_token (profile))
+    *description = g_strdup_printf (_("strict application_token of profile “%s”: events without it get 401"),
+                                    botbench_profile_get_name (profile));
+  else
+    *description = g_strdup_printf (_("checking the application_token of profile “%s”"),
+                                    botbench_profile_get_name (profile));
+  return TRUE;
+}
+
+static gboolean
+listen_forward_url_is_valid (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme;
+
+  if (uri == NULL)
+    return FALSE;
+
+  scheme = g_uri_get_scheme (uri);
+  return (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0) &&
+         g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
+}
+
 int
 botbench_cli_listen (int    argc,
                 char **argv)
@@ -152,12 +264,18 @@ botbench_cli_listen (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(BotbenchEventStore) store = NULL;
   g_autoptr(BotbenchListener) listener = NULL;
+  g_autoptr(BotbenchForwarder) forwarder = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *host = NULL;
   g_autofree char *db = NULL;
   g_autofree char *path = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *strict_token = NULL;
+  g_autofree char *profile_name = NULL;
+  g_autofree char *token_description = NULL;
+  g_autofree char *forward = NULL;
+  int forward_timeout = BOTBENCH_FORWARDER_DEFAULT_TIMEOUT;
   gint64 max_body = BOTBENCH_LISTENER_DEFAULT_MAX_BODY;
   int max_connections = 0;
   int idle_timeout = BOTBENCH_LISTENER_DEFAULT_IDLE_TIMEOUT;
@@ -171,7 +289,11 @@ botbench_cli_listen (int    argc,
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Event store (default $XDG_DATA_HOME/botbench/events.db)"), N_("PATH") },
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &max_body, N_("Largest accepted body in bytes (default 8388608)"), N_("BYTES") },
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, N_("Connections open at once, 0 = from the open-file limit (default 0)"), N_("N") },
+    { "strict-token", 0, 0, G_OPTION_ARG_STRING, &strict_token, N_("Expect this auth[application_token]: events with another or none are answered 401 and stored as rejected"), N_("TOKEN") },
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_name, N_("Check events against this profile's application_token (default: the active profile's)"), N_("NAME") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, N_("Seconds a client may take to send its request head, leave a body stalled or keep an idle connection (default 15)"), N_("SECONDS") },
+    { "forward", 0, 0, G_OPTION_ARG_STRING, &forward, N_("Also send every event, unchanged, to this handler URL (http or https); each line is printed once its forward finished, with \"forward\""), N_("URL") },
+    { "forward-timeout", 0, 0, G_OPTION_ARG_INT, &forward_timeout, N_("Seconds the handler may take to answer a forwarded event (default 10)"), N_("SECONDS") },
     { NULL }
   };
 
@@ -193,6 +315,14 @@ botbench_cli_listen (int    argc,
     return botbench_cli_usage_error (context, _("--max-connections must be 0 (automatic) or more"));
   if (idle_timeout <= 0 || idle_timeout > 24 * 3600)
     return botbench_cli_usage_error (context, _("--idle-timeout must be between 1 and 86400 seconds"));
+  if (strict_token != NULL && *strict_token == '\0')
+    return botbench_cli_usage_error (context, _("--strict-token needs a TOKEN"));
+  if (profile_name == NULL && botbench_cli_profile_name != NULL)
+    profile_name = g_strdup (botbench_cli_profile_name);
+  if (forward_timeout < 1 || forward_timeout > 600)
+    return botbench_cli_usage_error (context, _("--forward-timeout must be between 1 and 600 seconds"));
+  if (forward != NULL && !listen_forward_url_is_valid (forward))
+    return botbench_cli_usage_error (context, _("--forward needs an http:// or https:// URL"));
 
   path = botbench_cli_resolve_db_path (db);
   store = botbench_event_store_new (path, &error);
@@ -208,6 +338,21 @@ botbench_cli_listen (int    argc,
   botbench_listener_set_max_body (listener, (gsize)max_body);
   botbench_listener_set_max_connections (listener, (guint)max_connections);
   botbench_listener_set_idle_timeout (listener, (guint)idle_timeout);
+  if (!listen_setup_token (listener, strict_token, profile_name, &token_description))
+    return EXIT_FAILURE;
+
+  if (forward != NULL)
+    {
+      g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify)botbench_forward_rule_unref);
+
+      g_ptr_array_add (rules, botbench_forward_rule_new ("/", forward, TRUE));
+      forwarder = botbench_forwarder_new (store);
+      botbench_forwarder_set_rules (forwarder, rules);
+      botbench_forwarder_set_timeout (forwarder, (guint)forward_timeout);
+      botbench_listener_set_forwarder (listener, forwarder);
+      state.forwarding = TRUE;
+      g_signal_connect (store, "forward-recorded", G_CALLBACK (listen_forward_recorded_cb), &state);
+    }
 
   state.store = store;
   state.last_printed = botbench_event_store_get_last_id (store);
@@ -231,6 +376,8 @@ botbench_cli_listen (int    argc,
 
   url = botbench_listener_dup_url (listener);
   g_printerr (_("listening on %s\n"), url);
+  if (token_description != NULL)
+    g_printerr ("%s\n", token_description);
 
   g_main_loop_run (loop);
 
@@ -246,12 +393,24 @@ botbench_cli_listen (int    argc,
    * sets no retention, so it deletes nothing). */
   botbench_listener_stop (listener);
   g_signal_handlers_disconnect_by_func (store, listen_events_added_cb, &state);
+  if (forwarder != NULL)
+    {
+      /* Forwards under way get their answer (or their timeout); the
+       * queued rest is recorded as interrupted.  Either way every event
+       * is stored and printed with its forward. */
+      botbench_forwarder_flush (forwarder, (guint)forward_timeout * 1000 + 1000);
+      botbench_listener_set_forwarder (listener, NULL);
+      botbench_forwarder_stop (forwarder);
+      g_signal_handlers_disconnect_by_func (store, listen_forward_recorded_cb, &state);
+    }
   if (botbench_event_store_apply_retention (store, &error) < 0)
     {
       g_printerr (_("Cannot flush the event store: %s\n"), error->message);
       g_clear_error (&error);
     }
+  state.final = TRUE;
   listen_print_new (&state);
+  g_clear_object (&forwarder);
   botbench_event_store_close (store);
 
   return EXIT_SUCCESS;
@@ -280,6 +439,15 @@ events_parse_format (const char   *format,
     return FALSE;
 
   return TRUE;
+}
+
+/* NULL (any) or one of the four token state strings. */
+static gboolean
+events_check_verified (const char *verified)
+{
+  BotbenchTokenState state;
+
+  return verified == NULL || botbench_token_state_from_string (verified, &state);
 }
 
 static void
@@ -366,6 +534,7 @@ botbench_cli_events (int    argc,
   g_autofree char *event_name = NULL;
   g_autofree char *search = NULL;
   g_autofree char *format = NULL;
+  g_autofree char *verified = NULL;
   EventsFormat events_format;
   guint printed = 0;
   gint64 before = 0;
@@ -377,6 +546,7 @@ botbench_cli_events (int    argc,
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Only events whose text matches (full-text search)"), N_("TEXT") },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N events, newest first (default 100, 0 = all)"), N_("N") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: jsonl (a line per event, the default; importable), json (an array) or har (HTTP Archive 1.2)"), N_("FORMAT") },
+    { "verified", 0, 0, G_OPTION_ARG_STRING, &verified, N_("Only events in this application_token state: verified, wrong-token, no-token or unknown"), N_("STATE") },
     { NULL }
   };
 
@@ -392,6 +562,8 @@ botbench_cli_events (int    argc,
     return botbench_cli_usage_error (context, _("--limit must not be negative"));
   if (!events_parse_format (format, &events_format))
     return botbench_cli_usage_error (context, _("--format must be jsonl, json or har"));
+  if (!events_check_verified (verified))
+    return botbench_cli_usage_error (context, _("--verified must be verified, wrong-token, no-token or unknown"));
 
   path = botbench_cli_resolve_db_path (db);
 
@@ -415,6 +587,7 @@ botbench_cli_events (int    argc,
             .search = search,
             .before_id = before,
             .limit = 500,
+            .verified = verified,
           };
 
           if (limit > 0)

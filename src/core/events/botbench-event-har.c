@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "botbench-event-har.h"
+#include "botbench-forward-result.h"
+#include "botbench-listener-token.h"
 #include "botbench-form-node.h"
 
 static void
@@ -290,15 +292,24 @@ add_timings (JsonBuilder  *builder,
   json_builder_end_object (builder);
 }
 
-/* What the listener answered (see botbench-listener-connection.c). */
+/* What the listener answered (see botbench-listener-connection.c and
+ * botbench-listener-token.c). */
 static void
 listener_answer (BotbenchEvent *event,
                  Answer        *answer,
                  char         **text,
                  char        ***headers)
 {
-  *text = g_strdup_printf ("{\"ok\":true,\"id\":%" G_GINT64_FORMAT "}", botbench_event_get_id (event));
-  answer->status = 200;
+  if (botbench_event_get_rejected (event))
+    {
+      *text = g_strdup ("{\"error\":\"Unauthorized\",\"error_description\":\"" BOTBENCH_LISTENER_TOKEN_REJECTED "\"}");
+      answer->status = 401;
+    }
+  else
+    {
+      *text = g_strdup_printf ("{\"ok\":true,\"id\":%" G_GINT64_FORMAT "}", botbench_event_get_id (event));
+      answer->status = 200;
+    }
   answer->text = *text;
   answer->text_len = answer->size = strlen (*text);
   answer->mime_type = "application/json";
@@ -311,6 +322,33 @@ listener_answer (BotbenchEvent *event,
   answer->headers = (const char * const *)*headers;
 }
 
+/* What the forward target answered; FALSE while it has not. */
+static gboolean
+forward_answer (BotbenchForwardResult *forward,
+                Answer                *answer)
+{
+  const char * const *headers;
+  GBytes *body;
+
+  if (forward == NULL || botbench_forward_result_get_state (forward) == BOTBENCH_FORWARD_STATE_PENDING)
+    return FALSE;
+
+  headers = botbench_forward_result_get_response_headers (forward);
+  body = botbench_forward_result_get_response_body (forward);
+
+  answer->status = botbench_forward_result_get_status (forward);
+  answer->headers = headers;
+  answer->text = body != NULL ? g_bytes_get_data (body, &answer->text_len) : NULL;
+  answer->size = botbench_forward_result_get_response_size (forward);
+  answer->wait_ms = MAX (botbench_forward_result_get_duration_ms (forward), 0);
+  answer->error = botbench_forward_result_get_error (forward);
+  for (guint i = 0; headers[i] != NULL && headers[i + 1] != NULL; i += 2)
+    if (g_ascii_strcasecmp (headers[i], "Content-Type") == 0)
+      answer->mime_type = headers[i + 1];
+
+  return TRUE;
+}
+
 static void
 build_entry (JsonBuilder   *builder,
              BotbenchEvent *event)
@@ -320,7 +358,10 @@ build_entry (JsonBuilder   *builder,
   g_auto(GStrv) own_headers = NULL;
   Answer answer = { 0 };
 
-  listener_answer (event, &answer, &own_text, &own_headers);
+  /* A forwarded event shows its handler's answer: that is what a
+   * developer debugs.  The listener's own is the same for every event. */
+  if (!forward_answer (botbench_event_get_forward (event), &answer))
+    listener_answer (event, &answer, &own_text, &own_headers);
 
   json_builder_begin_object (builder);
   add_string (builder, "startedDateTime", started, -1);
@@ -333,6 +374,9 @@ build_entry (JsonBuilder   *builder,
   add_timings (builder, &answer);
   if (botbench_event_get_id (event) != 0)
     add_int (builder, "_botbenchId", botbench_event_get_id (event));
+  add_string (builder, "_verified", botbench_token_state_to_string (botbench_event_get_token_state (event)), -1);
+  if (botbench_event_get_forward (event) != NULL)
+    add_string (builder, "_forwardedTo", botbench_forward_result_get_url (botbench_event_get_forward (event)), -1);
   json_builder_end_object (builder);
 }
 

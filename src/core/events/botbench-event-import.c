@@ -15,6 +15,7 @@
 
 #include "botbench-event-import.h"
 #include "botbench-event-store.h"
+#include "botbench-forward-result.h"
 #include "botbench-json.h"
 
 G_DEFINE_QUARK (botbench-event-import-error-quark, botbench_event_import_error)
@@ -289,10 +290,123 @@ parse_line (const char  *line,
   return json_node_get_object (*root);
 }
 
+/* An optional integer member: absent or null leaves *out at fallback. */
+static gboolean
+read_int (JsonObject  *object,
+          const char  *member,
+          gint64       min,
+          gint64       max,
+          gint64       fallback,
+          gint64      *out,
+          GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *out = fallback;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!node_is_int (node) || json_node_get_int (node) < min || json_node_get_int (node) > max)
+    return malformed (error, member, _("an integer or null"));
+
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+/* "forward":{url, state, status, duration_ms, error, response_body,
+ * response_size} as botbench_forward_result_append_json() writes it. */
+static gboolean
+read_forward (JsonObject             *object,
+              BotbenchForwardResult **out,
+              GError                **error)
+{
+  g_autoptr(BotbenchForwardResult) result = NULL;
+  JsonNode *node = json_object_get_member (object, "forward");
+  const char *url, *state_str, *message, *body;
+  BotbenchForwardState state;
+  gint64 status, duration, size;
+  JsonObject *forward;
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return malformed (error, "forward", _("an object or null"));
+  forward = json_node_get_object (node);
+
+  if (!read_string (forward, "url", TRUE, &url, error) ||
+      !read_string (forward, "state", FALSE, &state_str, error) ||
+      !read_string (forward, "error", FALSE, &message, error) ||
+      !read_string (forward, "response_body", FALSE, &body, error) ||
+      !read_int (forward, "status", 100, 999, 0, &status, error) ||
+      !read_int (forward, "duration_ms", 0, G_MAXINT64, -1, &duration, error) ||
+      !read_int (forward, "response_size", 0, G_MAXINT64, -1, &size, error))
+    return FALSE;
+
+  if (state_str == NULL)
+    state = message != NULL ? BOTBENCH_FORWARD_STATE_FAILED
+          : status != 0 ? BOTBENCH_FORWARD_STATE_DONE : BOTBENCH_FORWARD_STATE_PENDING;
+  else if (!botbench_forward_state_from_string (state_str, &state))
+    return malformed (error, "forward.state", _("“pending”, “done” or “failed”"));
+
+  result = botbench_forward_result_new (url);
+  botbench_forward_result_set_state (result, state);
+  botbench_forward_result_set_status (result, (guint)status);
+  botbench_forward_result_set_duration_ms (result, duration);
+  if (message != NULL)
+    botbench_forward_result_set_error (result, message);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      botbench_forward_result_set_response_body (result, bytes,
+                                                 size >= 0 ? (guint64)size : strlen (body));
+    }
+
+  *out = g_steal_pointer (&result);
+  return TRUE;
+}
+
+/* "verified", "rejected", "replay_of", "forward": what the listener and
+ * the forwarder added to the request. */
+static gboolean
+read_outcome (JsonObject     *object,
+              BotbenchEvent  *event,
+              GError        **error)
+{
+  g_autoptr(BotbenchForwardResult) forward = NULL;
+  BotbenchTokenState state = BOTBENCH_TOKEN_STATE_UNKNOWN;
+  const char *verified;
+  JsonNode *rejected;
+  gint64 replay_of;
+
+  if (!read_string (object, "verified", FALSE, &verified, error))
+    return FALSE;
+  if (verified != NULL && !botbench_token_state_from_string (verified, &state))
+    return malformed (error, "verified", _("“unknown”, “verified”, “wrong-token” or “no-token”"));
+
+  rejected = json_object_get_member (object, "rejected");
+  if (rejected != NULL && !JSON_NODE_HOLDS_NULL (rejected) &&
+      !(JSON_NODE_HOLDS_VALUE (rejected) && json_node_get_value_type (rejected) == G_TYPE_BOOLEAN))
+    return malformed (error, "rejected", _("true or false"));
+
+  if (!read_int (object, "replay_of", 1, G_MAXINT64, 0, &replay_of, error) ||
+      !read_forward (object, &forward, error))
+    return FALSE;
+
+  botbench_event_set_token_state (event, state);
+  botbench_event_set_rejected (event, rejected != NULL && JSON_NODE_HOLDS_VALUE (rejected) &&
+                                      json_node_get_boolean (rejected));
+  botbench_event_set_replay_of (event, replay_of);
+  botbench_event_set_forward (event, forward);
+
+  return TRUE;
+}
+
 static BotbenchEvent *
 event_from_object (JsonObject  *object,
                    GError     **error)
 {
+  g_autoptr(BotbenchEvent) event = NULL;
   g_autoptr(GBytes) body = NULL;
   g_auto(GStrv) headers = NULL;
   const char *remote, *method, *path, *query, *content_type;
@@ -328,10 +442,14 @@ event_from_object (JsonObject  *object,
   if ((body = read_body (object, error)) == NULL)
     return NULL;
 
-  return botbench_event_new (json_node_get_int (received), remote, method, path, query,
-                             (const char * const *)headers,
-                             content_type != NULL && *content_type != '\0' ? content_type : NULL,
-                             body);
+  event = botbench_event_new (json_node_get_int (received), remote, method, path, query,
+                              (const char * const *)headers,
+                              content_type != NULL && *content_type != '\0' ? content_type : NULL,
+                              body);
+  if (!read_outcome (object, event, error))
+    return NULL;
+
+  return g_steal_pointer (&event);
 }
 
 BotbenchEvent *
@@ -565,7 +683,7 @@ botbench_event_import_stream (BotbenchEventStore  *store,
   for (guint i = 0; i < items->len; i++)
     {
       BotbenchEvent *event = g_array_index (items, ImportItem, i).event;
-      gint64 same;
+      gint64 same, id;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
@@ -579,7 +697,10 @@ botbench_event_import_stream (BotbenchEventStore  *store,
           continue;
         }
 
-      if (botbench_event_store_insert (store, event, error) <= 0)
+      if ((id = botbench_event_store_insert (store, event, error)) <= 0)
+        return NULL;
+      if (botbench_event_get_forward (event) != NULL &&
+          !botbench_event_store_record_forward (store, id, botbench_event_get_forward (event), error))
         return NULL;
       summary->imported++;
     }

@@ -41,6 +41,7 @@ enum
   PARAM_SINCE,
   PARAM_LIMIT,
   PARAM_OFFSET,
+  PARAM_VERIFIED,
 };
 
 void
@@ -207,7 +208,8 @@ build_select (SelectKind                kind,
               gboolean                  has_match)
 {
   GString *sql = g_string_new ("SELECT ");
-  gboolean filtered = is_set (query->event_name) || is_set (query->bot_id) || query->since_us != 0;
+  gboolean filtered = is_set (query->event_name) || is_set (query->bot_id) || query->since_us != 0 ||
+                      is_set (query->verified);
   const char *key = has_match ? "f.rowid" : "e.id";
 
   /* "How many up to id N" (a list model's snapshot): a plain count(*) is
@@ -261,6 +263,8 @@ build_select (SelectKind                kind,
     append_condition (sql, "e.event_name = ?2");
   if (is_set (query->bot_id))
     append_condition (sql, "e.bot_id = ?3");
+  if (is_set (query->verified))
+    append_condition (sql, "e.verified = ?9");
   if (query->before_id != 0)
     append_condition (sql, has_match ? "f.rowid < ?4" : "e.id < ?4");
   if (query->after_id != 0)
@@ -291,6 +295,8 @@ bind_query (sqlite3_stmt             *stmt,
     sqlite3_bind_text (stmt, PARAM_EVENT_NAME, query->event_name, -1, SQLITE_TRANSIENT);
   if (is_set (query->bot_id))
     sqlite3_bind_text (stmt, PARAM_BOT_ID, query->bot_id, -1, SQLITE_TRANSIENT);
+  if (is_set (query->verified))
+    sqlite3_bind_text (stmt, PARAM_VERIFIED, query->verified, -1, SQLITE_TRANSIENT);
   if (query->before_id != 0)
     sqlite3_bind_int64 (stmt, PARAM_BEFORE, query->before_id);
   if (query->after_id != 0)

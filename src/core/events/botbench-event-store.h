@@ -48,6 +48,8 @@ struct _BotbenchEventQuery
   gint64      since_us;     /* received >= since_us */
   guint       limit;        /* 0 = 100 */
   gboolean    ascending;
+  const char *verified;     /* token state string ("verified", "wrong-token", "no-token",
+                             * "unknown"), exact match, indexed */
 };
 
 #define BOTBENCH_TYPE_EVENT_STORE (botbench_event_store_get_type ())

@@ -64,6 +64,7 @@ struct _ListenerConnection
   GString             *out;
   gsize                out_pos;
   gboolean             close_after_write;
+  gboolean             token_rejected;  /* strict mode: answer 401 after the commit */
 
   gint64               deadline;      /* monotonic µs: head / body progress */
   gint64               request_deadline;
@@ -410,7 +411,10 @@ insert_done_cb (GObject      *object,
       char json[64];
 
       g_snprintf (json, sizeof json, "{\"ok\":true,\"id\":%" G_GINT64_FORMAT "}", id);
-      connection_respond (conn, 200, NULL, json);
+      if (conn->token_rejected)
+        connection_respond_error (conn, 401, NULL, BOTBENCH_LISTENER_TOKEN_REJECTED);
+      else
+        connection_respond (conn, 200, NULL, json);
     }
 
   /* Forwarded once acknowledged: the handler never delays the answer. */
@@ -457,6 +461,7 @@ connection_store_event (ListenerConnection *conn)
   /* Decode (and summarise) here rather than on the store's single writer
    * thread, which every event goes through. */
   botbench_event_get_event_name (event);
+  conn->token_rejected = _botbench_listener_token_apply (server->token, event);
   connection_apply_replay_of (server, event);
 
   connection_stop_reading (conn);

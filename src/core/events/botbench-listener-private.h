@@ -6,6 +6,7 @@
 
 #include "botbench-listener.h"
 #include "botbench-acceptor-private.h"
+#include "botbench-listener-token.h"
 #include "botbench-forwarder.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,7 @@ typedef struct
   gboolean            stopping;
 
   gsize              *n_events;         /* atomic counter in the listener */
+  ListenerToken      *token;            /* the listener's; locks itself */
   BotbenchListener   *listener;         /* for what may change while running */
   char                scratch[64 * 1024]; /* every read lands here first */
 } ListenerServer;

@@ -47,6 +47,7 @@ struct _BotbenchListener
   ListenerServer     *server;
 
   gsize               n_events;   /* atomic */
+  ListenerToken      *token;      /* expected application_token, strict mode */
 
   /* Under mutex: read by the server thread per stored event. */
   BotbenchForwarder  *forwarder;
@@ -173,6 +174,7 @@ botbench_listener_finalize (GObject *object)
   BotbenchListener *self = (BotbenchListener *)object;
 
   g_free (self->host);
+  g_clear_pointer (&self->token, _botbench_listener_token_free);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
 
@@ -312,6 +314,13 @@ botbench_listener_init (BotbenchListener *self)
   self->idle_timeout = BOTBENCH_LISTENER_DEFAULT_IDLE_TIMEOUT;
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
+  self->token = _botbench_listener_token_new ();
+}
+
+ListenerToken *
+_botbench_listener_get_token (BotbenchListener *self)
+{
+  return self->token;
 }
 
 BotbenchListener *
@@ -472,6 +481,7 @@ botbench_listener_start (BotbenchListener  *self,
   /* Bodies being read at once, all connections together. */
   self->server->body_budget = MAX (BODY_BUDGET, 4 * self->max_body);
   self->server->n_events = &self->n_events;
+  self->server->token = self->token;
   self->server->listener = self;
   g_queue_init (&self->server->connections);
 

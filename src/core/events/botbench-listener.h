@@ -83,6 +83,19 @@ BotbenchForwarder *botbench_listener_get_forwarder (BotbenchListener *self);
 /* Requests served and events stored since start (for status and benchmarks). */
 guint64           botbench_listener_get_n_events (BotbenchListener   *self);
 
+/* application_token (botbench-listener-token.c).  Every stored event is
+ * marked verified, wrong-token or no-token against the expected token
+ * (unknown when none is set: NULL or "").  Strict mode: a wrong or missing
+ * token is stored with rejected set, answered 401 after the commit and
+ * never forwarded.  Both take effect at once, also while running. */
+void              botbench_listener_set_expected_token (BotbenchListener *self,
+                                                        const char       *token);
+/* NULL when none; free with botbench_secret_free() or g_free(). */
+char             *botbench_listener_dup_expected_token (BotbenchListener *self);
+void              botbench_listener_set_strict_token   (BotbenchListener *self,
+                                                        gboolean          strict);
+gboolean          botbench_listener_get_strict_token   (BotbenchListener *self);
+
 /* Properties: host, port, max-body, max-connections, idle-timeout, running (read-only, notified on the
  * creating thread), url (read-only). */
 
