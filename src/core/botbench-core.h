@@ -12,6 +12,7 @@
 #include "botbench-event.h"
 #include "botbench-event-store.h"
 #include "botbench-http-send.h"
+#include "botbench-forward-rule.h"
 #include "botbench-forwarder.h"
 #include "botbench-event-list-model.h"
 #include "botbench-listener.h"

@@ -29,17 +29,6 @@
 
 #define STOP_WAIT_MS 5000
 
-struct _BotbenchForwardRule
-{
-  gatomicrefcount  ref_count;
-  char            *prefix;
-  char            *url;
-  gboolean         enabled;
-};
-
-G_DEFINE_BOXED_TYPE (BotbenchForwardRule, botbench_forward_rule,
-                     botbench_forward_rule_ref, botbench_forward_rule_unref)
-
 typedef struct
 {
   char     *url;
@@ -68,6 +57,7 @@ struct _BotbenchForwarder
   guint               pending;          /* submitted, answer not recorded */
   gboolean            stopped;
   gboolean            pump_scheduled;
+  gboolean            started;          /* the thread made its session */
 
   GThread            *thread;
   GMainContext       *context;
@@ -93,87 +83,6 @@ typedef struct
   BotbenchEvent     *event;
   char              *url;
 } Send;
-
-/* ---- rules ------------------------------------------------------------- */
-
-BotbenchForwardRule *
-botbench_forward_rule_new (const char *prefix,
-                           const char *url,
-                           gboolean    enabled)
-{
-  BotbenchForwardRule *self = g_new0 (BotbenchForwardRule, 1);
-
-  g_atomic_ref_count_init (&self->ref_count);
-  self->prefix = g_strdup (prefix != NULL && *prefix != '\0' ? prefix : "/");
-  self->url = g_strdup (url ? url : "");
-  self->enabled = !!enabled;
-
-  return self;
-}
-
-BotbenchForwardRule *
-botbench_forward_rule_ref (BotbenchForwardRule *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-
-  g_atomic_ref_count_inc (&self->ref_count);
-  return self;
-}
-
-void
-botbench_forward_rule_unref (BotbenchForwardRule *self)
-{
-  g_return_if_fail (self != NULL);
-
-  if (!g_atomic_ref_count_dec (&self->ref_count))
-    return;
-
-  g_free (self->prefix);
-  g_free (self->url);
-  g_free (self);
-}
-
-const char *
-botbench_forward_rule_get_prefix (BotbenchForwardRule *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  return self->prefix;
-}
-
-const char *
-botbench_forward_rule_get_url (BotbenchForwardRule *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  return self->url;
-}
-
-gboolean
-botbench_forward_rule_get_enabled (BotbenchForwardRule *self)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-  return self->enabled;
-}
-
-gboolean
-botbench_forward_rule_matches (BotbenchForwardRule *self,
-                               const char          *path)
-{
-  gsize len;
-  char next;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-
-  if (path == NULL)
-    path = "/";
-
-  len = strlen (self->prefix);
-  if (strncmp (path, self->prefix, len) != 0)
-    return FALSE;
-
-  /* On a segment boundary: "/bot" is not a prefix of "/bot2". */
-  next = path[len];
-  return next == '\0' || next == '/' || next == '?' || self->prefix[len - 1] == '/';
-}
 
 /* ---- targets ----------------------------------------------------------- */
 
@@ -216,8 +125,9 @@ match_locked (BotbenchForwarder *self,
     {
       BotbenchForwardRule *rule = g_ptr_array_index (self->rules, i);
 
-      if (rule->enabled && *rule->url != '\0' && botbench_forward_rule_matches (rule, path))
-        return rule->url;
+      if (botbench_forward_rule_get_enabled (rule) && *botbench_forward_rule_get_url (rule) != '\0' &&
+          botbench_forward_rule_matches (rule, path))
+        return botbench_forward_rule_get_url (rule);
     }
 
   return NULL;
@@ -305,13 +215,14 @@ recorded_cb (GObject      *object,
     g_debug ("Could not record the forward of event %" G_GINT64_FORMAT ": %s",
              botbench_event_get_id (send->event), error->message);
 
-  announce (self, send->event, botbench_event_get_forward (send->event));
-
+  /* Counted first: whoever hears "forwarded" finds it no longer pending. */
   g_mutex_lock (&self->lock);
   g_assert (self->pending > 0);
   self->pending--;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
+
+  announce (self, send->event, botbench_event_get_forward (send->event));
 
   send_free (send);
 }
@@ -412,6 +323,12 @@ forwarder_thread_func (gpointer data)
   self->session = soup_session_new_with_options ("max-conns", 64,
                                                  "max-conns-per-host", 8,
                                                  NULL);
+
+  g_mutex_lock (&self->lock);
+  self->started = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
   g_main_loop_run (self->loop);
   g_clear_object (&self->session);
   while (g_main_context_iteration (self->context, FALSE))
@@ -505,7 +422,19 @@ botbench_forwarder_new (BotbenchEventStore *store)
 
   self = g_object_new (BOTBENCH_TYPE_FORWARDER, NULL);
   self->store = g_object_ref (store);
+
+  /* GLib 2.74 can deadlock when two threads initialise GTypes that depend
+   * on each other at once (seen: this thread's GInetSocketAddress against
+   * SoupSession's class_init there): register them here, and return only
+   * once the thread has its session. */
+  g_type_ensure (G_TYPE_INET_SOCKET_ADDRESS);
+  g_type_ensure (G_TYPE_INET_ADDRESS);
+  g_type_ensure (SOUP_TYPE_SESSION);
   self->thread = g_thread_new ("bb-forwarder", forwarder_thread_func, self);
+  g_mutex_lock (&self->lock);
+  while (!self->started)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
 
   return self;
 }

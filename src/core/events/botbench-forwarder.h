@@ -19,32 +19,13 @@
 #include "botbench-event.h"
 #include "botbench-event-store.h"
 #include "botbench-forward-result.h"
+#include "botbench-forward-rule.h"
 
 G_BEGIN_DECLS
 
 #define BOTBENCH_FORWARDER_DEFAULT_TIMEOUT       10
 #define BOTBENCH_FORWARDER_DEFAULT_MAX_IN_FLIGHT 4
 #define BOTBENCH_FORWARDER_DEFAULT_MAX_QUEUED    10000
-
-typedef struct _BotbenchForwardRule BotbenchForwardRule;
-
-#define BOTBENCH_TYPE_FORWARD_RULE (botbench_forward_rule_get_type ())
-
-GType                botbench_forward_rule_get_type    (void) G_GNUC_CONST;
-/* prefix: a listener path prefix ("/" matches every path; "/bot" matches
- * "/bot", "/bot/…" and "/bot?…" but not "/bot2"); url: http(s). */
-BotbenchForwardRule *botbench_forward_rule_new         (const char          *prefix,
-                                                        const char          *url,
-                                                        gboolean             enabled);
-BotbenchForwardRule *botbench_forward_rule_ref         (BotbenchForwardRule *self);
-void                 botbench_forward_rule_unref       (BotbenchForwardRule *self);
-const char          *botbench_forward_rule_get_prefix  (BotbenchForwardRule *self);
-const char          *botbench_forward_rule_get_url     (BotbenchForwardRule *self);
-gboolean             botbench_forward_rule_get_enabled (BotbenchForwardRule *self);
-gboolean             botbench_forward_rule_matches     (BotbenchForwardRule *self,
-                                                        const char          *path);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BotbenchForwardRule, botbench_forward_rule_unref)
 
 #define BOTBENCH_TYPE_FORWARDER (botbench_forwarder_get_type ())
 G_DECLARE_FINAL_TYPE (BotbenchForwarder, botbench_forwarder, BOTBENCH, FORWARDER, GObject)

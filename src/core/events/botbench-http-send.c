@@ -313,7 +313,7 @@ botbench_http_send_async (SoupSession         *session,
 
   if (timeout_s > 0)
     {
-      data->timer = g_timeout_source_new_seconds (timeout_s);
+      data->timer = g_timeout_source_new (timeout_s * 1000);
       g_source_set_priority (data->timer, G_PRIORITY_DEFAULT);
       g_source_set_callback (data->timer, send_timeout_cb, data, NULL);
       g_source_set_static_name (data->timer, "[botbench] send timeout");
