@@ -373,6 +373,51 @@ test_replay (Fixture       *f,
   g_assert_cmpstr (out, ==, "");
 }
 
+/* To a running listener (as `listen` or the window runs it): the
+ * listener stores the replay, marked; send-event does not store it again. */
+static void
+test_replay_to_listener (Fixture       *f,
+                         gconstpointer  data)
+{
+  gint64 id = store_fixture (f, "ONIMBOTJOINCHAT");
+  g_autofree char *id_arg = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(BotbenchListener) listener = NULL;
+  g_autoptr(BotbenchEvent) replay = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = botbench_event_store_new (f->db, &error);
+  g_assert_no_error (error);
+  listener = botbench_listener_new (store);
+  botbench_listener_set_host (listener, "127.0.0.1");
+  botbench_listener_set_port (listener, 0);
+  botbench_listener_start (listener, &error);
+  g_assert_no_error (error);
+  base = botbench_listener_dup_url (listener);
+  url = g_strdup_printf ("%s%sbot/events", base, g_str_has_suffix (base, "/") ? "" : "/");
+
+  g_assert_cmpint (run_cli (&out, &err, "send-event", "--db", f->db, "--to", url, "--replay", id_arg,
+                            "--set", "data[PARAMS][LANGUAGE]=de", NULL), ==, 0);
+  answer = parse_answer (out);
+  g_assert_cmpint (json_object_get_int_member (answer, "status"), ==, 200);
+  g_assert_nonnull (strstr (json_object_get_string_member (answer, "body"), "\"ok\":true"));
+
+  botbench_listener_stop (listener);
+  replay = botbench_event_store_get_event (store, id + 1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (replay);
+  g_assert_cmpint (botbench_event_get_replay_of (replay), ==, id);
+  g_assert_cmpstr (botbench_form_node_lookup_string (botbench_event_get_form (replay), "data", "PARAMS", "LANGUAGE",
+                                                     NULL), ==, "de");
+  g_assert_cmpint (botbench_event_store_get_last_id (store), ==, id + 1);
+  botbench_event_store_close (store);
+}
+
 static void
 test_dry_run (Fixture       *f,
               gconstpointer  data)
@@ -429,6 +474,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/cli-send/template/sent", Fixture, NULL, fixture_setup, test_template, fixture_teardown);
   g_test_add ("/cli-send/replay/stored", Fixture, NULL, fixture_setup, test_replay, fixture_teardown);
+  g_test_add ("/cli-send/replay/to-listener", Fixture, NULL, fixture_setup, test_replay_to_listener,
+              fixture_teardown);
   g_test_add ("/cli-send/dry-run/no-send", Fixture, NULL, fixture_setup, test_dry_run, fixture_teardown);
 
   status = g_test_run ();

@@ -263,6 +263,31 @@ build_body_event (GBytes              *body,
   return botbench_replay_build (event, sets, error);
 }
 
+/* A simulated event: the template built from the profile's bot and
+ * portal (defaults where they cannot be read), with the --set edits. */
+static BotbenchEvent *
+build_template_event (const char          *name,
+                      gint64               bot_id,
+                      const char * const  *sets,
+                      GError             **error)
+{
+  g_auto(ProfileFacts) facts = { NULL };
+  g_autoptr(BotbenchBot) bot = lookup_bot (bot_id, &facts);
+  g_autoptr(GBytes) body = NULL;
+  BotbenchTemplateContext ctx = { NULL };
+  char *text;
+
+  ctx.domain = facts.domain;
+  ctx.client_endpoint = facts.client_endpoint;
+  ctx.client_id = facts.client_id;
+  text = botbench_event_template_build (name, bot, &ctx, error);
+  if (text == NULL)
+    return NULL;
+  body = g_bytes_new_take (text, strlen (text));
+
+  return build_body_event (body, sets, error);
+}
+
 int
 botbench_cli_send_event (int    argc,
                          char **argv)
@@ -274,8 +299,6 @@ botbench_cli_send_event (int    argc,
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(BotbenchBot) bot = NULL;
-  g_auto(ProfileFacts) facts = { NULL };
   g_auto(GStrv) sets = NULL;
   g_autofree char *to = NULL;
   g_autofree char *db = NULL;
@@ -337,32 +360,16 @@ botbench_cli_send_event (int    argc,
 
   if (template_name != NULL)
     {
-      const char * const *names = botbench_event_template_list ();
-      BotbenchTemplateContext ctx = { NULL };
-      g_autoptr(GBytes) body = NULL;
-      char *text;
-
       if (botbench_event_template_get_event (template_name) == NULL)
         {
-          g_autofree char *list = g_strjoinv ("\n  ", (char **)names);
+          g_autofree char *list = g_strjoinv ("\n  ", (char **)botbench_event_template_list ());
           g_autofree char *message = g_strdup_printf (_("Unknown template “%s”; the templates are:\n  %s"),
                                                       template_name, list);
 
           return botbench_cli_usage_error (context, message);
         }
 
-      bot = lookup_bot (bot_id, &facts);
-      ctx.domain = facts.domain;
-      ctx.client_endpoint = facts.client_endpoint;
-      ctx.client_id = facts.client_id;
-      text = botbench_event_template_build (template_name, bot, &ctx, &error);
-      if (text == NULL)
-        {
-          g_printerr ("%s\n", error->message);
-          return EXIT_FAILURE;
-        }
-      body = g_bytes_new_take (text, strlen (text));
-      request = build_body_event (body, (const char * const *)sets, &error);
+      request = build_template_event (template_name, bot_id, (const char * const *)sets, &error);
     }
   else if (replay_id > 0)
     {
