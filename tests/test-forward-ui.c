@@ -554,6 +554,51 @@ simulate_sends_template (Fixture *f)
   assert_wait_selected (f, id);
 }
 
+typedef struct
+{
+  Fixture    *f;
+  gint64      id;
+  const char *text;   /* NULL: no token pill */
+} TokenPillCheck;
+
+static gboolean
+token_pill_is (gpointer data)
+{
+  TokenPillCheck *check = data;
+  GtkWidget *row = find_row_for_id (botbench_ui_test_find (check->f->window, "event_list"), check->id);
+  GtkWidget *pill;
+
+  if (row == NULL)
+    return FALSE;
+
+  pill = botbench_ui_test_find (row, "token_pill");
+  if (check->text == NULL)
+    return !gtk_widget_get_visible (pill);
+
+  return gtk_widget_get_visible (pill) && g_str_equal (gtk_label_get_label (GTK_LABEL (pill)), check->text);
+}
+
+/* An event whose auth[application_token] is not the expected one shows a
+ * "wrong token" pill; one with the expected token shows none. */
+static void
+token_pill (Fixture *f)
+{
+  BotbenchListener *listener = botbench_application_get_listener (f->app);
+  TokenPillCheck check = { f, 0, NULL };
+
+  /* The fixtures' token. */
+  botbench_listener_set_expected_token (listener, "831c76b092f9f135d9b6b36c3a720757");
+  check.id = post_fixture (f, "ONIMCOMMANDADD", "/");
+  check.text = NULL;
+  botbench_test_assert_wait_until (token_pill_is, &check, "no token pill on a verified event");
+
+  botbench_listener_set_expected_token (listener, "another-token");
+  check.id = post_fixture (f, "ONIMBOTMESSAGEADD", "/");
+  check.text = "wrong token";
+  botbench_test_assert_wait_until (token_pill_is, &check, "the wrong token pill");
+  botbench_ui_test_screenshot (f, "forward-ui-token.png");
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -586,6 +631,7 @@ main (int   argc,
   ADD_BODY ("/forward-ui/forward/refused", refused_shows_error);
   ADD_BODY ("/forward-ui/replay/edited-value", replay_edited_value);
   ADD_BODY ("/forward-ui/simulate/template", simulate_sends_template);
+  ADD_BODY ("/forward-ui/token/pill", token_pill);
 
 #undef ADD_BODY
 

@@ -30,6 +30,8 @@ struct _BotbenchApplication
   BotbenchListener   *listener;
   BotbenchForwarder  *forwarder;
   guint               restart_source;
+  /* Bumped by every token check started: older answers are dropped. */
+  guint               token_check_serial;
 
   BotbenchProfileManager *profiles;
   BotbenchSecretStore    *secrets;
@@ -316,12 +318,107 @@ secrets_session_only_cb (BotbenchApplication *self,
     botbench_application_store_sandbox_secret (self);
 }
 
+typedef struct
+{
+  BotbenchProfile     *profile;
+  BotbenchSecretStore *secrets;
+  guint                serial;
+} TokenCheck;
+
+static void
+token_check_free (TokenCheck *check)
+{
+  g_clear_object (&check->profile);
+  g_clear_object (&check->secrets);
+  g_free (check);
+}
+
+static void
+token_check_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  TokenCheck *check = task_data;
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  token = botbench_token_check_dup_expected_sync (check->profile, check->secrets, cancellable, &error);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, token, (GDestroyNotify)botbench_secret_free);
+}
+
+static void
+token_check_done_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  BotbenchApplication *self = BOTBENCH_APPLICATION (object);
+  TokenCheck *check = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  token = g_task_propagate_pointer (G_TASK (result), &error);
+  if (check->serial != self->token_check_serial || self->listener == NULL)
+    {
+      botbench_secret_free (token);
+      return;
+    }
+
+  if (error != NULL)
+    {
+      g_debug ("Cannot read the expected application_token: %s", error->message);
+      botbench_application_report_secret_error (self, error);
+    }
+
+  botbench_listener_set_expected_token (self->listener, token);
+  botbench_listener_set_strict_token (self->listener,
+                                      token != NULL && botbench_profile_get_strict_token (check->profile));
+  botbench_secret_free (token);
+}
+
+void
+botbench_application_update_token_check (BotbenchApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+  BotbenchProfile *profile;
+  TokenCheck *check;
+
+  g_return_if_fail (BOTBENCH_IS_APPLICATION (self));
+
+  if (self->listener == NULL || self->profiles == NULL)
+    return;
+
+  self->token_check_serial++;
+  profile = botbench_profile_manager_get_active (self->profiles);
+  if (profile == NULL)
+    {
+      botbench_listener_set_expected_token (self->listener, NULL);
+      botbench_listener_set_strict_token (self->listener, FALSE);
+      return;
+    }
+
+  check = g_new0 (TokenCheck, 1);
+  check->profile = g_object_ref (profile);
+  check->secrets = g_object_ref (self->secrets);
+  check->serial = self->token_check_serial;
+
+  task = g_task_new (self, self->cancellable, token_check_done_cb, NULL);
+  g_task_set_source_tag (task, botbench_application_update_token_check);
+  g_task_set_task_data (task, check, (GDestroyNotify)token_check_free);
+  g_task_run_in_thread (task, token_check_thread);
+}
+
 static void
 profiles_active_cb (BotbenchApplication    *self,
                     GParamSpec             *pspec,
                     BotbenchProfileManager *profiles)
 {
   BotbenchProfile *active = botbench_profile_manager_get_active (profiles);
+
+  botbench_application_update_token_check (self);
 
   /* Switching to the sandbox profile runs the sandbox. */
   if (active != NULL && botbench_profile_is_builtin_sandbox (active) &&
@@ -482,6 +579,7 @@ botbench_application_startup (GApplication *app)
   self->forwarder = botbench_forwarder_new (self->store);
   botbench_application_apply_forwarding (self);
   botbench_listener_set_forwarder (self->listener, self->forwarder);
+  botbench_application_update_token_check (self);
 }
 
 static void

@@ -48,6 +48,11 @@ BotbenchRestClient     *botbench_application_get_rest_client     (BotbenchApplic
 void                    botbench_application_report_secret_error (BotbenchApplication *self,
                                                                   const GError        *error);
 
+/* Reads the active profile's expected application_token (and its
+ * strict-token switch) in the background and gives them to the listener;
+ * called when the active profile changes or a profile is saved. */
+void                    botbench_application_update_token_check  (BotbenchApplication *self);
+
 BotbenchSandbox        *botbench_application_get_sandbox         (BotbenchApplication *self);
 /* Starts the in-process sandbox (port: BOTBENCH_SANDBOX_PORT, else 8124 or
  * any free port; state under $XDG_DATA_HOME/botbench/sandbox/) and points
