@@ -282,6 +282,84 @@ test_profile_token (CliFixture    *f,
                         "--profile", "Nobody"), ==, 1);
 }
 
+static void
+expected_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  char **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = botbench_token_check_dup_expected_finish (BOTBENCH_PROFILE (object), result, &error);
+  g_assert_no_error (error);
+  if (*out == NULL)
+    *out = g_strdup ("(none)");
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(char **)data != NULL;
+}
+
+static char *
+expected_async (BotbenchProfile     *profile,
+                BotbenchSecretStore *secrets)
+{
+  char *token = NULL;
+
+  botbench_token_check_dup_expected_async (profile, secrets, NULL, expected_cb, &token);
+  botbench_test_assert_wait_until (is_set, &token, "the expected token");
+  return token;
+}
+
+/* The keyring's token first; the built-in sandbox profile falls back to
+ * its CLIENT_ID (what the sandbox gives webhook bots); others to none. */
+static void
+test_expected_token (CliFixture    *f,
+                     gconstpointer  data)
+{
+  g_autoptr(BotbenchSecretStore) secrets = botbench_secret_store_new ();
+  g_autoptr(BotbenchProfile) dev = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
+  g_autoptr(BotbenchProfile) sandbox = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK,
+                                                              BOTBENCH_PROFILE_SANDBOX_UUID);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *none_async = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *stored_async = NULL;
+  g_autofree char *builtin = NULL;
+  g_autofree char *builtin_async = NULL;
+  g_autofree char *overridden = NULL;
+
+  none = botbench_token_check_dup_expected_sync (dev, secrets, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+  none_async = expected_async (dev, secrets);
+  g_assert_cmpstr (none_async, ==, "(none)");
+
+  botbench_secret_store_store_sync (secrets, botbench_profile_get_uuid (dev),
+                                    BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, TOKEN, NULL, &error);
+  g_assert_no_error (error);
+  stored = botbench_token_check_dup_expected_sync (dev, secrets, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, TOKEN);
+  stored_async = expected_async (dev, secrets);
+  g_assert_cmpstr (stored_async, ==, TOKEN);
+
+  builtin = botbench_token_check_dup_expected_sync (sandbox, secrets, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (builtin, ==, botbench_profile_get_client_id (sandbox));
+  builtin_async = expected_async (sandbox, secrets);
+  g_assert_cmpstr (builtin_async, ==, botbench_profile_get_client_id (sandbox));
+
+  botbench_secret_store_store_sync (secrets, BOTBENCH_PROFILE_SANDBOX_UUID,
+                                    BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, "typed-in", NULL, &error);
+  g_assert_no_error (error);
+  overridden = botbench_token_check_dup_expected_sync (sandbox, secrets, NULL, &error);
+  g_assert_cmpstr (overridden, ==, "typed-in");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -295,6 +373,8 @@ main (int    argc,
               test_strict_token_option, cli_teardown);
   g_test_add ("/cli-token/profiles/set-token", CliFixture, NULL, cli_setup,
               test_profile_token, cli_teardown);
+  g_test_add ("/cli-token/profiles/expected-token", CliFixture, NULL, cli_setup,
+              test_expected_token, cli_teardown);
 
   return g_test_run ();
 }

@@ -90,6 +90,9 @@ test_info_users (Fixture       *f,
   g_assert_true (g_str_has_prefix (json_object_get_string_member (info, "DOMAIN"), "127.0.0.1:"));
   g_assert_cmpint (json_object_get_int_member (info, "WEBHOOK_USER"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (info, "REV"), ==, 0);
+  /* The OAuth app's auth[application_token]: 32 hex digits. */
+  g_assert_cmpuint (strlen (json_object_get_string_member (info, "APPLICATION_TOKEN")), ==, 32);
+  g_assert_cmpuint (strspn (json_object_get_string_member (info, "APPLICATION_TOKEN"), "0123456789abcdef"), ==, 32);
 
   g_assert_cmpuint (json_array_get_length (list), ==, 4);
   anna = json_array_get_object_element (list, 2);

@@ -97,6 +97,20 @@ botbench_token_check (BotbenchEvent *event,
                                                 : BOTBENCH_TOKEN_STATE_WRONG;
 }
 
+/* The fallback when the keyring holds no token (see the header). */
+static char *
+dup_builtin_token (BotbenchProfile *profile)
+{
+  const char *client_id = botbench_profile_get_client_id (profile);
+
+  if (botbench_profile_is_builtin_sandbox (profile) &&
+      botbench_profile_get_kind (profile) == BOTBENCH_PROFILE_KIND_WEBHOOK &&
+      client_id != NULL && *client_id != '\0')
+    return g_strdup (client_id);
+
+  return NULL;
+}
+
 char *
 botbench_token_check_dup_expected_sync (BotbenchProfile     *profile,
                                         BotbenchSecretStore *secrets,
@@ -117,14 +131,67 @@ botbench_token_check_dup_expected_sync (BotbenchProfile     *profile,
     return token;
   g_clear_pointer (&token, botbench_secret_free);
 
-  if (botbench_profile_is_builtin_sandbox (profile) &&
-      botbench_profile_get_kind (profile) == BOTBENCH_PROFILE_KIND_WEBHOOK &&
-      botbench_profile_get_client_id (profile) != NULL &&
-      *botbench_profile_get_client_id (profile) != '\0')
-    return g_strdup (botbench_profile_get_client_id (profile));
+  if ((token = dup_builtin_token (profile)) != NULL)
+    return token;
 
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
 
   return NULL;
+}
+
+static void
+expected_lookup_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BotbenchProfile *profile = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  token = botbench_secret_store_lookup_finish (BOTBENCH_SECRET_STORE (object), result, &error);
+  if (token != NULL && *token != '\0')
+    {
+      g_task_return_pointer (task, token, (GDestroyNotify)botbench_secret_free);
+      return;
+    }
+  g_clear_pointer (&token, botbench_secret_free);
+
+  if ((token = dup_builtin_token (profile)) != NULL)
+    g_task_return_pointer (task, token, (GDestroyNotify)botbench_secret_free);
+  else if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, NULL, NULL);
+}
+
+void
+botbench_token_check_dup_expected_async (BotbenchProfile     *profile,
+                                         BotbenchSecretStore *secrets,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (BOTBENCH_IS_PROFILE (profile));
+  g_return_if_fail (BOTBENCH_IS_SECRET_STORE (secrets));
+
+  task = g_task_new (profile, cancellable, callback, user_data);
+  g_task_set_source_tag (task, botbench_token_check_dup_expected_async);
+  botbench_secret_store_lookup_async (secrets, botbench_profile_get_uuid (profile),
+                                      BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, cancellable,
+                                      expected_lookup_cb, task);
+}
+
+char *
+botbench_token_check_dup_expected_finish (BotbenchProfile  *profile,
+                                          GAsyncResult     *result,
+                                          GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, profile), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == botbench_token_check_dup_expected_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

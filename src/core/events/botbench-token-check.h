@@ -39,6 +39,15 @@ char               *botbench_token_check_dup_expected_sync (BotbenchProfile     
                                                             BotbenchSecretStore *secrets,
                                                             GCancellable        *cancellable,
                                                             GError             **error);
+/* The same without blocking (the window): finishes with the token or NULL. */
+void                botbench_token_check_dup_expected_async  (BotbenchProfile     *profile,
+                                                              BotbenchSecretStore *secrets,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+char               *botbench_token_check_dup_expected_finish (BotbenchProfile     *profile,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
 /* Constant-time string equality (time depends on the lengths only). */
 gboolean            botbench_token_equal             (const char         *a,
                                                       const char         *b);
