@@ -300,7 +300,9 @@ botbench_cli_listen (int    argc,
   context = g_option_context_new (_("— receive events and print them as JSON lines"));
   g_option_context_set_summary (context,
     _("Stores every POST to the listener and prints one JSON object per event on\n"
-      "standard output: id, received, method, path, query, event, data."));
+      "standard output: id, received, method, path, query, event, data, and with\n"
+      "--forward the handler's answer as \"forward\": url, status, duration_ms, error,\n"
+      "response_body."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;

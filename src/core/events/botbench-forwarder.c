@@ -194,6 +194,37 @@ failed_result (const char *url,
 
 static void pump (BotbenchForwarder *self);
 
+static gboolean
+pump_cb (gpointer data)
+{
+  pump (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Any thread: pump() soon on the forwarder's thread (once however often
+ * this is called before it runs). */
+static void
+schedule_pump (BotbenchForwarder *self)
+{
+  GSource *source;
+
+  g_mutex_lock (&self->lock);
+  if (self->pump_scheduled)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  self->pump_scheduled = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_LOW);
+  g_source_set_callback (source, pump_cb, self, NULL);
+  g_source_set_static_name (source, "[botbench] forward");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
 static void
 send_free (Send *send)
 {
@@ -253,8 +284,11 @@ sent_cb (GObject      *object,
   botbench_event_set_forward (send->event, answer);
   botbench_event_store_record_forward_async (self->store, botbench_event_get_id (send->event), answer,
                                              NULL, recorded_cb, send);
+  /* Not from inside libsoup's callback, and after libsoup's own sources:
+   * the next send would find the connection still busy and open another
+   * one (a connection per forward, four times slower). */
   if (!stopped)
-    pump (self);
+    schedule_pump (self);
 }
 
 /* The forwarder's thread: starts sends while there is room. */
@@ -307,12 +341,6 @@ pump (BotbenchForwarder *self)
     }
 }
 
-static gboolean
-pump_cb (gpointer data)
-{
-  pump (data);
-  return G_SOURCE_REMOVE;
-}
 
 static gpointer
 forwarder_thread_func (gpointer data)
@@ -321,7 +349,7 @@ forwarder_thread_func (gpointer data)
 
   g_main_context_push_thread_default (self->context);
   self->session = soup_session_new_with_options ("max-conns", 64,
-                                                 "max-conns-per-host", 8,
+                                                 "max-conns-per-host", 2,
                                                  NULL);
 
   g_mutex_lock (&self->lock);
@@ -540,7 +568,7 @@ botbench_forwarder_submit (BotbenchForwarder *self,
                            BotbenchEvent     *committed_event)
 {
   g_autofree char *full_url = NULL;
-  gboolean wake = FALSE;
+  gboolean queued = FALSE;
   const char *url;
 
   g_return_val_if_fail (BOTBENCH_IS_FORWARDER (self), FALSE);
@@ -557,24 +585,15 @@ botbench_forwarder_submit (BotbenchForwarder *self,
         {
           g_queue_push_tail (&target->events, g_object_ref (committed_event));
           self->pending++;
-          wake = !self->pump_scheduled;
-          self->pump_scheduled = TRUE;
+          queued = TRUE;
         }
       else
         full_url = g_strdup (url);
     }
   g_mutex_unlock (&self->lock);
 
-  if (wake)
-    {
-      GSource *source = g_idle_source_new ();
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, pump_cb, self, NULL);
-      g_source_set_static_name (source, "[botbench] forward");
-      g_source_attach (source, self->context);
-      g_source_unref (source);
-    }
+  if (queued)
+    schedule_pump (self);
 
   if (full_url != NULL)
     {

@@ -138,6 +138,9 @@ send_done (GTask *task)
   SendData *data = g_task_get_task_data (task);
   g_autoptr(GBytes) body = NULL;
 
+  /* Let go now (not closed: libsoup keeps the connection for the next
+   * request once the body was read to its end). */
+  g_clear_object (&data->stream);
   body = g_byte_array_free_to_bytes (g_steal_pointer (&data->body));
   botbench_forward_result_set_response_body (data->result, body, data->size);
   botbench_forward_result_set_state (data->result, BOTBENCH_FORWARD_STATE_DONE);

@@ -8,7 +8,10 @@
  * their headers and are not stored; malformed requests 400; other methods
  * 405 with Allow, except GET / which returns a small JSON status.  Clients
  * may keep their connection alive; idle ones are closed after idle-timeout
- * seconds, and at most max-connections are open at once.
+ * seconds, and at most max-connections are open at once.  With a
+ * forwarder set, each stored event is handed to it after the answer; a
+ * request's "X-Botbench-Replay-Of: N" (digits, N an id already given out)
+ * marks the stored event as a replay of N.
  */
 #pragma once
 
