@@ -320,48 +320,24 @@ secrets_session_only_cb (BotbenchApplication *self,
 
 typedef struct
 {
-  BotbenchProfile     *profile;
-  BotbenchSecretStore *secrets;
+  BotbenchApplication *self;
   guint                serial;
 } TokenCheck;
-
-static void
-token_check_free (TokenCheck *check)
-{
-  g_clear_object (&check->profile);
-  g_clear_object (&check->secrets);
-  g_free (check);
-}
-
-static void
-token_check_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  TokenCheck *check = task_data;
-  g_autoptr(GError) error = NULL;
-  char *token;
-
-  token = botbench_token_check_dup_expected_sync (check->profile, check->secrets, cancellable, &error);
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, token, (GDestroyNotify)botbench_secret_free);
-}
 
 static void
 token_check_done_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  BotbenchApplication *self = BOTBENCH_APPLICATION (object);
-  TokenCheck *check = g_task_get_task_data (G_TASK (result));
+  BotbenchProfile *profile = BOTBENCH_PROFILE (object);
+  g_autofree TokenCheck *check = user_data;
+  g_autoptr(BotbenchApplication) self = check->self;
   g_autoptr(GError) error = NULL;
   char *token;
 
-  token = g_task_propagate_pointer (G_TASK (result), &error);
-  if (check->serial != self->token_check_serial || self->listener == NULL)
+  token = botbench_token_check_dup_expected_finish (profile, result, &error);
+  if (check->serial != self->token_check_serial || self->listener == NULL ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       botbench_secret_free (token);
       return;
@@ -375,14 +351,13 @@ token_check_done_cb (GObject      *object,
 
   botbench_listener_set_expected_token (self->listener, token);
   botbench_listener_set_strict_token (self->listener,
-                                      token != NULL && botbench_profile_get_strict_token (check->profile));
+                                      token != NULL && botbench_profile_get_strict_token (profile));
   botbench_secret_free (token);
 }
 
 void
 botbench_application_update_token_check (BotbenchApplication *self)
 {
-  g_autoptr(GTask) task = NULL;
   BotbenchProfile *profile;
   TokenCheck *check;
 
@@ -401,14 +376,10 @@ botbench_application_update_token_check (BotbenchApplication *self)
     }
 
   check = g_new0 (TokenCheck, 1);
-  check->profile = g_object_ref (profile);
-  check->secrets = g_object_ref (self->secrets);
+  check->self = g_object_ref (self);
   check->serial = self->token_check_serial;
-
-  task = g_task_new (self, self->cancellable, token_check_done_cb, NULL);
-  g_task_set_source_tag (task, botbench_application_update_token_check);
-  g_task_set_task_data (task, check, (GDestroyNotify)token_check_free);
-  g_task_run_in_thread (task, token_check_thread);
+  botbench_token_check_dup_expected_async (profile, self->secrets, self->cancellable,
+                                           token_check_done_cb, check);
 }
 
 static void
