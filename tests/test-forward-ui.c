@@ -124,18 +124,42 @@ open_forwarding_preferences (Fixture *f)
   return preferences;
 }
 
+static void
+collect_rule_rows (GtkWidget *widget,
+                   GPtrArray *rows)
+{
+  if (BOTBENCH_IS_FORWARD_RULE_ROW (widget))
+    g_ptr_array_add (rows, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_rule_rows (child, rows);
+}
+
 /* Adds a rule with the Add Rule button and types url into it. */
 static GtkWidget *
 add_rule (GtkWidget  *preferences,
           const char *url)
 {
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   GtkWidget *row;
 
   botbench_ui_test_click (botbench_ui_test_find (preferences, "add_rule_button"));
-  row = botbench_ui_test_find_by_type (preferences, BOTBENCH_TYPE_FORWARD_RULE_ROW);
+  collect_rule_rows (preferences, rows);
+  g_assert_cmpuint (rows->len, >, 0);
+  row = g_ptr_array_index (rows, rows->len - 1);
   gtk_editable_set_text (GTK_EDITABLE (botbench_ui_test_find (row, "url_row")), url);
 
   return row;
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  Fixture *f = data;
+
+  return botbench_forwarder_get_n_pending (botbench_application_get_forwarder (f->app)) == 0;
 }
 
 static GtkWidget *
@@ -319,21 +343,26 @@ set_rules (Fixture    *f,
 
 /* ---- tests -------------------------------------------------------------- */
 
-/* The rule's switch decides: an event received while it is off is not
- * forwarded, one received after it is turned on reaches the handler
- * byte for byte, and its row and Handler tab show the answer. */
+/* Each rule's switch decides: an event under a rule switched off is not
+ * forwarded, one under a rule switched on reaches the handler byte for
+ * byte, and its row and Handler tab show the answer.  Two rules (prefixes
+ * /on and /off), so no test step races the listener's forward after its
+ * answer. */
 static void
 switch_forwards_to_handler (Fixture *f)
 {
   g_autoptr(BotbenchTestHandler) handler = botbench_test_handler_new ();
-  g_autofree char *url = g_strconcat (botbench_test_handler_get_url (handler), "/bot.php", NULL);
+  g_autofree char *on_url = g_strconcat (botbench_test_handler_get_url (handler), "/on.php", NULL);
+  g_autofree char *off_url = g_strconcat (botbench_test_handler_get_url (handler), "/off.php", NULL);
   g_autoptr(GBytes) expected = botbench_test_load_fixture ("ONIMCOMMANDADD");
+  g_autoptr(BotbenchEvent) off_event = NULL;
   g_autoptr(GVariant) rules = NULL;
   g_autofree char *id_text = NULL;
   g_autofree char *body = NULL;
   BotbenchTestRequest *request;
   GtkWidget *preferences;
-  GtkWidget *rule;
+  GtkWidget *on_rule;
+  GtkWidget *off_rule;
   GtkWidget *detail;
   gboolean enabled;
   const char *prefix;
@@ -343,47 +372,62 @@ switch_forwards_to_handler (Fixture *f)
 
   preferences = open_forwarding_preferences (f);
   g_assert_true (gtk_widget_get_visible (botbench_ui_test_find (preferences, "empty_row")));
-  rule = add_rule (preferences, url);
+  on_rule = add_rule (preferences, on_url);
+  gtk_editable_set_text (GTK_EDITABLE (botbench_ui_test_find (on_rule, "prefix_row")), "/on");
   g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (preferences, "empty_row")));
-  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_find (rule, "url_row"), "error"));
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_find (on_rule, "url_row"), "error"));
+  off_rule = add_rule (preferences, off_url);
+  gtk_editable_set_text (GTK_EDITABLE (botbench_ui_test_find (off_rule, "prefix_row")), "/off");
+  gtk_switch_set_active (GTK_SWITCH (botbench_ui_test_find (off_rule, "enabled_switch")), FALSE);
 
   rules = g_settings_get_value (botbench_application_get_settings (f->app), "forward-rules");
-  g_assert_cmpuint (g_variant_n_children (rules), ==, 1);
+  g_assert_cmpuint (g_variant_n_children (rules), ==, 2);
   g_variant_get_child (rules, 0, "(b&s&s)", &enabled, &prefix, &rule_url);
   g_assert_true (enabled);
-  g_assert_cmpstr (prefix, ==, "/");
-  g_assert_cmpstr (rule_url, ==, url);
-  assert_wait_forward_target (f, "/", url);
+  g_assert_cmpstr (prefix, ==, "/on");
+  g_assert_cmpstr (rule_url, ==, on_url);
+  g_variant_get_child (rules, 1, "(b&s&s)", &enabled, &prefix, &rule_url);
+  g_assert_false (enabled);
+  g_assert_cmpstr (prefix, ==, "/off");
+  g_assert_cmpstr (rule_url, ==, off_url);
+  assert_wait_forward_target (f, "/on", on_url);
+  assert_wait_forward_target (f, "/off", NULL);
   botbench_ui_test_screenshot (f, "forward-ui-preferences.png");
 
-  /* Off: stored, not forwarded. */
-  gtk_switch_set_active (GTK_SWITCH (botbench_ui_test_find (rule, "enabled_switch")), FALSE);
-  assert_wait_forward_target (f, "/", NULL);
-  off_id = post_fixture (f, "ONIMBOTMESSAGEADD", "/");
-
-  gtk_switch_set_active (GTK_SWITCH (botbench_ui_test_find (rule, "enabled_switch")), TRUE);
-  assert_wait_forward_target (f, "/", url);
-  on_id = post_fixture (f, "ONIMCOMMANDADD", "/");
+  /* Off: stored, not forwarded.  The listener hands an event to the
+   * forwarder before it reads the next request, so once the second is
+   * forwarded and nothing is pending, the first was decided. */
+  off_id = post_fixture (f, "ONIMBOTMESSAGEADD", "/off");
+  on_id = post_fixture (f, "ONIMCOMMANDADD", "/on");
   g_assert_cmpint (on_id, >, off_id);
-  gtk_window_destroy (GTK_WINDOW (preferences));
-
-  /* Forwards keep their order per target: had the first event been
-   * forwarded, it would have come first. */
   botbench_test_handler_wait_requests (handler, 1);
+  botbench_test_assert_wait_until (nothing_pending, f, "the forwards to be recorded");
+  g_assert_cmpuint (botbench_test_handler_get_n_requests (handler), ==, 1);
+
   request = g_ptr_array_index (botbench_test_handler_get_requests (handler), 0);
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT, on_id);
   g_assert_cmpstr (request_header (request, "X-Botbench-Event-Id"), ==, id_text);
   g_assert_cmpstr (request->method, ==, "POST");
-  g_assert_cmpstr (request->path, ==, "/bot.php");
+  g_assert_cmpstr (request->path, ==, "/on.php");
   g_assert_true (g_bytes_equal (request->body, expected));
+  off_event = botbench_event_store_get_event (botbench_application_get_store (f->app), off_id, NULL);
+  g_assert_null (botbench_event_get_forward (off_event));
 
   assert_wait_pill (f, on_id, "200 · ", "success");
   assert_wait_pill (f, off_id, NULL, NULL);
-  g_assert_cmpuint (botbench_test_handler_get_n_requests (handler), ==, 1);
+
+  /* Switched on, the same path is forwarded to its own URL. */
+  gtk_switch_set_active (GTK_SWITCH (botbench_ui_test_find (off_rule, "enabled_switch")), TRUE);
+  assert_wait_forward_target (f, "/off", off_url);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  post_fixture (f, "ONIMBOTMESSAGEADD", "/off");
+  botbench_test_handler_wait_requests (handler, 2);
+  request = g_ptr_array_index (botbench_test_handler_get_requests (handler), 1);
+  g_assert_cmpstr (request->path, ==, "/off.php");
 
   detail = show_handler_tab (f, on_id);
   botbench_ui_test_assert_label_shown (detail, "200 OK");
-  botbench_ui_test_assert_label_shown (detail, url);
+  botbench_ui_test_assert_label_shown (detail, on_url);
   body = dup_text_view_text (botbench_ui_test_find (detail, "body_view"));
   g_assert_cmpstr (body, ==, "ok");
   botbench_ui_test_screenshot (f, "forward-ui-handler.png");
@@ -597,6 +641,27 @@ token_pill (Fixture *f)
   check.text = "wrong token";
   botbench_test_assert_wait_until (token_pill_is, &check, "the wrong token pill");
   botbench_ui_test_screenshot (f, "forward-ui-token.png");
+
+  /* The Events menu's token filter. */
+  {
+    BotbenchEventsPage *page = botbench_ui_test_get_events_page (f->window);
+    GtkSingleSelection *selection =
+      GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (botbench_ui_test_find (f->window, "event_list"))));
+    g_autoptr(BotbenchEvent) shown = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "events.token-filter", "s", "wrong-token"));
+    botbench_test_assert_wait_n_items (gtk_single_selection_get_model (selection), 1);
+    shown = g_list_model_get_item (gtk_single_selection_get_model (selection), 0);
+    g_assert_cmpint (botbench_event_get_id (shown), ==, check.id);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "events.token-filter", "s", "no-token"));
+    botbench_test_assert_wait_n_items (gtk_single_selection_get_model (selection), 0);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (botbench_ui_test_find (f->window, "events_stack"))),
+                     ==, "no-results");
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "events.token-filter", "s", ""));
+    botbench_test_assert_wait_n_items (gtk_single_selection_get_model (selection), 2);
+  }
 }
 
 static void

@@ -380,12 +380,24 @@ import_action (GSimpleAction *action,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+static void
+token_filter_change_state (GSimpleAction *action,
+                           GVariant      *state,
+                           gpointer       user_data)
+{
+  BotbenchEventsPage *page = user_data;
+
+  _botbench_events_page_set_token_filter (page, g_variant_get_string (state, NULL));
+  g_simple_action_set_state (action, state);
+}
+
 static const GActionEntry entries[] = {
   { "replay", replay_action, "x" },
   { "replay-selected", replay_selected_action },
   { "simulate", simulate_action },
   { "export", export_action, "s" },
   { "import", import_action },
+  { "token-filter", NULL, "s", "''", token_filter_change_state },
 };
 
 static void

@@ -41,6 +41,11 @@ struct _BotbenchEventsPage
   /* What the list shows: event_model with new events at a steady pace. */
   BotbenchPacedModel     *paced_model;
   GtkSingleSelection     *selection;
+  /* The token state filter (a token state string, NULL: all), and the
+   * paced model filtered by it.  The store's list model has no token
+   * filter yet, so this one scans the events as they are read. */
+  char                   *token_filter;
+  GtkFilterListModel     *token_model;
   GCancellable           *cancellable;
 
   /* Event names are re-read in a thread, at most once a second. */
@@ -112,7 +117,8 @@ botbench_events_page_is_filtered (BotbenchEventsPage *self)
   const char *search = botbench_event_list_model_get_search (self->event_model);
   const char *name = botbench_event_list_model_get_event_name (self->event_model);
 
-  return (search != NULL && *search != '\0') || (name != NULL && *name != '\0');
+  return (search != NULL && *search != '\0') || (name != NULL && *name != '\0') ||
+         self->token_filter != NULL;
 }
 
 static void
@@ -125,7 +131,7 @@ botbench_events_page_update_state (BotbenchEventsPage *self)
   if (self->event_model == NULL)
     return;
 
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->paced_model)) > 0)
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
     state = "events";
   else if (botbench_events_page_is_filtered (self))
     state = "no-results";
@@ -561,6 +567,8 @@ botbench_events_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), BOTBENCH_TYPE_EVENTS_PAGE);
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->token_model);
+  g_clear_pointer (&self->token_filter, g_free);
   g_clear_object (&self->paced_model);
   g_clear_object (&self->event_model);
   g_clear_object (&self->store);
@@ -781,7 +789,8 @@ botbench_events_page_show_event (BotbenchEventsPage *self,
 
   query.after_id = event_id;
   newer = botbench_event_store_count (self->store, &query, NULL);
-  if (newer >= 0 && newer < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+  if (self->token_filter == NULL &&
+      newer >= 0 && newer < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
     {
       g_autoptr(BotbenchEvent) item = g_list_model_get_item (G_LIST_MODEL (self->selection), newer);
 
@@ -825,6 +834,61 @@ botbench_events_page_get_loading_names (BotbenchEventsPage *self)
   g_return_val_if_fail (BOTBENCH_IS_EVENTS_PAGE (self), FALSE);
 
   return self->loading_names;
+}
+
+static gboolean
+token_filter_match (gpointer item,
+                    gpointer user_data)
+{
+  const char *state = user_data;
+
+  return g_str_equal (botbench_token_state_to_string (botbench_event_get_token_state (item)), state);
+}
+
+void
+_botbench_events_page_set_token_filter (BotbenchEventsPage *self,
+                                        const char         *state)
+{
+  g_return_if_fail (BOTBENCH_IS_EVENTS_PAGE (self));
+
+  if (state != NULL && *state == '\0')
+    state = NULL;
+
+  if (g_strcmp0 (state, self->token_filter) == 0 || self->selection == NULL)
+    return;
+
+  g_free (self->token_filter);
+  self->token_filter = g_strdup (state);
+  self->follow_head = TRUE;
+
+  if (state == NULL)
+    {
+      gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->paced_model));
+      g_clear_object (&self->token_model);
+    }
+  else
+    {
+      GtkCustomFilter *filter;
+      GtkFilterListModel *old = g_steal_pointer (&self->token_model);
+
+      filter = gtk_custom_filter_new (token_filter_match, g_strdup (state), g_free);
+      self->token_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->paced_model)),
+                                                     GTK_FILTER (filter));
+      /* Read in chunks in idle time, not all at once. */
+      gtk_filter_list_model_set_incremental (self->token_model, TRUE);
+      gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->token_model));
+      g_clear_object (&old);
+    }
+
+  botbench_events_page_update_state (self);
+}
+
+const char *
+_botbench_events_page_get_token_filter (BotbenchEventsPage *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENTS_PAGE (self), NULL);
+
+  return self->token_filter;
 }
 
 /* For tests */
