@@ -17,6 +17,7 @@
 #include "botbench-application.h"
 #include "botbench-event-detail.h"
 #include "botbench-event-row.h"
+#include "botbench-events-actions.h"
 #include "botbench-events-page.h"
 #include "botbench-forward-rule-row.h"
 #include "botbench-preferences-window.h"
@@ -664,6 +665,54 @@ token_pill (Fixture *f)
   }
 }
 
+/* Export as JSON Lines writes the filtered events in the `events` format;
+ * importing the file again stores nothing twice.  (The file chooser is
+ * left out: these are the calls its answer makes.) */
+static void
+export_import_jsonl (Fixture *f)
+{
+  BotbenchEventsPage *page = botbench_ui_test_get_events_page (f->window);
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "events.jsonl", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 first;
+  gint64 second;
+
+  first = post_fixture (f, "ONIMBOTMESSAGEADD", "/");
+  second = post_fixture (f, "ONIMCOMMANDADD", "/");
+
+  /* What the file chooser's Export does. */
+  _botbench_events_actions_export (page, file, FALSE);
+  botbench_ui_test_assert_toast_shown (f->window, "Exported 2 events");
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_cmpstr (lines[2], ==, "");
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *object;
+
+      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, &error));
+      g_assert_no_error (error);
+      object = json_node_get_object (json_parser_get_root (parser));
+      /* Newest first, as `botbench-cli events` prints them. */
+      g_assert_cmpint (json_object_get_int_member (object, "id"), ==, i == 0 ? second : first);
+      g_assert_true (json_object_has_member (object, "body"));
+    }
+
+  _botbench_events_actions_import (page, file);
+  botbench_ui_test_assert_toast_shown (f->window, "Imported 0 events, 2 already stored");
+  g_assert_cmpint (botbench_event_store_get_last_id (botbench_application_get_store (f->app)), ==, second);
+
+  botbench_test_rm_rf (dir);
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -697,6 +746,7 @@ main (int   argc,
   ADD_BODY ("/forward-ui/replay/edited-value", replay_edited_value);
   ADD_BODY ("/forward-ui/simulate/template", simulate_sends_template);
   ADD_BODY ("/forward-ui/token/pill", token_pill);
+  ADD_BODY ("/forward-ui/export-import/jsonl", export_import_jsonl);
 
 #undef ADD_BODY
 

@@ -61,10 +61,10 @@ toast (BotbenchEventsPage *page,
        const char         *title)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (page));
-  g_autofree char *escaped = g_markup_escape_text (title, -1);
 
+  /* win.toast escapes the text itself. */
   if (root != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (root), "win.toast", "s", escaped);
+    gtk_widget_activate_action (GTK_WIDGET (root), "win.toast", "s", title);
 }
 
 static void
@@ -250,34 +250,49 @@ export_done_cb (GObject      *object,
   toast (page, title);
 }
 
-static void
-export_response_cb (GtkNativeDialog    *chooser,
-                    int                 response,
-                    BotbenchEventsPage *page)
+void
+_botbench_events_actions_export (BotbenchEventsPage *page,
+                                 GFile              *file,
+                                 gboolean            har)
 {
-  BotbenchEventListModel *model = _botbench_events_page_get_event_model (page);
-  BotbenchApplication *app = get_app (page);
+  BotbenchEventListModel *model;
   g_autoptr(GTask) task = NULL;
   ExportJob *job;
 
-  if (response != GTK_RESPONSE_ACCEPT || model == NULL || app == NULL)
-    {
-      g_object_unref (chooser);
-      return;
-    }
+  g_return_if_fail (BOTBENCH_IS_EVENTS_PAGE (page));
+  g_return_if_fail (G_IS_FILE (file));
+
+  model = _botbench_events_page_get_event_model (page);
+  if (model == NULL)
+    return;
 
   job = g_new0 (ExportJob, 1);
   job->store = g_object_ref (botbench_event_list_model_get_store (model));
   job->event_name = g_strdup (botbench_event_list_model_get_event_name (model));
   job->search = g_strdup (botbench_event_list_model_get_search (model));
-  job->file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  job->format = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (chooser), "format"));
-  g_object_unref (chooser);
+  job->file = g_object_ref (file);
+  job->format = har ? EXPORT_HAR : EXPORT_JSONL;
 
   task = g_task_new (NULL, NULL, export_done_cb, g_object_ref (page));
-  g_task_set_source_tag (task, export_response_cb);
+  g_task_set_source_tag (task, _botbench_events_actions_export);
   g_task_set_task_data (task, job, (GDestroyNotify)export_job_free);
   g_task_run_in_thread (task, export_thread);
+}
+
+static void
+export_response_cb (GtkNativeDialog    *chooser,
+                    int                 response,
+                    BotbenchEventsPage *page)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    _botbench_events_actions_export (page, file,
+                                     GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (chooser), "format")) == EXPORT_HAR);
+
+  g_object_unref (chooser);
 }
 
 static void
@@ -340,20 +355,34 @@ import_done_cb (GObject      *object,
   toast (page, title);
 }
 
+void
+_botbench_events_actions_import (BotbenchEventsPage *page,
+                                 GFile              *file)
+{
+  BotbenchApplication *app;
+
+  g_return_if_fail (BOTBENCH_IS_EVENTS_PAGE (page));
+  g_return_if_fail (G_IS_FILE (file));
+
+  app = get_app (page);
+  if (app == NULL || botbench_application_get_store (app) == NULL)
+    return;
+
+  botbench_event_import_file_async (botbench_application_get_store (app), file, NULL,
+                                    import_done_cb, g_object_ref (page));
+}
+
 static void
 import_response_cb (GtkNativeDialog    *chooser,
                     int                 response,
                     BotbenchEventsPage *page)
 {
-  BotbenchApplication *app = get_app (page);
   g_autoptr(GFile) file = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT && app != NULL && botbench_application_get_store (app) != NULL)
-    {
-      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      botbench_event_import_file_async (botbench_application_get_store (app), file, NULL,
-                                        import_done_cb, g_object_ref (page));
-    }
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    _botbench_events_actions_import (page, file);
 
   g_object_unref (chooser);
 }

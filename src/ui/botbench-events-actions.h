@@ -16,4 +16,13 @@ void _botbench_events_actions_install   (BotbenchEventsPage *page,
 /* Right click or long press on row (a BotbenchEventRow) opens its menu. */
 void _botbench_events_actions_add_row_menu (GtkWidget       *row);
 
+/* What Export and Import do with the file the user chose (and tests call):
+ * the events the page's filters show, newest first, as JSON Lines or HAR;
+ * a toast tells the outcome. */
+void _botbench_events_actions_export    (BotbenchEventsPage *page,
+                                         GFile              *file,
+                                         gboolean            har);
+void _botbench_events_actions_import    (BotbenchEventsPage *page,
+                                         GFile              *file);
+
 G_END_DECLS
