@@ -86,8 +86,14 @@ botbench_forward_rule_row_update (BotbenchForwardRuleRow *self)
   else
     {
       g_autofree char *escaped = g_markup_escape_text (url, -1);
-      /* Translators: subtitle of a forwarding rule, %s is the handler URL */
-      g_autofree char *subtitle = g_strdup_printf (_("Forwarded to %s"), escaped);
+      g_autofree char *subtitle = NULL;
+
+      if (gtk_switch_get_active (self->enabled_switch))
+        /* Translators: subtitle of a forwarding rule, %s is the handler URL */
+        subtitle = g_strdup_printf (_("Forwarded to %s"), escaped);
+      else
+        /* Translators: subtitle of a forwarding rule that is switched off, %s is the handler URL */
+        subtitle = g_strdup_printf (_("Off (would forward to %s)"), escaped);
 
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
       gtk_widget_remove_css_class (GTK_WIDGET (self), "forward-rule-invalid");
@@ -116,6 +122,7 @@ field_changed_cb (BotbenchForwardRuleRow *self)
 static void
 enabled_changed_cb (BotbenchForwardRuleRow *self)
 {
+  botbench_forward_rule_row_update (self);
   if (!self->loading)
     g_signal_emit (self, signals[CHANGED], 0);
 }

@@ -254,7 +254,7 @@ botbench_simulate_dialog_load_profile (BotbenchSimulateDialog *self)
   const char *portal;
 
   /* Translators: the bot choice of the Simulate Event dialog when no bot of the profile is used */
-  gtk_string_list_append (self->bot_titles, _("The template’s bot (echo_bot, 567)"));
+  gtk_string_list_append (self->bot_titles, _("echo_bot (567, example)"));
 
   if (profile == NULL)
     return;
