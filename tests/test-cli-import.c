@@ -198,7 +198,9 @@ test_bad_line (CliFixture    *f,
 
   /* The good lines are in. */
   g_assert_cmpint (run_cli (&out, NULL, "events", "--db", f->fresh, "--limit", "0", NULL), ==, 0);
-  g_assert_cmpuint (g_strv_length (g_strsplit (out, "\n", -1)), ==, 3);
+  g_clear_pointer (&lines, g_strfreev);
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
 }
 
 static void

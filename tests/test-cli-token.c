@@ -92,9 +92,10 @@ cli_teardown (CliFixture    *f,
 
 typedef struct
 {
-  GSubprocess *proc;
-  char        *url;
-  char        *token_line;
+  GSubprocess      *proc;
+  GDataInputStream *err;   /* kept open: a closed pipe would kill it on its next line */
+  char             *url;
+  char             *token_line;
 } Listen;
 
 /* listen --port 0 --db DB EXTRA…; reads "listening on URL" and, when
@@ -106,9 +107,9 @@ listen_start (Listen             *lp,
               const char * const *extra)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GDataInputStream) err = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
+  GDataInputStream *err;
 
   g_ptr_array_add (args, (char *)cli_path ());
   g_ptr_array_add (args, (char *)"listen");
@@ -124,7 +125,7 @@ listen_start (Listen             *lp,
                                 G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
 
-  err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (lp->proc));
+  err = lp->err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (lp->proc));
   line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
@@ -148,6 +149,7 @@ listen_stop (Listen *lp)
   g_assert_true (g_subprocess_get_if_exited (lp->proc));
   g_assert_cmpint (g_subprocess_get_exit_status (lp->proc), ==, 0);
   g_clear_object (&lp->proc);
+  g_clear_object (&lp->err);
   g_clear_pointer (&lp->url, g_free);
   g_clear_pointer (&lp->token_line, g_free);
 }
@@ -282,6 +284,58 @@ test_profile_token (CliFixture    *f,
                         "--profile", "Nobody"), ==, 1);
 }
 
+/* A profile without a token learns it from ONAPPINSTALL, keeps it in the
+ * keyring and checks the events after it. */
+static void
+test_learn_from_install (CliFixture    *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GBytes) install = botbench_test_load_fixture ("ONAPPINSTALL");
+  g_autoptr(BotbenchProfileManager) manager = NULL;
+  g_autoptr(BotbenchSecretStore) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *install_body = g_strndup (g_bytes_get_data (install, NULL), g_bytes_get_size (install));
+  g_autofree char *stored = NULL;
+  g_autofree char *learned = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *ok = NULL;
+  BotbenchProfile *profile;
+  Listen lp = { 0 };
+
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "profiles", "add", "App", "--webhook",
+                        "https://example.bitrix24.com/rest/1/abcdef123456/"), ==, 0);
+
+  listen_start (&lp, f, FALSE, NULL);
+  g_assert_cmpuint (post (lp.url, "auth[application_token]=before-install"), ==, 200);
+  g_assert_cmpuint (post (lp.url, install_body), ==, 200);
+
+  /* Learned once the store announces the install; listen says so. */
+  learned = g_data_input_stream_read_line_utf8 (lp.err, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (learned);
+  g_assert_nonnull (strstr (learned, "ONAPPINSTALL"));
+
+  manager = botbench_profile_manager_new (NULL);
+  botbench_profile_manager_load (manager, &error);
+  g_assert_no_error (error);
+  profile = botbench_profile_manager_lookup (manager, "App");
+  secrets = botbench_secret_store_new ();
+  stored = botbench_secret_store_lookup_sync (secrets, botbench_profile_get_uuid (profile),
+                                              BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, TOKEN);
+
+  g_assert_cmpuint (post (lp.url, "auth[application_token]=forged"), ==, 200);
+  g_assert_cmpuint (post (lp.url, "auth[application_token]=" TOKEN), ==, 200);
+  listen_stop (&lp);
+
+  g_assert_cmpint (CLI (NULL, &wrong, NULL, "events", "--db", f->db, "--verified", "wrong-token"), ==, 0);
+  g_assert_cmpint (CLI (NULL, &ok, NULL, "events", "--db", f->db, "--verified", "verified"), ==, 0);
+  g_assert_cmpuint (count_lines (wrong), ==, 1);
+  g_assert_nonnull (strstr (wrong, "forged"));
+  g_assert_cmpuint (count_lines (ok), ==, 1);
+}
+
 static void
 expected_cb (GObject      *object,
              GAsyncResult *result,
@@ -373,6 +427,8 @@ main (int    argc,
               test_strict_token_option, cli_teardown);
   g_test_add ("/cli-token/profiles/set-token", CliFixture, NULL, cli_setup,
               test_profile_token, cli_teardown);
+  g_test_add ("/cli-token/profiles/learn-from-install", CliFixture, NULL, cli_setup,
+              test_learn_from_install, cli_teardown);
   g_test_add ("/cli-token/profiles/expected-token", CliFixture, NULL, cli_setup,
               test_expected_token, cli_teardown);
 

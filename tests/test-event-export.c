@@ -261,6 +261,59 @@ test_jsonl_round_trip (ExportFixture *f,
   g_assert_cmpuint (after->len, ==, before->len);
 }
 
+static gboolean
+result_is_set (gpointer data)
+{
+  return *(GAsyncResult **)data != NULL;
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+/* The window's way: a file, on a worker thread. */
+static void
+test_jsonl_import_file_async (ExportFixture *f,
+                              gconstpointer  data)
+{
+  g_autofree char *jsonl = export_jsonl (f->store);
+  g_autofree char *path = g_build_filename (f->dir, "export.jsonl", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(BotbenchEventImportSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+
+  g_file_set_contents (path, jsonl, -1, &error);
+  g_assert_no_error (error);
+
+  botbench_event_import_file_async (f->fresh, file, NULL, store_result_cb, &result);
+  botbench_test_assert_wait_until (result_is_set, &result, "the import");
+  summary = botbench_event_import_file_finish (f->fresh, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (summary->imported, ==, f->sent->len);
+  after = all_events (f->fresh, TRUE);
+  g_assert_cmpuint (after->len, ==, f->sent->len);
+
+  /* A file that is not there: an error, nothing imported. */
+  {
+    g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent/botbench.jsonl");
+    g_autoptr(GAsyncResult) failed = NULL;
+    g_autoptr(BotbenchEventImportSummary) none = NULL;
+    g_autoptr(GError) missing_error = NULL;
+
+    botbench_event_import_file_async (f->fresh, missing, NULL, store_result_cb, &failed);
+    botbench_test_assert_wait_until (result_is_set, &failed, "the failed import");
+    none = botbench_event_import_file_finish (f->fresh, failed, &missing_error);
+    g_assert_null (none);
+    g_assert_error (missing_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  }
+}
+
 /* Into the store the lines came from: every one is there already. */
 static void
 test_jsonl_reimport_same_store (ExportFixture *f,
@@ -630,6 +683,8 @@ main (int    argc,
               export_setup, test_jsonl_round_trip, export_teardown);
   g_test_add ("/event-export/jsonl/reimport-same-store", ExportFixture, NULL,
               export_setup, test_jsonl_reimport_same_store, export_teardown);
+  g_test_add ("/event-export/jsonl/import-file-async", ExportFixture, NULL,
+              export_setup, test_jsonl_import_file_async, export_teardown);
   g_test_add ("/event-export/jsonl/bad-lines", ExportFixture, NULL,
               export_setup, test_jsonl_bad_lines, export_teardown);
   g_test_add_func ("/event-export/jsonl/hostile", test_jsonl_hostile);

@@ -175,74 +175,6 @@ listen_signal_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* The application_token to expect: --strict-token TOKEN (strict), else the
- * profile's (--profile NAME or the active one) with its strict-token
- * switch.  Sets *description to what stderr should say (NULL: nothing).
- * FALSE when the named profile does not exist. */
-static gboolean
-listen_setup_token (BotbenchListener  *listener,
-                    const char        *strict_token,
-                    const char        *profile_name,
-                    char             **description)
-{
-  g_autoptr(BotbenchProfileManager) manager = NULL;
-  g_autoptr(BotbenchSecretStore) secrets = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  BotbenchProfile *profile;
-  char *token;
-
-  *description = NULL;
-
-  if (strict_token != NULL)
-    {
-      botbench_listener_set_expected_token (listener, strict_token);
-      botbench_listener_set_strict_token (listener, TRUE);
-      *description = g_strdup (_("strict application_token: events without it get 401"));
-      return TRUE;
-    }
-
-  /* No profiles at all: nothing to look up (and no keyring to wake). */
-  manager = botbench_profile_manager_new (NULL);
-  path = g_build_filename (g_get_user_config_dir (), "botbench", "profiles.ini", NULL);
-  if (profile_name == NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
-    return TRUE;
-  if (!botbench_profile_manager_load (manager, &error))
-    {
-      g_printerr (_("Warning: cannot read the profiles, application_token not checked: %s\n"), error->message);
-      return profile_name == NULL;
-    }
-
-  profile = profile_name != NULL ? botbench_profile_manager_lookup (manager, profile_name)
-                                 : botbench_profile_manager_get_active (manager);
-  if (profile == NULL)
-    {
-      if (profile_name != NULL)
-        g_printerr (_("No profile named “%s”\n"), profile_name);
-      return profile_name == NULL;
-    }
-
-  secrets = botbench_secret_store_new ();
-  token = botbench_token_check_dup_expected_sync (profile, secrets, NULL, &error);
-  if (error != NULL)
-    g_printerr (_("Warning: cannot read the expected application_token of profile “%s”: %s\n"),
-                botbench_profile_get_name (profile), error->message);
-  if (token == NULL)
-    return TRUE;
-
-  botbench_listener_set_expected_token (listener, token);
-  botbench_listener_set_strict_token (listener, botbench_profile_get_strict_token (profile));
-  botbench_secret_free (token);
-
-  if (botbench_profile_get_strict_token (profile))
-    *description = g_strdup_printf (_("strict application_token of profile “%s”: events without it get 401"),
-                                    botbench_profile_get_name (profile));
-  else
-    *description = g_strdup_printf (_("checking the application_token of profile “%s”"),
-                                    botbench_profile_get_name (profile));
-  return TRUE;
-}
-
 static gboolean
 listen_forward_url_is_valid (const char *url)
 {
@@ -274,6 +206,7 @@ botbench_cli_listen (int    argc,
   g_autofree char *strict_token = NULL;
   g_autofree char *profile_name = NULL;
   g_autofree char *token_description = NULL;
+  g_auto(BotbenchCliTokenLearner) learner = { NULL };
   g_autofree char *forward = NULL;
   int forward_timeout = BOTBENCH_FORWARDER_DEFAULT_TIMEOUT;
   gint64 max_body = BOTBENCH_LISTENER_DEFAULT_MAX_BODY;
@@ -340,7 +273,7 @@ botbench_cli_listen (int    argc,
   botbench_listener_set_max_body (listener, (gsize)max_body);
   botbench_listener_set_max_connections (listener, (guint)max_connections);
   botbench_listener_set_idle_timeout (listener, (guint)idle_timeout);
-  if (!listen_setup_token (listener, strict_token, profile_name, &token_description))
+  if (!botbench_cli_listen_setup_token (listener, strict_token, profile_name, &learner, &token_description))
     return EXIT_FAILURE;
 
   if (forward != NULL)
@@ -395,6 +328,7 @@ botbench_cli_listen (int    argc,
    * sets no retention, so it deletes nothing). */
   botbench_listener_stop (listener);
   g_signal_handlers_disconnect_by_func (store, listen_events_added_cb, &state);
+  botbench_cli_token_learner_clear (&learner);
   if (forwarder != NULL)
     {
       /* Forwards under way get their answer (or their timeout); the

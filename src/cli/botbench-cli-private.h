@@ -7,6 +7,8 @@
 #include <glib.h>
 
 #include "botbench-profile-manager.h"
+#include "botbench-secret-store.h"
+#include "botbench-listener.h"
 
 G_BEGIN_DECLS
 
@@ -59,5 +61,31 @@ extern const char *botbench_cli_profile_name;
 
 gboolean botbench_cli_save_profiles (BotbenchProfileManager *manager,
                                      gboolean                warning);
+
+/* listen's application_token (botbench-cli-token.c).  A profile without an
+ * expected token learns it from the first ONAPPINSTALL that arrives
+ * (reference §4.7), keeping it in the keyring. */
+typedef struct
+{
+  BotbenchListener    *listener;
+  BotbenchEventStore  *store;
+  BotbenchProfile     *profile;   /* NULL: nothing to learn */
+  BotbenchSecretStore *secrets;
+  gint64               last_seen;
+} BotbenchCliTokenLearner;
+
+/* --strict-token TOKEN (strict), else the profile's (profile_name, or the
+ * active one) token and strict switch.  *description: what stderr should
+ * say after "listening on" (NULL: nothing).  FALSE (said on stderr) when
+ * the named profile does not exist. */
+gboolean botbench_cli_listen_setup_token  (BotbenchListener         *listener,
+                                           const char               *strict_token,
+                                           const char               *profile_name,
+                                           BotbenchCliTokenLearner  *learner,
+                                           char                    **description);
+/* Stops learning and drops the references. */
+void     botbench_cli_token_learner_clear (BotbenchCliTokenLearner  *learner);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BotbenchCliTokenLearner, botbench_cli_token_learner_clear)
 
 G_END_DECLS

@@ -32,6 +32,11 @@ typedef struct
   gint64                 started;
   guint                  timeout_s;
   gboolean               timed_out;
+  /* For the one retry on a fresh connection (see send_should_retry). */
+  SoupSession           *session;
+  GUri                  *uri;
+  BotbenchEvent         *request;
+  gboolean               retried;
 } SendData;
 
 static void
@@ -45,6 +50,9 @@ send_data_free (SendData *data)
       g_source_unref (data->timer);
     }
   g_clear_object (&data->caller_cancellable);
+  g_clear_object (&data->session);
+  g_clear_pointer (&data->uri, g_uri_unref);
+  g_clear_object (&data->request);
   g_clear_object (&data->msg);
   g_clear_object (&data->stream);
   g_clear_object (&data->cancellable);
@@ -111,6 +119,9 @@ send_fail (GTask        *task,
   SendData *data = g_task_get_task_data (task);
   g_autofree char *message = describe_error (data, error);
 
+  g_clear_object (&data->stream);
+  g_clear_object (&data->msg);
+
   botbench_forward_result_set_status (data->result, 0);
   botbench_forward_result_set_error (data->result, message);
   botbench_forward_result_set_duration_ms (data->result, elapsed_ms (data));
@@ -119,6 +130,7 @@ send_fail (GTask        *task,
                          (GDestroyNotify)botbench_forward_result_unref);
 }
 
+static void remember_connection (SendData *data);
 static void send_read_cb (GObject      *object,
                           GAsyncResult *result,
                           gpointer      user_data);
@@ -138,9 +150,12 @@ send_done (GTask *task)
   SendData *data = g_task_get_task_data (task);
   g_autoptr(GBytes) body = NULL;
 
-  /* Let go now (not closed: libsoup keeps the connection for the next
-   * request once the body was read to its end). */
+  /* Let go of the stream and the message before the caller hears of it:
+   * libsoup gives the connection back to its pool only when the message
+   * goes, and a send started from the callback would open another one. */
+  remember_connection (data);
   g_clear_object (&data->stream);
+  g_clear_object (&data->msg);
   body = g_byte_array_free_to_bytes (g_steal_pointer (&data->body));
   botbench_forward_result_set_response_body (data->result, body, data->size);
   botbench_forward_result_set_state (data->result, BOTBENCH_FORWARD_STATE_DONE);
@@ -183,6 +198,99 @@ send_read_cb (GObject      *object,
   send_read_next (g_steal_pointer (&task));
 }
 
+#define SEEN_CONNECTIONS_KEY "botbench-http-send-connections"
+#define MAX_SEEN_CONNECTIONS  4096
+
+/* The session's connections that carried a whole answer: a request that
+ * fails on one of them was sent on a kept-alive connection. */
+static GHashTable *
+seen_connections (SoupSession *session)
+{
+  GHashTable *seen = g_object_get_data (G_OBJECT (session), SEEN_CONNECTIONS_KEY);
+
+  if (seen == NULL)
+    {
+      seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      g_object_set_data_full (G_OBJECT (session), SEEN_CONNECTIONS_KEY, seen,
+                              (GDestroyNotify)g_hash_table_unref);
+    }
+
+  return seen;
+}
+
+static void
+remember_connection (SendData *data)
+{
+  GHashTable *seen = seen_connections (data->session);
+  gint64 id = (gint64)soup_message_get_connection_id (data->msg);
+
+  if (id == 0)
+    return;
+  if (g_hash_table_size (seen) >= MAX_SEEN_CONNECTIONS)
+    g_hash_table_remove_all (seen);
+  g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
+}
+
+/* A handler may close a kept-alive connection just as the next request
+ * goes out on it (php -S closes after every answer): that request never
+ * reached it.  Sent again once, on a fresh connection; a handler that
+ * closes a fresh connection without answering is reported as such. */
+static gboolean
+send_should_retry (SendData     *data,
+                   const GError *error)
+{
+  gint64 id;
+
+  if (data->retried || data->timed_out || g_cancellable_is_cancelled (data->cancellable))
+    return FALSE;
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) &&
+      !g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING))
+    return FALSE;
+
+  id = (gint64)soup_message_get_connection_id (data->msg);
+  return id != 0 && g_hash_table_contains (seen_connections (data->session), &id);
+}
+
+static void
+send_build_message (SendData *data,
+                    gboolean  new_connection)
+{
+  SoupMessageHeaders *headers;
+  g_autofree char *event_id = NULL;
+  const char *user_agent;
+  GBytes *body;
+
+  g_clear_object (&data->msg);
+  data->msg = soup_message_new_from_uri (botbench_event_get_method (data->request), data->uri);
+  /* IDEMPOTENT: libsoup sends a POST on a fresh connection otherwise, a
+   * connection per forward (four times slower to a local handler). */
+  soup_message_add_flags (data->msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT);
+  if (new_connection)
+    soup_message_add_flags (data->msg, SOUP_MESSAGE_NEW_CONNECTION);
+  headers = soup_message_get_request_headers (data->msg);
+
+  user_agent = botbench_event_get_header (data->request, "User-Agent");
+  if (user_agent != NULL)
+    soup_message_headers_replace (headers, "User-Agent", user_agent);
+  event_id = g_strdup_printf ("%" G_GINT64_FORMAT, botbench_event_get_id (data->request));
+  soup_message_headers_replace (headers, "X-Botbench-Event-Id", event_id);
+  if (botbench_event_get_replay_of (data->request) > 0)
+    {
+      g_autofree char *replay_of = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                    botbench_event_get_replay_of (data->request));
+      soup_message_headers_replace (headers, "X-Botbench-Replay-Of", replay_of);
+    }
+
+  body = botbench_event_get_body (data->request);
+  if (body != NULL && (g_bytes_get_size (body) > 0 ||
+                       g_ascii_strcasecmp (botbench_event_get_method (data->request), "GET") != 0))
+    soup_message_set_request_body_from_bytes (data->msg, botbench_event_get_content_type (data->request), body);
+  else if (botbench_event_get_content_type (data->request) != NULL)
+    soup_message_headers_replace (headers, "Content-Type", botbench_event_get_content_type (data->request));
+}
+
 static void
 send_cb (GObject      *object,
          GAsyncResult *result,
@@ -196,6 +304,16 @@ send_cb (GObject      *object,
   const char *name, *value;
 
   data->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (data->stream == NULL && send_should_retry (data, error))
+    {
+      g_debug ("Sending event %" G_GINT64_FORMAT " again on a new connection: %s",
+               botbench_event_get_id (data->request), error->message);
+      data->retried = TRUE;
+      send_build_message (data, TRUE);
+      soup_session_send_async (data->session, data->msg, G_PRIORITY_DEFAULT, data->cancellable,
+                               send_cb, g_steal_pointer (&task));
+      return;
+    }
   if (data->stream == NULL)
     {
       send_fail (task, error);
@@ -245,12 +363,8 @@ botbench_http_send_async (SoupSession         *session,
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *full_url = NULL;
-  g_autofree char *event_id = NULL;
-  SoupMessageHeaders *headers;
   SendData *data;
   const char *scheme;
-  const char *user_agent;
-  GBytes *body;
 
   g_return_if_fail (SOUP_IS_SESSION (session));
   g_return_if_fail (url != NULL);
@@ -284,28 +398,10 @@ botbench_http_send_async (SoupSession         *session,
       return;
     }
 
-  data->msg = soup_message_new_from_uri (botbench_event_get_method (request), uri);
-  soup_message_add_flags (data->msg, SOUP_MESSAGE_NO_REDIRECT);
-  headers = soup_message_get_request_headers (data->msg);
-
-  user_agent = botbench_event_get_header (request, "User-Agent");
-  if (user_agent != NULL)
-    soup_message_headers_replace (headers, "User-Agent", user_agent);
-  event_id = g_strdup_printf ("%" G_GINT64_FORMAT, botbench_event_get_id (request));
-  soup_message_headers_replace (headers, "X-Botbench-Event-Id", event_id);
-  if (botbench_event_get_replay_of (request) > 0)
-    {
-      g_autofree char *replay_of = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                    botbench_event_get_replay_of (request));
-      soup_message_headers_replace (headers, "X-Botbench-Replay-Of", replay_of);
-    }
-
-  body = botbench_event_get_body (request);
-  if (body != NULL && (g_bytes_get_size (body) > 0 ||
-                       g_ascii_strcasecmp (botbench_event_get_method (request), "GET") != 0))
-    soup_message_set_request_body_from_bytes (data->msg, botbench_event_get_content_type (request), body);
-  else if (botbench_event_get_content_type (request) != NULL)
-    soup_message_headers_replace (headers, "Content-Type", botbench_event_get_content_type (request));
+  data->session = g_object_ref (session);
+  data->uri = g_uri_ref (uri);
+  data->request = g_object_ref (request);
+  send_build_message (data, FALSE);
 
   if (cancellable != NULL)
     {

@@ -79,6 +79,17 @@ botbench_token_check_find (BotbenchEvent *event)
   return token;
 }
 
+const char *
+botbench_token_check_find_install (BotbenchEvent *event)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (event), NULL);
+
+  if (g_strcmp0 (botbench_event_get_event_name (event), "ONAPPINSTALL") != 0)
+    return NULL;
+
+  return botbench_token_check_find (event);
+}
+
 BotbenchTokenState
 botbench_token_check (BotbenchEvent *event,
                       const char    *expected)

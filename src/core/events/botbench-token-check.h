@@ -24,6 +24,9 @@ G_BEGIN_DECLS
 /* The event's top-level auth[application_token] (form or JSON body), or
  * NULL when it has none (an empty value counts as none). */
 const char         *botbench_token_check_find        (BotbenchEvent      *event);
+/* The token an ONAPPINSTALL event delivers (the first place to learn it,
+ * reference §4.7), or NULL for any other event. */
+const char         *botbench_token_check_find_install (BotbenchEvent     *event);
 /* Compares that token with expected in constant time.  expected NULL or ""
  * → UNKNOWN. */
 BotbenchTokenState  botbench_token_check             (BotbenchEvent      *event,
