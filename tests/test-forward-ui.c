@@ -665,6 +665,40 @@ token_pill (Fixture *f)
   }
 }
 
+static gboolean
+expected_token_is (gpointer data)
+{
+  Fixture *f = data;
+  g_autofree char *token = botbench_listener_dup_expected_token (botbench_application_get_listener (f->app));
+
+  return g_strcmp0 (token, "831c76b092f9f135d9b6b36c3a720757") == 0;
+}
+
+/* With a profile active and no expected token yet, the first ONAPPINSTALL
+ * teaches it: the next event is verified. */
+static void
+token_learned_from_install (Fixture *f)
+{
+  BotbenchProfileManager *profiles = botbench_application_get_profile_manager (f->app);
+  g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
+  g_autoptr(BotbenchEvent) event = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  botbench_profile_set_name (profile, "Portal");
+  g_assert_true (botbench_profile_manager_add (profiles, profile, &error));
+  g_assert_no_error (error);
+  g_assert_true (botbench_profile_manager_get_active (profiles) == profile);
+
+  post_fixture (f, "ONAPPINSTALL", "/");
+  botbench_test_assert_wait_until (expected_token_is, f, "the token learned from ONAPPINSTALL");
+
+  id = post_fixture (f, "ONIMBOTMESSAGEADD", "/");
+  event = botbench_event_store_get_event (botbench_application_get_store (f->app), id, NULL);
+  g_assert_nonnull (event);
+  g_assert_cmpint (botbench_event_get_token_state (event), ==, BOTBENCH_TOKEN_STATE_VERIFIED);
+}
+
 /* Export as JSON Lines writes the filtered events in the `events` format;
  * importing the file again stores nothing twice.  (The file chooser is
  * left out: these are the calls its answer makes.) */
@@ -746,6 +780,7 @@ main (int   argc,
   ADD_BODY ("/forward-ui/replay/edited-value", replay_edited_value);
   ADD_BODY ("/forward-ui/simulate/template", simulate_sends_template);
   ADD_BODY ("/forward-ui/token/pill", token_pill);
+  ADD_BODY ("/forward-ui/token/learned-from-install", token_learned_from_install);
   ADD_BODY ("/forward-ui/export-import/jsonl", export_import_jsonl);
 
 #undef ADD_BODY

@@ -32,6 +32,10 @@ struct _BotbenchApplication
   guint               restart_source;
   /* Bumped by every token check started: older answers are dropped. */
   guint               token_check_serial;
+  /* The active profile has an expected token (else the first ONAPPINSTALL
+   * after install_seen teaches it). */
+  guint               token_known : 1;
+  gint64              install_seen;
 
   BotbenchProfileManager *profiles;
   BotbenchSecretStore    *secrets;
@@ -336,8 +340,10 @@ token_check_done_cb (GObject      *object,
   char *token;
 
   token = botbench_token_check_dup_expected_finish (profile, result, &error);
+  /* An ONAPPINSTALL taught the token while the keyring was asked. */
   if (check->serial != self->token_check_serial || self->listener == NULL ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      (token == NULL && self->token_known))
     {
       botbench_secret_free (token);
       return;
@@ -352,7 +358,69 @@ token_check_done_cb (GObject      *object,
   botbench_listener_set_expected_token (self->listener, token);
   botbench_listener_set_strict_token (self->listener,
                                       token != NULL && botbench_profile_get_strict_token (profile));
+  self->token_known = token != NULL;
   botbench_secret_free (token);
+}
+
+static void
+install_token_stored_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(BotbenchApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!botbench_secret_store_store_finish (BOTBENCH_SECRET_STORE (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_debug ("Cannot keep the learned application_token: %s", error->message);
+      botbench_application_report_secret_error (self, error);
+    }
+}
+
+/* Until the active profile has an expected token, the application_token
+ * of the first ONAPPINSTALL received becomes it (reference §4.7). */
+static void
+store_events_added_cb (BotbenchApplication *self,
+                       gint64               last_id,
+                       BotbenchEventStore  *store)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  BotbenchEventQuery query = { 0 };
+  BotbenchProfile *profile;
+
+  if (self->token_known || self->listener == NULL || last_id <= self->install_seen)
+    return;
+
+  profile = botbench_profile_manager_get_active (self->profiles);
+  if (profile == NULL)
+    return;
+
+  query.event_name = "ONAPPINSTALL";
+  query.after_id = self->install_seen;
+  query.ascending = TRUE;
+  query.limit = 10;
+  self->install_seen = last_id;
+  events = botbench_event_store_query (store, &query, NULL);
+
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    {
+      const char *token = botbench_token_check_find_install (g_ptr_array_index (events, i));
+
+      if (token == NULL)
+        continue;
+
+      g_debug ("Learned the application_token of profile %s from ONAPPINSTALL",
+               botbench_profile_get_uuid (profile));
+      self->token_known = TRUE;
+      botbench_listener_set_expected_token (self->listener, token);
+      botbench_listener_set_strict_token (self->listener, botbench_profile_get_strict_token (profile));
+      botbench_secret_store_store_async (self->secrets, botbench_profile_get_uuid (profile),
+                                         BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, token,
+                                         self->cancellable, install_token_stored_cb,
+                                         g_object_ref (self));
+      return;
+    }
 }
 
 void
@@ -367,6 +435,8 @@ botbench_application_update_token_check (BotbenchApplication *self)
     return;
 
   self->token_check_serial++;
+  self->token_known = FALSE;
+  self->install_seen = botbench_event_store_get_last_id (self->store);
   profile = botbench_profile_manager_get_active (self->profiles);
   if (profile == NULL)
     {
@@ -548,6 +618,8 @@ botbench_application_startup (GApplication *app)
   botbench_application_apply_retention (self);
   self->listener = botbench_listener_new (self->store);
   self->forwarder = botbench_forwarder_new (self->store);
+  g_signal_connect_object (self->store, "events-added",
+                           G_CALLBACK (store_events_added_cb), self, G_CONNECT_SWAPPED);
   botbench_application_apply_forwarding (self);
   botbench_listener_set_forwarder (self->listener, self->forwarder);
   botbench_application_update_token_check (self);
