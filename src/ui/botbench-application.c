@@ -13,6 +13,7 @@
 #include "botbench-forward-settings.h"
 #include "botbench-preferences-window.h"
 #include "botbench-resources.h"
+#include "botbench-token-sync.h"
 #include "botbench-window.h"
 
 /* Settings edits (a port typed digit by digit) restart a running listener
@@ -30,12 +31,7 @@ struct _BotbenchApplication
   BotbenchListener   *listener;
   BotbenchForwarder  *forwarder;
   guint               restart_source;
-  /* Bumped by every token check started: older answers are dropped. */
-  guint               token_check_serial;
-  /* The active profile has an expected token (else the first ONAPPINSTALL
-   * after install_seen teaches it). */
-  guint               token_known : 1;
-  gint64              install_seen;
+  BotbenchTokenSync  *token_sync;
 
   BotbenchProfileManager *profiles;
   BotbenchSecretStore    *secrets;
@@ -322,134 +318,21 @@ secrets_session_only_cb (BotbenchApplication *self,
     botbench_application_store_sandbox_secret (self);
 }
 
-typedef struct
-{
-  BotbenchApplication *self;
-  guint                serial;
-} TokenCheck;
-
 static void
-token_check_done_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+token_sync_secret_error_cb (BotbenchApplication *self,
+                            const GError        *error,
+                            BotbenchTokenSync   *sync)
 {
-  BotbenchProfile *profile = BOTBENCH_PROFILE (object);
-  g_autofree TokenCheck *check = user_data;
-  g_autoptr(BotbenchApplication) self = check->self;
-  g_autoptr(GError) error = NULL;
-  char *token;
-
-  token = botbench_token_check_dup_expected_finish (profile, result, &error);
-  /* An ONAPPINSTALL taught the token while the keyring was asked. */
-  if (check->serial != self->token_check_serial || self->listener == NULL ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      (token == NULL && self->token_known))
-    {
-      botbench_secret_free (token);
-      return;
-    }
-
-  if (error != NULL)
-    {
-      g_debug ("Cannot read the expected application_token: %s", error->message);
-      botbench_application_report_secret_error (self, error);
-    }
-
-  botbench_listener_set_expected_token (self->listener, token);
-  botbench_listener_set_strict_token (self->listener,
-                                      token != NULL && botbench_profile_get_strict_token (profile));
-  self->token_known = token != NULL;
-  botbench_secret_free (token);
-}
-
-static void
-install_token_stored_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(BotbenchApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!botbench_secret_store_store_finish (BOTBENCH_SECRET_STORE (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_debug ("Cannot keep the learned application_token: %s", error->message);
-      botbench_application_report_secret_error (self, error);
-    }
-}
-
-/* Until the active profile has an expected token, the application_token
- * of the first ONAPPINSTALL received becomes it (reference §4.7). */
-static void
-store_events_added_cb (BotbenchApplication *self,
-                       gint64               last_id,
-                       BotbenchEventStore  *store)
-{
-  g_autoptr(GPtrArray) events = NULL;
-  BotbenchEventQuery query = { 0 };
-  BotbenchProfile *profile;
-
-  if (self->token_known || self->listener == NULL || last_id <= self->install_seen)
-    return;
-
-  profile = botbench_profile_manager_get_active (self->profiles);
-  if (profile == NULL)
-    return;
-
-  query.event_name = "ONAPPINSTALL";
-  query.after_id = self->install_seen;
-  query.ascending = TRUE;
-  query.limit = 10;
-  self->install_seen = last_id;
-  events = botbench_event_store_query (store, &query, NULL);
-
-  for (guint i = 0; events != NULL && i < events->len; i++)
-    {
-      const char *token = botbench_token_check_find_install (g_ptr_array_index (events, i));
-
-      if (token == NULL)
-        continue;
-
-      g_debug ("Learned the application_token of profile %s from ONAPPINSTALL",
-               botbench_profile_get_uuid (profile));
-      self->token_known = TRUE;
-      botbench_listener_set_expected_token (self->listener, token);
-      botbench_listener_set_strict_token (self->listener, botbench_profile_get_strict_token (profile));
-      botbench_secret_store_store_async (self->secrets, botbench_profile_get_uuid (profile),
-                                         BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, token,
-                                         self->cancellable, install_token_stored_cb,
-                                         g_object_ref (self));
-      return;
-    }
+  botbench_application_report_secret_error (self, error);
 }
 
 void
 botbench_application_update_token_check (BotbenchApplication *self)
 {
-  BotbenchProfile *profile;
-  TokenCheck *check;
-
   g_return_if_fail (BOTBENCH_IS_APPLICATION (self));
 
-  if (self->listener == NULL || self->profiles == NULL)
-    return;
-
-  self->token_check_serial++;
-  self->token_known = FALSE;
-  self->install_seen = botbench_event_store_get_last_id (self->store);
-  profile = botbench_profile_manager_get_active (self->profiles);
-  if (profile == NULL)
-    {
-      botbench_listener_set_expected_token (self->listener, NULL);
-      botbench_listener_set_strict_token (self->listener, FALSE);
-      return;
-    }
-
-  check = g_new0 (TokenCheck, 1);
-  check->self = g_object_ref (self);
-  check->serial = self->token_check_serial;
-  botbench_token_check_dup_expected_async (profile, self->secrets, self->cancellable,
-                                           token_check_done_cb, check);
+  if (self->token_sync != NULL)
+    botbench_token_sync_update (self->token_sync);
 }
 
 static void
@@ -618,8 +501,9 @@ botbench_application_startup (GApplication *app)
   botbench_application_apply_retention (self);
   self->listener = botbench_listener_new (self->store);
   self->forwarder = botbench_forwarder_new (self->store);
-  g_signal_connect_object (self->store, "events-added",
-                           G_CALLBACK (store_events_added_cb), self, G_CONNECT_SWAPPED);
+  self->token_sync = botbench_token_sync_new (self->listener, self->store, self->profiles, self->secrets);
+  g_signal_connect_object (self->token_sync, "secret-error",
+                           G_CALLBACK (token_sync_secret_error_cb), self, G_CONNECT_SWAPPED);
   botbench_application_apply_forwarding (self);
   botbench_listener_set_forwarder (self->listener, self->forwarder);
   botbench_application_update_token_check (self);
@@ -632,6 +516,8 @@ botbench_application_shutdown (GApplication *app)
 
   g_clear_handle_id (&self->restart_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  if (self->token_sync != NULL)
+    botbench_token_sync_stop (self->token_sync);
 
   if (self->sandbox != NULL)
     botbench_sandbox_stop (self->sandbox);
@@ -654,6 +540,7 @@ botbench_application_dispose (GObject *object)
   g_clear_handle_id (&self->restart_source, g_source_remove);
   g_clear_object (&self->listener);
   g_clear_object (&self->forwarder);
+  g_clear_object (&self->token_sync);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->clients, g_hash_table_unref);

@@ -20,14 +20,11 @@
 #include "botbench-event-row.h"
 #include "botbench-events-actions.h"
 #include "botbench-events-page-private.h"
+#include "botbench-forward-tracker.h"
 #include "botbench-paced-model.h"
 
 /* While events stream in, the log shows new ones at most this often. */
 #define LIST_UPDATE_INTERVAL_MS 250
-
-/* Events re-read after their forward was recorded, kept for rows bound
- * again later (the list model's cached pages hold the older read). */
-#define FRESH_EVENTS_MAX 1024
 
 /* The list of event names is re-read at most this often while events arrive. */
 #define NAMES_REFRESH_INTERVAL_US (1 * G_USEC_PER_SEC)
@@ -60,14 +57,8 @@ struct _BotbenchEventsPage
   guint                   follow_head : 1;
   guint                   updating_event_types : 1;
 
-  /* Event id (gint64 *) → the BotbenchEventRow showing it (not owned). */
-  GHashTable             *bound_rows;
-  /* Event id → BotbenchEvent read after its forward was recorded, and the
-   * ids in the order they came (oldest dropped beyond FRESH_EVENTS_MAX). */
-  GHashTable             *fresh_events;
-  GQueue                  fresh_order;
-  /* Ids whose forward was recorded while no row showed them. */
-  GHashTable             *recorded_ids;
+  /* Rows kept in step with forwards recorded after the list read them. */
+  BotbenchForwardTracker *forwards;
 
   /* Template objects */
   GtkStringList          *event_types;
@@ -96,8 +87,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void botbench_events_page_load_event_names (BotbenchEventsPage *self);
-static BotbenchEvent *botbench_events_page_get_fresh (BotbenchEventsPage *self,
-                                                      BotbenchEvent      *event);
+
 
 static void
 botbench_events_page_update_loading_names (BotbenchEventsPage *self)
@@ -403,69 +393,12 @@ selection_selected_item_cb (BotbenchEventsPage *self,
 
   g_assert (BOTBENCH_IS_EVENTS_PAGE (self));
 
-  event = botbench_events_page_get_fresh (self, gtk_single_selection_get_selected_item (selection));
+  event = _botbench_forward_tracker_get_fresh (self->forwards, gtk_single_selection_get_selected_item (selection));
   botbench_event_detail_set_event (self->detail, event);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_EVENT]);
 
   if (event != NULL && adw_leaflet_get_folded (self->events_leaflet))
     adw_leaflet_set_visible_child_name (self->events_leaflet, "detail");
-}
-
-static gint64 *
-dup_id (gint64 id)
-{
-  return g_memdup2 (&id, sizeof id);
-}
-
-static void
-botbench_events_page_remember_fresh (BotbenchEventsPage *self,
-                                     BotbenchEvent      *event)
-{
-  gint64 id = botbench_event_get_id (event);
-
-  if (!g_hash_table_contains (self->fresh_events, &id))
-    {
-      g_queue_push_tail (&self->fresh_order, dup_id (id));
-      while (self->fresh_order.length > FRESH_EVENTS_MAX)
-        {
-          g_autofree gint64 *oldest = g_queue_pop_head (&self->fresh_order);
-
-          g_hash_table_remove (self->fresh_events, oldest);
-        }
-    }
-
-  g_hash_table_replace (self->fresh_events, dup_id (id), g_object_ref (event));
-  g_hash_table_remove (self->recorded_ids, &id);
-}
-
-/* The event as the list should show it: a newer read when its forward was
- * recorded since its page was loaded. */
-static BotbenchEvent *
-botbench_events_page_get_fresh (BotbenchEventsPage *self,
-                                BotbenchEvent      *event)
-{
-  g_autoptr(BotbenchEvent) reread = NULL;
-  BotbenchEvent *fresh;
-  gint64 id;
-
-  if (event == NULL || self->store == NULL)
-    return event;
-
-  id = botbench_event_get_id (event);
-  fresh = g_hash_table_lookup (self->fresh_events, &id);
-  if (fresh != NULL)
-    return fresh;
-
-  if (!g_hash_table_contains (self->recorded_ids, &id))
-    return event;
-
-  reread = botbench_event_store_get_event (self->store, id, NULL);
-  if (reread == NULL)
-    return event;
-
-  botbench_events_page_remember_fresh (self, reread);
-
-  return reread;
 }
 
 static void
@@ -474,31 +407,14 @@ store_forward_recorded_cb (BotbenchEventsPage *self,
                            BotbenchEventStore *store)
 {
   g_autoptr(BotbenchEvent) event = NULL;
-  g_autoptr(GError) error = NULL;
-  BotbenchEvent *shown;
-  GtkWidget *row;
+  BotbenchEvent *shown = botbench_event_detail_get_event (self->detail);
+  GtkWidget *row = NULL;
 
-  g_assert (BOTBENCH_IS_EVENTS_PAGE (self));
-
-  row = g_hash_table_lookup (self->bound_rows, &event_id);
-  shown = botbench_event_detail_get_event (self->detail);
-
-  /* Out of sight: read it again only when a row shows it. */
-  if (row == NULL && (shown == NULL || botbench_event_get_id (shown) != event_id))
-    {
-      g_hash_table_remove (self->fresh_events, &event_id);
-      g_hash_table_add (self->recorded_ids, dup_id (event_id));
-      return;
-    }
-
-  event = botbench_event_store_get_event (store, event_id, &error);
+  event = _botbench_forward_tracker_recorded (self->forwards, event_id,
+                                              shown != NULL ? botbench_event_get_id (shown) : 0, &row);
   if (event == NULL)
-    {
-      g_debug ("Cannot read event %" G_GINT64_FORMAT " again: %s", event_id, error->message);
-      return;
-    }
+    return;
 
-  botbench_events_page_remember_fresh (self, event);
   if (row != NULL)
     botbench_event_row_set_event (BOTBENCH_EVENT_ROW (row), event);
   botbench_event_detail_refresh_event (self->detail, event);
@@ -523,11 +439,10 @@ event_row_bind_cb (GtkSignalListItemFactory *factory,
                    BotbenchEventsPage       *self)
 {
   GtkWidget *row = gtk_list_item_get_child (list_item);
-  BotbenchEvent *event = botbench_events_page_get_fresh (self, gtk_list_item_get_item (list_item));
+  BotbenchEvent *event = _botbench_forward_tracker_get_fresh (self->forwards, gtk_list_item_get_item (list_item));
 
   botbench_event_row_set_event (BOTBENCH_EVENT_ROW (row), event);
-  if (event != NULL)
-    g_hash_table_replace (self->bound_rows, dup_id (botbench_event_get_id (event)), row);
+  _botbench_forward_tracker_bind (self->forwards, row, event);
 }
 
 static void
@@ -535,16 +450,7 @@ event_row_unbind_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
                      BotbenchEventsPage       *self)
 {
-  GtkWidget *row = gtk_list_item_get_child (list_item);
-  BotbenchEvent *event = botbench_event_row_get_event (BOTBENCH_EVENT_ROW (row));
-
-  if (event != NULL)
-    {
-      gint64 id = botbench_event_get_id (event);
-
-      if (g_hash_table_lookup (self->bound_rows, &id) == row)
-        g_hash_table_remove (self->bound_rows, &id);
-    }
+  _botbench_forward_tracker_unbind (self->forwards, gtk_list_item_get_child (list_item));
 
   /* Only drops the reference: relaying out a row that is going away is
    * wasted work when hundreds of events arrive at once. */
@@ -573,10 +479,7 @@ botbench_events_page_dispose (GObject *object)
   g_clear_object (&self->event_model);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->bound_rows, g_hash_table_unref);
-  g_clear_pointer (&self->fresh_events, g_hash_table_unref);
-  g_clear_pointer (&self->recorded_ids, g_hash_table_unref);
-  g_queue_clear_full (&self->fresh_order, g_free);
+  g_clear_pointer (&self->forwards, _botbench_forward_tracker_free);
 
   G_OBJECT_CLASS (botbench_events_page_parent_class)->dispose (object);
 }
@@ -650,10 +553,6 @@ botbench_events_page_init (BotbenchEventsPage *self)
 {
   self->cancellable = g_cancellable_new ();
   self->follow_head = TRUE;
-  self->bound_rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  self->fresh_events = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  self->recorded_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_queue_init (&self->fresh_order);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   _botbench_events_actions_install (self, self->header_box);
@@ -675,6 +574,7 @@ botbench_events_page_set_store (BotbenchEventsPage *self,
   g_return_if_fail (self->store == NULL);
 
   self->store = g_object_ref (store);
+  self->forwards = _botbench_forward_tracker_new (store);
   self->event_model = botbench_event_list_model_new (self->store);
   self->paced_model = botbench_paced_model_new (G_LIST_MODEL (self->event_model),
                                                 LIST_UPDATE_INTERVAL_MS);
