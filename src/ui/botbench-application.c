@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "botbench-application-private.h"
+#include "botbench-forward-settings.h"
 #include "botbench-preferences-window.h"
 #include "botbench-resources.h"
+#include "botbench-token-sync.h"
 #include "botbench-window.h"
 
 /* Settings edits (a port typed digit by digit) restart a running listener
@@ -27,7 +29,9 @@ struct _BotbenchApplication
   GError             *store_error;
   GError             *profiles_error;
   BotbenchListener   *listener;
+  BotbenchForwarder  *forwarder;
   guint               restart_source;
+  BotbenchTokenSync  *token_sync;
 
   BotbenchProfileManager *profiles;
   BotbenchSecretStore    *secrets;
@@ -102,6 +106,23 @@ botbench_application_apply_retention (BotbenchApplication *self)
                                       g_settings_get_uint (self->settings, "retention-days"));
 }
 
+/* The forwarder follows "forward-rules" and "forward-timeout" live. */
+static void
+botbench_application_apply_forwarding (BotbenchApplication *self)
+{
+  g_autoptr(GPtrArray) rules = NULL;
+
+  g_assert (BOTBENCH_IS_APPLICATION (self));
+
+  if (self->forwarder == NULL)
+    return;
+
+  rules = botbench_forward_settings_dup_rules (self->settings);
+  botbench_forwarder_set_rules (self->forwarder, rules);
+  botbench_forwarder_set_timeout (self->forwarder,
+                                  CLAMP (g_settings_get_uint (self->settings, "forward-timeout"), 1, 600));
+}
+
 static void
 botbench_application_configure_listener (BotbenchApplication *self)
 {
@@ -143,6 +164,10 @@ botbench_application_settings_changed_cb (BotbenchApplication *self,
   if (g_str_equal (key, "retention-count") || g_str_equal (key, "retention-days"))
     {
       botbench_application_apply_retention (self);
+    }
+  else if (g_str_equal (key, "forward-rules") || g_str_equal (key, "forward-timeout"))
+    {
+      botbench_application_apply_forwarding (self);
     }
   else if (g_str_equal (key, "listener-host") ||
            g_str_equal (key, "listener-port") ||
@@ -294,11 +319,30 @@ secrets_session_only_cb (BotbenchApplication *self,
 }
 
 static void
+token_sync_secret_error_cb (BotbenchApplication *self,
+                            const GError        *error,
+                            BotbenchTokenSync   *sync)
+{
+  botbench_application_report_secret_error (self, error);
+}
+
+void
+botbench_application_update_token_check (BotbenchApplication *self)
+{
+  g_return_if_fail (BOTBENCH_IS_APPLICATION (self));
+
+  if (self->token_sync != NULL)
+    botbench_token_sync_update (self->token_sync);
+}
+
+static void
 profiles_active_cb (BotbenchApplication    *self,
                     GParamSpec             *pspec,
                     BotbenchProfileManager *profiles)
 {
   BotbenchProfile *active = botbench_profile_manager_get_active (profiles);
+
+  botbench_application_update_token_check (self);
 
   /* Switching to the sandbox profile runs the sandbox. */
   if (active != NULL && botbench_profile_is_builtin_sandbox (active) &&
@@ -373,10 +417,26 @@ botbench_application_preferences_action (GSimpleAction *action,
   gtk_window_present (preferences);
 }
 
+static void
+botbench_application_forwarding_preferences_action (GSimpleAction *action,
+                                                    GVariant      *parameter,
+                                                    gpointer       user_data)
+{
+  BotbenchApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *preferences;
+
+  preferences = GTK_WINDOW (botbench_preferences_window_new (self->settings));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "forwarding");
+  gtk_window_set_transient_for (preferences, parent);
+  gtk_window_present (preferences);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", botbench_application_quit_action },
   { "about", botbench_application_about_action },
   { "preferences", botbench_application_preferences_action },
+  { "forwarding-preferences", botbench_application_forwarding_preferences_action },
   { "keep-secrets-in-session", botbench_application_keep_secrets_action },
 };
 
@@ -440,6 +500,13 @@ botbench_application_startup (GApplication *app)
 
   botbench_application_apply_retention (self);
   self->listener = botbench_listener_new (self->store);
+  self->forwarder = botbench_forwarder_new (self->store);
+  self->token_sync = botbench_token_sync_new (self->listener, self->store, self->profiles, self->secrets);
+  g_signal_connect_object (self->token_sync, "secret-error",
+                           G_CALLBACK (token_sync_secret_error_cb), self, G_CONNECT_SWAPPED);
+  botbench_application_apply_forwarding (self);
+  botbench_listener_set_forwarder (self->listener, self->forwarder);
+  botbench_application_update_token_check (self);
 }
 
 static void
@@ -449,11 +516,16 @@ botbench_application_shutdown (GApplication *app)
 
   g_clear_handle_id (&self->restart_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  if (self->token_sync != NULL)
+    botbench_token_sync_stop (self->token_sync);
 
   if (self->sandbox != NULL)
     botbench_sandbox_stop (self->sandbox);
   if (self->listener != NULL)
     botbench_listener_stop (self->listener);
+  /* Forwards under way are recorded as interrupted while the store is open. */
+  if (self->forwarder != NULL)
+    botbench_forwarder_stop (self->forwarder);
   if (self->store != NULL)
     botbench_event_store_close (self->store);
 
@@ -467,6 +539,8 @@ botbench_application_dispose (GObject *object)
 
   g_clear_handle_id (&self->restart_source, g_source_remove);
   g_clear_object (&self->listener);
+  g_clear_object (&self->forwarder);
+  g_clear_object (&self->token_sync);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->clients, g_hash_table_unref);
@@ -551,6 +625,14 @@ botbench_application_get_store_error (BotbenchApplication *self)
   g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
 
   return self->store_error;
+}
+
+BotbenchForwarder *
+botbench_application_get_forwarder (BotbenchApplication *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
+
+  return self->forwarder;
 }
 
 BotbenchListener *

@@ -21,6 +21,9 @@ BotbenchEventStore  *botbench_application_get_store           (BotbenchApplicati
 const GError        *botbench_application_get_store_error     (BotbenchApplication  *self);
 /* NULL when there is no store. */
 BotbenchListener    *botbench_application_get_listener        (BotbenchApplication  *self);
+/* Forwards what the listener stores by the "forward-rules" setting; NULL
+ * when there is no store. */
+BotbenchForwarder   *botbench_application_get_forwarder       (BotbenchApplication  *self);
 /* Configures the listener from GSettings (and the BOTBENCH_LISTENER_PORT
  * override) and starts it.  On failure emits "listener-failed" as well. */
 gboolean             botbench_application_start_listener      (BotbenchApplication  *self,
@@ -44,6 +47,11 @@ BotbenchRestClient     *botbench_application_get_rest_client     (BotbenchApplic
  * can be reached (emits "secrets-unavailable"). */
 void                    botbench_application_report_secret_error (BotbenchApplication *self,
                                                                   const GError        *error);
+
+/* Reads the active profile's expected application_token (and its
+ * strict-token switch) in the background and gives them to the listener;
+ * called when the active profile changes or a profile is saved. */
+void                    botbench_application_update_token_check  (BotbenchApplication *self);
 
 BotbenchSandbox        *botbench_application_get_sandbox         (BotbenchApplication *self);
 /* Starts the in-process sandbox (port: BOTBENCH_SANDBOX_PORT, else 8124 or

@@ -13,6 +13,7 @@
 #include "botbench-decoded-item.h"
 #include "botbench-event-detail-private.h"
 #include "botbench-event-row.h"
+#include "botbench-handler-view.h"
 
 /* Subtrees up to this many leaves are expanded when an event is shown. */
 #define AUTO_EXPAND_MAX_LEAVES 40
@@ -37,6 +38,7 @@ struct _BotbenchEventDetail
   GtkTextView     *raw_view;
   GtkListBox      *request_list;
   GtkListBox      *headers_list;
+  BotbenchHandlerView *handler_view;
 };
 
 G_DEFINE_FINAL_TYPE (BotbenchEventDetail, botbench_event_detail, GTK_TYPE_WIDGET)
@@ -460,6 +462,7 @@ botbench_event_detail_update (BotbenchEventDetail *self)
       gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->raw_view), "", 0);
       clear_list_box (self->request_list);
       clear_list_box (self->headers_list);
+      botbench_handler_view_set_result (self->handler_view, NULL);
       return;
     }
 
@@ -470,7 +473,16 @@ botbench_event_detail_update (BotbenchEventDetail *self)
   time = botbench_format_event_time (botbench_event_get_received (self->event), now);
   bot = botbench_format_event_bot (self->event);
   size = g_format_size (botbench_event_get_size (self->event));
-  if (bot != NULL)
+  if (botbench_event_get_replay_of (self->event) > 0)
+    {
+      g_autofree char *replay = NULL;
+
+      /* Translators: %s is the id of the event this one replays */
+      replay = g_strdup_printf (_("replay of #%" G_GINT64_FORMAT), botbench_event_get_replay_of (self->event));
+      subtitle = g_strjoin (" · ", time, bot != NULL ? bot : botbench_event_get_remote_address (self->event),
+                            size, replay, NULL);
+    }
+  else if (bot != NULL)
     subtitle = g_strjoin (" · ", time, bot, size, NULL);
   else
     subtitle = g_strjoin (" · ", time, botbench_event_get_remote_address (self->event), size, NULL);
@@ -479,6 +491,7 @@ botbench_event_detail_update (BotbenchEventDetail *self)
   botbench_event_detail_update_decoded (self);
   botbench_event_detail_update_raw (self);
   botbench_event_detail_update_headers (self);
+  botbench_handler_view_set_result (self->handler_view, botbench_event_get_forward (self->event));
 
   gtk_stack_set_visible_child_name (self->stack, "event");
 }
@@ -563,6 +576,8 @@ botbench_event_detail_class_init (BotbenchEventDetailClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (BOTBENCH_TYPE_HANDLER_VIEW);
+
   _botbench_ensure_resources ();
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -578,6 +593,7 @@ botbench_event_detail_class_init (BotbenchEventDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, raw_view);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, request_list);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, headers_list);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, handler_view);
   gtk_widget_class_bind_template_callback (widget_class, decoded_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, key_setup_cb);
   gtk_widget_class_bind_template_callback (widget_class, key_bind_cb);
@@ -628,6 +644,22 @@ botbench_event_detail_set_event (BotbenchEventDetail *self,
 
   botbench_event_detail_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVENT]);
+}
+
+void
+botbench_event_detail_refresh_event (BotbenchEventDetail *self,
+                                     BotbenchEvent       *event)
+{
+  g_return_if_fail (BOTBENCH_IS_EVENT_DETAIL (self));
+  g_return_if_fail (BOTBENCH_IS_EVENT (event));
+
+  if (self->event == NULL || botbench_event_get_id (self->event) != botbench_event_get_id (event))
+    return;
+
+  /* Only the forward changes once an event is stored: the decoded tree
+   * and the tab the user is on stay as they are. */
+  g_set_object (&self->event, event);
+  botbench_handler_view_set_result (self->handler_view, botbench_event_get_forward (event));
 }
 
 gboolean

@@ -17,6 +17,11 @@ GtkWidget     *botbench_event_detail_new                  (void);
 BotbenchEvent *botbench_event_detail_get_event            (BotbenchEventDetail *self);
 void           botbench_event_detail_set_event            (BotbenchEventDetail *self,
                                                            BotbenchEvent       *event);
+/* event is a newer read of the event shown (same id; its forward was
+ * recorded): shows its forward, keeping the rest of the pane as it is.
+ * Nothing happens for another event. */
+void           botbench_event_detail_refresh_event        (BotbenchEventDetail *self,
+                                                           BotbenchEvent       *event);
 gboolean       botbench_event_detail_get_show_back_button (BotbenchEventDetail *self);
 void           botbench_event_detail_set_show_back_button (BotbenchEventDetail *self,
                                                            gboolean             show_back_button);

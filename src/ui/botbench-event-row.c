@@ -10,6 +10,7 @@
 
 #include "botbench-application-private.h"
 #include "botbench-event-row.h"
+#include "botbench-forward-format.h"
 
 /* Longest message snippet laid out in a row, in characters: a row shows
  * about 50, and shaping the rest would only cost time. */
@@ -27,6 +28,9 @@ struct _BotbenchEventRow
   GtkLabel      *message_label;
   GtkLabel      *bot_label;
   GtkLabel      *size_label;
+  GtkLabel      *replay_label;
+  GtkLabel      *token_pill;
+  GtkLabel      *forward_pill;
 };
 
 G_DEFINE_FINAL_TYPE (BotbenchEventRow, botbench_event_row, GTK_TYPE_WIDGET)
@@ -106,9 +110,61 @@ format_summary (const char *name,
   return g_strdup_printf (_("%s at %s, %s"), name, time, size);
 }
 
+static const char * const pill_styles[] = { "success", "error", "pending" };
+
+/* The replay mark, token pill and forward pill; returns what they say for
+ * the row's accessible summary ("" when nothing). */
+static char *
+botbench_event_row_update_pills (BotbenchEventRow *self)
+{
+  g_autofree char *forward = NULL;
+  g_autofree char *replay = NULL;
+  GString *extra = g_string_new (NULL);
+  const char *style = NULL;
+  const char *token;
+  gint64 replay_of;
+
+  replay_of = self->event != NULL ? botbench_event_get_replay_of (self->event) : 0;
+  if (replay_of > 0)
+    {
+      /* Translators: an event row's mark, %s is the id of the replayed event */
+      replay = g_strdup_printf (_("replay of #%" G_GINT64_FORMAT), replay_of);
+      gtk_label_set_label (self->replay_label, replay);
+      g_string_append_printf (extra, ", %s", replay);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->replay_label), replay != NULL);
+
+  token = self->event != NULL ? botbench_format_token_pill (botbench_event_get_token_state (self->event)) : NULL;
+  if (token != NULL)
+    {
+      gtk_label_set_label (self->token_pill, token);
+      g_string_append_printf (extra, ", %s", token);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->token_pill), token != NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pill_styles); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->forward_pill), pill_styles[i]);
+
+  if (self->event != NULL)
+    forward = botbench_format_forward_pill (botbench_event_get_forward (self->event), &style);
+  if (forward != NULL)
+    {
+      g_autofree char *summary = botbench_format_forward_summary (botbench_event_get_forward (self->event));
+
+      gtk_label_set_label (self->forward_pill, forward);
+      gtk_widget_add_css_class (GTK_WIDGET (self->forward_pill), style);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->forward_pill), summary);
+      g_string_append_printf (extra, ", %s", summary);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->forward_pill), forward != NULL);
+
+  return g_string_free (extra, FALSE);
+}
+
 static void
 botbench_event_row_update (BotbenchEventRow *self)
 {
+  g_autofree char *pills = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *time = NULL;
   g_autofree char *bot = NULL;
@@ -127,6 +183,7 @@ botbench_event_row_update (BotbenchEventRow *self)
       gtk_label_set_label (self->message_label, "");
       gtk_label_set_label (self->bot_label, "");
       gtk_label_set_label (self->size_label, "");
+      g_free (botbench_event_row_update_pills (self));
       gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL);
       return;
     }
@@ -156,6 +213,14 @@ botbench_event_row_update (BotbenchEventRow *self)
   gtk_label_set_label (self->size_label, size);
 
   summary = format_summary (name, time, bot, size, snippet);
+  pills = botbench_event_row_update_pills (self);
+  if (*pills != '\0')
+    {
+      char *full = g_strconcat (summary, pills, NULL);
+
+      g_free (summary);
+      summary = full;
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, summary,
                                   -1);
@@ -237,6 +302,9 @@ botbench_event_row_class_init (BotbenchEventRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventRow, message_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventRow, bot_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventRow, size_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchEventRow, replay_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchEventRow, token_pill);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchEventRow, forward_pill);
 
   gtk_widget_class_set_css_name (widget_class, "eventrow");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);

@@ -16,4 +16,10 @@ BotbenchEventListModel *_botbench_events_page_get_event_model (BotbenchEventsPag
  * events paced), NULL until botbench_events_page_set_store(). */
 BotbenchPacedModel     *_botbench_events_page_get_shown_model (BotbenchEventsPage *self);
 
+/* Shows only events whose token state is state ("verified", "wrong-token",
+ * "no-token", "unknown"; NULL or "": all), the events menu's Token filter. */
+void                    _botbench_events_page_set_token_filter (BotbenchEventsPage *self,
+                                                                const char         *state);
+const char             *_botbench_events_page_get_token_filter (BotbenchEventsPage *self);
+
 G_END_DECLS

@@ -18,7 +18,9 @@
 #include "botbench-application-private.h"
 #include "botbench-event-detail.h"
 #include "botbench-event-row.h"
+#include "botbench-events-actions.h"
 #include "botbench-events-page-private.h"
+#include "botbench-forward-tracker.h"
 #include "botbench-paced-model.h"
 
 /* While events stream in, the log shows new ones at most this often. */
@@ -36,6 +38,11 @@ struct _BotbenchEventsPage
   /* What the list shows: event_model with new events at a steady pace. */
   BotbenchPacedModel     *paced_model;
   GtkSingleSelection     *selection;
+  /* The token state filter (a token state string, NULL: all), and the
+   * paced model filtered by it.  The store's list model has no token
+   * filter yet, so this one scans the events as they are read. */
+  char                   *token_filter;
+  GtkFilterListModel     *token_model;
   GCancellable           *cancellable;
 
   /* Event names are re-read in a thread, at most once a second. */
@@ -49,6 +56,9 @@ struct _BotbenchEventsPage
   /* TRUE while the log is scrolled to the top: new events stay in view. */
   guint                   follow_head : 1;
   guint                   updating_event_types : 1;
+
+  /* Rows kept in step with forwards recorded after the list read them. */
+  BotbenchForwardTracker *forwards;
 
   /* Template objects */
   GtkStringList          *event_types;
@@ -78,6 +88,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void botbench_events_page_load_event_names (BotbenchEventsPage *self);
 
+
 static void
 botbench_events_page_update_loading_names (BotbenchEventsPage *self)
 {
@@ -96,7 +107,8 @@ botbench_events_page_is_filtered (BotbenchEventsPage *self)
   const char *search = botbench_event_list_model_get_search (self->event_model);
   const char *name = botbench_event_list_model_get_event_name (self->event_model);
 
-  return (search != NULL && *search != '\0') || (name != NULL && *name != '\0');
+  return (search != NULL && *search != '\0') || (name != NULL && *name != '\0') ||
+         self->token_filter != NULL;
 }
 
 static void
@@ -109,7 +121,7 @@ botbench_events_page_update_state (BotbenchEventsPage *self)
   if (self->event_model == NULL)
     return;
 
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->paced_model)) > 0)
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
     state = "events";
   else if (botbench_events_page_is_filtered (self))
     state = "no-results";
@@ -381,12 +393,31 @@ selection_selected_item_cb (BotbenchEventsPage *self,
 
   g_assert (BOTBENCH_IS_EVENTS_PAGE (self));
 
-  event = gtk_single_selection_get_selected_item (selection);
+  event = _botbench_forward_tracker_get_fresh (self->forwards, gtk_single_selection_get_selected_item (selection));
   botbench_event_detail_set_event (self->detail, event);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_EVENT]);
 
   if (event != NULL && adw_leaflet_get_folded (self->events_leaflet))
     adw_leaflet_set_visible_child_name (self->events_leaflet, "detail");
+}
+
+static void
+store_forward_recorded_cb (BotbenchEventsPage *self,
+                           gint64              event_id,
+                           BotbenchEventStore *store)
+{
+  g_autoptr(BotbenchEvent) event = NULL;
+  BotbenchEvent *shown = botbench_event_detail_get_event (self->detail);
+  GtkWidget *row = NULL;
+
+  event = _botbench_forward_tracker_recorded (self->forwards, event_id,
+                                              shown != NULL ? botbench_event_get_id (shown) : 0, &row);
+  if (event == NULL)
+    return;
+
+  if (row != NULL)
+    botbench_event_row_set_event (BOTBENCH_EVENT_ROW (row), event);
+  botbench_event_detail_refresh_event (self->detail, event);
 }
 
 /* The event list's factory (declared in the .ui) */
@@ -396,23 +427,31 @@ event_row_setup_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *list_item,
                     gpointer                  user_data)
 {
-  gtk_list_item_set_child (list_item, botbench_event_row_new ());
+  GtkWidget *row = botbench_event_row_new ();
+
+  _botbench_events_actions_add_row_menu (row);
+  gtk_list_item_set_child (list_item, row);
 }
 
 static void
 event_row_bind_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *list_item,
-                   gpointer                  user_data)
+                   BotbenchEventsPage       *self)
 {
-  botbench_event_row_set_event (BOTBENCH_EVENT_ROW (gtk_list_item_get_child (list_item)),
-                                gtk_list_item_get_item (list_item));
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+  BotbenchEvent *event = _botbench_forward_tracker_get_fresh (self->forwards, gtk_list_item_get_item (list_item));
+
+  botbench_event_row_set_event (BOTBENCH_EVENT_ROW (row), event);
+  _botbench_forward_tracker_bind (self->forwards, row, event);
 }
 
 static void
 event_row_unbind_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
-                     gpointer                  user_data)
+                     BotbenchEventsPage       *self)
 {
+  _botbench_forward_tracker_unbind (self->forwards, gtk_list_item_get_child (list_item));
+
   /* Only drops the reference: relaying out a row that is going away is
    * wasted work when hundreds of events arrive at once. */
   botbench_event_row_release_event (BOTBENCH_EVENT_ROW (gtk_list_item_get_child (list_item)));
@@ -434,10 +473,13 @@ botbench_events_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), BOTBENCH_TYPE_EVENTS_PAGE);
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->token_model);
+  g_clear_pointer (&self->token_filter, g_free);
   g_clear_object (&self->paced_model);
   g_clear_object (&self->event_model);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->forwards, _botbench_forward_tracker_free);
 
   G_OBJECT_CLASS (botbench_events_page_parent_class)->dispose (object);
 }
@@ -513,6 +555,7 @@ botbench_events_page_init (BotbenchEventsPage *self)
   self->follow_head = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  _botbench_events_actions_install (self, self->header_box);
 
   /* Folded, the page opens on the list. */
   adw_leaflet_set_visible_child_name (self->events_leaflet, "list");
@@ -531,6 +574,7 @@ botbench_events_page_set_store (BotbenchEventsPage *self,
   g_return_if_fail (self->store == NULL);
 
   self->store = g_object_ref (store);
+  self->forwards = _botbench_forward_tracker_new (store);
   self->event_model = botbench_event_list_model_new (self->store);
   self->paced_model = botbench_paced_model_new (G_LIST_MODEL (self->event_model),
                                                 LIST_UPDATE_INTERVAL_MS);
@@ -555,6 +599,8 @@ botbench_events_page_set_store (BotbenchEventsPage *self,
                            G_CALLBACK (store_events_added_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "events-removed",
                            G_CALLBACK (store_events_removed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "forward-recorded",
+                           G_CALLBACK (store_forward_recorded_cb), self, G_CONNECT_SWAPPED);
 
   botbench_events_page_load_event_names (self);
   botbench_events_page_update_state (self);
@@ -643,7 +689,8 @@ botbench_events_page_show_event (BotbenchEventsPage *self,
 
   query.after_id = event_id;
   newer = botbench_event_store_count (self->store, &query, NULL);
-  if (newer >= 0 && newer < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+  if (self->token_filter == NULL &&
+      newer >= 0 && newer < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
     {
       g_autoptr(BotbenchEvent) item = g_list_model_get_item (G_LIST_MODEL (self->selection), newer);
 
@@ -687,6 +734,61 @@ botbench_events_page_get_loading_names (BotbenchEventsPage *self)
   g_return_val_if_fail (BOTBENCH_IS_EVENTS_PAGE (self), FALSE);
 
   return self->loading_names;
+}
+
+static gboolean
+token_filter_match (gpointer item,
+                    gpointer user_data)
+{
+  const char *state = user_data;
+
+  return g_str_equal (botbench_token_state_to_string (botbench_event_get_token_state (item)), state);
+}
+
+void
+_botbench_events_page_set_token_filter (BotbenchEventsPage *self,
+                                        const char         *state)
+{
+  g_return_if_fail (BOTBENCH_IS_EVENTS_PAGE (self));
+
+  if (state != NULL && *state == '\0')
+    state = NULL;
+
+  if (g_strcmp0 (state, self->token_filter) == 0 || self->selection == NULL)
+    return;
+
+  g_free (self->token_filter);
+  self->token_filter = g_strdup (state);
+  self->follow_head = TRUE;
+
+  if (state == NULL)
+    {
+      gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->paced_model));
+      g_clear_object (&self->token_model);
+    }
+  else
+    {
+      GtkCustomFilter *filter;
+      GtkFilterListModel *old = g_steal_pointer (&self->token_model);
+
+      filter = gtk_custom_filter_new (token_filter_match, g_strdup (state), g_free);
+      self->token_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->paced_model)),
+                                                     GTK_FILTER (filter));
+      /* Read in chunks in idle time, not all at once. */
+      gtk_filter_list_model_set_incremental (self->token_model, TRUE);
+      gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->token_model));
+      g_clear_object (&old);
+    }
+
+  botbench_events_page_update_state (self);
+}
+
+const char *
+_botbench_events_page_get_token_filter (BotbenchEventsPage *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENTS_PAGE (self), NULL);
+
+  return self->token_filter;
 }
 
 /* For tests */

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "botbench-application-private.h"
+#include "botbench-forward-rules-group.h"
 #include "botbench-preferences-window.h"
 
 #define MIB (1024 * 1024)
@@ -25,6 +26,8 @@ struct _BotbenchPreferencesWindow
   GtkSpinButton        *max_body_spin;
   GtkSpinButton        *retention_count_spin;
   GtkSpinButton        *retention_days_spin;
+  BotbenchForwardRulesGroup *forward_rules_group;
+  GtkSpinButton        *forward_timeout_spin;
 };
 
 G_DEFINE_FINAL_TYPE (BotbenchPreferencesWindow, botbench_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -101,6 +104,10 @@ botbench_preferences_window_constructed (GObject *object)
   g_settings_bind (self->settings, "retention-days",
                    gtk_spin_button_get_adjustment (self->retention_days_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "forward-timeout",
+                   gtk_spin_button_get_adjustment (self->forward_timeout_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  botbench_forward_rules_group_set_settings (self->forward_rules_group, self->settings);
 }
 
 static void
@@ -140,6 +147,8 @@ botbench_preferences_window_class_init (BotbenchPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = botbench_preferences_window_constructed;
+
+  g_type_ensure (BOTBENCH_TYPE_FORWARD_RULES_GROUP);
   object_class->dispose = botbench_preferences_window_dispose;
   object_class->set_property = botbench_preferences_window_set_property;
 
@@ -159,6 +168,8 @@ botbench_preferences_window_class_init (BotbenchPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchPreferencesWindow, max_body_spin);
   gtk_widget_class_bind_template_child (widget_class, BotbenchPreferencesWindow, retention_count_spin);
   gtk_widget_class_bind_template_child (widget_class, BotbenchPreferencesWindow, retention_days_spin);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchPreferencesWindow, forward_rules_group);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchPreferencesWindow, forward_timeout_spin);
   gtk_widget_class_bind_template_callback (widget_class, host_row_apply_cb);
 }
 

@@ -92,7 +92,9 @@ fill_secret_cb (GObject      *object,
     case BOTBENCH_SECRET_KIND_REFRESH_TOKEN:
       _botbench_profile_editor_set_entry_text (self->refresh_token_row, secret);
       break;
-    case BOTBENCH_SECRET_KIND_APPLICATION_TOKEN:   /* not in the editor yet */
+    case BOTBENCH_SECRET_KIND_APPLICATION_TOKEN:
+      _botbench_profile_editor_set_entry_text (self->application_token_row, secret);
+      break;
     case BOTBENCH_SECRET_KIND_ANY:
     default:
       break;
@@ -127,6 +129,8 @@ _botbench_profile_editor_load (BotbenchProfileEditor *self)
   _botbench_profile_editor_set_entry_text (self->client_secret_row, NULL);
   _botbench_profile_editor_set_entry_text (self->access_token_row, NULL);
   _botbench_profile_editor_set_entry_text (self->refresh_token_row, NULL);
+  _botbench_profile_editor_set_entry_text (self->application_token_row, NULL);
+  gtk_switch_set_active (self->strict_token_switch, profile != NULL && botbench_profile_get_strict_token (profile));
   _botbench_profile_editor_show_message (self->webhook_message, NULL, NULL);
   _botbench_profile_editor_show_message (self->name_message, NULL, NULL);
   _botbench_profile_editor_show_message (self->oauth_message, NULL, NULL);
@@ -182,6 +186,7 @@ _botbench_profile_editor_load (BotbenchProfileEditor *self)
       else
         _botbench_profile_editor_set_entry_text (self->token_expires_row, NULL);
 
+      botbench_profile_editor_load_secret (self, BOTBENCH_SECRET_KIND_APPLICATION_TOKEN);
       if (botbench_profile_get_kind (profile) == BOTBENCH_PROFILE_KIND_WEBHOOK)
         {
           botbench_profile_editor_load_secret (self, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET);

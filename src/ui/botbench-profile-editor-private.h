@@ -74,6 +74,8 @@ struct _BotbenchProfileEditor
   GtkLabel               *oauth_message;
   AdwEntryRow            *public_url_row;
   GtkLabel               *public_message;
+  AdwEntryRow            *application_token_row;
+  GtkSwitch              *strict_token_switch;
   GtkLabel               *secrets_label;
   GtkButton              *save_button;
   GtkButton              *test_button;

@@ -100,6 +100,7 @@ botbench_profile_editor_apply (BotbenchProfileEditor  *self,
     botbench_profile_set_name (profile, name);
 
   botbench_profile_set_kind (profile, kind);
+  botbench_profile_set_strict_token (profile, gtk_switch_get_active (self->strict_token_switch));
   botbench_profile_set_public_base_url (profile, *public_url != '\0' ? public_url : NULL);
 
   if (kind == BOTBENCH_PROFILE_KIND_WEBHOOK)
@@ -161,6 +162,8 @@ botbench_profile_editor_save_done (BotbenchProfileEditor *self)
   _botbench_profile_editor_show_message (self->secrets_label, NULL, NULL);
   _botbench_profile_editor_update_state (self);
   _botbench_profile_editor_toast (self, _("Profile saved"));
+  /* The listener checks events against the saved token from now on. */
+  botbench_application_update_token_check (self->app);
 
   if (self->test_after_save)
     {
@@ -358,6 +361,14 @@ botbench_profile_editor_validate (BotbenchProfileEditor *self)
       botbench_secret_free (g_steal_pointer (&access_token));
       botbench_secret_free (g_steal_pointer (&refresh_token));
     }
+
+  {
+    g_autofree char *token = _botbench_profile_editor_dup_entry_text (self->application_token_row);
+
+    if (*token != '\0')
+      add_pending_secret (self, BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, token);
+    botbench_secret_free (g_steal_pointer (&token));
+  }
 
   if (!ok)
     g_ptr_array_set_size (self->pending_secrets, 0);

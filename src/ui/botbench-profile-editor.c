@@ -441,6 +441,8 @@ botbench_profile_editor_class_init (BotbenchProfileEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, oauth_message);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, public_url_row);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, public_message);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, application_token_row);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, strict_token_switch);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, secrets_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, save_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, test_button);

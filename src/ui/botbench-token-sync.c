@@ -1,0 +1,239 @@
+/* botbench-token-sync.c: the listener's expected application_token follows the active profile
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each update asks the keyring (botbench_token_check_dup_expected_async)
+ * for the active profile's token; an answer older than the latest update
+ * is dropped.  Until the profile has a token, the application_token of the
+ * first ONAPPINSTALL the store receives becomes it (reference §4.7) and is
+ * kept in the keyring.
+ */
+#define G_LOG_DOMAIN "botbench-token-sync"
+
+#include "config.h"
+
+#include "botbench-token-sync.h"
+
+/* ONAPPINSTALL events read per look. */
+#define INSTALL_QUERY_LIMIT 10
+
+struct _BotbenchTokenSync
+{
+  GObject                 parent_instance;
+
+  BotbenchListener       *listener;
+  BotbenchEventStore     *store;
+  BotbenchProfileManager *profiles;
+  BotbenchSecretStore    *secrets;
+  GCancellable           *cancellable;
+
+  /* Bumped by every update: older answers are dropped. */
+  guint                   serial;
+  /* The active profile has an expected token (else the first ONAPPINSTALL
+   * after install_seen teaches it). */
+  guint                   token_known : 1;
+  gint64                  install_seen;
+};
+
+G_DEFINE_FINAL_TYPE (BotbenchTokenSync, botbench_token_sync, G_TYPE_OBJECT)
+
+enum {
+  SECRET_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  BotbenchTokenSync *self;
+  guint              serial;
+} Lookup;
+
+static void
+lookup_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  BotbenchProfile *profile = BOTBENCH_PROFILE (object);
+  g_autofree Lookup *lookup = user_data;
+  g_autoptr(BotbenchTokenSync) self = lookup->self;
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  token = botbench_token_check_dup_expected_finish (profile, result, &error);
+  /* An ONAPPINSTALL taught the token while the keyring was asked. */
+  if (lookup->serial != self->serial || self->listener == NULL ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      (token == NULL && self->token_known))
+    {
+      botbench_secret_free (token);
+      return;
+    }
+
+  if (error != NULL)
+    {
+      g_debug ("Cannot read the expected application_token: %s", error->message);
+      g_signal_emit (self, signals[SECRET_ERROR], 0, error);
+    }
+
+  botbench_listener_set_expected_token (self->listener, token);
+  botbench_listener_set_strict_token (self->listener,
+                                      token != NULL && botbench_profile_get_strict_token (profile));
+  self->token_known = token != NULL;
+  botbench_secret_free (token);
+}
+
+static void
+learned_token_stored_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(BotbenchTokenSync) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!botbench_secret_store_store_finish (BOTBENCH_SECRET_STORE (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_debug ("Cannot keep the learned application_token: %s", error->message);
+      g_signal_emit (self, signals[SECRET_ERROR], 0, error);
+    }
+}
+
+static void
+store_events_added_cb (BotbenchTokenSync  *self,
+                       gint64              last_id,
+                       BotbenchEventStore *store)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  BotbenchEventQuery query = { 0 };
+  BotbenchProfile *profile;
+
+  if (self->token_known || self->listener == NULL || last_id <= self->install_seen)
+    return;
+
+  profile = botbench_profile_manager_get_active (self->profiles);
+  if (profile == NULL)
+    return;
+
+  query.event_name = "ONAPPINSTALL";
+  query.after_id = self->install_seen;
+  query.ascending = TRUE;
+  query.limit = INSTALL_QUERY_LIMIT;
+  self->install_seen = last_id;
+  events = botbench_event_store_query (store, &query, NULL);
+
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    {
+      const char *token = botbench_token_check_find_install (g_ptr_array_index (events, i));
+
+      if (token == NULL)
+        continue;
+
+      g_debug ("Learned the application_token of profile %s from ONAPPINSTALL",
+               botbench_profile_get_uuid (profile));
+      self->token_known = TRUE;
+      botbench_listener_set_expected_token (self->listener, token);
+      botbench_listener_set_strict_token (self->listener, botbench_profile_get_strict_token (profile));
+      botbench_secret_store_store_async (self->secrets, botbench_profile_get_uuid (profile),
+                                         BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, token,
+                                         self->cancellable, learned_token_stored_cb,
+                                         g_object_ref (self));
+      return;
+    }
+}
+
+static void
+botbench_token_sync_dispose (GObject *object)
+{
+  BotbenchTokenSync *self = (BotbenchTokenSync *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->listener);
+  g_clear_object (&self->store);
+  g_clear_object (&self->profiles);
+  g_clear_object (&self->secrets);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (botbench_token_sync_parent_class)->dispose (object);
+}
+
+static void
+botbench_token_sync_class_init (BotbenchTokenSyncClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = botbench_token_sync_dispose;
+
+  signals[SECRET_ERROR] =
+    g_signal_new ("secret-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+botbench_token_sync_init (BotbenchTokenSync *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+BotbenchTokenSync *
+botbench_token_sync_new (BotbenchListener       *listener,
+                         BotbenchEventStore     *store,
+                         BotbenchProfileManager *profiles,
+                         BotbenchSecretStore    *secrets)
+{
+  BotbenchTokenSync *self;
+
+  g_return_val_if_fail (BOTBENCH_IS_LISTENER (listener), NULL);
+  g_return_val_if_fail (BOTBENCH_IS_EVENT_STORE (store), NULL);
+  g_return_val_if_fail (BOTBENCH_IS_PROFILE_MANAGER (profiles), NULL);
+  g_return_val_if_fail (BOTBENCH_IS_SECRET_STORE (secrets), NULL);
+
+  self = g_object_new (BOTBENCH_TYPE_TOKEN_SYNC, NULL);
+  self->listener = g_object_ref (listener);
+  self->store = g_object_ref (store);
+  self->profiles = g_object_ref (profiles);
+  self->secrets = g_object_ref (secrets);
+  g_signal_connect_object (store, "events-added", G_CALLBACK (store_events_added_cb),
+                           self, G_CONNECT_SWAPPED);
+
+  return self;
+}
+
+void
+botbench_token_sync_update (BotbenchTokenSync *self)
+{
+  BotbenchProfile *profile;
+  Lookup *lookup;
+
+  g_return_if_fail (BOTBENCH_IS_TOKEN_SYNC (self));
+
+  if (self->listener == NULL)
+    return;
+
+  self->serial++;
+  self->token_known = FALSE;
+  self->install_seen = botbench_event_store_get_last_id (self->store);
+  profile = botbench_profile_manager_get_active (self->profiles);
+  if (profile == NULL)
+    {
+      botbench_listener_set_expected_token (self->listener, NULL);
+      botbench_listener_set_strict_token (self->listener, FALSE);
+      return;
+    }
+
+  lookup = g_new0 (Lookup, 1);
+  lookup->self = g_object_ref (self);
+  lookup->serial = self->serial;
+  botbench_token_check_dup_expected_async (profile, self->secrets, self->cancellable,
+                                           lookup_done_cb, lookup);
+}
+
+void
+botbench_token_sync_stop (BotbenchTokenSync *self)
+{
+  g_return_if_fail (BOTBENCH_IS_TOKEN_SYNC (self));
+
+  self->serial++;
+  g_cancellable_cancel (self->cancellable);
+}

@@ -1,0 +1,789 @@
+/* test-forward-ui.c: forwarding, the status pill and the Handler tab in the window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs under xvfb-run through the shared harness: the window's own listener
+ * on a free loopback port, a loopback handler (botbench-test-handler) in
+ * the role of the developer's script.  Rules are made in the Preferences
+ * window as a user would (Add Rule, the URL typed, the switch); events are
+ * POSTed to the listener and the window is watched until the event row's
+ * pill and the Handler tab show what the handler answered.
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "botbench-application.h"
+#include "botbench-event-detail.h"
+#include "botbench-event-row.h"
+#include "botbench-events-actions.h"
+#include "botbench-events-page.h"
+#include "botbench-forward-rule-row.h"
+#include "botbench-preferences-window.h"
+#include "botbench-replay-dialog.h"
+#include "botbench-simulate-dialog.h"
+#include "botbench-window.h"
+#include "botbench-test-handler.h"
+#include "botbench-test-utils.h"
+#include "botbench-ui-test-utils.h"
+
+typedef BotbenchUiFixture Fixture;
+
+static struct
+{
+  SoupSession *session;
+  guint        n_posted;
+  guint        n_answered;
+  guint        last_status;
+} posts;
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void
+post_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  SoupMessage *msg;
+
+  msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_assert_no_error (error);
+  posts.last_status = soup_message_get_status (msg);
+  posts.n_answered++;
+}
+
+static gboolean
+all_answered (gpointer data)
+{
+  return posts.n_answered == posts.n_posted;
+}
+
+/* POSTs a fixture to the listener at path; returns the stored event's id. */
+static gint64
+post_fixture (Fixture    *f,
+              const char *name,
+              const char *path)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = botbench_test_load_fixture (name);
+  g_autofree char *base = botbench_application_dup_listener_base_url (f->app);
+  g_autofree char *url = g_strconcat (base, path, NULL);
+
+  msg = soup_message_new (SOUP_METHOD_POST, url);
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
+  posts.n_posted++;
+  soup_session_send_and_read_async (posts.session, msg, G_PRIORITY_DEFAULT, NULL, post_cb, NULL);
+  botbench_test_assert_wait_until (all_answered, NULL, "the listener's answer");
+  g_assert_cmpuint (posts.last_status, ==, SOUP_STATUS_OK);
+
+  return botbench_event_store_get_last_id (botbench_application_get_store (f->app));
+}
+
+typedef struct
+{
+  Fixture    *f;
+  const char *path;
+  const char *url;
+} TargetCheck;
+
+static gboolean
+forward_target_is (gpointer data)
+{
+  TargetCheck *check = data;
+  BotbenchForwarder *forwarder = botbench_application_get_forwarder (check->f->app);
+  g_autofree char *target = botbench_forwarder_dup_target (forwarder, check->path);
+
+  return g_strcmp0 (target, check->url) == 0;
+}
+
+static void
+assert_wait_forward_target (Fixture    *f,
+                            const char *path,
+                            const char *url)
+{
+  TargetCheck check = { f, path, url };
+
+  botbench_test_assert_wait_until (forward_target_is, &check, "the forwarder's rules");
+}
+
+/* The Preferences window on its Forwarding page. */
+static GtkWidget *
+open_forwarding_preferences (Fixture *f)
+{
+  GtkWidget *preferences;
+
+  preferences = botbench_preferences_window_new (botbench_application_get_settings (f->app));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "forwarding");
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (f->window));
+  gtk_window_present (GTK_WINDOW (preferences));
+  gtk_test_widget_wait_for_draw (preferences);
+
+  return preferences;
+}
+
+static void
+collect_rule_rows (GtkWidget *widget,
+                   GPtrArray *rows)
+{
+  if (BOTBENCH_IS_FORWARD_RULE_ROW (widget))
+    g_ptr_array_add (rows, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_rule_rows (child, rows);
+}
+
+/* Adds a rule with the Add Rule button and types url into it. */
+static GtkWidget *
+add_rule (GtkWidget  *preferences,
+          const char *url)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *row;
+
+  botbench_ui_test_click (botbench_ui_test_find (preferences, "add_rule_button"));
+  collect_rule_rows (preferences, rows);
+  g_assert_cmpuint (rows->len, >, 0);
+  row = g_ptr_array_index (rows, rows->len - 1);
+  gtk_editable_set_text (GTK_EDITABLE (botbench_ui_test_find (row, "url_row")), url);
+
+  return row;
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  Fixture *f = data;
+
+  return botbench_forwarder_get_n_pending (botbench_application_get_forwarder (f->app)) == 0;
+}
+
+static GtkWidget *
+find_row_for_id (GtkWidget *widget,
+                 gint64     id)
+{
+  if (BOTBENCH_IS_EVENT_ROW (widget) && gtk_widget_get_mapped (widget))
+    {
+      BotbenchEvent *shown = botbench_event_row_get_event (BOTBENCH_EVENT_ROW (widget));
+
+      if (shown != NULL && botbench_event_get_id (shown) == id)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row_for_id (child, id);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  Fixture    *f;
+  gint64      id;
+  const char *prefix;  /* the pill's text starts with it; NULL: no pill */
+  const char *style;
+} PillCheck;
+
+static gboolean
+pill_is (gpointer data)
+{
+  PillCheck *check = data;
+  GtkWidget *row = find_row_for_id (botbench_ui_test_find (check->f->window, "event_list"), check->id);
+  GtkWidget *pill;
+
+  if (row == NULL)
+    return FALSE;
+
+  pill = botbench_ui_test_find (row, "forward_pill");
+  if (check->prefix == NULL)
+    return !gtk_widget_get_visible (pill);
+
+  return gtk_widget_get_visible (pill) &&
+         g_str_has_prefix (gtk_label_get_label (GTK_LABEL (pill)), check->prefix) &&
+         (check->style == NULL || gtk_widget_has_css_class (pill, check->style));
+}
+
+static void
+assert_wait_pill (Fixture    *f,
+                  gint64      id,
+                  const char *prefix,
+                  const char *style)
+{
+  PillCheck check = { f, id, prefix, style };
+
+  botbench_test_assert_wait_until (pill_is, &check, "the event row's status pill");
+}
+
+static const char *
+request_header (BotbenchTestRequest *request,
+                const char          *name)
+{
+  for (guint i = 0; request->headers[i] != NULL && request->headers[i + 1] != NULL; i += 2)
+    if (g_ascii_strcasecmp (request->headers[i], name) == 0)
+      return request->headers[i + 1];
+
+  return NULL;
+}
+
+/* Shows event id in the detail pane, on its Handler tab. */
+static GtkWidget *
+show_handler_tab (Fixture *f,
+                  gint64   id)
+{
+  BotbenchEventsPage *page = botbench_ui_test_get_events_page (f->window);
+  GtkWidget *detail = botbench_ui_test_find (page, "detail");
+
+  g_assert_true (botbench_events_page_show_event (page, id));
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (botbench_ui_test_find (detail, "view_stack")),
+                                         "handler");
+
+  return detail;
+}
+
+static char *
+dup_text_view_text (GtkWidget *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* The shown toplevel of type, or NULL. */
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
+        return window;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_entry_row (GtkWidget  *widget,
+                const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+replay_sent (gpointer data)
+{
+  return botbench_replay_dialog_get_sent (data);
+}
+
+static gboolean
+simulate_sent (gpointer data)
+{
+  return botbench_simulate_dialog_get_sent (data);
+}
+
+static gboolean
+selected_event_is (gpointer data)
+{
+  gint64 *expected = data;
+  Fixture *f = *(Fixture **)(expected + 1);
+  BotbenchEvent *selected = botbench_events_page_get_selected_event (botbench_ui_test_get_events_page (f->window));
+
+  return selected != NULL && botbench_event_get_id (selected) == expected[0];
+}
+
+static void
+assert_wait_selected (Fixture *f,
+                      gint64   id)
+{
+  struct { gint64 id; Fixture *f; } check = { id, f };
+
+  botbench_test_assert_wait_until (selected_event_is, &check, "the window to select the event");
+}
+
+static void
+set_rules (Fixture    *f,
+           const char *url)
+{
+  GSettings *settings = botbench_application_get_settings (f->app);
+
+  g_settings_set_value (settings, "forward-rules", g_variant_new_parsed ("[(true, '/', %s)]", url));
+  assert_wait_forward_target (f, "/", url);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+/* Each rule's switch decides: an event under a rule switched off is not
+ * forwarded, one under a rule switched on reaches the handler byte for
+ * byte, and its row and Handler tab show the answer.  Two rules (prefixes
+ * /on and /off), so no test step races the listener's forward after its
+ * answer. */
+static void
+switch_forwards_to_handler (Fixture *f)
+{
+  g_autoptr(BotbenchTestHandler) handler = botbench_test_handler_new ();
+  g_autofree char *on_url = g_strconcat (botbench_test_handler_get_url (handler), "/on.php", NULL);
+  g_autofree char *off_url = g_strconcat (botbench_test_handler_get_url (handler), "/off.php", NULL);
+  g_autoptr(GBytes) expected = botbench_test_load_fixture ("ONIMCOMMANDADD");
+  g_autoptr(BotbenchEvent) off_event = NULL;
+  g_autoptr(GVariant) rules = NULL;
+  g_autofree char *id_text = NULL;
+  g_autofree char *body = NULL;
+  BotbenchTestRequest *request;
+  GtkWidget *preferences;
+  GtkWidget *on_rule;
+  GtkWidget *off_rule;
+  GtkWidget *detail;
+  gboolean enabled;
+  const char *prefix;
+  const char *rule_url;
+  gint64 off_id;
+  gint64 on_id;
+
+  preferences = open_forwarding_preferences (f);
+  g_assert_true (gtk_widget_get_visible (botbench_ui_test_find (preferences, "empty_row")));
+  on_rule = add_rule (preferences, on_url);
+  gtk_editable_set_text (GTK_EDITABLE (botbench_ui_test_find (on_rule, "prefix_row")), "/on");
+  g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (preferences, "empty_row")));
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_find (on_rule, "url_row"), "error"));
+  off_rule = add_rule (preferences, off_url);
+  gtk_editable_set_text (GTK_EDITABLE (botbench_ui_test_find (off_rule, "prefix_row")), "/off");
+  gtk_switch_set_active (GTK_SWITCH (botbench_ui_test_find (off_rule, "enabled_switch")), FALSE);
+
+  rules = g_settings_get_value (botbench_application_get_settings (f->app), "forward-rules");
+  g_assert_cmpuint (g_variant_n_children (rules), ==, 2);
+  g_variant_get_child (rules, 0, "(b&s&s)", &enabled, &prefix, &rule_url);
+  g_assert_true (enabled);
+  g_assert_cmpstr (prefix, ==, "/on");
+  g_assert_cmpstr (rule_url, ==, on_url);
+  g_variant_get_child (rules, 1, "(b&s&s)", &enabled, &prefix, &rule_url);
+  g_assert_false (enabled);
+  g_assert_cmpstr (prefix, ==, "/off");
+  g_assert_cmpstr (rule_url, ==, off_url);
+  assert_wait_forward_target (f, "/on", on_url);
+  assert_wait_forward_target (f, "/off", NULL);
+  botbench_ui_test_screenshot (f, "forward-ui-preferences.png");
+
+  /* Off: stored, not forwarded.  The listener hands an event to the
+   * forwarder before it reads the next request, so once the second is
+   * forwarded and nothing is pending, the first was decided. */
+  off_id = post_fixture (f, "ONIMBOTMESSAGEADD", "/off");
+  on_id = post_fixture (f, "ONIMCOMMANDADD", "/on");
+  g_assert_cmpint (on_id, >, off_id);
+  botbench_test_handler_wait_requests (handler, 1);
+  botbench_test_assert_wait_until (nothing_pending, f, "the forwards to be recorded");
+  g_assert_cmpuint (botbench_test_handler_get_n_requests (handler), ==, 1);
+
+  request = g_ptr_array_index (botbench_test_handler_get_requests (handler), 0);
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, on_id);
+  g_assert_cmpstr (request_header (request, "X-Botbench-Event-Id"), ==, id_text);
+  g_assert_cmpstr (request->method, ==, "POST");
+  g_assert_cmpstr (request->path, ==, "/on.php");
+  g_assert_true (g_bytes_equal (request->body, expected));
+  off_event = botbench_event_store_get_event (botbench_application_get_store (f->app), off_id, NULL);
+  g_assert_null (botbench_event_get_forward (off_event));
+
+  assert_wait_pill (f, on_id, "200 · ", "success");
+  assert_wait_pill (f, off_id, NULL, NULL);
+
+  /* Switched on, the same path is forwarded to its own URL. */
+  gtk_switch_set_active (GTK_SWITCH (botbench_ui_test_find (off_rule, "enabled_switch")), TRUE);
+  assert_wait_forward_target (f, "/off", off_url);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  post_fixture (f, "ONIMBOTMESSAGEADD", "/off");
+  botbench_test_handler_wait_requests (handler, 2);
+  request = g_ptr_array_index (botbench_test_handler_get_requests (handler), 1);
+  g_assert_cmpstr (request->path, ==, "/off.php");
+
+  detail = show_handler_tab (f, on_id);
+  botbench_ui_test_assert_label_shown (detail, "200 OK");
+  botbench_ui_test_assert_label_shown (detail, on_url);
+  body = dup_text_view_text (botbench_ui_test_find (detail, "body_view"));
+  g_assert_cmpstr (body, ==, "ok");
+  botbench_ui_test_screenshot (f, "forward-ui-handler.png");
+
+  /* The event that was not forwarded says so, and leads to Preferences. */
+  detail = show_handler_tab (f, off_id);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (botbench_ui_test_find (detail, "handler_stack"))),
+                   ==, "none");
+  g_assert_true (botbench_ui_test_widget_is_mapped (botbench_ui_test_find (detail, "open_forwarding_button")));
+  botbench_ui_test_screenshot (f, "forward-ui-not-forwarded.png");
+}
+
+/* A handler that is not listening: the event is stored all the same, its
+ * pill reads "refused" and the Handler tab gives the error. */
+static void
+refused_shows_error (Fixture *f)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/bot.php", botbench_test_closed_port ());
+  GtkWidget *preferences;
+  GtkWidget *rule;
+  GtkWidget *detail;
+  gint64 id;
+
+  preferences = open_forwarding_preferences (f);
+  rule = add_rule (preferences, "ftp://example.com/");
+  /* Not http(s): marked, and not used. */
+  g_assert_true (gtk_widget_has_css_class (botbench_ui_test_find (rule, "url_row"), "error"));
+  assert_wait_forward_target (f, "/", NULL);
+  gtk_editable_set_text (GTK_EDITABLE (botbench_ui_test_find (rule, "url_row")), url);
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_find (rule, "url_row"), "error"));
+  assert_wait_forward_target (f, "/", url);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  id = post_fixture (f, "ONIMBOTMESSAGEADD", "/");
+  assert_wait_pill (f, id, "refused", "error");
+
+  detail = show_handler_tab (f, id);
+  botbench_ui_test_assert_label_shown (detail, "Connection refused");
+  botbench_ui_test_screenshot (f, "forward-ui-refused.png");
+}
+
+/* Replay… on a forwarded event, one value changed in the tree: the
+ * handler gets the re-encoded body with the new value (and the other
+ * values as they were), the replay is stored as "replay of #ID" with the
+ * answer beside it, and the window selects it. */
+static void
+replay_edited_value (Fixture *f)
+{
+  g_autoptr(BotbenchTestHandler) handler = botbench_test_handler_new ();
+  g_autofree char *url = g_strconcat (botbench_test_handler_get_url (handler), "/bot.php", NULL);
+  g_autoptr(BotbenchFormNode) sent = NULL;
+  g_autoptr(BotbenchFormNode) original_form = NULL;
+  g_autoptr(BotbenchEvent) stored = NULL;
+  g_autoptr(GBytes) original_body = botbench_test_load_fixture ("ONIMBOTMESSAGEADD");
+  g_autofree char *original_id_text = NULL;
+  BotbenchTestRequest *request;
+  GtkWidget *dialog;
+  GtkWidget *row;
+  gint64 original_id;
+  gint64 replay_id;
+  gsize len;
+  const char *data;
+
+  set_rules (f, url);
+  original_id = post_fixture (f, "ONIMBOTMESSAGEADD", "/");
+  botbench_test_handler_wait_requests (handler, 1);
+
+  g_assert_true (botbench_events_page_show_event (botbench_ui_test_get_events_page (f->window), original_id));
+  botbench_ui_test_click (botbench_ui_test_find (f->window, "replay_button"));
+  dialog = find_toplevel (BOTBENCH_TYPE_REPLAY_DIALOG);
+  g_assert_nonnull (dialog);
+  gtk_test_widget_wait_for_draw (dialog);
+
+  /* The forward target is the default target. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (botbench_ui_test_find (dialog, "url_row"))), ==, url);
+
+  row = find_entry_row (dialog, "data[PARAMS][MESSAGE]");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "Hello, bot!");
+  gtk_editable_set_text (GTK_EDITABLE (row), "Edited & replayed");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (botbench_ui_test_find (dialog, "diff_label"))),
+                            "+ data[PARAMS][MESSAGE]=Edited & replayed"));
+  botbench_ui_test_screenshot (f, "forward-ui-replay-dialog.png");
+
+  botbench_ui_test_click (botbench_ui_test_find (dialog, "send_button"));
+  botbench_test_assert_wait_until (replay_sent, dialog, "the replay's answer");
+  botbench_test_handler_wait_requests (handler, 2);
+
+  request = g_ptr_array_index (botbench_test_handler_get_requests (handler), 1);
+  original_id_text = g_strdup_printf ("%" G_GINT64_FORMAT, original_id);
+  g_assert_cmpstr (request_header (request, "X-Botbench-Replay-Of"), ==, original_id_text);
+  data = g_bytes_get_data (request->body, &len);
+  sent = botbench_post_decode_urlencoded (data, len);
+  g_assert_cmpstr (botbench_form_node_lookup_string (sent, "data", "PARAMS", "MESSAGE", NULL), ==,
+                   "Edited & replayed");
+  /* Nothing else changed: the same keys and values but the one edited. */
+  data = g_bytes_get_data (original_body, &len);
+  original_form = botbench_post_decode_urlencoded (data, len);
+  {
+    g_auto(GStrv) before = botbench_form_edit_dup_pairs (original_form);
+    g_auto(GStrv) after = botbench_form_edit_dup_pairs (sent);
+
+    g_assert_cmpuint (g_strv_length (before), ==, g_strv_length (after));
+    for (guint i = 0; before[i] != NULL; i += 2)
+      {
+        g_assert_cmpstr (before[i], ==, after[i]);
+        if (!g_str_equal (before[i], "data[PARAMS][MESSAGE]"))
+          g_assert_cmpstr (before[i + 1], ==, after[i + 1]);
+      }
+  }
+
+  replay_id = botbench_replay_dialog_get_event_id (BOTBENCH_REPLAY_DIALOG (dialog));
+  g_assert_cmpint (replay_id, >, original_id);
+  stored = botbench_event_store_get_event (botbench_application_get_store (f->app), replay_id, NULL);
+  g_assert_nonnull (stored);
+  g_assert_cmpint (botbench_event_get_replay_of (stored), ==, original_id);
+  g_assert_nonnull (botbench_event_get_forward (stored));
+  g_assert_cmpuint (botbench_forward_result_get_status (botbench_event_get_forward (stored)), ==, 200);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (botbench_ui_test_find (dialog, "handler_stack"))),
+                   ==, "forward");
+  botbench_ui_test_screenshot (f, "forward-ui-replay-answer.png");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  assert_wait_selected (f, replay_id);
+  {
+    g_autofree char *mark = g_strdup_printf ("replay of #%" G_GINT64_FORMAT, original_id);
+
+    botbench_ui_test_assert_label_shown (botbench_ui_test_find (f->window, "event_list"), mark);
+  }
+  botbench_ui_test_screenshot (f, "forward-ui-replayed.png");
+}
+
+/* Simulate Event…: a template sent to the listener is stored as that
+ * event, with the value set on top, and selected. */
+static void
+simulate_sends_template (Fixture *f)
+{
+  g_autoptr(BotbenchEvent) stored = NULL;
+  GtkWidget *dialog;
+  gint64 id;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_get_events_page (f->window)),
+                                             "events.simulate", NULL));
+  dialog = find_toplevel (BOTBENCH_TYPE_SIMULATE_DIALOG);
+  g_assert_nonnull (dialog);
+  gtk_test_widget_wait_for_draw (dialog);
+
+  g_assert_true (botbench_simulate_dialog_select_template (BOTBENCH_SIMULATE_DIALOG (dialog), "command-add"));
+  botbench_ui_test_assert_label_shown (dialog, "ONIMCOMMANDADD");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (botbench_ui_test_find (dialog, "values_view"))),
+                            "data[PARAMS][MESSAGE]=/echo from the test\n", -1);
+  botbench_ui_test_screenshot (f, "forward-ui-simulate.png");
+
+  botbench_ui_test_click (botbench_ui_test_find (dialog, "send_button"));
+  botbench_test_assert_wait_until (simulate_sent, dialog, "the simulated event's answer");
+
+  id = botbench_simulate_dialog_get_event_id (BOTBENCH_SIMULATE_DIALOG (dialog));
+  g_assert_cmpint (id, >, 0);
+  stored = botbench_event_store_get_event (botbench_application_get_store (f->app), id, NULL);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (botbench_event_get_event_name (stored), ==, "ONIMCOMMANDADD");
+  g_assert_nonnull (botbench_event_get_form (stored));
+  g_assert_cmpstr (botbench_form_node_lookup_string (botbench_event_get_form (stored),
+                                                     "data", "PARAMS", "MESSAGE", NULL), ==,
+                   "/echo from the test");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  assert_wait_selected (f, id);
+}
+
+typedef struct
+{
+  Fixture    *f;
+  gint64      id;
+  const char *text;   /* NULL: no token pill */
+} TokenPillCheck;
+
+static gboolean
+token_pill_is (gpointer data)
+{
+  TokenPillCheck *check = data;
+  GtkWidget *row = find_row_for_id (botbench_ui_test_find (check->f->window, "event_list"), check->id);
+  GtkWidget *pill;
+
+  if (row == NULL)
+    return FALSE;
+
+  pill = botbench_ui_test_find (row, "token_pill");
+  if (check->text == NULL)
+    return !gtk_widget_get_visible (pill);
+
+  return gtk_widget_get_visible (pill) && g_str_equal (gtk_label_get_label (GTK_LABEL (pill)), check->text);
+}
+
+/* An event whose auth[application_token] is not the expected one shows a
+ * "wrong token" pill; one with the expected token shows none. */
+static void
+token_pill (Fixture *f)
+{
+  BotbenchListener *listener = botbench_application_get_listener (f->app);
+  TokenPillCheck check = { f, 0, NULL };
+
+  /* The fixtures' token. */
+  botbench_listener_set_expected_token (listener, "831c76b092f9f135d9b6b36c3a720757");
+  check.id = post_fixture (f, "ONIMCOMMANDADD", "/");
+  check.text = NULL;
+  botbench_test_assert_wait_until (token_pill_is, &check, "no token pill on a verified event");
+
+  botbench_listener_set_expected_token (listener, "another-token");
+  check.id = post_fixture (f, "ONIMBOTMESSAGEADD", "/");
+  check.text = "wrong token";
+  botbench_test_assert_wait_until (token_pill_is, &check, "the wrong token pill");
+  botbench_ui_test_screenshot (f, "forward-ui-token.png");
+
+  /* The Events menu's token filter. */
+  {
+    BotbenchEventsPage *page = botbench_ui_test_get_events_page (f->window);
+    GtkSingleSelection *selection =
+      GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (botbench_ui_test_find (f->window, "event_list"))));
+    g_autoptr(BotbenchEvent) shown = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "events.token-filter", "s", "wrong-token"));
+    botbench_test_assert_wait_n_items (gtk_single_selection_get_model (selection), 1);
+    shown = g_list_model_get_item (gtk_single_selection_get_model (selection), 0);
+    g_assert_cmpint (botbench_event_get_id (shown), ==, check.id);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "events.token-filter", "s", "no-token"));
+    botbench_test_assert_wait_n_items (gtk_single_selection_get_model (selection), 0);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (botbench_ui_test_find (f->window, "events_stack"))),
+                     ==, "no-results");
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "events.token-filter", "s", ""));
+    botbench_test_assert_wait_n_items (gtk_single_selection_get_model (selection), 2);
+  }
+}
+
+static gboolean
+expected_token_is (gpointer data)
+{
+  Fixture *f = data;
+  g_autofree char *token = botbench_listener_dup_expected_token (botbench_application_get_listener (f->app));
+
+  return g_strcmp0 (token, "831c76b092f9f135d9b6b36c3a720757") == 0;
+}
+
+/* With a profile active and no expected token yet, the first ONAPPINSTALL
+ * teaches it: the next event is verified. */
+static void
+token_learned_from_install (Fixture *f)
+{
+  BotbenchProfileManager *profiles = botbench_application_get_profile_manager (f->app);
+  g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
+  g_autoptr(BotbenchEvent) event = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  botbench_profile_set_name (profile, "Portal");
+  g_assert_true (botbench_profile_manager_add (profiles, profile, &error));
+  g_assert_no_error (error);
+  g_assert_true (botbench_profile_manager_get_active (profiles) == profile);
+
+  post_fixture (f, "ONAPPINSTALL", "/");
+  botbench_test_assert_wait_until (expected_token_is, f, "the token learned from ONAPPINSTALL");
+
+  id = post_fixture (f, "ONIMBOTMESSAGEADD", "/");
+  event = botbench_event_store_get_event (botbench_application_get_store (f->app), id, NULL);
+  g_assert_nonnull (event);
+  g_assert_cmpint (botbench_event_get_token_state (event), ==, BOTBENCH_TOKEN_STATE_VERIFIED);
+}
+
+/* Export as JSON Lines writes the filtered events in the `events` format;
+ * importing the file again stores nothing twice.  (The file chooser is
+ * left out: these are the calls its answer makes.) */
+static void
+export_import_jsonl (Fixture *f)
+{
+  BotbenchEventsPage *page = botbench_ui_test_get_events_page (f->window);
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "events.jsonl", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 first;
+  gint64 second;
+
+  first = post_fixture (f, "ONIMBOTMESSAGEADD", "/");
+  second = post_fixture (f, "ONIMCOMMANDADD", "/");
+
+  /* What the file chooser's Export does. */
+  _botbench_events_actions_export (page, file, FALSE);
+  botbench_ui_test_assert_toast_shown (f->window, "Exported 2 events");
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_cmpstr (lines[2], ==, "");
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *object;
+
+      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, &error));
+      g_assert_no_error (error);
+      object = json_node_get_object (json_parser_get_root (parser));
+      /* Newest first, as `botbench-cli events` prints them. */
+      g_assert_cmpint (json_object_get_int_member (object, "id"), ==, i == 0 ? second : first);
+      g_assert_true (json_object_has_member (object, "body"));
+    }
+
+  _botbench_events_actions_import (page, file);
+  botbench_ui_test_assert_toast_shown (f->window, "Imported 0 events, 2 already stored");
+  g_assert_cmpint (botbench_event_store_get_last_id (botbench_application_get_store (f->app)), ==, second);
+
+  botbench_test_rm_rf (dir);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  botbench_ui_test_fixture_setup (f, data);
+  posts.session = soup_session_new ();
+  posts.n_posted = posts.n_answered = posts.last_status = 0;
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&posts.session);
+  botbench_ui_test_fixture_teardown (f, data);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gboolean have_keyring;
+
+  botbench_ui_test_init (&argc, &argv, &have_keyring);
+
+#define ADD_BODY(path, body) \
+  g_test_add (path, Fixture, (gconstpointer)body, fixture_setup, botbench_ui_test_run_body, fixture_teardown)
+
+  ADD_BODY ("/forward-ui/forward/switch", switch_forwards_to_handler);
+  ADD_BODY ("/forward-ui/forward/refused", refused_shows_error);
+  ADD_BODY ("/forward-ui/replay/edited-value", replay_edited_value);
+  ADD_BODY ("/forward-ui/simulate/template", simulate_sends_template);
+  ADD_BODY ("/forward-ui/token/pill", token_pill);
+  ADD_BODY ("/forward-ui/token/learned-from-install", token_learned_from_install);
+  ADD_BODY ("/forward-ui/export-import/jsonl", export_import_jsonl);
+
+#undef ADD_BODY
+
+  return botbench_ui_test_run ();
+}
