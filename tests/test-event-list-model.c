@@ -573,6 +573,67 @@ test_random_access (ModelFixture  *f,
   g_assert_cmpuint (g_atomic_int_get (&n_finalized), ==, n_fetched);
 }
 
+/* The token state filter: done by the store (the verified column), with
+ * live inserts of both kinds. */
+static void
+test_verified_filter (ModelFixture  *f,
+                      gconstpointer  data)
+{
+  g_autoptr(BotbenchEventListModel) model = botbench_event_list_model_new (f->store);
+  g_autoptr(BotbenchEventListModel) all = botbench_event_list_model_new (f->store);
+  Recorder rec;
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *message = g_strdup_printf ("event %u", i);
+      g_autoptr(BotbenchEvent) event = make_event ("ONIMBOTMESSAGEADD", message);
+
+      /* every third one carries a wrong token */
+      botbench_event_set_token_state (event, i % 3 == 0 ? BOTBENCH_TOKEN_STATE_WRONG : BOTBENCH_TOKEN_STATE_VERIFIED);
+      g_assert_cmpint (botbench_event_store_insert (f->store, event, NULL), >, 0);
+    }
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (all), 30);
+
+  recorder_init (&rec, model, "notify::verified");
+  botbench_event_list_model_set_verified (model, "wrong-token");
+  g_assert_cmpstr (botbench_event_list_model_get_verified (model), ==, "wrong-token");
+  g_assert_cmpuint (rec.n_notify, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 10);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(BotbenchEvent) event = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      g_assert_cmpint (botbench_event_get_token_state (event), ==, BOTBENCH_TOKEN_STATE_WRONG);
+      /* newest first: events 27, 24, …, ids 28, 25, … */
+      g_assert_cmpint (botbench_event_get_id (event), ==, 28 - 3 * (gint64)i);
+    }
+
+  /* A new verified event does not show; a new wrong one does. */
+  fill_store (f->store, 1, NULL);
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (all), 31);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 10);
+  {
+    g_autoptr(BotbenchEvent) event = make_event ("ONIMBOTMESSAGEADD", "late");
+
+    botbench_event_set_token_state (event, BOTBENCH_TOKEN_STATE_WRONG);
+    g_assert_cmpint (botbench_event_store_insert (f->store, event, NULL), ==, 32);
+  }
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (model), 11);
+  g_assert_cmpint (item_id (model, 0), ==, 32);
+
+  /* Other states, the property, and back to everything. */
+  g_object_set (model, "verified", "no-token", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  botbench_event_list_model_set_verified (model, "unknown");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);   /* fill_store's */
+  botbench_event_list_model_set_verified (model, "");
+  g_assert_null (botbench_event_list_model_get_verified (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 32);
+  g_assert_cmpuint (rec.n_notify, ==, 4);
+
+  recorder_clear (&rec, model);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -589,6 +650,7 @@ main (int   argc,
   ADD ("rows-keep-their-objects", test_rows_keep_their_objects);
   ADD ("filter-ignores-other-events", test_filter_ignores_other_events);
   ADD ("filter-and-search", test_filter_and_search);
+  ADD ("verified-filter", test_verified_filter);
   ADD ("events-removed-reloads", test_events_removed_reloads);
   ADD ("random-access", test_random_access);
 

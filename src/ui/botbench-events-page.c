@@ -41,8 +41,6 @@ struct _BotbenchEventsPage
   /* The token state filter (a token state string, NULL: all), and the
    * paced model filtered by it.  The store's list model has no token
    * filter yet, so this one scans the events as they are read. */
-  char                   *token_filter;
-  GtkFilterListModel     *token_model;
   GCancellable           *cancellable;
 
   /* Event names are re-read in a thread, at most once a second. */
@@ -107,8 +105,10 @@ botbench_events_page_is_filtered (BotbenchEventsPage *self)
   const char *search = botbench_event_list_model_get_search (self->event_model);
   const char *name = botbench_event_list_model_get_event_name (self->event_model);
 
+  const char *verified = botbench_event_list_model_get_verified (self->event_model);
+
   return (search != NULL && *search != '\0') || (name != NULL && *name != '\0') ||
-         self->token_filter != NULL;
+         (verified != NULL && *verified != '\0');
 }
 
 static void
@@ -473,8 +473,6 @@ botbench_events_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), BOTBENCH_TYPE_EVENTS_PAGE);
 
   g_clear_object (&self->selection);
-  g_clear_object (&self->token_model);
-  g_clear_pointer (&self->token_filter, g_free);
   g_clear_object (&self->paced_model);
   g_clear_object (&self->event_model);
   g_clear_object (&self->store);
@@ -684,13 +682,14 @@ botbench_events_page_show_event (BotbenchEventsPage *self,
       gtk_drop_down_set_selected (self->event_type_dropdown, 0);
       botbench_event_list_model_set_search (self->event_model, NULL);
       botbench_event_list_model_set_event_name (self->event_model, NULL);
+      /* Through the action, so that the menu shows "All" again. */
+      gtk_widget_activate_action (GTK_WIDGET (self), "events.token-filter", "s", "");
     }
   botbench_paced_model_flush (self->paced_model);
 
   query.after_id = event_id;
   newer = botbench_event_store_count (self->store, &query, NULL);
-  if (self->token_filter == NULL &&
-      newer >= 0 && newer < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+  if (newer >= 0 && newer < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
     {
       g_autoptr(BotbenchEvent) item = g_list_model_get_item (G_LIST_MODEL (self->selection), newer);
 
@@ -736,50 +735,18 @@ botbench_events_page_get_loading_names (BotbenchEventsPage *self)
   return self->loading_names;
 }
 
-static gboolean
-token_filter_match (gpointer item,
-                    gpointer user_data)
-{
-  const char *state = user_data;
-
-  return g_str_equal (botbench_token_state_to_string (botbench_event_get_token_state (item)), state);
-}
-
 void
 _botbench_events_page_set_token_filter (BotbenchEventsPage *self,
                                         const char         *state)
 {
   g_return_if_fail (BOTBENCH_IS_EVENTS_PAGE (self));
 
-  if (state != NULL && *state == '\0')
-    state = NULL;
-
-  if (g_strcmp0 (state, self->token_filter) == 0 || self->selection == NULL)
+  if (self->event_model == NULL)
     return;
 
-  g_free (self->token_filter);
-  self->token_filter = g_strdup (state);
+  /* The store filters (the verified column), like the event name. */
   self->follow_head = TRUE;
-
-  if (state == NULL)
-    {
-      gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->paced_model));
-      g_clear_object (&self->token_model);
-    }
-  else
-    {
-      GtkCustomFilter *filter;
-      GtkFilterListModel *old = g_steal_pointer (&self->token_model);
-
-      filter = gtk_custom_filter_new (token_filter_match, g_strdup (state), g_free);
-      self->token_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->paced_model)),
-                                                     GTK_FILTER (filter));
-      /* Read in chunks in idle time, not all at once. */
-      gtk_filter_list_model_set_incremental (self->token_model, TRUE);
-      gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->token_model));
-      g_clear_object (&old);
-    }
-
+  botbench_event_list_model_set_verified (self->event_model, state);
   botbench_events_page_update_state (self);
 }
 
@@ -788,7 +755,7 @@ _botbench_events_page_get_token_filter (BotbenchEventsPage *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_EVENTS_PAGE (self), NULL);
 
-  return self->token_filter;
+  return self->event_model != NULL ? botbench_event_list_model_get_verified (self->event_model) : NULL;
 }
 
 /* For tests */

@@ -49,6 +49,7 @@ struct _BotbenchEventListModel
 
   BotbenchEventStore *store;
   char               *event_name;
+  char               *verified;
   char               *search;
   gboolean            searching;   /* search has a word: the index bounds the snapshot */
 
@@ -68,6 +69,7 @@ enum {
   PROP_STORE,
   PROP_EVENT_NAME,
   PROP_SEARCH,
+  PROP_VERIFIED,
   PROP_N_ITEMS,
   N_PROPS
 };
@@ -130,6 +132,7 @@ botbench_event_list_model_fill_filter (BotbenchEventListModel *self,
   memset (query, 0, sizeof *query);
   query->event_name = self->event_name;
   query->search = self->search;
+  query->verified = self->verified;
 }
 
 static void
@@ -434,6 +437,7 @@ botbench_event_list_model_finalize (GObject *object)
 
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->event_name, g_free);
+  g_clear_pointer (&self->verified, g_free);
   g_clear_pointer (&self->search, g_free);
 
   G_OBJECT_CLASS (botbench_event_list_model_parent_class)->finalize (object);
@@ -459,6 +463,10 @@ botbench_event_list_model_get_property (GObject    *object,
 
     case PROP_SEARCH:
       g_value_set_string (value, self->search);
+      break;
+
+    case PROP_VERIFIED:
+      g_value_set_string (value, self->verified);
       break;
 
     case PROP_N_ITEMS:
@@ -492,6 +500,10 @@ botbench_event_list_model_set_property (GObject      *object,
       botbench_event_list_model_set_search (self, g_value_get_string (value));
       break;
 
+    case PROP_VERIFIED:
+      botbench_event_list_model_set_verified (self, g_value_get_string (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -519,6 +531,12 @@ botbench_event_list_model_class_init (BotbenchEventListModelClass *klass)
 
   properties[PROP_SEARCH] =
     g_param_spec_string ("search", NULL, NULL, NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* A token state string ("verified", "wrong-token", "no-token",
+   * "unknown"), or NULL for all. */
+  properties[PROP_VERIFIED] =
+    g_param_spec_string ("verified", NULL, NULL, NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_N_ITEMS] =
@@ -590,6 +608,28 @@ botbench_event_list_model_get_event_name (BotbenchEventListModel *self)
   g_return_val_if_fail (BOTBENCH_IS_EVENT_LIST_MODEL (self), NULL);
 
   return self->event_name;
+}
+
+void
+botbench_event_list_model_set_verified (BotbenchEventListModel *self,
+                                        const char             *verified)
+{
+  g_return_if_fail (BOTBENCH_IS_EVENT_LIST_MODEL (self));
+
+  if (!set_filter_string (&self->verified, verified))
+    return;
+
+  if (self->store != NULL)
+    botbench_event_list_model_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERIFIED]);
+}
+
+const char *
+botbench_event_list_model_get_verified (BotbenchEventListModel *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENT_LIST_MODEL (self), NULL);
+
+  return self->verified;
 }
 
 void

@@ -24,6 +24,11 @@ BotbenchEventStore     *botbench_event_list_model_get_store      (BotbenchEventL
 void                    botbench_event_list_model_set_event_name (BotbenchEventListModel *self,
                                                                   const char             *event_name);
 const char             *botbench_event_list_model_get_event_name (BotbenchEventListModel *self);
+/* Only events in this token state ("verified", "wrong-token", "no-token",
+ * "unknown"); NULL or "" for all. */
+void                    botbench_event_list_model_set_verified   (BotbenchEventListModel *self,
+                                                                  const char             *verified);
+const char             *botbench_event_list_model_get_verified   (BotbenchEventListModel *self);
 void                    botbench_event_list_model_set_search     (BotbenchEventListModel *self,
                                                                   const char             *search);
 const char             *botbench_event_list_model_get_search     (BotbenchEventListModel *self);
