@@ -240,6 +240,40 @@ test_forward_ok (Fixture       *f,
     }
 }
 
+/* A rule that points back at the listener: the forward is stored once
+ * more (the handler is Botbench itself) and not forwarded again, where it
+ * would loop until the disk is full. */
+static void
+test_forward_loop (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *self_url = g_strconcat (f->listener_url, "/again", NULL);
+  g_autoptr(GPtrArray) events = NULL;
+  Posts posts = { 0 };
+
+  set_rule (f, "/", self_url);
+  post_async (f, "/hook", "event=ONIMBOTMESSAGEADD&data[PARAMS][MESSAGE]=once", NULL, &posts);
+  wait_posts (&posts, 1);
+  g_assert_cmpuint (posts.n_acked, ==, 1);
+  wait_recorded (f, 1);
+  g_assert_true (botbench_forwarder_flush (f->forwarder, 5000));
+
+  /* Give a loop the time to show: more forwards would be recorded. */
+  {
+    gint64 until = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
+
+    while (g_get_monotonic_time () < until)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  events = all_events (f);
+  g_assert_cmpuint (events->len, ==, 2);
+  g_assert_cmpuint (botbench_forward_result_get_status (botbench_event_get_forward (events->pdata[0])), ==, 200);
+  g_assert_cmpstr (botbench_event_get_path (events->pdata[1]), ==, "/again");
+  g_assert_true (botbench_http_send_is_own_forward (events->pdata[1]));
+  g_assert_null (botbench_event_get_forward (events->pdata[1]));
+  g_assert_cmpuint (f->n_forwarded, ==, 1);
+}
+
 static void
 test_forward_outcomes (Fixture       *f,
                        gconstpointer  data)
@@ -460,6 +494,7 @@ test_forward_add_forwarder_tests (void)
 
   g_test_add_func ("/forward/rules/match", test_rules);
   ADD ("listener/ok", test_forward_ok);
+  ADD ("listener/loop", test_forward_loop);
   ADD ("listener/outcomes", test_forward_outcomes);
   ADD ("listener/order", test_forward_order);
   ADD ("listener/queue-full-and-stop", test_forward_queue_full_and_stop);

@@ -100,9 +100,11 @@ static gboolean
 listen_line_ready (ListenState   *state,
                    BotbenchEvent *event)
 {
+  /* Nor is this process's own forward that came back to it. */
   return !state->forwarding || state->final ||
          botbench_event_get_forward (event) != NULL ||
-         botbench_event_get_rejected (event);
+         botbench_event_get_rejected (event) ||
+         botbench_http_send_is_own_forward (event);
 }
 
 static void

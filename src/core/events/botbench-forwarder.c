@@ -336,8 +336,8 @@ pump (BotbenchForwarder *self)
     {
       Send *send = g_ptr_array_index (sends, i);
 
-      botbench_http_send_async (self->session, send->url, send->event, timeout_s,
-                                self->cancellable, sent_cb, send);
+      botbench_http_send_full_async (self->session, send->url, send->event, BOTBENCH_HTTP_SEND_FORWARD,
+                                     timeout_s, self->cancellable, sent_cb, send);
     }
 }
 

@@ -37,6 +37,7 @@ typedef struct
   GUri                  *uri;
   BotbenchEvent         *request;
   gboolean               retried;
+  gboolean               forward;   /* mark it as this process's forward */
 } SendData;
 
 static void
@@ -282,6 +283,8 @@ send_build_message (SendData *data,
                                                     botbench_event_get_replay_of (data->request));
       soup_message_headers_replace (headers, "X-Botbench-Replay-Of", replay_of);
     }
+  if (data->forward)
+    soup_message_headers_replace (headers, BOTBENCH_HTTP_SEND_FORWARDED_BY, botbench_http_send_get_instance_id ());
 
   body = botbench_event_get_body (data->request);
   if (body != NULL && (g_bytes_get_size (body) > 0 ||
@@ -350,6 +353,26 @@ botbench_http_send_dup_url (const char    *url,
   return g_strconcat (url, strchr (url, '?') != NULL ? "&" : "?", query, NULL);
 }
 
+const char *
+botbench_http_send_get_instance_id (void)
+{
+  static char *instance_id = NULL;
+
+  if (g_once_init_enter (&instance_id))
+    g_once_init_leave (&instance_id, g_uuid_string_random ());
+
+  return instance_id;
+}
+
+gboolean
+botbench_http_send_is_own_forward (BotbenchEvent *request)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (request), FALSE);
+
+  return g_strcmp0 (botbench_event_get_header (request, BOTBENCH_HTTP_SEND_FORWARDED_BY),
+                    botbench_http_send_get_instance_id ()) == 0;
+}
+
 void
 botbench_http_send_async (SoupSession         *session,
                           const char          *url,
@@ -358,6 +381,20 @@ botbench_http_send_async (SoupSession         *session,
                           GCancellable        *cancellable,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
+{
+  botbench_http_send_full_async (session, url, request, BOTBENCH_HTTP_SEND_NONE, timeout_s,
+                                 cancellable, callback, user_data);
+}
+
+void
+botbench_http_send_full_async (SoupSession         *session,
+                               const char          *url,
+                               BotbenchEvent       *request,
+                               BotbenchHttpSendFlags flags,
+                               guint                timeout_s,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) uri = NULL;
@@ -375,6 +412,7 @@ botbench_http_send_async (SoupSession         *session,
   data->started = g_get_monotonic_time ();
   data->timeout_s = timeout_s;
   data->cancellable = g_cancellable_new ();
+  data->forward = (flags & BOTBENCH_HTTP_SEND_FORWARD) != 0;
 
   task = g_task_new (session, cancellable, callback, user_data);
   g_task_set_source_tag (task, botbench_http_send_async);

@@ -34,6 +34,33 @@ void                   botbench_http_send_async  (SoupSession          *session,
                                                   gpointer              user_data);
 BotbenchForwardResult *botbench_http_send_finish (GAsyncResult         *result);
 
+typedef enum
+{
+  BOTBENCH_HTTP_SEND_NONE    = 0,
+  /* A forward by this process: the request carries
+   * BOTBENCH_HTTP_SEND_FORWARDED_BY with this process's instance id, so
+   * that a listener of the same process, reached by a rule that points
+   * back at it, stores the event but does not forward it again. */
+  BOTBENCH_HTTP_SEND_FORWARD = 1 << 0,
+} BotbenchHttpSendFlags;
+
+#define BOTBENCH_HTTP_SEND_FORWARDED_BY "X-Botbench-Forwarded-By"
+
+/* As botbench_http_send_async(), with flags; finished by the same
+ * botbench_http_send_finish(). */
+void                   botbench_http_send_full_async (SoupSession          *session,
+                                                      const char           *url,
+                                                      BotbenchEvent        *request,
+                                                      BotbenchHttpSendFlags flags,
+                                                      guint                 timeout_s,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+/* A random id of this process, made on first use. */
+const char            *botbench_http_send_get_instance_id (void);
+/* Whether request is a forward made by this very process (a loop). */
+gboolean               botbench_http_send_is_own_forward  (BotbenchEvent *request);
+
 /* The URL the request goes to: url plus the request's query string. */
 char                  *botbench_http_send_dup_url (const char          *url,
                                                    BotbenchEvent       *request);

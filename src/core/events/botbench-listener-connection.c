@@ -25,6 +25,7 @@
 #include "botbench-event.h"
 #include "botbench-event-store.h"
 #include "botbench-http-parser-private.h"
+#include "botbench-http-send.h"
 #include "botbench-json.h"
 #include "botbench-listener-private.h"
 
@@ -355,7 +356,10 @@ connection_forward (ListenerServer *server,
 {
   g_autoptr(BotbenchForwarder) forwarder = _botbench_listener_dup_forwarder (server->listener);
 
-  if (forwarder != NULL && !botbench_event_get_rejected (event))
+  /* A rule that points back at this listener would forward its own
+   * forwards without end: the event is stored, not forwarded again. */
+  if (forwarder != NULL && !botbench_event_get_rejected (event) &&
+      !botbench_http_send_is_own_forward (event))
     botbench_forwarder_submit (forwarder, event);
 }
 
