@@ -203,6 +203,21 @@ test_file (Fixture       *f,
   g_assert_true (g_bytes_equal (request->body, fixture));
   g_assert_cmpstr (request->method, ==, "POST");
   g_assert_cmpstr (request->path, ==, "/bot.php");
+
+  /* A handler that answers 200 with nothing: an empty string, not null,
+   * and no warning on stderr. */
+  {
+    g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+    g_autofree char *out2 = NULL;
+    g_autofree char *err2 = NULL;
+    g_autoptr(JsonObject) answer2 = NULL;
+
+    botbench_test_handler_set_body (f->handler, empty);
+    g_assert_cmpint (run_cli (&out2, &err2, "send-event", "--to", f->url, path, NULL), ==, 0);
+    answer2 = parse_answer (out2);
+    g_assert_cmpstr (json_object_get_string_member (answer2, "body"), ==, "");
+    g_assert_cmpstr (err2, ==, "");
+  }
 }
 
 static void

@@ -744,6 +744,20 @@ export_import_jsonl (Fixture *f)
   botbench_ui_test_assert_toast_shown (f->window, "Imported 0 events, 2 already stored");
   g_assert_cmpint (botbench_event_store_get_last_id (botbench_application_get_store (f->app)), ==, second);
 
+  /* The token filter limits the export too: no event has a wrong token. */
+  {
+    g_autofree char *filtered_path = g_build_filename (dir, "wrong.jsonl", NULL);
+    g_autoptr(GFile) filtered = g_file_new_for_path (filtered_path);
+    g_autofree char *filtered_contents = NULL;
+
+    gtk_widget_activate_action (GTK_WIDGET (page), "events.token-filter", "s", "wrong-token");
+    _botbench_events_actions_export (page, filtered, FALSE);
+    botbench_ui_test_assert_toast_shown (f->window, "Exported 0 events");
+    g_assert_true (g_file_get_contents (filtered_path, &filtered_contents, NULL, &error));
+    g_assert_cmpstr (filtered_contents, ==, "");
+    gtk_widget_activate_action (GTK_WIDGET (page), "events.token-filter", "s", "");
+  }
+
   botbench_test_rm_rf (dir);
 }
 

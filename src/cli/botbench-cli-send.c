@@ -180,7 +180,9 @@ print_answer (BotbenchForwardResult *result)
   json_builder_set_member_name (builder, "body");
   if (error == NULL && body != NULL)
     {
-      g_autofree char *text = g_utf8_make_valid (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      /* An empty answer's bytes may have no data pointer at all. */
+      const char *data = g_bytes_get_data (body, NULL);
+      g_autofree char *text = g_utf8_make_valid (data != NULL ? data : "", g_bytes_get_size (body));
 
       json_builder_add_string_value (builder, text);
     }

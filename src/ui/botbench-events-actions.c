@@ -33,6 +33,7 @@ typedef struct
   BotbenchEventStore *store;
   char               *event_name;
   char               *search;
+  char               *verified;
   GFile              *file;
   ExportFormat        format;
 } ExportJob;
@@ -44,6 +45,7 @@ export_job_free (ExportJob *job)
   g_clear_object (&job->file);
   g_free (job->event_name);
   g_free (job->search);
+  g_free (job->verified);
   g_free (job);
 }
 
@@ -172,6 +174,7 @@ export_thread (GTask        *task,
 
   query.event_name = job->event_name;
   query.search = job->search;
+  query.verified = job->verified;
   query.limit = EXPORT_PAGE;
 
   for (;;)
@@ -270,6 +273,8 @@ _botbench_events_actions_export (BotbenchEventsPage *page,
   job->store = g_object_ref (botbench_event_list_model_get_store (model));
   job->event_name = g_strdup (botbench_event_list_model_get_event_name (model));
   job->search = g_strdup (botbench_event_list_model_get_search (model));
+  /* The token filter too: what is exported is what the list shows. */
+  job->verified = g_strdup (botbench_event_list_model_get_verified (model));
   job->file = g_object_ref (file);
   job->format = har ? EXPORT_HAR : EXPORT_JSONL;
 
