@@ -380,6 +380,26 @@ test_send_to_listener (Fixture       *f,
   /* marked by the listener from X-Botbench-Replay-Of */
   g_assert_cmpint (botbench_event_get_replay_of (stored), ==, botbench_event_get_id (original));
 
+  /* A strict listener answers 401 to a wrong token but stores the event
+   * (rejected) and says its id: the replay is not stored a second time. */
+  {
+    g_autoptr(BotbenchForwardResult) rejected_result = NULL;
+    g_autoptr(BotbenchEvent) rejected = NULL;
+    g_autoptr(BotbenchEvent) again = botbench_replay_build (original, sets, NULL);
+    gint64 rejected_id = 0;
+
+    botbench_listener_set_expected_token (listener, "not-the-fixture-token");
+    botbench_listener_set_strict_token (listener, TRUE);
+    rejected_result = send_replay (f, again, url, &rejected_id);
+    g_assert_cmpuint (botbench_forward_result_get_status (rejected_result), ==, 401);
+    g_assert_cmpint (rejected_id, ==, botbench_replay_get_listener_id (rejected_result));
+    g_assert_cmpint (count_events (f), ==, 3);
+    rejected = botbench_event_store_get_event (f->store, rejected_id, &error);
+    g_assert_no_error (error);
+    g_assert_true (botbench_event_get_rejected (rejected));
+    g_assert_cmpint (botbench_event_get_replay_of (rejected), ==, botbench_event_get_id (original));
+  }
+
   botbench_listener_stop (listener);
 }
 

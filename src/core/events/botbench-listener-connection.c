@@ -287,11 +287,14 @@ connection_respond (ListenerConnection *conn,
   connection_flush (conn);
 }
 
+/* stored_id > 0: the event was stored all the same (a rejected token), so
+ * a replaying Botbench knows it need not store it again. */
 static void
-connection_respond_error (ListenerConnection *conn,
-                          guint               status,
-                          const char         *extra_headers,
-                          const char         *message)
+connection_respond_error_full (ListenerConnection *conn,
+                               guint               status,
+                               const char         *extra_headers,
+                               const char         *message,
+                               gint64              stored_id)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -302,11 +305,25 @@ connection_respond_error (ListenerConnection *conn,
   json_builder_add_string_value (builder, soup_status_get_phrase (status));
   json_builder_set_member_name (builder, "error_description");
   json_builder_add_string_value (builder, message);
+  if (stored_id > 0)
+    {
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, stored_id);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json = json_to_string (root, FALSE);
 
   connection_respond (conn, status, extra_headers, json);
+}
+
+static void
+connection_respond_error (ListenerConnection *conn,
+                          guint               status,
+                          const char         *extra_headers,
+                          const char         *message)
+{
+  connection_respond_error_full (conn, status, extra_headers, message, 0);
 }
 
 static void
@@ -416,7 +433,7 @@ insert_done_cb (GObject      *object,
 
       g_snprintf (json, sizeof json, "{\"ok\":true,\"id\":%" G_GINT64_FORMAT "}", id);
       if (conn->token_rejected)
-        connection_respond_error (conn, 401, NULL, BOTBENCH_LISTENER_TOKEN_REJECTED);
+        connection_respond_error_full (conn, 401, NULL, BOTBENCH_LISTENER_TOKEN_REJECTED, id);
       else
         connection_respond (conn, 200, NULL, json);
     }
