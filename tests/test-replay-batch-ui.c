@@ -56,14 +56,15 @@ all_answered (gpointer data)
   return posts.n_answered == posts.n_posted;
 }
 
-/* POSTs body to the listener at /bot; returns the stored event's id. */
+/* POSTs body to the listener at path; returns the stored event's id. */
 static gint64
-post_body (Fixture *f,
-           GBytes  *body)
+post_body_to (Fixture    *f,
+              const char *path,
+              GBytes     *body)
 {
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *base = botbench_application_dup_listener_base_url (f->app);
-  g_autofree char *url = g_strconcat (base, "/bot", NULL);
+  g_autofree char *url = g_strconcat (base, path, NULL);
 
   msg = soup_message_new (SOUP_METHOD_POST, url);
   soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
@@ -73,6 +74,13 @@ post_body (Fixture *f,
   g_assert_cmpuint (posts.last_status, ==, SOUP_STATUS_OK);
 
   return botbench_event_store_get_last_id (botbench_application_get_store (f->app));
+}
+
+static gint64
+post_body (Fixture *f,
+           GBytes  *body)
+{
+  return post_body_to (f, "/bot", body);
 }
 
 /* The fixture with "&extra=N" appended: the same event, another body. */
@@ -368,6 +376,72 @@ cancel_midway (Fixture *f)
 
 typedef struct
 {
+  Fixture    *f;
+  const char *path;
+  const char *url;
+} TargetCheck;
+
+static gboolean
+forward_target_is (gpointer data)
+{
+  TargetCheck *check = data;
+  g_autofree char *target = botbench_forwarder_dup_target (botbench_application_get_forwarder (check->f->app),
+                                                           check->path);
+
+  return g_strcmp0 (target, check->url) == 0;
+}
+
+/* To the forward target of each event's path: an event under a rule
+ * reaches that rule's handler, one whose path no rule matches counts as
+ * failed (and is not sent anywhere). */
+static void
+to_forward_targets (Fixture *f)
+{
+  g_autoptr(BotbenchTestHandler) handler = botbench_test_handler_new ();
+  g_autofree char *url = g_strconcat (botbench_test_handler_get_url (handler), "/a.php", NULL);
+  g_autoptr(GBytes) first = botbench_test_load_fixture ("ONIMBOTMESSAGEADD");
+  g_autoptr(GBytes) second = botbench_test_load_fixture ("ONIMCOMMANDADD");
+  GSettings *settings = botbench_application_get_settings (f->app);
+  TargetCheck check = { f, "/a", url };
+  g_autoptr(BotbenchReplayBatch) batch = NULL;
+  BotbenchTestRequest *request;
+  GtkWidget *dialog;
+  gint64 first_id;
+
+  g_settings_set_value (settings, "forward-rules", g_variant_new_parsed ("[(true, '/a', %s)]", url));
+  botbench_test_assert_wait_until (forward_target_is, &check, "the forwarder's rules");
+
+  first_id = post_body_to (f, "/a", first);
+  botbench_test_handler_wait_requests (handler, 1);   /* the forward */
+  post_body_to (f, "/b", second);
+
+  dialog = open_dialog (f);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (botbench_ui_test_find (dialog, "target_row")), 1);
+  g_assert_cmpstr (heading (dialog), ==, "Replay 2 events to the forward target of each path?");
+  g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (dialog, "url_row")));
+  batch = g_object_ref (botbench_replay_batch_dialog_get_batch (BOTBENCH_REPLAY_BATCH_DIALOG (dialog)));
+  botbench_ui_test_click (botbench_ui_test_find (dialog, "replay_button"));
+  botbench_test_assert_wait_until (batch_stopped, batch, "the replays");
+  botbench_ui_test_assert_toast_shown (f->window, "Replayed 2 events: 1 answered 2xx, 1 failed");
+
+  g_assert_cmpuint (botbench_test_handler_get_n_requests (handler), ==, 2);
+  request = g_ptr_array_index (botbench_test_handler_get_requests (handler), 1);
+  g_assert_cmpstr (request->path, ==, "/a.php");
+  g_assert_true (g_bytes_equal (request->body, first));
+  g_assert_cmpuint (botbench_replay_batch_get_new_ids (batch)->len, ==, 1);
+  {
+    g_autoptr(BotbenchEvent) stored = botbench_event_store_get_event (botbench_application_get_store (f->app),
+                                                                      g_array_index (botbench_replay_batch_get_new_ids (batch), gint64, 0),
+                                                                      NULL);
+
+    g_assert_nonnull (stored);
+    g_assert_cmpint (botbench_event_get_replay_of (stored), ==, first_id);
+  }
+  g_assert_cmpstr (botbench_replay_batch_get_last_failure (batch), ==, "No forwarding rule matches /b");
+}
+
+typedef struct
+{
   guint n_left;
 } InsertWait;
 
@@ -457,6 +531,7 @@ main (int   argc,
 
   ADD_BODY ("/replay-batch-ui/replay/filtered-to-handler", filtered_to_handler);
   ADD_BODY ("/replay-batch-ui/replay/to-listener", to_listener);
+  ADD_BODY ("/replay-batch-ui/replay/to-forward-targets", to_forward_targets);
   ADD_BODY ("/replay-batch-ui/replay/cancel-midway", cancel_midway);
   ADD_BODY ("/replay-batch-ui/confirm/large-count", large_needs_second_word);
 

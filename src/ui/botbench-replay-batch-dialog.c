@@ -131,9 +131,15 @@ botbench_replay_batch_dialog_update (BotbenchReplayBatchDialog *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->large_group), large);
   if (large)
-    gtk_widget_add_css_class (GTK_WIDGET (self->replay_button), "destructive-action");
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->replay_button), "suggested-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->replay_button), "destructive-action");
+    }
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->replay_button), "destructive-action");
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->replay_button), "destructive-action");
+      gtk_widget_add_css_class (GTK_WIDGET (self->replay_button), "suggested-action");
+    }
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->replay_button),
                             !self->started && self->count_error == NULL && self->count > 0 && url_ok &&
