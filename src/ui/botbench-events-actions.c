@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Replay… (detail pane button, event row menu), Simulate Event…, Export
+ * Replay… (detail pane button, event row menu), Replay Shown Events…
+ * (botbench-replay-batch-dialog.c), Simulate Event…, Export
  * (JSON Lines, the `botbench-cli events` format, or HAR 1.2) of the events
  * the page's filters show, and Import (JSON Lines).  Files are chosen with
  * GtkFileChooserNative; reading and writing run on worker threads.
@@ -16,6 +17,7 @@
 #include "botbench-event-row.h"
 #include "botbench-events-actions.h"
 #include "botbench-events-page-private.h"
+#include "botbench-replay-batch-dialog.h"
 #include "botbench-replay-dialog.h"
 #include "botbench-simulate-dialog.h"
 
@@ -115,6 +117,27 @@ replay_selected_action (GSimpleAction *action,
   BotbenchEventsPage *page = user_data;
 
   open_replay (page, botbench_events_page_get_selected_event (page));
+}
+
+/* Every event the list shows (its event name, search and token filters). */
+static void
+replay_shown_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  BotbenchEventsPage *page = user_data;
+  BotbenchApplication *app = get_app (page);
+  BotbenchEventListModel *model = _botbench_events_page_get_event_model (page);
+  GtkWidget *dialog;
+
+  if (app == NULL || model == NULL || botbench_application_get_store (app) == NULL)
+    return;
+
+  dialog = botbench_replay_batch_dialog_new (app, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))),
+                                             botbench_event_list_model_get_event_name (model),
+                                             botbench_event_list_model_get_search (model),
+                                             botbench_event_list_model_get_verified (model));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -428,6 +451,7 @@ token_filter_change_state (GSimpleAction *action,
 static const GActionEntry entries[] = {
   { "replay", replay_action, "x" },
   { "replay-selected", replay_selected_action },
+  { "replay-shown", replay_shown_action },
   { "simulate", simulate_action },
   { "export", export_action, "s" },
   { "import", import_action },

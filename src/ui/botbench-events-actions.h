@@ -8,8 +8,8 @@
 
 G_BEGIN_DECLS
 
-/* The "events" action group (replay, replay-selected, simulate, export,
- * import), inserted on page and on header (its widgets live in the
+/* The "events" action group (replay, replay-selected, replay-shown,
+ * simulate, export, import), inserted on page and on header (its widgets live in the
  * window's header bar, outside the page). */
 void _botbench_events_actions_install   (BotbenchEventsPage *page,
                                          GtkWidget          *header);
