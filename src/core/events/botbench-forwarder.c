@@ -358,6 +358,12 @@ forwarder_thread_func (gpointer data)
   g_mutex_unlock (&self->lock);
 
   g_main_loop_run (self->loop);
+  /* Close the kept-alive connections while this context still runs their
+   * sources: a connection left to the session's finalization leaves its
+   * socket source behind (LeakSanitizer saw it). */
+  soup_session_abort (self->session);
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
   g_clear_object (&self->session);
   while (g_main_context_iteration (self->context, FALSE))
     ;
