@@ -373,6 +373,13 @@ forwarder_thread_func (gpointer data)
 }
 
 static gboolean
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 quit_cb (gpointer data)
 {
   g_main_loop_quit (data);
@@ -678,8 +685,15 @@ botbench_forwarder_stop (BotbenchForwarder *self)
     }
   g_mutex_unlock (&self->lock);
 
-  /* Under way: their sends end now, and are recorded as interrupted. */
-  g_cancellable_cancel (self->cancellable);
+  /* Under way: their sends end now, and are recorded as interrupted.
+   * Cancelled in the forwarder's own thread: GLib 2.74 leaks a
+   * GCancellableSource cancelled from another thread while its socket
+   * source is dispatched (LeakSanitizer, test-forward). */
+  if (self->thread != NULL)
+    g_main_context_invoke_full (self->context, G_PRIORITY_HIGH, cancel_cb,
+                                g_object_ref (self->cancellable), g_object_unref);
+  else
+    g_cancellable_cancel (self->cancellable);
 
   for (guint i = 0; i < queued->len; i++)
     {
