@@ -82,6 +82,16 @@ botbench_cli_import (int    argc,
 
   for (guint i = 0; i < summary->errors->len; i++)
     g_printerr ("%s: %s\n", file, (const char *)g_ptr_array_index (summary->errors, i));
+  /* Only the first messages are kept. */
+  if (summary->failed > summary->errors->len)
+    {
+      guint more = summary->failed - summary->errors->len;
+
+      /* Translators: after the first 100 messages about failed lines */
+      g_printerr (g_dngettext (GETTEXT_PACKAGE, "%s: %u more line failed\n", "%s: %u more lines failed\n",
+                               more),
+                  file, more);
+    }
 
   /* Translators: the summary of an import, e.g. "Imported 12 events, 3 already present" */
   g_printerr (g_dngettext (GETTEXT_PACKAGE, "Imported %u event", "Imported %u events", summary->imported),

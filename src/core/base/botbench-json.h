@@ -69,4 +69,30 @@ JsonNode *botbench_json_parse_file  (GFile         *file,
                                      GCancellable  *cancellable,
                                      GError       **error);
 
+/* ---- writing (botbench-json-write.c) ---- */
+
+/* Appends the JSON string literal of len bytes of str (len -1: up to its
+ * NUL; str NULL: "").  Invalid UTF-8 and NUL bytes become U+FFFD; '"',
+ * '\\' and the control characters (and DEL) are escaped.  The one escaper
+ * for JSON written by hand. */
+void      botbench_json_append_string        (GString             *out,
+                                              const char          *str,
+                                              gssize               len);
+/* Appends pairs (a NULL-terminated list of alternating names and values,
+ * such as an event's headers; NULL: none) as [[name,value],…]. */
+void      botbench_json_append_string_pairs  (GString             *out,
+                                              const char * const  *pairs);
+/* The same as a new string. */
+char     *botbench_json_dup_string_pairs     (const char * const  *pairs);
+/* [[name,value],…] back into a NULL-terminated list of alternating names
+ * and values.  An element that is not a pair of strings is skipped when
+ * skip_invalid, else NULL is returned; node NULL or not an array gives an
+ * empty list when skip_invalid, else NULL. */
+char    **botbench_json_get_string_pairs     (JsonNode            *node,
+                                              gboolean             skip_invalid);
+/* Parses json (NULL, or text anyone may have edited, such as a database
+ * column) and reads it as botbench_json_get_string_pairs (…, TRUE): never
+ * NULL. */
+char    **botbench_json_parse_string_pairs   (const char          *json);
+
 G_END_DECLS

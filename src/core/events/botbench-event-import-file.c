@@ -2,12 +2,22 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Reads a stream line by line (no line is trusted to be short), turns
- * each line into an event (botbench-event-import.c), orders them oldest
- * first and stores those not stored yet: duplicates within the file are
- * found in memory, those already in the store by
- * botbench_event_store_find_same(); the inserts go to the writer in
- * batches, so that it commits many per transaction.
+ * Two passes, so that no more than one line is held at a time:
+ *
+ * 1. Each line (botbench-event-import-lines.c) is parsed and checked
+ *    (botbench-event-import.c), then dropped: only its place in the file,
+ *    received time, exported "id" and "replay_of" are kept.  A stream that
+ *    cannot seek (standard input) is copied to an unlinked temporary file
+ *    on the way.
+ * 2. The lines are ordered oldest first (`events` prints newest first;
+ *    a replay always after its original, even in a hand-made file), read
+ *    again one by one and stored unless already stored
+ *    (botbench_event_store_find_same()), in batches the writer commits
+ *    together.  "replay_of" is remapped from the exported ids to the ids
+ *    the originals have in this store: the event just imported, or the
+ *    copy already there.  An original that is in neither gives 0 (the
+ *    event is then not marked as a replay: the model has no "replay of an
+ *    unknown event").
  */
 #define G_LOG_DOMAIN "botbench-event-import"
 
@@ -20,8 +30,13 @@
 #include "botbench-event-store.h"
 #include "botbench-forward-result.h"
 
-/* Inserts handed to the writer before waiting for their commits. */
+/* Inserts handed to the writer before waiting for their commits, and the
+ * bodies they may hold together. */
 #define IMPORT_BATCH 256
+#define IMPORT_BATCH_BYTES (16 * 1024 * 1024)
+
+/* The exported id of an event in the current batch, not committed yet. */
+#define ID_IN_FLIGHT (-1)
 
 void
 botbench_event_import_summary_free (BotbenchEventImportSummary *summary)
@@ -33,258 +48,323 @@ botbench_event_import_summary_free (BotbenchEventImportSummary *summary)
   g_free (summary);
 }
 
-/* Splits a stream into lines without trusting their length. */
+void
+_botbench_event_import_summary_fail (BotbenchEventImportSummary *summary,
+                                     guint                       line,
+                                     const char                 *message)
+{
+  summary->failed++;
+  if (summary->errors->len < BOTBENCH_EVENT_IMPORT_MAX_ERRORS)
+    /* Translators: %u is a line number of the imported file */
+    g_ptr_array_add (summary->errors, g_strdup_printf (_("Line %u: %s"), line, message));
+}
+
+/* A line kept for the second pass. */
 typedef struct
 {
-  GInputStream *stream;
-  GByteArray   *pending;   /* read, not yet returned */
-  gboolean      eof;
-} LineReader;
-
-static void
-strip_cr (GByteArray *line)
-{
-  if (line->len > 0 && line->data[line->len - 1] == '\r')
-    g_byte_array_set_size (line, line->len - 1);
-}
-
-static void
-keep (GByteArray   *line,
-      const guint8 *data,
-      gsize         len,
-      gboolean     *too_long)
-{
-  if (*too_long || line->len + len > BOTBENCH_EVENT_IMPORT_MAX_LINE)
-    {
-      /* Read to its end, never kept. */
-      *too_long = TRUE;
-      g_byte_array_set_size (line, 0);
-      return;
-    }
-
-  g_byte_array_append (line, data, len);
-}
-
-/* The next line (without "\n" or "\r\n") into line; FALSE at the end of
- * the stream or on error (then error is set). */
-static gboolean
-line_reader_next (LineReader    *reader,
-                  GByteArray    *line,
-                  gboolean      *too_long,
-                  GCancellable  *cancellable,
-                  GError       **error)
-{
-  gboolean any = FALSE;
-
-  g_byte_array_set_size (line, 0);
-  *too_long = FALSE;
-
-  for (;;)
-    {
-      guint8 *newline = NULL;
-      gssize n;
-
-      if (reader->pending->len > 0)
-        newline = memchr (reader->pending->data, '\n', reader->pending->len);
-
-      if (newline != NULL)
-        {
-          gsize len = (gsize)(newline - reader->pending->data);
-
-          keep (line, reader->pending->data, len, too_long);
-          g_byte_array_remove_range (reader->pending, 0, len + 1);
-          strip_cr (line);
-          return TRUE;
-        }
-
-      if (reader->pending->len > 0)
-        {
-          any = TRUE;
-          keep (line, reader->pending->data, reader->pending->len, too_long);
-          g_byte_array_set_size (reader->pending, 0);
-        }
-
-      if (reader->eof)
-        {
-          strip_cr (line);
-          return any;
-        }
-
-      g_byte_array_set_size (reader->pending, 65536);
-      n = g_input_stream_read (reader->stream, reader->pending->data, 65536, cancellable, error);
-      g_byte_array_set_size (reader->pending, MAX (n, 0));
-      if (n < 0)
-        return FALSE;
-      if (n == 0)
-        reader->eof = TRUE;
-    }
-}
-
-typedef struct
-{
-  BotbenchEvent *event;
-  gint64         id;       /* the exported "id", 0 when none */
-  guint          line;
+  goffset offset;      /* of the line in the source */
+  gsize   len;
+  guint   line;
+  guint   depth;       /* replays of replays … of an original in the file */
+  gint64  received;
+  gint64  order;       /* the latest received time along its originals */
+  gint64  id;          /* the exported "id", 0 when none */
+  gint64  replay_of;   /* the exported "replay_of", 0 when none */
 } ImportItem;
 
-static void
-import_item_clear (ImportItem *item)
-{
-  g_clear_object (&item->event);
-}
-
-/* Oldest first; events of one microsecond in their old id order, then
- * in file order. */
+/* Oldest first, each original before its replays; events of one
+ * microsecond in their old id order, then in file order. */
 static int
 compare_items (gconstpointer a,
                gconstpointer b)
 {
   const ImportItem *ia = a;
   const ImportItem *ib = b;
-  gint64 ra = botbench_event_get_received (ia->event);
-  gint64 rb = botbench_event_get_received (ib->event);
 
-  if (ra != rb)
-    return ra < rb ? -1 : 1;
+  if (ia->order != ib->order)
+    return ia->order < ib->order ? -1 : 1;
+  if (ia->depth != ib->depth)
+    return ia->depth < ib->depth ? -1 : 1;
+  if (ia->received != ib->received)
+    return ia->received < ib->received ? -1 : 1;
   if (ia->id != ib->id)
     return ia->id < ib->id ? -1 : 1;
   return ia->line < ib->line ? -1 : ia->line > ib->line;
 }
 
-/* Events alike for an import: same received time, method, path, query
- * and body. */
-static guint
-event_key_hash (gconstpointer key)
+/* Sets each item's order and depth from its chain of originals in the
+ * file (a cycle, possible in a hand-made file, is cut where it closes).
+ * by_id: exported id → index + 1 of its first line. */
+static void
+order_items (GArray     *items,
+             GHashTable *by_id)
 {
-  BotbenchEvent *event = (BotbenchEvent *)key;
-  gint64 received = botbench_event_get_received (event);
+  g_autofree guint8 *state = g_new0 (guint8, items->len);   /* 0 new, 1 on the path, 2 done */
+  g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  return g_int64_hash (&received) ^ g_str_hash (botbench_event_get_path (event)) ^
-         g_bytes_hash (botbench_event_get_body (event));
+  for (guint i = 0; i < items->len; i++)
+    {
+      guint k = i;
+
+      /* Walk up to an original already done, the end of the chain, or a
+       * cycle. */
+      while (state[k] == 0)
+        {
+          ImportItem *item = &g_array_index (items, ImportItem, k);
+          gpointer found;
+
+          state[k] = 1;
+          g_array_append_val (path, k);
+          if (item->replay_of <= 0 ||
+              !g_hash_table_lookup_extended (by_id, &item->replay_of, NULL, &found))
+            break;
+          k = GPOINTER_TO_UINT (found) - 1;
+        }
+
+      /* Then back down, originals first. */
+      while (path->len > 0)
+        {
+          guint n = g_array_index (path, guint, path->len - 1);
+          ImportItem *item = &g_array_index (items, ImportItem, n);
+          gpointer found;
+
+          g_array_set_size (path, path->len - 1);
+          item->order = item->received;
+          item->depth = 0;
+          if (item->replay_of > 0 &&
+              g_hash_table_lookup_extended (by_id, &item->replay_of, NULL, &found) &&
+              state[GPOINTER_TO_UINT (found) - 1] == 2)
+            {
+              ImportItem *original = &g_array_index (items, ImportItem, GPOINTER_TO_UINT (found) - 1);
+
+              item->order = MAX (item->received, original->order);
+              item->depth = original->depth + 1;
+            }
+          state[n] = 2;
+        }
+    }
 }
 
-static gboolean
-event_key_equal (gconstpointer a,
-                 gconstpointer b)
-{
-  BotbenchEvent *ea = (BotbenchEvent *)a;
-  BotbenchEvent *eb = (BotbenchEvent *)b;
-
-  return botbench_event_get_received (ea) == botbench_event_get_received (eb) &&
-         g_str_equal (botbench_event_get_method (ea), botbench_event_get_method (eb)) &&
-         g_str_equal (botbench_event_get_path (ea), botbench_event_get_path (eb)) &&
-         g_str_equal (botbench_event_get_query (ea), botbench_event_get_query (eb)) &&
-         g_bytes_equal (botbench_event_get_body (ea), botbench_event_get_body (eb));
-}
-
-/* Inserts under way, on a context of our own. */
+/* The second pass: inserts under way on a context of our own, and what
+ * the originals became. */
 typedef struct
 {
-  BotbenchEventStore *store;
-  GMainContext       *context;
-  guint               in_flight;
-  guint               stored;
-  GError             *error;
-} Inserts;
+  BotbenchEventStore         *store;
+  BotbenchEventImportSummary *summary;
+  GMainContext               *context;
+  GHashTable                 *referenced;   /* exported ids some line replays */
+  GHashTable                 *new_ids;      /* exported id → id in this store, or ID_IN_FLIGHT */
+  GPtrArray                  *batch;        /* BotbenchEvent, inserted, not committed yet */
+  GArray                     *batch_ids;    /* their exported ids */
+  gsize                       batch_bytes;
+  guint                       in_flight;
+  GError                     *error;
+} Importer;
 
 static void
 insert_done_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  Inserts *inserts = user_data;
+  Importer *importer = user_data;
   GError *error = NULL;
 
   if (botbench_event_store_insert_finish (BOTBENCH_EVENT_STORE (object), result, &error) > 0)
-    inserts->stored++;
-  else if (inserts->error == NULL)
-    inserts->error = error;
+    importer->summary->imported++;
+  else if (importer->error == NULL)
+    importer->error = error;
   else
     g_clear_error (&error);
 
-  inserts->in_flight--;
+  importer->in_flight--;
 }
 
 static void
-inserts_wait (Inserts *inserts)
+remember_id (Importer *importer,
+             gint64    exported_id,
+             gint64    id)
 {
-  while (inserts->in_flight > 0)
-    g_main_context_iteration (inserts->context, TRUE);
+  gint64 *key;
+
+  if (exported_id <= 0 || !g_hash_table_contains (importer->referenced, &exported_id))
+    return;
+  /* A hand-made file may give one id twice: the first stored keeps it. */
+  if (g_hash_table_contains (importer->new_ids, &exported_id))
+    return;
+
+  key = g_memdup2 (&exported_id, sizeof exported_id);
+  g_hash_table_insert (importer->new_ids, key, g_memdup2 (&id, sizeof id));
 }
 
-/* Stores the events of items (sorted) that are not stored yet; counts in
- * summary.  FALSE with error when the store fails. */
+/* Waits for the batch's commits, then records the ids the originals got
+ * and the handlers' answers beside their events. */
+static gboolean
+importer_flush (Importer  *importer,
+                GError   **error)
+{
+  while (importer->in_flight > 0)
+    g_main_context_iteration (importer->context, TRUE);
+
+  for (guint i = 0; i < importer->batch->len; i++)
+    {
+      BotbenchEvent *event = g_ptr_array_index (importer->batch, i);
+      gint64 exported_id = g_array_index (importer->batch_ids, gint64, i);
+      gint64 id = botbench_event_get_id (event);
+      BotbenchForwardResult *forward = botbench_event_get_forward (event);
+
+      if (exported_id > 0 && g_hash_table_contains (importer->new_ids, &exported_id))
+        {
+          gint64 *known = g_hash_table_lookup (importer->new_ids, &exported_id);
+
+          if (*known == ID_IN_FLIGHT)
+            *known = id > 0 ? id : 0;
+        }
+
+      if (importer->error == NULL && forward != NULL && id > 0 &&
+          !botbench_event_store_record_forward (importer->store, id, forward, error))
+        return FALSE;
+    }
+
+  g_ptr_array_set_size (importer->batch, 0);
+  g_array_set_size (importer->batch_ids, 0);
+  importer->batch_bytes = 0;
+
+  if (importer->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&importer->error));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+batch_has_same (Importer      *importer,
+                BotbenchEvent *event)
+{
+  for (guint i = 0; i < importer->batch->len; i++)
+    {
+      BotbenchEvent *other = g_ptr_array_index (importer->batch, i);
+
+      if (botbench_event_get_received (other) == botbench_event_get_received (event) &&
+          g_str_equal (botbench_event_get_method (other), botbench_event_get_method (event)) &&
+          g_str_equal (botbench_event_get_path (other), botbench_event_get_path (event)) &&
+          g_str_equal (botbench_event_get_query (other), botbench_event_get_query (event)) &&
+          g_bytes_equal (botbench_event_get_body (other), botbench_event_get_body (event)))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Stores event (read from item's line) unless it is stored already. */
+static gboolean
+importer_add (Importer       *importer,
+              BotbenchEvent  *event,
+              ImportItem     *item,
+              GError        **error)
+{
+  gint64 same;
+
+  if (item->replay_of > 0)
+    {
+      gint64 *original = g_hash_table_lookup (importer->new_ids, &item->replay_of);
+
+      /* Its original is in this batch: its id comes with the commit. */
+      if (original != NULL && *original == ID_IN_FLIGHT && !importer_flush (importer, error))
+        return FALSE;
+      original = g_hash_table_lookup (importer->new_ids, &item->replay_of);
+      botbench_event_set_replay_of (event, original != NULL ? *original : 0);
+    }
+
+  /* A copy in this batch is found once committed. */
+  if (batch_has_same (importer, event) && !importer_flush (importer, error))
+    return FALSE;
+
+  if ((same = botbench_event_store_find_same (importer->store, event, error)) < 0)
+    return FALSE;
+  if (same > 0)
+    {
+      importer->summary->duplicates++;
+      remember_id (importer, item->id, same);
+      return TRUE;
+    }
+
+  remember_id (importer, item->id, ID_IN_FLIGHT);
+  g_ptr_array_add (importer->batch, g_object_ref (event));
+  g_array_append_val (importer->batch_ids, item->id);
+  importer->batch_bytes += g_bytes_get_size (botbench_event_get_body (event));
+  importer->in_flight++;
+  botbench_event_store_insert_async (importer->store, event, NULL, insert_done_cb, importer);
+
+  if (importer->batch->len >= IMPORT_BATCH || importer->batch_bytes >= IMPORT_BATCH_BYTES)
+    return importer_flush (importer, error);
+
+  return TRUE;
+}
+
+/* Pass 2: items sorted, read back from source one at a time. */
 static gboolean
 store_items (BotbenchEventStore          *store,
              GArray                      *items,
+             GHashTable                  *referenced,
+             GInputStream                *source,
              BotbenchEventImportSummary  *summary,
              GCancellable                *cancellable,
              GError                     **error)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new (event_key_hash, event_key_equal);
   g_autoptr(GMainContext) context = g_main_context_new ();
-  Inserts inserts = { store, context, 0, 0, NULL };
+  g_autoptr(GHashTable) new_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) batch_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GByteArray) line = g_byte_array_new ();
+  Importer importer = { store, summary, context, referenced, new_ids, batch, batch_ids, 0, 0, NULL };
   gboolean ok = TRUE;
 
   g_main_context_push_thread_default (context);
 
   for (guint i = 0; i < items->len && ok; i++)
     {
-      BotbenchEvent *event = g_array_index (items, ImportItem, i).event;
-      gint64 same;
+      ImportItem *item = &g_array_index (items, ImportItem, i);
+      g_autoptr(BotbenchEvent) event = NULL;
+      g_autoptr(GError) line_error = NULL;
+      gint64 id;
 
-      if (!g_hash_table_add (seen, event))
+      if (i % IMPORT_BATCH == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
         {
-          summary->duplicates++;
+          ok = FALSE;
+          break;
+        }
+
+      if (!_botbench_event_import_read_at (source, item->offset, item->len, line, cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+
+      /* Checked in the first pass; the file may have changed since. */
+      event = _botbench_event_from_json_line_full ((const char *)line->data, line->len, &id, &line_error);
+      if (event == NULL)
+        {
+          _botbench_event_import_summary_fail (summary, item->line, line_error->message);
           continue;
         }
 
-      if ((same = botbench_event_store_find_same (store, event, error)) < 0)
-        ok = FALSE;
-      else if (same > 0)
-        summary->duplicates++;
-      else
-        {
-          inserts.in_flight++;
-          botbench_event_store_insert_async (store, event, NULL, insert_done_cb, &inserts);
-        }
-
-      if (inserts.in_flight >= IMPORT_BATCH || i + 1 == items->len || !ok)
-        {
-          inserts_wait (&inserts);
-          if (inserts.error != NULL)
-            ok = FALSE;
-          else if (ok && g_cancellable_set_error_if_cancelled (cancellable, error))
-            ok = FALSE;
-        }
+      ok = importer_add (&importer, event, item, error);
     }
 
-  inserts_wait (&inserts);
+  if (ok)
+    ok = importer_flush (&importer, error);
+  else
+    {
+      /* Commits under way still count. */
+      while (importer.in_flight > 0)
+        g_main_context_iteration (context, TRUE);
+      g_clear_error (&importer.error);
+    }
+
   g_main_context_pop_thread_default (context);
-
-  summary->imported = inserts.stored;
-  if (inserts.error != NULL)
-    {
-      if (ok || (error != NULL && *error == NULL))
-        g_propagate_error (error, g_steal_pointer (&inserts.error));
-      g_clear_error (&inserts.error);
-      return FALSE;
-    }
-  if (!ok)
-    return FALSE;
-
-  /* The handlers' answers, beside their (now committed) events. */
-  for (guint i = 0; i < items->len; i++)
-    {
-      BotbenchEvent *event = g_array_index (items, ImportItem, i).event;
-      BotbenchForwardResult *forward = botbench_event_get_forward (event);
-
-      if (forward != NULL && botbench_event_get_id (event) > 0 &&
-          !botbench_event_store_record_forward (store, botbench_event_get_id (event), forward, error))
-        return FALSE;
-    }
-
-  return TRUE;
+  return ok;
 }
 
 BotbenchEventImportSummary *
@@ -294,13 +374,15 @@ botbench_event_import_stream (BotbenchEventStore  *store,
                               GError             **error)
 {
   g_autoptr(BotbenchEventImportSummary) summary = NULL;
-  g_autoptr(GByteArray) pending = g_byte_array_new ();
   g_autoptr(GByteArray) line = g_byte_array_new ();
   g_autoptr(GArray) items = g_array_new (FALSE, TRUE, sizeof (ImportItem));
-  LineReader reader = { stream, pending, FALSE };
+  g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) referenced = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(BotbenchImportLines) lines = NULL;
   GError *read_error = NULL;
+  GInputStream *source;
   gboolean too_long;
-  guint number = 0;
+  goffset offset;
 
   g_return_val_if_fail (BOTBENCH_IS_EVENT_STORE (store), NULL);
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
@@ -308,16 +390,19 @@ botbench_event_import_stream (BotbenchEventStore  *store,
 
   summary = g_new0 (BotbenchEventImportSummary, 1);
   summary->errors = g_ptr_array_new_with_free_func (g_free);
-  g_array_set_clear_func (items, (GDestroyNotify)import_item_clear);
 
-  while (line_reader_next (&reader, line, &too_long, cancellable, &read_error))
+  lines = _botbench_import_lines_new (stream, cancellable, error);
+  if (lines == NULL)
+    return NULL;
+
+  /* Pass 1: check every line, keep where the good ones are. */
+  while (_botbench_import_lines_next (lines, line, &offset, &too_long, cancellable, &read_error))
     {
+      g_autoptr(BotbenchEvent) event = NULL;
       g_autoptr(GError) line_error = NULL;
-      BotbenchEvent *event = NULL;
-      gint64 id = 0;
+      guint number = _botbench_import_lines_get_number (lines);
+      ImportItem item = { 0 };
       gsize i = 0;
-
-      number++;
 
       while (i < line->len && g_ascii_isspace (line->data[i]))
         i++;
@@ -328,34 +413,40 @@ botbench_event_import_stream (BotbenchEventStore  *store,
         g_set_error (&line_error, BOTBENCH_EVENT_IMPORT_ERROR, BOTBENCH_EVENT_IMPORT_ERROR_TOO_LONG,
                      _("Longer than %u bytes"), (guint)BOTBENCH_EVENT_IMPORT_MAX_LINE);
       else
-        event = _botbench_event_from_json_line_full ((const char *)line->data, line->len, &id, &line_error);
+        event = _botbench_event_from_json_line_full ((const char *)line->data, line->len, &item.id, &line_error);
 
       if (event == NULL)
         {
-          /* Translators: %u is a line number of the imported file */
-          g_ptr_array_add (summary->errors,
-                           g_strdup_printf (_("Line %u: %s"), number, line_error->message));
-          summary->failed++;
+          _botbench_event_import_summary_fail (summary, number, line_error->message);
+          continue;
         }
-      else
-        {
-          ImportItem item = { event, id, number };
 
-          g_array_append_val (items, item);
-        }
+      if (!_botbench_import_lines_keep (lines, line, &offset, cancellable, error))
+        return NULL;
+
+      item.offset = offset;
+      item.len = line->len;
+      item.line = number;
+      item.received = botbench_event_get_received (event);
+      item.replay_of = botbench_event_get_replay_of (event);
+      if (item.id > 0 && !g_hash_table_contains (by_id, &item.id))
+        g_hash_table_insert (by_id, g_memdup2 (&item.id, sizeof item.id), GUINT_TO_POINTER (items->len + 1));
+      if (item.replay_of > 0)
+        g_hash_table_add (referenced, g_memdup2 (&item.replay_of, sizeof item.replay_of));
+      g_array_append_val (items, item);
     }
-
   if (read_error != NULL)
     {
       g_propagate_error (error, read_error);
       return NULL;
     }
 
-  /* `events` prints newest first: stored oldest first, ids follow time
-   * again. */
+  order_items (items, by_id);
   g_array_sort (items, compare_items);
+  g_clear_pointer (&by_id, g_hash_table_unref);
 
-  if (!store_items (store, items, summary, cancellable, error))
+  source = _botbench_import_lines_get_source (lines);
+  if (!store_items (store, items, referenced, source, summary, cancellable, error))
     return NULL;
 
   return g_steal_pointer (&summary);

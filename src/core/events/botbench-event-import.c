@@ -23,43 +23,6 @@ G_DEFINE_QUARK (botbench-event-import-error-quark, botbench_event_import_error)
 
 /* ---- writing ----------------------------------------------------------- */
 
-/* JSON string literal of valid UTF-8 text. */
-static void
-append_json_text (GString    *out,
-                  const char *str,
-                  gsize       len)
-{
-  g_string_append_c (out, '"');
-  for (gsize i = 0; i < len; i++)
-    {
-      guchar c = (guchar)str[i];
-
-      switch (c)
-        {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (c < 0x20 || c == 0x7f)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char)c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-append_json_string (GString    *out,
-                    const char *str)
-{
-  g_autofree char *valid = g_utf8_make_valid (str ? str : "", -1);
-
-  append_json_text (out, valid, strlen (valid));
-}
-
 void
 botbench_event_append_raw_json (BotbenchEvent *event,
                                 GString       *out)
@@ -72,18 +35,8 @@ botbench_event_append_raw_json (BotbenchEvent *event,
   g_return_if_fail (out != NULL);
 
   headers = botbench_event_get_headers (event);
-  g_string_append (out, ",\"headers\":[");
-  for (guint i = 0; headers[i] != NULL && headers[i + 1] != NULL; i += 2)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, '[');
-      append_json_string (out, headers[i]);
-      g_string_append_c (out, ',');
-      append_json_string (out, headers[i + 1]);
-      g_string_append_c (out, ']');
-    }
-  g_string_append_c (out, ']');
+  g_string_append (out, ",\"headers\":");
+  botbench_json_append_string_pairs (out, headers);
 
   data = g_bytes_get_data (botbench_event_get_body (event), &len);
   if (data == NULL)
@@ -93,7 +46,7 @@ botbench_event_append_raw_json (BotbenchEvent *event,
   if (g_utf8_validate (data, len, NULL))
     {
       g_string_append (out, ",\"body\":");
-      append_json_text (out, data, len);
+      botbench_json_append_string (out, data, (gssize)len);
     }
   else
     {
@@ -156,40 +109,16 @@ static char **
 read_headers (JsonObject  *object,
               GError     **error)
 {
-  g_autoptr(GPtrArray) headers = g_ptr_array_new_with_free_func (g_free);
   JsonNode *node = json_object_get_member (object, "headers");
-  JsonArray *array;
+  char **headers;
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return g_new0 (char *, 1);
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      malformed (error, "headers", _("an array of [name, value] pairs"));
-      return NULL;
-    }
 
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *pair = json_array_get_element (array, i);
-      JsonArray *pa;
-
-      if (!JSON_NODE_HOLDS_ARRAY (pair) ||
-          json_array_get_length (pa = json_node_get_array (pair)) != 2 ||
-          !node_is_string (json_array_get_element (pa, 0)) ||
-          !node_is_string (json_array_get_element (pa, 1)))
-        {
-          malformed (error, "headers", _("an array of [name, value] pairs"));
-          return NULL;
-        }
-
-      g_ptr_array_add (headers, g_strdup (json_array_get_string_element (pa, 0)));
-      g_ptr_array_add (headers, g_strdup (json_array_get_string_element (pa, 1)));
-    }
-
-  g_ptr_array_add (headers, NULL);
-  g_ptr_array_set_free_func (headers, NULL);
-  return (char **)g_ptr_array_free (g_steal_pointer (&headers), FALSE);
+  headers = botbench_json_get_string_pairs (node, FALSE);
+  if (headers == NULL)
+    malformed (error, "headers", _("an array of [name, value] pairs"));
+  return headers;
 }
 
 /* Strict RFC 4648 base64 (g_base64_decode skips what it does not know). */

@@ -50,18 +50,24 @@ typedef struct
   guint      imported;     /* stored now */
   guint      duplicates;   /* already stored (same received, method, path, query, body) */
   guint      failed;       /* lines that were not events */
-  GPtrArray *errors;       /* char *: one message per failed line, "Line N: …" */
+  GPtrArray *errors;       /* char *: "Line N: …" for the first 100 failed lines
+                            * (failed - errors->len more are only counted) */
 } BotbenchEventImportSummary;
 
 void           botbench_event_import_summary_free (BotbenchEventImportSummary *summary);
 
-/* Reads JSON Lines from stream and stores every event not stored yet,
- * oldest first (by received time; `events` prints newest first), each
- * committed before the next is looked up (so a repeated line is a
- * duplicate too).  Blank lines are skipped; a malformed line is
- * counted, reported in the summary and skipped.  Blocks: run it on a
- * worker thread (see _async).  Returns NULL with error when reading the
- * stream or writing the store fails (events imported until then stay). */
+/* Reads JSON Lines from stream and stores every event not stored yet
+ * (a repeated line is a duplicate too), oldest first (by received time;
+ * `events` prints newest first) and each replay after its original, in
+ * batches committed together.  "replay_of" is remapped to the id the
+ * original has in this store (imported now or already there), 0 when the
+ * original is in neither.  Holds one line at a time, not the file: a
+ * stream that cannot seek is copied to a temporary file.  Blank lines are
+ * skipped; a malformed line (or one longer than
+ * BOTBENCH_EVENT_IMPORT_MAX_LINE) is counted, reported in the summary and
+ * skipped.  Blocks: run it on a worker thread (see _async).  Returns NULL
+ * with error when reading the stream or writing the store fails (events
+ * imported until then stay). */
 BotbenchEventImportSummary *
                botbench_event_import_stream      (BotbenchEventStore  *store,
                                                   GInputStream        *stream,

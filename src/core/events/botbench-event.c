@@ -1,6 +1,11 @@
 /* botbench-event.c: one received HTTP request, immutable once stored
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The object: construction, properties, getters and the few setters the
+ * store and the forwarder use.  Decoding the body and the summary:
+ * botbench-event-decode.c; the event as text (JSON line, headers, curl):
+ * botbench-event-format.c.
  */
 #define G_LOG_DOMAIN "botbench-event"
 
@@ -8,41 +13,8 @@
 
 #include <string.h>
 
-#include "botbench-event-private.h"
-#include "botbench-event-import.h"
-#include "botbench-json.h"
+#include "botbench-event-internal.h"
 
-struct _BotbenchEvent
-{
-  GObject           parent_instance;
-
-  gint64            id;
-  gint64            received;
-  char             *remote_address;
-  char             *method;
-  char             *path;
-  char             *query;
-  char            **headers;
-  char             *content_type;
-  GBytes           *body;
-
-  char             *event_name;
-  char             *bot_id;
-  char             *bot_code;
-  char             *message;
-
-  gint64                 replay_of;
-  BotbenchTokenState     token_state;
-  gboolean               rejected;
-  BotbenchForwardResult *forward;
-
-  /* Both built lazily, once, on whichever thread asks first: for a new
-   * event that is the store's writer, not the listener. */
-  gsize             summarized;
-  gsize             decoded;
-  BotbenchFormNode *form;
-  JsonNode         *json;
-};
 
 G_DEFINE_FINAL_TYPE (BotbenchEvent, botbench_event, G_TYPE_OBJECT)
 
@@ -59,169 +31,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static gboolean
-content_type_is (const char *content_type,
-                 const char *mime)
-{
-  gsize len;
-
-  if (content_type == NULL)
-    return FALSE;
-
-  while (*content_type == ' ' || *content_type == '\t')
-    content_type++;
-
-  len = strlen (mime);
-  if (g_ascii_strncasecmp (content_type, mime, len) != 0)
-    return FALSE;
-
-  return content_type[len] == '\0' || content_type[len] == ';' ||
-         content_type[len] == ' ' || content_type[len] == '\t';
-}
-
-static void
-botbench_event_decode (BotbenchEvent *self)
-{
-  if (g_once_init_enter (&self->decoded))
-    {
-      gsize len = 0;
-      const char *data = self->body ? g_bytes_get_data (self->body, &len) : NULL;
-
-      if (data == NULL)
-        data = "";
-
-      /* Checked first: json-glib would recurse once per level of
-       * whatever the sender nested (and keep a second value, leaking the
-       * first).  A body that fails the check is not JSON here. */
-      if ((botbench_event_content_type_is_json (self->content_type) ||
-           (self->content_type == NULL && len > 0 && (data[0] == '{' || data[0] == '['))) &&
-          botbench_json_check (data, len, BOTBENCH_JSON_MAX_DEPTH, NULL))
-        {
-          g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-
-          if (json_parser_load_from_data (parser, data, len, NULL))
-            self->json = json_node_ref (json_parser_get_root (parser));
-        }
-
-      if (self->json == NULL)
-        {
-          if (self->content_type == NULL || *self->content_type == '\0')
-            self->form = botbench_post_decode_urlencoded (data, len);
-          else
-            self->form = botbench_post_decode (data, len, self->content_type, NULL);
-        }
-
-      g_once_init_leave (&self->decoded, 1);
-    }
-}
-
-static const char *
-json_lookup_string (JsonNode   *root,
-                    const char *first_key,
-                    ...)
-{
-  JsonNode *node = root;
-  const char *key;
-  va_list args;
-
-  va_start (args, first_key);
-  for (key = first_key; key != NULL; key = va_arg (args, const char *))
-    {
-      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-        {
-          node = NULL;
-          break;
-        }
-      node = json_object_get_member (json_node_get_object (node), key);
-    }
-  va_end (args);
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-      json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-
-  return NULL;
-}
-
-/* data[BOT] (message, join) and data[COMMAND] (command) are keyed by bot or
- * command id; the first entry names the bot. */
-static BotbenchFormNode *
-first_child_array (BotbenchFormNode *node,
-                   const char      **key)
-{
-  if (node == NULL ||
-      botbench_form_node_get_node_type (node) != BOTBENCH_FORM_NODE_ARRAY ||
-      botbench_form_node_get_n_children (node) == 0)
-    return NULL;
-
-  if (key != NULL)
-    *key = botbench_form_node_get_child_key (node, 0);
-
-  return botbench_form_node_get_child (node, 0);
-}
-
-static void
-botbench_event_summarize (BotbenchEvent *self)
-{
-  const char *event_name = NULL;
-  const char *bot_id = NULL;
-  const char *bot_code = NULL;
-  const char *message = NULL;
-
-  if (!g_once_init_enter (&self->summarized))
-    return;
-
-  botbench_event_decode (self);
-
-  if (self->form != NULL)
-    {
-      BotbenchFormNode *data = botbench_form_node_lookup (self->form, "data");
-      BotbenchFormNode *entry;
-      const char *key = NULL;
-
-      event_name = botbench_form_node_lookup_string (self->form, "event", NULL);
-      if (event_name == NULL)
-        event_name = botbench_form_node_lookup_string (self->form, "EVENT", NULL);
-
-      if ((entry = first_child_array (data ? botbench_form_node_lookup (data, "BOT") : NULL, &key)))
-        {
-          bot_id = botbench_form_node_lookup_string (entry, "BOT_ID", NULL);
-          if (bot_id == NULL)
-            bot_id = key;
-          bot_code = botbench_form_node_lookup_string (entry, "BOT_CODE", NULL);
-        }
-      else if ((entry = first_child_array (data ? botbench_form_node_lookup (data, "COMMAND") : NULL, NULL)))
-        {
-          bot_id = botbench_form_node_lookup_string (entry, "BOT_ID", NULL);
-          bot_code = botbench_form_node_lookup_string (entry, "BOT_CODE", NULL);
-        }
-
-      if (bot_id == NULL && data != NULL)
-        bot_id = botbench_form_node_lookup_string (data, "BOT_ID", NULL);
-      if (bot_id == NULL && data != NULL)
-        bot_id = botbench_form_node_lookup_string (data, "PARAMS", "BOT_ID", NULL);
-      if (bot_code == NULL && data != NULL)
-        bot_code = botbench_form_node_lookup_string (data, "BOT_CODE", NULL);
-
-      if (data != NULL)
-        message = botbench_form_node_lookup_string (data, "PARAMS", "MESSAGE", NULL);
-    }
-  else if (self->json != NULL)
-    {
-      event_name = json_lookup_string (self->json, "event", NULL);
-      bot_id = json_lookup_string (self->json, "data", "BOT_ID", NULL);
-      bot_code = json_lookup_string (self->json, "data", "BOT_CODE", NULL);
-      message = json_lookup_string (self->json, "data", "PARAMS", "MESSAGE", NULL);
-    }
-
-  self->event_name = g_utf8_make_valid (event_name ? event_name : "", -1);
-  self->bot_id = g_utf8_make_valid (bot_id ? bot_id : "", -1);
-  self->bot_code = g_utf8_make_valid (bot_code ? bot_code : "", -1);
-  self->message = g_utf8_make_valid (message ? message : "", -1);
-
-  g_once_init_leave (&self->summarized, 1);
-}
 
 static void
 botbench_event_finalize (GObject *object)
@@ -261,22 +70,22 @@ botbench_event_get_property (GObject    *object,
       break;
 
     case PROP_EVENT_NAME:
-      botbench_event_summarize (self);
+      _botbench_event_summarize (self);
       g_value_set_string (value, self->event_name);
       break;
 
     case PROP_BOT_ID:
-      botbench_event_summarize (self);
+      _botbench_event_summarize (self);
       g_value_set_string (value, self->bot_id);
       break;
 
     case PROP_BOT_CODE:
-      botbench_event_summarize (self);
+      _botbench_event_summarize (self);
       g_value_set_string (value, self->bot_code);
       break;
 
     case PROP_MESSAGE:
-      botbench_event_summarize (self);
+      _botbench_event_summarize (self);
       g_value_set_string (value, self->message);
       break;
 
@@ -604,7 +413,7 @@ botbench_event_get_event_name (BotbenchEvent *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
 
-  botbench_event_summarize (self);
+  _botbench_event_summarize (self);
   return self->event_name;
 }
 
@@ -613,7 +422,7 @@ botbench_event_get_bot_id (BotbenchEvent *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
 
-  botbench_event_summarize (self);
+  _botbench_event_summarize (self);
   return self->bot_id;
 }
 
@@ -622,7 +431,7 @@ botbench_event_get_bot_code (BotbenchEvent *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
 
-  botbench_event_summarize (self);
+  _botbench_event_summarize (self);
   return self->bot_code;
 }
 
@@ -631,7 +440,7 @@ botbench_event_get_message (BotbenchEvent *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
 
-  botbench_event_summarize (self);
+  _botbench_event_summarize (self);
   return self->message;
 }
 
@@ -640,7 +449,7 @@ botbench_event_get_form (BotbenchEvent *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
 
-  botbench_event_decode (self);
+  _botbench_event_decode (self);
   return self->form;
 }
 
@@ -649,412 +458,7 @@ botbench_event_get_json (BotbenchEvent *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
 
-  botbench_event_decode (self);
+  _botbench_event_decode (self);
   return self->json;
 }
 
-gboolean
-botbench_event_content_type_is_json (const char *content_type)
-{
-  return content_type_is (content_type, "application/json") ||
-         content_type_is (content_type, "text/json");
-}
-
-char *
-botbench_event_dup_data_json (BotbenchEvent *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
-
-  botbench_event_decode (self);
-
-  if (self->form != NULL)
-    return botbench_form_node_to_json (self->form);
-
-  if (self->json != NULL)
-    return json_to_string (self->json, FALSE);
-
-  return g_strdup ("[]");
-}
-
-/* JSON string literal; invalid UTF-8 becomes U+FFFD. */
-static void
-append_json_string (GString    *out,
-                    const char *str)
-{
-  g_autofree char *valid = g_utf8_make_valid (str ? str : "", -1);
-
-  g_string_append_c (out, '"');
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      guchar c = (guchar)*p;
-
-      switch (c)
-        {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char)c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-char *
-botbench_event_to_json_line (BotbenchEvent *self)
-{
-  g_autoptr(GDateTime) dt = NULL;
-  g_autofree char *data = NULL;
-  g_autofree char *iso = NULL;
-  GString *out;
-
-  g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
-
-  botbench_event_summarize (self);
-  dt = g_date_time_new_from_unix_utc (self->received / G_USEC_PER_SEC);
-  if (dt != NULL)
-    {
-      g_autoptr(GDateTime) precise = g_date_time_add (dt, self->received % G_USEC_PER_SEC);
-      iso = g_date_time_format (precise, "%Y-%m-%dT%H:%M:%S.%fZ");
-    }
-
-  data = botbench_event_dup_data_json (self);
-
-  out = g_string_new ("{\"id\":");
-  g_string_append_printf (out, "%" G_GINT64_FORMAT, self->id);
-  g_string_append_printf (out, ",\"received\":%" G_GINT64_FORMAT, self->received);
-  g_string_append (out, ",\"time\":");
-  append_json_string (out, iso ? iso : "");
-  g_string_append (out, ",\"remote\":");
-  append_json_string (out, self->remote_address);
-  g_string_append (out, ",\"method\":");
-  append_json_string (out, self->method);
-  g_string_append (out, ",\"path\":");
-  append_json_string (out, self->path);
-  g_string_append (out, ",\"query\":");
-  append_json_string (out, self->query);
-  g_string_append (out, ",\"content_type\":");
-  append_json_string (out, self->content_type ? self->content_type : "");
-  g_string_append (out, ",\"size\":");
-  g_string_append_printf (out, "%" G_GSIZE_FORMAT, botbench_event_get_size (self));
-  g_string_append (out, ",\"event\":");
-  append_json_string (out, self->event_name);
-  g_string_append (out, ",\"bot_id\":");
-  append_json_string (out, self->bot_id);
-  g_string_append (out, ",\"data\":");
-  g_string_append (out, data);
-  g_string_append (out, ",\"verified\":\"");
-  g_string_append (out, botbench_token_state_to_string (self->token_state));
-  g_string_append_c (out, '"');
-  botbench_event_append_raw_json (self, out);
-  if (self->replay_of > 0)
-    g_string_append_printf (out, ",\"replay_of\":%" G_GINT64_FORMAT, self->replay_of);
-  else
-    g_string_append (out, ",\"replay_of\":null");
-  g_string_append (out, self->rejected ? ",\"rejected\":true" : ",\"rejected\":false");
-  g_string_append (out, ",\"forward\":");
-  if (self->forward != NULL)
-    botbench_forward_result_append_json (self->forward, out);
-  else
-    g_string_append (out, "null");
-  g_string_append_c (out, '}');
-
-  return g_string_free (out, FALSE);
-}
-
-/* POSIX shell single-quoted word of len bytes (str need not be NUL-terminated). */
-static void
-append_shell_quoted_len (GString    *out,
-                         const char *str,
-                         gsize       len)
-{
-  g_string_append_c (out, '\'');
-  for (gsize i = 0; i < len; i++)
-    {
-      if (str[i] == '\'')
-        g_string_append (out, "'\\''");
-      else
-        g_string_append_c (out, str[i]);
-    }
-  g_string_append_c (out, '\'');
-}
-
-static void
-append_shell_quoted (GString    *out,
-                     const char *str)
-{
-  append_shell_quoted_len (out, str, strlen (str));
-}
-
-static gboolean
-body_is_plain_text (const char *data,
-                    gsize       len)
-{
-  if (!g_utf8_validate (data, len, NULL))
-    return FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      guchar c = (guchar)data[i];
-
-      if (c < 0x20 && c != '\n' && c != '\t')
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-header_is_resent (const char *name)
-{
-  static const char * const skipped[] = {
-    "Host", "Content-Length", "Connection", "Transfer-Encoding", "Expect",
-    "Keep-Alive", "TE", "Trailer", "Upgrade", "Proxy-Connection",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (skipped); i++)
-    if (g_ascii_strcasecmp (name, skipped[i]) == 0)
-      return FALSE;
-
-  return TRUE;
-}
-
-char *
-botbench_event_dup_curl_command (BotbenchEvent *self,
-                                 const char    *base_url)
-{
-  g_autofree char *url = NULL;
-  g_autofree char *base = NULL;
-  const char *data;
-  gboolean plain;
-  GString *out;
-  gsize len;
-
-  g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
-
-  base = g_strdup (base_url ? base_url : "http://127.0.0.1:8024");
-  while (*base != '\0' && g_str_has_suffix (base, "/"))
-    base[strlen (base) - 1] = '\0';
-
-  url = g_strconcat (base,
-                     self->path[0] == '/' ? "" : "/", self->path,
-                     self->query[0] != '\0' ? "?" : "", self->query,
-                     NULL);
-
-  data = g_bytes_get_data (self->body, &len);
-  if (data == NULL)
-    data = "";
-  /* curl reads a --data-binary value starting with @ as a file name */
-  plain = body_is_plain_text (data, len) && (len == 0 || data[0] != '@');
-
-  out = g_string_new (NULL);
-
-  if (!plain)
-    {
-      /* Bytes a shell word cannot hold (NUL, invalid UTF-8, control
-       * characters) go through printf's octal escapes. */
-      g_string_append (out, "printf '");
-      for (gsize i = 0; i < len; i++)
-        {
-          guchar c = (guchar)data[i];
-
-          if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\' && c != '%')
-            g_string_append_c (out, (char)c);
-          else
-            g_string_append_printf (out, "\\%03o", c);
-        }
-      g_string_append (out, "' | ");
-    }
-
-  g_string_append (out, "curl -X ");
-  append_shell_quoted (out, self->method);
-
-  for (guint i = 0; self->headers[i] != NULL && self->headers[i + 1] != NULL; i += 2)
-    {
-      g_autofree char *header = NULL;
-
-      if (!header_is_resent (self->headers[i]))
-        continue;
-
-      header = g_strdup_printf ("%s: %s", self->headers[i], self->headers[i + 1]);
-      g_string_append (out, " -H ");
-      append_shell_quoted (out, header);
-    }
-
-  if (self->content_type != NULL && botbench_event_get_header (self, "Content-Type") == NULL)
-    {
-      g_autofree char *header = g_strdup_printf ("Content-Type: %s", self->content_type);
-      g_string_append (out, " -H ");
-      append_shell_quoted (out, header);
-    }
-
-  if (len > 0 || g_ascii_strcasecmp (self->method, "POST") == 0)
-    {
-      g_string_append (out, " --data-binary ");
-      if (plain)
-        append_shell_quoted_len (out, data, len);
-      else
-        g_string_append (out, "@-");
-    }
-
-  g_string_append_c (out, ' ');
-  append_shell_quoted (out, url);
-
-  return g_string_free (out, FALSE);
-}
-
-char *
-_botbench_event_dup_headers_json (BotbenchEvent *self)
-{
-  GString *out = g_string_new ("[");
-
-  for (guint i = 0; self->headers[i] != NULL && self->headers[i + 1] != NULL; i += 2)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, '[');
-      append_json_string (out, self->headers[i]);
-      g_string_append_c (out, ',');
-      append_json_string (out, self->headers[i + 1]);
-      g_string_append_c (out, ']');
-    }
-  g_string_append_c (out, ']');
-
-  return g_string_free (out, FALSE);
-}
-
-char **
-_botbench_event_headers_from_json (const char *json)
-{
-  g_autoptr(GPtrArray) headers = g_ptr_array_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  /* Ours, but read back from a file anyone with the user's rights can edit. */
-  if (json != NULL && (root = botbench_json_parse (json, strlen (json), NULL)) != NULL &&
-      JSON_NODE_HOLDS_ARRAY (root))
-    {
-      JsonArray *array = json_node_get_array (root);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *pair = json_array_get_element (array, i);
-          JsonArray *pa;
-
-          if (!JSON_NODE_HOLDS_ARRAY (pair))
-            continue;
-          pa = json_node_get_array (pair);
-          if (json_array_get_length (pa) != 2)
-            continue;
-
-          g_ptr_array_add (headers, g_strdup (json_array_get_string_element (pa, 0)));
-          g_ptr_array_add (headers, g_strdup (json_array_get_string_element (pa, 1)));
-        }
-    }
-
-  g_ptr_array_add (headers, NULL);
-  return (char **)g_ptr_array_free (g_steal_pointer (&headers), FALSE);
-}
-
-/* OAuth tokens are secrets and useless as search terms; data[BOT][id][AUTH]
- * repeats its parent's keys.  Neither goes into the search text. */
-static gboolean
-search_skips_key (const char *key)
-{
-  return g_strcmp0 (key, "access_token") == 0 ||
-         g_strcmp0 (key, "refresh_token") == 0 ||
-         g_strcmp0 (key, "AUTH") == 0;
-}
-
-static void
-collect_form_text (BotbenchFormNode *node,
-                   GString          *out)
-{
-  if (botbench_form_node_get_node_type (node) == BOTBENCH_FORM_NODE_STRING)
-    {
-      gsize len;
-      const char *str = botbench_form_node_get_string (node, &len);
-
-      if (len == 0)
-        return;
-      if (out->len > 0)
-        g_string_append_c (out, ' ');
-      g_string_append_len (out, str, len);
-      return;
-    }
-
-  for (guint i = 0; i < botbench_form_node_get_n_children (node); i++)
-    {
-      if (search_skips_key (botbench_form_node_get_child_key (node, i)))
-        continue;
-      collect_form_text (botbench_form_node_get_child (node, i), out);
-    }
-}
-
-static void
-collect_json_text (JsonNode *node,
-                   GString  *out)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        g_autoptr(GList) members = json_object_get_values (json_node_get_object (node));
-        for (const GList *l = members; l != NULL; l = l->next)
-          collect_json_text (l->data, out);
-      }
-      break;
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        for (guint i = 0; i < json_array_get_length (array); i++)
-          collect_json_text (json_array_get_element (array, i), out);
-      }
-      break;
-
-    case JSON_NODE_VALUE:
-      if (json_node_get_value_type (node) == G_TYPE_STRING)
-        {
-          if (out->len > 0)
-            g_string_append_c (out, ' ');
-          g_string_append (out, json_node_get_string (node));
-        }
-      break;
-
-    case JSON_NODE_NULL:
-    default:
-      break;
-    }
-}
-
-char *
-_botbench_event_dup_search_text (BotbenchEvent *self)
-{
-  GString *out = g_string_new (NULL);
-  char *valid;
-
-  botbench_event_decode (self);
-
-  if (self->form != NULL)
-    collect_form_text (self->form, out);
-  else if (self->json != NULL)
-    collect_json_text (self->json, out);
-  else
-    {
-      gsize len;
-      const char *data = g_bytes_get_data (self->body, &len);
-      if (data != NULL)
-        g_string_append_len (out, data, len);
-    }
-
-  valid = g_utf8_make_valid (out->str, out->len);
-  g_string_free (out, TRUE);
-  return valid;
-}
