@@ -33,7 +33,7 @@
 /* Inserts handed to the writer before waiting for their commits, and the
  * bodies they may hold together. */
 #define IMPORT_BATCH 256
-#define IMPORT_BATCH_BYTES (16 * 1024 * 1024)
+#define IMPORT_BATCH_BYTES (4 * 1024 * 1024)
 
 /* The exported id of an event in the current batch, not committed yet. */
 #define ID_IN_FLIGHT (-1)
