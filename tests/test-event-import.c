@@ -327,7 +327,7 @@ test_pipe (ImportFixture *f,
 }
 
 /* Lines made up as they are read, never all in memory (nor seekable). */
-#define GEN_LINES 800
+#define GEN_LINES 1600
 #define GEN_BODY (64 * 1024)
 
 typedef struct
@@ -409,7 +409,7 @@ max_rss_kib (void)
   return usage.ru_maxrss;
 }
 
-/* 50 MiB of events imported with far less memory than that: one line at
+/* 100 MiB of events imported with far less memory than that: one line at
  * a time, not the file (nor all its events). */
 static void
 test_memory (ImportFixture *f,
