@@ -414,6 +414,78 @@ test_expected_token (CliFixture    *f,
   g_assert_cmpstr (overridden, ==, "typed-in");
 }
 
+static void
+learned_cb (BotbenchTokenLearner *learner,
+            const char           *token,
+            gpointer              user_data)
+{
+  char **out = user_data;
+
+  g_assert_null (*out);
+  *out = g_strdup (token);
+}
+
+static gboolean
+string_is_set (gpointer data)
+{
+  return *(char **)data != NULL;
+}
+
+/* The core learner both listen and the window use: an install stored
+ * before it is ignored, the first one after teaches the listener and the
+ * keyring, once. */
+static void
+test_learner (CliFixture    *f,
+              gconstpointer  data)
+{
+  g_autoptr(GBytes) install = botbench_test_load_fixture ("ONAPPINSTALL");
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(BotbenchListener) listener = NULL;
+  g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
+  g_autoptr(BotbenchSecretStore) secrets = botbench_secret_store_new ();
+  g_autoptr(BotbenchTokenLearner) learner = NULL;
+  g_autoptr(BotbenchEvent) before = NULL;
+  g_autoptr(BotbenchEvent) other = NULL;
+  g_autoptr(BotbenchEvent) after = NULL;
+  g_autoptr(GBytes) old_body = g_bytes_new_static ("event=ONAPPINSTALL&auth[application_token]=old", 47);
+  g_autoptr(GBytes) other_body = g_bytes_new_static ("event=ONIMBOTMESSAGEADD&auth[application_token]=x", 49);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *learned = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *stored = NULL;
+
+  store = botbench_event_store_new (f->db, &error);
+  g_assert_no_error (error);
+  listener = botbench_listener_new (store);
+
+  before = botbench_event_new (1, "127.0.0.1", "POST", "/", "", NULL, NULL, old_body);
+  botbench_event_store_insert (store, before, &error);
+  g_assert_no_error (error);
+
+  learner = botbench_token_learner_new (store, listener, profile, secrets);
+  g_signal_connect (learner, "learned", G_CALLBACK (learned_cb), &learned);
+
+  other = botbench_event_new (2, "127.0.0.1", "POST", "/", "", NULL, NULL, other_body);
+  after = botbench_event_new (3, "127.0.0.1", "POST", "/", "", NULL, NULL, install);
+  botbench_event_store_insert (store, other, &error);
+  g_assert_no_error (error);
+  botbench_event_store_insert (store, after, &error);
+  g_assert_no_error (error);
+
+  botbench_test_assert_wait_until (string_is_set, &learned, "the learned token");
+  g_assert_cmpstr (learned, ==, TOKEN);
+  g_assert_cmpstr (botbench_token_learner_get_token (learner), ==, TOKEN);
+  expected = botbench_listener_dup_expected_token (listener);
+  g_assert_cmpstr (expected, ==, TOKEN);
+  stored = botbench_secret_store_lookup_sync (secrets, botbench_profile_get_uuid (profile),
+                                              BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, TOKEN);
+
+  botbench_token_learner_stop (learner);
+  botbench_event_store_close (store);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -427,6 +499,7 @@ main (int    argc,
               test_strict_token_option, cli_teardown);
   g_test_add ("/cli-token/profiles/set-token", CliFixture, NULL, cli_setup,
               test_profile_token, cli_teardown);
+  g_test_add ("/cli-token/learner/core", CliFixture, NULL, cli_setup, test_learner, cli_teardown);
   g_test_add ("/cli-token/profiles/learn-from-install", CliFixture, NULL, cli_setup,
               test_learn_from_install, cli_teardown);
   g_test_add ("/cli-token/profiles/expected-token", CliFixture, NULL, cli_setup,

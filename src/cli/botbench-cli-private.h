@@ -67,11 +67,7 @@ gboolean botbench_cli_save_profiles (BotbenchProfileManager *manager,
  * (reference §4.7), keeping it in the keyring. */
 typedef struct
 {
-  BotbenchListener    *listener;
-  BotbenchEventStore  *store;
-  BotbenchProfile     *profile;   /* NULL: nothing to learn */
-  BotbenchSecretStore *secrets;
-  gint64               last_seen;
+  BotbenchTokenLearner *learner;   /* NULL: nothing to learn */
 } BotbenchCliTokenLearner;
 
 /* --strict-token TOKEN (strict), else the profile's (profile_name, or the

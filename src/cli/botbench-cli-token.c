@@ -16,52 +16,29 @@
 #include "botbench-core.h"
 #include "botbench-cli-private.h"
 
-static void token_learner_events_added_cb (BotbenchEventStore      *store,
-                                           gint64                   last_id,
-                                           BotbenchCliTokenLearner *learner);
-
 void
 botbench_cli_token_learner_clear (BotbenchCliTokenLearner *learner)
 {
-  if (learner->store != NULL)
-    g_signal_handlers_disconnect_by_func (learner->store, token_learner_events_added_cb, learner);
-  g_clear_object (&learner->profile);
-  g_clear_object (&learner->secrets);
+  if (learner->learner != NULL)
+    botbench_token_learner_stop (learner->learner);
+  g_clear_object (&learner->learner);
 }
 
 static void
-token_learner_events_added_cb (BotbenchEventStore      *store,
-                               gint64                   last_id,
-                               BotbenchCliTokenLearner *learner)
+token_learned_cb (BotbenchTokenLearner *token_learner,
+                  const char           *token,
+                  BotbenchProfile      *profile)
 {
-  g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(GError) error = NULL;
-  BotbenchEventQuery query = { .after_id = learner->last_seen, .ascending = TRUE, .limit = 500 };
+  g_printerr (_("learned the application_token of profile “%s” from ONAPPINSTALL\n"),
+              botbench_profile_get_name (profile));
+}
 
-  if (learner->profile == NULL || last_id <= learner->last_seen)
-    return;
-
-  events = botbench_event_store_query (store, &query, &error);
-  for (guint i = 0; events != NULL && i < events->len; i++)
-    {
-      BotbenchEvent *event = g_ptr_array_index (events, i);
-      const char *token = botbench_token_check_find_install (event);
-
-      learner->last_seen = botbench_event_get_id (event);
-      if (token == NULL)
-        continue;
-
-      botbench_listener_set_expected_token (learner->listener, token);
-      botbench_listener_set_strict_token (learner->listener,
-                                          botbench_profile_get_strict_token (learner->profile));
-      if (!botbench_secret_store_store_sync (learner->secrets, botbench_profile_get_uuid (learner->profile),
-                                             BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, token, NULL, &error))
-        g_printerr (_("Warning: cannot keep the application_token in the keyring: %s\n"), error->message);
-      g_printerr (_("learned the application_token of profile “%s” from ONAPPINSTALL\n"),
-                  botbench_profile_get_name (learner->profile));
-      g_clear_object (&learner->profile);
-      return;
-    }
+static void
+token_secret_error_cb (BotbenchTokenLearner *token_learner,
+                       const GError         *error,
+                       gpointer              user_data)
+{
+  g_printerr (_("Warning: cannot keep the application_token in the keyring: %s\n"), error->message);
 }
 
 /* The application_token to expect: --strict-token TOKEN (strict), else the
@@ -121,13 +98,11 @@ botbench_cli_listen_setup_token (BotbenchListener         *listener,
     {
       if (error == NULL)
         {
-          learner->listener = listener;
-          learner->store = botbench_listener_get_store (listener);
-          learner->profile = g_object_ref (profile);
-          learner->secrets = g_object_ref (secrets);
-          learner->last_seen = botbench_event_store_get_last_id (learner->store);
-          g_signal_connect (learner->store, "events-added",
-                            G_CALLBACK (token_learner_events_added_cb), learner);
+          learner->learner = botbench_token_learner_new (botbench_listener_get_store (listener),
+                                                         listener, profile, secrets);
+          g_signal_connect_data (learner->learner, "learned", G_CALLBACK (token_learned_cb),
+                                 g_object_ref (profile), (GClosureNotify)(void (*) (void))g_object_unref, 0);
+          g_signal_connect (learner->learner, "secret-error", G_CALLBACK (token_secret_error_cb), NULL);
         }
       return TRUE;
     }

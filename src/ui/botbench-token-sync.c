@@ -4,18 +4,16 @@
  *
  * Each update asks the keyring (botbench_token_check_dup_expected_async)
  * for the active profile's token; an answer older than the latest update
- * is dropped.  Until the profile has a token, the application_token of the
- * first ONAPPINSTALL the store receives becomes it (reference §4.7) and is
- * kept in the keyring.
+ * is dropped.  Until the profile has a token, a BotbenchTokenLearner
+ * (botbench-token-check.h) makes the application_token of the first
+ * ONAPPINSTALL the store receives its token (reference §4.7) and keeps it
+ * in the keyring, looking off the main thread.
  */
 #define G_LOG_DOMAIN "botbench-token-sync"
 
 #include "config.h"
 
 #include "botbench-token-sync.h"
-
-/* ONAPPINSTALL events read per look. */
-#define INSTALL_QUERY_LIMIT 10
 
 struct _BotbenchTokenSync
 {
@@ -29,10 +27,9 @@ struct _BotbenchTokenSync
 
   /* Bumped by every update: older answers are dropped. */
   guint                   serial;
-  /* The active profile has an expected token (else the first ONAPPINSTALL
-   * after install_seen teaches it). */
+  /* The active profile has an expected token (else learner may teach it). */
   guint                   token_known : 1;
-  gint64                  install_seen;
+  BotbenchTokenLearner   *learner;
 };
 
 G_DEFINE_FINAL_TYPE (BotbenchTokenSync, botbench_token_sync, G_TYPE_OBJECT)
@@ -51,6 +48,26 @@ typedef struct
 } Lookup;
 
 static void
+learner_secret_error_cb (BotbenchTokenSync    *self,
+                         const GError         *error,
+                         BotbenchTokenLearner *learner)
+{
+  g_signal_emit (self, signals[SECRET_ERROR], 0, error);
+}
+
+static void
+drop_learner (BotbenchTokenSync *self)
+{
+  if (self->learner == NULL)
+    return;
+
+  /* A token already learned is still written to the keyring. */
+  botbench_token_learner_stop (self->learner);
+  g_signal_handlers_disconnect_by_data (self->learner, self);
+  g_clear_object (&self->learner);
+}
+
+static void
 lookup_done_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -62,14 +79,22 @@ lookup_done_cb (GObject      *object,
   char *token;
 
   token = botbench_token_check_dup_expected_finish (profile, result, &error);
-  /* An ONAPPINSTALL taught the token while the keyring was asked. */
   if (lookup->serial != self->serial || self->listener == NULL ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      (token == NULL && self->token_known))
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       botbench_secret_free (token);
       return;
     }
+
+  /* An ONAPPINSTALL taught the token while the keyring was asked. */
+  if (token == NULL && self->learner != NULL &&
+      botbench_token_learner_get_token (self->learner) != NULL)
+    {
+      self->token_known = TRUE;
+      return;
+    }
+  if (token != NULL)
+    drop_learner (self);
 
   if (error != NULL)
     {
@@ -85,70 +110,12 @@ lookup_done_cb (GObject      *object,
 }
 
 static void
-learned_token_stored_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(BotbenchTokenSync) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!botbench_secret_store_store_finish (BOTBENCH_SECRET_STORE (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_debug ("Cannot keep the learned application_token: %s", error->message);
-      g_signal_emit (self, signals[SECRET_ERROR], 0, error);
-    }
-}
-
-static void
-store_events_added_cb (BotbenchTokenSync  *self,
-                       gint64              last_id,
-                       BotbenchEventStore *store)
-{
-  g_autoptr(GPtrArray) events = NULL;
-  BotbenchEventQuery query = { 0 };
-  BotbenchProfile *profile;
-
-  if (self->token_known || self->listener == NULL || last_id <= self->install_seen)
-    return;
-
-  profile = botbench_profile_manager_get_active (self->profiles);
-  if (profile == NULL)
-    return;
-
-  query.event_name = "ONAPPINSTALL";
-  query.after_id = self->install_seen;
-  query.ascending = TRUE;
-  query.limit = INSTALL_QUERY_LIMIT;
-  self->install_seen = last_id;
-  events = botbench_event_store_query (store, &query, NULL);
-
-  for (guint i = 0; events != NULL && i < events->len; i++)
-    {
-      const char *token = botbench_token_check_find_install (g_ptr_array_index (events, i));
-
-      if (token == NULL)
-        continue;
-
-      g_debug ("Learned the application_token of profile %s from ONAPPINSTALL",
-               botbench_profile_get_uuid (profile));
-      self->token_known = TRUE;
-      botbench_listener_set_expected_token (self->listener, token);
-      botbench_listener_set_strict_token (self->listener, botbench_profile_get_strict_token (profile));
-      botbench_secret_store_store_async (self->secrets, botbench_profile_get_uuid (profile),
-                                         BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, token,
-                                         self->cancellable, learned_token_stored_cb,
-                                         g_object_ref (self));
-      return;
-    }
-}
-
-static void
 botbench_token_sync_dispose (GObject *object)
 {
   BotbenchTokenSync *self = (BotbenchTokenSync *)object;
 
   g_cancellable_cancel (self->cancellable);
+  drop_learner (self);
   g_clear_object (&self->listener);
   g_clear_object (&self->store);
   g_clear_object (&self->profiles);
@@ -194,8 +161,6 @@ botbench_token_sync_new (BotbenchListener       *listener,
   self->store = g_object_ref (store);
   self->profiles = g_object_ref (profiles);
   self->secrets = g_object_ref (secrets);
-  g_signal_connect_object (store, "events-added", G_CALLBACK (store_events_added_cb),
-                           self, G_CONNECT_SWAPPED);
 
   return self;
 }
@@ -213,7 +178,7 @@ botbench_token_sync_update (BotbenchTokenSync *self)
 
   self->serial++;
   self->token_known = FALSE;
-  self->install_seen = botbench_event_store_get_last_id (self->store);
+  drop_learner (self);
   profile = botbench_profile_manager_get_active (self->profiles);
   if (profile == NULL)
     {
@@ -221,6 +186,12 @@ botbench_token_sync_update (BotbenchTokenSync *self)
       botbench_listener_set_strict_token (self->listener, FALSE);
       return;
     }
+
+  /* Learning starts now: an ONAPPINSTALL may arrive while the keyring is
+   * asked. */
+  self->learner = botbench_token_learner_new (self->store, self->listener, profile, self->secrets);
+  g_signal_connect_object (self->learner, "secret-error", G_CALLBACK (learner_secret_error_cb),
+                           self, G_CONNECT_SWAPPED);
 
   lookup = g_new0 (Lookup, 1);
   lookup->self = g_object_ref (self);
@@ -236,4 +207,5 @@ botbench_token_sync_stop (BotbenchTokenSync *self)
 
   self->serial++;
   g_cancellable_cancel (self->cancellable);
+  drop_learner (self);
 }

@@ -12,6 +12,8 @@
 
 #include "botbench-types.h"
 #include "botbench-event.h"
+#include "botbench-event-store.h"
+#include "botbench-listener.h"
 #include "botbench-profile.h"
 #include "botbench-secret-store.h"
 
@@ -51,6 +53,29 @@ void                botbench_token_check_dup_expected_async  (BotbenchProfile   
 char               *botbench_token_check_dup_expected_finish (BotbenchProfile     *profile,
                                                               GAsyncResult        *result,
                                                               GError             **error);
+/* Learns the expected application_token from ONAPPINSTALL (reference
+ * §4.7), for `listen` and the window alike.  Watches store for the first
+ * ONAPPINSTALL stored after it was made that carries a token, looking on
+ * a worker thread (never a read on the caller's thread), one look at a
+ * time, each from where the previous ended.  Then it sets the token as
+ * listener's expected token (strict as profile's switch says), keeps it
+ * in the keyring as profile's "application-token" secret and stops.
+ * Once the keyring has answered it emits "secret-error" (GError) if it
+ * failed to keep the token, then "learned" (const char *token).  Signals on the thread-default main
+ * context of the caller of _new(). */
+#define BOTBENCH_TYPE_TOKEN_LEARNER (botbench_token_learner_get_type ())
+G_DECLARE_FINAL_TYPE (BotbenchTokenLearner, botbench_token_learner, BOTBENCH, TOKEN_LEARNER, GObject)
+
+BotbenchTokenLearner *botbench_token_learner_new       (BotbenchEventStore  *store,
+                                                        BotbenchListener    *listener,
+                                                        BotbenchProfile     *profile,
+                                                        BotbenchSecretStore *secrets);
+/* The token once learned, else NULL. */
+const char         *botbench_token_learner_get_token (BotbenchTokenLearner *self);
+/* Stops looking (a look under way is dropped) and lets go of the listener;
+ * a learned token is still written to the keyring. */
+void                botbench_token_learner_stop      (BotbenchTokenLearner *self);
+
 /* Constant-time string equality (time depends on the lengths only). */
 gboolean            botbench_token_equal             (const char         *a,
                                                       const char         *b);
