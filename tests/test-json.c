@@ -639,6 +639,40 @@ test_read_fifo (void)
   botbench_test_rm_rf (dir);
 }
 
+/* The one escaper: valid JSON for any bytes, never read past len. */
+static void
+test_append_string (void)
+{
+  static const char bytes[] = "a\0b\xff\\\"\n\x01\x7f\xc3\xa9";
+  GString *out = g_string_new (NULL);
+  g_autofree char *pairs = NULL;
+  g_auto(GStrv) back = NULL;
+  const char * const headers[] = { "X-A", "1\t2", "X-\"B\"", "", NULL };
+
+  botbench_json_append_string (out, bytes, sizeof bytes - 1);
+  g_assert_cmpstr (out->str, ==, "\"a\xef\xbf\xbd" "b\xef\xbf\xbd\\\\\\\"\\n\\u0001\\u007f\xc3\xa9\"");
+  g_assert_true (botbench_json_check (out->str, out->len, 1, NULL));
+
+  /* len stops before the end of the string. */
+  g_string_truncate (out, 0);
+  botbench_json_append_string (out, "abcdef", 3);
+  botbench_json_append_string (out, NULL, -1);
+  g_assert_cmpstr (out->str, ==, "\"abc\"\"\"");
+  g_string_free (out, TRUE);
+
+  pairs = botbench_json_dup_string_pairs (headers);
+  g_assert_cmpstr (pairs, ==, "[[\"X-A\",\"1\\t2\"],[\"X-\\\"B\\\"\",\"\"]]");
+  back = botbench_json_parse_string_pairs (pairs);
+  g_assert_cmpstrv (back, headers);
+  g_clear_pointer (&back, g_strfreev);
+  back = botbench_json_parse_string_pairs ("[[\"a\",1],[\"b\",\"c\"],7]");
+  g_assert_cmpuint (g_strv_length (back), ==, 2);
+  g_assert_cmpstr (back[0], ==, "b");
+  g_clear_pointer (&back, g_strfreev);
+  back = botbench_json_parse_string_pairs ("not json");
+  g_assert_cmpuint (g_strv_length (back), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -660,6 +694,7 @@ main (int    argc,
   g_test_add_func ("/json/random-agreement", test_random_agreement);
   g_test_add_func ("/json/read-file", test_read_file);
   g_test_add_func ("/json/read-fifo", test_read_fifo);
+  g_test_add_func ("/json/write/string", test_append_string);
 
   return g_test_run ();
 }
