@@ -23,8 +23,9 @@
 struct _BotbenchImportLines
 {
   GInputStream *stream;
-  GByteArray   *pending;   /* read, not yet returned */
-  goffset       offset;    /* of pending->data[0] in stream */
+  GByteArray   *pending;   /* read; returned up to start */
+  gsize         start;
+  goffset       offset;    /* of pending->data[start] in stream */
   gboolean      eof;
   guint         number;    /* of the line last returned, from 1 */
 
@@ -106,7 +107,7 @@ static void
 consume (BotbenchImportLines *lines,
          gsize                len)
 {
-  g_byte_array_remove_range (lines->pending, 0, (guint)len);
+  lines->start += len;
   lines->offset += (goffset)len;
 }
 
@@ -126,28 +127,30 @@ _botbench_import_lines_next (BotbenchImportLines  *lines,
 
   for (;;)
     {
+      guint8 *data = lines->pending->data + lines->start;
+      gsize left = lines->pending->len - lines->start;
       guint8 *newline = NULL;
       gssize n;
 
-      if (lines->pending->len > 0)
-        newline = memchr (lines->pending->data, '\n', lines->pending->len);
+      if (left > 0)
+        newline = memchr (data, '\n', left);
 
       if (newline != NULL)
         {
-          gsize len = (gsize)(newline - lines->pending->data);
+          gsize len = (gsize)(newline - data);
 
-          keep (line, lines->pending->data, len, too_long);
+          keep (line, data, len, too_long);
           consume (lines, len + 1);
           strip_cr (line);
           lines->number++;
           return TRUE;
         }
 
-      if (lines->pending->len > 0)
+      if (left > 0)
         {
           any = TRUE;
-          keep (line, lines->pending->data, lines->pending->len, too_long);
-          consume (lines, lines->pending->len);
+          keep (line, data, left, too_long);
+          consume (lines, left);
         }
 
       if (lines->eof)
@@ -158,6 +161,7 @@ _botbench_import_lines_next (BotbenchImportLines  *lines,
           return any;
         }
 
+      lines->start = 0;
       g_byte_array_set_size (lines->pending, READ_CHUNK);
       n = g_input_stream_read (lines->stream, lines->pending->data, READ_CHUNK, cancellable, error);
       g_byte_array_set_size (lines->pending, (guint)MAX (n, 0));
