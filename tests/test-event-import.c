@@ -440,6 +440,101 @@ test_memory (ImportFixture *f,
 #endif
 }
 
+/* head, then filler bytes of 'x', then tail: a huge line never in memory. */
+typedef struct
+{
+  GInputStream parent_instance;
+  char        *head;
+  gsize        filler;
+  char        *tail;
+  gsize        pos;
+} BigLineStream;
+
+typedef struct
+{
+  GInputStreamClass parent_class;
+} BigLineStreamClass;
+
+static GType big_line_stream_get_type (void);
+G_DEFINE_TYPE (BigLineStream, big_line_stream, G_TYPE_INPUT_STREAM)
+
+static gssize
+big_line_stream_read (GInputStream  *stream,
+                      void          *buffer,
+                      gsize          count,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  BigLineStream *self = (BigLineStream *)stream;
+  gsize head = strlen (self->head);
+  gsize tail = strlen (self->tail);
+  guint8 *out = buffer;
+  gsize n = 0;
+
+  while (n < count && self->pos < head + self->filler + tail)
+    {
+      if (self->pos < head)
+        out[n] = (guint8)self->head[self->pos];
+      else if (self->pos < head + self->filler)
+        out[n] = 'x';
+      else
+        out[n] = (guint8)self->tail[self->pos - head - self->filler];
+      n++;
+      self->pos++;
+    }
+
+  return (gssize)n;
+}
+
+static void
+big_line_stream_finalize (GObject *object)
+{
+  BigLineStream *self = (BigLineStream *)object;
+
+  g_free (self->head);
+  g_free (self->tail);
+  G_OBJECT_CLASS (big_line_stream_parent_class)->finalize (object);
+}
+
+static void
+big_line_stream_class_init (BigLineStreamClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = big_line_stream_finalize;
+  G_INPUT_STREAM_CLASS (klass)->read_fn = big_line_stream_read;
+}
+
+static void
+big_line_stream_init (BigLineStream *self)
+{
+}
+
+/* A line over the limit fails alone, with a message saying so; the lines
+ * around it are imported. */
+static void
+test_too_long (ImportFixture *f,
+               gconstpointer  data)
+{
+  g_autofree char *first = line_for (1, 1772090363000000, "first", 0);
+  g_autofree char *last = line_for (2, 1772090363000001, "last", 0);
+  g_autoptr(GInputStream) input = g_object_new (big_line_stream_get_type (), NULL);
+  BigLineStream *stream = (BigLineStream *)input;
+  g_autoptr(BotbenchEventImportSummary) summary = NULL;
+  g_autofree char *expected = g_strdup_printf ("Line 2: Longer than %u bytes",
+                                               (guint)BOTBENCH_EVENT_IMPORT_MAX_LINE);
+
+  stream->head = g_strconcat (first, "\n{\"received\":1,\"body\":\"", NULL);
+  stream->filler = BOTBENCH_EVENT_IMPORT_MAX_LINE;
+  stream->tail = g_strconcat ("\"}\n", last, "\n", NULL);
+
+  summary = import_stream (f->store, input);
+  g_assert_cmpuint (summary->imported, ==, 2);
+  g_assert_cmpuint (summary->failed, ==, 1);
+  g_assert_cmpuint (summary->errors->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (summary->errors, 0), ==, expected);
+  g_object_unref (find_by_body (f->store, "first"));
+  g_object_unref (find_by_body (f->store, "last"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -454,6 +549,8 @@ main (int    argc,
               import_setup, test_error_cap, import_teardown);
   g_test_add ("/event-import/stream/pipe", ImportFixture, NULL,
               import_setup, test_pipe, import_teardown);
+  g_test_add ("/event-import/stream/too-long", ImportFixture, NULL,
+              import_setup, test_too_long, import_teardown);
   g_test_add ("/event-import/stream/memory", ImportFixture, NULL,
               import_setup, test_memory, import_teardown);
 
