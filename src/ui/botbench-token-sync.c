@@ -27,8 +27,7 @@ struct _BotbenchTokenSync
 
   /* Bumped by every update: older answers are dropped. */
   guint                   serial;
-  /* The active profile has an expected token (else learner may teach it). */
-  guint                   token_known : 1;
+  /* Until the active profile has a token: the first ONAPPINSTALL teaches it. */
   BotbenchTokenLearner   *learner;
 };
 
@@ -89,10 +88,7 @@ lookup_done_cb (GObject      *object,
   /* An ONAPPINSTALL taught the token while the keyring was asked. */
   if (token == NULL && self->learner != NULL &&
       botbench_token_learner_get_token (self->learner) != NULL)
-    {
-      self->token_known = TRUE;
-      return;
-    }
+    return;
   if (token != NULL)
     drop_learner (self);
 
@@ -105,7 +101,6 @@ lookup_done_cb (GObject      *object,
   botbench_listener_set_expected_token (self->listener, token);
   botbench_listener_set_strict_token (self->listener,
                                       token != NULL && botbench_profile_get_strict_token (profile));
-  self->token_known = token != NULL;
   botbench_secret_free (token);
 }
 
@@ -177,7 +172,6 @@ botbench_token_sync_update (BotbenchTokenSync *self)
     return;
 
   self->serial++;
-  self->token_known = FALSE;
   drop_learner (self);
   profile = botbench_profile_manager_get_active (self->profiles);
   if (profile == NULL)
