@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "botbench-sandbox-private.h"
+#include "botbench-sandbox-v2-private.h"
 #include "botbench-sandbox-php-private.h"
 
 /* [USER=id]…[/USER] mentions and a comma right after them are removed from
@@ -361,6 +362,8 @@ _botbench_sandbox_handle_control (BotbenchSandbox   *self,
     result = control_join (self, params, &error), acts = TRUE;
   else if (g_str_equal (name, "messages") && get)
     result = control_messages (self, params, &error);
+  else if (g_str_equal (name, "v2/events") && get)
+    result = _botbench_sandbox_v2_control_events (self, params, &error);
   else if (!_botbench_sandbox_handle_chat_path (self, name, get, post, params, &result, &acts, &error))
     _botbench_sandbox_api_fail (&error, SOUP_STATUS_NOT_FOUND, "ERROR_METHOD_NOT_FOUND", "Method not found!");
 

@@ -407,6 +407,10 @@ gboolean  _botbench_sandbox_check_bot_owner  (BotbenchSandbox  *self,
                                               char            **code,
                                               ApiError         *error);
 
+/* The bot, its private dialogs, memberships and commands. */
+void      _botbench_sandbox_delete_bot       (BotbenchSandbox  *self,
+                                              gint64            bot_id);
+
 /* imbot.register, §1.3 in order. */
 JsonNode *_botbench_sandbox_imbot_register   (BotbenchSandbox *self,
                                               const Auth      *auth,
