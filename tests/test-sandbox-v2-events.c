@@ -585,6 +585,124 @@ test_messages (Fixture       *f,
   v2_error (f, "imbot.v2.Chat.Message.delete", json, "ACCESS_DENIED");
 }
 
+
+/* ------------------------------------------------------------------------ */
+/* Command.*, §4.2                                                           */
+
+static void
+test_commands_v2 (Fixture       *f,
+                  gconstpointer  data)
+{
+  gint64 bot = v2_register (f, "c2", "c2", "");
+  gint64 other = v2_register (f, "c3", "c3", "");
+  g_autofree char *json = NULL;
+  g_autofree char *dialog = g_strdup_printf ("%" G_GINT64_FORMAT, bot);
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonObject) payload = NULL;
+  JsonObject *command;
+  gint64 help, faq, message_id;
+
+#define CMD(...) (g_free (json), json = g_strdup_printf (__VA_ARGS__))
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"fields\":{\"command\":\"  \"}}", bot);
+  v2_error (f, "imbot.v2.Command.register", json, "COMMAND_REQUIRED");
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"fields\":{\"command\":\"two words\"}}", bot);
+  v2_error (f, "imbot.v2.Command.register", json, "COMMAND_NAME_INVALID");
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"fields\":{\"command\":\"help\"}}", bot);
+  v2_error (f, "imbot.v2.Command.register", json, "COMMAND_TITLE_REQUIRED");
+
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"fields\":{\"command\":\"/help\","
+       "\"title\":{\"en\":\"Help\",\"de\":\"Hilfe\"},\"params\":{\"en\":\"topic\"},\"common\":true}}", bot);
+  result = v2_ok (f, "imbot.v2.Command.register", json);
+  command = json_object_get_object_member (result, "command");
+  help = json_object_get_int_member (command, "id");
+  g_assert_cmpint (json_object_get_int_member (command, "botId"), ==, bot);
+  g_assert_cmpstr (json_object_get_string_member (command, "command"), ==, "/help");
+  g_assert_true (json_object_get_boolean_member (command, "common"));
+  g_assert_false (json_object_get_boolean_member (command, "hidden"));
+  g_assert_false (json_object_get_boolean_member (command, "extranetSupport"));
+  /* idempotent */
+  g_clear_pointer (&result, json_object_unref);
+  result = v2_ok (f, "imbot.v2.Command.register", json);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (result, "command"), "id"), ==, help);
+  /* flat legacy parameters; hidden needs no title */
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"command\":\"faq\",\"hidden\":\"Y\"}", bot);
+  g_clear_pointer (&result, json_object_unref);
+  result = v2_ok (f, "imbot.v2.Command.register", json);
+  faq = json_object_get_int_member (json_object_get_object_member (result, "command"), "id");
+
+  /* update */
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT
+       ",\"fields\":{\"command\":\"\"}}", bot, faq);
+  v2_error (f, "imbot.v2.Command.update", json, "COMMAND_NAME_EMPTY");
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT
+       ",\"fields\":{\"command\":\"help\"}}", bot, faq);
+  v2_error (f, "imbot.v2.Command.update", json, "COMMAND_ALREADY_EXISTS");
+  CMD ("{\"botToken\":\"c3\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT
+       ",\"fields\":{}}", other, faq);
+  v2_error (f, "imbot.v2.Command.update", json, "COMMAND_NOT_FOUND");
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":999999,\"fields\":{}}", bot);
+  v2_error (f, "imbot.v2.Command.update", json, "COMMAND_NOT_FOUND");
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT
+       ",\"fields\":{\"title\":{\"de\":null,\"en\":\"Get help\"}}}", bot, help);
+  json_object_unref (v2_ok (f, "imbot.v2.Command.update", json));
+
+  /* list */
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT "}", bot);
+  g_clear_pointer (&result, json_object_unref);
+  result = v2_ok (f, "imbot.v2.Command.list", json);
+  {
+    JsonArray *list = json_object_get_array_member (result, "commands");
+    JsonObject *title;
+
+    g_assert_cmpuint (json_array_get_length (list), ==, 2);
+    command = json_array_get_object_element (list, 0);
+    title = json_object_get_object_member (command, "title");
+    g_assert_cmpstr (json_object_get_string_member (title, "en"), ==, "Get help");
+    g_assert_false (json_object_has_member (title, "de"));
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (command, "params"), "en"), ==,
+                     "topic");
+  }
+
+  /* a user types it; the bot answers */
+  message_id = user_writes (f, 27, dialog, "/help billing");
+  payload = only_event (f, "c2", bot, "ONIMBOTV2COMMANDADD");
+  command = json_object_get_object_member (payload, "command");
+  g_assert_cmpint (json_object_get_int_member (command, "id"), ==, help);
+  g_assert_cmpstr (json_object_get_string_member (command, "params"), ==, "billing");
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT
+       ",\"messageId\":%" G_GINT64_FORMAT ",\"dialogId\":\"27\",\"fields\":{\"message\":\"Here is help\"}}",
+       bot, help, message_id);
+  g_clear_pointer (&result, json_object_unref);
+  result = v2_ok (f, "imbot.v2.Command.answer", json);
+  g_assert_true (json_object_get_boolean_member (result, "result"));
+  {
+    g_autofree char *query = g_strdup_printf ("messages?DIALOG_ID=%s&USER_ID=27", dialog);
+    g_autoptr(JsonObject) shown = control_get (f, query);
+    JsonArray *messages = json_object_get_array_member (shown, "MESSAGES");
+    JsonObject *last = json_array_get_object_element (messages, json_array_get_length (messages) - 1);
+
+    g_assert_cmpstr (json_object_get_string_member (last, "MESSAGE"), ==, "Here is help");
+    g_assert_cmpint (json_object_get_int_member (last, "AUTHOR_ID"), ==, bot);
+    g_assert_cmpint (json_object_get_int_member (last, "COMMAND_ID"), ==, help);
+    g_assert_cmpint (json_object_get_int_member (last, "REPLY_TO"), ==, message_id);
+  }
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT
+       ",\"messageId\":%" G_GINT64_FORMAT ",\"dialogId\":\"27\",\"fields\":{\"message\":\"\"}}",
+       bot, help, message_id);
+  v2_error (f, "imbot.v2.Command.answer", json, "COMMAND_ANSWER_FAILED");
+
+  /* unregister: the command is gone, "/help" is a plain message again */
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT "}", bot, help);
+  g_clear_pointer (&result, json_object_unref);
+  result = v2_ok (f, "imbot.v2.Command.unregister", json);
+  g_assert_true (json_object_get_boolean_member (result, "result"));
+  v2_error (f, "imbot.v2.Command.unregister", json, "COMMAND_NOT_FOUND");
+  user_writes (f, 27, dialog, "/help");
+  g_clear_pointer (&payload, json_object_unref);
+  payload = only_event (f, "c2", bot, "ONIMBOTV2MESSAGEADD");
+#undef CMD
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -604,6 +722,7 @@ main (int   argc,
   ADD ("events/command", test_command, NULL);
   ADD ("events/webhook-mode", test_webhook_mode, NULL);
   ADD ("messages/send-update-delete", test_messages, NULL);
+  ADD ("commands/v2", test_commands_v2, NULL);
 
 #undef ADD
 

@@ -118,6 +118,11 @@ static const struct {
   { "imbot.v2.chat.message.send", "imbot", _botbench_sandbox_v2_message_send, TRUE },
   { "imbot.v2.chat.message.update", "imbot", _botbench_sandbox_v2_message_update, TRUE },
   { "imbot.v2.chat.message.delete", "imbot", _botbench_sandbox_v2_message_delete, TRUE },
+  { "imbot.v2.command.register", "imbot", _botbench_sandbox_v2_command_register, TRUE },
+  { "imbot.v2.command.update", "imbot", _botbench_sandbox_v2_command_update, TRUE },
+  { "imbot.v2.command.unregister", "imbot", _botbench_sandbox_v2_command_unregister, TRUE },
+  { "imbot.v2.command.list", "imbot", _botbench_sandbox_v2_command_list, TRUE },
+  { "imbot.v2.command.answer", "imbot", _botbench_sandbox_v2_command_answer, TRUE },
 };
 
 static int

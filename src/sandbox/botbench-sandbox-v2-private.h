@@ -8,7 +8,8 @@
  *                                   list/get, Revision.get
  *   botbench-sandbox-v2-events.c    the event-log table, Event.get, events of
  *                                   user actions (queued or POSTed)
- *   botbench-sandbox-v2-messages.c  Chat.Message.send/update/delete, Command.*
+ *   botbench-sandbox-v2-messages.c  Chat.Message.send/update/delete
+ *   botbench-sandbox-v2-commands.c  Command.register/update/unregister/list/answer
  * v2 methods get their parameters as sent (camelCase, with the UPPER_SNAKE
  * aliases the server also reads); every controller error is HTTP 400.
  */
@@ -179,5 +180,28 @@ JsonNode *_botbench_sandbox_v2_message_delete (BotbenchSandbox *self,
                                                const Auth      *auth,
                                                JsonObject      *params,
                                                ApiError        *error);
+
+/* botbench-sandbox-v2-commands.c */
+
+JsonNode *_botbench_sandbox_v2_command_register   (BotbenchSandbox *self,
+                                                   const Auth      *auth,
+                                                   JsonObject      *params,
+                                                   ApiError        *error);
+JsonNode *_botbench_sandbox_v2_command_update     (BotbenchSandbox *self,
+                                                   const Auth      *auth,
+                                                   JsonObject      *params,
+                                                   ApiError        *error);
+JsonNode *_botbench_sandbox_v2_command_unregister (BotbenchSandbox *self,
+                                                   const Auth      *auth,
+                                                   JsonObject      *params,
+                                                   ApiError        *error);
+JsonNode *_botbench_sandbox_v2_command_list       (BotbenchSandbox *self,
+                                                   const Auth      *auth,
+                                                   JsonObject      *params,
+                                                   ApiError        *error);
+JsonNode *_botbench_sandbox_v2_command_answer     (BotbenchSandbox *self,
+                                                   const Auth      *auth,
+                                                   JsonObject      *params,
+                                                   ApiError        *error);
 
 G_END_DECLS
