@@ -3,9 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * imbot.v2 lives in its own files (reference bitrix24-imbot-v2.md):
- *   botbench-sandbox-v2-bots.c      owner resolution, the Bot and User
- *                                   objects, Bot.register/update/unregister/
- *                                   list/get, Revision.get
+ *   botbench-sandbox-v2-objects.c   parameters, owner resolution, the Bot
+ *                                   and User objects
+ *   botbench-sandbox-v2-bots.c      Bot.register/update/unregister/list/get,
+ *                                   Revision.get
  *   botbench-sandbox-v2-events.c    the event-log table, Event.get, events of
  *                                   user actions (queued or POSTed)
  *   botbench-sandbox-v2-messages.c  Chat.Message.send/update/delete
@@ -27,7 +28,7 @@ G_BEGIN_DECLS
 /* Revision.get's "rest": the change-log's latest revision. */
 #define BOTBENCH_SANDBOX_V2_REST_REVISION     36
 
-/* botbench-sandbox-v2-bots.c */
+/* botbench-sandbox-v2-objects.c */
 
 /* object[camel], else object[upper] (either may be NULL); NULL if neither. */
 JsonNode   *_botbench_sandbox_v2_member        (JsonObject *object,
@@ -35,6 +36,10 @@ JsonNode   *_botbench_sandbox_v2_member        (JsonObject *object,
                                                 const char *upper);
 /* (string) of a scalar member, NULL when missing, null or an array. */
 char       *_botbench_sandbox_v2_string        (JsonObject *object,
+                                                const char *camel,
+                                                const char *upper);
+/* A non-empty member as a string ("Array" for an array), else NULL. */
+char       *_botbench_sandbox_v2_nonempty      (JsonObject *object,
                                                 const char *camel,
                                                 const char *upper);
 /* A member as an object (NULL when it is none). */
@@ -76,9 +81,17 @@ JsonObject *_botbench_sandbox_v2_bot_object    (BotbenchSandbox *self,
 /* The v2 User object of a portal user or a bot. */
 JsonObject *_botbench_sandbox_v2_user_object   (BotbenchSandbox *self,
                                                 gint64           user_id);
+/* {bot, users: [bot user]} of register, update and get. */
+JsonNode   *_botbench_sandbox_v2_bot_answer    (BotbenchSandbox *self,
+                                                gint64           bot_id,
+                                                gboolean         extended);
+/* properties.color: camelCase → UPPER_SNAKE; "" when unknown. */
+char       *_botbench_sandbox_v2_normalize_color (const char *value);
 /* TRUE if bot_id was registered through imbot.v2. */
 gboolean    _botbench_sandbox_v2_is_v2_bot     (BotbenchSandbox *self,
                                                 gint64           bot_id);
+
+/* botbench-sandbox-v2-bots.c */
 
 JsonNode *_botbench_sandbox_v2_bot_register   (BotbenchSandbox *self,
                                                const Auth      *auth,
