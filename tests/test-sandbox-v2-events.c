@@ -226,6 +226,28 @@ test_retention (Fixture       *f,
   g_assert_cmpint (queued (f, bot), ==, 0);
 }
 
+/* The same through the control API's clock, as a process outside the
+ * test's address space would do it. */
+static void
+test_retention_control (Fixture       *f,
+                        gconstpointer  data)
+{
+  gint64 bot = v2_register (f, "old", "old", "");
+  g_autoptr(JsonObject) moved = NULL;
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+
+  write_to_bot (f, bot, 1);
+  assert_control_error (f, "clock", "{\"ADVANCE\":-1}", 400, "ADVANCE_ERROR",
+                        "ADVANCE must be 0 or more seconds (at most 100 years)");
+  moved = control_ok (f, "clock", "{\"ADVANCE\":86000}");
+  g_assert_cmpint (json_object_get_int_member (moved, "OFFSET"), ==, 86000);
+  g_assert_cmpint (json_object_get_int_member (moved, "NOW"), >=, before + 86000);
+  g_assert_cmpint (queued (f, bot), ==, 1);
+  g_clear_pointer (&moved, json_object_unref);
+  moved = control_ok (f, "clock", "{\"ADVANCE\":401}");
+  g_assert_cmpint (queued (f, bot), ==, 0);
+}
+
 static void
 test_user_events_errors (Fixture       *f,
                          gconstpointer  data)
@@ -716,6 +738,7 @@ main (int   argc,
   ADD ("event-get/limits", test_limits, NULL);
   ADD ("event-get/limit-clamp", test_limit_clamp, NULL);
   ADD ("event-get/retention", test_retention, GINT_TO_POINTER ('n'));
+  ADD ("event-get/retention-control", test_retention_control, NULL);
   ADD ("event-get/user-events-scope", test_user_events_errors, NULL);
   ADD ("event-get/user-events-subscribe", test_user_events_subscribe, GINT_TO_POINTER ('n'));
   ADD ("events/payloads", test_payloads, NULL);

@@ -118,6 +118,7 @@ struct _BotbenchSandbox
   int                   n_flushing;
   double                bucket;
   gint64                bucket_us;
+  gint64                clock_offset_us;  /* POST /_sandbox/clock: portal time ahead */
 };
 
 #define REFRESH_TTL_SECONDS   (180 * 24 * 3600)

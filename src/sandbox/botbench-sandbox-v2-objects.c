@@ -17,13 +17,13 @@
 #include "botbench-sandbox-v2-private.h"
 #include "botbench-sandbox-php-private.h"
 
+/* properties.color codes (chat-add table) and the colour they show. */
 static const struct { const char *code; const char *hex; } colors[] = {
   { "RED", "#df532d" }, { "GREEN", "#29ad49" }, { "MINT", "#4ba984" }, { "LIGHT_BLUE", "#4ba5c3" },
   { "DARK_BLUE", "#4162be" }, { "PURPLE", "#9f5cc2" }, { "AQUA", "#00a0c6" }, { "PINK", "#e36ba5" },
   { "LIME", "#85cb2e" }, { "BROWN", "#ab7761" }, { "AZURE", "#2f7ed9" }, { "KHAKI", "#b3a46f" },
   { "SAND", "#e8ac3b" }, { "MARENGO", "#6b7a8e" }, { "GRAY", "#8d9399" }, { "GRAPHITE", "#53595e" },
 };
-
 
 /* ------------------------------------------------------------------------ */
 /* Parameters                                                                */
