@@ -459,6 +459,31 @@ test_webhook_mode (Fixture       *f,
   g_assert_cmpstr (botbench_form_node_lookup_string (form, "auth", "domain", NULL), !=, NULL);
   /* Nothing queued for a webhook-mode bot */
   g_assert_cmpint (queued (f, bot), ==, 0);
+  /* The chat page's BOTS say which API and mode */
+  {
+    g_autoptr(JsonObject) chats = control_get (f, "chats?USER_ID=27");
+    JsonArray *bots = json_object_get_array_member (chats, "BOTS");
+    guint seen = 0;
+
+    for (guint i = 0; i < json_array_get_length (bots); i++)
+      {
+        JsonObject *entry = json_array_get_object_element (bots, i);
+
+        if (json_object_get_int_member (entry, "ID") == bot)
+          {
+            g_assert_cmpint (json_object_get_int_member (entry, "API"), ==, 2);
+            g_assert_cmpstr (json_object_get_string_member (entry, "EVENT_MODE"), ==, "webhook");
+            g_assert_true (g_str_has_suffix (json_object_get_string_member (entry, "WEBHOOK_URL"), "/v2hook"));
+            seen++;
+          }
+        else if (json_object_get_int_member (entry, "ID") == v1)
+          {
+            g_assert_cmpint (json_object_get_int_member (entry, "API"), ==, 1);
+            seen++;
+          }
+      }
+    g_assert_cmpuint (seen, ==, 2);
+  }
 
   /* The v1 bot (type S) in a group chat with the v2 bot: v1 and v2 events. */
   g_free (json);
