@@ -738,6 +738,21 @@ test_commands_v2 (Fixture       *f,
        bot, help, message_id);
   v2_error (f, "imbot.v2.Command.answer", json, "COMMAND_ANSWER_FAILED");
 
+  /* a COMMAND button of the bot's own message: context "keyboard" */
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"dialogId\":\"27\",\"fields\":{\"message\":\"Pick\","
+       "\"keyboard\":[{\"TEXT\":\"Help\",\"COMMAND\":\"help\",\"COMMAND_PARAMS\":\"menu\"}]}}", bot);
+  g_clear_pointer (&result, json_object_unref);
+  result = v2_ok (f, "imbot.v2.Chat.Message.send", json);
+  CMD ("{\"FROM_USER_ID\":27,\"MESSAGE_ID\":%" G_GINT64_FORMAT ",\"BUTTON\":0}",
+       json_object_get_int_member (result, "id"));
+  json_object_unref (control_ok (f, "button", json));
+  g_clear_pointer (&payload, json_object_unref);
+  payload = only_event (f, "c2", bot, "ONIMBOTV2COMMANDADD");
+  command = json_object_get_object_member (payload, "command");
+  g_assert_cmpint (json_object_get_int_member (command, "id"), ==, help);
+  g_assert_cmpstr (json_object_get_string_member (command, "params"), ==, "menu");
+  g_assert_cmpstr (json_object_get_string_member (command, "context"), ==, "keyboard");
+
   /* unregister: the command is gone, "/help" is a plain message again */
   CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT "}", bot, help);
   g_clear_pointer (&result, json_object_unref);
