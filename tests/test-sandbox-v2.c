@@ -463,6 +463,41 @@ test_hostile (Fixture       *f,
       g_assert_true (status == 200 || status == 400);
     }
 
+  /* Form bodies with bytes that are not UTF-8 */
+  {
+    static const char *forms[] = {
+      "botToken=%F0&fields[code]=%F0&fields[properties][name]=%C3&fields[eventMode]=%E2%82",
+      "botToken=%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80"
+      "%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80"
+      "%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80"
+      "%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80"
+      "%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80"
+      "&fields[code]=emoji&fields[properties][name]=E",
+      "botToken=%FF%FE&fields[code]=bytes&fields[properties][name]=%FF&fields[type]=%F0",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+      {
+        g_autofree char *url = g_strconcat (f->webhook, "imbot.v2.Bot.register", NULL);
+        g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+        g_autoptr(GBytes) body = g_bytes_new_static (forms[i], strlen (forms[i]));
+        g_autoptr(GBytes) reply = NULL;
+        g_autoptr(GError) error = NULL;
+
+        soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
+        reply = soup_session_send_and_read (f->session, msg, NULL, &error);
+        g_assert_no_error (error);
+        g_assert_true (soup_message_get_status (msg) == 200 || soup_message_get_status (msg) == 400);
+      }
+    /* 40 emoji are 40 characters: a valid token */
+    {
+      g_autoptr(JsonObject) list = v2_ok (f, "imbot.v2.Bot.list",
+                                          "{\"botToken\":\"😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀\"}");
+
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (list, "bots")), ==, 1);
+    }
+  }
+
   /* Still serving */
   v2_register (f, "after", "after", "");
 }

@@ -373,7 +373,7 @@ _botbench_sandbox_deliver_message_add (BotbenchSandbox   *self,
       for (guint i = 0; i < bot_ids->len; i++)
         _botbench_sandbox_record_skipped_bot (self, m->message_id, m->chat_id, g_array_index (bot_ids, gint64, i),
                                               "ONIMBOTMESSAGEADD", "NO_HANDLER");
-      return FALSE;
+      return sent;
     }
 
   _botbench_sandbox_owner_init_from_id (self, owner_id, &owner);
@@ -418,7 +418,8 @@ _botbench_sandbox_deliver_message_add (BotbenchSandbox   *self,
   json_object_set_object_member (data, "USER", _botbench_sandbox_user_object (self, m->from_user, TRUE, TRUE));
 
   return _botbench_sandbox_send_event (self, "ONIMBOTMESSAGEADD", handler_id, url, data,
-                                       _botbench_sandbox_event_auth (self, &owner, m->from_user, TRUE), &record);
+                                       _botbench_sandbox_event_auth (self, &owner, m->from_user, TRUE), &record) ||
+         sent;
 }
 
 gboolean

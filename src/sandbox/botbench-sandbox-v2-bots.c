@@ -133,7 +133,7 @@ event_mode (JsonObject  *fields,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   value = _botbench_php_string (node);
-  *mode = g_utf8_strdown (value ? value : "", -1);
+  *mode = g_ascii_strdown (value ? value : "", -1);
   if (!g_str_equal (*mode, "fetch") && !g_str_equal (*mode, "webhook"))
     return _botbench_sandbox_v2_refuse (error, "BOT_INVALID_EVENT_MODE", "Invalid event mode");
 
@@ -218,7 +218,7 @@ _botbench_sandbox_v2_bot_register (BotbenchSandbox *self,
   {
     g_autofree char *value = _botbench_sandbox_v2_string (fields, "type", "TYPE");
 
-    type = g_utf8_strdown (value != NULL && *value != '\0' ? value : "bot", -1);
+    type = g_ascii_strdown (value != NULL && *value != '\0' ? value : "bot", -1);
     for (guint i = 0; i < G_N_ELEMENTS (types); i++)
       valid_type |= g_str_equal (types[i], type);
     if (!valid_type)
@@ -306,7 +306,7 @@ _botbench_sandbox_v2_bot_update (BotbenchSandbox *self,
       if (*token == '\0')
         g_clear_pointer (&token, g_free);
     }
-  if (token != NULL && g_utf8_strlen (token, -1) > BOTBENCH_SANDBOX_V2_TOKEN_MAX)
+  if (token != NULL && _botbench_sandbox_v2_length (token) > BOTBENCH_SANDBOX_V2_TOKEN_MAX)
     return _botbench_sandbox_v2_fail (error, "BOT_TOKEN_INVALID_LENGTH",
                                       "Bot token must not be longer than 40 characters");
   if (token != NULL && !owner.webhook)
@@ -453,7 +453,7 @@ _botbench_sandbox_v2_bot_list (BotbenchSandbox *self,
   type = _botbench_sandbox_v2_string (filter, "type", "TYPE");
   if (type != NULL)
     {
-      char *lower = g_utf8_strdown (type, -1);
+      char *lower = g_ascii_strdown (type, -1);
 
       g_free (type);
       type = lower;

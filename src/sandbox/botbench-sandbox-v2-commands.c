@@ -400,7 +400,7 @@ _botbench_sandbox_v2_command_answer (BotbenchSandbox *self,
                                                                "SELECT chat_id FROM messages WHERE id = ?",
                                                                "i", message_id) : 0;
   if (chat_id == 0 || dialog == NULL || *g_strstrip (dialog) == '\0' || text == NULL || *g_strstrip (text) == '\0' ||
-      g_utf8_strlen (text, -1) > BOTBENCH_SANDBOX_V2_MESSAGE_MAX)
+      _botbench_sandbox_v2_length (text) > BOTBENCH_SANDBOX_V2_MESSAGE_MAX)
     return _botbench_sandbox_v2_fail (error, "COMMAND_ANSWER_FAILED", "Command answer failed");
 
   member = botbench_sandbox_state_query_int (self->state, 0,

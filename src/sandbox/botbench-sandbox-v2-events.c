@@ -265,7 +265,9 @@ _botbench_sandbox_v2_emit (BotbenchSandbox *self,
 
     auth = _botbench_sandbox_event_auth (self, &owner, user_id, FALSE);
     /* The subscriptions' APPLICATION_TOKEN: the owner id's first 50 chars (§3.4). */
-    application_token = g_utf8_substring (owner.id, 0, MIN (g_utf8_strlen (owner.id, -1), 50));
+    application_token = g_utf8_validate (owner.id, -1, NULL)
+                        ? g_utf8_substring (owner.id, 0, MIN (g_utf8_strlen (owner.id, -1), 50))
+                        : g_strndup (owner.id, 50);
     json_object_set_string_member (auth, "application_token", application_token);
 
     return _botbench_sandbox_send_event (self, type, 0, url, wire_object (full), wire_object (auth),

@@ -13,6 +13,7 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <string.h>
 
 #include "botbench-sandbox-v2-private.h"
 #include "botbench-sandbox-php-private.h"
@@ -78,6 +79,12 @@ _botbench_sandbox_v2_boolean (JsonNode *node)
                           g_ascii_strcasecmp (text, "TRUE") == 0);
 }
 
+glong
+_botbench_sandbox_v2_length (const char *text)
+{
+  return g_utf8_validate (text, -1, NULL) ? g_utf8_strlen (text, -1) : (glong)strlen (text);
+}
+
 gpointer
 _botbench_sandbox_v2_fail (ApiError   *error,
                            const char *code,
@@ -140,7 +147,7 @@ _botbench_sandbox_v2_resolve_owner (BotbenchSandbox *self,
                                       "Bot token not specified (botToken is required for webhook auth)");
 
   /* Enforced on register since 06.08.2026 (§2.1, §6 item 6). */
-  if (register_fields != NULL && g_utf8_strlen (token, -1) > BOTBENCH_SANDBOX_V2_TOKEN_MAX)
+  if (register_fields != NULL && _botbench_sandbox_v2_length (token) > BOTBENCH_SANDBOX_V2_TOKEN_MAX)
     return _botbench_sandbox_v2_refuse (error, "BOT_TOKEN_INVALID_LENGTH",
                                       "Bot token must not be longer than 40 characters");
 

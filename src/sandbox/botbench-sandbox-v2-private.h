@@ -49,6 +49,9 @@ JsonObject *_botbench_sandbox_v2_object        (JsonObject *object,
 /* normalizeBooleanVariable: true, non-zero, "Y", "1", "TRUE" (any case). */
 gboolean    _botbench_sandbox_v2_boolean       (JsonNode *node);
 
+/* Characters of a UTF-8 text, bytes of anything else. */
+glong       _botbench_sandbox_v2_length        (const char *text);
+
 /* A controller error: HTTP 400; returns NULL (fail) or FALSE (refuse). */
 gpointer    _botbench_sandbox_v2_fail          (ApiError   *error,
                                                 const char *code,
