@@ -22,6 +22,7 @@
  *   botbench-sandbox-records.c   REV, delivery records, the control API's objects
  *   botbench-sandbox-updates.c   /_sandbox/updates: the long poll
  *   botbench-sandbox-edits.c     imbot.message.update/delete, user edits' events
+ *   botbench-sandbox-v2-*.c      imbot.v2 (botbench-sandbox-v2-private.h)
  * Everything but the GObject shell runs on the server thread.
  */
 #pragma once
