@@ -133,6 +133,7 @@ event_mode (JsonObject  *fields,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   value = _botbench_php_string (node);
+  g_free (*mode);
   *mode = g_ascii_strdown (value ? value : "", -1);
   if (!g_str_equal (*mode, "fetch") && !g_str_equal (*mode, "webhook"))
     return _botbench_sandbox_v2_refuse (error, "BOT_INVALID_EVENT_MODE", "Invalid event mode");
