@@ -60,9 +60,8 @@ test_register_order (Fixture       *f,
   v2_error (f, REGISTER, "{\"botToken\":\"t1\",\"fields\":{\"code\":\"a\",\"properties\":{\"name\":\"A\"},"
             "\"eventMode\":\"webhook\",\"webhookUrl\":\"ftp://example.com/h\",\"type\":\"alien\"}}",
             "BOT_INVALID_CALLBACK");
-  v2_error (f, REGISTER, "{\"botToken\":\"t1\",\"fields\":{\"code\":\"a\",\"properties\":{\"name\":\"A\"},"
-            "\"type\":\"alien\",\"properties\":{\"name\":\"A\",\"avatar\":\"bm90IGFuIGltYWdl\"}}}",
-            "BOT_INVALID_TYPE");
+  v2_error (f, REGISTER, "{\"botToken\":\"t1\",\"fields\":{\"code\":\"a\",\"type\":\"alien\","
+            "\"properties\":{\"name\":\"A\",\"avatar\":\"bm90IGFuIGltYWdl\"}}}", "BOT_INVALID_TYPE");
   v2_error (f, REGISTER, "{\"botToken\":\"t1\",\"fields\":{\"code\":\"a\","
             "\"properties\":{\"name\":\"A\",\"avatar\":\"bm90IGFuIGltYWdl\"}}}", "BOT_AVATAR_INCORRECT_TYPE");
   json = g_strdup_printf ("{\"botToken\":\"t1\",\"fields\":{\"code\":\"a\",\"properties\":{\"name\":\"A\",\"avatar\":\"%s\"}}}",
@@ -221,7 +220,8 @@ test_bot_checks (Fixture       *f,
 {
   static const char *methods[] = {
     "imbot.v2.Bot.update", "imbot.v2.Bot.unregister", "imbot.v2.Event.get", "imbot.v2.Chat.Message.send",
-    "imbot.v2.Chat.Message.update", "imbot.v2.Chat.Message.delete",
+    "imbot.v2.Chat.Message.update", "imbot.v2.Chat.Message.delete", "imbot.v2.Command.register",
+    "imbot.v2.Command.update", "imbot.v2.Command.unregister", "imbot.v2.Command.list", "imbot.v2.Command.answer",
   };
   gint64 id = v2_register (f, "owner", "checked", "");
 
