@@ -483,7 +483,7 @@ test_state_v1_upgrade (Fixture       *f,
 
     sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
     g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, BOTBENCH_SANDBOX_STATE_SCHEMA_VERSION);
     sqlite3_finalize (stmt);
   }
   sqlite3_close (db);

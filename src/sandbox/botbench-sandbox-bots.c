@@ -372,9 +372,10 @@ out:
   return result;
 }
 
-static void
-delete_bot (BotbenchSandbox *self,
-            gint64           bot_id)
+/* The bot, its private dialogs, memberships and commands. */
+void
+_botbench_sandbox_delete_bot (BotbenchSandbox *self,
+                              gint64           bot_id)
 {
   botbench_sandbox_state_exec (self->state,
                                "DELETE FROM messages WHERE chat_id IN"
@@ -412,7 +413,7 @@ _botbench_sandbox_imbot_unregister (BotbenchSandbox *self,
 
   /* The handler rows still exist when ONIMBOTDELETE fires. */
   _botbench_sandbox_deliver_bot_delete (self, &owner, bot_id, code, auth->user_id);
-  delete_bot (self, bot_id);
+  _botbench_sandbox_delete_bot (self, bot_id);
 
   if (owner.webhook)
     {

@@ -140,6 +140,22 @@ bot_object (BotbenchSandbox *self,
       json_object_set_string_member (handlers, bot_events[i], url ? url : "");
     }
   json_object_set_object_member (bot, "HANDLERS", handlers);
+  /* imbot.v2 bots: API 2, their EVENT_MODE and WEBHOOK_URL instead of handlers. */
+  {
+    sqlite3_stmt *v2 = botbench_sandbox_state_query (self->state,
+                                                     "SELECT api, event_mode, webhook_url FROM bots WHERE id = ?",
+                                                     "i", bot_id);
+
+    if (v2 != NULL && sqlite3_step (v2) == SQLITE_ROW && sqlite3_column_int64 (v2, 0) == 2)
+      {
+        json_object_set_int_member (bot, "API", 2);
+        json_object_set_string_member (bot, "EVENT_MODE", (const char *)sqlite3_column_text (v2, 1));
+        json_object_set_string_member (bot, "WEBHOOK_URL", (const char *)sqlite3_column_text (v2, 2));
+      }
+    else
+      json_object_set_int_member (bot, "API", 1);
+    sqlite3_finalize (v2);
+  }
 
   stmt = botbench_sandbox_state_query (self->state,
                                        "SELECT id, command, common, hidden, lang FROM commands WHERE bot_id = ? ORDER BY id",

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "botbench-sandbox-private.h"
+#include "botbench-sandbox-v2-private.h"
 #include "botbench-sandbox-php-private.h"
 
 /* [USER=id]…[/USER] mentions and a comma right after them are removed from
@@ -320,6 +321,29 @@ control_messages (BotbenchSandbox *self,
   return _botbench_php_object_node (result);
 }
 
+/* POST /_sandbox/clock: ADVANCE seconds (0 or more) moves the portal's
+ * time forward for everything that reads it (token expiry, event dates,
+ * the 24 h retention of imbot.v2 events); NOW is the portal's time. */
+static JsonNode *
+control_clock (BotbenchSandbox *self,
+               JsonObject      *params,
+               ApiError        *error)
+{
+  gint64 advance = _botbench_php_intval (_botbench_php_param (params, "ADVANCE"));
+  JsonObject *result;
+
+  if (advance < 0 || advance > (gint64)100 * 365 * 24 * 3600)
+    return _botbench_sandbox_api_fail (error, SOUP_STATUS_BAD_REQUEST, "ADVANCE_ERROR",
+                                       "ADVANCE must be 0 or more seconds (at most 100 years)");
+
+  self->clock_offset_us += advance * G_USEC_PER_SEC;
+  result = json_object_new ();
+  json_object_set_int_member (result, "NOW", _botbench_sandbox_now (self));
+  json_object_set_int_member (result, "OFFSET", self->clock_offset_us / G_USEC_PER_SEC);
+
+  return _botbench_php_object_node (result);
+}
+
 /* The answers of paths that act: the delivery records made, and REV. */
 static void
 add_deliveries (BotbenchSandbox *self,
@@ -361,6 +385,10 @@ _botbench_sandbox_handle_control (BotbenchSandbox   *self,
     result = control_join (self, params, &error), acts = TRUE;
   else if (g_str_equal (name, "messages") && get)
     result = control_messages (self, params, &error);
+  else if (g_str_equal (name, "clock") && post)
+    result = control_clock (self, params, &error);
+  else if (g_str_equal (name, "v2/events") && get)
+    result = _botbench_sandbox_v2_control_events (self, params, &error);
   else if (!_botbench_sandbox_handle_chat_path (self, name, get, post, params, &result, &acts, &error))
     _botbench_sandbox_api_fail (&error, SOUP_STATUS_NOT_FOUND, "ERROR_METHOD_NOT_FOUND", "Method not found!");
 

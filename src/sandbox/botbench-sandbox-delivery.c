@@ -17,6 +17,7 @@
 
 #include "botbench-form-encoder.h"
 #include "botbench-sandbox-private.h"
+#include "botbench-sandbox-v2-private.h"
 #include "botbench-sandbox-php-private.h"
 
 typedef struct
@@ -192,7 +193,9 @@ _botbench_sandbox_send_event (BotbenchSandbox    *self,
   char *body;
 
   json_object_set_string_member (object, "event", event);
-  _botbench_php_set_int_string (object, "event_handler_id", handler_id);
+  /* imbot.v2 deliveries (handler_id 0) have no handler row (v2 §3.4). */
+  if (handler_id > 0)
+    _botbench_php_set_int_string (object, "event_handler_id", handler_id);
   json_object_set_object_member (object, "data", data);
   _botbench_php_set_int_string (object, "ts", _botbench_sandbox_now (self));
   json_object_set_object_member (object, "auth", auth);
@@ -344,15 +347,33 @@ _botbench_sandbox_deliver_message_add (BotbenchSandbox   *self,
   g_auto(Owner) owner = { 0 };
   g_autofree char *url = NULL;
   JsonObject *data, *bots, *params;
-  RecordTarget record = { m->message_id, m->chat_id, bot_ids };
+  g_autoptr(GArray) v1_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  RecordTarget record = { m->message_id, m->chat_id, v1_ids };
+  gboolean sent = FALSE;
   gint64 handler_id;
+
+  /* Bots registered through imbot.v2 get ONIMBOTV2MESSAGEADD instead. */
+  for (guint i = 0; i < bot_ids->len; i++)
+    {
+      gint64 bot_id = g_array_index (bot_ids, gint64, i);
+
+      if (_botbench_sandbox_v2_is_v2_bot (self, bot_id))
+        sent |= _botbench_sandbox_v2_deliver_message (self, bot_id, "ONIMBOTV2MESSAGEADD", m->message_id,
+                                                      m->chat_id, m->from_user,
+                                                      m->original ? m->original : m->text);
+      else
+        g_array_append_val (v1_ids, bot_id);
+    }
+  if (v1_ids->len == 0)
+    return sent;
+  bot_ids = v1_ids;
 
   if (!_botbench_sandbox_lookup_handler (self, owner_id, "ONIMBOTMESSAGEADD", &handler_id, &url))
     {
       for (guint i = 0; i < bot_ids->len; i++)
         _botbench_sandbox_record_skipped_bot (self, m->message_id, m->chat_id, g_array_index (bot_ids, gint64, i),
                                               "ONIMBOTMESSAGEADD", "NO_HANDLER");
-      return FALSE;
+      return sent;
     }
 
   _botbench_sandbox_owner_init_from_id (self, owner_id, &owner);
@@ -397,7 +418,8 @@ _botbench_sandbox_deliver_message_add (BotbenchSandbox   *self,
   json_object_set_object_member (data, "USER", _botbench_sandbox_user_object (self, m->from_user, TRUE, TRUE));
 
   return _botbench_sandbox_send_event (self, "ONIMBOTMESSAGEADD", handler_id, url, data,
-                                       _botbench_sandbox_event_auth (self, &owner, m->from_user, TRUE), &record);
+                                       _botbench_sandbox_event_auth (self, &owner, m->from_user, TRUE), &record) ||
+         sent;
 }
 
 gboolean
@@ -415,6 +437,10 @@ _botbench_sandbox_deliver_command_add (BotbenchSandbox   *self,
   g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, command->id);
   JsonObject *data, *commands, *entry, *params;
   gint64 handler_id;
+
+  if (_botbench_sandbox_v2_is_v2_bot (self, command->bot_id))
+    return _botbench_sandbox_v2_deliver_command (self, command, command_params, context, m->message_id,
+                                                 m->chat_id, m->from_user);
 
   g_array_append_val (bot_ids, command->bot_id);
   if (!_botbench_sandbox_lookup_handler (self, command->owner, "ONIMCOMMANDADD", &handler_id, &url))
@@ -476,6 +502,8 @@ _botbench_sandbox_deliver_join (BotbenchSandbox *self,
 
   if (!_botbench_sandbox_lookup_bot (self, bot_id, &owner_id, &code))
     return FALSE;
+  if (_botbench_sandbox_v2_is_v2_bot (self, bot_id))
+    return _botbench_sandbox_v2_deliver_join (self, bot_id, user_id, chat_id, message_id);
   g_array_append_val (bot_ids, bot_id);
   record_chat = chat_id > 0 ? chat_id : _botbench_sandbox_private_chat (self, user_id, bot_id);
   record.chat_id = record_chat;

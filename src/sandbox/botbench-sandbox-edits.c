@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "botbench-sandbox-private.h"
+#include "botbench-sandbox-v2-private.h"
 #include "botbench-sandbox-php-private.h"
 
 typedef struct
@@ -186,6 +187,17 @@ deliver_edit (BotbenchSandbox  *self,
         concerned |= g_array_index (mentions, gint64, i) == bot_id;
       if (!concerned)
         continue;
+
+      /* imbot.v2 bots get ONIMBOTV2MESSAGEUPDATE/DELETE whatever their type. */
+      if (_botbench_sandbox_v2_is_v2_bot (self, bot_id))
+        {
+          if (g_str_equal (event, "ONIMBOTMESSAGEDELETE"))
+            n_events += _botbench_sandbox_v2_deliver_delete (self, bot_id, row->id, row->chat_id, row->author_id);
+          else
+            n_events += _botbench_sandbox_v2_deliver_message (self, bot_id, "ONIMBOTV2MESSAGEUPDATE", row->id,
+                                                              row->chat_id, row->author_id, NULL);
+          continue;
+        }
 
       /* §3.3: only S, O and OPENLINE=Y bots get edits and deletions. */
       if (g_strcmp0 (type, "S") != 0 && g_strcmp0 (type, "O") != 0 && !openline)

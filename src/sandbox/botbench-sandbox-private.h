@@ -22,6 +22,7 @@
  *   botbench-sandbox-records.c   REV, delivery records, the control API's objects
  *   botbench-sandbox-updates.c   /_sandbox/updates: the long poll
  *   botbench-sandbox-edits.c     imbot.message.update/delete, user edits' events
+ *   botbench-sandbox-v2-*.c      imbot.v2 (botbench-sandbox-v2-private.h)
  * Everything but the GObject shell runs on the server thread.
  */
 #pragma once
@@ -118,6 +119,7 @@ struct _BotbenchSandbox
   int                   n_flushing;
   double                bucket;
   gint64                bucket_us;
+  gint64                clock_offset_us;  /* POST /_sandbox/clock: portal time ahead */
 };
 
 #define REFRESH_TTL_SECONDS   (180 * 24 * 3600)
@@ -406,6 +408,10 @@ gboolean  _botbench_sandbox_check_bot_owner  (BotbenchSandbox  *self,
                                               const Owner      *owner,
                                               char            **code,
                                               ApiError         *error);
+
+/* The bot, its private dialogs, memberships and commands. */
+void      _botbench_sandbox_delete_bot       (BotbenchSandbox  *self,
+                                              gint64            bot_id);
 
 /* imbot.register, §1.3 in order. */
 JsonNode *_botbench_sandbox_imbot_register   (BotbenchSandbox *self,

@@ -86,6 +86,8 @@ reason_text (BotbenchSandbox *self,
              const char      *event,
              gint64           bot_id)
 {
+  if (g_str_equal (reason, "NO_HANDLER") && g_str_has_prefix (event, "ONIMBOTV2"))
+    return g_strdup_printf ("No webhookUrl for %s (the bot is in webhook mode)", event);
   if (g_str_equal (reason, "NO_HANDLER"))
     {
       const char *param = "EVENT_HANDLER";
@@ -106,6 +108,8 @@ reason_text (BotbenchSandbox *self,
     return g_strdup ("Only bots of type S or O get edits and deletions");
   if (g_str_equal (reason, "BOT_AUTHOR"))
     return g_strdup ("Bots never get messages written by bots");
+  if (g_str_equal (reason, "FETCH_QUEUED"))
+    return g_strdup ("Queued for imbot.v2.Event.get (the bot is in fetch mode)");
 
   return g_strdup ("");
 }

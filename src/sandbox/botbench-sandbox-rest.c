@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "botbench-sandbox-private.h"
+#include "botbench-sandbox-v2-private.h"
 #include "botbench-sandbox-php-private.h"
 
 static JsonNode *
@@ -85,10 +86,12 @@ static JsonNode *method_batch (BotbenchSandbox *self,
                                JsonObject      *params,
                                ApiError        *error);
 
+/* Names in lower case: the portal lower-cases the method of the URL. */
 static const struct {
   const char *name;
   const char *scope;   /* NULL: any authorised caller */
   MethodFunc  func;
+  gboolean    v2;      /* imbot.v2: parameters as sent, not upper-cased */
 } methods[] = {
   { "imbot.register", "imbot", _botbench_sandbox_imbot_register },
   { "imbot.unregister", "imbot", _botbench_sandbox_imbot_unregister },
@@ -105,6 +108,21 @@ static const struct {
   { "profile", NULL, method_profile },
   { "app.info", NULL, method_app_info },
   { "batch", NULL, method_batch },
+  { "imbot.v2.bot.register", "imbot", _botbench_sandbox_v2_bot_register, TRUE },
+  { "imbot.v2.bot.update", "imbot", _botbench_sandbox_v2_bot_update, TRUE },
+  { "imbot.v2.bot.unregister", "imbot", _botbench_sandbox_v2_bot_unregister, TRUE },
+  { "imbot.v2.bot.list", "imbot", _botbench_sandbox_v2_bot_list, TRUE },
+  { "imbot.v2.bot.get", "imbot", _botbench_sandbox_v2_bot_get, TRUE },
+  { "imbot.v2.revision.get", "imbot", _botbench_sandbox_v2_revision_get, TRUE },
+  { "imbot.v2.event.get", "imbot", _botbench_sandbox_v2_event_get, TRUE },
+  { "imbot.v2.chat.message.send", "imbot", _botbench_sandbox_v2_message_send, TRUE },
+  { "imbot.v2.chat.message.update", "imbot", _botbench_sandbox_v2_message_update, TRUE },
+  { "imbot.v2.chat.message.delete", "imbot", _botbench_sandbox_v2_message_delete, TRUE },
+  { "imbot.v2.command.register", "imbot", _botbench_sandbox_v2_command_register, TRUE },
+  { "imbot.v2.command.update", "imbot", _botbench_sandbox_v2_command_update, TRUE },
+  { "imbot.v2.command.unregister", "imbot", _botbench_sandbox_v2_command_unregister, TRUE },
+  { "imbot.v2.command.list", "imbot", _botbench_sandbox_v2_command_list, TRUE },
+  { "imbot.v2.command.answer", "imbot", _botbench_sandbox_v2_command_answer, TRUE },
 };
 
 static int
@@ -150,7 +168,7 @@ call_method (BotbenchSandbox *self,
                                        ? "The request requires higher privileges than provided by the webhook token"
                                        : "The request requires higher privileges than provided by the access token");
 
-  params = _botbench_php_upper_case_keys (raw_params);
+  params = methods[index].v2 ? json_object_ref (raw_params) : _botbench_php_upper_case_keys (raw_params);
 
   return methods[index].func (self, auth, params, error);
 }

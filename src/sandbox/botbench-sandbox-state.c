@@ -88,6 +88,46 @@ static const char migrate_v2_sql[] =
   "INSERT OR IGNORE INTO meta (key, value) VALUES ('rev', '0');"
   "PRAGMA user_version = 2;";
 
+/* Version 3: imbot.v2.  A bot row says which API registered it (api 1 or
+ * 2); v2 bots keep their event mode, webhook URL, flags and REST type name
+ * (type keeps the v1 letter the routing uses).  v2_events is the portal's
+ * one event-log table: its AUTOINCREMENT id is the Event.get event id,
+ * shared by all bots and never reused. */
+static const char migrate_v3_sql[] =
+  "ALTER TABLE bots ADD COLUMN api INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE bots ADD COLUMN v2_type TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE bots ADD COLUMN event_mode TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE bots ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE bots ADD COLUMN is_hidden INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE bots ADD COLUMN is_reactions INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE bots ADD COLUMN is_openline INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE bots ADD COLUMN background_id TEXT;"
+  "ALTER TABLE commands ADD COLUMN title TEXT;"
+  "ALTER TABLE commands ADD COLUMN params TEXT;"
+  "CREATE TABLE IF NOT EXISTS v2_events ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT, bot_id INTEGER NOT NULL, type TEXT NOT NULL,"
+  "  json TEXT NOT NULL, created INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS v2_events_bot ON v2_events (bot_id, id);"
+  "CREATE INDEX IF NOT EXISTS v2_events_created ON v2_events (created);"
+  "PRAGMA user_version = 3;";
+
+static gboolean
+migrate (sqlite3     *db,
+         const char  *sql,
+         char       **errmsg)
+{
+  if (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    return FALSE;
+  if (sqlite3_exec (db, sql, NULL, NULL, errmsg) != SQLITE_OK ||
+      sqlite3_exec (db, "COMMIT", NULL, NULL, errmsg) != SQLITE_OK)
+    {
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 bind_va (sqlite3_stmt *stmt,
          const char   *format,
@@ -226,16 +266,13 @@ botbench_sandbox_state_open (const char  *path,
       botbench_sandbox_state_close (g_steal_pointer (&state));
       return NULL;
     }
-  if (version < 2 &&
-      (sqlite3_exec (state->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-       sqlite3_exec (state->db, migrate_v2_sql, NULL, NULL, &errmsg) != SQLITE_OK ||
-       sqlite3_exec (state->db, "COMMIT", NULL, NULL, &errmsg) != SQLITE_OK))
+  if ((version < 2 && !migrate (state->db, migrate_v2_sql, &errmsg)) ||
+      (version < 3 && !migrate (state->db, migrate_v3_sql, &errmsg)))
     {
       g_set_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_STATE,
                    _("The sandbox state %s cannot be upgraded: %s"), path ? path : ":memory:",
                    errmsg ? errmsg : sqlite3_errmsg (state->db));
       sqlite3_free (errmsg);
-      sqlite3_exec (state->db, "ROLLBACK", NULL, NULL, NULL);
       botbench_sandbox_state_close (g_steal_pointer (&state));
       return NULL;
     }

@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define BOTBENCH_SANDBOX_STATE_SCHEMA_VERSION 2
+#define BOTBENCH_SANDBOX_STATE_SCHEMA_VERSION 3
 
 typedef struct _BotbenchSandboxState BotbenchSandboxState;
 

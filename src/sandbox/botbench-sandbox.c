@@ -73,9 +73,9 @@ gint64
 _botbench_sandbox_now_us (BotbenchSandbox *self)
 {
   if (self->clock != NULL)
-    return self->clock (self->clock_data);
+    return self->clock (self->clock_data) + self->clock_offset_us;
 
-  return g_get_real_time ();
+  return g_get_real_time () + self->clock_offset_us;
 }
 
 gint64

@@ -1,0 +1,793 @@
+/* test-sandbox-v2-events.c: ONIMBOTV2* events, imbot.v2.Event.get and Chat.Message.* in the sandbox
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Against reference v2 §3 and §6 items 14–21: the portal-wide event id,
+ * destructive acknowledgement by offset and re-delivery, limit clamping,
+ * hasMore on an exactly full page, 24 h retention (a test clock), the §3.3
+ * payloads of user actions for fetch bots, the §3.4 form POSTs for webhook
+ * bots (v1 bots keep their v1 events), and the bot's own messages.
+ */
+#include "config.h"
+
+#include "sandbox-v2-fixture.h"
+
+/* TRUE if the NULL-terminated key path exists in form (leaf or array). */
+static gboolean
+form_has (BotbenchFormNode *form,
+          const char       *first_key,
+          ...)
+{
+  BotbenchFormNode *node = form;
+  va_list args;
+
+  va_start (args, first_key);
+  for (const char *key = first_key; key != NULL && node != NULL; key = va_arg (args, const char *))
+    node = botbench_form_node_lookup (node, key);
+  va_end (args);
+
+  return node != NULL;
+}
+
+static gint64
+user_writes (Fixture    *f,
+             gint64      from,
+             const char *dialog,
+             const char *text)
+{
+  return send_message (f, from, dialog, text);
+}
+
+static void
+write_to_bot (Fixture *f,
+              gint64   bot_id,
+              guint    n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *dialog = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
+      g_autofree char *text = g_strdup_printf ("message %u", i);
+
+      user_writes (f, 1, dialog, text);
+    }
+}
+
+static gint64
+queued (Fixture *f,
+        gint64   bot_id)
+{
+  g_autofree char *query = g_strdup_printf ("v2/events?BOT_ID=%" G_GINT64_FORMAT, bot_id);
+  g_autoptr(JsonObject) result = control_get (f, query);
+
+  return json_array_get_length (json_object_get_array_member (result, "EVENTS"));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Event.get, §3.2                                                           */
+
+static void
+test_offsets (Fixture       *f,
+              gconstpointer  data)
+{
+  gint64 a = v2_register (f, "ta", "a", "");
+  gint64 b = v2_register (f, "tb", "b", "");
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(JsonObject) acked = NULL;
+  g_autoptr(JsonObject) empty = NULL;
+  g_autofree char *extra = NULL;
+  gint64 a1, a2;
+
+  /* An empty first call answers nextOffset 0. */
+  empty = v2_events (f, "ta", a, NULL);
+  g_assert_cmpuint (json_array_get_length (events_of (empty)), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (empty, "nextOffset"), ==, 0);
+  g_assert_false (json_object_get_boolean_member (empty, "hasMore"));
+
+  write_to_bot (f, a, 1);
+  write_to_bot (f, b, 1);
+  write_to_bot (f, a, 1);
+
+  first = v2_events (f, "ta", a, NULL);
+  g_assert_cmpuint (json_array_get_length (events_of (first)), ==, 2);
+  a1 = event_id_at (first, 0);
+  a2 = event_id_at (first, 1);
+  /* One id sequence for the whole portal: b's event sits between a's. */
+  g_assert_cmpint (a2, ==, a1 + 2);
+  g_assert_cmpint (json_object_get_int_member (first, "nextOffset"), ==, a2 + 1);
+  g_assert_false (json_object_get_boolean_member (first, "hasMore"));
+  {
+    g_autoptr(JsonObject) other = v2_events (f, "tb", b, NULL);
+
+    g_assert_cmpint (event_id_at (other, 0), ==, a1 + 1);
+  }
+
+  /* Not acknowledged: the same events again. */
+  again = v2_events (f, "ta", a, ",\"offset\":0");
+  g_assert_cmpuint (json_array_get_length (events_of (again)), ==, 2);
+  g_assert_cmpint (event_id_at (again, 0), ==, a1);
+
+  /* offset = eventId acknowledges only what is below it (§7 item 6). */
+  extra = g_strdup_printf (",\"offset\":%" G_GINT64_FORMAT, a2);
+  acked = v2_events (f, "ta", a, extra);
+  g_assert_cmpuint (json_array_get_length (events_of (acked)), ==, 1);
+  g_assert_cmpint (event_id_at (acked, 0), ==, a2);
+  g_assert_cmpint (queued (f, a), ==, 1);
+
+  /* nextOffset acknowledges the rest; the answer keeps the offset sent. */
+  g_free (extra);
+  extra = g_strdup_printf (",\"offset\":%" G_GINT64_FORMAT, a2 + 1);
+  g_clear_pointer (&empty, json_object_unref);
+  empty = v2_events (f, "ta", a, extra);
+  g_assert_cmpuint (json_array_get_length (events_of (empty)), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (empty, "nextOffset"), ==, a2 + 1);
+  g_assert_cmpint (queued (f, a), ==, 0);
+  /* b's queue was untouched by a's acknowledgements. */
+  g_assert_cmpint (queued (f, b), ==, 1);
+
+  /* An offset beyond the newest id drops everything queued. */
+  write_to_bot (f, a, 2);
+  g_clear_pointer (&empty, json_object_unref);
+  empty = v2_events (f, "ta", a, ",\"offset\":1000000");
+  g_assert_cmpuint (json_array_get_length (events_of (empty)), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (empty, "nextOffset"), ==, 1000000);
+  g_assert_cmpint (queued (f, a), ==, 0);
+
+  /* Ids are never reused after deletion. */
+  write_to_bot (f, a, 1);
+  g_clear_pointer (&first, json_object_unref);
+  first = v2_events (f, "ta", a, NULL);
+  g_assert_cmpint (event_id_at (first, 0), >, a2 + 1);
+}
+
+static void
+test_limits (Fixture       *f,
+             gconstpointer  data)
+{
+  gint64 bot = v2_register (f, "lim", "lim", "");
+  g_autoptr(JsonObject) page = NULL;
+  g_autofree char *extra = NULL;
+
+  write_to_bot (f, bot, 3);
+
+  /* hasMore = returned >= limit: true on an exactly full page */
+  page = v2_events (f, "lim", bot, ",\"limit\":3");
+  g_assert_cmpuint (json_array_get_length (events_of (page)), ==, 3);
+  g_assert_true (json_object_get_boolean_member (page, "hasMore"));
+  extra = g_strdup_printf (",\"limit\":3,\"offset\":%" G_GINT64_FORMAT, json_object_get_int_member (page, "nextOffset"));
+  g_clear_pointer (&page, json_object_unref);
+  page = v2_events (f, "lim", bot, extra);
+  g_assert_cmpuint (json_array_get_length (events_of (page)), ==, 0);
+  g_assert_false (json_object_get_boolean_member (page, "hasMore"));
+
+  /* limit below 1 is 1 */
+  write_to_bot (f, bot, 2);
+  g_clear_pointer (&page, json_object_unref);
+  page = v2_events (f, "lim", bot, ",\"limit\":0");
+  g_assert_cmpuint (json_array_get_length (events_of (page)), ==, 1);
+  g_assert_true (json_object_get_boolean_member (page, "hasMore"));
+  g_clear_pointer (&page, json_object_unref);
+  page = v2_events (f, "lim", bot, ",\"limit\":-7");
+  g_assert_cmpuint (json_array_get_length (events_of (page)), ==, 1);
+  g_clear_pointer (&page, json_object_unref);
+  page = v2_events (f, "lim", bot, ",\"limit\":\"2\"");
+  g_assert_cmpuint (json_array_get_length (events_of (page)), ==, 2);
+  g_assert_true (json_object_get_boolean_member (page, "hasMore"));
+}
+
+static void
+test_limit_clamp (Fixture       *f,
+                  gconstpointer  data)
+{
+  gint64 bot = v2_register (f, "many", "many", "");
+  g_autoptr(JsonObject) page = NULL;
+  g_autofree char *extra = NULL;
+
+  /* 1001 events; the default limit is 100, the largest 1000. */
+  write_to_bot (f, bot, 1001);
+  page = v2_events (f, "many", bot, NULL);
+  g_assert_cmpuint (json_array_get_length (events_of (page)), ==, 100);
+  g_assert_true (json_object_get_boolean_member (page, "hasMore"));
+  g_clear_pointer (&page, json_object_unref);
+  page = v2_events (f, "many", bot, ",\"limit\":5000");
+  g_assert_cmpuint (json_array_get_length (events_of (page)), ==, 1000);
+  g_assert_true (json_object_get_boolean_member (page, "hasMore"));
+  extra = g_strdup_printf (",\"limit\":5000,\"offset\":%" G_GINT64_FORMAT, json_object_get_int_member (page, "nextOffset"));
+  g_clear_pointer (&page, json_object_unref);
+  page = v2_events (f, "many", bot, extra);
+  g_assert_cmpuint (json_array_get_length (events_of (page)), ==, 1);
+  g_assert_false (json_object_get_boolean_member (page, "hasMore"));
+}
+
+static void
+test_retention (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(JsonObject) page = NULL;
+  gint64 bot;
+
+  g_atomic_int_set (&test_clock_offset, 0);
+  _botbench_sandbox_set_clock (f->sandbox, test_clock, NULL);
+  fixture_start (f);
+  bot = v2_register (f, "old", "old", "");
+
+  write_to_bot (f, bot, 1);
+  test_clock_advance (23 * 3600);
+  write_to_bot (f, bot, 1);
+  /* Nothing read yet: after 24 h the first goes, read or not. */
+  test_clock_advance (3600 + 1);
+  page = v2_events (f, "old", bot, NULL);
+  g_assert_cmpuint (json_array_get_length (events_of (page)), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                     json_object_get_object_member (json_array_get_object_element (events_of (page), 0), "data"),
+                     "message"), "text"), ==, "message 0");
+  g_assert_cmpint (queued (f, bot), ==, 1);
+  test_clock_advance (23 * 3600);
+  g_assert_cmpint (queued (f, bot), ==, 0);
+}
+
+/* The same through the control API's clock, as a process outside the
+ * test's address space would do it. */
+static void
+test_retention_control (Fixture       *f,
+                        gconstpointer  data)
+{
+  gint64 bot = v2_register (f, "old", "old", "");
+  g_autoptr(JsonObject) moved = NULL;
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+
+  write_to_bot (f, bot, 1);
+  assert_control_error (f, "clock", "{\"ADVANCE\":-1}", 400, "ADVANCE_ERROR",
+                        "ADVANCE must be 0 or more seconds (at most 100 years)");
+  moved = control_ok (f, "clock", "{\"ADVANCE\":86000}");
+  g_assert_cmpint (json_object_get_int_member (moved, "OFFSET"), ==, 86000);
+  g_assert_cmpint (json_object_get_int_member (moved, "NOW"), >=, before + 86000);
+  g_assert_cmpint (queued (f, bot), ==, 1);
+  g_clear_pointer (&moved, json_object_unref);
+  moved = control_ok (f, "clock", "{\"ADVANCE\":401}");
+  g_assert_cmpint (queued (f, bot), ==, 0);
+}
+
+static void
+test_user_events_errors (Fixture       *f,
+                         gconstpointer  data)
+{
+  gint64 bot = v2_register (f, "ue", "ue", "");
+
+  g_autofree char *json = g_strdup_printf ("{\"botToken\":\"ue\",\"botId\":%" G_GINT64_FORMAT ",\"withUserEvents\":true}", bot);
+
+  /* The webhook's scope is imbot only */
+  v2_error (f, "imbot.v2.Event.get", json, "SCOPE_ERROR");
+}
+
+static void
+test_user_events_subscribe (Fixture       *f,
+                            gconstpointer  data)
+{
+  gint64 bot;
+  g_autofree char *json = NULL;
+
+  botbench_sandbox_set_scope (f->sandbox, "imbot,im");
+  fixture_start (f);
+  bot = v2_register (f, "ue", "ue", "");
+  json = g_strdup_printf ("{\"botToken\":\"ue\",\"botId\":%" G_GINT64_FORMAT ",\"withUserEvents\":\"Y\"}", bot);
+  v2_error (f, "imbot.v2.Event.get", json, "USER_NOT_SUBSCRIBED");
+}
+
+/* ------------------------------------------------------------------------ */
+/* §3.3 payloads of user actions for fetch bots                              */
+
+static JsonObject *
+only_event (Fixture    *f,
+            const char *token,
+            gint64      bot_id,
+            const char *type)
+{
+  g_autoptr(JsonObject) page = v2_events (f, token, bot_id, NULL);
+  g_autofree char *extra = NULL;
+  JsonObject *event;
+
+  g_assert_cmpuint (json_array_get_length (events_of (page)), ==, 1);
+  event = json_array_get_object_element (events_of (page), 0);
+  g_assert_cmpstr (json_object_get_string_member (event, "type"), ==, type);
+  g_assert_true (g_regex_match_simple ("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d$",
+                                       json_object_get_string_member (event, "date"), 0, 0));
+  /* acknowledge it */
+  extra = g_strdup_printf (",\"offset\":%" G_GINT64_FORMAT, json_object_get_int_member (page, "nextOffset"));
+  json_object_unref (v2_events (f, token, bot_id, extra));
+
+  return json_object_ref (json_object_get_object_member (event, "data"));
+}
+
+static void
+test_payloads (Fixture       *f,
+               gconstpointer  data)
+{
+  gint64 bot = v2_register (f, "pay", "pay", "");
+  gint64 watcher = v2_register (f, "watch", "watch", ",\"type\":\"supervisor\"");
+  g_autofree char *dialog = g_strdup_printf ("%" G_GINT64_FORMAT, bot);
+  g_autofree char *json = NULL;
+  g_autofree char *mention = NULL;
+  g_autoptr(JsonObject) payload = NULL;
+  JsonObject *message, *chat, *user, *bot_object;
+  gint64 message_id;
+
+  /* Private message */
+  message_id = user_writes (f, 27, dialog, "Hello bot!");
+  payload = only_event (f, "pay", bot, "ONIMBOTV2MESSAGEADD");
+  bot_object = json_object_get_object_member (payload, "bot");
+  g_assert_cmpint (json_object_get_int_member (bot_object, "id"), ==, bot);
+  g_assert_cmpstr (json_object_get_string_member (bot_object, "eventMode"), ==, "fetch");
+  g_assert_cmpint (json_object_get_int_member (bot_object, "countUser"), ==, 1);
+  message = json_object_get_object_member (payload, "message");
+  g_assert_cmpint (json_object_get_int_member (message, "id"), ==, message_id);
+  g_assert_cmpint (json_object_get_int_member (message, "authorId"), ==, 27);
+  g_assert_cmpstr (json_object_get_string_member (message, "text"), ==, "Hello bot!");
+  g_assert_false (json_object_get_boolean_member (message, "isSystem"));
+  g_assert_true (json_object_get_null_member (message, "forward"));
+  chat = json_object_get_object_member (payload, "chat");
+  /* dialogId as the bot sees it: the user */
+  g_assert_cmpstr (json_object_get_string_member (chat, "dialogId"), ==, "27");
+  g_assert_cmpstr (json_object_get_string_member (chat, "type"), ==, "private");
+  g_assert_cmpint (json_object_get_int_member (chat, "id"), ==, json_object_get_int_member (message, "chatId"));
+  user = json_object_get_object_member (payload, "user");
+  g_assert_cmpint (json_object_get_int_member (user, "id"), ==, 27);
+  g_assert_false (json_object_get_boolean_member (user, "bot"));
+  g_assert_cmpstr (json_object_get_string_member (payload, "language"), ==, "en");
+  /* The supervisor is not in this dialog */
+  g_assert_cmpint (queued (f, watcher), ==, 0);
+
+  /* Edit and delete of that message */
+  g_free (json);
+  json = g_strdup_printf ("{\"FROM_USER_ID\":27,\"MESSAGE_ID\":%" G_GINT64_FORMAT ",\"MESSAGE\":\"Hello again\"}",
+                          message_id);
+  json_object_unref (control_ok (f, "message/update", json));
+  g_clear_pointer (&payload, json_object_unref);
+  payload = only_event (f, "pay", bot, "ONIMBOTV2MESSAGEUPDATE");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (payload, "message"), "text"), ==,
+                   "Hello again");
+  g_free (json);
+  json = g_strdup_printf ("{\"FROM_USER_ID\":27,\"MESSAGE_ID\":%" G_GINT64_FORMAT "}", message_id);
+  json_object_unref (control_ok (f, "message/delete", json));
+  g_clear_pointer (&payload, json_object_unref);
+  payload = only_event (f, "pay", bot, "ONIMBOTV2MESSAGEDELETE");
+  g_assert_cmpint (json_object_get_int_member (payload, "messageId"), ==, message_id);
+  g_assert_false (json_object_has_member (payload, "message"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (payload, "user"), "id"), ==, 27);
+
+  /* Join a group chat: the bot and the supervisor */
+  g_free (json);
+  json = g_strdup_printf ("{\"USER_ID\":2,\"DIALOG_ID\":\"chat500\",\"BOT_ID\":%" G_GINT64_FORMAT "}", bot);
+  json_object_unref (control_ok (f, "join", json));
+  g_clear_pointer (&payload, json_object_unref);
+  payload = only_event (f, "pay", bot, "ONIMBOTV2JOINCHAT");
+  g_assert_cmpstr (json_object_get_string_member (payload, "dialogId"), ==, "chat500");
+  chat = json_object_get_object_member (payload, "chat");
+  g_assert_cmpstr (json_object_get_string_member (chat, "dialogId"), ==, "chat500");
+  g_assert_cmpstr (json_object_get_string_member (chat, "type"), ==, "chat");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (payload, "user"), "id"), ==, 2);
+  g_free (json);
+  json = g_strdup_printf ("{\"USER_ID\":2,\"DIALOG_ID\":\"chat500\",\"BOT_ID\":%" G_GINT64_FORMAT "}", watcher);
+  json_object_unref (control_ok (f, "join", json));
+  g_clear_pointer (&payload, json_object_unref);
+  payload = only_event (f, "watch", watcher, "ONIMBOTV2JOINCHAT");
+
+  /* Group rules: a "bot" needs a mention, a supervisor gets everything. */
+  user_writes (f, 2, "chat500", "no mention");
+  g_assert_cmpint (queued (f, bot), ==, 0);
+  g_clear_pointer (&payload, json_object_unref);
+  payload = only_event (f, "watch", watcher, "ONIMBOTV2MESSAGEADD");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (payload, "chat"), "dialogId"), ==,
+                   "chat500");
+  mention = g_strdup_printf ("[USER=%" G_GINT64_FORMAT "]Pay[/USER] hi", bot);
+  user_writes (f, 2, "chat500", mention);
+  g_clear_pointer (&payload, json_object_unref);
+  payload = only_event (f, "pay", bot, "ONIMBOTV2MESSAGEADD");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (payload, "message"), "text"), ==,
+                   mention);
+}
+
+static void
+test_command (Fixture       *f,
+              gconstpointer  data)
+{
+  gint64 bot = v2_register (f, "cmd", "cmd", "");
+  g_autofree char *json = NULL;
+  g_autofree char *dialog = g_strdup_printf ("%" G_GINT64_FORMAT, bot);
+  g_autoptr(JsonObject) payload = NULL;
+  JsonObject *command;
+  gint64 command_id;
+
+  /* Through v1's imbot.command.register: the v2 owner is CLIENT_ID = botToken. */
+  json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"CLIENT_ID\":\"cmd\",\"COMMAND\":\"echo\","
+                          "\"EVENT_COMMAND_ADD\":\"%sunused\",\"LANG\":[{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Echo\"}]}",
+                          bot, f->receiver_url);
+  command_id = rest_int (f, "imbot.command.register", json);
+
+  user_writes (f, 1, dialog, "/echo one two");
+  payload = only_event (f, "cmd", bot, "ONIMBOTV2COMMANDADD");
+  command = json_object_get_object_member (payload, "command");
+  g_assert_cmpint (json_object_get_int_member (command, "id"), ==, command_id);
+  g_assert_cmpstr (json_object_get_string_member (command, "command"), ==, "/echo");
+  g_assert_cmpstr (json_object_get_string_member (command, "params"), ==, "one two");
+  g_assert_cmpstr (json_object_get_string_member (command, "context"), ==, "textarea");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (payload, "message"), "text"), ==,
+                   "/echo one two");
+  /* Nothing went to the v1 handler URL */
+  g_assert_cmpuint (f->received->len, ==, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* §3.4: webhook-mode bots get form POSTs; v1 bots keep v1 events            */
+
+static void
+test_webhook_mode (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *extra = g_strdup_printf (",\"eventMode\":\"webhook\",\"webhookUrl\":\"%sv2hook\"", f->receiver_url);
+  gint64 bot = v2_register (f, "hook", "hook", extra);
+  gint64 v1 = register_bot (f, "legacy", "legacy", "S", NULL);
+  g_autofree char *dialog = g_strdup_printf ("%" G_GINT64_FORMAT, bot);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, bot);
+  g_autofree char *json = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  BotbenchFormNode *form;
+
+  user_writes (f, 27, dialog, "Hi & bye");
+  wait_received (f, 1);
+  form = f->received->pdata[0];
+  g_assert_cmpstr (f->paths->pdata[0], ==, "/v2hook");
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "event", NULL), ==, "ONIMBOTV2MESSAGEADD");
+  g_assert_false (form_has (form, "event_handler_id", NULL));
+  g_assert_nonnull (botbench_form_node_lookup_string (form, "ts", NULL));
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "data", "bot", "id", NULL), ==, id);
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "data", "bot", "code", NULL), ==, "hook");
+  g_assert_true (form_has (form, "data", "bot", "auth", NULL));
+  /* Only {id, code, auth} in webhook mode */
+  g_assert_false (form_has (form, "data", "bot", "eventMode", NULL));
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "data", "message", "text", NULL), ==, "Hi & bye");
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "data", "message", "isSystem", NULL), ==, "0");
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "data", "message", "authorId", NULL), ==, "27");
+  /* null and empty arrays are left out, as http_build_query does */
+  g_assert_false (form_has (form, "data", "message", "forward", NULL));
+  g_assert_false (form_has (form, "data", "message", "params", NULL));
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "data", "user", "bot", NULL), ==, "0");
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "data", "user", "active", NULL), ==, "1");
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "data", "chat", "dialogId", NULL), ==, "27");
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "data", "language", NULL), ==, "en");
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "auth", "application_token", NULL), ==, "customhook");
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "auth", "domain", NULL), !=, NULL);
+  /* Nothing queued for a webhook-mode bot */
+  g_assert_cmpint (queued (f, bot), ==, 0);
+  /* The chat page's BOTS say which API and mode */
+  {
+    g_autoptr(JsonObject) chats = control_get (f, "chats?USER_ID=27");
+    JsonArray *bots = json_object_get_array_member (chats, "BOTS");
+    guint seen = 0;
+
+    for (guint i = 0; i < json_array_get_length (bots); i++)
+      {
+        JsonObject *entry = json_array_get_object_element (bots, i);
+
+        if (json_object_get_int_member (entry, "ID") == bot)
+          {
+            g_assert_cmpint (json_object_get_int_member (entry, "API"), ==, 2);
+            g_assert_cmpstr (json_object_get_string_member (entry, "EVENT_MODE"), ==, "webhook");
+            g_assert_true (g_str_has_suffix (json_object_get_string_member (entry, "WEBHOOK_URL"), "/v2hook"));
+            seen++;
+          }
+        else if (json_object_get_int_member (entry, "ID") == v1)
+          {
+            g_assert_cmpint (json_object_get_int_member (entry, "API"), ==, 1);
+            seen++;
+          }
+      }
+    g_assert_cmpuint (seen, ==, 2);
+  }
+
+  /* The v1 bot (type S) in a group chat with the v2 bot: v1 and v2 events. */
+  g_free (json);
+  json = g_strdup_printf ("{\"USER_ID\":1,\"DIALOG_ID\":\"chat700\",\"BOT_ID\":%" G_GINT64_FORMAT "}", v1);
+  json_object_unref (control_ok (f, "join", json));
+  wait_received (f, 2);
+  g_assert_cmpstr (botbench_form_node_lookup_string (f->received->pdata[1], "event", NULL), ==, "ONIMBOTJOINCHAT");
+  g_free (json);
+  json = g_strdup_printf ("{\"USER_ID\":1,\"DIALOG_ID\":\"chat700\",\"BOT_ID\":%" G_GINT64_FORMAT "}", bot);
+  json_object_unref (control_ok (f, "join", json));
+  wait_received (f, 3);
+  g_assert_cmpstr (botbench_form_node_lookup_string (f->received->pdata[2], "event", NULL), ==, "ONIMBOTV2JOINCHAT");
+  g_assert_cmpstr (botbench_form_node_lookup_string (f->received->pdata[2], "data", "dialogId", NULL), ==, "chat700");
+
+  g_free (json);
+  json = g_strdup_printf ("{\"FROM_USER_ID\":1,\"DIALOG_ID\":\"chat700\",\"MESSAGE\":\"[USER=%" G_GINT64_FORMAT
+                          "]Hook[/USER] both\"}", bot);
+  result = control_ok (f, "message", json);
+  g_assert_cmpint (json_object_get_int_member (result, "EVENTS"), ==, 2);
+  wait_received (f, 5);
+  {
+    gboolean v1_seen = FALSE, v2_seen = FALSE;
+
+    for (guint i = 3; i < 5; i++)
+      {
+        const char *event = botbench_form_node_lookup_string (f->received->pdata[i], "event", NULL);
+
+        v1_seen |= g_strcmp0 (event, "ONIMBOTMESSAGEADD") == 0;
+        v2_seen |= g_strcmp0 (event, "ONIMBOTV2MESSAGEADD") == 0;
+      }
+    g_assert_true (v1_seen);
+    g_assert_true (v2_seen);
+  }
+
+  /* webhook → fetch: later events are queued instead. */
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"hook\",\"botId\":%" G_GINT64_FORMAT ",\"fields\":{\"eventMode\":\"fetch\"}}", bot);
+  json_object_unref (v2_ok (f, "imbot.v2.Bot.update", json));
+  user_writes (f, 27, dialog, "now fetched");
+  g_assert_cmpint (queued (f, bot), ==, 1);
+  g_assert_cmpuint (f->received->len, ==, 5);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Chat.Message.send / update / delete, §4.1, §4.2                           */
+
+static void
+test_messages (Fixture       *f,
+               gconstpointer  data)
+{
+  gint64 bot = v2_register (f, "say", "say", "");
+  g_autofree char *json = NULL;
+  g_autofree char *dialog = g_strdup_printf ("%" G_GINT64_FORMAT, bot);
+  g_autofree char *user_message = NULL;
+  g_autoptr(JsonObject) sent = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+  g_autoptr(GString) long_text = g_string_new (NULL);
+  gint64 message_id, mine;
+
+  /* A private dialog is opened by sending. */
+  json = g_strdup_printf ("{\"botToken\":\"say\",\"botId\":%" G_GINT64_FORMAT ",\"dialogId\":\"27\","
+                          "\"fields\":{\"message\":\"Hello [b]user[/b]\",\"keyboard\":[{\"TEXT\":\"Go\","
+                          "\"LINK\":\"https://example.com\"}]}}", bot);
+  sent = v2_ok (f, "imbot.v2.Chat.Message.send", json);
+  message_id = json_object_get_int_member (sent, "id");
+  g_assert_cmpint (message_id, >, 0);
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (sent, "uuidMap")), ==, 0);
+  shown = find_message (f, dialog, 27, message_id);
+  g_assert_cmpint (json_object_get_int_member (shown, "AUTHOR_ID"), ==, bot);
+  g_assert_cmpstr (json_object_get_string_member (shown, "MESSAGE"), ==, "Hello [b]user[/b]");
+  g_assert_nonnull (json_object_get_member (shown, "KEYBOARD"));
+  {
+    JsonObject *source = json_object_get_object_member (shown, "SOURCE");
+
+    g_assert_cmpstr (json_object_get_string_member (source, "METHOD"), ==, "imbot.v2.Chat.Message.send");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (source, "PARAMS"), "botToken"),
+                     ==, "***");
+  }
+  /* The bot's own message is no event for it. */
+  g_assert_cmpint (queued (f, bot), ==, 0);
+
+  /* Errors */
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"say\",\"botId\":%" G_GINT64_FORMAT ",\"dialogId\":\"chat900\","
+                          "\"fields\":{\"message\":\"x\"}}", bot);
+  v2_error (f, "imbot.v2.Chat.Message.send", json, "ACCESS_DENIED");
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"say\",\"botId\":%" G_GINT64_FORMAT ",\"dialogId\":\"27\","
+                          "\"fields\":{\"message\":\"   \"}}", bot);
+  v2_error (f, "imbot.v2.Chat.Message.send", json, "EMPTY_MESSAGE");
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"say\",\"botId\":%" G_GINT64_FORMAT ",\"dialogId\":\"27\"}", bot);
+  v2_error (f, "imbot.v2.Chat.Message.send", json, "EMPTY_MESSAGE");
+
+  /* Longer than 20,000 characters: cut, " (...)" added */
+  for (guint i = 0; i < 20010; i++)
+    g_string_append_c (long_text, 'a' + i % 26);
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"say\",\"botId\":%" G_GINT64_FORMAT ",\"dialogId\":\"27\","
+                          "\"fields\":{\"message\":\"%s\"}}", bot, long_text->str);
+  g_clear_pointer (&sent, json_object_unref);
+  sent = v2_ok (f, "imbot.v2.Chat.Message.send", json);
+  mine = json_object_get_int_member (sent, "id");
+  g_clear_pointer (&shown, json_object_unref);
+  shown = find_message (f, dialog, 27, mine);
+  g_assert_cmpuint (strlen (json_object_get_string_member (shown, "MESSAGE")), ==, 20000 + strlen (" (...)"));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (shown, "MESSAGE"), " (...)"));
+
+  /* In a group chat it is a member of */
+  g_free (json);
+  json = g_strdup_printf ("{\"USER_ID\":1,\"DIALOG_ID\":\"chat900\",\"BOT_ID\":%" G_GINT64_FORMAT "}", bot);
+  json_object_unref (control_ok (f, "join", json));
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"say\",\"botId\":%" G_GINT64_FORMAT ",\"dialogId\":\"chat900\","
+                          "\"fields\":{\"message\":\"hi all\"}}", bot);
+  json_object_unref (v2_ok (f, "imbot.v2.Chat.Message.send", json));
+
+  /* Update and delete: own messages only */
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"say\",\"botId\":%" G_GINT64_FORMAT ",\"messageId\":%" G_GINT64_FORMAT ","
+                          "\"fields\":{\"message\":\"edited\",\"keyboard\":\"N\"}}", bot, message_id);
+  g_clear_pointer (&sent, json_object_unref);
+  sent = v2_ok (f, "imbot.v2.Chat.Message.update", json);
+  g_assert_true (json_object_get_boolean_member (sent, "result"));
+  g_clear_pointer (&shown, json_object_unref);
+  shown = find_message (f, dialog, 27, message_id);
+  g_assert_cmpstr (json_object_get_string_member (shown, "MESSAGE"), ==, "edited");
+  g_assert_cmpstr (json_object_get_string_member (shown, "EDITED"), ==, "Y");
+  g_assert_true (json_object_get_null_member (shown, "KEYBOARD"));
+
+  message_id = user_writes (f, 27, dialog, "user text");
+  user_message = g_strdup_printf ("{\"botToken\":\"say\",\"botId\":%" G_GINT64_FORMAT ",\"messageId\":%" G_GINT64_FORMAT
+                                  ",\"fields\":{\"message\":\"hijack\"}}", bot, message_id);
+  v2_error (f, "imbot.v2.Chat.Message.update", user_message, "ACCESS_DENIED");
+  v2_error (f, "imbot.v2.Chat.Message.delete", user_message, "ACCESS_DENIED");
+
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"say\",\"botId\":%" G_GINT64_FORMAT ",\"messageId\":%" G_GINT64_FORMAT "}",
+                          bot, mine);
+  g_clear_pointer (&sent, json_object_unref);
+  sent = v2_ok (f, "imbot.v2.Chat.Message.delete", json);
+  g_assert_true (json_object_get_boolean_member (sent, "result"));
+  g_clear_pointer (&shown, json_object_unref);
+  shown = find_message (f, dialog, 27, mine);
+  g_assert_cmpstr (json_object_get_string_member (shown, "DELETED"), ==, "Y");
+  v2_error (f, "imbot.v2.Chat.Message.delete", json, "ACCESS_DENIED");
+}
+
+
+/* ------------------------------------------------------------------------ */
+/* Command.*, §4.2                                                           */
+
+static void
+test_commands_v2 (Fixture       *f,
+                  gconstpointer  data)
+{
+  gint64 bot = v2_register (f, "c2", "c2", "");
+  gint64 other = v2_register (f, "c3", "c3", "");
+  g_autofree char *json = NULL;
+  g_autofree char *dialog = g_strdup_printf ("%" G_GINT64_FORMAT, bot);
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonObject) payload = NULL;
+  JsonObject *command;
+  gint64 help, faq, message_id;
+
+#define CMD(...) (g_free (json), json = g_strdup_printf (__VA_ARGS__))
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"fields\":{\"command\":\"  \"}}", bot);
+  v2_error (f, "imbot.v2.Command.register", json, "COMMAND_REQUIRED");
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"fields\":{\"command\":\"two words\"}}", bot);
+  v2_error (f, "imbot.v2.Command.register", json, "COMMAND_NAME_INVALID");
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"fields\":{\"command\":\"help\"}}", bot);
+  v2_error (f, "imbot.v2.Command.register", json, "COMMAND_TITLE_REQUIRED");
+
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"fields\":{\"command\":\"/help\","
+       "\"title\":{\"en\":\"Help\",\"de\":\"Hilfe\"},\"params\":{\"en\":\"topic\"},\"common\":true}}", bot);
+  result = v2_ok (f, "imbot.v2.Command.register", json);
+  command = json_object_get_object_member (result, "command");
+  help = json_object_get_int_member (command, "id");
+  g_assert_cmpint (json_object_get_int_member (command, "botId"), ==, bot);
+  g_assert_cmpstr (json_object_get_string_member (command, "command"), ==, "/help");
+  g_assert_true (json_object_get_boolean_member (command, "common"));
+  g_assert_false (json_object_get_boolean_member (command, "hidden"));
+  g_assert_false (json_object_get_boolean_member (command, "extranetSupport"));
+  /* idempotent */
+  g_clear_pointer (&result, json_object_unref);
+  result = v2_ok (f, "imbot.v2.Command.register", json);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (result, "command"), "id"), ==, help);
+  /* flat legacy parameters; hidden needs no title */
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"command\":\"faq\",\"hidden\":\"Y\"}", bot);
+  g_clear_pointer (&result, json_object_unref);
+  result = v2_ok (f, "imbot.v2.Command.register", json);
+  faq = json_object_get_int_member (json_object_get_object_member (result, "command"), "id");
+
+  /* update */
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT
+       ",\"fields\":{\"command\":\"\"}}", bot, faq);
+  v2_error (f, "imbot.v2.Command.update", json, "COMMAND_NAME_EMPTY");
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT
+       ",\"fields\":{\"command\":\"help\"}}", bot, faq);
+  v2_error (f, "imbot.v2.Command.update", json, "COMMAND_ALREADY_EXISTS");
+  CMD ("{\"botToken\":\"c3\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT
+       ",\"fields\":{}}", other, faq);
+  v2_error (f, "imbot.v2.Command.update", json, "COMMAND_NOT_FOUND");
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":999999,\"fields\":{}}", bot);
+  v2_error (f, "imbot.v2.Command.update", json, "COMMAND_NOT_FOUND");
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT
+       ",\"fields\":{\"title\":{\"de\":null,\"en\":\"Get help\"}}}", bot, help);
+  json_object_unref (v2_ok (f, "imbot.v2.Command.update", json));
+
+  /* list */
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT "}", bot);
+  g_clear_pointer (&result, json_object_unref);
+  result = v2_ok (f, "imbot.v2.Command.list", json);
+  {
+    JsonArray *list = json_object_get_array_member (result, "commands");
+    JsonObject *title;
+
+    g_assert_cmpuint (json_array_get_length (list), ==, 2);
+    command = json_array_get_object_element (list, 0);
+    title = json_object_get_object_member (command, "title");
+    g_assert_cmpstr (json_object_get_string_member (title, "en"), ==, "Get help");
+    g_assert_false (json_object_has_member (title, "de"));
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (command, "params"), "en"), ==,
+                     "topic");
+  }
+
+  /* a user types it; the bot answers */
+  message_id = user_writes (f, 27, dialog, "/help billing");
+  payload = only_event (f, "c2", bot, "ONIMBOTV2COMMANDADD");
+  command = json_object_get_object_member (payload, "command");
+  g_assert_cmpint (json_object_get_int_member (command, "id"), ==, help);
+  g_assert_cmpstr (json_object_get_string_member (command, "params"), ==, "billing");
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT
+       ",\"messageId\":%" G_GINT64_FORMAT ",\"dialogId\":\"27\",\"fields\":{\"message\":\"Here is help\"}}",
+       bot, help, message_id);
+  g_clear_pointer (&result, json_object_unref);
+  result = v2_ok (f, "imbot.v2.Command.answer", json);
+  g_assert_true (json_object_get_boolean_member (result, "result"));
+  {
+    g_autofree char *query = g_strdup_printf ("messages?DIALOG_ID=%s&USER_ID=27", dialog);
+    g_autoptr(JsonObject) shown = control_get (f, query);
+    JsonArray *messages = json_object_get_array_member (shown, "MESSAGES");
+    JsonObject *last = json_array_get_object_element (messages, json_array_get_length (messages) - 1);
+
+    g_assert_cmpstr (json_object_get_string_member (last, "MESSAGE"), ==, "Here is help");
+    g_assert_cmpint (json_object_get_int_member (last, "AUTHOR_ID"), ==, bot);
+    g_assert_cmpint (json_object_get_int_member (last, "COMMAND_ID"), ==, help);
+    g_assert_cmpint (json_object_get_int_member (last, "REPLY_TO"), ==, message_id);
+  }
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT
+       ",\"messageId\":%" G_GINT64_FORMAT ",\"dialogId\":\"27\",\"fields\":{\"message\":\"\"}}",
+       bot, help, message_id);
+  v2_error (f, "imbot.v2.Command.answer", json, "COMMAND_ANSWER_FAILED");
+
+  /* a COMMAND button of the bot's own message: context "keyboard" */
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"dialogId\":\"27\",\"fields\":{\"message\":\"Pick\","
+       "\"keyboard\":[{\"TEXT\":\"Help\",\"COMMAND\":\"help\",\"COMMAND_PARAMS\":\"menu\"}]}}", bot);
+  g_clear_pointer (&result, json_object_unref);
+  result = v2_ok (f, "imbot.v2.Chat.Message.send", json);
+  CMD ("{\"FROM_USER_ID\":27,\"MESSAGE_ID\":%" G_GINT64_FORMAT ",\"BUTTON\":0}",
+       json_object_get_int_member (result, "id"));
+  json_object_unref (control_ok (f, "button", json));
+  g_clear_pointer (&payload, json_object_unref);
+  payload = only_event (f, "c2", bot, "ONIMBOTV2COMMANDADD");
+  command = json_object_get_object_member (payload, "command");
+  g_assert_cmpint (json_object_get_int_member (command, "id"), ==, help);
+  g_assert_cmpstr (json_object_get_string_member (command, "params"), ==, "menu");
+  g_assert_cmpstr (json_object_get_string_member (command, "context"), ==, "keyboard");
+
+  /* unregister: the command is gone, "/help" is a plain message again */
+  CMD ("{\"botToken\":\"c2\",\"botId\":%" G_GINT64_FORMAT ",\"commandId\":%" G_GINT64_FORMAT "}", bot, help);
+  g_clear_pointer (&result, json_object_unref);
+  result = v2_ok (f, "imbot.v2.Command.unregister", json);
+  g_assert_true (json_object_get_boolean_member (result, "result"));
+  v2_error (f, "imbot.v2.Command.unregister", json, "COMMAND_NOT_FOUND");
+  user_writes (f, 27, dialog, "/help");
+  g_clear_pointer (&payload, json_object_unref);
+  payload = only_event (f, "c2", bot, "ONIMBOTV2MESSAGEADD");
+#undef CMD
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, data) \
+  g_test_add ("/sandbox-v2-events/" path, Fixture, data, fixture_setup, func, fixture_teardown)
+
+  ADD ("event-get/offsets", test_offsets, NULL);
+  ADD ("event-get/limits", test_limits, NULL);
+  ADD ("event-get/limit-clamp", test_limit_clamp, NULL);
+  ADD ("event-get/retention", test_retention, GINT_TO_POINTER ('n'));
+  ADD ("event-get/retention-control", test_retention_control, NULL);
+  ADD ("event-get/user-events-scope", test_user_events_errors, NULL);
+  ADD ("event-get/user-events-subscribe", test_user_events_subscribe, GINT_TO_POINTER ('n'));
+  ADD ("events/payloads", test_payloads, NULL);
+  ADD ("events/command", test_command, NULL);
+  ADD ("events/webhook-mode", test_webhook_mode, NULL);
+  ADD ("messages/send-update-delete", test_messages, NULL);
+  ADD ("commands/v2", test_commands_v2, NULL);
+
+#undef ADD
+
+  return g_test_run ();
+}
