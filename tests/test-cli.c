@@ -957,11 +957,13 @@ test_listen_forward_kill (void)
   g_autoptr(BotbenchEventStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) acked = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *target = NULL;
   HandlerThread ht = { 0 };
   ListenProcess lp = { 0 };
   const guint n = 40;
 
   handler_thread_start (&ht, BOTBENCH_TEST_HANDLER_SLOW, 30000);
+  target = g_strdup (ht.url);
   {
     const char * const extra[] = { "--forward", ht.url, NULL };
 
@@ -990,11 +992,18 @@ test_listen_forward_kill (void)
     {
       g_autoptr(BotbenchEvent) stored = botbench_event_store_get (store, g_array_index (acked, gint64, i), &error);
       g_autofree char *message = g_strdup_printf ("kill%u", i);
+      BotbenchForwardResult *fw;
 
       g_assert_no_error (error);
       g_assert_cmpstr (botbench_event_get_message (stored), ==, message);
-      /* The forwards hung: none finished. */
-      g_assert_null (botbench_event_get_forward (stored));
+      /* The forwards hung: none finished, and each shows as pending
+       * (written with the event), not as never forwarded. */
+      fw = botbench_event_get_forward (stored);
+      g_assert_nonnull (fw);
+      g_assert_cmpint (botbench_forward_result_get_state (fw), ==, BOTBENCH_FORWARD_STATE_PENDING);
+      g_assert_cmpstr (botbench_forward_result_get_url (fw), ==, target);
+      g_assert_cmpuint (botbench_forward_result_get_status (fw), ==, 0);
+      g_assert_null (botbench_forward_result_get_error (fw));
     }
   botbench_event_store_close (store);
   botbench_test_rm_rf (dir);

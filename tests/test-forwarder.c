@@ -286,7 +286,7 @@ test_forward_outcomes (Fixture       *f,
     { "/ok", 200, NULL },
     { "/err", 500, NULL },
     { "/slow", 0, "Timed out after 1 s" },
-    { "/close", 0, "Connection closed before the answer" },
+    { "/close", 0, "Connection closed without an answer" },
     { "/refused", 0, "Connection refused" },
   };
   g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify)botbench_forward_rule_unref);

@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include <libsoup/soup.h>
+
 #include "botbench-forward-rule.h"
 
 struct _BotbenchForwardRule
@@ -100,4 +102,25 @@ botbench_forward_rule_matches (BotbenchForwardRule *self,
   /* On a segment boundary: "/bot" is not a prefix of "/bot2". */
   next = path[len];
   return next == '\0' || next == '/' || next == '?' || self->prefix[len - 1] == '/';
+}
+
+gboolean
+botbench_forward_rule_url_is_valid (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  if (url == NULL || *url == '\0')
+    return FALSE;
+
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL)
+    return FALSE;
+
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  return scheme != NULL &&
+         (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0) &&
+         host != NULL && *host != '\0';
 }
