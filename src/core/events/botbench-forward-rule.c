@@ -10,8 +10,6 @@
 
 #include <string.h>
 
-#include <libsoup/soup.h>
-
 #include "botbench-forward-rule.h"
 
 struct _BotbenchForwardRule
@@ -113,14 +111,30 @@ botbench_forward_rule_url_is_valid (const char *url)
 
   if (url == NULL || *url == '\0')
     return FALSE;
+  /* GUri lets spaces through in a path; no URL has them. */
+  for (const char *p = url; *p != '\0'; p++)
+    if ((guchar)*p <= 0x20 || *p == 0x7f)
+      return FALSE;
 
-  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   if (uri == NULL)
     return FALSE;
 
   scheme = g_uri_get_scheme (uri);
+  if (scheme == NULL ||
+      (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
+    return FALSE;
+
+  /* GUri takes any reg-name ("exa mple"): a host is an IP address or a
+   * name of letters, digits, '-', '.' and '_' (non-ASCII for an IDN). */
   host = g_uri_get_host (uri);
-  return scheme != NULL &&
-         (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0) &&
-         host != NULL && *host != '\0';
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+  for (const char *p = host; *p != '\0'; p++)
+    if ((guchar)*p < 0x80 && !g_ascii_isalnum (*p) && strchr ("-._", *p) == NULL)
+      return FALSE;
+
+  return TRUE;
 }
