@@ -275,17 +275,15 @@ botbench_forwarder_prepare (BotbenchForwarder *self,
     url = g_strdup (_botbench_forwarder_match_locked (self, botbench_event_get_path (event)));
   if (url != NULL)
     {
+      /* Under the lock: is_forwarding() reads the prepared events' forwards. */
+      pending = botbench_forward_result_new (url);
+      botbench_event_set_forward (event, pending);
       g_ptr_array_add (self->prepared, g_object_ref (event));
       self->pending++;
     }
   g_mutex_unlock (&self->lock);
 
-  if (url == NULL)
-    return FALSE;
-
-  pending = botbench_forward_result_new (url);
-  botbench_event_set_forward (event, pending);
-  return TRUE;
+  return url != NULL;
 }
 
 void
