@@ -61,6 +61,11 @@ struct _BotbenchForwarder
   SoupSession        *session;          /* the forwarder's thread only */
 };
 
+/* botbench-forwarder.c: "forwarded", on the owner's context. */
+void     _botbench_forwarder_emit_forwarded     (BotbenchForwarder     *self,
+                                                 BotbenchEvent         *event,
+                                                 BotbenchForwardResult *result);
+
 /* botbench-forwarder-targets.c, all with lock held */
 void     _botbench_forwarder_target_free        (Target            *target);
 /* The enabled rule's URL for path, NULL when none matches. */

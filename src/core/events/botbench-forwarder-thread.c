@@ -54,7 +54,7 @@ announce_cb (gpointer data)
   g_autoptr(BotbenchForwarder) self = g_weak_ref_get (&a->self);
 
   if (self != NULL)
-    g_signal_emit_by_name (self, "forwarded", a->event, a->result);
+    _botbench_forwarder_emit_forwarded (self, a->event, a->result);
 
   return G_SOURCE_REMOVE;
 }

@@ -36,6 +36,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+void
+_botbench_forwarder_emit_forwarded (BotbenchForwarder     *self,
+                                    BotbenchEvent         *event,
+                                    BotbenchForwardResult *result)
+{
+  g_signal_emit (self, signals[FORWARDED], 0, event, result);
+}
+
 static gboolean
 cancel_cb (gpointer data)
 {
