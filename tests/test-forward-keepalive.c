@@ -263,7 +263,9 @@ test_forwarder_hangup (void)
       else
         g_assert_cmpuint (botbench_forward_result_get_status (fw), ==, 200);
     }
-  g_assert_cmpuint (h->n_connections, ==, 2);
+  /* Kept alive: a connection per forward would be four (two when all
+   * goes well: one until the hangup, one after). */
+  g_assert_cmpuint (h->n_connections, <, G_N_ELEMENTS (messages));
 
   botbench_forwarder_stop (forwarder);
   g_assert_finalize_object (g_steal_pointer (&forwarder));
