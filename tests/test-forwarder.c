@@ -507,7 +507,8 @@ test_forward_pending_row (Fixture       *f,
 
   set_rule (f, "/", target);
   botbench_test_handler_set_mode (f->handler, BOTBENCH_TEST_HANDLER_SLOW);
-  botbench_test_handler_set_delay_ms (f->handler, 1500);
+  /* Long enough for the reads below on a loaded machine. */
+  botbench_test_handler_set_delay_ms (f->handler, 3000);
   post_async (f, "/hook", "event=ONIMBOTJOINCHAT", NULL, &posts);
   wait_posts (&posts, 1);
   g_assert_cmpuint (posts.n_acked, ==, 1);
@@ -553,7 +554,7 @@ test_forward_targets_pruned (Fixture       *f,
 
   /* Idle and no longer pointed at: gone with the new rules. */
   botbench_test_handler_set_path_mode (f->handler, "/slow", BOTBENCH_TEST_HANDLER_SLOW);
-  botbench_test_handler_set_delay_ms (f->handler, 1000);
+  botbench_test_handler_set_delay_ms (f->handler, 3000);
   set_rule (f, "/", slow);
   g_assert_cmpuint (_botbench_forwarder_get_n_targets (f->forwarder), ==, 0);
 
