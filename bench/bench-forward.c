@@ -159,6 +159,7 @@ run_once (const char  *tmp,
       botbench_forwarder_set_rules (forwarder, rules);
       /* Nothing is dropped for the figure: the queue holds the whole load. */
       botbench_forwarder_set_max_queued (forwarder, G_MAXUINT);
+      botbench_forwarder_set_max_queued_bytes (forwarder, G_MAXUINT64);
       g_signal_connect (forwarder, "forwarded", G_CALLBACK (count_ok_cb), &res->forwarded_ok);
       botbench_listener_set_forwarder (listener, forwarder);
     }

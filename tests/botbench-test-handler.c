@@ -54,6 +54,11 @@ answer (BotbenchTestHandler *self,
   soup_server_message_set_status (msg, status, NULL);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "X-Test-Handler", "yes");
+  /* It serves one request per connection (botbench_test_serve_loopback),
+   * and says so, as a server must: a client that sent the next request on
+   * a connection closed under it could not know whether it arrived. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Connection", "close");
   soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_COPY, data, len);
 }
 

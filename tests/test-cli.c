@@ -946,6 +946,98 @@ test_listen_forward (void)
   botbench_test_rm_rf (dir);
 }
 
+/* The next line listen prints; fails the test after timeout_ms. */
+static JsonObject *
+read_line_within (ListenProcess *lp,
+                  JsonParser    *parser,
+                  guint          timeout_ms)
+{
+  g_auto(BotbenchTestResult) r = { NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  g_data_input_stream_read_line_async (lp->out, G_PRIORITY_DEFAULT, NULL, botbench_test_result_cb, &r);
+  line = g_data_input_stream_read_line_finish_utf8 (lp->out, botbench_test_result_wait (&r, timeout_ms),
+                                                     NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  return parse_line (parser, line);
+}
+
+/* Another process stores events in the same database: listen --forward
+ * prints them without waiting for a forward it does not make, and its
+ * own lines keep coming.  One stored with another forwarder's pending
+ * forward prints as pending. */
+static void
+test_listen_forward_other_writers (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *db = g_build_filename (dir, "events.db", NULL);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  g_autoptr(BotbenchEventStore) other = NULL;
+  g_autoptr(GError) error = NULL;
+  HandlerThread ht = { 0 };
+  ListenProcess lp = { 0 };
+
+  handler_thread_start (&ht, BOTBENCH_TEST_HANDLER_OK, 0);
+  {
+    const char * const extra[] = { "--forward", ht.url, "--forward-timeout", "5", NULL };
+
+    listen_process_start_full (&lp, db, extra);
+  }
+  other = botbench_event_store_new (db, &error);
+  g_assert_no_error (error);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GBytes) body = g_bytes_new_static ("event=OTHER", 11);
+      g_autoptr(BotbenchEvent) event = botbench_event_new (g_get_real_time (), "127.0.0.1", "POST", "/", "",
+                                                           NULL, "application/x-www-form-urlencoded", body);
+      g_autoptr(JsonParser) p1 = json_parser_new ();
+      g_autoptr(JsonParser) p2 = json_parser_new ();
+      JsonObject *line, *forward;
+      gint64 other_id, own_id = 0;
+
+      /* Round 1: never forwarded; round 2: another forwarder's, pending. */
+      if (round == 1)
+        {
+          g_autoptr(BotbenchForwardResult) pending = botbench_forward_result_new ("http://127.0.0.1:9/elsewhere");
+
+          botbench_event_set_forward (event, pending);
+        }
+      other_id = botbench_event_store_insert (other, event, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (post (session, lp.url, "event=ONIMBOTMESSAGEADD&data[PARAMS][MESSAGE]=own", &own_id), ==, 200);
+
+      line = read_line_within (&lp, p1, 10000);
+      g_assert_cmpint (json_object_get_int_member (line, "id"), ==, other_id);
+      if (round == 0)
+        g_assert_true (json_object_get_null_member (line, "forward"));
+      else
+        {
+          forward = json_object_get_object_member (line, "forward");
+          g_assert_cmpstr (json_object_get_string_member (forward, "state"), ==, "pending");
+          g_assert_true (json_object_get_null_member (forward, "status"));
+          g_assert_true (json_object_get_null_member (forward, "error"));
+        }
+
+      line = read_line_within (&lp, p2, 10000);
+      g_assert_cmpint (json_object_get_int_member (line, "id"), ==, own_id);
+      forward = json_object_get_object_member (line, "forward");
+      g_assert_cmpint (json_object_get_int_member (forward, "status"), ==, 200);
+      g_assert_cmpstr (json_object_get_string_member (forward, "state"), ==, "done");
+    }
+
+  botbench_event_store_close (other);
+  g_subprocess_send_signal (lp.proc, SIGTERM);
+  g_subprocess_wait (lp.proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (lp.proc), ==, 0);
+  listen_process_clear (&lp);
+  handler_thread_stop (&ht);
+  botbench_test_rm_rf (dir);
+}
+
 /* kill -9 of listen --forward while forwards hang: every acknowledged
  * event is in the store afterwards. */
 static void
@@ -957,11 +1049,13 @@ test_listen_forward_kill (void)
   g_autoptr(BotbenchEventStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) acked = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *target = NULL;
   HandlerThread ht = { 0 };
   ListenProcess lp = { 0 };
   const guint n = 40;
 
   handler_thread_start (&ht, BOTBENCH_TEST_HANDLER_SLOW, 30000);
+  target = g_strdup (ht.url);
   {
     const char * const extra[] = { "--forward", ht.url, NULL };
 
@@ -990,11 +1084,18 @@ test_listen_forward_kill (void)
     {
       g_autoptr(BotbenchEvent) stored = botbench_event_store_get (store, g_array_index (acked, gint64, i), &error);
       g_autofree char *message = g_strdup_printf ("kill%u", i);
+      BotbenchForwardResult *fw;
 
       g_assert_no_error (error);
       g_assert_cmpstr (botbench_event_get_message (stored), ==, message);
-      /* The forwards hung: none finished. */
-      g_assert_null (botbench_event_get_forward (stored));
+      /* The forwards hung: none finished, and each shows as pending
+       * (written with the event), not as never forwarded. */
+      fw = botbench_event_get_forward (stored);
+      g_assert_nonnull (fw);
+      g_assert_cmpint (botbench_forward_result_get_state (fw), ==, BOTBENCH_FORWARD_STATE_PENDING);
+      g_assert_cmpstr (botbench_forward_result_get_url (fw), ==, target);
+      g_assert_cmpuint (botbench_forward_result_get_status (fw), ==, 0);
+      g_assert_null (botbench_forward_result_get_error (fw));
     }
   botbench_event_store_close (store);
   botbench_test_rm_rf (dir);
@@ -1018,6 +1119,7 @@ main (int    argc,
   g_test_add_func ("/cli/kill-9-under-load", test_kill_under_load);
   g_test_add_func ("/cli/listen-forward", test_listen_forward);
   g_test_add_func ("/cli/listen-forward-kill-9", test_listen_forward_kill);
+  g_test_add_func ("/cli/listen-forward-other-writers", test_listen_forward_other_writers);
 
   return g_test_run ();
 }

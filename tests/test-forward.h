@@ -17,5 +17,6 @@ BotbenchEvent *test_forward_make_event  (const char          *path,
 const char    *test_forward_header      (BotbenchTestRequest *req,
                                          const char          *name);
 void           test_forward_add_forwarder_tests (void);
+void           test_forward_add_keepalive_tests (void);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "botbench-forwarder-private.h"
 #include "botbench-test-utils.h"
 #include "test-forward.h"
 
@@ -286,7 +287,7 @@ test_forward_outcomes (Fixture       *f,
     { "/ok", 200, NULL },
     { "/err", 500, NULL },
     { "/slow", 0, "Timed out after 1 s" },
-    { "/close", 0, "Connection closed before the answer" },
+    { "/close", 0, "Connection closed without an answer" },
     { "/refused", 0, "Connection refused" },
   };
   g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify)botbench_forward_rule_unref);
@@ -440,6 +441,146 @@ test_forward_queue_full_and_stop (Fixture       *f,
   g_assert_cmpuint (interrupted, ==, 3);
 }
 
+/* The queue is bounded by bytes too: beyond the bound an event is still
+ * stored and acknowledged, its forward recorded as "Forward queue full". */
+static void
+test_forward_queue_bytes (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *pad = g_strnfill (200, 'x');
+  g_autofree char *body = g_strdup_printf ("event=MORE&pad=%s", pad);
+  guint full = 0, interrupted = 0;
+  Posts posts = { 0 };
+
+  set_rule (f, "/", botbench_test_handler_get_url (f->handler));
+  botbench_test_handler_set_mode (f->handler, BOTBENCH_TEST_HANDLER_SLOW);
+  botbench_test_handler_set_delay_ms (f->handler, 20000);
+  /* Room for two bodies, not three; the count bound is far. */
+  botbench_forwarder_set_max_queued_bytes (f->forwarder, 2 * strlen (body) + 10);
+
+  post_async (f, "/", "event=FIRST", NULL, &posts);
+  wait_posts (&posts, 1);
+  botbench_test_handler_wait_requests (f->handler, 1);
+  for (guint i = 0; i < 5; i++)
+    post_async (f, "/", body, NULL, &posts);
+  wait_posts (&posts, 6);
+  g_assert_cmpuint (posts.n_acked, ==, 6);
+  wait_recorded (f, 3);
+
+  botbench_forwarder_stop (f->forwarder);
+  events = all_events (f);
+  g_assert_cmpuint (events->len, ==, 6);
+  for (guint i = 0; i < events->len; i++)
+    {
+      BotbenchForwardResult *fw = botbench_event_get_forward (g_ptr_array_index (events, i));
+
+      g_assert_nonnull (fw);
+      if (g_strcmp0 (botbench_forward_result_get_error (fw), "Forward queue full") == 0)
+        full++;
+      else if (g_strcmp0 (botbench_forward_result_get_error (fw), "Interrupted") == 0)
+        interrupted++;
+    }
+  g_assert_cmpuint (full, ==, 3);
+  g_assert_cmpuint (interrupted, ==, 3);
+}
+
+static gboolean
+handler_has_request (gpointer data)
+{
+  return botbench_test_handler_get_n_requests (data) > 0;
+}
+
+/* The forward is pending in the store from the event's commit on, and
+ * done once the handler answered. */
+static void
+test_forward_pending_row (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *target = g_strconcat (botbench_test_handler_get_url (f->handler), "/slow", NULL);
+  g_autoptr(BotbenchEvent) during = NULL;
+  g_autoptr(BotbenchEvent) after = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchForwardResult *fw;
+  g_autoptr(GString) json = g_string_new (NULL);
+  Posts posts = { 0 };
+
+  set_rule (f, "/", target);
+  botbench_test_handler_set_mode (f->handler, BOTBENCH_TEST_HANDLER_SLOW);
+  /* Long enough for the reads below on a loaded machine. */
+  botbench_test_handler_set_delay_ms (f->handler, 3000);
+  post_async (f, "/hook", "event=ONIMBOTJOINCHAT", NULL, &posts);
+  wait_posts (&posts, 1);
+  g_assert_cmpuint (posts.n_acked, ==, 1);
+  botbench_test_assert_wait_until (handler_has_request, f->handler, "the handler to get the event");
+
+  during = botbench_event_store_get (f->store, 1, &error);
+  g_assert_no_error (error);
+  fw = botbench_event_get_forward (during);
+  g_assert_nonnull (fw);
+  g_assert_cmpint (botbench_forward_result_get_state (fw), ==, BOTBENCH_FORWARD_STATE_PENDING);
+  g_assert_cmpstr (botbench_forward_result_get_url (fw), ==, target);
+  g_assert_true (botbench_forwarder_is_forwarding (f->forwarder, during));
+  botbench_forward_result_append_json (fw, json);
+  g_assert_nonnull (strstr (json->str, "\"state\":\"pending\",\"status\":null"));
+  g_assert_nonnull (strstr (json->str, "\"error\":null"));
+
+  wait_recorded (f, 1);
+  after = botbench_event_store_get (f->store, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (botbench_forward_result_get_state (botbench_event_get_forward (after)), ==,
+                   BOTBENCH_FORWARD_STATE_DONE);
+  g_assert_cmpuint (botbench_forward_result_get_status (botbench_event_get_forward (after)), ==, 200);
+  g_assert_false (botbench_forwarder_is_forwarding (f->forwarder, during));
+  g_assert_cmpuint (botbench_forwarder_get_n_pending (f->forwarder), ==, 0);
+}
+
+/* A target's state goes once it is idle and no rule points at it; one
+ * still sending keeps it until its answer is in. */
+static void
+test_forward_targets_pruned (Fixture       *f,
+                             gconstpointer  data)
+{
+  const char *base = botbench_test_handler_get_url (f->handler);
+  g_autofree char *a = g_strconcat (base, "/a", NULL);
+  g_autofree char *slow = g_strconcat (base, "/slow", NULL);
+  Posts posts = { 0 };
+
+  set_rule (f, "/", a);
+  post_async (f, "/", "event=ONE", NULL, &posts);
+  wait_posts (&posts, 1);
+  wait_recorded (f, 1);
+  g_assert_cmpuint (_botbench_forwarder_get_n_targets (f->forwarder), ==, 1);
+
+  /* Idle and no longer pointed at: gone with the new rules. */
+  botbench_test_handler_set_path_mode (f->handler, "/slow", BOTBENCH_TEST_HANDLER_SLOW);
+  botbench_test_handler_set_delay_ms (f->handler, 3000);
+  set_rule (f, "/", slow);
+  g_assert_cmpuint (_botbench_forwarder_get_n_targets (f->forwarder), ==, 0);
+
+  /* Busy when the rules change: kept until its send ends. */
+  post_async (f, "/", "event=TWO", NULL, &posts);
+  wait_posts (&posts, 2);
+  botbench_test_handler_wait_requests (f->handler, 2);
+  set_rule (f, "/", a);
+  g_assert_cmpuint (_botbench_forwarder_get_n_targets (f->forwarder), ==, 1);
+  wait_recorded (f, 2);
+  g_assert_cmpuint (_botbench_forwarder_get_n_targets (f->forwarder), ==, 0);
+
+  /* A disabled rule points nowhere. */
+  post_async (f, "/", "event=THREE", NULL, &posts);
+  wait_posts (&posts, 3);
+  wait_recorded (f, 3);
+  g_assert_cmpuint (_botbench_forwarder_get_n_targets (f->forwarder), ==, 1);
+  {
+    g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify)botbench_forward_rule_unref);
+
+    g_ptr_array_add (rules, botbench_forward_rule_new ("/", a, FALSE));
+    botbench_forwarder_set_rules (f->forwarder, rules);
+  }
+  g_assert_cmpuint (_botbench_forwarder_get_n_targets (f->forwarder), ==, 0);
+}
+
 static void
 test_replay_of_header (Fixture       *f,
                        gconstpointer  data)
@@ -486,6 +627,27 @@ test_rules (void)
   g_assert_false (botbench_forward_rule_matches (slash, "/bot"));
 }
 
+static void
+test_rule_url_is_valid (void)
+{
+  static const char * const valid[] = {
+    "http://127.0.0.1:8000/bot.php", "https://example.org/", "HTTP://h", "http://[::1]:8000/x?a=1",
+  };
+  static const char * const invalid[] = {
+    "", "ftp://example.org/", "http://", "http:///path", "http:x", "/bot.php", "127.0.0.1:8000",
+    "mailto:a@b", "http://exa mple.org/", "http://localhost/a path", "javascript:alert(1)", "http://h:99999/",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (valid); i++)
+    g_assert_true (botbench_forward_rule_url_is_valid (valid[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_test_message ("%s", invalid[i]);
+      g_assert_false (botbench_forward_rule_url_is_valid (invalid[i]));
+    }
+  g_assert_false (botbench_forward_rule_url_is_valid (NULL));
+}
+
 void
 test_forward_add_forwarder_tests (void)
 {
@@ -493,12 +655,16 @@ test_forward_add_forwarder_tests (void)
   g_test_add ("/forward/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   g_test_add_func ("/forward/rules/match", test_rules);
+  g_test_add_func ("/forward/rules/url-is-valid", test_rule_url_is_valid);
   ADD ("listener/ok", test_forward_ok);
   ADD ("listener/loop", test_forward_loop);
   ADD ("listener/outcomes", test_forward_outcomes);
   ADD ("listener/order", test_forward_order);
   ADD ("listener/queue-full-and-stop", test_forward_queue_full_and_stop);
   ADD ("listener/replay-of-header", test_replay_of_header);
+  ADD ("listener/queue-bytes", test_forward_queue_bytes);
+  ADD ("listener/pending-row", test_forward_pending_row);
+  ADD ("listener/targets-pruned", test_forward_targets_pruned);
 
 #undef ADD
 }

@@ -90,21 +90,36 @@ typedef struct
   GMainLoop          *loop;
   gint64              last_printed;
   int                 status;
-  /* With --forward a line waits for its event's forward (rejected events
-   * are never forwarded), unless everything is printed at the end. */
-  gboolean            forwarding;
+  /* With --forward a line waits for the forward of its event when this
+   * process forwards it (events other writers store, rejected ones and
+   * this process's own forwards coming back print at once), unless
+   * everything is printed at the end. */
+  BotbenchForwarder  *forwarder;
   gboolean            final;
 } ListenState;
 
-static gboolean
-listen_line_ready (ListenState   *state,
+/* The event as its line shows it: NULL while this process still forwards
+ * it (the line waits); read again when its forward was pending when read
+ * and has finished since. */
+static BotbenchEvent *
+listen_line_event (ListenState   *state,
                    BotbenchEvent *event)
 {
-  /* Nor is this process's own forward that came back to it. */
-  return !state->forwarding || state->final ||
-         botbench_event_get_forward (event) != NULL ||
-         botbench_event_get_rejected (event) ||
-         botbench_http_send_is_own_forward (event);
+  BotbenchForwardResult *forward = botbench_event_get_forward (event);
+  g_autoptr(GError) error = NULL;
+  BotbenchEvent *fresh;
+
+  if (state->forwarder == NULL || forward == NULL ||
+      botbench_forward_result_get_state (forward) != BOTBENCH_FORWARD_STATE_PENDING)
+    return g_object_ref (event);
+
+  if (!state->final && botbench_forwarder_is_forwarding (state->forwarder, event))
+    return NULL;
+
+  /* Ours may have been recorded since the page was read; another
+   * writer's stays pending. */
+  fresh = botbench_event_store_get (state->store, botbench_event_get_id (event), &error);
+  return fresh != NULL ? fresh : g_object_ref (event);
 }
 
 static void
@@ -129,11 +144,11 @@ listen_print_new (ListenState *state)
 
       for (guint i = 0; i < events->len; i++)
         {
-          BotbenchEvent *event = g_ptr_array_index (events, i);
+          g_autoptr(BotbenchEvent) event = listen_line_event (state, g_ptr_array_index (events, i));
           g_autofree char *line = NULL;
 
           /* In order: a line waits for the ones before it. */
-          if (!listen_line_ready (state, event))
+          if (event == NULL)
             {
               fflush (stdout);
               return;
@@ -152,11 +167,12 @@ listen_print_new (ListenState *state)
 }
 
 static void
-listen_forward_recorded_cb (BotbenchEventStore *store,
-                            gint64              event_id,
-                            ListenState        *state)
+listen_forwarded_cb (BotbenchForwarder     *forwarder,
+                     BotbenchEvent         *event,
+                     BotbenchForwardResult *result,
+                     ListenState           *state)
 {
-  if (event_id > state->last_printed)
+  if (botbench_event_get_id (event) > state->last_printed)
     listen_print_new (state);
 }
 
@@ -175,20 +191,6 @@ listen_signal_cb (gpointer data)
 
   g_main_loop_quit (state->loop);
   return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-listen_forward_url_is_valid (const char *url)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  const char *scheme;
-
-  if (uri == NULL)
-    return FALSE;
-
-  scheme = g_uri_get_scheme (uri);
-  return (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0) &&
-         g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0';
 }
 
 int
@@ -258,7 +260,7 @@ botbench_cli_listen (int    argc,
     profile_name = g_strdup (botbench_cli_profile_name);
   if (forward_timeout < 1 || forward_timeout > 600)
     return botbench_cli_usage_error (context, _("--forward-timeout must be between 1 and 600 seconds"));
-  if (forward != NULL && !listen_forward_url_is_valid (forward))
+  if (forward != NULL && !botbench_forward_rule_url_is_valid (forward))
     return botbench_cli_usage_error (context, _("--forward needs an http:// or https:// URL"));
 
   path = botbench_cli_resolve_db_path (db);
@@ -287,8 +289,8 @@ botbench_cli_listen (int    argc,
       botbench_forwarder_set_rules (forwarder, rules);
       botbench_forwarder_set_timeout (forwarder, (guint)forward_timeout);
       botbench_listener_set_forwarder (listener, forwarder);
-      state.forwarding = TRUE;
-      g_signal_connect (store, "forward-recorded", G_CALLBACK (listen_forward_recorded_cb), &state);
+      state.forwarder = forwarder;
+      g_signal_connect (forwarder, "forwarded", G_CALLBACK (listen_forwarded_cb), &state);
     }
 
   state.store = store;
@@ -339,7 +341,7 @@ botbench_cli_listen (int    argc,
       botbench_forwarder_flush (forwarder, (guint)forward_timeout * 1000 + 1000);
       botbench_listener_set_forwarder (listener, NULL);
       botbench_forwarder_stop (forwarder);
-      g_signal_handlers_disconnect_by_func (store, listen_forward_recorded_cb, &state);
+      g_signal_handlers_disconnect_by_func (forwarder, listen_forwarded_cb, &state);
     }
   if (botbench_event_store_apply_retention (store, &error) < 0)
     {
@@ -348,6 +350,7 @@ botbench_cli_listen (int    argc,
     }
   state.final = TRUE;
   listen_print_new (&state);
+  state.forwarder = NULL;
   g_clear_object (&forwarder);
   botbench_event_store_close (store);
 

@@ -22,6 +22,10 @@
 
 #define MAX_BATCH                512
 
+static int writer_forward_row (BotbenchEventStore    *self,
+                               gint64                 id,
+                               BotbenchForwardResult *forward);
+
 static int
 writer_insert_one (BotbenchEventStore *self,
                    Job                *job)
@@ -66,6 +70,13 @@ writer_insert_one (BotbenchEventStore *self,
     return rc;
 
   job->id = sqlite3_last_insert_rowid (self->wdb);
+
+  /* A forward the event already has (the listener's pending one, an
+   * import's answer) is stored in the same transaction: a forward cut
+   * short by a crash stays visible as pending. */
+  if (botbench_event_get_forward (event) != NULL)
+    return writer_forward_row (self, job->id, botbench_event_get_forward (event));
+
   return SQLITE_OK;
 }
 
@@ -200,18 +211,19 @@ writer_insert_batch (BotbenchEventStore *self,
   g_ptr_array_set_size (batch, 0);
 }
 
+/* Upserts event id's forwards row (nothing when the event is gone). */
 static int
-writer_forward_one (BotbenchEventStore *self,
-                    Job                *job)
+writer_forward_row (BotbenchEventStore    *self,
+                    gint64                 id,
+                    BotbenchForwardResult *forward)
 {
-  BotbenchForwardResult *forward = job->forward;
   sqlite3_stmt *stmt = self->forward_stmt;
   g_autofree char *headers_json = botbench_forward_result_dup_headers_json (forward);
   GBytes *body = botbench_forward_result_get_response_body (forward);
   const char *error = botbench_forward_result_get_error (forward);
   int rc;
 
-  sqlite3_bind_int64 (stmt, 1, job->id);
+  sqlite3_bind_int64 (stmt, 1, id);
   bind_text (stmt, 2, botbench_forward_result_get_url (forward));
   bind_text (stmt, 3, botbench_forward_state_to_string (botbench_forward_result_get_state (forward)));
   if (botbench_forward_result_get_status (forward) != 0)
@@ -241,6 +253,13 @@ writer_forward_one (BotbenchEventStore *self,
   sqlite3_clear_bindings (stmt);
 
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int
+writer_forward_one (BotbenchEventStore *self,
+                    Job                *job)
+{
+  return writer_forward_row (self, job->id, job->forward);
 }
 
 /* Upserts the forwards rows of a run of JOB_FORWARD jobs in one

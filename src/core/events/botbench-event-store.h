@@ -80,7 +80,8 @@ void                botbench_event_store_close             (BotbenchEventStore  
  * to "queue-wait-ms" for room, then fails with BUSY; an insert that failed
  * is never stored.  The full-text index is not part of the commit: a search
  * finds the event a little later (well under a second when the writer keeps
- * up). */
+ * up).  A forward the event carries (botbench_event_get_forward(), such as
+ * the forwarder's pending one) is stored in the same transaction. */
 void                botbench_event_store_insert_async      (BotbenchEventStore  *self,
                                                             BotbenchEvent       *event,
                                                             GCancellable        *cancellable,

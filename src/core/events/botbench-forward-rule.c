@@ -101,3 +101,40 @@ botbench_forward_rule_matches (BotbenchForwardRule *self,
   next = path[len];
   return next == '\0' || next == '/' || next == '?' || self->prefix[len - 1] == '/';
 }
+
+gboolean
+botbench_forward_rule_url_is_valid (const char *url)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  if (url == NULL || *url == '\0')
+    return FALSE;
+  /* GUri lets spaces through in a path; no URL has them. */
+  for (const char *p = url; *p != '\0'; p++)
+    if ((guchar)*p <= 0x20 || *p == 0x7f)
+      return FALSE;
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    return FALSE;
+
+  scheme = g_uri_get_scheme (uri);
+  if (scheme == NULL ||
+      (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
+    return FALSE;
+
+  /* GUri takes any reg-name ("exa mple"): a host is an IP address or a
+   * name of letters, digits, '-', '.' and '_' (non-ASCII for an IDN). */
+  host = g_uri_get_host (uri);
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+  for (const char *p = host; *p != '\0'; p++)
+    if ((guchar)*p < 0x80 && !g_ascii_isalnum (*p) && strchr ("-._", *p) == NULL)
+      return FALSE;
+
+  return TRUE;
+}

@@ -25,6 +25,10 @@ const char          *botbench_forward_rule_get_url     (BotbenchForwardRule *sel
 gboolean             botbench_forward_rule_get_enabled (BotbenchForwardRule *self);
 gboolean             botbench_forward_rule_matches     (BotbenchForwardRule *self,
                                                         const char          *path);
+/* Whether url can be a forward target: an absolute http:// or https:// URL
+ * with a host.  The one check for listen --forward, the window and the
+ * sender. */
+gboolean             botbench_forward_rule_url_is_valid (const char         *url);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BotbenchForwardRule, botbench_forward_rule_unref)
 

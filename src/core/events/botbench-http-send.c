@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "botbench-forward-rule.h"
 #include "botbench-http-send.h"
 
 #define READ_CHUNK (64 * 1024)
@@ -106,7 +107,7 @@ describe_error (SendData     *data,
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
       g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING))
-    return g_strdup (_("Connection closed before the answer"));
+    return g_strdup (_("Connection closed without an answer"));
   if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
     return g_strdup_printf (_("Host not found: %s"), error->message);
 
@@ -232,10 +233,26 @@ remember_connection (SendData *data)
   g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
 }
 
+/* Whether not one byte of the request went out (the write failed at
+ * once).  Anything written may have reached the handler, which may have
+ * acted on it before it hung up. */
+static gboolean
+send_wrote_nothing (SendData *data)
+{
+  SoupMessageMetrics *metrics = soup_message_get_metrics (data->msg);
+
+  return metrics != NULL &&
+         soup_message_metrics_get_request_header_bytes_sent (metrics) == 0 &&
+         soup_message_metrics_get_request_body_bytes_sent (metrics) == 0;
+}
+
 /* A handler may close a kept-alive connection just as the next request
- * goes out on it (php -S closes after every answer): that request never
- * reached it.  Sent again once, on a fresh connection; a handler that
- * closes a fresh connection without answering is reported as such. */
+ * goes out on it.  libsoup reuses an idle connection only after checking
+ * that the handler has not closed it, so that is a short race; the
+ * request is sent again once, on a fresh connection, only when provably
+ * nothing of it was written.  Otherwise the handler may have it (it read
+ * the whole request and hung up without answering): sending it again
+ * would deliver the event twice, so it is reported instead. */
 static gboolean
 send_should_retry (SendData     *data,
                    const GError *error)
@@ -249,9 +266,30 @@ send_should_retry (SendData     *data,
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) &&
       !g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING))
     return FALSE;
+  if (!send_wrote_nothing (data))
+    return FALSE;
 
   id = (gint64)soup_message_get_connection_id (data->msg);
   return id != 0 && g_hash_table_contains (seen_connections (data->session), &id);
+}
+
+/* The methods libsoup 3.2 itself sends again, on another connection, when
+ * a kept-alive connection closes before the answer
+ * (SOUP_METHOD_IS_IDEMPOTENT in request_is_restartable(), whatever the
+ * message's flags say): the handler would get them twice.  They go on a
+ * fresh connection, which libsoup never restarts. */
+static gboolean
+method_is_restarted_by_libsoup (const char *method)
+{
+  static const char * const methods[] = {
+    "GET", "HEAD", "OPTIONS", "PROPFIND", "TRACE", "PUT", "DELETE",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    if (g_str_equal (method, methods[i]))
+      return TRUE;
+
+  return FALSE;
 }
 
 static void
@@ -266,9 +304,13 @@ send_build_message (SendData *data,
   g_clear_object (&data->msg);
   data->msg = soup_message_new_from_uri (botbench_event_get_method (data->request), data->uri);
   /* IDEMPOTENT: libsoup sends a POST on a fresh connection otherwise, a
-   * connection per forward (four times slower to a local handler). */
-  soup_message_add_flags (data->msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT);
-  if (new_connection)
+   * connection per forward (four times slower to a local handler).  For
+   * libsoup the flag only allows a kept-alive connection: it sends a POST
+   * again only when told to (send_should_retry()).  METRICS: the bytes
+   * written, for send_wrote_nothing(). */
+  soup_message_add_flags (data->msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT |
+                                     SOUP_MESSAGE_COLLECT_METRICS);
+  if (new_connection || method_is_restarted_by_libsoup (botbench_event_get_method (data->request)))
     soup_message_add_flags (data->msg, SOUP_MESSAGE_NEW_CONNECTION);
   headers = soup_message_get_request_headers (data->msg);
 
@@ -401,7 +443,6 @@ botbench_http_send_full_async (SoupSession         *session,
   g_autoptr(GError) error = NULL;
   g_autofree char *full_url = NULL;
   SendData *data;
-  const char *scheme;
 
   g_return_if_fail (SOUP_IS_SESSION (session));
   g_return_if_fail (url != NULL);
@@ -421,10 +462,9 @@ botbench_http_send_full_async (SoupSession         *session,
   g_task_set_task_data (task, data, (GDestroyNotify)send_data_free);
 
   full_url = botbench_http_send_dup_url (url, request);
-  uri = g_uri_parse (full_url, SOUP_HTTP_URI_FLAGS, &error);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0) ||
-      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+  if (botbench_forward_rule_url_is_valid (url))
+    uri = g_uri_parse (full_url, SOUP_HTTP_URI_FLAGS, &error);
+  if (uri == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Invalid URL “%s”: an http:// or https:// URL is needed"), url);
 

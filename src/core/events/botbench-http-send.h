@@ -21,9 +21,11 @@ G_BEGIN_DECLS
  * BOTBENCH_FORWARD_MAX_BODY bytes of the answer and counts the rest.
  *
  * Never fails: a transport failure ("Connection refused", "Timed out after
- * N s", "TLS error: …", "Connection closed before the answer", an invalid
+ * N s", "TLS error: …", "Connection closed without an answer", an invalid
  * URL, cancellation) is a FAILED result with its error set; an answer of
- * any status is DONE.  timeout_s covers the whole exchange (0 = none).
+ * any status is DONE.  The request reaches the handler at most once: it
+ * is sent again (once, on a fresh connection) only when a kept-alive
+ * connection failed before one byte of it was written.  timeout_s covers the whole exchange (0 = none).
  * session must belong to the thread-default main context of the caller. */
 void                   botbench_http_send_async  (SoupSession          *session,
                                                   const char           *url,

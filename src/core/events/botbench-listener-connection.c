@@ -61,6 +61,7 @@ struct _ListenerConnection
   BotbenchHttpChunked  chunked;
   GByteArray          *body;
   BotbenchEvent       *storing;       /* with the store's writer (CONN_STORE) */
+  BotbenchForwarder   *forwarder;     /* prepared storing's forward */
 
   GString             *out;
   gsize                out_pos;
@@ -120,6 +121,7 @@ connection_unref (ListenerConnection *conn)
   g_string_free (conn->out, TRUE);
   g_free (conn->remote);
   g_clear_object (&conn->storing);
+  g_clear_object (&conn->forwarder);
   g_free (conn);
 }
 
@@ -367,17 +369,22 @@ connection_respond_status (ListenerConnection *conn)
 /* ------------------------------------------------------------------------ */
 /* requests                                                                 */
 
+/* Before the event is stored: when a rule matches, it gets a pending
+ * forward, stored with it.  A rule that points back at this listener
+ * would forward its own forwards without end: such an event is stored,
+ * not forwarded again; nor is a rejected one. */
 static void
-connection_forward (ListenerServer *server,
-                    BotbenchEvent  *event)
+connection_prepare_forward (ListenerConnection *conn,
+                            BotbenchEvent      *event)
 {
-  g_autoptr(BotbenchForwarder) forwarder = _botbench_listener_dup_forwarder (server->listener);
+  g_autoptr(BotbenchForwarder) forwarder = NULL;
 
-  /* A rule that points back at this listener would forward its own
-   * forwards without end: the event is stored, not forwarded again. */
-  if (forwarder != NULL && !botbench_event_get_rejected (event) &&
-      !botbench_http_send_is_own_forward (event))
-    botbench_forwarder_submit (forwarder, event);
+  if (botbench_event_get_rejected (event) || botbench_http_send_is_own_forward (event))
+    return;
+
+  forwarder = _botbench_listener_dup_forwarder (conn->server->listener);
+  if (forwarder != NULL && botbench_forwarder_prepare (forwarder, event))
+    conn->forwarder = g_steal_pointer (&forwarder);
 }
 
 /* X-Botbench-Replay-Of: N (digits only) marks a replay of event N, when
@@ -439,8 +446,11 @@ insert_done_cb (GObject      *object,
     }
 
   /* Forwarded once acknowledged: the handler never delays the answer. */
-  if (error == NULL)
-    connection_forward (server, event);
+  if (conn->forwarder != NULL && error == NULL)
+    botbench_forwarder_submit (conn->forwarder, event);
+  else if (conn->forwarder != NULL)
+    botbench_forwarder_abandon (conn->forwarder, event);
+  g_clear_object (&conn->forwarder);
 }
 
 static void
@@ -484,6 +494,7 @@ connection_store_event (ListenerConnection *conn)
   botbench_event_get_event_name (event);
   conn->token_rejected = _botbench_listener_token_apply (server->token, event);
   connection_apply_replay_of (server, event);
+  connection_prepare_forward (conn, event);
 
   connection_stop_reading (conn);
   conn->state = CONN_STORE;
