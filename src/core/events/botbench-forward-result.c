@@ -238,58 +238,6 @@ botbench_forward_result_is_success (BotbenchForwardResult *self)
   return self->status >= 200 && self->status < 300;
 }
 
-/* A JSON string literal of len bytes; invalid UTF-8 (and NUL) becomes U+FFFD. */
-static void
-append_json_string_len (GString    *out,
-                        const char *str,
-                        gssize      len)
-{
-  g_autofree char *valid = NULL;
-
-  if (len < 0)
-    len = str != NULL ? (gssize)strlen (str) : 0;
-  if (memchr (str ? str : "", '\0', (gsize)len) != NULL)
-    {
-      /* g_utf8_make_valid() stops at nothing but keeps NUL; replace it. */
-      GString *copy = g_string_sized_new ((gsize)len);
-
-      for (gssize i = 0; i < len; i++)
-        {
-          if (str[i] == '\0')
-            g_string_append (copy, "\xef\xbf\xbd");
-          else
-            g_string_append_c (copy, str[i]);
-        }
-      valid = g_utf8_make_valid (copy->str, copy->len);
-      g_string_free (copy, TRUE);
-    }
-  else
-    valid = g_utf8_make_valid (str ? str : "", len);
-
-  g_string_append_c (out, '"');
-  for (const char *p = valid; *p != '\0'; p++)
-    {
-      guchar c = (guchar)*p;
-
-      switch (c)
-        {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char)c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
 void
 botbench_forward_result_append_json (BotbenchForwardResult *self,
                                      GString               *out)
@@ -298,9 +246,9 @@ botbench_forward_result_append_json (BotbenchForwardResult *self,
   g_return_if_fail (out != NULL);
 
   g_string_append (out, "{\"url\":");
-  append_json_string_len (out, self->url, -1);
+  botbench_json_append_string (out, self->url, -1);
   g_string_append (out, ",\"state\":");
-  append_json_string_len (out, botbench_forward_state_to_string (self->state), -1);
+  botbench_json_append_string (out, botbench_forward_state_to_string (self->state), -1);
   if (self->status != 0)
     g_string_append_printf (out, ",\"status\":%u", self->status);
   else
@@ -311,7 +259,7 @@ botbench_forward_result_append_json (BotbenchForwardResult *self,
     g_string_append (out, ",\"duration_ms\":null");
   g_string_append (out, ",\"error\":");
   if (self->error != NULL)
-    append_json_string_len (out, self->error, -1);
+    botbench_json_append_string (out, self->error, -1);
   else
     g_string_append (out, "null");
   g_string_append (out, ",\"response_body\":");
@@ -320,7 +268,7 @@ botbench_forward_result_append_json (BotbenchForwardResult *self,
       gsize len = 0;
       const char *data = g_bytes_get_data (self->body, &len);
 
-      append_json_string_len (out, data ? data : "", (gssize)len);
+      botbench_json_append_string (out, data ? data : "", (gssize)len);
     }
   else
     g_string_append (out, "null");
@@ -330,64 +278,18 @@ botbench_forward_result_append_json (BotbenchForwardResult *self,
 char *
 botbench_forward_result_dup_headers_json (BotbenchForwardResult *self)
 {
-  GString *out;
-
   g_return_val_if_fail (self != NULL, NULL);
 
-  out = g_string_new ("[");
-  for (guint i = 0; self->headers[i] != NULL && self->headers[i + 1] != NULL; i += 2)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, '[');
-      append_json_string_len (out, self->headers[i], -1);
-      g_string_append_c (out, ',');
-      append_json_string_len (out, self->headers[i + 1], -1);
-      g_string_append_c (out, ']');
-    }
-  g_string_append_c (out, ']');
-
-  return g_string_free (out, FALSE);
+  return botbench_json_dup_string_pairs ((const char * const *)self->headers);
 }
 
 void
 botbench_forward_result_set_headers_json (BotbenchForwardResult *self,
                                           const char            *json)
 {
-  g_autoptr(GPtrArray) headers = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(JsonNode) root = NULL;
-
   g_return_if_fail (self != NULL);
 
   /* Read back from a file anyone with the user's rights can edit. */
-  if (json != NULL && (root = botbench_json_parse (json, strlen (json), NULL)) != NULL &&
-      JSON_NODE_HOLDS_ARRAY (root))
-    {
-      JsonArray *array = json_node_get_array (root);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *pair = json_array_get_element (array, i);
-          JsonNode *name, *value;
-          JsonArray *pa;
-
-          if (!JSON_NODE_HOLDS_ARRAY (pair))
-            continue;
-          pa = json_node_get_array (pair);
-          if (json_array_get_length (pa) != 2)
-            continue;
-          name = json_array_get_element (pa, 0);
-          value = json_array_get_element (pa, 1);
-          if (!JSON_NODE_HOLDS_VALUE (name) || json_node_get_value_type (name) != G_TYPE_STRING ||
-              !JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
-            continue;
-
-          g_ptr_array_add (headers, g_strdup (json_node_get_string (name)));
-          g_ptr_array_add (headers, g_strdup (json_node_get_string (value)));
-        }
-    }
-
-  g_ptr_array_add (headers, NULL);
   g_strfreev (self->headers);
-  self->headers = (char **)g_ptr_array_steal (headers, NULL);
+  self->headers = botbench_json_parse_string_pairs (json);
 }
