@@ -742,6 +742,9 @@ botbench_bot_validate (BotbenchBot                        *bot,
   g_return_val_if_fail (BOTBENCH_IS_BOT (bot), NULL);
   g_return_val_if_fail (context == NULL || context->previous == NULL || BOTBENCH_IS_BOT (context->previous), NULL);
 
+  if (bot->api == BOTBENCH_BOT_API_V2)
+    return _botbench_bot_v2_validate (bot, context != NULL ? context : &default_context);
+
   v.context = context != NULL ? context : &default_context;
   v.bot = bot;
   v.errors = g_ptr_array_new_with_free_func ((GDestroyNotify)botbench_bot_issue_free);

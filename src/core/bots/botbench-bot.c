@@ -437,6 +437,7 @@ botbench_bot_finalize (GObject *object)
   for (guint i = 0; i < BOTBENCH_BOT_N_PROPERTIES; i++)
     g_clear_pointer (&self->props[i], g_free);
   g_clear_pointer (&self->profile_uuid, g_free);
+  _botbench_bot_v2_clear (self);
 
   G_OBJECT_CLASS (botbench_bot_parent_class)->finalize (object);
 }
@@ -602,6 +603,7 @@ static void
 botbench_bot_init (BotbenchBot *self)
 {
   self->commands = g_list_store_new (BOTBENCH_TYPE_BOT_COMMAND);
+  _botbench_bot_v2_init (self);
 }
 
 BotbenchBot *
@@ -631,6 +633,7 @@ botbench_bot_copy (BotbenchBot *self)
   copy->gender = self->gender;
   copy->bot_id = self->bot_id;
   copy->profile_uuid = g_strdup (self->profile_uuid);
+  _botbench_bot_v2_copy (self, copy);
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->commands));
   for (guint i = 0; i < n; i++)
