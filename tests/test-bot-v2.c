@@ -333,6 +333,7 @@ test_bodies (void)
 
   fields = json_object_get_object_member (json_node_get_object (reg), "fields");
   g_assert_cmpstr (json_object_get_string_member (fields, "botToken"), ==, TOKEN);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (reg), "botToken"), ==, TOKEN);
   g_assert_cmpstr (json_object_get_string_member (fields, "code"), ==, "helper");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (fields, "properties"), "color"),
                    ==, "lightBlue");

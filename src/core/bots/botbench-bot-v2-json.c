@@ -396,7 +396,12 @@ botbench_bot_v2_build_register_body (BotbenchBot *self,
 
   g_return_val_if_fail (BOTBENCH_IS_BOT (self), NULL);
 
+  /* The token in fields (documented) and at the top level, which the
+   * server reads first: so it owns the bot even when a CLIENT_ID goes
+   * with the call (§2.1, owner resolution; §7 item 1). */
   object = json_object_new ();
+  if (webhook_auth)
+    _botbench_bot_set_nullable (object, "botToken", self->v2.bot_token);
   json_object_set_object_member (object, BOTBENCH_BOT_V2_FIELDS_KEY, build_fields (self, webhook_auth));
 
   return object_node (object);

@@ -128,7 +128,8 @@ BotbenchBot         *botbench_bot_new_v2_from_json          (JsonNode           
 /* Request bodies.  @webhook_auth: the profile calls through an incoming
  * webhook, so the bot's botToken goes with the call (in fields for
  * register, at the top level elsewhere); OAuth profiles send none. */
-/* imbot.v2.Bot.register: {"fields": {…, botToken?}} */
+/* imbot.v2.Bot.register: {botToken?, "fields": {…, botToken?}}: the token
+ * at the top level too, which the server reads before a CLIENT_ID. */
 JsonNode            *botbench_bot_v2_build_register_body    (BotbenchBot         *self,
                                                              gboolean             webhook_auth);
 /* imbot.v2.Bot.update: {botId, botToken? (@old's: the current one),
