@@ -66,6 +66,27 @@ test_defaults (void)
   botbench_bot_set_event_mode (bot, "push");
   g_assert_cmpint (botbench_bot_get_effective_event_mode (bot), ==, BOTBENCH_BOT_EVENT_MODE_FETCH);
 
+  /* notify once per change, never for the same value */
+  botbench_test_expect_property_notify (bot, "event-mode");
+  botbench_bot_set_event_mode (bot, "fetch");
+  botbench_test_assert_expected_notifies (bot);
+  botbench_test_expect_property_notify (bot, "is-hidden");
+  g_object_set (bot, "is-hidden", TRUE, NULL);
+  botbench_bot_set_is_hidden (bot, TRUE);
+  botbench_test_assert_expected_notifies (bot);
+  botbench_test_expect_property_notify (bot, "api");
+  botbench_bot_set_api (bot, BOTBENCH_BOT_API_V2);
+  botbench_bot_set_api (bot, BOTBENCH_BOT_API_V2);
+  botbench_test_assert_expected_notifies (bot);
+  {
+    guint api = 0;
+    gboolean reactions = FALSE;
+
+    g_object_get (bot, "api", &api, "is-reactions-enabled", &reactions, NULL);
+    g_assert_cmpuint (api, ==, 2);
+    g_assert_true (reactions);
+  }
+
   g_assert_true (botbench_bot_v2_type_is_known (NULL));
   g_assert_true (botbench_bot_v2_type_is_known ("Supervisor"));
   g_assert_true (botbench_bot_v2_type_is_known ("network"));

@@ -72,7 +72,18 @@ void        _botbench_bot_set_nullable       (JsonObject  *object,
                                               const char  *key,
                                               const char  *value);
 
-/* botbench-bot-v2.c: the v2 fields' life cycle. */
+/* botbench-bot-v2.c: the v2 fields' life cycle and GObject properties
+ * ("api", "v2-type", "event-mode", "webhook-url", "background-id",
+ * "is-hidden", "is-reactions-enabled", "is-support-openline"; the token
+ * is no property).  botbench-bot.c installs them from its own table. */
+#define _BOTBENCH_BOT_V2_N_PROPS 8
+void        _botbench_bot_v2_class_init      (GParamSpec  **pspecs);
+void        _botbench_bot_v2_get_property    (BotbenchBot  *self,
+                                              guint         index,
+                                              GValue       *value);
+void        _botbench_bot_v2_set_property    (BotbenchBot  *self,
+                                              guint         index,
+                                              const GValue *value);
 void        _botbench_bot_v2_init            (BotbenchBot *self);
 void        _botbench_bot_v2_clear           (BotbenchBot *self);
 void        _botbench_bot_v2_copy            (BotbenchBot *self,

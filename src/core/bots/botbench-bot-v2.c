@@ -51,7 +51,78 @@ static const char * const v2_colors[BOTBENCH_BOT_N_COLORS + 1] = {
   [BOTBENCH_BOT_COLOR_GRAPHITE]   = "graphite",
 };
 
+enum {
+  V2_PROP_API,
+  V2_PROP_TYPE,
+  V2_PROP_EVENT_MODE,
+  V2_PROP_WEBHOOK_URL,
+  V2_PROP_BACKGROUND_ID,
+  V2_PROP_IS_HIDDEN,
+  V2_PROP_IS_REACTIONS_ENABLED,
+  V2_PROP_IS_SUPPORT_OPENLINE,
+};
+
+G_STATIC_ASSERT (V2_PROP_IS_SUPPORT_OPENLINE + 1 == _BOTBENCH_BOT_V2_N_PROPS);
+
+/* botbench-bot.c's table, from its class_init on */
+static GParamSpec **v2_pspecs;
+
 /* Life cycle (called by botbench-bot.c) */
+
+void
+_botbench_bot_v2_class_init (GParamSpec **pspecs)
+{
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  pspecs[V2_PROP_API] = g_param_spec_uint ("api", NULL, NULL, BOTBENCH_BOT_API_V1, BOTBENCH_BOT_API_V2,
+                                           BOTBENCH_BOT_API_V1, flags);
+  pspecs[V2_PROP_TYPE] = g_param_spec_string ("v2-type", NULL, NULL, NULL, flags);
+  pspecs[V2_PROP_EVENT_MODE] = g_param_spec_string ("event-mode", NULL, NULL, NULL, flags);
+  pspecs[V2_PROP_WEBHOOK_URL] = g_param_spec_string ("webhook-url", NULL, NULL, NULL, flags);
+  pspecs[V2_PROP_BACKGROUND_ID] = g_param_spec_string ("background-id", NULL, NULL, NULL, flags);
+  pspecs[V2_PROP_IS_HIDDEN] = g_param_spec_boolean ("is-hidden", NULL, NULL, FALSE, flags);
+  pspecs[V2_PROP_IS_REACTIONS_ENABLED] = g_param_spec_boolean ("is-reactions-enabled", NULL, NULL, TRUE, flags);
+  pspecs[V2_PROP_IS_SUPPORT_OPENLINE] = g_param_spec_boolean ("is-support-openline", NULL, NULL, FALSE, flags);
+  v2_pspecs = pspecs;
+}
+
+void
+_botbench_bot_v2_get_property (BotbenchBot *self,
+                               guint        index,
+                               GValue      *value)
+{
+  switch (index)
+    {
+    case V2_PROP_API: g_value_set_uint (value, self->api); break;
+    case V2_PROP_TYPE: g_value_set_string (value, self->v2.type); break;
+    case V2_PROP_EVENT_MODE: g_value_set_string (value, self->v2.event_mode); break;
+    case V2_PROP_WEBHOOK_URL: g_value_set_string (value, self->v2.webhook_url); break;
+    case V2_PROP_BACKGROUND_ID: g_value_set_string (value, self->v2.background_id); break;
+    case V2_PROP_IS_HIDDEN: g_value_set_boolean (value, self->v2.is_hidden); break;
+    case V2_PROP_IS_REACTIONS_ENABLED: g_value_set_boolean (value, self->v2.is_reactions_enabled); break;
+    case V2_PROP_IS_SUPPORT_OPENLINE: g_value_set_boolean (value, self->v2.is_support_openline); break;
+    default: g_assert_not_reached ();
+    }
+}
+
+void
+_botbench_bot_v2_set_property (BotbenchBot  *self,
+                               guint         index,
+                               const GValue *value)
+{
+  switch (index)
+    {
+    case V2_PROP_API: botbench_bot_set_api (self, g_value_get_uint (value)); break;
+    case V2_PROP_TYPE: botbench_bot_set_v2_type (self, g_value_get_string (value)); break;
+    case V2_PROP_EVENT_MODE: botbench_bot_set_event_mode (self, g_value_get_string (value)); break;
+    case V2_PROP_WEBHOOK_URL: botbench_bot_set_webhook_url (self, g_value_get_string (value)); break;
+    case V2_PROP_BACKGROUND_ID: botbench_bot_set_background_id (self, g_value_get_string (value)); break;
+    case V2_PROP_IS_HIDDEN: botbench_bot_set_is_hidden (self, g_value_get_boolean (value)); break;
+    case V2_PROP_IS_REACTIONS_ENABLED: botbench_bot_set_is_reactions_enabled (self, g_value_get_boolean (value)); break;
+    case V2_PROP_IS_SUPPORT_OPENLINE: botbench_bot_set_is_support_openline (self, g_value_get_boolean (value)); break;
+    default: g_assert_not_reached ();
+    }
+}
 
 void
 _botbench_bot_v2_init (BotbenchBot *self)
@@ -86,14 +157,36 @@ _botbench_bot_v2_copy (BotbenchBot *self,
   copy->v2.is_support_openline = self->v2.is_support_openline;
 }
 
-static void
+/* TRUE when the value changed */
+static gboolean
 replace_string (char       **field,
                 const char  *value)
 {
-  if (*field == value)
-    return;
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
   g_free (*field);
   *field = g_strdup (value);
+  return TRUE;
+}
+
+static void
+notify (BotbenchBot *self,
+        guint        index)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), v2_pspecs[index]);
+}
+
+static void
+set_flag (BotbenchBot *self,
+          gboolean    *field,
+          gboolean     value,
+          guint        index)
+{
+  value = !!value;
+  if (*field == value)
+    return;
+  *field = value;
+  notify (self, index);
 }
 
 /* Accessors */
@@ -111,7 +204,10 @@ botbench_bot_set_api (BotbenchBot    *self,
 {
   g_return_if_fail (BOTBENCH_IS_BOT (self));
   g_return_if_fail (api == BOTBENCH_BOT_API_V1 || api == BOTBENCH_BOT_API_V2);
+  if (self->api == api)
+    return;
   self->api = api;
+  notify (self, V2_PROP_API);
 }
 
 const char *
@@ -126,7 +222,8 @@ botbench_bot_set_v2_type (BotbenchBot *self,
                           const char  *type)
 {
   g_return_if_fail (BOTBENCH_IS_BOT (self));
-  replace_string (&self->v2.type, type);
+  if (replace_string (&self->v2.type, type))
+    notify (self, V2_PROP_TYPE);
 }
 
 gboolean
@@ -159,7 +256,8 @@ botbench_bot_set_event_mode (BotbenchBot *self,
                              const char  *event_mode)
 {
   g_return_if_fail (BOTBENCH_IS_BOT (self));
-  replace_string (&self->v2.event_mode, event_mode);
+  if (replace_string (&self->v2.event_mode, event_mode))
+    notify (self, V2_PROP_EVENT_MODE);
 }
 
 BotbenchBotEventMode
@@ -190,7 +288,8 @@ botbench_bot_set_webhook_url (BotbenchBot *self,
                               const char  *url)
 {
   g_return_if_fail (BOTBENCH_IS_BOT (self));
-  replace_string (&self->v2.webhook_url, url);
+  if (replace_string (&self->v2.webhook_url, url))
+    notify (self, V2_PROP_WEBHOOK_URL);
 }
 
 gboolean
@@ -205,7 +304,7 @@ botbench_bot_set_is_hidden (BotbenchBot *self,
                             gboolean     hidden)
 {
   g_return_if_fail (BOTBENCH_IS_BOT (self));
-  self->v2.is_hidden = !!hidden;
+  set_flag (self, &self->v2.is_hidden, hidden, V2_PROP_IS_HIDDEN);
 }
 
 gboolean
@@ -220,7 +319,7 @@ botbench_bot_set_is_reactions_enabled (BotbenchBot *self,
                                        gboolean     enabled)
 {
   g_return_if_fail (BOTBENCH_IS_BOT (self));
-  self->v2.is_reactions_enabled = !!enabled;
+  set_flag (self, &self->v2.is_reactions_enabled, enabled, V2_PROP_IS_REACTIONS_ENABLED);
 }
 
 gboolean
@@ -235,7 +334,7 @@ botbench_bot_set_is_support_openline (BotbenchBot *self,
                                       gboolean     openline)
 {
   g_return_if_fail (BOTBENCH_IS_BOT (self));
-  self->v2.is_support_openline = !!openline;
+  set_flag (self, &self->v2.is_support_openline, openline, V2_PROP_IS_SUPPORT_OPENLINE);
 }
 
 const char *
@@ -250,7 +349,8 @@ botbench_bot_set_background_id (BotbenchBot *self,
                                 const char  *background_id)
 {
   g_return_if_fail (BOTBENCH_IS_BOT (self));
-  replace_string (&self->v2.background_id, background_id);
+  if (replace_string (&self->v2.background_id, background_id))
+    notify (self, V2_PROP_BACKGROUND_ID);
 }
 
 gboolean

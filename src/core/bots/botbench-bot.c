@@ -35,6 +35,8 @@ enum {
   PROP_BOT_ID,
   PROP_PROFILE_UUID,
   PROP_COMMANDS,
+  PROP_V2_FIRST,
+  PROP_V2_LAST = PROP_V2_FIRST + _BOTBENCH_BOT_V2_N_PROPS - 1,
   N_PROPS
 };
 
@@ -450,6 +452,12 @@ botbench_bot_get_gproperty (GObject    *object,
 {
   BotbenchBot *self = BOTBENCH_BOT (object);
 
+  if (prop_id >= PROP_V2_FIRST && prop_id <= PROP_V2_LAST)
+    {
+      _botbench_bot_v2_get_property (self, prop_id - PROP_V2_FIRST, value);
+      return;
+    }
+
   if (prop_id >= PROP_HANDLER_FIRST && prop_id <= PROP_HANDLER_LAST)
     {
       g_value_set_string (value, self->handlers[prop_id - PROP_HANDLER_FIRST]);
@@ -512,6 +520,12 @@ botbench_bot_set_gproperty (GObject      *object,
                             GParamSpec   *pspec)
 {
   BotbenchBot *self = BOTBENCH_BOT (object);
+
+  if (prop_id >= PROP_V2_FIRST && prop_id <= PROP_V2_LAST)
+    {
+      _botbench_bot_v2_set_property (self, prop_id - PROP_V2_FIRST, value);
+      return;
+    }
 
   if (prop_id >= PROP_HANDLER_FIRST && prop_id <= PROP_HANDLER_LAST)
     {
@@ -595,6 +609,7 @@ botbench_bot_class_init (BotbenchBotClass *klass)
   properties[PROP_COMMANDS] =
     g_param_spec_object ("commands", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  _botbench_bot_v2_class_init (properties + PROP_V2_FIRST);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
