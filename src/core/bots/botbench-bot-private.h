@@ -97,6 +97,11 @@ BotbenchBot *_botbench_bot_v2_new_from_object (JsonObject  *object,
                                                GPtrArray   *warnings,
                                                GError     **error);
 JsonNode   *_botbench_bot_v2_to_json         (BotbenchBot *self);
+/* A node holding @object (taken). */
+JsonNode   *_botbench_bot_v2_object_node     (JsonObject  *object);
+/* {botId, botToken?} of the bot-scoped methods (§2.0) */
+JsonObject *_botbench_bot_v2_scoped_object   (BotbenchBot *self,
+                                              gboolean     webhook_auth);
 
 /* botbench-bot-json.c: the "BOTBENCH" extension (BOT_ID, PROFILE_UUID,
  * COMMANDS), shared by both APIs. */

@@ -6,7 +6,8 @@
  * {"fields": {code, botToken, type, eventMode, webhookUrl, isHidden,
  * isReactionsEnabled, isSupportOpenline, backgroundId, properties {name,
  * lastName, workPosition, color, gender, avatar}}} plus the "BOTBENCH"
- * extension v1 files have (BOT_ID, PROFILE_UUID, COMMANDS).  Keys are read
+ * extension v1 files have (BOT_ID, PROFILE_UUID, COMMANDS).  The
+ * Command bodies are in botbench-bot-v2-command.c.  Keys are read
  * camelCase first, then their UPPER_SNAKE alias, as the server does; a
  * top-level botToken wins over fields.botToken.  The written form never
  * holds the botToken: only the request bodies do.
@@ -359,8 +360,8 @@ build_fields (BotbenchBot *self,
   return fields;
 }
 
-static JsonNode *
-object_node (JsonObject *object)
+JsonNode *
+_botbench_bot_v2_object_node (JsonObject *object)
 {
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
@@ -383,7 +384,7 @@ _botbench_bot_v2_to_json (BotbenchBot *self)
   else
     json_object_unref (extension);
 
-  return object_node (object);
+  return _botbench_bot_v2_object_node (object);
 }
 
 /* Request bodies */
@@ -404,13 +405,12 @@ botbench_bot_v2_build_register_body (BotbenchBot *self,
     _botbench_bot_set_nullable (object, "botToken", self->v2.bot_token);
   json_object_set_object_member (object, BOTBENCH_BOT_V2_FIELDS_KEY, build_fields (self, webhook_auth));
 
-  return object_node (object);
+  return _botbench_bot_v2_object_node (object);
 }
 
-/* {botId, botToken?} for the bot-scoped methods (§2.0) */
-static JsonObject *
-scoped_object (BotbenchBot *self,
-               gboolean     webhook_auth)
+JsonObject *
+_botbench_bot_v2_scoped_object (BotbenchBot *self,
+                                gboolean     webhook_auth)
 {
   JsonObject *object = json_object_new ();
 
@@ -496,11 +496,11 @@ botbench_bot_v2_build_update_body (BotbenchBot *old,
   if (json_object_get_size (fields) == 0)
     return NULL;
 
-  object = scoped_object (old, webhook_auth);
+  object = _botbench_bot_v2_scoped_object (old, webhook_auth);
   json_object_set_int_member (object, "botId", new_->bot_id > 0 ? new_->bot_id : old->bot_id);
   json_object_set_object_member (object, BOTBENCH_BOT_V2_FIELDS_KEY, g_steal_pointer (&fields));
 
-  return object_node (object);
+  return _botbench_bot_v2_object_node (object);
 }
 
 JsonNode *
@@ -508,7 +508,7 @@ botbench_bot_v2_build_unregister_body (BotbenchBot *self,
                                        gboolean     webhook_auth)
 {
   g_return_val_if_fail (BOTBENCH_IS_BOT (self), NULL);
-  return object_node (scoped_object (self, webhook_auth));
+  return _botbench_bot_v2_object_node (_botbench_bot_v2_scoped_object (self, webhook_auth));
 }
 
 JsonNode *
@@ -528,7 +528,7 @@ botbench_bot_v2_build_get_body (BotbenchBot *self,
   if (webhook_auth)
     _botbench_bot_set_nullable (object, "botToken", self->v2.bot_token);
 
-  return object_node (object);
+  return _botbench_bot_v2_object_node (object);
 }
 
 JsonNode *
@@ -544,123 +544,5 @@ botbench_bot_v2_build_list_body (const char *bot_token,
   if (offset > 0)
     json_object_set_int_member (object, "offset", offset);
 
-  return object_node (object);
-}
-
-/* Commands (§4.2): a BotbenchBotCommand's LANG list becomes title and
- * params maps {language: text}. */
-
-static JsonObject *
-build_command_fields (BotbenchBotCommand *command)
-{
-  JsonObject *fields = json_object_new ();
-  JsonObject *title = json_object_new ();
-  JsonObject *params = json_object_new ();
-  guint n = botbench_bot_command_get_n_langs (command);
-
-  _botbench_bot_set_nullable (fields, "command", botbench_bot_command_get_command (command));
-  for (guint i = 0; i < n; i++)
-    {
-      const BotbenchBotCommandLang *lang = botbench_bot_command_get_lang (command, i);
-
-      if (lang->language_id == NULL)
-        continue;
-      _botbench_bot_set_nullable (title, lang->language_id, lang->title);
-      _botbench_bot_set_nullable (params, lang->language_id, lang->params);
-    }
-  if (json_object_get_size (title) > 0)
-    json_object_set_object_member (fields, "title", title);
-  else
-    json_object_unref (title);
-  if (json_object_get_size (params) > 0)
-    json_object_set_object_member (fields, "params", params);
-  else
-    json_object_unref (params);
-  json_object_set_boolean_member (fields, "common", botbench_bot_command_get_common (command));
-  json_object_set_boolean_member (fields, "hidden", botbench_bot_command_get_hidden (command));
-  json_object_set_boolean_member (fields, "extranetSupport", botbench_bot_command_get_extranet_support (command));
-
-  return fields;
-}
-
-JsonNode *
-botbench_bot_v2_build_command_register_body (BotbenchBot        *bot,
-                                             BotbenchBotCommand *command,
-                                             gboolean            webhook_auth)
-{
-  JsonObject *object;
-
-  g_return_val_if_fail (BOTBENCH_IS_BOT (bot), NULL);
-  g_return_val_if_fail (BOTBENCH_IS_BOT_COMMAND (command), NULL);
-
-  object = scoped_object (bot, webhook_auth);
-  json_object_set_object_member (object, BOTBENCH_BOT_V2_FIELDS_KEY, build_command_fields (command));
-
-  return object_node (object);
-}
-
-JsonNode *
-botbench_bot_v2_build_command_update_body (BotbenchBot        *bot,
-                                           BotbenchBotCommand *command,
-                                           gboolean            webhook_auth)
-{
-  JsonObject *object;
-
-  g_return_val_if_fail (BOTBENCH_IS_BOT (bot), NULL);
-  g_return_val_if_fail (BOTBENCH_IS_BOT_COMMAND (command), NULL);
-
-  object = scoped_object (bot, webhook_auth);
-  json_object_set_int_member (object, "commandId", botbench_bot_command_get_command_id (command));
-  json_object_set_object_member (object, BOTBENCH_BOT_V2_FIELDS_KEY, build_command_fields (command));
-
-  return object_node (object);
-}
-
-JsonNode *
-botbench_bot_v2_build_command_unregister_body (BotbenchBot *bot,
-                                               gint64       command_id,
-                                               gboolean     webhook_auth)
-{
-  JsonObject *object;
-
-  g_return_val_if_fail (BOTBENCH_IS_BOT (bot), NULL);
-
-  object = scoped_object (bot, webhook_auth);
-  json_object_set_int_member (object, "commandId", command_id);
-
-  return object_node (object);
-}
-
-JsonNode *
-botbench_bot_v2_build_command_list_body (BotbenchBot *bot,
-                                         gboolean     webhook_auth)
-{
-  g_return_val_if_fail (BOTBENCH_IS_BOT (bot), NULL);
-  return object_node (scoped_object (bot, webhook_auth));
-}
-
-JsonNode *
-botbench_bot_v2_build_command_answer_body (BotbenchBot *bot,
-                                           gint64       command_id,
-                                           gint64       message_id,
-                                           const char  *dialog_id,
-                                           const char  *message,
-                                           gboolean     webhook_auth)
-{
-  JsonObject *object;
-  JsonObject *fields;
-
-  g_return_val_if_fail (BOTBENCH_IS_BOT (bot), NULL);
-  g_return_val_if_fail (dialog_id != NULL, NULL);
-  g_return_val_if_fail (message != NULL, NULL);
-
-  object = scoped_object (bot, webhook_auth);
-  json_object_set_int_member (object, "commandId", command_id);
-  json_object_set_int_member (object, "messageId", message_id);
-  json_object_set_string_member (object, "dialogId", dialog_id);
-  fields = json_object_new ();
-  json_object_set_string_member (fields, "message", message);
-  json_object_set_object_member (object, BOTBENCH_BOT_V2_FIELDS_KEY, fields);
-
-  return object_node (object);
+  return _botbench_bot_v2_object_node (object);
 }
