@@ -205,13 +205,19 @@ _botbench_cli_register_v2 (BotContext  *ctx,
    * same owner gets its bot back), else a new one. */
   if (webhook_auth (ctx) && botbench_bot_get_code (bot) != NULL && *botbench_bot_get_code (bot) != '\0')
     {
+      gboolean generated;
+
       /* A dry run shows the request even without a keyring. */
       if (!load_token (ctx, bot) && !dry_run)
         return EXIT_FAILURE;
-      if (botbench_bot_ensure_bot_token (bot))
+      generated = botbench_bot_ensure_bot_token (bot);
+      if (generated && !dry_run)
         g_printerr (_("Generated a botToken for “%s” (40 hex digits from the system’s random source); "
                       "it is kept in the keyring\n"),
                     botbench_bot_get_code (bot));
+      else if (generated)
+        g_printerr (_("The botToken is shown masked; without one in the file or the keyring, registering "
+                      "generates one\n"));
     }
 
   issues = validate (ctx, bot, NULL);
