@@ -310,6 +310,27 @@ test_update_rows (Fixture       *f,
     }
 }
 
+/* A webhook URL a cloud portal cannot reach is accepted, with v1's warning. */
+static void
+test_register_unreachable (void)
+{
+  g_autoptr(BotbenchBot) bot = definition ("{\"fields\":{\"code\":\"w\",\"botToken\":\"t\",\"eventMode\":\"webhook\","
+                                           "\"webhookUrl\":\"http://127.0.0.1:8080/h\",\"properties\":{\"name\":\"W\"}}}");
+  BotbenchBotValidationContext local = { .portal_url = "http://127.0.0.1:3000/" };
+  g_autoptr(GPtrArray) cloud = botbench_bot_validate (bot, NULL);
+  g_autoptr(GPtrArray) here = botbench_bot_validate (bot, &local);
+
+  g_assert_null (first_error (cloud));
+  g_assert_cmpuint (cloud->len, ==, 2);
+  g_assert_cmpstr (((BotbenchBotIssue *)g_ptr_array_index (cloud, 0))->code, ==,
+                   BOTBENCH_BOT_WARNING_HANDLER_PRIVATE_ADDRESS);
+  g_assert_cmpstr (((BotbenchBotIssue *)g_ptr_array_index (cloud, 0))->field, ==, "webhookUrl");
+  g_assert_cmpstr (((BotbenchBotIssue *)g_ptr_array_index (cloud, 1))->code, ==,
+                   BOTBENCH_BOT_WARNING_HANDLER_PLAIN_HTTP);
+  /* a portal on this machine reaches it */
+  g_assert_cmpuint (here->len, ==, 0);
+}
+
 /* What only the validator can say for an OAuth profile. */
 static void
 test_update_oauth (void)
@@ -348,6 +369,7 @@ main (int   argc,
   g_test_add ("/bot-v2-validator/register/rows", Fixture, NULL, fixture_setup, test_register_rows,
               fixture_teardown);
   g_test_add_func ("/bot-v2-validator/register/order", test_register_order);
+  g_test_add_func ("/bot-v2-validator/register/unreachable", test_register_unreachable);
   g_test_add ("/bot-v2-validator/register/limit", Fixture, GINT_TO_POINTER ('n'), fixture_setup,
               test_register_limit, fixture_teardown);
   g_test_add ("/bot-v2-validator/update/rows", Fixture, NULL, fixture_setup, test_update_rows,

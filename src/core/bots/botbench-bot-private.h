@@ -111,6 +111,14 @@ gboolean    _botbench_bot_read_extension     (BotbenchBot  *self,
                                               GError      **error);
 JsonObject *_botbench_bot_build_extension    (BotbenchBot  *self);
 
+/* botbench-bot-validator.c: the warnings v1 gives a handler URL the
+ * portal may not reach (loopback, private, plain http), appended to
+ * @warnings (BotbenchBotIssue); a malformed @url adds none. */
+void        _botbench_bot_warn_url_reach     (const BotbenchBotValidationContext *context,
+                                              const char                         *field,
+                                              const char                         *url,
+                                              GPtrArray                          *warnings);
+
 /* botbench-bot-v2-validator.c */
 GPtrArray  *_botbench_bot_v2_validate        (BotbenchBot                        *bot,
                                               const BotbenchBotValidationContext *context);

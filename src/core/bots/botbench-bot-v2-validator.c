@@ -121,9 +121,13 @@ static void
 check_callback (Validation *v,
                 const char *url)
 {
-  if (url != NULL && botbench_bot_check_handler_url (url) != NULL)
+  if (url == NULL)
+    return;
+  if (botbench_bot_check_handler_url (url) != NULL)
     add_error (v, "webhookUrl", "BOT_INVALID_CALLBACK", "Invalid callback URL",
                _("The webhook URL must be an http or https address with a host"));
+  else
+    _botbench_bot_warn_url_reach (v->context, "webhookUrl", url, v->warnings);
 }
 
 static void
