@@ -21,6 +21,8 @@
 #include "botbench-rest-client.h"
 #include "botbench-secret-store.h"
 #include "botbench-cli-private.h"
+#include "botbench-cli-bots-private.h"
+#include "botbench-bot-v2.h"
 
 int
 botbench_cli_avatar (int    argc,
@@ -90,17 +92,9 @@ botbench_cli_avatar (int    argc,
 
 /* ---- register, update, unregister, bots, command-register --------------- */
 
-typedef struct
-{
-  BotbenchProfileManager *manager;
-  BotbenchProfile        *profile;   /* borrowed from manager */
-  BotbenchSecretStore    *secrets;
-  BotbenchRestClient     *client;
-  BotbenchBotStore       *bots;
-} BotContext;
 
-static void
-bot_context_clear (BotContext *ctx)
+void
+_botbench_cli_bot_context_clear (BotContext *ctx)
 {
   /* A refreshed OAuth token changed the profile; never save a store that
    * did not load (ctx->profile is set only once it did). */
@@ -113,10 +107,9 @@ bot_context_clear (BotContext *ctx)
   g_clear_object (&ctx->manager);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BotContext, bot_context_clear)
 
-static gboolean
-bot_context_init (BotContext  *ctx,
+gboolean
+_botbench_cli_bot_context_init (BotContext  *ctx,
                   GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
@@ -157,8 +150,8 @@ bot_context_client_id (BotContext *ctx)
   return botbench_profile_get_client_id (ctx->profile);
 }
 
-static void
-print_json (JsonNode *node)
+void
+_botbench_cli_print_json (JsonNode *node)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autofree char *out = NULL;
@@ -170,16 +163,16 @@ print_json (JsonNode *node)
   fflush (stdout);
 }
 
-static void
-print_warnings (GPtrArray *warnings)
+void
+_botbench_cli_print_warnings (GPtrArray *warnings)
 {
   for (guint i = 0; warnings != NULL && i < warnings->len; i++)
     g_printerr (_("warning: %s\n"), (const char *)g_ptr_array_index (warnings, i));
 }
 
 /* Prints the issues on stderr; TRUE when none of them is an error. */
-static gboolean
-report_issues (GPtrArray *issues)
+gboolean
+_botbench_cli_report_issues (GPtrArray *issues)
 {
   for (guint i = 0; i < issues->len; i++)
     {
@@ -236,7 +229,7 @@ send_or_print (BotContext *ctx,
       preview = botbench_request_preview_new (ctx->profile, method, json_node_get_object (body),
                                               BOTBENCH_REQUEST_PREVIEW_DEFAULT);
       request = botbench_request_preview_to_json (preview);
-      print_json (request);
+      _botbench_cli_print_json (request);
       *status = EXIT_SUCCESS;
       return NULL;
     }
@@ -252,8 +245,8 @@ send_or_print (BotContext *ctx,
   return json_node_copy (botbench_rest_response_get_result (response));
 }
 
-static int
-bot_command_failed (GError *error)
+int
+_botbench_cli_bot_command_failed (GError *error)
 {
   g_printerr ("%s\n", error->message);
   return EXIT_FAILURE;
@@ -262,8 +255,8 @@ bot_command_failed (GError *error)
 /* A definition file that could not be read: errors about its contents
  * (BOTBENCH_BOT_ERROR) do not name the file, the others (too large, not
  * found) do already. */
-static int
-definition_failed (const char *path,
+int
+_botbench_cli_definition_failed (const char *path,
                    GError     *error)
 {
   if (error->domain == BOTBENCH_BOT_ERROR)
@@ -275,8 +268,8 @@ definition_failed (const char *path,
 
 /* An empty JSON object as a node (json_node_init_object would add a
  * reference of its own to the object). */
-static JsonNode *
-new_object_node (void)
+JsonNode *
+_botbench_cli_new_object_node (void)
 {
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
@@ -290,7 +283,7 @@ static gint64
 find_portal_bot (BotContext *ctx,
                  const char *code)
 {
-  g_autoptr(JsonNode) body = new_object_node ();
+  g_autoptr(JsonNode) body = _botbench_cli_new_object_node ();
   g_autoptr(BotbenchRestResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   const char *client_id = bot_context_client_id (ctx);
@@ -326,6 +319,25 @@ find_portal_bot (BotContext *ctx,
   return 0;
 }
 
+/* FILE.json read as a v2 definition whatever its shape (--v2). */
+static BotbenchBot *
+read_definition (const char  *path,
+                 gboolean     v2,
+                 GPtrArray   *warnings,
+                 GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (!v2)
+    return botbench_bot_new_from_file (path, warnings, error);
+
+  file = g_file_new_for_commandline_arg (path);
+  if (!(node = botbench_json_parse_file (file, BOTBENCH_BOT_MAX_FILE_SIZE, NULL, error)))
+    return NULL;
+  return botbench_bot_new_v2_from_json (node, warnings, error);
+}
+
 int
 botbench_cli_register (int    argc,
                        char **argv)
@@ -340,11 +352,13 @@ botbench_cli_register (int    argc,
   g_autoptr(GError) error = NULL;
   gboolean dry_run = FALSE;
   gboolean adopt = FALSE;
+  gboolean v2 = FALSE;
   BotbenchBot *saved;
   gint64 existing = 0;
   int status;
   const GOptionEntry entries[] = {
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print the request (secrets masked) instead of sending it"), NULL },
+    { "v2", 0, 0, G_OPTION_ARG_NONE, &v2, N_("Read FILE.json as an imbot.v2.Bot.register definition even without a top-level “fields”"), NULL },
     { "adopt", 0, 0, G_OPTION_ARG_NONE, &adopt, N_("When the portal has a bot with this CODE already, link the definition to it instead of registering"), NULL },
     { NULL }
   };
@@ -354,7 +368,13 @@ botbench_cli_register (int    argc,
     _("FILE.json holds the imbot.register request body (as `botbench-cli bots`\n"
       "definitions and the window's export). It is checked the way the portal\n"
       "checks it first: errors stop here, warnings are printed. The portal's\n"
-      "result (the bot id) is printed as JSON and the definition saved."));
+      "result (the bot id) is printed as JSON and the definition saved.\n"
+      "\n"
+      "A file whose top level has \"fields\" (or any file with --v2) is an\n"
+      "imbot.v2 bot: imbot.v2.Bot.register, events fetched by Botbench\n"
+      "(eventMode fetch, the default) or POSTed to fields.webhookUrl. An empty\n"
+      "fields.botToken is generated (40 hex digits from the system's random\n"
+      "source) and kept in the keyring, never in files; --dry-run masks it."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;
@@ -363,15 +383,18 @@ botbench_cli_register (int    argc,
 
   /* Files over BOTBENCH_BOT_MAX_FILE_SIZE are refused before reading;
    * the JSON is checked (depth, one value) before json-glib sees it. */
-  if (!(bot = botbench_bot_new_from_file (argv[1], warnings, &error)))
-    return definition_failed (argv[1], error);
-  print_warnings (warnings);
+  if (!(bot = read_definition (argv[1], v2, warnings, &error)))
+    return _botbench_cli_definition_failed (argv[1], error);
+  _botbench_cli_print_warnings (warnings);
 
-  if (!bot_context_init (&ctx, &error))
-    return bot_command_failed (error);
+  if (!_botbench_cli_bot_context_init (&ctx, &error))
+    return _botbench_cli_bot_command_failed (error);
+
+  if (botbench_bot_get_api (bot) == BOTBENCH_BOT_API_V2)
+    return _botbench_cli_register_v2 (&ctx, bot, dry_run);
 
   issues = validate (&ctx, bot, NULL);
-  if (!report_issues (issues))
+  if (!_botbench_cli_report_issues (issues))
     return EXIT_FAILURE;
 
   /* A CODE the portal has already: imbot.register would quietly hand back
@@ -399,7 +422,7 @@ botbench_cli_register (int    argc,
         return status;
     }
 
-  print_json (result);
+  _botbench_cli_print_json (result);
 
   /* Keep the definition with the id the portal gave it. */
   if (JSON_NODE_HOLDS_VALUE (result))
@@ -415,8 +438,8 @@ botbench_cli_register (int    argc,
   return EXIT_SUCCESS;
 }
 
-static gboolean
-parse_bot_id (const char *text,
+gboolean
+_botbench_cli_parse_bot_id (const char *text,
               gint64     *id)
 {
   guint64 value;
@@ -441,11 +464,13 @@ botbench_cli_update (int    argc,
   g_autoptr(JsonNode) result = NULL;
   g_autoptr(GError) error = NULL;
   gboolean dry_run = FALSE;
+  gboolean v2 = FALSE;
   BotbenchBot *old;
   gint64 bot_id;
   int status;
   const GOptionEntry entries[] = {
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Print the request (secrets masked) instead of sending it"), NULL },
+    { "v2", 0, 0, G_OPTION_ARG_NONE, &v2, N_("Read FILE.json as an imbot.v2 definition even without a top-level “fields”"), NULL },
     { NULL }
   };
 
@@ -456,18 +481,21 @@ botbench_cli_update (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;
-  if (argc != 3 || !parse_bot_id (argv[1], &bot_id))
+  if (argc != 3 || !_botbench_cli_parse_bot_id (argv[1], &bot_id))
     return botbench_cli_usage_error (context, _("update takes a BOT_ID (a number) and a FILE.json"));
 
-  if (!(bot = botbench_bot_new_from_file (argv[2], warnings, &error)))
-    return definition_failed (argv[2], error);
-  print_warnings (warnings);
+  if (!(bot = read_definition (argv[2], v2, warnings, &error)))
+    return _botbench_cli_definition_failed (argv[2], error);
+  _botbench_cli_print_warnings (warnings);
   botbench_bot_set_bot_id (bot, bot_id);
 
-  if (!bot_context_init (&ctx, &error))
-    return bot_command_failed (error);
+  if (!_botbench_cli_bot_context_init (&ctx, &error))
+    return _botbench_cli_bot_command_failed (error);
 
   old = botbench_bot_store_lookup_by_id (ctx.bots, bot_id);
+  if (botbench_bot_get_api (bot) == BOTBENCH_BOT_API_V2 ||
+      (old != NULL && botbench_bot_get_api (old) == BOTBENCH_BOT_API_V2))
+    return _botbench_cli_update_v2 (&ctx, bot, old, bot_id, dry_run);
   if (old == NULL)
     {
       empty = botbench_bot_new ();
@@ -476,7 +504,7 @@ botbench_cli_update (int    argc,
     }
 
   issues = validate (&ctx, bot, old);
-  if (!report_issues (issues))
+  if (!_botbench_cli_report_issues (issues))
     return EXIT_FAILURE;
 
   body = botbench_bot_build_update_fields (old, bot, bot_context_client_id (&ctx));
@@ -489,7 +517,7 @@ botbench_cli_update (int    argc,
   if (!(result = send_or_print (&ctx, "imbot.update", body, dry_run, &status)))
     return status;
 
-  print_json (result);
+  _botbench_cli_print_json (result);
 
   if (old != empty)
     botbench_bot_store_remove (ctx.bots, old, NULL);
@@ -526,18 +554,22 @@ botbench_cli_unregister (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;
-  if (argc != 2 || !parse_bot_id (argv[1], &bot_id))
+  if (argc != 2 || !_botbench_cli_parse_bot_id (argv[1], &bot_id))
     return botbench_cli_usage_error (context, _("unregister takes a BOT_ID (a number)"));
 
-  if (!bot_context_init (&ctx, &error))
-    return bot_command_failed (error);
+  if (!_botbench_cli_bot_context_init (&ctx, &error))
+    return _botbench_cli_bot_command_failed (error);
+
+  saved = botbench_bot_store_lookup_by_id (ctx.bots, bot_id);
+  if (saved != NULL && botbench_bot_get_api (saved) == BOTBENCH_BOT_API_V2)
+    return _botbench_cli_unregister_v2 (&ctx, saved, dry_run);
 
   botbench_bot_set_bot_id (target, bot_id);
   body = botbench_bot_build_unregister_body (target, bot_context_client_id (&ctx));
   if (!(result = send_or_print (&ctx, "imbot.unregister", body, dry_run, &status)))
     return status;
 
-  print_json (result);
+  _botbench_cli_print_json (result);
 
   if ((saved = botbench_bot_store_lookup_by_id (ctx.bots, bot_id)) != NULL)
     {
@@ -554,23 +586,33 @@ botbench_cli_bots (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_auto(BotContext) ctx = { 0 };
-  g_autoptr(JsonNode) body = new_object_node ();
+  g_autoptr(JsonNode) body = _botbench_cli_new_object_node ();
   g_autoptr(JsonNode) result = NULL;
   g_autoptr(GError) error = NULL;
   const char *client_id;
+  gboolean v2 = FALSE;
   int status;
+  const GOptionEntry entries[] = {
+    { "v2", 0, 0, G_OPTION_ARG_NONE, &v2, N_("List the imbot.v2 bots of this profile's botTokens (imbot.v2.Bot.list)"), NULL },
+    { NULL }
+  };
 
   context = g_option_context_new (_("— list the portal's bots (imbot.bot.list)"));
   g_option_context_set_summary (context,
     _("Prints the portal's bots as JSON; standard error marks the ones this\n"
-      "profile has a definition for."));
+      "profile has a definition for. With --v2: imbot.v2.Bot.list, once per\n"
+      "botToken of the profile's v2 bots (once for an OAuth profile)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;
   if (argc != 1)
     return botbench_cli_usage_error (context, _("bots takes no arguments"));
 
-  if (!bot_context_init (&ctx, &error))
-    return bot_command_failed (error);
+  if (!_botbench_cli_bot_context_init (&ctx, &error))
+    return _botbench_cli_bot_command_failed (error);
+
+  if (v2)
+    return _botbench_cli_bots_v2 (&ctx);
 
   if ((client_id = bot_context_client_id (&ctx)) != NULL)
     json_object_set_string_member (json_node_get_object (body), "CLIENT_ID", client_id);
@@ -578,7 +620,7 @@ botbench_cli_bots (int    argc,
   if (!(result = send_or_print (&ctx, "imbot.bot.list", body, FALSE, &status)))
     return status;
 
-  print_json (result);
+  _botbench_cli_print_json (result);
 
   if (JSON_NODE_HOLDS_OBJECT (result))
     {
@@ -634,27 +676,31 @@ botbench_cli_command_register (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;
-  if (argc != 3 || !parse_bot_id (argv[1], &bot_id))
+  if (argc != 3 || !_botbench_cli_parse_bot_id (argv[1], &bot_id))
     return botbench_cli_usage_error (context, _("command-register takes a BOT_ID (a number) and a FILE.json"));
 
   file = g_file_new_for_commandline_arg (argv[2]);
   if (!(definition = botbench_json_parse_file (file, BOTBENCH_BOT_MAX_FILE_SIZE, NULL, &error)))
-    return bot_command_failed (error);
+    return _botbench_cli_bot_command_failed (error);
   if (!(command = botbench_bot_command_new_from_json (definition, warnings, &error)))
-    return definition_failed (argv[2], error);
-  print_warnings (warnings);
+    return _botbench_cli_definition_failed (argv[2], error);
+  _botbench_cli_print_warnings (warnings);
 
-  if (!bot_context_init (&ctx, &error))
-    return bot_command_failed (error);
+  if (!_botbench_cli_bot_context_init (&ctx, &error))
+    return _botbench_cli_bot_command_failed (error);
+
+  saved = botbench_bot_store_lookup_by_id (ctx.bots, bot_id);
+  if (saved != NULL && botbench_bot_get_api (saved) == BOTBENCH_BOT_API_V2)
+    return _botbench_cli_command_register_v2 (&ctx, saved, command, dry_run);
 
   body = botbench_bot_command_build_register_body (command, bot_id, bot_context_client_id (&ctx));
   if (!(result = send_or_print (&ctx, "imbot.command.register", body, dry_run, &status)))
     return status;
 
-  print_json (result);
+  _botbench_cli_print_json (result);
 
   /* The command belongs to the bot's saved definition, with its id. */
-  if (JSON_NODE_HOLDS_VALUE (result) && (saved = botbench_bot_store_lookup_by_id (ctx.bots, bot_id)) != NULL)
+  if (JSON_NODE_HOLDS_VALUE (result) && saved != NULL)
     {
       botbench_bot_command_set_command_id (command, json_node_get_int (result));
       botbench_bot_add_command (saved, command);

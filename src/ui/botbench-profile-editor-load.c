@@ -95,6 +95,7 @@ fill_secret_cb (GObject      *object,
     case BOTBENCH_SECRET_KIND_APPLICATION_TOKEN:
       _botbench_profile_editor_set_entry_text (self->application_token_row, secret);
       break;
+    case BOTBENCH_SECRET_KIND_BOT_TOKEN:
     case BOTBENCH_SECRET_KIND_ANY:
     default:
       break;

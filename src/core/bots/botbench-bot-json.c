@@ -150,11 +150,11 @@ read_properties (BotbenchBot  *self,
   return TRUE;
 }
 
-static gboolean
-read_extension (BotbenchBot  *self,
-                JsonNode     *node,
-                GPtrArray    *warnings,
-                GError      **error)
+gboolean
+_botbench_bot_read_extension (BotbenchBot  *self,
+                              JsonNode     *node,
+                              GPtrArray    *warnings,
+                              GError      **error)
 {
   JsonObject *object;
   JsonNode *commands;
@@ -241,6 +241,10 @@ botbench_bot_new_from_json (JsonNode   *node,
       return NULL;
     }
 
+  /* A top-level "fields" is an imbot.v2.Bot.register body. */
+  if (json_object_has_member (json_node_get_object (node), BOTBENCH_BOT_V2_FIELDS_KEY))
+    return _botbench_bot_v2_new_from_object (json_node_get_object (node), FALSE, warnings, error);
+
   /* §1.1: the server upper-cases the top-level keys only */
   object = _botbench_bot_upper_keys (json_node_get_object (node), warnings);
   self = botbench_bot_new ();
@@ -270,7 +274,7 @@ botbench_bot_new_from_json (JsonNode   *node,
     }
 
   if (!read_properties (self, json_object_get_member (object, "PROPERTIES"), warnings, error) ||
-      !read_extension (self, json_object_get_member (object, BOTBENCH_BOT_JSON_EXTENSION_KEY), warnings, error))
+      !_botbench_bot_read_extension (self, json_object_get_member (object, BOTBENCH_BOT_JSON_EXTENSION_KEY), warnings, error))
     return NULL;
 
   members = json_object_get_members (object);
@@ -406,18 +410,13 @@ botbench_bot_build_register_body (BotbenchBot *self,
   return node;
 }
 
-JsonNode *
-botbench_bot_to_json (BotbenchBot *self)
+JsonObject *
+_botbench_bot_build_extension (BotbenchBot *self)
 {
-  JsonObject *object;
   JsonObject *extension;
   JsonArray *commands;
-  JsonNode *node;
   guint n;
 
-  g_return_val_if_fail (BOTBENCH_IS_BOT (self), NULL);
-
-  object = build_register_object (self, NULL);
   extension = json_object_new ();
   commands = json_array_new ();
 
@@ -437,6 +436,24 @@ botbench_bot_to_json (BotbenchBot *self)
     json_object_set_array_member (extension, "COMMANDS", commands);
   else
     json_array_unref (commands);
+
+  return extension;
+}
+
+JsonNode *
+botbench_bot_to_json (BotbenchBot *self)
+{
+  JsonObject *object;
+  JsonObject *extension;
+  JsonNode *node;
+
+  g_return_val_if_fail (BOTBENCH_IS_BOT (self), NULL);
+
+  if (self->api == BOTBENCH_BOT_API_V2)
+    return _botbench_bot_v2_to_json (self);
+
+  object = build_register_object (self, NULL);
+  extension = _botbench_bot_build_extension (self);
 
   if (json_object_get_size (extension) > 0)
     json_object_set_object_member (object, BOTBENCH_BOT_JSON_EXTENSION_KEY, extension);

@@ -414,6 +414,22 @@ check_url_field (Validation *v,
   return TRUE;
 }
 
+void
+_botbench_bot_warn_url_reach (const BotbenchBotValidationContext *context,
+                              const char                         *field,
+                              const char                         *url,
+                              GPtrArray                          *warnings)
+{
+  static const BotbenchBotValidationContext default_context = { 0, };
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify)botbench_bot_issue_free);
+  Validation v = { 0, };
+
+  v.context = context != NULL ? context : &default_context;
+  v.errors = errors;
+  v.warnings = warnings;
+  check_url_field (&v, field, "BOT_INVALID_CALLBACK", url);
+}
+
 static void
 check_handlers_register (Validation *v)
 {
@@ -741,6 +757,9 @@ botbench_bot_validate (BotbenchBot                        *bot,
 
   g_return_val_if_fail (BOTBENCH_IS_BOT (bot), NULL);
   g_return_val_if_fail (context == NULL || context->previous == NULL || BOTBENCH_IS_BOT (context->previous), NULL);
+
+  if (bot->api == BOTBENCH_BOT_API_V2)
+    return _botbench_bot_v2_validate (bot, context != NULL ? context : &default_context);
 
   v.context = context != NULL ? context : &default_context;
   v.bot = bot;

@@ -40,6 +40,10 @@ typedef enum
 #define BOTBENCH_BOT_WARNING_BOT_LIMIT_LAST          "BOT_LIMIT_LAST"
 #define BOTBENCH_BOT_WARNING_TYPE_NOT_UPDATABLE      "TYPE_NOT_UPDATABLE"
 #define BOTBENCH_BOT_WARNING_OPENLINE_NOT_UPDATABLE  "OPENLINE_NOT_UPDATABLE"
+/* v2 */
+#define BOTBENCH_BOT_WARNING_CODE_NOT_UPDATABLE      "CODE_NOT_UPDATABLE"
+#define BOTBENCH_BOT_WARNING_WEBHOOK_URL_IGNORED     "WEBHOOK_URL_IGNORED"
+#define BOTBENCH_BOT_WARNING_TOKEN_IGNORED           "TOKEN_IGNORED"
 
 /* Avatars above this width or height are dropped (§1.8). */
 #define BOTBENCH_BOT_AVATAR_MAX_SIDE 5000
@@ -98,6 +102,10 @@ typedef struct
    * registration: no required handlers or CODE, no limit, NAME_ERROR only
    * when NAME and LAST_NAME are both sent empty. */
   BotbenchBot *previous;
+  /* v2 bots: the profile calls with OAuth (the owner is the application,
+   * no botToken needed, token rotation refused); FALSE: an incoming
+   * webhook, where every call needs the bot's botToken. */
+  gboolean     oauth;
 } BotbenchBotValidationContext;
 
 /* A GPtrArray of BotbenchBotIssue (free function set); empty when the

@@ -35,6 +35,8 @@ enum {
   PROP_BOT_ID,
   PROP_PROFILE_UUID,
   PROP_COMMANDS,
+  PROP_V2_FIRST,
+  PROP_V2_LAST = PROP_V2_FIRST + _BOTBENCH_BOT_V2_N_PROPS - 1,
   N_PROPS
 };
 
@@ -437,6 +439,7 @@ botbench_bot_finalize (GObject *object)
   for (guint i = 0; i < BOTBENCH_BOT_N_PROPERTIES; i++)
     g_clear_pointer (&self->props[i], g_free);
   g_clear_pointer (&self->profile_uuid, g_free);
+  _botbench_bot_v2_clear (self);
 
   G_OBJECT_CLASS (botbench_bot_parent_class)->finalize (object);
 }
@@ -448,6 +451,12 @@ botbench_bot_get_gproperty (GObject    *object,
                             GParamSpec *pspec)
 {
   BotbenchBot *self = BOTBENCH_BOT (object);
+
+  if (prop_id >= PROP_V2_FIRST && prop_id <= PROP_V2_LAST)
+    {
+      _botbench_bot_v2_get_property (self, prop_id - PROP_V2_FIRST, value);
+      return;
+    }
 
   if (prop_id >= PROP_HANDLER_FIRST && prop_id <= PROP_HANDLER_LAST)
     {
@@ -511,6 +520,12 @@ botbench_bot_set_gproperty (GObject      *object,
                             GParamSpec   *pspec)
 {
   BotbenchBot *self = BOTBENCH_BOT (object);
+
+  if (prop_id >= PROP_V2_FIRST && prop_id <= PROP_V2_LAST)
+    {
+      _botbench_bot_v2_set_property (self, prop_id - PROP_V2_FIRST, value);
+      return;
+    }
 
   if (prop_id >= PROP_HANDLER_FIRST && prop_id <= PROP_HANDLER_LAST)
     {
@@ -594,6 +609,7 @@ botbench_bot_class_init (BotbenchBotClass *klass)
   properties[PROP_COMMANDS] =
     g_param_spec_object ("commands", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  _botbench_bot_v2_class_init (properties + PROP_V2_FIRST);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -602,6 +618,7 @@ static void
 botbench_bot_init (BotbenchBot *self)
 {
   self->commands = g_list_store_new (BOTBENCH_TYPE_BOT_COMMAND);
+  _botbench_bot_v2_init (self);
 }
 
 BotbenchBot *
@@ -631,6 +648,7 @@ botbench_bot_copy (BotbenchBot *self)
   copy->gender = self->gender;
   copy->bot_id = self->bot_id;
   copy->profile_uuid = g_strdup (self->profile_uuid);
+  _botbench_bot_v2_copy (self, copy);
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->commands));
   for (guint i = 0; i < n; i++)

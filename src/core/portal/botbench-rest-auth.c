@@ -99,6 +99,7 @@ botbench_rest_client_secret_loaded_cb (GObject      *object,
     case BOTBENCH_SECRET_KIND_REFRESH_TOKEN: self->refresh_token = secret; break;
     case BOTBENCH_SECRET_KIND_CLIENT_SECRET: self->client_secret = secret; break;
     case BOTBENCH_SECRET_KIND_APPLICATION_TOKEN:
+    case BOTBENCH_SECRET_KIND_BOT_TOKEN:
     case BOTBENCH_SECRET_KIND_ANY:
     default:
       g_assert_not_reached ();

@@ -48,6 +48,7 @@ static const SecretSchema secret_schema = {
   {
     { "profile-uuid", SECRET_SCHEMA_ATTRIBUTE_STRING },
     { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "bot", SECRET_SCHEMA_ATTRIBUTE_STRING },   /* bot-token only: the bot's code */
     { NULL, 0 },
   }
 };
@@ -73,10 +74,21 @@ botbench_secret_kind_to_string (BotbenchSecretKind kind)
     case BOTBENCH_SECRET_KIND_ACCESS_TOKEN:   return "access-token";
     case BOTBENCH_SECRET_KIND_REFRESH_TOKEN:  return "refresh-token";
     case BOTBENCH_SECRET_KIND_APPLICATION_TOKEN: return "application-token";
+    case BOTBENCH_SECRET_KIND_BOT_TOKEN:      return "bot-token";
     case BOTBENCH_SECRET_KIND_ANY:
     default:
       return NULL;
     }
+}
+
+char *
+botbench_secret_bot_token_key (const char *profile_uuid,
+                               const char *bot_code)
+{
+  g_return_val_if_fail (profile_uuid != NULL && strchr (profile_uuid, '/') == NULL, NULL);
+  g_return_val_if_fail (bot_code != NULL, NULL);
+
+  return g_strconcat (profile_uuid, "/", bot_code, NULL);
 }
 
 static char *
@@ -94,7 +106,16 @@ make_attributes (const char         *uuid,
    * the call returns, when the caller's string may be gone. */
   GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-  g_hash_table_insert (attributes, (gpointer)"profile-uuid", g_strdup (uuid));
+  const char *slash = strchr (uuid, '/');
+
+  /* "UUID/CODE" (botbench_secret_bot_token_key()) */
+  if (kind == BOTBENCH_SECRET_KIND_BOT_TOKEN && slash != NULL)
+    {
+      g_hash_table_insert (attributes, (gpointer)"profile-uuid", g_strndup (uuid, slash - uuid));
+      g_hash_table_insert (attributes, (gpointer)"bot", g_strdup (slash + 1));
+    }
+  else
+    g_hash_table_insert (attributes, (gpointer)"profile-uuid", g_strdup (uuid));
   if (kind != BOTBENCH_SECRET_KIND_ANY)
     g_hash_table_insert (attributes, (gpointer)"kind",
                          g_strdup (botbench_secret_kind_to_string (kind)));
@@ -600,6 +621,18 @@ botbench_secret_store_lookup_finish (BotbenchSecretStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static gboolean
+is_bot_token_of (gpointer key,
+                 gpointer value,
+                 gpointer user_data)
+{
+  const char *uuid = user_data;
+  gsize len = strlen (uuid);
+
+  return strncmp (key, uuid, len) == 0 && ((const char *)key)[len] == '/' &&
+         g_str_has_suffix (key, "/bot-token") && strchr (uuid, '/') == NULL;
+}
+
 void
 botbench_secret_store_clear_async (BotbenchSecretStore *self,
                                    const char          *profile_uuid,
@@ -630,6 +663,9 @@ botbench_secret_store_clear_async (BotbenchSecretStore *self,
 
             g_hash_table_remove (self->memory, key);
           }
+      /* and the profile's bot tokens ("UUID/CODE/bot-token") */
+      if (kind == BOTBENCH_SECRET_KIND_ANY || kind == BOTBENCH_SECRET_KIND_BOT_TOKEN)
+        g_hash_table_foreach_remove (self->memory, is_bot_token_of, (gpointer)profile_uuid);
       emit_changed (self, profile_uuid, kind);
       g_task_return_boolean (task, TRUE);
       return;

@@ -28,6 +28,7 @@ typedef enum
   BOTBENCH_SECRET_KIND_ACCESS_TOKEN,
   BOTBENCH_SECRET_KIND_REFRESH_TOKEN,
   BOTBENCH_SECRET_KIND_APPLICATION_TOKEN,   /* the auth[application_token] events must carry */
+  BOTBENCH_SECRET_KIND_BOT_TOKEN,   /* an imbot.v2 bot's botToken: see botbench_secret_bot_token_key() */
   BOTBENCH_SECRET_KIND_ANY,   /* only for clear: every secret of the profile */
 } BotbenchSecretKind;
 
@@ -45,8 +46,17 @@ G_DECLARE_FINAL_TYPE (BotbenchSecretStore, botbench_secret_store, BOTBENCH, SECR
 
 GQuark               botbench_secret_store_error_quark      (void);
 /* "webhook-secret", "client-secret", "access-token", "refresh-token",
- * "application-token" (the "kind" attribute). */
+ * "application-token", "bot-token" (the "kind" attribute). */
 const char          *botbench_secret_kind_to_string          (BotbenchSecretKind   kind);
+
+/* A bot token belongs to one bot of a profile: pass this key, made of the
+ * profile's UUID and the bot's code ("UUID/CODE"), as the @profile_uuid of
+ * the calls below with BOTBENCH_SECRET_KIND_BOT_TOKEN.  The keyring item
+ * gets the attributes profile-uuid = UUID, kind = "bot-token" and bot =
+ * CODE, so clearing every secret of the profile (KIND_ANY) removes its
+ * bot tokens too. */
+char                *botbench_secret_bot_token_key           (const char          *profile_uuid,
+                                                              const char          *bot_code);
 
 BotbenchSecretStore *botbench_secret_store_new               (void);
 gboolean             botbench_secret_store_get_session_only  (BotbenchSecretStore *self);

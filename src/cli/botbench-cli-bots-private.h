@@ -1,0 +1,63 @@
+/* botbench-cli-bots-private.h: what the bot commands share (v1 in botbench-cli-bots.c, v2 in botbench-cli-bots-v2.c)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "botbench-bot.h"
+#include "botbench-bot-command.h"
+#include "botbench-bot-store.h"
+#include "botbench-profile-manager.h"
+#include "botbench-rest-client.h"
+#include "botbench-secret-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  BotbenchProfileManager *manager;
+  BotbenchProfile        *profile;   /* borrowed from manager */
+  BotbenchSecretStore    *secrets;
+  BotbenchRestClient     *client;
+  BotbenchBotStore       *bots;
+} BotContext;
+
+void      _botbench_cli_bot_context_clear  (BotContext  *ctx);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BotContext, _botbench_cli_bot_context_clear)
+/* The profile (--profile or the active one), its client and bot store. */
+gboolean  _botbench_cli_bot_context_init   (BotContext  *ctx,
+                                            GError     **error);
+
+void      _botbench_cli_print_json         (JsonNode    *node);
+void      _botbench_cli_print_warnings     (GPtrArray   *warnings);
+/* Prints the issues on stderr; TRUE when none of them is an error. */
+gboolean  _botbench_cli_report_issues      (GPtrArray   *issues);
+int       _botbench_cli_bot_command_failed (GError      *error);
+int       _botbench_cli_definition_failed  (const char  *path,
+                                            GError      *error);
+JsonNode *_botbench_cli_new_object_node    (void);
+gboolean  _botbench_cli_parse_bot_id       (const char  *text,
+                                            gint64      *id);
+
+/* botbench-cli-bots-v2.c: the same commands for imbot.v2 bots.  @bot is
+ * a v2 definition; @saved the store's definition (borrowed, nullable). */
+int       _botbench_cli_register_v2        (BotContext  *ctx,
+                                            BotbenchBot *bot,
+                                            gboolean     dry_run);
+int       _botbench_cli_update_v2          (BotContext  *ctx,
+                                            BotbenchBot *bot,
+                                            BotbenchBot *saved,
+                                            gint64       bot_id,
+                                            gboolean     dry_run);
+int       _botbench_cli_unregister_v2      (BotContext  *ctx,
+                                            BotbenchBot *saved,
+                                            gboolean     dry_run);
+int       _botbench_cli_command_register_v2 (BotContext         *ctx,
+                                             BotbenchBot        *saved,
+                                             BotbenchBotCommand *command,
+                                             gboolean            dry_run);
+int       _botbench_cli_bots_v2            (BotContext  *ctx);
+
+G_END_DECLS

@@ -1,0 +1,284 @@
+/* test-cli-bots-v2.c: botbench-cli register, update, unregister, bots and command-register for imbot.v2 bots
+ *
+ * Runs under tests/with-keyring.sh (a private D-Bus session with its own
+ * gnome-keyring, XDG directories in a temporary directory) against an
+ * in-process sandbox.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "botbench-core.h"
+#include "botbench-sandbox.h"
+#include "botbench-profile-manager.h"
+#include "botbench-secret-store.h"
+#include "botbench-test-utils.h"
+
+#define CLI_WAIT_MS 120000
+#define FILE_TOKEN "my-own-bot-token-1234"
+
+typedef struct
+{
+  BotbenchSandbox *sandbox;
+  char            *webhook_url;
+  char            *dir;
+  GString         *all_output;   /* every stdout and stderr, to look for secrets */
+} Fixture;
+
+static Fixture *current;
+
+static int
+run_cli (char              **out,
+         char              **err,
+         const char * const *argv)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GBytes) out_bytes = NULL;
+  g_autoptr(GBytes) err_bytes = NULL;
+  g_auto(BotbenchTestResult) result = { NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *o = NULL;
+  g_autofree char *e = NULL;
+
+  g_ptr_array_add (args, (char *)g_getenv ("BOTBENCH_CLI"));
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (char *)argv[i]);
+  g_ptr_array_add (args, NULL);
+
+  proc = g_subprocess_newv ((const char * const *)args->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  /* Spins the main context, so the in-process sandbox answers meanwhile. */
+  g_subprocess_communicate_async (proc, NULL, NULL, botbench_test_result_cb, &result);
+  g_subprocess_communicate_finish (proc, botbench_test_result_wait (&result, CLI_WAIT_MS),
+                                   &out_bytes, &err_bytes, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait (proc, NULL, NULL);
+
+  o = g_strndup (g_bytes_get_size (out_bytes) ? g_bytes_get_data (out_bytes, NULL) : "", g_bytes_get_size (out_bytes));
+  e = g_strndup (g_bytes_get_size (err_bytes) ? g_bytes_get_data (err_bytes, NULL) : "", g_bytes_get_size (err_bytes));
+  g_string_append_printf (current->all_output, "%s\n%s\n", o, e);
+  if (out != NULL)
+    *out = g_steal_pointer (&o);
+  if (err != NULL)
+    *err = g_steal_pointer (&e);
+
+  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+}
+
+#define CLI(out, err, ...) run_cli (out, err, (const char * const[]) { __VA_ARGS__, NULL })
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = g_build_filename (g_get_user_config_dir (), "botbench", NULL);
+
+  botbench_test_rm_rf (config);
+  f->sandbox = botbench_sandbox_new ();
+  botbench_sandbox_set_port (f->sandbox, 0);
+  botbench_sandbox_set_webhook_secret (f->sandbox, "s3cretWebhookKey42");
+  botbench_sandbox_start (f->sandbox, &error);
+  g_assert_no_error (error);
+  f->webhook_url = botbench_sandbox_dup_webhook_url (f->sandbox);
+  f->dir = botbench_test_make_tmp_dir ();
+  f->all_output = g_string_new (NULL);
+  current = f;
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  botbench_sandbox_stop (f->sandbox);
+  g_clear_object (&f->sandbox);
+  botbench_test_rm_rf (f->dir);
+  g_clear_pointer (&f->dir, g_free);
+  g_clear_pointer (&f->webhook_url, g_free);
+  g_string_free (f->all_output, TRUE);
+  current = NULL;
+}
+
+static char *
+write_file (Fixture    *f,
+            const char *name,
+            const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, contents, -1, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_object_ref (json_node_get_object (node));
+}
+
+static char *
+lookup_bot_token (const char *profile_name,
+                  const char *code,
+                  char      **uuid_out)
+{
+  g_autoptr(BotbenchProfileManager) manager = botbench_profile_manager_new (NULL);
+  g_autoptr(BotbenchSecretStore) secrets = botbench_secret_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  BotbenchProfile *profile;
+  char *token;
+
+  g_assert_true (botbench_profile_manager_load (manager, &error));
+  profile = botbench_profile_manager_lookup (manager, profile_name);
+  g_assert_nonnull (profile);
+  if (uuid_out != NULL)
+    *uuid_out = g_strdup (botbench_profile_get_uuid (profile));
+  key = botbench_secret_bot_token_key (botbench_profile_get_uuid (profile), code);
+  token = botbench_secret_store_lookup_sync (secrets, key, BOTBENCH_SECRET_KIND_BOT_TOKEN, NULL, &error);
+  g_assert_no_error (error);
+  return token;
+}
+
+static void
+test_lifecycle (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *fetch_file = write_file (f, "helper.json",
+    "{\"fields\": {\"code\": \"helper\", \"type\": \"personal\","
+    " \"properties\": {\"name\": \"Helper\", \"color\": \"mint\"}}}");
+  g_autofree char *renamed_file = write_file (f, "helper2.json",
+    "{\"fields\": {\"code\": \"helper\", \"type\": \"personal\","
+    " \"properties\": {\"name\": \"Helper Two\", \"color\": \"mint\"}}}");
+  g_autofree char *bad_file = write_file (f, "bad.json",
+    "{\"fields\": {\"code\": \"bad\", \"eventMode\": \"push\", \"properties\": {\"name\": \"B\"}}}");
+  g_autofree char *owned_file = write_file (f, "owned.json",
+    "{\"fields\": {\"code\": \"owned\", \"botToken\": \"" FILE_TOKEN "\", \"properties\": {\"name\": \"O\"}}}");
+  g_autofree char *bare_file = write_file (f, "bare.json", "{\"code\": \"bare\", \"properties\": {\"name\": \"B\"}}");
+  g_autofree char *cmd_file = write_file (f, "cmd.json",
+    "{\"COMMAND\":\"echo\",\"LANG\":[{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Echo back\",\"PARAMS\":\"text\"}]}");
+  g_autofree char *out = NULL, *err = NULL, *dry = NULL, *again = NULL, *list = NULL, *upd = NULL;
+  g_autofree char *upd_dry = NULL, *cmd = NULL, *unreg = NULL, *after = NULL, *bad_err = NULL;
+  g_autofree char *owned_dry = NULL, *bare_dry = NULL, *v1_list = NULL, *err2 = NULL;
+  g_autofree char *token = NULL, *uuid = NULL, *saved = NULL, *saved_path = NULL, *gone = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonObject) result2 = NULL;
+  g_autoptr(JsonObject) listed = NULL;
+  gint64 bot_id;
+  char id_text[32];
+
+  if (g_getenv ("BOTBENCH_PRIVATE_BUS") == NULL)
+    {
+      g_test_skip ("needs the private keyring of with-keyring.sh");
+      return;
+    }
+
+  g_assert_cmpint (CLI (NULL, NULL, "profiles", "add", "sb", "--webhook", f->webhook_url), ==, 0);
+
+  /* Refused before sending, with the server's code */
+  g_assert_cmpint (CLI (NULL, &bad_err, "register", bad_file), ==, 1);
+  g_assert_nonnull (strstr (bad_err, "BOT_INVALID_EVENT_MODE"));
+
+  /* --dry-run: the v2 method, the token masked */
+  g_assert_cmpint (CLI (&owned_dry, NULL, "register", owned_file, "--dry-run"), ==, 0);
+  g_assert_nonnull (strstr (owned_dry, "imbot.v2.Bot.register"));
+  g_assert_nonnull (strstr (owned_dry, "\"botToken\" : \"•••\""));
+  g_assert_null (strstr (owned_dry, FILE_TOKEN));
+  g_assert_cmpint (CLI (&bare_dry, NULL, "register", bare_file, "--v2", "--dry-run"), ==, 0);
+  g_assert_nonnull (strstr (bare_dry, "imbot.v2.Bot.register"));
+  g_assert_nonnull (strstr (bare_dry, "\"code\" : \"bare\""));
+  g_assert_cmpint (CLI (&dry, NULL, "register", fetch_file, "--dry-run"), ==, 0);
+  g_assert_nonnull (strstr (dry, "\"botToken\" : \"•••\""));
+  /* nothing kept by a dry run */
+  g_assert_null (lookup_bot_token ("sb", "helper", NULL));
+
+  /* Register: a token is generated and kept in the keyring, not in files */
+  g_assert_cmpint (CLI (&out, &err, "register", fetch_file), ==, 0);
+  g_assert_nonnull (strstr (err, "Generated a botToken"));
+  result = parse_object (out);
+  bot_id = json_object_get_int_member (json_object_get_object_member (result, "bot"), "id");
+  g_assert_cmpint (bot_id, >, 0);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (result, "bot"), "eventMode"),
+                   ==, "fetch");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (result, "bot"), "type"),
+                   ==, "personal");
+  g_snprintf (id_text, sizeof id_text, "%" G_GINT64_FORMAT, bot_id);
+
+  token = lookup_bot_token ("sb", "helper", &uuid);
+  g_assert_nonnull (token);
+  g_assert_cmpuint (strlen (token), ==, 40);
+  saved_path = g_build_filename (g_get_user_config_dir (), "botbench", "bots", uuid, "helper.json", NULL);
+  g_assert_true (g_file_get_contents (saved_path, &saved, NULL, NULL));
+  g_assert_nonnull (strstr (saved, "\"fields\""));
+  g_assert_null (strstr (saved, token));
+  g_assert_null (strstr (saved, "botToken"));
+
+  /* Again: the kept token makes the same owner, who gets the same bot */
+  g_assert_cmpint (CLI (&again, NULL, "register", fetch_file), ==, 0);
+  result2 = parse_object (again);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (result2, "bot"), "id"), ==, bot_id);
+
+  /* bots --v2: imbot.v2.Bot.list with the kept token */
+  g_assert_cmpint (CLI (&list, &err2, "bots", "--v2"), ==, 0);
+  g_test_message ("bots --v2: %s / %s", list, err2);
+  listed = parse_object (list);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (listed, "bots")), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (listed, "bots"), 0), "code"), ==, "helper");
+  /* the v1 list sees the v2 bot too */
+  g_assert_cmpint (CLI (&v1_list, NULL, "bots"), ==, 0);
+  g_assert_nonnull (strstr (v1_list, "helper"));
+
+  /* Update: only what changed, with the kept token */
+  g_assert_cmpint (CLI (&upd_dry, NULL, "update", id_text, renamed_file, "--dry-run"), ==, 0);
+  g_assert_nonnull (strstr (upd_dry, "imbot.v2.Bot.update"));
+  g_assert_nonnull (strstr (upd_dry, "\"name\" : \"Helper Two\""));
+  g_assert_null (strstr (upd_dry, "mint"));
+  g_assert_nonnull (strstr (upd_dry, "\"botToken\" : \"•••\""));
+  g_assert_cmpint (CLI (&upd, NULL, "update", id_text, renamed_file), ==, 0);
+  g_assert_nonnull (strstr (upd, "Helper Two"));
+
+  /* A command, through imbot.v2.Command.register */
+  g_assert_cmpint (CLI (&cmd, NULL, "command-register", id_text, cmd_file), ==, 0);
+  g_assert_nonnull (strstr (cmd, "\"command\" : \"/echo\""));
+
+  /* Unregister: gone from the portal's list */
+  g_assert_cmpint (CLI (&unreg, NULL, "unregister", id_text), ==, 0);
+  g_assert_nonnull (strstr (unreg, "true"));
+  g_assert_cmpint (CLI (&after, NULL, "bots", "--v2"), ==, 0);
+  g_assert_null (strstr (after, "helper"));
+
+  /* No run printed the token */
+  g_assert_null (strstr (current->all_output->str, token));
+
+  /* Removing the profile removes its bot tokens from the keyring */
+  g_assert_cmpint (CLI (NULL, NULL, "profiles", "remove", "sb"), ==, 0);
+  {
+    g_autoptr(BotbenchSecretStore) secrets = botbench_secret_store_new ();
+    g_autofree char *key = botbench_secret_bot_token_key (uuid, "helper");
+
+    gone = botbench_secret_store_lookup_sync (secrets, key, BOTBENCH_SECRET_KIND_BOT_TOKEN, NULL, NULL);
+    g_assert_null (gone);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/cli-bots-v2/lifecycle", Fixture, NULL, fixture_setup, test_lifecycle, fixture_teardown);
+
+  return g_test_run ();
+}
