@@ -76,6 +76,24 @@ assert_no_secret (BotbenchRequestPreview *preview,
   g_assert_null (strstr (json_text, secret));
 }
 
+/* An imbot.v2 body: botToken masked wherever it is, no CLIENT_ID added */
+static void
+test_webhook_v2 (void)
+{
+  g_autoptr(BotbenchProfile) profile = webhook_profile ();
+  g_autoptr(JsonObject) params = parse_object ("{\"botToken\":\"" SECRET "\",\"fields\":"
+                                               "{\"code\":\"echo\",\"BOT_TOKEN\":\"" SECRET "\"}}");
+  g_autoptr(BotbenchRequestPreview) preview = NULL;
+  g_autofree char *compact = NULL;
+
+  preview = botbench_request_preview_new (profile, "imbot.v2.Bot.register", params,
+                                          BOTBENCH_REQUEST_PREVIEW_CREDENTIAL);
+  compact = botbench_request_preview_dup_body_text (preview, FALSE);
+  g_assert_cmpstr (compact, ==,
+                   "{\"botToken\":\"" BOTBENCH_MASK "\",\"fields\":{\"code\":\"echo\",\"BOT_TOKEN\":\"" BOTBENCH_MASK "\"}}");
+  assert_no_secret (preview, SECRET);
+}
+
 static void
 test_webhook (void)
 {
@@ -277,6 +295,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/request-preview/webhook", test_webhook);
+  g_test_add_func ("/request-preview/webhook-v2", test_webhook_v2);
   g_test_add_func ("/request-preview/webhook-no-credential", test_webhook_no_credential);
   g_test_add_func ("/request-preview/oauth", test_oauth);
   g_test_add_func ("/request-preview/oauth-no-slash", test_oauth_no_slash);

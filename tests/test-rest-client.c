@@ -613,6 +613,14 @@ test_client_id (PortalFixture *f,
   g_assert_no_error (error);
   g_assert_false (json_object_has_member (f->last_params, "CLIENT_ID"));
 
+  /* Nor with imbot.v2, which would take it as the bot's owner (v2 §5) */
+  g_clear_pointer (&response, botbench_rest_response_unref);
+  g_clear_pointer (&f->last_params, json_object_unref);
+  response = call (f, "imbot.v2.Bot.list", params, NULL);  /* the fake portal does not know it */
+  g_assert_nonnull (f->last_params);
+  g_assert_cmpstr (json_object_get_string_member (f->last_params, "CODE"), ==, "newbot");
+  g_assert_false (json_object_has_member (f->last_params, "CLIENT_ID"));
+
   /* A caller-given client_id (any case) wins and is not doubled */
   json_object_set_string_member (params, "client_id", "callerchoice");
   g_clear_pointer (&response, botbench_rest_response_unref);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "botbench-request-preview.h"
+#include "botbench-rest-client-private.h"
 
 struct _BotbenchRequestPreview
 {
@@ -34,7 +35,8 @@ G_DEFINE_FINAL_TYPE (BotbenchRequestPreview, botbench_request_preview, G_TYPE_OB
 
 /* Keys whose values are secrets, in JSON, query strings and JSON trees */
 static const char * const secret_keys[] = {
-  "auth", "access_token", "refresh_token", "client_secret", "application_token", "password", NULL,
+  "auth", "access_token", "refresh_token", "client_secret", "application_token", "password",
+  "botToken", "BOT_TOKEN", NULL,
 };
 
 static void
@@ -289,8 +291,8 @@ botbench_request_preview_new (BotbenchProfile             *profile,
     {
       if (botbench_profile_get_kind (profile) != BOTBENCH_PROFILE_KIND_WEBHOOK)
         json_object_set_string_member (body, "auth", BOTBENCH_MASK);
-      /* The client adds CLIENT_ID to every imbot call of a webhook */
-      else if (g_ascii_strncasecmp (method, "imbot.", 6) == 0)
+      /* The client adds CLIENT_ID to a webhook's imbot calls */
+      else if (_botbench_rest_client_method_takes_client_id (method))
         json_object_set_string_member (body, "CLIENT_ID", BOTBENCH_MASK);
     }
 

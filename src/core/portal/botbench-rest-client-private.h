@@ -91,6 +91,8 @@ BotbenchRestResponse *_botbench_rest_response_new               (JsonNode       
 
 /* botbench-rest-client.c */
 gboolean              _botbench_rest_client_is_webhook          (BotbenchRestClient    *self);
+/* Whether a webhook adds the profile's CLIENT_ID to @method's body. */
+gboolean              _botbench_rest_client_method_takes_client_id (const char        *method);
 /* Adds @secret to the strings masked in errors and history records. */
 void                  _botbench_rest_client_remember_secret     (BotbenchRestClient    *self,
                                                                   const char            *secret);

@@ -134,10 +134,14 @@ _botbench_rest_client_record (BotbenchRestClient *self,
 
 /* A call */
 
-static gboolean
-method_is_imbot (const char *method)
+/* §2.6: a webhook's imbot calls carry the application's CLIENT_ID.  Not
+ * imbot.v2's: it reads CLIENT_ID before fields.botToken as the bot's owner
+ * (reference v2 §5), and the profile's must not become it. */
+gboolean
+_botbench_rest_client_method_takes_client_id (const char *method)
 {
-  return g_ascii_strncasecmp (method, "imbot.", 6) == 0;
+  return g_ascii_strncasecmp (method, "imbot.", 6) == 0 &&
+         g_ascii_strncasecmp (method, "imbot.v2.", 9) != 0;
 }
 
 static gboolean
@@ -173,7 +177,7 @@ build_body (BotbenchRestClient *self,
       const char *client_id = botbench_profile_get_client_id (self->profile);
 
       /* §2.6: top level, every imbot call, always the same value */
-      if (method_is_imbot (data->method) && client_id != NULL && *client_id != '\0' &&
+      if (_botbench_rest_client_method_takes_client_id (data->method) && client_id != NULL && *client_id != '\0' &&
           !object_has_member_nocase (body, "CLIENT_ID"))
         json_object_set_string_member (body, "CLIENT_ID", client_id);
     }
