@@ -18,7 +18,7 @@
 #include "botbench-event-detail.h"
 #include "botbench-event-row.h"
 #include "botbench-events-actions.h"
-#include "botbench-events-page.h"
+#include "botbench-events-page-private.h"
 #include "botbench-forward-rule-row.h"
 #include "botbench-preferences-window.h"
 #include "botbench-replay-dialog.h"
@@ -761,6 +761,230 @@ export_import_jsonl (Fixture *f)
   botbench_test_rm_rf (dir);
 }
 
+/* ---- forwards recorded while the list shows a large store ---------------- */
+
+#define LARGE_STORE_EVENTS 10000
+
+typedef struct
+{
+  Fixture *f;
+  guint    n_left;
+  /* The rows (event id → checked) seen stale at bind, and checks made
+   * inside "forward-recorded", right after the page's own handler. */
+  GHashTable *stale_at_bind;
+  gint64   watched_id;
+  guint    n_checked_in_signal;
+  guint    n_recorded;
+  gboolean failed;
+} LargeStore;
+
+static void
+large_inserted_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LargeStore *large = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (botbench_event_store_insert_finish (BOTBENCH_EVENT_STORE (object), result, &error), >, 0);
+  g_assert_no_error (error);
+  large->n_left--;
+}
+
+static gboolean
+large_all_inserted (gpointer data)
+{
+  return ((LargeStore *)data)->n_left == 0;
+}
+
+static void
+large_recorded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LargeStore *large = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (botbench_event_store_record_forward_finish (BOTBENCH_EVENT_STORE (object), result, &error));
+  g_assert_no_error (error);
+  large->n_left--;
+}
+
+static BotbenchForwardResult *
+new_answer_200 (void)
+{
+  BotbenchForwardResult *answer = botbench_forward_result_new ("http://127.0.0.1:9/bot.php");
+
+  botbench_forward_result_set_state (answer, BOTBENCH_FORWARD_STATE_DONE);
+  botbench_forward_result_set_status (answer, 200);
+  botbench_forward_result_set_duration_ms (answer, 7);
+  botbench_forward_result_set_finished (answer, g_get_real_time ());
+
+  return answer;
+}
+
+/* Runs after the page's handler: the row of the watched event must still
+ * show the event as the list read it (no read on the main thread). */
+static void
+large_forward_recorded_cb (BotbenchEventStore *store,
+                           gint64              event_id,
+                           LargeStore         *large)
+{
+  GtkWidget *row;
+  BotbenchEvent *shown;
+
+  large->n_recorded++;
+  if (event_id != large->watched_id)
+    return;
+
+  row = find_row_for_id (botbench_ui_test_find (large->f->window, "event_list"), event_id);
+  g_assert_nonnull (row);
+  shown = botbench_event_row_get_event (BOTBENCH_EVENT_ROW (row));
+  if (botbench_event_get_forward (shown) != NULL)
+    large->failed = TRUE;
+  large->n_checked_in_signal++;
+}
+
+/* Runs after the page's bind: a row of an event whose forward was
+ * recorded out of sight is bound to the event as the list read it. */
+static void
+large_bind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               LargeStore               *large)
+{
+  BotbenchEvent *event = botbench_event_row_get_event (BOTBENCH_EVENT_ROW (gtk_list_item_get_child (list_item)));
+  gint64 id;
+
+  if (event == NULL)
+    return;
+
+  id = botbench_event_get_id (event);
+  if (!g_hash_table_contains (large->stale_at_bind, &id))
+    return;
+
+  if (botbench_event_get_forward (event) != NULL)
+    large->failed = TRUE;
+  g_hash_table_replace (large->stale_at_bind, g_memdup2 (&id, sizeof id), GINT_TO_POINTER (TRUE));
+}
+
+static gboolean
+large_recorded_all (gpointer data)
+{
+  LargeStore *large = data;
+
+  return large->n_left == 0 && large->n_recorded >= 1;
+}
+
+static gboolean
+large_top_rows_bound (gpointer data)
+{
+  LargeStore *large = data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, large->stale_at_bind);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == NULL)
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+row_is_mapped (gpointer data)
+{
+  LargeStore *large = data;
+
+  return find_row_for_id (botbench_ui_test_find (large->f->window, "event_list"), large->watched_id) != NULL;
+}
+
+static gboolean
+forwards_read (gpointer data)
+{
+  LargeStore *large = data;
+
+  return !_botbench_events_page_get_forwards_reading (botbench_ui_test_get_events_page (large->f->window));
+}
+
+/* A store of 10k events, forwards recorded for the rows in sight and for
+ * rows out of sight: the list reads events again only in a thread.  Inside
+ * "forward-recorded" (after the page's handler) and inside the factory's
+ * bind (after the page's), the row still shows the event as the list read
+ * it; the pill follows once the thread's read is back. */
+static void
+forward_pill_read_off_main_thread (Fixture *f)
+{
+  BotbenchEventStore *store = botbench_application_get_store (f->app);
+  BotbenchEventsPage *page = botbench_ui_test_get_events_page (f->window);
+  GtkListView *list = GTK_LIST_VIEW (botbench_ui_test_find (f->window, "event_list"));
+  g_autoptr(BotbenchForwardResult) answer = new_answer_200 ();
+  LargeStore large = { f, 0 };
+  gint64 last_id;
+  guint n_top = 4;
+
+  large.stale_at_bind = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  for (guint chunk = 0; chunk < LARGE_STORE_EVENTS / 1000; chunk++)
+    {
+      large.n_left = 1000;
+      for (guint i = 0; i < 1000; i++)
+        {
+          g_autofree char *text = g_strdup_printf ("event=ONIMBOTMESSAGEADD&data[PARAMS][MESSAGE]=n%u",
+                                                   chunk * 1000 + i);
+          g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
+          g_autoptr(BotbenchEvent) event = botbench_replay_build_new ("/bot", body);
+
+          botbench_event_store_insert_async (store, event, NULL, large_inserted_cb, &large);
+        }
+      botbench_test_assert_wait_until (large_all_inserted, &large, "the events to be stored");
+    }
+  last_id = botbench_event_store_get_last_id (store);
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (_botbench_events_page_get_shown_model (page)),
+                                     LARGE_STORE_EVENTS);
+
+  g_signal_connect (store, "forward-recorded", G_CALLBACK (large_forward_recorded_cb), &large);
+  g_signal_connect (gtk_list_view_get_factory (list), "bind", G_CALLBACK (large_bind_cb), &large);
+
+  /* In sight: the newest event's row. */
+  large.watched_id = last_id;
+  botbench_test_assert_wait_until (row_is_mapped, &large, "the newest event's row");
+  large.n_left = 1;
+  botbench_event_store_record_forward_async (store, last_id, answer, NULL, large_recorded_cb, &large);
+  botbench_test_assert_wait_until (large_recorded_all, &large, "the forward to be recorded");
+  g_assert_cmpuint (large.n_checked_in_signal, ==, 1);
+  g_assert_false (large.failed);
+  assert_wait_pill (f, last_id, "200 · 7 ms", "success");
+
+  /* Out of sight: the oldest events in view, forwards recorded for the
+   * newest ones (a burst of them), then back to the top. */
+  gtk_widget_activate_action (GTK_WIDGET (list), "list.scroll-to-item", "u", LARGE_STORE_EVENTS - 1);
+  large.watched_id = last_id - LARGE_STORE_EVENTS + 1;
+  botbench_test_assert_wait_until (row_is_mapped, &large, "the oldest event's row");
+  large.watched_id = 0;
+  large.n_left = 2000;
+  for (guint i = 0; i < 2000; i++)
+    {
+      gint64 id = last_id - 1 - i;
+
+      if (i < n_top)
+        g_hash_table_add (large.stale_at_bind, g_memdup2 (&id, sizeof id));
+      botbench_event_store_record_forward_async (store, id, answer, NULL, large_recorded_cb, &large);
+    }
+  botbench_test_assert_wait_until (large_recorded_all, &large, "the burst of forwards to be recorded");
+  botbench_test_assert_wait_until (forwards_read, &large, "the tracker to settle");
+
+  gtk_widget_activate_action (GTK_WIDGET (list), "list.scroll-to-item", "u", 0);
+  botbench_test_assert_wait_until (large_top_rows_bound, &large, "the newest rows to be bound again");
+  g_assert_false (large.failed);
+  for (guint i = 0; i < n_top; i++)
+    assert_wait_pill (f, last_id - 1 - i, "200 · 7 ms", "success");
+  botbench_test_assert_wait_until (forwards_read, &large, "the tracker to settle");
+
+  g_signal_handlers_disconnect_by_data (store, &large);
+  g_signal_handlers_disconnect_by_data (gtk_list_view_get_factory (list), &large);
+  g_hash_table_unref (large.stale_at_bind);
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -791,6 +1015,7 @@ main (int   argc,
 
   ADD_BODY ("/forward-ui/forward/switch", switch_forwards_to_handler);
   ADD_BODY ("/forward-ui/forward/refused", refused_shows_error);
+  ADD_BODY ("/forward-ui/forward/large-store-reads-off-main-thread", forward_pill_read_off_main_thread);
   ADD_BODY ("/forward-ui/replay/edited-value", replay_edited_value);
   ADD_BODY ("/forward-ui/simulate/template", simulate_sends_template);
   ADD_BODY ("/forward-ui/token/pill", token_pill);

@@ -406,14 +406,19 @@ store_forward_recorded_cb (BotbenchEventsPage *self,
                            gint64              event_id,
                            BotbenchEventStore *store)
 {
-  g_autoptr(BotbenchEvent) event = NULL;
   BotbenchEvent *shown = botbench_event_detail_get_event (self->detail);
-  GtkWidget *row = NULL;
 
-  event = _botbench_forward_tracker_recorded (self->forwards, event_id,
-                                              shown != NULL ? botbench_event_get_id (shown) : 0, &row);
-  if (event == NULL)
-    return;
+  _botbench_forward_tracker_recorded (self->forwards, event_id,
+                                      shown != NULL ? botbench_event_get_id (shown) : 0);
+}
+
+/* The tracker read an event again (in a thread) after its forward. */
+static void
+forward_refreshed_cb (BotbenchEvent *event,
+                      GtkWidget     *row,
+                      gpointer       user_data)
+{
+  BotbenchEventsPage *self = user_data;
 
   if (row != NULL)
     botbench_event_row_set_event (BOTBENCH_EVENT_ROW (row), event);
@@ -572,7 +577,7 @@ botbench_events_page_set_store (BotbenchEventsPage *self,
   g_return_if_fail (self->store == NULL);
 
   self->store = g_object_ref (store);
-  self->forwards = _botbench_forward_tracker_new (store);
+  self->forwards = _botbench_forward_tracker_new (store, forward_refreshed_cb, self);
   self->event_model = botbench_event_list_model_new (self->store);
   self->paced_model = botbench_paced_model_new (G_LIST_MODEL (self->event_model),
                                                 LIST_UPDATE_INTERVAL_MS);
@@ -766,6 +771,14 @@ _botbench_events_page_get_event_model (BotbenchEventsPage *self)
   g_return_val_if_fail (BOTBENCH_IS_EVENTS_PAGE (self), NULL);
 
   return self->event_model;
+}
+
+gboolean
+_botbench_events_page_get_forwards_reading (BotbenchEventsPage *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENTS_PAGE (self), FALSE);
+
+  return self->forwards != NULL && _botbench_forward_tracker_is_reading (self->forwards);
 }
 
 BotbenchPacedModel *
