@@ -599,6 +599,50 @@ simulate_sends_template (Fixture *f)
   assert_wait_selected (f, id);
 }
 
+/* With a profile whose expected application_token is known, Simulate
+ * Event sends that token (looked up in the keyring by the dialog): the
+ * stored event is "verified". */
+static void
+simulate_carries_profile_token (Fixture *f)
+{
+  const char *token = "5e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b";
+  BotbenchProfileManager *profiles = botbench_application_get_profile_manager (f->app);
+  g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
+  g_autoptr(BotbenchEvent) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+  gint64 id;
+
+  botbench_profile_set_name (profile, "Portal");
+  botbench_profile_set_portal_url (profile, "https://team.example.org");
+  botbench_secret_store_hold (botbench_application_get_secret_store (f->app),
+                              botbench_profile_get_uuid (profile),
+                              BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, token);
+  g_assert_true (botbench_profile_manager_add (profiles, profile, &error));
+  g_assert_no_error (error);
+  g_assert_true (botbench_profile_manager_get_active (profiles) == profile);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_get_events_page (f->window)),
+                                             "events.simulate", NULL));
+  dialog = find_toplevel (BOTBENCH_TYPE_SIMULATE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (botbench_simulate_dialog_select_template (BOTBENCH_SIMULATE_DIALOG (dialog), "message-add-private"));
+  /* Clicked at once: the send waits for the keyring's answer if need be. */
+  gtk_widget_activate (botbench_ui_test_find (dialog, "send_button"));
+  botbench_test_assert_wait_until (simulate_sent, dialog, "the simulated event's answer");
+
+  id = botbench_simulate_dialog_get_event_id (BOTBENCH_SIMULATE_DIALOG (dialog));
+  g_assert_cmpint (id, >, 0);
+  stored = botbench_event_store_get_event (botbench_application_get_store (f->app), id, NULL);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (botbench_form_node_lookup_string (botbench_event_get_form (stored),
+                                                     "auth", "application_token", NULL), ==, token);
+  g_assert_cmpstr (botbench_form_node_lookup_string (botbench_event_get_form (stored),
+                                                     "auth", "domain", NULL), ==, "team.example.org");
+  g_assert_cmpint (botbench_token_check (stored, token), ==, BOTBENCH_TOKEN_STATE_VERIFIED);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 typedef struct
 {
   Fixture    *f;
@@ -1018,6 +1062,7 @@ main (int   argc,
   ADD_BODY ("/forward-ui/forward/large-store-reads-off-main-thread", forward_pill_read_off_main_thread);
   ADD_BODY ("/forward-ui/replay/edited-value", replay_edited_value);
   ADD_BODY ("/forward-ui/simulate/template", simulate_sends_template);
+  ADD_BODY ("/forward-ui/simulate/profile-token", simulate_carries_profile_token);
   ADD_BODY ("/forward-ui/token/pill", token_pill);
   ADD_BODY ("/forward-ui/token/learned-from-install", token_learned_from_install);
   ADD_BODY ("/forward-ui/export-import/jsonl", export_import_jsonl);

@@ -30,11 +30,14 @@ struct _BotbenchSimulateDialog
   GPtrArray           *bot_items;
   SoupSession         *session;
   GCancellable        *cancellable;
-  /* the profile's portal facts for the templates */
-  char                *domain;
-  char                *client_endpoint;
-  char                *client_id;
+  /* The active profile (NULL: none) and its portal facts for the
+   * templates, its expected application_token once the keyring answered. */
+  BotbenchProfile     *profile;
+  BotbenchTemplateContext context;
   gint64               event_id;
+  guint                token_pending : 1;
+  /* Send was clicked while the token was looked up: send once it is in. */
+  guint                send_pending : 1;
   guint                sending : 1;
   guint                sent : 1;
 
@@ -111,7 +114,6 @@ static BotbenchEvent *
 botbench_simulate_dialog_build (BotbenchSimulateDialog  *self,
                                 GError                 **error)
 {
-  BotbenchTemplateContext ctx = { 0 };
   g_autoptr(BotbenchEvent) event = NULL;
   g_auto(GStrv) sets = NULL;
   g_autofree char *body = NULL;
@@ -134,10 +136,7 @@ botbench_simulate_dialog_build (BotbenchSimulateDialog  *self,
   if (bot_index > 0 && bot_index <= self->bot_items->len)
     bot = g_ptr_array_index (self->bot_items, bot_index - 1);
 
-  ctx.domain = self->domain;
-  ctx.client_endpoint = self->client_endpoint;
-  ctx.client_id = self->client_id;
-  body = botbench_event_template_build (name, bot, &ctx, error);
+  body = botbench_event_template_build (name, bot, &self->context, error);
   if (body == NULL)
     return NULL;
 
@@ -172,7 +171,7 @@ botbench_simulate_dialog_update (BotbenchSimulateDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), sets == NULL);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->send_button),
-                            url_ok && sets != NULL && name != NULL && !self->sending);
+                            url_ok && sets != NULL && name != NULL && !self->sending && !self->send_pending);
 }
 
 static void
@@ -221,6 +220,14 @@ send_clicked_cb (BotbenchSimulateDialog *self)
   g_autoptr(BotbenchEvent) event = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* The event must carry the profile's token: wait for the keyring. */
+  if (self->token_pending)
+    {
+      self->send_pending = TRUE;
+      gtk_widget_set_sensitive (GTK_WIDGET (self->send_button), FALSE);
+      return;
+    }
+
   event = botbench_simulate_dialog_build (self, &error);
   if (event == NULL)
     {
@@ -244,14 +251,48 @@ changed_cb (BotbenchSimulateDialog *self)
   botbench_simulate_dialog_update (self);
 }
 
-/* The active profile's portal and bots. */
+static void
+expected_token_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(BotbenchSimulateDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  token = botbench_token_check_dup_expected_finish (BOTBENCH_PROFILE (object), result, &error);
+  /* Closed meanwhile (dispose cancelled, then dropped, the cancellable). */
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    {
+      botbench_secret_free (token);
+      return;
+    }
+
+  if (error != NULL)
+    g_debug ("Cannot read the expected application_token: %s", error->message);
+
+  botbench_template_context_clear (&self->context);
+  botbench_template_context_init_from_profile (&self->context, self->profile, token);
+  botbench_secret_free (token);
+  self->token_pending = FALSE;
+
+  if (self->send_pending)
+    {
+      self->send_pending = FALSE;
+      send_clicked_cb (self);
+    }
+  else
+    botbench_simulate_dialog_update (self);
+}
+
+/* The active profile's portal and bots; its expected token is looked up
+ * (asynchronously: the keyring) for the templates' auth[application_token]. */
 static void
 botbench_simulate_dialog_load_profile (BotbenchSimulateDialog *self)
 {
   BotbenchProfileManager *profiles = botbench_application_get_profile_manager (self->app);
   BotbenchProfile *profile = profiles != NULL ? botbench_profile_manager_get_active (profiles) : NULL;
   g_autoptr(GError) error = NULL;
-  const char *portal;
 
   /* Translators: the bot choice of the Simulate Event dialog when no bot of the profile is used */
   gtk_string_list_append (self->bot_titles, _("echo_bot (567, example)"));
@@ -259,23 +300,11 @@ botbench_simulate_dialog_load_profile (BotbenchSimulateDialog *self)
   if (profile == NULL)
     return;
 
-  portal = botbench_profile_get_portal_url (profile);
-  if (portal != NULL && *portal != '\0')
-    {
-      g_autoptr(GUri) uri = g_uri_parse (portal, G_URI_FLAGS_NONE, NULL);
-
-      if (uri != NULL && g_uri_get_host (uri) != NULL)
-        {
-          if (g_uri_get_port (uri) > 0)
-            self->domain = g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
-          else
-            self->domain = g_strdup (g_uri_get_host (uri));
-          self->client_endpoint = g_strconcat (portal, g_str_has_suffix (portal, "/") ? "" : "/", "rest/", NULL);
-        }
-    }
-  self->client_id = g_strdup (botbench_profile_get_kind (profile) == BOTBENCH_PROFILE_KIND_WEBHOOK
-                              ? botbench_profile_get_client_id (profile)
-                              : botbench_profile_get_oauth_client_id (profile));
+  self->profile = g_object_ref (profile);
+  botbench_template_context_init_from_profile (&self->context, profile, NULL);
+  self->token_pending = TRUE;
+  botbench_token_check_dup_expected_async (profile, botbench_application_get_secret_store (self->app),
+                                           self->cancellable, expected_token_cb, g_object_ref (self));
 
   self->bots = botbench_bot_store_new (botbench_profile_get_uuid (profile), NULL);
   if (!botbench_bot_store_load (self->bots, &error))
@@ -314,9 +343,8 @@ botbench_simulate_dialog_dispose (GObject *object)
   g_clear_object (&self->app);
   g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->domain, g_free);
-  g_clear_pointer (&self->client_endpoint, g_free);
-  g_clear_pointer (&self->client_id, g_free);
+  g_clear_object (&self->profile);
+  botbench_template_context_clear (&self->context);
   g_clear_weak_pointer (&self->parent);
 
   G_OBJECT_CLASS (botbench_simulate_dialog_parent_class)->dispose (object);
