@@ -17,6 +17,7 @@
 
 #include "botbench-application-private.h"
 #include "botbench-handler-view.h"
+#include "botbench-request-sender.h"
 #include "botbench-simulate-dialog.h"
 
 struct _BotbenchSimulateDialog
@@ -28,18 +29,17 @@ struct _BotbenchSimulateDialog
   BotbenchBotStore    *bots;
   /* BotbenchBot * offered, index + 1 in bot_row (0: the template's own) */
   GPtrArray           *bot_items;
-  SoupSession         *session;
+  /* Sends and shows the answer (shared with the Replay dialog). */
+  BotbenchRequestSender *sender;
+  /* For the keyring lookup of the expected token. */
   GCancellable        *cancellable;
   /* The active profile (NULL: none) and its portal facts for the
    * templates, its expected application_token once the keyring answered. */
   BotbenchProfile     *profile;
   BotbenchTemplateContext context;
-  gint64               event_id;
   guint                token_pending : 1;
   /* Send was clicked while the token was looked up: send once it is in. */
   guint                send_pending : 1;
-  guint                sending : 1;
-  guint                sent : 1;
 
   AdwViewStack        *view_stack;
   AdwViewStackPage    *answer_page;
@@ -171,47 +171,8 @@ botbench_simulate_dialog_update (BotbenchSimulateDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), sets == NULL);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->send_button),
-                            url_ok && sets != NULL && name != NULL && !self->sending && !self->send_pending);
-}
-
-static void
-simulate_sent_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(BotbenchSimulateDialog) self = user_data;
-  g_autoptr(BotbenchForwardResult) answer = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 event_id = 0;
-
-  answer = botbench_replay_send_finish (result, &event_id, &error);
-  self->sending = FALSE;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (event_id == 0 && answer != NULL)
-    event_id = botbench_replay_get_listener_id (answer);
-
-  self->event_id = event_id;
-  self->sent = TRUE;
-
-  if (answer == NULL)
-    {
-      gtk_label_set_label (self->problem_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
-    }
-  else
-    {
-      botbench_handler_view_set_result (self->answer_view, answer);
-      adw_view_stack_page_set_visible (self->answer_page, TRUE);
-      adw_view_stack_set_visible_child_name (self->view_stack, "answer");
-    }
-
-  if (event_id > 0 && self->parent != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self->parent), "win.show-event", "x", event_id);
-
-  botbench_simulate_dialog_update (self);
+                            url_ok && sets != NULL && name != NULL && !self->send_pending &&
+                            (self->sender == NULL || !_botbench_request_sender_get_sending (self->sender)));
 }
 
 static void
@@ -231,18 +192,18 @@ send_clicked_cb (BotbenchSimulateDialog *self)
   event = botbench_simulate_dialog_build (self, &error);
   if (event == NULL)
     {
-      gtk_label_set_label (self->problem_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
+      _botbench_request_sender_show_problem (self->sender, error->message);
       return;
     }
 
-  self->sending = TRUE;
+  _botbench_request_sender_send (self->sender, event, gtk_editable_get_text (GTK_EDITABLE (self->url_row)));
   gtk_widget_set_sensitive (GTK_WIDGET (self->send_button), FALSE);
-  botbench_replay_send_async (botbench_application_get_store (self->app), self->session, event,
-                              gtk_editable_get_text (GTK_EDITABLE (self->url_row)),
-                              g_settings_get_uint (botbench_application_get_settings (self->app),
-                                                   "forward-timeout"),
-                              self->cancellable, simulate_sent_cb, g_object_ref (self));
+}
+
+static void
+request_sent_cb (gpointer owner)
+{
+  botbench_simulate_dialog_update (owner);
 }
 
 static void
@@ -337,11 +298,11 @@ botbench_simulate_dialog_dispose (GObject *object)
   BotbenchSimulateDialog *self = (BotbenchSimulateDialog *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->sender, _botbench_request_sender_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), BOTBENCH_TYPE_SIMULATE_DIALOG);
   g_clear_pointer (&self->bot_items, g_ptr_array_unref);
   g_clear_object (&self->bots);
   g_clear_object (&self->app);
-  g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->profile);
   botbench_template_context_clear (&self->context);
@@ -387,7 +348,6 @@ botbench_simulate_dialog_init (BotbenchSimulateDialog *self)
 
   self->bot_items = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();
-  self->session = soup_session_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -414,6 +374,9 @@ botbench_simulate_dialog_new (BotbenchApplication *app,
                        NULL);
   self->app = g_object_ref (app);
   g_set_weak_pointer (&self->parent, parent);
+  self->sender = _botbench_request_sender_new (app, parent, self->view_stack, self->answer_page,
+                                               self->problem_label, self->answer_view,
+                                               request_sent_cb, self);
 
   botbench_simulate_dialog_load_profile (self);
 
@@ -451,7 +414,7 @@ botbench_simulate_dialog_get_event_id (BotbenchSimulateDialog *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_SIMULATE_DIALOG (self), 0);
 
-  return self->event_id;
+  return _botbench_request_sender_get_event_id (self->sender);
 }
 
 gboolean
@@ -459,5 +422,5 @@ botbench_simulate_dialog_get_sent (BotbenchSimulateDialog *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_SIMULATE_DIALOG (self), FALSE);
 
-  return self->sent;
+  return _botbench_request_sender_get_sent (self->sender);
 }
