@@ -301,6 +301,31 @@ find_entry_row (GtkWidget  *widget,
   return NULL;
 }
 
+typedef struct
+{
+  char    *text;
+  gboolean done;
+} CopyWait;
+
+static void
+clipboard_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  CopyWait *copy = user_data;
+  g_autoptr(GError) error = NULL;
+
+  copy->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  g_assert_no_error (error);
+  copy->done = TRUE;
+}
+
+static gboolean
+copy_done (gpointer data)
+{
+  return ((CopyWait *)data)->done;
+}
+
 static gboolean
 replay_sent (gpointer data)
 {
@@ -509,8 +534,35 @@ replay_edited_value (Fixture *f)
   g_assert_nonnull (row);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "Hello, bot!");
   gtk_editable_set_text (GTK_EDITABLE (row), "Edited & replayed");
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (botbench_ui_test_find (dialog, "diff_label"))),
-                            "+ data[PARAMS][MESSAGE]=Edited & replayed"));
+  {
+    GtkWidget *diff_view = botbench_ui_test_find (dialog, "diff_view");
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (diff_view));
+    g_autofree char *diff = dup_text_view_text (diff_view);
+    AdwViewStack *stack = ADW_VIEW_STACK (botbench_ui_test_find (dialog, "view_stack"));
+    CopyWait copy = { NULL };
+
+    g_assert_nonnull (strstr (diff, "+ data[PARAMS][MESSAGE]=Edited & replayed"));
+
+    /* The Changes page: focused, nothing is selected; still copyable. */
+    adw_view_stack_set_visible_child_name (stack, "changes");
+    gtk_test_widget_wait_for_draw (dialog);
+    g_assert_true (gtk_widget_grab_focus (diff_view));
+    g_assert_true (gtk_root_get_focus (GTK_ROOT (dialog)) == diff_view);
+    g_assert_false (gtk_text_buffer_get_has_selection (buffer));
+    g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (diff_view)));
+    {
+      GtkTextIter start, end;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      gtk_text_buffer_select_range (buffer, &start, &end);
+    }
+    g_signal_emit_by_name (diff_view, "copy-clipboard");
+    gdk_clipboard_read_text_async (gtk_widget_get_clipboard (diff_view), NULL, clipboard_read_cb, &copy);
+    botbench_test_assert_wait_until (copy_done, &copy, "the copied diff");
+    g_assert_cmpstr (copy.text, ==, diff);
+    g_free (copy.text);
+    adw_view_stack_set_visible_child_name (stack, "request");
+  }
   botbench_ui_test_screenshot (f, "forward-ui-replay-dialog.png");
 
   botbench_ui_test_click (botbench_ui_test_find (dialog, "send_button"));

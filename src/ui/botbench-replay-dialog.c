@@ -63,7 +63,7 @@ struct _BotbenchReplayDialog
   AdwEntryRow         *new_value_row;
   GtkWidget           *raw_box;
   GtkTextView         *raw_view;
-  GtkLabel            *diff_label;
+  GtkTextView         *diff_view;
   GtkLabel            *problem_label;
   BotbenchHandlerView *answer_view;
 };
@@ -102,6 +102,13 @@ botbench_replay_dialog_has_tree_edits (BotbenchReplayDialog *self)
     }
 
   return FALSE;
+}
+
+static void
+botbench_replay_dialog_set_diff (BotbenchReplayDialog *self,
+                                 const char           *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->diff_view), text, -1);
 }
 
 /* The request the dialog would send now. */
@@ -161,13 +168,13 @@ botbench_replay_dialog_update (BotbenchReplayDialog *self)
   replay = botbench_replay_dialog_build (self, &error);
   if (replay == NULL)
     {
-      gtk_label_set_label (self->diff_label, "");
+      botbench_replay_dialog_set_diff (self, "");
       gtk_label_set_label (self->problem_label, error->message);
     }
   else
     {
       diff = botbench_replay_dup_event_diff (self->original, replay);
-      gtk_label_set_label (self->diff_label,
+      botbench_replay_dialog_set_diff (self,
                            diff != NULL && *diff != '\0' ? diff
                            : _("No changes: the original body is sent byte for byte."));
       gtk_label_set_label (self->problem_label, "");
@@ -375,7 +382,7 @@ botbench_replay_dialog_class_init (BotbenchReplayDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchReplayDialog, new_value_row);
   gtk_widget_class_bind_template_child (widget_class, BotbenchReplayDialog, raw_box);
   gtk_widget_class_bind_template_child (widget_class, BotbenchReplayDialog, raw_view);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchReplayDialog, diff_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchReplayDialog, diff_view);
   gtk_widget_class_bind_template_child (widget_class, BotbenchReplayDialog, problem_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchReplayDialog, answer_view);
   gtk_widget_class_bind_template_callback (widget_class, target_changed_cb);
