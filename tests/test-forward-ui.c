@@ -1082,6 +1082,86 @@ forward_pill_read_off_main_thread (Fixture *f)
 }
 
 static void
+record_toast_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  char **title = user_data;
+
+  g_free (*title);
+  *title = g_variant_dup_string (parameter, NULL);
+}
+
+static gboolean
+toast_recorded (gpointer data)
+{
+  return *(char **)data != NULL;
+}
+
+static gboolean
+names_loaded (gpointer data)
+{
+  return !botbench_events_page_get_loading_names (data);
+}
+
+/* An export that fails half-way (the store closed under it) leaves the
+ * file it was to replace as it was: nothing partial, no empty file. */
+static void
+export_failure_keeps_old_file (Fixture *f)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *db = g_build_filename (dir, "other.db", NULL);
+  g_autofree char *path = g_build_filename (dir, "events.jsonl", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) action = g_simple_action_new ("toast", G_VARIANT_TYPE_STRING);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *title = NULL;
+  g_autoptr(GDir) listing = NULL;
+  const char *old = "{\"id\":1,\"old\":true}\n";
+  GtkWidget *window;
+  GtkWidget *page;
+  guint n_files = 0;
+
+  g_assert_true (g_file_set_contents (path, old, -1, &error));
+  g_assert_no_error (error);
+
+  store = botbench_event_store_new (db, &error);
+  g_assert_no_error (error);
+  window = gtk_window_new ();
+  g_signal_connect (action, "activate", G_CALLBACK (record_toast_action), &title);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+  gtk_widget_insert_action_group (window, "win", G_ACTION_GROUP (group));
+  page = g_object_new (BOTBENCH_TYPE_EVENTS_PAGE, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  botbench_events_page_set_store (BOTBENCH_EVENTS_PAGE (page), store);
+  botbench_test_assert_wait_until (names_loaded, page, "the page's event names");
+
+  /* The store's reads fail from now on: the export fails after the
+   * file was opened for replacing. */
+  botbench_event_store_close (store);
+  _botbench_events_actions_export (BOTBENCH_EVENTS_PAGE (page), file, FALSE);
+  botbench_test_assert_wait_until (toast_recorded, &title, "the export to fail");
+  g_assert_true (g_str_has_prefix (title, "Cannot export events: "));
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, old);
+  /* No temporary file left beside it (only the store's own files). */
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  for (const char *name; (name = g_dir_read_name (listing)) != NULL; )
+    if (!g_str_has_prefix (name, "other.db"))
+      n_files++;
+  g_assert_cmpuint (n_files, ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  botbench_test_rm_rf (dir);
+}
+
+static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
@@ -1118,6 +1198,7 @@ main (int   argc,
   ADD_BODY ("/forward-ui/token/pill", token_pill);
   ADD_BODY ("/forward-ui/token/learned-from-install", token_learned_from_install);
   ADD_BODY ("/forward-ui/export-import/jsonl", export_import_jsonl);
+  ADD_BODY ("/forward-ui/export-import/failure-keeps-old-file", export_failure_keeps_old_file);
 
 #undef ADD_BODY
 
