@@ -64,6 +64,31 @@ read_data_free (ReadData *data)
   g_free (data);
 }
 
+static int
+compare_id (gconstpointer a,
+            gconstpointer b)
+{
+  return *(const gint64 *)a == *(const gint64 *)b ? 0 : 1;
+}
+
+/* The event read before is older than a forward recorded since. */
+static void
+forget_fresh (BotbenchForwardTracker *self,
+              gint64                  id)
+{
+  GList *link;
+
+  if (!g_hash_table_remove (self->fresh_events, &id))
+    return;
+
+  link = g_queue_find_custom (&self->fresh_order, &id, compare_id);
+  if (link != NULL)
+    {
+      g_free (link->data);
+      g_queue_delete_link (&self->fresh_order, link);
+    }
+}
+
 static void
 remember_fresh (BotbenchForwardTracker *self,
                 BotbenchEvent          *event)
@@ -273,8 +298,7 @@ _botbench_forward_tracker_recorded (BotbenchForwardTracker *self,
 {
   g_return_if_fail (self != NULL);
 
-  /* Whatever was read before is older than this forward. */
-  g_hash_table_remove (self->fresh_events, &event_id);
+  forget_fresh (self, event_id);
 
   /* Out of sight: read it again only when a row shows it. */
   if (!g_hash_table_contains (self->bound_rows, &event_id) && shown_id != event_id)
