@@ -466,6 +466,53 @@ test_dry_run (Fixture       *f,
   botbench_event_store_close (store);
 }
 
+/* A template from the active profile: its portal and the application_token
+ * it expects (the built-in sandbox profile expects its CLIENT_ID when the
+ * keyring has none), so the simulated event passes the token check. */
+static void
+test_template_profile_token (Fixture       *f,
+                             gconstpointer  data)
+{
+  const char *client_id = "local.cli0send0token.0000";
+  g_autoptr(BotbenchProfileManager) manager = botbench_profile_manager_new (NULL);
+  g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK,
+                                                             BOTBENCH_PROFILE_SANDBOX_UUID);
+  g_autoptr(BotbenchFormNode) form = NULL;
+  g_autoptr(BotbenchEvent) event = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *ini = NULL;
+  char *newline;
+
+  botbench_profile_set_name (profile, "Sandbox");
+  botbench_profile_set_portal_url (profile, "https://sandbox.example.org:8090");
+  botbench_profile_set_client_id (profile, client_id);
+  g_assert_true (botbench_profile_manager_add (manager, profile, &error));
+  g_assert_no_error (error);
+  g_assert_true (botbench_profile_manager_save (manager, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_cli (&out, &err, "send-event", "--dry-run", "--template", "command-add", NULL), ==, 0);
+  newline = strchr (out, '\n');
+  g_assert_nonnull (newline);
+  body = g_bytes_new (out, newline - out);
+  event = botbench_replay_build_new ("/", body);
+  form = botbench_form_node_ref (botbench_event_get_form (event));
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "auth", "application_token", NULL), ==, client_id);
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "auth", "domain", NULL), ==, "sandbox.example.org:8090");
+  g_assert_cmpstr (botbench_form_node_lookup_string (form, "auth", "client_endpoint", NULL), ==,
+                   "https://sandbox.example.org:8090/rest/");
+  g_assert_cmpint (botbench_token_check (event, client_id), ==, BOTBENCH_TOKEN_STATE_VERIFIED);
+
+  /* The other cases run without profiles. */
+  g_assert_true (botbench_profile_manager_remove (manager, profile, &error));
+  g_assert_no_error (error);
+  g_assert_true (botbench_profile_manager_save (manager, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -492,6 +539,8 @@ main (int   argc,
   g_test_add ("/cli-send/replay/to-listener", Fixture, NULL, fixture_setup, test_replay_to_listener,
               fixture_teardown);
   g_test_add ("/cli-send/dry-run/no-send", Fixture, NULL, fixture_setup, test_dry_run, fixture_teardown);
+  g_test_add ("/cli-send/template/profile-token", Fixture, NULL, fixture_setup, test_template_profile_token,
+              fixture_teardown);
 
   status = g_test_run ();
   botbench_test_rm_rf (tmp_home);

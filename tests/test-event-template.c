@@ -237,6 +237,65 @@ test_bot_and_context (void)
   g_assert_nonnull (botbench_form_node_lookup_string (tree, "auth", "refresh_token", NULL));
 }
 
+/* The context made from a profile with an expected token: every template
+ * carries the profile's portal, client id and auth[application_token], so
+ * the token check of the simulated event says "verified". */
+static void
+test_context_from_profile (void)
+{
+  const char *token = "4f7c1e0b9a2d4c6e8f1a3b5c7d9e0f12";
+  g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
+  g_auto(BotbenchTemplateContext) ctx = { NULL };
+  g_auto(BotbenchTemplateContext) bare = { NULL };
+
+  botbench_profile_set_portal_url (profile, "https://portal.example.org:8443");
+  botbench_profile_set_client_id (profile, "local.5f0c1d2e3b4a59.12345678");
+  botbench_template_context_init_from_profile (&ctx, profile, token);
+  g_assert_cmpstr (ctx.domain, ==, "portal.example.org:8443");
+  g_assert_cmpstr (ctx.client_endpoint, ==, "https://portal.example.org:8443/rest/");
+  g_assert_cmpstr (ctx.client_id, ==, "local.5f0c1d2e3b4a59.12345678");
+  g_assert_cmpstr (ctx.application_token, ==, token);
+
+  for (const char * const *name = botbench_event_template_list (); *name != NULL; name++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *body = botbench_event_template_build (*name, NULL, &ctx, &error);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(BotbenchEvent) event = NULL;
+      BotbenchFormNode *form;
+
+      g_assert_no_error (error);
+      bytes = g_bytes_new (body, strlen (body));
+      event = botbench_replay_build_new ("/", bytes);
+      form = botbench_event_get_form (event);
+      g_assert_nonnull (form);
+      g_assert_cmpstr (botbench_form_node_lookup_string (form, "auth", "application_token", NULL), ==, token);
+      g_assert_cmpstr (botbench_form_node_lookup_string (form, "auth", "domain", NULL), ==,
+                       "portal.example.org:8443");
+      g_assert_cmpstr (botbench_form_node_lookup_string (form, "auth", "client_endpoint", NULL), ==,
+                       "https://portal.example.org:8443/rest/");
+      g_assert_cmpstr (botbench_token_check_find (event), ==, token);
+      g_assert_cmpint (botbench_token_check (event, token), ==, BOTBENCH_TOKEN_STATE_VERIFIED);
+      g_assert_cmpint (botbench_token_check (event, "another"), ==, BOTBENCH_TOKEN_STATE_WRONG);
+    }
+
+  /* No profile, no token: the fixtures' values; an empty token is none. */
+  botbench_template_context_init_from_profile (&bare, NULL, "");
+  g_assert_null (bare.domain);
+  g_assert_null (bare.client_id);
+  g_assert_null (bare.application_token);
+  botbench_template_context_clear (&bare);
+  g_assert_null (bare.application_token);
+
+  /* A portal URL without a host leaves the defaults. */
+  botbench_profile_set_portal_url (profile, "not a url");
+  botbench_template_context_clear (&ctx);
+  botbench_template_context_init_from_profile (&ctx, profile, NULL);
+  g_assert_null (ctx.domain);
+  g_assert_null (ctx.client_endpoint);
+  g_assert_null (ctx.application_token);
+}
+
 static void
 test_unknown (void)
 {
@@ -260,6 +319,7 @@ main (int   argc,
   g_test_add_func ("/event-template/fixtures/encoding", test_encoding);
   g_test_add_func ("/event-template/build/bot-and-context", test_bot_and_context);
   g_test_add_func ("/event-template/build/unknown", test_unknown);
+  g_test_add_func ("/event-template/build/context-from-profile", test_context_from_profile);
 
   return g_test_run ();
 }

@@ -18,7 +18,7 @@
 #include "botbench-event-detail.h"
 #include "botbench-event-row.h"
 #include "botbench-events-actions.h"
-#include "botbench-events-page.h"
+#include "botbench-events-page-private.h"
 #include "botbench-forward-rule-row.h"
 #include "botbench-preferences-window.h"
 #include "botbench-replay-dialog.h"
@@ -301,6 +301,31 @@ find_entry_row (GtkWidget  *widget,
   return NULL;
 }
 
+typedef struct
+{
+  char    *text;
+  gboolean done;
+} CopyWait;
+
+static void
+clipboard_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  CopyWait *copy = user_data;
+  g_autoptr(GError) error = NULL;
+
+  copy->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  g_assert_no_error (error);
+  copy->done = TRUE;
+}
+
+static gboolean
+copy_done (gpointer data)
+{
+  return ((CopyWait *)data)->done;
+}
+
 static gboolean
 replay_sent (gpointer data)
 {
@@ -509,8 +534,35 @@ replay_edited_value (Fixture *f)
   g_assert_nonnull (row);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "Hello, bot!");
   gtk_editable_set_text (GTK_EDITABLE (row), "Edited & replayed");
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (botbench_ui_test_find (dialog, "diff_label"))),
-                            "+ data[PARAMS][MESSAGE]=Edited & replayed"));
+  {
+    GtkWidget *diff_view = botbench_ui_test_find (dialog, "diff_view");
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (diff_view));
+    g_autofree char *diff = dup_text_view_text (diff_view);
+    AdwViewStack *stack = ADW_VIEW_STACK (botbench_ui_test_find (dialog, "view_stack"));
+    CopyWait copy = { NULL };
+
+    g_assert_nonnull (strstr (diff, "+ data[PARAMS][MESSAGE]=Edited & replayed"));
+
+    /* The Changes page: focused, nothing is selected; still copyable. */
+    adw_view_stack_set_visible_child_name (stack, "changes");
+    gtk_test_widget_wait_for_draw (dialog);
+    g_assert_true (gtk_widget_grab_focus (diff_view));
+    g_assert_true (gtk_root_get_focus (GTK_ROOT (dialog)) == diff_view);
+    g_assert_false (gtk_text_buffer_get_has_selection (buffer));
+    g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (diff_view)));
+    {
+      GtkTextIter start, end;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      gtk_text_buffer_select_range (buffer, &start, &end);
+    }
+    g_signal_emit_by_name (diff_view, "copy-clipboard");
+    gdk_clipboard_read_text_async (gtk_widget_get_clipboard (diff_view), NULL, clipboard_read_cb, &copy);
+    botbench_test_assert_wait_until (copy_done, &copy, "the copied diff");
+    g_assert_cmpstr (copy.text, ==, diff);
+    g_free (copy.text);
+    adw_view_stack_set_visible_child_name (stack, "request");
+  }
   botbench_ui_test_screenshot (f, "forward-ui-replay-dialog.png");
 
   botbench_ui_test_click (botbench_ui_test_find (dialog, "send_button"));
@@ -597,6 +649,50 @@ simulate_sends_template (Fixture *f)
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   assert_wait_selected (f, id);
+}
+
+/* With a profile whose expected application_token is known, Simulate
+ * Event sends that token (looked up in the keyring by the dialog): the
+ * stored event is "verified". */
+static void
+simulate_carries_profile_token (Fixture *f)
+{
+  const char *token = "5e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b";
+  BotbenchProfileManager *profiles = botbench_application_get_profile_manager (f->app);
+  g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
+  g_autoptr(BotbenchEvent) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+  gint64 id;
+
+  botbench_profile_set_name (profile, "Portal");
+  botbench_profile_set_portal_url (profile, "https://team.example.org");
+  botbench_secret_store_hold (botbench_application_get_secret_store (f->app),
+                              botbench_profile_get_uuid (profile),
+                              BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, token);
+  g_assert_true (botbench_profile_manager_add (profiles, profile, &error));
+  g_assert_no_error (error);
+  g_assert_true (botbench_profile_manager_get_active (profiles) == profile);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_get_events_page (f->window)),
+                                             "events.simulate", NULL));
+  dialog = find_toplevel (BOTBENCH_TYPE_SIMULATE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (botbench_simulate_dialog_select_template (BOTBENCH_SIMULATE_DIALOG (dialog), "message-add-private"));
+  /* Clicked at once: the send waits for the keyring's answer if need be. */
+  gtk_widget_activate (botbench_ui_test_find (dialog, "send_button"));
+  botbench_test_assert_wait_until (simulate_sent, dialog, "the simulated event's answer");
+
+  id = botbench_simulate_dialog_get_event_id (BOTBENCH_SIMULATE_DIALOG (dialog));
+  g_assert_cmpint (id, >, 0);
+  stored = botbench_event_store_get_event (botbench_application_get_store (f->app), id, NULL);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (botbench_form_node_lookup_string (botbench_event_get_form (stored),
+                                                     "auth", "application_token", NULL), ==, token);
+  g_assert_cmpstr (botbench_form_node_lookup_string (botbench_event_get_form (stored),
+                                                     "auth", "domain", NULL), ==, "team.example.org");
+  g_assert_cmpint (botbench_token_check (stored, token), ==, BOTBENCH_TOKEN_STATE_VERIFIED);
+  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 typedef struct
@@ -761,6 +857,310 @@ export_import_jsonl (Fixture *f)
   botbench_test_rm_rf (dir);
 }
 
+/* ---- forwards recorded while the list shows a large store ---------------- */
+
+#define LARGE_STORE_EVENTS 10000
+
+typedef struct
+{
+  Fixture *f;
+  guint    n_left;
+  /* The rows (event id → checked) seen stale at bind, and checks made
+   * inside "forward-recorded", right after the page's own handler. */
+  GHashTable *stale_at_bind;
+  gint64   watched_id;
+  guint    n_checked_in_signal;
+  guint    n_recorded;
+  gboolean failed;
+} LargeStore;
+
+static void
+large_inserted_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LargeStore *large = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (botbench_event_store_insert_finish (BOTBENCH_EVENT_STORE (object), result, &error), >, 0);
+  g_assert_no_error (error);
+  large->n_left--;
+}
+
+static gboolean
+large_all_inserted (gpointer data)
+{
+  return ((LargeStore *)data)->n_left == 0;
+}
+
+static void
+large_recorded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LargeStore *large = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (botbench_event_store_record_forward_finish (BOTBENCH_EVENT_STORE (object), result, &error));
+  g_assert_no_error (error);
+  large->n_left--;
+}
+
+static BotbenchForwardResult *
+new_answer_200 (void)
+{
+  BotbenchForwardResult *answer = botbench_forward_result_new ("http://127.0.0.1:9/bot.php");
+
+  botbench_forward_result_set_state (answer, BOTBENCH_FORWARD_STATE_DONE);
+  botbench_forward_result_set_status (answer, 200);
+  botbench_forward_result_set_duration_ms (answer, 7);
+  botbench_forward_result_set_finished (answer, g_get_real_time ());
+
+  return answer;
+}
+
+/* Runs after the page's handler: the row of the watched event must still
+ * show the event as the list read it (no read on the main thread). */
+static void
+large_forward_recorded_cb (BotbenchEventStore *store,
+                           gint64              event_id,
+                           LargeStore         *large)
+{
+  GtkWidget *row;
+  BotbenchEvent *shown;
+
+  large->n_recorded++;
+  if (event_id != large->watched_id)
+    return;
+
+  row = find_row_for_id (botbench_ui_test_find (large->f->window, "event_list"), event_id);
+  g_assert_nonnull (row);
+  shown = botbench_event_row_get_event (BOTBENCH_EVENT_ROW (row));
+  if (botbench_event_get_forward (shown) != NULL)
+    large->failed = TRUE;
+  large->n_checked_in_signal++;
+}
+
+/* Runs after the page's bind: a row of an event whose forward was
+ * recorded out of sight is bound to the event as the list read it. */
+static void
+large_bind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               LargeStore               *large)
+{
+  BotbenchEvent *event = botbench_event_row_get_event (BOTBENCH_EVENT_ROW (gtk_list_item_get_child (list_item)));
+  gint64 id;
+
+  if (event == NULL)
+    return;
+
+  id = botbench_event_get_id (event);
+  if (!g_hash_table_contains (large->stale_at_bind, &id))
+    return;
+
+  if (botbench_event_get_forward (event) != NULL)
+    large->failed = TRUE;
+  g_hash_table_replace (large->stale_at_bind, g_memdup2 (&id, sizeof id), GINT_TO_POINTER (TRUE));
+}
+
+static gboolean
+large_recorded_all (gpointer data)
+{
+  LargeStore *large = data;
+
+  return large->n_left == 0 && large->n_recorded >= 1;
+}
+
+static gboolean
+large_top_rows_bound (gpointer data)
+{
+  LargeStore *large = data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, large->stale_at_bind);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == NULL)
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+row_is_mapped (gpointer data)
+{
+  LargeStore *large = data;
+
+  return find_row_for_id (botbench_ui_test_find (large->f->window, "event_list"), large->watched_id) != NULL;
+}
+
+static gboolean
+forwards_read (gpointer data)
+{
+  LargeStore *large = data;
+
+  return !_botbench_events_page_get_forwards_reading (botbench_ui_test_get_events_page (large->f->window));
+}
+
+/* A store of 10k events, forwards recorded for the rows in sight and for
+ * rows out of sight: the list reads events again only in a thread.  Inside
+ * "forward-recorded" (after the page's handler) and inside the factory's
+ * bind (after the page's), the row still shows the event as the list read
+ * it; the pill follows once the thread's read is back. */
+static void
+forward_pill_read_off_main_thread (Fixture *f)
+{
+  BotbenchEventStore *store = botbench_application_get_store (f->app);
+  BotbenchEventsPage *page = botbench_ui_test_get_events_page (f->window);
+  GtkListView *list = GTK_LIST_VIEW (botbench_ui_test_find (f->window, "event_list"));
+  g_autoptr(BotbenchForwardResult) answer = new_answer_200 ();
+  LargeStore large = { f, 0 };
+  gint64 last_id;
+  guint n_top = 4;
+
+  large.stale_at_bind = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  for (guint chunk = 0; chunk < LARGE_STORE_EVENTS / 1000; chunk++)
+    {
+      large.n_left = 1000;
+      for (guint i = 0; i < 1000; i++)
+        {
+          g_autofree char *text = g_strdup_printf ("event=ONIMBOTMESSAGEADD&data[PARAMS][MESSAGE]=n%u",
+                                                   chunk * 1000 + i);
+          g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
+          g_autoptr(BotbenchEvent) event = botbench_replay_build_new ("/bot", body);
+
+          botbench_event_store_insert_async (store, event, NULL, large_inserted_cb, &large);
+        }
+      botbench_test_assert_wait_until (large_all_inserted, &large, "the events to be stored");
+    }
+  last_id = botbench_event_store_get_last_id (store);
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (_botbench_events_page_get_shown_model (page)),
+                                     LARGE_STORE_EVENTS);
+
+  g_signal_connect (store, "forward-recorded", G_CALLBACK (large_forward_recorded_cb), &large);
+  g_signal_connect (gtk_list_view_get_factory (list), "bind", G_CALLBACK (large_bind_cb), &large);
+
+  /* In sight: the newest event's row. */
+  large.watched_id = last_id;
+  botbench_test_assert_wait_until (row_is_mapped, &large, "the newest event's row");
+  large.n_left = 1;
+  botbench_event_store_record_forward_async (store, last_id, answer, NULL, large_recorded_cb, &large);
+  botbench_test_assert_wait_until (large_recorded_all, &large, "the forward to be recorded");
+  g_assert_cmpuint (large.n_checked_in_signal, ==, 1);
+  g_assert_false (large.failed);
+  assert_wait_pill (f, last_id, "200 · 7 ms", "success");
+
+  /* Out of sight: the oldest events in view, forwards recorded for the
+   * newest ones (a burst of them), then back to the top. */
+  gtk_widget_activate_action (GTK_WIDGET (list), "list.scroll-to-item", "u", LARGE_STORE_EVENTS - 1);
+  large.watched_id = last_id - LARGE_STORE_EVENTS + 1;
+  botbench_test_assert_wait_until (row_is_mapped, &large, "the oldest event's row");
+  large.watched_id = 0;
+  large.n_left = 2000;
+  for (guint i = 0; i < 2000; i++)
+    {
+      gint64 id = last_id - 1 - i;
+
+      if (i < n_top)
+        g_hash_table_add (large.stale_at_bind, g_memdup2 (&id, sizeof id));
+      botbench_event_store_record_forward_async (store, id, answer, NULL, large_recorded_cb, &large);
+    }
+  botbench_test_assert_wait_until (large_recorded_all, &large, "the burst of forwards to be recorded");
+  botbench_test_assert_wait_until (forwards_read, &large, "the tracker to settle");
+
+  gtk_widget_activate_action (GTK_WIDGET (list), "list.scroll-to-item", "u", 0);
+  botbench_test_assert_wait_until (large_top_rows_bound, &large, "the newest rows to be bound again");
+  g_assert_false (large.failed);
+  for (guint i = 0; i < n_top; i++)
+    assert_wait_pill (f, last_id - 1 - i, "200 · 7 ms", "success");
+  botbench_test_assert_wait_until (forwards_read, &large, "the tracker to settle");
+
+  g_signal_handlers_disconnect_by_data (store, &large);
+  g_signal_handlers_disconnect_by_data (gtk_list_view_get_factory (list), &large);
+  g_hash_table_unref (large.stale_at_bind);
+}
+
+static void
+record_toast_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  char **title = user_data;
+
+  g_free (*title);
+  *title = g_variant_dup_string (parameter, NULL);
+}
+
+static gboolean
+toast_recorded (gpointer data)
+{
+  return *(char **)data != NULL;
+}
+
+static gboolean
+names_loaded (gpointer data)
+{
+  return !botbench_events_page_get_loading_names (data);
+}
+
+/* An export that fails half-way (the store closed under it) leaves the
+ * file it was to replace as it was: nothing partial, no empty file. */
+static void
+export_failure_keeps_old_file (Fixture *f)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *db = g_build_filename (dir, "other.db", NULL);
+  g_autofree char *path = g_build_filename (dir, "events.jsonl", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) action = g_simple_action_new ("toast", G_VARIANT_TYPE_STRING);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *title = NULL;
+  g_autoptr(GDir) listing = NULL;
+  const char *old = "{\"id\":1,\"old\":true}\n";
+  GtkWidget *window;
+  GtkWidget *page;
+  guint n_files = 0;
+
+  g_assert_true (g_file_set_contents (path, old, -1, &error));
+  g_assert_no_error (error);
+
+  store = botbench_event_store_new (db, &error);
+  g_assert_no_error (error);
+  window = gtk_window_new ();
+  g_signal_connect (action, "activate", G_CALLBACK (record_toast_action), &title);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+  gtk_widget_insert_action_group (window, "win", G_ACTION_GROUP (group));
+  page = g_object_new (BOTBENCH_TYPE_EVENTS_PAGE, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  botbench_events_page_set_store (BOTBENCH_EVENTS_PAGE (page), store);
+  botbench_test_assert_wait_until (names_loaded, page, "the page's event names");
+
+  /* The store's reads fail from now on: the export fails after the
+   * file was opened for replacing. */
+  botbench_event_store_close (store);
+  _botbench_events_actions_export (BOTBENCH_EVENTS_PAGE (page), file, FALSE);
+  botbench_test_assert_wait_until (toast_recorded, &title, "the export to fail");
+  g_assert_true (g_str_has_prefix (title, "Cannot export events: "));
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, old);
+  /* No temporary file left beside it (only the store's own files). */
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  for (const char *name; (name = g_dir_read_name (listing)) != NULL; )
+    if (!g_str_has_prefix (name, "other.db"))
+      n_files++;
+  g_assert_cmpuint (n_files, ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  botbench_test_rm_rf (dir);
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -791,11 +1191,14 @@ main (int   argc,
 
   ADD_BODY ("/forward-ui/forward/switch", switch_forwards_to_handler);
   ADD_BODY ("/forward-ui/forward/refused", refused_shows_error);
+  ADD_BODY ("/forward-ui/forward/large-store-reads-off-main-thread", forward_pill_read_off_main_thread);
   ADD_BODY ("/forward-ui/replay/edited-value", replay_edited_value);
   ADD_BODY ("/forward-ui/simulate/template", simulate_sends_template);
+  ADD_BODY ("/forward-ui/simulate/profile-token", simulate_carries_profile_token);
   ADD_BODY ("/forward-ui/token/pill", token_pill);
   ADD_BODY ("/forward-ui/token/learned-from-install", token_learned_from_install);
   ADD_BODY ("/forward-ui/export-import/jsonl", export_import_jsonl);
+  ADD_BODY ("/forward-ui/export-import/failure-keeps-old-file", export_failure_keeps_old_file);
 
 #undef ADD_BODY
 

@@ -372,6 +372,82 @@ cancel_midway (Fixture *f)
   g_assert_cmpuint (botbench_replay_batch_get_n_done (batch), ==, 1);
   g_assert_cmpuint (botbench_replay_batch_get_n_failed (batch), ==, 1);
   g_assert_cmpuint (botbench_test_handler_get_n_requests (handler), ==, 1);
+
+  /* The first went out before Cancel: the handler may have acted on it,
+   * so it is stored, with the error "Cancelled". */
+  {
+    GArray *new_ids = botbench_replay_batch_get_new_ids (batch);
+    g_autoptr(BotbenchEvent) stored = NULL;
+    BotbenchForwardResult *forward;
+
+    g_assert_cmpuint (new_ids->len, ==, 1);
+    stored = botbench_event_store_get_event (botbench_application_get_store (f->app),
+                                             g_array_index (new_ids, gint64, 0), NULL);
+    g_assert_nonnull (stored);
+    g_assert_cmpint (botbench_event_get_replay_of (stored), >, 0);
+    forward = botbench_event_get_forward (stored);
+    g_assert_nonnull (forward);
+    g_assert_cmpstr (botbench_forward_result_get_error (forward), ==, "Cancelled");
+  }
+}
+
+typedef struct
+{
+  gboolean               done;
+  BotbenchForwardResult *answer;
+  gint64                 event_id;
+  GError                *error;
+} SendWait;
+
+static void
+replay_sent_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  SendWait *wait = user_data;
+
+  wait->answer = botbench_replay_send_finish (result, &wait->event_id, &wait->error);
+  wait->done = TRUE;
+}
+
+static gboolean
+send_done (gpointer data)
+{
+  return ((SendWait *)data)->done;
+}
+
+/* A replay cancelled before it went out is not stored (the target never
+ * saw it): finish fails with G_IO_ERROR_CANCELLED, no request, no event. */
+static void
+cancelled_before_sent (Fixture *f)
+{
+  g_autoptr(BotbenchTestHandler) handler = botbench_test_handler_new ();
+  g_autofree char *url = g_strconcat (botbench_test_handler_get_url (handler), "/bot.php", NULL);
+  BotbenchEventStore *store = botbench_application_get_store (f->app);
+  g_autoptr(GBytes) body = fixture_variant ("ONIMBOTMESSAGEADD", 0);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(BotbenchEvent) original = NULL;
+  g_autoptr(BotbenchEvent) replay = NULL;
+  SendWait wait = { FALSE };
+  gint64 id;
+
+  id = post_body (f, body);
+  original = botbench_event_store_get_event (store, id, NULL);
+  g_assert_nonnull (original);
+  replay = botbench_replay_build (original, NULL, NULL);
+
+  botbench_replay_send_async (store, session, replay, url, 10, cancellable, replay_sent_cb, &wait);
+  g_cancellable_cancel (cancellable);
+  botbench_test_assert_wait_until (send_done, &wait, "the cancelled replay to finish");
+
+  g_assert_null (wait.answer);
+  g_assert_error (wait.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (wait.event_id, ==, 0);
+  g_assert_cmpuint (botbench_test_handler_get_n_requests (handler), ==, 0);
+  /* Nothing was stored: a later event gets the next id. */
+  g_assert_cmpint (botbench_event_store_get_last_id (store), ==, id);
+  g_clear_error (&wait.error);
 }
 
 typedef struct
@@ -533,6 +609,7 @@ main (int   argc,
   ADD_BODY ("/replay-batch-ui/replay/to-listener", to_listener);
   ADD_BODY ("/replay-batch-ui/replay/to-forward-targets", to_forward_targets);
   ADD_BODY ("/replay-batch-ui/replay/cancel-midway", cancel_midway);
+  ADD_BODY ("/replay-batch-ui/replay/cancelled-before-sent", cancelled_before_sent);
   ADD_BODY ("/replay-batch-ui/confirm/large-count", large_needs_second_word);
 
 #undef ADD_BODY

@@ -69,36 +69,19 @@ default_listener_url (const char *path)
   return g_strdup_printf ("http://%s:%u%s", host, port, path);
 }
 
-/* What a template takes from the profile (owned here, lent to the
- * BotbenchTemplateContext). */
-typedef struct
-{
-  char *domain;
-  char *client_endpoint;
-  char *client_id;
-} ProfileFacts;
-
-static void
-profile_facts_clear (ProfileFacts *facts)
-{
-  g_clear_pointer (&facts->domain, g_free);
-  g_clear_pointer (&facts->client_endpoint, g_free);
-  g_clear_pointer (&facts->client_id, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ProfileFacts, profile_facts_clear)
-
 /* The template's bot and portal: the active (or --profile) profile's
- * saved bot and portal when they can be read; else the bot id alone and
- * the defaults. */
+ * saved bot, portal and expected application_token when they can be read
+ * (ctx filled by botbench_template_context_init_from_profile()); else the
+ * bot id alone and the defaults. */
 static BotbenchBot *
-lookup_bot (gint64        bot_id,
-            ProfileFacts *facts)
+lookup_bot (gint64                   bot_id,
+            BotbenchTemplateContext *ctx)
 {
   g_autoptr(BotbenchProfileManager) manager = botbench_profile_manager_new (NULL);
   g_autoptr(GError) error = NULL;
   BotbenchProfile *profile = NULL;
   BotbenchBot *bot = NULL;
+  char *token = NULL;
 
   if (botbench_profile_manager_load (manager, &error))
     profile = botbench_cli_profile_name != NULL
@@ -109,30 +92,25 @@ lookup_bot (gint64        bot_id,
 
   if (profile != NULL)
     {
-      const char *portal = botbench_profile_get_portal_url (profile);
-      g_autoptr(GUri) uri = portal != NULL ? g_uri_parse (portal, G_URI_FLAGS_NONE, NULL) : NULL;
-      const char *client_id = botbench_profile_get_kind (profile) == BOTBENCH_PROFILE_KIND_WEBHOOK
-        ? botbench_profile_get_client_id (profile) : botbench_profile_get_oauth_client_id (profile);
+      g_autoptr(BotbenchSecretStore) secrets = botbench_secret_store_new ();
 
-      if (uri != NULL && g_uri_get_host (uri) != NULL)
-        {
-          if (g_uri_get_port (uri) > 0)
-            facts->domain = g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
-          else
-            facts->domain = g_strdup (g_uri_get_host (uri));
-          facts->client_endpoint = g_strconcat (portal, g_str_has_suffix (portal, "/") ? "" : "/", "rest/", NULL);
-        }
-      facts->client_id = g_strdup (client_id);
+      g_clear_error (&error);
+      token = botbench_token_check_dup_expected_sync (profile, secrets, NULL, &error);
+      if (error != NULL)
+        g_printerr (_("Warning: cannot read the expected application_token of profile “%s”: %s\n"),
+                    botbench_profile_get_name (profile), error->message);
+    }
+  botbench_template_context_init_from_profile (ctx, profile, token);
+  botbench_secret_free (token);
 
-      if (bot_id > 0)
-        {
-          g_autoptr(BotbenchBotStore) bots = botbench_bot_store_new (botbench_profile_get_uuid (profile), NULL);
-          BotbenchBot *saved;
+  if (profile != NULL && bot_id > 0)
+    {
+      g_autoptr(BotbenchBotStore) bots = botbench_bot_store_new (botbench_profile_get_uuid (profile), NULL);
+      BotbenchBot *saved;
 
-          if (botbench_bot_store_load (bots, NULL) &&
-              (saved = botbench_bot_store_lookup_by_id (bots, bot_id)) != NULL)
-            bot = botbench_bot_copy (saved);
-        }
+      if (botbench_bot_store_load (bots, NULL) &&
+          (saved = botbench_bot_store_lookup_by_id (bots, bot_id)) != NULL)
+        bot = botbench_bot_copy (saved);
     }
 
   if (bot == NULL && bot_id > 0)
@@ -266,22 +244,19 @@ build_body_event (GBytes              *body,
 }
 
 /* A simulated event: the template built from the profile's bot and
- * portal (defaults where they cannot be read), with the --set edits. */
+ * portal and the profile's expected application_token (defaults where
+ * they cannot be read), with the --set edits. */
 static BotbenchEvent *
 build_template_event (const char          *name,
                       gint64               bot_id,
                       const char * const  *sets,
                       GError             **error)
 {
-  g_auto(ProfileFacts) facts = { NULL };
-  g_autoptr(BotbenchBot) bot = lookup_bot (bot_id, &facts);
+  g_auto(BotbenchTemplateContext) ctx = { NULL };
+  g_autoptr(BotbenchBot) bot = lookup_bot (bot_id, &ctx);
   g_autoptr(GBytes) body = NULL;
-  BotbenchTemplateContext ctx = { NULL };
   char *text;
 
-  ctx.domain = facts.domain;
-  ctx.client_endpoint = facts.client_endpoint;
-  ctx.client_id = facts.client_id;
   text = botbench_event_template_build (name, bot, &ctx, error);
   if (text == NULL)
     return NULL;

@@ -1,6 +1,12 @@
-/* botbench-application.c
+/* botbench-application.c: the application: its objects, actions and signals
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Owns the settings, the event store, the listener and forwarder, the
+ * profiles, secrets and REST clients, and the sandbox, and hands them to
+ * the windows; app.* actions.  The listener's settings and start/stop
+ * live in botbench-application-listener.c, the built-in sandbox and its
+ * profile in botbench-application-sandbox.c.
  */
 #define G_LOG_DOMAIN "botbench-application"
 
@@ -9,49 +15,14 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "botbench-application-private.h"
+#include "botbench-application-internal.h"
 #include "botbench-forward-settings.h"
 #include "botbench-preferences-window.h"
 #include "botbench-resources.h"
 #include "botbench-token-sync.h"
 #include "botbench-window.h"
 
-/* Settings edits (a port typed digit by digit) restart a running listener
- * once they have settled. */
-#define LISTENER_RESTART_DELAY_MS 500
-
-struct _BotbenchApplication
-{
-  AdwApplication      parent_instance;
-
-  GSettings          *settings;
-  BotbenchEventStore *store;
-  GError             *store_error;
-  GError             *profiles_error;
-  BotbenchListener   *listener;
-  BotbenchForwarder  *forwarder;
-  guint               restart_source;
-  BotbenchTokenSync  *token_sync;
-
-  BotbenchProfileManager *profiles;
-  BotbenchSecretStore    *secrets;
-  BotbenchRequestHistory *history;
-  /* profile UUID → BotbenchRestClient */
-  GHashTable             *clients;
-  BotbenchSandbox        *sandbox;
-  GCancellable           *cancellable;
-  /* The sandbox secret could not be stored: retry in session-only mode. */
-  guint                   sandbox_secret_pending : 1;
-};
-
 G_DEFINE_FINAL_TYPE (BotbenchApplication, botbench_application, ADW_TYPE_APPLICATION)
-
-enum {
-  LISTENER_FAILED,
-  SANDBOX_FAILED,
-  SECRETS_UNAVAILABLE,
-  N_SIGNALS
-};
 
 static guint signals[N_SIGNALS];
 
@@ -76,21 +47,6 @@ botbench_application_dup_db_path (void)
     return g_strdup (env);
 
   return botbench_event_store_dup_default_path ();
-}
-
-/* BOTBENCH_LISTENER_PORT overrides the listener-port setting (tests and
- * screenshots use 0, a free port). */
-static guint
-botbench_application_get_configured_port (BotbenchApplication *self)
-{
-  const char *env = g_getenv ("BOTBENCH_LISTENER_PORT");
-  guint64 port;
-
-  if (env != NULL && *env != '\0' &&
-      g_ascii_string_to_unsigned (env, 10, 0, G_MAXUINT16, &port, NULL))
-    return (guint)port;
-
-  return g_settings_get_uint (self->settings, "listener-port");
 }
 
 static void
@@ -124,37 +80,6 @@ botbench_application_apply_forwarding (BotbenchApplication *self)
 }
 
 static void
-botbench_application_configure_listener (BotbenchApplication *self)
-{
-  g_autofree char *host = NULL;
-
-  g_assert (BOTBENCH_IS_APPLICATION (self));
-  g_assert (self->listener != NULL);
-
-  host = g_settings_get_string (self->settings, "listener-host");
-  botbench_listener_set_host (self->listener, host);
-  botbench_listener_set_port (self->listener, botbench_application_get_configured_port (self));
-  botbench_listener_set_max_body (self->listener, g_settings_get_uint (self->settings, "max-body"));
-}
-
-static gboolean
-botbench_application_restart_listener_cb (gpointer user_data)
-{
-  BotbenchApplication *self = user_data;
-
-  self->restart_source = 0;
-
-  if (self->listener != NULL && botbench_listener_get_running (self->listener))
-    {
-      g_debug ("Restarting the listener with new settings");
-      botbench_listener_stop (self->listener);
-      botbench_application_start_listener (self, NULL);
-    }
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
 botbench_application_settings_changed_cb (BotbenchApplication *self,
                                           const char          *key,
                                           GSettings           *settings)
@@ -173,149 +98,8 @@ botbench_application_settings_changed_cb (BotbenchApplication *self,
            g_str_equal (key, "listener-port") ||
            g_str_equal (key, "max-body"))
     {
-      g_clear_handle_id (&self->restart_source, g_source_remove);
-      self->restart_source = g_timeout_add (LISTENER_RESTART_DELAY_MS,
-                                            botbench_application_restart_listener_cb, self);
+      _botbench_application_restart_listener_later (self);
     }
-}
-
-static guint
-botbench_application_get_sandbox_port (gboolean *fixed)
-{
-  const char *env = g_getenv ("BOTBENCH_SANDBOX_PORT");
-  guint64 port;
-
-  *fixed = FALSE;
-  if (env != NULL && *env != '\0' &&
-      g_ascii_string_to_unsigned (env, 10, 0, G_MAXUINT16, &port, NULL))
-    {
-      *fixed = TRUE;
-      return (guint)port;
-    }
-
-  return BOTBENCH_SANDBOX_DEFAULT_PORT;
-}
-
-static void botbench_application_store_sandbox_secret (BotbenchApplication *self);
-
-static void
-sandbox_secret_stored_cb (GObject      *object,
-                          GAsyncResult *result,
-                          gpointer      user_data)
-{
-  g_autoptr(BotbenchApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (botbench_secret_store_store_finish (BOTBENCH_SECRET_STORE (object), result, &error))
-    {
-      self->sandbox_secret_pending = FALSE;
-      return;
-    }
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  g_debug ("Cannot store the sandbox secret: %s", error->message);
-
-  /* The window works on the held copy; only botbench-cli needs the keyring,
-   * and a keyring made later gets the secret at the sandbox's next start. */
-  if (botbench_secret_store_is_held (BOTBENCH_SECRET_STORE (object), BOTBENCH_PROFILE_SANDBOX_UUID,
-                                     BOTBENCH_SECRET_KIND_WEBHOOK_SECRET))
-    return;
-
-  /* Session-only was chosen while this store was under way. */
-  if (botbench_secret_store_get_session_only (BOTBENCH_SECRET_STORE (object)))
-    {
-      botbench_application_store_sandbox_secret (self);
-      return;
-    }
-
-  self->sandbox_secret_pending = TRUE;
-  botbench_application_report_secret_error (self, error);
-}
-
-static void
-botbench_application_store_sandbox_secret (BotbenchApplication *self)
-{
-  g_autofree char *url = NULL;
-  g_autoptr(BotbenchWebhookUrl) parsed = NULL;
-
-  if (!botbench_sandbox_get_running (self->sandbox))
-    return;
-
-  url = botbench_sandbox_dup_webhook_url (self->sandbox);
-  parsed = botbench_webhook_url_parse (url, NULL);
-  if (parsed == NULL)
-    return;
-
-  /* Held first, so the sandbox profile works at once, before (and
-   * without) any keyring: a first run may have none yet, and making one
-   * asks the user.  The keyring copy is for botbench-cli. */
-  botbench_secret_store_hold (self->secrets, BOTBENCH_PROFILE_SANDBOX_UUID,
-                              BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, parsed->secret);
-  botbench_secret_store_store_async (self->secrets, BOTBENCH_PROFILE_SANDBOX_UUID,
-                                     BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, parsed->secret,
-                                     self->cancellable, sandbox_secret_stored_cb,
-                                     g_object_ref (self));
-}
-
-/* Points the sandbox profile at the running sandbox, making it if needed. */
-static gboolean
-botbench_application_update_sandbox_profile (BotbenchApplication  *self,
-                                             GError              **error)
-{
-  g_autofree char *url = NULL;
-  g_autoptr(BotbenchWebhookUrl) parsed = NULL;
-  BotbenchProfile *profile;
-
-  url = botbench_sandbox_dup_webhook_url (self->sandbox);
-  parsed = botbench_webhook_url_parse (url, error);
-  if (parsed == NULL)
-    return FALSE;
-
-  profile = botbench_profile_manager_lookup (self->profiles, BOTBENCH_PROFILE_SANDBOX_UUID);
-  if (profile == NULL)
-    {
-      g_autoptr(BotbenchProfile) created = NULL;
-      g_autofree char *name = g_strdup (_("Sandbox"));
-
-      created = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, BOTBENCH_PROFILE_SANDBOX_UUID);
-      for (guint i = 2; !botbench_profile_manager_check_name (self->profiles, name, NULL, NULL); i++)
-        {
-          g_free (name);
-          /* Translators: the sandbox profile's name when "Sandbox" is taken */
-          name = g_strdup_printf (_("Sandbox %u"), i);
-        }
-      botbench_profile_set_name (created, name);
-      botbench_profile_apply_webhook_url (created, parsed);
-      if (self->listener != NULL && botbench_listener_get_running (self->listener))
-        {
-          g_autofree char *base = botbench_application_dup_listener_base_url (self);
-          g_autofree char *public_url = g_strconcat (base, "/", NULL);
-
-          botbench_profile_set_public_base_url (created, public_url);
-        }
-      if (!botbench_profile_manager_add (self->profiles, created, error))
-        return FALSE;
-    }
-  else
-    {
-      botbench_profile_set_kind (profile, BOTBENCH_PROFILE_KIND_WEBHOOK);
-      botbench_profile_apply_webhook_url (profile, parsed);
-    }
-
-  botbench_application_store_sandbox_secret (self);
-
-  return TRUE;
-}
-
-static void
-secrets_session_only_cb (BotbenchApplication *self,
-                         GParamSpec          *pspec,
-                         BotbenchSecretStore *secrets)
-{
-  if (self->sandbox_secret_pending && botbench_secret_store_get_session_only (secrets))
-    botbench_application_store_sandbox_secret (self);
 }
 
 static void
@@ -477,7 +261,7 @@ botbench_application_startup (GApplication *app)
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->secrets = botbench_secret_store_new ();
   g_signal_connect_object (self->secrets, "notify::session-only",
-                           G_CALLBACK (secrets_session_only_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (_botbench_application_secrets_session_only_cb), self, G_CONNECT_SWAPPED);
   self->sandbox = botbench_sandbox_new ();
   self->profiles = botbench_profile_manager_new (NULL);
   if (!botbench_profile_manager_load (self->profiles, &self->profiles_error))
@@ -593,6 +377,17 @@ botbench_application_init (BotbenchApplication *self)
 {
 }
 
+void
+_botbench_application_emit_error (BotbenchApplication *self,
+                                  ApplicationSignal    signal,
+                                  const GError        *error)
+{
+  g_assert (BOTBENCH_IS_APPLICATION (self));
+  g_assert (signal < N_SIGNALS);
+
+  g_signal_emit (self, signals[signal], 0, error);
+}
+
 BotbenchApplication *
 botbench_application_new (void)
 {
@@ -633,84 +428,6 @@ botbench_application_get_forwarder (BotbenchApplication *self)
   g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
 
   return self->forwarder;
-}
-
-BotbenchListener *
-botbench_application_get_listener (BotbenchApplication *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
-
-  return self->listener;
-}
-
-gboolean
-botbench_application_start_listener (BotbenchApplication  *self,
-                                     GError              **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (self->listener == NULL)
-    {
-      g_set_error_literal (&local_error, BOTBENCH_LISTENER_ERROR, BOTBENCH_LISTENER_ERROR_FAILED,
-                           _("The listener is not available because the event log could not be opened"));
-    }
-  else if (botbench_listener_get_running (self->listener))
-    {
-      return TRUE;
-    }
-  else
-    {
-      botbench_application_configure_listener (self);
-      if (botbench_listener_start (self->listener, &local_error))
-        return TRUE;
-    }
-
-  g_signal_emit (self, signals[LISTENER_FAILED], 0, local_error);
-  g_propagate_error (error, g_steal_pointer (&local_error));
-
-  return FALSE;
-}
-
-void
-botbench_application_stop_listener (BotbenchApplication *self)
-{
-  g_return_if_fail (BOTBENCH_IS_APPLICATION (self));
-
-  g_clear_handle_id (&self->restart_source, g_source_remove);
-
-  if (self->listener != NULL)
-    botbench_listener_stop (self->listener);
-}
-
-char *
-botbench_application_dup_listener_base_url (BotbenchApplication *self)
-{
-  g_autofree char *url = NULL;
-  g_autofree char *host = NULL;
-  gsize len;
-
-  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
-
-  if (self->listener != NULL)
-    url = botbench_listener_dup_url (self->listener);
-
-  if (url == NULL)
-    {
-      host = g_settings_get_string (self->settings, "listener-host");
-      if (strchr (host, ':') != NULL)
-        url = g_strdup_printf ("http://[%s]:%u", host, botbench_application_get_configured_port (self));
-      else
-        url = g_strdup_printf ("http://%s:%u", host, botbench_application_get_configured_port (self));
-    }
-
-  len = strlen (url);
-  while (len > 0 && url[len - 1] == '/')
-    url[--len] = '\0';
-
-  return g_steal_pointer (&url);
 }
 
 BotbenchProfileManager *
@@ -777,74 +494,5 @@ botbench_application_report_secret_error (BotbenchApplication *self,
 
   if (g_error_matches (error, BOTBENCH_SECRET_STORE_ERROR, BOTBENCH_SECRET_STORE_ERROR_UNAVAILABLE))
     g_signal_emit (self, signals[SECRETS_UNAVAILABLE], 0, error);
-}
-
-BotbenchSandbox *
-botbench_application_get_sandbox (BotbenchApplication *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
-
-  return self->sandbox;
-}
-
-gboolean
-botbench_application_start_sandbox (BotbenchApplication  *self,
-                                    GError              **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *state_path = NULL;
-  gboolean fixed;
-  guint port;
-
-  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!botbench_sandbox_get_running (self->sandbox))
-    {
-      state_path = botbench_sandbox_dup_default_state_path ();
-      botbench_sandbox_set_state_path (self->sandbox, state_path);
-      botbench_sandbox_set_host (self->sandbox, BOTBENCH_SANDBOX_DEFAULT_HOST);
-      botbench_sandbox_set_tls (self->sandbox, FALSE);
-
-      /* The usual port keeps the profile's URL from run to run; when it is
-       * taken, any free port does. */
-      port = botbench_application_get_sandbox_port (&fixed);
-      botbench_sandbox_set_port (self->sandbox, port);
-      if (!botbench_sandbox_start (self->sandbox, &local_error) && !fixed &&
-          g_error_matches (local_error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_ADDRESS_IN_USE))
-        {
-          g_clear_error (&local_error);
-          botbench_sandbox_set_port (self->sandbox, 0);
-          botbench_sandbox_start (self->sandbox, &local_error);
-        }
-    }
-
-  if (local_error == NULL)
-    botbench_application_update_sandbox_profile (self, &local_error);
-
-  if (local_error == NULL)
-    return TRUE;
-
-  g_debug ("Cannot start the sandbox: %s", local_error->message);
-  g_signal_emit (self, signals[SANDBOX_FAILED], 0, local_error);
-  g_propagate_error (error, g_steal_pointer (&local_error));
-
-  return FALSE;
-}
-
-void
-botbench_application_stop_sandbox (BotbenchApplication *self)
-{
-  g_return_if_fail (BOTBENCH_IS_APPLICATION (self));
-
-  botbench_sandbox_stop (self->sandbox);
-}
-
-BotbenchProfile *
-botbench_application_get_sandbox_profile (BotbenchApplication *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_APPLICATION (self), NULL);
-
-  return botbench_profile_manager_lookup (self->profiles, BOTBENCH_PROFILE_SANDBOX_UUID);
 }
 

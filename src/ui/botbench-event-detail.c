@@ -13,6 +13,7 @@
 #include "botbench-decoded-item.h"
 #include "botbench-event-detail-private.h"
 #include "botbench-event-row.h"
+#include "botbench-field-list.h"
 #include "botbench-handler-view.h"
 
 /* Subtrees up to this many leaves are expanded when an event is shown. */
@@ -347,58 +348,6 @@ botbench_event_detail_update_raw (BotbenchEventDetail *self)
 }
 
 static void
-clear_list_box (GtkListBox *list)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
-}
-
-static void
-add_field_row (GtkListBox *list,
-               const char *name,
-               const char *value)
-{
-  g_autofree char *valid_value = g_utf8_make_valid (value != NULL ? value : "", -1);
-  GtkWidget *row;
-  GtkWidget *box;
-  GtkWidget *name_label;
-  GtkWidget *value_label;
-
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_widget_add_css_class (box, "field-row");
-
-  name_label = gtk_label_new (name);
-  gtk_label_set_xalign (GTK_LABEL (name_label), 0);
-  gtk_label_set_yalign (GTK_LABEL (name_label), 0);
-  gtk_label_set_width_chars (GTK_LABEL (name_label), 16);
-  gtk_label_set_max_width_chars (GTK_LABEL (name_label), 16);
-  gtk_label_set_wrap (GTK_LABEL (name_label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (name_label), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_add_css_class (name_label, "dim-label");
-  gtk_box_append (GTK_BOX (box), name_label);
-
-  value_label = gtk_label_new (valid_value);
-  gtk_label_set_xalign (GTK_LABEL (value_label), 0);
-  gtk_label_set_yalign (GTK_LABEL (value_label), 0);
-  gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
-  gtk_widget_set_hexpand (value_label, TRUE);
-  gtk_widget_add_css_class (value_label, "field-value");
-  gtk_box_append (GTK_BOX (box), value_label);
-
-  row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (value_label),
-                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, name_label, NULL,
-                                  -1);
-  gtk_list_box_append (list, row);
-}
-
-static void
 botbench_event_detail_update_headers (BotbenchEventDetail *self)
 {
   const char * const *headers;
@@ -409,8 +358,8 @@ botbench_event_detail_update_headers (BotbenchEventDetail *self)
   gint64 received_us;
   const char *query;
 
-  clear_list_box (self->request_list);
-  clear_list_box (self->headers_list);
+  _botbench_field_list_clear (self->request_list);
+  _botbench_field_list_clear (self->headers_list);
 
   received_us = botbench_event_get_received (self->event);
   utc = g_date_time_new_from_unix_utc (received_us / G_USEC_PER_SEC);
@@ -426,18 +375,18 @@ botbench_event_detail_update_headers (BotbenchEventDetail *self)
   size = g_format_size_full (botbench_event_get_size (self->event), G_FORMAT_SIZE_LONG_FORMAT);
   query = botbench_event_get_query (self->event);
 
-  add_field_row (self->request_list, _("Method"), botbench_event_get_method (self->event));
-  add_field_row (self->request_list, _("Path"), botbench_event_get_path (self->event));
+  _botbench_field_list_add (self->request_list, _("Method"), botbench_event_get_method (self->event));
+  _botbench_field_list_add (self->request_list, _("Path"), botbench_event_get_path (self->event));
   if (query != NULL && *query != '\0')
-    add_field_row (self->request_list, _("Query"), query);
-  add_field_row (self->request_list, _("Remote Address"), botbench_event_get_remote_address (self->event));
-  add_field_row (self->request_list, _("Received"), received);
-  add_field_row (self->request_list, _("Content Type"), botbench_event_get_content_type (self->event));
-  add_field_row (self->request_list, _("Body Size"), size);
+    _botbench_field_list_add (self->request_list, _("Query"), query);
+  _botbench_field_list_add (self->request_list, _("Remote Address"), botbench_event_get_remote_address (self->event));
+  _botbench_field_list_add (self->request_list, _("Received"), received);
+  _botbench_field_list_add (self->request_list, _("Content Type"), botbench_event_get_content_type (self->event));
+  _botbench_field_list_add (self->request_list, _("Body Size"), size);
 
   headers = botbench_event_get_headers (self->event);
   for (guint i = 0; headers[i] != NULL && headers[i + 1] != NULL; i += 2)
-    add_field_row (self->headers_list, headers[i], headers[i + 1]);
+    _botbench_field_list_add (self->headers_list, headers[i], headers[i + 1]);
 
   gtk_widget_set_visible (GTK_WIDGET (self->headers_list), headers[0] != NULL);
 }
@@ -460,8 +409,8 @@ botbench_event_detail_update (BotbenchEventDetail *self)
       gtk_column_view_set_model (self->decoded_view, NULL);
       g_clear_object (&self->decoded_model);
       gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->raw_view), "", 0);
-      clear_list_box (self->request_list);
-      clear_list_box (self->headers_list);
+      _botbench_field_list_clear (self->request_list);
+      _botbench_field_list_clear (self->headers_list);
       botbench_handler_view_set_result (self->handler_view, NULL);
       return;
     }

@@ -171,6 +171,19 @@ write_string (GOutputStream  *stream,
   return ok;
 }
 
+/* Drops what was written: closing with a cancelled cancellable removes
+ * g_file_replace()'s temporary file and leaves the old file as it was
+ * (a plain unref would close it normally and put the partial file in
+ * its place). */
+static void
+abandon_stream (GFileOutputStream *stream)
+{
+  g_autoptr(GCancellable) abandon = g_cancellable_new ();
+
+  g_cancellable_cancel (abandon);
+  g_output_stream_close (G_OUTPUT_STREAM (stream), abandon, NULL);
+}
+
 static void
 export_thread (GTask        *task,
                gpointer      source_object,
@@ -206,6 +219,7 @@ export_thread (GTask        *task,
 
       if (events == NULL)
         {
+          abandon_stream (stream);
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
@@ -230,6 +244,7 @@ export_thread (GTask        *task,
 
       if (!write_string (G_OUTPUT_STREAM (stream), out, cancellable, &error))
         {
+          abandon_stream (stream);
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
@@ -242,8 +257,15 @@ export_thread (GTask        *task,
   if (job->format == EXPORT_HAR)
     botbench_event_har_end (out);
 
-  if (!write_string (G_OUTPUT_STREAM (stream), out, cancellable, &error) ||
-      !g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &error))
+  if (!write_string (G_OUTPUT_STREAM (stream), out, cancellable, &error))
+    {
+      abandon_stream (stream);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* A close that fails (the rename, say) also leaves the old file. */
+  if (!g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

@@ -16,6 +16,10 @@ BotbenchEventListModel *_botbench_events_page_get_event_model (BotbenchEventsPag
  * events paced), NULL until botbench_events_page_set_store(). */
 BotbenchPacedModel     *_botbench_events_page_get_shown_model (BotbenchEventsPage *self);
 
+/* For tests: TRUE while events are read again (in a thread) after their
+ * forward was recorded. */
+gboolean                _botbench_events_page_get_forwards_reading (BotbenchEventsPage *self);
+
 /* Shows only events whose token state is state ("verified", "wrong-token",
  * "no-token", "unknown"; NULL or "": all), the events menu's Token filter. */
 void                    _botbench_events_page_set_token_filter (BotbenchEventsPage *self,

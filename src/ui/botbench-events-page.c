@@ -8,6 +8,8 @@
  * list is scrolled to the top.  The window puts the page's header widgets
  * (search, filter) in its header bar and keeps the actions (win.copy-curl,
  * win.focus-search, win.show-event-list) that call into this page.
+ * The event type filter's names are in botbench-events-page-names.c, the
+ * list's rows and their forwards in botbench-events-page-list.c.
  */
 #define G_LOG_DOMAIN "botbench-events-page"
 
@@ -19,59 +21,12 @@
 #include "botbench-event-detail.h"
 #include "botbench-event-row.h"
 #include "botbench-events-actions.h"
-#include "botbench-events-page-private.h"
+#include "botbench-events-page-internal.h"
 #include "botbench-forward-tracker.h"
 #include "botbench-paced-model.h"
 
 /* While events stream in, the log shows new ones at most this often. */
 #define LIST_UPDATE_INTERVAL_MS 250
-
-/* The list of event names is re-read at most this often while events arrive. */
-#define NAMES_REFRESH_INTERVAL_US (1 * G_USEC_PER_SEC)
-
-struct _BotbenchEventsPage
-{
-  GtkWidget               parent_instance;
-
-  BotbenchEventStore     *store;
-  BotbenchEventListModel *event_model;
-  /* What the list shows: event_model with new events at a steady pace. */
-  BotbenchPacedModel     *paced_model;
-  GtkSingleSelection     *selection;
-  /* The token state filter (a token state string, NULL: all), and the
-   * paced model filtered by it.  The store's list model has no token
-   * filter yet, so this one scans the events as they are read. */
-  GCancellable           *cancellable;
-
-  /* Event names are re-read in a thread, at most once a second. */
-  gint64                  names_last_load;
-  guint                   names_timeout;
-  guint                   names_loading : 1;
-  guint                   names_pending : 1;
-  /* The last "loading-names" notified. */
-  guint                   loading_names : 1;
-
-  /* TRUE while the log is scrolled to the top: new events stay in view. */
-  guint                   follow_head : 1;
-  guint                   updating_event_types : 1;
-
-  /* Rows kept in step with forwards recorded after the list read them. */
-  BotbenchForwardTracker *forwards;
-
-  /* Template objects */
-  GtkStringList          *event_types;
-  GtkWidget              *header_box;
-  GtkSearchEntry         *search_entry;
-  GtkDropDown            *event_type_dropdown;
-  GtkStack               *events_stack;
-  GtkLabel               *try_command_label;
-  GtkWidget              *chat_with_button;
-  GtkWidget              *try_sandbox_button;
-  AdwLeaflet             *events_leaflet;
-  GtkScrolledWindow      *event_scroller;
-  GtkListView            *event_list;
-  BotbenchEventDetail    *detail;
-};
 
 G_DEFINE_FINAL_TYPE (BotbenchEventsPage, botbench_events_page, GTK_TYPE_WIDGET)
 
@@ -84,11 +39,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void botbench_events_page_load_event_names (BotbenchEventsPage *self);
-
-
-static void
-botbench_events_page_update_loading_names (BotbenchEventsPage *self)
+void
+_botbench_events_page_update_loading_names (BotbenchEventsPage *self)
 {
   gboolean loading = self->names_loading || self->names_timeout != 0;
 
@@ -99,8 +51,8 @@ botbench_events_page_update_loading_names (BotbenchEventsPage *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING_NAMES]);
 }
 
-static gboolean
-botbench_events_page_is_filtered (BotbenchEventsPage *self)
+gboolean
+_botbench_events_page_is_filtered (BotbenchEventsPage *self)
 {
   const char *search = botbench_event_list_model_get_search (self->event_model);
   const char *name = botbench_event_list_model_get_event_name (self->event_model);
@@ -111,8 +63,8 @@ botbench_events_page_is_filtered (BotbenchEventsPage *self)
          (verified != NULL && *verified != '\0');
 }
 
-static void
-botbench_events_page_update_state (BotbenchEventsPage *self)
+void
+_botbench_events_page_update_state (BotbenchEventsPage *self)
 {
   const char *state;
 
@@ -123,7 +75,7 @@ botbench_events_page_update_state (BotbenchEventsPage *self)
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
     state = "events";
-  else if (botbench_events_page_is_filtered (self))
+  else if (_botbench_events_page_is_filtered (self))
     state = "no-results";
   else
     state = "empty";
@@ -145,7 +97,7 @@ search_changed_cb (BotbenchEventsPage *self,
   text = gtk_editable_get_text (GTK_EDITABLE (entry));
   self->follow_head = TRUE;
   botbench_event_list_model_set_search (self->event_model, text);
-  botbench_events_page_update_state (self);
+  _botbench_events_page_update_state (self);
 }
 
 static void
@@ -156,207 +108,18 @@ search_stopped_cb (BotbenchEventsPage *self,
 }
 
 static void
-event_type_selected_cb (BotbenchEventsPage *self,
-                        GParamSpec         *pspec,
-                        GtkDropDown        *dropdown)
-{
-  guint selected;
-  const char *name = NULL;
-
-  g_assert (BOTBENCH_IS_EVENTS_PAGE (self));
-
-  if (self->updating_event_types || self->event_model == NULL)
-    return;
-
-  selected = gtk_drop_down_get_selected (dropdown);
-  if (selected != 0 && selected != GTK_INVALID_LIST_POSITION)
-    name = gtk_string_list_get_string (self->event_types, selected);
-
-  self->follow_head = TRUE;
-  botbench_event_list_model_set_event_name (self->event_model, name);
-  botbench_events_page_update_state (self);
-}
-
-static void
-botbench_events_page_set_event_names (BotbenchEventsPage *self,
-                                      const char * const *names)
-{
-  g_autofree char *selected_name = NULL;
-  guint n_items;
-  guint n_names;
-  guint selected;
-  gboolean same = TRUE;
-
-  g_assert (BOTBENCH_IS_EVENTS_PAGE (self));
-
-  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->event_types));
-  n_names = g_strv_length ((char **)names);
-
-  if (n_items == n_names + 1)
-    {
-      for (guint i = 0; i < n_names && same; i++)
-        same = g_strcmp0 (gtk_string_list_get_string (self->event_types, i + 1), names[i]) == 0;
-    }
-  else
-    same = FALSE;
-
-  if (same)
-    return;
-
-  selected = gtk_drop_down_get_selected (self->event_type_dropdown);
-  if (selected != 0 && selected != GTK_INVALID_LIST_POSITION)
-    selected_name = g_strdup (gtk_string_list_get_string (self->event_types, selected));
-
-  self->updating_event_types = TRUE;
-  gtk_string_list_splice (self->event_types, 1, n_items - 1, names);
-
-  selected = 0;
-  if (selected_name != NULL)
-    {
-      for (guint i = 0; i < n_names; i++)
-        {
-          if (g_str_equal (names[i], selected_name))
-            {
-              selected = i + 1;
-              break;
-            }
-        }
-    }
-  gtk_drop_down_set_selected (self->event_type_dropdown, selected);
-  self->updating_event_types = FALSE;
-
-  /* The filtered name may be gone after retention; show everything then. */
-  if (selected_name != NULL && selected == 0)
-    event_type_selected_cb (self, NULL, self->event_type_dropdown);
-}
-
-static void
-load_event_names_thread (GTask        *task,
-                         gpointer      source_object,
-                         gpointer      task_data,
-                         GCancellable *cancellable)
-{
-  BotbenchEventStore *store = task_data;
-  g_autoptr(GError) error = NULL;
-  char **names;
-
-  names = botbench_event_store_list_event_names (store, &error);
-  if (names == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, names, (GDestroyNotify)g_strfreev);
-}
-
-static void
-load_event_names_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  GWeakRef *weak = user_data;
-  g_autoptr(BotbenchEventsPage) self = g_weak_ref_get (weak);
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) names = NULL;
-
-  g_weak_ref_clear (weak);
-  g_free (weak);
-
-  names = g_task_propagate_pointer (G_TASK (result), &error);
-
-  /* Closed while the read ran: nothing to show it on. */
-  if (self == NULL)
-    return;
-
-  self->names_loading = FALSE;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      g_cancellable_is_cancelled (self->cancellable))
-    {
-      botbench_events_page_update_loading_names (self);
-      return;
-    }
-
-  if (names == NULL)
-    g_debug ("Cannot list event names: %s", error->message);
-  else
-    botbench_events_page_set_event_names (self, (const char * const *)names);
-
-  if (self->names_pending)
-    {
-      self->names_pending = FALSE;
-      botbench_events_page_load_event_names (self);
-    }
-
-  botbench_events_page_update_loading_names (self);
-}
-
-static gboolean
-load_event_names_timeout_cb (gpointer user_data)
-{
-  BotbenchEventsPage *self = user_data;
-
-  self->names_timeout = 0;
-  botbench_events_page_load_event_names (self);
-  botbench_events_page_update_loading_names (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Reads the distinct event names in a thread; calls arriving while a read
- * runs, or within NAMES_REFRESH_INTERVAL_US of the last, are merged. */
-static void
-botbench_events_page_load_event_names (BotbenchEventsPage *self)
-{
-  g_autoptr(GTask) task = NULL;
-  GWeakRef *weak;
-  gint64 now;
-
-  g_assert (BOTBENCH_IS_EVENTS_PAGE (self));
-
-  if (self->store == NULL || self->names_timeout != 0)
-    return;
-
-  if (self->names_loading)
-    {
-      self->names_pending = TRUE;
-      return;
-    }
-
-  now = g_get_monotonic_time ();
-  if (self->names_last_load != 0 && now - self->names_last_load < NAMES_REFRESH_INTERVAL_US)
-    {
-      guint delay_ms = (NAMES_REFRESH_INTERVAL_US - (now - self->names_last_load)) / 1000;
-
-      self->names_timeout = g_timeout_add (MAX (delay_ms, 1), load_event_names_timeout_cb, self);
-      botbench_events_page_update_loading_names (self);
-      return;
-    }
-
-  self->names_last_load = now;
-  self->names_loading = TRUE;
-  botbench_events_page_update_loading_names (self);
-
-  /* The read must not keep a closed page alive: a weak reference. */
-  weak = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (weak, self);
-  task = g_task_new (NULL, self->cancellable, load_event_names_cb, weak);
-  g_task_set_source_tag (task, botbench_events_page_load_event_names);
-  g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
-  g_task_run_in_thread (task, load_event_names_thread);
-}
-
-static void
 store_events_added_cb (BotbenchEventsPage *self,
                        gint64              last_id,
                        BotbenchEventStore *store)
 {
-  botbench_events_page_load_event_names (self);
+  _botbench_events_page_load_event_names (self);
 }
 
 static void
 store_events_removed_cb (BotbenchEventsPage *self,
                          BotbenchEventStore *store)
 {
-  botbench_events_page_load_event_names (self);
+  _botbench_events_page_load_event_names (self);
 }
 
 static void
@@ -375,7 +138,7 @@ selection_items_changed_cb (BotbenchEventsPage *self,
 {
   g_assert (BOTBENCH_IS_EVENTS_PAGE (self));
 
-  botbench_events_page_update_state (self);
+  _botbench_events_page_update_state (self);
 
   /* At the top, keep the newest event in view.  Scrolled away, the list
    * view keeps its anchor row and nothing moves. */
@@ -399,62 +162,6 @@ selection_selected_item_cb (BotbenchEventsPage *self,
 
   if (event != NULL && adw_leaflet_get_folded (self->events_leaflet))
     adw_leaflet_set_visible_child_name (self->events_leaflet, "detail");
-}
-
-static void
-store_forward_recorded_cb (BotbenchEventsPage *self,
-                           gint64              event_id,
-                           BotbenchEventStore *store)
-{
-  g_autoptr(BotbenchEvent) event = NULL;
-  BotbenchEvent *shown = botbench_event_detail_get_event (self->detail);
-  GtkWidget *row = NULL;
-
-  event = _botbench_forward_tracker_recorded (self->forwards, event_id,
-                                              shown != NULL ? botbench_event_get_id (shown) : 0, &row);
-  if (event == NULL)
-    return;
-
-  if (row != NULL)
-    botbench_event_row_set_event (BOTBENCH_EVENT_ROW (row), event);
-  botbench_event_detail_refresh_event (self->detail, event);
-}
-
-/* The event list's factory (declared in the .ui) */
-
-static void
-event_row_setup_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *list_item,
-                    gpointer                  user_data)
-{
-  GtkWidget *row = botbench_event_row_new ();
-
-  _botbench_events_actions_add_row_menu (row);
-  gtk_list_item_set_child (list_item, row);
-}
-
-static void
-event_row_bind_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *list_item,
-                   BotbenchEventsPage       *self)
-{
-  GtkWidget *row = gtk_list_item_get_child (list_item);
-  BotbenchEvent *event = _botbench_forward_tracker_get_fresh (self->forwards, gtk_list_item_get_item (list_item));
-
-  botbench_event_row_set_event (BOTBENCH_EVENT_ROW (row), event);
-  _botbench_forward_tracker_bind (self->forwards, row, event);
-}
-
-static void
-event_row_unbind_cb (GtkSignalListItemFactory *factory,
-                     GtkListItem              *list_item,
-                     BotbenchEventsPage       *self)
-{
-  _botbench_forward_tracker_unbind (self->forwards, gtk_list_item_get_child (list_item));
-
-  /* Only drops the reference: relaying out a row that is going away is
-   * wasted work when hundreds of events arrive at once. */
-  botbench_event_row_release_event (BOTBENCH_EVENT_ROW (gtk_list_item_get_child (list_item)));
 }
 
 /* Overrides */
@@ -540,10 +247,14 @@ botbench_events_page_class_init (BotbenchEventsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventsPage, detail);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_stopped_cb);
-  gtk_widget_class_bind_template_callback (widget_class, event_type_selected_cb);
-  gtk_widget_class_bind_template_callback (widget_class, event_row_setup_cb);
-  gtk_widget_class_bind_template_callback (widget_class, event_row_bind_cb);
-  gtk_widget_class_bind_template_callback (widget_class, event_row_unbind_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "event_type_selected_cb",
+                                                G_CALLBACK (_botbench_events_page_event_type_selected_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "event_row_setup_cb",
+                                                G_CALLBACK (_botbench_events_page_event_row_setup_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "event_row_bind_cb",
+                                                G_CALLBACK (_botbench_events_page_event_row_bind_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "event_row_unbind_cb",
+                                                G_CALLBACK (_botbench_events_page_event_row_unbind_cb));
 }
 
 static void
@@ -572,7 +283,7 @@ botbench_events_page_set_store (BotbenchEventsPage *self,
   g_return_if_fail (self->store == NULL);
 
   self->store = g_object_ref (store);
-  self->forwards = _botbench_forward_tracker_new (store);
+  self->forwards = _botbench_forward_tracker_new (store, _botbench_events_page_forward_refreshed_cb, self);
   self->event_model = botbench_event_list_model_new (self->store);
   self->paced_model = botbench_paced_model_new (G_LIST_MODEL (self->event_model),
                                                 LIST_UPDATE_INTERVAL_MS);
@@ -598,10 +309,10 @@ botbench_events_page_set_store (BotbenchEventsPage *self,
   g_signal_connect_object (self->store, "events-removed",
                            G_CALLBACK (store_events_removed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->store, "forward-recorded",
-                           G_CALLBACK (store_forward_recorded_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (_botbench_events_page_forward_recorded_cb), self, G_CONNECT_SWAPPED);
 
-  botbench_events_page_load_event_names (self);
-  botbench_events_page_update_state (self);
+  _botbench_events_page_load_event_names (self);
+  _botbench_events_page_update_state (self);
 }
 
 GtkWidget *
@@ -676,7 +387,7 @@ botbench_events_page_show_event (BotbenchEventsPage *self,
 
   /* The event must be in the list: no filter, then its position is the
    * number of newer events (the list is newest first). */
-  if (botbench_events_page_is_filtered (self))
+  if (_botbench_events_page_is_filtered (self))
     {
       gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
       gtk_drop_down_set_selected (self->event_type_dropdown, 0);
@@ -727,14 +438,6 @@ botbench_events_page_focus_search (BotbenchEventsPage *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
-gboolean
-botbench_events_page_get_loading_names (BotbenchEventsPage *self)
-{
-  g_return_val_if_fail (BOTBENCH_IS_EVENTS_PAGE (self), FALSE);
-
-  return self->loading_names;
-}
-
 void
 _botbench_events_page_set_token_filter (BotbenchEventsPage *self,
                                         const char         *state)
@@ -747,7 +450,7 @@ _botbench_events_page_set_token_filter (BotbenchEventsPage *self,
   /* The store filters (the verified column), like the event name. */
   self->follow_head = TRUE;
   botbench_event_list_model_set_verified (self->event_model, state);
-  botbench_events_page_update_state (self);
+  _botbench_events_page_update_state (self);
 }
 
 const char *
@@ -766,6 +469,14 @@ _botbench_events_page_get_event_model (BotbenchEventsPage *self)
   g_return_val_if_fail (BOTBENCH_IS_EVENTS_PAGE (self), NULL);
 
   return self->event_model;
+}
+
+gboolean
+_botbench_events_page_get_forwards_reading (BotbenchEventsPage *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENTS_PAGE (self), FALSE);
+
+  return self->forwards != NULL && _botbench_forward_tracker_is_reading (self->forwards);
 }
 
 BotbenchPacedModel *

@@ -16,6 +16,7 @@
 
 #include "botbench-application-private.h"
 #include "botbench-decoded-item.h"
+#include "botbench-field-list.h"
 #include "botbench-forward-format.h"
 #include "botbench-handler-view.h"
 
@@ -37,58 +38,6 @@ struct _BotbenchHandlerView
 };
 
 G_DEFINE_FINAL_TYPE (BotbenchHandlerView, botbench_handler_view, GTK_TYPE_WIDGET)
-
-static void
-clear_list_box (GtkListBox *list)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
-}
-
-static void
-add_field_row (GtkListBox *list,
-               const char *name,
-               const char *value)
-{
-  g_autofree char *valid_value = g_utf8_make_valid (value != NULL ? value : "", -1);
-  GtkWidget *row;
-  GtkWidget *box;
-  GtkWidget *name_label;
-  GtkWidget *value_label;
-
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_widget_add_css_class (box, "field-row");
-
-  name_label = gtk_label_new (name);
-  gtk_label_set_xalign (GTK_LABEL (name_label), 0);
-  gtk_label_set_yalign (GTK_LABEL (name_label), 0);
-  gtk_label_set_width_chars (GTK_LABEL (name_label), 16);
-  gtk_label_set_max_width_chars (GTK_LABEL (name_label), 16);
-  gtk_label_set_wrap (GTK_LABEL (name_label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (name_label), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_add_css_class (name_label, "dim-label");
-  gtk_box_append (GTK_BOX (box), name_label);
-
-  value_label = gtk_label_new (valid_value);
-  gtk_label_set_xalign (GTK_LABEL (value_label), 0);
-  gtk_label_set_yalign (GTK_LABEL (value_label), 0);
-  gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
-  gtk_widget_set_hexpand (value_label, TRUE);
-  gtk_widget_add_css_class (value_label, "field-value");
-  gtk_box_append (GTK_BOX (box), value_label);
-
-  row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (value_label),
-                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, name_label, NULL,
-                                  -1);
-  gtk_list_box_append (list, row);
-}
 
 static char *
 format_finished (gint64 finished_us)
@@ -155,8 +104,8 @@ botbench_handler_view_update (BotbenchHandlerView *self)
   guint code;
   gint64 duration;
 
-  clear_list_box (self->fields_list);
-  clear_list_box (self->response_headers_list);
+  _botbench_field_list_clear (self->fields_list);
+  _botbench_field_list_clear (self->response_headers_list);
 
   if (self->result == NULL)
     {
@@ -205,32 +154,32 @@ botbench_handler_view_update (BotbenchHandlerView *self)
       /* Translators: how long the handler took, in milliseconds */
       g_autofree char *text = g_strdup_printf (_("%" G_GINT64_FORMAT " ms"), duration);
 
-      add_field_row (self->fields_list, _("Duration"), text);
+      _botbench_field_list_add (self->fields_list, _("Duration"), text);
     }
   if (code != 0)
     {
       g_autofree char *text = g_strdup_printf ("%u", code);
 
-      add_field_row (self->fields_list, _("Status"), text);
+      _botbench_field_list_add (self->fields_list, _("Status"), text);
     }
   if (error != NULL)
-    add_field_row (self->fields_list, _("Error"), error);
+    _botbench_field_list_add (self->fields_list, _("Error"), error);
   finished = format_finished (botbench_forward_result_get_finished (self->result));
   if (finished != NULL)
-    add_field_row (self->fields_list, _("Finished"), finished);
+    _botbench_field_list_add (self->fields_list, _("Finished"), finished);
   if (botbench_forward_result_get_response_body (self->result) != NULL)
     {
       g_autofree char *size = g_format_size_full (botbench_forward_result_get_response_size (self->result),
                                                   G_FORMAT_SIZE_IEC_UNITS);
 
-      add_field_row (self->fields_list, _("Body Size"), size);
+      _botbench_field_list_add (self->fields_list, _("Body Size"), size);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->fields_list),
                           gtk_widget_get_first_child (GTK_WIDGET (self->fields_list)) != NULL);
 
   headers = botbench_forward_result_get_response_headers (self->result);
   for (guint i = 0; headers[i] != NULL && headers[i + 1] != NULL; i += 2)
-    add_field_row (self->response_headers_list, headers[i], headers[i + 1]);
+    _botbench_field_list_add (self->response_headers_list, headers[i], headers[i + 1]);
   gtk_widget_set_visible (self->headers_heading, headers[0] != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->response_headers_list), headers[0] != NULL);
 

@@ -20,6 +20,7 @@
 #include "botbench-application-private.h"
 #include "botbench-handler-view.h"
 #include "botbench-replay-dialog.h"
+#include "botbench-request-sender.h"
 
 typedef enum
 {
@@ -45,13 +46,10 @@ struct _BotbenchReplayDialog
   BotbenchEvent       *original;
   /* PairRow *, in the body's order, added keys last */
   GPtrArray           *pairs;
-  SoupSession         *session;
-  GCancellable        *cancellable;
+  /* Sends and shows the answer (shared with the Simulate dialog). */
+  BotbenchRequestSender *sender;
   char                *forward_target;
-  gint64               event_id;
   guint                setting_url : 1;
-  guint                sending : 1;
-  guint                sent : 1;
 
   AdwViewStack        *view_stack;
   AdwViewStackPage    *answer_page;
@@ -65,7 +63,7 @@ struct _BotbenchReplayDialog
   AdwEntryRow         *new_value_row;
   GtkWidget           *raw_box;
   GtkTextView         *raw_view;
-  GtkLabel            *diff_label;
+  GtkTextView         *diff_view;
   GtkLabel            *problem_label;
   BotbenchHandlerView *answer_view;
 };
@@ -104,6 +102,13 @@ botbench_replay_dialog_has_tree_edits (BotbenchReplayDialog *self)
     }
 
   return FALSE;
+}
+
+static void
+botbench_replay_dialog_set_diff (BotbenchReplayDialog *self,
+                                 const char           *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->diff_view), text, -1);
 }
 
 /* The request the dialog would send now. */
@@ -163,13 +168,13 @@ botbench_replay_dialog_update (BotbenchReplayDialog *self)
   replay = botbench_replay_dialog_build (self, &error);
   if (replay == NULL)
     {
-      gtk_label_set_label (self->diff_label, "");
+      botbench_replay_dialog_set_diff (self, "");
       gtk_label_set_label (self->problem_label, error->message);
     }
   else
     {
       diff = botbench_replay_dup_event_diff (self->original, replay);
-      gtk_label_set_label (self->diff_label,
+      botbench_replay_dialog_set_diff (self,
                            diff != NULL && *diff != '\0' ? diff
                            : _("No changes: the original body is sent byte for byte."));
       gtk_label_set_label (self->problem_label, "");
@@ -187,7 +192,8 @@ botbench_replay_dialog_update (BotbenchReplayDialog *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), replay == NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->send_button),
-                            replay != NULL && url_problem == NULL && !self->sending);
+                            replay != NULL && url_problem == NULL &&
+                            (self->sender == NULL || !_botbench_request_sender_get_sending (self->sender)));
 }
 
 static void
@@ -313,66 +319,26 @@ add_key_clicked_cb (BotbenchReplayDialog *self)
 }
 
 static void
-replay_sent_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(BotbenchReplayDialog) self = user_data;
-  g_autoptr(BotbenchForwardResult) answer = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 event_id = 0;
-
-  answer = botbench_replay_send_finish (result, &event_id, &error);
-  self->sending = FALSE;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (event_id == 0 && answer != NULL)
-    event_id = botbench_replay_get_listener_id (answer);
-
-  self->event_id = event_id;
-  self->sent = TRUE;
-
-  if (answer == NULL)
-    {
-      gtk_label_set_label (self->problem_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
-    }
-  else
-    {
-      botbench_handler_view_set_result (self->answer_view, answer);
-      adw_view_stack_page_set_visible (self->answer_page, TRUE);
-      adw_view_stack_set_visible_child_name (self->view_stack, "answer");
-    }
-
-  if (event_id > 0 && self->parent != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self->parent), "win.show-event", "x", event_id);
-
-  botbench_replay_dialog_update (self);
-}
-
-static void
 send_clicked_cb (BotbenchReplayDialog *self)
 {
   g_autoptr(BotbenchEvent) replay = NULL;
   g_autoptr(GError) error = NULL;
-  GSettings *settings = botbench_application_get_settings (self->app);
 
   replay = botbench_replay_dialog_build (self, &error);
   if (replay == NULL)
     {
-      gtk_label_set_label (self->problem_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
+      _botbench_request_sender_show_problem (self->sender, error->message);
       return;
     }
 
-  self->sending = TRUE;
+  _botbench_request_sender_send (self->sender, replay, gtk_editable_get_text (GTK_EDITABLE (self->url_row)));
   gtk_widget_set_sensitive (GTK_WIDGET (self->send_button), FALSE);
-  botbench_replay_send_async (botbench_application_get_store (self->app), self->session, replay,
-                              gtk_editable_get_text (GTK_EDITABLE (self->url_row)),
-                              g_settings_get_uint (settings, "forward-timeout"),
-                              self->cancellable, replay_sent_cb, g_object_ref (self));
+}
+
+static void
+request_sent_cb (gpointer owner)
+{
+  botbench_replay_dialog_update (owner);
 }
 
 static void
@@ -380,13 +346,11 @@ botbench_replay_dialog_dispose (GObject *object)
 {
   BotbenchReplayDialog *self = (BotbenchReplayDialog *)object;
 
-  g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->sender, _botbench_request_sender_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), BOTBENCH_TYPE_REPLAY_DIALOG);
   g_clear_pointer (&self->pairs, g_ptr_array_unref);
   g_clear_object (&self->original);
   g_clear_object (&self->app);
-  g_clear_object (&self->session);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->forward_target, g_free);
   g_clear_weak_pointer (&self->parent);
 
@@ -418,7 +382,7 @@ botbench_replay_dialog_class_init (BotbenchReplayDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchReplayDialog, new_value_row);
   gtk_widget_class_bind_template_child (widget_class, BotbenchReplayDialog, raw_box);
   gtk_widget_class_bind_template_child (widget_class, BotbenchReplayDialog, raw_view);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchReplayDialog, diff_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchReplayDialog, diff_view);
   gtk_widget_class_bind_template_child (widget_class, BotbenchReplayDialog, problem_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchReplayDialog, answer_view);
   gtk_widget_class_bind_template_callback (widget_class, target_changed_cb);
@@ -433,8 +397,6 @@ static void
 botbench_replay_dialog_init (BotbenchReplayDialog *self)
 {
   self->pairs = g_ptr_array_new_with_free_func ((GDestroyNotify)pair_row_free);
-  self->cancellable = g_cancellable_new ();
-  self->session = soup_session_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }
@@ -460,6 +422,9 @@ botbench_replay_dialog_new (BotbenchApplication *app,
   self->app = g_object_ref (app);
   self->original = g_object_ref (original);
   g_set_weak_pointer (&self->parent, parent);
+  self->sender = _botbench_request_sender_new (app, parent, self->view_stack, self->answer_page,
+                                               self->problem_label, self->answer_view,
+                                               request_sent_cb, self);
 
   {
     /* Translators: the replay dialog's title, %s is an event id */
@@ -540,7 +505,7 @@ botbench_replay_dialog_get_event_id (BotbenchReplayDialog *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_REPLAY_DIALOG (self), 0);
 
-  return self->event_id;
+  return _botbench_request_sender_get_event_id (self->sender);
 }
 
 gboolean
@@ -548,5 +513,5 @@ botbench_replay_dialog_get_sent (BotbenchReplayDialog *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_REPLAY_DIALOG (self), FALSE);
 
-  return self->sent;
+  return _botbench_request_sender_get_sent (self->sender);
 }

@@ -17,6 +17,7 @@
 
 #include "botbench-application-private.h"
 #include "botbench-handler-view.h"
+#include "botbench-request-sender.h"
 #include "botbench-simulate-dialog.h"
 
 struct _BotbenchSimulateDialog
@@ -28,15 +29,17 @@ struct _BotbenchSimulateDialog
   BotbenchBotStore    *bots;
   /* BotbenchBot * offered, index + 1 in bot_row (0: the template's own) */
   GPtrArray           *bot_items;
-  SoupSession         *session;
+  /* Sends and shows the answer (shared with the Replay dialog). */
+  BotbenchRequestSender *sender;
+  /* For the keyring lookup of the expected token. */
   GCancellable        *cancellable;
-  /* the profile's portal facts for the templates */
-  char                *domain;
-  char                *client_endpoint;
-  char                *client_id;
-  gint64               event_id;
-  guint                sending : 1;
-  guint                sent : 1;
+  /* The active profile (NULL: none) and its portal facts for the
+   * templates, its expected application_token once the keyring answered. */
+  BotbenchProfile     *profile;
+  BotbenchTemplateContext context;
+  guint                token_pending : 1;
+  /* Send was clicked while the token was looked up: send once it is in. */
+  guint                send_pending : 1;
 
   AdwViewStack        *view_stack;
   AdwViewStackPage    *answer_page;
@@ -111,7 +114,6 @@ static BotbenchEvent *
 botbench_simulate_dialog_build (BotbenchSimulateDialog  *self,
                                 GError                 **error)
 {
-  BotbenchTemplateContext ctx = { 0 };
   g_autoptr(BotbenchEvent) event = NULL;
   g_auto(GStrv) sets = NULL;
   g_autofree char *body = NULL;
@@ -134,10 +136,7 @@ botbench_simulate_dialog_build (BotbenchSimulateDialog  *self,
   if (bot_index > 0 && bot_index <= self->bot_items->len)
     bot = g_ptr_array_index (self->bot_items, bot_index - 1);
 
-  ctx.domain = self->domain;
-  ctx.client_endpoint = self->client_endpoint;
-  ctx.client_id = self->client_id;
-  body = botbench_event_template_build (name, bot, &ctx, error);
+  body = botbench_event_template_build (name, bot, &self->context, error);
   if (body == NULL)
     return NULL;
 
@@ -172,47 +171,8 @@ botbench_simulate_dialog_update (BotbenchSimulateDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), sets == NULL);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->send_button),
-                            url_ok && sets != NULL && name != NULL && !self->sending);
-}
-
-static void
-simulate_sent_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(BotbenchSimulateDialog) self = user_data;
-  g_autoptr(BotbenchForwardResult) answer = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 event_id = 0;
-
-  answer = botbench_replay_send_finish (result, &event_id, &error);
-  self->sending = FALSE;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (event_id == 0 && answer != NULL)
-    event_id = botbench_replay_get_listener_id (answer);
-
-  self->event_id = event_id;
-  self->sent = TRUE;
-
-  if (answer == NULL)
-    {
-      gtk_label_set_label (self->problem_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
-    }
-  else
-    {
-      botbench_handler_view_set_result (self->answer_view, answer);
-      adw_view_stack_page_set_visible (self->answer_page, TRUE);
-      adw_view_stack_set_visible_child_name (self->view_stack, "answer");
-    }
-
-  if (event_id > 0 && self->parent != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self->parent), "win.show-event", "x", event_id);
-
-  botbench_simulate_dialog_update (self);
+                            url_ok && sets != NULL && name != NULL && !self->send_pending &&
+                            (self->sender == NULL || !_botbench_request_sender_get_sending (self->sender)));
 }
 
 static void
@@ -221,21 +181,29 @@ send_clicked_cb (BotbenchSimulateDialog *self)
   g_autoptr(BotbenchEvent) event = NULL;
   g_autoptr(GError) error = NULL;
 
-  event = botbench_simulate_dialog_build (self, &error);
-  if (event == NULL)
+  /* The event must carry the profile's token: wait for the keyring. */
+  if (self->token_pending)
     {
-      gtk_label_set_label (self->problem_label, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (self->problem_label), TRUE);
+      self->send_pending = TRUE;
+      gtk_widget_set_sensitive (GTK_WIDGET (self->send_button), FALSE);
       return;
     }
 
-  self->sending = TRUE;
+  event = botbench_simulate_dialog_build (self, &error);
+  if (event == NULL)
+    {
+      _botbench_request_sender_show_problem (self->sender, error->message);
+      return;
+    }
+
+  _botbench_request_sender_send (self->sender, event, gtk_editable_get_text (GTK_EDITABLE (self->url_row)));
   gtk_widget_set_sensitive (GTK_WIDGET (self->send_button), FALSE);
-  botbench_replay_send_async (botbench_application_get_store (self->app), self->session, event,
-                              gtk_editable_get_text (GTK_EDITABLE (self->url_row)),
-                              g_settings_get_uint (botbench_application_get_settings (self->app),
-                                                   "forward-timeout"),
-                              self->cancellable, simulate_sent_cb, g_object_ref (self));
+}
+
+static void
+request_sent_cb (gpointer owner)
+{
+  botbench_simulate_dialog_update (owner);
 }
 
 static void
@@ -244,14 +212,48 @@ changed_cb (BotbenchSimulateDialog *self)
   botbench_simulate_dialog_update (self);
 }
 
-/* The active profile's portal and bots. */
+static void
+expected_token_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(BotbenchSimulateDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  token = botbench_token_check_dup_expected_finish (BOTBENCH_PROFILE (object), result, &error);
+  /* Closed meanwhile (dispose cancelled, then dropped, the cancellable). */
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    {
+      botbench_secret_free (token);
+      return;
+    }
+
+  if (error != NULL)
+    g_debug ("Cannot read the expected application_token: %s", error->message);
+
+  botbench_template_context_clear (&self->context);
+  botbench_template_context_init_from_profile (&self->context, self->profile, token);
+  botbench_secret_free (token);
+  self->token_pending = FALSE;
+
+  if (self->send_pending)
+    {
+      self->send_pending = FALSE;
+      send_clicked_cb (self);
+    }
+  else
+    botbench_simulate_dialog_update (self);
+}
+
+/* The active profile's portal and bots; its expected token is looked up
+ * (asynchronously: the keyring) for the templates' auth[application_token]. */
 static void
 botbench_simulate_dialog_load_profile (BotbenchSimulateDialog *self)
 {
   BotbenchProfileManager *profiles = botbench_application_get_profile_manager (self->app);
   BotbenchProfile *profile = profiles != NULL ? botbench_profile_manager_get_active (profiles) : NULL;
   g_autoptr(GError) error = NULL;
-  const char *portal;
 
   /* Translators: the bot choice of the Simulate Event dialog when no bot of the profile is used */
   gtk_string_list_append (self->bot_titles, _("echo_bot (567, example)"));
@@ -259,23 +261,11 @@ botbench_simulate_dialog_load_profile (BotbenchSimulateDialog *self)
   if (profile == NULL)
     return;
 
-  portal = botbench_profile_get_portal_url (profile);
-  if (portal != NULL && *portal != '\0')
-    {
-      g_autoptr(GUri) uri = g_uri_parse (portal, G_URI_FLAGS_NONE, NULL);
-
-      if (uri != NULL && g_uri_get_host (uri) != NULL)
-        {
-          if (g_uri_get_port (uri) > 0)
-            self->domain = g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
-          else
-            self->domain = g_strdup (g_uri_get_host (uri));
-          self->client_endpoint = g_strconcat (portal, g_str_has_suffix (portal, "/") ? "" : "/", "rest/", NULL);
-        }
-    }
-  self->client_id = g_strdup (botbench_profile_get_kind (profile) == BOTBENCH_PROFILE_KIND_WEBHOOK
-                              ? botbench_profile_get_client_id (profile)
-                              : botbench_profile_get_oauth_client_id (profile));
+  self->profile = g_object_ref (profile);
+  botbench_template_context_init_from_profile (&self->context, profile, NULL);
+  self->token_pending = TRUE;
+  botbench_token_check_dup_expected_async (profile, botbench_application_get_secret_store (self->app),
+                                           self->cancellable, expected_token_cb, g_object_ref (self));
 
   self->bots = botbench_bot_store_new (botbench_profile_get_uuid (profile), NULL);
   if (!botbench_bot_store_load (self->bots, &error))
@@ -308,15 +298,14 @@ botbench_simulate_dialog_dispose (GObject *object)
   BotbenchSimulateDialog *self = (BotbenchSimulateDialog *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->sender, _botbench_request_sender_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), BOTBENCH_TYPE_SIMULATE_DIALOG);
   g_clear_pointer (&self->bot_items, g_ptr_array_unref);
   g_clear_object (&self->bots);
   g_clear_object (&self->app);
-  g_clear_object (&self->session);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->domain, g_free);
-  g_clear_pointer (&self->client_endpoint, g_free);
-  g_clear_pointer (&self->client_id, g_free);
+  g_clear_object (&self->profile);
+  botbench_template_context_clear (&self->context);
   g_clear_weak_pointer (&self->parent);
 
   G_OBJECT_CLASS (botbench_simulate_dialog_parent_class)->dispose (object);
@@ -359,7 +348,6 @@ botbench_simulate_dialog_init (BotbenchSimulateDialog *self)
 
   self->bot_items = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();
-  self->session = soup_session_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -386,6 +374,9 @@ botbench_simulate_dialog_new (BotbenchApplication *app,
                        NULL);
   self->app = g_object_ref (app);
   g_set_weak_pointer (&self->parent, parent);
+  self->sender = _botbench_request_sender_new (app, parent, self->view_stack, self->answer_page,
+                                               self->problem_label, self->answer_view,
+                                               request_sent_cb, self);
 
   botbench_simulate_dialog_load_profile (self);
 
@@ -423,7 +414,7 @@ botbench_simulate_dialog_get_event_id (BotbenchSimulateDialog *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_SIMULATE_DIALOG (self), 0);
 
-  return self->event_id;
+  return _botbench_request_sender_get_event_id (self->sender);
 }
 
 gboolean
@@ -431,5 +422,5 @@ botbench_simulate_dialog_get_sent (BotbenchSimulateDialog *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_SIMULATE_DIALOG (self), FALSE);
 
-  return self->sent;
+  return _botbench_request_sender_get_sent (self->sender);
 }

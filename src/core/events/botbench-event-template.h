@@ -48,6 +48,22 @@ typedef struct
 
 GQuark               botbench_event_template_error_quark (void);
 
+/* Fills ctx (all of it: zeroed first) with copies of profile's portal
+ * facts: domain and client_endpoint from its portal URL, client_id (the
+ * webhook's or the OAuth app's), and application_token as given (the
+ * token the profile expects, looked up by the caller with
+ * botbench_token_check_dup_expected_sync/_async; NULL: the fixtures').
+ * profile may be NULL: only the token then.  The copies belong to ctx:
+ * the fields domain, client_endpoint, member_id, client_id, scope and
+ * application_token must not be replaced by borrowed strings; free them
+ * with botbench_template_context_clear(). */
+void                 botbench_template_context_init_from_profile (BotbenchTemplateContext *ctx,
+                                                                  BotbenchProfile         *profile,
+                                                                  const char              *application_token);
+/* Frees what init_from_profile copied and zeroes ctx. */
+void                 botbench_template_context_clear     (BotbenchTemplateContext       *ctx);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BotbenchTemplateContext, botbench_template_context_clear)
+
 /* The names, in menu order, NULL-terminated: "message-add-private",
  * "message-add-group-mention", "message-add-files", "message-add-forwarded",
  * "message-update", "message-delete", "join-chat-private",

@@ -33,11 +33,18 @@ typedef struct
   BotbenchEvent         *replay;
   BotbenchForwardResult *result;
   gint64                 event_id;
+  /* The message http-send queued, watched for its headers going out. */
+  SoupMessage           *msg;
+  gulong                 wrote_handler;
+  gboolean               went_out;
 } SendData;
 
 static void
 send_data_free (SendData *data)
 {
+  if (data->msg != NULL)
+    g_clear_signal_handler (&data->wrote_handler, data->msg);
+  g_clear_object (&data->msg);
   g_clear_object (&data->store);
   g_clear_object (&data->replay);
   g_clear_pointer (&data->result, botbench_forward_result_unref);
@@ -264,7 +271,6 @@ replay_inserted_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   SendData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
 
   data->event_id = botbench_event_store_insert_finish (BOTBENCH_EVENT_STORE (source), result, &error);
   if (data->event_id <= 0)
@@ -276,8 +282,7 @@ replay_inserted_cb (GObject      *source,
 
   g_debug ("Stored replay %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT,
            data->event_id, botbench_event_get_replay_of (data->replay));
-  cancellable = g_task_get_cancellable (task);
-  botbench_event_store_record_forward_async (data->store, data->event_id, data->result, cancellable,
+  botbench_event_store_record_forward_async (data->store, data->event_id, data->result, NULL,
                                              replay_recorded_cb, g_steal_pointer (&task));
 }
 
@@ -288,10 +293,20 @@ replay_sent_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   SendData *data = g_task_get_task_data (task);
-  GCancellable *cancellable;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   gint64 listener_id;
 
   data->result = botbench_http_send_finish (result);
+
+  /* Cancelled before a byte went out: the target never saw it, so there
+   * is nothing to keep.  Cancelled later, it may have acted on it: the
+   * replay is stored, with the answer's error ("Cancelled"). */
+  if (g_cancellable_is_cancelled (cancellable) && !data->went_out)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The replay was cancelled before it was sent"));
+      return;
+    }
   listener_id = botbench_replay_get_listener_id (data->result);
 
   if (listener_id > 0 || data->store == NULL)
@@ -303,9 +318,29 @@ replay_sent_cb (GObject      *source,
       return;
     }
 
-  cancellable = g_task_get_cancellable (task);
-  botbench_event_store_insert_async (data->store, data->replay, cancellable,
+  /* What went out is stored even when cancelled meanwhile. */
+  botbench_event_store_insert_async (data->store, data->replay, NULL,
                                      replay_inserted_cb, g_steal_pointer (&task));
+}
+
+static void
+message_wrote_headers_cb (SoupMessage *msg,
+                          SendData    *data)
+{
+  data->went_out = TRUE;
+}
+
+/* Emitted while botbench_http_send_async() queues its message. */
+static void
+session_request_queued_cb (SoupSession *session,
+                           SoupMessage *msg,
+                           SendData    *data)
+{
+  if (data->msg != NULL)
+    return;
+
+  data->msg = g_object_ref (msg);
+  data->wrote_handler = g_signal_connect (msg, "wrote-headers", G_CALLBACK (message_wrote_headers_cb), data);
 }
 
 void
@@ -320,6 +355,7 @@ botbench_replay_send_async (BotbenchEventStore  *store,
 {
   g_autoptr(GTask) task = NULL;
   SendData *data;
+  gulong queued;
 
   g_return_if_fail (store == NULL || BOTBENCH_IS_EVENT_STORE (store));
   g_return_if_fail (SOUP_IS_SESSION (session));
@@ -334,9 +370,13 @@ botbench_replay_send_async (BotbenchEventStore  *store,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, botbench_replay_send_async);
   g_task_set_task_data (task, data, (GDestroyNotify)send_data_free);
+  /* A replay cancelled in flight still has its result (see replay_sent_cb). */
+  g_task_set_check_cancellable (task, FALSE);
 
+  queued = g_signal_connect (session, "request-queued", G_CALLBACK (session_request_queued_cb), data);
   botbench_http_send_async (session, url, replay, timeout_s, cancellable,
                             replay_sent_cb, g_steal_pointer (&task));
+  g_signal_handler_disconnect (session, queued);
 }
 
 BotbenchForwardResult *

@@ -49,8 +49,12 @@ BotbenchEvent         *botbench_replay_build_new        (const char           *p
 /* Sends replay to url with botbench_http_send_async() and records it (see
  * above).  store may be NULL: nothing is recorded.  The result is never a
  * transport error (that is a FAILED BotbenchForwardResult); _finish fails
- * only when storing failed.  out_event_id: the stored replay's id (0 when
- * nothing was stored). */
+ * only when storing failed, or with G_IO_ERROR_CANCELLED when cancellable
+ * was cancelled before the request went out (nothing is stored then: the
+ * target never saw it).  Cancelled once its headers were written, the
+ * target may have acted on it: the replay is stored all the same with its
+ * FAILED result ("Cancelled"), and that result is returned.
+ * out_event_id: the stored replay's id (0 when nothing was stored). */
 void                   botbench_replay_send_async       (BotbenchEventStore   *store,
                                                          SoupSession          *session,
                                                          BotbenchEvent        *replay,

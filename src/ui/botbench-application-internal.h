@@ -1,0 +1,63 @@
+/* botbench-application-internal.h: what the application's own files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The instance struct, for botbench-application.c, -listener.c and
+ * -sandbox.c only.
+ */
+#pragma once
+
+#include "botbench-application-private.h"
+#include "botbench-token-sync.h"
+
+G_BEGIN_DECLS
+
+struct _BotbenchApplication
+{
+  AdwApplication      parent_instance;
+
+  GSettings          *settings;
+  BotbenchEventStore *store;
+  GError             *store_error;
+  GError             *profiles_error;
+  BotbenchListener   *listener;
+  BotbenchForwarder  *forwarder;
+  guint               restart_source;
+  BotbenchTokenSync  *token_sync;
+
+  BotbenchProfileManager *profiles;
+  BotbenchSecretStore    *secrets;
+  BotbenchRequestHistory *history;
+  /* profile UUID → BotbenchRestClient */
+  GHashTable             *clients;
+  BotbenchSandbox        *sandbox;
+  GCancellable           *cancellable;
+  /* The sandbox secret could not be stored: retry in session-only mode. */
+  guint                   sandbox_secret_pending : 1;
+};
+
+typedef enum
+{
+  LISTENER_FAILED,
+  SANDBOX_FAILED,
+  SECRETS_UNAVAILABLE,
+  N_SIGNALS
+} ApplicationSignal;
+
+/* Emits "listener-failed", "sandbox-failed" or "secrets-unavailable". */
+void     _botbench_application_emit_error              (BotbenchApplication *self,
+                                                        ApplicationSignal    signal,
+                                                        const GError        *error);
+
+/* botbench-application-listener.c */
+/* Restarts a running listener once settings edits have settled. */
+void     _botbench_application_restart_listener_later  (BotbenchApplication *self);
+
+/* botbench-application-sandbox.c */
+/* "notify::session-only" of the secret store: a sandbox secret that could
+ * not be stored is stored again. */
+void     _botbench_application_secrets_session_only_cb (BotbenchApplication *self,
+                                                        GParamSpec          *pspec,
+                                                        BotbenchSecretStore *secrets);
+
+G_END_DECLS
