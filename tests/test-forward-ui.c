@@ -20,6 +20,7 @@
 #include "botbench-events-actions.h"
 #include "botbench-events-page-private.h"
 #include "botbench-forward-rule-row.h"
+#include "botbench-forward-settings.h"
 #include "botbench-preferences-window.h"
 #include "botbench-replay-dialog.h"
 #include "botbench-simulate-dialog.h"
@@ -1178,6 +1179,31 @@ fixture_teardown (Fixture       *f,
   botbench_ui_test_fixture_teardown (f, data);
 }
 
+/* The rules, Replay and Replay Shown Events accept the URLs the forwarder
+ * sends to, and say why not. */
+static void
+test_check_url (void)
+{
+  const char *good[] = { "http://127.0.0.1:8000/bot.php", "https://example.com/h?x=1",
+                         "http://[::1]:8000/", "HTTP://localhost/" };
+  const char *bad[] = { "", "ftp://example.com/", "http://", "http://exa mple.org/",
+                        "http://example.org/a b", "127.0.0.1:8000/bot.php", "http://ex\tample/" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autofree char *problem = botbench_forward_settings_check_url (good[i]);
+
+      g_assert_null (problem);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *problem = botbench_forward_settings_check_url (bad[i]);
+
+      if (problem == NULL)
+        g_error ("%s accepted", bad[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1189,6 +1215,7 @@ main (int   argc,
 #define ADD_BODY(path, body) \
   g_test_add (path, Fixture, (gconstpointer)body, fixture_setup, botbench_ui_test_run_body, fixture_teardown)
 
+  g_test_add_func ("/forward-ui/forward/check-url", test_check_url);
   ADD_BODY ("/forward-ui/forward/switch", switch_forwards_to_handler);
   ADD_BODY ("/forward-ui/forward/refused", refused_shows_error);
   ADD_BODY ("/forward-ui/forward/large-store-reads-off-main-thread", forward_pill_read_off_main_thread);

@@ -35,6 +35,10 @@ botbench_forward_settings_check_url (const char *url)
   if (host == NULL || *host == '\0')
     return g_strdup (_("The URL has no host"));
 
+  /* What the forwarder and http-send accept (no spaces, a host name) */
+  if (!botbench_forward_rule_url_is_valid (url))
+    return g_strdup (_("Not a valid URL"));
+
   return NULL;
 }
 

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "botbench-application-private.h"
+#include "botbench-forward-settings.h"
 #include "botbench-replay-batch-dialog.h"
 
 typedef enum
@@ -60,9 +61,9 @@ G_DEFINE_FINAL_TYPE (BotbenchReplayBatchDialog, botbench_replay_batch_dialog, AD
 static gboolean
 is_http_url (const char *url)
 {
-  return url != NULL &&
-         ((g_str_has_prefix (url, "http://") && url[7] != '\0') ||
-          (g_str_has_prefix (url, "https://") && url[8] != '\0'));
+  g_autofree char *problem = botbench_forward_settings_check_url (url);
+
+  return problem == NULL;
 }
 
 static void

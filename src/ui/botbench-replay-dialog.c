@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "botbench-application-private.h"
+#include "botbench-forward-settings.h"
 #include "botbench-handler-view.h"
 #include "botbench-replay-dialog.h"
 #include "botbench-request-sender.h"
@@ -181,9 +182,10 @@ botbench_replay_dialog_update (BotbenchReplayDialog *self)
     }
 
   url = gtk_editable_get_text (GTK_EDITABLE (self->url_row));
-  if (url == NULL || *url == '\0' ||
-      (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://")))
+  if (url == NULL || *url == '\0')
     url_problem = g_strdup (_("Enter an http:// or https:// URL to send to"));
+  else
+    url_problem = botbench_forward_settings_check_url (url);
   if (url_problem != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->url_row), "error");
   else
