@@ -662,6 +662,9 @@ simulate_carries_profile_token (Fixture *f)
   BotbenchProfileManager *profiles = botbench_application_get_profile_manager (f->app);
   g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
   g_autoptr(BotbenchEvent) stored = NULL;
+  g_autoptr(BotbenchBotStore) bots = NULL;
+  g_autoptr(BotbenchBot) draft = NULL;
+  g_autoptr(BotbenchBot) bot = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *dialog;
   gint64 id;
@@ -674,6 +677,22 @@ simulate_carries_profile_token (Fixture *f)
   g_assert_true (botbench_profile_manager_add (profiles, profile, &error));
   g_assert_no_error (error);
   g_assert_true (botbench_profile_manager_get_active (profiles) == profile);
+
+  /* The profile's registered bot is the one simulated, not the example's */
+  bots = botbench_bot_store_new (botbench_profile_get_uuid (profile), NULL);
+  g_assert_true (botbench_bot_store_load (bots, &error));
+  g_assert_no_error (error);
+  draft = botbench_bot_new ();
+  botbench_bot_set_code (draft, "draft_bot");
+  botbench_bot_set_name (draft, "Draft");
+  g_assert_true (botbench_bot_store_add (bots, draft, &error));
+  g_assert_no_error (error);
+  bot = botbench_bot_new ();
+  botbench_bot_set_code (bot, "helper_bot");
+  botbench_bot_set_name (bot, "Helper");
+  botbench_bot_set_bot_id (bot, 321);
+  g_assert_true (botbench_bot_store_add (bots, bot, &error));
+  g_assert_no_error (error);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_get_events_page (f->window)),
                                              "events.simulate", NULL));
@@ -693,6 +712,8 @@ simulate_carries_profile_token (Fixture *f)
   g_assert_cmpstr (botbench_form_node_lookup_string (botbench_event_get_form (stored),
                                                      "auth", "domain", NULL), ==, "team.example.org");
   g_assert_cmpint (botbench_token_check (stored, token), ==, BOTBENCH_TOKEN_STATE_VERIFIED);
+  g_assert_cmpstr (botbench_form_node_lookup_string (botbench_event_get_form (stored),
+                                                     "data", "BOT", "321", "BOT_CODE", NULL), ==, "helper_bot");
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 

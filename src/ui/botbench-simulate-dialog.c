@@ -254,6 +254,7 @@ botbench_simulate_dialog_load_profile (BotbenchSimulateDialog *self)
   BotbenchProfileManager *profiles = botbench_application_get_profile_manager (self->app);
   BotbenchProfile *profile = profiles != NULL ? botbench_profile_manager_get_active (profiles) : NULL;
   g_autoptr(GError) error = NULL;
+  gboolean have_registered = FALSE;
 
   /* Translators: the bot choice of the Simulate Event dialog when no bot of the profile is used */
   gtk_string_list_append (self->bot_titles, _("echo_bot (567, example)"));
@@ -288,6 +289,12 @@ botbench_simulate_dialog_load_profile (BotbenchSimulateDialog *self)
         title = g_strdup_printf (_("%s (%s, not registered)"), botbench_bot_get_name (bot),
                                  botbench_bot_get_code (bot));
       gtk_string_list_append (self->bot_titles, title);
+      /* The profile's first registered bot is the one simulated at first */
+      if (botbench_bot_get_bot_id (bot) > 0 && !have_registered)
+        {
+          adw_combo_row_set_selected (self->bot_row, self->bot_items->len + 1);
+          have_registered = TRUE;
+        }
       g_ptr_array_add (self->bot_items, g_steal_pointer (&bot));
     }
 }
