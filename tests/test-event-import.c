@@ -326,6 +326,10 @@ test_pipe (ImportFixture *f,
     }
 }
 
+/* The peak-memory test: not built under AddressSanitizer, which keeps
+ * freed memory in quarantine (what it measures would be the sanitizer). */
+#if !defined(__SANITIZE_ADDRESS__)
+
 /* Lines made up as they are read, never all in memory (nor seekable). */
 #define GEN_LINES 1600
 #define GEN_BODY (64 * 1024)
@@ -415,10 +419,6 @@ static void
 test_memory (ImportFixture *f,
              gconstpointer  data)
 {
-#if defined(__SANITIZE_ADDRESS__)
-  g_test_skip ("AddressSanitizer keeps freed memory");
-  return;
-#else
   if (g_test_subprocess ())
     {
       g_autoptr(GInputStream) stream = g_object_new (gen_stream_get_type (), NULL);
@@ -437,8 +437,8 @@ test_memory (ImportFixture *f,
 
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_test_trap_assert_passed ();
-#endif
 }
+#endif /* !__SANITIZE_ADDRESS__ */
 
 /* head, then filler bytes of 'x', then tail: a huge line never in memory. */
 typedef struct
@@ -551,8 +551,10 @@ main (int    argc,
               import_setup, test_pipe, import_teardown);
   g_test_add ("/event-import/stream/too-long", ImportFixture, NULL,
               import_setup, test_too_long, import_teardown);
+#if !defined(__SANITIZE_ADDRESS__)
   g_test_add ("/event-import/stream/memory", ImportFixture, NULL,
               import_setup, test_memory, import_teardown);
+#endif
 
   return g_test_run ();
 }
