@@ -155,6 +155,7 @@ test_replay_of_remapped (ImportFixture *f,
   g_autofree char *l15 = line_for (15, t + 15, "event=Z&replay=1", 7);
   g_autofree char *text = NULL;
   g_autoptr(BotbenchEventImportSummary) summary = NULL;
+  g_autoptr(BotbenchEvent) replay = NULL;
   gint64 present;
 
   /* Ids 1–12 are taken by other events; "event=B" is one of them. */
@@ -177,7 +178,8 @@ test_replay_of_remapped (ImportFixture *f,
   assert_replay_of (f->store, "event=A&replay=2", "event=A&replay=1");
   /* The original that was skipped: its copy already stored. */
   assert_replay_of (f->store, "event=B&replay=1", "event=B");
-  g_assert_cmpint (botbench_event_get_replay_of (find_by_body (f->store, "event=B&replay=1")), ==, present);
+  replay = find_by_body (f->store, "event=B&replay=1");
+  g_assert_cmpint (botbench_event_get_replay_of (replay), ==, present);
   /* Exported id 7 is nowhere in the file: no original. */
   assert_replay_of (f->store, "event=Z&replay=1", NULL);
   assert_replay_of (f->store, "event=A", NULL);
