@@ -123,4 +123,12 @@ void        _botbench_bot_warn_url_reach     (const BotbenchBotValidationContext
 GPtrArray  *_botbench_bot_v2_validate        (BotbenchBot                        *bot,
                                               const BotbenchBotValidationContext *context);
 
+/* botbench-bot-validator.c: appends an issue to @array; takes @message and @hint. */
+void _botbench_bot_issue_add (GPtrArray                *array,
+                              BotbenchBotIssueSeverity  severity,
+                              const char               *field,
+                              const char               *code,
+                              char                     *message,
+                              char                     *hint);
+
 G_END_DECLS

@@ -51,31 +51,13 @@ typedef struct
 } Validation;
 
 static void
-add_issue (GPtrArray                *array,
-           BotbenchBotIssueSeverity  severity,
-           const char               *field,
-           const char               *code,
-           char                     *message,   /* taken */
-           char                     *hint)      /* taken */
-{
-  BotbenchBotIssue *issue = g_new0 (BotbenchBotIssue, 1);
-
-  issue->severity = severity;
-  issue->field = g_strdup (field);
-  issue->code = g_strdup (code);
-  issue->message = message;
-  issue->hint = hint;
-  g_ptr_array_add (array, issue);
-}
-
-static void
 add_error (Validation *v,
            const char *field,
            const char *code,
            const char *server_text,
            const char *hint)
 {
-  add_issue (v->errors, BOTBENCH_BOT_ISSUE_ERROR, field, code, g_strdup (server_text), g_strdup (hint));
+  _botbench_bot_issue_add (v->errors, BOTBENCH_BOT_ISSUE_ERROR, field, code, g_strdup (server_text), g_strdup (hint));
 }
 
 static void
@@ -84,7 +66,7 @@ add_warning (Validation *v,
              const char *code,
              char       *message)
 {
-  add_issue (v->warnings, BOTBENCH_BOT_ISSUE_WARNING, field, code, message, NULL);
+  _botbench_bot_issue_add (v->warnings, BOTBENCH_BOT_ISSUE_WARNING, field, code, message, NULL);
 }
 
 static gboolean

@@ -116,8 +116,9 @@ botbench_bot_handler_set_free (BotbenchBotHandlerSet *set)
   g_free (set);
 }
 
-static void
-add_issue (GPtrArray                *array,
+/* Appends an issue to @array (of BotbenchBotIssue); takes @message and @hint. */
+void
+_botbench_bot_issue_add (GPtrArray                *array,
            BotbenchBotIssueSeverity  severity,
            const char               *field,
            const char               *code,
@@ -141,7 +142,7 @@ add_error (Validation *v,
            const char *server_text,
            char       *hint)
 {
-  add_issue (v->errors, BOTBENCH_BOT_ISSUE_ERROR, field, code, g_strdup (server_text), hint);
+  _botbench_bot_issue_add (v->errors, BOTBENCH_BOT_ISSUE_ERROR, field, code, g_strdup (server_text), hint);
 }
 
 static void
@@ -150,7 +151,7 @@ add_warning (Validation *v,
              const char *code,
              char       *message)
 {
-  add_issue (v->warnings, BOTBENCH_BOT_ISSUE_WARNING, field, code, message, NULL);
+  _botbench_bot_issue_add (v->warnings, BOTBENCH_BOT_ISSUE_WARNING, field, code, message, NULL);
 }
 
 /* Handler URLs (§1.4) */
