@@ -379,6 +379,7 @@ _botbench_event_store_event_from_row (sqlite3_stmt *stmt)
   g_autoptr(GBytes) body = NULL;
   g_autoptr(BotbenchForwardResult) forward = NULL;
   BotbenchTokenState token_state = BOTBENCH_TOKEN_STATE_UNKNOWN;
+  BotbenchEventSource source = BOTBENCH_EVENT_SOURCE_LISTENER;
   BotbenchEvent *event;
   const void *blob = sqlite3_column_blob (stmt, 8);
   int len = sqlite3_column_bytes (stmt, 8);
@@ -405,6 +406,14 @@ _botbench_event_store_event_from_row (sqlite3_stmt *stmt)
   botbench_event_set_rejected (event, sqlite3_column_int64 (stmt, 16) != 0);
   forward = forward_from_row (stmt);
   botbench_event_set_forward (event, forward);
+
+  /* Columns 27…30: the source, and what a fetched event came from. */
+  if (botbench_event_source_from_string (column_text (stmt, 27), &source))
+    botbench_event_set_source (event, source);
+  if (source == BOTBENCH_EVENT_SOURCE_FETCHED && column_text (stmt, 28) != NULL)
+    botbench_event_set_fetched (event, column_text (stmt, 28),
+                                sqlite3_column_int64 (stmt, 29),
+                                sqlite3_column_int64 (stmt, 30));
 
   return event;
 }
@@ -553,6 +562,58 @@ botbench_event_store_get (BotbenchEventStore  *self,
   reader_release (self, conn);
 
   return event;
+}
+
+gboolean
+botbench_event_store_get_fetch_offset (BotbenchEventStore  *self,
+                                       const char          *portal,
+                                       gint64               bot_id,
+                                       gint64              *next_offset,
+                                       gint64              *last_event_id,
+                                       GError             **error)
+{
+  ReadConn *conn;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BOTBENCH_IS_EVENT_STORE (self), FALSE);
+  g_return_val_if_fail (portal != NULL, FALSE);
+  g_return_val_if_fail (next_offset != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *next_offset = 0;
+  if (last_event_id != NULL)
+    *last_event_id = 0;
+
+  conn = reader_acquire (self, error);
+  if (conn == NULL)
+    return FALSE;
+
+  stmt = reader_prepare (conn, "SELECT next_offset, last_event_id FROM fetch_state "
+                               "WHERE portal = ?1 AND bot_id = ?2", error);
+  if (stmt == NULL)
+    {
+      reader_release (self, conn);
+      return FALSE;
+    }
+
+  sqlite3_bind_text (stmt, 1, portal, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, bot_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *next_offset = MAX (sqlite3_column_int64 (stmt, 0), 0);
+      if (last_event_id != NULL)
+        *last_event_id = MAX (sqlite3_column_int64 (stmt, 1), 0);
+    }
+  else if (rc != SQLITE_DONE)
+    _botbench_event_store_set_sqlite_error (error, conn->db, rc, BOTBENCH_EVENT_STORE_ERROR_QUERY,
+                                            _("Cannot read the fetch state"));
+
+  stmt_done (stmt);
+  reader_release (self, conn);
+
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
 gint64
