@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "botbench-core.h"
+#include "botbench-bot-v2.h"
 #include "botbench-event-store-private.h"
 #include "botbench-fetcher-private.h"
 #include "sandbox-v2-fixture.h"
@@ -449,6 +450,88 @@ test_errors_that_matter (FetchFixture  *f,
   g_assert_cmpint (count_events (f), ==, 0);
 }
 
+/* ---- the manager: the profile's fetch-mode bots ----------------------------------------- */
+
+static gboolean
+has_stored (gpointer data)
+{
+  return ((FetchFixture *)data)->n_stored_signals > 0;
+}
+
+static void
+manager_stored (BotbenchFetchManager *manager,
+                BotbenchFetcher      *fetcher,
+                GPtrArray            *events,
+                FetchFixture         *f)
+{
+  f->n_stored_signals += events->len;
+}
+
+static BotbenchBot *
+saved_bot (BotbenchBotStore *bots,
+           const char       *code,
+           gint64            bot_id)
+{
+  g_autofree char *json = g_strdup_printf ("{\"fields\":{\"code\":\"%s\",\"properties\":{\"name\":\"M\"}}}", code);
+  g_autoptr(BotbenchBot) bot = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bot = botbench_bot_new_from_data (json, -1, NULL, &error);
+  g_assert_no_error (error);
+  botbench_bot_set_bot_id (bot, bot_id);
+  g_assert_true (botbench_bot_store_add (bots, bot, &error));
+  g_assert_no_error (error);
+  return botbench_bot_store_lookup_by_id (bots, bot_id);
+}
+
+static void
+test_manager (FetchFixture  *f,
+              gconstpointer  data)
+{
+  g_autofree char *base = g_build_filename (f->sb.tmp_dir, "bots", NULL);
+  g_autofree char *key = NULL;
+  g_autoptr(BotbenchBotStore) bots = NULL;
+  g_autoptr(BotbenchFetchManager) manager = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchFetcher *fetcher, *tokenless;
+  BotbenchBot *bot;
+  gint64 bot_id = v2_register (&f->sb, TOKEN, "managed", "");
+  gint64 other_id = v2_register (&f->sb, "other-token", "tokenless", "");
+
+  bots = botbench_bot_store_new (botbench_profile_get_uuid (f->profile), base);
+  g_assert_true (botbench_bot_store_load (bots, &error));
+  bot = saved_bot (bots, "managed", bot_id);
+  saved_bot (bots, "tokenless", other_id);
+  key = botbench_secret_bot_token_key (botbench_profile_get_uuid (f->profile), "managed");
+  botbench_secret_store_hold (f->secrets, key, BOTBENCH_SECRET_KIND_BOT_TOKEN, TOKEN);
+  user_writes (f, bot_id, "managed hello");
+
+  manager = botbench_fetch_manager_new (f->client, f->secrets, bots, f->store);
+  g_signal_connect (manager, "events-stored", G_CALLBACK (manager_stored), f);
+  botbench_fetch_manager_start (manager);
+  botbench_test_assert_wait_until (has_stored, f, "the managed bot's event stored");
+  g_assert_cmpint (count_events (f), ==, 1);
+  fetcher = botbench_fetch_manager_get_fetcher (manager, bot_id);
+  g_assert_nonnull (fetcher);
+  g_assert_cmpint (botbench_fetcher_get_bot_id (fetcher), ==, bot_id);
+
+  /* No botToken in the keyring: shown on that bot, not retried. */
+  tokenless = botbench_fetch_manager_get_fetcher (manager, other_id);
+  g_assert_nonnull (tokenless);
+  botbench_test_assert_wait_until (is_failed, tokenless, "the tokenless bot's fetcher failed");
+  g_assert_cmpstr (botbench_rest_error_get_code (botbench_fetcher_get_error (tokenless)), ==,
+                   "BOT_TOKEN_NOT_SPECIFIED");
+
+  /* Switched to webhook mode: no longer polled. */
+  botbench_bot_set_event_mode (bot, "webhook");
+  g_assert_true (botbench_bot_store_save (bots, bot, &error));
+  botbench_fetch_manager_refresh (manager);
+  g_assert_null (botbench_fetch_manager_get_fetcher (manager, bot_id));
+
+  botbench_fetch_manager_stop (manager);
+  g_assert_null (botbench_fetch_manager_get_fetcher (manager, other_id));
+}
+
 /* ---- the answer, hostile or not -------------------------------------------------------- */
 
 static JsonNode *
@@ -677,6 +760,7 @@ main (int   argc,
   g_test_add ("/fetch/cadence/backoff", FetchFixture, GINT_TO_POINTER ('r'),
               fetch_setup, test_backoff, fetch_teardown);
   ADD ("/fetch/errors/that-matter", test_errors_that_matter);
+  ADD ("/fetch/manager/profile-bots", test_manager);
   g_test_add_func ("/fetch/answer/hostile", test_parse_answer);
   g_test_add_func ("/fetch/store/redelivery", test_store_redelivery);
   g_test_add_func ("/fetch/store/migrate-v3", test_store_migrate_v3);

@@ -313,6 +313,10 @@ botbench_cli_fetch (int    argc,
       botbench_fetcher_stop (fetcher);
     }
   botbench_event_store_close (store);
+  /* The answers of those commits (queued on this context) let go of the
+   * fetchers and the store. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
 
   return run.failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -31,6 +31,7 @@
 #include "botbench-request-history.h"
 #include "botbench-rest-client.h"
 #include "botbench-fetcher.h"
+#include "botbench-fetch-manager.h"
 #include "botbench-avatar.h"
 #include "botbench-bot.h"
 #include "botbench-bot-command.h"
