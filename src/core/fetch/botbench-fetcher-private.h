@@ -35,4 +35,11 @@ GPtrArray *_botbench_fetcher_parse_answer  (JsonNode                 *result,
                                             gboolean                 *has_more,
                                             GError                  **error);
 
+/* botbench-fetch-error.c: TRUE for the errors no retry fixes (the bot,
+ * its botToken, the webhook, the scope): the fetcher stops, FAILED. */
+gboolean  _botbench_fetcher_error_is_fatal (const GError             *error);
+/* Puts what the error means for bot_id in front of its message. */
+void      _botbench_fetcher_explain_error  (gint64                    bot_id,
+                                            GError                   *error);
+
 G_END_DECLS
