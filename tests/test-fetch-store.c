@@ -148,6 +148,24 @@ test_store_redelivery (void)
   g_assert_true (botbench_event_store_get_fetch_offset (store, "https://other.example", 5, &offset, NULL, &error));
   g_assert_cmpint (offset, ==, 0);
 
+  /* The source filter: four fetched (two bots), one from the listener. */
+  {
+    g_autoptr(GBytes) body = g_bytes_new_static ("event=ONIMBOTJOINCHAT", 21);
+    g_autoptr(BotbenchEvent) posted = botbench_event_new (g_get_real_time (), "127.0.0.1", "POST", "/", "",
+                                                          NULL, "application/x-www-form-urlencoded", body);
+    BotbenchEventQuery query = { .source = "fetched" };
+
+    g_assert_cmpint (botbench_event_store_insert (store, posted, &error), ==, 5);
+    g_assert_cmpint (botbench_event_store_count (store, &query, &error), ==, 4);
+    query.source = "listener";
+    g_assert_cmpint (botbench_event_store_count (store, &query, &error), ==, 1);
+    query.event_name = "ONIMBOTV2MESSAGEADD";
+    g_assert_cmpint (botbench_event_store_count (store, &query, &error), ==, 0);
+    query.source = "fetched";
+    g_assert_cmpint (botbench_event_store_count (store, &query, &error), ==, 4);
+    g_assert_no_error (error);
+  }
+
   g_assert_finalize_object (g_steal_pointer (&store));
 
   /* Read back after a reopen: source and fetch ids kept. */

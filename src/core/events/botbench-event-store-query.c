@@ -42,6 +42,7 @@ enum
   PARAM_LIMIT,
   PARAM_OFFSET,
   PARAM_VERIFIED,
+  PARAM_SOURCE,
 };
 
 void
@@ -209,7 +210,7 @@ build_select (SelectKind                kind,
 {
   GString *sql = g_string_new ("SELECT ");
   gboolean filtered = is_set (query->event_name) || is_set (query->bot_id) || query->since_us != 0 ||
-                      is_set (query->verified);
+                      is_set (query->verified) || is_set (query->source);
   const char *key = has_match ? "f.rowid" : "e.id";
 
   /* "How many up to id N" (a list model's snapshot): a plain count(*) is
@@ -265,6 +266,8 @@ build_select (SelectKind                kind,
     append_condition (sql, "e.bot_id = ?3");
   if (is_set (query->verified))
     append_condition (sql, "e.verified = ?9");
+  if (is_set (query->source))
+    append_condition (sql, "e.source = ?10");
   if (query->before_id != 0)
     append_condition (sql, has_match ? "f.rowid < ?4" : "e.id < ?4");
   if (query->after_id != 0)
@@ -297,6 +300,8 @@ bind_query (sqlite3_stmt             *stmt,
     sqlite3_bind_text (stmt, PARAM_BOT_ID, query->bot_id, -1, SQLITE_TRANSIENT);
   if (is_set (query->verified))
     sqlite3_bind_text (stmt, PARAM_VERIFIED, query->verified, -1, SQLITE_TRANSIENT);
+  if (is_set (query->source))
+    sqlite3_bind_text (stmt, PARAM_SOURCE, query->source, -1, SQLITE_TRANSIENT);
   if (query->before_id != 0)
     sqlite3_bind_int64 (stmt, PARAM_BEFORE, query->before_id);
   if (query->after_id != 0)

@@ -50,6 +50,8 @@ struct _BotbenchEventQuery
   gboolean    ascending;
   const char *verified;     /* token state string ("verified", "wrong-token", "no-token",
                              * "unknown"), exact match, indexed */
+  const char *source;       /* "listener", "fetched", "replay", "import": exact match
+                             * (not indexed: a scan) */
 };
 
 #define BOTBENCH_TYPE_EVENT_STORE (botbench_event_store_get_type ())
