@@ -448,6 +448,56 @@ test_errors_that_matter (FetchFixture  *f,
   g_assert_cmpint (count_events (f), ==, 0);
 }
 
+/* The webhook removed (its secret no longer valid), then a webhook whose
+ * scope lacks imbot: both stop the fetcher with the error on the bot. */
+static void
+test_errors_of_the_profile (FetchFixture  *f,
+                            gconstpointer  data)
+{
+  g_autoptr(BotbenchFetcher) fetcher = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 bot_id = v2_register (&f->sb, TOKEN, "profile", "");
+  const GError *failure;
+
+  botbench_secret_store_store_sync (f->secrets, botbench_profile_get_uuid (f->profile),
+                                    BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, "not-the-secret", NULL, &error);
+  g_assert_no_error (error);
+  botbench_rest_client_reload_secrets (f->client);
+  fetcher = new_fetcher (f, bot_id, TOKEN);
+  botbench_fetcher_start (fetcher);
+  botbench_test_assert_wait_until (is_failed, fetcher, "the fetcher failed");
+  failure = botbench_fetcher_get_error (fetcher);
+  g_assert_true (failure->domain == BOTBENCH_REST_ERROR);
+  g_assert_cmpuint (botbench_rest_error_get_http_status (failure), ==, 401);
+  g_assert_nonnull (strstr (failure->message, "webhook"));
+  g_assert_cmpuint (f->delays->len, ==, 0);
+
+  /* The right secret, but the portal now grants only "im". */
+  {
+    g_autoptr(BotbenchWebhookUrl) parsed = botbench_webhook_url_parse (f->sb.webhook, &error);
+
+    g_assert_no_error (error);
+    botbench_secret_store_store_sync (f->secrets, botbench_profile_get_uuid (f->profile),
+                                      BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, parsed->secret, NULL, &error);
+    g_assert_no_error (error);
+  }
+  uri = g_uri_parse (f->sb.url, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  botbench_sandbox_stop (f->sb.sandbox);
+  botbench_sandbox_set_port (f->sb.sandbox, (guint)g_uri_get_port (uri));
+  botbench_sandbox_set_scope (f->sb.sandbox, "im");
+  fixture_start (&f->sb);
+  botbench_rest_client_reload_secrets (f->client);
+
+  botbench_fetcher_start (fetcher);
+  botbench_test_assert_wait_until (is_failed, fetcher, "the fetcher failed again");
+  g_assert_true (g_error_matches (botbench_fetcher_get_error (fetcher), BOTBENCH_REST_ERROR,
+                                  BOTBENCH_REST_ERROR_INSUFFICIENT_SCOPE));
+  g_assert_nonnull (strstr (botbench_fetcher_get_error (fetcher)->message, "imbot scope"));
+  g_assert_cmpuint (f->delays->len, ==, 0);
+}
+
 /* ---- the manager: the profile's fetch-mode bots ----------------------------------------- */
 
 static gboolean
@@ -545,6 +595,7 @@ main (int   argc,
   g_test_add ("/fetch/cadence/backoff", FetchFixture, GINT_TO_POINTER ('r'),
               fetch_setup, test_backoff, fetch_teardown);
   ADD ("/fetch/errors/that-matter", test_errors_that_matter);
+  ADD ("/fetch/errors/of-the-profile", test_errors_of_the_profile);
   ADD ("/fetch/manager/profile-bots", test_manager);
 
   return g_test_run ();
