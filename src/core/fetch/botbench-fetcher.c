@@ -42,7 +42,8 @@ struct _BotbenchFetcher
   gint64                last_call_us;
 
   GCancellable         *cancellable;   /* of the current run */
-  guint                 timeout_id;
+  GMainContext         *main_context;  /* thread-default of new() */
+  GSource              *timeout;
   gboolean              scheduled;     /* a call waits for the timer (or the hook) */
 
   BotbenchFetcherTimerHook timer_hook;
@@ -135,7 +136,11 @@ set_state (BotbenchFetcher      *self,
 static void
 cancel_timer (BotbenchFetcher *self)
 {
-  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->timeout != NULL)
+    {
+      g_source_destroy (self->timeout);
+      g_clear_pointer (&self->timeout, g_source_unref);
+    }
   self->scheduled = FALSE;
 }
 
@@ -144,7 +149,7 @@ timeout_cb (gpointer data)
 {
   BotbenchFetcher *self = data;
 
-  self->timeout_id = 0;
+  g_clear_pointer (&self->timeout, g_source_unref);
   self->scheduled = FALSE;
   poll_now (self);
 
@@ -166,9 +171,10 @@ schedule (BotbenchFetcher      *self,
       return;
     }
 
-  self->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms, timeout_cb, self, NULL);
-  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->timeout_id),
-                            "[botbench] fetch");
+  self->timeout = g_timeout_source_new (delay_ms);
+  g_source_set_callback (self->timeout, timeout_cb, self, NULL);
+  g_source_set_static_name (self->timeout, "[botbench] fetch");
+  g_source_attach (self->timeout, self->main_context);
 }
 
 /* The next call no sooner than BOTBENCH_FETCHER_MIN_GAP_MS after the
@@ -422,6 +428,7 @@ botbench_fetcher_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->main_context, g_main_context_unref);
   g_clear_error (&self->error);
   if (self->bot_token != NULL)
     memset (self->bot_token, 0, strlen (self->bot_token));
@@ -502,6 +509,7 @@ botbench_fetcher_new (BotbenchRestClient *client,
   g_return_val_if_fail (bot_id > 0, NULL);
 
   self = g_object_new (BOTBENCH_TYPE_FETCHER, NULL);
+  self->main_context = g_main_context_ref_thread_default ();
   self->client = g_object_ref (client);
   self->store = g_object_ref (store);
   self->bot_id = bot_id;
