@@ -162,7 +162,7 @@ test_drain (Fixture       *f,
             gconstpointer  data)
 {
   g_autofree char *db = g_build_filename (f->tmp_dir, "events.db", NULL);
-  g_autofree char *out = NULL, *err = NULL, *empty = NULL, *bad = NULL, *v1 = NULL;
+  g_autofree char *out = NULL, *err = NULL, *empty = NULL, *bad = NULL, *usage = NULL;
   g_autoptr(JsonNode) line = NULL;
   char id_text[32];
   gint64 bot_id;
@@ -201,7 +201,8 @@ test_drain (Fixture       *f,
   /* A bot id the profile does not know: no botToken to call with. */
   g_assert_cmpint (CLI (NULL, &bad, "fetch", "987654", "--db", db), ==, 1);
   g_assert_nonnull (strstr (bad, "987654"));
-  g_assert_cmpint (CLI (NULL, &v1, "fetch", "--interval", "1", "--db", db), ==, 2);
+  g_assert_cmpint (CLI (NULL, &usage, "fetch", "--interval", "1", "--db", db), ==, 2);
+  g_assert_nonnull (strstr (usage, "--interval"));
 }
 
 typedef struct
