@@ -1658,7 +1658,8 @@ test_migrate_version1 (void)
   g_assert_no_error (error);
 
   g_assert_cmpint (pragma_raw (path, "PRAGMA user_version"), ==, BOTBENCH_EVENT_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (BOTBENCH_EVENT_STORE_SCHEMA_VERSION, ==, 3);
+  g_assert_cmpint (BOTBENCH_EVENT_STORE_SCHEMA_VERSION, ==, 4);
+  g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM events WHERE source = 'listener'"), ==, 35);
   g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM sqlite_master WHERE name = 'events_bot_id'"), ==, 0);
   g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
                                       "('events_id', 'events_event_name', 'events_received')"), ==, 3);
@@ -2111,7 +2112,7 @@ test_migrate_version2 (void)
 
   store = botbench_event_store_new (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (pragma_raw (path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (pragma_raw (path, "PRAGMA user_version"), ==, BOTBENCH_EVENT_STORE_SCHEMA_VERSION);
   g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM sqlite_master WHERE name = 'forwards'"), ==, 1);
   g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM sqlite_master WHERE name = 'events_verified'"), ==, 1);
   g_assert_cmpint (pragma_raw (path, "SELECT count(*) FROM events WHERE verified = 'unknown' "

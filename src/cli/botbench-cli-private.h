@@ -29,6 +29,8 @@ int   botbench_cli_decode         (int               argc,
                                    char            **argv);
 int   botbench_cli_listen         (int               argc,
                                    char            **argv);
+int   botbench_cli_fetch          (int               argc,
+                                   char            **argv);
 int   botbench_cli_events         (int               argc,
                                    char            **argv);
 int   botbench_cli_import         (int               argc,

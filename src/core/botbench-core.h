@@ -30,6 +30,8 @@
 #include "botbench-request-preview.h"
 #include "botbench-request-history.h"
 #include "botbench-rest-client.h"
+#include "botbench-fetcher.h"
+#include "botbench-fetch-manager.h"
 #include "botbench-avatar.h"
 #include "botbench-bot.h"
 #include "botbench-bot-command.h"

@@ -99,6 +99,37 @@ json_lookup_string (JsonNode   *root,
   return NULL;
 }
 
+/* A positive integer (or a string) at the path, as a new string; NULL otherwise. */
+static char *
+json_lookup_id (JsonNode   *root,
+                const char *first_key,
+                ...)
+{
+  JsonNode *node = root;
+  const char *key;
+  va_list args;
+
+  va_start (args, first_key);
+  for (key = first_key; key != NULL; key = va_arg (args, const char *))
+    {
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        {
+          node = NULL;
+          break;
+        }
+      node = json_object_get_member (json_node_get_object (node), key);
+    }
+  va_end (args);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  return NULL;
+}
+
 /* data[BOT] (message, join) and data[COMMAND] (command) are keyed by bot or
  * command id; the first entry names the bot. */
 static BotbenchFormNode *
@@ -123,6 +154,7 @@ _botbench_event_summarize (BotbenchEvent *self)
   const char *bot_id = NULL;
   const char *bot_code = NULL;
   const char *message = NULL;
+  g_autofree char *v2_bot_id = NULL;
 
   if (!g_once_init_enter (&self->summarized))
     return;
@@ -168,6 +200,15 @@ _botbench_event_summarize (BotbenchEvent *self)
       bot_id = json_lookup_string (self->json, "data", "BOT_ID", NULL);
       bot_code = json_lookup_string (self->json, "data", "BOT_CODE", NULL);
       message = json_lookup_string (self->json, "data", "PARAMS", "MESSAGE", NULL);
+
+      /* imbot.v2 (a fetched event, {"event","eventId","date","data"}):
+       * data.bot is the Bot object, data.message the Message. */
+      if (bot_id == NULL)
+        bot_id = v2_bot_id = json_lookup_id (self->json, "data", "bot", "id", NULL);
+      if (bot_code == NULL)
+        bot_code = json_lookup_string (self->json, "data", "bot", "code", NULL);
+      if (message == NULL)
+        message = json_lookup_string (self->json, "data", "message", "text", NULL);
     }
 
   self->event_name = g_utf8_make_valid (event_name ? event_name : "", -1);

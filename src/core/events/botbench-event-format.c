@@ -86,6 +86,13 @@ botbench_event_to_json_line (BotbenchEvent *self)
   else
     g_string_append (out, ",\"replay_of\":null");
   g_string_append (out, self->rejected ? ",\"rejected\":true" : ",\"rejected\":false");
+  g_string_append (out, ",\"source\":\"");
+  g_string_append (out, botbench_event_source_to_string (botbench_event_get_source (self)));
+  g_string_append_c (out, '"');
+  if (self->source == BOTBENCH_EVENT_SOURCE_FETCHED)
+    g_string_append_printf (out, ",\"fetch\":{\"bot_id\":%" G_GINT64_FORMAT
+                            ",\"event_id\":%" G_GINT64_FORMAT "}",
+                            self->fetch_bot_id, self->fetch_event_id);
   g_string_append (out, ",\"forward\":");
   if (self->forward != NULL)
     botbench_forward_result_append_json (self->forward, out);

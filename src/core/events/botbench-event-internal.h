@@ -36,6 +36,11 @@ struct _BotbenchEvent
   gboolean               rejected;
   BotbenchForwardResult *forward;
 
+  BotbenchEventSource    source;
+  char                  *fetch_portal;
+  gint64                 fetch_bot_id;
+  gint64                 fetch_event_id;
+
   /* Both built lazily, once, on whichever thread asks first: for a new
    * event that is the store's writer, not the listener. */
   gsize             summarized;

@@ -53,6 +53,7 @@ typedef enum
   JOB_DISK_FULL,
   JOB_WAKE,
   JOB_FORWARD,
+  JOB_FETCHED,
   JOB_STOP,
 } JobKind;
 
@@ -86,7 +87,20 @@ typedef struct
   char          *fts_search_text;
   /* JOB_FORWARD: the handler's answer for event id */
   BotbenchForwardResult *forward;
+  /* JOB_FETCHED: events fetched from a portal and the bot's next offset */
+  struct _FetchCommit   *fetch;
 } Job;
+
+/* JOB_FETCHED (botbench-event-store-fetch.c): events stored with the
+ * bot's fetch state in one transaction. */
+typedef struct _FetchCommit
+{
+  char      *portal;
+  gint64     bot_id;
+  gint64     next_offset;
+  GPtrArray *events;     /* BotbenchEvent, in portal order */
+  GPtrArray *stored;     /* those newly stored (set by the writer) */
+} FetchCommit;
 
 typedef struct
 {
@@ -148,6 +162,8 @@ struct _BotbenchEventStore
   sqlite3_stmt  *fts_scan_stmt;
   sqlite3_stmt  *fts_row_stmt;
   sqlite3_stmt  *forward_stmt;
+  sqlite3_stmt  *fetch_seen_stmt;
+  sqlite3_stmt  *fetch_state_stmt;
   gint64         default_max_page_count;
   guint          inserts_since_retention;
   gint64         last_retention_us;
@@ -170,7 +186,7 @@ struct _BotbenchEventStore
   "e.content_type, e.body, e.size, e.event_name, e.bot_id, e.bot_code, e.message, " \
   "e.replay_of, e.verified, e.rejected, fw.event_id, fw.url, fw.state, fw.status, " \
   "fw.duration_ms, fw.error, fw.response_headers, fw.response_body, fw.response_size, " \
-  "fw.finished"
+  "fw.finished, e.source, e.fetch_portal, e.fetch_bot, e.fetch_event_id"
 
 /* Joined wherever ROW_COLUMNS are read: the event's latest forward. */
 #define ROW_JOIN " LEFT JOIN forwards fw ON fw.event_id = e.id"
@@ -254,6 +270,19 @@ gboolean       _botbench_event_store_prepare_writer         (BotbenchEventStore 
 
 /* botbench-event-store-writer.c */
 gpointer       _botbench_event_store_writer_thread          (gpointer             data);
+/* Inserts job's event (and its forward) inside the open transaction. */
+int            _botbench_event_store_writer_insert_one      (BotbenchEventStore  *self,
+                                                             Job                 *job);
+/* After a COMMIT: publishes the ids, answers the callers and moves the
+ * committed jobs (taken out of batch) to the full-text queue. */
+void           _botbench_event_store_writer_committed       (BotbenchEventStore  *self,
+                                                             GPtrArray           *batch,
+                                                             guint                n_rows);
+
+/* botbench-event-store-fetch.c */
+void           _botbench_event_store_fetch_commit_free      (FetchCommit         *fetch);
+void           _botbench_event_store_writer_fetched         (BotbenchEventStore  *self,
+                                                             Job                 *job);
 
 /* botbench-event-store-index.c */
 gint64         _botbench_event_store_writer_index_due_us    (BotbenchEventStore  *self);

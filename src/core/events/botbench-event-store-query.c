@@ -42,6 +42,7 @@ enum
   PARAM_LIMIT,
   PARAM_OFFSET,
   PARAM_VERIFIED,
+  PARAM_SOURCE,
 };
 
 void
@@ -209,7 +210,7 @@ build_select (SelectKind                kind,
 {
   GString *sql = g_string_new ("SELECT ");
   gboolean filtered = is_set (query->event_name) || is_set (query->bot_id) || query->since_us != 0 ||
-                      is_set (query->verified);
+                      is_set (query->verified) || is_set (query->source);
   const char *key = has_match ? "f.rowid" : "e.id";
 
   /* "How many up to id N" (a list model's snapshot): a plain count(*) is
@@ -265,6 +266,8 @@ build_select (SelectKind                kind,
     append_condition (sql, "e.bot_id = ?3");
   if (is_set (query->verified))
     append_condition (sql, "e.verified = ?9");
+  if (is_set (query->source))
+    append_condition (sql, "e.source = ?10");
   if (query->before_id != 0)
     append_condition (sql, has_match ? "f.rowid < ?4" : "e.id < ?4");
   if (query->after_id != 0)
@@ -297,6 +300,8 @@ bind_query (sqlite3_stmt             *stmt,
     sqlite3_bind_text (stmt, PARAM_BOT_ID, query->bot_id, -1, SQLITE_TRANSIENT);
   if (is_set (query->verified))
     sqlite3_bind_text (stmt, PARAM_VERIFIED, query->verified, -1, SQLITE_TRANSIENT);
+  if (is_set (query->source))
+    sqlite3_bind_text (stmt, PARAM_SOURCE, query->source, -1, SQLITE_TRANSIENT);
   if (query->before_id != 0)
     sqlite3_bind_int64 (stmt, PARAM_BEFORE, query->before_id);
   if (query->after_id != 0)
@@ -379,6 +384,7 @@ _botbench_event_store_event_from_row (sqlite3_stmt *stmt)
   g_autoptr(GBytes) body = NULL;
   g_autoptr(BotbenchForwardResult) forward = NULL;
   BotbenchTokenState token_state = BOTBENCH_TOKEN_STATE_UNKNOWN;
+  BotbenchEventSource source = BOTBENCH_EVENT_SOURCE_LISTENER;
   BotbenchEvent *event;
   const void *blob = sqlite3_column_blob (stmt, 8);
   int len = sqlite3_column_bytes (stmt, 8);
@@ -405,6 +411,14 @@ _botbench_event_store_event_from_row (sqlite3_stmt *stmt)
   botbench_event_set_rejected (event, sqlite3_column_int64 (stmt, 16) != 0);
   forward = forward_from_row (stmt);
   botbench_event_set_forward (event, forward);
+
+  /* Columns 27…30: the source, and what a fetched event came from. */
+  if (botbench_event_source_from_string (column_text (stmt, 27), &source))
+    botbench_event_set_source (event, source);
+  if (source == BOTBENCH_EVENT_SOURCE_FETCHED && column_text (stmt, 28) != NULL)
+    botbench_event_set_fetched (event, column_text (stmt, 28),
+                                sqlite3_column_int64 (stmt, 29),
+                                sqlite3_column_int64 (stmt, 30));
 
   return event;
 }
@@ -553,6 +567,58 @@ botbench_event_store_get (BotbenchEventStore  *self,
   reader_release (self, conn);
 
   return event;
+}
+
+gboolean
+botbench_event_store_get_fetch_offset (BotbenchEventStore  *self,
+                                       const char          *portal,
+                                       gint64               bot_id,
+                                       gint64              *next_offset,
+                                       gint64              *last_event_id,
+                                       GError             **error)
+{
+  ReadConn *conn;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BOTBENCH_IS_EVENT_STORE (self), FALSE);
+  g_return_val_if_fail (portal != NULL, FALSE);
+  g_return_val_if_fail (next_offset != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *next_offset = 0;
+  if (last_event_id != NULL)
+    *last_event_id = 0;
+
+  conn = reader_acquire (self, error);
+  if (conn == NULL)
+    return FALSE;
+
+  stmt = reader_prepare (conn, "SELECT next_offset, last_event_id FROM fetch_state "
+                               "WHERE portal = ?1 AND bot_id = ?2", error);
+  if (stmt == NULL)
+    {
+      reader_release (self, conn);
+      return FALSE;
+    }
+
+  sqlite3_bind_text (stmt, 1, portal, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, bot_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *next_offset = MAX (sqlite3_column_int64 (stmt, 0), 0);
+      if (last_event_id != NULL)
+        *last_event_id = MAX (sqlite3_column_int64 (stmt, 1), 0);
+    }
+  else if (rc != SQLITE_DONE)
+    _botbench_event_store_set_sqlite_error (error, conn->db, rc, BOTBENCH_EVENT_STORE_ERROR_QUERY,
+                                            _("Cannot read the fetch state"));
+
+  stmt_done (stmt);
+  reader_release (self, conn);
+
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
 gint64

@@ -116,6 +116,7 @@ _botbench_event_store_job_free (Job *job)
   g_free (job->fts_message);
   g_free (job->fts_search_text);
   g_clear_pointer (&job->forward, botbench_forward_result_unref);
+  g_clear_pointer (&job->fetch, _botbench_event_store_fetch_commit_free);
   g_free (job);
 }
 

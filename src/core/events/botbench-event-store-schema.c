@@ -98,6 +98,27 @@ static const Migration migrations[] = {
     "  finished         INTEGER\n"
     ");\n"
     "CREATE INDEX events_verified ON events (verified);\n" },
+  { 4,
+    /* Issue 12: where an event came from, and fetch mode (imbot.v2
+     * Event.get).  A fetched event keeps its portal, bot and portal
+     * event id; the unique index stores a re-delivered event once.
+     * fetch_state holds, per portal and bot, the offset to send next
+     * (committed with the events it follows). */
+    "ALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT 'listener';\n"
+    "ALTER TABLE events ADD COLUMN fetch_portal TEXT;\n"
+    "ALTER TABLE events ADD COLUMN fetch_bot INTEGER;\n"
+    "ALTER TABLE events ADD COLUMN fetch_event_id INTEGER;\n"
+    "UPDATE events SET source = 'replay' WHERE replay_of IS NOT NULL;\n"
+    "CREATE UNIQUE INDEX events_fetched ON events (fetch_portal, fetch_bot, fetch_event_id) "
+    "WHERE fetch_event_id IS NOT NULL;\n"
+    "CREATE TABLE fetch_state (\n"
+    "  portal        TEXT NOT NULL,\n"
+    "  bot_id        INTEGER NOT NULL,\n"
+    "  next_offset   INTEGER NOT NULL,\n"
+    "  last_event_id INTEGER NOT NULL DEFAULT 0,\n"
+    "  updated       INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (portal, bot_id)\n"
+    ");\n" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == BOTBENCH_EVENT_STORE_SCHEMA_VERSION);
@@ -393,9 +414,10 @@ _botbench_event_store_prepare_writer (BotbenchEventStore  *self,
   rc = sqlite3_prepare_v3 (self->wdb,
                            "INSERT INTO events (received, remote, method, path, query, headers, "
                            "content_type, body, size, event_name, bot_id, bot_code, message, "
-                           "replay_of, verified, rejected) "
+                           "replay_of, verified, rejected, source, fetch_portal, fetch_bot, "
+                           "fetch_event_id) "
                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                           "?14, ?15, ?16)",
+                           "?14, ?15, ?16, ?17, ?18, ?19, ?20)",
                            -1, SQLITE_PREPARE_PERSISTENT, &self->insert_stmt, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v3 (self->wdb,
@@ -425,6 +447,21 @@ _botbench_event_store_prepare_writer (BotbenchEventStore  *self,
                              "response_size = excluded.response_size, "
                              "finished = excluded.finished",
                              -1, SQLITE_PREPARE_PERSISTENT, &self->forward_stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v3 (self->wdb,
+                             "SELECT id FROM events WHERE fetch_portal = ?1 AND fetch_bot = ?2 "
+                             "AND fetch_event_id = ?3",
+                             -1, SQLITE_PREPARE_PERSISTENT, &self->fetch_seen_stmt, NULL);
+  /* The offset never goes back (a late commit of an older batch). */
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v3 (self->wdb,
+                             "INSERT INTO fetch_state (portal, bot_id, next_offset, last_event_id, updated) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5) "
+                             "ON CONFLICT (portal, bot_id) DO UPDATE SET "
+                             "next_offset = max (next_offset, excluded.next_offset), "
+                             "last_event_id = max (last_event_id, excluded.last_event_id), "
+                             "updated = excluded.updated",
+                             -1, SQLITE_PREPARE_PERSISTENT, &self->fetch_state_stmt, NULL);
   if (rc != SQLITE_OK)
     {
       _botbench_event_store_set_sqlite_error (error, self->wdb, rc, BOTBENCH_EVENT_STORE_ERROR_OPEN,

@@ -26,9 +26,9 @@ static int writer_forward_row (BotbenchEventStore    *self,
                                gint64                 id,
                                BotbenchForwardResult *forward);
 
-static int
-writer_insert_one (BotbenchEventStore *self,
-                   Job                *job)
+int
+_botbench_event_store_writer_insert_one (BotbenchEventStore *self,
+                                         Job                *job)
 {
   BotbenchEvent *event = job->event;
   sqlite3_stmt *stmt = self->insert_stmt;
@@ -62,6 +62,20 @@ writer_insert_one (BotbenchEventStore *self,
     sqlite3_bind_null (stmt, 14);
   bind_text (stmt, 15, botbench_token_state_to_string (botbench_event_get_token_state (event)));
   sqlite3_bind_int (stmt, 16, botbench_event_get_rejected (event) ? 1 : 0);
+  bind_text (stmt, 17, botbench_event_source_to_string (botbench_event_get_source (event)));
+  if (botbench_event_get_source (event) == BOTBENCH_EVENT_SOURCE_FETCHED &&
+      botbench_event_get_fetch_portal (event) != NULL)
+    {
+      bind_text (stmt, 18, botbench_event_get_fetch_portal (event));
+      sqlite3_bind_int64 (stmt, 19, botbench_event_get_fetch_bot_id (event));
+      sqlite3_bind_int64 (stmt, 20, botbench_event_get_fetch_event_id (event));
+    }
+  else
+    {
+      sqlite3_bind_null (stmt, 18);
+      sqlite3_bind_null (stmt, 19);
+      sqlite3_bind_null (stmt, 20);
+    }
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -88,8 +102,6 @@ writer_insert_batch (BotbenchEventStore *self,
                      GPtrArray          *batch)
 {
   g_autofree char *message = NULL;
-  gint64 last_id = 0;
-  gint64 now;
   guint64 bytes = 0;
   guint n_counted = 0;
   guint n_rows = 0;
@@ -125,7 +137,7 @@ writer_insert_batch (BotbenchEventStore *self,
       if (job->finished)
         continue;
 
-      rc = writer_insert_one (self, job);
+      rc = _botbench_event_store_writer_insert_one (self, job);
       n_rows++;
     }
 
@@ -154,6 +166,18 @@ writer_insert_batch (BotbenchEventStore *self,
       return;
     }
 
+  _botbench_event_store_writer_committed (self, batch, n_rows);
+  _botbench_event_store_release_room (self, n_counted, bytes);
+}
+
+void
+_botbench_event_store_writer_committed (BotbenchEventStore *self,
+                                        GPtrArray          *batch,
+                                        guint               n_rows)
+{
+  gint64 last_id = 0;
+  gint64 now;
+
   for (guint i = 0; i < batch->len; i++)
     {
       Job *job = g_ptr_array_index (batch, i);
@@ -178,8 +202,6 @@ writer_insert_batch (BotbenchEventStore *self,
       _botbench_event_set_id (job->event, job->id);
       _botbench_event_store_job_finish (job, job->id, NULL);
     }
-
-  _botbench_event_store_release_room (self, n_counted, bytes);
 
   self->inserts_since_retention += n_rows;
 
@@ -446,6 +468,11 @@ _botbench_event_store_writer_thread (gpointer data)
           }
           continue;
 
+        case JOB_FETCHED:
+          _botbench_event_store_writer_fetched (self, job);
+          _botbench_event_store_writer_maybe_retention (self, FALSE);
+          break;
+
         case JOB_WAKE:
           /* Only to look at the index state again. */
           _botbench_event_store_job_finish (job, 0, NULL);
@@ -477,6 +504,8 @@ _botbench_event_store_writer_thread (gpointer data)
   g_clear_pointer (&self->fts_scan_stmt, sqlite3_finalize);
   g_clear_pointer (&self->fts_row_stmt, sqlite3_finalize);
   g_clear_pointer (&self->forward_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->fetch_seen_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->fetch_state_stmt, sqlite3_finalize);
   g_clear_pointer (&self->wdb, sqlite3_close);
 
   return NULL;

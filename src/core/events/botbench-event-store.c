@@ -209,6 +209,8 @@ botbench_event_store_finalize (GObject *object)
   g_clear_pointer (&self->fts_scan_stmt, sqlite3_finalize);
   g_clear_pointer (&self->fts_row_stmt, sqlite3_finalize);
   g_clear_pointer (&self->forward_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->fetch_seen_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->fetch_state_stmt, sqlite3_finalize);
   g_clear_pointer (&self->wdb, sqlite3_close);
   g_queue_clear_full (&self->fts_pending, (GDestroyNotify)_botbench_event_store_job_free);
   g_assert (self->waiting.length == 0);

@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define BOTBENCH_EVENT_STORE_SCHEMA_VERSION 3
+#define BOTBENCH_EVENT_STORE_SCHEMA_VERSION 4
 
 #define BOTBENCH_EVENT_STORE_ERROR (botbench_event_store_error_quark ())
 
@@ -50,6 +50,8 @@ struct _BotbenchEventQuery
   gboolean    ascending;
   const char *verified;     /* token state string ("verified", "wrong-token", "no-token",
                              * "unknown"), exact match, indexed */
+  const char *source;       /* "listener", "fetched", "replay", "import": exact match
+                             * (not indexed: a scan) */
 };
 
 #define BOTBENCH_TYPE_EVENT_STORE (botbench_event_store_get_type ())
@@ -144,6 +146,41 @@ gint64              botbench_event_store_find_same         (BotbenchEventStore  
                                                             BotbenchEvent       *event,
                                                             GError             **error);
 gint64              botbench_event_store_get_last_id       (BotbenchEventStore  *self);
+
+/* Fetch mode (imbot.v2.Event.get).  Stores events (each marked with
+ * botbench_event_set_fetched() for portal and bot_id) and next_offset as
+ * the bot's fetch state in ONE transaction, so the offset a restart sends
+ * never acknowledges an event that is not stored.  An event whose portal
+ * event id is already stored for that bot is skipped (a re-delivery).
+ * The result is the events newly stored, in order, their ids set.  The
+ * stored offset never goes back.  The blocking variant is for tools and
+ * tests. */
+void                botbench_event_store_commit_fetched_async  (BotbenchEventStore  *self,
+                                                                const char          *portal,
+                                                                gint64               bot_id,
+                                                                GPtrArray           *events,
+                                                                gint64               next_offset,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+GPtrArray          *botbench_event_store_commit_fetched_finish (BotbenchEventStore  *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+GPtrArray          *botbench_event_store_commit_fetched        (BotbenchEventStore  *self,
+                                                                const char          *portal,
+                                                                gint64               bot_id,
+                                                                GPtrArray           *events,
+                                                                gint64               next_offset,
+                                                                GError             **error);
+/* The offset to send next for portal's bot_id (0 when nothing was ever
+ * committed) and, if last_event_id is not NULL, the newest portal event id
+ * stored for it.  A small indexed read on the calling thread. */
+gboolean            botbench_event_store_get_fetch_offset      (BotbenchEventStore  *self,
+                                                                const char          *portal,
+                                                                gint64               bot_id,
+                                                                gint64              *next_offset,
+                                                                gint64              *last_event_id,
+                                                                GError             **error);
 /* Distinct event names seen, sorted. */
 char              **botbench_event_store_list_event_names  (BotbenchEventStore  *self,
                                                             GError             **error);

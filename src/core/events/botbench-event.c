@@ -49,6 +49,7 @@ botbench_event_finalize (GObject *object)
   g_free (self->bot_code);
   g_free (self->message);
   g_clear_pointer (&self->forward, botbench_forward_result_unref);
+  g_free (self->fetch_portal);
   g_clear_pointer (&self->form, botbench_form_node_unref);
   g_clear_pointer (&self->json, json_node_unref);
 
@@ -462,3 +463,90 @@ botbench_event_get_json (BotbenchEvent *self)
   return self->json;
 }
 
+
+static const char * const source_names[] = {
+  [BOTBENCH_EVENT_SOURCE_LISTENER] = "listener",
+  [BOTBENCH_EVENT_SOURCE_FETCHED] = "fetched",
+  [BOTBENCH_EVENT_SOURCE_REPLAY] = "replay",
+  [BOTBENCH_EVENT_SOURCE_IMPORT] = "import",
+};
+
+const char *
+botbench_event_source_to_string (BotbenchEventSource source)
+{
+  if ((guint)source < G_N_ELEMENTS (source_names))
+    return source_names[source];
+  return "listener";
+}
+
+gboolean
+botbench_event_source_from_string (const char          *str,
+                                   BotbenchEventSource *out)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (source_names); i++)
+    if (g_strcmp0 (str, source_names[i]) == 0)
+      {
+        if (out != NULL)
+          *out = (BotbenchEventSource)i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+BotbenchEventSource
+botbench_event_get_source (BotbenchEvent *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (self), BOTBENCH_EVENT_SOURCE_LISTENER);
+
+  /* A replay (replay_of set) that nobody marked otherwise. */
+  if (self->source == BOTBENCH_EVENT_SOURCE_LISTENER && self->replay_of > 0)
+    return BOTBENCH_EVENT_SOURCE_REPLAY;
+  return self->source;
+}
+
+void
+botbench_event_set_source (BotbenchEvent       *self,
+                           BotbenchEventSource  source)
+{
+  g_return_if_fail (BOTBENCH_IS_EVENT (self));
+  g_return_if_fail ((guint)source < G_N_ELEMENTS (source_names));
+  self->source = source;
+}
+
+const char *
+botbench_event_get_fetch_portal (BotbenchEvent *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (self), NULL);
+  return self->fetch_portal;
+}
+
+gint64
+botbench_event_get_fetch_bot_id (BotbenchEvent *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (self), 0);
+  return self->fetch_bot_id;
+}
+
+gint64
+botbench_event_get_fetch_event_id (BotbenchEvent *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (self), 0);
+  return self->fetch_event_id;
+}
+
+void
+botbench_event_set_fetched (BotbenchEvent *self,
+                            const char    *portal,
+                            gint64         bot_id,
+                            gint64         event_id)
+{
+  g_return_if_fail (BOTBENCH_IS_EVENT (self));
+  g_return_if_fail (portal != NULL);
+
+  self->source = BOTBENCH_EVENT_SOURCE_FETCHED;
+  g_free (self->fetch_portal);
+  self->fetch_portal = g_strdup (portal);
+  self->fetch_bot_id = MAX (bot_id, 0);
+  self->fetch_event_id = MAX (event_id, 0);
+}

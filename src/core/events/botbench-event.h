@@ -29,6 +29,21 @@ const char          *botbench_token_state_to_string     (BotbenchTokenState  sta
 gboolean             botbench_token_state_from_string   (const char         *str,
                                                          BotbenchTokenState *out);
 
+/* Where an event came from (the `source` of the store and of the JSON line). */
+typedef enum
+{
+  BOTBENCH_EVENT_SOURCE_LISTENER,  /* POSTed to the listener (the default) */
+  BOTBENCH_EVENT_SOURCE_FETCHED,   /* read with imbot.v2.Event.get (fetch mode) */
+  BOTBENCH_EVENT_SOURCE_REPLAY,
+  BOTBENCH_EVENT_SOURCE_IMPORT,
+} BotbenchEventSource;
+
+/* "listener", "fetched", "replay", "import". */
+const char          *botbench_event_source_to_string    (BotbenchEventSource  source);
+/* FALSE (and *out untouched) for any other string. */
+gboolean             botbench_event_source_from_string  (const char          *str,
+                                                         BotbenchEventSource *out);
+
 #define BOTBENCH_TYPE_EVENT (botbench_event_get_type ())
 G_DECLARE_FINAL_TYPE (BotbenchEvent, botbench_event, BOTBENCH, EVENT, GObject)
 
@@ -78,6 +93,22 @@ void                 botbench_event_set_rejected        (BotbenchEvent      *sel
 void                 botbench_event_set_forward         (BotbenchEvent      *self,
                                                          BotbenchForwardResult *forward);
 
+/* "replay" for an event with a replay_of left at the default source. */
+BotbenchEventSource  botbench_event_get_source          (BotbenchEvent      *self);
+void                 botbench_event_set_source          (BotbenchEvent      *self,
+                                                         BotbenchEventSource source);
+/* A fetched event: the portal (its REST base URL, as the fetch state
+ * keys it), the bot and the portal's event id; NULL and 0 otherwise. */
+const char          *botbench_event_get_fetch_portal    (BotbenchEvent      *self);
+gint64               botbench_event_get_fetch_bot_id    (BotbenchEvent      *self);
+gint64               botbench_event_get_fetch_event_id  (BotbenchEvent      *self);
+/* Marks the event as fetched (source "fetched") from portal's bot_id,
+ * portal event id event_id; before it is inserted. */
+void                 botbench_event_set_fetched         (BotbenchEvent      *self,
+                                                         const char         *portal,
+                                                         gint64              bot_id,
+                                                         gint64              event_id);
+
 /* Summary, never NULL ("" when unknown). */
 const char          *botbench_event_get_event_name      (BotbenchEvent      *self);
 const char          *botbench_event_get_bot_id          (BotbenchEvent      *self);
@@ -102,7 +133,8 @@ gboolean             botbench_event_content_type_is_json (const char    *content
 char                *botbench_event_dup_data_json       (BotbenchEvent      *self);
 /* One line of `botbench-cli listen` output (no trailing newline):
  * {"id","received","method","path","query","event","data",
- * "replay_of","rejected","forward"}. */
+ * "replay_of","rejected","source","forward"}; a fetched event adds
+ * "fetch" {"bot_id","event_id"} before "forward". */
 char                *botbench_event_to_json_line        (BotbenchEvent      *self);
 /* A shell command that re-sends exactly this request to base_url
  * (e.g. "http://127.0.0.1:8024"); path and query are appended. */
