@@ -498,6 +498,88 @@ test_errors_of_the_profile (FetchFixture  *f,
   g_assert_cmpuint (f->delays->len, ==, 0);
 }
 
+/* ---- forwarded like the listener's events ------------------------------------------------ */
+
+static void
+handler_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  GPtrArray *bodies = user_data;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  g_ptr_array_add (bodies, g_strndup (body->data, body->length));
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "ok", 2);
+}
+
+/* A rule for "/" forwards a fetched event once it is committed, once:
+ * the re-delivery of an event committed but not acknowledged is skipped
+ * by the store and not forwarded again. */
+static void
+test_forwarded (FetchFixture  *f,
+                gconstpointer  data)
+{
+  g_autoptr(SoupServer) handler = soup_server_new (NULL, NULL);
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(BotbenchForwarder) forwarder = botbench_forwarder_new (f->store);
+  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify)botbench_forward_rule_unref);
+  g_autoptr(BotbenchSignalCounter) forwarded = NULL;
+  g_autoptr(BotbenchFetcher) first = NULL;
+  g_autoptr(BotbenchFetcher) second = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  BotbenchEventQuery query = { 0 };
+  BotbenchForwardResult *result;
+  gint64 bot_id = v2_register (&f->sb, TOKEN, "forwarded", "");
+  guint port;
+
+  soup_server_add_handler (handler, NULL, handler_cb, bodies, NULL);
+  port = botbench_test_serve_loopback (handler);
+  url = g_strdup_printf ("http://127.0.0.1:%u/handler.php", port);
+  g_ptr_array_add (rules, botbench_forward_rule_new ("/", url, TRUE));
+  botbench_forwarder_set_rules (forwarder, rules);
+  forwarded = botbench_test_count_signal (forwarder, "forwarded");
+
+  user_writes (f, bot_id, "forward me");
+  first = new_fetcher (f, bot_id, TOKEN);
+  botbench_fetcher_set_forwarder (first, forwarder);
+  botbench_fetcher_start (first);
+  wait_delay (f, 1);
+  botbench_signal_counter_assert_wait (forwarded, 1);
+  botbench_fetcher_stop (first);
+
+  g_assert_cmpuint (bodies->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (bodies, 0), "\"ONIMBOTV2MESSAGEADD\""));
+  g_assert_nonnull (strstr (g_ptr_array_index (bodies, 0), "forward me"));
+  page = botbench_event_store_query (f->store, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 1);
+  result = botbench_event_get_forward (g_ptr_array_index (page, 0));
+  g_assert_nonnull (result);
+  g_assert_cmpint (botbench_forward_result_get_state (result), ==, BOTBENCH_FORWARD_STATE_DONE);
+  g_assert_cmpuint (botbench_forward_result_get_status (result), ==, 200);
+
+  /* Not acknowledged: the next fetcher gets it again, stores and forwards nothing. */
+  g_assert_cmpint (queued (f, bot_id), ==, 1);
+  second = new_fetcher (f, bot_id, TOKEN);
+  botbench_fetcher_set_forwarder (second, forwarder);
+  botbench_fetcher_start (second);
+  wait_delay (f, 2);
+  g_assert_true (_botbench_fetcher_fire (second));
+  wait_delay (f, 3);
+  g_assert_cmpint (queued (f, bot_id), ==, 0);
+  g_assert_cmpuint (botbench_fetcher_get_n_stored (second), ==, 0);
+  g_assert_cmpuint (botbench_forwarder_get_n_pending (forwarder), ==, 0);
+  g_assert_cmpuint (botbench_signal_counter_get (forwarded), ==, 1);
+  g_assert_cmpuint (bodies->len, ==, 1);
+  botbench_fetcher_stop (second);
+  botbench_forwarder_stop (forwarder);
+}
+
 /* ---- the manager: the profile's fetch-mode bots ----------------------------------------- */
 
 static gboolean
@@ -596,6 +678,7 @@ main (int   argc,
               fetch_setup, test_backoff, fetch_teardown);
   ADD ("/fetch/errors/that-matter", test_errors_that_matter);
   ADD ("/fetch/errors/of-the-profile", test_errors_of_the_profile);
+  ADD ("/fetch/forward/once", test_forwarded);
   ADD ("/fetch/manager/profile-bots", test_manager);
 
   return g_test_run ();

@@ -22,6 +22,7 @@ struct _BotbenchFetchManager
   BotbenchSecretStore *secrets;
   BotbenchBotStore    *bots;
   BotbenchEventStore  *store;
+  BotbenchForwarder   *forwarder;    /* given to every fetcher, or NULL */
 
   GHashTable          *fetchers;     /* gint64 * bot id → BotbenchFetcher */
   GHashTable          *pending;      /* gint64 * bot id → nothing: token lookup under way */
@@ -93,6 +94,7 @@ add_fetcher (BotbenchFetchManager *self,
   BotbenchFetcher *fetcher = botbench_fetcher_new (self->client, self->store, bot_id, token);
 
   botbench_fetcher_set_interval (fetcher, self->interval);
+  botbench_fetcher_set_forwarder (fetcher, self->forwarder);
   g_signal_connect (fetcher, "events-stored", G_CALLBACK (events_stored_cb), self);
   g_hash_table_insert (self->fetchers, id_new (bot_id), fetcher);
   g_signal_emit (self, signals[SIGNAL_FETCHER_ADDED], 0, fetcher);
@@ -293,6 +295,22 @@ botbench_fetch_manager_set_interval (BotbenchFetchManager *self,
     botbench_fetcher_set_interval (value, self->interval);
 }
 
+void
+botbench_fetch_manager_set_forwarder (BotbenchFetchManager *self,
+                                      BotbenchForwarder    *forwarder)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (BOTBENCH_IS_FETCH_MANAGER (self));
+  g_return_if_fail (forwarder == NULL || BOTBENCH_IS_FORWARDER (forwarder));
+
+  g_set_object (&self->forwarder, forwarder);
+  g_hash_table_iter_init (&iter, self->fetchers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    botbench_fetcher_set_forwarder (value, forwarder);
+}
+
 static void
 botbench_fetch_manager_dispose (GObject *object)
 {
@@ -315,6 +333,7 @@ botbench_fetch_manager_finalize (GObject *object)
   g_clear_object (&self->secrets);
   g_clear_object (&self->bots);
   g_clear_object (&self->store);
+  g_clear_object (&self->forwarder);
 
   G_OBJECT_CLASS (botbench_fetch_manager_parent_class)->finalize (object);
 }

@@ -41,6 +41,10 @@ BotbenchFetcher      *botbench_fetch_manager_get_fetcher  (BotbenchFetchManager 
 void                  botbench_fetch_manager_set_interval (BotbenchFetchManager *self,
                                                            guint                 seconds);
 
+/* Given to every fetcher (see botbench_fetcher_set_forwarder()). */
+void                  botbench_fetch_manager_set_forwarder (BotbenchFetchManager *self,
+                                                            BotbenchForwarder    *forwarder);
+
 /* Signals:
  *   "fetcher-added" (BotbenchFetcher *)    a bot is polled from now on;
  *   "fetcher-removed" (BotbenchFetcher *)  it no longer is (stopped);

@@ -27,6 +27,7 @@ struct _BotbenchFetcher
 
   BotbenchRestClient   *client;
   BotbenchEventStore   *store;
+  BotbenchForwarder    *forwarder;     /* NULL: events are not forwarded */
   gint64                bot_id;
   char                 *bot_token;
   char                 *portal;
@@ -79,6 +80,8 @@ typedef struct
   GCancellable    *cancellable;
   gint64           next_offset;
   gboolean         has_more;
+  GPtrArray       *events;      /* being committed (prepared for the forwarder) */
+  BotbenchForwarder *forwarder; /* that prepared them, or NULL */
 } Step;
 
 static Step *
@@ -96,6 +99,8 @@ step_free (Step *step)
 {
   g_object_unref (step->self);
   g_object_unref (step->cancellable);
+  g_clear_pointer (&step->events, g_ptr_array_unref);
+  g_clear_object (&step->forwarder);
   g_free (step);
 }
 
@@ -230,6 +235,30 @@ poll_failed (BotbenchFetcher *self,
   g_signal_emit (self, signals[SIGNAL_POLL_FAILED], 0, self->error);
 }
 
+/* Events prepared before the commit: those stored now are forwarded, the
+ * rest (a re-delivery skipped, or the commit failed) abandoned, so a
+ * fetched event reaches the developer's handler at most once. */
+static void
+hand_to_forwarder (Step      *step,
+                   GPtrArray *stored)
+{
+  if (step->forwarder == NULL)
+    return;
+
+  for (guint i = 0; i < step->events->len; i++)
+    {
+      BotbenchEvent *event = g_ptr_array_index (step->events, i);
+      guint index;
+
+      if (botbench_event_get_forward (event) == NULL)
+        continue;
+      if (stored != NULL && g_ptr_array_find (stored, event, &index))
+        botbench_forwarder_submit (step->forwarder, event);
+      else
+        botbench_forwarder_abandon (step->forwarder, event);
+    }
+}
+
 static void
 commit_cb (GObject      *source,
            GAsyncResult *result,
@@ -241,6 +270,7 @@ commit_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   stored = botbench_event_store_commit_fetched_finish (BOTBENCH_EVENT_STORE (source), result, &error);
+  hand_to_forwarder (step, stored);
 
   /* Committed: this is the offset from now on, whatever else happened. */
   if (stored != NULL && step->next_offset > self->offset)
@@ -309,6 +339,13 @@ call_cb (GObject      *source,
     }
 
   next_offset = step->next_offset;
+  if (self->forwarder != NULL)
+    {
+      step->forwarder = g_object_ref (self->forwarder);
+      for (guint i = 0; i < events->len; i++)
+        botbench_forwarder_prepare (step->forwarder, g_ptr_array_index (events, i));
+    }
+  step->events = g_ptr_array_ref (events);
   botbench_event_store_commit_fetched_async (self->store, self->portal, self->bot_id, events,
                                              next_offset, NULL, commit_cb,
                                              g_steal_pointer (&step));
@@ -427,6 +464,7 @@ botbench_fetcher_finalize (GObject *object)
 
   g_clear_object (&self->client);
   g_clear_object (&self->store);
+  g_clear_object (&self->forwarder);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->main_context, g_main_context_unref);
   g_clear_error (&self->error);
@@ -568,6 +606,15 @@ botbench_fetcher_set_interval (BotbenchFetcher *self,
 {
   g_return_if_fail (BOTBENCH_IS_FETCHER (self));
   self->interval = CLAMP (seconds, BOTBENCH_FETCHER_MIN_INTERVAL, BOTBENCH_FETCHER_MAX_INTERVAL);
+}
+
+void
+botbench_fetcher_set_forwarder (BotbenchFetcher   *self,
+                                BotbenchForwarder *forwarder)
+{
+  g_return_if_fail (BOTBENCH_IS_FETCHER (self));
+  g_return_if_fail (forwarder == NULL || BOTBENCH_IS_FORWARDER (forwarder));
+  g_set_object (&self->forwarder, forwarder);
 }
 
 void

@@ -29,6 +29,7 @@
 #include <gio/gio.h>
 
 #include "botbench-event-store.h"
+#include "botbench-forwarder.h"
 #include "botbench-rate-limiter.h"
 #include "botbench-rest-client.h"
 
@@ -74,6 +75,10 @@ guint                 botbench_fetcher_get_interval    (BotbenchFetcher     *sel
 void                  botbench_fetcher_set_interval    (BotbenchFetcher     *self,
                                                         guint                seconds);
 /* Events per call (1–1000, the portal's clamp). */
+/* Fetched events whose path a forwarding rule matches ("/": every one)
+ * are forwarded once committed, like the listener's; NULL: none. */
+void                  botbench_fetcher_set_forwarder   (BotbenchFetcher     *self,
+                                                        BotbenchForwarder   *forwarder);
 void                  botbench_fetcher_set_limit       (BotbenchFetcher     *self,
                                                         guint                limit);
 /* The offset the next call sends (the committed one). */
