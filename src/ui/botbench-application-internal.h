@@ -32,6 +32,11 @@ struct _BotbenchApplication
   GHashTable             *clients;
   BotbenchSandbox        *sandbox;
   GCancellable           *cancellable;
+  /* The active profile's bots, their fetchers (botbench-application-fetch.c). */
+  BotbenchBotStore       *bots;
+  GError                 *bots_error;
+  BotbenchFetchManager   *fetch;
+  guint                   shutting_down : 1;
   /* The sandbox secret could not be stored: retry in session-only mode. */
   guint                   sandbox_secret_pending : 1;
 };
@@ -41,6 +46,7 @@ typedef enum
   LISTENER_FAILED,
   SANDBOX_FAILED,
   SECRETS_UNAVAILABLE,
+  BOT_STORE_CHANGED,
   N_SIGNALS
 } ApplicationSignal;
 
@@ -48,6 +54,17 @@ typedef enum
 void     _botbench_application_emit_error              (BotbenchApplication *self,
                                                         ApplicationSignal    signal,
                                                         const GError        *error);
+
+/* Emits "bot-store-changed". */
+void     _botbench_application_emit_bot_store_changed  (BotbenchApplication *self);
+
+/* botbench-application-fetch.c */
+/* Loads the active profile's bots (if not loaded) and starts their fetchers. */
+void     _botbench_application_load_active_bots        (BotbenchApplication *self);
+/* "fetch-interval" changed. */
+void     _botbench_application_apply_fetch_interval    (BotbenchApplication *self);
+void     _botbench_application_stop_fetching           (BotbenchApplication *self);
+void     _botbench_application_dispose_bots            (BotbenchApplication *self);
 
 /* botbench-application-listener.c */
 /* Restarts a running listener once settings edits have settled. */

@@ -94,6 +94,10 @@ botbench_application_settings_changed_cb (BotbenchApplication *self,
     {
       botbench_application_apply_forwarding (self);
     }
+  else if (g_str_equal (key, "fetch-interval"))
+    {
+      _botbench_application_apply_fetch_interval (self);
+    }
   else if (g_str_equal (key, "listener-host") ||
            g_str_equal (key, "listener-port") ||
            g_str_equal (key, "max-body"))
@@ -127,6 +131,7 @@ profiles_active_cb (BotbenchApplication    *self,
   BotbenchProfile *active = botbench_profile_manager_get_active (profiles);
 
   botbench_application_update_token_check (self);
+  _botbench_application_load_active_bots (self);
 
   /* Switching to the sandbox profile runs the sandbox. */
   if (active != NULL && botbench_profile_is_builtin_sandbox (active) &&
@@ -279,6 +284,7 @@ botbench_application_startup (GApplication *app)
   if (self->store == NULL)
     {
       g_debug ("Cannot open the event store at %s: %s", path, self->store_error->message);
+      _botbench_application_load_active_bots (self);
       return;
     }
 
@@ -291,6 +297,7 @@ botbench_application_startup (GApplication *app)
   botbench_application_apply_forwarding (self);
   botbench_listener_set_forwarder (self->listener, self->forwarder);
   botbench_application_update_token_check (self);
+  _botbench_application_load_active_bots (self);
 }
 
 static void
@@ -300,6 +307,9 @@ botbench_application_shutdown (GApplication *app)
 
   g_clear_handle_id (&self->restart_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  self->shutting_down = TRUE;
+  /* Before the forwarder and the store: no poll stores or forwards from now on. */
+  _botbench_application_stop_fetching (self);
   if (self->token_sync != NULL)
     botbench_token_sync_stop (self->token_sync);
 
@@ -322,6 +332,7 @@ botbench_application_dispose (GObject *object)
   BotbenchApplication *self = (BotbenchApplication *)object;
 
   g_clear_handle_id (&self->restart_source, g_source_remove);
+  _botbench_application_dispose_bots (self);
   g_clear_object (&self->listener);
   g_clear_object (&self->forwarder);
   g_clear_object (&self->token_sync);
@@ -370,6 +381,9 @@ botbench_application_class_init (BotbenchApplicationClass *klass)
   signals[SECRETS_UNAVAILABLE] =
     g_signal_new ("secrets-unavailable", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[BOT_STORE_CHANGED] =
+    g_signal_new ("bot-store-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -383,9 +397,17 @@ _botbench_application_emit_error (BotbenchApplication *self,
                                   const GError        *error)
 {
   g_assert (BOTBENCH_IS_APPLICATION (self));
-  g_assert (signal < N_SIGNALS);
+  g_assert (signal < N_SIGNALS && signal != BOT_STORE_CHANGED);
 
   g_signal_emit (self, signals[signal], 0, error);
+}
+
+void
+_botbench_application_emit_bot_store_changed (BotbenchApplication *self)
+{
+  g_assert (BOTBENCH_IS_APPLICATION (self));
+
+  g_signal_emit (self, signals[BOT_STORE_CHANGED], 0);
 }
 
 BotbenchApplication *

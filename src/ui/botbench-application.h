@@ -63,7 +63,20 @@ void                    botbench_application_stop_sandbox        (BotbenchApplic
 /* The sandbox profile, or NULL if it was never made (or was removed). */
 BotbenchProfile        *botbench_application_get_sandbox_profile (BotbenchApplication *self);
 
+/* The active profile's bots (one store shared by the window and the
+ * fetchers), NULL when no profile is active; replaced when the active
+ * profile changes ("bot-store-changed"). */
+BotbenchBotStore       *botbench_application_get_bot_store       (BotbenchApplication *self);
+/* Why the active profile's bots could not be read, or NULL. */
+const GError           *botbench_application_get_bot_store_error (BotbenchApplication *self);
+/* Polls imbot.v2.Event.get for the active profile's registered v2 bots in
+ * fetch mode; NULL without an active profile or an event store.  Call
+ * botbench_fetch_manager_refresh() after saving a bot. */
+BotbenchFetchManager   *botbench_application_get_fetch_manager   (BotbenchApplication *self);
+
 /* Signals:
+ *   "bot-store-changed" ()  the active profile changed: get_bot_store()
+ *       and get_fetch_manager() give the new profile's.
  *   "listener-failed" (GError *error)  the listener could not (re)start.
  *   "sandbox-failed" (GError *error)   the sandbox could not start.
  *   "secrets-unavailable" (GError *error)  a secret could not be stored or
