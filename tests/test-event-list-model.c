@@ -634,6 +634,65 @@ test_verified_filter (ModelFixture  *f,
   recorder_clear (&rec, model);
 }
 
+/* The source filter (listener, fetched, replay, import), done by the
+ * store, and the filter a list hands to export and replay. */
+static void
+test_source_filter (ModelFixture  *f,
+                    gconstpointer  data)
+{
+  g_autoptr(BotbenchEventListModel) model = botbench_event_list_model_new (f->store);
+  g_autoptr(BotbenchEventFilter) filter = NULL;
+  BotbenchEventQuery query = { 0 };
+  Recorder rec;
+
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *message = g_strdup_printf ("event %u", i);
+      g_autoptr(BotbenchEvent) event = make_event ("ONIMBOTMESSAGEADD", message);
+
+      /* every fourth one fetched, every sixth imported */
+      if (i % 4 == 0)
+        botbench_event_set_fetched (event, "http://127.0.0.1:8124/", 7, 100 + i);
+      else if (i % 6 == 1)
+        botbench_event_set_source (event, BOTBENCH_EVENT_SOURCE_IMPORT);
+      g_assert_cmpint (botbench_event_store_insert (f->store, event, NULL), >, 0);
+    }
+  botbench_test_assert_wait_n_items (G_LIST_MODEL (model), 12);
+
+  recorder_init (&rec, model, "notify::source");
+  botbench_event_list_model_set_source (model, "fetched");
+  g_assert_cmpstr (botbench_event_list_model_get_source (model), ==, "fetched");
+  g_assert_cmpuint (rec.n_notify, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(BotbenchEvent) event = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      g_assert_cmpint (botbench_event_get_source (event), ==, BOTBENCH_EVENT_SOURCE_FETCHED);
+      /* newest first: events 8, 4, 0 */
+      g_assert_cmpint (botbench_event_get_fetch_event_id (event), ==, 108 - 4 * (gint64)i);
+    }
+
+  /* The filter copied for export and replay gives the same events. */
+  botbench_event_list_model_set_search (model, NULL);
+  filter = botbench_event_list_model_dup_filter (model);
+  g_assert_cmpstr (filter->source, ==, "fetched");
+  g_assert_null (filter->verified);
+  botbench_event_filter_to_query (filter, &query);
+  g_assert_cmpint (botbench_event_store_count (f->store, &query, NULL), ==, 3);
+
+  g_object_set (model, "source", "import", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);   /* 1 and 7 */
+  botbench_event_list_model_set_source (model, "listener");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 7);
+  botbench_event_list_model_set_source (model, "");
+  g_assert_null (botbench_event_list_model_get_source (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 12);
+  g_assert_cmpuint (rec.n_notify, ==, 4);
+
+  recorder_clear (&rec, model);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -651,6 +710,7 @@ main (int   argc,
   ADD ("filter-ignores-other-events", test_filter_ignores_other_events);
   ADD ("filter-and-search", test_filter_and_search);
   ADD ("verified-filter", test_verified_filter);
+  ADD ("source-filter", test_source_filter);
   ADD ("events-removed-reloads", test_events_removed_reloads);
   ADD ("random-access", test_random_access);
 

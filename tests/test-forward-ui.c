@@ -784,6 +784,70 @@ token_pill (Fixture *f)
 }
 
 static gboolean
+source_mark_is_fetched (gpointer data)
+{
+  TokenPillCheck *check = data;
+  GtkWidget *row = find_row_for_id (botbench_ui_test_find (check->f->window, "event_list"), check->id);
+  GtkWidget *mark;
+  g_autofree char *tooltip = NULL;
+
+  if (row == NULL)
+    return FALSE;
+
+  mark = botbench_ui_test_find (row, "source_label");
+  tooltip = g_strdup (gtk_widget_get_tooltip_text (mark));
+  return gtk_widget_get_visible (mark) && g_str_equal (gtk_label_get_label (GTK_LABEL (mark)), "fetched") &&
+         tooltip != NULL && strstr (tooltip, "bot 77, event 41") != NULL;
+}
+
+/* A fetched event (imbot.v2.Event.get) is marked "fetched" in the list and
+ * the detail; the Events menu's source filter shows it alone, or hides it. */
+static void
+source_mark (Fixture *f)
+{
+  static const char * const headers[] = { "Content-Type", "application/json", NULL };
+  static const char body[] = "{\"event\":\"ONIMBOTV2MESSAGEADD\",\"eventId\":41,\"date\":null,"
+                             "\"data\":{\"message\":{\"text\":\"from the portal\"}}}";
+  BotbenchEventsPage *page = botbench_ui_test_get_events_page (f->window);
+  GtkSingleSelection *selection =
+    GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (botbench_ui_test_find (f->window, "event_list"))));
+  g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
+  g_autoptr(BotbenchEvent) fetched = NULL;
+  g_autoptr(BotbenchEvent) shown = NULL;
+  TokenPillCheck check = { f, 0, NULL };
+  gint64 listened;
+  const char *subtitle;
+
+  listened = post_fixture (f, "ONIMBOTMESSAGEADD", "/");
+  fetched = botbench_event_new (g_get_real_time (), "127.0.0.1", "POST", "/", "", headers,
+                                "application/json", bytes);
+  botbench_event_set_fetched (fetched, "http://127.0.0.1:8124/rest/1/x/", 77, 41);
+  check.id = botbench_event_store_insert (botbench_application_get_store (f->app), fetched, NULL);
+  g_assert_cmpint (check.id, >, listened);
+  botbench_test_assert_wait_until (source_mark_is_fetched, &check, "the fetched mark");
+  g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (find_row_for_id (botbench_ui_test_find (f->window, "event_list"),
+                                                                                  listened), "source_label")));
+
+  g_assert_true (botbench_events_page_show_event (page, check.id));
+  subtitle = gtk_label_get_label (GTK_LABEL (botbench_ui_test_find (f->window, "subtitle_label")));
+  g_assert_true (g_str_has_suffix (subtitle, " · fetched"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "events.source-filter", "s", "fetched"));
+  botbench_test_assert_wait_n_items (gtk_single_selection_get_model (selection), 1);
+  shown = g_list_model_get_item (gtk_single_selection_get_model (selection), 0);
+  g_assert_cmpint (botbench_event_get_id (shown), ==, check.id);
+  g_clear_object (&shown);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "events.source-filter", "s", "listener"));
+  botbench_test_assert_wait_n_items (gtk_single_selection_get_model (selection), 1);
+  shown = g_list_model_get_item (gtk_single_selection_get_model (selection), 0);
+  g_assert_cmpint (botbench_event_get_id (shown), ==, listened);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "events.source-filter", "s", ""));
+  botbench_test_assert_wait_n_items (gtk_single_selection_get_model (selection), 2);
+}
+
+static gboolean
 expected_token_is (gpointer data)
 {
   Fixture *f = data;
@@ -1244,6 +1308,7 @@ main (int   argc,
   ADD_BODY ("/forward-ui/simulate/template", simulate_sends_template);
   ADD_BODY ("/forward-ui/simulate/profile-token", simulate_carries_profile_token);
   ADD_BODY ("/forward-ui/token/pill", token_pill);
+  ADD_BODY ("/forward-ui/source/fetched-mark-and-filter", source_mark);
   ADD_BODY ("/forward-ui/token/learned-from-install", token_learned_from_install);
   ADD_BODY ("/forward-ui/export-import/jsonl", export_import_jsonl);
   ADD_BODY ("/forward-ui/export-import/failure-keeps-old-file", export_failure_keeps_old_file);

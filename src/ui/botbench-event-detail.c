@@ -399,6 +399,8 @@ botbench_event_detail_update (BotbenchEventDetail *self)
   g_autofree char *bot = NULL;
   g_autofree char *size = NULL;
   g_autofree char *subtitle = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *source_tooltip = NULL;
   const char *name;
 
   g_assert (BOTBENCH_IS_EVENT_DETAIL (self));
@@ -422,20 +424,11 @@ botbench_event_detail_update (BotbenchEventDetail *self)
   time = botbench_format_event_time (botbench_event_get_received (self->event), now);
   bot = botbench_format_event_bot (self->event);
   size = g_format_size (botbench_event_get_size (self->event));
-  if (botbench_event_get_replay_of (self->event) > 0)
-    {
-      g_autofree char *replay = NULL;
-
-      /* Translators: %s is the id of the event this one replays */
-      replay = g_strdup_printf (_("replay of #%" G_GINT64_FORMAT), botbench_event_get_replay_of (self->event));
-      subtitle = g_strjoin (" · ", time, bot != NULL ? bot : botbench_event_get_remote_address (self->event),
-                            size, replay, NULL);
-    }
-  else if (bot != NULL)
-    subtitle = g_strjoin (" · ", time, bot, size, NULL);
-  else
-    subtitle = g_strjoin (" · ", time, botbench_event_get_remote_address (self->event), size, NULL);
+  source = botbench_format_event_source (self->event, &source_tooltip);
+  subtitle = g_strjoin (" · ", time, bot != NULL ? bot : botbench_event_get_remote_address (self->event),
+                        size, source, NULL);
   gtk_label_set_label (self->subtitle_label, subtitle);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), source_tooltip);
 
   botbench_event_detail_update_decoded (self);
   botbench_event_detail_update_raw (self);

@@ -28,7 +28,7 @@ struct _BotbenchEventRow
   GtkLabel      *message_label;
   GtkLabel      *bot_label;
   GtkLabel      *size_label;
-  GtkLabel      *replay_label;
+  GtkLabel      *source_label;
   GtkLabel      *token_pill;
   GtkLabel      *forward_pill;
 };
@@ -112,27 +112,64 @@ format_summary (const char *name,
 
 static const char * const pill_styles[] = { "success", "error", "pending" };
 
-/* The replay mark, token pill and forward pill; returns what they say for
+char *
+botbench_format_event_source (BotbenchEvent  *event,
+                              char          **tooltip)
+{
+  gint64 replay_of = botbench_event_get_replay_of (event);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  *tooltip = NULL;
+  if (replay_of > 0)
+    {
+      first = g_strdup_printf ("%" G_GINT64_FORMAT, replay_of);
+      /* Translators: an event row's mark, %s is the id of the replayed event */
+      return g_strdup_printf (_("replay of #%s"), first);
+    }
+
+  switch (botbench_event_get_source (event))
+    {
+    case BOTBENCH_EVENT_SOURCE_FETCHED:
+      first = g_strdup_printf ("%" G_GINT64_FORMAT, botbench_event_get_fetch_bot_id (event));
+      second = g_strdup_printf ("%" G_GINT64_FORMAT, botbench_event_get_fetch_event_id (event));
+      /* Translators: the first %s is the bot id, the second the portal's event id */
+      *tooltip = g_strdup_printf (_("Fetched with imbot.v2.Event.get for bot %s, event %s"), first, second);
+      /* Translators: an event row's mark: read from the portal with imbot.v2.Event.get */
+      return g_strdup (_("fetched"));
+
+    case BOTBENCH_EVENT_SOURCE_IMPORT:
+      /* Translators: an event row's mark: imported from a file */
+      return g_strdup (_("imported"));
+
+    case BOTBENCH_EVENT_SOURCE_LISTENER:
+    case BOTBENCH_EVENT_SOURCE_REPLAY:
+    default:
+      return NULL;
+    }
+}
+
+/* The source mark, token pill and forward pill; returns what they say for
  * the row's accessible summary ("" when nothing). */
 static char *
 botbench_event_row_update_pills (BotbenchEventRow *self)
 {
   g_autofree char *forward = NULL;
-  g_autofree char *replay = NULL;
+  g_autofree char *mark = NULL;
+  g_autofree char *mark_tooltip = NULL;
   GString *extra = g_string_new (NULL);
   const char *style = NULL;
   const char *token;
-  gint64 replay_of;
 
-  replay_of = self->event != NULL ? botbench_event_get_replay_of (self->event) : 0;
-  if (replay_of > 0)
+  if (self->event != NULL)
+    mark = botbench_format_event_source (self->event, &mark_tooltip);
+  if (mark != NULL)
     {
-      /* Translators: an event row's mark, %s is the id of the replayed event */
-      replay = g_strdup_printf (_("replay of #%" G_GINT64_FORMAT), replay_of);
-      gtk_label_set_label (self->replay_label, replay);
-      g_string_append_printf (extra, ", %s", replay);
+      gtk_label_set_label (self->source_label, mark);
+      g_string_append_printf (extra, ", %s", mark);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->replay_label), replay != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->source_label), mark_tooltip);
+  gtk_widget_set_visible (GTK_WIDGET (self->source_label), mark != NULL);
 
   token = self->event != NULL ? botbench_format_token_pill (botbench_event_get_token_state (self->event)) : NULL;
   if (token != NULL)
@@ -302,7 +339,7 @@ botbench_event_row_class_init (BotbenchEventRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventRow, message_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventRow, bot_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventRow, size_label);
-  gtk_widget_class_bind_template_child (widget_class, BotbenchEventRow, replay_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchEventRow, source_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventRow, token_pill);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventRow, forward_pill);
 

@@ -25,5 +25,10 @@ char          *botbench_format_event_time      (gint64            received_us,
                                                 GDateTime        *now);
 /* "echo_bot (bot 567)", "bot 567", "echo_bot" or NULL. */
 char          *botbench_format_event_bot       (BotbenchEvent    *event);
+/* Where an event not received by the listener came from ("replay of #3",
+ * "fetched", "imported"), NULL for the listener's own; *tooltip: more of
+ * it, or NULL. */
+char          *botbench_format_event_source    (BotbenchEvent    *event,
+                                                char            **tooltip);
 
 G_END_DECLS

@@ -33,9 +33,7 @@ typedef enum
 typedef struct
 {
   BotbenchEventStore *store;
-  char               *event_name;
-  char               *search;
-  char               *verified;
+  BotbenchEventFilter *filter;        /* what the list shows */
   GFile              *file;
   ExportFormat        format;
 } ExportJob;
@@ -45,9 +43,7 @@ export_job_free (ExportJob *job)
 {
   g_clear_object (&job->store);
   g_clear_object (&job->file);
-  g_free (job->event_name);
-  g_free (job->search);
-  g_free (job->verified);
+  botbench_event_filter_free (job->filter);
   g_free (job);
 }
 
@@ -128,15 +124,15 @@ replay_shown_action (GSimpleAction *action,
   BotbenchEventsPage *page = user_data;
   BotbenchApplication *app = get_app (page);
   BotbenchEventListModel *model = _botbench_events_page_get_event_model (page);
+  g_autoptr(BotbenchEventFilter) filter = NULL;
   GtkWidget *dialog;
 
   if (app == NULL || model == NULL || botbench_application_get_store (app) == NULL)
     return;
 
+  filter = botbench_event_list_model_dup_filter (model);
   dialog = botbench_replay_batch_dialog_new (app, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))),
-                                             botbench_event_list_model_get_event_name (model),
-                                             botbench_event_list_model_get_search (model),
-                                             botbench_event_list_model_get_verified (model));
+                                             filter);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -208,9 +204,7 @@ export_thread (GTask        *task,
   if (job->format == EXPORT_HAR)
     botbench_event_har_begin (out);
 
-  query.event_name = job->event_name;
-  query.search = job->search;
-  query.verified = job->verified;
+  botbench_event_filter_to_query (job->filter, &query);
   query.limit = EXPORT_PAGE;
 
   for (;;)
@@ -316,10 +310,8 @@ _botbench_events_actions_export (BotbenchEventsPage *page,
 
   job = g_new0 (ExportJob, 1);
   job->store = g_object_ref (botbench_event_list_model_get_store (model));
-  job->event_name = g_strdup (botbench_event_list_model_get_event_name (model));
-  job->search = g_strdup (botbench_event_list_model_get_search (model));
-  /* The token filter too: what is exported is what the list shows. */
-  job->verified = g_strdup (botbench_event_list_model_get_verified (model));
+  /* Every filter: what is exported is what the list shows. */
+  job->filter = botbench_event_list_model_dup_filter (model);
   job->file = g_object_ref (file);
   job->format = har ? EXPORT_HAR : EXPORT_JSONL;
 
@@ -470,6 +462,17 @@ token_filter_change_state (GSimpleAction *action,
   g_simple_action_set_state (action, state);
 }
 
+static void
+source_filter_change_state (GSimpleAction *action,
+                            GVariant      *state,
+                            gpointer       user_data)
+{
+  BotbenchEventsPage *page = user_data;
+
+  _botbench_events_page_set_source_filter (page, g_variant_get_string (state, NULL));
+  g_simple_action_set_state (action, state);
+}
+
 static const GActionEntry entries[] = {
   { "replay", replay_action, "x" },
   { "replay-selected", replay_selected_action },
@@ -478,6 +481,7 @@ static const GActionEntry entries[] = {
   { "export", export_action, "s" },
   { "import", import_action },
   { "token-filter", NULL, "s", "''", token_filter_change_state },
+  { "source-filter", NULL, "s", "''", source_filter_change_state },
 };
 
 static void

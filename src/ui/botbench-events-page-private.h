@@ -25,5 +25,10 @@ gboolean                _botbench_events_page_get_forwards_reading (BotbenchEven
 void                    _botbench_events_page_set_token_filter (BotbenchEventsPage *self,
                                                                 const char         *state);
 const char             *_botbench_events_page_get_token_filter (BotbenchEventsPage *self);
+/* Only events from this source ("listener", "fetched", "replay", "import";
+ * "" for all). */
+void                    _botbench_events_page_set_source_filter (BotbenchEventsPage *self,
+                                                                 const char         *source);
+const char             *_botbench_events_page_get_source_filter (BotbenchEventsPage *self);
 
 G_END_DECLS

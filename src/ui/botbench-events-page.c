@@ -58,9 +58,10 @@ _botbench_events_page_is_filtered (BotbenchEventsPage *self)
   const char *name = botbench_event_list_model_get_event_name (self->event_model);
 
   const char *verified = botbench_event_list_model_get_verified (self->event_model);
+  const char *source = botbench_event_list_model_get_source (self->event_model);
 
   return (search != NULL && *search != '\0') || (name != NULL && *name != '\0') ||
-         (verified != NULL && *verified != '\0');
+         (verified != NULL && *verified != '\0') || (source != NULL && *source != '\0');
 }
 
 void
@@ -395,6 +396,7 @@ botbench_events_page_show_event (BotbenchEventsPage *self,
       botbench_event_list_model_set_event_name (self->event_model, NULL);
       /* Through the action, so that the menu shows "All" again. */
       gtk_widget_activate_action (GTK_WIDGET (self), "events.token-filter", "s", "");
+      gtk_widget_activate_action (GTK_WIDGET (self), "events.source-filter", "s", "");
     }
   botbench_paced_model_flush (self->paced_model);
 
@@ -459,6 +461,28 @@ _botbench_events_page_get_token_filter (BotbenchEventsPage *self)
   g_return_val_if_fail (BOTBENCH_IS_EVENTS_PAGE (self), NULL);
 
   return self->event_model != NULL ? botbench_event_list_model_get_verified (self->event_model) : NULL;
+}
+
+void
+_botbench_events_page_set_source_filter (BotbenchEventsPage *self,
+                                         const char         *source)
+{
+  g_return_if_fail (BOTBENCH_IS_EVENTS_PAGE (self));
+
+  if (self->event_model == NULL)
+    return;
+
+  self->follow_head = TRUE;
+  botbench_event_list_model_set_source (self->event_model, source);
+  _botbench_events_page_update_state (self);
+}
+
+const char *
+_botbench_events_page_get_source_filter (BotbenchEventsPage *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENTS_PAGE (self), NULL);
+
+  return self->event_model != NULL ? botbench_event_list_model_get_source (self->event_model) : NULL;
 }
 
 /* For tests */

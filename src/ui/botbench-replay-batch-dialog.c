@@ -408,9 +408,7 @@ botbench_replay_batch_dialog_init (BotbenchReplayBatchDialog *self)
 GtkWidget *
 botbench_replay_batch_dialog_new (BotbenchApplication *app,
                                   GtkWindow           *parent,
-                                  const char          *event_name,
-                                  const char          *search,
-                                  const char          *verified)
+                                  const BotbenchEventFilter *filter)
 {
   BotbenchReplayBatchDialog *self;
   BotbenchEventStore *store;
@@ -431,7 +429,7 @@ botbench_replay_batch_dialog_new (BotbenchApplication *app,
   self->listener_url = botbench_application_dup_listener_base_url (app);
 
   /* The count fixes which events: those stored now. */
-  self->batch = botbench_replay_batch_new (store, event_name, search, verified);
+  self->batch = botbench_replay_batch_new (store, filter);
   self->count = botbench_replay_batch_count (self->batch, &self->count_error);
 
   /* Translators: the check box to tick before replaying very many events, %s is their number */

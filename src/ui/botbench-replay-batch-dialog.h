@@ -19,12 +19,10 @@ G_DECLARE_FINAL_TYPE (BotbenchReplayBatchDialog, botbench_replay_batch_dialog, B
 
 /* A dialog over parent (a BotbenchWindow: the outcome is its toast) that
  * replays the events of the application's store that the filters (event
- * name, search, token state; NULL or "" = all) show now. */
+ * name, search, token state, source) show now. */
 GtkWidget           *botbench_replay_batch_dialog_new       (BotbenchApplication       *app,
                                                              GtkWindow                 *parent,
-                                                             const char                *event_name,
-                                                             const char                *search,
-                                                             const char                *verified);
+                                                             const BotbenchEventFilter *filter);
 /* For tests: the batch (its counts, the replays it stored). */
 BotbenchReplayBatch *botbench_replay_batch_dialog_get_batch (BotbenchReplayBatchDialog *self);
 

@@ -27,9 +27,7 @@ struct _BotbenchReplayBatch
   GObject                    parent_instance;
 
   BotbenchEventStore        *store;
-  char                      *event_name;
-  char                      *search;
-  char                      *verified;
+  BotbenchEventFilter       *filter;
   /* the events with id <= max_id, after last_id (the last one taken) */
   gint64                     max_id;
   gint64                     last_id;
@@ -83,9 +81,7 @@ static void
 botbench_replay_batch_fill_query (BotbenchReplayBatch *self,
                                   BotbenchEventQuery  *query)
 {
-  query->event_name = self->event_name;
-  query->search = self->search;
-  query->verified = self->verified;
+  botbench_event_filter_to_query (self->filter, query);
   query->before_id = self->max_id + 1;
 }
 
@@ -303,9 +299,7 @@ botbench_replay_batch_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_error (&self->error);
   g_clear_pointer (&self->new_ids, g_array_unref);
-  g_free (self->event_name);
-  g_free (self->search);
-  g_free (self->verified);
+  botbench_event_filter_free (self->filter);
   g_free (self->url);
   g_free (self->last_failure);
 
@@ -339,9 +333,7 @@ botbench_replay_batch_init (BotbenchReplayBatch *self)
 
 BotbenchReplayBatch *
 botbench_replay_batch_new (BotbenchEventStore *store,
-                           const char         *event_name,
-                           const char         *search,
-                           const char         *verified)
+                           const BotbenchEventFilter *filter)
 {
   BotbenchReplayBatch *self;
 
@@ -349,9 +341,14 @@ botbench_replay_batch_new (BotbenchEventStore *store,
 
   self = g_object_new (BOTBENCH_TYPE_REPLAY_BATCH, NULL);
   self->store = g_object_ref (store);
-  self->event_name = g_strdup (nonempty (event_name));
-  self->search = g_strdup (nonempty (search));
-  self->verified = g_strdup (nonempty (verified));
+  self->filter = g_new0 (BotbenchEventFilter, 1);
+  if (filter != NULL)
+    {
+      self->filter->event_name = g_strdup (nonempty (filter->event_name));
+      self->filter->search = g_strdup (nonempty (filter->search));
+      self->filter->verified = g_strdup (nonempty (filter->verified));
+      self->filter->source = g_strdup (nonempty (filter->source));
+    }
   self->max_id = botbench_event_store_get_last_id (store);
 
   return self;

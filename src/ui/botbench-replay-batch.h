@@ -20,13 +20,12 @@ typedef enum
 #define BOTBENCH_TYPE_REPLAY_BATCH (botbench_replay_batch_get_type ())
 G_DECLARE_FINAL_TYPE (BotbenchReplayBatch, botbench_replay_batch, BOTBENCH, REPLAY_BATCH, GObject)
 
-/* The events of store that match the filters (event name, full-text
- * search, token state; NULL or "" = no filter) and were stored when the
- * batch was made: later events (the replays among them) are left out. */
+/* The events of store that match filter (event name, full-text search,
+ * token state, source; NULL or "" = no filter; filter NULL: all) and
+ * were stored when the batch was made: later events (the replays among
+ * them) are left out. */
 BotbenchReplayBatch *botbench_replay_batch_new         (BotbenchEventStore        *store,
-                                                        const char                *event_name,
-                                                        const char                *search,
-                                                        const char                *verified);
+                                                        const BotbenchEventFilter *filter);
 /* How many events the batch replays; -1 on a read error. */
 gint64               botbench_replay_batch_count       (BotbenchReplayBatch       *self,
                                                         GError                   **error);

@@ -50,6 +50,7 @@ struct _BotbenchEventListModel
   BotbenchEventStore *store;
   char               *event_name;
   char               *verified;
+  char               *source;
   char               *search;
   gboolean            searching;   /* search has a word: the index bounds the snapshot */
 
@@ -70,6 +71,7 @@ enum {
   PROP_EVENT_NAME,
   PROP_SEARCH,
   PROP_VERIFIED,
+  PROP_SOURCE,
   PROP_N_ITEMS,
   N_PROPS
 };
@@ -125,6 +127,32 @@ botbench_event_list_model_lookup_page (BotbenchEventListModel *self,
   return g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index_));
 }
 
+void
+botbench_event_filter_free (BotbenchEventFilter *filter)
+{
+  if (filter == NULL)
+    return;
+
+  g_free (filter->event_name);
+  g_free (filter->search);
+  g_free (filter->verified);
+  g_free (filter->source);
+  g_free (filter);
+}
+
+void
+botbench_event_filter_to_query (const BotbenchEventFilter *filter,
+                                BotbenchEventQuery        *query)
+{
+  g_return_if_fail (filter != NULL);
+  g_return_if_fail (query != NULL);
+
+  query->event_name = filter->event_name;
+  query->search = filter->search;
+  query->verified = filter->verified;
+  query->source = filter->source;
+}
+
 static void
 botbench_event_list_model_fill_filter (BotbenchEventListModel *self,
                                        BotbenchEventQuery     *query)
@@ -133,6 +161,22 @@ botbench_event_list_model_fill_filter (BotbenchEventListModel *self,
   query->event_name = self->event_name;
   query->search = self->search;
   query->verified = self->verified;
+  query->source = self->source;
+}
+
+BotbenchEventFilter *
+botbench_event_list_model_dup_filter (BotbenchEventListModel *self)
+{
+  BotbenchEventFilter *filter;
+
+  g_return_val_if_fail (BOTBENCH_IS_EVENT_LIST_MODEL (self), NULL);
+
+  filter = g_new0 (BotbenchEventFilter, 1);
+  filter->event_name = g_strdup (self->event_name);
+  filter->search = g_strdup (self->search);
+  filter->verified = g_strdup (self->verified);
+  filter->source = g_strdup (self->source);
+  return filter;
 }
 
 static void
@@ -438,6 +482,7 @@ botbench_event_list_model_finalize (GObject *object)
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->event_name, g_free);
   g_clear_pointer (&self->verified, g_free);
+  g_clear_pointer (&self->source, g_free);
   g_clear_pointer (&self->search, g_free);
 
   G_OBJECT_CLASS (botbench_event_list_model_parent_class)->finalize (object);
@@ -467,6 +512,10 @@ botbench_event_list_model_get_property (GObject    *object,
 
     case PROP_VERIFIED:
       g_value_set_string (value, self->verified);
+      break;
+
+    case PROP_SOURCE:
+      g_value_set_string (value, self->source);
       break;
 
     case PROP_N_ITEMS:
@@ -504,6 +553,10 @@ botbench_event_list_model_set_property (GObject      *object,
       botbench_event_list_model_set_verified (self, g_value_get_string (value));
       break;
 
+    case PROP_SOURCE:
+      botbench_event_list_model_set_source (self, g_value_get_string (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -537,6 +590,12 @@ botbench_event_list_model_class_init (BotbenchEventListModelClass *klass)
    * "unknown"), or NULL for all. */
   properties[PROP_VERIFIED] =
     g_param_spec_string ("verified", NULL, NULL, NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* Where the events came from ("listener", "fetched", "replay",
+   * "import"), or NULL for all. */
+  properties[PROP_SOURCE] =
+    g_param_spec_string ("source", NULL, NULL, NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_N_ITEMS] =
@@ -630,6 +689,28 @@ botbench_event_list_model_get_verified (BotbenchEventListModel *self)
   g_return_val_if_fail (BOTBENCH_IS_EVENT_LIST_MODEL (self), NULL);
 
   return self->verified;
+}
+
+void
+botbench_event_list_model_set_source (BotbenchEventListModel *self,
+                                      const char             *source)
+{
+  g_return_if_fail (BOTBENCH_IS_EVENT_LIST_MODEL (self));
+
+  if (!set_filter_string (&self->source, source))
+    return;
+
+  if (self->store != NULL)
+    botbench_event_list_model_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE]);
+}
+
+const char *
+botbench_event_list_model_get_source (BotbenchEventListModel *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_EVENT_LIST_MODEL (self), NULL);
+
+  return self->source;
 }
 
 void
