@@ -32,6 +32,7 @@
 #include "botbench-rest-client.h"
 #include "botbench-fetcher.h"
 #include "botbench-fetch-manager.h"
+#include "botbench-tunnel.h"
 #include "botbench-avatar.h"
 #include "botbench-bot.h"
 #include "botbench-bot-command.h"
