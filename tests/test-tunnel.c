@@ -336,6 +336,141 @@ test_cancel (TunnelFixture *f,
   botbench_test_result_clear (&r);
 }
 
+/* ---- botbench-cli tunnel ----------------------------------------------------------------- */
+
+static GSubprocess *
+spawn_cli (TunnelFixture       *f,
+           const char * const  *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *config = g_build_filename (f->dir, "config", NULL);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_ptr_array_add (argv, (char *)g_getenv ("BOTBENCH_CLI"));
+  g_ptr_array_add (argv, "tunnel");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *)args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static char *
+read_line (GSubprocess *process)
+{
+  g_autoptr(GDataInputStream) in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  g_autoptr(GError) error = NULL;
+  char *line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return line;
+}
+
+static char *
+profile_public_url (TunnelFixture *f)
+{
+  g_autofree char *path = g_build_filename (f->dir, "config", "botbench", "profiles.ini", NULL);
+  g_autoptr(BotbenchProfileManager) manager = botbench_profile_manager_new (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (botbench_profile_manager_load (manager, &error));
+  g_assert_no_error (error);
+  return g_strdup (botbench_profile_get_public_base_url (botbench_profile_manager_lookup (manager, "Cloud")));
+}
+
+/* The URL on stdout, the profile's public URL while it runs, cleared and
+ * exit 0 after SIGTERM; the fake got the port. */
+static void
+test_cli_runs (TunnelFixture *f,
+               gconstpointer  data)
+{
+  static const char * const args[] = { "--via", "cloudflared", "--port", "8030", "--profile", "Cloud", NULL };
+  g_autofree char *path = g_build_filename (f->dir, "config", "botbench", "profiles.ini", NULL);
+  g_autoptr(BotbenchProfileManager) manager = botbench_profile_manager_new (path);
+  g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *fake_args = NULL;
+
+  g_assert_true (botbench_profile_manager_load (manager, &error));
+  botbench_profile_set_name (profile, "Cloud");
+  botbench_profile_set_portal_url (profile, "https://team.bitrix24.example/");
+  g_assert_true (botbench_profile_manager_add (manager, profile, &error));
+  g_assert_true (botbench_profile_manager_save (manager, &error));
+  g_assert_no_error (error);
+
+  cli = spawn_cli (f, args);
+  line = read_line (cli);
+  g_assert_cmpstr (line, ==, "https://plain-fake-words-here.trycloudflare.com");
+  g_assert_true (g_file_get_contents (f->args_file, &fake_args, NULL, NULL));
+  g_assert_nonnull (strstr (fake_args, "\n--url\nhttp://127.0.0.1:8030\n"));
+  url = profile_public_url (f);
+  g_assert_cmpstr (url, ==, "https://plain-fake-words-here.trycloudflare.com");
+
+  g_subprocess_send_signal (cli, SIGTERM);
+  g_assert_true (g_subprocess_wait (cli, NULL, &error));
+  g_assert_true (g_subprocess_get_if_exited (cli));
+  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 0);
+  g_clear_pointer (&url, g_free);
+  url = profile_public_url (f);
+  g_assert_null (url);
+}
+
+static void
+test_cli_fails (TunnelFixture *f,
+                gconstpointer  data)
+{
+  static const char * const die[] = { "--via", "ngrok", NULL };
+  static const char * const usage[] = { "--via", "ssh", NULL };
+  static const char * const bad_via[] = { "--via", "frp", NULL };
+  g_autoptr(GSubprocess) cli = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  /* Dies after the URL: exit 1, said on stderr. */
+  g_setenv ("FAKE_TUNNEL_MODE", "die", TRUE);
+  cli = spawn_cli (f, die);
+  g_assert_true (g_subprocess_communicate_utf8 (cli, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out, ==, "https://1a2b-203-0-113-7.ngrok-free.app\n");
+  g_assert_nonnull (strstr (err, "no longer reaches the listener"));
+  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 1);
+  g_clear_object (&cli);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Fails before: exit 1 with the program's own words. */
+  g_setenv ("FAKE_TUNNEL_MODE", "fail", TRUE);
+  cli = spawn_cli (f, die);
+  g_assert_true (g_subprocess_communicate_utf8 (cli, NULL, NULL, &out, &err, &error));
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "authentication failed"));
+  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 1);
+  g_clear_object (&cli);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Usage errors: exit 2. */
+  cli = spawn_cli (f, usage);
+  g_assert_true (g_subprocess_communicate_utf8 (cli, NULL, NULL, &out, &err, &error));
+  g_assert_nonnull (strstr (err, "needs the HOST"));
+  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 2);
+  g_clear_object (&cli);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  cli = spawn_cli (f, bad_via);
+  g_assert_true (g_subprocess_communicate_utf8 (cli, NULL, NULL, &out, &err, &error));
+  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -352,6 +487,8 @@ main (int   argc,
   ADD ("/tunnel/run/dies-later", all_tools, test_dies_later);
   ADD ("/tunnel/run/silent", all_tools, test_silent);
   ADD ("/tunnel/run/cancel", all_tools, test_cancel);
+  ADD ("/tunnel/cli/runs", all_tools, test_cli_runs);
+  ADD ("/tunnel/cli/fails", all_tools, test_cli_fails);
 #undef ADD
 
   return g_test_run ();
