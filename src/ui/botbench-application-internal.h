@@ -37,6 +37,10 @@ struct _BotbenchApplication
   GError                 *bots_error;
   BotbenchFetchManager   *fetch;
   guint                   shutting_down : 1;
+  /* "Make the listener public" (botbench-application-tunnel.c). */
+  BotbenchTunnel         *tunnel;
+  BotbenchProfile        *tunnel_profile;
+  char                   *tunnel_url;      /* given to tunnel_profile */
   /* The sandbox secret could not be stored: retry in session-only mode. */
   guint                   sandbox_secret_pending : 1;
 };
@@ -46,17 +50,22 @@ typedef enum
   LISTENER_FAILED,
   SANDBOX_FAILED,
   SECRETS_UNAVAILABLE,
+  TUNNEL_FAILED,
   BOT_STORE_CHANGED,
+  TUNNEL_CHANGED,
   N_SIGNALS
 } ApplicationSignal;
 
-/* Emits "listener-failed", "sandbox-failed" or "secrets-unavailable". */
+/* Emits "listener-failed", "sandbox-failed", "secrets-unavailable" or
+ * "tunnel-failed". */
 void     _botbench_application_emit_error              (BotbenchApplication *self,
                                                         ApplicationSignal    signal,
                                                         const GError        *error);
 
 /* Emits "bot-store-changed". */
 void     _botbench_application_emit_bot_store_changed  (BotbenchApplication *self);
+/* Emits "tunnel-changed". */
+void     _botbench_application_emit_tunnel_changed     (BotbenchApplication *self);
 
 /* botbench-application-fetch.c */
 /* Loads the active profile's bots (if not loaded) and starts their fetchers. */

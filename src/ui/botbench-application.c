@@ -310,6 +310,8 @@ botbench_application_shutdown (GApplication *app)
   self->shutting_down = TRUE;
   /* Before the forwarder and the store: no poll stores or forwards from now on. */
   _botbench_application_stop_fetching (self);
+  /* The public URL stops working with the tunnel: the profile forgets it. */
+  botbench_application_stop_tunnel (self);
   if (self->token_sync != NULL)
     botbench_token_sync_stop (self->token_sync);
 
@@ -333,6 +335,9 @@ botbench_application_dispose (GObject *object)
 
   g_clear_handle_id (&self->restart_source, g_source_remove);
   _botbench_application_dispose_bots (self);
+  g_clear_object (&self->tunnel);
+  g_clear_object (&self->tunnel_profile);
+  g_clear_pointer (&self->tunnel_url, g_free);
   g_clear_object (&self->listener);
   g_clear_object (&self->forwarder);
   g_clear_object (&self->token_sync);
@@ -381,6 +386,12 @@ botbench_application_class_init (BotbenchApplicationClass *klass)
   signals[SECRETS_UNAVAILABLE] =
     g_signal_new ("secrets-unavailable", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[TUNNEL_FAILED] =
+    g_signal_new ("tunnel-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[TUNNEL_CHANGED] =
+    g_signal_new ("tunnel-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[BOT_STORE_CHANGED] =
     g_signal_new ("bot-store-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -397,9 +408,17 @@ _botbench_application_emit_error (BotbenchApplication *self,
                                   const GError        *error)
 {
   g_assert (BOTBENCH_IS_APPLICATION (self));
-  g_assert (signal < N_SIGNALS && signal != BOT_STORE_CHANGED);
+  g_assert (signal < N_SIGNALS && signal != BOT_STORE_CHANGED && signal != TUNNEL_CHANGED);
 
   g_signal_emit (self, signals[signal], 0, error);
+}
+
+void
+_botbench_application_emit_tunnel_changed (BotbenchApplication *self)
+{
+  g_assert (BOTBENCH_IS_APPLICATION (self));
+
+  g_signal_emit (self, signals[TUNNEL_CHANGED], 0);
 }
 
 void

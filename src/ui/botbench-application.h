@@ -74,7 +74,22 @@ const GError           *botbench_application_get_bot_store_error (BotbenchApplic
  * botbench_fetch_manager_refresh() after saving a bot. */
 BotbenchFetchManager   *botbench_application_get_fetch_manager   (BotbenchApplication *self);
 
+/* "Make the listener public": runs a tunnel program (one at a time) to the
+ * listener's port; its URL is profile's public base URL while it runs. */
+void                    botbench_application_start_tunnel        (BotbenchApplication *self,
+                                                                  BotbenchProfile     *profile,
+                                                                  BotbenchTunnelVia    via,
+                                                                  const char          *ssh_host);
+/* Stops it; the profile forgets the URL. */
+void                    botbench_application_stop_tunnel         (BotbenchApplication *self);
+/* The tunnel (any state) or NULL; its profile. */
+BotbenchTunnel         *botbench_application_get_tunnel          (BotbenchApplication *self);
+BotbenchProfile        *botbench_application_get_tunnel_profile  (BotbenchApplication *self);
+
 /* Signals:
+ *   "tunnel-changed" ()  the tunnel started, got its URL, failed or stopped.
+ *   "tunnel-failed" (GError *error)  it could not start, or died: the
+ *       profile's public URL was cleared.
  *   "bot-store-changed" ()  the active profile changed: get_bot_store()
  *       and get_fetch_manager() give the new profile's.
  *   "listener-failed" (GError *error)  the listener could not (re)start.
