@@ -62,7 +62,7 @@ static const Command commands[] = {
   { "decode", botbench_cli_decode, "[FILE|-]", N_("Decode a form body exactly as PHP's $_POST and print it as JSON") },
   { "listen", botbench_cli_listen, "[--host H] [--port P] [--db PATH] [--max-body BYTES] [--forward URL [--forward-timeout SECONDS]] [--strict-token TOKEN]", N_("Receive events and print them as JSON lines") },
   { "fetch", botbench_cli_fetch, "[--profile NAME] [BOT_ID…] [--follow] [--interval SECONDS] [--db PATH]", N_("Fetch imbot.v2 bots' events from the portal (fetch mode), store and print them as JSON lines") },
-  { "events", botbench_cli_events, "[--db PATH] [--event NAME] [--search TEXT] [--limit N] [--verified STATE] [--format jsonl|json|har]", N_("Print stored events") },
+  { "events", botbench_cli_events, "[--db PATH] [--event NAME] [--search TEXT] [--limit N] [--verified STATE] [--source listener|fetched|replay|import] [--format jsonl|json|har]", N_("Print stored events") },
   { "import", botbench_cli_import, "FILE.jsonl [--db PATH]", N_("Store the events of a JSON Lines export (skipping those already stored)") },
   { "sandbox", botbench_cli_sandbox, "[--host H] [--port 8124] [--webhook-user 1] [--webhook-secret S] [--state PATH] [--bot-limit 5|0] [--rate-limit 50/2|off] [--token-ttl SECONDS] [--tls | --tls-cert FILE --tls-key FILE]", N_("Run an offline Bitrix24 portal") },
   { "profiles", botbench_cli_profiles, "[add NAME --webhook URL [--client-id ID] [--public-url URL] | add NAME --oauth --portal URL --client-id ID [--token-endpoint URL] [--public-url URL] | remove NAME | use NAME | test NAME]", N_("List and manage portal profiles") },
