@@ -51,6 +51,9 @@ JsonNode *_botbench_cli_bot_call           (BotContext  *ctx,
 int       _botbench_cli_definition_failed  (const char  *path,
                                             GError      *error);
 JsonNode *_botbench_cli_new_object_node    (void);
+/* A command definition file (the imbot.command.register keys); warnings
+ * printed; NULL (printed) when it cannot be read. */
+BotbenchBotCommand *_botbench_cli_read_command (const char *path);
 gboolean  _botbench_cli_parse_bot_id       (const char  *text,
                                             gint64      *id);
 

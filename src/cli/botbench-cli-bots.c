@@ -530,6 +530,30 @@ botbench_cli_unregister (int    argc,
   return EXIT_SUCCESS;
 }
 
+BotbenchBotCommand *
+_botbench_cli_read_command (const char *path)
+{
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(JsonNode) definition = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchBotCommand *command;
+
+  if (!(definition = botbench_json_parse_file (file, BOTBENCH_BOT_MAX_FILE_SIZE, NULL, &error)))
+    {
+      _botbench_cli_bot_command_failed (error);
+      return NULL;
+    }
+  if (!(command = botbench_bot_command_new_from_json (definition, warnings, &error)))
+    {
+      _botbench_cli_definition_failed (path, error);
+      return NULL;
+    }
+  _botbench_cli_print_warnings (warnings);
+
+  return command;
+}
+
 int
 botbench_cli_command_register (int    argc,
                                char **argv)
@@ -537,9 +561,6 @@ botbench_cli_command_register (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_auto(BotContext) ctx = { 0 };
   g_autoptr(BotbenchBotCommand) command = NULL;
-  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(JsonNode) definition = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -562,12 +583,8 @@ botbench_cli_command_register (int    argc,
   if (argc != 3 || !_botbench_cli_parse_bot_id (argv[1], &bot_id))
     return botbench_cli_usage_error (context, _("command-register takes a BOT_ID (a number) and a FILE.json"));
 
-  file = g_file_new_for_commandline_arg (argv[2]);
-  if (!(definition = botbench_json_parse_file (file, BOTBENCH_BOT_MAX_FILE_SIZE, NULL, &error)))
-    return _botbench_cli_bot_command_failed (error);
-  if (!(command = botbench_bot_command_new_from_json (definition, warnings, &error)))
-    return _botbench_cli_definition_failed (argv[2], error);
-  _botbench_cli_print_warnings (warnings);
+  if (!(command = _botbench_cli_read_command (argv[2])))
+    return EXIT_FAILURE;
 
   if (!_botbench_cli_bot_context_init (&ctx, &error))
     return _botbench_cli_bot_command_failed (error);
