@@ -446,6 +446,72 @@ test_commands (Fixture       *f,
   g_assert_null (strstr (current->all_output->str, token));
 }
 
+/* ---- hostile answers ---------------------------------------------------- */
+
+/* A portal whose answers have the right outline and the wrong types. */
+static void
+hostile_portal_cb (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  const char *answer = "{\"result\":true}";
+
+  if (g_str_has_suffix (path, "/imbot.bot.list.json") || g_str_has_suffix (path, "/imbot.bot.list"))
+    answer = "{\"result\":{\"7\":{\"ID\":7,\"CODE\":{\"x\":1}},\"8\":{\"ID\":8,\"CODE\":5},"
+             "\"9\":[1,2],\"x\":null,\"10\":{\"ID\":10,\"CODE\":\"fine\"}}}";
+  else if (strstr (path, "imbot.v2.Command.list") != NULL)
+    answer = "{\"result\":{\"commands\":[5,null,{\"id\":\"1\",\"command\":{},\"title\":[]},"
+             "{\"id\":3,\"command\":\"/ok\",\"title\":{\"en\":7}},{\"id\":4,\"command\":\"/t\",\"title\":{\"en\":\"Title\"}}]}}";
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer, strlen (answer));
+}
+
+static void
+test_hostile_answers (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *webhook = NULL;
+  g_autofree char *list = NULL, *list_err = NULL, *commands = NULL, *commands_err = NULL;
+  g_autoptr(JsonObject) bots = NULL;
+  g_autoptr(JsonObject) listed = NULL;
+  GSList *uris;
+
+  if (g_getenv ("BOTBENCH_PRIVATE_BUS") == NULL)
+    {
+      g_test_skip ("needs the private keyring of with-keyring.sh");
+      return;
+    }
+
+  soup_server_add_handler (server, "/rest/", hostile_portal_cb, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  webhook = g_strdup_printf ("http://127.0.0.1:%d/rest/1/hostileSecret42/", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+
+  g_assert_cmpint (CLI (NULL, NULL, "profiles", "add", "evil", "--webhook", webhook), ==, 0);
+
+  /* Every bot keeps its place; "api" only goes into objects. */
+  g_assert_cmpint (CLI (&list, &list_err, "bots"), ==, 0);
+  bots = parse_object (list);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (bots, "7"), "api"), ==, "v1");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (bots, "10"), "api"), ==, "v1");
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (bots, "9")));
+  g_assert_nonnull (strstr (list_err, "fine"));
+
+  /* The table skips what is not a command, shows what it can. */
+  g_assert_cmpint (CLI (&commands, &commands_err, "command-list", "5", "--v2"), ==, 0);
+  listed = parse_object (commands);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (listed, "commands")), ==, 5);
+  g_assert_nonnull (strstr (commands_err, "/ok"));
+  g_assert_nonnull (strstr (commands_err, "Title"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -454,6 +520,7 @@ main (int   argc,
 
   g_test_add ("/cli-bots-v2/lifecycle", Fixture, NULL, fixture_setup, test_lifecycle, fixture_teardown);
   g_test_add ("/cli-bots-v2/commands", Fixture, NULL, fixture_setup, test_commands, fixture_teardown);
+  g_test_add ("/cli-bots-v2/hostile-answers", Fixture, NULL, fixture_setup, test_hostile_answers, fixture_teardown);
 
   return g_test_run ();
 }
