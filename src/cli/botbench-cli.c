@@ -73,7 +73,7 @@ static const Command commands[] = {
   { "command-register", botbench_cli_command_register, "BOT_ID FILE.json [--dry-run]", N_("Register a bot command") },
   { "command-update", botbench_cli_command_update, "BOT_ID COMMAND_ID FILE.json [--v2] [--dry-run]", N_("Update an imbot.v2 bot's command") },
   { "command-unregister", botbench_cli_command_unregister, "BOT_ID COMMAND_ID [--v2] [--dry-run]", N_("Remove an imbot.v2 bot's command") },
-  { "command-list", botbench_cli_command_list, "BOT_ID [--v2]", N_("List an imbot.v2 bot's commands") },
+  { "command-list", botbench_cli_command_list, "BOT_ID [--v2] [--dry-run]", N_("List an imbot.v2 bot's commands") },
   { "command-answer", botbench_cli_command_answer, "BOT_ID COMMAND_ID MESSAGE_ID DIALOG_ID TEXT [--v2] [--dry-run]", N_("Answer a command message as an imbot.v2 bot") },
   { "chat", botbench_cli_chat, "BOT_ID TEXT [--user USER_ID] [--chat CHAT_ID] [--wait SECONDS] | BOT_ID --join [--user USER_ID] [--chat CHAT_ID]", N_("Write to a bot as a sandbox portal user and print its replies") },
   { "send-event", botbench_cli_send_event, "[--to URL] [--db PATH] (--replay ID [--set KEY=VALUE]… | --template NAME [--bot BOT_ID] [--set KEY=VALUE]… | FILE) [--dry-run]", N_("Send a stored event again (with edits), a simulated event or a form body, and print the answer") },
