@@ -461,6 +461,8 @@ hostile_portal_cb (SoupServer        *server,
   if (g_str_has_suffix (path, "/imbot.bot.list.json") || g_str_has_suffix (path, "/imbot.bot.list"))
     answer = "{\"result\":{\"7\":{\"ID\":7,\"CODE\":{\"x\":1}},\"8\":{\"ID\":8,\"CODE\":5},"
              "\"9\":[1,2],\"x\":null,\"10\":{\"ID\":10,\"CODE\":\"fine\"}}}";
+  else if (strstr (path, "imbot.register") != NULL)
+    answer = "{\"result\":39}";
   else if (strstr (path, "imbot.v2.Command.list") != NULL)
     answer = "{\"result\":{\"commands\":[5,null,{\"id\":\"1\",\"command\":{},\"title\":[]},"
              "{\"id\":3,\"command\":\"/ok\",\"title\":{\"en\":7}},{\"id\":4,\"command\":\"/t\",\"title\":{\"en\":\"Title\"}}]}}";
@@ -476,7 +478,9 @@ test_hostile_answers (Fixture       *f,
   g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *webhook = NULL;
-  g_autofree char *list = NULL, *list_err = NULL, *commands = NULL, *commands_err = NULL;
+  g_autofree char *list = NULL, *list_err = NULL, *commands = NULL, *commands_err = NULL, *registered = NULL;
+  g_autofree char *v1_file = write_file (f, "fine.json",
+    "{\"CODE\": \"other\", \"EVENT_HANDLER\": \"https://bot.example.com/h.php\", \"PROPERTIES\": {\"NAME\": \"O\"}}");
   g_autoptr(JsonObject) bots = NULL;
   g_autoptr(JsonObject) listed = NULL;
   GSList *uris;
@@ -503,6 +507,10 @@ test_hostile_answers (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (bots, "10"), "api"), ==, "v1");
   g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (bots, "9")));
   g_assert_nonnull (strstr (list_err, "fine"));
+
+  /* register looks the CODE up in that list first. */
+  g_assert_cmpint (CLI (&registered, NULL, "register", v1_file), ==, 0);
+  g_assert_cmpstr (g_strstrip (registered), ==, "39");
 
   /* The table skips what is not a command, shows what it can. */
   g_assert_cmpint (CLI (&commands, &commands_err, "command-list", "5", "--v2"), ==, 0);

@@ -22,24 +22,11 @@
 #include "botbench-cli-private.h"
 #include "botbench-cli-bots-private.h"
 
-/* A string member of a portal answer, NULL when absent or not a string
- * (the answer is not trusted). */
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 static const char *
 member_or_empty (JsonObject *object,
                  const char *name)
 {
-  const char *value = member_string (object, name);
+  const char *value = _botbench_cli_json_string (object, name);
 
   return value != NULL ? value : "";
 }
@@ -190,7 +177,7 @@ botbench_cli_bots (int    argc,
           JsonNode *entry = json_object_get_member (json_node_get_object (result), l->data);
           gint64 id = g_ascii_strtoll (l->data, NULL, 10);
           const char *code = JSON_NODE_HOLDS_OBJECT (entry)
-            ? member_string (json_node_get_object (entry), "CODE")
+            ? _botbench_cli_json_string (json_node_get_object (entry), "CODE")
             : NULL;
           BotbenchBot *mine = botbench_bot_store_lookup_by_id (ctx.bots, id);
           BotbenchBot *same_code = code != NULL ? botbench_bot_store_lookup_by_code (ctx.bots, code) : NULL;

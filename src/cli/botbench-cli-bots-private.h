@@ -51,6 +51,10 @@ JsonNode *_botbench_cli_bot_call           (BotContext  *ctx,
 int       _botbench_cli_definition_failed  (const char  *path,
                                             GError      *error);
 JsonNode *_botbench_cli_new_object_node    (void);
+/* A string member of a portal answer: NULL when absent or not a string
+ * (answers are not trusted). */
+const char *_botbench_cli_json_string      (JsonObject  *object,
+                                            const char  *name);
 /* A command definition file (the imbot.command.register keys); warnings
  * printed; NULL (printed) when it cannot be read. */
 BotbenchBotCommand *_botbench_cli_read_command (const char *path);

@@ -216,6 +216,17 @@ _botbench_cli_definition_failed (const char *path,
   return EXIT_FAILURE;
 }
 
+const char *
+_botbench_cli_json_string (JsonObject *object,
+                           const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
 /* An empty JSON object as a node (json_node_init_object would add a
  * reference of its own to the object). */
 JsonNode *
@@ -260,8 +271,7 @@ find_portal_bot (BotContext *ctx,
           JsonNode *entry = json_object_get_member (json_node_get_object (result), l->data);
 
           if (JSON_NODE_HOLDS_OBJECT (entry) &&
-              g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (entry), "CODE", NULL),
-                         code) == 0)
+              g_strcmp0 (_botbench_cli_json_string (json_node_get_object (entry), "CODE"), code) == 0)
             return g_ascii_strtoll (l->data, NULL, 10);
         }
     }
