@@ -174,6 +174,79 @@ test_round_trip (CliFixture    *f,
   g_assert_cmpstr (a, ==, b);
 }
 
+/* Fetched events travel with their source and portal event id: imported
+ * into another store they are fetched JSON events again, once. */
+static void
+test_fetched (CliFixture    *f,
+              gconstpointer  data)
+{
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *src = g_build_filename (f->dir, "fetched.db", NULL);
+  g_autofree char *exported = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *fetched = NULL;
+  g_autofree char *listened = NULL;
+  g_autofree char *help = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *line, *fetch;
+  const char *body = "{\"event\":\"ONIMBOTV2MESSAGEADD\",\"eventId\":42,\"date\":null,"
+                     "\"data\":{\"message\":{\"text\":\"hi\"}}}";
+
+  store = botbench_event_store_new (src, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GBytes) form = g_bytes_new_static ("event=ONIMBOTJOINCHAT&a=1", 25);
+    g_autoptr(GBytes) json = g_bytes_new (body, strlen (body));
+    g_autoptr(BotbenchEvent) listener = botbench_event_new (1772090363000000, "127.0.0.1", "POST", "/hook", "",
+                                                            NULL, "application/x-www-form-urlencoded", form);
+    g_autoptr(BotbenchEvent) polled = botbench_event_new (1772090363000001, "portal.example.com", "POST", "/", "",
+                                                          NULL, "application/json", json);
+
+    botbench_event_set_fetched (polled, "https://portal.example.com", 5, 42);
+    botbench_event_store_insert (store, listener, &error);
+    g_assert_no_error (error);
+    botbench_event_store_insert (store, polled, &error);
+    g_assert_no_error (error);
+  }
+  botbench_event_store_close (store);
+
+  g_assert_cmpint (run_cli (&exported, NULL, "events", "--db", src, "--limit", "0", NULL), ==, 0);
+  file = write_file (f, "fetched.jsonl", exported);
+
+  g_assert_cmpint (run_cli (NULL, &err, "import", file, "--db", f->fresh, NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "Imported 2 events, 0 already present\n");
+
+  g_assert_cmpint (run_cli (&fetched, NULL, "events", "--db", f->fresh, "--source", "fetched", NULL), ==, 0);
+  node = json_from_string (g_strchomp (fetched), &error);
+  g_assert_no_error (error);
+  line = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (line, "source"), ==, "fetched");
+  g_assert_cmpstr (json_object_get_string_member (line, "event"), ==, "ONIMBOTV2MESSAGEADD");
+  /* "data" is the JSON body, not a form decoding of it. */
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                     json_object_get_object_member (json_object_get_object_member (line, "data"), "data"),
+                     "message"), "text"), ==, "hi");
+  fetch = json_object_get_object_member (line, "fetch");
+  g_assert_cmpint (json_object_get_int_member (fetch, "bot_id"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (fetch, "event_id"), ==, 42);
+  g_assert_cmpstr (json_object_get_string_member (fetch, "portal"), ==, "https://portal.example.com");
+
+  g_assert_cmpint (run_cli (&listened, NULL, "events", "--db", f->fresh, "--source", "listener", NULL), ==, 0);
+  g_assert_nonnull (strstr (listened, "ONIMBOTJOINCHAT"));
+  g_assert_null (strstr (listened, "ONIMBOTV2MESSAGEADD"));
+
+  /* Twice: nothing added. */
+  g_assert_cmpint (run_cli (NULL, &err2, "import", file, "--db", f->fresh, NULL), ==, 0);
+  g_assert_cmpstr (err2, ==, "Imported 0 events, 2 already present\n");
+
+  g_assert_cmpint (run_cli (&help, NULL, "import", "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (help, "fetched"));
+  g_assert_nonnull (strstr (help, "“import”"));
+}
+
 static void
 test_bad_line (CliFixture    *f,
                gconstpointer  data)
@@ -259,6 +332,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/cli-import/import/round-trip", CliFixture, NULL, cli_setup, test_round_trip, cli_teardown);
+  g_test_add ("/cli-import/import/fetched", CliFixture, NULL, cli_setup, test_fetched, cli_teardown);
   g_test_add ("/cli-import/import/bad-line", CliFixture, NULL, cli_setup, test_bad_line, cli_teardown);
   g_test_add ("/cli-import/import/usage", CliFixture, NULL, cli_setup, test_usage, cli_teardown);
   g_test_add ("/cli-import/events/har", CliFixture, NULL, cli_setup, test_har, cli_teardown);

@@ -601,6 +601,82 @@ test_events_filters (void)
   botbench_test_rm_rf (dir);
 }
 
+/* `events --source`: only the events that came that way. */
+static void
+test_events_source (void)
+{
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *db = g_build_filename (dir, "events.db", NULL);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *help = NULL;
+  g_autofree char *err = NULL;
+  static const struct {
+    const char *source;
+    const char *body;
+  } expected[] = {
+    { "listener", "event=ONIMBOTJOINCHAT&n=listener" },
+    { "fetched", "{\"event\":\"ONIMBOTV2MESSAGEADD\",\"eventId\":7,\"data\":{}}" },
+    { "replay", "event=ONIMBOTJOINCHAT&n=replay" },
+    { "import", "event=ONIMBOTJOINCHAT&n=import" },
+  };
+
+  store = botbench_event_store_new (db, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (expected[i].body, strlen (expected[i].body));
+      gboolean json = expected[i].body[0] == '{';
+      g_autoptr(BotbenchEvent) event = botbench_event_new (g_get_real_time () + i, "127.0.0.1", "POST", "/", "",
+                                                           NULL, json ? "application/json"
+                                                                      : "application/x-www-form-urlencoded",
+                                                           body);
+
+      if (json)
+        botbench_event_set_fetched (event, "https://portal.example", 5, 7);
+      else if (i == 2)
+        botbench_event_set_replay_of (event, 1);
+      else if (i == 3)
+        botbench_event_set_source (event, BOTBENCH_EVENT_SOURCE_IMPORT);
+      botbench_event_store_insert (store, event, &error);
+      g_assert_no_error (error);
+    }
+  botbench_event_store_close (store);
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autofree char *body = NULL;
+      JsonArray *array;
+      JsonObject *object;
+
+      g_assert_cmpint (run_cli (NULL, &out, NULL, "events", "--db", db, "--format", "json",
+                                "--source", expected[i].source, NULL), ==, 0);
+      json_parser_load_from_data (parser, out, -1, &error);
+      g_assert_no_error (error);
+      array = json_node_get_array (json_parser_get_root (parser));
+      g_assert_cmpuint (json_array_get_length (array), ==, 1);
+      object = json_array_get_object_element (array, 0);
+      g_assert_cmpstr (json_object_get_string_member (object, "source"), ==, expected[i].source);
+      g_assert_cmpstr (json_object_get_string_member (object, "body"), ==, expected[i].body);
+    }
+
+  /* A source that does not exist is a usage error naming the four. */
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "events", "--db", db, "--source", "webhook", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--source must be listener, fetched, replay or import"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (NULL, NULL, &err, "events", "--db", db, "--source", "", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--source"));
+
+  g_assert_cmpint (run_cli (NULL, &help, NULL, "events", "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (help, "--source"));
+  g_assert_nonnull (strstr (help, "listener"));
+  g_assert_nonnull (strstr (help, "fetched"));
+
+  botbench_test_rm_rf (dir);
+}
+
 /* ---- kill -9 under load ---------------------------------------------------- */
 
 typedef struct
@@ -1115,6 +1191,7 @@ main (int    argc,
   g_test_add_data_func ("/cli/listen-sigterm-prints-all", GINT_TO_POINTER (SIGTERM), test_listen_signal_prints_all);
   g_test_add_func ("/cli/hostile-definition-files", test_hostile_definition_files);
   g_test_add_func ("/cli/events-filters", test_events_filters);
+  g_test_add_func ("/cli/events-source", test_events_source);
   g_test_add_func ("/cli/avatar", test_avatar);
   g_test_add_func ("/cli/kill-9-under-load", test_kill_under_load);
   g_test_add_func ("/cli/listen-forward", test_listen_forward);

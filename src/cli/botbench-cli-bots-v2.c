@@ -1,4 +1,4 @@
-/* botbench-cli-bots-v2.c: register, update, unregister, bots and command-register for imbot.v2 bots
+/* botbench-cli-bots-v2.c: register, update, unregister and command-register for imbot.v2 bots
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -26,8 +26,8 @@
 #include "botbench-cli-private.h"
 #include "botbench-cli-bots-private.h"
 
-static gboolean
-token_blank (const char *token)
+gboolean
+_botbench_cli_token_blank (const char *token)
 {
   for (; token != NULL && *token != '\0'; token++)
     if (!g_ascii_isspace (*token))
@@ -35,8 +35,8 @@ token_blank (const char *token)
   return TRUE;
 }
 
-static gboolean
-webhook_auth (BotContext *ctx)
+gboolean
+_botbench_cli_webhook_auth (BotContext *ctx)
 {
   return botbench_profile_get_kind (ctx->profile) == BOTBENCH_PROFILE_KIND_WEBHOOK;
 }
@@ -49,17 +49,15 @@ token_key (BotContext  *ctx,
                                         botbench_bot_get_code (bot) ? botbench_bot_get_code (bot) : "");
 }
 
-/* Gives @bot the keyring's token when it has none; FALSE (printed) when
- * the keyring cannot be read. */
-static gboolean
-load_token (BotContext  *ctx,
-            BotbenchBot *bot)
+gboolean
+_botbench_cli_load_bot_token (BotContext  *ctx,
+                              BotbenchBot *bot)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
   char *token;
 
-  if (!webhook_auth (ctx) || !token_blank (botbench_bot_get_bot_token (bot)))
+  if (!_botbench_cli_webhook_auth (ctx) || !_botbench_cli_token_blank (botbench_bot_get_bot_token (bot)))
     return TRUE;
 
   key = token_key (ctx, bot);
@@ -84,61 +82,6 @@ keep_token (BotContext  *ctx,
 
   return botbench_secret_store_store_sync (ctx->secrets, key, BOTBENCH_SECRET_KIND_BOT_TOKEN,
                                            botbench_bot_get_bot_token (bot), NULL, error);
-}
-
-static void
-print_masked (JsonNode *node)
-{
-  g_autoptr(JsonNode) copy = json_node_copy (node);
-
-  if (JSON_NODE_HOLDS_OBJECT (copy))
-    botbench_bot_v2_mask_body (json_node_get_object (copy));
-  _botbench_cli_print_json (copy);
-}
-
-/* Sends, or with --dry-run prints the request with every secret masked.
- * Returns the result (owned), or NULL with *status set. */
-static JsonNode *
-call_v2 (BotContext *ctx,
-         const char *method,
-         JsonNode   *body,
-         gboolean    dry_run,
-         int        *status)
-{
-  g_autoptr(BotbenchRestResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonNode *result;
-
-  if (dry_run)
-    {
-      g_autoptr(BotbenchRequestPreview) preview = NULL;
-      g_autoptr(JsonNode) request = NULL;
-
-      preview = botbench_request_preview_new (ctx->profile, method, json_node_get_object (body),
-                                              BOTBENCH_REQUEST_PREVIEW_DEFAULT);
-      request = botbench_request_preview_to_json (preview);
-      print_masked (request);
-      *status = EXIT_SUCCESS;
-      return NULL;
-    }
-
-  response = botbench_rest_client_call_sync (ctx->client, method, json_node_get_object (body), NULL, &error);
-  if (response == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      *status = EXIT_FAILURE;
-      return NULL;
-    }
-
-  result = botbench_rest_response_get_result (response);
-  if (result == NULL)
-    {
-      g_printerr (_("%s answered without a result\n"), method);
-      *status = EXIT_FAILURE;
-      return NULL;
-    }
-
-  return json_node_copy (result);
 }
 
 /* result.<member>.id of a v2 answer ({bot: …} or {command: …}); 0 if none. */
@@ -169,7 +112,7 @@ validate (BotContext  *ctx,
   BotbenchBotValidationContext context = {
     .portal_url = botbench_profile_get_portal_url (ctx->profile),
     .previous = previous,
-    .oauth = !webhook_auth (ctx),
+    .oauth = !_botbench_cli_webhook_auth (ctx),
   };
 
   return botbench_bot_validate (bot, &context);
@@ -203,12 +146,12 @@ _botbench_cli_register_v2 (BotContext  *ctx,
 
   /* The owner's token: the file's, else the one kept for this code (the
    * same owner gets its bot back), else a new one. */
-  if (webhook_auth (ctx) && botbench_bot_get_code (bot) != NULL && *botbench_bot_get_code (bot) != '\0')
+  if (_botbench_cli_webhook_auth (ctx) && botbench_bot_get_code (bot) != NULL && *botbench_bot_get_code (bot) != '\0')
     {
       gboolean generated;
 
       /* A dry run shows the request even without a keyring. */
-      if (!load_token (ctx, bot) && !dry_run)
+      if (!_botbench_cli_load_bot_token (ctx, bot) && !dry_run)
         return EXIT_FAILURE;
       generated = botbench_bot_ensure_bot_token (bot);
       if (generated && !dry_run)
@@ -226,18 +169,18 @@ _botbench_cli_register_v2 (BotContext  *ctx,
 
   /* Kept before the call: a bot registered with a token that is lost
    * could never be reached again. */
-  if (!dry_run && webhook_auth (ctx) && !keep_token (ctx, bot, &error))
+  if (!dry_run && _botbench_cli_webhook_auth (ctx) && !keep_token (ctx, bot, &error))
     {
       g_printerr (_("Cannot keep the botToken in the keyring, so the bot is not registered: %s\n"),
                   error->message);
       return EXIT_FAILURE;
     }
 
-  body = botbench_bot_v2_build_register_body (bot, webhook_auth (ctx));
-  if (!(result = call_v2 (ctx, "imbot.v2.Bot.register", body, dry_run, &status)))
+  body = botbench_bot_v2_build_register_body (bot, _botbench_cli_webhook_auth (ctx));
+  if (!(result = _botbench_cli_bot_call (ctx, "imbot.v2.Bot.register", body, dry_run, &status)))
     return status;
 
-  print_masked (result);
+  _botbench_cli_print_masked (result);
 
   bot_id = result_id (result, "bot");
   if (bot_id <= 0)
@@ -287,30 +230,30 @@ _botbench_cli_update_v2 (BotContext  *ctx,
   botbench_bot_set_bot_id (old, bot_id);
   botbench_bot_set_bot_id (bot, bot_id);
 
-  if (!load_token (ctx, old))
+  if (!_botbench_cli_load_bot_token (ctx, old))
     return EXIT_FAILURE;
-  if (token_blank (botbench_bot_get_bot_token (old)))
+  if (_botbench_cli_token_blank (botbench_bot_get_bot_token (old)))
     botbench_bot_set_bot_token (old, botbench_bot_get_bot_token (bot));
-  if (token_blank (botbench_bot_get_bot_token (bot)))
+  if (_botbench_cli_token_blank (botbench_bot_get_bot_token (bot)))
     botbench_bot_set_bot_token (bot, botbench_bot_get_bot_token (old));
-  rotates = webhook_auth (ctx) &&
+  rotates = _botbench_cli_webhook_auth (ctx) &&
             g_strcmp0 (botbench_bot_get_bot_token (old), botbench_bot_get_bot_token (bot)) != 0;
 
   issues = validate (ctx, bot, old);
   if (!_botbench_cli_report_issues (issues))
     return EXIT_FAILURE;
 
-  body = botbench_bot_v2_build_update_body (old, bot, webhook_auth (ctx));
+  body = botbench_bot_v2_build_update_body (old, bot, _botbench_cli_webhook_auth (ctx));
   if (body == NULL)
     {
       g_printerr (_("Nothing to update: the definition matches the saved one\n"));
       return EXIT_FAILURE;
     }
 
-  if (!(result = call_v2 (ctx, "imbot.v2.Bot.update", body, dry_run, &status)))
+  if (!(result = _botbench_cli_bot_call (ctx, "imbot.v2.Bot.update", body, dry_run, &status)))
     return status;
 
-  print_masked (result);
+  _botbench_cli_print_masked (result);
 
   /* The portal now knows the bot by the new token only. */
   if (rotates && !keep_token (ctx, bot, &error))
@@ -331,14 +274,14 @@ _botbench_cli_unregister_v2 (BotContext  *ctx,
   g_autoptr(JsonNode) result = NULL;
   int status;
 
-  if (!load_token (ctx, saved))
+  if (!_botbench_cli_load_bot_token (ctx, saved))
     return EXIT_FAILURE;
 
-  body = botbench_bot_v2_build_unregister_body (saved, webhook_auth (ctx));
-  if (!(result = call_v2 (ctx, "imbot.v2.Bot.unregister", body, dry_run, &status)))
+  body = botbench_bot_v2_build_unregister_body (saved, _botbench_cli_webhook_auth (ctx));
+  if (!(result = _botbench_cli_bot_call (ctx, "imbot.v2.Bot.unregister", body, dry_run, &status)))
     return status;
 
-  print_masked (result);
+  _botbench_cli_print_masked (result);
 
   /* The definition stays, without its bot id; the token stays in the
    * keyring, so registering the code again makes the same owner. */
@@ -359,14 +302,14 @@ _botbench_cli_command_register_v2 (BotContext         *ctx,
   gint64 command_id;
   int status;
 
-  if (!load_token (ctx, saved))
+  if (!_botbench_cli_load_bot_token (ctx, saved))
     return EXIT_FAILURE;
 
-  body = botbench_bot_v2_build_command_register_body (saved, command, webhook_auth (ctx));
-  if (!(result = call_v2 (ctx, "imbot.v2.Command.register", body, dry_run, &status)))
+  body = botbench_bot_v2_build_command_register_body (saved, command, _botbench_cli_webhook_auth (ctx));
+  if (!(result = _botbench_cli_bot_call (ctx, "imbot.v2.Command.register", body, dry_run, &status)))
     return status;
 
-  print_masked (result);
+  _botbench_cli_print_masked (result);
 
   command_id = result_id (result, "command");
   if (command_id > 0)
@@ -375,81 +318,6 @@ _botbench_cli_command_register_v2 (BotContext         *ctx,
       botbench_bot_add_command (saved, command);
       botbench_bot_store_save (ctx->bots, saved, NULL);
     }
-
-  return EXIT_SUCCESS;
-}
-
-/* imbot.v2.Bot.list per owner: the OAuth application, or each botToken
- * of the profile's v2 bots.  Prints {"bots": [...]} (each bot once). */
-int
-_botbench_cli_bots_v2 (BotContext *ctx)
-{
-  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify)botbench_secret_free);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_autoptr(JsonArray) bots = json_array_new ();
-  g_autoptr(JsonNode) out = _botbench_cli_new_object_node ();
-  GListModel *model = G_LIST_MODEL (ctx->bots);
-  guint n = g_list_model_get_n_items (model);
-  int status;
-
-  if (webhook_auth (ctx))
-    {
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr(BotbenchBot) bot = g_list_model_get_item (model, i);
-          const char *token;
-
-          if (botbench_bot_get_api (bot) != BOTBENCH_BOT_API_V2 || !load_token (ctx, bot))
-            continue;
-          token = botbench_bot_get_bot_token (bot);
-          if (!token_blank (token) &&
-              !g_ptr_array_find_with_equal_func (tokens, token, g_str_equal, NULL))
-            g_ptr_array_add (tokens, g_strdup (token));
-        }
-      if (tokens->len == 0)
-        g_printerr (_("No v2 bot of this profile has a botToken in the keyring: nothing to list\n"));
-    }
-  else
-    g_ptr_array_add (tokens, NULL);
-
-  for (guint i = 0; i < tokens->len; i++)
-    {
-      g_autoptr(JsonNode) body = botbench_bot_v2_build_list_body (g_ptr_array_index (tokens, i), 0, 0);
-      g_autoptr(JsonNode) result = NULL;
-      JsonArray *list;
-
-      if (!(result = call_v2 (ctx, "imbot.v2.Bot.list", body, FALSE, &status)))
-        return status;
-      if (!JSON_NODE_HOLDS_OBJECT (result) ||
-          !json_object_has_member (json_node_get_object (result), "bots") ||
-          !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (result), "bots")))
-        continue;
-
-      list = json_object_get_array_member (json_node_get_object (result), "bots");
-      for (guint j = 0; j < json_array_get_length (list); j++)
-        {
-          JsonNode *entry = json_array_get_element (list, j);
-          JsonObject *object;
-          gint64 *id;
-
-          if (!JSON_NODE_HOLDS_OBJECT (entry))
-            continue;
-          object = json_node_get_object (entry);
-          id = g_new (gint64, 1);
-          *id = json_object_get_int_member_with_default (object, "id", 0);
-          if (!g_hash_table_add (seen, id))
-            continue;
-          json_array_add_element (bots, json_node_copy (entry));
-
-          g_printerr ("%-8" G_GINT64_FORMAT " %-24s %-8s %s\n", *id,
-                      json_object_get_string_member_with_default (object, "code", ""),
-                      json_object_get_string_member_with_default (object, "eventMode", ""),
-                      botbench_bot_store_lookup_by_id (ctx->bots, *id) != NULL ? _("defined in this profile") : "");
-        }
-    }
-
-  json_object_set_array_member (json_node_get_object (out), "bots", g_steal_pointer (&bots));
-  print_masked (out);
 
   return EXIT_SUCCESS;
 }

@@ -1,4 +1,4 @@
-/* botbench-cli-bots.c: bot definitions and avatars
+/* botbench-cli-bots.c: register, update, unregister and command-register (v1), and what the bot commands share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,10 +9,8 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "botbench-core.h"
-#include "botbench-avatar.h"
 #include "botbench-bot.h"
 #include "botbench-bot-command.h"
 #include "botbench-bot-store.h"
@@ -24,73 +22,7 @@
 #include "botbench-cli-bots-private.h"
 #include "botbench-bot-v2.h"
 
-int
-botbench_cli_avatar (int    argc,
-                     char **argv)
-{
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(BotbenchAvatar) avatar = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *format = NULL;
-  BotbenchAvatarOptions options;
-  int size = BOTBENCH_AVATAR_DEFAULT_SIZE;
-  int status;
-  const GOptionEntry entries[] = {
-    { "size", 0, 0, G_OPTION_ARG_INT, &size, N_("Side of the square in pixels (default 512, at most 5000)"), N_("N") },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("png, jpeg, or auto: the smaller of the two (default)"), N_("png|jpeg") },
-    { NULL }
-  };
-
-  context = g_option_context_new (_("FILE — print an image as a PERSONAL_PHOTO"));
-  g_option_context_set_summary (context,
-    _("Turns FILE (PNG, JPEG, GIF, WebP, BMP, SVG) into a square avatar: EXIF\n"
-      "orientation applied, centred crop, scaled to --size, encoded, and printed\n"
-      "as base64 without a data: prefix or line breaks, ready for\n"
-      "PROPERTIES[PERSONAL_PHOTO]. Sizes and format go to standard error."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
-    return status;
-
-  if (argc != 2)
-    return botbench_cli_usage_error (context, _("avatar takes one FILE"));
-  if (size <= 0)
-    return botbench_cli_usage_error (context, _("--size must be a positive number of pixels"));
-
-  botbench_avatar_options_init (&options);
-  if (format != NULL && !botbench_avatar_format_from_string (format, &options.format))
-    return botbench_cli_usage_error (context, _("--format must be png, jpeg or auto"));
-
-  if ((guint)size > BOTBENCH_AVATAR_MAX_SIZE)
-    g_printerr (_("Warning: %d px is larger than the portal keeps; using %u px\n"),
-                size, BOTBENCH_AVATAR_MAX_SIZE);
-  options.size = botbench_avatar_clamp_size ((guint)size);
-
-  file = g_file_new_for_commandline_arg (argv[1]);
-  avatar = botbench_avatar_encode_sync (file, &options, NULL, &error);
-  if (avatar == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      return EXIT_FAILURE;
-    }
-
-  g_printerr (_("%u×%u %s from a %u×%u image, %" G_GSIZE_FORMAT " bytes (%" G_GSIZE_FORMAT " as base64)\n"),
-              botbench_avatar_get_width (avatar), botbench_avatar_get_height (avatar),
-              botbench_avatar_format_to_string (botbench_avatar_get_format (avatar)),
-              botbench_avatar_get_source_width (avatar), botbench_avatar_get_source_height (avatar),
-              botbench_avatar_get_byte_size (avatar),
-              (gsize)strlen (botbench_avatar_get_base64 (avatar)));
-
-  fputs (botbench_avatar_get_base64 (avatar), stdout);
-  /* Piped output is exactly the base64; a terminal gets a newline. */
-  if (isatty (STDOUT_FILENO))
-    fputc ('\n', stdout);
-  fflush (stdout);
-
-  return EXIT_SUCCESS;
-}
-
-/* ---- register, update, unregister, bots, command-register --------------- */
+/* ---- register, update, unregister, command-register ---------------------- */
 
 
 void
@@ -141,9 +73,8 @@ _botbench_cli_bot_context_init (BotContext  *ctx,
   return TRUE;
 }
 
-/* CLIENT_ID goes with every imbot call of a webhook profile (§1.9). */
-static const char *
-bot_context_client_id (BotContext *ctx)
+const char *
+_botbench_cli_bot_context_client_id (BotContext *ctx)
 {
   if (botbench_profile_get_kind (ctx->profile) != BOTBENCH_PROFILE_KIND_WEBHOOK)
     return NULL;
@@ -197,7 +128,7 @@ validate (BotContext  *ctx,
   BotbenchBotValidationContext context = {
     .portal_url = botbench_profile_get_portal_url (ctx->profile),
     .missing_client_id = botbench_profile_get_kind (ctx->profile) == BOTBENCH_PROFILE_KIND_WEBHOOK &&
-                         bot_context_client_id (ctx) == NULL,
+                         _botbench_cli_bot_context_client_id (ctx) == NULL,
     .other_handler_sets = sets,
     .owner_bot_count = botbench_bot_store_count_registered (ctx->bots),
     .bot_limit = previous != NULL ? 0 : 5,
@@ -207,29 +138,40 @@ validate (BotContext  *ctx,
   return botbench_bot_validate (bot, &context);
 }
 
-/* Sends, or with --dry-run prints what would be sent.  Returns the result
- * node (owned) or NULL; *status is the exit status when NULL. */
-static JsonNode *
-send_or_print (BotContext *ctx,
-               const char *method,
-               JsonNode   *body,
-               gboolean    dry_run,
-               int        *status)
+void
+_botbench_cli_print_masked (JsonNode *node)
+{
+  g_autoptr(JsonNode) copy = json_node_copy (node);
+
+  if (JSON_NODE_HOLDS_OBJECT (copy))
+    botbench_bot_v2_mask_body (json_node_get_object (copy));
+  _botbench_cli_print_json (copy);
+}
+
+/* Sends, or with --dry-run prints the request instead: the body as given
+ * (CLIENT_ID is in it already), every botToken masked, the webhook secret
+ * masked in the URL.  Returns the result (owned), or NULL with *status
+ * set. */
+JsonNode *
+_botbench_cli_bot_call (BotContext *ctx,
+                        const char *method,
+                        JsonNode   *body,
+                        gboolean    dry_run,
+                        int        *status)
 {
   g_autoptr(BotbenchRestResponse) response = NULL;
   g_autoptr(GError) error = NULL;
+  JsonNode *result;
 
   if (dry_run)
     {
-      /* The body as given (CLIENT_ID is in it already), the webhook secret
-       * masked in the URL */
       g_autoptr(BotbenchRequestPreview) preview = NULL;
       g_autoptr(JsonNode) request = NULL;
 
       preview = botbench_request_preview_new (ctx->profile, method, json_node_get_object (body),
                                               BOTBENCH_REQUEST_PREVIEW_DEFAULT);
       request = botbench_request_preview_to_json (preview);
-      _botbench_cli_print_json (request);
+      _botbench_cli_print_masked (request);
       *status = EXIT_SUCCESS;
       return NULL;
     }
@@ -242,7 +184,15 @@ send_or_print (BotContext *ctx,
       return NULL;
     }
 
-  return json_node_copy (botbench_rest_response_get_result (response));
+  result = botbench_rest_response_get_result (response);
+  if (result == NULL)
+    {
+      g_printerr (_("%s answered without a result\n"), method);
+      *status = EXIT_FAILURE;
+      return NULL;
+    }
+
+  return json_node_copy (result);
 }
 
 int
@@ -266,6 +216,17 @@ _botbench_cli_definition_failed (const char *path,
   return EXIT_FAILURE;
 }
 
+const char *
+_botbench_cli_json_string (JsonObject *object,
+                           const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
 /* An empty JSON object as a node (json_node_init_object would add a
  * reference of its own to the object). */
 JsonNode *
@@ -286,7 +247,7 @@ find_portal_bot (BotContext *ctx,
   g_autoptr(JsonNode) body = _botbench_cli_new_object_node ();
   g_autoptr(BotbenchRestResponse) response = NULL;
   g_autoptr(GError) error = NULL;
-  const char *client_id = bot_context_client_id (ctx);
+  const char *client_id = _botbench_cli_bot_context_client_id (ctx);
   JsonNode *result;
 
   if (client_id != NULL)
@@ -310,8 +271,7 @@ find_portal_bot (BotContext *ctx,
           JsonNode *entry = json_object_get_member (json_node_get_object (result), l->data);
 
           if (JSON_NODE_HOLDS_OBJECT (entry) &&
-              g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (entry), "CODE", NULL),
-                         code) == 0)
+              g_strcmp0 (_botbench_cli_json_string (json_node_get_object (entry), "CODE"), code) == 0)
             return g_ascii_strtoll (l->data, NULL, 10);
         }
     }
@@ -417,8 +377,8 @@ botbench_cli_register (int    argc,
     result = json_node_init_int (json_node_alloc (), existing);
   else
     {
-      body = botbench_bot_build_register_body (bot, bot_context_client_id (&ctx));
-      if (!(result = send_or_print (&ctx, "imbot.register", body, dry_run, &status)))
+      body = botbench_bot_build_register_body (bot, _botbench_cli_bot_context_client_id (&ctx));
+      if (!(result = _botbench_cli_bot_call (&ctx, "imbot.register", body, dry_run, &status)))
         return status;
     }
 
@@ -507,14 +467,14 @@ botbench_cli_update (int    argc,
   if (!_botbench_cli_report_issues (issues))
     return EXIT_FAILURE;
 
-  body = botbench_bot_build_update_fields (old, bot, bot_context_client_id (&ctx));
+  body = botbench_bot_build_update_fields (old, bot, _botbench_cli_bot_context_client_id (&ctx));
   if (body == NULL)
     {
       g_printerr (_("Nothing to update: the definition matches the saved one\n"));
       return EXIT_FAILURE;
     }
 
-  if (!(result = send_or_print (&ctx, "imbot.update", body, dry_run, &status)))
+  if (!(result = _botbench_cli_bot_call (&ctx, "imbot.update", body, dry_run, &status)))
     return status;
 
   _botbench_cli_print_json (result);
@@ -565,8 +525,8 @@ botbench_cli_unregister (int    argc,
     return _botbench_cli_unregister_v2 (&ctx, saved, dry_run);
 
   botbench_bot_set_bot_id (target, bot_id);
-  body = botbench_bot_build_unregister_body (target, bot_context_client_id (&ctx));
-  if (!(result = send_or_print (&ctx, "imbot.unregister", body, dry_run, &status)))
+  body = botbench_bot_build_unregister_body (target, _botbench_cli_bot_context_client_id (&ctx));
+  if (!(result = _botbench_cli_bot_call (&ctx, "imbot.unregister", body, dry_run, &status)))
     return status;
 
   _botbench_cli_print_json (result);
@@ -580,71 +540,28 @@ botbench_cli_unregister (int    argc,
   return EXIT_SUCCESS;
 }
 
-int
-botbench_cli_bots (int    argc,
-                   char **argv)
+BotbenchBotCommand *
+_botbench_cli_read_command (const char *path)
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_auto(BotContext) ctx = { 0 };
-  g_autoptr(JsonNode) body = _botbench_cli_new_object_node ();
-  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(JsonNode) definition = NULL;
   g_autoptr(GError) error = NULL;
-  const char *client_id;
-  gboolean v2 = FALSE;
-  int status;
-  const GOptionEntry entries[] = {
-    { "v2", 0, 0, G_OPTION_ARG_NONE, &v2, N_("List the imbot.v2 bots of this profile's botTokens (imbot.v2.Bot.list)"), NULL },
-    { NULL }
-  };
+  BotbenchBotCommand *command;
 
-  context = g_option_context_new (_("— list the portal's bots (imbot.bot.list)"));
-  g_option_context_set_summary (context,
-    _("Prints the portal's bots as JSON; standard error marks the ones this\n"
-      "profile has a definition for. With --v2: imbot.v2.Bot.list, once per\n"
-      "botToken of the profile's v2 bots (once for an OAuth profile)."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
-    return status;
-  if (argc != 1)
-    return botbench_cli_usage_error (context, _("bots takes no arguments"));
-
-  if (!_botbench_cli_bot_context_init (&ctx, &error))
-    return _botbench_cli_bot_command_failed (error);
-
-  if (v2)
-    return _botbench_cli_bots_v2 (&ctx);
-
-  if ((client_id = bot_context_client_id (&ctx)) != NULL)
-    json_object_set_string_member (json_node_get_object (body), "CLIENT_ID", client_id);
-
-  if (!(result = send_or_print (&ctx, "imbot.bot.list", body, FALSE, &status)))
-    return status;
-
-  _botbench_cli_print_json (result);
-
-  if (JSON_NODE_HOLDS_OBJECT (result))
+  if (!(definition = botbench_json_parse_file (file, BOTBENCH_BOT_MAX_FILE_SIZE, NULL, &error)))
     {
-      g_autoptr(GList) members = json_object_get_members (json_node_get_object (result));
-
-      for (const GList *l = members; l != NULL; l = l->next)
-        {
-          JsonNode *entry = json_object_get_member (json_node_get_object (result), l->data);
-          gint64 id = g_ascii_strtoll (l->data, NULL, 10);
-          const char *code = JSON_NODE_HOLDS_OBJECT (entry)
-            ? json_object_get_string_member_with_default (json_node_get_object (entry), "CODE", "")
-            : "";
-          BotbenchBot *mine = botbench_bot_store_lookup_by_id (ctx.bots, id);
-
-          if (mine == NULL && botbench_bot_store_lookup_by_code (ctx.bots, code) != NULL)
-            g_printerr (_("%-8s %-24s exists on the portal; your definition of it has no bot id (adopt it with update %s)\n"),
-                        (const char *)l->data, code, (const char *)l->data);
-          else
-            g_printerr ("%-8s %-24s %s\n", (const char *)l->data, code,
-                        mine != NULL ? _("defined in this profile") : "");
-        }
+      _botbench_cli_bot_command_failed (error);
+      return NULL;
     }
+  if (!(command = botbench_bot_command_new_from_json (definition, warnings, &error)))
+    {
+      _botbench_cli_definition_failed (path, error);
+      return NULL;
+    }
+  _botbench_cli_print_warnings (warnings);
 
-  return EXIT_SUCCESS;
+  return command;
 }
 
 int
@@ -654,9 +571,6 @@ botbench_cli_command_register (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_auto(BotContext) ctx = { 0 };
   g_autoptr(BotbenchBotCommand) command = NULL;
-  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(JsonNode) definition = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autoptr(JsonNode) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -679,12 +593,8 @@ botbench_cli_command_register (int    argc,
   if (argc != 3 || !_botbench_cli_parse_bot_id (argv[1], &bot_id))
     return botbench_cli_usage_error (context, _("command-register takes a BOT_ID (a number) and a FILE.json"));
 
-  file = g_file_new_for_commandline_arg (argv[2]);
-  if (!(definition = botbench_json_parse_file (file, BOTBENCH_BOT_MAX_FILE_SIZE, NULL, &error)))
-    return _botbench_cli_bot_command_failed (error);
-  if (!(command = botbench_bot_command_new_from_json (definition, warnings, &error)))
-    return _botbench_cli_definition_failed (argv[2], error);
-  _botbench_cli_print_warnings (warnings);
+  if (!(command = _botbench_cli_read_command (argv[2])))
+    return EXIT_FAILURE;
 
   if (!_botbench_cli_bot_context_init (&ctx, &error))
     return _botbench_cli_bot_command_failed (error);
@@ -693,8 +603,8 @@ botbench_cli_command_register (int    argc,
   if (saved != NULL && botbench_bot_get_api (saved) == BOTBENCH_BOT_API_V2)
     return _botbench_cli_command_register_v2 (&ctx, saved, command, dry_run);
 
-  body = botbench_bot_command_build_register_body (command, bot_id, bot_context_client_id (&ctx));
-  if (!(result = send_or_print (&ctx, "imbot.command.register", body, dry_run, &status)))
+  body = botbench_bot_command_build_register_body (command, bot_id, _botbench_cli_bot_context_client_id (&ctx));
+  if (!(result = _botbench_cli_bot_call (&ctx, "imbot.command.register", body, dry_run, &status)))
     return status;
 
   _botbench_cli_print_json (result);

@@ -476,6 +476,7 @@ botbench_cli_events (int    argc,
   g_autofree char *search = NULL;
   g_autofree char *format = NULL;
   g_autofree char *verified = NULL;
+  g_autofree char *source = NULL;
   EventsFormat events_format;
   guint printed = 0;
   gint64 before = 0;
@@ -488,6 +489,7 @@ botbench_cli_events (int    argc,
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N events, newest first (default 100, 0 = all)"), N_("N") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Output format: jsonl (a line per event, the default; importable), json (an array) or har (HTTP Archive 1.2)"), N_("FORMAT") },
     { "verified", 0, 0, G_OPTION_ARG_STRING, &verified, N_("Only events in this application_token state: verified, wrong-token, no-token or unknown"), N_("STATE") },
+    { "source", 0, 0, G_OPTION_ARG_STRING, &source, N_("Only events that came from SOURCE: listener (POSTed to the listener), fetched (read with imbot.v2.Event.get), replay (sent again from the log) or import (imported from a line that did not say; imported events otherwise keep their source)"), N_("SOURCE") },
     { NULL }
   };
 
@@ -505,6 +507,8 @@ botbench_cli_events (int    argc,
     return botbench_cli_usage_error (context, _("--format must be jsonl, json or har"));
   if (!events_check_verified (verified))
     return botbench_cli_usage_error (context, _("--verified must be verified, wrong-token, no-token or unknown"));
+  if (source != NULL && !botbench_event_source_from_string (source, NULL))
+    return botbench_cli_usage_error (context, _("--source must be listener, fetched, replay or import"));
 
   path = botbench_cli_resolve_db_path (db);
 
@@ -529,6 +533,7 @@ botbench_cli_events (int    argc,
             .before_id = before,
             .limit = 500,
             .verified = verified,
+            .source = source,
           };
 
           if (limit > 0)

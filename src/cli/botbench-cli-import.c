@@ -39,7 +39,14 @@ botbench_cli_import (int    argc,
   g_option_context_set_summary (context,
     _("Stores the events of a JSON Lines file written by “botbench-cli events” (FILE “-” is\n"
       "standard input).  Events already stored (same received time, method, path, query\n"
-      "and body) are skipped, so importing a file twice stores its events once."));
+      "and body) are skipped, so importing a file twice stores its events once.\n"
+      "\n"
+      "Each event keeps the source its line gives (“events --source”): listener,\n"
+      "replay, or fetched — an event read from a portal with imbot.v2.Event.get keeps\n"
+      "its portal, bot id and portal event id and its JSON body, and is skipped when\n"
+      "an event with that portal event id is stored already.  A line without a\n"
+      "source (written before Botbench exported sources, or by hand) is stored\n"
+      "with the source “import”."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((status = botbench_cli_parse_options (context, &argc, &argv)) >= 0)
     return status;

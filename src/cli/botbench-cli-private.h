@@ -53,6 +53,14 @@ int   botbench_cli_bots           (int               argc,
                                    char            **argv);
 int   botbench_cli_command_register (int             argc,
                                      char          **argv);
+int   botbench_cli_command_update (int               argc,
+                                   char            **argv);
+int   botbench_cli_command_unregister (int           argc,
+                                       char        **argv);
+int   botbench_cli_command_list   (int               argc,
+                                   char            **argv);
+int   botbench_cli_command_answer (int               argc,
+                                   char            **argv);
 int   botbench_cli_chat           (int               argc,
                                    char            **argv);
 int   botbench_cli_send_event     (int               argc,

@@ -25,16 +25,14 @@ static const char *canonical_props[] = {
   "PERSONAL_WWW", "PERSONAL_GENDER", "PERSONAL_PHOTO",
 };
 
-/* JSON import */
+/* JSON import: what v1 and v2 definitions share */
 
-static gboolean
-read_string (JsonObject  *object,
-             const char  *key,
-             const char  *shown_key,
-             char       **out,
-             GError     **error)
+gboolean
+_botbench_bot_json_read_string (JsonNode    *node,
+                                const char  *shown,
+                                char       **out,
+                                GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, key);
   gboolean ok = TRUE;
   char *value;
 
@@ -45,7 +43,7 @@ read_string (JsonObject  *object,
   if (!ok)
     {
       g_set_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_BAD_VALUE,
-                   _("“%s” must be a string"), shown_key);
+                   _("“%s” must be a string"), shown);
       return FALSE;
     }
 
@@ -53,6 +51,53 @@ read_string (JsonObject  *object,
   *out = value;
 
   return TRUE;
+}
+
+gboolean
+_botbench_bot_json_get_object (JsonNode    *node,
+                               const char  *shown,
+                               JsonObject **out,
+                               GError     **error)
+{
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_BAD_VALUE,
+                   _("“%s” must be an object"), shown);
+      return FALSE;
+    }
+
+  *out = json_node_get_object (node);
+  return TRUE;
+}
+
+gboolean
+_botbench_bot_set_gender_text (BotbenchBot *self,
+                               const char  *gender)
+{
+  if (g_strcmp0 (gender, "M") == 0)
+    self->gender = BOTBENCH_BOT_GENDER_MALE;
+  else if (g_strcmp0 (gender, "F") == 0)
+    self->gender = BOTBENCH_BOT_GENDER_FEMALE;
+  else if (gender != NULL && *gender != '\0')
+    return FALSE;
+
+  return TRUE;
+}
+
+/* JSON import: v1 */
+
+static gboolean
+read_string (JsonObject  *object,
+             const char  *key,
+             const char  *shown_key,
+             char       **out,
+             GError     **error)
+{
+  return _botbench_bot_json_read_string (json_object_get_member (object, key), shown_key, out, error);
 }
 
 static gboolean
@@ -66,17 +111,10 @@ read_properties (BotbenchBot  *self,
   g_autofree char *color = NULL;
   g_autofree char *gender = NULL;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (!_botbench_bot_json_get_object (node, "PROPERTIES", &object, error))
+    return FALSE;
+  if (object == NULL)
     return TRUE;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_BAD_VALUE,
-                   _("“%s” must be an object"), "PROPERTIES");
-      return FALSE;
-    }
-
-  object = json_node_get_object (node);
 
   for (guint i = 0; i < BOTBENCH_BOT_N_PROPERTIES; i++)
     {
@@ -120,11 +158,7 @@ read_properties (BotbenchBot  *self,
                         _("PROPERTIES.COLOR: “%s” is not one of the 16 documented colours and was ignored"),
                         color);
 
-  if (g_strcmp0 (gender, "M") == 0)
-    self->gender = BOTBENCH_BOT_GENDER_MALE;
-  else if (g_strcmp0 (gender, "F") == 0)
-    self->gender = BOTBENCH_BOT_GENDER_FEMALE;
-  else if (gender != NULL && *gender != '\0')
+  if (!_botbench_bot_set_gender_text (self, gender))
     _botbench_bot_warn (warnings,
                         _("PROPERTIES.PERSONAL_GENDER: “%s” is neither M nor F; the portal stores it as empty"),
                         gender);
@@ -159,17 +193,10 @@ _botbench_bot_read_extension (BotbenchBot  *self,
   JsonObject *object;
   JsonNode *commands;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (!_botbench_bot_json_get_object (node, BOTBENCH_BOT_JSON_EXTENSION_KEY, &object, error))
+    return FALSE;
+  if (object == NULL)
     return TRUE;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_BAD_VALUE,
-                   _("“%s” must be an object"), BOTBENCH_BOT_JSON_EXTENSION_KEY);
-      return FALSE;
-    }
-
-  object = json_node_get_object (node);
 
   if (json_object_has_member (object, "BOT_ID"))
     {

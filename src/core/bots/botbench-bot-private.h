@@ -64,6 +64,27 @@ JsonObject *_botbench_bot_upper_keys         (JsonObject  *object,
 char       *_botbench_bot_node_dup_string    (JsonNode    *node,
                                               gboolean    *ok);
 
+/* botbench-bot-json.c, for v1 and v2 definitions alike.  @shown names
+ * the member in errors ("PROPERTIES", "fields.properties.name").
+ *
+ * A string member's node (NULL: absent, *out untouched) into *out as
+ * _botbench_bot_node_dup_string() reads it; an array or object is an
+ * error. */
+gboolean    _botbench_bot_json_read_string   (JsonNode    *node,
+                                              const char  *shown,
+                                              char       **out,
+                                              GError     **error);
+/* An object member: *out NULL when absent or null, an error when it is
+ * something else. */
+gboolean    _botbench_bot_json_get_object    (JsonNode    *node,
+                                              const char  *shown,
+                                              JsonObject **out,
+                                              GError     **error);
+/* "M" and "F" set the gender; FALSE for any other non-empty text (the
+ * caller warns, in its API's words), TRUE for NULL and "". */
+gboolean    _botbench_bot_set_gender_text    (BotbenchBot *self,
+                                              const char  *gender);
+
 /* Only the exact string "Y" is on, as on the server (§1.1 OPENLINE). */
 gboolean    _botbench_bot_node_is_y          (JsonNode    *node);
 

@@ -76,24 +76,13 @@ read_string (JsonObject  *object,
 {
   const char *shown = camel;
   JsonNode *node = member (object, camel, upper, &shown);
-  gboolean ok = TRUE;
-  char *value;
+  g_autofree char *name = NULL;
 
   if (node == NULL)
     return TRUE;
 
-  value = _botbench_bot_node_dup_string (node, &ok);
-  if (!ok)
-    {
-      g_set_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_BAD_VALUE,
-                   _("“%s%s” must be a string"), prefix, shown);
-      return FALSE;
-    }
-
-  g_free (*out);
-  *out = value;
-
-  return TRUE;
+  name = g_strconcat (prefix, shown, NULL);
+  return _botbench_bot_json_read_string (node, name, out, error);
 }
 
 /* The server's booleans: JSON true/false, non-zero numbers, "Y"/"1"/"TRUE"
@@ -144,17 +133,10 @@ read_properties (BotbenchBot  *self,
   g_autoptr(GList) members = NULL;
   JsonObject *object;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (!_botbench_bot_json_get_object (node, "fields.properties", &object, error))
+    return FALSE;
+  if (object == NULL)
     return TRUE;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, BOTBENCH_BOT_ERROR, BOTBENCH_BOT_ERROR_BAD_VALUE,
-                   _("“%s” must be an object"), "fields.properties");
-      return FALSE;
-    }
-
-  object = json_node_get_object (node);
   for (guint i = 0; i < G_N_ELEMENTS (property_keys); i++)
     {
       char **out;
@@ -176,11 +158,7 @@ read_properties (BotbenchBot  *self,
                           "the portal picks a colour itself"),
                         color);
 
-  if (g_strcmp0 (gender, "M") == 0)
-    self->gender = BOTBENCH_BOT_GENDER_MALE;
-  else if (g_strcmp0 (gender, "F") == 0)
-    self->gender = BOTBENCH_BOT_GENDER_FEMALE;
-  else if (gender != NULL && *gender != '\0')
+  if (!_botbench_bot_set_gender_text (self, gender))
     _botbench_bot_warn (warnings,
                         _("fields.properties.gender: “%s” is neither M nor F and was ignored"), gender);
 

@@ -90,9 +90,19 @@ botbench_event_to_json_line (BotbenchEvent *self)
   g_string_append (out, botbench_event_source_to_string (botbench_event_get_source (self)));
   g_string_append_c (out, '"');
   if (self->source == BOTBENCH_EVENT_SOURCE_FETCHED)
-    g_string_append_printf (out, ",\"fetch\":{\"bot_id\":%" G_GINT64_FORMAT
-                            ",\"event_id\":%" G_GINT64_FORMAT "}",
-                            self->fetch_bot_id, self->fetch_event_id);
+    {
+      /* The portal (scheme, host and port: no secret) completes the
+       * event's identity, so that an import stores it once. */
+      g_string_append_printf (out, ",\"fetch\":{\"bot_id\":%" G_GINT64_FORMAT
+                              ",\"event_id\":%" G_GINT64_FORMAT,
+                              self->fetch_bot_id, self->fetch_event_id);
+      if (self->fetch_portal != NULL)
+        {
+          g_string_append (out, ",\"portal\":");
+          botbench_json_append_string (out, self->fetch_portal, -1);
+        }
+      g_string_append_c (out, '}');
+    }
   g_string_append (out, ",\"forward\":");
   if (self->forward != NULL)
     botbench_forward_result_append_json (self->forward, out);

@@ -18,6 +18,11 @@
  *    copy already there.  An original that is in neither gives 0 (the
  *    event is then not marked as a replay: the model has no "replay of an
  *    unknown event").
+ *
+ * Each event keeps the source its line gives (a line without one, from
+ * before sources were exported or made by hand, gives "import").  A
+ * fetched event keeps its portal, bot and portal event id too, and is a
+ * duplicate when those are stored already (botbench-event-import-fetched.c).
  */
 #define G_LOG_DOMAIN "botbench-event-import"
 
@@ -154,6 +159,7 @@ typedef struct
   GMainContext               *context;
   GHashTable                 *referenced;   /* exported ids some line replays */
   GHashTable                 *new_ids;      /* exported id → id in this store, or ID_IN_FLIGHT */
+  BotbenchImportFetched      *fetched;      /* fetched events already stored */
   GPtrArray                  *batch;        /* BotbenchEvent, inserted, not committed yet */
   GArray                     *batch_ids;    /* their exported ids */
   gsize                       batch_bytes;
@@ -246,6 +252,8 @@ batch_has_same (Importer      *importer,
     {
       BotbenchEvent *other = g_ptr_array_index (importer->batch, i);
 
+      if (_botbench_import_fetched_same (other, event))
+        return TRUE;
       if (botbench_event_get_received (other) == botbench_event_get_received (event) &&
           g_str_equal (botbench_event_get_method (other), botbench_event_get_method (event)) &&
           g_str_equal (botbench_event_get_path (other), botbench_event_get_path (event)) &&
@@ -281,7 +289,10 @@ importer_add (Importer       *importer,
   if (batch_has_same (importer, event) && !importer_flush (importer, error))
     return FALSE;
 
-  if ((same = botbench_event_store_find_same (importer->store, event, error)) < 0)
+  /* The same portal event, or the same request. */
+  if ((same = _botbench_import_fetched_find (importer->fetched, event, error)) < 0)
+    return FALSE;
+  if (same == 0 && (same = botbench_event_store_find_same (importer->store, event, error)) < 0)
     return FALSE;
   if (same > 0)
     {
@@ -318,7 +329,8 @@ store_items (BotbenchEventStore          *store,
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GArray) batch_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GByteArray) line = g_byte_array_new ();
-  Importer importer = { store, summary, context, referenced, new_ids, batch, batch_ids, 0, 0, NULL };
+  g_autoptr(BotbenchImportFetched) fetched = _botbench_import_fetched_new (store);
+  Importer importer = { store, summary, context, referenced, new_ids, fetched, batch, batch_ids, 0, 0, NULL };
   gboolean ok = TRUE;
 
   g_main_context_push_thread_default (context);

@@ -61,6 +61,22 @@ gboolean       _botbench_event_import_read_at      (GInputStream         *source
                                                     GCancellable         *cancellable,
                                                     GError              **error);
 
+/* botbench-event-import-fetched.c: fetched events by their portal event id. */
+typedef struct _BotbenchImportFetched BotbenchImportFetched;
+
+BotbenchImportFetched *_botbench_import_fetched_new (BotbenchEventStore     *store);
+void           _botbench_import_fetched_free       (BotbenchImportFetched  *fetched);
+/* The id of the stored event with the portal, bot and portal event id of
+ * the fetched event; 0 when there is none (or event is not fetched), -1
+ * on error. */
+gint64         _botbench_import_fetched_find       (BotbenchImportFetched  *fetched,
+                                                    BotbenchEvent          *event,
+                                                    GError                **error);
+/* TRUE when both are fetched events of one portal event. */
+gboolean       _botbench_import_fetched_same       (BotbenchEvent          *a,
+                                                    BotbenchEvent          *b);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BotbenchImportLines, _botbench_import_lines_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BotbenchImportFetched, _botbench_import_fetched_free)
 
 G_END_DECLS

@@ -296,6 +296,53 @@ read_forward (JsonObject             *object,
   return TRUE;
 }
 
+/* "source" and, for a fetched event, "fetch":{"bot_id","event_id",
+ * "portal"} (portal absent in lines written before it was exported: "").
+ * The source says where the event came from, so it travels as it is; a
+ * line without one (written before sources were, or by hand) came from
+ * a file and nothing more is known: "import". */
+static gboolean
+read_source (JsonObject     *object,
+             BotbenchEvent  *event,
+             GError        **error)
+{
+  BotbenchEventSource source = BOTBENCH_EVENT_SOURCE_IMPORT;
+  const char *source_str, *portal;
+  gint64 bot_id, event_id;
+  JsonNode *node;
+  JsonObject *fetch;
+
+  if (!read_string (object, "source", FALSE, &source_str, error))
+    return FALSE;
+  if (source_str != NULL && !botbench_event_source_from_string (source_str, &source))
+    return malformed (error, "source", _("“listener”, “fetched”, “replay” or “import”"));
+
+  if (source != BOTBENCH_EVENT_SOURCE_FETCHED)
+    {
+      botbench_event_set_source (event, source);
+      return TRUE;
+    }
+
+  /* A fetched event is known by its portal event id: without it, it
+   * could be stored twice. */
+  node = json_object_get_member (object, "fetch");
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return malformed (error, "fetch", _("an object with “bot_id” and “event_id” for a fetched event"));
+  fetch = json_node_get_object (node);
+
+  if (!read_int (fetch, "bot_id", 1, G_MAXINT64, 0, &bot_id, error) ||
+      !read_int (fetch, "event_id", 1, G_MAXINT64, 0, &event_id, error) ||
+      !read_string (fetch, "portal", FALSE, &portal, error))
+    return FALSE;
+  if (bot_id == 0)
+    return malformed (error, "fetch.bot_id", _("an integer above 0"));
+  if (event_id == 0)
+    return malformed (error, "fetch.event_id", _("an integer above 0"));
+
+  botbench_event_set_fetched (event, portal != NULL ? portal : "", bot_id, event_id);
+  return TRUE;
+}
+
 /* "verified", "rejected", "replay_of", "forward": what the listener and
  * the forwarder added to the request. */
 static gboolean
@@ -376,7 +423,8 @@ event_from_object (JsonObject  *object,
                               (const char * const *)headers,
                               content_type != NULL && *content_type != '\0' ? content_type : NULL,
                               body);
-  if (!read_outcome (object, event, error))
+  if (!read_outcome (object, event, error) ||
+      !read_source (object, event, error))
     return NULL;
 
   return g_steal_pointer (&event);

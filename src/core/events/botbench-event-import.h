@@ -40,7 +40,10 @@ void           botbench_event_append_raw_json    (BotbenchEvent  *event,
  * Every member's type is checked; required: "received" (integer ≥ 0),
  * "method", "path", and "body" or "body_base64".  Optional: "remote",
  * "query", "content_type" ("" = none), "headers", "verified", "rejected",
- * "replay_of", "forward".  Error: MALFORMED, naming the member. */
+ * "replay_of", "forward", "source" (one of the four, absent = "import";
+ * "fetched" needs "fetch" {"bot_id", "event_id" (integers above 0),
+ * "portal"}, and the event is then marked fetched with them).  Error:
+ * MALFORMED, naming the member. */
 BotbenchEvent *botbench_event_from_json_line     (const char     *line,
                                                   gsize           len,
                                                   GError        **error);
@@ -61,7 +64,10 @@ void           botbench_event_import_summary_free (BotbenchEventImportSummary *s
  * `events` prints newest first) and each replay after its original, in
  * batches committed together.  "replay_of" is remapped to the id the
  * original has in this store (imported now or already there), 0 when the
- * original is in neither.  Holds one line at a time, not the file: a
+ * original is in neither.  Events keep the source their line gives
+ * ("import" for a line without one); a fetched event keeps its portal,
+ * bot and portal event id too, and is a duplicate when an event with
+ * those is stored already.  Holds one line at a time, not the file: a
  * stream that cannot seek is copied to a temporary file.  Blank lines are
  * skipped; a malformed line (or one longer than
  * BOTBENCH_EVENT_IMPORT_MAX_LINE) is counted, reported in the summary and

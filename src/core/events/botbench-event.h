@@ -134,7 +134,7 @@ char                *botbench_event_dup_data_json       (BotbenchEvent      *sel
 /* One line of `botbench-cli listen` output (no trailing newline):
  * {"id","received","method","path","query","event","data",
  * "replay_of","rejected","source","forward"}; a fetched event adds
- * "fetch" {"bot_id","event_id"} before "forward". */
+ * "fetch" {"bot_id","event_id","portal"} before "forward". */
 char                *botbench_event_to_json_line        (BotbenchEvent      *self);
 /* A shell command that re-sends exactly this request to base_url
  * (e.g. "http://127.0.0.1:8024"); path and query are appended. */
