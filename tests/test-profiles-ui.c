@@ -836,6 +836,94 @@ save_failure_shows_toast (Fixture *f)
   botbench_ui_test_screenshot (f, "profiles-save-failed.png");
 }
 
+/* ---- Make the Listener Public ------------------------------------------------------- */
+
+typedef struct
+{
+  BotbenchProfileEditor *ed;
+  const char            *text;
+} SubtitleWait;
+
+static gboolean
+tunnel_subtitle_is (gpointer data)
+{
+  SubtitleWait *w = data;
+  const char *text = subtitle (w->ed, "tunnel_row");
+
+  return text != NULL && strstr (text, w->text) != NULL;
+}
+
+/* With fake tunnel programs first in PATH: cloudflared's URL becomes the
+ * profile's public base URL and shows in the editor; Stop forgets it; a
+ * tunnel that dies clears it and says so; ssh needs a host; a missing
+ * program says how to install it. */
+static void
+tunnel_makes_listener_public (Fixture *f)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  g_autoptr(BotbenchProfile) profile = botbench_profile_new (BOTBENCH_PROFILE_KIND_WEBHOOK, NULL);
+  g_autofree char *fake = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "fake-tunnel.sh", NULL);
+  g_autofree char *dir = g_build_filename (tmp_root, "fake-tunnels", NULL);
+  g_autofree char *path = g_strdup_printf ("%s:/usr/bin:/bin", dir);
+  g_autofree char *old_path = g_strdup (g_getenv ("PATH"));
+  g_autofree char *link = g_build_filename (dir, "cloudflared", NULL);
+  g_autoptr(GError) error = NULL;
+  BotbenchProfileEditor *ed = editor (f);
+  SubtitleWait wait = { ed, NULL };
+  const char *url = "https://plain-fake-words-here.trycloudflare.com";
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (symlink (fake, link), ==, 0);
+  g_setenv ("PATH", path, TRUE);
+  g_setenv ("FAKE_TUNNEL_MODE", "url", TRUE);
+
+  botbench_profile_set_name (profile, "Cloud");
+  botbench_profile_set_portal_url (profile, "https://team.bitrix24.example/");
+  g_assert_true (botbench_profile_manager_add (manager, profile, &error));
+  g_assert_no_error (error);
+  gtk_stack_set_visible_child_name (GTK_STACK (W (f->window, "page_stack")), "profiles");
+  botbench_profiles_page_edit_profile (profiles_page (f), profile);
+
+  /* cloudflared (the first row) is "installed": Start. */
+  g_assert_true (gtk_widget_get_sensitive (W (ed, "tunnel_button")));
+  botbench_ui_test_click (W (ed, "tunnel_button"));
+  wait.text = url;
+  botbench_test_assert_wait_until (tunnel_subtitle_is, &wait, "the tunnel's URL shown");
+  g_assert_cmpstr (botbench_profile_get_public_base_url (profile), ==, url);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (W (ed, "public_url_row"))), ==, url);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (W (ed, "tunnel_button"))), ==, "_Stop");
+  botbench_ui_test_screenshot (f, "profile-tunnel.png");
+
+  /* Stop: the profile forgets the URL. */
+  botbench_ui_test_click (W (ed, "tunnel_button"));
+  g_assert_null (botbench_profile_get_public_base_url (profile));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (W (ed, "public_url_row"))), ==, "");
+  g_assert_null (botbench_application_get_tunnel (f->app));
+
+  /* A tunnel that dies: cleared, and the window says so. */
+  g_setenv ("FAKE_TUNNEL_MODE", "die", TRUE);
+  botbench_ui_test_click (W (ed, "tunnel_button"));
+  wait.text = "no longer reaches the listener";
+  botbench_test_assert_wait_until (tunnel_subtitle_is, &wait, "the tunnel's death shown");
+  g_assert_null (botbench_profile_get_public_base_url (profile));
+  botbench_ui_test_assert_toast_shown (f->window, "The tunnel stopped: cloudflared ended (exit status 1), so "
+                                       "https://plain-fake-words-here.trycloudflare.com no longer reaches the listener");
+
+  /* ssh wants a host; ngrok is not installed here. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (W (ed, "tunnel_via_row")), 2);
+  g_assert_true (gtk_widget_get_visible (W (ed, "tunnel_host_row")));
+  g_assert_false (gtk_widget_get_sensitive (W (ed, "tunnel_button")));
+  gtk_editable_set_text (GTK_EDITABLE (W (ed, "tunnel_host_row")), "nokey@localhost.run");
+  g_assert_true (gtk_widget_get_sensitive (W (ed, "tunnel_button")));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (W (ed, "tunnel_via_row")), 1);
+  g_assert_false (gtk_widget_get_visible (W (ed, "tunnel_host_row")));
+  g_assert_false (gtk_widget_get_sensitive (W (ed, "tunnel_button")));
+  g_assert_nonnull (strstr (subtitle (ed, "tunnel_row"), "ngrok is not packaged by Debian"));
+
+  g_setenv ("PATH", old_path, TRUE);
+  g_unsetenv ("FAKE_TUNNEL_MODE");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -851,6 +939,7 @@ main (int   argc,
   botbench_ui_test_add ("/profiles-ui/requests-page", requests_page_lists_scope);
   botbench_ui_test_add ("/profiles-ui/try-sandbox", try_sandbox_from_empty_log);
   botbench_ui_test_add ("/profiles-ui/save-failure-toast", save_failure_shows_toast);
+  botbench_ui_test_add ("/profiles-ui/tunnel", tunnel_makes_listener_public);
 
   return botbench_ui_test_run ();
 }

@@ -74,6 +74,12 @@ struct _BotbenchProfileEditor
   GtkLabel               *oauth_message;
   AdwEntryRow            *public_url_row;
   GtkLabel               *public_message;
+  AdwPreferencesGroup    *tunnel_group;
+  AdwComboRow            *tunnel_via_row;
+  AdwEntryRow            *tunnel_host_row;
+  AdwActionRow           *tunnel_row;
+  GtkSpinner             *tunnel_spinner;
+  GtkButton              *tunnel_button;
   AdwEntryRow            *application_token_row;
   GtkSwitch              *strict_token_switch;
   GtkLabel               *secrets_label;
@@ -123,5 +129,12 @@ void                    _botbench_profile_editor_secrets_session_only_cb (Botben
 
 /* botbench-profile-editor-connection.c */
 void                    _botbench_profile_editor_run_test         (BotbenchProfileEditor  *self);
+
+/* botbench-profile-editor-tunnel.c */
+void                    _botbench_profile_editor_tunnel_class_init (GtkWidgetClass        *widget_class);
+void                    _botbench_profile_editor_tunnel_set_app    (BotbenchProfileEditor *self,
+                                                                    BotbenchApplication   *app);
+/* Shows the tunnel's state for the profile shown. */
+void                    _botbench_profile_editor_tunnel_update     (BotbenchProfileEditor *self);
 
 G_END_DECLS

@@ -455,6 +455,7 @@ botbench_profile_editor_class_init (BotbenchProfileEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, scope_icon);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, latency_row);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, test_message);
+  _botbench_profile_editor_tunnel_class_init (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, webhook_url_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, kind_selected_cb);
@@ -522,10 +523,12 @@ botbench_profile_editor_edit (BotbenchProfileEditor *self,
                                G_CALLBACK (manager_changed_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (botbench_application_get_profile_manager (app), "notify::active",
                                G_CALLBACK (manager_changed_cb), self, G_CONNECT_SWAPPED);
+      _botbench_profile_editor_tunnel_set_app (self, app);
     }
 
   g_set_object (&self->profile, profile);
   _botbench_profile_editor_load (self);
+  _botbench_profile_editor_tunnel_update (self);
 
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 }

@@ -156,6 +156,16 @@ sandbox_failed_cb (BotbenchWindow *self,
   _botbench_window_toast (self, message);
 }
 
+static void
+tunnel_failed_cb (BotbenchWindow *self,
+                  const GError   *error)
+{
+  g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+  /* The message says what happened; the profile's public URL is cleared. */
+  _botbench_window_toast (self, escaped);
+}
+
 /* Folded (narrow), the switcher shows only its icon; the tooltip names
  * the active profile. */
 static void
@@ -197,6 +207,8 @@ _botbench_window_setup_profiles (BotbenchWindow      *self,
                            G_CALLBACK (secrets_session_only_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (app, "sandbox-failed",
                            G_CALLBACK (sandbox_failed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (app, "tunnel-failed",
+                           G_CALLBACK (tunnel_failed_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->leaflet, "notify::folded",
                            G_CALLBACK (leaflet_folded_cb), self, G_CONNECT_SWAPPED);
