@@ -128,9 +128,11 @@ test_offsets (Fixture       *f,
   /* An offset beyond the newest id drops everything queued. */
   write_to_bot (f, a, 2);
   g_clear_pointer (&empty, json_object_unref);
-  empty = v2_events (f, "ta", a, ",\"offset\":1000000");
+  g_free (extra);
+  extra = g_strdup_printf (",\"offset\":%" G_GINT64_FORMAT, a2 + 1000000);
+  empty = v2_events (f, "ta", a, extra);
   g_assert_cmpuint (json_array_get_length (events_of (empty)), ==, 0);
-  g_assert_cmpint (json_object_get_int_member (empty, "nextOffset"), ==, 1000000);
+  g_assert_cmpint (json_object_get_int_member (empty, "nextOffset"), ==, a2 + 1000000);
   g_assert_cmpint (queued (f, a), ==, 0);
 
   /* Ids are never reused after deletion. */
@@ -138,6 +140,87 @@ test_offsets (Fixture       *f,
   g_clear_pointer (&first, json_object_unref);
   first = v2_events (f, "ta", a, NULL);
   g_assert_cmpint (event_id_at (first, 0), >, a2 + 1);
+}
+
+/* A fresh sandbox (in memory, or a deleted state file) on the same URL as an
+ * earlier one: its event ids start above every id the earlier one gave out,
+ * as a real portal's never repeat, so the offset a fetcher kept for (portal,
+ * bot id) neither deletes nor hides the new portal's events, and (portal,
+ * bot, event id) names one event.  A kept state file keeps its counter. */
+static void
+restart (Fixture    *f,
+         const char *state_path,
+         guint       port)
+{
+  botbench_sandbox_stop (f->sandbox);
+  botbench_test_iterate_pending (0);
+  g_assert_finalize_object (g_steal_pointer (&f->sandbox));
+  f->sandbox = botbench_sandbox_new ();
+  botbench_sandbox_set_port (f->sandbox, port);
+  botbench_sandbox_set_state_path (f->sandbox, state_path);
+  botbench_sandbox_set_rate_limit (f->sandbox, FALSE);
+  botbench_sandbox_set_bot_limit (f->sandbox, 0);
+  fixture_start (f);
+  g_assert_cmpuint (botbench_sandbox_get_bound_port (f->sandbox), ==, port);
+}
+
+static void
+test_fresh_restart (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(JsonObject) third = NULL;
+  g_autoptr(JsonObject) control = NULL;
+  g_autofree char *old_url = NULL;
+  g_autofree char *extra = NULL;
+  g_autofree char *query = NULL;
+  gint64 bot, bot2, first_last, kept_offset;
+  guint port;
+
+  botbench_sandbox_set_state_path (f->sandbox, NULL);
+  fixture_start (f);
+  port = botbench_sandbox_get_bound_port (f->sandbox);
+  old_url = g_strdup (f->url);
+
+  bot = v2_register (f, "ta", "a", "");
+  write_to_bot (f, bot, 2);
+  first = v2_events (f, "ta", bot, NULL);
+  g_assert_cmpuint (json_array_get_length (events_of (first)), ==, 2);
+  first_last = event_id_at (first, 1);
+  kept_offset = json_object_get_int_member (first, "nextOffset");
+  g_assert_cmpint (kept_offset, ==, first_last + 1);
+
+  /* A second fresh portal on the same URL: the same bot id comes back... */
+  restart (f, NULL, port);
+  g_assert_cmpstr (f->url, ==, old_url);
+  bot2 = v2_register (f, "ta", "a", "");
+  g_assert_cmpint (bot2, ==, bot);
+  /* ...but its counter starts above the earlier portal's ids. */
+  query = g_strdup_printf ("v2/events?BOT_ID=%" G_GINT64_FORMAT, bot2);
+  control = control_get (f, query);
+  g_assert_cmpint (json_object_get_int_member (control, "LAST_EVENT_ID"), >=, first_last);
+  write_to_bot (f, bot2, 1);
+  /* The offset the fetcher kept acknowledges nothing of the new portal. */
+  extra = g_strdup_printf (",\"offset\":%" G_GINT64_FORMAT, kept_offset);
+  second = v2_events (f, "ta", bot2, extra);
+  g_assert_cmpuint (json_array_get_length (events_of (second)), ==, 1);
+  g_assert_cmpint (event_id_at (second, 0), >, first_last);
+  g_assert_cmpint (queued (f, bot2), ==, 1);
+
+  /* A state file keeps its counter across restarts (no new base). */
+  restart (f, f->state_path, port);
+  bot = v2_register (f, "tc", "c", "");
+  write_to_bot (f, bot, 1);
+  g_clear_pointer (&first, json_object_unref);
+  first = v2_events (f, "tc", bot, NULL);
+  first_last = event_id_at (first, 0);
+  restart (f, f->state_path, port);
+  write_to_bot (f, bot, 1);
+  third = v2_events (f, "tc", bot, NULL);
+  g_assert_cmpuint (json_array_get_length (events_of (third)), ==, 2);
+  g_assert_cmpint (event_id_at (third, 0), ==, first_last);
+  g_assert_cmpint (event_id_at (third, 1), ==, first_last + 1);
 }
 
 static void
@@ -775,6 +858,7 @@ main (int   argc,
   g_test_add ("/sandbox-v2-events/" path, Fixture, data, fixture_setup, func, fixture_teardown)
 
   ADD ("event-get/offsets", test_offsets, NULL);
+  ADD ("event-get/fresh-restart", test_fresh_restart, GINT_TO_POINTER ('n'));
   ADD ("event-get/limits", test_limits, NULL);
   ADD ("event-get/limit-clamp", test_limit_clamp, NULL);
   ADD ("event-get/retention", test_retention, GINT_TO_POINTER ('n'));
