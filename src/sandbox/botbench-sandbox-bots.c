@@ -117,6 +117,56 @@ read_be32 (const guchar *p)
   return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
 }
 
+SandboxImage
+_botbench_sandbox_sniff_image (const char *base64,
+                               guint32    *width,
+                               guint32    *height)
+{
+  g_autoptr(GString) filtered = g_string_new (NULL);
+  g_autofree guchar *bytes = NULL;
+  gsize len = 0;
+
+  *width = *height = 0;
+  for (const char *p = base64; *p != '\0'; p++)
+    if (g_ascii_isalnum (*p) || *p == '+' || *p == '/')
+      g_string_append_c (filtered, *p);
+  while (filtered->len % 4 != 0)
+    g_string_append_c (filtered, '=');
+  bytes = g_base64_decode (filtered->str, &len);
+
+  if (len >= 24 && memcmp (bytes, "\x89PNG\r\n\x1a\n", 8) == 0)
+    {
+      *width = read_be32 (bytes + 16);
+      *height = read_be32 (bytes + 20);
+      return SANDBOX_IMAGE_PNG;
+    }
+  if (len >= 10 && (memcmp (bytes, "GIF87a", 6) == 0 || memcmp (bytes, "GIF89a", 6) == 0))
+    {
+      *width = read_le (bytes + 6, 2);
+      *height = read_le (bytes + 8, 2);
+      return SANDBOX_IMAGE_GIF;
+    }
+  if (len >= 26 && bytes[0] == 'B' && bytes[1] == 'M')
+    {
+      *width = read_le (bytes + 18, 4);
+      *height = ABS ((gint32)read_le (bytes + 22, 4));
+      return SANDBOX_IMAGE_BMP;
+    }
+  /* JPEG and WEBP: size not parsed; taken as valid */
+  if (len >= 4 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff)
+    {
+      *width = *height = 1;
+      return SANDBOX_IMAGE_JPEG;
+    }
+  if (len >= 16 && memcmp (bytes, "RIFF", 4) == 0 && memcmp (bytes + 8, "WEBP", 4) == 0)
+    {
+      *width = *height = 1;
+      return SANDBOX_IMAGE_WEBP;
+    }
+
+  return SANDBOX_IMAGE_NONE;
+}
+
 typedef enum
 {
   PHOTO_NONE,       /* nothing usable: dropped silently (§1.8) */
@@ -132,9 +182,6 @@ check_photo (JsonNode   *value,
   static const char *extensions[] = { "jpg", "bmp", "jpeg", "jpe", "gif", "png", "webp" };
   g_autofree char *name = NULL;
   g_autofree char *content = NULL;
-  g_autoptr(GString) filtered = NULL;
-  g_autofree guchar *bytes = NULL;
-  gsize len = 0;
   guint32 width = 0, height = 0;
   const char *dot;
   gboolean name_ok = FALSE;
@@ -161,34 +208,7 @@ check_photo (JsonNode   *value,
   if (content == NULL || *content == '\0' || g_str_equal (content, "false"))
     return PHOTO_NONE;
 
-  /* PHP's non-strict base64_decode skips everything outside the alphabet. */
-  filtered = g_string_new (NULL);
-  for (const char *p = content; *p != '\0'; p++)
-    if (g_ascii_isalnum (*p) || *p == '+' || *p == '/')
-      g_string_append_c (filtered, *p);
-  while (filtered->len % 4 != 0)
-    g_string_append_c (filtered, '=');
-  bytes = g_base64_decode (filtered->str, &len);
-
-  if (len >= 24 && memcmp (bytes, "\x89PNG\r\n\x1a\n", 8) == 0)
-    {
-      width = read_be32 (bytes + 16);
-      height = read_be32 (bytes + 20);
-    }
-  else if (len >= 10 && (memcmp (bytes, "GIF87a", 6) == 0 || memcmp (bytes, "GIF89a", 6) == 0))
-    {
-      width = read_le (bytes + 6, 2);
-      height = read_le (bytes + 8, 2);
-    }
-  else if (len >= 26 && bytes[0] == 'B' && bytes[1] == 'M')
-    {
-      width = read_le (bytes + 18, 4);
-      height = ABS ((gint32)read_le (bytes + 22, 4));
-    }
-  else if (len >= 4 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff)
-    width = height = 1;   /* JPEG: size not parsed; taken as valid */
-  else if (len >= 16 && memcmp (bytes, "RIFF", 4) == 0 && memcmp (bytes + 8, "WEBP", 4) == 0)
-    width = height = 1;   /* WEBP: likewise */
+  _botbench_sandbox_sniff_image (content, &width, &height);
 
   if (width == 0 || height == 0 || width > 5000 || height > 5000)
     return PHOTO_NONE;

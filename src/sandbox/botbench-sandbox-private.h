@@ -274,6 +274,15 @@ JsonObject *_botbench_sandbox_token_response     (BotbenchSandbox *self,
 gboolean    _botbench_sandbox_is_bot             (BotbenchSandbox *self,
                                                   gint64           user_id);
 
+/* A portal user's names from the users table; "User" and the id, with an
+ * empty position and gender, for anyone else.  Each out is a new string. */
+void        _botbench_sandbox_portal_user_names  (BotbenchSandbox  *self,
+                                                  gint64            user_id,
+                                                  char            **first_name,
+                                                  char            **last_name,
+                                                  char            **position,
+                                                  char            **gender);
+
 /* data[USER] (§3.2).  Portal users are synthetic: "User <id>". */
 JsonObject *_botbench_sandbox_user_object        (BotbenchSandbox *self,
                                                   gint64           user_id,
@@ -395,6 +404,23 @@ JsonNode *_botbench_sandbox_imbot_message_add (BotbenchSandbox *self,
                                                ApiError        *error);
 
 /* botbench-sandbox-bots.c */
+
+/* What an avatar's base64 holds, read as PHP's non-strict base64_decode()
+ * does (characters outside the alphabet skipped): the image kind by its
+ * header, and its size (JPEG and WEBP sizes are not parsed: 1 × 1). */
+typedef enum
+{
+  SANDBOX_IMAGE_NONE,
+  SANDBOX_IMAGE_PNG,
+  SANDBOX_IMAGE_GIF,
+  SANDBOX_IMAGE_BMP,
+  SANDBOX_IMAGE_JPEG,
+  SANDBOX_IMAGE_WEBP,
+} SandboxImage;
+
+SandboxImage _botbench_sandbox_sniff_image (const char *base64,
+                                            guint32    *width,
+                                            guint32    *height);
 
 /* The bot's owner id and code; FALSE if there is no such bot. */
 gboolean  _botbench_sandbox_lookup_bot       (BotbenchSandbox  *self,

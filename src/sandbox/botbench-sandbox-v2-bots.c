@@ -34,19 +34,11 @@ typedef enum
   AVATAR_BAD_SIZE,
 } AvatarCheck;
 
-static guint32
-read_be32 (const guchar *p)
-{
-  return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
-}
-
 static AvatarCheck
 check_avatar (JsonObject *properties)
 {
   g_autofree char *content = _botbench_sandbox_v2_string (properties, "avatar", "PERSONAL_PHOTO");
-  g_autoptr(GString) filtered = NULL;
-  g_autofree guchar *bytes = NULL;
-  gsize len = 0;
+  SandboxImage kind;
   guint32 width = 0, height = 0;
 
   if (_botbench_php_empty (_botbench_sandbox_v2_member (properties, "avatar", "PERSONAL_PHOTO")))
@@ -54,30 +46,9 @@ check_avatar (JsonObject *properties)
   if (content == NULL)
     return AVATAR_BAD_TYPE;
 
-  /* base64_decode() skips what is outside the alphabet. */
-  filtered = g_string_new (NULL);
-  for (const char *p = content; *p != '\0'; p++)
-    if (g_ascii_isalnum (*p) || *p == '+' || *p == '/')
-      g_string_append_c (filtered, *p);
-  while (filtered->len % 4 != 0)
-    g_string_append_c (filtered, '=');
-  bytes = g_base64_decode (filtered->str, &len);
-
-  if (len >= 24 && memcmp (bytes, "\x89PNG\r\n\x1a\n", 8) == 0)
-    {
-      width = read_be32 (bytes + 16);
-      height = read_be32 (bytes + 20);
-    }
-  else if (len >= 10 && (memcmp (bytes, "GIF87a", 6) == 0 || memcmp (bytes, "GIF89a", 6) == 0))
-    {
-      width = bytes[6] | (bytes[7] << 8);
-      height = bytes[8] | (bytes[9] << 8);
-    }
-  else if (len >= 4 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff)
-    width = height = 1;   /* JPEG: size not parsed; taken as valid */
-  else if (len >= 16 && memcmp (bytes, "RIFF", 4) == 0 && memcmp (bytes + 8, "WEBP", 4) == 0)
-    width = height = 1;   /* WEBP: likewise */
-  else
+  /* Only PNG, GIF, JPEG and WEBP count as images here. */
+  kind = _botbench_sandbox_sniff_image (content, &width, &height);
+  if (kind == SANDBOX_IMAGE_NONE || kind == SANDBOX_IMAGE_BMP)
     return AVATAR_BAD_TYPE;
 
   if (width == 0 || height == 0 || width > 5000 || height > 5000)
