@@ -28,6 +28,24 @@ png_base64 (guint32 width,
   return g_base64_encode (png, sizeof png);
 }
 
+/* A BMP header (BITMAPINFOHEADER) of width × height, base64. */
+static char *
+bmp_base64 (guint32 width,
+            guint32 height)
+{
+  guchar bmp[54] = { 'B', 'M', 54, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40 };
+
+  for (guint i = 0; i < 4; i++)
+    {
+      bmp[18 + i] = width >> (8 * i);
+      bmp[22 + i] = height >> (8 * i);
+    }
+  bmp[26] = 1;
+  bmp[28] = 24;
+
+  return g_base64_encode (bmp, sizeof bmp);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Register: §2.1's rows in the server's order                               */
 
@@ -74,6 +92,45 @@ test_register_order (Fixture       *f,
 
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (list, "bots")), ==, 0);
   }
+}
+
+/* §2.1 rows 9 and 10: any image is an avatar (BMP as well as PNG),
+ * within 5000 × 5000; anything else is the wrong type. */
+static void
+test_register_avatar_kinds (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *bmp = bmp_base64 (64, 64);
+  g_autofree char *big_bmp = bmp_base64 (64, 5001);
+  g_autofree char *json = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  gint64 bot_id;
+
+  json = g_strdup_printf ("{\"botToken\":\"t1\",\"fields\":{\"code\":\"bmp\",\"properties\":"
+                          "{\"name\":\"Bmp\",\"avatar\":\"%s\"}}}", bmp);
+  result = v2_ok (f, REGISTER, json);
+  bot_id = json_object_get_int_member (json_object_get_object_member (result, "bot"), "id");
+  g_assert_cmpint (bot_id, >, 0);
+
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"t1\",\"fields\":{\"code\":\"bmp2\",\"properties\":"
+                          "{\"name\":\"Bmp\",\"avatar\":\"%s\"}}}", big_bmp);
+  v2_error (f, REGISTER, json, "BOT_AVATAR_INCORRECT_SIZE");
+  /* GIF's magic without an image behind it is no image. */
+  v2_error (f, REGISTER, "{\"botToken\":\"t1\",\"fields\":{\"code\":\"gif\",\"properties\":"
+            "{\"name\":\"Gif\",\"avatar\":\"R0lGODlh\"}}}", "BOT_AVATAR_INCORRECT_TYPE");
+
+  /* The same rules on update. */
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"t1\",\"botId\":%" G_GINT64_FORMAT ",\"fields\":{\"properties\":"
+                          "{\"avatar\":\"%s\"}}}", bot_id, big_bmp);
+  v2_error (f, "imbot.v2.Bot.update", json, "BOT_AVATAR_INCORRECT_SIZE");
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"t1\",\"botId\":%" G_GINT64_FORMAT ",\"fields\":{\"properties\":"
+                          "{\"avatar\":\"%s\"}}}", bot_id, bmp);
+  g_clear_pointer (&result, json_object_unref);
+  result = v2_ok (f, "imbot.v2.Bot.update", json);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (result, "bot"), "id"), ==, bot_id);
 }
 
 static void
@@ -513,6 +570,7 @@ main (int   argc,
 
   ADD ("register/order", test_register_order, NULL);
   ADD ("register/success", test_register_success, NULL);
+  ADD ("register/avatar-kinds", test_register_avatar_kinds, NULL);
   ADD ("register/owners", test_register_owners, NULL);
   ADD ("register/limit", test_register_limit, GINT_TO_POINTER ('n'));
   ADD ("bots/checks", test_bot_checks, NULL);

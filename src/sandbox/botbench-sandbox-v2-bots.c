@@ -38,7 +38,6 @@ static AvatarCheck
 check_avatar (JsonObject *properties)
 {
   g_autofree char *content = _botbench_sandbox_v2_string (properties, "avatar", "PERSONAL_PHOTO");
-  SandboxImage kind;
   guint32 width = 0, height = 0;
 
   if (_botbench_php_empty (_botbench_sandbox_v2_member (properties, "avatar", "PERSONAL_PHOTO")))
@@ -46,9 +45,8 @@ check_avatar (JsonObject *properties)
   if (content == NULL)
     return AVATAR_BAD_TYPE;
 
-  /* Only PNG, GIF, JPEG and WEBP count as images here. */
-  kind = _botbench_sandbox_sniff_image (content, &width, &height);
-  if (kind == SANDBOX_IMAGE_NONE || kind == SANDBOX_IMAGE_BMP)
+  /* Any image the sniffer knows, BMP too (image/bmp, §2.1 row 9). */
+  if (_botbench_sandbox_sniff_image (content, &width, &height) == SANDBOX_IMAGE_NONE)
     return AVATAR_BAD_TYPE;
 
   if (width == 0 || height == 0 || width > 5000 || height > 5000)
