@@ -52,6 +52,18 @@ write_to_bot (Fixture *f,
     }
 }
 
+/* A REST call whose result must be a boolean: the boolean. */
+static gboolean
+rest_ok_bool (Fixture    *f,
+              const char *method,
+              const char *json)
+{
+  g_autoptr(JsonNode) result = rest_ok (f, method, json);
+
+  g_assert_true (JSON_NODE_HOLDS_VALUE (result));
+  return json_node_get_boolean (result);
+}
+
 static gint64
 queued (Fixture *f,
         gint64   bot_id)
@@ -503,6 +515,57 @@ test_command (Fixture       *f,
 /* ------------------------------------------------------------------------ */
 /* §3.4: webhook-mode bots get form POSTs; v1 bots keep v1 events            */
 
+/* A bot's delete event keeps the format of the API that registered it,
+ * whichever API unregisters it (§1 coexistence, §6 item 11). */
+static void
+test_unregister_across_apis (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *extra = g_strdup_printf (",\"eventMode\":\"webhook\",\"webhookUrl\":\"%sv2hook\"", f->receiver_url);
+  gint64 v1 = register_bot (f, "legacy", "oldbot", "B", NULL);
+  gint64 fetch = v2_register (f, "fetchtok", "fetcher", "");
+  gint64 hook = v2_register (f, "hooktok", "hooker", extra);
+  g_autofree char *v1_id = g_strdup_printf ("%" G_GINT64_FORMAT, v1);
+  g_autofree char *hook_id = g_strdup_printf ("%" G_GINT64_FORMAT, hook);
+  g_autofree char *json = NULL;
+  g_autofree char *query = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonObject) control = NULL;
+  JsonArray *events;
+
+  /* A v1 bot removed through v2: its v1 ONIMBOTDELETE, to its handler. */
+  json = g_strdup_printf ("{\"botToken\":\"legacy\",\"botId\":%" G_GINT64_FORMAT "}", v1);
+  result = v2_ok (f, "imbot.v2.Bot.unregister", json);
+  g_assert_true (json_object_get_boolean_member (result, "result"));
+  wait_received (f, 1);
+  g_assert_cmpstr (f->paths->pdata[0], ==, "/bot/oldbot");
+  g_assert_cmpstr (botbench_form_node_lookup_string (f->received->pdata[0], "event", NULL), ==, "ONIMBOTDELETE");
+  g_assert_cmpstr (botbench_form_node_lookup_string (f->received->pdata[0], "data", "BOT_ID", NULL), ==, v1_id);
+  g_assert_cmpstr (botbench_form_node_lookup_string (f->received->pdata[0], "data", "BOT_CODE", NULL), ==, "oldbot");
+
+  /* v2 bots removed through imbot.unregister (CLIENT_ID = their token):
+   * ONIMBOTV2DELETE, queued for the fetch bot... */
+  g_free (json);
+  json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"CLIENT_ID\":\"fetchtok\"}", fetch);
+  g_assert_true (rest_ok_bool (f, "imbot.unregister", json));
+  query = g_strdup_printf ("v2/events?BOT_ID=%" G_GINT64_FORMAT, fetch);
+  control = control_get (f, query);
+  events = json_object_get_array_member (control, "EVENTS");
+  g_assert_cmpuint (json_array_get_length (events), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (events, 0), "type"), ==,
+                   "ONIMBOTV2DELETE");
+
+  /* ...and POSTed to the webhook-mode bot's webhookUrl. */
+  g_free (json);
+  json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"CLIENT_ID\":\"hooktok\"}", hook);
+  g_assert_true (rest_ok_bool (f, "imbot.unregister", json));
+  wait_received (f, 2);
+  g_assert_cmpstr (f->paths->pdata[1], ==, "/v2hook");
+  g_assert_cmpstr (botbench_form_node_lookup_string (f->received->pdata[1], "event", NULL), ==, "ONIMBOTV2DELETE");
+  g_assert_cmpstr (botbench_form_node_lookup_string (f->received->pdata[1], "data", "bot", "id", NULL), ==, hook_id);
+  g_assert_cmpuint (f->received->len, ==, 2);
+}
+
 static void
 test_webhook_mode (Fixture       *f,
                    gconstpointer  data)
@@ -868,6 +931,7 @@ main (int   argc,
   ADD ("events/payloads", test_payloads, NULL);
   ADD ("events/command", test_command, NULL);
   ADD ("events/webhook-mode", test_webhook_mode, NULL);
+  ADD ("events/unregister-across-apis", test_unregister_across_apis, NULL);
   ADD ("messages/send-update-delete", test_messages, NULL);
   ADD ("commands/v2", test_commands_v2, NULL);
 

@@ -13,7 +13,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "botbench-sandbox-private.h"
+#include "botbench-sandbox-v2-private.h"
 #include "botbench-sandbox-php-private.h"
 
 /* Handler parameters of imbot.register and the REST events they bind (§1.1). */
@@ -431,26 +431,44 @@ _botbench_sandbox_imbot_unregister (BotbenchSandbox *self,
   if (!_botbench_sandbox_check_bot_owner (self, bot_id, &owner, &code, error))
     return NULL;
 
-  /* The handler rows still exist when ONIMBOTDELETE fires. */
-  _botbench_sandbox_deliver_bot_delete (self, &owner, bot_id, code, auth->user_id);
-  _botbench_sandbox_delete_bot (self, bot_id);
-
-  if (owner.webhook)
-    {
-      /* Webhook mode unbinds all five, even if bots remain [inf]. */
-      for (guint i = 0; i < G_N_ELEMENTS (handler_params); i++)
-        _botbench_sandbox_unbind_handler (self, owner.id, handler_params[i].event);
-    }
-  else if (botbench_sandbox_state_query_int (self->state, 0, "SELECT COUNT(*) FROM bots WHERE owner = ?",
-                                             "s", owner.id) == 0)
-    {
-      _botbench_sandbox_unbind_handler (self, owner.id, "ONIMBOTMESSAGEADD");
-      _botbench_sandbox_unbind_handler (self, owner.id, "ONIMBOTJOINCHAT");
-      _botbench_sandbox_unbind_handler (self, owner.id, "ONIMBOTDELETE");
-    }
+  _botbench_sandbox_unregister_bot (self, &owner, bot_id, code, auth->user_id);
   _botbench_sandbox_chats_changed (self, 0);
 
   return _botbench_php_bool_node (TRUE);
+}
+
+void
+_botbench_sandbox_unregister_bot (BotbenchSandbox *self,
+                                  const Owner     *owner,
+                                  gint64           bot_id,
+                                  const char      *code,
+                                  gint64           user_id)
+{
+  if (_botbench_sandbox_v2_is_v2_bot (self, bot_id))
+    {
+      /* A v2 bot gets its events as v2 whichever API removes it (§1). */
+      _botbench_sandbox_v2_emit (self, bot_id, "ONIMBOTV2DELETE", json_object_new (), user_id, 0, 0);
+      _botbench_sandbox_delete_bot (self, bot_id);
+      return;
+    }
+
+  /* The handler rows still exist when ONIMBOTDELETE fires. */
+  _botbench_sandbox_deliver_bot_delete (self, owner, bot_id, code, user_id);
+  _botbench_sandbox_delete_bot (self, bot_id);
+
+  if (owner->webhook)
+    {
+      /* Webhook mode unbinds all five, even if bots remain [inf]. */
+      for (guint i = 0; i < G_N_ELEMENTS (handler_params); i++)
+        _botbench_sandbox_unbind_handler (self, owner->id, handler_params[i].event);
+    }
+  else if (botbench_sandbox_state_query_int (self->state, 0, "SELECT COUNT(*) FROM bots WHERE owner = ?",
+                                             "s", owner->id) == 0)
+    {
+      _botbench_sandbox_unbind_handler (self, owner->id, "ONIMBOTMESSAGEADD");
+      _botbench_sandbox_unbind_handler (self, owner->id, "ONIMBOTJOINCHAT");
+      _botbench_sandbox_unbind_handler (self, owner->id, "ONIMBOTDELETE");
+    }
 }
 
 /* imbot.update, §2.2 */

@@ -435,6 +435,18 @@ gboolean  _botbench_sandbox_check_bot_owner  (BotbenchSandbox  *self,
                                               char            **code,
                                               ApiError         *error);
 
+/* Unregisters bot_id of owner (v1 imbot.unregister and
+ * imbot.v2.Bot.unregister, after their checks): first its delete event in
+ * the format of the API that registered it, while the bot and its handlers
+ * exist (v1: ONIMBOTDELETE to the owner's handler; v2: ONIMBOTV2DELETE
+ * queued or POSTed), then the bot; a v1 bot's handlers are unbound as
+ * imbot.unregister does. */
+void      _botbench_sandbox_unregister_bot   (BotbenchSandbox  *self,
+                                              const Owner      *owner,
+                                              gint64            bot_id,
+                                              const char       *code,
+                                              gint64            user_id);
+
 /* The bot, its private dialogs, memberships and commands. */
 void      _botbench_sandbox_delete_bot       (BotbenchSandbox  *self,
                                               gint64            bot_id);

@@ -377,6 +377,7 @@ _botbench_sandbox_v2_bot_unregister (BotbenchSandbox *self,
                                      ApiError        *error)
 {
   g_auto(Owner) owner = { 0 };
+  g_autofree char *code = NULL;
   JsonObject *answer;
   gint64 bot_id;
 
@@ -384,10 +385,10 @@ _botbench_sandbox_v2_bot_unregister (BotbenchSandbox *self,
   if (bot_id == 0)
     return NULL;
 
-  /* ONIMBOTV2DELETE first, while the bot still exists (§6 item 11). */
-  if (_botbench_sandbox_v2_is_v2_bot (self, bot_id))
-    _botbench_sandbox_v2_emit (self, bot_id, "ONIMBOTV2DELETE", json_object_new (), auth->user_id, 0, 0);
-  _botbench_sandbox_delete_bot (self, bot_id);
+  /* ONIMBOTV2DELETE first, while the bot still exists (§6 item 11); a v1
+   * bot gets its v1 ONIMBOTDELETE. */
+  _botbench_sandbox_lookup_bot (self, bot_id, NULL, &code);
+  _botbench_sandbox_unregister_bot (self, &owner, bot_id, code, auth->user_id);
   _botbench_sandbox_chats_changed (self, 0);
 
   answer = json_object_new ();
