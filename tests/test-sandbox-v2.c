@@ -431,6 +431,36 @@ test_unregister (Fixture       *f,
   v2_register (f, "someone", "gone", "");
 }
 
+/* §6 item 12: the docs' behaviour for an unknown filter.type (no bots),
+ * switched on; known types and no filter work as before. */
+static void
+test_list_strict_filter (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(JsonObject) unknown = NULL;
+  g_autoptr(JsonObject) known = NULL;
+  g_autoptr(JsonObject) all = NULL;
+  gboolean strict = TRUE;
+
+  g_object_get (f->sandbox, "v2-strict-list-filter", &strict, NULL);
+  g_assert_false (strict);
+  botbench_sandbox_set_v2_strict_list_filter (f->sandbox, TRUE);
+  g_assert_true (botbench_sandbox_get_v2_strict_list_filter (f->sandbox));
+  fixture_start (f);
+
+  v2_register (f, "lister", "s1", "");
+  v2_register (f, "lister", "s2", ",\"type\":\"personal\"");
+
+  unknown = v2_ok (f, "imbot.v2.Bot.list", "{\"botToken\":\"lister\",\"filter\":{\"type\":\"alien\"}}");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (unknown, "bots")), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (unknown, "users")), ==, 0);
+  g_assert_false (json_object_get_boolean_member (unknown, "hasNextPage"));
+  known = v2_ok (f, "imbot.v2.Bot.list", "{\"botToken\":\"lister\",\"filter\":{\"type\":\"PERSONAL\"}}");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (known, "bots")), ==, 1);
+  all = v2_ok (f, "imbot.v2.Bot.list", "{\"botToken\":\"lister\"}");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (all, "bots")), ==, 2);
+}
+
 static void
 test_list_get (Fixture       *f,
                gconstpointer  data)
@@ -577,6 +607,7 @@ main (int   argc,
   ADD ("bots/update", test_update, NULL);
   ADD ("bots/unregister", test_unregister, NULL);
   ADD ("bots/list-get", test_list_get, NULL);
+  ADD ("bots/list-strict-filter", test_list_strict_filter, GINT_TO_POINTER ('n'));
   ADD ("hostile/params", test_hostile, NULL);
 
 #undef ADD

@@ -51,6 +51,7 @@ typedef struct
   guint     rate_burst;
   guint     rate_per_second;
   gboolean  tls;
+  gboolean  v2_strict_list_filter;
 } SandboxConfig;
 
 struct _BotbenchSandbox
@@ -66,6 +67,7 @@ struct _BotbenchSandbox
   char                 *state_path;
   guint                 bot_limit;
   gboolean              rate_limit;
+  gboolean              v2_strict_list_filter;
   guint                 rate_burst;
   guint                 rate_per_second;
   guint                 token_ttl;

@@ -411,6 +411,7 @@ _botbench_sandbox_v2_bot_list (BotbenchSandbox *self,
   sqlite3_stmt *stmt;
   gint64 limit = 50, offset;
   gboolean known = FALSE;
+  gboolean nothing = FALSE;
   gint64 n = 0;
 
   if (!_botbench_sandbox_v2_resolve_owner (self, auth, params, NULL, &owner, error))
@@ -420,7 +421,8 @@ _botbench_sandbox_v2_bot_list (BotbenchSandbox *self,
     limit = _botbench_php_intval (limit_node);
   offset = MAX (_botbench_php_intval (_botbench_sandbox_v2_member (params, "offset", "OFFSET")), 0);
 
-  /* An unknown filter.type is ignored, as the source does (§7 item 4). */
+  /* An unknown filter.type is ignored, as the source does, or matches
+   * nothing, as the docs say (§7 item 4; v2-strict-list-filter). */
   type = _botbench_sandbox_v2_string (filter, "type", "TYPE");
   if (type != NULL)
     {
@@ -430,6 +432,7 @@ _botbench_sandbox_v2_bot_list (BotbenchSandbox *self,
       type = lower;
       for (guint i = 0; i < G_N_ELEMENTS (types); i++)
         known |= g_str_equal (types[i], type);
+      nothing = !known && self->run.v2_strict_list_filter;
     }
 
   bots = json_array_new ();
@@ -439,7 +442,7 @@ _botbench_sandbox_v2_bot_list (BotbenchSandbox *self,
                                        " (CASE WHEN v2_type != '' THEN v2_type WHEN type = 'S' THEN 'supervisor'"
                                        "  WHEN type = 'O' THEN 'openline' ELSE 'bot' END) = ?2)"
                                        " ORDER BY id LIMIT ?3 OFFSET ?4",
-                                       "ssii", owner.id, known ? type : NULL, limit, offset);
+                                       "ssii", owner.id, known ? type : NULL, nothing ? 0 : limit, offset);
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {
       gint64 bot_id = sqlite3_column_int64 (stmt, 0);
@@ -453,7 +456,7 @@ _botbench_sandbox_v2_bot_list (BotbenchSandbox *self,
   answer = json_object_new ();
   json_object_set_array_member (answer, "bots", bots);
   json_object_set_array_member (answer, "users", users);
-  json_object_set_boolean_member (answer, "hasNextPage", n == limit);
+  json_object_set_boolean_member (answer, "hasNextPage", !nothing && n == limit);
 
   return _botbench_php_object_node (answer);
 }
