@@ -782,6 +782,92 @@ test_messages (Fixture       *f,
 /* ------------------------------------------------------------------------ */
 /* Command.*, §4.2                                                           */
 
+/* The messages user 1 sees in dialog. */
+static guint
+dialog_length (Fixture    *f,
+               const char *dialog)
+{
+  g_autofree char *query = g_strdup_printf ("messages?DIALOG_ID=%s&USER_ID=1", dialog);
+  g_autoptr(JsonObject) result = control_get (f, query);
+
+  return json_array_get_length (json_object_get_array_member (result, "MESSAGES"));
+}
+
+/* §4.1 forwardIds: copies of messages the bot can see, answered in
+ * uuidMap; id null when nothing but forwards was sent; at most 100. */
+static void
+test_forward (Fixture       *f,
+              gconstpointer  data)
+{
+  gint64 bot = v2_register (f, "fw", "fw", "");
+  g_autofree char *dialog = g_strdup_printf ("%" G_GINT64_FORMAT, bot);
+  g_autofree char *json = NULL;
+  g_autoptr(JsonObject) only = NULL;
+  g_autoptr(JsonObject) both = NULL;
+  g_autoptr(JsonObject) copy = NULL;
+  g_autoptr(JsonObject) chat = NULL;
+  g_autoptr(GString) many = g_string_new ("{");
+  JsonObject *map;
+  gint64 original, secret, copied;
+  guint n_messages;
+
+  original = user_writes (f, 1, dialog, "forward me");
+  chat = control_ok (f, "chat", "{\"TITLE\":\"Private\",\"USER_ID\":2}");
+  secret = user_writes (f, 2, json_object_get_string_member (chat, "DIALOG_ID"), "not for bots");
+
+  /* Only forwards: no message of its own. */
+  json = g_strdup_printf ("{\"botToken\":\"fw\",\"botId\":%s,\"dialogId\":\"1\","
+                          "\"fields\":{\"forwardIds\":{\"u-1\":%" G_GINT64_FORMAT "}}}", dialog, original);
+  only = v2_ok (f, "imbot.v2.Chat.Message.send", json);
+  g_assert_true (json_object_get_null_member (only, "id"));
+  map = json_object_get_object_member (only, "uuidMap");
+  g_assert_cmpuint (json_object_get_size (map), ==, 1);
+  copied = json_object_get_int_member (map, "u-1");
+  g_assert_cmpint (copied, >, original);
+  copy = find_message (f, dialog, 1, copied);
+  g_assert_cmpstr (json_object_get_string_member (copy, "MESSAGE"), ==, "forward me");
+  g_assert_cmpint (json_object_get_int_member (copy, "AUTHOR_ID"), ==, bot);
+
+  /* Text and forwards: the text's id, and one copy per uuid. */
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"fw\",\"botId\":%s,\"dialogId\":\"1\",\"fields\":{\"message\":\"see\","
+                          "\"forwardIds\":{\"a\":%" G_GINT64_FORMAT ",\"b\":\"%" G_GINT64_FORMAT "\"}}}",
+                          dialog, original, original);
+  both = v2_ok (f, "imbot.v2.Chat.Message.send", json);
+  g_assert_cmpint (json_object_get_int_member (both, "id"), >, copied);
+  map = json_object_get_object_member (both, "uuidMap");
+  g_assert_cmpuint (json_object_get_size (map), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (map, "a"), >, json_object_get_int_member (both, "id"));
+  g_assert_cmpint (json_object_get_int_member (map, "b"), >, json_object_get_int_member (map, "a"));
+
+  /* A message of a chat the bot is not in, or none at all. */
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"fw\",\"botId\":%s,\"dialogId\":\"1\","
+                          "\"fields\":{\"forwardIds\":{\"x\":%" G_GINT64_FORMAT "}}}", dialog, secret);
+  v2_error (f, "imbot.v2.Chat.Message.send", json, "ACCESS_DENIED");
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"fw\",\"botId\":%s,\"dialogId\":\"1\","
+                          "\"fields\":{\"forwardIds\":{\"x\":\"junk\"}}}", dialog);
+  v2_error (f, "imbot.v2.Chat.Message.send", json, "ACCESS_DENIED");
+  /* No forwards and no text is still empty. */
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"fw\",\"botId\":%s,\"dialogId\":\"1\","
+                          "\"fields\":{\"forwardIds\":{}}}", dialog);
+  v2_error (f, "imbot.v2.Chat.Message.send", json, "EMPTY_MESSAGE");
+
+  /* 101 are too many; nothing was sent. */
+  n_messages = dialog_length (f, dialog);
+  g_assert_cmpuint (n_messages, ==, 5);
+  for (guint i = 0; i <= 100; i++)
+    g_string_append_printf (many, "%s\"u%u\":%" G_GINT64_FORMAT, i > 0 ? "," : "", i, original);
+  g_string_append_c (many, '}');
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"fw\",\"botId\":%s,\"dialogId\":\"1\",\"fields\":{\"message\":\"x\","
+                          "\"forwardIds\":%s}}", dialog, many->str);
+  v2_error (f, "imbot.v2.Chat.Message.send", json, "TOO_MANY_MESSAGES");
+  g_assert_cmpuint (dialog_length (f, dialog), ==, n_messages);
+}
+
 static void
 test_commands_v2 (Fixture       *f,
                   gconstpointer  data)
@@ -933,6 +1019,7 @@ main (int   argc,
   ADD ("events/webhook-mode", test_webhook_mode, NULL);
   ADD ("events/unregister-across-apis", test_unregister_across_apis, NULL);
   ADD ("messages/send-update-delete", test_messages, NULL);
+  ADD ("messages/forward", test_forward, NULL);
   ADD ("commands/v2", test_commands_v2, NULL);
 
 #undef ADD
