@@ -64,14 +64,24 @@ rest_ok_bool (Fixture    *f,
   return json_node_get_boolean (result);
 }
 
+/* The length of the array member of a control GET's result. */
+static guint
+control_count (Fixture    *f,
+               const char *query,
+               const char *member)
+{
+  g_autoptr(JsonObject) result = control_get (f, query);
+
+  return json_array_get_length (json_object_get_array_member (result, member));
+}
+
 static gint64
 queued (Fixture *f,
         gint64   bot_id)
 {
   g_autofree char *query = g_strdup_printf ("v2/events?BOT_ID=%" G_GINT64_FORMAT, bot_id);
-  g_autoptr(JsonObject) result = control_get (f, query);
 
-  return json_array_get_length (json_object_get_array_member (result, "EVENTS"));
+  return control_count (f, query, "EVENTS");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -788,9 +798,8 @@ dialog_length (Fixture    *f,
                const char *dialog)
 {
   g_autofree char *query = g_strdup_printf ("messages?DIALOG_ID=%s&USER_ID=1", dialog);
-  g_autoptr(JsonObject) result = control_get (f, query);
 
-  return json_array_get_length (json_object_get_array_member (result, "MESSAGES"));
+  return control_count (f, query, "MESSAGES");
 }
 
 /* §4.1 forwardIds: copies of messages the bot can see, answered in
