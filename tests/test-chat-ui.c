@@ -1094,6 +1094,37 @@ command_completion (Fixture *f)
   botbench_ui_test_wait_events_settled (f->window);
 }
 
+/* A v2 bot in fetch mode: its events wait for imbot.v2.Event.get, and the
+ * line under the message says so, plainly (no warning), with why. */
+static void
+v2_fetch_queued (Fixture *f)
+{
+  g_autoptr(JsonNode) result = NULL;
+  GtkWidget *label;
+  gint64 bot_id;
+
+  start_sandbox (f);
+  result = rest (f, "imbot.v2.Bot.register",
+                 "{\"botToken\":\"chat-ui-v2\",\"fields\":{\"code\":\"fetchbot\","
+                 "\"properties\":{\"name\":\"Fetch Bot\"}}}");
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (result));
+  bot_id = json_object_get_int_member (json_object_get_object_member (json_node_get_object (result), "bot"), "id");
+  g_assert_cmpint (bot_id, >, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
+  chat_with (f, bot_id);
+  type_and_send (f, "hello fetch bot");
+  wait_message (f, "hello fetch bot");
+
+  label = assert_text_shown (f, "Queued for fetching: ONIMBOTV2MESSAGEADD");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (label), ==, "The bot reads its events with imbot.v2.Event.get");
+  g_assert_false (gtk_widget_has_css_class (label, "warning"));
+  g_assert_false (gtk_widget_has_css_class (label, "error"));
+  g_assert_true (gtk_widget_has_css_class (label, "dim-label"));
+  g_assert_null (find_text (GTK_WIDGET (chat_page (f)), "FETCH_QUEUED"));
+  botbench_ui_test_screenshot (f, "chat-v2-queued.png");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1108,6 +1139,7 @@ main (int   argc,
   botbench_ui_test_add ("/chat-ui/malformed-replies", malformed_replies);
   botbench_ui_test_add ("/chat-ui/keyboard-actions", keyboard_actions);
   botbench_ui_test_add ("/chat-ui/command-completion", command_completion);
+  botbench_ui_test_add ("/chat-ui/v2-fetch-queued", v2_fetch_queued);
 
   return botbench_ui_test_run ();
 }

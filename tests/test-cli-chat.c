@@ -293,6 +293,57 @@ test_status_500 (Fixture       *f,
   g_assert_cmpstr (out, ==, "");
 }
 
+/* A v2 bot in fetch mode: the event is queued for imbot.v2.Event.get,
+ * which is neither a delivery nor a failure: a "queued" JSON line, the
+ * note on stderr, exit 0; the queue holds the event. */
+static void
+test_v2_fetch_queued (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *bot_arg = NULL;
+  g_autofree char *json = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(JsonNode) events = NULL;
+  g_autoptr(JsonObject) line = NULL;
+  JsonArray *queue;
+  gint64 bot_id;
+  int status;
+
+  result = rest_call (f, "imbot.v2.Bot.register",
+                      "{\"botToken\":\"cli-chat-v2\",\"fields\":{\"code\":\"fetcher\","
+                      "\"properties\":{\"name\":\"Fetcher\"}}}");
+  bot_id = json_object_get_int_member (json_object_get_object_member (json_node_get_object (result), "bot"), "id");
+  g_assert_cmpint (bot_id, >, 0);
+  g_assert_cmpint (bot_id, !=, f->bot_id);
+  bot_arg = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
+
+  status = run_cli (&out, &err, "chat", bot_arg, "hello v2", "--wait", "1", NULL);
+  g_assert_cmpint (status, ==, 0);
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  line = parse_line (lines[0]);
+  g_assert_cmpstr (json_object_get_string_member (line, "state"), ==, "queued");
+  g_assert_cmpstr (json_object_get_string_member (line, "event"), ==, "ONIMBOTV2MESSAGEADD");
+  g_assert_cmpint (json_object_get_int_member (line, "bot_id"), ==, bot_id);
+  g_assert_cmpint (json_object_get_int_member (line, "delivery_id"), >, 0);
+  g_assert_cmpstr (json_object_get_string_member (line, "reason"), ==, "FETCH_QUEUED");
+  g_assert_nonnull (strstr (err, "Queued for fetching"));
+  g_assert_nonnull (strstr (err, "imbot.v2.Event.get"));
+  g_assert_null (strstr (err, "No bot got the event"));
+
+  /* The event waits in the bot's queue; the v1 bot got nothing. */
+  json = g_strdup_printf ("{\"botToken\":\"cli-chat-v2\",\"botId\":%" G_GINT64_FORMAT "}", bot_id);
+  events = rest_call (f, "imbot.v2.Event.get", json);
+  queue = json_object_get_array_member (json_node_get_object (events), "events");
+  g_assert_cmpuint (json_array_get_length (queue), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (queue, 0), "type"), ==,
+                   "ONIMBOTV2MESSAGEADD");
+  g_assert_cmpuint (botbench_test_bot_get_n_events (f->bot), ==, 0);
+}
+
 static void
 test_handler_down (Fixture       *f,
                    gconstpointer  data)
@@ -598,6 +649,7 @@ main (int   argc,
       g_test_add (path, Fixture, &usage_cases[i], fixture_setup, test_usage, fixture_teardown);
     }
   g_test_add ("/cli-chat/status-500", Fixture, NULL, fixture_setup, test_status_500, fixture_teardown);
+  g_test_add ("/cli-chat/v2-fetch-queued", Fixture, NULL, fixture_setup, test_v2_fetch_queued, fixture_teardown);
   g_test_add ("/cli-chat/handler-down", Fixture, NULL, fixture_setup, test_handler_down, fixture_teardown);
   g_test_add ("/cli-chat/wait", Fixture, NULL, fixture_setup, test_wait, fixture_teardown);
   g_test_add ("/cli-chat/join", Fixture, NULL, fixture_setup, test_join, fixture_teardown);

@@ -52,14 +52,36 @@ write_to_bot (Fixture *f,
     }
 }
 
+/* A REST call whose result must be a boolean: the boolean. */
+static gboolean
+rest_ok_bool (Fixture    *f,
+              const char *method,
+              const char *json)
+{
+  g_autoptr(JsonNode) result = rest_ok (f, method, json);
+
+  g_assert_true (JSON_NODE_HOLDS_VALUE (result));
+  return json_node_get_boolean (result);
+}
+
+/* The length of the array member of a control GET's result. */
+static guint
+control_count (Fixture    *f,
+               const char *query,
+               const char *member)
+{
+  g_autoptr(JsonObject) result = control_get (f, query);
+
+  return json_array_get_length (json_object_get_array_member (result, member));
+}
+
 static gint64
 queued (Fixture *f,
         gint64   bot_id)
 {
   g_autofree char *query = g_strdup_printf ("v2/events?BOT_ID=%" G_GINT64_FORMAT, bot_id);
-  g_autoptr(JsonObject) result = control_get (f, query);
 
-  return json_array_get_length (json_object_get_array_member (result, "EVENTS"));
+  return control_count (f, query, "EVENTS");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -128,9 +150,11 @@ test_offsets (Fixture       *f,
   /* An offset beyond the newest id drops everything queued. */
   write_to_bot (f, a, 2);
   g_clear_pointer (&empty, json_object_unref);
-  empty = v2_events (f, "ta", a, ",\"offset\":1000000");
+  g_free (extra);
+  extra = g_strdup_printf (",\"offset\":%" G_GINT64_FORMAT, a2 + 1000000);
+  empty = v2_events (f, "ta", a, extra);
   g_assert_cmpuint (json_array_get_length (events_of (empty)), ==, 0);
-  g_assert_cmpint (json_object_get_int_member (empty, "nextOffset"), ==, 1000000);
+  g_assert_cmpint (json_object_get_int_member (empty, "nextOffset"), ==, a2 + 1000000);
   g_assert_cmpint (queued (f, a), ==, 0);
 
   /* Ids are never reused after deletion. */
@@ -138,6 +162,87 @@ test_offsets (Fixture       *f,
   g_clear_pointer (&first, json_object_unref);
   first = v2_events (f, "ta", a, NULL);
   g_assert_cmpint (event_id_at (first, 0), >, a2 + 1);
+}
+
+/* A fresh sandbox (in memory, or a deleted state file) on the same URL as an
+ * earlier one: its event ids start above every id the earlier one gave out,
+ * as a real portal's never repeat, so the offset a fetcher kept for (portal,
+ * bot id) neither deletes nor hides the new portal's events, and (portal,
+ * bot, event id) names one event.  A kept state file keeps its counter. */
+static void
+restart (Fixture    *f,
+         const char *state_path,
+         guint       port)
+{
+  botbench_sandbox_stop (f->sandbox);
+  botbench_test_iterate_pending (0);
+  g_assert_finalize_object (g_steal_pointer (&f->sandbox));
+  f->sandbox = botbench_sandbox_new ();
+  botbench_sandbox_set_port (f->sandbox, port);
+  botbench_sandbox_set_state_path (f->sandbox, state_path);
+  botbench_sandbox_set_rate_limit (f->sandbox, FALSE);
+  botbench_sandbox_set_bot_limit (f->sandbox, 0);
+  fixture_start (f);
+  g_assert_cmpuint (botbench_sandbox_get_bound_port (f->sandbox), ==, port);
+}
+
+static void
+test_fresh_restart (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(JsonObject) third = NULL;
+  g_autoptr(JsonObject) control = NULL;
+  g_autofree char *old_url = NULL;
+  g_autofree char *extra = NULL;
+  g_autofree char *query = NULL;
+  gint64 bot, bot2, first_last, kept_offset;
+  guint port;
+
+  botbench_sandbox_set_state_path (f->sandbox, NULL);
+  fixture_start (f);
+  port = botbench_sandbox_get_bound_port (f->sandbox);
+  old_url = g_strdup (f->url);
+
+  bot = v2_register (f, "ta", "a", "");
+  write_to_bot (f, bot, 2);
+  first = v2_events (f, "ta", bot, NULL);
+  g_assert_cmpuint (json_array_get_length (events_of (first)), ==, 2);
+  first_last = event_id_at (first, 1);
+  kept_offset = json_object_get_int_member (first, "nextOffset");
+  g_assert_cmpint (kept_offset, ==, first_last + 1);
+
+  /* A second fresh portal on the same URL: the same bot id comes back... */
+  restart (f, NULL, port);
+  g_assert_cmpstr (f->url, ==, old_url);
+  bot2 = v2_register (f, "ta", "a", "");
+  g_assert_cmpint (bot2, ==, bot);
+  /* ...but its counter starts above the earlier portal's ids. */
+  query = g_strdup_printf ("v2/events?BOT_ID=%" G_GINT64_FORMAT, bot2);
+  control = control_get (f, query);
+  g_assert_cmpint (json_object_get_int_member (control, "LAST_EVENT_ID"), >=, first_last);
+  write_to_bot (f, bot2, 1);
+  /* The offset the fetcher kept acknowledges nothing of the new portal. */
+  extra = g_strdup_printf (",\"offset\":%" G_GINT64_FORMAT, kept_offset);
+  second = v2_events (f, "ta", bot2, extra);
+  g_assert_cmpuint (json_array_get_length (events_of (second)), ==, 1);
+  g_assert_cmpint (event_id_at (second, 0), >, first_last);
+  g_assert_cmpint (queued (f, bot2), ==, 1);
+
+  /* A state file keeps its counter across restarts (no new base). */
+  restart (f, f->state_path, port);
+  bot = v2_register (f, "tc", "c", "");
+  write_to_bot (f, bot, 1);
+  g_clear_pointer (&first, json_object_unref);
+  first = v2_events (f, "tc", bot, NULL);
+  first_last = event_id_at (first, 0);
+  restart (f, f->state_path, port);
+  write_to_bot (f, bot, 1);
+  third = v2_events (f, "tc", bot, NULL);
+  g_assert_cmpuint (json_array_get_length (events_of (third)), ==, 2);
+  g_assert_cmpint (event_id_at (third, 0), ==, first_last);
+  g_assert_cmpint (event_id_at (third, 1), ==, first_last + 1);
 }
 
 static void
@@ -420,6 +525,57 @@ test_command (Fixture       *f,
 /* ------------------------------------------------------------------------ */
 /* §3.4: webhook-mode bots get form POSTs; v1 bots keep v1 events            */
 
+/* A bot's delete event keeps the format of the API that registered it,
+ * whichever API unregisters it (§1 coexistence, §6 item 11). */
+static void
+test_unregister_across_apis (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *extra = g_strdup_printf (",\"eventMode\":\"webhook\",\"webhookUrl\":\"%sv2hook\"", f->receiver_url);
+  gint64 v1 = register_bot (f, "legacy", "oldbot", "B", NULL);
+  gint64 fetch = v2_register (f, "fetchtok", "fetcher", "");
+  gint64 hook = v2_register (f, "hooktok", "hooker", extra);
+  g_autofree char *v1_id = g_strdup_printf ("%" G_GINT64_FORMAT, v1);
+  g_autofree char *hook_id = g_strdup_printf ("%" G_GINT64_FORMAT, hook);
+  g_autofree char *json = NULL;
+  g_autofree char *query = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonObject) control = NULL;
+  JsonArray *events;
+
+  /* A v1 bot removed through v2: its v1 ONIMBOTDELETE, to its handler. */
+  json = g_strdup_printf ("{\"botToken\":\"legacy\",\"botId\":%" G_GINT64_FORMAT "}", v1);
+  result = v2_ok (f, "imbot.v2.Bot.unregister", json);
+  g_assert_true (json_object_get_boolean_member (result, "result"));
+  wait_received (f, 1);
+  g_assert_cmpstr (f->paths->pdata[0], ==, "/bot/oldbot");
+  g_assert_cmpstr (botbench_form_node_lookup_string (f->received->pdata[0], "event", NULL), ==, "ONIMBOTDELETE");
+  g_assert_cmpstr (botbench_form_node_lookup_string (f->received->pdata[0], "data", "BOT_ID", NULL), ==, v1_id);
+  g_assert_cmpstr (botbench_form_node_lookup_string (f->received->pdata[0], "data", "BOT_CODE", NULL), ==, "oldbot");
+
+  /* v2 bots removed through imbot.unregister (CLIENT_ID = their token):
+   * ONIMBOTV2DELETE, queued for the fetch bot... */
+  g_free (json);
+  json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"CLIENT_ID\":\"fetchtok\"}", fetch);
+  g_assert_true (rest_ok_bool (f, "imbot.unregister", json));
+  query = g_strdup_printf ("v2/events?BOT_ID=%" G_GINT64_FORMAT, fetch);
+  control = control_get (f, query);
+  events = json_object_get_array_member (control, "EVENTS");
+  g_assert_cmpuint (json_array_get_length (events), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (events, 0), "type"), ==,
+                   "ONIMBOTV2DELETE");
+
+  /* ...and POSTed to the webhook-mode bot's webhookUrl. */
+  g_free (json);
+  json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"CLIENT_ID\":\"hooktok\"}", hook);
+  g_assert_true (rest_ok_bool (f, "imbot.unregister", json));
+  wait_received (f, 2);
+  g_assert_cmpstr (f->paths->pdata[1], ==, "/v2hook");
+  g_assert_cmpstr (botbench_form_node_lookup_string (f->received->pdata[1], "event", NULL), ==, "ONIMBOTV2DELETE");
+  g_assert_cmpstr (botbench_form_node_lookup_string (f->received->pdata[1], "data", "bot", "id", NULL), ==, hook_id);
+  g_assert_cmpuint (f->received->len, ==, 2);
+}
+
 static void
 test_webhook_mode (Fixture       *f,
                    gconstpointer  data)
@@ -636,6 +792,91 @@ test_messages (Fixture       *f,
 /* ------------------------------------------------------------------------ */
 /* Command.*, §4.2                                                           */
 
+/* The messages user 1 sees in dialog. */
+static guint
+dialog_length (Fixture    *f,
+               const char *dialog)
+{
+  g_autofree char *query = g_strdup_printf ("messages?DIALOG_ID=%s&USER_ID=1", dialog);
+
+  return control_count (f, query, "MESSAGES");
+}
+
+/* §4.1 forwardIds: copies of messages the bot can see, answered in
+ * uuidMap; id null when nothing but forwards was sent; at most 100. */
+static void
+test_forward (Fixture       *f,
+              gconstpointer  data)
+{
+  gint64 bot = v2_register (f, "fw", "fw", "");
+  g_autofree char *dialog = g_strdup_printf ("%" G_GINT64_FORMAT, bot);
+  g_autofree char *json = NULL;
+  g_autoptr(JsonObject) only = NULL;
+  g_autoptr(JsonObject) both = NULL;
+  g_autoptr(JsonObject) copy = NULL;
+  g_autoptr(JsonObject) chat = NULL;
+  g_autoptr(GString) many = g_string_new ("{");
+  JsonObject *map;
+  gint64 original, secret, copied;
+  guint n_messages;
+
+  original = user_writes (f, 1, dialog, "forward me");
+  chat = control_ok (f, "chat", "{\"TITLE\":\"Private\",\"USER_ID\":2}");
+  secret = user_writes (f, 2, json_object_get_string_member (chat, "DIALOG_ID"), "not for bots");
+
+  /* Only forwards: no message of its own. */
+  json = g_strdup_printf ("{\"botToken\":\"fw\",\"botId\":%s,\"dialogId\":\"1\","
+                          "\"fields\":{\"forwardIds\":{\"u-1\":%" G_GINT64_FORMAT "}}}", dialog, original);
+  only = v2_ok (f, "imbot.v2.Chat.Message.send", json);
+  g_assert_true (json_object_get_null_member (only, "id"));
+  map = json_object_get_object_member (only, "uuidMap");
+  g_assert_cmpuint (json_object_get_size (map), ==, 1);
+  copied = json_object_get_int_member (map, "u-1");
+  g_assert_cmpint (copied, >, original);
+  copy = find_message (f, dialog, 1, copied);
+  g_assert_cmpstr (json_object_get_string_member (copy, "MESSAGE"), ==, "forward me");
+  g_assert_cmpint (json_object_get_int_member (copy, "AUTHOR_ID"), ==, bot);
+
+  /* Text and forwards: the text's id, and one copy per uuid. */
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"fw\",\"botId\":%s,\"dialogId\":\"1\",\"fields\":{\"message\":\"see\","
+                          "\"forwardIds\":{\"a\":%" G_GINT64_FORMAT ",\"b\":\"%" G_GINT64_FORMAT "\"}}}",
+                          dialog, original, original);
+  both = v2_ok (f, "imbot.v2.Chat.Message.send", json);
+  g_assert_cmpint (json_object_get_int_member (both, "id"), >, copied);
+  map = json_object_get_object_member (both, "uuidMap");
+  g_assert_cmpuint (json_object_get_size (map), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (map, "a"), >, json_object_get_int_member (both, "id"));
+  g_assert_cmpint (json_object_get_int_member (map, "b"), >, json_object_get_int_member (map, "a"));
+
+  /* A message of a chat the bot is not in, or none at all. */
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"fw\",\"botId\":%s,\"dialogId\":\"1\","
+                          "\"fields\":{\"forwardIds\":{\"x\":%" G_GINT64_FORMAT "}}}", dialog, secret);
+  v2_error (f, "imbot.v2.Chat.Message.send", json, "ACCESS_DENIED");
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"fw\",\"botId\":%s,\"dialogId\":\"1\","
+                          "\"fields\":{\"forwardIds\":{\"x\":\"junk\"}}}", dialog);
+  v2_error (f, "imbot.v2.Chat.Message.send", json, "ACCESS_DENIED");
+  /* No forwards and no text is still empty. */
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"fw\",\"botId\":%s,\"dialogId\":\"1\","
+                          "\"fields\":{\"forwardIds\":{}}}", dialog);
+  v2_error (f, "imbot.v2.Chat.Message.send", json, "EMPTY_MESSAGE");
+
+  /* 101 are too many; nothing was sent. */
+  n_messages = dialog_length (f, dialog);
+  g_assert_cmpuint (n_messages, ==, 5);
+  for (guint i = 0; i <= 100; i++)
+    g_string_append_printf (many, "%s\"u%u\":%" G_GINT64_FORMAT, i > 0 ? "," : "", i, original);
+  g_string_append_c (many, '}');
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"fw\",\"botId\":%s,\"dialogId\":\"1\",\"fields\":{\"message\":\"x\","
+                          "\"forwardIds\":%s}}", dialog, many->str);
+  v2_error (f, "imbot.v2.Chat.Message.send", json, "TOO_MANY_MESSAGES");
+  g_assert_cmpuint (dialog_length (f, dialog), ==, n_messages);
+}
+
 static void
 test_commands_v2 (Fixture       *f,
                   gconstpointer  data)
@@ -775,6 +1016,7 @@ main (int   argc,
   g_test_add ("/sandbox-v2-events/" path, Fixture, data, fixture_setup, func, fixture_teardown)
 
   ADD ("event-get/offsets", test_offsets, NULL);
+  ADD ("event-get/fresh-restart", test_fresh_restart, GINT_TO_POINTER ('n'));
   ADD ("event-get/limits", test_limits, NULL);
   ADD ("event-get/limit-clamp", test_limit_clamp, NULL);
   ADD ("event-get/retention", test_retention, GINT_TO_POINTER ('n'));
@@ -784,7 +1026,9 @@ main (int   argc,
   ADD ("events/payloads", test_payloads, NULL);
   ADD ("events/command", test_command, NULL);
   ADD ("events/webhook-mode", test_webhook_mode, NULL);
+  ADD ("events/unregister-across-apis", test_unregister_across_apis, NULL);
   ADD ("messages/send-update-delete", test_messages, NULL);
+  ADD ("messages/forward", test_forward, NULL);
   ADD ("commands/v2", test_commands_v2, NULL);
 
 #undef ADD

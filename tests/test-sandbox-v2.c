@@ -28,6 +28,24 @@ png_base64 (guint32 width,
   return g_base64_encode (png, sizeof png);
 }
 
+/* A BMP header (BITMAPINFOHEADER) of width × height, base64. */
+static char *
+bmp_base64 (guint32 width,
+            guint32 height)
+{
+  guchar bmp[54] = { 'B', 'M', 54, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40 };
+
+  for (guint i = 0; i < 4; i++)
+    {
+      bmp[18 + i] = width >> (8 * i);
+      bmp[22 + i] = height >> (8 * i);
+    }
+  bmp[26] = 1;
+  bmp[28] = 24;
+
+  return g_base64_encode (bmp, sizeof bmp);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Register: §2.1's rows in the server's order                               */
 
@@ -74,6 +92,45 @@ test_register_order (Fixture       *f,
 
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (list, "bots")), ==, 0);
   }
+}
+
+/* §2.1 rows 9 and 10: any image is an avatar (BMP as well as PNG),
+ * within 5000 × 5000; anything else is the wrong type. */
+static void
+test_register_avatar_kinds (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *bmp = bmp_base64 (64, 64);
+  g_autofree char *big_bmp = bmp_base64 (64, 5001);
+  g_autofree char *json = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  gint64 bot_id;
+
+  json = g_strdup_printf ("{\"botToken\":\"t1\",\"fields\":{\"code\":\"bmp\",\"properties\":"
+                          "{\"name\":\"Bmp\",\"avatar\":\"%s\"}}}", bmp);
+  result = v2_ok (f, REGISTER, json);
+  bot_id = json_object_get_int_member (json_object_get_object_member (result, "bot"), "id");
+  g_assert_cmpint (bot_id, >, 0);
+
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"t1\",\"fields\":{\"code\":\"bmp2\",\"properties\":"
+                          "{\"name\":\"Bmp\",\"avatar\":\"%s\"}}}", big_bmp);
+  v2_error (f, REGISTER, json, "BOT_AVATAR_INCORRECT_SIZE");
+  /* GIF's magic without an image behind it is no image. */
+  v2_error (f, REGISTER, "{\"botToken\":\"t1\",\"fields\":{\"code\":\"gif\",\"properties\":"
+            "{\"name\":\"Gif\",\"avatar\":\"R0lGODlh\"}}}", "BOT_AVATAR_INCORRECT_TYPE");
+
+  /* The same rules on update. */
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"t1\",\"botId\":%" G_GINT64_FORMAT ",\"fields\":{\"properties\":"
+                          "{\"avatar\":\"%s\"}}}", bot_id, big_bmp);
+  v2_error (f, "imbot.v2.Bot.update", json, "BOT_AVATAR_INCORRECT_SIZE");
+  g_free (json);
+  json = g_strdup_printf ("{\"botToken\":\"t1\",\"botId\":%" G_GINT64_FORMAT ",\"fields\":{\"properties\":"
+                          "{\"avatar\":\"%s\"}}}", bot_id, bmp);
+  g_clear_pointer (&result, json_object_unref);
+  result = v2_ok (f, "imbot.v2.Bot.update", json);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (result, "bot"), "id"), ==, bot_id);
 }
 
 static void
@@ -374,6 +431,36 @@ test_unregister (Fixture       *f,
   v2_register (f, "someone", "gone", "");
 }
 
+/* §6 item 12: the docs' behaviour for an unknown filter.type (no bots),
+ * switched on; known types and no filter work as before. */
+static void
+test_list_strict_filter (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(JsonObject) unknown = NULL;
+  g_autoptr(JsonObject) known = NULL;
+  g_autoptr(JsonObject) all = NULL;
+  gboolean strict = TRUE;
+
+  g_object_get (f->sandbox, "v2-strict-list-filter", &strict, NULL);
+  g_assert_false (strict);
+  botbench_sandbox_set_v2_strict_list_filter (f->sandbox, TRUE);
+  g_assert_true (botbench_sandbox_get_v2_strict_list_filter (f->sandbox));
+  fixture_start (f);
+
+  v2_register (f, "lister", "s1", "");
+  v2_register (f, "lister", "s2", ",\"type\":\"personal\"");
+
+  unknown = v2_ok (f, "imbot.v2.Bot.list", "{\"botToken\":\"lister\",\"filter\":{\"type\":\"alien\"}}");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (unknown, "bots")), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (unknown, "users")), ==, 0);
+  g_assert_false (json_object_get_boolean_member (unknown, "hasNextPage"));
+  known = v2_ok (f, "imbot.v2.Bot.list", "{\"botToken\":\"lister\",\"filter\":{\"type\":\"PERSONAL\"}}");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (known, "bots")), ==, 1);
+  all = v2_ok (f, "imbot.v2.Bot.list", "{\"botToken\":\"lister\"}");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (all, "bots")), ==, 2);
+}
+
 static void
 test_list_get (Fixture       *f,
                gconstpointer  data)
@@ -513,12 +600,14 @@ main (int   argc,
 
   ADD ("register/order", test_register_order, NULL);
   ADD ("register/success", test_register_success, NULL);
+  ADD ("register/avatar-kinds", test_register_avatar_kinds, NULL);
   ADD ("register/owners", test_register_owners, NULL);
   ADD ("register/limit", test_register_limit, GINT_TO_POINTER ('n'));
   ADD ("bots/checks", test_bot_checks, NULL);
   ADD ("bots/update", test_update, NULL);
   ADD ("bots/unregister", test_unregister, NULL);
   ADD ("bots/list-get", test_list_get, NULL);
+  ADD ("bots/list-strict-filter", test_list_strict_filter, GINT_TO_POINTER ('n'));
   ADD ("hostile/params", test_hostile, NULL);
 
 #undef ADD

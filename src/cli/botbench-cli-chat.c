@@ -5,8 +5,10 @@
  * Sends TEXT as a portal user of the sandbox (or opens the dialog with
  * --join), then follows /_sandbox/updates and prints the bot's replies as
  * JSON lines until every delivery of the event has finished and no message
- * came for a second, or --wait runs out.  Exit 0 when a handler answered
- * 2xx, 1 when delivery failed (the reason on stderr), 2 on usage errors.
+ * came for a second, or --wait runs out.  An event the sandbox queued for
+ * a v2 fetch-mode bot (imbot.v2.Event.get) is printed as a "queued" JSON
+ * line.  Exit 0 when a handler answered 2xx or the event was queued, 1
+ * when delivery failed (the reason on stderr), 2 on usage errors.
  * The core chat client does the HTTP; this file only drives it, spinning
  * the main context while a call is in flight.
  */
@@ -33,6 +35,7 @@ typedef struct
   BotbenchSandbox        *sandbox;   /* started here for the built-in profile */
   GHashTable             *deliveries; /* id -> BotbenchChatDelivery */
   GHashTable             *printed;    /* message ids already printed */
+  GHashTable             *queued;     /* delivery ids printed as queued */
   GHashTable             *bots;       /* bot ids of the sandbox */
 } ChatContext;
 
@@ -46,6 +49,7 @@ chat_context_clear (ChatContext *ctx)
   g_clear_object (&ctx->manager);
   g_clear_pointer (&ctx->deliveries, g_hash_table_unref);
   g_clear_pointer (&ctx->printed, g_hash_table_unref);
+  g_clear_pointer (&ctx->queued, g_hash_table_unref);
   g_clear_pointer (&ctx->bots, g_hash_table_unref);
 }
 
@@ -255,6 +259,55 @@ take_deliveries (ChatContext *ctx,
   return changed;
 }
 
+/* A v2 fetch-mode bot's event: queued for imbot.v2.Event.get, neither
+ * delivered nor failed (a skipped record with reason FETCH_QUEUED). */
+static gboolean
+delivery_is_queued (BotbenchChatDelivery *delivery)
+{
+  return botbench_chat_delivery_get_state (delivery) == BOTBENCH_CHAT_DELIVERY_SKIPPED &&
+         g_strcmp0 (botbench_chat_delivery_get_reason (delivery), "FETCH_QUEUED") == 0;
+}
+
+/* One JSON line per queued delivery, the first time it is seen:
+ * {"state": "queued", "event", "bot_id", "delivery_id", "reason"}. */
+static void
+print_queued (ChatContext *ctx)
+{
+  GHashTableIter iter;
+  BotbenchChatDelivery *delivery;
+
+  g_hash_table_iter_init (&iter, ctx->deliveries);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&delivery))
+    {
+      gint64 id = botbench_chat_delivery_get_id (delivery);
+      g_autoptr(JsonBuilder) builder = NULL;
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *line = NULL;
+
+      if (!delivery_is_queued (delivery) || g_hash_table_contains (ctx->queued, &id))
+        continue;
+      g_hash_table_add (ctx->queued, g_memdup2 (&id, sizeof id));
+
+      builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, "queued");
+      json_builder_set_member_name (builder, "event");
+      json_builder_add_string_value (builder, botbench_chat_delivery_get_event (delivery));
+      json_builder_set_member_name (builder, "bot_id");
+      json_builder_add_int_value (builder, botbench_chat_delivery_get_bot_id (delivery));
+      json_builder_set_member_name (builder, "delivery_id");
+      json_builder_add_int_value (builder, id);
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, "FETCH_QUEUED");
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      line = json_to_string (root, FALSE);
+      printf ("%s\n", line);
+      fflush (stdout);
+    }
+}
+
 static gboolean
 all_finished (ChatContext *ctx)
 {
@@ -316,6 +369,7 @@ report (ChatContext *ctx,
   BotbenchChatDelivery *delivery;
   gboolean delivered = FALSE;
   gboolean pending = FALSE;
+  g_autoptr(GPtrArray) queued = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
 
   g_hash_table_iter_init (&iter, ctx->deliveries);
@@ -326,6 +380,12 @@ report (ChatContext *ctx,
 
       if (state == BOTBENCH_CHAT_DELIVERY_DONE && status >= 200 && status < 300)
         delivered = TRUE;
+      else if (delivery_is_queued (delivery))
+        /* TRANSLATORS: "Queued for fetching: bot 100 reads ONIMBOTV2MESSAGEADD with imbot.v2.Event.get" */
+        g_ptr_array_add (queued, g_strdup_printf (_("Queued for fetching: bot %" G_GINT64_FORMAT " reads %s "
+                                                    "with imbot.v2.Event.get"),
+                                                  botbench_chat_delivery_get_bot_id (delivery),
+                                                  botbench_chat_delivery_get_event (delivery)));
       else if (state == BOTBENCH_CHAT_DELIVERY_PENDING)
         {
           g_autofree char *url = botbench_chat_delivery_dup_display_url (delivery);
@@ -338,7 +398,10 @@ report (ChatContext *ctx,
         g_ptr_array_add (problems, botbench_chat_delivery_dup_summary (delivery));
     }
 
-  if (delivered || (pending && wait_s == 0))
+  for (guint i = 0; i < queued->len; i++)
+    g_printerr ("%s\n", (char *)queued->pdata[i]);
+
+  if (delivered || queued->len > 0 || (pending && wait_s == 0))
     {
       for (guint i = 0; i < problems->len && wait_s > 0; i++)
         g_printerr (_("Note: %s\n"), (char *)problems->pdata[i]);
@@ -437,6 +500,9 @@ botbench_cli_chat (int    argc,
     _("Sends TEXT as a portal user of the sandbox to the bot's private dialog (or to group chat\n"
       "--chat), then prints the bot's replies as JSON lines:\n"
       "  {\"message_id\", \"author_id\", \"dialog_id\", \"text\", \"attach\", \"keyboard\"}\n"
+      "An event queued for a v2 bot in fetch mode (it reads its events with\n"
+      "imbot.v2.Event.get) is printed as\n"
+      "  {\"state\": \"queued\", \"event\", \"bot_id\", \"delivery_id\", \"reason\": \"FETCH_QUEUED\"}\n"
       "It stops once every delivery of the event finished and no message came for 1 s,\n"
       "or after --wait seconds.  With --join it opens the dialog (the bot gets\n"
       "ONIMBOTJOINCHAT) or adds the bot to --chat, and prints the replies the same way.\n"
@@ -444,9 +510,9 @@ botbench_cli_chat (int    argc,
       "starts the sandbox for the command when it is not running."));
   g_option_context_set_description (context,
     _("Exit status: 0 the event was delivered (a handler answered 2xx, even without a\n"
-      "reply), 1 delivery failed (the reason on stderr, e.g. \"The handler at URL answered\n"
-      "500 in 12 ms\", \"Connection refused\", \"No handler for ONIMBOTMESSAGEADD\n"
-      "(EVENT_MESSAGE_ADD is empty)\"), 2 usage error.\n\n"
+      "reply) or queued for fetching, 1 delivery failed (the reason on stderr, e.g.\n"
+      "\"The handler at URL answered 500 in 12 ms\", \"Connection refused\", \"No handler\n"
+      "for ONIMBOTMESSAGEADD (EVENT_MESSAGE_ADD is empty)\"), 2 usage error.\n\n"
       "Examples:\n"
       "  botbench-cli chat 100 hello\n"
       "  botbench-cli chat 100 /help --wait 10\n"
@@ -476,6 +542,7 @@ botbench_cli_chat (int    argc,
 
   ctx.deliveries = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   ctx.printed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  ctx.queued = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   ctx.bots = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   info = connect_sandbox (&ctx, &error);
@@ -531,6 +598,7 @@ botbench_cli_chat (int    argc,
   if (get_int (answer, "CHAT_ID") > 0)
     target_chat = get_int (answer, "CHAT_ID");
   take_deliveries (&ctx, answer, message_id, TRUE);
+  print_queued (&ctx);
   if (message_id > 0)
     last_id = MAX (last_id, message_id);
 
@@ -565,6 +633,7 @@ botbench_cli_chat (int    argc,
         quiet_since = g_get_monotonic_time ();
       if (take_deliveries (&ctx, updates, message_id, FALSE) && all_finished (&ctx))
         quiet_since = MAX (quiet_since, g_get_monotonic_time ());
+      print_queued (&ctx);
     }
 
   return report (&ctx, (guint)wait_s);

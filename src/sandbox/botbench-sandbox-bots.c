@@ -13,7 +13,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "botbench-sandbox-private.h"
+#include "botbench-sandbox-v2-private.h"
 #include "botbench-sandbox-php-private.h"
 
 /* Handler parameters of imbot.register and the REST events they bind (§1.1). */
@@ -117,6 +117,56 @@ read_be32 (const guchar *p)
   return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
 }
 
+SandboxImage
+_botbench_sandbox_sniff_image (const char *base64,
+                               guint32    *width,
+                               guint32    *height)
+{
+  g_autoptr(GString) filtered = g_string_new (NULL);
+  g_autofree guchar *bytes = NULL;
+  gsize len = 0;
+
+  *width = *height = 0;
+  for (const char *p = base64; *p != '\0'; p++)
+    if (g_ascii_isalnum (*p) || *p == '+' || *p == '/')
+      g_string_append_c (filtered, *p);
+  while (filtered->len % 4 != 0)
+    g_string_append_c (filtered, '=');
+  bytes = g_base64_decode (filtered->str, &len);
+
+  if (len >= 24 && memcmp (bytes, "\x89PNG\r\n\x1a\n", 8) == 0)
+    {
+      *width = read_be32 (bytes + 16);
+      *height = read_be32 (bytes + 20);
+      return SANDBOX_IMAGE_PNG;
+    }
+  if (len >= 10 && (memcmp (bytes, "GIF87a", 6) == 0 || memcmp (bytes, "GIF89a", 6) == 0))
+    {
+      *width = read_le (bytes + 6, 2);
+      *height = read_le (bytes + 8, 2);
+      return SANDBOX_IMAGE_GIF;
+    }
+  if (len >= 26 && bytes[0] == 'B' && bytes[1] == 'M')
+    {
+      *width = read_le (bytes + 18, 4);
+      *height = ABS ((gint32)read_le (bytes + 22, 4));
+      return SANDBOX_IMAGE_BMP;
+    }
+  /* JPEG and WEBP: size not parsed; taken as valid */
+  if (len >= 4 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff)
+    {
+      *width = *height = 1;
+      return SANDBOX_IMAGE_JPEG;
+    }
+  if (len >= 16 && memcmp (bytes, "RIFF", 4) == 0 && memcmp (bytes + 8, "WEBP", 4) == 0)
+    {
+      *width = *height = 1;
+      return SANDBOX_IMAGE_WEBP;
+    }
+
+  return SANDBOX_IMAGE_NONE;
+}
+
 typedef enum
 {
   PHOTO_NONE,       /* nothing usable: dropped silently (§1.8) */
@@ -132,9 +182,6 @@ check_photo (JsonNode   *value,
   static const char *extensions[] = { "jpg", "bmp", "jpeg", "jpe", "gif", "png", "webp" };
   g_autofree char *name = NULL;
   g_autofree char *content = NULL;
-  g_autoptr(GString) filtered = NULL;
-  g_autofree guchar *bytes = NULL;
-  gsize len = 0;
   guint32 width = 0, height = 0;
   const char *dot;
   gboolean name_ok = FALSE;
@@ -161,34 +208,7 @@ check_photo (JsonNode   *value,
   if (content == NULL || *content == '\0' || g_str_equal (content, "false"))
     return PHOTO_NONE;
 
-  /* PHP's non-strict base64_decode skips everything outside the alphabet. */
-  filtered = g_string_new (NULL);
-  for (const char *p = content; *p != '\0'; p++)
-    if (g_ascii_isalnum (*p) || *p == '+' || *p == '/')
-      g_string_append_c (filtered, *p);
-  while (filtered->len % 4 != 0)
-    g_string_append_c (filtered, '=');
-  bytes = g_base64_decode (filtered->str, &len);
-
-  if (len >= 24 && memcmp (bytes, "\x89PNG\r\n\x1a\n", 8) == 0)
-    {
-      width = read_be32 (bytes + 16);
-      height = read_be32 (bytes + 20);
-    }
-  else if (len >= 10 && (memcmp (bytes, "GIF87a", 6) == 0 || memcmp (bytes, "GIF89a", 6) == 0))
-    {
-      width = read_le (bytes + 6, 2);
-      height = read_le (bytes + 8, 2);
-    }
-  else if (len >= 26 && bytes[0] == 'B' && bytes[1] == 'M')
-    {
-      width = read_le (bytes + 18, 4);
-      height = ABS ((gint32)read_le (bytes + 22, 4));
-    }
-  else if (len >= 4 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff)
-    width = height = 1;   /* JPEG: size not parsed; taken as valid */
-  else if (len >= 16 && memcmp (bytes, "RIFF", 4) == 0 && memcmp (bytes + 8, "WEBP", 4) == 0)
-    width = height = 1;   /* WEBP: likewise */
+  _botbench_sandbox_sniff_image (content, &width, &height);
 
   if (width == 0 || height == 0 || width > 5000 || height > 5000)
     return PHOTO_NONE;
@@ -411,26 +431,44 @@ _botbench_sandbox_imbot_unregister (BotbenchSandbox *self,
   if (!_botbench_sandbox_check_bot_owner (self, bot_id, &owner, &code, error))
     return NULL;
 
-  /* The handler rows still exist when ONIMBOTDELETE fires. */
-  _botbench_sandbox_deliver_bot_delete (self, &owner, bot_id, code, auth->user_id);
-  _botbench_sandbox_delete_bot (self, bot_id);
-
-  if (owner.webhook)
-    {
-      /* Webhook mode unbinds all five, even if bots remain [inf]. */
-      for (guint i = 0; i < G_N_ELEMENTS (handler_params); i++)
-        _botbench_sandbox_unbind_handler (self, owner.id, handler_params[i].event);
-    }
-  else if (botbench_sandbox_state_query_int (self->state, 0, "SELECT COUNT(*) FROM bots WHERE owner = ?",
-                                             "s", owner.id) == 0)
-    {
-      _botbench_sandbox_unbind_handler (self, owner.id, "ONIMBOTMESSAGEADD");
-      _botbench_sandbox_unbind_handler (self, owner.id, "ONIMBOTJOINCHAT");
-      _botbench_sandbox_unbind_handler (self, owner.id, "ONIMBOTDELETE");
-    }
+  _botbench_sandbox_unregister_bot (self, &owner, bot_id, code, auth->user_id);
   _botbench_sandbox_chats_changed (self, 0);
 
   return _botbench_php_bool_node (TRUE);
+}
+
+void
+_botbench_sandbox_unregister_bot (BotbenchSandbox *self,
+                                  const Owner     *owner,
+                                  gint64           bot_id,
+                                  const char      *code,
+                                  gint64           user_id)
+{
+  if (_botbench_sandbox_v2_is_v2_bot (self, bot_id))
+    {
+      /* A v2 bot gets its events as v2 whichever API removes it (§1). */
+      _botbench_sandbox_v2_emit (self, bot_id, "ONIMBOTV2DELETE", json_object_new (), user_id, 0, 0);
+      _botbench_sandbox_delete_bot (self, bot_id);
+      return;
+    }
+
+  /* The handler rows still exist when ONIMBOTDELETE fires. */
+  _botbench_sandbox_deliver_bot_delete (self, owner, bot_id, code, user_id);
+  _botbench_sandbox_delete_bot (self, bot_id);
+
+  if (owner->webhook)
+    {
+      /* Webhook mode unbinds all five, even if bots remain [inf]. */
+      for (guint i = 0; i < G_N_ELEMENTS (handler_params); i++)
+        _botbench_sandbox_unbind_handler (self, owner->id, handler_params[i].event);
+    }
+  else if (botbench_sandbox_state_query_int (self->state, 0, "SELECT COUNT(*) FROM bots WHERE owner = ?",
+                                             "s", owner->id) == 0)
+    {
+      _botbench_sandbox_unbind_handler (self, owner->id, "ONIMBOTMESSAGEADD");
+      _botbench_sandbox_unbind_handler (self, owner->id, "ONIMBOTJOINCHAT");
+      _botbench_sandbox_unbind_handler (self, owner->id, "ONIMBOTDELETE");
+    }
 }
 
 /* imbot.update, §2.2 */

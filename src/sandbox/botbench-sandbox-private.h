@@ -51,6 +51,7 @@ typedef struct
   guint     rate_burst;
   guint     rate_per_second;
   gboolean  tls;
+  gboolean  v2_strict_list_filter;
 } SandboxConfig;
 
 struct _BotbenchSandbox
@@ -66,6 +67,7 @@ struct _BotbenchSandbox
   char                 *state_path;
   guint                 bot_limit;
   gboolean              rate_limit;
+  gboolean              v2_strict_list_filter;
   guint                 rate_burst;
   guint                 rate_per_second;
   guint                 token_ttl;
@@ -274,6 +276,15 @@ JsonObject *_botbench_sandbox_token_response     (BotbenchSandbox *self,
 gboolean    _botbench_sandbox_is_bot             (BotbenchSandbox *self,
                                                   gint64           user_id);
 
+/* A portal user's names from the users table; "User" and the id, with an
+ * empty position and gender, for anyone else.  Each out is a new string. */
+void        _botbench_sandbox_portal_user_names  (BotbenchSandbox  *self,
+                                                  gint64            user_id,
+                                                  char            **first_name,
+                                                  char            **last_name,
+                                                  char            **position,
+                                                  char            **gender);
+
 /* data[USER] (§3.2).  Portal users are synthetic: "User <id>". */
 JsonObject *_botbench_sandbox_user_object        (BotbenchSandbox *self,
                                                   gint64           user_id,
@@ -396,6 +407,23 @@ JsonNode *_botbench_sandbox_imbot_message_add (BotbenchSandbox *self,
 
 /* botbench-sandbox-bots.c */
 
+/* What an avatar's base64 holds, read as PHP's non-strict base64_decode()
+ * does (characters outside the alphabet skipped): the image kind by its
+ * header, and its size (JPEG and WEBP sizes are not parsed: 1 × 1). */
+typedef enum
+{
+  SANDBOX_IMAGE_NONE,
+  SANDBOX_IMAGE_PNG,
+  SANDBOX_IMAGE_GIF,
+  SANDBOX_IMAGE_BMP,
+  SANDBOX_IMAGE_JPEG,
+  SANDBOX_IMAGE_WEBP,
+} SandboxImage;
+
+SandboxImage _botbench_sandbox_sniff_image (const char *base64,
+                                            guint32    *width,
+                                            guint32    *height);
+
 /* The bot's owner id and code; FALSE if there is no such bot. */
 gboolean  _botbench_sandbox_lookup_bot       (BotbenchSandbox  *self,
                                               gint64            bot_id,
@@ -408,6 +436,18 @@ gboolean  _botbench_sandbox_check_bot_owner  (BotbenchSandbox  *self,
                                               const Owner      *owner,
                                               char            **code,
                                               ApiError         *error);
+
+/* Unregisters bot_id of owner (v1 imbot.unregister and
+ * imbot.v2.Bot.unregister, after their checks): first its delete event in
+ * the format of the API that registered it, while the bot and its handlers
+ * exist (v1: ONIMBOTDELETE to the owner's handler; v2: ONIMBOTV2DELETE
+ * queued or POSTed), then the bot; a v1 bot's handlers are unbound as
+ * imbot.unregister does. */
+void      _botbench_sandbox_unregister_bot   (BotbenchSandbox  *self,
+                                              const Owner      *owner,
+                                              gint64            bot_id,
+                                              const char       *code,
+                                              gint64            user_id);
 
 /* The bot, its private dialogs, memberships and commands. */
 void      _botbench_sandbox_delete_bot       (BotbenchSandbox  *self,

@@ -111,6 +111,9 @@ static const char migrate_v3_sql[] =
   "CREATE INDEX IF NOT EXISTS v2_events_created ON v2_events (created);"
   "PRAGMA user_version = 3;";
 
+/* 2024-01-01T00:00:00Z, the epoch of a fresh portal's event id base. */
+#define EVENT_ID_EPOCH G_GINT64_CONSTANT (1704067200)
+
 static gboolean
 migrate (sqlite3     *db,
          const char  *sql,
@@ -179,6 +182,26 @@ query_va (BotbenchSandboxState *state,
     }
 
   return stmt;
+}
+
+/* A real portal never hands out an event id twice, but a fresh sandbox
+ * (--memory, or a deleted state file) on the same URL would start again at
+ * 1, and a fetcher that keys its offset and events by (portal, bot, event
+ * id) would take events 1..N as seen.  So a fresh state's v2_events counter
+ * starts at the microseconds since 2024 of the real clock (not the portal's
+ * test clock): a later fresh sandbox starts above every id an earlier one
+ * gave out unless that one made more than an event per microsecond.  The
+ * counter then lives in the state (sqlite_sequence, as AUTOINCREMENT keeps
+ * it); a state that has handed out ids keeps its counter. */
+static void
+seed_event_ids (BotbenchSandboxState *state)
+{
+  gint64 base = MAX (g_get_real_time () - EVENT_ID_EPOCH * G_USEC_PER_SEC, 0);
+
+  botbench_sandbox_state_exec (state,
+                               "INSERT INTO sqlite_sequence (name, seq) SELECT 'v2_events', ?"
+                               " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'v2_events')",
+                               "i", base);
 }
 
 char *
@@ -276,6 +299,8 @@ botbench_sandbox_state_open (const char  *path,
       botbench_sandbox_state_close (g_steal_pointer (&state));
       return NULL;
     }
+
+  seed_event_ids (state);
 
   return g_steal_pointer (&state);
 }

@@ -144,6 +144,36 @@ _botbench_sandbox_is_bot (BotbenchSandbox *self,
                                            "i", user_id) > 0;
 }
 
+void
+_botbench_sandbox_portal_user_names (BotbenchSandbox  *self,
+                                     gint64            user_id,
+                                     char            **first_name,
+                                     char            **last_name,
+                                     char            **position,
+                                     char            **gender)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = botbench_sandbox_state_query (self->state,
+                                       "SELECT first_name, last_name, work_position, gender FROM users WHERE id = ?",
+                                       "i", user_id);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *first_name = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+      *last_name = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+      *position = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
+      *gender = g_strdup ((const char *)sqlite3_column_text (stmt, 3));
+    }
+  else
+    {
+      *first_name = g_strdup ("User");
+      *last_name = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
+      *position = g_strdup ("");
+      *gender = g_strdup ("");
+    }
+  sqlite3_finalize (stmt);
+}
+
 /* data[USER] (§3.2).  Portal users are synthetic: "User <id>". */
 JsonObject *
 _botbench_sandbox_user_object (BotbenchSandbox *self,
@@ -157,26 +187,8 @@ _botbench_sandbox_user_object (BotbenchSandbox *self,
   g_autofree char *position = NULL;
   g_autofree char *gender = NULL;
   g_autofree char *name = NULL;
-  sqlite3_stmt *stmt;
 
-  stmt = botbench_sandbox_state_query (self->state,
-                                       "SELECT first_name, last_name, work_position, gender FROM users WHERE id = ?",
-                                       "i", user_id);
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      first_name = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
-      last_name = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
-      position = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
-      gender = g_strdup ((const char *)sqlite3_column_text (stmt, 3));
-    }
-  else
-    {
-      first_name = g_strdup ("User");
-      last_name = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
-      position = g_strdup ("");
-      gender = g_strdup ("");
-    }
-  sqlite3_finalize (stmt);
+  _botbench_sandbox_portal_user_names (self, user_id, &first_name, &last_name, &position, &gender);
   name = g_strdup_printf ("%s %s", first_name, last_name);
 
   _botbench_php_set_int_string (user, "ID", user_id);

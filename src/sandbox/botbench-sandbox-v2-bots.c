@@ -34,19 +34,10 @@ typedef enum
   AVATAR_BAD_SIZE,
 } AvatarCheck;
 
-static guint32
-read_be32 (const guchar *p)
-{
-  return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
-}
-
 static AvatarCheck
 check_avatar (JsonObject *properties)
 {
   g_autofree char *content = _botbench_sandbox_v2_string (properties, "avatar", "PERSONAL_PHOTO");
-  g_autoptr(GString) filtered = NULL;
-  g_autofree guchar *bytes = NULL;
-  gsize len = 0;
   guint32 width = 0, height = 0;
 
   if (_botbench_php_empty (_botbench_sandbox_v2_member (properties, "avatar", "PERSONAL_PHOTO")))
@@ -54,30 +45,8 @@ check_avatar (JsonObject *properties)
   if (content == NULL)
     return AVATAR_BAD_TYPE;
 
-  /* base64_decode() skips what is outside the alphabet. */
-  filtered = g_string_new (NULL);
-  for (const char *p = content; *p != '\0'; p++)
-    if (g_ascii_isalnum (*p) || *p == '+' || *p == '/')
-      g_string_append_c (filtered, *p);
-  while (filtered->len % 4 != 0)
-    g_string_append_c (filtered, '=');
-  bytes = g_base64_decode (filtered->str, &len);
-
-  if (len >= 24 && memcmp (bytes, "\x89PNG\r\n\x1a\n", 8) == 0)
-    {
-      width = read_be32 (bytes + 16);
-      height = read_be32 (bytes + 20);
-    }
-  else if (len >= 10 && (memcmp (bytes, "GIF87a", 6) == 0 || memcmp (bytes, "GIF89a", 6) == 0))
-    {
-      width = bytes[6] | (bytes[7] << 8);
-      height = bytes[8] | (bytes[9] << 8);
-    }
-  else if (len >= 4 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff)
-    width = height = 1;   /* JPEG: size not parsed; taken as valid */
-  else if (len >= 16 && memcmp (bytes, "RIFF", 4) == 0 && memcmp (bytes + 8, "WEBP", 4) == 0)
-    width = height = 1;   /* WEBP: likewise */
-  else
+  /* Any image the sniffer knows, BMP too (image/bmp, §2.1 row 9). */
+  if (_botbench_sandbox_sniff_image (content, &width, &height) == SANDBOX_IMAGE_NONE)
     return AVATAR_BAD_TYPE;
 
   if (width == 0 || height == 0 || width > 5000 || height > 5000)
@@ -408,6 +377,7 @@ _botbench_sandbox_v2_bot_unregister (BotbenchSandbox *self,
                                      ApiError        *error)
 {
   g_auto(Owner) owner = { 0 };
+  g_autofree char *code = NULL;
   JsonObject *answer;
   gint64 bot_id;
 
@@ -415,10 +385,10 @@ _botbench_sandbox_v2_bot_unregister (BotbenchSandbox *self,
   if (bot_id == 0)
     return NULL;
 
-  /* ONIMBOTV2DELETE first, while the bot still exists (§6 item 11). */
-  if (_botbench_sandbox_v2_is_v2_bot (self, bot_id))
-    _botbench_sandbox_v2_emit (self, bot_id, "ONIMBOTV2DELETE", json_object_new (), auth->user_id, 0, 0);
-  _botbench_sandbox_delete_bot (self, bot_id);
+  /* ONIMBOTV2DELETE first, while the bot still exists (§6 item 11); a v1
+   * bot gets its v1 ONIMBOTDELETE. */
+  _botbench_sandbox_lookup_bot (self, bot_id, NULL, &code);
+  _botbench_sandbox_unregister_bot (self, &owner, bot_id, code, auth->user_id);
   _botbench_sandbox_chats_changed (self, 0);
 
   answer = json_object_new ();
@@ -441,6 +411,7 @@ _botbench_sandbox_v2_bot_list (BotbenchSandbox *self,
   sqlite3_stmt *stmt;
   gint64 limit = 50, offset;
   gboolean known = FALSE;
+  gboolean nothing = FALSE;
   gint64 n = 0;
 
   if (!_botbench_sandbox_v2_resolve_owner (self, auth, params, NULL, &owner, error))
@@ -450,7 +421,8 @@ _botbench_sandbox_v2_bot_list (BotbenchSandbox *self,
     limit = _botbench_php_intval (limit_node);
   offset = MAX (_botbench_php_intval (_botbench_sandbox_v2_member (params, "offset", "OFFSET")), 0);
 
-  /* An unknown filter.type is ignored, as the source does (§7 item 4). */
+  /* An unknown filter.type is ignored, as the source does, or matches
+   * nothing, as the docs say (§7 item 4; v2-strict-list-filter). */
   type = _botbench_sandbox_v2_string (filter, "type", "TYPE");
   if (type != NULL)
     {
@@ -460,6 +432,7 @@ _botbench_sandbox_v2_bot_list (BotbenchSandbox *self,
       type = lower;
       for (guint i = 0; i < G_N_ELEMENTS (types); i++)
         known |= g_str_equal (types[i], type);
+      nothing = !known && self->run.v2_strict_list_filter;
     }
 
   bots = json_array_new ();
@@ -469,7 +442,7 @@ _botbench_sandbox_v2_bot_list (BotbenchSandbox *self,
                                        " (CASE WHEN v2_type != '' THEN v2_type WHEN type = 'S' THEN 'supervisor'"
                                        "  WHEN type = 'O' THEN 'openline' ELSE 'bot' END) = ?2)"
                                        " ORDER BY id LIMIT ?3 OFFSET ?4",
-                                       "ssii", owner.id, known ? type : NULL, limit, offset);
+                                       "ssii", owner.id, known ? type : NULL, nothing ? 0 : limit, offset);
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {
       gint64 bot_id = sqlite3_column_int64 (stmt, 0);
@@ -483,7 +456,7 @@ _botbench_sandbox_v2_bot_list (BotbenchSandbox *self,
   answer = json_object_new ();
   json_object_set_array_member (answer, "bots", bots);
   json_object_set_array_member (answer, "users", users);
-  json_object_set_boolean_member (answer, "hasNextPage", n == limit);
+  json_object_set_boolean_member (answer, "hasNextPage", !nothing && n == limit);
 
   return _botbench_php_object_node (answer);
 }

@@ -231,9 +231,9 @@ _botbench_sandbox_v2_emit (BotbenchSandbox *self,
       _botbench_sandbox_v2_expire_events (self);
       botbench_sandbox_state_exec (self->state, "INSERT INTO v2_events (bot_id, type, json, created) VALUES (?, ?, ?, ?)",
                                    "issi", bot_id, type, text, _botbench_sandbox_now (self));
-      record_fetch (self, message_id, chat_id, bot_id, type, "FETCH_QUEUED");
       g_debug ("%s queued for bot %" G_GINT64_FORMAT " as event %" G_GINT64_FORMAT, type, bot_id,
                botbench_sandbox_state_last_insert_id (self->state));
+      record_fetch (self, message_id, chat_id, bot_id, type, "FETCH_QUEUED");
       return TRUE;
     }
 

@@ -4,7 +4,8 @@
  *
  * A v2 bot writes as itself (reference v2 §4.1, §4.2): the message is stored
  * like a v1 bot's, with the call as its SOURCE, so /_sandbox/messages and
- * the chat page show it.
+ * the chat page show it.  fields.forwardIds {uuid: messageId} copies
+ * messages of the bot's chats into the dialog, answered in uuidMap.
  */
 #define G_LOG_DOMAIN "botbench-sandbox"
 
@@ -92,6 +93,78 @@ message_text (JsonObject *fields)
   return g_steal_pointer (&text);
 }
 
+/* fields.forwardIds {uuid: messageId} (a list counts with its indexes as
+ * uuids): each message must be one the bot can see (not deleted, in a chat
+ * it belongs to), at most BOTBENCH_SANDBOX_V2_FORWARD_MAX.  NULL and no
+ * error when there are none. */
+static JsonObject *
+forward_ids (BotbenchSandbox *self,
+             JsonObject      *fields,
+             gint64           bot_id,
+             ApiError        *error)
+{
+  JsonNode *node = _botbench_sandbox_v2_member (fields, "forwardIds", "FORWARD_IDS");
+  g_autoptr(JsonObject) ids = NULL;
+  g_autoptr(GList) members = NULL;
+
+  if (node == NULL || !_botbench_php_is_array (node))
+    return NULL;
+  ids = _botbench_php_array_to_object (node);
+  if (json_object_get_size (ids) == 0)
+    return NULL;
+  /* The code string of MessageError::TOO_MANY_MESSAGES is not in the
+   * reference; the constant's name is taken (§4.1). */
+  if (json_object_get_size (ids) > BOTBENCH_SANDBOX_V2_FORWARD_MAX)
+    return _botbench_sandbox_v2_fail (error, "TOO_MANY_MESSAGES", "Too many messages to forward");
+
+  members = json_object_get_members (ids);
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      gint64 id = _botbench_php_intval (json_object_get_member (ids, l->data));
+
+      if (id <= 0 ||
+          botbench_sandbox_state_query_int (self->state, 0,
+                                            "SELECT COUNT(*) FROM messages m JOIN chats c ON c.id = m.chat_id"
+                                            " WHERE m.id = ?1 AND m.deleted = 'N' AND"
+                                            " (c.user_a = ?2 OR c.user_b = ?2 OR EXISTS (SELECT 1 FROM chat_members"
+                                            "  WHERE chat_id = c.id AND user_id = ?2))", "ii", id, bot_id) == 0)
+        return _botbench_sandbox_v2_fail (error, "ACCESS_DENIED", "Access denied");
+    }
+
+  return g_steal_pointer (&ids);
+}
+
+/* Copies of the forwarded messages (text and ATTACH) as the bot's, in
+ * order; uuidMap {uuid: new message id}. */
+static JsonObject *
+forward (BotbenchSandbox *self,
+         const Auth      *auth,
+         JsonObject      *params,
+         JsonObject      *ids,
+         gint64           chat_id,
+         gint64           bot_id)
+{
+  JsonObject *map = json_object_new ();
+  g_autoptr(GList) members = ids != NULL ? json_object_get_members (ids) : NULL;
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      gint64 id = _botbench_php_intval (json_object_get_member (ids, l->data));
+      g_autofree char *text = botbench_sandbox_state_query_text (self->state, "SELECT text FROM messages WHERE id = ?",
+                                                                 "i", id);
+      gint64 copy = _botbench_sandbox_add_message (self, chat_id, bot_id, text ? text : "", FALSE);
+
+      _botbench_sandbox_store_bot_call (self, copy, auth, "imbot.v2.Chat.Message.send", params, FALSE);
+
+      botbench_sandbox_state_exec (self->state,
+                                   "UPDATE messages SET attach = (SELECT attach FROM messages WHERE id = ?) WHERE id = ?",
+                                   "ii", id, copy);
+      json_object_set_int_member (map, l->data, copy);
+    }
+
+  return map;
+}
+
 JsonNode *
 _botbench_sandbox_v2_message_send (BotbenchSandbox *self,
                                    const Auth      *auth,
@@ -102,9 +175,10 @@ _botbench_sandbox_v2_message_send (BotbenchSandbox *self,
   g_autofree char *dialog = NULL;
   g_autofree char *text = NULL;
   g_autoptr(JsonObject) rich = NULL;
+  g_autoptr(JsonObject) forwards = NULL;
   JsonObject *fields, *answer;
   gint64 bot_id, chat_id, message_id;
-  gboolean system;
+  gboolean system, empty;
 
   bot_id = _botbench_sandbox_v2_check_bot (self, auth, params, &owner, error);
   if (bot_id == 0)
@@ -133,10 +207,14 @@ _botbench_sandbox_v2_message_send (BotbenchSandbox *self,
         return _botbench_sandbox_v2_fail (error, "ACCESS_DENIED", "Access denied");
     }
 
+  forwards = forward_ids (self, fields, bot_id, error);
+  if (forwards == NULL && error->code != NULL)
+    return NULL;
   text = message_text (fields);
   rich = rich_fields (fields);
-  if ((text == NULL || *g_strstrip (text) == '\0') &&
-      _botbench_php_empty (json_object_get_member (rich, "ATTACH")))
+  empty = (text == NULL || *g_strstrip (text) == '\0') &&
+          _botbench_php_empty (json_object_get_member (rich, "ATTACH"));
+  if (empty && forwards == NULL)
     return _botbench_sandbox_v2_fail (error, "EMPTY_MESSAGE", "Message is empty");
   if (!check_rich (rich, error))
     return NULL;
@@ -145,19 +223,22 @@ _botbench_sandbox_v2_message_send (BotbenchSandbox *self,
     chat_id = _botbench_sandbox_private_chat (self, bot_id, g_ascii_strtoll (dialog, NULL, 10));
   system = _botbench_sandbox_v2_boolean (_botbench_sandbox_v2_member (fields, "system", "SYSTEM"));
 
-  message_id = _botbench_sandbox_add_message (self, chat_id, bot_id, text ? text : "", system);
-  _botbench_sandbox_store_bot_call (self, message_id, auth, "imbot.v2.Chat.Message.send", params, FALSE);
-  {
-    g_autofree char *attach = _botbench_sandbox_rich_json (rich, "ATTACH");
-    g_autofree char *keyboard = _botbench_sandbox_rich_json (rich, "KEYBOARD");
-
-    botbench_sandbox_state_exec (self->state, "UPDATE messages SET attach = ?, keyboard = ? WHERE id = ?",
-                                 "ssi", attach, keyboard, message_id);
-  }
-
   answer = json_object_new ();
-  json_object_set_int_member (answer, "id", message_id);
-  json_object_set_object_member (answer, "uuidMap", json_object_new ());
+  if (!empty)
+    {
+      g_autofree char *attach = _botbench_sandbox_rich_json (rich, "ATTACH");
+      g_autofree char *keyboard = _botbench_sandbox_rich_json (rich, "KEYBOARD");
+
+      message_id = _botbench_sandbox_add_message (self, chat_id, bot_id, text ? text : "", system);
+      _botbench_sandbox_store_bot_call (self, message_id, auth, "imbot.v2.Chat.Message.send", params, FALSE);
+      botbench_sandbox_state_exec (self->state, "UPDATE messages SET attach = ?, keyboard = ? WHERE id = ?",
+                                   "ssi", attach, keyboard, message_id);
+      json_object_set_int_member (answer, "id", message_id);
+    }
+  else
+    /* Nothing but forwards: no message of its own (§4.1). */
+    json_object_set_null_member (answer, "id");
+  json_object_set_object_member (answer, "uuidMap", forward (self, auth, params, forwards, chat_id, bot_id));
 
   return _botbench_php_object_node (answer);
 }

@@ -318,26 +318,7 @@ _botbench_sandbox_v2_user_object (BotbenchSandbox *self,
   sqlite3_finalize (stmt);
 
   if (!bot)
-    {
-      stmt = botbench_sandbox_state_query (self->state,
-                                           "SELECT first_name, last_name, work_position, gender FROM users WHERE id = ?",
-                                           "i", user_id);
-      if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          first_name = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
-          last_name = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
-          position = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
-          gender = g_strdup ((const char *)sqlite3_column_text (stmt, 3));
-        }
-      else
-        {
-          first_name = g_strdup ("User");
-          last_name = g_strdup_printf ("%" G_GINT64_FORMAT, user_id);
-          position = g_strdup ("");
-          gender = g_strdup ("");
-        }
-      sqlite3_finalize (stmt);
-    }
+    _botbench_sandbox_portal_user_names (self, user_id, &first_name, &last_name, &position, &gender);
   name = g_strstrip (g_strdup_printf ("%s %s", first_name, last_name));
 
   json_object_set_int_member (user, "id", user_id);

@@ -25,6 +25,8 @@ G_BEGIN_DECLS
 #define BOTBENCH_SANDBOX_V2_TOKEN_MAX         40
 #define BOTBENCH_SANDBOX_V2_MESSAGE_MAX       20000
 #define BOTBENCH_SANDBOX_V2_ATTACH_MAX        60000
+/* fields.forwardIds of Chat.Message.send: at most this many (§4.1). */
+#define BOTBENCH_SANDBOX_V2_FORWARD_MAX       100
 /* Revision.get's "rest": the change-log's latest revision. */
 #define BOTBENCH_SANDBOX_V2_REST_REVISION     36
 

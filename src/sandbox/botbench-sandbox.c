@@ -48,6 +48,7 @@ enum {
   PROP_STATE_PATH,
   PROP_BOT_LIMIT,
   PROP_RATE_LIMIT,
+  PROP_V2_STRICT_LIST_FILTER,
   PROP_TOKEN_TTL,
   PROP_SCOPE,
   PROP_TLS,
@@ -423,6 +424,10 @@ botbench_sandbox_get_property (GObject    *object,
       g_value_set_boolean (value, self->rate_limit);
       break;
 
+    case PROP_V2_STRICT_LIST_FILTER:
+      g_value_set_boolean (value, self->v2_strict_list_filter);
+      break;
+
     case PROP_TOKEN_TTL:
       g_value_set_uint (value, self->token_ttl);
       break;
@@ -510,6 +515,10 @@ botbench_sandbox_set_property (GObject      *object,
       botbench_sandbox_set_rate_limit (self, g_value_get_boolean (value));
       break;
 
+    case PROP_V2_STRICT_LIST_FILTER:
+      botbench_sandbox_set_v2_strict_list_filter (self, g_value_get_boolean (value));
+      break;
+
     case PROP_TOKEN_TTL:
       botbench_sandbox_set_token_ttl (self, g_value_get_uint (value));
       break;
@@ -566,6 +575,8 @@ botbench_sandbox_class_init (BotbenchSandboxClass *klass)
     g_param_spec_uint ("bot-limit", NULL, NULL, 0, G_MAXUINT, BOTBENCH_SANDBOX_DEFAULT_BOT_LIMIT, flags);
   properties[PROP_RATE_LIMIT] =
     g_param_spec_boolean ("rate-limit", NULL, NULL, TRUE, flags);
+  properties[PROP_V2_STRICT_LIST_FILTER] =
+    g_param_spec_boolean ("v2-strict-list-filter", NULL, NULL, FALSE, flags);
   properties[PROP_TOKEN_TTL] =
     g_param_spec_uint ("token-ttl", NULL, NULL, 1, G_MAXINT32, BOTBENCH_SANDBOX_DEFAULT_TOKEN_TTL, flags);
   properties[PROP_SCOPE] =
@@ -723,6 +734,7 @@ DEFINE_STRING_PROPERTY (scope, scope, PROP_SCOPE, BOTBENCH_SANDBOX_DEFAULT_SCOPE
 
 DEFINE_BOOLEAN_PROPERTY (rate_limit, rate_limit, PROP_RATE_LIMIT)
 DEFINE_BOOLEAN_PROPERTY (tls, tls, PROP_TLS)
+DEFINE_BOOLEAN_PROPERTY (v2_strict_list_filter, v2_strict_list_filter, PROP_V2_STRICT_LIST_FILTER)
 
 void
 botbench_sandbox_set_tls_files (BotbenchSandbox *self,
@@ -781,6 +793,7 @@ botbench_sandbox_start (BotbenchSandbox  *self,
   self->run.bot_limit = self->bot_limit;
   self->run.token_ttl = self->token_ttl;
   self->run.rate_limit = self->rate_limit;
+  self->run.v2_strict_list_filter = self->v2_strict_list_filter;
   self->run.rate_burst = self->rate_burst;
   self->run.rate_per_second = self->rate_per_second;
   self->run.tls = self->tls;

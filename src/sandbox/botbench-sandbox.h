@@ -230,6 +230,12 @@ guint            botbench_sandbox_get_rate_per_second (BotbenchSandbox *self);
 gboolean         botbench_sandbox_get_rate_limit     (BotbenchSandbox  *self);
 void             botbench_sandbox_set_rate_limit     (BotbenchSandbox  *self,
                                                       gboolean          enabled);
+/* imbot.v2.Bot.list with an unknown filter.type: FALSE (default) ignores
+ * the filter, as the server source does; TRUE answers no bots, as the docs
+ * say (reference v2 §2.4, §7 item 4).  Read at start(). */
+gboolean         botbench_sandbox_get_v2_strict_list_filter (BotbenchSandbox *self);
+void             botbench_sandbox_set_v2_strict_list_filter (BotbenchSandbox *self,
+                                                             gboolean         strict);
 /* Access token lifetime in seconds (default 3600). */
 guint            botbench_sandbox_get_token_ttl      (BotbenchSandbox  *self);
 void             botbench_sandbox_set_token_ttl      (BotbenchSandbox  *self,

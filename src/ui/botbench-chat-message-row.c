@@ -6,7 +6,7 @@
  * cut at BOTBENCH_CHAT_TEXT_MAX_CHARS), or "This message was deleted";
  * the ATTACH card and the KEYBOARD.  Under a user message, one line per
  * delivery it caused (problems in error or warning style) with "Show in
- * Events"; the speaking user's own messages have Edit and Delete; a bot's
+ * Events", or "Queued for fetching" for a v2 fetch-mode bot; the speaking user's own messages have Edit and Delete; a bot's
  * message has a Request button showing how the bot made it (SOURCE).
  *
  * The row is rebuilt whenever the message or one of its deliveries
@@ -218,17 +218,33 @@ botbench_chat_message_row_is_logged (BotbenchChatMessageRow *self,
   return FALSE;
 }
 
+gboolean
+_botbench_chat_delivery_is_queued (BotbenchChatDelivery *delivery)
+{
+  g_return_val_if_fail (BOTBENCH_IS_CHAT_DELIVERY (delivery), FALSE);
+
+  return botbench_chat_delivery_get_state (delivery) == BOTBENCH_CHAT_DELIVERY_SKIPPED &&
+         g_strcmp0 (botbench_chat_delivery_get_reason (delivery), "FETCH_QUEUED") == 0;
+}
+
 static GtkWidget *
 botbench_chat_message_row_delivery (BotbenchChatMessageRow *self,
                                     BotbenchChatDelivery   *delivery)
 {
-  g_autofree char *summary = botbench_chat_delivery_dup_summary (delivery);
+  g_autofree char *summary = NULL;
   BotbenchChatDeliveryState state = botbench_chat_delivery_get_state (delivery);
-  gboolean problem = botbench_chat_delivery_is_problem (delivery);
+  gboolean queued = _botbench_chat_delivery_is_queued (delivery);
+  gboolean problem = !queued && botbench_chat_delivery_is_problem (delivery);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label;
   GtkWidget *icon;
   const char *icon_name;
+
+  if (queued)
+    /* TRANSLATORS: %s is an event name such as ONIMBOTV2MESSAGEADD */
+    summary = g_strdup_printf (_("Queued for fetching: %s"), botbench_chat_delivery_get_event (delivery));
+  else
+    summary = botbench_chat_delivery_dup_summary (delivery);
 
   switch (state)
     {
@@ -239,7 +255,7 @@ botbench_chat_message_row_delivery (BotbenchChatMessageRow *self,
       icon_name = "dialog-error-symbolic";
       break;
     case BOTBENCH_CHAT_DELIVERY_SKIPPED:
-      icon_name = "action-unavailable-symbolic";
+      icon_name = queued ? "mail-send-receive-symbolic" : "action-unavailable-symbolic";
       break;
     case BOTBENCH_CHAT_DELIVERY_DONE:
     default:
@@ -266,6 +282,14 @@ botbench_chat_message_row_delivery (BotbenchChatMessageRow *self,
   else
     gtk_widget_add_css_class (label, "dim-label");
   gtk_box_append (GTK_BOX (box), label);
+  if (queued)
+    {
+      const char *tooltip = _("The bot reads its events with imbot.v2.Event.get");
+
+      gtk_widget_set_tooltip_text (label, tooltip);
+      gtk_widget_set_tooltip_text (icon, tooltip);
+      gtk_widget_add_css_class (label, "chat-delivery-queued");
+    }
 
   if (state == BOTBENCH_CHAT_DELIVERY_DONE && botbench_chat_message_row_is_logged (self, delivery))
     {
