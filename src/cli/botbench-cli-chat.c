@@ -259,15 +259,6 @@ take_deliveries (ChatContext *ctx,
   return changed;
 }
 
-/* A v2 fetch-mode bot's event: queued for imbot.v2.Event.get, neither
- * delivered nor failed (a skipped record with reason FETCH_QUEUED). */
-static gboolean
-delivery_is_queued (BotbenchChatDelivery *delivery)
-{
-  return botbench_chat_delivery_get_state (delivery) == BOTBENCH_CHAT_DELIVERY_SKIPPED &&
-         g_strcmp0 (botbench_chat_delivery_get_reason (delivery), "FETCH_QUEUED") == 0;
-}
-
 /* One JSON line per queued delivery, the first time it is seen:
  * {"state": "queued", "event", "bot_id", "delivery_id", "reason"}. */
 static void
@@ -284,7 +275,7 @@ print_queued (ChatContext *ctx)
       g_autoptr(JsonNode) root = NULL;
       g_autofree char *line = NULL;
 
-      if (!delivery_is_queued (delivery) || g_hash_table_contains (ctx->queued, &id))
+      if (!botbench_chat_delivery_is_queued (delivery) || g_hash_table_contains (ctx->queued, &id))
         continue;
       g_hash_table_add (ctx->queued, g_memdup2 (&id, sizeof id));
 
@@ -380,7 +371,7 @@ report (ChatContext *ctx,
 
       if (state == BOTBENCH_CHAT_DELIVERY_DONE && status >= 200 && status < 300)
         delivered = TRUE;
-      else if (delivery_is_queued (delivery))
+      else if (botbench_chat_delivery_is_queued (delivery))
         /* TRANSLATORS: "Queued for fetching: bot 100 reads ONIMBOTV2MESSAGEADD with imbot.v2.Event.get" */
         g_ptr_array_add (queued, g_strdup_printf (_("Queued for fetching: bot %" G_GINT64_FORMAT " reads %s "
                                                     "with imbot.v2.Event.get"),

@@ -218,33 +218,20 @@ botbench_chat_message_row_is_logged (BotbenchChatMessageRow *self,
   return FALSE;
 }
 
-gboolean
-_botbench_chat_delivery_is_queued (BotbenchChatDelivery *delivery)
-{
-  g_return_val_if_fail (BOTBENCH_IS_CHAT_DELIVERY (delivery), FALSE);
-
-  return botbench_chat_delivery_get_state (delivery) == BOTBENCH_CHAT_DELIVERY_SKIPPED &&
-         g_strcmp0 (botbench_chat_delivery_get_reason (delivery), "FETCH_QUEUED") == 0;
-}
-
 static GtkWidget *
 botbench_chat_message_row_delivery (BotbenchChatMessageRow *self,
                                     BotbenchChatDelivery   *delivery)
 {
   g_autofree char *summary = NULL;
   BotbenchChatDeliveryState state = botbench_chat_delivery_get_state (delivery);
-  gboolean queued = _botbench_chat_delivery_is_queued (delivery);
-  gboolean problem = !queued && botbench_chat_delivery_is_problem (delivery);
+  gboolean queued = botbench_chat_delivery_is_queued (delivery);
+  gboolean problem = botbench_chat_delivery_is_problem (delivery);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label;
   GtkWidget *icon;
   const char *icon_name;
 
-  if (queued)
-    /* TRANSLATORS: %s is an event name such as ONIMBOTV2MESSAGEADD */
-    summary = g_strdup_printf (_("Queued for fetching: %s"), botbench_chat_delivery_get_event (delivery));
-  else
-    summary = botbench_chat_delivery_dup_summary (delivery);
+  summary = botbench_chat_delivery_dup_summary (delivery);
 
   switch (state)
     {

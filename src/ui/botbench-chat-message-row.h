@@ -28,9 +28,4 @@ void                 botbench_chat_message_row_bind        (BotbenchChatMessageR
 void                 botbench_chat_message_row_unbind      (BotbenchChatMessageRow *self);
 BotbenchChatMessage *botbench_chat_message_row_get_message (BotbenchChatMessageRow *self);
 
-/* TRUE for a v2 fetch-mode bot's event the sandbox queued for
- * imbot.v2.Event.get (a skipped record, reason FETCH_QUEUED): neither
- * delivered nor failed, and no problem. */
-gboolean             _botbench_chat_delivery_is_queued     (BotbenchChatDelivery   *delivery);
-
 G_END_DECLS

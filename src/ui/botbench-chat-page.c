@@ -196,8 +196,7 @@ session_delivery_changed_cb (BotbenchChatPage     *self,
     return;
 
   g_hash_table_insert (self->problems, g_memdup2 (&chat_id, sizeof chat_id),
-                       GINT_TO_POINTER (botbench_chat_delivery_is_problem (delivery) &&
-                                        !_botbench_chat_delivery_is_queued (delivery)));
+                       GINT_TO_POINTER (botbench_chat_delivery_is_problem (delivery)));
   _botbench_chat_page_update_rows (self);
 }
 

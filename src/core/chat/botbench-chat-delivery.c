@@ -214,6 +214,14 @@ botbench_chat_delivery_is_finished (BotbenchChatDelivery *self)
 }
 
 gboolean
+botbench_chat_delivery_is_queued (BotbenchChatDelivery *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_CHAT_DELIVERY (self), FALSE);
+
+  return self->state == BOTBENCH_CHAT_DELIVERY_SKIPPED && g_str_equal (self->reason, "FETCH_QUEUED");
+}
+
+gboolean
 botbench_chat_delivery_is_problem (BotbenchChatDelivery *self)
 {
   g_return_val_if_fail (BOTBENCH_IS_CHAT_DELIVERY (self), FALSE);
@@ -223,7 +231,7 @@ botbench_chat_delivery_is_problem (BotbenchChatDelivery *self)
     case BOTBENCH_CHAT_DELIVERY_FAILED:
       return TRUE;
     case BOTBENCH_CHAT_DELIVERY_SKIPPED:
-      return *self->reason != '\0';
+      return *self->reason != '\0' && !botbench_chat_delivery_is_queued (self);
     case BOTBENCH_CHAT_DELIVERY_DONE:
       return self->status >= 300;
     case BOTBENCH_CHAT_DELIVERY_PENDING:
@@ -340,6 +348,9 @@ botbench_chat_delivery_dup_summary (BotbenchChatDelivery *self)
     case BOTBENCH_CHAT_DELIVERY_FAILED:
       return dup_transport_error (self);
     case BOTBENCH_CHAT_DELIVERY_SKIPPED:
+      if (botbench_chat_delivery_is_queued (self))
+        /* TRANSLATORS: %s is an event name such as ONIMBOTV2MESSAGEADD */
+        return g_strdup_printf (_("Queued for fetching: %s"), self->event);
       return dup_reason (self);
     default:
       g_assert_not_reached ();

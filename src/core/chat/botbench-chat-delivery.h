@@ -61,11 +61,15 @@ gint64        botbench_chat_delivery_get_rev         (BotbenchChatDelivery *self
 
 /* TRUE once the delivery will not change any more (not pending). */
 gboolean      botbench_chat_delivery_is_finished     (BotbenchChatDelivery *self);
-/* TRUE for: failed, skipped with a reason, or answered with status >= 300. */
+/* TRUE for a v2 fetch-mode bot's event: queued for imbot.v2.Event.get
+ * (skipped with reason FETCH_QUEUED), neither delivered nor failed. */
+gboolean      botbench_chat_delivery_is_queued       (BotbenchChatDelivery *self);
+/* TRUE for: failed, skipped with a reason (not queued), or answered with
+ * status >= 300. */
 gboolean      botbench_chat_delivery_is_problem      (BotbenchChatDelivery *self);
 /* One translated sentence (the URL as dup_display_url() gives it):
  * "The handler at %s answered %u in %u ms",
- * "Delivering…", "Connection refused", "No handler for ONIMBOTMESSAGEADD
+ * "Delivering…", "Connection refused", "Queued for fetching: %s", "No handler for ONIMBOTMESSAGEADD
  * (EVENT_MESSAGE_ADD is empty)", "Bot of type B ignores group messages
  * that do not mention it"… */
 char         *botbench_chat_delivery_dup_summary     (BotbenchChatDelivery *self);
