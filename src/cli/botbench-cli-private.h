@@ -67,6 +67,8 @@ int   botbench_cli_send_event     (int               argc,
                                    char            **argv);
 int   botbench_cli_tunnel         (int               argc,
                                    char            **argv);
+int   botbench_cli_doctor         (int               argc,
+                                   char            **argv);
 
 /* --profile NAME given before the command (NULL: the active profile). */
 extern const char *botbench_cli_profile_name;

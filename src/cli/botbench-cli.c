@@ -78,6 +78,7 @@ static const Command commands[] = {
   { "tunnel", botbench_cli_tunnel, "[--via ssh HOST|cloudflared|ngrok] [--port 8024] [--profile NAME]", N_("Print a public https URL that reaches the listener, through ssh, cloudflared or ngrok") },
   { "chat", botbench_cli_chat, "BOT_ID TEXT [--user USER_ID] [--chat CHAT_ID] [--wait SECONDS] | BOT_ID --join [--user USER_ID] [--chat CHAT_ID]", N_("Write to a bot as a sandbox portal user and print its replies") },
   { "send-event", botbench_cli_send_event, "[--to URL] [--db PATH] (--replay ID [--set KEY=VALUE]… | --template NAME [--bot BOT_ID] [--set KEY=VALUE]… | FILE) [--dry-run]", N_("Send a stored event again (with edits), a simulated event or a form body, and print the answer") },
+  { "doctor", botbench_cli_doctor, "[--profile NAME] [BOT_ID] [--format text|json] [--db PATH] [--listener URL]", N_("Say why a bot gets no events: check the portal, the handlers and fetch mode, in order") },
   { "avatar", botbench_cli_avatar, "FILE [--size N] [--format png|jpeg]", N_("Print an image as a square PERSONAL_PHOTO in base64") },
   { "call", botbench_cli_call, "METHOD [KEY=VALUE…|--json FILE]", N_("Call any REST method with the active (or --profile) profile") },
 };

@@ -33,6 +33,7 @@
 #include "botbench-fetcher.h"
 #include "botbench-fetch-manager.h"
 #include "botbench-tunnel.h"
+#include "botbench-doctor.h"
 #include "botbench-avatar.h"
 #include "botbench-bot.h"
 #include "botbench-bot-command.h"

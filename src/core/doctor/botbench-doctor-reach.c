@@ -1,0 +1,613 @@
+/* botbench-doctor-reach.c: can the portal reach a handler, and does it answer?
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * handler-reachable is judged from where the portal is: one on this
+ * machine (the sandbox) reaches loopback and private hosts, one on a
+ * private address reaches private hosts, a cloud portal public hosts only.
+ * A handler that goes to Botbench's own listener through the profile's
+ * public URL (a tunnel) is followed end to end without storing anything:
+ * GET on the public URL's root reaches the listener's status page (GET /
+ * is never stored) and must show the same listener as GET on the
+ * listener's own URL (name "Botbench", same event store, same version).
+ *
+ * handler-answers POSTs event=ONDOCTORPROBE (no bot reacts to it) to each
+ * handler that is not Botbench's own listener and wants a 2xx within the
+ * handler timeout (BOTBENCH_DOCTOR_HANDLER_TIMEOUT_MS); redirects are not
+ * followed.  Botbench's listener is not probed that way: it would store
+ * the probe.
+ */
+#define G_LOG_DOMAIN "botbench-doctor"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "botbench-doctor-private.h"
+#include "botbench-json.h"
+
+/* ------------------------------------------------------------------------ */
+/* places                                                                   */
+
+static DoctorPlace
+ipv4_place (const guint8 *b)
+{
+  if (b[0] == 127 || b[0] == 0)
+    return DOCTOR_PLACE_LOOPBACK;
+  if (b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
+      (b[0] == 169 && b[1] == 254) || (b[0] == 100 && (b[1] & 0xc0) == 64))
+    return DOCTOR_PLACE_PRIVATE;
+  return DOCTOR_PLACE_PUBLIC;
+}
+
+static DoctorPlace
+host_place (const char *host)
+{
+  static const char *local_suffixes[] = {
+    ".local", ".localdomain", ".internal", ".lan", ".home.arpa",
+  };
+  g_autofree char *literal = NULL;
+  g_autofree char *lower = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL || *host == '\0')
+    return DOCTOR_PLACE_LOOPBACK;
+
+  if (*host == '[')
+    literal = g_strndup (host + 1, strlen (host) - (g_str_has_suffix (host, "]") ? 2 : 1));
+  else
+    literal = g_strdup (host);
+
+  address = g_inet_address_new_from_string (literal);
+  if (address != NULL)
+    {
+      const guint8 *b = g_inet_address_to_bytes (address);
+      static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+      if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4)
+        return ipv4_place (b);
+      if (g_inet_address_get_is_loopback (address) || g_inet_address_get_is_any (address))
+        return DOCTOR_PLACE_LOOPBACK;
+      if ((b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80))
+        return DOCTOR_PLACE_PRIVATE;
+      if (memcmp (b, mapped, sizeof mapped) == 0)
+        return ipv4_place (b + 12);
+      return DOCTOR_PLACE_PUBLIC;
+    }
+
+  lower = g_ascii_strdown (literal, -1);
+  while (g_str_has_suffix (lower, "."))
+    lower[strlen (lower) - 1] = '\0';
+  if (g_str_equal (lower, "localhost") || g_str_has_suffix (lower, ".localhost"))
+    return DOCTOR_PLACE_LOOPBACK;
+  if (strchr (lower, '.') == NULL)
+    return DOCTOR_PLACE_PRIVATE;
+  for (guint i = 0; i < G_N_ELEMENTS (local_suffixes); i++)
+    if (g_str_has_suffix (lower, local_suffixes[i]))
+      return DOCTOR_PLACE_PRIVATE;
+
+  return DOCTOR_PLACE_PUBLIC;
+}
+
+DoctorPlace
+_botbench_doctor_place_of_host (BotbenchDoctor *self,
+                                const char     *host)
+{
+  if (self->place_func != NULL)
+    return self->place_func (host, self->place_data);
+
+  return host_place (host);
+}
+
+DoctorPlace
+_botbench_doctor_portal_place (BotbenchDoctor *self)
+{
+  const char *portal_url;
+  g_autoptr(GUri) uri = NULL;
+
+  switch (self->portal)
+    {
+    case BOTBENCH_DOCTOR_PORTAL_LOCAL:
+      return DOCTOR_PLACE_LOOPBACK;
+    case BOTBENCH_DOCTOR_PORTAL_REMOTE:
+      return DOCTOR_PLACE_PUBLIC;
+    case BOTBENCH_DOCTOR_PORTAL_AUTO:
+    default:
+      break;
+    }
+
+  portal_url = botbench_profile_get_portal_url (botbench_rest_client_get_profile (self->client));
+  uri = portal_url != NULL ? g_uri_parse (portal_url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
+  if (uri == NULL)
+    return DOCTOR_PLACE_PUBLIC;
+
+  return host_place (g_uri_get_host (uri));
+}
+
+/* ------------------------------------------------------------------------ */
+/* is it ours?                                                              */
+
+static gboolean
+url_under (const char *url,
+           const char *base)
+{
+  g_autoptr(GUri) u = NULL;
+  g_autoptr(GUri) b = NULL;
+  const char *base_path;
+
+  if (base == NULL)
+    return FALSE;
+
+  u = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  b = g_uri_parse (base, SOUP_HTTP_URI_FLAGS, NULL);
+  if (u == NULL || b == NULL || g_uri_get_host (u) == NULL || g_uri_get_host (b) == NULL)
+    return FALSE;
+
+  if (g_ascii_strcasecmp (g_uri_get_scheme (u), g_uri_get_scheme (b)) != 0 ||
+      g_ascii_strcasecmp (g_uri_get_host (u), g_uri_get_host (b)) != 0 ||
+      g_uri_get_port (u) != g_uri_get_port (b))
+    return FALSE;
+
+  base_path = g_uri_get_path (b);
+  if (base_path == NULL || *base_path == '\0' || g_str_equal (base_path, "/"))
+    return TRUE;
+
+  return g_str_has_prefix (g_uri_get_path (u), base_path);
+}
+
+gboolean
+_botbench_doctor_url_is_ours (BotbenchDoctor *self,
+                              const char     *url,
+                              gboolean       *through_public)
+{
+  const char *public_url = self->public_url;
+
+  if (public_url == NULL)
+    public_url = botbench_profile_get_public_base_url (botbench_rest_client_get_profile (self->client));
+
+  *through_public = FALSE;
+  if (url_under (url, self->listener_url))
+    return TRUE;
+  if (url_under (url, public_url))
+    {
+      *through_public = TRUE;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The root of @url's scheme, host and port: where GET shows the listener's status. */
+static char *
+root_of (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  g_autoptr(GUri) root = NULL;
+
+  if (uri == NULL)
+    return NULL;
+
+  root = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
+                      g_uri_get_port (uri), "/", NULL, NULL);
+  return g_uri_to_string (root);
+}
+
+/* ------------------------------------------------------------------------ */
+/* one request with a timeout                                               */
+
+typedef struct _Request Request;
+typedef void (*RequestDone) (DoctorRun *run,
+                             Request   *request,
+                             guint      status,
+                             GBytes    *body,
+                             GError    *error);
+
+struct _Request
+{
+  DoctorRun    *run;
+  RequestDone   done;
+  GCancellable *cancellable;
+  guint         timeout_source;
+  gboolean      timed_out;
+  gint64        started;
+  gint64        elapsed;    /* µs */
+};
+
+static gboolean
+request_timeout_cb (gpointer data)
+{
+  Request *request = data;
+
+  request->timeout_source = 0;
+  request->timed_out = TRUE;
+  g_cancellable_cancel (request->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+request_sent_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Request *request = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  request->elapsed = g_get_monotonic_time () - request->started;
+  g_clear_handle_id (&request->timeout_source, g_source_remove);
+
+  request->done (request->run, request, body != NULL && msg != NULL ? soup_message_get_status (msg) : 0,
+                 body, error);
+
+  g_clear_object (&request->cancellable);
+  g_free (request);
+}
+
+static void
+request_start (DoctorRun   *run,
+               const char  *method,
+               const char  *url,
+               const char  *form,
+               guint        timeout_ms,
+               RequestDone  done)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  Request *request;
+
+  msg = soup_message_new (method, url);
+  if (msg == NULL)
+    {
+      g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                             _("“%s” is not a valid URL"), url);
+      Request bad = { run, done, NULL, 0, FALSE, 0, 0 };
+
+      done (run, &bad, 0, NULL, error);
+      return;
+    }
+
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+  if (form != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
+
+      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
+    }
+
+  request = g_new0 (Request, 1);
+  request->run = run;
+  request->done = done;
+  request->cancellable = g_cancellable_new ();
+  g_signal_connect_object (run->cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
+                           request->cancellable, G_CONNECT_SWAPPED);
+  request->timeout_source = g_timeout_add (timeout_ms, request_timeout_cb, request);
+  request->started = g_get_monotonic_time ();
+  soup_session_send_and_read_async (run->session, msg, G_PRIORITY_DEFAULT, request->cancellable,
+                                    request_sent_cb, request);
+}
+
+/* ------------------------------------------------------------------------ */
+/* handler-reachable                                                        */
+
+static void reach_next (DoctorRun *run);
+
+static void
+reach_note (DoctorRun            *run,
+            BotbenchDoctorStatus  status,
+            char                 *sentence)
+{
+  if (status > run->status)
+    run->status = status;
+  if (run->message->len > 0)
+    g_string_append_c (run->message, ' ');
+  g_string_append (run->message, sentence);
+  g_free (sentence);
+}
+
+static const char *
+current_url (DoctorRun *run)
+{
+  return g_ptr_array_index (run->urls, run->url_index);
+}
+
+/* The listener's identity from its status page (GET /), or NULL when
+ * what answered is not a Botbench listener. */
+static char *
+identity_of (GBytes *body)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  const char *name, *store, *version;
+
+  if (body == NULL)
+    return NULL;
+
+  root = botbench_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  object = json_node_get_object (root);
+  name = json_object_get_string_member_with_default (object, "name", NULL);
+  store = json_object_get_string_member_with_default (object, "store", NULL);
+  version = json_object_get_string_member_with_default (object, "version", NULL);
+  if (g_strcmp0 (name, "Botbench") != 0 || store == NULL)
+    return NULL;
+
+  return g_strdup_printf ("%s\n%s", store, version != NULL ? version : "");
+}
+
+static char *
+failure_text (Request *request,
+              guint    status,
+              GError  *error)
+{
+  if (request->timed_out)
+    return g_strdup_printf (_("no answer within %u ms"), request->run->self->handler_timeout_ms);
+  if (error != NULL)
+    return g_strdup (error->message);
+  return g_strdup_printf ("%u %s", status, soup_status_get_phrase (status));
+}
+
+static void
+public_status_cb (DoctorRun *run,
+                  Request   *request,
+                  guint      status,
+                  GBytes    *body,
+                  GError    *error)
+{
+  const char *url = current_url (run);
+  g_autofree char *identity = NULL;
+  const char *listener_identity_text = g_object_get_data (G_OBJECT (run->task), "listener-identity");
+
+  if (status != SOUP_STATUS_OK)
+    {
+      g_autofree char *why = failure_text (request, status, error);
+
+      reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
+                  g_strdup_printf (_("%s goes through the public URL, but nothing answers there (%s): is the "
+                                     "tunnel running? Start it again (botbench-cli tunnel, or Make the "
+                                     "Listener Public)."), url, why));
+      reach_next (run);
+      return;
+    }
+
+  identity = identity_of (body);
+  if (identity != NULL && g_strcmp0 (identity, listener_identity_text) == 0)
+    reach_note (run, BOTBENCH_DOCTOR_STATUS_OK,
+                g_strdup_printf (_("%s comes back to this Botbench’s listener through the public URL "
+                                   "(%" G_GINT64_FORMAT " ms)."), url, request->elapsed / 1000));
+  else
+    reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
+                g_strdup_printf (_("%s goes through the public URL, but what answers there is not this "
+                                   "Botbench’s listener: point the tunnel at the listener’s address, or set "
+                                   "the profile’s public URL to the tunnel’s."), url));
+  reach_next (run);
+}
+
+static void
+listener_status_cb (DoctorRun *run,
+                    Request   *request,
+                    guint      status,
+                    GBytes    *body,
+                    GError    *error)
+{
+  const char *url = current_url (run);
+  gboolean through_public = FALSE;
+  g_autofree char *identity = status == SOUP_STATUS_OK ? identity_of (body) : NULL;
+
+  _botbench_doctor_url_is_ours (run->self, url, &through_public);
+
+  if (identity == NULL)
+    {
+      g_autofree char *why = status == SOUP_STATUS_OK ? g_strdup (_("not a Botbench listener"))
+                                                      : failure_text (request, status, error);
+
+      reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
+                  g_strdup_printf (_("%s goes to Botbench’s listener, but it does not answer at %s (%s): start "
+                                     "listening."), url, run->self->listener_url, why));
+      reach_next (run);
+      return;
+    }
+
+  if (!through_public)
+    {
+      reach_note (run, BOTBENCH_DOCTOR_STATUS_OK,
+                  g_strdup_printf (_("The portal is on this machine and reaches Botbench’s listener at %s."), url));
+      reach_next (run);
+      return;
+    }
+
+  g_object_set_data_full (G_OBJECT (run->task), "listener-identity", g_steal_pointer (&identity), g_free);
+  {
+    g_autofree char *root = root_of (url);
+
+    request_start (run, "GET", root != NULL ? root : url, NULL, run->self->handler_timeout_ms,
+                   public_status_cb);
+  }
+}
+
+static void
+reach_one (DoctorRun *run)
+{
+  BotbenchDoctor *self = run->self;
+  const char *url = current_url (run);
+  g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  DoctorPlace portal = _botbench_doctor_portal_place (self);
+  DoctorPlace place = _botbench_doctor_place_of_host (self, uri != NULL ? g_uri_get_host (uri) : NULL);
+  gboolean through_public = FALSE;
+  gboolean ours = _botbench_doctor_url_is_ours (self, url, &through_public);
+
+  if (place > portal)
+    {
+      reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
+                  portal == DOCTOR_PLACE_PUBLIC
+                  ? g_strdup_printf (_("The portal is not on this machine or network and cannot reach %s: "
+                                       "make the listener public (botbench-cli tunnel, or Make the Listener "
+                                       "Public) and register the handlers with the public URL."), url)
+                  : g_strdup_printf (_("The portal is on another machine and cannot reach %s on this one: "
+                                       "use this machine’s network address or a tunnel "
+                                       "(botbench-cli tunnel)."), url));
+      reach_next (run);
+      return;
+    }
+
+  if (!ours)
+    {
+      reach_note (run, BOTBENCH_DOCTOR_STATUS_OK,
+                  portal == DOCTOR_PLACE_PUBLIC
+                  ? g_strdup_printf (_("%s is on a public host (whether it answers: handler-answers)."), url)
+                  : g_strdup_printf (_("The portal can reach %s from where it is."), url));
+      reach_next (run);
+      return;
+    }
+
+  if (self->listener_url == NULL)
+    {
+      reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
+                  g_strdup_printf (_("%s goes to Botbench’s listener, which is not running: start "
+                                     "listening."), url));
+      reach_next (run);
+      return;
+    }
+
+  request_start (run, "GET", self->listener_url, NULL, self->handler_timeout_ms, listener_status_cb);
+}
+
+static void answers_one (DoctorRun *run);
+
+static void
+reach_finish (DoctorRun *run)
+{
+  DoctorBot *bot = &g_array_index (run->v1, DoctorBot, run->index);
+  g_autofree char *label = _botbench_doctor_bot_label (bot->id, bot->definition);
+
+  _botbench_doctor_add (run, run->step == 1 ? "handler-reachable" : "handler-answers", run->status, bot->id,
+                        g_strdup_printf ("%s%s", label, run->message->str));
+  g_string_free (run->message, TRUE);
+  run->message = NULL;
+  _botbench_doctor_v1_step_done (run);
+}
+
+/* On to the next URL of the bot, or the check's result. */
+static void
+reach_next (DoctorRun *run)
+{
+  if (g_cancellable_is_cancelled (run->cancellable))
+    {
+      g_string_free (run->message, TRUE);
+      run->message = NULL;
+      _botbench_doctor_next (run);
+      return;
+    }
+
+  if (++run->url_index < run->urls->len)
+    {
+      if (run->step == 1)
+        reach_one (run);
+      else
+        answers_one (run);
+      return;
+    }
+
+  reach_finish (run);
+}
+
+/* FALSE (the check added, skipped) when the bot has no URL to look at. */
+static gboolean
+loop_begin (DoctorRun  *run,
+            const char *name)
+{
+  DoctorBot *bot = &g_array_index (run->v1, DoctorBot, run->index);
+
+  if (run->urls == NULL || run->urls->len == 0)
+    {
+      g_autofree char *label = _botbench_doctor_bot_label (bot->id, bot->definition);
+
+      _botbench_doctor_add (run, name, BOTBENCH_DOCTOR_STATUS_WARNING, bot->id,
+                            g_strdup_printf (_("%sNot checked: no handler URL the portal would accept "
+                                               "(see handler-url)"), label));
+      _botbench_doctor_v1_step_done (run);
+      return FALSE;
+    }
+
+  if (run->message != NULL)
+    g_string_free (run->message, TRUE);
+  run->message = g_string_new (NULL);
+  run->status = BOTBENCH_DOCTOR_STATUS_OK;
+  run->url_index = 0;
+
+  return TRUE;
+}
+
+void
+_botbench_doctor_reach_start (DoctorRun *run)
+{
+  if (loop_begin (run, "handler-reachable"))
+    reach_one (run);
+}
+
+/* ------------------------------------------------------------------------ */
+/* handler-answers                                                          */
+
+static void
+probe_answered_cb (DoctorRun *run,
+                   Request   *request,
+                   guint      status,
+                   GBytes    *body,
+                   GError    *error)
+{
+  const char *url = current_url (run);
+
+  if (body != NULL && SOUP_STATUS_IS_SUCCESSFUL (status))
+    reach_note (run, BOTBENCH_DOCTOR_STATUS_OK,
+                g_strdup_printf (_("%s answered %u in %" G_GINT64_FORMAT " ms."), url, status,
+                                 request->elapsed / 1000));
+  else if (request->timed_out)
+    reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
+                g_strdup_printf (_("%s did not answer within %u ms: the portal gives up on a slow handler and "
+                                   "throttles it; answer 200 at once and work afterwards."),
+                                 url, run->self->handler_timeout_ms));
+  else if (body != NULL)
+    reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
+                g_strdup_printf (_("%s answered %u %s after %" G_GINT64_FORMAT " ms: the portal wants 200, and "
+                                   "does not send an event again; make the handler answer 200 to every POST."),
+                                 url, status, soup_status_get_phrase (status), request->elapsed / 1000));
+  else
+    reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
+                g_strdup_printf (_("Nothing answers at %s (%s): start the bot’s server, or fix the URL."),
+                                 url, error != NULL ? error->message : ""));
+  reach_next (run);
+}
+
+static void
+answers_one (DoctorRun *run)
+{
+  const char *url = current_url (run);
+  gboolean through_public = FALSE;
+  g_autofree char *form = NULL;
+
+  if (_botbench_doctor_url_is_ours (run->self, url, &through_public))
+    {
+      reach_note (run, BOTBENCH_DOCTOR_STATUS_OK,
+                  g_strdup_printf (_("%s goes to Botbench’s listener, which answers 200 once an event is "
+                                     "stored (not probed, a probe would be stored: see handler-reachable)."),
+                                   url));
+      reach_next (run);
+      return;
+    }
+
+  form = g_strdup_printf ("event=" BOTBENCH_DOCTOR_PROBE_EVENT "&data%%5BBOTBENCH%%5D=delivery-doctor"
+                          "&ts=%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+  request_start (run, "POST", url, form, run->self->handler_timeout_ms, probe_answered_cb);
+}
+
+void
+_botbench_doctor_answers_start (DoctorRun *run)
+{
+  if (loop_begin (run, "handler-answers"))
+    answers_one (run);
+}
