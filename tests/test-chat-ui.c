@@ -22,6 +22,7 @@
 #include "botbench-chat-message-row.h"
 #include "botbench-chat-new-dialog.h"
 #include "botbench-chat-page.h"
+#include "botbench-doctor-dialog.h"
 #include "botbench-events-page.h"
 #include "botbench-test-bot.h"
 #include "botbench-test-utils.h"
@@ -1125,6 +1126,135 @@ v2_fetch_queued (Fixture *f)
   botbench_ui_test_screenshot (f, "chat-v2-queued.png");
 }
 
+/* ---- Why No Events? ------------------------------------------------------------------- */
+
+static BotbenchDoctorDialog *
+find_doctor_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* borrowed */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (BOTBENCH_IS_DOCTOR_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return BOTBENCH_DOCTOR_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+doctor_done (gpointer data)
+{
+  return botbench_doctor_dialog_is_done (data);
+}
+
+static const BotbenchDoctorCheck *
+find_check (GPtrArray  *checks,
+            const char *name,
+            gint64      bot_id)
+{
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const BotbenchDoctorCheck *check = g_ptr_array_index (checks, i);
+
+      if (g_str_equal (check->name, name) && check->bot_id == bot_id)
+        return check;
+    }
+  return NULL;
+}
+
+static GPtrArray *
+run_doctor (Fixture *f,
+            gint64   bot_id)
+{
+  BotbenchEventsPage *page = botbench_ui_test_get_events_page (f->window);
+  BotbenchDoctorDialog *dialog;
+  GPtrArray *checks;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "win.doctor", "x", bot_id));
+  dialog = find_doctor_dialog ();
+  g_assert_nonnull (dialog);
+  botbench_test_assert_wait_until_full (doctor_done, dialog, WAIT_MS, "the checks to finish");
+  checks = botbench_doctor_dialog_get_checks (dialog);
+  g_assert_nonnull (checks);
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const BotbenchDoctorCheck *c = g_ptr_array_index (checks, i);
+
+      g_test_message ("%s %s (bot %" G_GINT64_FORMAT "): %s", botbench_doctor_status_to_string (c->status),
+                      c->name, c->bot_id, c->message);
+    }
+  return g_ptr_array_ref (checks);
+}
+
+/* The Events menu's "Why No Events?" checks the sandbox profile: the
+ * portal's checks pass; for a bot whose handler refuses connections, that
+ * is the problem, said on its row with what to do. */
+static void
+doctor_dialog (Fixture *f)
+{
+  g_autoptr(GSocket) refuser = botbench_test_new_refusing_socket (0);
+  g_autofree char *down_url = g_strdup_printf ("http://127.0.0.1:%u/bot", botbench_test_socket_get_port (refuser));
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) one = NULL;
+  BotbenchDoctorDialog *dialog;
+  const BotbenchDoctorCheck *check;
+  GtkWidget *group;
+  gint64 down_id;
+
+  start_sandbox (f);
+  down_id = register_bot (f, "silentbot", "Silent Bot", "S", down_url);
+  {
+    /* Saved on this machine, as the Bots page does: the doctor reads the
+     * handler URLs from the definition (imbot.bot.list does not give them). */
+    g_autofree char *json = g_strdup_printf ("{\"CODE\":\"silentbot\",\"TYPE\":\"S\",\"EVENT_HANDLER\":\"%s\","
+                                             "\"PROPERTIES\":{\"NAME\":\"Silent Bot\"}}", down_url);
+    g_autoptr(BotbenchBot) bot = botbench_bot_new_from_data (json, -1, NULL, NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_nonnull (bot);
+    botbench_bot_set_bot_id (bot, down_id);
+    g_assert_true (botbench_bot_store_add (botbench_application_get_bot_store (f->app), bot, &error));
+    g_assert_no_error (error);
+  }
+
+  all = run_doctor (f, 0);
+  dialog = find_doctor_dialog ();
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Why No Events?");
+  g_assert_cmpstr (((const BotbenchDoctorCheck *)g_ptr_array_index (all, 0))->name, ==, "profile");
+  for (const char * const *name = (const char * const[]) { "profile", "scope", "app-installed", NULL }; *name; name++)
+    {
+      check = find_check (all, *name, 0);
+      g_assert_nonnull (check);
+      g_assert_cmpint (check->status, ==, BOTBENCH_DOCTOR_STATUS_OK);
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* One bot: its title, its checks, the refused handler a problem. */
+  one = run_doctor (f, down_id);
+  dialog = find_doctor_dialog ();
+  g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (dialog)), "Bot"));
+  check = find_check (one, "handler-answers", down_id);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, BOTBENCH_DOCTOR_STATUS_PROBLEM);
+  for (guint i = 0; i < one->len; i++)
+    {
+      const BotbenchDoctorCheck *c = g_ptr_array_index (one, i);
+
+      g_assert_true (c->bot_id == 0 || c->bot_id == down_id);
+    }
+  {
+    TextWait wait = { GTK_WIDGET (dialog), check->message };
+
+    botbench_test_assert_wait_until (text_is_shown, &wait, "the problem's sentence shown");
+  }
+  group = botbench_ui_test_find (GTK_WIDGET (dialog), "results_group");
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), "to fix"));
+  botbench_ui_test_screenshot (f, "doctor.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1140,6 +1270,7 @@ main (int   argc,
   botbench_ui_test_add ("/chat-ui/keyboard-actions", keyboard_actions);
   botbench_ui_test_add ("/chat-ui/command-completion", command_completion);
   botbench_ui_test_add ("/chat-ui/v2-fetch-queued", v2_fetch_queued);
+  botbench_ui_test_add ("/chat-ui/doctor-dialog", doctor_dialog);
 
   return botbench_ui_test_run ();
 }

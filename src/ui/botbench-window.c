@@ -18,6 +18,7 @@
 #include "botbench-application-private.h"
 #include "botbench-bots-page.h"
 #include "botbench-chat-page.h"
+#include "botbench-doctor-dialog.h"
 #include "botbench-events-page-private.h"
 #include "botbench-profiles-page.h"
 #include "botbench-requests-page.h"
@@ -506,6 +507,20 @@ botbench_window_close_request (GtkWindow *window)
 
 /* Bots */
 
+/* "Why No Events?": parameter the bot id, 0 for every bot of the profile. */
+static void
+botbench_window_doctor (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+  BotbenchApplication *app = BOTBENCH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  GtkWidget *dialog;
+
+  dialog = botbench_doctor_dialog_new (app, GTK_WINDOW (self), g_variant_get_int64 (parameter));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 botbench_window_show_bots (GtkWidget  *widget,
                            const char *action_name,
@@ -700,6 +715,7 @@ botbench_window_class_init (BotbenchWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-requests", NULL,
                                    botbench_window_export_requests);
   gtk_widget_class_install_action (widget_class, "win.show-bots", NULL, botbench_window_show_bots);
+  gtk_widget_class_install_action (widget_class, "win.doctor", "x", botbench_window_doctor);
   gtk_widget_class_install_action (widget_class, "win.try-sandbox", NULL, botbench_window_try_sandbox);
   gtk_widget_class_install_action (widget_class, "win.new-bot", NULL, botbench_window_new_bot);
   gtk_widget_class_install_action (widget_class, "win.refresh-bots", NULL, botbench_window_refresh_bots);
