@@ -879,6 +879,7 @@ tunnel_makes_listener_public (Fixture *f)
 
   botbench_profile_set_name (profile, "Cloud");
   botbench_profile_set_portal_url (profile, "https://team.bitrix24.example/");
+  botbench_profile_set_public_base_url (profile, "https://old-tunnel.example/");
   g_assert_true (botbench_profile_manager_add (manager, profile, &error));
   g_assert_no_error (error);
   gtk_stack_set_visible_child_name (GTK_STACK (W (f->window, "page_stack")), "profiles");
@@ -894,10 +895,10 @@ tunnel_makes_listener_public (Fixture *f)
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (W (ed, "tunnel_button"))), ==, "_Stop");
   botbench_ui_test_screenshot (f, "profile-tunnel.png");
 
-  /* Stop: the profile forgets the URL. */
+  /* Stop: the profile forgets the URL and has its own again. */
   botbench_ui_test_click (W (ed, "tunnel_button"));
-  g_assert_null (botbench_profile_get_public_base_url (profile));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (W (ed, "public_url_row"))), ==, "");
+  g_assert_cmpstr (botbench_profile_get_public_base_url (profile), ==, "https://old-tunnel.example/");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (W (ed, "public_url_row"))), ==, "https://old-tunnel.example/");
   g_assert_null (botbench_application_get_tunnel (f->app));
 
   /* A tunnel that dies: cleared, and the window says so. */
@@ -906,6 +907,8 @@ tunnel_makes_listener_public (Fixture *f)
   wait.text = "no longer reaches the listener";
   botbench_test_assert_wait_until (tunnel_subtitle_is, &wait, "the tunnel's death shown");
   g_assert_null (botbench_profile_get_public_base_url (profile));
+  g_assert_true (gtk_widget_get_visible (W (ed, "tunnel_icon")));
+  g_assert_true (gtk_widget_has_css_class (W (ed, "tunnel_icon"), "error"));
   botbench_ui_test_assert_toast_shown (f->window, "The tunnel stopped: cloudflared ended (exit status 1), so "
                                        "https://plain-fake-words-here.trycloudflare.com no longer reaches the listener");
 

@@ -5,7 +5,8 @@
  * Runs an installed tunnel program (BotbenchTunnel), prints the public URL
  * on stdout once it is known and keeps running until interrupted or until
  * the tunnel dies (exit 1).  With --profile the URL becomes the profile's
- * public base URL while it runs, and is cleared when it stops.
+ * public base URL while it runs; interrupted, the profile gets back the one
+ * it had; died, its public base URL is cleared.
  */
 #include "config.h"
 
@@ -26,6 +27,7 @@ typedef struct
   BotbenchProfileManager *manager;       /* --profile: its manager and profile */
   BotbenchProfile        *profile;
   gboolean                profile_set;   /* the profile has the URL */
+  char                   *previous_url;  /* its public base URL before */
 } TunnelRun;
 
 static gboolean
@@ -62,6 +64,8 @@ started_cb (GObject      *source,
     }
 
   /* The profile first: once the URL is printed, the profile has it. */
+  if (run->profile != NULL)
+    run->previous_url = g_strdup (botbench_profile_get_public_base_url (run->profile));
   if (run->profile != NULL && set_public_url (run->manager, run->profile, run->url))
     {
       run->profile_set = TRUE;
@@ -216,9 +220,11 @@ botbench_cli_tunnel (int    argc,
   g_source_remove (sigint);
   g_source_remove (sigterm);
 
-  /* The URL no longer reaches the listener: the profile forgets it. */
+  /* The URL no longer reaches the listener: stopped, the profile gets back
+   * what it had; died, its public URL is cleared. */
   if (run.profile_set)
-    set_public_url (manager, profile, NULL);
+    set_public_url (manager, profile, run.died ? NULL : run.previous_url);
+  g_free (run.previous_url);
 
   if (run.error != NULL && !g_error_matches (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {

@@ -41,6 +41,7 @@ struct _BotbenchApplication
   BotbenchTunnel         *tunnel;
   BotbenchProfile        *tunnel_profile;
   char                   *tunnel_url;      /* given to tunnel_profile */
+  char                   *tunnel_previous_url;   /* its public base URL before */
   /* The sandbox secret could not be stored: retry in session-only mode. */
   guint                   sandbox_secret_pending : 1;
 };

@@ -4,9 +4,9 @@
  *
  * One tunnel at a time, to the listener's port, through a program the user
  * has (BotbenchTunnel).  Its URL becomes the profile's public base URL
- * while it runs (the profile manager saves it); when the tunnel stops, dies
- * or the application quits, the profile forgets the URL again, since it no
- * longer reaches the listener.  "tunnel-changed" follows every step,
+ * while it runs (the profile manager saves it).  Stopped, or at quit, the
+ * profile gets back the public base URL it had before; when the tunnel
+ * dies on its own the public URL is cleared and "tunnel-failed" says why.  "tunnel-changed" follows every step,
  * "tunnel-failed" says why a tunnel could not start or stopped by itself.
  */
 #define G_LOG_DOMAIN "botbench-application"
@@ -26,14 +26,16 @@ listener_port (BotbenchApplication *self)
   return uri != NULL && g_uri_get_port (uri) > 0 ? (guint)g_uri_get_port (uri) : BOTBENCH_LISTENER_DEFAULT_PORT;
 }
 
-/* The profile forgets the tunnel's URL (if it still has it). */
+/* The profile forgets the tunnel's URL (if it still has it) and gets back
+ * the public base URL it had before. */
 static void
 forget_url (BotbenchApplication *self)
 {
   if (self->tunnel_profile != NULL && self->tunnel_url != NULL &&
       g_strcmp0 (botbench_profile_get_public_base_url (self->tunnel_profile), self->tunnel_url) == 0)
-    botbench_profile_set_public_base_url (self->tunnel_profile, NULL);
+    botbench_profile_set_public_base_url (self->tunnel_profile, self->tunnel_previous_url);
   g_clear_pointer (&self->tunnel_url, g_free);
+  g_clear_pointer (&self->tunnel_previous_url, g_free);
 }
 
 static void
@@ -56,6 +58,8 @@ tunnel_started_cb (GObject      *source,
     }
   else if (self->tunnel_profile != NULL)
     {
+      g_free (self->tunnel_previous_url);
+      self->tunnel_previous_url = g_strdup (botbench_profile_get_public_base_url (self->tunnel_profile));
       self->tunnel_url = g_strdup (url);
       botbench_profile_set_public_base_url (self->tunnel_profile, url);
     }
@@ -68,6 +72,9 @@ tunnel_died_cb (BotbenchApplication *self,
                 GError              *error,
                 BotbenchTunnel      *tunnel)
 {
+  /* Died on its own: the public URL is cleared (whatever was there before
+   * the tunnel did not reach the listener either, or it was not needed). */
+  g_clear_pointer (&self->tunnel_previous_url, g_free);
   forget_url (self);
   _botbench_application_emit_error (self, TUNNEL_FAILED, error);
   _botbench_application_emit_tunnel_changed (self);

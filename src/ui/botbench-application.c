@@ -338,6 +338,7 @@ botbench_application_dispose (GObject *object)
   g_clear_object (&self->tunnel);
   g_clear_object (&self->tunnel_profile);
   g_clear_pointer (&self->tunnel_url, g_free);
+  g_clear_pointer (&self->tunnel_previous_url, g_free);
   g_clear_object (&self->listener);
   g_clear_object (&self->forwarder);
   g_clear_object (&self->token_sync);

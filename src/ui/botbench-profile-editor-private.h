@@ -78,6 +78,7 @@ struct _BotbenchProfileEditor
   AdwComboRow            *tunnel_via_row;
   AdwEntryRow            *tunnel_host_row;
   AdwActionRow           *tunnel_row;
+  GtkImage               *tunnel_icon;
   GtkSpinner             *tunnel_spinner;
   GtkButton              *tunnel_button;
   AdwEntryRow            *application_token_row;

@@ -30,19 +30,27 @@ selected_via (BotbenchProfileEditor *self)
   return selected < G_N_ELEMENTS (via_rows) ? via_rows[selected] : BOTBENCH_TUNNEL_VIA_CLOUDFLARED;
 }
 
+/* The row's subtitle, and an icon saying what kind of news it is:
+ * "error" (a failure, a missing program), "success" (running), NULL. */
 static void
 set_status (BotbenchProfileEditor *self,
             const char            *text,
             const char            *style)
 {
-  static const char * const styles[] = { "error", "success", "dim-label" };
-  GtkWidget *row = GTK_WIDGET (self->tunnel_row);
+  static const char * const styles[] = { "error", "success" };
+  GtkWidget *icon = GTK_WIDGET (self->tunnel_icon);
+  g_autofree char *escaped = g_markup_escape_text (text != NULL ? text : "", -1);
 
-  adw_action_row_set_subtitle (self->tunnel_row, text);
+  adw_action_row_set_subtitle (self->tunnel_row, escaped);
   for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
-    gtk_widget_remove_css_class (row, styles[i]);
-  if (style != NULL)
-    gtk_widget_add_css_class (row, style);
+    gtk_widget_remove_css_class (icon, styles[i]);
+  gtk_widget_set_visible (icon, style != NULL);
+  if (style == NULL)
+    return;
+
+  gtk_image_set_from_icon_name (self->tunnel_icon,
+                                g_str_equal (style, "error") ? "dialog-warning-symbolic" : "emblem-ok-symbolic");
+  gtk_widget_add_css_class (icon, style);
 }
 
 void
@@ -80,7 +88,7 @@ _botbench_profile_editor_tunnel_update (BotbenchProfileEditor *self)
     case BOTBENCH_TUNNEL_STATE_STARTING:
       /* Translators: %s is a program: cloudflared, ngrok or ssh */
       text = g_strdup_printf (_("Starting %s…"), botbench_tunnel_via_program (botbench_tunnel_get_via (tunnel)));
-      set_status (self, text, "dim-label");
+      set_status (self, text, NULL);
       gtk_button_set_label (self->tunnel_button, _("_Stop"));
       gtk_widget_set_sensitive (GTK_WIDGET (self->tunnel_button), TRUE);
       return;
@@ -113,7 +121,7 @@ _botbench_profile_editor_tunnel_update (BotbenchProfileEditor *self)
     {
       gtk_widget_set_sensitive (GTK_WIDGET (self->tunnel_button), FALSE);
       if (state != BOTBENCH_TUNNEL_STATE_FAILED)
-        set_status (self, _("Save the profile first"), "dim-label");
+        set_status (self, _("Save the profile first"), NULL);
       return;
     }
 
@@ -126,12 +134,12 @@ _botbench_profile_editor_tunnel_update (BotbenchProfileEditor *self)
     set_status (self, botbench_tunnel_via_install_hint (via), "error");
   else if (via == BOTBENCH_TUNNEL_VIA_SSH && *host == '\0')
     set_status (self, _("Name the host to tunnel through: your own server, or a public ssh tunnel service"),
-                "dim-label");
+                NULL);
   else
     {
       /* Translators: %s is where the program is installed */
       text = g_strdup_printf (_("Not running (%s is installed)"), path);
-      set_status (self, text, "dim-label");
+      set_status (self, text, NULL);
     }
 }
 
@@ -184,6 +192,7 @@ _botbench_profile_editor_tunnel_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, tunnel_via_row);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, tunnel_host_row);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, tunnel_row);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, tunnel_icon);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, tunnel_spinner);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfileEditor, tunnel_button);
   gtk_widget_class_bind_template_callback (widget_class, tunnel_via_changed_cb);
