@@ -25,6 +25,7 @@
 #include "botbench-replay.h"
 #include "botbench-profile.h"
 #include "botbench-profile-manager.h"
+#include "botbench-app-auth.h"
 #include "botbench-secret-store.h"
 #include "botbench-rate-limiter.h"
 #include "botbench-request-preview.h"

@@ -10,7 +10,8 @@
  *   [profile <uuid>]
  *   uuid=…  kind=webhook|oauth  name=…  portal-url=…  user-id=…  client-id=…
  *   oauth-client-id=…  token-endpoint=…  token-expires=…  public-base-url=…
- *   certificate=<PEM, newlines escaped>
+ *   certificate=<PEM, newlines escaped>  strict-token=true  member-id=…
+ *   uninstalled=true
  *
  * Profiles keep their order of appearance.  Reloading updates the existing
  * objects in place, so views bound to them stay valid.

@@ -29,6 +29,8 @@ struct _BotbenchProfile
   gboolean             strict_token;
   char                *public_base_url;
   char                *certificate_pem;
+  char                *member_id;
+  gboolean             uninstalled;
 };
 
 G_DEFINE_FINAL_TYPE (BotbenchProfile, botbench_profile, G_TYPE_OBJECT)
@@ -48,6 +50,8 @@ enum {
   PROP_PUBLIC_BASE_URL,
   PROP_CERTIFICATE_PEM,
   PROP_STRICT_TOKEN,
+  PROP_MEMBER_ID,
+  PROP_UNINSTALLED,
   N_PROPS
 };
 
@@ -337,6 +341,7 @@ botbench_profile_finalize (GObject *object)
   g_clear_pointer (&self->oauth_client_id, g_free);
   g_clear_pointer (&self->token_endpoint, g_free);
   g_clear_pointer (&self->public_base_url, g_free);
+  g_clear_pointer (&self->member_id, g_free);
   g_clear_pointer (&self->certificate_pem, g_free);
 
   G_OBJECT_CLASS (botbench_profile_parent_class)->finalize (object);
@@ -364,6 +369,8 @@ botbench_profile_get_property (GObject    *object,
     case PROP_PUBLIC_BASE_URL: g_value_set_string (value, self->public_base_url); break;
     case PROP_CERTIFICATE_PEM: g_value_set_string (value, self->certificate_pem); break;
     case PROP_STRICT_TOKEN: g_value_set_boolean (value, self->strict_token); break;
+    case PROP_MEMBER_ID: g_value_set_string (value, self->member_id); break;
+    case PROP_UNINSTALLED: g_value_set_boolean (value, self->uninstalled); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -394,6 +401,8 @@ botbench_profile_set_property (GObject      *object,
     case PROP_PUBLIC_BASE_URL: botbench_profile_set_public_base_url (self, g_value_get_string (value)); break;
     case PROP_CERTIFICATE_PEM: botbench_profile_set_certificate_pem (self, g_value_get_string (value)); break;
     case PROP_STRICT_TOKEN: botbench_profile_set_strict_token (self, g_value_get_boolean (value)); break;
+    case PROP_MEMBER_ID: botbench_profile_set_member_id (self, g_value_get_string (value)); break;
+    case PROP_UNINSTALLED: botbench_profile_set_uninstalled (self, g_value_get_boolean (value)); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -438,6 +447,8 @@ botbench_profile_class_init (BotbenchProfileClass *klass)
   properties[PROP_PUBLIC_BASE_URL] = g_param_spec_string ("public-base-url", NULL, NULL, NULL, rw);
   properties[PROP_CERTIFICATE_PEM] = g_param_spec_string ("certificate-pem", NULL, NULL, NULL, rw);
   properties[PROP_STRICT_TOKEN] = g_param_spec_boolean ("strict-token", NULL, NULL, FALSE, rw);
+  properties[PROP_MEMBER_ID] = g_param_spec_string ("member-id", NULL, NULL, NULL, rw);
+  properties[PROP_UNINSTALLED] = g_param_spec_boolean ("uninstalled", NULL, NULL, FALSE, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -519,6 +530,7 @@ STRING_ACCESSORS (client_id, PROP_CLIENT_ID)
 STRING_ACCESSORS (oauth_client_id, PROP_OAUTH_CLIENT_ID)
 STRING_ACCESSORS (public_base_url, PROP_PUBLIC_BASE_URL)
 STRING_ACCESSORS (certificate_pem, PROP_CERTIFICATE_PEM)
+STRING_ACCESSORS (member_id, PROP_MEMBER_ID)
 
 #undef STRING_ACCESSORS
 
@@ -575,6 +587,26 @@ botbench_profile_set_strict_token (BotbenchProfile *self,
     return;
   self->strict_token = strict_token;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STRICT_TOKEN]);
+}
+
+gboolean
+botbench_profile_get_uninstalled (BotbenchProfile *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_PROFILE (self), FALSE);
+  return self->uninstalled;
+}
+
+void
+botbench_profile_set_uninstalled (BotbenchProfile *self,
+                                  gboolean         uninstalled)
+{
+  g_return_if_fail (BOTBENCH_IS_PROFILE (self));
+
+  uninstalled = !!uninstalled;
+  if (self->uninstalled == uninstalled)
+    return;
+  self->uninstalled = uninstalled;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNINSTALLED]);
 }
 
 GTlsCertificate *
@@ -657,6 +689,11 @@ _botbench_profile_save_to_keyfile (BotbenchProfile *self,
     g_key_file_set_boolean (keyfile, group, "strict-token", TRUE);
   else
     g_key_file_remove_key (keyfile, group, "strict-token", NULL);
+  keyfile_set_opt (keyfile, group, "member-id", self->member_id);
+  if (self->uninstalled)
+    g_key_file_set_boolean (keyfile, group, "uninstalled", TRUE);
+  else
+    g_key_file_remove_key (keyfile, group, "uninstalled", NULL);
 }
 
 void
@@ -673,6 +710,7 @@ _botbench_profile_load_from_keyfile (BotbenchProfile *self,
   g_autofree char *token_endpoint = NULL;
   g_autofree char *public_base_url = NULL;
   g_autofree char *certificate = NULL;
+  g_autofree char *member_id = NULL;
 
   g_return_if_fail (BOTBENCH_IS_PROFILE (self));
 
@@ -685,6 +723,7 @@ _botbench_profile_load_from_keyfile (BotbenchProfile *self,
   token_endpoint = g_key_file_get_string (keyfile, group, "token-endpoint", NULL);
   public_base_url = g_key_file_get_string (keyfile, group, "public-base-url", NULL);
   certificate = g_key_file_get_string (keyfile, group, "certificate", NULL);
+  member_id = g_key_file_get_string (keyfile, group, "member-id", NULL);
 
   g_object_freeze_notify (G_OBJECT (self));
   /* client-id first, so that set_kind (webhook) keeps it rather than generating one */
@@ -701,5 +740,7 @@ _botbench_profile_load_from_keyfile (BotbenchProfile *self,
   botbench_profile_set_public_base_url (self, public_base_url);
   botbench_profile_set_certificate_pem (self, certificate);
   botbench_profile_set_strict_token (self, g_key_file_get_boolean (keyfile, group, "strict-token", NULL));
+  botbench_profile_set_member_id (self, member_id);
+  botbench_profile_set_uninstalled (self, g_key_file_get_boolean (keyfile, group, "uninstalled", NULL));
   g_object_thaw_notify (G_OBJECT (self));
 }

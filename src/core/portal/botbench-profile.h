@@ -126,6 +126,16 @@ void                 botbench_profile_set_certificate_pem  (BotbenchProfile *sel
 gboolean             botbench_profile_get_strict_token     (BotbenchProfile *self);
 void                 botbench_profile_set_strict_token     (BotbenchProfile *self,
                                                             gboolean         strict_token);
+/* OAuth: the portal's member_id (auth[member_id] of its events), which
+ * with the application_token says an event belongs to this profile. */
+const char          *botbench_profile_get_member_id        (BotbenchProfile *self);
+void                 botbench_profile_set_member_id        (BotbenchProfile *self,
+                                                            const char      *member_id);
+/* OAuth: the portal sent ONAPPUNINSTALL: the application is gone and its
+ * tokens are void (profiles.ini key "uninstalled"). */
+gboolean             botbench_profile_get_uninstalled      (BotbenchProfile *self);
+void                 botbench_profile_set_uninstalled      (BotbenchProfile *self,
+                                                            gboolean         uninstalled);
 /* The parsed pinned certificate, NULL if none (error set if the PEM is bad). */
 GTlsCertificate     *botbench_profile_dup_certificate      (BotbenchProfile *self,
                                                             GError         **error);
