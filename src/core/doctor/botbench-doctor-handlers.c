@@ -75,6 +75,15 @@ has_url (GPtrArray  *urls,
   return FALSE;
 }
 
+static gboolean
+url_is_public (BotbenchDoctor *self,
+               const char     *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+
+  return uri != NULL && _botbench_doctor_place_of_host (self, g_uri_get_host (uri)) == DOCTOR_PLACE_PUBLIC;
+}
+
 static void
 check_url (DoctorRun *run,
            DoctorBot *bot,
@@ -120,7 +129,10 @@ check_url (DoctorRun *run,
         }
       if (!has_url (run->urls, url))
         g_ptr_array_add (run->urls, g_strdup (url));
-      if (g_ascii_strncasecmp (url, "http://", 7) == 0)
+      /* Plain http matters where the request crosses the internet: from
+       * a cloud portal, or to a public host. */
+      if (g_ascii_strncasecmp (url, "http://", 7) == 0 &&
+          (_botbench_doctor_portal_place (run->self) == DOCTOR_PLACE_PUBLIC || url_is_public (run->self, url)))
         {
           if (warnings->len > 0)
             g_string_append (warnings, " ");

@@ -167,16 +167,12 @@ _botbench_doctor_url_is_ours (BotbenchDoctor *self,
   if (public_url == NULL)
     public_url = botbench_profile_get_public_base_url (botbench_rest_client_get_profile (self->client));
 
-  *through_public = FALSE;
-  if (url_under (url, self->listener_url))
+  /* The public URL first: a handler under it goes through the tunnel. */
+  *through_public = url_under (url, public_url);
+  if (*through_public)
     return TRUE;
-  if (url_under (url, public_url))
-    {
-      *through_public = TRUE;
-      return TRUE;
-    }
 
-  return FALSE;
+  return url_under (url, self->listener_url);
 }
 
 /* The root of @url's scheme, host and port: where GET shows the listener's status. */
