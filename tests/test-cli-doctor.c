@@ -180,6 +180,7 @@ test_text_and_json (Fixture       *f,
   cli_register (f, "docbot");
   if (CLI (&out, &err, "doctor", "--db", db) != 0)
     g_error ("doctor failed: %s%s", out, err);
+  g_test_message ("%s", out);
   names = text_names (out);
   g_assert_cmpuint (names->len, ==, G_N_ELEMENTS (v1_names));
   for (guint i = 0; i < names->len; i++)
