@@ -261,6 +261,37 @@ add_v2_bot (DoctorFixture *f,
   return id;
 }
 
+/* A handler that keeps the CLIENT_ID of its query and answers 200. */
+static void
+client_id_cb (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  char **client_id = user_data;
+
+  g_free (*client_id);
+  *client_id = g_strdup (query != NULL ? g_hash_table_lookup (query, "CLIENT_ID") : "(no query)");
+  soup_server_message_set_status (msg, 200, NULL);
+}
+
+/* A hostile handler: 1 MiB of "[" for every request. */
+static void
+hostile_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  gsize len = 1024 * 1024;
+  char *body = g_malloc (len);
+
+  memset (body, '[', len);
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, len);
+}
+
 static DoctorPlace
 all_public (const char *host,
             gpointer    user_data)
@@ -306,6 +337,51 @@ test_all_pass (DoctorFixture *f,
 
     g_assert_cmpstr (botbench_form_node_lookup_string (node, "event", NULL), ==, BOTBENCH_DOCTOR_PROBE_EVENT);
   }
+}
+
+static void
+test_probe_client_id (DoctorFixture *f,
+                      gconstpointer  data)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autofree char *client_id = NULL;
+  g_autofree char *url = NULL;
+  gint64 id;
+
+  soup_server_add_handler (server, NULL, client_id_cb, &client_id, NULL);
+  url = g_strdup_printf ("http://127.0.0.1:%u/hook?x=1", botbench_test_serve_loopback (server));
+  id = add_v1_bot (f, "withquery", "S", url, NULL);
+
+  checks = run_default (f);
+  assert_check (checks, "handler-answers", id, BOTBENCH_DOCTOR_STATUS_OK, NULL);
+  /* Probed like the portal calls a webhook's handler (§1.9). */
+  g_assert_cmpstr (client_id, ==, botbench_profile_get_client_id (f->profile));
+}
+
+static void
+test_hostile_answers (DoctorFixture *f,
+                      gconstpointer  data)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(BotbenchDoctor) doctor = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *url = NULL;
+  gint64 id;
+
+  soup_server_add_handler (server, NULL, hostile_cb, NULL, NULL);
+  base = g_strdup_printf ("http://127.0.0.1:%u/", botbench_test_serve_loopback (server));
+  url = g_strdup_printf ("%sbot", base);
+  botbench_profile_set_public_base_url (f->profile, base);
+  id = add_v1_bot (f, "hostile", "S", url, NULL);
+
+  doctor = new_doctor (f);
+  botbench_doctor_set_portal (doctor, BOTBENCH_DOCTOR_PORTAL_REMOTE);
+  _botbench_doctor_set_place_func (doctor, all_public, NULL);
+  checks = run_doctor (doctor);
+  /* Its "status page" is no listener's: cut at 64 KiB and refused. */
+  assert_check (checks, "handler-reachable", id, BOTBENCH_DOCTOR_STATUS_PROBLEM, "not this Botbench");
 }
 
 static void
@@ -637,6 +713,8 @@ main (int   argc,
 
   ADD ("run/all-pass", test_all_pass, 0);
   ADD ("run/cancel", test_cancel, 0);
+  ADD ("handler-answers/client-id", test_probe_client_id, 0);
+  ADD ("handler-reachable/hostile-answer", test_hostile_answers, 0);
   ADD ("profile/unreachable", test_portal_unreachable, 0);
   ADD ("scope/no-imbot", test_scope, 's');
   ADD ("app-installed/not-finished", test_app_installed, 0);

@@ -208,8 +208,15 @@ struct _Request
   guint         timeout_source;
   gboolean      timed_out;
   gint64        started;
-  gint64        elapsed;    /* µs */
+  gint64        elapsed;    /* µs, until the status line and headers */
+  SoupMessage  *msg;
+  GInputStream *stream;
+  GByteArray   *body;
 };
+
+/* An answer's body is read up to this (a listener's status is small; a
+ * hostile handler's endless body is cut). */
+#define MAX_BODY (64 * 1024)
 
 static gboolean
 request_timeout_cb (gpointer data)
@@ -224,24 +231,77 @@ request_timeout_cb (gpointer data)
 }
 
 static void
+request_finish (Request *request,
+                GError  *error)
+{
+  g_autoptr(GBytes) body = NULL;
+  guint status = 0;
+
+  g_clear_handle_id (&request->timeout_source, g_source_remove);
+  if (error == NULL)
+    {
+      status = soup_message_get_status (request->msg);
+      body = g_byte_array_free_to_bytes (g_steal_pointer (&request->body));
+    }
+
+  request->done (request->run, request, status, body, error);
+
+  if (request->stream != NULL)
+    g_input_stream_close_async (request->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&request->stream);
+  g_clear_object (&request->msg);
+  g_clear_pointer (&request->body, g_byte_array_unref);
+  g_clear_object (&request->cancellable);
+  g_free (request);
+}
+
+static void
+request_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Request *request = user_data;
+  g_autoptr(GBytes) chunk = NULL;
+  g_autoptr(GError) error = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      request_finish (request, error);
+      return;
+    }
+
+  if (g_bytes_get_size (chunk) > 0 && request->body->len < MAX_BODY)
+    {
+      g_byte_array_append (request->body, g_bytes_get_data (chunk, NULL),
+                           MIN (g_bytes_get_size (chunk), MAX_BODY - request->body->len));
+      g_input_stream_read_bytes_async (request->stream, 8192, G_PRIORITY_DEFAULT, request->cancellable,
+                                       request_read_cb, request);
+      return;
+    }
+
+  request_finish (request, NULL);
+}
+
+static void
 request_sent_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   Request *request = user_data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  request->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   request->elapsed = g_get_monotonic_time () - request->started;
-  g_clear_handle_id (&request->timeout_source, g_source_remove);
+  if (request->stream == NULL)
+    {
+      request_finish (request, error);
+      return;
+    }
 
-  request->done (request->run, request, body != NULL && msg != NULL ? soup_message_get_status (msg) : 0,
-                 body, error);
-
-  g_clear_object (&request->cancellable);
-  g_free (request);
+  request->body = g_byte_array_new ();
+  g_input_stream_read_bytes_async (request->stream, 8192, G_PRIORITY_DEFAULT, request->cancellable,
+                                   request_read_cb, request);
 }
 
 static void
@@ -260,7 +320,7 @@ request_start (DoctorRun   *run,
     {
       g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                              _("“%s” is not a valid URL"), url);
-      Request bad = { run, done, NULL, 0, FALSE, 0, 0 };
+      Request bad = { .run = run, .done = done };
 
       done (run, &bad, 0, NULL, error);
       return;
@@ -277,13 +337,14 @@ request_start (DoctorRun   *run,
   request = g_new0 (Request, 1);
   request->run = run;
   request->done = done;
+  request->msg = g_object_ref (msg);
   request->cancellable = g_cancellable_new ();
   g_signal_connect_object (run->cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
                            request->cancellable, G_CONNECT_SWAPPED);
   request->timeout_source = g_timeout_add (timeout_ms, request_timeout_cb, request);
   request->started = g_get_monotonic_time ();
-  soup_session_send_and_read_async (run->session, msg, G_PRIORITY_DEFAULT, request->cancellable,
-                                    request_sent_cb, request);
+  soup_session_send_async (run->session, msg, G_PRIORITY_DEFAULT, request->cancellable,
+                           request_sent_cb, request);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -585,6 +646,9 @@ answers_one (DoctorRun *run)
   const char *url = current_url (run);
   gboolean through_public = FALSE;
   g_autofree char *form = NULL;
+  g_autofree char *probe_url = NULL;
+  BotbenchProfile *profile;
+  const char *client_id;
 
   if (_botbench_doctor_url_is_ours (run->self, url, &through_public))
     {
@@ -598,7 +662,16 @@ answers_one (DoctorRun *run)
 
   form = g_strdup_printf ("event=" BOTBENCH_DOCTOR_PROBE_EVENT "&data%%5BBOTBENCH%%5D=delivery-doctor"
                           "&ts=%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
-  request_start (run, "POST", url, form, run->self->handler_timeout_ms, probe_answered_cb);
+
+  /* A webhook's handler URLs are called with ?CLIENT_ID=… appended
+   * (reference §1.9): probe the URL the portal calls. */
+  profile = botbench_rest_client_get_profile (run->self->client);
+  client_id = botbench_profile_get_client_id (profile);
+  if (botbench_profile_get_kind (profile) == BOTBENCH_PROFILE_KIND_WEBHOOK && client_id != NULL && *client_id != '\0')
+    probe_url = g_strdup_printf ("%s%cCLIENT_ID=%s", url, strchr (url, '?') != NULL ? '&' : '?', client_id);
+
+  request_start (run, "POST", probe_url != NULL ? probe_url : url, form, run->self->handler_timeout_ms,
+                 probe_answered_cb);
 }
 
 void
