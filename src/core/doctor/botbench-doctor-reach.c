@@ -265,8 +265,8 @@ public_status_cb (DoctorRun *run,
 
       reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
                   g_strdup_printf (_("%s goes through the public URL, but nothing answers there (%s): is the "
-                                     "tunnel running? Start it again (botbench-cli tunnel, or Make the "
-                                     "Listener Public)."), url, why));
+                                     "tunnel running? Start it again: botbench-cli tunnel, or “Make the "
+                                     "Listener Public” in the profile."), url, why));
       reach_next (run);
       return;
     }
@@ -342,8 +342,9 @@ reach_one (DoctorRun *run)
       reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
                   portal == DOCTOR_PLACE_PUBLIC
                   ? g_strdup_printf (_("The portal is not on this machine or network and cannot reach %s: "
-                                       "make the listener public (botbench-cli tunnel, or Make the Listener "
-                                       "Public) and register the handlers with the public URL."), url)
+                                       "make the listener public (botbench-cli tunnel, or “Make the Listener "
+                                       "Public” in the profile) and register the handlers with the public "
+                                       "URL."), url)
                   : g_strdup_printf (_("The portal is on another machine and cannot reach %s on this one: "
                                        "use this machine’s network address or a tunnel "
                                        "(botbench-cli tunnel)."), url));
