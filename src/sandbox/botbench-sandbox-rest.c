@@ -71,7 +71,7 @@ method_app_info (BotbenchSandbox *self,
   json_object_set_string_member (info, "CODE", auth->webhook ? "" : self->client_id);
   json_object_set_int_member (info, "VERSION", 1);
   json_object_set_string_member (info, "STATUS", STATUS_LETTER);
-  json_object_set_boolean_member (info, "INSTALLED", TRUE);
+  json_object_set_boolean_member (info, "INSTALLED", botbench_sandbox_get_app_installed (self));
   json_object_set_string_member (info, "PAYMENT_EXPIRED", "N");
   json_object_set_null_member (info, "DAYS");
   json_object_set_string_member (info, "LANGUAGE_ID", "en");

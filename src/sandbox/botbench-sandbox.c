@@ -947,3 +947,28 @@ botbench_sandbox_get_rate_per_second (BotbenchSandbox *self)
   g_return_val_if_fail (BOTBENCH_IS_SANDBOX (self), 0);
   return self->rate_per_second;
 }
+
+/* Kept as object data (GData is locked: read by the server thread) so the
+ * knob needs no field in botbench-sandbox-private.h. */
+static GQuark
+app_not_installed_quark (void)
+{
+  return g_quark_from_static_string ("botbench-sandbox-app-not-installed");
+}
+
+gboolean
+botbench_sandbox_get_app_installed (BotbenchSandbox *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_SANDBOX (self), TRUE);
+
+  return g_object_get_qdata (G_OBJECT (self), app_not_installed_quark ()) == NULL;
+}
+
+void
+botbench_sandbox_set_app_installed (BotbenchSandbox *self,
+                                    gboolean         installed)
+{
+  g_return_if_fail (BOTBENCH_IS_SANDBOX (self));
+
+  g_object_set_qdata (G_OBJECT (self), app_not_installed_quark (), installed ? NULL : GINT_TO_POINTER (1));
+}

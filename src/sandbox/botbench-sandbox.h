@@ -244,6 +244,11 @@ void             botbench_sandbox_set_token_ttl      (BotbenchSandbox  *self,
 const char      *botbench_sandbox_get_scope          (BotbenchSandbox  *self);
 void             botbench_sandbox_set_scope          (BotbenchSandbox  *self,
                                                       const char       *scope);
+/* app.info's INSTALLED (default TRUE): FALSE plays an application whose
+ * installation is not finished.  Any time, also while running. */
+gboolean         botbench_sandbox_get_app_installed  (BotbenchSandbox  *self);
+void             botbench_sandbox_set_app_installed  (BotbenchSandbox  *self,
+                                                      gboolean          installed);
 /* HTTPS.  With no certificate file, a self-signed certificate for
  * 127.0.0.1 and localhost is generated once and kept beside the state
  * (in memory for an in-memory state). */

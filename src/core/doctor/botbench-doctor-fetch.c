@@ -90,9 +90,41 @@ bot_get_cb (GObject      *object,
   code = error != NULL && error->domain == BOTBENCH_REST_ERROR ? botbench_rest_error_get_code (error) : NULL;
 
   if (response != NULL)
-    _botbench_doctor_add (run, "fetch-ownership", BOTBENCH_DOCTOR_STATUS_OK, botbench_bot_get_bot_id (bot),
-                          g_strdup_printf (_("%sthe profile owns the bot (imbot.v2.Bot.get)"), label));
-  else if (g_strcmp0 (code, "BOT_OWNERSHIP_ERROR") == 0)
+    {
+      /* A non-owner gets the brief format: no eventMode (v2 §2.5). */
+      JsonNode *node = botbench_rest_response_get_result (response);
+      JsonObject *reply = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonNode *member = reply != NULL ? json_object_get_member (reply, "bot") : NULL;
+      JsonObject *found = member != NULL && JSON_NODE_HOLDS_OBJECT (member) ? json_node_get_object (member) : NULL;
+      JsonNode *mode = found != NULL ? json_object_get_member (found, "eventMode") : NULL;
+      const char *mode_text = mode != NULL && JSON_NODE_HOLDS_VALUE (mode) &&
+                              json_node_get_value_type (mode) == G_TYPE_STRING ? json_node_get_string (mode) : NULL;
+
+      if (mode_text == NULL)
+        code = "BOT_OWNERSHIP_ERROR";
+      else if (!g_str_equal (mode_text, "fetch"))
+        {
+          g_autofree char *escaped = g_strescape (mode_text, NULL);
+
+          _botbench_doctor_add (run, "fetch-ownership", BOTBENCH_DOCTOR_STATUS_PROBLEM,
+                                botbench_bot_get_bot_id (bot),
+                                g_strdup_printf (_("%sthe profile owns the bot, but the portal has it in "
+                                                   "“%s” mode, not fetch: nothing is queued to fetch; update "
+                                                   "the bot with eventMode fetch"), label, escaped));
+          step_done (run);
+          return;
+        }
+      else
+        {
+          _botbench_doctor_add (run, "fetch-ownership", BOTBENCH_DOCTOR_STATUS_OK, botbench_bot_get_bot_id (bot),
+                                g_strdup_printf (_("%sthe profile owns the bot, in fetch mode (imbot.v2.Bot.get)"),
+                                                 label));
+          step_done (run);
+          return;
+        }
+    }
+
+  if (g_strcmp0 (code, "BOT_OWNERSHIP_ERROR") == 0)
     _botbench_doctor_add (run, "fetch-ownership", BOTBENCH_DOCTOR_STATUS_PROBLEM, botbench_bot_get_bot_id (bot),
                           g_strdup_printf (_("%sthe portal says another application registered the bot, or its "
                                              "botToken is wrong (BOT_OWNERSHIP_ERROR): only the owner can fetch its "

@@ -75,6 +75,15 @@ has_url (GPtrArray  *urls,
   return FALSE;
 }
 
+static gboolean
+url_is_public (BotbenchDoctor *self,
+               const char     *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+
+  return uri != NULL && _botbench_doctor_place_of_host (self, g_uri_get_host (uri)) == DOCTOR_PLACE_PUBLIC;
+}
+
 static void
 check_url (DoctorRun *run,
            DoctorBot *bot,
@@ -82,6 +91,7 @@ check_url (DoctorRun *run,
 {
   GString *problems = g_string_new (NULL);
   GString *warnings = g_string_new (NULL);
+  gboolean has_http = FALSE;
 
   g_clear_pointer (&run->urls, g_ptr_array_unref);
   run->urls = g_ptr_array_new_with_free_func (g_free);
@@ -121,6 +131,11 @@ check_url (DoctorRun *run,
       if (!has_url (run->urls, url))
         g_ptr_array_add (run->urls, g_strdup (url));
       if (g_ascii_strncasecmp (url, "http://", 7) == 0)
+        has_http = TRUE;
+      /* Plain http matters where the request crosses the internet: from
+       * a cloud portal, or to a public host. */
+      if (g_ascii_strncasecmp (url, "http://", 7) == 0 &&
+          (_botbench_doctor_portal_place (run->self) == DOCTOR_PLACE_PUBLIC || url_is_public (run->self, url)))
         {
           if (warnings->len > 0)
             g_string_append (warnings, " ");
@@ -143,7 +158,11 @@ check_url (DoctorRun *run,
                                            label));
   else
     _botbench_doctor_add (run, "handler-url", BOTBENCH_DOCTOR_STATUS_OK, bot->id,
-                          g_strdup_printf (_("%shandler URLs pass the portal’s rule and use https"), label));
+                          has_http
+                          ? g_strdup_printf (_("%shandler URLs pass the portal’s rule; plain http is fine "
+                                               "here, the requests stay inside the portal’s machine or "
+                                               "network"), label)
+                          : g_strdup_printf (_("%shandler URLs pass the portal’s rule and use https"), label));
 
   g_string_free (problems, TRUE);
   g_string_free (warnings, TRUE);

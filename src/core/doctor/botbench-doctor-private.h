@@ -5,8 +5,9 @@
  * One Run per botbench_doctor_run_async(): a chain of steps, each adding
  * its checks and calling _botbench_doctor_next(), directly or from its
  * async callback.  botbench-doctor.c: the object, the portal's checks and
- * the bot list; -handlers.c: a v1 bot's checks; -reach.c: where a host
- * is and the probes; -fetch.c: a v2 fetch-mode bot's checks.
+ * the bot list; -check.c: the results; -handlers.c: a v1 bot's checks;
+ * -place.c: where a host is; -reach.c: the probes; -fetch.c: a v2
+ * fetch-mode bot's checks.
  */
 #pragma once
 
@@ -94,9 +95,11 @@ void      _botbench_doctor_add          (DoctorRun            *run,
 /* "Bot 12 (code): " */
 char     *_botbench_doctor_bot_label    (gint64                id,
                                          BotbenchBot          *definition);
-/* Adds every check of a v1 bot / a v2 bot as a skipped warning. */
+/* Adds the checks of a v1 bot (from the @first one) / of a v2 bot as
+ * skipped warnings. */
 void      _botbench_doctor_skip_v1      (DoctorRun            *run,
                                          const DoctorBot      *bot,
+                                         guint                 first,
                                          const char           *reason);
 void      _botbench_doctor_skip_v2      (DoctorRun            *run,
                                          gint64                id,
@@ -110,7 +113,7 @@ void      _botbench_doctor_v1_step_done (DoctorRun            *run);
 /* botbench-doctor-fetch.c: step run->step of v2 bot run->index. */
 void      _botbench_doctor_v2_step      (DoctorRun            *run);
 
-/* botbench-doctor-reach.c */
+/* botbench-doctor-place.c, botbench-doctor-reach.c */
 DoctorPlace _botbench_doctor_place_of_host (BotbenchDoctor    *self,
                                             const char        *host);
 /* The portal's place (the portal knob, else its URL's host). */
@@ -118,6 +121,9 @@ DoctorPlace _botbench_doctor_portal_place  (BotbenchDoctor    *self);
 /* handler-reachable and handler-answers of the bot's run->urls. */
 void      _botbench_doctor_reach_start  (DoctorRun            *run);
 void      _botbench_doctor_answers_start (DoctorRun           *run);
+/* The root of @url's scheme, host and port: where GET shows the listener's
+ * status.  NULL when @url does not parse. */
+char     *_botbench_doctor_root_of      (const char           *url);
 /* TRUE when @url goes to Botbench's own listener (directly or through
  * the public URL). */
 gboolean  _botbench_doctor_url_is_ours  (BotbenchDoctor       *self,

@@ -2,9 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * handler-reachable is judged from where the portal is: one on this
- * machine (the sandbox) reaches loopback and private hosts, one on a
- * private address reaches private hosts, a cloud portal public hosts only.
+ * handler-reachable is judged from where the portal is
+ * (botbench-doctor-place.c): one on this machine (the sandbox) reaches
+ * loopback and private hosts, one on a private address reaches private
+ * hosts, a cloud portal public hosts only.
  * A handler that goes to Botbench's own listener through the profile's
  * public URL (a tunnel) is followed end to end without storing anything:
  * GET on the public URL's root reaches the listener's status page (GET /
@@ -29,172 +30,6 @@
 #include "botbench-json.h"
 
 /* ------------------------------------------------------------------------ */
-/* places                                                                   */
-
-static DoctorPlace
-ipv4_place (const guint8 *b)
-{
-  if (b[0] == 127 || b[0] == 0)
-    return DOCTOR_PLACE_LOOPBACK;
-  if (b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
-      (b[0] == 169 && b[1] == 254) || (b[0] == 100 && (b[1] & 0xc0) == 64))
-    return DOCTOR_PLACE_PRIVATE;
-  return DOCTOR_PLACE_PUBLIC;
-}
-
-static DoctorPlace
-host_place (const char *host)
-{
-  static const char *local_suffixes[] = {
-    ".local", ".localdomain", ".internal", ".lan", ".home.arpa",
-  };
-  g_autofree char *literal = NULL;
-  g_autofree char *lower = NULL;
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (host == NULL || *host == '\0')
-    return DOCTOR_PLACE_LOOPBACK;
-
-  if (*host == '[')
-    literal = g_strndup (host + 1, strlen (host) - (g_str_has_suffix (host, "]") ? 2 : 1));
-  else
-    literal = g_strdup (host);
-
-  address = g_inet_address_new_from_string (literal);
-  if (address != NULL)
-    {
-      const guint8 *b = g_inet_address_to_bytes (address);
-      static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-      if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4)
-        return ipv4_place (b);
-      if (g_inet_address_get_is_loopback (address) || g_inet_address_get_is_any (address))
-        return DOCTOR_PLACE_LOOPBACK;
-      if ((b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80))
-        return DOCTOR_PLACE_PRIVATE;
-      if (memcmp (b, mapped, sizeof mapped) == 0)
-        return ipv4_place (b + 12);
-      return DOCTOR_PLACE_PUBLIC;
-    }
-
-  lower = g_ascii_strdown (literal, -1);
-  while (g_str_has_suffix (lower, "."))
-    lower[strlen (lower) - 1] = '\0';
-  if (g_str_equal (lower, "localhost") || g_str_has_suffix (lower, ".localhost"))
-    return DOCTOR_PLACE_LOOPBACK;
-  if (strchr (lower, '.') == NULL)
-    return DOCTOR_PLACE_PRIVATE;
-  for (guint i = 0; i < G_N_ELEMENTS (local_suffixes); i++)
-    if (g_str_has_suffix (lower, local_suffixes[i]))
-      return DOCTOR_PLACE_PRIVATE;
-
-  return DOCTOR_PLACE_PUBLIC;
-}
-
-DoctorPlace
-_botbench_doctor_place_of_host (BotbenchDoctor *self,
-                                const char     *host)
-{
-  if (self->place_func != NULL)
-    return self->place_func (host, self->place_data);
-
-  return host_place (host);
-}
-
-DoctorPlace
-_botbench_doctor_portal_place (BotbenchDoctor *self)
-{
-  const char *portal_url;
-  g_autoptr(GUri) uri = NULL;
-
-  switch (self->portal)
-    {
-    case BOTBENCH_DOCTOR_PORTAL_LOCAL:
-      return DOCTOR_PLACE_LOOPBACK;
-    case BOTBENCH_DOCTOR_PORTAL_REMOTE:
-      return DOCTOR_PLACE_PUBLIC;
-    case BOTBENCH_DOCTOR_PORTAL_AUTO:
-    default:
-      break;
-    }
-
-  portal_url = botbench_profile_get_portal_url (botbench_rest_client_get_profile (self->client));
-  uri = portal_url != NULL ? g_uri_parse (portal_url, SOUP_HTTP_URI_FLAGS, NULL) : NULL;
-  if (uri == NULL)
-    return DOCTOR_PLACE_PUBLIC;
-
-  return host_place (g_uri_get_host (uri));
-}
-
-/* ------------------------------------------------------------------------ */
-/* is it ours?                                                              */
-
-static gboolean
-url_under (const char *url,
-           const char *base)
-{
-  g_autoptr(GUri) u = NULL;
-  g_autoptr(GUri) b = NULL;
-  const char *base_path;
-
-  if (base == NULL)
-    return FALSE;
-
-  u = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
-  b = g_uri_parse (base, SOUP_HTTP_URI_FLAGS, NULL);
-  if (u == NULL || b == NULL || g_uri_get_host (u) == NULL || g_uri_get_host (b) == NULL)
-    return FALSE;
-
-  if (g_ascii_strcasecmp (g_uri_get_scheme (u), g_uri_get_scheme (b)) != 0 ||
-      g_ascii_strcasecmp (g_uri_get_host (u), g_uri_get_host (b)) != 0 ||
-      g_uri_get_port (u) != g_uri_get_port (b))
-    return FALSE;
-
-  base_path = g_uri_get_path (b);
-  if (base_path == NULL || *base_path == '\0' || g_str_equal (base_path, "/"))
-    return TRUE;
-
-  return g_str_has_prefix (g_uri_get_path (u), base_path);
-}
-
-gboolean
-_botbench_doctor_url_is_ours (BotbenchDoctor *self,
-                              const char     *url,
-                              gboolean       *through_public)
-{
-  const char *public_url = self->public_url;
-
-  if (public_url == NULL)
-    public_url = botbench_profile_get_public_base_url (botbench_rest_client_get_profile (self->client));
-
-  *through_public = FALSE;
-  if (url_under (url, self->listener_url))
-    return TRUE;
-  if (url_under (url, public_url))
-    {
-      *through_public = TRUE;
-      return TRUE;
-    }
-
-  return FALSE;
-}
-
-/* The root of @url's scheme, host and port: where GET shows the listener's status. */
-static char *
-root_of (const char *url)
-{
-  g_autoptr(GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
-  g_autoptr(GUri) root = NULL;
-
-  if (uri == NULL)
-    return NULL;
-
-  root = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
-                      g_uri_get_port (uri), "/", NULL, NULL);
-  return g_uri_to_string (root);
-}
-
-/* ------------------------------------------------------------------------ */
 /* one request with a timeout                                               */
 
 typedef struct _Request Request;
@@ -212,8 +47,15 @@ struct _Request
   guint         timeout_source;
   gboolean      timed_out;
   gint64        started;
-  gint64        elapsed;    /* µs */
+  gint64        elapsed;    /* µs, until the status line and headers */
+  SoupMessage  *msg;
+  GInputStream *stream;
+  GByteArray   *body;
 };
+
+/* An answer's body is read up to this (a listener's status is small; a
+ * hostile handler's endless body is cut). */
+#define MAX_BODY (64 * 1024)
 
 static gboolean
 request_timeout_cb (gpointer data)
@@ -228,24 +70,77 @@ request_timeout_cb (gpointer data)
 }
 
 static void
+request_finish (Request *request,
+                GError  *error)
+{
+  g_autoptr(GBytes) body = NULL;
+  guint status = 0;
+
+  g_clear_handle_id (&request->timeout_source, g_source_remove);
+  if (error == NULL)
+    {
+      status = soup_message_get_status (request->msg);
+      body = g_byte_array_free_to_bytes (g_steal_pointer (&request->body));
+    }
+
+  request->done (request->run, request, status, body, error);
+
+  if (request->stream != NULL)
+    g_input_stream_close_async (request->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&request->stream);
+  g_clear_object (&request->msg);
+  g_clear_pointer (&request->body, g_byte_array_unref);
+  g_clear_object (&request->cancellable);
+  g_free (request);
+}
+
+static void
+request_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Request *request = user_data;
+  g_autoptr(GBytes) chunk = NULL;
+  g_autoptr(GError) error = NULL;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      request_finish (request, error);
+      return;
+    }
+
+  if (g_bytes_get_size (chunk) > 0 && request->body->len < MAX_BODY)
+    {
+      g_byte_array_append (request->body, g_bytes_get_data (chunk, NULL),
+                           MIN (g_bytes_get_size (chunk), MAX_BODY - request->body->len));
+      g_input_stream_read_bytes_async (request->stream, 8192, G_PRIORITY_DEFAULT, request->cancellable,
+                                       request_read_cb, request);
+      return;
+    }
+
+  request_finish (request, NULL);
+}
+
+static void
 request_sent_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   Request *request = user_data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  request->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   request->elapsed = g_get_monotonic_time () - request->started;
-  g_clear_handle_id (&request->timeout_source, g_source_remove);
+  if (request->stream == NULL)
+    {
+      request_finish (request, error);
+      return;
+    }
 
-  request->done (request->run, request, body != NULL && msg != NULL ? soup_message_get_status (msg) : 0,
-                 body, error);
-
-  g_clear_object (&request->cancellable);
-  g_free (request);
+  request->body = g_byte_array_new ();
+  g_input_stream_read_bytes_async (request->stream, 8192, G_PRIORITY_DEFAULT, request->cancellable,
+                                   request_read_cb, request);
 }
 
 static void
@@ -264,7 +159,7 @@ request_start (DoctorRun   *run,
     {
       g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                              _("“%s” is not a valid URL"), url);
-      Request bad = { run, done, NULL, 0, FALSE, 0, 0 };
+      Request bad = { .run = run, .done = done };
 
       done (run, &bad, 0, NULL, error);
       return;
@@ -281,13 +176,14 @@ request_start (DoctorRun   *run,
   request = g_new0 (Request, 1);
   request->run = run;
   request->done = done;
+  request->msg = g_object_ref (msg);
   request->cancellable = g_cancellable_new ();
   g_signal_connect_object (run->cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
                            request->cancellable, G_CONNECT_SWAPPED);
   request->timeout_source = g_timeout_add (timeout_ms, request_timeout_cb, request);
   request->started = g_get_monotonic_time ();
-  soup_session_send_and_read_async (run->session, msg, G_PRIORITY_DEFAULT, request->cancellable,
-                                    request_sent_cb, request);
+  soup_session_send_async (run->session, msg, G_PRIORITY_DEFAULT, request->cancellable,
+                           request_sent_cb, request);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -369,8 +265,8 @@ public_status_cb (DoctorRun *run,
 
       reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
                   g_strdup_printf (_("%s goes through the public URL, but nothing answers there (%s): is the "
-                                     "tunnel running? Start it again (botbench-cli tunnel, or Make the "
-                                     "Listener Public)."), url, why));
+                                     "tunnel running? Start it again: botbench-cli tunnel, or “Make the "
+                                     "Listener Public” in the profile."), url, why));
       reach_next (run);
       return;
     }
@@ -423,7 +319,7 @@ listener_status_cb (DoctorRun *run,
 
   g_object_set_data_full (G_OBJECT (run->task), "listener-identity", g_steal_pointer (&identity), g_free);
   {
-    g_autofree char *root = root_of (url);
+    g_autofree char *root = _botbench_doctor_root_of (url);
 
     request_start (run, "GET", root != NULL ? root : url, NULL, run->self->handler_timeout_ms,
                    public_status_cb);
@@ -446,8 +342,9 @@ reach_one (DoctorRun *run)
       reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
                   portal == DOCTOR_PLACE_PUBLIC
                   ? g_strdup_printf (_("The portal is not on this machine or network and cannot reach %s: "
-                                       "make the listener public (botbench-cli tunnel, or Make the Listener "
-                                       "Public) and register the handlers with the public URL."), url)
+                                       "make the listener public (botbench-cli tunnel, or “Make the Listener "
+                                       "Public” in the profile) and register the handlers with the public "
+                                       "URL."), url)
                   : g_strdup_printf (_("The portal is on another machine and cannot reach %s on this one: "
                                        "use this machine’s network address or a tunnel "
                                        "(botbench-cli tunnel)."), url));
@@ -589,6 +486,9 @@ answers_one (DoctorRun *run)
   const char *url = current_url (run);
   gboolean through_public = FALSE;
   g_autofree char *form = NULL;
+  g_autofree char *probe_url = NULL;
+  BotbenchProfile *profile;
+  const char *client_id;
 
   if (_botbench_doctor_url_is_ours (run->self, url, &through_public))
     {
@@ -602,7 +502,16 @@ answers_one (DoctorRun *run)
 
   form = g_strdup_printf ("event=" BOTBENCH_DOCTOR_PROBE_EVENT "&data%%5BBOTBENCH%%5D=delivery-doctor"
                           "&ts=%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
-  request_start (run, "POST", url, form, run->self->handler_timeout_ms, probe_answered_cb);
+
+  /* A webhook's handler URLs are called with ?CLIENT_ID=… appended
+   * (reference §1.9): probe the URL the portal calls. */
+  profile = botbench_rest_client_get_profile (run->self->client);
+  client_id = botbench_profile_get_client_id (profile);
+  if (botbench_profile_get_kind (profile) == BOTBENCH_PROFILE_KIND_WEBHOOK && client_id != NULL && *client_id != '\0')
+    probe_url = g_strdup_printf ("%s%cCLIENT_ID=%s", url, strchr (url, '?') != NULL ? '&' : '?', client_id);
+
+  request_start (run, "POST", probe_url != NULL ? probe_url : url, form, run->self->handler_timeout_ms,
+                 probe_answered_cb);
 }
 
 void

@@ -7,7 +7,8 @@
  * bot to botbench-doctor-handlers.c and each v2 fetch-mode bot of the bot
  * store to botbench-doctor-fetch.c.  When the portal does not answer, or
  * a call the later checks need fails, those checks are still reported,
- * as warnings saying why they were skipped.
+ * as warnings saying why they were skipped.  The checks themselves:
+ * botbench-doctor-check.c.
  */
 #define G_LOG_DOMAIN "botbench-doctor"
 
@@ -19,138 +20,6 @@
 #include "botbench-bot-v2.h"
 
 G_DEFINE_FINAL_TYPE (BotbenchDoctor, botbench_doctor, G_TYPE_OBJECT)
-G_DEFINE_BOXED_TYPE (BotbenchDoctorCheck, botbench_doctor_check,
-                     botbench_doctor_check_copy, botbench_doctor_check_free)
-
-static const char * const v1_check_names[] = {
-  "handler-url", "handler-reachable", "handler-answers", "handler-set",
-  "bot-type", "bot-messages", "application-token",
-};
-static const char * const v2_check_names[] = { "fetch-ownership", "fetch-poll" };
-
-/* ------------------------------------------------------------------------ */
-/* checks                                                                   */
-
-BotbenchDoctorCheck *
-botbench_doctor_check_copy (const BotbenchDoctorCheck *check)
-{
-  BotbenchDoctorCheck *copy;
-
-  g_return_val_if_fail (check != NULL, NULL);
-
-  copy = g_new0 (BotbenchDoctorCheck, 1);
-  copy->name = g_strdup (check->name);
-  copy->status = check->status;
-  copy->message = g_strdup (check->message);
-  copy->bot_id = check->bot_id;
-
-  return copy;
-}
-
-void
-botbench_doctor_check_free (BotbenchDoctorCheck *check)
-{
-  if (check == NULL)
-    return;
-
-  g_free (check->name);
-  g_free (check->message);
-  g_free (check);
-}
-
-const char *
-botbench_doctor_status_to_string (BotbenchDoctorStatus status)
-{
-  switch (status)
-    {
-    case BOTBENCH_DOCTOR_STATUS_OK:
-      return "ok";
-    case BOTBENCH_DOCTOR_STATUS_WARNING:
-      return "warning";
-    case BOTBENCH_DOCTOR_STATUS_PROBLEM:
-      return "problem";
-    default:
-      g_return_val_if_reached ("problem");
-    }
-}
-
-gboolean
-botbench_doctor_checks_have_problem (GPtrArray *checks)
-{
-  g_return_val_if_fail (checks != NULL, FALSE);
-
-  for (guint i = 0; i < checks->len; i++)
-    if (((BotbenchDoctorCheck *)g_ptr_array_index (checks, i))->status == BOTBENCH_DOCTOR_STATUS_PROBLEM)
-      return TRUE;
-
-  return FALSE;
-}
-
-void
-_botbench_doctor_add (DoctorRun            *run,
-                      const char           *name,
-                      BotbenchDoctorStatus  status,
-                      gint64                bot_id,
-                      char                 *message)
-{
-  BotbenchDoctorCheck *check = g_new0 (BotbenchDoctorCheck, 1);
-
-  check->name = g_strdup (name);
-  check->status = status;
-  check->message = message;
-  check->bot_id = bot_id;
-  g_debug ("%s %s: %s", name, botbench_doctor_status_to_string (status), message);
-  g_ptr_array_add (run->checks, check);
-}
-
-char *
-_botbench_doctor_bot_label (gint64       id,
-                            BotbenchBot *definition)
-{
-  const char *code = definition != NULL ? botbench_bot_get_code (definition) : NULL;
-
-  if (code != NULL && *code != '\0')
-    /* Translators: the start of a doctor message about one bot: its id and CODE */
-    return g_strdup_printf (_("Bot %" G_GINT64_FORMAT " (%s): "), id, code);
-
-  /* Translators: the start of a doctor message about one bot */
-  return g_strdup_printf (_("Bot %" G_GINT64_FORMAT ": "), id);
-}
-
-static void
-skip_names (DoctorRun          *run,
-            const char * const *names,
-            guint               n_names,
-            gint64              id,
-            BotbenchBot        *definition,
-            const char         *reason)
-{
-  g_autofree char *label = id > 0 ? _botbench_doctor_bot_label (id, definition) : g_strdup ("");
-
-  for (guint i = 0; i < n_names; i++)
-    _botbench_doctor_add (run, names[i], BOTBENCH_DOCTOR_STATUS_WARNING, id,
-                          /* Translators: %s: "Bot 12: " or nothing; %s: why */
-                          g_strdup_printf (_("%sNot checked: %s"), label, reason));
-}
-
-void
-_botbench_doctor_skip_v1 (DoctorRun       *run,
-                          const DoctorBot *bot,
-                          const char      *reason)
-{
-  skip_names (run, v1_check_names, G_N_ELEMENTS (v1_check_names),
-              bot != NULL ? bot->id : 0, bot != NULL ? bot->definition : NULL, reason);
-}
-
-void
-_botbench_doctor_skip_v2 (DoctorRun   *run,
-                          gint64       id,
-                          BotbenchBot *definition,
-                          const char  *reason)
-{
-  skip_names (run, v2_check_names, G_N_ELEMENTS (v2_check_names), id, definition, reason);
-}
-
 /* ------------------------------------------------------------------------ */
 /* the run                                                                  */
 
@@ -258,12 +127,12 @@ skip_rest (DoctorRun  *run,
         {
           DoctorBot bot = { self->bot_id, saved };
 
-          _botbench_doctor_skip_v1 (run, &bot, reason);
+          _botbench_doctor_skip_v1 (run, &bot, 0, reason);
         }
     }
   else
     {
-      _botbench_doctor_skip_v1 (run, NULL, reason);
+      _botbench_doctor_skip_v1 (run, NULL, 0, reason);
       _botbench_doctor_skip_v2 (run, 0, NULL, reason);
     }
 
@@ -426,10 +295,10 @@ bot_list_cb (GObject      *object,
         {
           DoctorBot bot = { self->bot_id, v1_definition (self, self->bot_id) };
 
-          _botbench_doctor_skip_v1 (run, &bot, reason);
+          _botbench_doctor_skip_v1 (run, &bot, 0, reason);
         }
       else if (self->bot_id == 0)
-        _botbench_doctor_skip_v1 (run, NULL, reason);
+        _botbench_doctor_skip_v1 (run, NULL, 0, reason);
       run->stage = STAGE_V2;
       run->index = 0;
       run->step = 0;
@@ -481,8 +350,7 @@ bot_list_cb (GObject      *object,
       _botbench_doctor_add (run, "handler-url", BOTBENCH_DOCTOR_STATUS_PROBLEM, bot.id,
                             g_strdup_printf (_("%sthe portal has no such bot (imbot.bot.list): register it "
                                                "again, or check the bot id"), label));
-      skip_names (run, v1_check_names + 1, G_N_ELEMENTS (v1_check_names) - 1, bot.id, bot.definition,
-                  _("the bot is not on the portal"));
+      _botbench_doctor_skip_v1 (run, &bot, 1, _("the bot is not on the portal"));
     }
 
   run->stage = STAGE_V1;
