@@ -469,6 +469,101 @@ test_save_fails (void)
   botbench_test_rm_rf (dir);
 }
 
+/* profiles add NAME --from-event ID: an OAuth profile from a stored
+ * ONAPPINSTALL, its tokens in the keyring only; with --client-id the
+ * client secret from standard input.  Not an application's event: refused,
+ * nothing saved. */
+static void
+test_from_event (void)
+{
+  g_autofree char *config = g_build_filename (g_get_user_config_dir (), "botbench", NULL);
+  g_autofree char *dir = botbench_test_make_tmp_dir ();
+  g_autofree char *db = g_build_filename (dir, "events.db", NULL);
+  g_autofree char *ini_path = g_build_filename (config, "profiles.ini", NULL);
+  g_autoptr(GBytes) body = botbench_test_load_fixture ("ONAPPINSTALL");
+  g_autoptr(BotbenchEvent) install = botbench_event_new (g_get_real_time (), "127.0.0.1", "POST", "/", "", NULL,
+                                                         "application/x-www-form-urlencoded", body);
+  static const char other_form[] = "event=ONIMBOTMESSAGEADD&data[PARAMS][MESSAGE]=hi";
+  g_autoptr(GBytes) other_body = g_bytes_new_static (other_form, strlen (other_form));
+  g_autoptr(BotbenchEvent) other = botbench_event_new (g_get_real_time (), "127.0.0.1", "POST", "/", "", NULL,
+                                                       "application/x-www-form-urlencoded", other_body);
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(BotbenchProfileManager) manager = NULL;
+  g_autoptr(BotbenchSecretStore) secrets = botbench_secret_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *install_id = NULL;
+  g_autofree char *other_id = NULL;
+  g_autofree char *ini = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *secret = NULL;
+  BotbenchProfile *profile;
+  gint64 id;
+
+  botbench_test_rm_rf (config);
+  store = botbench_event_store_new (db, &error);
+  g_assert_no_error (error);
+  id = botbench_event_store_insert (store, install, &error);
+  g_assert_cmpint (id, >, 0);
+  install_id = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  id = botbench_event_store_insert (store, other, &error);
+  other_id = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  botbench_event_store_close (store);
+
+  /* Not an application's event: nothing saved. */
+  g_assert_cmpint (CLI (NULL, NULL, &err, "profiles", "add", "Nope", "--from-event", other_id, "--db", db), ==, 1);
+  g_assert_nonnull (strstr (err, "access_token"));
+  g_assert_false (g_file_test (ini_path, G_FILE_TEST_EXISTS) &&
+                  g_file_get_contents (ini_path, &ini, NULL, NULL) && strstr (ini, "Nope") != NULL);
+  g_clear_pointer (&ini, g_free);
+  g_clear_pointer (&err, g_free);
+  /* Usage errors. */
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "profiles", "add", "X", "--from-event", install_id, "--oauth"), ==, 2);
+  g_assert_cmpint (CLI (NULL, NULL, NULL, "profiles", "add", "X", "--webhook", "https://x.example/rest/1/abc/",
+                        "--db", db), ==, 2);
+
+  g_assert_cmpint (CLI ("client-s3cret\n", NULL, &err, "profiles", "add", "Installed", "--from-event", install_id,
+                        "--db", db, "--client-id", "local.5f0e.1a2b"), ==, 0);
+  g_assert_nonnull (strstr (err, "Added profile"));
+
+  g_assert_true (g_file_get_contents (ini_path, &ini, NULL, NULL));
+  g_assert_nonnull (strstr (ini, "kind=oauth"));
+  g_assert_nonnull (strstr (ini, "portal-url=https://example.bitrix24.com/"));
+  g_assert_nonnull (strstr (ini, "member-id=bac1cd5c8940947a75e0d71b1a84e348"));
+  g_assert_nonnull (strstr (ini, "oauth-client-id=local.5f0e.1a2b"));
+  g_assert_nonnull (strstr (ini, "token-expires=1696530600"));
+  /* The tokens only in the keyring. */
+  g_assert_null (strstr (ini, "s6p6eclrvim6da22ft9ch94ekreb52lv"));
+  g_assert_null (strstr (ini, "4s386p3q0tr8dy89xvmt96234v3dljg8"));
+  g_assert_null (strstr (ini, "831c76b092f9f135d9b6b36c3a720757"));
+  g_assert_null (strstr (ini, "client-s3cret"));
+
+  manager = botbench_profile_manager_new (ini_path);
+  g_assert_true (botbench_profile_manager_load (manager, &error));
+  profile = botbench_profile_manager_lookup (manager, "Installed");
+  g_assert_nonnull (profile);
+  g_assert_cmpstr (botbench_profile_get_user_id (profile), ==, "1");
+  g_assert_cmpstr (botbench_profile_get_token_endpoint (profile), ==, "https://oauth.bitrix.info/oauth/token/");
+  secret = botbench_secret_store_lookup_sync (secrets, botbench_profile_get_uuid (profile),
+                                              BOTBENCH_SECRET_KIND_ACCESS_TOKEN, NULL, &error);
+  g_assert_cmpstr (secret, ==, "s6p6eclrvim6da22ft9ch94ekreb52lv");
+  botbench_secret_free (g_steal_pointer (&secret));
+  secret = botbench_secret_store_lookup_sync (secrets, botbench_profile_get_uuid (profile),
+                                              BOTBENCH_SECRET_KIND_REFRESH_TOKEN, NULL, &error);
+  g_assert_cmpstr (secret, ==, "4s386p3q0tr8dy89xvmt96234v3dljg8");
+  botbench_secret_free (g_steal_pointer (&secret));
+  secret = botbench_secret_store_lookup_sync (secrets, botbench_profile_get_uuid (profile),
+                                              BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, NULL, &error);
+  g_assert_cmpstr (secret, ==, "831c76b092f9f135d9b6b36c3a720757");
+  botbench_secret_free (g_steal_pointer (&secret));
+  secret = botbench_secret_store_lookup_sync (secrets, botbench_profile_get_uuid (profile),
+                                              BOTBENCH_SECRET_KIND_CLIENT_SECRET, NULL, &error);
+  g_assert_cmpstr (secret, ==, "client-s3cret");
+  botbench_secret_free (g_steal_pointer (&secret));
+  g_assert_no_error (error);
+
+  botbench_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -487,6 +582,7 @@ main (int    argc,
   g_test_add_func ("/cli-profiles/sandbox-command", test_sandbox_command);
   g_test_add_func ("/cli-profiles/tls-pinned", test_tls_pinned);
   g_test_add_func ("/cli-profiles/save-fails", test_save_fails);
+  g_test_add_func ("/cli-profiles/from-event", test_from_event);
 
   return g_test_run ();
 }

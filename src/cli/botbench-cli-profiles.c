@@ -187,6 +187,65 @@ clear_secret_sync (BotbenchSecretStore  *secrets,
   return state.ok;
 }
 
+/* --from-event ID: an OAuth profile from an application's event (an
+ * ONAPPINSTALL): the portal, endpoints, member id, user id and expiry into
+ * the profile, the tokens and application_token into the keyring; with
+ * --client-id, the client secret from standard input (empty: none yet). */
+static BotbenchProfile *
+profile_from_event (BotbenchSecretStore  *secrets,
+                    const char           *event_id,
+                    const char           *db,
+                    const char           *name,
+                    const char           *client_id,
+                    GError              **error)
+{
+  g_autoptr(BotbenchEventStore) store = NULL;
+  g_autoptr(BotbenchEvent) event = NULL;
+  g_autoptr(BotbenchAppAuth) auth = NULL;
+  g_autoptr(BotbenchProfile) profile = NULL;
+  g_autofree char *path = botbench_cli_resolve_db_path (db);
+  g_autofree char *client_secret = NULL;
+  gint64 id;
+
+  if (!g_ascii_string_to_signed (event_id, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("“%s” is not an event id"), event_id);
+      return NULL;
+    }
+  store = botbench_event_store_new (path, error);
+  if (store == NULL)
+    return NULL;
+  event = botbench_event_store_get (store, id, error);
+  botbench_event_store_close (store);
+  if (event == NULL)
+    return NULL;
+
+  if (!(auth = botbench_app_auth_from_event (event, error)))
+    return NULL;
+  if (g_strcmp0 (auth->event, "ONAPPINSTALL") != 0)
+    g_printerr (_("Warning: event %s is %s, not ONAPPINSTALL; its auth[…] is used all the same\n"),
+                event_id, auth->event);
+
+  if (client_id != NULL &&
+      !(client_secret = read_secret_line (_("Client secret (empty: none yet): "), FALSE, error)))
+    return NULL;
+
+  profile = botbench_profile_new_from_app_auth (auth, name, client_id);
+  if (!store_secret (secrets, profile, BOTBENCH_SECRET_KIND_ACCESS_TOKEN, auth->access_token, error) ||
+      !store_secret (secrets, profile, BOTBENCH_SECRET_KIND_REFRESH_TOKEN, auth->refresh_token, error) ||
+      !store_secret (secrets, profile, BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, auth->application_token, error) ||
+      !store_secret (secrets, profile, BOTBENCH_SECRET_KIND_CLIENT_SECRET, client_secret, error))
+    {
+      /* Leave no token behind for a profile that was not made. */
+      clear_secret_sync (secrets, botbench_profile_get_uuid (profile), BOTBENCH_SECRET_KIND_ANY, NULL);
+      return NULL;
+    }
+  if (client_secret != NULL)
+    memset (client_secret, 0, strlen (client_secret));
+
+  return g_steal_pointer (&profile);
+}
+
 static int
 profiles_add (BotbenchProfileManager *manager,
               int                     argc,
@@ -202,6 +261,8 @@ profiles_add (BotbenchProfileManager *manager,
   g_autofree char *public_url = NULL;
   g_autofree char *token_endpoint = NULL;
   g_autofree char *certificate = NULL;
+  g_autofree char *from_event = NULL;
+  g_autofree char *db = NULL;
   gboolean oauth = FALSE;
   const char *name;
   int status;
@@ -213,6 +274,8 @@ profiles_add (BotbenchProfileManager *manager,
     { "token-endpoint", 0, 0, G_OPTION_ARG_STRING, &token_endpoint, N_("OAuth token endpoint (default https://oauth.bitrix.info/oauth/token/)"), N_("URL") },
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url, N_("Public base URL that reaches the listener (e.g. a tunnel), used to build handler URLs"), N_("URL") },
     { "certificate", 0, 0, G_OPTION_ARG_FILENAME, &certificate, N_("Trust exactly this certificate (PEM), e.g. a sandbox's self-signed one, instead of the system's"), N_("FILE") },
+    { "from-event", 0, 0, G_OPTION_ARG_STRING, &from_event, N_("An OAuth profile from a stored ONAPPINSTALL event: portal, endpoints, member id and tokens from its auth[…]; with --client-id, the client secret is read from standard input"), N_("ID") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Event store of --from-event (default $XDG_DATA_HOME/botbench/events.db)"), N_("PATH") },
     { NULL }
   };
 
@@ -224,8 +287,10 @@ profiles_add (BotbenchProfileManager *manager,
   if (argc != 2)
     return botbench_cli_usage_error (context, _("profiles add takes one NAME"));
   name = argv[1];
-  if ((webhook != NULL) == oauth)
-    return botbench_cli_usage_error (context, _("Give either --webhook URL or --oauth"));
+  if ((webhook != NULL) + oauth + (from_event != NULL) != 1)
+    return botbench_cli_usage_error (context, _("Give one of --webhook URL, --oauth or --from-event ID"));
+  if (db != NULL && from_event == NULL)
+    return botbench_cli_usage_error (context, _("--db goes with --from-event"));
   if (oauth && (portal == NULL || client_id == NULL))
     return botbench_cli_usage_error (context, _("--oauth needs --portal URL and --client-id ID"));
 
@@ -237,7 +302,14 @@ profiles_add (BotbenchProfileManager *manager,
 
   secrets = botbench_secret_store_new ();
 
-  if (webhook != NULL)
+  if (from_event != NULL)
+    {
+      if (!(profile = profile_from_event (secrets, from_event, db, name, client_id, &error)))
+        goto failed;
+      if (token_endpoint != NULL)
+        botbench_profile_set_token_endpoint (profile, token_endpoint);
+    }
+  else if (webhook != NULL)
     {
       g_autoptr(BotbenchWebhookUrl) parsed = NULL;
       g_autofree char *url = NULL;
@@ -309,6 +381,9 @@ profiles_add (BotbenchProfileManager *manager,
     goto failed;
 
   g_printerr (_("Added profile “%s”\n"), name);
+  if (from_event != NULL && botbench_profile_get_oauth_client_id (profile) == NULL)
+    g_printerr (_("Without the application’s client id and client secret the access token cannot be "
+                  "refreshed when it expires: add them in the window, or run this again with --client-id ID\n"));
   return EXIT_SUCCESS;
 
 failed:
