@@ -26,6 +26,7 @@
 #define TAIL_LINES     20
 #define TAIL_LINE_MAX  400
 #define KILL_AFTER_MS  2000
+#define EXIT_GRACE_MS  1000
 
 struct _BotbenchTunnel
 {
@@ -47,6 +48,10 @@ struct _BotbenchTunnel
   GTask               *start_task;    /* until the URL, the exit or the timeout */
   GSource             *timeout;
   gulong               cancelled_id;
+  /* Exited: how (until its last output is read, at most EXIT_GRACE_MS). */
+  char                *exit_how;
+  gboolean             output_done;
+  GSource             *exit_grace;
   GCancellable        *start_cancellable;
 };
 
@@ -58,6 +63,10 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static void read_next_line (BotbenchTunnel *self);
+static void finish_exit    (BotbenchTunnel *self);
+static void clear_exit     (BotbenchTunnel *self);
 
 static void
 tail_add (BotbenchTunnel *self,
@@ -165,6 +174,7 @@ terminate (BotbenchTunnel *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->output);
+  clear_exit (self);
   if (process == NULL || g_subprocess_get_identifier (process) == NULL)
     return;
 
@@ -186,7 +196,6 @@ set_failed (BotbenchTunnel *self,
   self->state = BOTBENCH_TUNNEL_STATE_FAILED;
 }
 
-static void read_next_line (BotbenchTunnel *self);
 
 static void
 line_cb (GObject      *source,
@@ -206,8 +215,16 @@ line_cb (GObject      *source,
       read_next_line (self);
       return;
     }
-  if (line == NULL || (G_DATA_INPUT_STREAM (source) != self->output))
-    return;   /* end of output, an error, or stopped: the exit tells the rest */
+  if (G_DATA_INPUT_STREAM (source) != self->output)
+    return;   /* stopped */
+  if (line == NULL)
+    {
+      /* End of output (or a read error): the exit, if it came, can be told. */
+      self->output_done = TRUE;
+      if (self->exit_how != NULL)
+        finish_exit (self);
+      return;
+    }
 
   g_strchomp (line);
   g_debug ("%s: %s", botbench_tunnel_via_to_string (self->via), line);
@@ -251,22 +268,29 @@ describe_exit (GSubprocess *process)
 }
 
 static void
-wait_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+clear_exit (BotbenchTunnel *self)
 {
-  g_autoptr(BotbenchTunnel) self = user_data;
-  GSubprocess *process = G_SUBPROCESS (source);
-  g_autofree char *how = NULL;
+  g_clear_pointer (&self->exit_how, g_free);
+  if (self->exit_grace != NULL)
+    {
+      g_source_destroy (self->exit_grace);
+      g_clear_pointer (&self->exit_grace, g_source_unref);
+    }
+}
+
+/* The program exited and its output is read (or the grace is over: a
+ * child of it may hold the pipe open): fails start(), or says it died. */
+static void
+finish_exit (BotbenchTunnel *self)
+{
+  g_autofree char *how = g_steal_pointer (&self->exit_how);
   g_autofree char *output = NULL;
   const char *program = botbench_tunnel_via_program (self->via);
   GError *error;
 
-  if (!g_subprocess_wait_finish (process, result, NULL) || process != self->process)
-    return;   /* stopped on purpose (the process is no longer ours) */
-
-  g_clear_object (&self->process);
-  how = describe_exit (process);
+  clear_exit (self);
+  if (how == NULL)
+    return;
   output = tail_for_message (self);
 
   if (self->state == BOTBENCH_TUNNEL_STATE_STARTING)
@@ -285,13 +309,49 @@ wait_cb (GObject      *source,
 
   if (self->state == BOTBENCH_TUNNEL_STATE_RUNNING)
     {
-      /* Translators: %s the program, %s the URL, %s how it ended */
+      /* Translators: %s the program, %s how it ended, %s the URL */
       error = g_error_new (BOTBENCH_TUNNEL_ERROR, BOTBENCH_TUNNEL_ERROR_EXITED,
                            _("The tunnel stopped: %s ended (%s), so %s no longer reaches the listener"),
                            program, how, self->url);
       set_failed (self, error);
       g_signal_emit (self, signals[SIGNAL_DIED], 0, self->error);
     }
+}
+
+static gboolean
+exit_grace_cb (gpointer data)
+{
+  BotbenchTunnel *self = data;
+
+  g_clear_pointer (&self->exit_grace, g_source_unref);
+  finish_exit (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(BotbenchTunnel) self = user_data;
+  GSubprocess *process = G_SUBPROCESS (source);
+
+  if (!g_subprocess_wait_finish (process, result, NULL) || process != self->process)
+    return;   /* stopped on purpose (the process is no longer ours) */
+
+  g_clear_object (&self->process);
+  clear_exit (self);
+  self->exit_how = describe_exit (process);
+  if (self->output_done)
+    {
+      finish_exit (self);
+      return;
+    }
+
+  self->exit_grace = g_timeout_source_new (EXIT_GRACE_MS);
+  g_source_set_callback (self->exit_grace, exit_grace_cb, self, NULL);
+  g_source_set_static_name (self->exit_grace, "[botbench] tunnel output after exit");
+  g_source_attach (self->exit_grace, g_main_context_get_thread_default ());
 }
 
 static gboolean
@@ -404,6 +464,7 @@ botbench_tunnel_start_async (BotbenchTunnel      *self,
     }
 
   self->state = BOTBENCH_TUNNEL_STATE_STARTING;
+  self->output_done = FALSE;
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
@@ -501,7 +562,10 @@ botbench_tunnel_finalize (GObject *object)
   BotbenchTunnel *self = BOTBENCH_TUNNEL (object);
 
   clear_timeout (self);
+  clear_exit (self);
   disconnect_start_cancellable (self);
+  g_clear_object (&self->output);
+  g_clear_object (&self->process);
   g_clear_object (&self->cancellable);
   g_queue_clear_full (&self->tail, g_free);
   g_clear_error (&self->error);
