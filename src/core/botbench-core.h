@@ -26,6 +26,7 @@
 #include "botbench-profile.h"
 #include "botbench-profile-manager.h"
 #include "botbench-app-auth.h"
+#include "botbench-auth-follower.h"
 #include "botbench-secret-store.h"
 #include "botbench-rate-limiter.h"
 #include "botbench-request-preview.h"

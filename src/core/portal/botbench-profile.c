@@ -31,6 +31,7 @@ struct _BotbenchProfile
   char                *certificate_pem;
   char                *member_id;
   gboolean             uninstalled;
+  gboolean             follow_event_tokens;
 };
 
 G_DEFINE_FINAL_TYPE (BotbenchProfile, botbench_profile, G_TYPE_OBJECT)
@@ -52,6 +53,7 @@ enum {
   PROP_STRICT_TOKEN,
   PROP_MEMBER_ID,
   PROP_UNINSTALLED,
+  PROP_FOLLOW_EVENT_TOKENS,
   N_PROPS
 };
 
@@ -371,6 +373,7 @@ botbench_profile_get_property (GObject    *object,
     case PROP_STRICT_TOKEN: g_value_set_boolean (value, self->strict_token); break;
     case PROP_MEMBER_ID: g_value_set_string (value, self->member_id); break;
     case PROP_UNINSTALLED: g_value_set_boolean (value, self->uninstalled); break;
+    case PROP_FOLLOW_EVENT_TOKENS: g_value_set_boolean (value, self->follow_event_tokens); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -403,6 +406,7 @@ botbench_profile_set_property (GObject      *object,
     case PROP_STRICT_TOKEN: botbench_profile_set_strict_token (self, g_value_get_boolean (value)); break;
     case PROP_MEMBER_ID: botbench_profile_set_member_id (self, g_value_get_string (value)); break;
     case PROP_UNINSTALLED: botbench_profile_set_uninstalled (self, g_value_get_boolean (value)); break;
+    case PROP_FOLLOW_EVENT_TOKENS: botbench_profile_set_follow_event_tokens (self, g_value_get_boolean (value)); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -449,6 +453,7 @@ botbench_profile_class_init (BotbenchProfileClass *klass)
   properties[PROP_STRICT_TOKEN] = g_param_spec_boolean ("strict-token", NULL, NULL, FALSE, rw);
   properties[PROP_MEMBER_ID] = g_param_spec_string ("member-id", NULL, NULL, NULL, rw);
   properties[PROP_UNINSTALLED] = g_param_spec_boolean ("uninstalled", NULL, NULL, FALSE, rw);
+  properties[PROP_FOLLOW_EVENT_TOKENS] = g_param_spec_boolean ("follow-event-tokens", NULL, NULL, TRUE, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -456,6 +461,7 @@ botbench_profile_class_init (BotbenchProfileClass *klass)
 static void
 botbench_profile_init (BotbenchProfile *self)
 {
+  self->follow_event_tokens = TRUE;
 }
 
 /* Public API */
@@ -609,6 +615,26 @@ botbench_profile_set_uninstalled (BotbenchProfile *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNINSTALLED]);
 }
 
+gboolean
+botbench_profile_get_follow_event_tokens (BotbenchProfile *self)
+{
+  g_return_val_if_fail (BOTBENCH_IS_PROFILE (self), TRUE);
+  return self->follow_event_tokens;
+}
+
+void
+botbench_profile_set_follow_event_tokens (BotbenchProfile *self,
+                                          gboolean         follow)
+{
+  g_return_if_fail (BOTBENCH_IS_PROFILE (self));
+
+  follow = !!follow;
+  if (self->follow_event_tokens == follow)
+    return;
+  self->follow_event_tokens = follow;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW_EVENT_TOKENS]);
+}
+
 GTlsCertificate *
 botbench_profile_dup_certificate (BotbenchProfile  *self,
                                   GError          **error)
@@ -694,6 +720,10 @@ _botbench_profile_save_to_keyfile (BotbenchProfile *self,
     g_key_file_set_boolean (keyfile, group, "uninstalled", TRUE);
   else
     g_key_file_remove_key (keyfile, group, "uninstalled", NULL);
+  if (!self->follow_event_tokens)
+    g_key_file_set_boolean (keyfile, group, "follow-event-tokens", FALSE);
+  else
+    g_key_file_remove_key (keyfile, group, "follow-event-tokens", NULL);
 }
 
 void
@@ -742,5 +772,7 @@ _botbench_profile_load_from_keyfile (BotbenchProfile *self,
   botbench_profile_set_strict_token (self, g_key_file_get_boolean (keyfile, group, "strict-token", NULL));
   botbench_profile_set_member_id (self, member_id);
   botbench_profile_set_uninstalled (self, g_key_file_get_boolean (keyfile, group, "uninstalled", NULL));
+  botbench_profile_set_follow_event_tokens (self, !g_key_file_has_key (keyfile, group, "follow-event-tokens", NULL) ||
+                                                  g_key_file_get_boolean (keyfile, group, "follow-event-tokens", NULL));
   g_object_thaw_notify (G_OBJECT (self));
 }

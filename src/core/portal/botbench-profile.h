@@ -136,6 +136,12 @@ void                 botbench_profile_set_member_id        (BotbenchProfile *sel
 gboolean             botbench_profile_get_uninstalled      (BotbenchProfile *self);
 void                 botbench_profile_set_uninstalled      (BotbenchProfile *self,
                                                             gboolean         uninstalled);
+/* OAuth: newer tokens in the application's events replace the profile's
+ * (BotbenchAuthFollower); on by default (profiles.ini key
+ * "follow-event-tokens", written when off). */
+gboolean             botbench_profile_get_follow_event_tokens (BotbenchProfile *self);
+void                 botbench_profile_set_follow_event_tokens (BotbenchProfile *self,
+                                                               gboolean         follow);
 /* The parsed pinned certificate, NULL if none (error set if the PEM is bad). */
 GTlsCertificate     *botbench_profile_dup_certificate      (BotbenchProfile *self,
                                                             GError         **error);
