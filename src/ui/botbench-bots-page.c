@@ -10,6 +10,8 @@
 
 #include "botbench-application-private.h"
 #include "botbench-bot-editor-private.h"
+#include "botbench-bot-fetch-status.h"
+#include "botbench-bot-v2.h"
 #include "botbench-bots-page-private.h"
 
 /* One bot of imbot.bot.list. */
@@ -29,6 +31,8 @@ struct _BotbenchBotsPage
   BotbenchBotStore    *store;
   GPtrArray           *portal_bots;   /* of BotbenchPortalBot, NULL until listed */
   GCancellable        *list_cancellable;
+  BotbenchBotFetchStatus *fetch_status;
+  GHashTable          *fetch_rows;    /* bot id → its definition row (borrowed) */
   guint                listing : 1;
   /* The last list failed for want of a secret: retried when the secret
    * store says the profile's secrets changed. */
@@ -179,12 +183,75 @@ tag_new (const char *text,
   return label;
 }
 
+/* A definition row's subtitle: its CODE and id, and for a v2 bot in fetch
+ * mode what its fetcher does. */
+static void
+botbench_bots_page_describe_row (BotbenchBotsPage *self,
+                                 GtkWidget        *row,
+                                 BotbenchBot      *bot)
+{
+  GtkWidget *icon = g_object_get_data (G_OBJECT (row), "fetch-icon");
+  gint64 bot_id = botbench_bot_get_bot_id (bot);
+  g_autofree char *subtitle = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *detail = NULL;
+  gboolean is_error = FALSE;
+
+  if (bot_id > 0)
+    /* Translators: a definition's subtitle: its CODE and bot id */
+    subtitle = g_strdup_printf (_("%s · bot %" G_GINT64_FORMAT), botbench_bot_get_code (bot), bot_id);
+  else
+    /* Translators: a definition's subtitle: its CODE */
+    subtitle = g_strdup_printf (_("%s · not registered"), botbench_bot_get_code (bot));
+
+  if (self->fetch_status != NULL)
+    status = botbench_bot_fetch_status_describe (self->fetch_status, bot, &is_error);
+  if (status != NULL)
+    {
+      char *both = g_strconcat (subtitle, "\n", status, NULL);
+
+      g_free (subtitle);
+      subtitle = both;
+    }
+  escaped = g_markup_escape_text (subtitle, -1);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+
+  if (icon != NULL)
+    {
+      if (is_error)
+        detail = botbench_bot_fetch_status_dup_error (self->fetch_status, bot);
+      gtk_widget_set_tooltip_text (icon, detail != NULL ? detail : status);
+      gtk_widget_set_visible (icon, is_error);
+    }
+}
+
+static void
+fetch_status_changed_cb (BotbenchBotsPage *self,
+                         gint64            bot_id)
+{
+  GtkWidget *row;
+  BotbenchBot *bot;
+
+  if (bot_id == 0)
+    {
+      botbench_bots_page_update_rows (self);
+      return;
+    }
+
+  row = g_hash_table_lookup (self->fetch_rows, &bot_id);
+  bot = row != NULL ? g_object_get_data (G_OBJECT (row), "bot") : NULL;
+  if (bot != NULL)
+    botbench_bots_page_describe_row (self, row, bot);
+}
+
 static void
 botbench_bots_page_update_rows (BotbenchBotsPage *self)
 {
   guint n_defs = 0;
   guint n_portal = self->portal_bots != NULL ? self->portal_bots->len : 0;
 
+  g_hash_table_remove_all (self->fetch_rows);
   clear_list (self->definition_list);
   clear_list (self->portal_list);
 
@@ -202,27 +269,38 @@ botbench_bots_page_update_rows (BotbenchBotsPage *self)
       gint64 bot_id = botbench_bot_get_bot_id (bot);
       const char *name = botbench_bot_get_name (bot);
       g_autofree char *title = g_markup_escape_text (name != NULL ? name : botbench_bot_get_code (bot), -1);
-      g_autofree char *subtitle = NULL;
-      g_autofree char *escaped = NULL;
+      gboolean v2 = botbench_bot_get_api (bot) == BOTBENCH_BOT_API_V2;
       GtkWidget *row = adw_action_row_new ();
 
-      if (bot_id > 0)
-        /* Translators: a definition's subtitle: its CODE and bot id */
-        subtitle = g_strdup_printf (_("%s · bot %" G_GINT64_FORMAT), botbench_bot_get_code (bot), bot_id);
-      else
-        /* Translators: a definition's subtitle: its CODE */
-        subtitle = g_strdup_printf (_("%s · not registered"), botbench_bot_get_code (bot));
-      escaped = g_markup_escape_text (subtitle, -1);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "bot", g_object_ref (bot), g_object_unref);
 
-      if (bot_id <= 0 && portal_bot != NULL)
+      /* imbot.v2 bots: marked, with their event mode and fetch state. */
+      if (v2)
+        {
+          GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-error-symbolic");
+
+          gtk_widget_add_css_class (icon, "error");
+          gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
+          gtk_widget_set_visible (icon, FALSE);
+          g_object_set_data (G_OBJECT (row), "fetch-icon", icon);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag_new ("v2", "accent"));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                     tag_new (botbench_bot_event_mode_to_string (botbench_bot_get_effective_event_mode (bot)),
+                                              "dim-label"));
+          if (bot_id > 0)
+            g_hash_table_insert (self->fetch_rows, g_memdup2 (&bot_id, sizeof bot_id), row);
+        }
+      botbench_bots_page_describe_row (self, row, bot);
+
+      /* Adoption (imbot.bot.list, v1) gives a bot id without a botToken. */
+      if (bot_id <= 0 && portal_bot != NULL && !v2)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row), adopt_button_new (self, bot, portal_bot));
       else if (bot_id > 0 && self->portal_bots != NULL && portal_bot == NULL)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag_new (_("Not on the portal"), "warning"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-      g_object_set_data_full (G_OBJECT (row), "bot", g_object_ref (bot), g_object_unref);
       gtk_list_box_append (self->definition_list, row);
     }
 
@@ -437,13 +515,28 @@ secrets_changed_cb (BotbenchBotsPage    *self,
 }
 
 static void
+botbench_bots_page_set_store (BotbenchBotsPage *self,
+                              BotbenchBotStore *store)
+{
+  if (self->store == store)
+    return;
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, store_items_changed_cb, self);
+  g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "items-changed",
+                             G_CALLBACK (store_items_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
 botbench_bots_page_load_profile (BotbenchBotsPage *self)
 {
   BotbenchProfileManager *manager = botbench_application_get_profile_manager (self->app);
   BotbenchProfile *active = botbench_profile_manager_get_active (manager);
-  g_autoptr(GError) error = NULL;
+  BotbenchBotStore *store;
 
-  if (active == self->profile && active != NULL)
+  if (active == self->profile && active != NULL &&
+      self->store == botbench_application_get_bot_store (self->app))
     return;
 
   g_cancellable_cancel (self->list_cancellable);
@@ -454,18 +547,21 @@ botbench_bots_page_load_profile (BotbenchBotsPage *self)
   g_clear_pointer (&self->portal_bots, g_ptr_array_unref);
   botbench_bots_page_update_editor_codes (self);
   botbench_bots_page_show_portal_message (self, NULL, NULL);
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_func (self->store, store_items_changed_cb, self);
-  g_clear_object (&self->store);
+  botbench_bots_page_set_store (self, NULL);
   g_set_object (&self->profile, active);
 
-  if (active != NULL)
+  /* The application's store of the active profile, shared with its fetch
+   * manager; NULL until the application has followed the change
+   * ("bot-store-changed" brings it). */
+  store = botbench_application_get_bot_store (self->app);
+  if (active != NULL && store != NULL &&
+      g_strcmp0 (botbench_bot_store_get_profile_uuid (store), botbench_profile_get_uuid (active)) == 0)
     {
-      self->store = botbench_bot_store_new (botbench_profile_get_uuid (active), NULL);
-      if (!botbench_bot_store_load (self->store, &error))
+      const GError *error = botbench_application_get_bot_store_error (self->app);
+
+      botbench_bots_page_set_store (self, store);
+      if (error != NULL)
         botbench_bots_page_show_portal_message (self, error->message, "error");
-      g_signal_connect_object (self->store, "items-changed",
-                               G_CALLBACK (store_items_changed_cb), self, G_CONNECT_SWAPPED);
     }
 
   botbench_bots_page_show_list (self);
@@ -645,6 +741,10 @@ botbench_bots_page_dispose (GObject *object)
   g_clear_object (&self->profile);
   g_clear_object (&self->app);
   g_clear_pointer (&self->portal_bots, g_ptr_array_unref);
+  if (self->fetch_status != NULL)
+    g_signal_handlers_disconnect_by_data (self->fetch_status, self);
+  g_clear_object (&self->fetch_status);
+  g_clear_pointer (&self->fetch_rows, g_hash_table_unref);
 
   G_OBJECT_CLASS (botbench_bots_page_parent_class)->dispose (object);
 }
@@ -686,6 +786,7 @@ static void
 botbench_bots_page_init (BotbenchBotsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->fetch_rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 void
@@ -699,6 +800,8 @@ botbench_bots_page_set_application (BotbenchBotsPage    *self,
   g_return_if_fail (self->app == NULL);
 
   self->app = g_object_ref (app);
+  self->fetch_status = botbench_bot_fetch_status_new (app);
+  g_signal_connect_swapped (self->fetch_status, "changed", G_CALLBACK (fetch_status_changed_cb), self);
   manager = botbench_application_get_profile_manager (app);
   g_signal_connect_object (manager, "notify::active",
                            G_CALLBACK (botbench_bots_page_load_profile), self, G_CONNECT_SWAPPED);
@@ -706,6 +809,8 @@ botbench_bots_page_set_application (BotbenchBotsPage    *self,
                            G_CALLBACK (botbench_bots_page_load_profile), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (botbench_application_get_secret_store (app), "changed",
                            G_CALLBACK (secrets_changed_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (app, "bot-store-changed",
+                           G_CALLBACK (botbench_bots_page_load_profile), self, G_CONNECT_SWAPPED);
   botbench_bots_page_load_profile (self);
 }
 
