@@ -207,6 +207,17 @@ text_is_shown (gpointer data)
   return find_text (wait->widget, wait->text) != NULL;
 }
 
+/* wait->widget (an editable) reads wait->text, or anything but "" when
+ * that is NULL. */
+static gboolean
+token_is (gpointer data)
+{
+  TextWait *wait = data;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (wait->widget));
+
+  return wait->text != NULL ? g_strcmp0 (text, wait->text) == 0 : *text != '\0';
+}
+
 /* ---- the sandbox and the app -------------------------------------------- */
 
 static gboolean
@@ -617,6 +628,7 @@ wrong_token (Fixture *f)
                  "\"properties\":{\"name\":\"Owned\"}}}");
   bot_id = json_object_get_int_member (json_object_get_object_member (json_node_get_object (result), "bot"), "id");
   g_assert_cmpint (bot_id, >, 0);
+  botbench_bots_page_refresh (bots_page (f));
 
   /* …saved here with another. */
   keep_token (f, "ownedbot", "wrong0123456789");
@@ -641,6 +653,86 @@ wrong_token (Fixture *f)
                            "The portal does not accept this bot’s botToken" };
   botbench_test_assert_wait_until_full (text_is_shown, &text_wait, WAIT_MS, "the editor's fetch error");
   g_assert_true (gtk_widget_has_css_class (text_wait.widget, "error"));
+  /* The v2 rows, the keyring's token in the masked entry. */
+  {
+    TextWait token_wait = { row (bot_editor (f), "botToken"), NULL };
+
+    g_assert_true (gtk_widget_get_mapped (token_wait.widget));
+    botbench_test_assert_wait_until_full (token_is, &token_wait, WAIT_MS, "the keyring's botToken in the form");
+  }
+  botbench_ui_test_screenshot (f, "bots-v2-editor-wrong-token.png");
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+/* Export writes the v2 definition (top-level "fields"), without the
+ * botToken; Import reads one, and keeps its botToken in the keyring. */
+static void
+import_and_export (Fixture *f)
+{
+  BotbenchBotEditor *ed;
+  g_autofree char *source = g_build_filename (tmp_root, "v2-source.json", NULL);
+  g_autofree char *target = g_build_filename (tmp_root, "v2-exported.json", NULL);
+  g_autoptr(GFile) source_file = g_file_new_for_path (source);
+  g_autoptr(GFile) target_file = g_file_new_for_path (target);
+  g_autofree char *exported = NULL;
+  g_autofree char *kept = NULL;
+  g_autoptr(BotbenchBot) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  TextWait token_wait;
+
+  open_bots_page_on_sandbox (f);
+  ed = bot_editor (f);
+
+  g_assert_true (g_file_set_contents (source,
+                                      "{\"botToken\":\"importedtoken0123456789\",\"fields\":{\"code\":\"importbot\","
+                                      "\"type\":\"supervisor\",\"eventMode\":\"webhook\","
+                                      "\"webhookUrl\":\"https://example.com/hook\",\"isHidden\":true,"
+                                      "\"properties\":{\"name\":\"Imported\",\"workPosition\":\"From a file\"}}}",
+                                      -1, NULL));
+  _botbench_bots_page_import_file (bots_page (f), source_file);
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Imported “importbot”");
+  g_assert_cmpstr (visible_child (bots_page (f), "stack"), ==, "editor");
+  g_assert_cmpint (botbench_bot_get_api (botbench_bot_editor_get_bot (ed)), ==, BOTBENCH_BOT_API_V2);
+
+  /* The form shows the v2 fields; the token went to the keyring. */
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (botbench_ui_test_find (ed, "api_row"))), ==, 1);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row (ed, "eventMode"))), ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (ed, "webhookUrl"))), ==, "https://example.com/hook");
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (row (ed, "type")))),
+                   ==, "supervisor");
+  token_wait = (TextWait) { row (ed, "botToken"), "importedtoken0123456789" };
+  g_assert_true (token_is (&token_wait));
+  kept = lookup_token (f, "importbot");
+  g_assert_cmpstr (kept, ==, "importedtoken0123456789");
+  /* The store's file never has it. */
+  {
+    g_autofree char *data = botbench_bot_to_data (botbench_bot_editor_get_bot (ed));
+
+    g_assert_null (strstr (data, "importedtoken"));
+  }
+  /* Registered or not, a webhook-mode bot is not fetched. */
+  g_assert_null (find_label (definition_row (f, "importbot"), "fetch"));
+
+  type_into (row (ed, "PROPERTIES.LAST_NAME"), "Jr.");
+  _botbench_bot_editor_export_to (ed, target_file);
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Exported to v2-exported.json");
+  botbench_test_assert_wait_until_full (file_exists, target, WAIT_MS, "the export");
+  g_assert_true (g_file_get_contents (target, &exported, NULL, NULL));
+  g_assert_nonnull (strstr (exported, "\"fields\""));
+  g_assert_null (strstr (exported, "importedtoken"));
+  reread = botbench_bot_new_from_file (target, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (botbench_bot_get_api (reread), ==, BOTBENCH_BOT_API_V2);
+  g_assert_cmpstr (botbench_bot_get_code (reread), ==, "importbot");
+  g_assert_cmpstr (botbench_bot_get_last_name (reread), ==, "Jr.");
+  g_assert_cmpstr (botbench_bot_get_webhook_url (reread), ==, "https://example.com/hook");
+  g_assert_true (botbench_bot_get_is_hidden (reread));
+  g_assert_cmpint (botbench_bot_get_effective_event_mode (reread), ==, BOTBENCH_BOT_EVENT_MODE_WEBHOOK);
 }
 
 int
@@ -651,6 +743,7 @@ main (int   argc,
 
   botbench_ui_test_add ("/bots-v2-ui/fetch/round-trip", fetch_round_trip);
   botbench_ui_test_add ("/bots-v2-ui/fetch/wrong-token", wrong_token);
+  botbench_ui_test_add ("/bots-v2-ui/import-export", import_and_export);
 
   return botbench_ui_test_run ();
 }

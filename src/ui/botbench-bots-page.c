@@ -12,45 +12,7 @@
 #include "botbench-bot-editor-private.h"
 #include "botbench-bot-fetch-status.h"
 #include "botbench-bot-v2.h"
-#include "botbench-bots-page-private.h"
-
-/* One bot of imbot.bot.list. */
-typedef struct
-{
-  gint64  id;
-  char   *code;
-  char   *name;
-} BotbenchPortalBot;
-
-struct _BotbenchBotsPage
-{
-  GtkWidget            parent_instance;
-
-  BotbenchApplication *app;
-  BotbenchProfile     *profile;
-  BotbenchBotStore    *store;
-  GPtrArray           *portal_bots;   /* of BotbenchPortalBot, NULL until listed */
-  GCancellable        *list_cancellable;
-  BotbenchBotFetchStatus *fetch_status;
-  GHashTable          *fetch_rows;    /* bot id → its definition row (borrowed) */
-  guint                listing : 1;
-  /* The last list failed for want of a secret: retried when the secret
-   * store says the profile's secrets changed. */
-  guint                secret_error : 1;
-
-  /* Template widgets */
-  GtkStack            *stack;
-  GtkStack            *list_stack;
-  AdwStatusPage       *empty_page;
-  AdwStatusPage       *no_profile_page;
-  AdwPreferencesGroup *definitions_group;
-  GtkListBox          *definition_list;
-  AdwPreferencesGroup *portal_group;
-  GtkListBox          *portal_list;
-  GtkLabel            *portal_message;
-  GtkSpinner          *portal_spinner;
-  BotbenchBotEditor   *editor;
-};
+#include "botbench-bots-page-internal.h"
 
 G_DEFINE_FINAL_TYPE (BotbenchBotsPage, botbench_bots_page, GTK_TYPE_WIDGET)
 
@@ -92,9 +54,9 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
-static void
-botbench_bots_page_toast (BotbenchBotsPage *self,
-                          const char       *text)
+void
+_botbench_bots_page_toast (BotbenchBotsPage *self,
+                           const char       *text)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
 }
@@ -129,14 +91,14 @@ botbench_bots_page_adopt (BotbenchBotsPage  *self,
 
   if (!ok)
     {
-      botbench_bots_page_toast (self, error->message);
+      _botbench_bots_page_toast (self, error->message);
       return;
     }
 
   /* Translators: %s is a bot's CODE, %ld its id on the portal */
   message = g_strdup_printf (_("“%s” is now linked to bot %" G_GINT64_FORMAT),
                              portal_bot->code, portal_bot->id);
-  botbench_bots_page_toast (self, message);
+  _botbench_bots_page_toast (self, message);
   botbench_bots_page_update_rows (self);
 }
 
@@ -323,7 +285,9 @@ botbench_bots_page_update_rows (BotbenchBotsPage *self)
 
       if (own != NULL)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag_new (_("Yours"), "accent"));
-      else if (same_code == NULL || botbench_bot_get_bot_id (same_code) <= 0)
+      /* A v2 definition is not adopted: its botToken is the owner. */
+      else if (same_code == NULL ||
+               (botbench_bot_get_bot_id (same_code) <= 0 && botbench_bot_get_api (same_code) != BOTBENCH_BOT_API_V2))
         adw_action_row_add_suffix (ADW_ACTION_ROW (row), adopt_button_new (self, same_code, portal_bot));
       g_object_set_data (G_OBJECT (row), "portal-bot", portal_bot);
       gtk_list_box_append (self->portal_list, row);
@@ -568,121 +532,6 @@ botbench_bots_page_load_profile (BotbenchBotsPage *self)
   botbench_bots_page_update_rows (self);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     botbench_bots_page_refresh (self);
-}
-
-/* Import */
-
-/* Reads the file off the UI thread, refusing one over the size a definition
- * may have before reading it whole. */
-static void
-import_read_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GBytes *bytes = botbench_json_read_file (task_data, BOTBENCH_BOT_MAX_FILE_SIZE, cancellable, &error);
-
-  if (bytes == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, bytes, (GDestroyNotify)g_bytes_unref);
-}
-
-static void
-import_loaded_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  BotbenchBotsPage *self = BOTBENCH_BOTS_PAGE (object);
-  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(BotbenchBot) bot = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *message = NULL;
-
-  if (!(bytes = g_task_propagate_pointer (G_TASK (result), &error)) ||
-      (bot = botbench_bot_new_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                         warnings, &error)) == NULL)
-    {
-      /* Translators: %s says why a definition file could not be read */
-      message = g_strdup_printf (_("Cannot import: %s"), error->message);
-      botbench_bots_page_toast (self, message);
-      return;
-    }
-
-  if (self->store == NULL || !botbench_bot_store_add (self->store, bot, &error))
-    {
-      message = g_strdup_printf (_("Cannot import: %s"),
-                                 error != NULL ? error->message : _("no active profile"));
-      botbench_bots_page_toast (self, message);
-      return;
-    }
-
-  if (warnings->len > 0)
-    /* Translators: %s is the first thing the import ignored */
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported, with a warning: %s",
-                                            "Imported, with warnings: %s", warnings->len),
-                               (const char *)g_ptr_array_index (warnings, 0));
-  else
-    /* Translators: %s is a bot's CODE */
-    message = g_strdup_printf (_("Imported “%s”"), botbench_bot_get_code (bot));
-  botbench_bots_page_toast (self, message);
-  botbench_bots_page_edit_bot (self, bot);
-}
-
-void
-_botbench_bots_page_import_file (BotbenchBotsPage *self,
-                                 GFile            *file)
-{
-  g_return_if_fail (BOTBENCH_IS_BOTS_PAGE (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  g_autoptr(GTask) task = g_task_new (self, NULL, import_loaded_cb, NULL);
-
-  g_task_set_source_tag (task, _botbench_bots_page_import_file);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  g_task_run_in_thread (task, import_read_thread);
-}
-
-static void
-import_chooser_response_cb (BotbenchBotsPage     *self,
-                            int                   response,
-                            GtkFileChooserNative *chooser)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        _botbench_bots_page_import_file (self, file);
-    }
-  g_object_unref (chooser);
-}
-
-void
-botbench_bots_page_import (BotbenchBotsPage *self)
-{
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  g_return_if_fail (BOTBENCH_IS_BOTS_PAGE (self));
-
-  if (self->store == NULL)
-    return;
-
-  chooser = gtk_file_chooser_native_new (_("Import Bot Definition"),
-                                         GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         _("_Import"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("JSON files"));
-  gtk_file_filter_add_mime_type (filter, "application/json");
-  gtk_file_filter_add_suffix (filter, "json");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (import_chooser_response_cb),
-                           self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void
