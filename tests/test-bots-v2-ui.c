@@ -24,6 +24,8 @@
 #include "botbench-bot-editor-private.h"
 #include "botbench-bot-v2.h"
 #include "botbench-bots-page-private.h"
+#include "botbench-command-dialog.h"
+#include "botbench-command-row.h"
 #include "botbench-request-preview-dialog.h"
 #include "botbench-test-utils.h"
 #include "botbench-ui-test-utils.h"
@@ -218,6 +220,46 @@ token_is (gpointer data)
   return wait->text != NULL ? g_strcmp0 (text, wait->text) == 0 : *text != '\0';
 }
 
+static AdwMessageDialog *
+command_dialog (void)
+{
+  return botbench_ui_test_find_dialog (BOTBENCH_TYPE_COMMAND_DIALOG, NULL);
+}
+
+static GtkEditable *
+command_field (const char *id)
+{
+  g_assert_nonnull (command_dialog ());
+  return GTK_EDITABLE (botbench_ui_test_find (command_dialog (), id));
+}
+
+/* The button of the first command row that activates @action_name. */
+static GtkWidget *
+find_command_button (GtkWidget  *root,
+                     const char *action_name)
+{
+  if (GTK_IS_BUTTON (root) && gtk_widget_get_ancestor (root, BOTBENCH_TYPE_COMMAND_ROW) != NULL &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_command_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+editor_idle (gpointer data)
+{
+  return !editor_busy (data);
+}
+
 /* ---- the sandbox and the app -------------------------------------------- */
 
 static gboolean
@@ -352,6 +394,28 @@ sandbox_user_writes (Fixture    *f,
   g_autoptr(JsonObject) result = control (f, "POST", "message", form);
 
   g_assert_cmpint (json_object_get_int_member (result, "MESSAGE_ID"), >, 0);
+}
+
+/* A REST call of the sandbox profile that must fail with the portal's @code. */
+static void
+rest_error (Fixture    *f,
+            const char *method,
+            const char *json,
+            const char *code)
+{
+  BotbenchRestClient *client = botbench_application_get_rest_client (f->app,
+                                                                     botbench_application_get_sandbox_profile (f->app));
+  g_autoptr(JsonNode) params = json_from_string (json, NULL);
+  g_autoptr(BotbenchRestResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  BotbenchTestResult r = { NULL };
+
+  botbench_rest_client_call_async (client, method, json_node_get_object (params), NULL, botbench_test_result_cb, &r);
+  response = botbench_rest_client_call_finish (client, botbench_test_result_wait (&r, WAIT_MS), &error);
+  botbench_test_result_clear (&r);
+  g_assert_null (response);
+  g_assert_error (error, BOTBENCH_REST_ERROR, BOTBENCH_REST_ERROR_FAILED);
+  g_assert_cmpstr (botbench_rest_error_get_code (error), ==, code);
 }
 
 static char *
@@ -663,6 +727,23 @@ wrong_token (Fixture *f)
   botbench_ui_test_screenshot (f, "bots-v2-editor-wrong-token.png");
 }
 
+typedef struct
+{
+  Fixture    *f;
+  const char *code;
+  const char *token;
+} KeptWait;
+
+/* The keyring has wait->token for wait->code (a store may be under way). */
+static gboolean
+token_is_kept (gpointer data)
+{
+  KeptWait *wait = data;
+  g_autofree char *kept = lookup_token (wait->f, wait->code);
+
+  return g_strcmp0 (kept, wait->token) == 0;
+}
+
 static gboolean
 file_exists (gpointer data)
 {
@@ -733,6 +814,139 @@ import_and_export (Fixture *f)
   g_assert_cmpstr (botbench_bot_get_webhook_url (reread), ==, "https://example.com/hook");
   g_assert_true (botbench_bot_get_is_hidden (reread));
   g_assert_cmpint (botbench_bot_get_effective_event_mode (reread), ==, BOTBENCH_BOT_EVENT_MODE_WEBHOOK);
+
+  /* Save (without registering) keeps a generated botToken too. */
+  gtk_widget_activate_action (GTK_WIDGET (bots_page (f)), "bots.new", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (botbench_ui_test_find (ed, "api_row")), 1);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  type_into (row (ed, "CODE"), "savedbot");
+  type_into (row (ed, "PROPERTIES.NAME"), "Saved");
+  botbench_ui_test_click (botbench_ui_test_find (ed, "generate_button"));
+  token_wait = (TextWait) { row (ed, "botToken"), NULL };
+  g_assert_true (token_is (&token_wait));
+  {
+    g_autofree char *generated = g_strdup (gtk_editable_get_text (GTK_EDITABLE (token_wait.widget)));
+
+    KeptWait kept_wait = { f, "savedbot", generated };
+
+    botbench_ui_test_click (botbench_ui_test_find (ed, "save_button"));
+    botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Bot definition saved");
+    botbench_test_assert_wait_until_full (token_is_kept, &kept_wait, WAIT_MS, "the saved botToken in the keyring");
+  }
+}
+
+static guint
+n_commands (BotbenchBotEditor *ed)
+{
+  return g_list_model_get_n_items (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed)));
+}
+
+static gboolean
+bot_has_a_command (gpointer data)
+{
+  return !editor_busy (data) && n_commands (data) == 1;
+}
+
+static gboolean
+bot_has_no_command (gpointer data)
+{
+  return !editor_busy (data) && n_commands (data) == 0;
+}
+
+static gboolean
+bot_is_unregistered (gpointer data)
+{
+  BotbenchBot *bot = botbench_bot_editor_get_bot (data);
+
+  return !editor_busy (data) && bot != NULL && botbench_bot_get_bot_id (bot) == 0;
+}
+
+/* Update, slash commands and Unregister of a v2 bot go through
+ * imbot.v2.Bot.update, imbot.v2.Command.* and imbot.v2.Bot.unregister. */
+static void
+update_commands_unregister (Fixture *f)
+{
+  BotbenchBotEditor *ed;
+  g_autofree char *token = NULL;
+  g_autofree char *by_id = NULL;
+  g_autofree char *toast = NULL;
+  g_autoptr(BotbenchBotCommand) command = NULL;
+  FetcherWait fetcher_wait = { f, 0 };
+  const char *body;
+  gint64 bot_id;
+
+  open_bots_page_on_sandbox (f);
+  ed = bot_editor (f);
+  bot_id = register_fetch_bot (f);
+  token = lookup_token (f, "fetchbot");
+  by_id = g_strdup_printf ("{\"botToken\":\"%s\",\"botId\":%" G_GINT64_FORMAT "}", token, bot_id);
+
+  /* Update sends what changed, authenticated by the botToken. */
+  type_into (row (ed, "PROPERTIES.WORK_POSITION"), "Updated in place");
+  botbench_ui_test_click (botbench_ui_test_find (ed, "register_button"));
+  g_assert_nonnull (preview_dialog ());
+  body = botbench_request_preview_dialog_get_body (BOTBENCH_REQUEST_PREVIEW_DIALOG (preview_dialog ()));
+  g_assert_nonnull (strstr (body, "\"workPosition\" : \"Updated in place\""));
+  g_assert_null (strstr (body, "\"code\""));
+  g_assert_null (strstr (body, token));
+  {
+    g_autofree char *curl = _botbench_bot_editor_dup_curl (ed);
+
+    g_assert_nonnull (strstr (curl, "imbot.v2.Bot.update"));
+  }
+  respond (preview_dialog (), "send");
+  botbench_test_assert_wait_until_full (editor_idle, ed, WAIT_MS, "the update");
+  toast = g_strdup_printf ("Updated bot %" G_GINT64_FORMAT, bot_id);
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), toast);
+  {
+    g_autoptr(JsonNode) result = rest (f, "imbot.v2.Bot.get", by_id);
+    JsonArray *users = json_object_get_array_member (json_node_get_object (result), "users");
+
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (users, 0), "workPosition"),
+                     ==, "Updated in place");
+  }
+
+  /* A command: imbot.v2.Command.register, its id from {command: {id}}. */
+  botbench_ui_test_click (botbench_ui_test_find (ed, "add_command_button"));
+  gtk_editable_set_text (command_field ("command_row"), "/ping");
+  gtk_editable_set_text (command_field ("title_row"), "Are you there?");
+  respond (command_dialog (), "register");
+  botbench_test_assert_wait_until_full (bot_has_a_command, ed, WAIT_MS, "the command to be registered");
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (ed, "banner_revealer"))));
+  command = g_list_model_get_item (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed)), 0);
+  g_assert_cmpint (botbench_bot_command_get_command_id (command), >, 0);
+  {
+    g_autoptr(JsonNode) result = rest (f, "imbot.v2.Command.list", by_id);
+    JsonArray *commands = json_object_get_array_member (json_node_get_object (result), "commands");
+
+    g_assert_cmpuint (json_array_get_length (commands), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (commands, 0), "id"),
+                     ==, botbench_bot_command_get_command_id (command));
+  }
+
+  /* …and imbot.v2.Command.unregister. */
+  g_signal_emit_by_name (find_command_button (botbench_ui_test_find (ed, "commands_section"),
+                                              "bot-editor.unregister-command"), "clicked");
+  botbench_test_assert_wait_until_full (bot_has_no_command, ed, WAIT_MS, "the command to be unregistered");
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (ed, "banner_revealer"))));
+  {
+    g_autoptr(JsonNode) result = rest (f, "imbot.v2.Command.list", by_id);
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (result),
+                                                                           "commands")), ==, 0);
+  }
+
+  /* Unregister: imbot.v2.Bot.unregister; the definition stays, not fetched. */
+  fetcher_wait.bot_id = bot_id;
+  botbench_test_assert_wait_until_full (bot_is_fetched, &fetcher_wait, WAIT_MS, "the bot to be fetched");
+  gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.unregister", NULL);
+  respond (botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Unregister Bot?"), "unregister");
+  botbench_test_assert_wait_until_full (bot_is_unregistered, ed, WAIT_MS, "the bot to be unregistered");
+  rest_error (f, "imbot.v2.Bot.get", by_id, "BOT_NOT_FOUND");
+  g_assert_null (botbench_fetch_manager_get_fetcher (botbench_application_get_fetch_manager (f->app), bot_id));
+  g_assert_nonnull (botbench_bot_store_lookup_by_code (botbench_application_get_bot_store (f->app), "fetchbot"));
+  g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (ed, "fetch_label")));
 }
 
 int
@@ -744,6 +958,7 @@ main (int   argc,
   botbench_ui_test_add ("/bots-v2-ui/fetch/round-trip", fetch_round_trip);
   botbench_ui_test_add ("/bots-v2-ui/fetch/wrong-token", wrong_token);
   botbench_ui_test_add ("/bots-v2-ui/import-export", import_and_export);
+  botbench_ui_test_add ("/bots-v2-ui/update-commands-unregister", update_commands_unregister);
 
   return botbench_ui_test_run ();
 }

@@ -91,6 +91,10 @@ gboolean _botbench_bot_editor_webhook_auth (BotbenchBotEditor *self);
 void _botbench_bot_editor_update_fetch_status (BotbenchBotEditor *self);
 /* Follows the application's fetchers (once the application is known). */
 void _botbench_bot_editor_follow_fetch_status (BotbenchBotEditor *self);
+/* Keeps a v2 @bot's botToken in the keyring (a saved, unregistered bot
+ * registers later with it); a failure shows in the banner. */
+void _botbench_bot_editor_keep_token          (BotbenchBotEditor *self,
+                                               BotbenchBot       *bot);
 /* Reads the edited v2 bot's botToken from the keyring into the form. */
 void _botbench_bot_editor_lookup_token        (BotbenchBotEditor *self);
 

@@ -168,3 +168,38 @@ _botbench_bot_editor_follow_fetch_status (BotbenchBotEditor *self)
   self->fetch_status = botbench_bot_fetch_status_new (self->app);
   g_signal_connect_swapped (self->fetch_status, "changed", G_CALLBACK (fetch_status_changed_cb), self);
 }
+
+static void
+token_saved_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(BotbenchBotEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (botbench_secret_store_store_finish (BOTBENCH_SECRET_STORE (object), result, &error))
+    return;
+
+  /* Translators: %s says why the keyring refused */
+  text = g_strdup_printf (_("The botToken could not be kept in the keyring: %s"), error->message);
+  _botbench_bot_editor_show_banner (self, text);
+}
+
+void
+_botbench_bot_editor_keep_token (BotbenchBotEditor *self,
+                                 BotbenchBot       *bot)
+{
+  g_autofree char *key = NULL;
+
+  g_assert (BOTBENCH_IS_BOT_EDITOR (self));
+
+  if (botbench_bot_get_api (bot) != BOTBENCH_BOT_API_V2 || !_botbench_bot_editor_webhook_auth (self) ||
+      botbench_bot_get_code (bot) == NULL || token_is_blank (botbench_bot_get_bot_token (bot)))
+    return;
+
+  key = botbench_secret_bot_token_key (botbench_profile_get_uuid (self->profile), botbench_bot_get_code (bot));
+  botbench_secret_store_store_async (botbench_application_get_secret_store (self->app), key,
+                                     BOTBENCH_SECRET_KIND_BOT_TOKEN, botbench_bot_get_bot_token (bot),
+                                     NULL, token_saved_cb, g_object_ref (self));
+}

@@ -235,6 +235,7 @@ botbench_bot_editor_save_action (GtkWidget  *widget,
       return;
     }
   _botbench_bot_editor_show_banner (self, NULL);
+  _botbench_bot_editor_keep_token (self, form);
   _botbench_bot_editor_toast (self, _("Bot definition saved"));
 }
 
