@@ -191,14 +191,13 @@ _botbench_bot_editor_validate (BotbenchBotEditor *self)
     {
       BotbenchBotIssue *issue = g_ptr_array_index (self->issues, i);
       gboolean is_error = issue->severity == BOTBENCH_BOT_ISSUE_ERROR;
+      const char *key = botbench_bot_editor_field_key (issue->field);
       g_autofree char *message = NULL;
 
       if (is_error && issue->hint != NULL)
         message = g_strdup_printf ("%s — %s", issue->message, issue->hint);
       else
         message = g_strdup (issue->message);
-
-      const char *key = botbench_bot_editor_field_key (issue->field);
 
       if (key != NULL && g_hash_table_contains (self->fields, key))
         botbench_bot_editor_mark_field (self, key, is_error, message, texts, groups);
