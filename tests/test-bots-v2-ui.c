@@ -876,6 +876,14 @@ update_commands_unregister (Fixture *f)
   const char *body;
   gint64 bot_id;
 
+  /* Polls every 2 s (the least the docs allow) to keep the test short. */
+  {
+    GSettings *settings = g_settings_new (APP_ID);
+
+    g_settings_set_uint (settings, "fetch-interval", 2);
+    g_object_unref (settings);
+  }
+
   open_bots_page_on_sandbox (f);
   ed = bot_editor (f);
   bot_id = register_fetch_bot (f);
@@ -905,6 +913,38 @@ update_commands_unregister (Fixture *f)
 
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (users, 0), "workPosition"),
                      ==, "Updated in place");
+  }
+
+  /* A new botToken: the update rotates it (the old one authenticates),
+   * the keyring keeps the new one, and fetching goes on with it. */
+  fetcher_wait.bot_id = bot_id;
+  botbench_test_assert_wait_until_full (bot_is_fetched, &fetcher_wait, WAIT_MS, "the bot to be fetched");
+  botbench_ui_test_click (botbench_ui_test_find (ed, "generate_button"));
+  {
+    g_autofree char *rotated = g_strdup (gtk_editable_get_text (GTK_EDITABLE (row (ed, "botToken"))));
+    KeptWait kept_wait = { f, "fetchbot", rotated };
+    g_autofree char *old_by_id = g_steal_pointer (&by_id);
+
+    g_assert_cmpstr (rotated, !=, token);
+    botbench_ui_test_click (botbench_ui_test_find (ed, "register_button"));
+    body = botbench_request_preview_dialog_get_body (BOTBENCH_REQUEST_PREVIEW_DIALOG (preview_dialog ()));
+    g_assert_nonnull (strstr (body, "\"botToken\""));
+    g_assert_null (strstr (body, rotated));
+    g_assert_null (strstr (body, token));
+    respond (preview_dialog (), "send");
+    botbench_test_assert_wait_until_full (editor_idle, ed, WAIT_MS, "the rotation");
+    g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (ed, "banner_revealer"))));
+    botbench_test_assert_wait_until_full (token_is_kept, &kept_wait, WAIT_MS, "the new botToken in the keyring");
+    rest_error (f, "imbot.v2.Event.get", old_by_id, "BOT_OWNERSHIP_ERROR");
+    g_free (token);
+    token = g_steal_pointer (&rotated);
+    by_id = g_strdup_printf ("{\"botToken\":\"%s\",\"botId\":%" G_GINT64_FORMAT "}", token, bot_id);
+
+    /* Events still come, fetched with the new token. */
+    sandbox_user_writes (f, bot_id, "after the rotation");
+    botbench_test_assert_wait_until_full (event_is_stored, f, WAIT_MS, "an event fetched after the rotation");
+    g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (botbench_ui_test_find (ed, "fetch_label"))),
+                           "does not accept"));
   }
 
   /* A command: imbot.v2.Command.register, its id from {command: {id}}. */

@@ -47,6 +47,8 @@ struct _BotbenchBotEditor
   gint64                 adopt_id;       /* the portal bot with the form's CODE */
   BotbenchBotFetchStatus *fetch_status;  /* of the application, once known */
   GCancellable          *token_cancellable; /* the keyring lookup of the bot's botToken */
+  gint64                 rotated_bot_id; /* its botToken was just changed: fetched again once its
+                                          * fetcher fails with the old one */
   guint                  loading : 1;
   guint                  busy : 1;
   guint                  checking : 1;

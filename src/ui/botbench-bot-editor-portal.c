@@ -94,7 +94,10 @@ token_rotated_cb (GObject      *object,
       return;
     }
 
-  /* A fetcher still calling with the old token starts again. */
+  /* A fetcher still calling with the old token starts again: now if it
+   * failed already, else once it fails (see botbench-bot-editor-v2.c). */
+  if (self->bot != NULL)
+    self->rotated_bot_id = botbench_bot_get_bot_id (self->bot);
   if (botbench_application_get_fetch_manager (self->app) != NULL)
     botbench_fetch_manager_refresh (botbench_application_get_fetch_manager (self->app));
 }

@@ -149,10 +149,37 @@ _botbench_bot_editor_update_fetch_status (BotbenchBotEditor *self)
   gtk_widget_set_visible (GTK_WIDGET (self->fetch_label), text != NULL);
 }
 
+static gboolean
+refresh_fetchers_idle (gpointer user_data)
+{
+  BotbenchBotEditor *self = user_data;
+
+  if (self->app != NULL && botbench_application_get_fetch_manager (self->app) != NULL)
+    botbench_fetch_manager_refresh (botbench_application_get_fetch_manager (self->app));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 fetch_status_changed_cb (BotbenchBotEditor *self,
                          gint64             bot_id)
 {
+  BotbenchFetchManager *manager = self->app != NULL ? botbench_application_get_fetch_manager (self->app) : NULL;
+
+  /* The fetch manager keeps a running fetcher's botToken: after a
+   * rotation it fails with the old one (BOT_OWNERSHIP_ERROR), and a
+   * refresh starts it again with the keyring's new one. */
+  if (self->rotated_bot_id > 0 && manager != NULL && (bot_id == 0 || bot_id == self->rotated_bot_id))
+    {
+      BotbenchFetcher *fetcher = botbench_fetch_manager_get_fetcher (manager, self->rotated_bot_id);
+
+      /* Not from inside the fetcher's own signal. */
+      if (fetcher != NULL && botbench_fetcher_get_state (fetcher) == BOTBENCH_FETCHER_STATE_FAILED)
+        {
+          self->rotated_bot_id = 0;
+          g_idle_add_full (G_PRIORITY_DEFAULT, refresh_fetchers_idle, g_object_ref (self), g_object_unref);
+        }
+    }
+
   if (self->bot != NULL && (bot_id == 0 || bot_id == botbench_bot_get_bot_id (self->bot)))
     _botbench_bot_editor_update_fetch_status (self);
 }
