@@ -79,7 +79,19 @@ command_call_cb (GObject      *object,
       JsonNode *node = botbench_rest_response_get_result (response);
       gint64 id = 0;
 
-      if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+      /* imbot.v2.Command.register: {"command": {"id": …, …}} */
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
+          json_object_has_member (json_node_get_object (node), "command") &&
+          JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (node), "command")))
+        {
+          JsonObject *command = json_object_get_object_member (json_node_get_object (node), "command");
+          JsonNode *member = json_object_get_member (command, "id");
+
+          if (member != NULL && JSON_NODE_HOLDS_VALUE (member) &&
+              json_node_get_value_type (member) == G_TYPE_INT64)
+            id = json_node_get_int (member);
+        }
+      else if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
         id = json_node_get_value_type (node) == G_TYPE_STRING
              ? g_ascii_strtoll (json_node_get_string (node), NULL, 10)
              : json_node_get_int (node);
@@ -120,29 +132,58 @@ botbench_bot_editor_send_command (BotbenchBotEditor  *self,
     [COMMAND_UPDATE] = "imbot.command.update",
     [COMMAND_UNREGISTER] = "imbot.command.unregister",
   };
+  static const char * const v2_methods[] = {
+    [COMMAND_REGISTER] = "imbot.v2.Command.register",
+    [COMMAND_UPDATE] = "imbot.v2.Command.update",
+    [COMMAND_UNREGISTER] = "imbot.v2.Command.unregister",
+  };
   g_autoptr(JsonNode) params = NULL;
+  gboolean v2 = botbench_bot_get_api (self->bot) == BOTBENCH_BOT_API_V2;
+  gboolean webhook_auth = _botbench_bot_editor_webhook_auth (self);
   CommandCall *call;
 
-  switch (kind)
-    {
-    case COMMAND_REGISTER:
-      params = botbench_bot_command_build_register_body (command, botbench_bot_get_bot_id (self->bot), NULL);
-      break;
+  /* imbot.v2.Command.*: the bot's botToken authenticates, the command's
+   * id names it. */
+  if (v2)
+    switch (kind)
+      {
+      case COMMAND_REGISTER:
+        params = botbench_bot_v2_build_command_register_body (self->bot, command, webhook_auth);
+        break;
 
-    case COMMAND_UPDATE:
-      params = botbench_bot_command_build_update_body (old, command, NULL);
-      if (params == NULL)
-        {
-          _botbench_bot_editor_toast (self, _("Nothing to update: the command is unchanged"));
-          return;
-        }
-      break;
+      case COMMAND_UPDATE:
+        botbench_bot_command_set_command_id (command, botbench_bot_command_get_command_id (old));
+        params = botbench_bot_v2_build_command_update_body (self->bot, command, webhook_auth);
+        break;
 
-    case COMMAND_UNREGISTER:
-    default:
-      params = botbench_bot_command_build_unregister_body (command, NULL);
-      break;
-    }
+      case COMMAND_UNREGISTER:
+      default:
+        params = botbench_bot_v2_build_command_unregister_body (self->bot,
+                                                                botbench_bot_command_get_command_id (command),
+                                                                webhook_auth);
+        break;
+      }
+  else
+    switch (kind)
+      {
+      case COMMAND_REGISTER:
+        params = botbench_bot_command_build_register_body (command, botbench_bot_get_bot_id (self->bot), NULL);
+        break;
+
+      case COMMAND_UPDATE:
+        params = botbench_bot_command_build_update_body (old, command, NULL);
+        if (params == NULL)
+          {
+            _botbench_bot_editor_toast (self, _("Nothing to update: the command is unchanged"));
+            return;
+          }
+        break;
+
+      case COMMAND_UNREGISTER:
+      default:
+        params = botbench_bot_command_build_unregister_body (command, NULL);
+        break;
+      }
 
   call = g_new0 (CommandCall, 1);
   call->self = g_object_ref (self);
@@ -152,7 +193,8 @@ botbench_bot_editor_send_command (BotbenchBotEditor  *self,
 
   _botbench_bot_editor_set_busy (self, TRUE);
   botbench_rest_client_call_async (botbench_application_get_rest_client (self->app, self->profile),
-                                   methods[kind], json_node_get_object (params), self->cancellable,
+                                   v2 ? v2_methods[kind] : methods[kind], json_node_get_object (params),
+                                   self->cancellable,
                                    command_call_cb, call);
 }
 

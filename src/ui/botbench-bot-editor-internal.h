@@ -7,12 +7,14 @@
 #pragma once
 
 #include "botbench-avatar-section.h"
+#include "botbench-bot-fetch-status.h"
 #include "botbench-bot-editor-private.h"
 #include "botbench-color-section.h"
 #include "botbench-commands-section.h"
 #include "botbench-handlers-section.h"
 #include "botbench-identity-section.h"
 #include "botbench-properties-section.h"
+#include "botbench-v2-section.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +45,10 @@ struct _BotbenchBotEditor
   BotbenchBotCommand    *editing_command;     /* the command the dialog edits, or NULL */
   GHashTable            *portal_codes;   /* CODE → BotbenchPortalCode, or NULL */
   gint64                 adopt_id;       /* the portal bot with the form's CODE */
+  BotbenchBotFetchStatus *fetch_status;  /* of the application, once known */
+  GCancellable          *token_cancellable; /* the keyring lookup of the bot's botToken */
+  gint64                 rotated_bot_id; /* its botToken was just changed: fetched again once its
+                                          * fetcher fails with the old one */
   guint                  loading : 1;
   guint                  busy : 1;
   guint                  checking : 1;
@@ -53,6 +59,8 @@ struct _BotbenchBotEditor
   GtkLabel                  *title_label;
   GtkRevealer               *banner_revealer;
   GtkLabel                  *banner_label;
+  GtkLabel                  *fetch_label;
+  BotbenchV2Section         *v2_section;
   BotbenchIdentitySection   *identity_section;
   BotbenchHandlersSection   *handlers_section;
   BotbenchAvatarSection     *avatar_section;
@@ -75,6 +83,22 @@ void _botbench_bot_editor_update_state   (BotbenchBotEditor  *self);
 gboolean _botbench_bot_editor_store_bot  (BotbenchBotEditor  *self,
                                           BotbenchBot        *form,
                                           GError            **error);
+
+/* Whether the profile calls through an incoming webhook, so that every
+ * imbot.v2 call carries the bot's botToken (OAuth profiles send none). */
+gboolean _botbench_bot_editor_webhook_auth (BotbenchBotEditor *self);
+
+/* imbot.v2 (botbench-bot-editor-v2.c) */
+/* Shows the fetch state of the bot under the header (v2 fetch bots). */
+void _botbench_bot_editor_update_fetch_status (BotbenchBotEditor *self);
+/* Follows the application's fetchers (once the application is known). */
+void _botbench_bot_editor_follow_fetch_status (BotbenchBotEditor *self);
+/* Keeps a v2 @bot's botToken in the keyring (a saved, unregistered bot
+ * registers later with it); a failure shows in the banner. */
+void _botbench_bot_editor_keep_token          (BotbenchBotEditor *self,
+                                               BotbenchBot       *bot);
+/* Reads the edited v2 bot's botToken from the keyring into the form. */
+void _botbench_bot_editor_lookup_token        (BotbenchBotEditor *self);
 
 /* Validation (botbench-bot-editor-validation.c) */
 void _botbench_bot_editor_add_field      (BotbenchBotEditor  *self,

@@ -56,6 +56,52 @@ botbench_bot_editor_report_error (BotbenchBotEditor *self,
     _botbench_bot_editor_show_banner (self, error->message);
 }
 
+/* result.bot.id of an imbot.v2.Bot answer; 0 if none. */
+static gint64
+v2_result_bot_id (JsonNode *node)
+{
+  JsonObject *object;
+  JsonNode *member;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return 0;
+  member = json_object_get_member (json_node_get_object (node), "bot");
+  if (member == NULL || !JSON_NODE_HOLDS_OBJECT (member))
+    return 0;
+  object = json_node_get_object (member);
+  member = json_object_get_member (object, "id");
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_INT64)
+    return 0;
+  return json_node_get_int (member);
+}
+
+static void
+token_rotated_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(BotbenchBotEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!botbench_secret_store_store_finish (BOTBENCH_SECRET_STORE (object), result, &error))
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: %s says why the keyring refused */
+      text = g_strdup_printf (_("The botToken was changed on the portal, but the new one could not be "
+                                "kept in the keyring: %s"), error->message);
+      _botbench_bot_editor_show_banner (self, text);
+      return;
+    }
+
+  /* A fetcher still calling with the old token starts again: now if it
+   * failed already, else once it fails (see botbench-bot-editor-v2.c). */
+  if (self->bot != NULL)
+    self->rotated_bot_id = botbench_bot_get_bot_id (self->bot);
+  if (botbench_application_get_fetch_manager (self->app) != NULL)
+    botbench_fetch_manager_refresh (botbench_application_get_fetch_manager (self->app));
+}
+
 static void
 botbench_bot_editor_call_cb (GObject      *object,
                              GAsyncResult *result,
@@ -110,10 +156,42 @@ botbench_bot_editor_call_cb (GObject      *object,
       /* Translators: %ld is the bot's id */
       toast = g_strdup_printf (_("Updated bot %" G_GINT64_FORMAT), botbench_bot_get_bot_id (form));
     }
-  else if (g_str_equal (method, "imbot.unregister"))
+  else if (g_str_equal (method, "imbot.unregister") || g_str_equal (method, "imbot.v2.Bot.unregister"))
     {
       toast = g_strdup_printf (_("Unregistered bot %" G_GINT64_FORMAT), botbench_bot_get_bot_id (form));
       botbench_bot_set_bot_id (form, 0);
+    }
+  else if (g_str_equal (method, "imbot.v2.Bot.register"))
+    {
+      gint64 bot_id = v2_result_bot_id (node);
+
+      if (bot_id <= 0)
+        {
+          _botbench_bot_editor_show_banner (self, _("The portal answered without a bot id"));
+          return;
+        }
+      botbench_bot_set_bot_id (form, bot_id);
+      toast = g_strdup_printf (_("Registered “%s” as bot %" G_GINT64_FORMAT),
+                               botbench_bot_get_name (form) != NULL ? botbench_bot_get_name (form)
+                                                                    : botbench_bot_get_code (form),
+                               bot_id);
+    }
+  else if (g_str_equal (method, "imbot.v2.Bot.update"))
+    {
+      toast = g_strdup_printf (_("Updated bot %" G_GINT64_FORMAT), botbench_bot_get_bot_id (form));
+
+      /* A new botToken (rotation): the portal knows the bot by it alone now. */
+      if (_botbench_bot_editor_webhook_auth (self) && self->bot != NULL &&
+          g_strcmp0 (botbench_bot_get_bot_token (self->bot), botbench_bot_get_bot_token (form)) != 0 &&
+          botbench_bot_get_bot_token (form) != NULL)
+        {
+          g_autofree char *key = botbench_secret_bot_token_key (botbench_profile_get_uuid (self->profile),
+                                                                botbench_bot_get_code (form));
+
+          botbench_secret_store_store_async (botbench_application_get_secret_store (self->app), key,
+                                             BOTBENCH_SECRET_KIND_BOT_TOKEN, botbench_bot_get_bot_token (form),
+                                             NULL, token_rotated_cb, g_object_ref (self));
+        }
     }
 
   if (!_botbench_bot_editor_store_bot (self, form, &error))
@@ -124,17 +202,70 @@ botbench_bot_editor_call_cb (GObject      *object,
 }
 
 static void
-botbench_bot_editor_send_pending (BotbenchBotEditor *self)
+botbench_bot_editor_call_pending (BotbenchBotEditor *self)
 {
-  BotbenchRestClient *client;
+  BotbenchRestClient *client = botbench_application_get_rest_client (self->app, self->profile);
 
-  g_assert (self->pending_method != NULL);
-
-  client = botbench_application_get_rest_client (self->app, self->profile);
-  _botbench_bot_editor_set_busy (self, TRUE);
   botbench_rest_client_call_async (client, self->pending_method, self->pending_params,
                                    self->cancellable, botbench_bot_editor_call_cb,
                                    g_object_ref (self));
+}
+
+static void
+token_kept_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(BotbenchBotEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!botbench_secret_store_store_finish (BOTBENCH_SECRET_STORE (object), result, &error))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_clear_pointer (&self->pending_method, g_free);
+      _botbench_bot_editor_set_busy (self, FALSE);
+      /* Translators: %s says why the keyring refused */
+      text = g_strdup_printf (_("Cannot keep the botToken in the keyring, so the bot is not registered: %s"),
+                              error->message);
+      _botbench_bot_editor_show_banner (self, text);
+      return;
+    }
+
+  if (g_cancellable_is_cancelled (self->cancellable) || self->pending_method == NULL)
+    return;
+  botbench_bot_editor_call_pending (self);
+}
+
+static void
+botbench_bot_editor_send_pending (BotbenchBotEditor *self)
+{
+  g_assert (self->pending_method != NULL);
+
+  _botbench_bot_editor_set_busy (self, TRUE);
+
+  /* A v2 bot's botToken is kept before it is registered: a bot whose
+   * token is lost could never be reached again. */
+  if (g_str_equal (self->pending_method, "imbot.v2.Bot.register") && _botbench_bot_editor_webhook_auth (self))
+    {
+      JsonObject *fields = json_object_get_object_member (self->pending_params, "fields");
+      const char *token = json_object_get_string_member_with_default (self->pending_params, "botToken", NULL);
+      const char *code = fields != NULL ? json_object_get_string_member_with_default (fields, "code", NULL) : NULL;
+      g_autofree char *key = NULL;
+
+      if (token != NULL && code != NULL)
+        {
+          key = botbench_secret_bot_token_key (botbench_profile_get_uuid (self->profile), code);
+          botbench_secret_store_store_async (botbench_application_get_secret_store (self->app), key,
+                                             BOTBENCH_SECRET_KIND_BOT_TOKEN, token, self->cancellable,
+                                             token_kept_cb, g_object_ref (self));
+          return;
+        }
+    }
+
+  botbench_bot_editor_call_pending (self);
 }
 
 static void
@@ -191,6 +322,30 @@ _botbench_bot_editor_send_action (GtkWidget  *widget,
     return;
 
   form = botbench_bot_editor_dup_form_bot (self);
+  if (botbench_bot_get_api (form) == BOTBENCH_BOT_API_V2)
+    {
+      gboolean webhook_auth = _botbench_bot_editor_webhook_auth (self);
+
+      if (self->bot != NULL && botbench_bot_get_bot_id (self->bot) > 0)
+        {
+          params = botbench_bot_v2_build_update_body (self->bot, form, webhook_auth);
+          if (params == NULL)
+            {
+              _botbench_bot_editor_toast (self, _("Nothing to update: no field changed"));
+              return;
+            }
+          botbench_bot_editor_preview (self, "imbot.v2.Bot.update", params, _("Update Bot?"));
+          return;
+        }
+
+      /* A new bot without a botToken gets one (shown masked in the form). */
+      if (webhook_auth && botbench_bot_ensure_bot_token (form))
+        botbench_v2_section_set_token (self->v2_section, botbench_bot_get_bot_token (form));
+      params = botbench_bot_v2_build_register_body (form, webhook_auth);
+      botbench_bot_editor_preview (self, "imbot.v2.Bot.register", params, _("Register Bot?"));
+      return;
+    }
+
   if (self->bot != NULL && botbench_bot_get_bot_id (self->bot) > 0)
     {
       params = botbench_bot_build_update_fields (self->bot, form, NULL);
@@ -221,9 +376,17 @@ unregister_response_cb (BotbenchBotEditor *self,
   if (g_strcmp0 (response, "unregister") != 0 || self->bot == NULL || self->busy)
     return;
 
-  params = botbench_bot_build_unregister_body (self->bot, NULL);
   g_free (self->pending_method);
-  self->pending_method = g_strdup ("imbot.unregister");
+  if (botbench_bot_get_api (self->bot) == BOTBENCH_BOT_API_V2)
+    {
+      params = botbench_bot_v2_build_unregister_body (self->bot, _botbench_bot_editor_webhook_auth (self));
+      self->pending_method = g_strdup ("imbot.v2.Bot.unregister");
+    }
+  else
+    {
+      params = botbench_bot_build_unregister_body (self->bot, NULL);
+      self->pending_method = g_strdup ("imbot.unregister");
+    }
   g_clear_pointer (&self->pending_params, json_object_unref);
   self->pending_params = json_object_ref (json_node_get_object (params));
   botbench_bot_editor_send_pending (self);

@@ -42,7 +42,9 @@ void _botbench_bot_editor_export_to (BotbenchBotEditor *self,
 char *_botbench_bot_editor_dup_curl (BotbenchBotEditor *self);
 
 /* For tests: the row and the issue icon of a field ("CODE",
- * "PROPERTIES.NAME", "EVENT_HANDLER", "PROPERTIES.PERSONAL_PHOTO"…). */
+ * "PROPERTIES.NAME", "EVENT_HANDLER", "PROPERTIES.PERSONAL_PHOTO"…, and
+ * the API group's v2 fields "botToken", "type", "eventMode",
+ * "webhookUrl"). */
 GtkWidget *_botbench_bot_editor_get_field_row  (BotbenchBotEditor *self,
                                                 const char        *key);
 GtkWidget *_botbench_bot_editor_get_field_icon (BotbenchBotEditor *self,

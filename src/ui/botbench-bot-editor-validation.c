@@ -103,6 +103,26 @@ botbench_bot_editor_mark_field (BotbenchBotEditor *self,
     g_object_set_data (G_OBJECT (group), "has-error", GINT_TO_POINTER (TRUE));
 }
 
+/* The editor's key of a field the v2 validator names ("code",
+ * "properties.name"…): the v1 rows they share, or the API group's. */
+static const char *
+botbench_bot_editor_field_key (const char *field)
+{
+  static const struct { const char *v2; const char *key; } shared[] = {
+    { "code", "CODE" },
+    { "properties.name", "PROPERTIES.NAME" },
+    { "properties.lastName", "PROPERTIES.LAST_NAME" },
+    { "properties.workPosition", "PROPERTIES.WORK_POSITION" },
+    { "properties.gender", "PROPERTIES.PERSONAL_GENDER" },
+    { "properties.avatar", "PROPERTIES.PERSONAL_PHOTO" },
+  };
+
+  for (guint i = 0; field != NULL && i < G_N_ELEMENTS (shared); i++)
+    if (g_str_equal (field, shared[i].v2))
+      return shared[i].key;
+  return field;
+}
+
 void
 _botbench_bot_editor_validate (BotbenchBotEditor *self)
 {
@@ -110,10 +130,11 @@ _botbench_bot_editor_validate (BotbenchBotEditor *self)
   g_autoptr(BotbenchBot) bot = NULL;
   g_autoptr(GPtrArray) handler_sets = NULL;
   g_autoptr(GPtrArray) groups = g_ptr_array_new ();
-  GString *texts[5];
+  GString *texts[6];
   GHashTableIter iter;
   gpointer value;
   gboolean registered;
+  gboolean v2;
   gboolean has_error;
   gboolean nothing_changed = FALSE;
   gboolean code_clash = FALSE;
@@ -125,6 +146,11 @@ _botbench_bot_editor_validate (BotbenchBotEditor *self)
 
   bot = botbench_bot_editor_dup_form_bot (self);
   registered = self->bot != NULL && botbench_bot_get_bot_id (self->bot) > 0;
+  v2 = botbench_bot_get_api (bot) == BOTBENCH_BOT_API_V2;
+  /* Register generates a botToken when there is none: not an issue. */
+  if (v2 && !registered)
+    botbench_bot_ensure_bot_token (bot);
+  context.oauth = !_botbench_bot_editor_webhook_auth (self);
 
   context.portal_url = botbench_profile_get_portal_url (self->profile);
   context.missing_client_id = botbench_profile_get_kind (self->profile) == BOTBENCH_PROFILE_KIND_WEBHOOK &&
@@ -157,6 +183,7 @@ _botbench_bot_editor_validate (BotbenchBotEditor *self)
   g_ptr_array_add (groups, self->properties_section);
   g_ptr_array_add (groups, self->color_section);
   g_ptr_array_add (groups, self->avatar_section);
+  g_ptr_array_add (groups, self->v2_section);
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     texts[i] = g_string_new (NULL);
 
@@ -164,6 +191,7 @@ _botbench_bot_editor_validate (BotbenchBotEditor *self)
     {
       BotbenchBotIssue *issue = g_ptr_array_index (self->issues, i);
       gboolean is_error = issue->severity == BOTBENCH_BOT_ISSUE_ERROR;
+      const char *key = botbench_bot_editor_field_key (issue->field);
       g_autofree char *message = NULL;
 
       if (is_error && issue->hint != NULL)
@@ -171,8 +199,8 @@ _botbench_bot_editor_validate (BotbenchBotEditor *self)
       else
         message = g_strdup (issue->message);
 
-      if (issue->field != NULL && g_hash_table_contains (self->fields, issue->field))
-        botbench_bot_editor_mark_field (self, issue->field, is_error, message, texts, groups);
+      if (key != NULL && g_hash_table_contains (self->fields, key))
+        botbench_bot_editor_mark_field (self, key, is_error, message, texts, groups);
       else
         {
           /* imbot.update with nothing changed: Update is simply off. */
@@ -194,7 +222,7 @@ _botbench_bot_editor_validate (BotbenchBotEditor *self)
 
   /* A CODE the portal already has: adopt that bot rather than register a
    * duplicate. */
-  if (!registered && self->portal_codes != NULL && botbench_bot_get_code (bot) != NULL)
+  if (!registered && !v2 && self->portal_codes != NULL && botbench_bot_get_code (bot) != NULL)
     taken = g_hash_table_lookup (self->portal_codes, botbench_bot_get_code (bot));
   self->adopt_id = taken != NULL ? taken->id : 0;
   if (taken != NULL)
@@ -256,8 +284,27 @@ const char *
 _botbench_bot_editor_field_for_error (BotbenchBot *bot,
                                       const char  *code)
 {
+  static const struct { const char *code; const char *key; } v2_codes[] = {
+    { "BOT_CODE_REQUIRED", "CODE" },
+    { "BOT_CODE_ALREADY_TAKEN", "CODE" },
+    { "BOT_PROPERTIES_REQUIRED", "PROPERTIES.NAME" },
+    { "BOT_INVALID_EVENT_MODE", "eventMode" },
+    { "BOT_WEBHOOK_URL_REQUIRED", "webhookUrl" },
+    { "BOT_INVALID_CALLBACK", "webhookUrl" },
+    { "BOT_INVALID_TYPE", "type" },
+    { "BOT_AVATAR_INCORRECT_TYPE", "PROPERTIES.PERSONAL_PHOTO" },
+    { "BOT_AVATAR_INCORRECT_SIZE", "PROPERTIES.PERSONAL_PHOTO" },
+    { "BOT_TOKEN_NOT_SPECIFIED", "botToken" },
+    { "BOT_TOKEN_INVALID_LENGTH", "botToken" },
+    { "BOT_TOKEN_ROTATION_FAILED", "botToken" },
+    { "BOT_OWNERSHIP_ERROR", "botToken" },
+  };
+
   if (code == NULL)
     return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (v2_codes); i++)
+    if (g_str_equal (code, v2_codes[i].code))
+      return v2_codes[i].key;
   if (g_str_equal (code, "CODE_ERROR"))
     return "CODE";
   if (g_str_equal (code, "NAME_ERROR"))

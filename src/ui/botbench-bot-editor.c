@@ -62,6 +62,7 @@ botbench_bot_editor_dup_form_bot (BotbenchBotEditor *self)
   g_return_val_if_fail (BOTBENCH_IS_BOT_EDITOR (self), NULL);
 
   bot = self->bot != NULL ? botbench_bot_copy (self->bot) : botbench_bot_new ();
+  botbench_v2_section_apply (self->v2_section, bot);
   botbench_identity_section_apply (self->identity_section, bot);
   botbench_handlers_section_apply (self->handlers_section, bot);
   botbench_properties_section_apply (self->properties_section, bot);
@@ -71,12 +72,33 @@ botbench_bot_editor_dup_form_bot (BotbenchBotEditor *self)
   return bot;
 }
 
+/* Shows the sections and rows of the form's API: the handlers and the
+ * v1-only fields of a v1 bot, the API group's v2 fields of a v2 bot. */
+static void
+botbench_bot_editor_show_api (BotbenchBotEditor *self)
+{
+  BotbenchBotApi api = botbench_v2_section_get_api (self->v2_section);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->handlers_section), api != BOTBENCH_BOT_API_V2);
+  botbench_identity_section_set_api (self->identity_section, api);
+  botbench_properties_section_set_api (self->properties_section, api);
+}
+
+static void
+api_changed_cb (BotbenchBotEditor *self)
+{
+  botbench_bot_editor_show_api (self);
+  _botbench_bot_editor_update_fetch_status (self);
+}
+
 static void
 botbench_bot_editor_load_form (BotbenchBotEditor *self,
                                BotbenchBot       *bot)
 {
   self->loading = TRUE;
 
+  botbench_v2_section_load (self->v2_section, bot);
+  botbench_bot_editor_show_api (self);
   botbench_identity_section_load (self->identity_section, bot);
   botbench_handlers_section_load (self->handlers_section, bot);
   botbench_properties_section_load (self->properties_section, bot);
@@ -104,6 +126,8 @@ _botbench_bot_editor_update_state (BotbenchBotEditor *self)
 
   botbench_identity_section_set_bot_id (self->identity_section,
                                         registered ? botbench_bot_get_bot_id (self->bot) : 0);
+  botbench_v2_section_set_registered (self->v2_section, registered);
+  _botbench_bot_editor_update_fetch_status (self);
 
   gtk_button_set_label (self->register_button, registered ? _("_Update…") : _("_Register…"));
   gtk_widget_set_visible (GTK_WIDGET (self->unregister_button), registered);
@@ -168,6 +192,16 @@ _botbench_bot_editor_store_bot (BotbenchBotEditor  *self,
       botbench_bot_set_color (self->bot, botbench_bot_get_color (form));
       botbench_bot_set_gender (self->bot, botbench_bot_get_gender (form));
       botbench_bot_set_bot_id (self->bot, botbench_bot_get_bot_id (form));
+      botbench_bot_set_api (self->bot, botbench_bot_get_api (form));
+      botbench_bot_set_v2_type (self->bot, botbench_bot_get_v2_type (form));
+      botbench_bot_set_event_mode (self->bot, botbench_bot_get_event_mode (form));
+      botbench_bot_set_webhook_url (self->bot, botbench_bot_get_webhook_url (form));
+      botbench_bot_set_is_hidden (self->bot, botbench_bot_get_is_hidden (form));
+      botbench_bot_set_is_reactions_enabled (self->bot, botbench_bot_get_is_reactions_enabled (form));
+      botbench_bot_set_is_support_openline (self->bot, botbench_bot_get_is_support_openline (form));
+      botbench_bot_set_background_id (self->bot, botbench_bot_get_background_id (form));
+      /* In memory only: the file never has it, the keyring does. */
+      botbench_bot_set_bot_token (self->bot, botbench_bot_get_bot_token (form));
       if (!botbench_bot_store_save (self->store, self->bot, error))
         return FALSE;
     }
@@ -175,6 +209,10 @@ _botbench_bot_editor_store_bot (BotbenchBotEditor  *self,
   g_signal_emit (self, signals[SAVED], 0, self->bot);
   _botbench_bot_editor_update_state (self);
   botbench_commands_section_set_bot (self->commands_section, self->bot);
+
+  /* The fetch manager does not hear of a changed bot by itself. */
+  if (self->app != NULL && botbench_application_get_fetch_manager (self->app) != NULL)
+    botbench_fetch_manager_refresh (botbench_application_get_fetch_manager (self->app));
   return TRUE;
 }
 
@@ -197,6 +235,7 @@ botbench_bot_editor_save_action (GtkWidget  *widget,
       return;
     }
   _botbench_bot_editor_show_banner (self, NULL);
+  _botbench_bot_editor_keep_token (self, form);
   _botbench_bot_editor_toast (self, _("Bot definition saved"));
 }
 
@@ -428,6 +467,11 @@ botbench_bot_editor_dispose (GObject *object)
   BotbenchBotEditor *self = (BotbenchBotEditor *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->token_cancellable);
+  g_clear_object (&self->token_cancellable);
+  if (self->fetch_status != NULL)
+    g_signal_handlers_disconnect_by_data (self->fetch_status, self);
+  g_clear_object (&self->fetch_status);
   g_clear_object (&self->editing_command);
   if (self->preview_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->preview_dialog));
@@ -485,6 +529,8 @@ botbench_bot_editor_class_init (BotbenchBotEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, title_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, fetch_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, v2_section);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, identity_section);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, handlers_section);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, avatar_section);
@@ -498,6 +544,7 @@ botbench_bot_editor_class_init (BotbenchBotEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, spinner);
   gtk_widget_class_bind_template_callback (widget_class, _botbench_bot_editor_validate);
   gtk_widget_class_bind_template_callback (widget_class, avatar_encoding_cb);
+  gtk_widget_class_bind_template_callback (widget_class, api_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "bot-editor.close", NULL, botbench_bot_editor_close_action);
   gtk_widget_class_install_action (widget_class, "bot-editor.save", NULL, botbench_bot_editor_save_action);
@@ -524,6 +571,7 @@ botbench_bot_editor_class_init (BotbenchBotEditorClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "bot-editor.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "bot-editor.close", NULL);
 
+  g_type_ensure (BOTBENCH_TYPE_V2_SECTION);
   g_type_ensure (BOTBENCH_TYPE_IDENTITY_SECTION);
   g_type_ensure (BOTBENCH_TYPE_HANDLERS_SECTION);
   g_type_ensure (BOTBENCH_TYPE_AVATAR_SECTION);
@@ -540,6 +588,7 @@ botbench_bot_editor_init (BotbenchBotEditor *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  botbench_v2_section_add_fields (self->v2_section, self);
   botbench_identity_section_add_fields (self->identity_section, self);
   botbench_handlers_section_add_fields (self->handlers_section, self);
   botbench_properties_section_add_fields (self->properties_section, self);
@@ -573,11 +622,14 @@ botbench_bot_editor_edit (BotbenchBotEditor   *self,
   g_set_object (&self->store, store);
   g_set_object (&self->bot, bot);
 
+  _botbench_bot_editor_follow_fetch_status (self);
+
   _botbench_bot_editor_show_banner (self, NULL);
   botbench_avatar_section_reset_options (self->avatar_section);
   botbench_bot_editor_load_form (self, bot);
   _botbench_bot_editor_update_state (self);
   botbench_commands_section_set_bot (self->commands_section, self->bot);
+  _botbench_bot_editor_lookup_token (self);
 }
 
 BotbenchBot *

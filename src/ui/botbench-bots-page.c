@@ -10,43 +10,9 @@
 
 #include "botbench-application-private.h"
 #include "botbench-bot-editor-private.h"
-#include "botbench-bots-page-private.h"
-
-/* One bot of imbot.bot.list. */
-typedef struct
-{
-  gint64  id;
-  char   *code;
-  char   *name;
-} BotbenchPortalBot;
-
-struct _BotbenchBotsPage
-{
-  GtkWidget            parent_instance;
-
-  BotbenchApplication *app;
-  BotbenchProfile     *profile;
-  BotbenchBotStore    *store;
-  GPtrArray           *portal_bots;   /* of BotbenchPortalBot, NULL until listed */
-  GCancellable        *list_cancellable;
-  guint                listing : 1;
-  /* The last list failed for want of a secret: retried when the secret
-   * store says the profile's secrets changed. */
-  guint                secret_error : 1;
-
-  /* Template widgets */
-  GtkStack            *stack;
-  GtkStack            *list_stack;
-  AdwStatusPage       *empty_page;
-  AdwStatusPage       *no_profile_page;
-  AdwPreferencesGroup *definitions_group;
-  GtkListBox          *definition_list;
-  AdwPreferencesGroup *portal_group;
-  GtkListBox          *portal_list;
-  GtkLabel            *portal_message;
-  GtkSpinner          *portal_spinner;
-  BotbenchBotEditor   *editor;
-};
+#include "botbench-bot-fetch-status.h"
+#include "botbench-bot-v2.h"
+#include "botbench-bots-page-internal.h"
 
 G_DEFINE_FINAL_TYPE (BotbenchBotsPage, botbench_bots_page, GTK_TYPE_WIDGET)
 
@@ -88,9 +54,9 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
-static void
-botbench_bots_page_toast (BotbenchBotsPage *self,
-                          const char       *text)
+void
+_botbench_bots_page_toast (BotbenchBotsPage *self,
+                           const char       *text)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
 }
@@ -125,14 +91,14 @@ botbench_bots_page_adopt (BotbenchBotsPage  *self,
 
   if (!ok)
     {
-      botbench_bots_page_toast (self, error->message);
+      _botbench_bots_page_toast (self, error->message);
       return;
     }
 
   /* Translators: %s is a bot's CODE, %ld its id on the portal */
   message = g_strdup_printf (_("“%s” is now linked to bot %" G_GINT64_FORMAT),
                              portal_bot->code, portal_bot->id);
-  botbench_bots_page_toast (self, message);
+  _botbench_bots_page_toast (self, message);
   botbench_bots_page_update_rows (self);
 }
 
@@ -179,12 +145,75 @@ tag_new (const char *text,
   return label;
 }
 
+/* A definition row's subtitle: its CODE and id, and for a v2 bot in fetch
+ * mode what its fetcher does. */
+static void
+botbench_bots_page_describe_row (BotbenchBotsPage *self,
+                                 GtkWidget        *row,
+                                 BotbenchBot      *bot)
+{
+  GtkWidget *icon = g_object_get_data (G_OBJECT (row), "fetch-icon");
+  gint64 bot_id = botbench_bot_get_bot_id (bot);
+  g_autofree char *subtitle = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *detail = NULL;
+  gboolean is_error = FALSE;
+
+  if (bot_id > 0)
+    /* Translators: a definition's subtitle: its CODE and bot id */
+    subtitle = g_strdup_printf (_("%s · bot %" G_GINT64_FORMAT), botbench_bot_get_code (bot), bot_id);
+  else
+    /* Translators: a definition's subtitle: its CODE */
+    subtitle = g_strdup_printf (_("%s · not registered"), botbench_bot_get_code (bot));
+
+  if (self->fetch_status != NULL)
+    status = botbench_bot_fetch_status_describe (self->fetch_status, bot, &is_error);
+  if (status != NULL)
+    {
+      char *both = g_strconcat (subtitle, "\n", status, NULL);
+
+      g_free (subtitle);
+      subtitle = both;
+    }
+  escaped = g_markup_escape_text (subtitle, -1);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
+
+  if (icon != NULL)
+    {
+      if (is_error)
+        detail = botbench_bot_fetch_status_dup_error (self->fetch_status, bot);
+      gtk_widget_set_tooltip_text (icon, detail != NULL ? detail : status);
+      gtk_widget_set_visible (icon, is_error);
+    }
+}
+
+static void
+fetch_status_changed_cb (BotbenchBotsPage *self,
+                         gint64            bot_id)
+{
+  GtkWidget *row;
+  BotbenchBot *bot;
+
+  if (bot_id == 0)
+    {
+      botbench_bots_page_update_rows (self);
+      return;
+    }
+
+  row = g_hash_table_lookup (self->fetch_rows, &bot_id);
+  bot = row != NULL ? g_object_get_data (G_OBJECT (row), "bot") : NULL;
+  if (bot != NULL)
+    botbench_bots_page_describe_row (self, row, bot);
+}
+
 static void
 botbench_bots_page_update_rows (BotbenchBotsPage *self)
 {
   guint n_defs = 0;
   guint n_portal = self->portal_bots != NULL ? self->portal_bots->len : 0;
 
+  g_hash_table_remove_all (self->fetch_rows);
   clear_list (self->definition_list);
   clear_list (self->portal_list);
 
@@ -202,27 +231,38 @@ botbench_bots_page_update_rows (BotbenchBotsPage *self)
       gint64 bot_id = botbench_bot_get_bot_id (bot);
       const char *name = botbench_bot_get_name (bot);
       g_autofree char *title = g_markup_escape_text (name != NULL ? name : botbench_bot_get_code (bot), -1);
-      g_autofree char *subtitle = NULL;
-      g_autofree char *escaped = NULL;
+      gboolean v2 = botbench_bot_get_api (bot) == BOTBENCH_BOT_API_V2;
       GtkWidget *row = adw_action_row_new ();
 
-      if (bot_id > 0)
-        /* Translators: a definition's subtitle: its CODE and bot id */
-        subtitle = g_strdup_printf (_("%s · bot %" G_GINT64_FORMAT), botbench_bot_get_code (bot), bot_id);
-      else
-        /* Translators: a definition's subtitle: its CODE */
-        subtitle = g_strdup_printf (_("%s · not registered"), botbench_bot_get_code (bot));
-      escaped = g_markup_escape_text (subtitle, -1);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "bot", g_object_ref (bot), g_object_unref);
 
-      if (bot_id <= 0 && portal_bot != NULL)
+      /* imbot.v2 bots: marked, with their event mode and fetch state. */
+      if (v2)
+        {
+          GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-error-symbolic");
+
+          gtk_widget_add_css_class (icon, "error");
+          gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
+          gtk_widget_set_visible (icon, FALSE);
+          g_object_set_data (G_OBJECT (row), "fetch-icon", icon);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag_new ("v2", "accent"));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                     tag_new (botbench_bot_event_mode_to_string (botbench_bot_get_effective_event_mode (bot)),
+                                              "dim-label"));
+          if (bot_id > 0)
+            g_hash_table_insert (self->fetch_rows, g_memdup2 (&bot_id, sizeof bot_id), row);
+        }
+      botbench_bots_page_describe_row (self, row, bot);
+
+      /* Adoption (imbot.bot.list, v1) gives a bot id without a botToken. */
+      if (bot_id <= 0 && portal_bot != NULL && !v2)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row), adopt_button_new (self, bot, portal_bot));
       else if (bot_id > 0 && self->portal_bots != NULL && portal_bot == NULL)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag_new (_("Not on the portal"), "warning"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-      g_object_set_data_full (G_OBJECT (row), "bot", g_object_ref (bot), g_object_unref);
       gtk_list_box_append (self->definition_list, row);
     }
 
@@ -245,7 +285,9 @@ botbench_bots_page_update_rows (BotbenchBotsPage *self)
 
       if (own != NULL)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row), tag_new (_("Yours"), "accent"));
-      else if (same_code == NULL || botbench_bot_get_bot_id (same_code) <= 0)
+      /* A v2 definition is not adopted: its botToken is the owner. */
+      else if (same_code == NULL ||
+               (botbench_bot_get_bot_id (same_code) <= 0 && botbench_bot_get_api (same_code) != BOTBENCH_BOT_API_V2))
         adw_action_row_add_suffix (ADW_ACTION_ROW (row), adopt_button_new (self, same_code, portal_bot));
       g_object_set_data (G_OBJECT (row), "portal-bot", portal_bot);
       gtk_list_box_append (self->portal_list, row);
@@ -437,13 +479,28 @@ secrets_changed_cb (BotbenchBotsPage    *self,
 }
 
 static void
+botbench_bots_page_set_store (BotbenchBotsPage *self,
+                              BotbenchBotStore *store)
+{
+  if (self->store == store)
+    return;
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_func (self->store, store_items_changed_cb, self);
+  g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "items-changed",
+                             G_CALLBACK (store_items_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
 botbench_bots_page_load_profile (BotbenchBotsPage *self)
 {
   BotbenchProfileManager *manager = botbench_application_get_profile_manager (self->app);
   BotbenchProfile *active = botbench_profile_manager_get_active (manager);
-  g_autoptr(GError) error = NULL;
+  BotbenchBotStore *store;
 
-  if (active == self->profile && active != NULL)
+  if (active == self->profile && active != NULL &&
+      self->store == botbench_application_get_bot_store (self->app))
     return;
 
   g_cancellable_cancel (self->list_cancellable);
@@ -454,139 +511,27 @@ botbench_bots_page_load_profile (BotbenchBotsPage *self)
   g_clear_pointer (&self->portal_bots, g_ptr_array_unref);
   botbench_bots_page_update_editor_codes (self);
   botbench_bots_page_show_portal_message (self, NULL, NULL);
-  if (self->store != NULL)
-    g_signal_handlers_disconnect_by_func (self->store, store_items_changed_cb, self);
-  g_clear_object (&self->store);
+  botbench_bots_page_set_store (self, NULL);
   g_set_object (&self->profile, active);
 
-  if (active != NULL)
+  /* The application's store of the active profile, shared with its fetch
+   * manager; NULL until the application has followed the change
+   * ("bot-store-changed" brings it). */
+  store = botbench_application_get_bot_store (self->app);
+  if (active != NULL && store != NULL &&
+      g_strcmp0 (botbench_bot_store_get_profile_uuid (store), botbench_profile_get_uuid (active)) == 0)
     {
-      self->store = botbench_bot_store_new (botbench_profile_get_uuid (active), NULL);
-      if (!botbench_bot_store_load (self->store, &error))
+      const GError *error = botbench_application_get_bot_store_error (self->app);
+
+      botbench_bots_page_set_store (self, store);
+      if (error != NULL)
         botbench_bots_page_show_portal_message (self, error->message, "error");
-      g_signal_connect_object (self->store, "items-changed",
-                               G_CALLBACK (store_items_changed_cb), self, G_CONNECT_SWAPPED);
     }
 
   botbench_bots_page_show_list (self);
   botbench_bots_page_update_rows (self);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     botbench_bots_page_refresh (self);
-}
-
-/* Import */
-
-/* Reads the file off the UI thread, refusing one over the size a definition
- * may have before reading it whole. */
-static void
-import_read_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GBytes *bytes = botbench_json_read_file (task_data, BOTBENCH_BOT_MAX_FILE_SIZE, cancellable, &error);
-
-  if (bytes == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, bytes, (GDestroyNotify)g_bytes_unref);
-}
-
-static void
-import_loaded_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  BotbenchBotsPage *self = BOTBENCH_BOTS_PAGE (object);
-  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(BotbenchBot) bot = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autofree char *message = NULL;
-
-  if (!(bytes = g_task_propagate_pointer (G_TASK (result), &error)) ||
-      (bot = botbench_bot_new_from_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                         warnings, &error)) == NULL)
-    {
-      /* Translators: %s says why a definition file could not be read */
-      message = g_strdup_printf (_("Cannot import: %s"), error->message);
-      botbench_bots_page_toast (self, message);
-      return;
-    }
-
-  if (self->store == NULL || !botbench_bot_store_add (self->store, bot, &error))
-    {
-      message = g_strdup_printf (_("Cannot import: %s"),
-                                 error != NULL ? error->message : _("no active profile"));
-      botbench_bots_page_toast (self, message);
-      return;
-    }
-
-  if (warnings->len > 0)
-    /* Translators: %s is the first thing the import ignored */
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported, with a warning: %s",
-                                            "Imported, with warnings: %s", warnings->len),
-                               (const char *)g_ptr_array_index (warnings, 0));
-  else
-    /* Translators: %s is a bot's CODE */
-    message = g_strdup_printf (_("Imported “%s”"), botbench_bot_get_code (bot));
-  botbench_bots_page_toast (self, message);
-  botbench_bots_page_edit_bot (self, bot);
-}
-
-void
-_botbench_bots_page_import_file (BotbenchBotsPage *self,
-                                 GFile            *file)
-{
-  g_return_if_fail (BOTBENCH_IS_BOTS_PAGE (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  g_autoptr(GTask) task = g_task_new (self, NULL, import_loaded_cb, NULL);
-
-  g_task_set_source_tag (task, _botbench_bots_page_import_file);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  g_task_run_in_thread (task, import_read_thread);
-}
-
-static void
-import_chooser_response_cb (BotbenchBotsPage     *self,
-                            int                   response,
-                            GtkFileChooserNative *chooser)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        _botbench_bots_page_import_file (self, file);
-    }
-  g_object_unref (chooser);
-}
-
-void
-botbench_bots_page_import (BotbenchBotsPage *self)
-{
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  g_return_if_fail (BOTBENCH_IS_BOTS_PAGE (self));
-
-  if (self->store == NULL)
-    return;
-
-  chooser = gtk_file_chooser_native_new (_("Import Bot Definition"),
-                                         GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         _("_Import"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("JSON files"));
-  gtk_file_filter_add_mime_type (filter, "application/json");
-  gtk_file_filter_add_suffix (filter, "json");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (import_chooser_response_cb),
-                           self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void
@@ -645,6 +590,10 @@ botbench_bots_page_dispose (GObject *object)
   g_clear_object (&self->profile);
   g_clear_object (&self->app);
   g_clear_pointer (&self->portal_bots, g_ptr_array_unref);
+  if (self->fetch_status != NULL)
+    g_signal_handlers_disconnect_by_data (self->fetch_status, self);
+  g_clear_object (&self->fetch_status);
+  g_clear_pointer (&self->fetch_rows, g_hash_table_unref);
 
   G_OBJECT_CLASS (botbench_bots_page_parent_class)->dispose (object);
 }
@@ -686,6 +635,7 @@ static void
 botbench_bots_page_init (BotbenchBotsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->fetch_rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 void
@@ -699,6 +649,8 @@ botbench_bots_page_set_application (BotbenchBotsPage    *self,
   g_return_if_fail (self->app == NULL);
 
   self->app = g_object_ref (app);
+  self->fetch_status = botbench_bot_fetch_status_new (app);
+  g_signal_connect_swapped (self->fetch_status, "changed", G_CALLBACK (fetch_status_changed_cb), self);
   manager = botbench_application_get_profile_manager (app);
   g_signal_connect_object (manager, "notify::active",
                            G_CALLBACK (botbench_bots_page_load_profile), self, G_CONNECT_SWAPPED);
@@ -706,6 +658,8 @@ botbench_bots_page_set_application (BotbenchBotsPage    *self,
                            G_CALLBACK (botbench_bots_page_load_profile), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (botbench_application_get_secret_store (app), "changed",
                            G_CALLBACK (secrets_changed_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (app, "bot-store-changed",
+                           G_CALLBACK (botbench_bots_page_load_profile), self, G_CONNECT_SWAPPED);
   botbench_bots_page_load_profile (self);
 }
 

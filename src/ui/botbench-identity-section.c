@@ -174,3 +174,14 @@ botbench_identity_section_focus_code (BotbenchIdentitySection *self)
 
   gtk_widget_grab_focus (GTK_WIDGET (self->code_row));
 }
+
+void
+botbench_identity_section_set_api (BotbenchIdentitySection *self,
+                                   BotbenchBotApi           api)
+{
+  g_return_if_fail (BOTBENCH_IS_IDENTITY_SECTION (self));
+
+  /* A v2 bot's type and open-channel flag are in the API group. */
+  gtk_widget_set_visible (GTK_WIDGET (self->type_row), api != BOTBENCH_BOT_API_V2);
+  gtk_widget_set_visible (GTK_WIDGET (self->openline_row), api != BOTBENCH_BOT_API_V2);
+}

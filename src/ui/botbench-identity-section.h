@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "botbench-bot-editor.h"
+#include "botbench-bot-v2.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,9 @@ void        botbench_identity_section_set_bot_id     (BotbenchIdentitySection *s
 /* The CODE as typed ("" when empty). */
 const char *botbench_identity_section_get_code_text  (BotbenchIdentitySection *self);
 void        botbench_identity_section_focus_code     (BotbenchIdentitySection *self);
+/* Shows the rows of @api: TYPE and OPENLINE are v1's. */
+void        botbench_identity_section_set_api        (BotbenchIdentitySection *self,
+                                                      BotbenchBotApi           api);
 
 /* Signals:
  *   "changed"  a field was edited. */

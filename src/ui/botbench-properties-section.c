@@ -138,3 +138,18 @@ botbench_properties_section_apply (BotbenchPropertiesSection *self,
       }
   botbench_bot_set_gender (bot, adw_combo_row_get_selected (self->gender_row));
 }
+
+void
+botbench_properties_section_set_api (BotbenchPropertiesSection *self,
+                                     BotbenchBotApi             api)
+{
+  gboolean v1 = api != BOTBENCH_BOT_API_V2;
+
+  g_return_if_fail (BOTBENCH_IS_PROPERTIES_SECTION (self));
+
+  /* properties of imbot.v2: name, lastName, workPosition, color, gender,
+   * avatar; no e-mail, birthday or website. */
+  gtk_widget_set_visible (GTK_WIDGET (self->email_row), v1);
+  gtk_widget_set_visible (GTK_WIDGET (self->birthday_row), v1);
+  gtk_widget_set_visible (GTK_WIDGET (self->website_row), v1);
+}

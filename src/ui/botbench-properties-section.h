@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "botbench-bot-editor.h"
+#include "botbench-bot-v2.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,9 @@ void botbench_properties_section_load       (BotbenchPropertiesSection *self,
 /* Writes the properties but PERSONAL_PHOTO into @bot. */
 void botbench_properties_section_apply      (BotbenchPropertiesSection *self,
                                              BotbenchBot               *bot);
+/* Shows the rows of @api: e-mail, birthday and website are v1's. */
+void botbench_properties_section_set_api    (BotbenchPropertiesSection *self,
+                                             BotbenchBotApi             api);
 
 /* Signals:
  *   "changed"  a property was edited. */
