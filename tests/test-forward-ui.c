@@ -881,6 +881,93 @@ token_learned_from_install (Fixture *f)
   g_assert_cmpint (botbench_event_get_token_state (event), ==, BOTBENCH_TOKEN_STATE_VERIFIED);
 }
 
+static gboolean have_keyring;
+
+typedef struct
+{
+  BotbenchProfileManager *profiles;
+  const char             *name;
+} ProfileWait;
+
+static gboolean
+profile_added (gpointer data)
+{
+  ProfileWait *w = data;
+
+  return botbench_profile_manager_lookup (w->profiles, w->name) != NULL;
+}
+
+/* An ONAPPINSTALL in the log: "Create Profile…" in its detail makes an
+ * OAuth profile from it, asking only the name and the application's
+ * client id and secret; the tokens go to the keyring, never the file.
+ * Other events do not offer it. */
+static void
+create_profile_from_install (Fixture *f)
+{
+  BotbenchProfileManager *profiles = botbench_application_get_profile_manager (f->app);
+  BotbenchSecretStore *secrets = botbench_application_get_secret_store (f->app);
+  BotbenchEventsPage *page = botbench_ui_test_get_events_page (f->window);
+  ProfileWait wait = { profiles, "Team Portal" };
+  AdwMessageDialog *dialog;
+  BotbenchProfile *profile;
+  g_autofree char *ini = NULL;
+  g_autoptr(GError) error = NULL;
+  char *token;
+  gint64 install_id, other_id;
+
+  other_id = post_fixture (f, "ONIMBOTMESSAGEADD", "/");
+  install_id = post_fixture (f, "ONAPPINSTALL", "/");
+
+  g_assert_true (botbench_events_page_show_event (page, other_id));
+  g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (f->window, "create_profile_button")));
+  g_assert_true (botbench_events_page_show_event (page, install_id));
+  g_assert_true (gtk_widget_get_visible (botbench_ui_test_find (f->window, "create_profile_button")));
+
+  botbench_ui_test_click (botbench_ui_test_find (f->window, "create_profile_button"));
+  dialog = botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Create a Profile From the Installation?");
+  g_assert_nonnull (dialog);
+  /* The portal's host is the name it suggests; Create needs a free name. */
+  g_assert_cmpstr (gtk_editable_get_text (g_object_get_data (G_OBJECT (dialog), "name")), ==, "example.bitrix24.com");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "name"), "");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "create"));
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "name"), "Team Portal");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "client-id"), "local.5f0e.1a2b");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "client-secret"), "app-s3cret");
+  botbench_ui_test_screenshot (f, "create-profile.png");
+  adw_message_dialog_response (dialog, "create");
+  if (!botbench_secret_store_get_session_only (secrets) && !have_keyring)
+    botbench_ui_test_accept_session_only (f);
+
+  botbench_test_assert_wait_until (profile_added, &wait, "the profile made from the installation");
+  profile = botbench_profile_manager_lookup (profiles, "Team Portal");
+  g_assert_cmpint (botbench_profile_get_kind (profile), ==, BOTBENCH_PROFILE_KIND_OAUTH);
+  g_assert_cmpstr (botbench_profile_get_portal_url (profile), ==, "https://example.bitrix24.com/");
+  g_assert_cmpstr (botbench_profile_get_member_id (profile), ==, "bac1cd5c8940947a75e0d71b1a84e348");
+  g_assert_cmpstr (botbench_profile_get_oauth_client_id (profile), ==, "local.5f0e.1a2b");
+  g_assert_cmpstr (botbench_profile_get_token_endpoint (profile), ==, "https://oauth.bitrix.info/oauth/token/");
+  botbench_ui_test_assert_toast_shown (f->window, "Profile “Team Portal” created from the installation");
+
+  token = botbench_secret_store_lookup_sync (secrets, botbench_profile_get_uuid (profile),
+                                             BOTBENCH_SECRET_KIND_ACCESS_TOKEN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (token, ==, "s6p6eclrvim6da22ft9ch94ekreb52lv");
+  botbench_secret_free (token);
+  token = botbench_secret_store_lookup_sync (secrets, botbench_profile_get_uuid (profile),
+                                             BOTBENCH_SECRET_KIND_CLIENT_SECRET, NULL, &error);
+  g_assert_cmpstr (token, ==, "app-s3cret");
+  botbench_secret_free (token);
+  token = botbench_secret_store_lookup_sync (secrets, botbench_profile_get_uuid (profile),
+                                             BOTBENCH_SECRET_KIND_APPLICATION_TOKEN, NULL, &error);
+  g_assert_cmpstr (token, ==, "831c76b092f9f135d9b6b36c3a720757");
+  botbench_secret_free (token);
+
+  g_assert_true (botbench_profile_manager_save (profiles, &error));
+  g_assert_true (g_file_get_contents (botbench_profile_manager_get_path (profiles), &ini, NULL, NULL));
+  g_assert_nonnull (strstr (ini, "member-id=bac1cd5c8940947a75e0d71b1a84e348"));
+  g_assert_null (strstr (ini, "s6p6eclrvim6da22ft9ch94ekreb52lv"));
+  g_assert_null (strstr (ini, "app-s3cret"));
+}
+
 /* Export as JSON Lines writes the filtered events in the `events` format;
  * importing the file again stores nothing twice.  (The file chooser is
  * left out: these are the calls its answer makes.) */
@@ -1293,8 +1380,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  gboolean have_keyring;
-
   botbench_ui_test_init (&argc, &argv, &have_keyring);
 
 #define ADD_BODY(path, body) \
@@ -1310,6 +1395,7 @@ main (int   argc,
   ADD_BODY ("/forward-ui/token/pill", token_pill);
   ADD_BODY ("/forward-ui/source/fetched-mark-and-filter", source_mark);
   ADD_BODY ("/forward-ui/token/learned-from-install", token_learned_from_install);
+  ADD_BODY ("/forward-ui/install/create-profile", create_profile_from_install);
   ADD_BODY ("/forward-ui/export-import/jsonl", export_import_jsonl);
   ADD_BODY ("/forward-ui/export-import/failure-keeps-old-file", export_failure_keeps_old_file);
 

@@ -24,6 +24,8 @@ struct _BotbenchApplication
   BotbenchForwarder  *forwarder;
   guint               restart_source;
   BotbenchTokenSync  *token_sync;
+  /* OAuth profiles' tokens from their application's events. */
+  BotbenchAuthFollower *auth_follower;
 
   BotbenchProfileManager *profiles;
   BotbenchSecretStore    *secrets;

@@ -109,7 +109,7 @@ botbench_application_settings_changed_cb (BotbenchApplication *self,
 static void
 token_sync_secret_error_cb (BotbenchApplication *self,
                             const GError        *error,
-                            BotbenchTokenSync   *sync)
+                            GObject             *source)
 {
   botbench_application_report_secret_error (self, error);
 }
@@ -297,6 +297,9 @@ botbench_application_startup (GApplication *app)
   botbench_application_apply_forwarding (self);
   botbench_listener_set_forwarder (self->listener, self->forwarder);
   botbench_application_update_token_check (self);
+  self->auth_follower = botbench_auth_follower_new (self->store, self->profiles, self->secrets);
+  g_signal_connect_object (self->auth_follower, "secret-error",
+                           G_CALLBACK (token_sync_secret_error_cb), self, G_CONNECT_SWAPPED);
   _botbench_application_load_active_bots (self);
 }
 
@@ -314,6 +317,8 @@ botbench_application_shutdown (GApplication *app)
   botbench_application_stop_tunnel (self);
   if (self->token_sync != NULL)
     botbench_token_sync_stop (self->token_sync);
+  if (self->auth_follower != NULL)
+    botbench_auth_follower_stop (self->auth_follower);
 
   if (self->sandbox != NULL)
     botbench_sandbox_stop (self->sandbox);
@@ -342,6 +347,7 @@ botbench_application_dispose (GObject *object)
   g_clear_object (&self->listener);
   g_clear_object (&self->forwarder);
   g_clear_object (&self->token_sync);
+  g_clear_object (&self->auth_follower);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->clients, g_hash_table_unref);

@@ -13,6 +13,7 @@
 #include "botbench-decoded-item.h"
 #include "botbench-event-detail-private.h"
 #include "botbench-event-row.h"
+#include "botbench-install-profile.h"
 #include "botbench-field-list.h"
 #include "botbench-handler-view.h"
 
@@ -32,6 +33,7 @@ struct _BotbenchEventDetail
   GtkButton       *back_button;
   GtkLabel        *title_label;
   GtkLabel        *subtitle_label;
+  GtkWidget       *create_profile_button;
   AdwViewStack    *view_stack;
   GtkStack        *decoded_stack;
   GtkColumnView   *decoded_view;
@@ -429,6 +431,7 @@ botbench_event_detail_update (BotbenchEventDetail *self)
                         size, source, NULL);
   gtk_label_set_label (self->subtitle_label, subtitle);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), source_tooltip);
+  gtk_widget_set_visible (self->create_profile_button, botbench_install_profile_offered (self->event));
 
   botbench_event_detail_update_decoded (self);
   botbench_event_detail_update_raw (self);
@@ -528,6 +531,7 @@ botbench_event_detail_class_init (BotbenchEventDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, back_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, title_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, create_profile_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, view_stack);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, decoded_stack);
   gtk_widget_class_bind_template_child (widget_class, BotbenchEventDetail, decoded_view);

@@ -17,6 +17,7 @@
 #include "botbench-event-row.h"
 #include "botbench-events-actions.h"
 #include "botbench-events-page-private.h"
+#include "botbench-install-profile.h"
 #include "botbench-replay-batch-dialog.h"
 #include "botbench-replay-dialog.h"
 #include "botbench-simulate-dialog.h"
@@ -113,6 +114,20 @@ replay_selected_action (GSimpleAction *action,
   BotbenchEventsPage *page = user_data;
 
   open_replay (page, botbench_events_page_get_selected_event (page));
+}
+
+/* An ONAPPINSTALL's "Create Profile…" (botbench-install-profile.c). */
+static void
+create_profile_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  BotbenchEventsPage *page = user_data;
+  BotbenchApplication *app = get_app (page);
+  BotbenchEvent *event = botbench_events_page_get_selected_event (page);
+
+  if (app != NULL && botbench_install_profile_offered (event))
+    botbench_install_profile_present (app, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))), event);
 }
 
 /* Every event the list shows (its event name, search and token filters). */
@@ -476,6 +491,7 @@ source_filter_change_state (GSimpleAction *action,
 static const GActionEntry entries[] = {
   { "replay", replay_action, "x" },
   { "replay-selected", replay_selected_action },
+  { "create-profile", create_profile_action },
   { "replay-shown", replay_shown_action },
   { "simulate", simulate_action },
   { "export", export_action, "s" },

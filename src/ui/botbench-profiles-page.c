@@ -48,8 +48,12 @@ profile_row_update (AdwActionRow *row)
     {
       const char *portal = botbench_profile_get_portal_url (profile);
 
-      /* Translators: the subtitle of an OAuth profile, %s is its portal URL */
-      subtitle = g_strdup_printf (_("OAuth application · %s"), portal != NULL ? portal : "");
+      if (botbench_profile_get_uninstalled (profile))
+        /* Translators: the subtitle of an OAuth profile whose application was removed from the portal */
+        subtitle = g_strdup_printf (_("Uninstalled from %s: its tokens no longer work"), portal != NULL ? portal : "");
+      else
+        /* Translators: the subtitle of an OAuth profile, %s is its portal URL */
+        subtitle = g_strdup_printf (_("OAuth application · %s"), portal != NULL ? portal : "");
     }
   else
     {
