@@ -562,3 +562,51 @@ botbench_test_guarded_clear (BotbenchGuarded *g)
 {
   munmap (g->map, g->map_len);
 }
+
+int
+botbench_test_run_cli (GSubprocessLauncher *launcher,
+                       const char          *stdin_data,
+                       guint                timeout_ms,
+                       char               **out,
+                       char               **err,
+                       const char * const  *argv)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) default_launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GBytes) in_bytes = NULL;
+  g_autoptr(GBytes) out_bytes = NULL;
+  g_autoptr(GBytes) err_bytes = NULL;
+  g_auto(BotbenchTestResult) result = { NULL };
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("BOTBENCH_CLI");
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (args, (char *)cli);
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (char *)argv[i]);
+  g_ptr_array_add (args, NULL);
+
+  if (launcher == NULL)
+    launcher = default_launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                             G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *)args->pdata, &error);
+  g_assert_no_error (error);
+
+  in_bytes = g_bytes_new (stdin_data != NULL ? stdin_data : "", stdin_data != NULL ? strlen (stdin_data) : 0);
+  g_subprocess_communicate_async (proc, in_bytes, NULL, botbench_test_result_cb, &result);
+  g_subprocess_communicate_finish (proc, botbench_test_result_wait (&result, timeout_ms != 0 ? timeout_ms : 120000),
+                                   &out_bytes, &err_bytes, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait (proc, NULL, NULL);
+
+  if (out != NULL)
+    *out = g_strndup (g_bytes_get_size (out_bytes) ? g_bytes_get_data (out_bytes, NULL) : "",
+                      g_bytes_get_size (out_bytes));
+  if (err != NULL)
+    *err = g_strndup (g_bytes_get_size (err_bytes) ? g_bytes_get_data (err_bytes, NULL) : "",
+                      g_bytes_get_size (err_bytes));
+
+  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+}

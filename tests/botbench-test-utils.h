@@ -89,6 +89,19 @@ void                   botbench_signal_counter_assert_wait (BotbenchSignalCounte
 void                   botbench_signal_counter_free (BotbenchSignalCounter *counter);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BotbenchSignalCounter, botbench_signal_counter_free)
 
+/* Runs botbench-cli ($BOTBENCH_CLI) with @argv (NULL-terminated, without
+ * the program) and @stdin_data (NULL: nothing), spinning the main context
+ * meanwhile so that an in-process sandbox answers it; fails the test after
+ * @timeout_ms (0: two minutes).  @launcher: NULL, or one that sets the
+ * child's environment.  @out and @err (nullable) get what it printed.
+ * Returns its exit status, -1 when a signal ended it. */
+int       botbench_test_run_cli        (GSubprocessLauncher *launcher,
+                                        const char          *stdin_data,
+                                        guint                timeout_ms,
+                                        char               **out,
+                                        char               **err,
+                                        const char * const  *argv);
+
 /* A fresh temporary directory (removed with botbench_test_rm_rf). */
 char     *botbench_test_make_tmp_dir   (void);
 void      botbench_test_rm_rf          (const char *path);

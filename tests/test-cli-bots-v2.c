@@ -30,44 +30,23 @@ typedef struct
 
 static Fixture *current;
 
+/* Every output is kept, to look for secrets in it. */
 static int
 run_cli (char              **out,
          char              **err,
          const char * const *argv)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GBytes) out_bytes = NULL;
-  g_autoptr(GBytes) err_bytes = NULL;
-  g_auto(BotbenchTestResult) result = { NULL };
-  g_autoptr(GError) error = NULL;
   g_autofree char *o = NULL;
   g_autofree char *e = NULL;
+  int status = botbench_test_run_cli (NULL, NULL, CLI_WAIT_MS, &o, &e, argv);
 
-  g_ptr_array_add (args, (char *)g_getenv ("BOTBENCH_CLI"));
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (args, (char *)argv[i]);
-  g_ptr_array_add (args, NULL);
-
-  proc = g_subprocess_newv ((const char * const *)args->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  /* Spins the main context, so the in-process sandbox answers meanwhile. */
-  g_subprocess_communicate_async (proc, NULL, NULL, botbench_test_result_cb, &result);
-  g_subprocess_communicate_finish (proc, botbench_test_result_wait (&result, CLI_WAIT_MS),
-                                   &out_bytes, &err_bytes, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait (proc, NULL, NULL);
-
-  o = g_strndup (g_bytes_get_size (out_bytes) ? g_bytes_get_data (out_bytes, NULL) : "", g_bytes_get_size (out_bytes));
-  e = g_strndup (g_bytes_get_size (err_bytes) ? g_bytes_get_data (err_bytes, NULL) : "", g_bytes_get_size (err_bytes));
   g_string_append_printf (current->all_output, "%s\n%s\n", o, e);
   if (out != NULL)
     *out = g_steal_pointer (&o);
   if (err != NULL)
     *err = g_steal_pointer (&e);
 
-  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+  return status;
 }
 
 #define CLI(out, err, ...) run_cli (out, err, (const char * const[]) { __VA_ARGS__, NULL })

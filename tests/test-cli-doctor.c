@@ -20,43 +20,9 @@ static const char *v1_names[] = {
   "handler-set", "bot-type", "bot-messages", "application-token",
 };
 
-static int
-run_cli (char              **out,
-         char              **err,
-         const char * const *argv)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GBytes) out_bytes = NULL;
-  g_autoptr(GBytes) err_bytes = NULL;
-  g_auto(BotbenchTestResult) result = { NULL };
-  g_autoptr(GError) error = NULL;
 
-  g_ptr_array_add (args, (char *)g_getenv ("BOTBENCH_CLI"));
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (args, (char *)argv[i]);
-  g_ptr_array_add (args, NULL);
-
-  proc = g_subprocess_newv ((const char * const *)args->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_async (proc, NULL, NULL, botbench_test_result_cb, &result);
-  g_subprocess_communicate_finish (proc, botbench_test_result_wait (&result, CLI_WAIT_MS),
-                                   &out_bytes, &err_bytes, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait (proc, NULL, NULL);
-
-  if (out != NULL)
-    *out = g_strndup (g_bytes_get_size (out_bytes) ? g_bytes_get_data (out_bytes, NULL) : "",
-                      g_bytes_get_size (out_bytes));
-  if (err != NULL)
-    *err = g_strndup (g_bytes_get_size (err_bytes) ? g_bytes_get_data (err_bytes, NULL) : "",
-                      g_bytes_get_size (err_bytes));
-
-  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
-}
-
-#define CLI(out, err, ...) run_cli (out, err, (const char * const[]) { __VA_ARGS__, NULL })
+#define CLI(out, err, ...) \
+  botbench_test_run_cli (NULL, NULL, CLI_WAIT_MS, out, err, (const char * const[]) { __VA_ARGS__, NULL })
 
 static gboolean
 have_keyring (void)

@@ -38,56 +38,11 @@ cli_path (void)
   return path;
 }
 
-/* Like run_cli, but spins the main context so an in-process sandbox serves.
- * @launcher: NULL, or one that sets the child's environment or limits. */
-static int
-run_cli_launched (GSubprocessLauncher *launcher,
-                  const char          *stdin_data,
-                  char               **out,
-                  char               **err,
-                  const char * const  *argv)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) default_launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GBytes) in_bytes = NULL;
-  g_autoptr(GBytes) out_bytes = NULL;
-  g_autoptr(GBytes) err_bytes = NULL;
-  g_auto(BotbenchTestResult) result = { NULL };
-  g_autoptr(GError) error = NULL;
 
-  g_ptr_array_add (args, (char *)cli_path ());
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (args, (char *)argv[i]);
-  g_ptr_array_add (args, NULL);
-
-  if (launcher == NULL)
-    launcher = default_launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_subprocess_launcher_set_flags (launcher, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                             G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *)args->pdata, &error);
-  g_assert_no_error (error);
-
-  in_bytes = g_bytes_new (stdin_data ? stdin_data : "", stdin_data ? strlen (stdin_data) : 0);
-  g_subprocess_communicate_async (proc, in_bytes, NULL, botbench_test_result_cb, &result);
-  g_subprocess_communicate_finish (proc, botbench_test_result_wait (&result, CLI_WAIT_MS),
-                                   &out_bytes, &err_bytes, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait (proc, NULL, NULL);
-
-  if (out != NULL)
-    *out = g_strndup (g_bytes_get_size (out_bytes) ? g_bytes_get_data (out_bytes, NULL) : "",
-                      g_bytes_get_size (out_bytes));
-  if (err != NULL)
-    *err = g_strndup (g_bytes_get_size (err_bytes) ? g_bytes_get_data (err_bytes, NULL) : "",
-                      g_bytes_get_size (err_bytes));
-
-  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
-}
-
-#define CLI(in, out, err, ...) run_cli_launched (NULL, in, out, err, (const char * const[]) { __VA_ARGS__, NULL })
+#define CLI(in, out, err, ...) \
+  botbench_test_run_cli (NULL, in, CLI_WAIT_MS, out, err, (const char * const[]) { __VA_ARGS__, NULL })
 #define CLI_WITH(launcher, out, err, ...) \
-  run_cli_launched (launcher, NULL, out, err, (const char * const[]) { __VA_ARGS__, NULL })
+  botbench_test_run_cli (launcher, NULL, CLI_WAIT_MS, out, err, (const char * const[]) { __VA_ARGS__, NULL })
 
 static void
 sandbox_setup (SandboxFixture *f,
