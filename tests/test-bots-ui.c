@@ -450,6 +450,17 @@ register_echo (Fixture *f)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button (ed, "unregister_button"))));
   g_assert_cmpstr (gtk_button_get_label (button (ed, "register_button")), ==, "_Update…");
 
+  /* "Why No Events?" checks this bot. */
+  {
+    GtkWidget *doctor = botbench_ui_test_find (ed, "doctor_button");
+    GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (doctor));
+
+    g_assert_true (gtk_widget_get_visible (doctor));
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (doctor)), ==, "win.doctor");
+    g_assert_nonnull (target);
+    g_assert_cmpint (g_variant_get_int64 (target), ==, bot_id);
+  }
+
   return bot_id;
 }
 
@@ -601,6 +612,8 @@ validation_blocks_register (Fixture *f)
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   g_assert_cmpstr (visible_child (bots_page (f), "stack"), ==, "editor");
+  /* Nothing to diagnose before the bot is registered. */
+  g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (ed, "doctor_button")));
 
   type_into (row (ed, "PROPERTIES.NAME"), "Zero");
   botbench_ui_test_click (botbench_ui_test_find (ed, "fill_button"));

@@ -57,6 +57,7 @@ struct _BotbenchBotEditor
   /* Template widgets */
   GtkWidget                 *root_box;
   GtkLabel                  *title_label;
+  GtkWidget                 *doctor_button;
   GtkRevealer               *banner_revealer;
   GtkLabel                  *banner_label;
   GtkLabel                  *fetch_label;

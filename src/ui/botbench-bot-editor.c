@@ -124,6 +124,12 @@ _botbench_bot_editor_update_state (BotbenchBotEditor *self)
     title = g_strdup (botbench_bot_get_code (self->bot));
   gtk_label_set_label (self->title_label, title);
 
+  /* "Why No Events?" for a registered bot: the doctor for its id. */
+  gtk_widget_set_visible (self->doctor_button, registered);
+  if (registered)
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (self->doctor_button), "x",
+                                      botbench_bot_get_bot_id (self->bot));
+
   botbench_identity_section_set_bot_id (self->identity_section,
                                         registered ? botbench_bot_get_bot_id (self->bot) : 0);
   botbench_v2_section_set_registered (self->v2_section, registered);
@@ -527,6 +533,7 @@ botbench_bot_editor_class_init (BotbenchBotEditorClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, root_box);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, title_label);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, doctor_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, banner_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchBotEditor, fetch_label);
