@@ -455,14 +455,12 @@ test_hostile_answers (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
-  g_autoptr(GError) error = NULL;
   g_autofree char *webhook = NULL;
   g_autofree char *list = NULL, *list_err = NULL, *commands = NULL, *commands_err = NULL, *registered = NULL;
   g_autofree char *v1_file = write_file (f, "fine.json",
     "{\"CODE\": \"other\", \"EVENT_HANDLER\": \"https://bot.example.com/h.php\", \"PROPERTIES\": {\"NAME\": \"O\"}}");
   g_autoptr(JsonObject) bots = NULL;
   g_autoptr(JsonObject) listed = NULL;
-  GSList *uris;
 
   if (g_getenv ("BOTBENCH_PRIVATE_BUS") == NULL)
     {
@@ -471,11 +469,8 @@ test_hostile_answers (Fixture       *f,
     }
 
   soup_server_add_handler (server, "/rest/", hostile_portal_cb, NULL, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  webhook = g_strdup_printf ("http://127.0.0.1:%d/rest/1/hostileSecret42/", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  /* Not soup_server_listen_*(): libsoup 3.2's listener leaks a GSocket per connection. */
+  webhook = g_strdup_printf ("http://127.0.0.1:%u/rest/1/hostileSecret42/", botbench_test_serve_loopback (server));
 
   g_assert_cmpint (CLI (NULL, NULL, "profiles", "add", "evil", "--webhook", webhook), ==, 0);
 
