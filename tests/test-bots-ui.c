@@ -615,6 +615,13 @@ validation_blocks_register (Fixture *f)
   /* Nothing to diagnose before the bot is registered. */
   g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (ed, "doctor_button")));
 
+  /* A new bot is not red before a field is edited (GNOME HIG), though its
+   * CODE and NAME are empty: Register stays pressable. */
+  g_assert_false (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
+  g_assert_false (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  g_assert_false (gtk_widget_get_visible (icon (ed, "CODE")));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
+
   type_into (row (ed, "PROPERTIES.NAME"), "Zero");
   botbench_ui_test_click (botbench_ui_test_find (ed, "fill_button"));
   type_into (row (ed, "CODE"), "0");
@@ -650,6 +657,46 @@ validation_blocks_register (Fixture *f)
   type_into (row (ed, "PROPERTIES.NAME"), "");
   g_assert_true (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
+}
+
+/* Register on an untouched new bot shows every error, focuses the first
+ * and sends nothing; a field edited first shows its own error alone. */
+static void
+register_reveals_errors (Fixture *f)
+{
+  BotbenchBotEditor *ed;
+
+  open_bots_page_on_sandbox (f);
+  ed = bot_editor (f);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+
+  /* Editing NAME to something valid shows nothing on CODE. */
+  type_into (row (ed, "PROPERTIES.NAME"), "Half");
+  botbench_ui_test_click (botbench_ui_test_find (ed, "fill_button"));
+  g_assert_false (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
+  g_assert_false (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  /* Emptying NAME again: it was edited, so its error shows now. */
+  type_into (row (ed, "PROPERTIES.NAME"), "");
+  g_assert_true (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  g_assert_false (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
+  type_into (row (ed, "PROPERTIES.NAME"), "Half");
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
+
+  /* Register: CODE's error shows, the focus is on it, no request. */
+  gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.send", NULL);
+  g_assert_null (preview_dialog ());
+  g_assert_true (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
+  g_assert_true (gtk_widget_get_visible (icon (ed, "CODE")));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), row (ed, "CODE")) ||
+                 gtk_root_get_focus (GTK_ROOT (f->window)) == row (ed, "CODE"));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
+
+  /* The next new bot starts clean again. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_false (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
 }
 
 static void
@@ -977,6 +1024,7 @@ main (int   argc,
 
   botbench_ui_test_add ("/bots-ui/register-and-receive", register_bot_and_receive_events);
   botbench_ui_test_add ("/bots-ui/validation-blocks-register", validation_blocks_register);
+  botbench_ui_test_add ("/bots-ui/register-reveals-errors", register_reveals_errors);
   botbench_ui_test_add ("/bots-ui/portal-errors-and-unregister", portal_errors_and_unregister);
   botbench_ui_test_add ("/bots-ui/adopt-existing-code", adopt_existing_code);
   botbench_ui_test_add ("/bots-ui/commands", commands_register_and_unregister);

@@ -519,7 +519,14 @@ register_fetch_bot (Fixture *f)
   /* Fetch is the default event mode. */
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row (ed, "eventMode"))), ==, 0);
 
-  /* The v2 validator's first error, in the server's order, on its row. */
+  /* Nothing is red before a field is edited or Register pressed (HIG);
+   * pressing it shows the v2 validator's errors on their rows and sends
+   * nothing. */
+  g_assert_false (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
+  g_assert_false (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  g_assert_true (gtk_widget_is_sensitive (botbench_ui_test_find (ed, "register_button")));
+  gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.send", NULL);
+  g_assert_null (preview_dialog ());
   g_assert_true (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
   g_assert_true (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
   g_assert_false (gtk_widget_is_sensitive (botbench_ui_test_find (ed, "register_button")));

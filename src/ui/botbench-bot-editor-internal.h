@@ -37,6 +37,7 @@ struct _BotbenchBotEditor
   GCancellable          *cancellable;
   GPtrArray             *issues;        /* of the form, last validation */
   GHashTable            *fields;        /* "CODE" → BotbenchBotEditorField */
+  GHashTable            *touched;       /* keys of the fields the user edited */
   char                  *pending_method;
   JsonObject            *pending_params;
   AdwMessageDialog      *preview_dialog;
@@ -53,6 +54,8 @@ struct _BotbenchBotEditor
   guint                  busy : 1;
   guint                  checking : 1;
   guint                  exported : 1;   /* the last export was written */
+  guint                  show_all_issues : 1; /* a stored bot, or Register was pressed: every
+                                               * field's issues, touched or not */
 
   /* Template widgets */
   GtkWidget                 *root_box;
@@ -106,6 +109,10 @@ void _botbench_bot_editor_add_field      (BotbenchBotEditor  *self,
                                           const char         *key,
                                           GtkWidget          *row);
 void _botbench_bot_editor_validate       (BotbenchBotEditor  *self);
+/* A new bot shows no issue on a field until the user edits it (GNOME
+ * HIG): this starts showing all of them, e.g. when Register is pressed.
+ * Moves the focus to the first field in error; FALSE when there is none. */
+gboolean _botbench_bot_editor_reveal_issues (BotbenchBotEditor *self);
 
 /* Register, update, unregister, adopt (botbench-bot-editor-portal.c) */
 void _botbench_bot_editor_set_busy         (BotbenchBotEditor *self,

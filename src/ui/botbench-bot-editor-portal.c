@@ -319,7 +319,11 @@ _botbench_bot_editor_send_action (GtkWidget  *widget,
 
   _botbench_bot_editor_validate (self);
   if (botbench_bot_issues_have_error (self->issues))
-    return;
+    {
+      /* Errors not on show yet (fields not edited): show them. */
+      _botbench_bot_editor_reveal_issues (self);
+      return;
+    }
 
   form = botbench_bot_editor_dup_form_bot (self);
   if (botbench_bot_get_api (form) == BOTBENCH_BOT_API_V2)

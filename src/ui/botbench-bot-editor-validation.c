@@ -14,6 +14,35 @@
 #include "botbench-application-private.h"
 #include "botbench-bot-editor-internal.h"
 
+/* The user edited a field: its issues show from now on. */
+static void
+botbench_bot_editor_touch (BotbenchBotEditor *self,
+                           GObject           *row)
+{
+  const char *key = g_object_get_data (row, "botbench-field-key");
+
+  if (self->loading || key == NULL || g_hash_table_contains (self->touched, key))
+    return;
+  g_hash_table_add (self->touched, g_strdup (key));
+  /* The section's own "changed" validated the form before this ran. */
+  _botbench_bot_editor_validate (self);
+}
+
+static void
+field_edited_cb (GtkEditable       *row,
+                 BotbenchBotEditor *self)
+{
+  botbench_bot_editor_touch (self, G_OBJECT (row));
+}
+
+static void
+field_selected_cb (GObject           *row,
+                   GParamSpec        *pspec,
+                   BotbenchBotEditor *self)
+{
+  botbench_bot_editor_touch (self, row);
+}
+
 void
 _botbench_bot_editor_add_field (BotbenchBotEditor *self,
                                 const char        *key,
@@ -22,6 +51,12 @@ _botbench_bot_editor_add_field (BotbenchBotEditor *self,
   BotbenchBotEditorField *field = g_new0 (BotbenchBotEditorField, 1);
 
   g_assert (BOTBENCH_IS_BOT_EDITOR (self));
+
+  g_object_set_data_full (G_OBJECT (row), "botbench-field-key", g_strdup (key), g_free);
+  if (GTK_IS_EDITABLE (row))
+    g_signal_connect_object (row, "changed", G_CALLBACK (field_edited_cb), self, 0);
+  else if (ADW_IS_COMBO_ROW (row))
+    g_signal_connect_object (row, "notify::selected", G_CALLBACK (field_selected_cb), self, 0);
 
   field->row = row;
   field->icon = gtk_image_new ();
@@ -66,6 +101,23 @@ botbench_bot_editor_clear_field (BotbenchBotEditorField *field)
   gtk_widget_set_tooltip_text (field->icon, NULL);
 }
 
+/* Whether a field's issues show yet: every field's once the bot is stored
+ * or Register was pressed, else only those of fields the user edited.
+ * Rows the user cannot type into (switches, the avatar) only change on
+ * the user's word, so theirs always show. */
+static gboolean
+botbench_bot_editor_shows_field (BotbenchBotEditor *self,
+                                 const char        *key)
+{
+  BotbenchBotEditorField *field = key != NULL ? g_hash_table_lookup (self->fields, key) : NULL;
+
+  if (self->show_all_issues || field == NULL)
+    return TRUE;
+  if (!GTK_IS_EDITABLE (field->row) && !ADW_IS_COMBO_ROW (field->row))
+    return TRUE;
+  return g_hash_table_contains (self->touched, key);
+}
+
 static void
 botbench_bot_editor_mark_field (BotbenchBotEditor *self,
                                 const char        *key,
@@ -78,7 +130,7 @@ botbench_bot_editor_mark_field (BotbenchBotEditor *self,
   GtkWidget *group;
   guint index;
 
-  if (field == NULL)
+  if (field == NULL || !botbench_bot_editor_shows_field (self, key))
     return;
 
   if (!gtk_widget_has_css_class (field->row, "error"))
@@ -121,6 +173,55 @@ botbench_bot_editor_field_key (const char *field)
     if (g_str_equal (field, shared[i].v2))
       return shared[i].key;
   return field;
+}
+
+/* Whether any error of the last validation is on show. */
+static gboolean
+botbench_bot_editor_shows_errors (BotbenchBotEditor *self,
+                                  gboolean           code_clash)
+{
+  if (self->show_all_issues || (code_clash && botbench_bot_editor_shows_field (self, "CODE")))
+    return TRUE;
+  for (guint i = 0; i < self->issues->len; i++)
+    {
+      BotbenchBotIssue *issue = g_ptr_array_index (self->issues, i);
+      const char *key = botbench_bot_editor_field_key (issue->field);
+
+      if (issue->severity != BOTBENCH_BOT_ISSUE_ERROR)
+        continue;
+      if (key != NULL && g_hash_table_contains (self->fields, key))
+        {
+          if (botbench_bot_editor_shows_field (self, key))
+            return TRUE;
+        }
+      else if (g_hash_table_size (self->touched) > 0)
+        return TRUE;
+    }
+  return botbench_avatar_section_get_error (self->avatar_section) != NULL;
+}
+
+gboolean
+_botbench_bot_editor_reveal_issues (BotbenchBotEditor *self)
+{
+  g_assert (BOTBENCH_IS_BOT_EDITOR (self));
+
+  self->show_all_issues = TRUE;
+  _botbench_bot_editor_validate (self);
+  if (self->issues == NULL)
+    return FALSE;
+  for (guint i = 0; i < self->issues->len; i++)
+    {
+      BotbenchBotIssue *issue = g_ptr_array_index (self->issues, i);
+      const char *key = botbench_bot_editor_field_key (issue->field);
+      BotbenchBotEditorField *field = key != NULL ? g_hash_table_lookup (self->fields, key) : NULL;
+
+      if (issue->severity != BOTBENCH_BOT_ISSUE_ERROR)
+        continue;
+      if (field != NULL && gtk_widget_get_visible (field->row))
+        gtk_widget_grab_focus (field->row);
+      return TRUE;
+    }
+  return FALSE;
 }
 
 void
@@ -211,7 +312,10 @@ _botbench_bot_editor_validate (BotbenchBotEditor *self)
               continue;
             }
 
-          /* The definition as a whole: shown with the bot's own fields. */
+          /* The definition as a whole: shown with the bot's own fields,
+           * once the user has edited one. */
+          if (!self->show_all_issues && g_hash_table_size (self->touched) == 0)
+            continue;
           if (texts[0]->len > 0)
             g_string_append_c (texts[0], '\n');
           g_string_append (texts[0], message);
@@ -270,7 +374,10 @@ _botbench_bot_editor_validate (BotbenchBotEditor *self)
     }
 
   has_error = botbench_bot_issues_have_error (self->issues) || code_clash;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "bot-editor.send", !has_error && !self->busy);
+  /* Register stays pressable while the errors are not shown yet: pressing
+   * it shows them (and sends nothing). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "bot-editor.send",
+                                 !self->busy && (!has_error || !botbench_bot_editor_shows_errors (self, code_clash)));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->register_button),
                                nothing_changed ? _("Nothing changed since the last update") : NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->adopt_button), self->adopt_id > 0);

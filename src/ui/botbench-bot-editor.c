@@ -507,6 +507,7 @@ botbench_bot_editor_finalize (GObject *object)
   BotbenchBotEditor *self = (BotbenchBotEditor *)object;
 
   g_clear_pointer (&self->fields, g_hash_table_unref);
+  g_clear_pointer (&self->touched, g_hash_table_unref);
 
   G_OBJECT_CLASS (botbench_bot_editor_parent_class)->finalize (object);
 }
@@ -591,6 +592,7 @@ static void
 botbench_bot_editor_init (BotbenchBotEditor *self)
 {
   self->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, field_free);
+  self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -630,6 +632,11 @@ botbench_bot_editor_edit (BotbenchBotEditor   *self,
   g_set_object (&self->bot, bot);
 
   _botbench_bot_editor_follow_fetch_status (self);
+
+  /* A new bot shows no issue before the user edits a field or presses
+   * Register; a stored one is the user's earlier work: all of them. */
+  g_hash_table_remove_all (self->touched);
+  self->show_all_issues = bot != NULL;
 
   _botbench_bot_editor_show_banner (self, NULL);
   botbench_avatar_section_reset_options (self->avatar_section);
