@@ -46,6 +46,10 @@ struct _BotbenchApplication
   char                   *tunnel_previous_url;   /* its public base URL before */
   /* The sandbox secret could not be stored: retry in session-only mode. */
   guint                   sandbox_secret_pending : 1;
+  /* Desktop notifications of new events (botbench-application-notify.c). */
+  gint64                  notify_seen_id;   /* the last id seen in a focused window */
+  guint                   notify_busy : 1;
+  guint                   notify_again : 1;
 };
 
 typedef enum
@@ -77,6 +81,11 @@ void     _botbench_application_load_active_bots        (BotbenchApplication *sel
 void     _botbench_application_apply_fetch_interval    (BotbenchApplication *self);
 void     _botbench_application_stop_fetching           (BotbenchApplication *self);
 void     _botbench_application_dispose_bots            (BotbenchApplication *self);
+
+/* botbench-application-notify.c */
+/* app.show-event and the notifications of events that come while no
+ * window has the focus ("notify-events"). */
+void     _botbench_application_setup_notifications     (BotbenchApplication *self);
 
 /* botbench-application-listener.c */
 /* Restarts a running listener once settings edits have settled. */

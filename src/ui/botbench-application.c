@@ -284,6 +284,7 @@ botbench_application_startup (GApplication *app)
   if (self->store == NULL)
     {
       g_debug ("Cannot open the event store at %s: %s", path, self->store_error->message);
+      _botbench_application_setup_notifications (self);
       _botbench_application_load_active_bots (self);
       return;
     }
@@ -300,6 +301,7 @@ botbench_application_startup (GApplication *app)
   self->auth_follower = botbench_auth_follower_new (self->store, self->profiles, self->secrets);
   g_signal_connect_object (self->auth_follower, "secret-error",
                            G_CALLBACK (token_sync_secret_error_cb), self, G_CONNECT_SWAPPED);
+  _botbench_application_setup_notifications (self);
   _botbench_application_load_active_bots (self);
 }
 

@@ -29,6 +29,7 @@ struct _BotbenchPreferencesWindow
   BotbenchForwardRulesGroup *forward_rules_group;
   GtkSpinButton        *forward_timeout_spin;
   GtkSpinButton        *fetch_interval_spin;
+  GtkSwitch            *notify_switch;
 };
 
 G_DEFINE_FINAL_TYPE (BotbenchPreferencesWindow, botbench_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -105,6 +106,8 @@ botbench_preferences_window_constructed (GObject *object)
   g_settings_bind (self->settings, "retention-days",
                    gtk_spin_button_get_adjustment (self->retention_days_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "notify-events", self->notify_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "fetch-interval",
                    gtk_spin_button_get_adjustment (self->fetch_interval_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
@@ -175,6 +178,7 @@ botbench_preferences_window_class_init (BotbenchPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchPreferencesWindow, forward_rules_group);
   gtk_widget_class_bind_template_child (widget_class, BotbenchPreferencesWindow, forward_timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, BotbenchPreferencesWindow, fetch_interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchPreferencesWindow, notify_switch);
   gtk_widget_class_bind_template_callback (widget_class, host_row_apply_cb);
 }
 
