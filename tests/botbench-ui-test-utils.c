@@ -43,6 +43,16 @@ botbench_ui_test_init (int        *argc,
 
   gtk_test_init (argc, argv, NULL);
 
+  /* BOTBENCH_TEST_TEXT_SCALE: GNOME's "Large Text" (1.25) and the like,
+   * as the desktop sets it: through the font resolution. */
+  {
+    const char *scale = g_getenv ("BOTBENCH_TEST_TEXT_SCALE");
+    double factor = scale != NULL ? g_ascii_strtod (scale, NULL) : 0;
+
+    if (factor >= 0.5 && factor <= 3.0)
+      g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", (int)(96 * 1024 * factor), NULL);
+  }
+
   return tmp_root;
 }
 

@@ -885,6 +885,7 @@ tunnel_makes_listener_public (Fixture *f)
   gtk_stack_set_visible_child_name (GTK_STACK (W (f->window, "page_stack")), "profiles");
   botbench_profiles_page_edit_profile (profiles_page (f), profile);
 
+  g_assert_true (gtk_widget_get_visible (W (ed, "tunnel_group")));
   /* cloudflared (the first row) is "installed": Start. */
   g_assert_true (gtk_widget_get_sensitive (W (ed, "tunnel_button")));
   botbench_ui_test_click (W (ed, "tunnel_button"));
@@ -922,6 +923,8 @@ tunnel_makes_listener_public (Fixture *f)
   g_assert_false (gtk_widget_get_visible (W (ed, "tunnel_host_row")));
   g_assert_false (gtk_widget_get_sensitive (W (ed, "tunnel_button")));
   g_assert_nonnull (strstr (subtitle (ed, "tunnel_row"), "ngrok is not packaged by Debian"));
+  /* A hint, not an error: nothing failed yet. */
+  g_assert_false (gtk_widget_get_visible (W (ed, "tunnel_icon")));
 
   g_setenv ("PATH", old_path, TRUE);
   g_unsetenv ("FAKE_TUNNEL_MODE");

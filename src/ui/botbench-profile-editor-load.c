@@ -142,6 +142,9 @@ _botbench_profile_editor_load (BotbenchProfileEditor *self)
   _botbench_profile_editor_mark_row (self->client_id_row, FALSE);
   _botbench_profile_editor_mark_row (self->webhook_url_row, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->test_group), FALSE);
+  /* The sandbox reaches the listener on loopback: no tunnel to offer. */
+  gtk_widget_set_visible (GTK_WIDGET (self->tunnel_group),
+                          profile == NULL || !botbench_profile_is_builtin_sandbox (profile));
   gtk_editable_set_editable (GTK_EDITABLE (self->client_id_row), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->client_id_edit_button), TRUE);
 

@@ -130,8 +130,9 @@ _botbench_profile_editor_tunnel_update (BotbenchProfileEditor *self)
   if (state == BOTBENCH_TUNNEL_STATE_FAILED)
     return;
 
+  /* Nothing went wrong yet: how to get the program, without alarm. */
   if (path == NULL)
-    set_status (self, botbench_tunnel_via_install_hint (via), "error");
+    set_status (self, botbench_tunnel_via_install_hint (via), NULL);
   else if (via == BOTBENCH_TUNNEL_VIA_SSH && *host == '\0')
     set_status (self, _("Name the host to tunnel through: your own server, or a public ssh tunnel service"),
                 NULL);
