@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +44,25 @@ botbench_ui_test_init (int        *argc,
     }
 
   gtk_test_init (argc, argv, NULL);
+
+  /* The tests compare English texts: gtk_test_init() keeps the C locale
+   * (and the test environment empties LANGUAGE).  BOTBENCH_TEST_LANGUAGE
+   * (e.g. "ru", for the Russian screenshots) takes that language and the
+   * built translations, as main() does. */
+  {
+    const char *language = g_getenv ("BOTBENCH_TEST_LANGUAGE");
+
+    if (language != NULL && *language != '\0')
+      {
+        const char *localedir = g_getenv ("BOTBENCH_LOCALEDIR");
+
+        g_setenv ("LANGUAGE", language, TRUE);
+        setlocale (LC_ALL, "");
+        bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
+        bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+        textdomain (GETTEXT_PACKAGE);
+      }
+  }
 
   /* BOTBENCH_TEST_TEXT_SCALE: GNOME's "Large Text" (1.25) and the like,
    * as the desktop sets it: through the font resolution. */
