@@ -41,9 +41,9 @@ v2_bot (BotContext *ctx,
 
   if (!v2)
     {
-      g_printerr (_("%s works on imbot.v2 bots; bot %" G_GINT64_FORMAT " is not one in this profile’s "
+      g_printerr (_("%s works on imbot.v2 bots; bot %lld is not one in this profile’s "
                     "definitions (give --v2 if it is one)\n"),
-                  verb, bot_id);
+                  verb, (long long) bot_id);
       return NULL;
     }
 
