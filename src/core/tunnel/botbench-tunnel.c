@@ -365,15 +365,11 @@ url_timeout_cb (gpointer data)
   if (*output != '\0')
     /* Translators: %s the program, %u seconds, %s its last lines of output */
     error = g_error_new (BOTBENCH_TUNNEL_ERROR, BOTBENCH_TUNNEL_ERROR_NO_URL,
-                         g_dngettext (GETTEXT_PACKAGE,
-                                      "%s printed no public URL within %u second. Its last words:\n%s",
-                                      "%s printed no public URL within %u seconds. Its last words:\n%s",
-                                      self->url_timeout),
+                         _("%s printed no public URL within %u seconds. Its last words:\n%s"),
                          botbench_tunnel_via_program (self->via), self->url_timeout, output);
   else
     error = g_error_new (BOTBENCH_TUNNEL_ERROR, BOTBENCH_TUNNEL_ERROR_NO_URL,
-                         g_dngettext (GETTEXT_PACKAGE, "%s printed nothing within %u second",
-                                      "%s printed nothing within %u seconds", self->url_timeout),
+                         _("%s printed nothing within %u seconds"),
                          botbench_tunnel_via_program (self->via), self->url_timeout);
   terminate (self);
   set_failed (self, g_error_copy (error));
