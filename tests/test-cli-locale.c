@@ -154,6 +154,61 @@ test_english_in_c_locale (void)
   g_assert_nonnull (strstr (err, "Unknown command “no-such-command”"));
 }
 
+/* Display columns of the UTF-8 text before @p in @line */
+static glong
+column_of (const char *line,
+           const char *p)
+{
+  return g_utf8_pointer_to_offset (line, p);
+}
+
+/* `botbench-cli profiles` lists names of any script in a column: the kind
+ * column starts at the same place after a Cyrillic name as after a Latin
+ * one (padding counts characters, not bytes). */
+static void
+test_profiles_table_aligns (void)
+{
+  g_autofree char *home = botbench_test_make_tmp_dir ();
+  g_autofree char *dir = g_build_filename (home, "botbench", NULL);
+  g_autofree char *ini = g_build_filename (dir, "profiles.ini", NULL);
+  g_autofree char *config_env = g_strconcat ("XDG_CONFIG_HOME=", home, NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *ini_text =
+    "[botbench]\n"
+    "active=6c1f1a3e-8f3a-4d2b-9a51-0c7e1d2f3a4b\n"
+    "[profile 6c1f1a3e-8f3a-4d2b-9a51-0c7e1d2f3a4b]\n"
+    "kind=webhook\nname=Продажи\nportal-url=https://sales.example.ru/\nuser-id=1\nclient-id=abc\n"
+    "[profile 0b8e2c4d-1a2b-4c3d-8e9f-a0b1c2d3e4f5]\n"
+    "kind=oauth\nname=test\nportal-url=https://test.example.com/\n";
+  glong columns[2] = { -1, -1 };
+  guint n = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (ini, ini_text, -1, NULL));
+
+  g_assert_cmpint (run_cli ((const char * const[]) { "LC_ALL=C.UTF-8", config_env, NULL }, &out, &err,
+                            ARGV ("profiles")), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *kind = strstr (lines[i], " webhook ");
+
+      if (kind == NULL)
+        kind = strstr (lines[i], " oauth ");
+      if (kind == NULL)
+        continue;
+      g_assert_cmpuint (n, <, 2);
+      columns[n++] = column_of (lines[i], kind);
+    }
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpint (columns[0], ==, columns[1]);
+  g_assert_nonnull (strstr (out, "* Продажи "));
+
+  botbench_test_rm_rf (home);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -164,6 +219,7 @@ main (int    argc,
   g_test_add_func ("/cli-locale/command-help-russian", test_command_help_russian);
   g_test_add_func ("/cli-locale/errors-russian", test_errors_russian);
   g_test_add_func ("/cli-locale/english-in-c-locale", test_english_in_c_locale);
+  g_test_add_func ("/cli-locale/profiles-table-aligns", test_profiles_table_aligns);
 
   return g_test_run ();
 }
