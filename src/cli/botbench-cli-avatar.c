@@ -65,12 +65,14 @@ botbench_cli_avatar (int    argc,
       return EXIT_FAILURE;
     }
 
-  g_printerr (_("%u×%u %s from a %u×%u image, %" G_GSIZE_FORMAT " bytes (%" G_GSIZE_FORMAT " as base64)\n"),
+  g_printerr (g_dngettext (GETTEXT_PACKAGE, "%u×%u %s from a %u×%u image, %lu byte (%lu as base64)\n",
+                           "%u×%u %s from a %u×%u image, %lu bytes (%lu as base64)\n",
+                           botbench_avatar_get_byte_size (avatar)),
               botbench_avatar_get_width (avatar), botbench_avatar_get_height (avatar),
               botbench_avatar_format_to_string (botbench_avatar_get_format (avatar)),
               botbench_avatar_get_source_width (avatar), botbench_avatar_get_source_height (avatar),
-              botbench_avatar_get_byte_size (avatar),
-              (gsize)strlen (botbench_avatar_get_base64 (avatar)));
+              (unsigned long) botbench_avatar_get_byte_size (avatar),
+              (unsigned long) strlen (botbench_avatar_get_base64 (avatar)));
 
   fputs (botbench_avatar_get_base64 (avatar), stdout);
   /* Piped output is exactly the base64; a terminal gets a newline. */

@@ -101,6 +101,7 @@ _botbench_cli_bots_v2 (BotContext *ctx)
           JsonNode *entry = json_array_get_element (list, j);
           JsonObject *object;
           gint64 *id;
+          g_autofree char *code = NULL;
 
           if (!JSON_NODE_HOLDS_OBJECT (entry))
             continue;
@@ -111,8 +112,8 @@ _botbench_cli_bots_v2 (BotContext *ctx)
             continue;
           json_array_add_element (bots, json_node_copy (entry));
 
-          g_printerr ("%-8" G_GINT64_FORMAT " %-24s %-8s %s\n", *id,
-                      member_or_empty (object, "code"),
+          code = botbench_cli_pad (member_or_empty (object, "code"), 24);
+          g_printerr ("%-8" G_GINT64_FORMAT " %s %-8s %s\n", *id, code,
                       member_or_empty (object, "eventMode"),
                       botbench_bot_store_lookup_by_id (ctx->bots, *id) != NULL ? _("defined in this profile") : "");
         }
@@ -182,15 +183,17 @@ botbench_cli_bots (int    argc,
           BotbenchBot *mine = botbench_bot_store_lookup_by_id (ctx.bots, id);
           BotbenchBot *same_code = code != NULL ? botbench_bot_store_lookup_by_code (ctx.bots, code) : NULL;
           const char *api = bot_api (mine != NULL ? mine : same_code);
+          g_autofree char *code_column = botbench_cli_pad (code != NULL ? code : "", 24);
 
           if (JSON_NODE_HOLDS_OBJECT (entry))
             json_object_set_string_member (json_node_get_object (entry), "api", api);
 
           if (mine == NULL && same_code != NULL)
-            g_printerr (_("%-8s %-24s %-3s exists on the portal; your definition of it has no bot id (adopt it with update %s)\n"),
-                        (const char *)l->data, code, api, (const char *)l->data);
+            /* Translators: the bot id, its CODE and its API (columns, already padded) */
+            g_printerr (_("%-8s %s %-3s exists on the portal; your definition of it has no bot id (adopt it with update %s)\n"),
+                        (const char *)l->data, code_column, api, (const char *)l->data);
           else
-            g_printerr ("%-8s %-24s %-3s %s\n", (const char *)l->data, code != NULL ? code : "", api,
+            g_printerr ("%-8s %s %-3s %s\n", (const char *)l->data, code_column, api,
                         mine != NULL ? _("defined in this profile") : "");
         }
     }

@@ -211,8 +211,8 @@ _botbench_cli_update_v2 (BotContext  *ctx,
 
   if (botbench_bot_get_api (bot) != BOTBENCH_BOT_API_V2)
     {
-      g_printerr (_("Bot %" G_GINT64_FORMAT " is an imbot.v2 bot: give a v2 definition (with \"fields\")\n"),
-                  bot_id);
+      g_printerr (_("Bot %lld is an imbot.v2 bot: give a v2 definition (with \"fields\")\n"),
+                  (long long) bot_id);
       return EXIT_FAILURE;
     }
 

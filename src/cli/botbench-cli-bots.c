@@ -366,9 +366,9 @@ botbench_cli_register (int    argc,
         return EXIT_FAILURE;
       if (existing > 0 && !adopt)
         {
-          g_printerr (_("The portal has a bot with CODE “%s” already (bot %" G_GINT64_FORMAT "). "
-                        "Adopt it with --adopt, or update it with “botbench-cli update %" G_GINT64_FORMAT " %s”\n"),
-                      botbench_bot_get_code (bot), existing, existing, argv[1]);
+          g_printerr (_("The portal has a bot with CODE “%s” already (bot %lld). "
+                        "Adopt it with --adopt, or update it with “botbench-cli update %lld %s”\n"),
+                      botbench_bot_get_code (bot), (long long) existing, (long long) existing, argv[1]);
           return EXIT_FAILURE;
         }
     }

@@ -373,9 +373,9 @@ report (ChatContext *ctx,
         delivered = TRUE;
       else if (botbench_chat_delivery_is_queued (delivery))
         /* TRANSLATORS: "Queued for fetching: bot 100 reads ONIMBOTV2MESSAGEADD with imbot.v2.Event.get" */
-        g_ptr_array_add (queued, g_strdup_printf (_("Queued for fetching: bot %" G_GINT64_FORMAT " reads %s "
+        g_ptr_array_add (queued, g_strdup_printf (_("Queued for fetching: bot %lld reads %s "
                                                     "with imbot.v2.Event.get"),
-                                                  botbench_chat_delivery_get_bot_id (delivery),
+                                                  (long long) botbench_chat_delivery_get_bot_id (delivery),
                                                   botbench_chat_delivery_get_event (delivery)));
       else if (state == BOTBENCH_CHAT_DELIVERY_PENDING)
         {
@@ -461,9 +461,9 @@ botbench_cli_chat (int    argc,
   g_autofree char *user_text = NULL;
   g_autofree char *chat_text = NULL;
   GOptionEntry entries[] = {
-    { "user", 'u', 0, G_OPTION_ARG_STRING, &user_text, N_("The portal user who writes (default 1)"), "USER_ID" },
-    { "chat", 'c', 0, G_OPTION_ARG_STRING, &chat_text, N_("Write to group chat CHAT_ID instead of the bot's private dialog"), "CHAT_ID" },
-    { "wait", 'w', 0, G_OPTION_ARG_INT, &wait_s, N_("Seconds to wait for replies, 0-600 (default 5)"), "SECONDS" },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user_text, N_("The portal user who writes (default 1)"), N_("USER_ID") },
+    { "chat", 'c', 0, G_OPTION_ARG_STRING, &chat_text, N_("Write to group chat CHAT_ID instead of the bot's private dialog"), N_("CHAT_ID") },
+    { "wait", 'w', 0, G_OPTION_ARG_INT, &wait_s, N_("Seconds to wait for replies, 0-600 (default 5)"), N_("SECONDS") },
     { "join", 'j', 0, G_OPTION_ARG_NONE, &join, N_("Open the dialog (ONIMBOTJOINCHAT) or add the bot to --chat instead of writing"), NULL },
     { NULL }
   };
@@ -555,20 +555,20 @@ botbench_cli_chat (int    argc,
     }
   if (!g_hash_table_contains (ctx.bots, &bot_id))
     {
-      g_printerr (_("The sandbox has no bot %" G_GINT64_FORMAT "\n"), bot_id);
+      g_printerr (_("The sandbox has no bot %lld\n"), (long long) bot_id);
       return EXIT_FAILURE;
     }
 
   if (!find_chat (&ctx, chats, bot_id, chat_id, &target_chat, &last_id, &member))
     {
-      g_printerr (_("User %" G_GINT64_FORMAT " is not in a chat %" G_GINT64_FORMAT "\n"), user_id, chat_id);
+      g_printerr (_("User %lld is not in a chat %lld\n"), (long long) user_id, (long long) chat_id);
       return EXIT_FAILURE;
     }
   if (!member && !join)
     {
-      g_printerr (_("Bot %" G_GINT64_FORMAT " is not a member of chat %" G_GINT64_FORMAT ": add it with "
-                    "“botbench-cli chat %" G_GINT64_FORMAT " --join --chat %" G_GINT64_FORMAT "”\n"),
-                  bot_id, chat_id, bot_id, chat_id);
+      g_printerr (_("Bot %lld is not a member of chat %lld: add it with "
+                    "“botbench-cli chat %lld --join --chat %lld”\n"),
+                  (long long) bot_id, (long long) chat_id, (long long) bot_id, (long long) chat_id);
       return EXIT_FAILURE;
     }
 

@@ -41,9 +41,9 @@ v2_bot (BotContext *ctx,
 
   if (!v2)
     {
-      g_printerr (_("%s works on imbot.v2 bots; bot %" G_GINT64_FORMAT " is not one in this profile’s "
+      g_printerr (_("%s works on imbot.v2 bots; bot %lld is not one in this profile’s "
                     "definitions (give --v2 if it is one)\n"),
-                  verb, bot_id);
+                  verb, (long long) bot_id);
       return NULL;
     }
 
@@ -350,6 +350,7 @@ print_command_table (JsonNode *result)
       JsonNode *entry = json_array_get_element (array, i);
       JsonObject *object, *titles = NULL;
       JsonNode *id, *name, *title, *node;
+      g_autofree char *name_column = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (entry))
         continue;
@@ -361,8 +362,8 @@ print_command_table (JsonNode *result)
       name = typed_member (object, "command", G_TYPE_STRING);
       title = typed_member (titles, "en", G_TYPE_STRING);
 
-      g_printerr ("%-8" G_GINT64_FORMAT " %-24s %s\n", id != NULL ? json_node_get_int (id) : 0,
-                  name != NULL ? json_node_get_string (name) : "",
+      name_column = botbench_cli_pad (name != NULL ? json_node_get_string (name) : "", 24);
+      g_printerr ("%-8" G_GINT64_FORMAT " %s %s\n", id != NULL ? json_node_get_int (id) : 0, name_column,
                   title != NULL ? json_node_get_string (title) : "");
     }
 }

@@ -75,7 +75,7 @@ poll_failed_cb (BotbenchFetcher *fetcher,
 {
   gboolean fatal = botbench_fetcher_get_state (fetcher) == BOTBENCH_FETCHER_STATE_FAILED;
 
-  g_printerr (_("Bot %" G_GINT64_FORMAT ": %s%s\n"), botbench_fetcher_get_bot_id (fetcher),
+  g_printerr (_("Bot %lld: %s%s\n"), (long long) botbench_fetcher_get_bot_id (fetcher),
               error->message,
               fatal || !run->follow ? "" : _(" (trying again later)"));
   if (fatal || !run->follow)
@@ -111,9 +111,9 @@ bot_token_for (BotContext   *ctx,
 
   if (bot == NULL)
     {
-      g_printerr (_("Bot %" G_GINT64_FORMAT " is not a saved bot of profile “%s”: without its "
+      g_printerr (_("Bot %lld is not a saved bot of profile “%s”: without its "
                     "definition there is no botToken to call with\n"),
-                  bot_id, botbench_profile_get_name (ctx->profile));
+                  (long long) bot_id, botbench_profile_get_name (ctx->profile));
       return FALSE;
     }
 
@@ -123,14 +123,14 @@ bot_token_for (BotContext   *ctx,
                                               NULL, &error);
   if (error != NULL)
     {
-      g_printerr (_("Cannot read the botToken of bot %" G_GINT64_FORMAT " from the keyring: %s\n"),
-                  bot_id, error->message);
+      g_printerr (_("Cannot read the botToken of bot %lld from the keyring: %s\n"),
+                  (long long) bot_id, error->message);
       return FALSE;
     }
   if (*token == NULL || **token == '\0')
     {
-      g_printerr (_("Bot %" G_GINT64_FORMAT " has no botToken in the keyring (register it with "
-                    "botbench-cli, or put its token in its definition and update it)\n"), bot_id);
+      g_printerr (_("Bot %lld has no botToken in the keyring (register it with "
+                    "botbench-cli, or put its token in its definition and update it)\n"), (long long) bot_id);
       return FALSE;
     }
 
@@ -166,14 +166,14 @@ select_bots (BotContext  *ctx,
       saved = botbench_bot_store_lookup_by_id (ctx->bots, id);
       if (saved != NULL && botbench_bot_get_api (saved) != BOTBENCH_BOT_API_V2)
         {
-          g_printerr (_("Bot %" G_GINT64_FORMAT " is a v1 bot: the portal POSTs its events to its "
-                        "handler (use botbench-cli listen)\n"), id);
+          g_printerr (_("Bot %lld is a v1 bot: the portal POSTs its events to its "
+                        "handler (use botbench-cli listen)\n"), (long long) id);
           return NULL;
         }
       if (saved != NULL && !is_fetch_bot (saved))
         {
-          g_printerr (_("Bot %" G_GINT64_FORMAT " is in webhook mode: the portal POSTs its events "
-                        "to its webhookUrl and queues none to fetch\n"), id);
+          g_printerr (_("Bot %lld is in webhook mode: the portal POSTs its events "
+                        "to its webhookUrl and queues none to fetch\n"), (long long) id);
           return NULL;
         }
       g_array_append_val (bots, id);
@@ -294,7 +294,8 @@ botbench_cli_fetch (int    argc,
       botbench_fetcher_start (fetcher);
     }
   if (follow)
-    g_printerr (_("fetching for %u bot(s) of profile “%s”\n"), fetchers->len,
+    g_printerr (g_dngettext (GETTEXT_PACKAGE, "fetching for %u bot of profile “%s”\n",
+                             "fetching for %u bots of profile “%s”\n", fetchers->len), fetchers->len,
                 botbench_profile_get_name (ctx.profile));
 
   g_main_loop_run (loop);

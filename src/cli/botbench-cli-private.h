@@ -21,6 +21,11 @@ int   botbench_cli_usage_error    (GOptionContext   *context,
 int   botbench_cli_parse_options  (GOptionContext   *context,
                                    int              *argc,
                                    char           ***argv);
+/* @text padded with spaces to @width columns on a terminal (characters, not
+ * bytes: a Cyrillic name lines up like a Latin one; East Asian wide ones
+ * count two).  A table column: printf ("%s ", pad) instead of "%-20s". */
+char *botbench_cli_pad       (const char       *text,
+                              guint             width);
 /* --db PATH, or $XDG_DATA_HOME/botbench/events.db */
 char *botbench_cli_resolve_db_path (const char      *db);
 

@@ -136,14 +136,15 @@ profiles_list (BotbenchProfileManager *manager)
     {
       g_autoptr(BotbenchProfile) profile = g_list_model_get_item (G_LIST_MODEL (manager), i);
       g_autofree char *where = NULL;
+      g_autofree char *name = botbench_cli_pad (botbench_profile_get_name (profile), 20);
 
       if (botbench_profile_get_kind (profile) == BOTBENCH_PROFILE_KIND_WEBHOOK)
         where = botbench_profile_dup_display_url (profile);
       else
         where = g_strdup (botbench_profile_get_portal_url (profile));
 
-      printf ("%s %-20s %-8s %s\n", profile == active ? "*" : " ",
-              botbench_profile_get_name (profile), kind_label (profile), where ? where : "");
+      printf ("%s %s %-8s %s\n", profile == active ? "*" : " ",
+              name, kind_label (profile), where ? where : "");
     }
 
   return EXIT_SUCCESS;

@@ -210,9 +210,9 @@ load_replay (const char         *db,
   if (original == NULL)
     {
       if (error != NULL)
-        g_printerr (_("Cannot read event %" G_GINT64_FORMAT ": %s\n"), id, error->message);
+        g_printerr (_("Cannot read event %lld: %s\n"), (long long) id, error->message);
       else
-        g_printerr (_("No event %" G_GINT64_FORMAT " in %s\n"), id, path);
+        g_printerr (_("No event %lld in %s\n"), (long long) id, path);
       return NULL;
     }
 

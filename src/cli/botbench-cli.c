@@ -50,6 +50,35 @@ botbench_cli_parse_options (GOptionContext   *context,
 }
 
 char *
+botbench_cli_pad (const char *text,
+                  guint       width)
+{
+  GString *padded = g_string_new (text);
+  guint columns = 0;
+
+  if (g_utf8_validate (text, -1, NULL))
+    {
+      for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+
+          if (g_unichar_iszerowidth (c))
+            continue;
+          columns += g_unichar_iswide (c) ? 2 : 1;
+        }
+    }
+  else
+    {
+      columns = strlen (text);
+    }
+
+  while (columns++ < width)
+    g_string_append_c (padded, ' ');
+
+  return g_string_free (padded, FALSE);
+}
+
+char *
 botbench_cli_resolve_db_path (const char *db)
 {
   if (db != NULL)
@@ -103,8 +132,12 @@ int
 main (int    argc,
       char **argv)
 {
+  const char *localedir;
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* Uninstalled runs (build-aux/dev run, the tests) point this at _build/po */
+  localedir = g_getenv ("BOTBENCH_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -98,8 +98,8 @@ command_call_cb (GObject      *object,
       botbench_bot_command_set_command_id (call->command, id);
       botbench_bot_add_command (self->bot, call->command);
       /* Translators: %s is a command (without the slash), %ld its id */
-      toast = g_strdup_printf (_("Registered command /%s (id %" G_GINT64_FORMAT ")"),
-                               botbench_bot_command_get_command (call->command), id);
+      toast = g_strdup_printf (_("Registered command /%s (id %lld)"),
+                               botbench_bot_command_get_command (call->command), (long long) id);
     }
   else if (call->kind == COMMAND_UPDATE)
     {

@@ -146,19 +146,19 @@ botbench_bot_editor_call_cb (GObject      *object,
         }
       botbench_bot_set_bot_id (form, bot_id);
       /* Translators: %s is the bot's name, %ld its new id */
-      toast = g_strdup_printf (_("Registered “%s” as bot %" G_GINT64_FORMAT),
+      toast = g_strdup_printf (_("Registered “%s” as bot %lld"),
                                botbench_bot_get_name (form) != NULL ? botbench_bot_get_name (form)
                                                                     : botbench_bot_get_code (form),
-                               bot_id);
+                               (long long) bot_id);
     }
   else if (g_str_equal (method, "imbot.update"))
     {
       /* Translators: %ld is the bot's id */
-      toast = g_strdup_printf (_("Updated bot %" G_GINT64_FORMAT), botbench_bot_get_bot_id (form));
+      toast = g_strdup_printf (_("Updated bot %lld"), (long long) botbench_bot_get_bot_id (form));
     }
   else if (g_str_equal (method, "imbot.unregister") || g_str_equal (method, "imbot.v2.Bot.unregister"))
     {
-      toast = g_strdup_printf (_("Unregistered bot %" G_GINT64_FORMAT), botbench_bot_get_bot_id (form));
+      toast = g_strdup_printf (_("Unregistered bot %lld"), (long long) botbench_bot_get_bot_id (form));
       botbench_bot_set_bot_id (form, 0);
     }
   else if (g_str_equal (method, "imbot.v2.Bot.register"))
@@ -171,14 +171,14 @@ botbench_bot_editor_call_cb (GObject      *object,
           return;
         }
       botbench_bot_set_bot_id (form, bot_id);
-      toast = g_strdup_printf (_("Registered “%s” as bot %" G_GINT64_FORMAT),
+      toast = g_strdup_printf (_("Registered “%s” as bot %lld"),
                                botbench_bot_get_name (form) != NULL ? botbench_bot_get_name (form)
                                                                     : botbench_bot_get_code (form),
-                               bot_id);
+                               (long long) bot_id);
     }
   else if (g_str_equal (method, "imbot.v2.Bot.update"))
     {
-      toast = g_strdup_printf (_("Updated bot %" G_GINT64_FORMAT), botbench_bot_get_bot_id (form));
+      toast = g_strdup_printf (_("Updated bot %lld"), (long long) botbench_bot_get_bot_id (form));
 
       /* A new botToken (rotation): the portal knows the bot by it alone now. */
       if (_botbench_bot_editor_webhook_auth (self) && self->bot != NULL &&
@@ -412,10 +412,10 @@ _botbench_bot_editor_unregister_action (GtkWidget  *widget,
                                                    : botbench_bot_get_code (self->bot);
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Unregister Bot?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("“%s” (bot %" G_GINT64_FORMAT ") is removed from the portal and "
+                                  _("“%s” (bot %lld) is removed from the portal and "
                                     "its private chats with users are deleted. The definition "
                                     "stays here, so you can register it again."),
-                                  name, botbench_bot_get_bot_id (self->bot));
+                                  name, (long long) botbench_bot_get_bot_id (self->bot));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "unregister", _("_Unregister"),
@@ -451,7 +451,7 @@ _botbench_bot_editor_adopt_action (GtkWidget  *widget,
     }
 
   /* Translators: %s is a bot's CODE, %ld its id on the portal */
-  toast = g_strdup_printf (_("“%s” is now linked to bot %" G_GINT64_FORMAT),
-                           botbench_bot_get_code (form), bot_id);
+  toast = g_strdup_printf (_("“%s” is now linked to bot %lld"),
+                           botbench_bot_get_code (form), (long long) bot_id);
   _botbench_bot_editor_toast (self, toast);
 }

@@ -334,8 +334,7 @@ _botbench_bot_editor_validate (BotbenchBotEditor *self)
       g_autofree char *message = NULL;
 
       /* Translators: %ld is the id of a bot on the portal */
-      message = g_strdup_printf (_("The portal already has a bot with this code (bot %" G_GINT64_FORMAT
-                                   "): adopt it instead of registering a duplicate"), taken->id);
+      message = g_strdup_printf (_("The portal already has a bot with this code (bot %lld): adopt it instead of registering a duplicate"), (long long) taken->id);
       botbench_bot_editor_mark_field (self, "CODE", FALSE, message, texts, groups);
     }
 

@@ -292,10 +292,10 @@ botbench_bot_fetch_status_describe (BotbenchBotFetchStatus *self,
 
   /* Translators: the cadence, then how many events were fetched, e.g.
    * "Fetching every 5 s · 3 events fetched" */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %" G_GUINT64_FORMAT " event fetched",
-                                       "%s · %" G_GUINT64_FORMAT " events fetched",
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %llu event fetched",
+                                       "%s · %llu events fetched",
                                        n_stored > G_MAXULONG ? G_MAXULONG : (gulong)n_stored),
-                          cadence, n_stored);
+                          cadence, (unsigned long long) n_stored);
 }
 
 char *

@@ -96,8 +96,8 @@ botbench_bots_page_adopt (BotbenchBotsPage  *self,
     }
 
   /* Translators: %s is a bot's CODE, %ld its id on the portal */
-  message = g_strdup_printf (_("“%s” is now linked to bot %" G_GINT64_FORMAT),
-                             portal_bot->code, portal_bot->id);
+  message = g_strdup_printf (_("“%s” is now linked to bot %lld"),
+                             portal_bot->code, (long long) portal_bot->id);
   _botbench_bots_page_toast (self, message);
   botbench_bots_page_update_rows (self);
 }
@@ -121,8 +121,8 @@ adopt_button_new (BotbenchBotsPage  *self,
   g_autofree char *tooltip = NULL;
 
   /* Translators: %ld is a bot id on the portal */
-  tooltip = g_strdup_printf (_("Link this definition to bot %" G_GINT64_FORMAT
-                               " instead of registering a duplicate"), portal_bot->id);
+  tooltip = g_strdup_printf (_("Link this definition to bot %lld"
+                               " instead of registering a duplicate"), (long long) portal_bot->id);
   gtk_widget_set_tooltip_text (button, tooltip);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   if (bot != NULL)
@@ -162,7 +162,7 @@ botbench_bots_page_describe_row (BotbenchBotsPage *self,
 
   if (bot_id > 0)
     /* Translators: a definition's subtitle: its CODE and bot id */
-    subtitle = g_strdup_printf (_("%s · bot %" G_GINT64_FORMAT), botbench_bot_get_code (bot), bot_id);
+    subtitle = g_strdup_printf (_("%s · bot %lld"), botbench_bot_get_code (bot), (long long) bot_id);
   else
     /* Translators: a definition's subtitle: its CODE */
     subtitle = g_strdup_printf (_("%s · not registered"), botbench_bot_get_code (bot));
@@ -278,7 +278,7 @@ botbench_bots_page_update_rows (BotbenchBotsPage *self)
       GtkWidget *row = adw_action_row_new ();
 
       /* Translators: a portal bot's subtitle: its id and CODE */
-      subtitle = g_strdup_printf (_("ID %" G_GINT64_FORMAT " · %s"), portal_bot->id, portal_bot->code);
+      subtitle = g_strdup_printf (_("ID %lld · %s"), (long long) portal_bot->id, portal_bot->code);
       escaped = g_markup_escape_text (subtitle, -1);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped);

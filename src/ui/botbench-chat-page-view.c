@@ -251,7 +251,7 @@ _botbench_chat_page_update_header (BotbenchChatPage *self)
       gtk_label_set_label (self->conversation_title, name);
       if (bot != NULL)
         /* Translators: the subtitle of a private dialog: the bot's id and TYPE letter */
-        subtitle = g_strdup_printf (_("Bot %" G_GINT64_FORMAT " · type %s"), bot->id, bot->type);
+        subtitle = g_strdup_printf (_("Bot %lld · type %s"), (long long) bot->id, bot->type);
       else
         subtitle = g_strdup (_("Private dialog"));
     }
@@ -483,7 +483,7 @@ _botbench_chat_page_update_bot_list (BotbenchChatPage *self)
 
       name = botbench_chat_bot_dup_display_name (bot);
       /* Translators: under a bot's name: its id and TYPE letter */
-      subtitle = g_strdup_printf (_("Bot %" G_GINT64_FORMAT " · type %s"), bot->id, bot->type);
+      subtitle = g_strdup_printf (_("Bot %lld · type %s"), (long long) bot->id, bot->type);
       box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
       label = gtk_label_new (name);
       gtk_label_set_xalign (GTK_LABEL (label), 0);

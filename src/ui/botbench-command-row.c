@@ -72,8 +72,8 @@ botbench_command_row_new (BotbenchBotCommand *command)
   title = g_strdup_printf ("/%s", name);
   escaped_title = g_markup_escape_text (title, -1);
   /* Translators: a command's subtitle: its title and id */
-  subtitle = g_strdup_printf (_("%s · id %" G_GINT64_FORMAT), lang != NULL ? lang->title : "",
-                              botbench_bot_command_get_command_id (command));
+  subtitle = g_strdup_printf (_("%s · id %lld"), lang != NULL ? lang->title : "",
+                              (long long) botbench_bot_command_get_command_id (command));
   escaped = g_markup_escape_text (subtitle, -1);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), escaped_title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), escaped);

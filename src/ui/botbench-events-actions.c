@@ -302,8 +302,8 @@ export_done_cb (GObject      *object,
       return;
     }
 
-  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %" G_GSSIZE_FORMAT " event",
-                                        "Exported %" G_GSSIZE_FORMAT " events", n), n);
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %ld event",
+                                        "Exported %ld events", n), (long) n);
   toast (page, title);
 }
 
@@ -403,11 +403,13 @@ import_done_cb (GObject      *object,
 
   if (summary->failed > 0)
     /* Translators: imported, already stored, and lines that were not events */
-    title = g_strdup_printf (_("Imported %u events, %u already stored, %u lines skipped"),
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %u event, %u already stored, %u lines skipped",
+                                          "Imported %u events, %u already stored, %u lines skipped", summary->imported),
                              summary->imported, summary->duplicates, summary->failed);
   else
     /* Translators: imported, and already stored */
-    title = g_strdup_printf (_("Imported %u events, %u already stored"),
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %u event, %u already stored",
+                                          "Imported %u events, %u already stored", summary->imported),
                              summary->imported, summary->duplicates);
   toast (page, title);
 }

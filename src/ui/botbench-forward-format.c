@@ -56,9 +56,9 @@ botbench_format_forward_pill (BotbenchForwardResult  *result,
           style = "success";
           if (botbench_forward_result_get_duration_ms (result) >= 0)
             /* Translators: status pill: HTTP status and how long the handler took */
-            text = g_strdup_printf (_("%u · %" G_GINT64_FORMAT " ms"),
+            text = g_strdup_printf (_("%u · %lld ms"),
                                     botbench_forward_result_get_status (result),
-                                    botbench_forward_result_get_duration_ms (result));
+                                    (long long) botbench_forward_result_get_duration_ms (result));
           else
             text = g_strdup_printf ("%u", botbench_forward_result_get_status (result));
         }
@@ -96,9 +96,9 @@ botbench_format_forward_summary (BotbenchForwardResult *result)
     case BOTBENCH_FORWARD_STATE_DONE:
       if (botbench_forward_result_get_duration_ms (result) >= 0)
         /* Translators: an HTTP status and a duration */
-        return g_strdup_printf (_("Handler answered %u in %" G_GINT64_FORMAT " ms"),
+        return g_strdup_printf (_("Handler answered %u in %lld ms"),
                                 botbench_forward_result_get_status (result),
-                                botbench_forward_result_get_duration_ms (result));
+                                (long long) botbench_forward_result_get_duration_ms (result));
       return g_strdup_printf (_("Handler answered %u"), botbench_forward_result_get_status (result));
 
     case BOTBENCH_FORWARD_STATE_FAILED:

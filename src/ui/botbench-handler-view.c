@@ -152,7 +152,7 @@ botbench_handler_view_update (BotbenchHandlerView *self)
   if (duration >= 0)
     {
       /* Translators: how long the handler took, in milliseconds */
-      g_autofree char *text = g_strdup_printf (_("%" G_GINT64_FORMAT " ms"), duration);
+      g_autofree char *text = g_strdup_printf (_("%lld ms"), (long long) duration);
 
       _botbench_field_list_add (self->fields_list, _("Duration"), text);
     }

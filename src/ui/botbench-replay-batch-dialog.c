@@ -258,10 +258,15 @@ finished_cb (BotbenchReplayBatchDialog *self)
 
   if (error != NULL)
     /* Translators: events done, all the events, and why it stopped */
-    title = g_strdup_printf (_("Replay stopped after %s of %s events: %s"), done_text, total, error->message);
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Replay stopped after %s of %s event: %s",
+                                          "Replay stopped after %s of %s events: %s",
+                                          (gulong)MIN (botbench_replay_batch_get_n_total (self->batch), G_MAXULONG)),
+                             done_text, total, error->message);
   else if (botbench_replay_batch_get_cancelled (self->batch))
     /* Translators: events done, all the events, those answered with a 2xx status, and those that failed */
-    title = g_strdup_printf (_("Replay cancelled after %s of %s events: %s answered 2xx, %s failed"),
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Replay cancelled after %s of %s event: %s answered 2xx, %s failed",
+                                          "Replay cancelled after %s of %s events: %s answered 2xx, %s failed",
+                                          (gulong)MIN (botbench_replay_batch_get_n_total (self->batch), G_MAXULONG)),
                              done_text, total, ok, failed);
   else
     /* Translators: events replayed, those answered with a 2xx status, and those that failed */
@@ -434,7 +439,8 @@ botbench_replay_batch_dialog_new (BotbenchApplication *app,
 
   /* Translators: the check box to tick before replaying very many events, %s is their number */
   n = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (self->count, 0));
-  large = g_strdup_printf (_("Yes, send all %s requests"), n);
+  large = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Yes, send all %s request", "Yes, send all %s requests",
+                                        (gulong)MIN ((guint64)MAX (self->count, 0), G_MAXULONG)), n);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->large_row), large);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->large_check), GTK_ACCESSIBLE_PROPERTY_LABEL, large, -1);
 

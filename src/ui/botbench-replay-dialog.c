@@ -430,8 +430,8 @@ botbench_replay_dialog_new (BotbenchApplication *app,
 
   {
     /* Translators: the replay dialog's title, %s is an event id */
-    g_autofree char *title = g_strdup_printf (_("Replay Event #%" G_GINT64_FORMAT),
-                                              botbench_event_get_id (original));
+    g_autofree char *title = g_strdup_printf (_("Replay Event #%lld"),
+                                              (long long) botbench_event_get_id (original));
     gtk_window_set_title (GTK_WINDOW (self), title);
   }
 

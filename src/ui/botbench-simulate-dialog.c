@@ -282,8 +282,8 @@ botbench_simulate_dialog_load_profile (BotbenchSimulateDialog *self)
 
       if (botbench_bot_get_bot_id (bot) > 0)
         /* Translators: a bot in the Simulate Event dialog: name, code and bot id */
-        title = g_strdup_printf (_("%s (%s, %" G_GINT64_FORMAT ")"), botbench_bot_get_name (bot),
-                                 botbench_bot_get_code (bot), botbench_bot_get_bot_id (bot));
+        title = g_strdup_printf (_("%s (%s, %lld)"), botbench_bot_get_name (bot),
+                                 botbench_bot_get_code (bot), (long long) botbench_bot_get_bot_id (bot));
       else
         /* Translators: a bot not registered yet in the Simulate Event dialog: name and code */
         title = g_strdup_printf (_("%s (%s, not registered)"), botbench_bot_get_name (bot),

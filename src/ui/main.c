@@ -16,9 +16,12 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(BotbenchApplication) app = NULL;
+  const char *localedir;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* Uninstalled runs (build-aux/dev run, the tests) point this at _build/po */
+  localedir = g_getenv ("BOTBENCH_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -74,9 +74,8 @@ fail (Scanner    *s,
   locate (s->p, offset, &line, &column);
   g_set_error (s->error, BOTBENCH_JSON_ERROR, BOTBENCH_JSON_ERROR_INVALID,
                /* Translators: the last %s says what is wrong, e.g. "expected “:” after an object key" */
-               _("Invalid JSON at byte %" G_GSIZE_FORMAT " (line %" G_GSIZE_FORMAT ", column %"
-                 G_GSIZE_FORMAT "): %s"),
-               offset + 1, line, column, reason);
+               _("Invalid JSON at byte %lu (line %lu, column %lu): %s"),
+               (unsigned long) offset + 1, (unsigned long) line, (unsigned long) column, reason);
   return FALSE;
 }
 
@@ -86,8 +85,9 @@ fail_truncated (Scanner    *s,
 {
   g_set_error (s->error, BOTBENCH_JSON_ERROR, BOTBENCH_JSON_ERROR_INVALID,
                /* Translators: %s is e.g. "inside a string" */
-               _("Invalid JSON: it ends early, after %" G_GSIZE_FORMAT " bytes, %s"),
-               s->len, where);
+               g_dngettext (GETTEXT_PACKAGE, "Invalid JSON: it ends early, after %lu byte, %s",
+                            "Invalid JSON: it ends early, after %lu bytes, %s", s->len),
+               (unsigned long) s->len, where);
   return FALSE;
 }
 
@@ -425,10 +425,9 @@ botbench_json_check (const char  *data,
 
             locate (s.p, i, &line, &column);
             g_set_error (error, BOTBENCH_JSON_ERROR, BOTBENCH_JSON_ERROR_TRAILING_DATA,
-                         _("Unexpected data after the JSON value at byte %" G_GSIZE_FORMAT
-                           " (line %" G_GSIZE_FORMAT ", column %" G_GSIZE_FORMAT "): "
+                         _("Unexpected data after the JSON value at byte %lu (line %lu, column %lu): "
                            "only one value is allowed"),
-                         i + 1, line, column);
+                         (unsigned long) i + 1, (unsigned long) line, (unsigned long) column);
             return FALSE;
           }
 
@@ -495,9 +494,11 @@ botbench_json_check (const char  *data,
 
                   locate (s.p, i, &line, &column);
                   g_set_error (error, BOTBENCH_JSON_ERROR, BOTBENCH_JSON_ERROR_TOO_DEEP,
-                               _("JSON nested deeper than %u levels at byte %" G_GSIZE_FORMAT
-                                 " (line %" G_GSIZE_FORMAT ", column %" G_GSIZE_FORMAT ")"),
-                               max_depth, i + 1, line, column);
+                               g_dngettext (GETTEXT_PACKAGE,
+                                            "JSON nested deeper than %u level at byte %lu (line %lu, column %lu)",
+                                            "JSON nested deeper than %u levels at byte %lu (line %lu, column %lu)",
+                                            max_depth),
+                               max_depth, (unsigned long) i + 1, (unsigned long) line, (unsigned long) column);
                   return FALSE;
                 }
               if (c == '{')

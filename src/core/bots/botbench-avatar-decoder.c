@@ -367,7 +367,9 @@ _botbench_avatar_decoder_set_error (const BotbenchAvatarDecoder  *d,
                  name, d->width, d->height, BOTBENCH_AVATAR_MAX_SIZE, BOTBENCH_AVATAR_MAX_SIZE);
   else if (d->too_large)
     g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_TOO_LARGE,
-                 _("“%s” is %d × %d pixels; images over %d megapixels are refused"),
+                 g_dngettext (GETTEXT_PACKAGE, "“%s” is %d × %d pixels; images over %d megapixel are refused",
+                              "“%s” is %d × %d pixels; images over %d megapixels are refused",
+                              BOTBENCH_AVATAR_MAX_PIXELS / 1000000),
                  name, d->width, d->height, BOTBENCH_AVATAR_MAX_PIXELS / 1000000);
   else if (d->bad_size)
     g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_CORRUPT,

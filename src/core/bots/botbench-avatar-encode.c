@@ -244,7 +244,8 @@ _botbench_avatar_encode_stream (GInputStream                 *stream,
   if (square == NULL)
     {
       g_set_error (error, BOTBENCH_AVATAR_ERROR, BOTBENCH_AVATAR_ERROR_TOO_LARGE,
-                   _("Not enough memory to scale “%s” to %u pixels"), name, size);
+                   g_dngettext (GETTEXT_PACKAGE, "Not enough memory to scale “%s” to %u pixel",
+                                "Not enough memory to scale “%s” to %u pixels", size), name, size);
       _botbench_avatar_decoder_clear (&d);
       return NULL;
     }

@@ -203,7 +203,9 @@ check_bmp (BotbenchAvatarDecoder  *d,
     known |= header_size == header_sizes[i];
   if (!known)
     {
-      g_autofree char *why = g_strdup_printf (_("its header size is %u bytes"), header_size);
+      g_autofree char *why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "its header size is %u byte",
+                                                               "its header size is %u bytes", header_size),
+                                                  header_size);
       return _botbench_avatar_header_corrupt (d, name, why, error);
     }
 
@@ -214,7 +216,9 @@ check_bmp (BotbenchAvatarDecoder  *d,
   offset = le32 (p + 10);
   if (offset > 1024 * 1024)
     {
-      g_autofree char *why = g_strdup_printf (_("its pixels start %u bytes in"), offset);
+      g_autofree char *why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "its pixels start %u byte in",
+                                                               "its pixels start %u bytes in", offset),
+                                                  offset);
       return _botbench_avatar_header_corrupt (d, name, why, error);
     }
 
@@ -232,8 +236,7 @@ check_bmp (BotbenchAvatarDecoder  *d,
   /* A negative height is a top-down image. */
   if (width <= 0 || height == 0 || height == G_MININT32)
     {
-      g_autofree char *why = g_strdup_printf (_("its header gives a size of %" G_GINT64_FORMAT " × %"
-                                                G_GINT64_FORMAT " pixels"), width, height);
+      g_autofree char *why = g_strdup_printf (_("its header gives a size of %lld × %lld pixels"), (long long) width, (long long) height);
       d->bad_size = TRUE;
       return _botbench_avatar_header_corrupt (d, name, why, error);
     }
@@ -257,7 +260,10 @@ check_bmp (BotbenchAvatarDecoder  *d,
 
       if (depth <= 8 && colors > (1u << depth))
         {
-          g_autofree char *why = g_strdup_printf (_("its palette has %u colors for %u bits per pixel"),
+          g_autofree char *why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                               "its palette has %u color for %u bits per pixel",
+                                                               "its palette has %u colors for %u bits per pixel",
+                                                               colors),
                                                   colors, depth);
           return _botbench_avatar_header_corrupt (d, name, why, error);
         }

@@ -127,7 +127,10 @@ parse_buttons (BotbenchKeyboard *keyboard,
 
       if (keyboard->n_buttons >= BOTBENCH_KEYBOARD_MAX_BUTTONS)
         {
-          _botbench_chat_warn (keyboard->warnings, _("Only the first %u buttons are shown"), BOTBENCH_KEYBOARD_MAX_BUTTONS);
+          _botbench_chat_warn (keyboard->warnings,
+                               g_dngettext (GETTEXT_PACKAGE, "Only the first %u button is shown",
+                                            "Only the first %u buttons are shown", BOTBENCH_KEYBOARD_MAX_BUTTONS),
+                               BOTBENCH_KEYBOARD_MAX_BUTTONS);
           return;
         }
 

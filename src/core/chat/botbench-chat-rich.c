@@ -137,7 +137,10 @@ parse_items (BotbenchAttachBlock *block,
           if (block->items->len >= BOTBENCH_ATTACH_MAX_ITEMS || (!list_allowed && block->items->len >= 1))
             {
               if (list_allowed)
-                _botbench_chat_warn (warnings, _("%s: only the first %u entries are shown"), where, BOTBENCH_ATTACH_MAX_ITEMS);
+                _botbench_chat_warn (warnings,
+                                     g_dngettext (GETTEXT_PACKAGE, "%s: only the first %u entry is shown",
+                                                  "%s: only the first %u entries are shown", BOTBENCH_ATTACH_MAX_ITEMS),
+                                     where, BOTBENCH_ATTACH_MAX_ITEMS);
               break;
             }
           if (!JSON_NODE_HOLDS_OBJECT (element))
@@ -259,7 +262,10 @@ parse_blocks (BotbenchAttach *attach,
         {
           if (attach->blocks->len >= BOTBENCH_ATTACH_MAX_BLOCKS)
             {
-              _botbench_chat_warn (attach->warnings, _("Only the first %u blocks are shown"), BOTBENCH_ATTACH_MAX_BLOCKS);
+              _botbench_chat_warn (attach->warnings,
+                                   g_dngettext (GETTEXT_PACKAGE, "Only the first %u block is shown",
+                                                "Only the first %u blocks are shown", BOTBENCH_ATTACH_MAX_BLOCKS),
+                                   BOTBENCH_ATTACH_MAX_BLOCKS);
               return;
             }
           g_ptr_array_add (attach->blocks, parse_block (key, value, i + 1, attach->warnings));

@@ -55,7 +55,7 @@ botbench_chat_user_new_from_json (JsonObject *object)
   if (*user->name == '\0')
     {
       g_free (user->name);
-      user->name = g_strdup_printf (_("User %" G_GINT64_FORMAT), id);
+      user->name = g_strdup_printf (_("User %lld"), (long long) id);
     }
   user->work_position = _botbench_chat_json_dup_string (object, "WORK_POSITION", "");
   user->gender = _botbench_chat_json_dup_string (object, "GENDER", "");
@@ -189,7 +189,7 @@ botbench_chat_bot_dup_display_name (BotbenchChatBot *bot)
   joined = g_strstrip (g_strdup_printf ("%s %s", bot->name, bot->last_name));
   if (*joined != '\0')
     return g_steal_pointer (&joined);
-  return g_strdup_printf (_("Bot %" G_GINT64_FORMAT), bot->id);
+  return g_strdup_printf (_("Bot %lld"), (long long) bot->id);
 }
 
 const char *

@@ -476,7 +476,7 @@ botbench_chat_session_dup_author_name (BotbenchChatSession *self,
     return botbench_chat_bot_dup_display_name (bot);
   if ((user = botbench_chat_session_lookup_user (self, author_id)) != NULL)
     return g_strdup (user->name);
-  return g_strdup_printf (_("User %" G_GINT64_FORMAT), author_id);
+  return g_strdup_printf (_("User %lld"), (long long) author_id);
 }
 
 GListModel *

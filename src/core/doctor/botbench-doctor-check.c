@@ -106,10 +106,10 @@ _botbench_doctor_bot_label (gint64       id,
 
   if (code != NULL && *code != '\0')
     /* Translators: the start of a doctor message about one bot: its id and CODE */
-    return g_strdup_printf (_("Bot %" G_GINT64_FORMAT " (%s): "), id, code);
+    return g_strdup_printf (_("Bot %lld (%s): "), (long long) id, code);
 
   /* Translators: the start of a doctor message about one bot */
-  return g_strdup_printf (_("Bot %" G_GINT64_FORMAT ": "), id);
+  return g_strdup_printf (_("Bot %lld: "), (long long) id);
 }
 
 static void

@@ -275,7 +275,7 @@ public_status_cb (DoctorRun *run,
   if (identity != NULL && g_strcmp0 (identity, listener_identity_text) == 0)
     reach_note (run, BOTBENCH_DOCTOR_STATUS_OK,
                 g_strdup_printf (_("%s comes back to this Botbench’s listener through the public URL "
-                                   "(%" G_GINT64_FORMAT " ms)."), url, request->elapsed / 1000));
+                                   "(%lld ms)."), url, (long long) (request->elapsed / 1000)));
   else
     reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
                 g_strdup_printf (_("%s goes through the public URL, but what answers there is not this "
@@ -461,8 +461,8 @@ probe_answered_cb (DoctorRun *run,
 
   if (body != NULL && SOUP_STATUS_IS_SUCCESSFUL (status))
     reach_note (run, BOTBENCH_DOCTOR_STATUS_OK,
-                g_strdup_printf (_("%s answered %u in %" G_GINT64_FORMAT " ms."), url, status,
-                                 request->elapsed / 1000));
+                g_strdup_printf (_("%s answered %u in %lld ms."), url, status,
+                                 (long long) (request->elapsed / 1000)));
   else if (request->timed_out)
     reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
                 g_strdup_printf (_("%s did not answer within %u ms: the portal gives up on a slow handler and "
@@ -470,9 +470,9 @@ probe_answered_cb (DoctorRun *run,
                                  url, run->self->handler_timeout_ms));
   else if (body != NULL)
     reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
-                g_strdup_printf (_("%s answered %u %s after %" G_GINT64_FORMAT " ms: the portal wants 200, and "
+                g_strdup_printf (_("%s answered %u %s after %lld ms: the portal wants 200, and "
                                    "does not send an event again; make the handler answer 200 to every POST."),
-                                 url, status, soup_status_get_phrase (status), request->elapsed / 1000));
+                                 url, status, soup_status_get_phrase (status), (long long) (request->elapsed / 1000)));
   else
     reach_note (run, BOTBENCH_DOCTOR_STATUS_PROBLEM,
                 g_strdup_printf (_("Nothing answers at %s (%s): start the bot’s server, or fix the URL."),

@@ -196,8 +196,8 @@ scope_cb (GObject      *object,
   run->scopes = g_strv_builder_end (builder);
 
   _botbench_doctor_add (run, "profile", BOTBENCH_DOCTOR_STATUS_OK, 0,
-                        g_strdup_printf (_("The portal answers (%" G_GINT64_FORMAT " ms)"),
-                                         botbench_rest_response_get_duration (response) / 1000));
+                        g_strdup_printf (_("The portal answers (%lld ms)"),
+                                         (long long) (botbench_rest_response_get_duration (response) / 1000)));
 
   if (has_imbot)
     _botbench_doctor_add (run, "scope", BOTBENCH_DOCTOR_STATUS_OK, 0,

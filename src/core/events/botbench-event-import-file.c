@@ -423,7 +423,9 @@ botbench_event_import_stream (BotbenchEventStore  *store,
 
       if (too_long)
         g_set_error (&line_error, BOTBENCH_EVENT_IMPORT_ERROR, BOTBENCH_EVENT_IMPORT_ERROR_TOO_LONG,
-                     _("Longer than %u bytes"), (guint)BOTBENCH_EVENT_IMPORT_MAX_LINE);
+                     g_dngettext (GETTEXT_PACKAGE, "Longer than %u byte", "Longer than %u bytes",
+                                  BOTBENCH_EVENT_IMPORT_MAX_LINE),
+                     (guint)BOTBENCH_EVENT_IMPORT_MAX_LINE);
       else
         event = _botbench_event_from_json_line_full ((const char *)line->data, line->len, &item.id, &line_error);
 

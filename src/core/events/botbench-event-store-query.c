@@ -558,7 +558,7 @@ botbench_event_store_get (BotbenchEventStore  *self,
     event = _botbench_event_store_event_from_row (stmt);
   else if (rc == SQLITE_DONE)
     g_set_error (error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_NOT_FOUND,
-                 _("There is no event %" G_GINT64_FORMAT), id);
+                 _("There is no event %lld"), (long long) id);
   else
     _botbench_event_store_set_sqlite_error (error, conn->db, rc, BOTBENCH_EVENT_STORE_ERROR_QUERY,
                                             _("Cannot read the event"));

@@ -293,8 +293,8 @@ check_schema (sqlite3     *db,
     {
       g_set_error (error, BOTBENCH_EVENT_STORE_ERROR, BOTBENCH_EVENT_STORE_ERROR_TOO_NEW,
                    _("The event database “%s” was written by a newer version of Botbench "
-                     "(schema version %" G_GINT64_FORMAT ", this version knows up to %d)"),
-                   path, *version, BOTBENCH_EVENT_STORE_SCHEMA_VERSION);
+                     "(schema version %lld, this version knows up to %d)"),
+                   path, (long long) (*version), BOTBENCH_EVENT_STORE_SCHEMA_VERSION);
       return FALSE;
     }
 

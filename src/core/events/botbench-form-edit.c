@@ -114,7 +114,10 @@ parse_key (const char  *php_key,
   if (path->keys->len != n_levels + 1)
     {
       g_set_error (error, BOTBENCH_FORM_EDIT_ERROR, BOTBENCH_FORM_EDIT_ERROR_INVALID_KEY,
-                   _("Key “%s” is not a name PHP accepts (empty, nested deeper than %d levels, or a “__Host-” or “__Secure-” key)"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Key “%s” is not a name PHP accepts (empty, nested deeper than %d level, or a “__Host-” or “__Secure-” key)",
+                                "Key “%s” is not a name PHP accepts (empty, nested deeper than %d levels, or a “__Host-” or “__Secure-” key)",
+                                BOTBENCH_POST_DEFAULT_MAX_NESTING_LEVEL),
                    php_key, BOTBENCH_POST_DEFAULT_MAX_NESTING_LEVEL);
       key_path_clear (path);
       return FALSE;
@@ -237,7 +240,9 @@ botbench_form_edit_set (BotbenchFormNode **root,
       if (count_values (*root) >= BOTBENCH_POST_DEFAULT_MAX_INPUT_VARS)
         {
           g_set_error (error, BOTBENCH_FORM_EDIT_ERROR, BOTBENCH_FORM_EDIT_ERROR_TOO_MANY,
-                       _("A form holds at most %d values (PHP’s max_input_vars)"),
+                       g_dngettext (GETTEXT_PACKAGE, "A form holds at most %d value (PHP’s max_input_vars)",
+                                    "A form holds at most %d values (PHP’s max_input_vars)",
+                                    BOTBENCH_POST_DEFAULT_MAX_INPUT_VARS),
                        BOTBENCH_POST_DEFAULT_MAX_INPUT_VARS);
           return FALSE;
         }

@@ -563,7 +563,9 @@ mp_find_boundary_param (const char  *content_type,
   if (*boundary_len > MP_MAX_BOUNDARY)
     {
       g_set_error (error, BOTBENCH_POST_ERROR, BOTBENCH_POST_ERROR_MALFORMED,
-                   _("Multipart boundary is longer than %d bytes"), MP_MAX_BOUNDARY);
+                   g_dngettext (GETTEXT_PACKAGE, "Multipart boundary is longer than %d byte",
+                                "Multipart boundary is longer than %d bytes", MP_MAX_BOUNDARY),
+                   MP_MAX_BOUNDARY);
       return NULL;
     }
 

@@ -165,8 +165,8 @@ botbench_replay_build (BotbenchEvent       *original,
   if (form == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("Event %" G_GINT64_FORMAT " has no form body to edit"),
-                   botbench_event_get_id (original));
+                   _("Event %lld has no form body to edit"),
+                   (long long) botbench_event_get_id (original));
       return NULL;
     }
 

@@ -69,13 +69,13 @@ _botbench_fetcher_explain_error (gint64  bot_id,
   const char *code = error->domain == BOTBENCH_REST_ERROR ? botbench_rest_error_get_code (error) : NULL;
 
   if (g_strcmp0 (code, "BOT_OWNERSHIP_ERROR") == 0)
-    g_prefix_error (&error, _("Bot %" G_GINT64_FORMAT " belongs to another owner: its botToken "
-                              "is not the one it was registered with. "), bot_id);
+    g_prefix_error (&error, _("Bot %lld belongs to another owner: its botToken "
+                              "is not the one it was registered with. "), (long long) bot_id);
   else if (g_strcmp0 (code, "BOT_NOT_FOUND") == 0)
-    g_prefix_error (&error, _("Bot %" G_GINT64_FORMAT " is not registered on the portal "
-                              "(unregistered elsewhere?). "), bot_id);
+    g_prefix_error (&error, _("Bot %lld is not registered on the portal "
+                              "(unregistered elsewhere?). "), (long long) bot_id);
   else if (g_strcmp0 (code, "BOT_TOKEN_NOT_SPECIFIED") == 0)
-    g_prefix_error (&error, _("Bot %" G_GINT64_FORMAT " has no botToken in the keyring. "), bot_id);
+    g_prefix_error (&error, _("Bot %lld has no botToken in the keyring. "), (long long) bot_id);
   else if (g_error_matches (error, BOTBENCH_REST_ERROR, BOTBENCH_REST_ERROR_INSUFFICIENT_SCOPE))
     g_prefix_error (&error, _("The profile may not read bot events: it lacks the imbot scope. "));
   else if (g_error_matches (error, BOTBENCH_REST_ERROR, BOTBENCH_REST_ERROR_NO_AUTH) ||

@@ -116,7 +116,8 @@ is_all_alnum (const char *s)
   return TRUE;
 }
 
-#define WEBHOOK_SHAPE "https://<portal>/rest/<user id>/<secret>/"
+/* Translators: the shape of an incoming webhook URL; translate the words in <> only */
+#define WEBHOOK_SHAPE _("https://<portal>/rest/<user id>/<secret>/")
 
 /* Error messages never quote the whole URL or the secret segment. */
 BotbenchWebhookUrl *
@@ -140,14 +141,14 @@ botbench_webhook_url_parse (const char  *url,
   if (*stripped == '\0')
     {
       g_set_error (error, BOTBENCH_PROFILE_ERROR, BOTBENCH_PROFILE_ERROR_NOT_A_URL,
-                   _("The webhook URL is empty: paste it from the portal (" WEBHOOK_SHAPE ")"));
+                   _("The webhook URL is empty: paste it from the portal (%s)"), WEBHOOK_SHAPE);
       return NULL;
     }
 
   if (strstr (stripped, "://") == NULL)
     {
       g_set_error (error, BOTBENCH_PROFILE_ERROR, BOTBENCH_PROFILE_ERROR_BAD_SCHEME,
-                   _("The webhook URL must start with https:// (" WEBHOOK_SHAPE ")"));
+                   _("The webhook URL must start with https:// (%s)"), WEBHOOK_SHAPE);
       return NULL;
     }
 
@@ -155,7 +156,7 @@ botbench_webhook_url_parse (const char  *url,
   if (uri == NULL)
     {
       g_set_error (error, BOTBENCH_PROFILE_ERROR, BOTBENCH_PROFILE_ERROR_NOT_A_URL,
-                   _("The webhook URL is not a valid URL; copy it again from the portal (" WEBHOOK_SHAPE ")"));
+                   _("The webhook URL is not a valid URL; copy it again from the portal (%s)"), WEBHOOK_SHAPE);
       return NULL;
     }
 
@@ -200,14 +201,14 @@ botbench_webhook_url_parse (const char  *url,
   if (n_segments == 0 || g_strcmp0 (segments[0], "rest") != 0)
     {
       g_set_error (error, BOTBENCH_PROFILE_ERROR, BOTBENCH_PROFILE_ERROR_NO_REST_PATH,
-                   _("The webhook URL has no /rest/ right after the portal address (expected " WEBHOOK_SHAPE ")"));
+                   _("The webhook URL has no /rest/ right after the portal address (expected %s)"), WEBHOOK_SHAPE);
       return NULL;
     }
 
   if (n_segments < 2 || segments[1][0] == '\0')
     {
       g_set_error (error, BOTBENCH_PROFILE_ERROR, BOTBENCH_PROFILE_ERROR_BAD_USER_ID,
-                   _("The user id is missing after /rest/ (expected " WEBHOOK_SHAPE ")"));
+                   _("The user id is missing after /rest/ (expected %s)"), WEBHOOK_SHAPE);
       return NULL;
     }
 
@@ -215,14 +216,14 @@ botbench_webhook_url_parse (const char  *url,
     {
       /* Not quoted: people paste /rest/<secret>/ and that part is the secret. */
       g_set_error (error, BOTBENCH_PROFILE_ERROR, BOTBENCH_PROFILE_ERROR_BAD_USER_ID,
-                   _("The part after /rest/ must be the user id, a number (expected " WEBHOOK_SHAPE ")"));
+                   _("The part after /rest/ must be the user id, a number (expected %s)"), WEBHOOK_SHAPE);
       return NULL;
     }
 
   if (n_segments < 3 || segments[2][0] == '\0')
     {
       g_set_error (error, BOTBENCH_PROFILE_ERROR, BOTBENCH_PROFILE_ERROR_BAD_SECRET,
-                   _("The webhook secret is missing after the user id (expected " WEBHOOK_SHAPE ")"));
+                   _("The webhook secret is missing after the user id (expected %s)"), WEBHOOK_SHAPE);
       return NULL;
     }
 
@@ -236,8 +237,12 @@ botbench_webhook_url_parse (const char  *url,
   if (strlen (segments[2]) < BOTBENCH_PROFILE_MIN_SECRET_LENGTH)
     {
       g_set_error (error, BOTBENCH_PROFILE_ERROR, BOTBENCH_PROFILE_ERROR_BAD_SECRET,
-                   _("The webhook secret is too short (%u characters, at least %u expected); "
-                     "copy the whole URL again"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The webhook secret is too short (%u character, at least %u expected); "
+                                "copy the whole URL again",
+                                "The webhook secret is too short (%u characters, at least %u expected); "
+                                "copy the whole URL again",
+                                strlen (segments[2])),
                    (guint)strlen (segments[2]), (guint)BOTBENCH_PROFILE_MIN_SECRET_LENGTH);
       return NULL;
     }

@@ -210,8 +210,12 @@ _botbench_rest_error_classify (gboolean     webhook,
     }
   if (g_strcmp0 (code, "QUERY_LIMIT_EXCEEDED") == 0)
     {
-      *advice = g_strdup_printf (_("Too many requests: the portal still refused after %u retries "
-                                   "(limit: bursts of 50, then 2 per second); slow down and try again"),
+      *advice = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "Too many requests: the portal still refused after %u retry "
+                                              "(limit: bursts of 50, then 2 per second); slow down and try again",
+                                              "Too many requests: the portal still refused after %u retries "
+                                              "(limit: bursts of 50, then 2 per second); slow down and try again",
+                                              max_retries),
                                  max_retries);
       return BOTBENCH_REST_ERROR_QUERY_LIMIT_EXCEEDED;
     }
