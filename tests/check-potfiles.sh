@@ -16,7 +16,7 @@ for f in $listed; do
 done
 
 found=$(cd "$top" && grep -rlE '(^|[^A-Za-z0-9_])(N?_|C_|g?ngettext|NC_) ?\(|translatable="yes"' \
-          src --include='*.c' --include='*.ui' | sort)
+          src --include='*.c' --include='*.h' --include='*.ui' | sort)
 for f in $found; do
   if ! printf '%s\n' "$listed" | grep -qxF "$f"; then
     echo "$f has translatable strings but is not in po/POTFILES.in"
