@@ -23,6 +23,7 @@
 #include "botbench-command-row.h"
 #include "botbench-request-preview-dialog.h"
 #include "botbench-test-utils.h"
+#include "botbench-ui-test-sandbox.h"
 #include "botbench-ui-test-utils.h"
 
 #define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
@@ -180,18 +181,6 @@ type_into (GtkWidget  *entry_row,
   gtk_editable_set_text (GTK_EDITABLE (entry_row), text);
 }
 
-static gboolean
-sandbox_is_running (gpointer data)
-{
-  return botbench_sandbox_get_running (data);
-}
-
-static gboolean
-listener_is_running (gpointer data)
-{
-  return botbench_listener_get_running (data);
-}
-
 static BotbenchBotsPage *
 bots_page (Fixture *f)
 {
@@ -228,27 +217,10 @@ portal_listed (gpointer data)
 static void
 open_bots_page_on_sandbox (Fixture *f)
 {
-  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
-  BotbenchSandbox *sandbox = botbench_application_get_sandbox (f->app);
-  BotbenchListener *listener = botbench_application_get_listener (f->app);
-  g_autoptr(GError) error = NULL;
-  BotbenchProfile *profile;
+  BotbenchProfile *profile = botbench_application_get_sandbox_profile (f->app);
   BotbenchBotStore *store;
 
-  g_assert_true (botbench_application_start_sandbox (f->app, &error));
-  g_assert_no_error (error);
-  botbench_test_assert_wait_until_full (sandbox_is_running, sandbox, WAIT_MS, "the sandbox to run");
-  /* The sandbox's secret is held in memory: it works with no keyring, and
-   * the failed keyring store asks nothing of the user. */
-  g_assert_true (botbench_secret_store_is_held (botbench_application_get_secret_store (f->app),
-                                                BOTBENCH_PROFILE_SANDBOX_UUID,
-                                                BOTBENCH_SECRET_KIND_WEBHOOK_SECRET));
-
-  profile = botbench_application_get_sandbox_profile (f->app);
-  g_assert_nonnull (profile);
-  g_assert_true (botbench_profile_manager_set_active (manager, profile, &error));
-  g_assert_no_error (error);
-  botbench_test_assert_wait_until_full (listener_is_running, listener, WAIT_MS, "the listener to run");
+  botbench_ui_test_use_sandbox (f);
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-bots", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
@@ -464,37 +436,6 @@ register_echo (Fixture *f)
   return bot_id;
 }
 
-/* POST {sandbox}/_sandbox/message as user 1 (the sandbox runs on this
- * thread's main context, so the request is async). */
-static void
-sandbox_user_writes (Fixture    *f,
-                     gint64      bot_id,
-                     const char *text)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) reply = NULL;
-  g_autofree char *sandbox_url = botbench_sandbox_dup_url (botbench_application_get_sandbox (f->app));
-  g_autofree char *url = NULL;
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
-  g_autofree char *form = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  BotbenchTestResult r = { NULL };
-
-  url = g_strdup_printf ("%s%s_sandbox/message", sandbox_url, g_str_has_suffix (sandbox_url, "/") ? "" : "/");
-  form = soup_form_encode ("FROM_USER_ID", "1", "BOT_ID", id, "MESSAGE", text, NULL);
-  body = g_bytes_new (form, strlen (form));
-  msg = soup_message_new ("POST", url);
-  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, botbench_test_result_cb, &r);
-  reply = soup_session_send_and_read_finish (session, botbench_test_result_wait (&r, WAIT_MS), &error);
-  botbench_test_result_clear (&r);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  g_assert_null (strstr (g_bytes_get_data (reply, NULL), "\"error\""));
-}
-
 /* ---- tests -------------------------------------------------------------- */
 
 static void
@@ -594,7 +535,7 @@ register_bot_and_receive_events (Fixture *f)
   botbench_ui_test_screenshot (f, "bots-list.png");
 
   /* A sandbox user writes to the bot: the event reaches the log. */
-  sandbox_user_writes (f, bot_id, "Hello bot");
+  botbench_ui_test_sandbox_user_writes (f, bot_id, "Hello bot");
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEADD", "Hello bot");
 }
 
@@ -917,7 +858,7 @@ commands_register_and_unregister (Fixture *f)
   g_assert_nonnull (botbench_bot_lookup_command (saved, "echo"));
 
   /* The portal now sends the command's event for "/echo hi". */
-  sandbox_user_writes (f, bot_id, "/echo hi");
+  botbench_ui_test_sandbox_user_writes (f, bot_id, "/echo hi");
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMCOMMANDADD", NULL);
 
   /* Editing sends imbot.command.update and keeps the command's id. */

@@ -28,6 +28,7 @@
 #include "botbench-command-row.h"
 #include "botbench-request-preview-dialog.h"
 #include "botbench-test-utils.h"
+#include "botbench-ui-test-sandbox.h"
 #include "botbench-ui-test-utils.h"
 
 #define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
@@ -263,12 +264,6 @@ editor_idle (gpointer data)
 /* ---- the sandbox and the app -------------------------------------------- */
 
 static gboolean
-sandbox_is_running (gpointer data)
-{
-  return botbench_sandbox_get_running (data);
-}
-
-static gboolean
 listener_is_stopped (gpointer data)
 {
   return !botbench_listener_get_running (data);
@@ -290,20 +285,7 @@ portal_listed (gpointer data)
 static void
 open_bots_page_on_sandbox (Fixture *f)
 {
-  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
-  BotbenchSandbox *sandbox = botbench_application_get_sandbox (f->app);
-  g_autoptr(GError) error = NULL;
-  BotbenchProfile *profile;
-
-  g_assert_true (botbench_application_start_sandbox (f->app, &error));
-  g_assert_no_error (error);
-  botbench_test_assert_wait_until_full (sandbox_is_running, sandbox, WAIT_MS, "the sandbox to run");
-
-  profile = botbench_application_get_sandbox_profile (f->app);
-  g_assert_nonnull (profile);
-  g_assert_true (botbench_profile_manager_set_active (manager, profile, &error));
-  g_assert_no_error (error);
-
+  botbench_ui_test_use_sandbox (f);
   botbench_application_stop_listener (f->app);
   botbench_test_assert_wait_until_full (listener_is_stopped, botbench_application_get_listener (f->app),
                                         WAIT_MS, "the listener to stop");
@@ -318,82 +300,6 @@ open_bots_page_on_sandbox (Fixture *f)
   /* The page shows the application's store of the active profile. */
   g_assert_true (_botbench_bots_page_get_store (bots_page (f)) == botbench_application_get_bot_store (f->app));
   botbench_test_assert_wait_until_full (portal_listed, bots_page (f), WAIT_MS, "the portal's bot list");
-}
-
-/* A REST call of the sandbox profile that must succeed; its result. */
-static JsonNode *
-rest (Fixture    *f,
-      const char *method,
-      const char *json)
-{
-  BotbenchRestClient *client = botbench_application_get_rest_client (f->app,
-                                                                     botbench_application_get_sandbox_profile (f->app));
-  g_autoptr(JsonNode) params = json_from_string (json, NULL);
-  g_autoptr(BotbenchRestResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  BotbenchTestResult r = { NULL };
-
-  g_assert_nonnull (params);
-  botbench_rest_client_call_async (client, method, json_node_get_object (params), NULL, botbench_test_result_cb, &r);
-  response = botbench_rest_client_call_finish (client, botbench_test_result_wait (&r, WAIT_MS), &error);
-  botbench_test_result_clear (&r);
-  g_assert_no_error (error);
-  g_assert_nonnull (botbench_rest_response_get_result (response));
-
-  return json_node_copy (botbench_rest_response_get_result (response));
-}
-
-/* GET or POST (form) {sandbox}/_sandbox/@what; the "result" object. */
-static JsonObject *
-control (Fixture    *f,
-         const char *method,
-         const char *what,
-         const char *form)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *sandbox_url = botbench_sandbox_dup_url (botbench_application_get_sandbox (f->app));
-  g_autofree char *url = NULL;
-  BotbenchTestResult r = { NULL };
-  JsonObject *object;
-
-  url = g_strdup_printf ("%s%s_sandbox/%s", sandbox_url, g_str_has_suffix (sandbox_url, "/") ? "" : "/", what);
-  msg = soup_message_new (method, url);
-  g_assert_nonnull (msg);
-  if (form != NULL)
-    {
-      g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
-
-      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
-    }
-  /* The sandbox answers on this thread's main context: async. */
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, botbench_test_result_cb, &r);
-  reply = soup_session_send_and_read_finish (session, botbench_test_result_wait (&r, WAIT_MS), &error);
-  botbench_test_result_clear (&r);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-
-  node = json_from_string (g_bytes_get_data (reply, NULL), &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  object = json_node_get_object (node);
-  g_assert_false (json_object_has_member (object, "error"));
-  return json_object_ref (json_object_get_object_member (object, "result"));
-}
-
-static void
-sandbox_user_writes (Fixture    *f,
-                     gint64      bot_id,
-                     const char *text)
-{
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
-  g_autofree char *form = soup_form_encode ("FROM_USER_ID", "1", "BOT_ID", id, "MESSAGE", text, NULL);
-  g_autoptr(JsonObject) result = control (f, "POST", "message", form);
-
-  g_assert_cmpint (json_object_get_int_member (result, "MESSAGE_ID"), >, 0);
 }
 
 /* A REST call of the sandbox profile that must fail with the portal's @code. */
@@ -587,7 +493,7 @@ register_fetch_bot (Fixture *f)
   /* The portal has it, in fetch mode, for this botToken. */
   {
     g_autofree char *json = g_strdup_printf ("{\"botToken\":\"%s\",\"botId\":%" G_GINT64_FORMAT "}", kept, bot_id);
-    g_autoptr(JsonNode) result = rest (f, "imbot.v2.Bot.get", json);
+    g_autoptr(JsonNode) result = botbench_ui_test_rest (f, "imbot.v2.Bot.get", json);
     JsonObject *portal_bot = json_object_get_object_member (json_node_get_object (result), "bot");
 
     g_assert_cmpstr (json_object_get_string_member (portal_bot, "code"), ==, "fetchbot");
@@ -626,7 +532,7 @@ fetch_round_trip (Fixture *f)
 
   /* A user writes; no listener runs, so only fetching brings it in. */
   g_assert_false (botbench_listener_get_running (botbench_application_get_listener (f->app)));
-  sandbox_user_writes (f, bot_id, "hello fetch");
+  botbench_ui_test_sandbox_user_writes (f, bot_id, "hello fetch");
   botbench_test_assert_wait_until_full (event_is_stored, f, WAIT_MS, "the fetched event to be stored");
   events = botbench_event_store_query (botbench_application_get_store (f->app), &query, NULL);
   g_assert_cmpuint (events->len, ==, 1);
@@ -649,9 +555,9 @@ fetch_round_trip (Fixture *f)
     g_autofree char *json = g_strdup_printf ("{\"botToken\":\"%s\",\"botId\":%" G_GINT64_FORMAT ","
                                              "\"dialogId\":\"1\",\"fields\":{\"message\":\"pong from v2\"}}",
                                              token, bot_id);
-    g_autoptr(JsonNode) sent = rest (f, "imbot.v2.Chat.Message.send", json);
+    g_autoptr(JsonNode) sent = botbench_ui_test_rest (f, "imbot.v2.Chat.Message.send", json);
     g_autofree char *query_text = g_strdup_printf ("messages?DIALOG_ID=%" G_GINT64_FORMAT "&USER_ID=1", bot_id);
-    g_autoptr(JsonObject) chat = control (f, "GET", query_text, NULL);
+    g_autoptr(JsonObject) chat = botbench_ui_test_sandbox_control (f, "GET", query_text, NULL);
     JsonArray *messages = json_object_get_array_member (chat, "MESSAGES");
     gboolean answered = FALSE;
 
@@ -672,7 +578,7 @@ fetch_round_trip (Fixture *f)
   /* Unregistered behind Botbench's back: the fetcher stops and says so. */
   {
     g_autofree char *json = g_strdup_printf ("{\"botToken\":\"%s\",\"botId\":%" G_GINT64_FORMAT "}", token, bot_id);
-    g_autoptr(JsonNode) result = rest (f, "imbot.v2.Bot.unregister", json);
+    g_autoptr(JsonNode) result = botbench_ui_test_rest (f, "imbot.v2.Bot.unregister", json);
 
     assert_row_says (f, "fetchbot", "Unregistered on the portal");
   }
@@ -694,7 +600,7 @@ wrong_token (Fixture *f)
   store = botbench_application_get_bot_store (f->app);
 
   /* Registered on the portal with one token… */
-  result = rest (f, "imbot.v2.Bot.register",
+  result = botbench_ui_test_rest (f, "imbot.v2.Bot.register",
                  "{\"botToken\":\"right0123456789\",\"fields\":{\"code\":\"ownedbot\","
                  "\"properties\":{\"name\":\"Owned\"}}}");
   bot_id = json_object_get_int_member (json_object_get_object_member (json_node_get_object (result), "bot"), "id");
@@ -915,7 +821,7 @@ update_commands_unregister (Fixture *f)
   toast = g_strdup_printf ("Updated bot %" G_GINT64_FORMAT, bot_id);
   botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), toast);
   {
-    g_autoptr(JsonNode) result = rest (f, "imbot.v2.Bot.get", by_id);
+    g_autoptr(JsonNode) result = botbench_ui_test_rest (f, "imbot.v2.Bot.get", by_id);
     JsonArray *users = json_object_get_array_member (json_node_get_object (result), "users");
 
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (users, 0), "workPosition"),
@@ -948,7 +854,7 @@ update_commands_unregister (Fixture *f)
     by_id = g_strdup_printf ("{\"botToken\":\"%s\",\"botId\":%" G_GINT64_FORMAT "}", token, bot_id);
 
     /* Events still come, fetched with the new token. */
-    sandbox_user_writes (f, bot_id, "after the rotation");
+    botbench_ui_test_sandbox_user_writes (f, bot_id, "after the rotation");
     botbench_test_assert_wait_until_full (event_is_stored, f, WAIT_MS, "an event fetched after the rotation");
     g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (botbench_ui_test_find (ed, "fetch_label"))),
                            "does not accept"));
@@ -964,7 +870,7 @@ update_commands_unregister (Fixture *f)
   command = g_list_model_get_item (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed)), 0);
   g_assert_cmpint (botbench_bot_command_get_command_id (command), >, 0);
   {
-    g_autoptr(JsonNode) result = rest (f, "imbot.v2.Command.list", by_id);
+    g_autoptr(JsonNode) result = botbench_ui_test_rest (f, "imbot.v2.Command.list", by_id);
     JsonArray *commands = json_object_get_array_member (json_node_get_object (result), "commands");
 
     g_assert_cmpuint (json_array_get_length (commands), ==, 1);
@@ -978,7 +884,7 @@ update_commands_unregister (Fixture *f)
   botbench_test_assert_wait_until_full (bot_has_no_command, ed, WAIT_MS, "the command to be unregistered");
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (ed, "banner_revealer"))));
   {
-    g_autoptr(JsonNode) result = rest (f, "imbot.v2.Command.list", by_id);
+    g_autoptr(JsonNode) result = botbench_ui_test_rest (f, "imbot.v2.Command.list", by_id);
 
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (result),
                                                                            "commands")), ==, 0);

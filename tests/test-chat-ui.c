@@ -26,6 +26,7 @@
 #include "botbench-events-page.h"
 #include "botbench-test-bot.h"
 #include "botbench-test-utils.h"
+#include "botbench-ui-test-sandbox.h"
 #include "botbench-ui-test-utils.h"
 
 #define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
@@ -139,64 +140,6 @@ respond (AdwMessageDialog *dialog,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
-static gboolean
-sandbox_is_running (gpointer data)
-{
-  return botbench_sandbox_get_running (data);
-}
-
-static gboolean
-listener_is_running (gpointer data)
-{
-  return botbench_listener_get_running (data);
-}
-
-/* The sandbox runs, its profile is active, and the listener runs. */
-static void
-start_sandbox (Fixture *f)
-{
-  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (botbench_application_start_sandbox (f->app, &error));
-  g_assert_no_error (error);
-  botbench_test_assert_wait_until_full (sandbox_is_running, botbench_application_get_sandbox (f->app),
-                                        WAIT_MS, "the sandbox to run");
-  /* The sandbox's secret is held in memory: no keyring, and no banner. */
-  g_assert_true (botbench_secret_store_is_held (botbench_application_get_secret_store (f->app),
-                                                BOTBENCH_PROFILE_SANDBOX_UUID,
-                                                BOTBENCH_SECRET_KIND_WEBHOOK_SECRET));
-
-  g_assert_true (botbench_profile_manager_set_active (manager, botbench_application_get_sandbox_profile (f->app),
-                                                      &error));
-  g_assert_no_error (error);
-  botbench_test_assert_wait_until_full (listener_is_running, botbench_application_get_listener (f->app),
-                                        WAIT_MS, "the listener to run");
-}
-
-/* A REST call of the sandbox profile (webhook, CLIENT_ID added); the
- * result, which must be there. */
-static JsonNode *
-rest (Fixture    *f,
-      const char *method,
-      const char *json)
-{
-  BotbenchRestClient *client = botbench_application_get_rest_client (f->app, botbench_application_get_sandbox_profile (f->app));
-  g_autoptr(JsonNode) params = json_from_string (json, NULL);
-  g_autoptr(BotbenchRestResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  BotbenchTestResult r = { NULL };
-
-  g_assert_nonnull (params);
-  botbench_rest_client_call_async (client, method, json_node_get_object (params), NULL, botbench_test_result_cb, &r);
-  response = botbench_rest_client_call_finish (client, botbench_test_result_wait (&r, WAIT_MS), &error);
-  botbench_test_result_clear (&r);
-  g_assert_no_error (error);
-  g_assert_nonnull (botbench_rest_response_get_result (response));
-
-  return json_node_copy (botbench_rest_response_get_result (response));
-}
-
 static gint64
 register_bot (Fixture    *f,
               const char *code,
@@ -207,7 +150,7 @@ register_bot (Fixture    *f,
   g_autofree char *json = g_strdup_printf ("{\"CODE\":\"%s\",\"TYPE\":\"%s\",\"EVENT_HANDLER\":\"%s\","
                                            "\"PROPERTIES\":{\"NAME\":\"%s\",\"COLOR\":\"MINT\"}}",
                                            code, type, handler, name);
-  g_autoptr(JsonNode) result = rest (f, "imbot.register", json);
+  g_autoptr(JsonNode) result = botbench_ui_test_rest (f, "imbot.register", json);
 
   g_assert_true (JSON_NODE_HOLDS_VALUE (result));
   g_assert_cmpint (json_node_get_int (result), >, 0);
@@ -413,7 +356,7 @@ listener_round_trip (Fixture *f)
   guint n_deliveries = 0;
   gint64 bot_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   handler = listener_url (f);
   bot_id = register_bot (f, "listenerbot", "Listener Bot", "S", handler);
 
@@ -605,13 +548,13 @@ test_bot_round_trip (Fixture *f)
   guint n;
   gint64 bot_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   bot = start_test_bot (f);
   bot_id = register_bot (f, "echobot", "Echo Bot", "S", botbench_test_bot_get_url (bot));
   json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"COMMAND\":\"help\",\"EVENT_COMMAND_ADD\":\"%s\","
                           "\"LANG\":[{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Get help\",\"PARAMS\":\"topic\"}]}",
                           bot_id, botbench_test_bot_get_url (bot));
-  result = rest (f, "imbot.command.register", json);
+  result = botbench_ui_test_rest (f, "imbot.command.register", json);
 
   /* Opening the dialog: ONIMBOTJOINCHAT, and the bot's welcome. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
@@ -799,7 +742,7 @@ users_requests_add_bot (Fixture *f)
   guint n;
   gint64 bot_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   bot = start_test_bot (f);
   bot_id = register_bot (f, "echobot", "Echo Bot", "S", botbench_test_bot_get_url (bot));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
@@ -880,7 +823,7 @@ group_chat_mentions (Fixture *f)
   BotWait wait;
   gint64 bot_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   handler = listener_url (f);
   bot_id = register_bot (f, "groupbot", "Group Bot", "B", handler);
 
@@ -934,7 +877,7 @@ malformed_replies (Fixture *f)
   BotbenchChatMessage *message;
   gint64 bot_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   handler = listener_url (f);
   bot_id = register_bot (f, "oddbot", "Odd Bot", "S", handler);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
@@ -945,7 +888,7 @@ malformed_replies (Fixture *f)
                           "\"ATTACH\":[{\"MESSAGE\":42},{\"IMAGE\":\"not an object\"},{\"GRID\":[{\"NAME\":[1],\"VALUE\":{}}]},"
                           "{\"DELIMITER\":{\"SIZE\":\"wide\"}},{\"HTML\":\"<b>x</b>\"}],"
                           "\"KEYBOARD\":{\"BUTTONS\":\"not a list\"}}", bot_id);
-  result = rest (f, "imbot.message.add", json);
+  result = botbench_ui_test_rest (f, "imbot.message.add", json);
   assert_text_shown (f, "odd reply");
   message = wait_message (f, "odd reply");
   g_assert_false (botbench_attach_is_empty (botbench_chat_message_get_attach (message)));
@@ -963,7 +906,7 @@ malformed_replies (Fixture *f)
   g_free (json);
   json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"DIALOG_ID\":\"1\",\"MESSAGE\":\"%s\"}",
                           bot_id, big->str);
-  result = rest (f, "imbot.message.add", json);
+  result = botbench_ui_test_rest (f, "imbot.message.add", json);
   {
     GtkWidget *label = assert_text_shown (f, "BIG 0123456789");
 
@@ -994,7 +937,7 @@ keyboard_actions (Fixture *f)
   GdkClipboard *clipboard;
   gint64 bot_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   handler = listener_url (f);
   bot_id = register_bot (f, "keysbot", "Keys Bot", "S", handler);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
@@ -1005,7 +948,7 @@ keyboard_actions (Fixture *f)
                           "{\"TEXT\":\"Copy\",\"ACTION\":\"COPY\",\"ACTION_VALUE\":\"ORDER-42\"},"
                           "{\"TYPE\":\"NEWLINE\"},"
                           "{\"TEXT\":\"[b]Off[/b]\",\"COMMAND\":\"off\",\"DISABLED\":\"Y\"}]}", bot_id);
-  result = rest (f, "imbot.message.add", json);
+  result = botbench_ui_test_rest (f, "imbot.message.add", json);
   assert_text_shown (f, "pick one");
   assert_text_shown (f, "Put");
   message = wait_message (f, "pick one");
@@ -1045,19 +988,19 @@ command_completion (Fixture *f)
   GtkWidget *entry;
   gint64 bot_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   handler = listener_url (f);
   bot_id = register_bot (f, "cmdbot", "Command Bot", "B", handler);
   json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"COMMAND\":\"help\",\"EVENT_COMMAND_ADD\":\"%s\","
                           "\"LANG\":[{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Get help\",\"PARAMS\":\"topic\"}]}",
                           bot_id, handler);
-  result = rest (f, "imbot.command.register", json);
+  result = botbench_ui_test_rest (f, "imbot.command.register", json);
   g_clear_pointer (&result, json_node_unref);
   g_free (json);
   json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"COMMAND\":\"hello\",\"EVENT_COMMAND_ADD\":\"%s\","
                           "\"LANG\":[{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Say hello\",\"PARAMS\":\"\"}]}",
                           bot_id, handler);
-  result = rest (f, "imbot.command.register", json);
+  result = botbench_ui_test_rest (f, "imbot.command.register", json);
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
   chat_with (f, bot_id);
@@ -1104,8 +1047,8 @@ v2_fetch_queued (Fixture *f)
   GtkWidget *label;
   gint64 bot_id;
 
-  start_sandbox (f);
-  result = rest (f, "imbot.v2.Bot.register",
+  botbench_ui_test_use_sandbox (f);
+  result = botbench_ui_test_rest (f, "imbot.v2.Bot.register",
                  "{\"botToken\":\"chat-ui-v2\",\"fields\":{\"code\":\"fetchbot\","
                  "\"properties\":{\"name\":\"Fetch Bot\"}}}");
   g_assert_true (JSON_NODE_HOLDS_OBJECT (result));
@@ -1203,7 +1146,7 @@ doctor_dialog (Fixture *f)
   GtkWidget *group;
   gint64 down_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   down_id = register_bot (f, "silentbot", "Silent Bot", "S", down_url);
   {
     /* Saved on this machine, as the Bots page does: the doctor reads the

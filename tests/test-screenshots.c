@@ -26,6 +26,7 @@
 #include "botbench-request-preview-dialog.h"
 #include "botbench-test-bot.h"
 #include "botbench-test-utils.h"
+#include "botbench-ui-test-sandbox.h"
 #include "botbench-ui-test-utils.h"
 
 #define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
@@ -39,35 +40,6 @@ visible_child (gpointer    root,
                const char *stack_id)
 {
   return gtk_stack_get_visible_child_name (GTK_STACK (botbench_ui_test_find (root, stack_id)));
-}
-
-static gboolean
-sandbox_is_running (gpointer data)
-{
-  return botbench_sandbox_get_running (data);
-}
-
-static gboolean
-listener_is_running (gpointer data)
-{
-  return botbench_listener_get_running (data);
-}
-
-static void
-start_sandbox (Fixture *f)
-{
-  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (botbench_application_start_sandbox (f->app, &error));
-  g_assert_no_error (error);
-  botbench_test_assert_wait_until_full (sandbox_is_running, botbench_application_get_sandbox (f->app),
-                                        WAIT_MS, "the sandbox to run");
-  g_assert_true (botbench_profile_manager_set_active (manager, botbench_application_get_sandbox_profile (f->app),
-                                                      &error));
-  g_assert_no_error (error);
-  botbench_test_assert_wait_until_full (listener_is_running, botbench_application_get_listener (f->app),
-                                        WAIT_MS, "the listener to run");
 }
 
 /* ---- Bots: a bot made in the editor ------------------------------------- */
@@ -189,29 +161,6 @@ bot_got_event (gpointer data)
   return FALSE;
 }
 
-/* A REST call of the sandbox profile; its result, which must be there. */
-static JsonNode *
-rest (Fixture    *f,
-      const char *method,
-      const char *json)
-{
-  BotbenchRestClient *client = botbench_application_get_rest_client (f->app,
-                                                                     botbench_application_get_sandbox_profile (f->app));
-  g_autoptr(JsonNode) params = json_from_string (json, NULL);
-  g_autoptr(BotbenchRestResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  BotbenchTestResult r = { NULL };
-
-  g_assert_nonnull (params);
-  botbench_rest_client_call_async (client, method, json_node_get_object (params), NULL, botbench_test_result_cb, &r);
-  response = botbench_rest_client_call_finish (client, botbench_test_result_wait (&r, WAIT_MS), &error);
-  botbench_test_result_clear (&r);
-  g_assert_no_error (error);
-  g_assert_nonnull (botbench_rest_response_get_result (response));
-
-  return json_node_copy (botbench_rest_response_get_result (response));
-}
-
 /* Echo Bot, with a /help command, its events to the test bot. */
 static gint64
 register_echo (Fixture         *f,
@@ -227,13 +176,13 @@ register_echo (Fixture         *f,
                           "\"PROPERTIES\":{\"NAME\":\"Echo Bot\",\"COLOR\":\"MINT\","
                           "\"WORK_POSITION\":\"Says it back\"}}",
                           botbench_test_bot_get_url (bot));
-  result = rest (f, "imbot.register", json);
+  result = botbench_ui_test_rest (f, "imbot.register", json);
   bot_id = json_node_get_int (result);
   g_assert_cmpint (bot_id, >, 0);
   command = g_strdup_printf ("{\"BOT_ID\":%lld,\"COMMAND\":\"help\",\"EVENT_COMMAND_ADD\":\"%s\","
                              "\"LANG\":[{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Get help\",\"PARAMS\":\"topic\"}]}",
                              (long long)bot_id, botbench_test_bot_get_url (bot));
-  command_result = rest (f, "imbot.command.register", command);
+  command_result = botbench_ui_test_rest (f, "imbot.command.register", command);
   return bot_id;
 }
 
@@ -298,7 +247,7 @@ tour (Fixture *f)
    * without one would choose (no banner in the pictures). */
   if (!have_keyring)
     g_action_group_activate_action (G_ACTION_GROUP (f->app), "keep-secrets-in-session", NULL);
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   profile = botbench_application_get_sandbox_profile (f->app);
 
   /* Bots: Support Bot made and registered in the editor. */
