@@ -217,10 +217,11 @@ portal_listed (gpointer data)
 static void
 open_bots_page_on_sandbox (Fixture *f)
 {
-  BotbenchProfile *profile = botbench_application_get_sandbox_profile (f->app);
+  BotbenchProfile *profile;
   BotbenchBotStore *store;
 
   botbench_ui_test_use_sandbox (f);
+  profile = botbench_application_get_sandbox_profile (f->app);
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-bots", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
