@@ -58,27 +58,55 @@ botbench_ui_test_use_sandbox (BotbenchUiFixture *f)
                                         BOTBENCH_UI_TEST_WAIT_MS, "the listener to run");
 }
 
-JsonNode *
-botbench_ui_test_rest (BotbenchUiFixture *f,
-                       const char        *method,
-                       const char        *json)
+/* A REST call of the sandbox profile, the loop spun until it is back. */
+static BotbenchRestResponse *
+rest_call (BotbenchUiFixture  *f,
+           const char         *method,
+           const char         *json,
+           GError            **error)
 {
   BotbenchRestClient *client = botbench_application_get_rest_client (f->app,
                                                                      botbench_application_get_sandbox_profile (f->app));
   g_autoptr(JsonNode) params = json_from_string (json, NULL);
-  g_autoptr(BotbenchRestResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
+  BotbenchRestResponse *response;
   BotbenchTestResult r = { NULL };
 
   g_assert_nonnull (params);
   botbench_rest_client_call_async (client, method, json_node_get_object (params), NULL, botbench_test_result_cb, &r);
   response = botbench_rest_client_call_finish (client, botbench_test_result_wait (&r, BOTBENCH_UI_TEST_WAIT_MS),
-                                               &error);
+                                               error);
   botbench_test_result_clear (&r);
+  return response;
+}
+
+JsonNode *
+botbench_ui_test_rest (BotbenchUiFixture *f,
+                       const char        *method,
+                       const char        *json)
+{
+  g_autoptr(BotbenchRestResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  response = rest_call (f, method, json, &error);
   g_assert_no_error (error);
   g_assert_nonnull (botbench_rest_response_get_result (response));
 
   return json_node_copy (botbench_rest_response_get_result (response));
+}
+
+void
+botbench_ui_test_rest_error (BotbenchUiFixture *f,
+                             const char        *method,
+                             const char        *json,
+                             const char        *code)
+{
+  g_autoptr(BotbenchRestResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  response = rest_call (f, method, json, &error);
+  g_assert_null (response);
+  g_assert_error (error, BOTBENCH_REST_ERROR, BOTBENCH_REST_ERROR_FAILED);
+  g_assert_cmpstr (botbench_rest_error_get_code (error), ==, code);
 }
 
 /* {sandbox}/_sandbox/@what: asserts 200; the answer's text. */

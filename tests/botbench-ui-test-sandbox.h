@@ -23,6 +23,12 @@ void        botbench_ui_test_use_sandbox           (BotbenchUiFixture *f);
 JsonNode   *botbench_ui_test_rest                  (BotbenchUiFixture *f,
                                                     const char        *method,
                                                     const char        *json);
+/* A REST call of the sandbox profile that must fail with the portal's
+ * error @code (BOTBENCH_REST_ERROR_FAILED). */
+void        botbench_ui_test_rest_error            (BotbenchUiFixture *f,
+                                                    const char        *method,
+                                                    const char        *json,
+                                                    const char        *code);
 /* GET or POST (@form, urlencoded, unless NULL) {sandbox}/_sandbox/@what;
  * asserts 200 and a JSON object without "error"; its "result" object. */
 JsonObject *botbench_ui_test_sandbox_control       (BotbenchUiFixture *f,

@@ -28,6 +28,7 @@
 #include "botbench-test-handler.h"
 #include "botbench-test-utils.h"
 #include "botbench-ui-test-utils.h"
+#include "botbench-ui-test-widgets.h"
 
 typedef BotbenchUiFixture Fixture;
 
@@ -222,23 +223,6 @@ dup_text_view_text (GtkWidget *view)
   gtk_text_buffer_get_bounds (buffer, &start, &end);
 
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-/* The shown toplevel of type, or NULL. */
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
-        return window;
-    }
-
-  return NULL;
 }
 
 static GtkWidget *
@@ -484,7 +468,7 @@ replay_edited_value (Fixture *f)
 
   g_assert_true (botbench_events_page_show_event (botbench_ui_test_get_events_page (f->window), original_id));
   botbench_ui_test_click (botbench_ui_test_find (f->window, "replay_button"));
-  dialog = find_toplevel (BOTBENCH_TYPE_REPLAY_DIALOG);
+  dialog = botbench_ui_test_find_toplevel (BOTBENCH_TYPE_REPLAY_DIALOG);
   g_assert_nonnull (dialog);
   gtk_test_widget_wait_for_draw (dialog);
 
@@ -585,7 +569,7 @@ simulate_sends_template (Fixture *f)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_get_events_page (f->window)),
                                              "events.simulate", NULL));
-  dialog = find_toplevel (BOTBENCH_TYPE_SIMULATE_DIALOG);
+  dialog = botbench_ui_test_find_toplevel (BOTBENCH_TYPE_SIMULATE_DIALOG);
   g_assert_nonnull (dialog);
   gtk_test_widget_wait_for_draw (dialog);
 
@@ -656,7 +640,7 @@ simulate_carries_profile_token (Fixture *f)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_get_events_page (f->window)),
                                              "events.simulate", NULL));
-  dialog = find_toplevel (BOTBENCH_TYPE_SIMULATE_DIALOG);
+  dialog = botbench_ui_test_find_toplevel (BOTBENCH_TYPE_SIMULATE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (botbench_simulate_dialog_select_template (BOTBENCH_SIMULATE_DIALOG (dialog), "message-add-private"));
   /* Clicked at once: the send waits for the keyring's answer if need be. */

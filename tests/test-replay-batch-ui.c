@@ -21,6 +21,7 @@
 #include "botbench-test-handler.h"
 #include "botbench-test-utils.h"
 #include "botbench-ui-test-utils.h"
+#include "botbench-ui-test-widgets.h"
 
 typedef BotbenchUiFixture Fixture;
 
@@ -111,23 +112,6 @@ filter_event_name (Fixture    *f,
   botbench_test_assert_wait_until (model_has_n, &count, "the filtered list");
 }
 
-/* The shown toplevel of type, or NULL. */
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
-        return window;
-    }
-
-  return NULL;
-}
-
 /* Replay Shown Events… from the Events menu. */
 static GtkWidget *
 open_dialog (Fixture *f)
@@ -136,7 +120,7 @@ open_dialog (Fixture *f)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_get_events_page (f->window)),
                                              "events.replay-shown", NULL));
-  dialog = find_toplevel (BOTBENCH_TYPE_REPLAY_BATCH_DIALOG);
+  dialog = botbench_ui_test_find_toplevel (BOTBENCH_TYPE_REPLAY_BATCH_DIALOG);
   g_assert_nonnull (dialog);
   gtk_test_widget_wait_for_draw (dialog);
 
@@ -158,7 +142,7 @@ batch_stopped (gpointer data)
 static gboolean
 no_dialog (gpointer data)
 {
-  return find_toplevel (BOTBENCH_TYPE_REPLAY_BATCH_DIALOG) == NULL;
+  return botbench_ui_test_find_toplevel (BOTBENCH_TYPE_REPLAY_BATCH_DIALOG) == NULL;
 }
 
 static const char *
