@@ -14,6 +14,15 @@
 
 static char *tmp_root;
 
+/* The POSTs of the running test. */
+static struct
+{
+  SoupSession *session;
+  guint        n_posted;
+  guint        n_answered;
+  guint        last_status;
+} posts;
+
 const char *
 botbench_ui_test_init (int        *argc,
                        char     ***argv,
@@ -133,6 +142,9 @@ botbench_ui_test_fixture_teardown (BotbenchUiFixture *f,
                                    gconstpointer      data)
 {
   const char *dirs[] = { "config", "data", "events.db", "events.db-wal", "events.db-shm" };
+
+  g_clear_object (&posts.session);
+  posts.n_posted = posts.n_answered = posts.last_status = 0;
 
   g_assert_null (f->window);
   g_assert_null (f->app);
@@ -508,4 +520,65 @@ botbench_ui_test_accept_session_only (BotbenchUiFixture *f)
   botbench_ui_test_click (botbench_ui_test_find (f->window, "keep_secrets_button"));
   g_assert_true (botbench_secret_store_get_session_only (secrets));
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+}
+
+/* ---- POSTs to the listener ---------------------------------------------- */
+
+static void
+post_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  SoupMessage *msg;
+
+  msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_assert_no_error (error);
+  posts.last_status = soup_message_get_status (msg);
+  posts.n_answered++;
+}
+
+static gboolean
+all_answered (gpointer data)
+{
+  return posts.n_answered == posts.n_posted;
+}
+
+void
+botbench_ui_test_post_start (const char *url,
+                             GBytes     *body)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+
+  g_assert_nonnull (url);
+  if (posts.session == NULL)
+    posts.session = soup_session_new ();
+  msg = soup_message_new (SOUP_METHOD_POST, url);
+  g_assert_nonnull (msg);
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
+  posts.n_posted++;
+  soup_session_send_and_read_async (posts.session, msg, G_PRIORITY_DEFAULT, NULL, post_cb, NULL);
+}
+
+void
+botbench_ui_test_post_wait (void)
+{
+  botbench_test_assert_wait_until (all_answered, NULL, "the listener's answer");
+  g_assert_cmpuint (posts.last_status, ==, SOUP_STATUS_OK);
+}
+
+gint64
+botbench_ui_test_post_to_listener (BotbenchUiFixture *f,
+                                   const char        *path,
+                                   GBytes            *body)
+{
+  g_autofree char *base = botbench_application_dup_listener_base_url (f->app);
+  g_autofree char *url = g_strconcat (base, path, NULL);
+
+  botbench_ui_test_post_start (url, body);
+  botbench_ui_test_post_wait ();
+
+  return botbench_event_store_get_last_id (botbench_application_get_store (f->app));
 }

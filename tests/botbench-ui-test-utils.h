@@ -94,4 +94,18 @@ void     botbench_ui_test_assert_label_shown (GtkWidget         *widget,
                                               const char        *text);
 gboolean botbench_ui_test_widget_is_mapped   (gpointer           widget);
 
+/* POSTs to the listener, on an async SoupSession the fixture teardown
+ * closes; the main loop runs while they are answered. */
+
+/* POSTs @body (form-urlencoded) to @url and returns at once. */
+void     botbench_ui_test_post_start         (const char        *url,
+                                              GBytes            *body);
+/* Waits until every POST is answered; asserts the last got 200 OK. */
+void     botbench_ui_test_post_wait          (void);
+/* POSTs @body to the application's listener at @path (its base URL +
+ * @path) and waits for 200 OK; returns the id of the last stored event. */
+gint64   botbench_ui_test_post_to_listener   (BotbenchUiFixture *f,
+                                              const char        *path,
+                                              GBytes            *body);
+
 G_END_DECLS

@@ -23,7 +23,10 @@
 #include "botbench-command-row.h"
 #include "botbench-request-preview-dialog.h"
 #include "botbench-test-utils.h"
+#include "botbench-ui-test-bots.h"
+#include "botbench-ui-test-sandbox.h"
 #include "botbench-ui-test-utils.h"
+#include "botbench-ui-test-widgets.h"
 
 #define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
 
@@ -35,17 +38,11 @@ typedef BotbenchUiTestBody TestBody;
 
 /* ---- finding widgets ---------------------------------------------------- */
 
-static AdwMessageDialog *
-preview_dialog (void)
-{
-  return botbench_ui_test_find_dialog (BOTBENCH_TYPE_REQUEST_PREVIEW_DIALOG, NULL);
-}
-
 static const char *
 preview_body (void)
 {
-  g_assert_nonnull (preview_dialog ());
-  return botbench_request_preview_dialog_get_body (BOTBENCH_REQUEST_PREVIEW_DIALOG (preview_dialog ()));
+  g_assert_nonnull (botbench_ui_test_preview_dialog ());
+  return botbench_request_preview_dialog_get_body (BOTBENCH_REQUEST_PREVIEW_DIALOG (botbench_ui_test_preview_dialog ()));
 }
 
 static AdwMessageDialog *
@@ -54,30 +51,7 @@ unregister_dialog (void)
   return botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Unregister Bot?");
 }
 
-static AdwMessageDialog *
-command_dialog (void)
-{
-  return botbench_ui_test_find_dialog (BOTBENCH_TYPE_COMMAND_DIALOG, NULL);
-}
-
-static GtkEditable *
-command_field (const char *id)
-{
-  g_assert_nonnull (command_dialog ());
-  return GTK_EDITABLE (botbench_ui_test_find (command_dialog (), id));
-}
-
 /* ---- the editor --------------------------------------------------------- */
-
-static GtkWidget *
-row (BotbenchBotEditor *ed,
-     const char        *key)
-{
-  GtkWidget *found = _botbench_bot_editor_get_field_row (ed, key);
-
-  g_assert_nonnull (found);
-  return found;
-}
 
 static GtkWidget *
 icon (BotbenchBotEditor *ed,
@@ -106,13 +80,6 @@ static BotbenchAvatar *
 editor_avatar (BotbenchBotEditor *ed)
 {
   return botbench_avatar_section_get_avatar (avatar_section (ed));
-}
-
-/* The spinner of the header bar turns while a portal call runs. */
-static gboolean
-editor_busy (BotbenchBotEditor *ed)
-{
-  return gtk_spinner_get_spinning (GTK_SPINNER (botbench_ui_test_find (ed, "spinner")));
 }
 
 /* The colour swatch named @color. */
@@ -171,94 +138,25 @@ editor_not_checking (gpointer data)
   return gtk_widget_is_sensitive (botbench_ui_test_find (data, "check_button"));
 }
 
-static void
-type_into (GtkWidget  *entry_row,
-           const char *text)
-{
-  g_assert_true (ADW_IS_ENTRY_ROW (entry_row));
-  g_assert_true (gtk_widget_get_mapped (entry_row));
-  gtk_editable_set_text (GTK_EDITABLE (entry_row), text);
-}
-
-static gboolean
-sandbox_is_running (gpointer data)
-{
-  return botbench_sandbox_get_running (data);
-}
-
-static gboolean
-listener_is_running (gpointer data)
-{
-  return botbench_listener_get_running (data);
-}
-
-static BotbenchBotsPage *
-bots_page (Fixture *f)
-{
-  return BOTBENCH_BOTS_PAGE (botbench_ui_test_find_by_type (f->window, BOTBENCH_TYPE_BOTS_PAGE));
-}
-
-static BotbenchBotEditor *
-bot_editor (Fixture *f)
-{
-  return BOTBENCH_BOT_EDITOR (botbench_ui_test_find_by_type (bots_page (f), BOTBENCH_TYPE_BOT_EDITOR));
-}
-
-static const char *
-visible_child (gpointer    root,
-               const char *stack_id)
-{
-  return gtk_stack_get_visible_child_name (GTK_STACK (botbench_ui_test_find (root, stack_id)));
-}
-
-/* The portal's list is in: its spinner stopped, and it shows bots or a
- * message. */
-static gboolean
-portal_listed (gpointer data)
-{
-  BotbenchBotsPage *page = data;
-  GtkWidget *portal_list = botbench_ui_test_find (page, "portal_list");
-
-  return !gtk_spinner_get_spinning (GTK_SPINNER (botbench_ui_test_find (page, "portal_spinner"))) &&
-         (gtk_widget_get_first_child (portal_list) != NULL ||
-          gtk_widget_get_visible (botbench_ui_test_find (page, "portal_message")));
-}
-
 /* Starts the sandbox, makes its profile active and opens the Bots page. */
 static void
 open_bots_page_on_sandbox (Fixture *f)
 {
-  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
-  BotbenchSandbox *sandbox = botbench_application_get_sandbox (f->app);
-  BotbenchListener *listener = botbench_application_get_listener (f->app);
-  g_autoptr(GError) error = NULL;
   BotbenchProfile *profile;
   BotbenchBotStore *store;
 
-  g_assert_true (botbench_application_start_sandbox (f->app, &error));
-  g_assert_no_error (error);
-  botbench_test_assert_wait_until_full (sandbox_is_running, sandbox, WAIT_MS, "the sandbox to run");
-  /* The sandbox's secret is held in memory: it works with no keyring, and
-   * the failed keyring store asks nothing of the user. */
-  g_assert_true (botbench_secret_store_is_held (botbench_application_get_secret_store (f->app),
-                                                BOTBENCH_PROFILE_SANDBOX_UUID,
-                                                BOTBENCH_SECRET_KIND_WEBHOOK_SECRET));
-
+  botbench_ui_test_use_sandbox (f);
   profile = botbench_application_get_sandbox_profile (f->app);
-  g_assert_nonnull (profile);
-  g_assert_true (botbench_profile_manager_set_active (manager, profile, &error));
-  g_assert_no_error (error);
-  botbench_test_assert_wait_until_full (listener_is_running, listener, WAIT_MS, "the listener to run");
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-bots", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "bots");
+  g_assert_cmpstr (botbench_ui_test_visible_child (f->window, "page_stack"), ==, "bots");
   /* The page shows the active profile's definitions. */
-  store = _botbench_bots_page_get_store (bots_page (f));
+  store = _botbench_bots_page_get_store (botbench_ui_test_bots_page (f));
   g_assert_nonnull (store);
   g_assert_cmpstr (botbench_bot_store_get_profile_uuid (store), ==, botbench_profile_get_uuid (profile));
-  botbench_test_assert_wait_until_full (portal_listed, bots_page (f), WAIT_MS, "the portal's bot list");
-  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_find (bots_page (f), "portal_message"), "error"));
+  botbench_test_assert_wait_until_full (botbench_ui_test_portal_listed, botbench_ui_test_bots_page (f), WAIT_MS, "the portal's bot list");
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_find (botbench_ui_test_bots_page (f), "portal_message"), "error"));
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (f->window,
                                                                                       "secrets_revealer"))));
 }
@@ -309,23 +207,8 @@ pick_avatar (BotbenchBotEditor *ed,
 
   botbench_bot_editor_load_avatar (ed, file);
   g_assert_true (botbench_avatar_section_get_encoding (avatar_section (ed)));
-  g_assert_true (editor_busy (ed));
+  g_assert_true (botbench_ui_test_editor_busy (ed));
   botbench_test_assert_wait_until_full (avatar_done, ed, WAIT_MS, "the avatar to be encoded");
-}
-
-static gboolean
-bot_is_registered (gpointer data)
-{
-  BotbenchBotEditor *ed = data;
-  BotbenchBot *bot = botbench_bot_editor_get_bot (ed);
-
-  return !editor_busy (ed) && bot != NULL && botbench_bot_get_bot_id (bot) > 0;
-}
-
-static gboolean
-editor_idle (gpointer data)
-{
-  return !editor_busy (data);
 }
 
 typedef struct
@@ -344,7 +227,7 @@ portal_has_bot (gpointer data)
   g_autofree char *subtitle = NULL;
   gboolean found = FALSE;
 
-  if (!portal_listed (wait->page))
+  if (!botbench_ui_test_portal_listed (wait->page))
     return FALSE;
 
   for (GtkWidget *child = gtk_widget_get_first_child (portal_list);
@@ -359,21 +242,11 @@ portal_has_bot (gpointer data)
   return found == wait->present;
 }
 
-/* What a click on a response button does: respond, then close. */
-static void
-respond (AdwMessageDialog *dialog,
-         const char       *response)
-{
-  g_assert_nonnull (dialog);
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-}
-
 /* Fills a valid bot, registers it through the preview; returns its id. */
 static gint64
 register_echo (Fixture *f)
 {
-  BotbenchBotEditor *ed = bot_editor (f);
+  BotbenchBotEditor *ed = botbench_ui_test_bot_editor (f);
   g_autofree char *listener_url = NULL;
   g_autofree char *curl = NULL;
   g_autofree char *toast = NULL;
@@ -383,18 +256,18 @@ register_echo (Fixture *f)
   BotbenchBot *bot;
   gint64 bot_id;
 
-  type_into (row (ed, "CODE"), "echo");
-  type_into (row (ed, "PROPERTIES.NAME"), "Echo");
-  type_into (row (ed, "PROPERTIES.WORK_POSITION"), "Says it back");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "CODE"), "echo");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "Echo");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.WORK_POSITION"), "Says it back");
   pick_color (ed, BOTBENCH_BOT_COLOR_AQUA);
   g_assert_true (color_picked (ed, BOTBENCH_BOT_COLOR_AQUA));
 
   /* The helper points EVENT_HANDLER at the local listener (sandbox). */
   botbench_ui_test_click (botbench_ui_test_find (ed, "fill_button"));
   listener_url = botbench_listener_dup_url (botbench_application_get_listener (f->app));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (ed, "EVENT_HANDLER"))), ==, listener_url);
-  g_assert_false (gtk_widget_has_css_class (row (ed, "EVENT_HANDLER"), "error"));
-  g_assert_false (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (botbench_ui_test_editor_row (ed, "EVENT_HANDLER"))), ==, listener_url);
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "EVENT_HANDLER"), "error"));
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "CODE"), "error"));
   /* No error anywhere: Register is on. */
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
 
@@ -416,8 +289,8 @@ register_echo (Fixture *f)
 
   /* Register shows the request first, secrets masked. */
   botbench_ui_test_click (GTK_WIDGET (button (ed, "register_button")));
-  g_assert_nonnull (preview_dialog ());
-  g_assert_false (editor_busy (ed));
+  g_assert_nonnull (botbench_ui_test_preview_dialog ());
+  g_assert_false (botbench_ui_test_editor_busy (ed));
   g_assert_nonnull (strstr (preview_body (), "\"CODE\" : \"echo\""));
   g_assert_nonnull (strstr (preview_body (), "\"EVENT_HANDLER\""));
   /* The avatar's base64 is cut short in the preview (not in the request). */
@@ -435,9 +308,9 @@ register_echo (Fixture *f)
   g_assert_null (strstr (curl, parsed->secret));
   botbench_ui_test_screenshot (f, "bots-preview.png");
 
-  respond (preview_dialog (), "send");
-  g_assert_true (editor_busy (ed));
-  botbench_test_assert_wait_until_full (bot_is_registered, ed, WAIT_MS, "the bot to be registered");
+  botbench_ui_test_respond (botbench_ui_test_preview_dialog (), "send");
+  g_assert_true (botbench_ui_test_editor_busy (ed));
+  botbench_test_assert_wait_until_full (botbench_ui_test_bot_is_registered, ed, WAIT_MS, "the bot to be registered");
   bot = botbench_bot_editor_get_bot (ed);
   bot_id = botbench_bot_get_bot_id (bot);
 
@@ -446,7 +319,7 @@ register_echo (Fixture *f)
   botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), toast);
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (botbench_ui_test_find (ed, "bot_id_row"))), ==, id_text);
-  g_assert_true (botbench_bot_store_lookup_by_id (_botbench_bots_page_get_store (bots_page (f)), bot_id) == bot);
+  g_assert_true (botbench_bot_store_lookup_by_id (_botbench_bots_page_get_store (botbench_ui_test_bots_page (f)), bot_id) == bot);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button (ed, "unregister_button"))));
   g_assert_cmpstr (gtk_button_get_label (button (ed, "register_button")), ==, "_Update…");
 
@@ -464,37 +337,6 @@ register_echo (Fixture *f)
   return bot_id;
 }
 
-/* POST {sandbox}/_sandbox/message as user 1 (the sandbox runs on this
- * thread's main context, so the request is async). */
-static void
-sandbox_user_writes (Fixture    *f,
-                     gint64      bot_id,
-                     const char *text)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) reply = NULL;
-  g_autofree char *sandbox_url = botbench_sandbox_dup_url (botbench_application_get_sandbox (f->app));
-  g_autofree char *url = NULL;
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
-  g_autofree char *form = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  BotbenchTestResult r = { NULL };
-
-  url = g_strdup_printf ("%s%s_sandbox/message", sandbox_url, g_str_has_suffix (sandbox_url, "/") ? "" : "/");
-  form = soup_form_encode ("FROM_USER_ID", "1", "BOT_ID", id, "MESSAGE", text, NULL);
-  body = g_bytes_new (form, strlen (form));
-  msg = soup_message_new ("POST", url);
-  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, botbench_test_result_cb, &r);
-  reply = soup_session_send_and_read_finish (session, botbench_test_result_wait (&r, WAIT_MS), &error);
-  botbench_test_result_clear (&r);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  g_assert_null (strstr (g_bytes_get_data (reply, NULL), "\"error\""));
-}
-
 /* ---- tests -------------------------------------------------------------- */
 
 static void
@@ -509,17 +351,17 @@ register_bot_and_receive_events (Fixture *f)
   gint64 bot_id;
 
   open_bots_page_on_sandbox (f);
-  page = bots_page (f);
-  ed = bot_editor (f);
+  page = botbench_ui_test_bots_page (f);
+  ed = botbench_ui_test_bot_editor (f);
 
   /* A fresh profile has no bots: the empty state offers to create one. */
-  g_assert_cmpstr (visible_child (page, "list_stack"), ==, "empty");
+  g_assert_cmpstr (botbench_ui_test_visible_child (page, "list_stack"), ==, "empty");
   botbench_ui_test_assert_label_shown (GTK_WIDGET (page), "No Bots Yet");
   botbench_ui_test_screenshot (f, "bots-empty.png");
 
   gtk_widget_activate_action (GTK_WIDGET (page), "bots.new", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (visible_child (page, "stack"), ==, "editor");
+  g_assert_cmpstr (botbench_ui_test_visible_child (page, "stack"), ==, "editor");
   g_assert_null (botbench_bot_editor_get_bot (ed));
 
   /* A corrupt file: the core's message on the avatar row. */
@@ -527,8 +369,8 @@ register_bot_and_receive_events (Fixture *f)
   g_assert_true (g_file_set_contents (bad_path, "\x89PNG\r\n\x1a\n not really", -1, NULL));
   pick_avatar (ed, bad_path);
   g_assert_null (editor_avatar (ed));
-  g_assert_true (gtk_widget_has_css_class (row (ed, "PROPERTIES.PERSONAL_PHOTO"), "error"));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (ed, "PROPERTIES.PERSONAL_PHOTO"))),
+  g_assert_true (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "PROPERTIES.PERSONAL_PHOTO"), "error"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (botbench_ui_test_editor_row (ed, "PROPERTIES.PERSONAL_PHOTO"))),
                             "broken.png"));
 
   /* A 300×200 PNG becomes a 512 px square, previewed with its size. */
@@ -536,8 +378,8 @@ register_bot_and_receive_events (Fixture *f)
   pick_avatar (ed, png_path);
   g_assert_nonnull (editor_avatar (ed));
   g_assert_cmpuint (botbench_avatar_get_width (editor_avatar (ed)), ==, 512);
-  g_assert_false (gtk_widget_has_css_class (row (ed, "PROPERTIES.PERSONAL_PHOTO"), "error"));
-  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (ed, "PROPERTIES.PERSONAL_PHOTO"))),
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "PROPERTIES.PERSONAL_PHOTO"), "error"));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (botbench_ui_test_editor_row (ed, "PROPERTIES.PERSONAL_PHOTO"))),
                                    botbench_avatar_get_format (editor_avatar (ed)) == BOTBENCH_AVATAR_FORMAT_JPEG
                                    ? "512 × 512 px · JPEG · " : "512 × 512 px · PNG · "));
   g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (botbench_ui_test_find (ed, "avatar_picture"))));
@@ -587,14 +429,14 @@ register_bot_and_receive_events (Fixture *f)
                                         "the portal to list the bot");
   gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.close", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (visible_child (page, "stack"), ==, "list");
-  g_assert_cmpstr (visible_child (page, "list_stack"), ==, "list");
+  g_assert_cmpstr (botbench_ui_test_visible_child (page, "stack"), ==, "list");
+  g_assert_cmpstr (botbench_ui_test_visible_child (page, "list_stack"), ==, "list");
   botbench_ui_test_assert_label_shown (botbench_ui_test_find (page, "portal_list"), "Yours");
   botbench_ui_test_assert_label_shown (botbench_ui_test_find (page, "definition_list"), "Echo");
   botbench_ui_test_screenshot (f, "bots-list.png");
 
   /* A sandbox user writes to the bot: the event reaches the log. */
-  sandbox_user_writes (f, bot_id, "Hello bot");
+  botbench_ui_test_sandbox_user_writes (f, bot_id, "Hello bot");
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEADD", "Hello bot");
 }
 
@@ -608,32 +450,32 @@ validation_blocks_register (Fixture *f)
   GtkLabel *message;
 
   open_bots_page_on_sandbox (f);
-  ed = bot_editor (f);
+  ed = botbench_ui_test_bot_editor (f);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (visible_child (bots_page (f), "stack"), ==, "editor");
+  g_assert_cmpstr (botbench_ui_test_visible_child (botbench_ui_test_bots_page (f), "stack"), ==, "editor");
   /* Nothing to diagnose before the bot is registered. */
   g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (ed, "doctor_button")));
 
   /* A new bot is not red before a field is edited (GNOME HIG), though its
    * CODE and NAME are empty: Register stays pressable. */
-  g_assert_false (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
-  g_assert_false (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "CODE"), "error"));
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "error"));
   g_assert_false (gtk_widget_get_visible (icon (ed, "CODE")));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
 
-  type_into (row (ed, "PROPERTIES.NAME"), "Zero");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "Zero");
   botbench_ui_test_click (botbench_ui_test_find (ed, "fill_button"));
-  type_into (row (ed, "CODE"), "0");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "CODE"), "0");
 
   /* CODE "0" is empty to PHP: CODE_ERROR, on the CODE field. */
-  code = row (ed, "CODE");
+  code = botbench_ui_test_editor_row (ed, "CODE");
   code_icon = icon (ed, "CODE");
   g_assert_true (gtk_widget_has_css_class (code, "error"));
   g_assert_true (gtk_widget_get_visible (code_icon));
   tooltip = gtk_widget_get_tooltip_text (code_icon);
   g_assert_nonnull (strstr (tooltip, "Bot code isn't specified"));
-  g_assert_false (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "error"));
   /* The message below the Bot group too. */
   message = g_object_get_data (G_OBJECT (gtk_widget_get_ancestor (code, ADW_TYPE_PREFERENCES_GROUP)), "message");
   g_assert_nonnull (message);
@@ -644,18 +486,18 @@ validation_blocks_register (Fixture *f)
   /* Register is blocked, in the button and in the action. */
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
   gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.send", NULL);
-  g_assert_null (preview_dialog ());
+  g_assert_null (botbench_ui_test_preview_dialog ());
   g_assert_null (_botbench_bot_editor_dup_curl (ed));
 
   /* Fixing it clears the field and unblocks Register. */
-  type_into (code, "zero");
+  botbench_ui_test_type_into (code, "zero");
   g_assert_false (gtk_widget_has_css_class (code, "error"));
   g_assert_false (gtk_widget_get_visible (code_icon));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
 
   /* An empty NAME goes on PROPERTIES.NAME. */
-  type_into (row (ed, "PROPERTIES.NAME"), "");
-  g_assert_true (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "");
+  g_assert_true (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "error"));
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
 }
 
@@ -667,36 +509,36 @@ register_reveals_errors (Fixture *f)
   BotbenchBotEditor *ed;
 
   open_bots_page_on_sandbox (f);
-  ed = bot_editor (f);
+  ed = botbench_ui_test_bot_editor (f);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 
   /* Editing NAME to something valid shows nothing on CODE. */
-  type_into (row (ed, "PROPERTIES.NAME"), "Half");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "Half");
   botbench_ui_test_click (botbench_ui_test_find (ed, "fill_button"));
-  g_assert_false (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
-  g_assert_false (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "CODE"), "error"));
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "error"));
   /* Emptying NAME again: it was edited, so its error shows now. */
-  type_into (row (ed, "PROPERTIES.NAME"), "");
-  g_assert_true (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
-  g_assert_false (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "");
+  g_assert_true (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "error"));
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "CODE"), "error"));
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
-  type_into (row (ed, "PROPERTIES.NAME"), "Half");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "Half");
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
 
   /* Register: CODE's error shows, the focus is on it, no request. */
   gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.send", NULL);
-  g_assert_null (preview_dialog ());
-  g_assert_true (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
+  g_assert_null (botbench_ui_test_preview_dialog ());
+  g_assert_true (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "CODE"), "error"));
   g_assert_true (gtk_widget_get_visible (icon (ed, "CODE")));
-  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), row (ed, "CODE")) ||
-                 gtk_root_get_focus (GTK_ROOT (f->window)) == row (ed, "CODE"));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)), botbench_ui_test_editor_row (ed, "CODE")) ||
+                 gtk_root_get_focus (GTK_ROOT (f->window)) == botbench_ui_test_editor_row (ed, "CODE"));
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
 
   /* The next new bot starts clean again. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_false (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "CODE"), "error"));
 }
 
 static void
@@ -715,8 +557,8 @@ portal_errors_and_unregister (Fixture *f)
   const char *body;
 
   open_bots_page_on_sandbox (f);
-  page = bots_page (f);
-  ed = bot_editor (f);
+  page = botbench_ui_test_bots_page (f);
+  ed = botbench_ui_test_bot_editor (f);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   bot_id = register_echo (f);
@@ -726,14 +568,14 @@ portal_errors_and_unregister (Fixture *f)
   g_assert_nonnull (unregister_dialog ());
   body = adw_message_dialog_get_body (unregister_dialog ());
   g_assert_nonnull (strstr (body, "private chats"));
-  respond (unregister_dialog (), "cancel");
-  g_assert_false (editor_busy (ed));
+  botbench_ui_test_respond (unregister_dialog (), "cancel");
+  g_assert_false (botbench_ui_test_editor_busy (ed));
   g_assert_cmpint (botbench_bot_get_bot_id (botbench_bot_editor_get_bot (ed)), ==, bot_id);
 
   botbench_ui_test_click (GTK_WIDGET (button (ed, "unregister_button")));
-  respond (unregister_dialog (), "unregister");
-  g_assert_true (editor_busy (ed));
-  botbench_test_assert_wait_until_full (editor_idle, ed, WAIT_MS, "the editor's portal call to end");
+  botbench_ui_test_respond (unregister_dialog (), "unregister");
+  g_assert_true (botbench_ui_test_editor_busy (ed));
+  botbench_test_assert_wait_until_full (botbench_ui_test_editor_idle, ed, WAIT_MS, "the editor's portal call to end");
   g_assert_cmpint (botbench_bot_get_bot_id (botbench_bot_editor_get_bot (ed)), ==, 0);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (button (ed, "unregister_button"))));
   portal_wait.page = page;
@@ -744,8 +586,8 @@ portal_errors_and_unregister (Fixture *f)
 
   /* Register again, then remove it behind the editor's back. */
   botbench_ui_test_click (GTK_WIDGET (button (ed, "register_button")));
-  respond (preview_dialog (), "send");
-  botbench_test_assert_wait_until_full (bot_is_registered, ed, WAIT_MS, "the bot to be registered");
+  botbench_ui_test_respond (botbench_ui_test_preview_dialog (), "send");
+  botbench_test_assert_wait_until_full (botbench_ui_test_bot_is_registered, ed, WAIT_MS, "the bot to be registered");
   second_id = botbench_bot_get_bot_id (botbench_bot_editor_get_bot (ed));
   g_assert_cmpint (second_id, !=, bot_id);
 
@@ -757,12 +599,12 @@ portal_errors_and_unregister (Fixture *f)
   g_assert_no_error (error);
 
   /* Update now gets the portal's BOT_ID_ERROR, which has no field: the banner. */
-  type_into (row (ed, "PROPERTIES.NAME"), "Echo Two");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "Echo Two");
   botbench_ui_test_click (GTK_WIDGET (button (ed, "register_button")));
   g_assert_nonnull (strstr (preview_body (),
                             "\"NAME\" : \"Echo Two\""));
-  respond (preview_dialog (), "send");
-  botbench_test_assert_wait_until_full (editor_idle, ed, WAIT_MS, "the editor's portal call to end");
+  botbench_ui_test_respond (botbench_ui_test_preview_dialog (), "send");
+  botbench_test_assert_wait_until_full (botbench_ui_test_editor_idle, ed, WAIT_MS, "the editor's portal call to end");
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (ed, "banner_revealer"))));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (botbench_ui_test_find (ed, "banner_label"))), "BOT_ID_ERROR"));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (botbench_ui_test_find (ed, "banner_label"))), "Bot not found"));
@@ -770,7 +612,7 @@ portal_errors_and_unregister (Fixture *f)
 
   /* Portal codes that name a field go on it. */
   _botbench_bot_editor_show_portal_error (ed, "NAME_ERROR", "Bot name isn't specified");
-  g_assert_true (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  g_assert_true (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "error"));
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (ed, "banner_revealer"))));
   g_assert_cmpstr (_botbench_bot_editor_field_for_error (NULL, "CODE_ERROR"), ==, "CODE");
   g_assert_cmpstr (_botbench_bot_editor_field_for_error (NULL, "EVENT_MESSAGE_ADD_ERROR"), ==, "EVENT_MESSAGE_ADD");
@@ -789,8 +631,8 @@ adopt_existing_code (Fixture *f)
   gint64 bot_id;
 
   open_bots_page_on_sandbox (f);
-  page = bots_page (f);
-  ed = bot_editor (f);
+  page = botbench_ui_test_bots_page (f);
+  ed = botbench_ui_test_bot_editor (f);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   bot_id = register_echo (f);
@@ -812,9 +654,9 @@ adopt_existing_code (Fixture *f)
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (button (ed, "adopt_button"))));
-  type_into (row (ed, "PROPERTIES.NAME"), "Echo");
-  type_into (row (ed, "CODE"), "echo");
-  g_assert_true (gtk_widget_has_css_class (row (ed, "CODE"), "warning"));
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "Echo");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "CODE"), "echo");
+  g_assert_true (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "CODE"), "warning"));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (icon (ed, "CODE")), "adopt"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button (ed, "adopt_button"))));
   /* …naming the portal's bot it would adopt. */
@@ -834,28 +676,7 @@ adopt_existing_code (Fixture *f)
 
   /* Nothing differs from the portal's bot: Update has nothing to send. */
   g_assert_cmpstr (gtk_button_get_label (button (ed, "register_button")), ==, "_Update…");
-  botbench_test_assert_wait_until_full (editor_idle, ed, WAIT_MS, "the editor's portal call to end");
-}
-
-/* The button of the first command row that activates @action_name. */
-static GtkWidget *
-find_command_button (GtkWidget  *root,
-                     const char *action_name)
-{
-  if (GTK_IS_BUTTON (root) && gtk_widget_get_ancestor (root, BOTBENCH_TYPE_COMMAND_ROW) != NULL &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_command_button (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  botbench_test_assert_wait_until_full (botbench_ui_test_editor_idle, ed, WAIT_MS, "the editor's portal call to end");
 }
 
 static gboolean
@@ -863,7 +684,7 @@ bot_has_commands (gpointer data)
 {
   BotbenchBotEditor *ed = data;
 
-  return !editor_busy (ed) && g_list_model_get_n_items (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed))) > 0;
+  return !botbench_ui_test_editor_busy (ed) && g_list_model_get_n_items (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed))) > 0;
 }
 
 static void
@@ -878,7 +699,7 @@ commands_register_and_unregister (Fixture *f)
   gint64 bot_id;
 
   open_bots_page_on_sandbox (f);
-  ed = bot_editor (f);
+  ed = botbench_ui_test_bot_editor (f);
 
   /* Only a registered bot has commands. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
@@ -889,15 +710,15 @@ commands_register_and_unregister (Fixture *f)
   botbench_ui_test_assert_label_shown (botbench_ui_test_find (ed, "commands_section"), "No commands");
 
   botbench_ui_test_click (botbench_ui_test_find (ed, "add_command_button"));
-  g_assert_nonnull (command_dialog ());
-  g_assert_false (adw_message_dialog_get_response_enabled (command_dialog (), "register"));
-  gtk_editable_set_text (command_field ("command_row"), "/echo");
-  gtk_editable_set_text (command_field ("title_row"), "Say it back");
-  gtk_editable_set_text (command_field ("params_row"), "text");
-  g_assert_true (adw_message_dialog_get_response_enabled (command_dialog (), "register"));
+  g_assert_nonnull (botbench_ui_test_command_dialog ());
+  g_assert_false (adw_message_dialog_get_response_enabled (botbench_ui_test_command_dialog (), "register"));
+  gtk_editable_set_text (botbench_ui_test_command_field ("command_row"), "/echo");
+  gtk_editable_set_text (botbench_ui_test_command_field ("title_row"), "Say it back");
+  gtk_editable_set_text (botbench_ui_test_command_field ("params_row"), "text");
+  g_assert_true (adw_message_dialog_get_response_enabled (botbench_ui_test_command_dialog (), "register"));
   botbench_ui_test_screenshot (f, "bots-command.png");
-  respond (command_dialog (), "register");
-  g_assert_true (editor_busy (ed));
+  botbench_ui_test_respond (botbench_ui_test_command_dialog (), "register");
+  g_assert_true (botbench_ui_test_editor_busy (ed));
   botbench_test_assert_wait_until_full (bot_has_commands, ed, WAIT_MS, "the command to be registered");
 
   command = g_list_model_get_item (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed)), 0);
@@ -917,7 +738,7 @@ commands_register_and_unregister (Fixture *f)
   g_assert_nonnull (botbench_bot_lookup_command (saved, "echo"));
 
   /* The portal now sends the command's event for "/echo hi". */
-  sandbox_user_writes (f, bot_id, "/echo hi");
+  botbench_ui_test_sandbox_user_writes (f, bot_id, "/echo hi");
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMCOMMANDADD", NULL);
 
   /* Editing sends imbot.command.update and keeps the command's id. */
@@ -926,15 +747,15 @@ commands_register_and_unregister (Fixture *f)
     gint64 command_id = botbench_bot_command_get_command_id (command);
     const BotbenchBotCommandLang *lang;
 
-    g_signal_emit_by_name (find_command_button (botbench_ui_test_find (ed, "commands_section"), "bot-editor.edit-command"),
+    g_signal_emit_by_name (botbench_ui_test_find_command_button (botbench_ui_test_find (ed, "commands_section"), "bot-editor.edit-command"),
                            "clicked");
-    g_assert_nonnull (command_dialog ());
-    g_assert_cmpstr (gtk_editable_get_text (command_field ("command_row")), ==, "echo");
-    g_assert_cmpstr (gtk_editable_get_text (command_field ("title_row")), ==, "Say it back");
-    gtk_editable_set_text (command_field ("title_row"), "Echo it back");
-    respond (command_dialog (), "register");
-    g_assert_true (editor_busy (ed));
-    botbench_test_assert_wait_until_full (editor_idle, ed, WAIT_MS, "the editor's portal call to end");
+    g_assert_nonnull (botbench_ui_test_command_dialog ());
+    g_assert_cmpstr (gtk_editable_get_text (botbench_ui_test_command_field ("command_row")), ==, "echo");
+    g_assert_cmpstr (gtk_editable_get_text (botbench_ui_test_command_field ("title_row")), ==, "Say it back");
+    gtk_editable_set_text (botbench_ui_test_command_field ("title_row"), "Echo it back");
+    botbench_ui_test_respond (botbench_ui_test_command_dialog (), "register");
+    g_assert_true (botbench_ui_test_editor_busy (ed));
+    botbench_test_assert_wait_until_full (botbench_ui_test_editor_idle, ed, WAIT_MS, "the editor's portal call to end");
     g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (ed, "banner_revealer"))));
     botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Updated command /echo");
 
@@ -946,9 +767,9 @@ commands_register_and_unregister (Fixture *f)
   }
 
   /* Unregistering removes it from the bot and the list. */
-  g_signal_emit_by_name (find_command_button (botbench_ui_test_find (ed, "commands_section"), "bot-editor.unregister-command"), "clicked");
-  g_assert_true (editor_busy (ed));
-  botbench_test_assert_wait_until_full (editor_idle, ed, WAIT_MS, "the editor's portal call to end");
+  g_signal_emit_by_name (botbench_ui_test_find_command_button (botbench_ui_test_find (ed, "commands_section"), "bot-editor.unregister-command"), "clicked");
+  g_assert_true (botbench_ui_test_editor_busy (ed));
+  botbench_test_assert_wait_until_full (botbench_ui_test_editor_idle, ed, WAIT_MS, "the editor's portal call to end");
   g_assert_cmpuint (g_list_model_get_n_items (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed))), ==, 0);
   botbench_ui_test_assert_label_shown (botbench_ui_test_find (ed, "commands_section"), "No commands");
 }
@@ -981,8 +802,8 @@ import_and_export (Fixture *f)
   CodeWait wait;
 
   open_bots_page_on_sandbox (f);
-  page = bots_page (f);
-  ed = bot_editor (f);
+  page = botbench_ui_test_bots_page (f);
+  ed = botbench_ui_test_bot_editor (f);
 
   /* Import adds the file as a definition and opens it. */
   _botbench_bots_page_import_file (page, source_file);
@@ -990,12 +811,12 @@ import_and_export (Fixture *f)
   wait.code = "echobot";
   botbench_test_assert_wait_until_full (store_has_code, &wait, WAIT_MS, "the imported definition");
   botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Imported “echobot”");
-  g_assert_cmpstr (visible_child (page, "stack"), ==, "editor");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (ed, "CODE"))), ==, "echobot");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (ed, "PROPERTIES.NAME"))), ==,
+  g_assert_cmpstr (botbench_ui_test_visible_child (page, "stack"), ==, "editor");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (botbench_ui_test_editor_row (ed, "CODE"))), ==, "echobot");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"))), ==,
                    "EchoBot");
   g_assert_true (color_picked (ed, BOTBENCH_BOT_COLOR_GREEN));
-  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row (ed, "PROPERTIES.PERSONAL_GENDER"))), ==,
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (botbench_ui_test_editor_row (ed, "PROPERTIES.PERSONAL_GENDER"))), ==,
                     BOTBENCH_BOT_GENDER_MALE);
   /* A public https handler on a sandbox profile: no error. */
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button (ed, "register_button"))));
@@ -1006,7 +827,7 @@ import_and_export (Fixture *f)
                       "Cannot import: This profile already has a bot with the CODE “echobot”");
 
   /* Export writes the form, edits included, in the definition format. */
-  type_into (row (ed, "PROPERTIES.LAST_NAME"), "Jr.");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.LAST_NAME"), "Jr.");
   _botbench_bot_editor_export_to (ed, target_file);
   botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Exported to exported.json");
   exported = botbench_bot_new_from_file (target, NULL, &error);

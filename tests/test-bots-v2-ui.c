@@ -28,7 +28,10 @@
 #include "botbench-command-row.h"
 #include "botbench-request-preview-dialog.h"
 #include "botbench-test-utils.h"
+#include "botbench-ui-test-bots.h"
+#include "botbench-ui-test-sandbox.h"
 #include "botbench-ui-test-utils.h"
+#include "botbench-ui-test-widgets.h"
 
 #define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
 
@@ -39,71 +42,12 @@ typedef BotbenchUiFixture Fixture;
 
 /* ---- finding things ----------------------------------------------------- */
 
-static BotbenchBotsPage *
-bots_page (Fixture *f)
-{
-  return BOTBENCH_BOTS_PAGE (botbench_ui_test_find_by_type (f->window, BOTBENCH_TYPE_BOTS_PAGE));
-}
-
-static BotbenchBotEditor *
-bot_editor (Fixture *f)
-{
-  return BOTBENCH_BOT_EDITOR (botbench_ui_test_find_by_type (bots_page (f), BOTBENCH_TYPE_BOT_EDITOR));
-}
-
-static GtkWidget *
-row (BotbenchBotEditor *ed,
-     const char        *key)
-{
-  GtkWidget *found = _botbench_bot_editor_get_field_row (ed, key);
-
-  g_assert_nonnull (found);
-  return found;
-}
-
-static const char *
-visible_child (gpointer    root,
-               const char *stack_id)
-{
-  return gtk_stack_get_visible_child_name (GTK_STACK (botbench_ui_test_find (root, stack_id)));
-}
-
-static AdwMessageDialog *
-preview_dialog (void)
-{
-  return botbench_ui_test_find_dialog (BOTBENCH_TYPE_REQUEST_PREVIEW_DIALOG, NULL);
-}
-
-static void
-respond (AdwMessageDialog *dialog,
-         const char       *response)
-{
-  g_assert_nonnull (dialog);
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-}
-
-static void
-type_into (GtkWidget  *entry_row,
-           const char *text)
-{
-  g_assert_true (ADW_IS_ENTRY_ROW (entry_row));
-  g_assert_true (gtk_widget_get_mapped (entry_row));
-  gtk_editable_set_text (GTK_EDITABLE (entry_row), text);
-}
-
-static gboolean
-editor_busy (BotbenchBotEditor *ed)
-{
-  return gtk_spinner_get_spinning (GTK_SPINNER (botbench_ui_test_find (ed, "spinner")));
-}
-
 /* The definition row of @code in the Bots page's list, or NULL. */
 static GtkWidget *
 definition_row (Fixture    *f,
                 const char *code)
 {
-  GtkWidget *list = botbench_ui_test_find (bots_page (f), "definition_list");
+  GtkWidget *list = botbench_ui_test_find (botbench_ui_test_bots_page (f), "definition_list");
 
   for (GtkWidget *child = gtk_widget_get_first_child (list);
        child != NULL;
@@ -113,27 +57,6 @@ definition_row (Fixture    *f,
 
       if (bot != NULL && g_strcmp0 (botbench_bot_get_code (bot), code) == 0)
         return child;
-    }
-  return NULL;
-}
-
-/* A mapped label under @widget whose text contains @text, or NULL. */
-static GtkWidget *
-find_text (GtkWidget  *widget,
-           const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_text (child, text);
-
-      if (found != NULL)
-        return found;
     }
   return NULL;
 }
@@ -201,14 +124,6 @@ typedef struct
   const char *text;
 } TextWait;
 
-static gboolean
-text_is_shown (gpointer data)
-{
-  TextWait *wait = data;
-
-  return find_text (wait->widget, wait->text) != NULL;
-}
-
 /* wait->widget (an editable) reads wait->text, or anything but "" when
  * that is NULL. */
 static gboolean
@@ -220,53 +135,7 @@ token_is (gpointer data)
   return wait->text != NULL ? g_strcmp0 (text, wait->text) == 0 : *text != '\0';
 }
 
-static AdwMessageDialog *
-command_dialog (void)
-{
-  return botbench_ui_test_find_dialog (BOTBENCH_TYPE_COMMAND_DIALOG, NULL);
-}
-
-static GtkEditable *
-command_field (const char *id)
-{
-  g_assert_nonnull (command_dialog ());
-  return GTK_EDITABLE (botbench_ui_test_find (command_dialog (), id));
-}
-
-/* The button of the first command row that activates @action_name. */
-static GtkWidget *
-find_command_button (GtkWidget  *root,
-                     const char *action_name)
-{
-  if (GTK_IS_BUTTON (root) && gtk_widget_get_ancestor (root, BOTBENCH_TYPE_COMMAND_ROW) != NULL &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action_name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_command_button (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-editor_idle (gpointer data)
-{
-  return !editor_busy (data);
-}
-
 /* ---- the sandbox and the app -------------------------------------------- */
-
-static gboolean
-sandbox_is_running (gpointer data)
-{
-  return botbench_sandbox_get_running (data);
-}
 
 static gboolean
 listener_is_stopped (gpointer data)
@@ -274,36 +143,12 @@ listener_is_stopped (gpointer data)
   return !botbench_listener_get_running (data);
 }
 
-static gboolean
-portal_listed (gpointer data)
-{
-  BotbenchBotsPage *page = data;
-  GtkWidget *portal_list = botbench_ui_test_find (page, "portal_list");
-
-  return !gtk_spinner_get_spinning (GTK_SPINNER (botbench_ui_test_find (page, "portal_spinner"))) &&
-         (gtk_widget_get_first_child (portal_list) != NULL ||
-          gtk_widget_get_visible (botbench_ui_test_find (page, "portal_message")));
-}
-
 /* The sandbox runs, its profile is active, the listener is OFF (events
  * can only come by fetching), and the Bots page is open. */
 static void
 open_bots_page_on_sandbox (Fixture *f)
 {
-  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
-  BotbenchSandbox *sandbox = botbench_application_get_sandbox (f->app);
-  g_autoptr(GError) error = NULL;
-  BotbenchProfile *profile;
-
-  g_assert_true (botbench_application_start_sandbox (f->app, &error));
-  g_assert_no_error (error);
-  botbench_test_assert_wait_until_full (sandbox_is_running, sandbox, WAIT_MS, "the sandbox to run");
-
-  profile = botbench_application_get_sandbox_profile (f->app);
-  g_assert_nonnull (profile);
-  g_assert_true (botbench_profile_manager_set_active (manager, profile, &error));
-  g_assert_no_error (error);
-
+  botbench_ui_test_use_sandbox (f);
   botbench_application_stop_listener (f->app);
   botbench_test_assert_wait_until_full (listener_is_stopped, botbench_application_get_listener (f->app),
                                         WAIT_MS, "the listener to stop");
@@ -314,108 +159,10 @@ open_bots_page_on_sandbox (Fixture *f)
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-bots", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "bots");
+  g_assert_cmpstr (botbench_ui_test_visible_child (f->window, "page_stack"), ==, "bots");
   /* The page shows the application's store of the active profile. */
-  g_assert_true (_botbench_bots_page_get_store (bots_page (f)) == botbench_application_get_bot_store (f->app));
-  botbench_test_assert_wait_until_full (portal_listed, bots_page (f), WAIT_MS, "the portal's bot list");
-}
-
-/* A REST call of the sandbox profile that must succeed; its result. */
-static JsonNode *
-rest (Fixture    *f,
-      const char *method,
-      const char *json)
-{
-  BotbenchRestClient *client = botbench_application_get_rest_client (f->app,
-                                                                     botbench_application_get_sandbox_profile (f->app));
-  g_autoptr(JsonNode) params = json_from_string (json, NULL);
-  g_autoptr(BotbenchRestResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  BotbenchTestResult r = { NULL };
-
-  g_assert_nonnull (params);
-  botbench_rest_client_call_async (client, method, json_node_get_object (params), NULL, botbench_test_result_cb, &r);
-  response = botbench_rest_client_call_finish (client, botbench_test_result_wait (&r, WAIT_MS), &error);
-  botbench_test_result_clear (&r);
-  g_assert_no_error (error);
-  g_assert_nonnull (botbench_rest_response_get_result (response));
-
-  return json_node_copy (botbench_rest_response_get_result (response));
-}
-
-/* GET or POST (form) {sandbox}/_sandbox/@what; the "result" object. */
-static JsonObject *
-control (Fixture    *f,
-         const char *method,
-         const char *what,
-         const char *form)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *sandbox_url = botbench_sandbox_dup_url (botbench_application_get_sandbox (f->app));
-  g_autofree char *url = NULL;
-  BotbenchTestResult r = { NULL };
-  JsonObject *object;
-
-  url = g_strdup_printf ("%s%s_sandbox/%s", sandbox_url, g_str_has_suffix (sandbox_url, "/") ? "" : "/", what);
-  msg = soup_message_new (method, url);
-  g_assert_nonnull (msg);
-  if (form != NULL)
-    {
-      g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
-
-      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
-    }
-  /* The sandbox answers on this thread's main context: async. */
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, botbench_test_result_cb, &r);
-  reply = soup_session_send_and_read_finish (session, botbench_test_result_wait (&r, WAIT_MS), &error);
-  botbench_test_result_clear (&r);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-
-  node = json_from_string (g_bytes_get_data (reply, NULL), &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  object = json_node_get_object (node);
-  g_assert_false (json_object_has_member (object, "error"));
-  return json_object_ref (json_object_get_object_member (object, "result"));
-}
-
-static void
-sandbox_user_writes (Fixture    *f,
-                     gint64      bot_id,
-                     const char *text)
-{
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, bot_id);
-  g_autofree char *form = soup_form_encode ("FROM_USER_ID", "1", "BOT_ID", id, "MESSAGE", text, NULL);
-  g_autoptr(JsonObject) result = control (f, "POST", "message", form);
-
-  g_assert_cmpint (json_object_get_int_member (result, "MESSAGE_ID"), >, 0);
-}
-
-/* A REST call of the sandbox profile that must fail with the portal's @code. */
-static void
-rest_error (Fixture    *f,
-            const char *method,
-            const char *json,
-            const char *code)
-{
-  BotbenchRestClient *client = botbench_application_get_rest_client (f->app,
-                                                                     botbench_application_get_sandbox_profile (f->app));
-  g_autoptr(JsonNode) params = json_from_string (json, NULL);
-  g_autoptr(BotbenchRestResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  BotbenchTestResult r = { NULL };
-
-  botbench_rest_client_call_async (client, method, json_node_get_object (params), NULL, botbench_test_result_cb, &r);
-  response = botbench_rest_client_call_finish (client, botbench_test_result_wait (&r, WAIT_MS), &error);
-  botbench_test_result_clear (&r);
-  g_assert_null (response);
-  g_assert_error (error, BOTBENCH_REST_ERROR, BOTBENCH_REST_ERROR_FAILED);
-  g_assert_cmpstr (botbench_rest_error_get_code (error), ==, code);
+  g_assert_true (_botbench_bots_page_get_store (botbench_ui_test_bots_page (f)) == botbench_application_get_bot_store (f->app));
+  botbench_test_assert_wait_until_full (botbench_ui_test_portal_listed, botbench_ui_test_bots_page (f), WAIT_MS, "the portal's bot list");
 }
 
 static char *
@@ -453,15 +200,6 @@ keep_token (Fixture    *f,
   g_assert_no_error (error);
 }
 
-static gboolean
-bot_is_registered (gpointer data)
-{
-  BotbenchBotEditor *ed = data;
-  BotbenchBot *bot = botbench_bot_editor_get_bot (ed);
-
-  return !editor_busy (ed) && bot != NULL && botbench_bot_get_bot_id (bot) > 0;
-}
-
 typedef struct
 {
   Fixture *f;
@@ -493,8 +231,8 @@ event_is_stored (gpointer data)
 static gint64
 register_fetch_bot (Fixture *f)
 {
-  BotbenchBotEditor *ed = bot_editor (f);
-  GtkWidget *token_row = row (ed, "botToken");
+  BotbenchBotEditor *ed = botbench_ui_test_bot_editor (f);
+  GtkWidget *token_row = botbench_ui_test_editor_row (ed, "botToken");
   g_autofree char *toast = NULL;
   g_autofree char *kept = NULL;
   g_autofree char *file_text = NULL;
@@ -503,9 +241,9 @@ register_fetch_bot (Fixture *f)
   BotbenchBot *bot;
   gint64 bot_id;
 
-  gtk_widget_activate_action (GTK_WIDGET (bots_page (f)), "bots.new", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_bots_page (f)), "bots.new", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_cmpstr (visible_child (bots_page (f), "stack"), ==, "editor");
+  g_assert_cmpstr (botbench_ui_test_visible_child (botbench_ui_test_bots_page (f), "stack"), ==, "editor");
 
   /* A new bot is v1 until told: the v2 rows are hidden, the handlers shown. */
   g_assert_false (gtk_widget_get_visible (token_row));
@@ -514,34 +252,34 @@ register_fetch_bot (Fixture *f)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   g_assert_true (gtk_widget_get_mapped (token_row));
   g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (ed, "handlers_section")));
-  g_assert_false (gtk_widget_get_visible (row (ed, "TYPE")));
-  g_assert_false (gtk_widget_get_visible (row (ed, "webhookUrl")));
+  g_assert_false (gtk_widget_get_visible (botbench_ui_test_editor_row (ed, "TYPE")));
+  g_assert_false (gtk_widget_get_visible (botbench_ui_test_editor_row (ed, "webhookUrl")));
   /* Fetch is the default event mode. */
-  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row (ed, "eventMode"))), ==, 0);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (botbench_ui_test_editor_row (ed, "eventMode"))), ==, 0);
 
   /* Nothing is red before a field is edited or Register pressed (HIG);
    * pressing it shows the v2 validator's errors on their rows and sends
    * nothing. */
-  g_assert_false (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
-  g_assert_false (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "CODE"), "error"));
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "error"));
   g_assert_true (gtk_widget_is_sensitive (botbench_ui_test_find (ed, "register_button")));
   gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.send", NULL);
-  g_assert_null (preview_dialog ());
-  g_assert_true (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
-  g_assert_true (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  g_assert_null (botbench_ui_test_preview_dialog ());
+  g_assert_true (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "CODE"), "error"));
+  g_assert_true (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "error"));
   g_assert_false (gtk_widget_is_sensitive (botbench_ui_test_find (ed, "register_button")));
-  type_into (row (ed, "CODE"), "fetchbot");
-  g_assert_false (gtk_widget_has_css_class (row (ed, "CODE"), "error"));
-  type_into (row (ed, "PROPERTIES.NAME"), "Fetch Bot");
-  type_into (row (ed, "PROPERTIES.WORK_POSITION"), "Polls for a living");
-  g_assert_false (gtk_widget_has_css_class (row (ed, "PROPERTIES.NAME"), "error"));
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "CODE"), "fetchbot");
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "CODE"), "error"));
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "Fetch Bot");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.WORK_POSITION"), "Polls for a living");
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "error"));
   /* Webhook mode needs its URL (BOT_WEBHOOK_URL_REQUIRED), fetch does not. */
-  adw_combo_row_set_selected (ADW_COMBO_ROW (row (ed, "eventMode")), 1);
-  g_assert_true (gtk_widget_get_visible (row (ed, "webhookUrl")));
-  g_assert_true (gtk_widget_has_css_class (row (ed, "webhookUrl"), "error"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (botbench_ui_test_editor_row (ed, "eventMode")), 1);
+  g_assert_true (gtk_widget_get_visible (botbench_ui_test_editor_row (ed, "webhookUrl")));
+  g_assert_true (gtk_widget_has_css_class (botbench_ui_test_editor_row (ed, "webhookUrl"), "error"));
   g_assert_false (gtk_widget_is_sensitive (botbench_ui_test_find (ed, "register_button")));
-  adw_combo_row_set_selected (ADW_COMBO_ROW (row (ed, "eventMode")), 0);
-  g_assert_false (gtk_widget_get_visible (row (ed, "webhookUrl")));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (botbench_ui_test_editor_row (ed, "eventMode")), 0);
+  g_assert_false (gtk_widget_get_visible (botbench_ui_test_editor_row (ed, "webhookUrl")));
 
   /* Generate: 40 hex digits, in a masked entry. */
   g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (token_row));
@@ -556,8 +294,8 @@ register_fetch_bot (Fixture *f)
 
   /* Register shows imbot.v2.Bot.register, the token masked. */
   botbench_ui_test_click (botbench_ui_test_find (ed, "register_button"));
-  g_assert_nonnull (preview_dialog ());
-  body = botbench_request_preview_dialog_get_body (BOTBENCH_REQUEST_PREVIEW_DIALOG (preview_dialog ()));
+  g_assert_nonnull (botbench_ui_test_preview_dialog ());
+  body = botbench_request_preview_dialog_get_body (BOTBENCH_REQUEST_PREVIEW_DIALOG (botbench_ui_test_preview_dialog ()));
   g_assert_nonnull (strstr (body, "\"code\" : \"fetchbot\""));
   g_assert_nonnull (strstr (body, "\"botToken\""));
   g_assert_null (strstr (body, token));
@@ -567,8 +305,8 @@ register_fetch_bot (Fixture *f)
     g_assert_nonnull (strstr (curl, "imbot.v2.Bot.register"));
     g_assert_null (strstr (curl, token));
   }
-  respond (preview_dialog (), "send");
-  botbench_test_assert_wait_until_full (bot_is_registered, ed, WAIT_MS, "the v2 bot to be registered");
+  botbench_ui_test_respond (botbench_ui_test_preview_dialog (), "send");
+  botbench_test_assert_wait_until_full (botbench_ui_test_bot_is_registered, ed, WAIT_MS, "the v2 bot to be registered");
   bot = botbench_bot_editor_get_bot (ed);
   bot_id = botbench_bot_get_bot_id (bot);
   g_assert_cmpint (botbench_bot_get_api (bot), ==, BOTBENCH_BOT_API_V2);
@@ -587,7 +325,7 @@ register_fetch_bot (Fixture *f)
   /* The portal has it, in fetch mode, for this botToken. */
   {
     g_autofree char *json = g_strdup_printf ("{\"botToken\":\"%s\",\"botId\":%" G_GINT64_FORMAT "}", kept, bot_id);
-    g_autoptr(JsonNode) result = rest (f, "imbot.v2.Bot.get", json);
+    g_autoptr(JsonNode) result = botbench_ui_test_rest (f, "imbot.v2.Bot.get", json);
     JsonObject *portal_bot = json_object_get_object_member (json_node_get_object (result), "bot");
 
     g_assert_cmpstr (json_object_get_string_member (portal_bot, "code"), ==, "fetchbot");
@@ -606,7 +344,7 @@ fetch_round_trip (Fixture *f)
   g_autofree char *token = NULL;
   BotbenchEventQuery query = { .event_name = "ONIMBOTV2MESSAGEADD", .source = "fetched" };
   BotbenchBotEditor *ed;
-  TextWait text_wait;
+  GtkWidget *fetch_label;
   gint64 bot_id;
 
   /* Polls every 2 s (the least the docs allow) to keep the test short. */
@@ -614,19 +352,20 @@ fetch_round_trip (Fixture *f)
   g_object_unref (settings);
 
   open_bots_page_on_sandbox (f);
-  ed = bot_editor (f);
+  ed = botbench_ui_test_bot_editor (f);
   bot_id = register_fetch_bot (f);
   token = lookup_token (f, "fetchbot");
 
   /* Saved → the application's fetch manager polls it. */
   fetcher_wait.bot_id = bot_id;
   botbench_test_assert_wait_until_full (bot_is_fetched, &fetcher_wait, WAIT_MS, "the bot to be fetched");
-  text_wait = (TextWait) { botbench_ui_test_find (ed, "fetch_label"), "Fetching every 2 s" };
-  botbench_test_assert_wait_until_full (text_is_shown, &text_wait, WAIT_MS, "the editor's fetch state");
+  /* The editor's fetch state. */
+  fetch_label = botbench_ui_test_find (ed, "fetch_label");
+  botbench_ui_test_assert_text_shown (f, fetch_label, "Fetching every 2 s");
 
   /* A user writes; no listener runs, so only fetching brings it in. */
   g_assert_false (botbench_listener_get_running (botbench_application_get_listener (f->app)));
-  sandbox_user_writes (f, bot_id, "hello fetch");
+  botbench_ui_test_sandbox_user_writes (f, bot_id, "hello fetch");
   botbench_test_assert_wait_until_full (event_is_stored, f, WAIT_MS, "the fetched event to be stored");
   events = botbench_event_store_query (botbench_application_get_store (f->app), &query, NULL);
   g_assert_cmpuint (events->len, ==, 1);
@@ -634,8 +373,7 @@ fetch_round_trip (Fixture *f)
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTV2MESSAGEADD", NULL);
 
   /* The editor, then the list, count what came. */
-  text_wait.text = "1 event fetched";
-  botbench_test_assert_wait_until_full (text_is_shown, &text_wait, WAIT_MS, "the editor's count of events");
+  botbench_ui_test_assert_text_shown (f, fetch_label, "1 event fetched");
   gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.close", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   assert_row_says (f, "fetchbot", "1 event fetched");
@@ -649,9 +387,9 @@ fetch_round_trip (Fixture *f)
     g_autofree char *json = g_strdup_printf ("{\"botToken\":\"%s\",\"botId\":%" G_GINT64_FORMAT ","
                                              "\"dialogId\":\"1\",\"fields\":{\"message\":\"pong from v2\"}}",
                                              token, bot_id);
-    g_autoptr(JsonNode) sent = rest (f, "imbot.v2.Chat.Message.send", json);
+    g_autoptr(JsonNode) sent = botbench_ui_test_rest (f, "imbot.v2.Chat.Message.send", json);
     g_autofree char *query_text = g_strdup_printf ("messages?DIALOG_ID=%" G_GINT64_FORMAT "&USER_ID=1", bot_id);
-    g_autoptr(JsonObject) chat = control (f, "GET", query_text, NULL);
+    g_autoptr(JsonObject) chat = botbench_ui_test_sandbox_control (f, "GET", query_text, NULL);
     JsonArray *messages = json_object_get_array_member (chat, "MESSAGES");
     gboolean answered = FALSE;
 
@@ -672,7 +410,7 @@ fetch_round_trip (Fixture *f)
   /* Unregistered behind Botbench's back: the fetcher stops and says so. */
   {
     g_autofree char *json = g_strdup_printf ("{\"botToken\":\"%s\",\"botId\":%" G_GINT64_FORMAT "}", token, bot_id);
-    g_autoptr(JsonNode) result = rest (f, "imbot.v2.Bot.unregister", json);
+    g_autoptr(JsonNode) result = botbench_ui_test_rest (f, "imbot.v2.Bot.unregister", json);
 
     assert_row_says (f, "fetchbot", "Unregistered on the portal");
   }
@@ -687,19 +425,19 @@ wrong_token (Fixture *f)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) result = NULL;
   GtkWidget *icon;
-  TextWait text_wait;
+  GtkWidget *fetch_label;
   gint64 bot_id;
 
   open_bots_page_on_sandbox (f);
   store = botbench_application_get_bot_store (f->app);
 
   /* Registered on the portal with one token… */
-  result = rest (f, "imbot.v2.Bot.register",
-                 "{\"botToken\":\"right0123456789\",\"fields\":{\"code\":\"ownedbot\","
-                 "\"properties\":{\"name\":\"Owned\"}}}");
+  result = botbench_ui_test_rest (f, "imbot.v2.Bot.register",
+                                  "{\"botToken\":\"right0123456789\",\"fields\":{\"code\":\"ownedbot\","
+                                  "\"properties\":{\"name\":\"Owned\"}}}");
   bot_id = json_object_get_int_member (json_object_get_object_member (json_node_get_object (result), "bot"), "id");
   g_assert_cmpint (bot_id, >, 0);
-  botbench_bots_page_refresh (bots_page (f));
+  botbench_bots_page_refresh (botbench_ui_test_bots_page (f));
 
   /* …saved here with another. */
   keep_token (f, "ownedbot", "wrong0123456789");
@@ -718,15 +456,15 @@ wrong_token (Fixture *f)
   botbench_ui_test_screenshot (f, "bots-v2-wrong-token.png");
 
   /* The editor shows it under its header, and the keyring's token. */
-  botbench_bots_page_edit_bot (bots_page (f), botbench_bot_store_lookup_by_id (store, bot_id));
+  botbench_bots_page_edit_bot (botbench_ui_test_bots_page (f), botbench_bot_store_lookup_by_id (store, bot_id));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  text_wait = (TextWait) { botbench_ui_test_find (bot_editor (f), "fetch_label"),
-                           "The portal does not accept this bot’s botToken" };
-  botbench_test_assert_wait_until_full (text_is_shown, &text_wait, WAIT_MS, "the editor's fetch error");
-  g_assert_true (gtk_widget_has_css_class (text_wait.widget, "error"));
+  /* The editor's fetch error. */
+  fetch_label = botbench_ui_test_find (botbench_ui_test_bot_editor (f), "fetch_label");
+  botbench_ui_test_assert_text_shown (f, fetch_label, "The portal does not accept this bot’s botToken");
+  g_assert_true (gtk_widget_has_css_class (fetch_label, "error"));
   /* The v2 rows, the keyring's token in the masked entry. */
   {
-    TextWait token_wait = { row (bot_editor (f), "botToken"), NULL };
+    TextWait token_wait = { botbench_ui_test_editor_row (botbench_ui_test_bot_editor (f), "botToken"), NULL };
 
     g_assert_true (gtk_widget_get_mapped (token_wait.widget));
     botbench_test_assert_wait_until_full (token_is, &token_wait, WAIT_MS, "the keyring's botToken in the form");
@@ -774,7 +512,7 @@ import_and_export (Fixture *f)
   TextWait token_wait;
 
   open_bots_page_on_sandbox (f);
-  ed = bot_editor (f);
+  ed = botbench_ui_test_bot_editor (f);
 
   g_assert_true (g_file_set_contents (source,
                                       "{\"botToken\":\"importedtoken0123456789\",\"fields\":{\"code\":\"importbot\","
@@ -782,18 +520,18 @@ import_and_export (Fixture *f)
                                       "\"webhookUrl\":\"https://example.com/hook\",\"isHidden\":true,"
                                       "\"properties\":{\"name\":\"Imported\",\"workPosition\":\"From a file\"}}}",
                                       -1, NULL));
-  _botbench_bots_page_import_file (bots_page (f), source_file);
+  _botbench_bots_page_import_file (botbench_ui_test_bots_page (f), source_file);
   botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Imported “importbot”");
-  g_assert_cmpstr (visible_child (bots_page (f), "stack"), ==, "editor");
+  g_assert_cmpstr (botbench_ui_test_visible_child (botbench_ui_test_bots_page (f), "stack"), ==, "editor");
   g_assert_cmpint (botbench_bot_get_api (botbench_bot_editor_get_bot (ed)), ==, BOTBENCH_BOT_API_V2);
 
   /* The form shows the v2 fields; the token went to the keyring. */
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (botbench_ui_test_find (ed, "api_row"))), ==, 1);
-  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row (ed, "eventMode"))), ==, 1);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (ed, "webhookUrl"))), ==, "https://example.com/hook");
-  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (row (ed, "type")))),
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (botbench_ui_test_editor_row (ed, "eventMode"))), ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (botbench_ui_test_editor_row (ed, "webhookUrl"))), ==, "https://example.com/hook");
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (botbench_ui_test_editor_row (ed, "type")))),
                    ==, "supervisor");
-  token_wait = (TextWait) { row (ed, "botToken"), "importedtoken0123456789" };
+  token_wait = (TextWait) { botbench_ui_test_editor_row (ed, "botToken"), "importedtoken0123456789" };
   g_assert_true (token_is (&token_wait));
   kept = lookup_token (f, "importbot");
   g_assert_cmpstr (kept, ==, "importedtoken0123456789");
@@ -806,7 +544,7 @@ import_and_export (Fixture *f)
   /* Registered or not, a webhook-mode bot is not fetched. */
   g_assert_null (find_label (definition_row (f, "importbot"), "fetch"));
 
-  type_into (row (ed, "PROPERTIES.LAST_NAME"), "Jr.");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.LAST_NAME"), "Jr.");
   _botbench_bot_editor_export_to (ed, target_file);
   botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), "Exported to v2-exported.json");
   botbench_test_assert_wait_until_full (file_exists, target, WAIT_MS, "the export");
@@ -823,14 +561,14 @@ import_and_export (Fixture *f)
   g_assert_cmpint (botbench_bot_get_effective_event_mode (reread), ==, BOTBENCH_BOT_EVENT_MODE_WEBHOOK);
 
   /* Save (without registering) keeps a generated botToken too. */
-  gtk_widget_activate_action (GTK_WIDGET (bots_page (f)), "bots.new", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_bots_page (f)), "bots.new", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
   adw_combo_row_set_selected (ADW_COMBO_ROW (botbench_ui_test_find (ed, "api_row")), 1);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  type_into (row (ed, "CODE"), "savedbot");
-  type_into (row (ed, "PROPERTIES.NAME"), "Saved");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "CODE"), "savedbot");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.NAME"), "Saved");
   botbench_ui_test_click (botbench_ui_test_find (ed, "generate_button"));
-  token_wait = (TextWait) { row (ed, "botToken"), NULL };
+  token_wait = (TextWait) { botbench_ui_test_editor_row (ed, "botToken"), NULL };
   g_assert_true (token_is (&token_wait));
   {
     g_autofree char *generated = g_strdup (gtk_editable_get_text (GTK_EDITABLE (token_wait.widget)));
@@ -852,13 +590,13 @@ n_commands (BotbenchBotEditor *ed)
 static gboolean
 bot_has_a_command (gpointer data)
 {
-  return !editor_busy (data) && n_commands (data) == 1;
+  return !botbench_ui_test_editor_busy (data) && n_commands (data) == 1;
 }
 
 static gboolean
 bot_has_no_command (gpointer data)
 {
-  return !editor_busy (data) && n_commands (data) == 0;
+  return !botbench_ui_test_editor_busy (data) && n_commands (data) == 0;
 }
 
 static gboolean
@@ -866,7 +604,7 @@ bot_is_unregistered (gpointer data)
 {
   BotbenchBot *bot = botbench_bot_editor_get_bot (data);
 
-  return !editor_busy (data) && bot != NULL && botbench_bot_get_bot_id (bot) == 0;
+  return !botbench_ui_test_editor_busy (data) && bot != NULL && botbench_bot_get_bot_id (bot) == 0;
 }
 
 /* Update, slash commands and Unregister of a v2 bot go through
@@ -892,16 +630,16 @@ update_commands_unregister (Fixture *f)
   }
 
   open_bots_page_on_sandbox (f);
-  ed = bot_editor (f);
+  ed = botbench_ui_test_bot_editor (f);
   bot_id = register_fetch_bot (f);
   token = lookup_token (f, "fetchbot");
   by_id = g_strdup_printf ("{\"botToken\":\"%s\",\"botId\":%" G_GINT64_FORMAT "}", token, bot_id);
 
   /* Update sends what changed, authenticated by the botToken. */
-  type_into (row (ed, "PROPERTIES.WORK_POSITION"), "Updated in place");
+  botbench_ui_test_type_into (botbench_ui_test_editor_row (ed, "PROPERTIES.WORK_POSITION"), "Updated in place");
   botbench_ui_test_click (botbench_ui_test_find (ed, "register_button"));
-  g_assert_nonnull (preview_dialog ());
-  body = botbench_request_preview_dialog_get_body (BOTBENCH_REQUEST_PREVIEW_DIALOG (preview_dialog ()));
+  g_assert_nonnull (botbench_ui_test_preview_dialog ());
+  body = botbench_request_preview_dialog_get_body (BOTBENCH_REQUEST_PREVIEW_DIALOG (botbench_ui_test_preview_dialog ()));
   g_assert_nonnull (strstr (body, "\"workPosition\" : \"Updated in place\""));
   g_assert_null (strstr (body, "\"code\""));
   g_assert_null (strstr (body, token));
@@ -910,12 +648,12 @@ update_commands_unregister (Fixture *f)
 
     g_assert_nonnull (strstr (curl, "imbot.v2.Bot.update"));
   }
-  respond (preview_dialog (), "send");
-  botbench_test_assert_wait_until_full (editor_idle, ed, WAIT_MS, "the update");
+  botbench_ui_test_respond (botbench_ui_test_preview_dialog (), "send");
+  botbench_test_assert_wait_until_full (botbench_ui_test_editor_idle, ed, WAIT_MS, "the update");
   toast = g_strdup_printf ("Updated bot %" G_GINT64_FORMAT, bot_id);
   botbench_ui_test_assert_label_shown (GTK_WIDGET (f->window), toast);
   {
-    g_autoptr(JsonNode) result = rest (f, "imbot.v2.Bot.get", by_id);
+    g_autoptr(JsonNode) result = botbench_ui_test_rest (f, "imbot.v2.Bot.get", by_id);
     JsonArray *users = json_object_get_array_member (json_node_get_object (result), "users");
 
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (users, 0), "workPosition"),
@@ -928,27 +666,27 @@ update_commands_unregister (Fixture *f)
   botbench_test_assert_wait_until_full (bot_is_fetched, &fetcher_wait, WAIT_MS, "the bot to be fetched");
   botbench_ui_test_click (botbench_ui_test_find (ed, "generate_button"));
   {
-    g_autofree char *rotated = g_strdup (gtk_editable_get_text (GTK_EDITABLE (row (ed, "botToken"))));
+    g_autofree char *rotated = g_strdup (gtk_editable_get_text (GTK_EDITABLE (botbench_ui_test_editor_row (ed, "botToken"))));
     KeptWait kept_wait = { f, "fetchbot", rotated };
     g_autofree char *old_by_id = g_steal_pointer (&by_id);
 
     g_assert_cmpstr (rotated, !=, token);
     botbench_ui_test_click (botbench_ui_test_find (ed, "register_button"));
-    body = botbench_request_preview_dialog_get_body (BOTBENCH_REQUEST_PREVIEW_DIALOG (preview_dialog ()));
+    body = botbench_request_preview_dialog_get_body (BOTBENCH_REQUEST_PREVIEW_DIALOG (botbench_ui_test_preview_dialog ()));
     g_assert_nonnull (strstr (body, "\"botToken\""));
     g_assert_null (strstr (body, rotated));
     g_assert_null (strstr (body, token));
-    respond (preview_dialog (), "send");
-    botbench_test_assert_wait_until_full (editor_idle, ed, WAIT_MS, "the rotation");
+    botbench_ui_test_respond (botbench_ui_test_preview_dialog (), "send");
+    botbench_test_assert_wait_until_full (botbench_ui_test_editor_idle, ed, WAIT_MS, "the rotation");
     g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (ed, "banner_revealer"))));
     botbench_test_assert_wait_until_full (token_is_kept, &kept_wait, WAIT_MS, "the new botToken in the keyring");
-    rest_error (f, "imbot.v2.Event.get", old_by_id, "BOT_OWNERSHIP_ERROR");
+    botbench_ui_test_rest_error (f, "imbot.v2.Event.get", old_by_id, "BOT_OWNERSHIP_ERROR");
     g_free (token);
     token = g_steal_pointer (&rotated);
     by_id = g_strdup_printf ("{\"botToken\":\"%s\",\"botId\":%" G_GINT64_FORMAT "}", token, bot_id);
 
     /* Events still come, fetched with the new token. */
-    sandbox_user_writes (f, bot_id, "after the rotation");
+    botbench_ui_test_sandbox_user_writes (f, bot_id, "after the rotation");
     botbench_test_assert_wait_until_full (event_is_stored, f, WAIT_MS, "an event fetched after the rotation");
     g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (botbench_ui_test_find (ed, "fetch_label"))),
                            "does not accept"));
@@ -956,15 +694,15 @@ update_commands_unregister (Fixture *f)
 
   /* A command: imbot.v2.Command.register, its id from {command: {id}}. */
   botbench_ui_test_click (botbench_ui_test_find (ed, "add_command_button"));
-  gtk_editable_set_text (command_field ("command_row"), "/ping");
-  gtk_editable_set_text (command_field ("title_row"), "Are you there?");
-  respond (command_dialog (), "register");
+  gtk_editable_set_text (botbench_ui_test_command_field ("command_row"), "/ping");
+  gtk_editable_set_text (botbench_ui_test_command_field ("title_row"), "Are you there?");
+  botbench_ui_test_respond (botbench_ui_test_command_dialog (), "register");
   botbench_test_assert_wait_until_full (bot_has_a_command, ed, WAIT_MS, "the command to be registered");
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (ed, "banner_revealer"))));
   command = g_list_model_get_item (botbench_bot_get_commands (botbench_bot_editor_get_bot (ed)), 0);
   g_assert_cmpint (botbench_bot_command_get_command_id (command), >, 0);
   {
-    g_autoptr(JsonNode) result = rest (f, "imbot.v2.Command.list", by_id);
+    g_autoptr(JsonNode) result = botbench_ui_test_rest (f, "imbot.v2.Command.list", by_id);
     JsonArray *commands = json_object_get_array_member (json_node_get_object (result), "commands");
 
     g_assert_cmpuint (json_array_get_length (commands), ==, 1);
@@ -973,12 +711,12 @@ update_commands_unregister (Fixture *f)
   }
 
   /* …and imbot.v2.Command.unregister. */
-  g_signal_emit_by_name (find_command_button (botbench_ui_test_find (ed, "commands_section"),
+  g_signal_emit_by_name (botbench_ui_test_find_command_button (botbench_ui_test_find (ed, "commands_section"),
                                               "bot-editor.unregister-command"), "clicked");
   botbench_test_assert_wait_until_full (bot_has_no_command, ed, WAIT_MS, "the command to be unregistered");
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (ed, "banner_revealer"))));
   {
-    g_autoptr(JsonNode) result = rest (f, "imbot.v2.Command.list", by_id);
+    g_autoptr(JsonNode) result = botbench_ui_test_rest (f, "imbot.v2.Command.list", by_id);
 
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (result),
                                                                            "commands")), ==, 0);
@@ -988,9 +726,9 @@ update_commands_unregister (Fixture *f)
   fetcher_wait.bot_id = bot_id;
   botbench_test_assert_wait_until_full (bot_is_fetched, &fetcher_wait, WAIT_MS, "the bot to be fetched");
   gtk_widget_activate_action (GTK_WIDGET (ed), "bot-editor.unregister", NULL);
-  respond (botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Unregister Bot?"), "unregister");
+  botbench_ui_test_respond (botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Unregister Bot?"), "unregister");
   botbench_test_assert_wait_until_full (bot_is_unregistered, ed, WAIT_MS, "the bot to be unregistered");
-  rest_error (f, "imbot.v2.Bot.get", by_id, "BOT_NOT_FOUND");
+  botbench_ui_test_rest_error (f, "imbot.v2.Bot.get", by_id, "BOT_NOT_FOUND");
   g_assert_null (botbench_fetch_manager_get_fetcher (botbench_application_get_fetch_manager (f->app), bot_id));
   g_assert_nonnull (botbench_bot_store_lookup_by_code (botbench_application_get_bot_store (f->app), "fetchbot"));
   g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (ed, "fetch_label")));

@@ -26,7 +26,10 @@
 #include "botbench-events-page.h"
 #include "botbench-test-bot.h"
 #include "botbench-test-utils.h"
+#include "botbench-ui-test-chat.h"
+#include "botbench-ui-test-sandbox.h"
 #include "botbench-ui-test-utils.h"
+#include "botbench-ui-test-widgets.h"
 
 #define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
 
@@ -40,74 +43,10 @@ typedef BotbenchUiFixture Fixture;
 static GtkWidget *find_named (GtkWidget  *widget,
                               const char *name);
 
-static BotbenchChatPage *
-chat_page (Fixture *f)
-{
-  return BOTBENCH_CHAT_PAGE (botbench_ui_test_find (f->window, "chat_page"));
-}
-
 static BotbenchChatComposer *
 composer (Fixture *f)
 {
-  return BOTBENCH_CHAT_COMPOSER (botbench_ui_test_find (chat_page (f), "composer"));
-}
-
-static const char *
-visible_child (gpointer    root,
-               const char *stack_id)
-{
-  return gtk_stack_get_visible_child_name (GTK_STACK (botbench_ui_test_find (root, stack_id)));
-}
-
-/* A mapped label under @widget whose text (markup removed) contains @text. */
-static GtkWidget *
-find_text (GtkWidget  *widget,
-           const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_text (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* The mapped labels' texts, for failure messages. */
-static void
-collect_texts (GtkWidget *widget,
-               GString   *texts)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
-    g_string_append_printf (texts, "\n  “%.200s”", gtk_label_get_text (GTK_LABEL (widget)));
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_texts (child, texts);
-}
-
-typedef struct
-{
-  GtkWidget  *widget;
-  const char *text;
-} TextWait;
-
-static gboolean
-text_is_shown (gpointer data)
-{
-  TextWait *wait = data;
-
-  return find_text (wait->widget, wait->text) != NULL;
+  return BOTBENCH_CHAT_COMPOSER (botbench_ui_test_find (botbench_ui_test_chat_page (f), "composer"));
 }
 
 /* Waits until the chat page shows a label containing @text. */
@@ -115,86 +54,7 @@ static GtkWidget *
 assert_text_shown (Fixture    *f,
                    const char *text)
 {
-  TextWait wait = { GTK_WIDGET (chat_page (f)), text };
-
-  if (!botbench_test_wait_until (text_is_shown, &wait, WAIT_MS))
-    {
-      g_autoptr(GString) shown = g_string_new (NULL);
-
-      collect_texts (wait.widget, shown);
-      botbench_ui_test_screenshot (f, "chat-failure.png");
-      g_error ("The chat page shows no “%s”; it shows:%s", text, shown->str);
-    }
-
-  return find_text (wait.widget, text);
-}
-
-/* As a click on a response button: the response, then the dialog goes. */
-static void
-respond (AdwMessageDialog *dialog,
-         const char       *response)
-{
-  g_assert_nonnull (dialog);
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-}
-
-static gboolean
-sandbox_is_running (gpointer data)
-{
-  return botbench_sandbox_get_running (data);
-}
-
-static gboolean
-listener_is_running (gpointer data)
-{
-  return botbench_listener_get_running (data);
-}
-
-/* The sandbox runs, its profile is active, and the listener runs. */
-static void
-start_sandbox (Fixture *f)
-{
-  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (botbench_application_start_sandbox (f->app, &error));
-  g_assert_no_error (error);
-  botbench_test_assert_wait_until_full (sandbox_is_running, botbench_application_get_sandbox (f->app),
-                                        WAIT_MS, "the sandbox to run");
-  /* The sandbox's secret is held in memory: no keyring, and no banner. */
-  g_assert_true (botbench_secret_store_is_held (botbench_application_get_secret_store (f->app),
-                                                BOTBENCH_PROFILE_SANDBOX_UUID,
-                                                BOTBENCH_SECRET_KIND_WEBHOOK_SECRET));
-
-  g_assert_true (botbench_profile_manager_set_active (manager, botbench_application_get_sandbox_profile (f->app),
-                                                      &error));
-  g_assert_no_error (error);
-  botbench_test_assert_wait_until_full (listener_is_running, botbench_application_get_listener (f->app),
-                                        WAIT_MS, "the listener to run");
-}
-
-/* A REST call of the sandbox profile (webhook, CLIENT_ID added); the
- * result, which must be there. */
-static JsonNode *
-rest (Fixture    *f,
-      const char *method,
-      const char *json)
-{
-  BotbenchRestClient *client = botbench_application_get_rest_client (f->app, botbench_application_get_sandbox_profile (f->app));
-  g_autoptr(JsonNode) params = json_from_string (json, NULL);
-  g_autoptr(BotbenchRestResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  BotbenchTestResult r = { NULL };
-
-  g_assert_nonnull (params);
-  botbench_rest_client_call_async (client, method, json_node_get_object (params), NULL, botbench_test_result_cb, &r);
-  response = botbench_rest_client_call_finish (client, botbench_test_result_wait (&r, WAIT_MS), &error);
-  botbench_test_result_clear (&r);
-  g_assert_no_error (error);
-  g_assert_nonnull (botbench_rest_response_get_result (response));
-
-  return json_node_copy (botbench_rest_response_get_result (response));
+  return botbench_ui_test_assert_text_shown (f, GTK_WIDGET (botbench_ui_test_chat_page (f)), text);
 }
 
 static gint64
@@ -207,7 +67,7 @@ register_bot (Fixture    *f,
   g_autofree char *json = g_strdup_printf ("{\"CODE\":\"%s\",\"TYPE\":\"%s\",\"EVENT_HANDLER\":\"%s\","
                                            "\"PROPERTIES\":{\"NAME\":\"%s\",\"COLOR\":\"MINT\"}}",
                                            code, type, handler, name);
-  g_autoptr(JsonNode) result = rest (f, "imbot.register", json);
+  g_autoptr(JsonNode) result = botbench_ui_test_rest (f, "imbot.register", json);
 
   g_assert_true (JSON_NODE_HOLDS_VALUE (result));
   g_assert_cmpint (json_node_get_int (result), >, 0);
@@ -221,27 +81,11 @@ listener_url (Fixture *f)
   return botbench_listener_dup_url (botbench_application_get_listener (f->app));
 }
 
-static gboolean
-page_is_chatting (gpointer data)
-{
-  return g_strcmp0 (botbench_chat_page_get_state (data), "chat") == 0;
-}
-
 typedef struct
 {
   BotbenchChatPage *page;
   gint64            bot_id;
 } BotWait;
-
-static gboolean
-session_knows_bot (gpointer data)
-{
-  BotWait *wait = data;
-  BotbenchChatSession *session = botbench_chat_page_get_session (wait->page);
-
-  return session != NULL && botbench_chat_session_get_ready (session) &&
-         botbench_chat_session_lookup_bot (session, wait->bot_id) != NULL;
-}
 
 typedef struct
 {
@@ -266,33 +110,9 @@ wait_commands (Fixture *f,
                gint64   bot_id,
                guint    n_commands)
 {
-  CommandsWait wait = { chat_page (f), bot_id, n_commands };
+  CommandsWait wait = { botbench_ui_test_chat_page (f), bot_id, n_commands };
 
   botbench_test_assert_wait_until_full (session_knows_commands, &wait, WAIT_MS, "the bot's commands");
-}
-
-static gboolean
-dialog_is_open (gpointer data)
-{
-  BotWait *wait = data;
-  g_autofree char *dialog_id = g_strdup_printf ("%" G_GINT64_FORMAT, wait->bot_id);
-
-  return g_strcmp0 (botbench_chat_page_get_dialog_id (wait->page), dialog_id) == 0;
-}
-
-/* win.chat-with(bot_id): the Chat page on the bot's private dialog. */
-static void
-chat_with (Fixture *f,
-           gint64   bot_id)
-{
-  BotWait wait = { chat_page (f), bot_id };
-
-  botbench_test_assert_wait_until_full (page_is_chatting, chat_page (f), WAIT_MS, "the chat to load");
-  botbench_test_assert_wait_until_full (session_knows_bot, &wait, WAIT_MS, "the session to know the bot");
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.chat-with", "x", bot_id);
-  botbench_test_assert_wait_until_full (dialog_is_open, &wait, WAIT_MS, "the bot's dialog to open");
-  g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "chat");
-  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 }
 
 static void
@@ -309,8 +129,8 @@ static BotbenchChatMessage *
 find_message (Fixture    *f,
               const char *text)
 {
-  BotbenchChatSession *session = botbench_chat_page_get_session (chat_page (f));
-  GListModel *messages = botbench_chat_session_get_messages (session, botbench_chat_page_get_dialog_id (chat_page (f)));
+  BotbenchChatSession *session = botbench_chat_page_get_session (botbench_ui_test_chat_page (f));
+  GListModel *messages = botbench_chat_session_get_messages (session, botbench_chat_page_get_dialog_id (botbench_ui_test_chat_page (f)));
 
   for (guint i = g_list_model_get_n_items (messages); i > 0; i--)
     {
@@ -387,9 +207,9 @@ not_a_sandbox (Fixture *f)
   g_assert_no_error (error);
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (chat_page (f)), "Chat Needs the Sandbox Portal");
-  g_assert_cmpstr (botbench_chat_page_get_state (chat_page (f)), ==, "not-sandbox");
-  g_assert_null (botbench_chat_page_get_session (chat_page (f)));
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (botbench_ui_test_chat_page (f)), "Chat Needs the Sandbox Portal");
+  g_assert_cmpstr (botbench_chat_page_get_state (botbench_ui_test_chat_page (f)), ==, "not-sandbox");
+  g_assert_null (botbench_chat_page_get_session (botbench_ui_test_chat_page (f)));
   botbench_ui_test_screenshot (f, "chat-not-sandbox.png");
 }
 
@@ -413,23 +233,17 @@ listener_round_trip (Fixture *f)
   guint n_deliveries = 0;
   gint64 bot_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   handler = listener_url (f);
   bot_id = register_bot (f, "listenerbot", "Listener Bot", "S", handler);
 
   /* The empty log offers the bot's dialog instead of the sandbox. */
   events_page = botbench_ui_test_get_events_page (f->window);
   chat_button = botbench_ui_test_find (events_page, "chat_with_button");
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
-  botbench_test_assert_wait_until_full (page_is_chatting, chat_page (f), WAIT_MS, "the chat to load");
-  {
-    BotWait wait = { chat_page (f), bot_id };
-
-    botbench_test_assert_wait_until_full (session_knows_bot, &wait, WAIT_MS, "the session to know the bot");
-  }
-  g_assert_cmpint (botbench_chat_page_get_first_bot_id (chat_page (f)), ==, bot_id);
+  botbench_ui_test_show_chat (f, bot_id);
+  g_assert_cmpint (botbench_chat_page_get_first_bot_id (botbench_ui_test_chat_page (f)), ==, bot_id);
   /* Nobody to write to before a conversation is open. */
-  g_assert_null (botbench_chat_page_get_dialog_id (chat_page (f)));
+  g_assert_null (botbench_chat_page_get_dialog_id (botbench_ui_test_chat_page (f)));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (composer (f))));
   g_assert_true (gtk_widget_get_visible (chat_button));
   g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (events_page, "try_sandbox_button")));
@@ -438,14 +252,14 @@ listener_round_trip (Fixture *f)
 
   /* Opening the dialog is ONIMBOTJOINCHAT, shown as a system line with
    * what became of the event. */
-  chat_with (f, bot_id);
+  botbench_ui_test_chat_with (f, bot_id);
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTJOINCHAT", NULL);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
   assert_text_shown (f, "Svetlana Ivanova opened the dialog with Listener Bot");
   assert_text_shown (f, "answered 200");
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (composer (f))));
   /* Botbench's own listener answers nothing: the page says so. */
-  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (chat_page (f),
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (botbench_ui_test_chat_page (f),
                                                                                       "handler_hint_revealer"))));
   assert_text_shown (f, "Listener Bot sends its events to Botbench's listener");
 
@@ -462,29 +276,29 @@ listener_round_trip (Fixture *f)
   assert_text_shown (f, "Show in Events");
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEADD", "Hello [b]listener[/b]");
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
-  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.show-event", "x", deliveries[0]);
+  gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_chat_page (f)), "chat.show-event", "x", deliveries[0]);
   botbench_test_assert_wait_until_full (event_is_selected, events_page, WAIT_MS, "the event to be shown");
-  g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "events");
+  g_assert_cmpstr (botbench_ui_test_visible_child (f->window, "page_stack"), ==, "events");
   g_assert_cmpstr (botbench_event_get_event_name (botbench_events_page_get_selected_event (events_page)), ==,
                    "ONIMBOTMESSAGEADD");
 
   /* Edit: ONIMBOTMESSAGEUPDATE (type S), and "edited". */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
-  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.edit", "x", botbench_chat_message_get_id (message));
+  gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_chat_page (f)), "chat.edit", "x", botbench_chat_message_get_id (message));
   dialog = botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Edit Message");
   g_assert_nonnull (dialog);
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Hello again");
-  respond (dialog, "save");
+  botbench_ui_test_respond (dialog, "save");
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEUPDATE", NULL);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
   assert_text_shown (f, "Hello again");
   assert_text_shown (f, "edited");
 
   /* Delete: ONIMBOTMESSAGEDELETE, and the row says so. */
-  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.delete", "x", botbench_chat_message_get_id (message));
+  gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_chat_page (f)), "chat.delete", "x", botbench_chat_message_get_id (message));
   dialog = botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Delete Message?");
   g_assert_nonnull (dialog);
-  respond (dialog, "delete");
+  botbench_ui_test_respond (dialog, "delete");
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEDELETE", NULL);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
   assert_text_shown (f, "This message was deleted");
@@ -605,23 +419,22 @@ test_bot_round_trip (Fixture *f)
   guint n;
   gint64 bot_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   bot = start_test_bot (f);
   bot_id = register_bot (f, "echobot", "Echo Bot", "S", botbench_test_bot_get_url (bot));
   json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"COMMAND\":\"help\",\"EVENT_COMMAND_ADD\":\"%s\","
                           "\"LANG\":[{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Get help\",\"PARAMS\":\"topic\"}]}",
                           bot_id, botbench_test_bot_get_url (bot));
-  result = rest (f, "imbot.command.register", json);
+  result = botbench_ui_test_rest (f, "imbot.command.register", json);
 
   /* Opening the dialog: ONIMBOTJOINCHAT, and the bot's welcome. */
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
-  chat_with (f, bot_id);
+  botbench_ui_test_chat_with (f, bot_id);
   wait_commands (f, bot_id, 1);
   wait_bot_event (bot, "ONIMBOTJOINCHAT", 0);
   assert_text_shown (f, BOTBENCH_TEST_BOT_WELCOME);
   assert_text_shown (f, "Svetlana Ivanova opened the dialog with Echo Bot");
   /* A handler of the user's own: no hint about Botbench's listener. */
-  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (chat_page (f),
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (botbench_ui_test_find (botbench_ui_test_chat_page (f),
                                                                                        "handler_hint_revealer"))));
 
   /* hello + Enter -> "echo: hello" */
@@ -633,7 +446,7 @@ test_bot_round_trip (Fixture *f)
   g_assert_true (botbench_chat_message_get_author_id (mine) == 1);
 
   /* Its handler is not Botbench's listener: no event to show. */
-  g_assert_null (find_text (GTK_WIDGET (chat_page (f)), "Show in Events"));
+  g_assert_null (botbench_ui_test_find_text (GTK_WIDGET (botbench_ui_test_chat_page (f)), "Show in Events"));
 
   /* The bot's message says how it was made. */
   answer = wait_message (f, "echo: hello");
@@ -679,7 +492,7 @@ test_bot_round_trip (Fixture *f)
     }
   g_assert_nonnull (button);
   n = botbench_test_bot_get_n_events (bot);
-  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.press-button", "(xu)",
+  gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_chat_page (f)), "chat.press-button", "(xu)",
                               botbench_chat_message_get_id (answer), button->index);
   n = wait_bot_event (bot, "ONIMCOMMANDADD", n);
   g_assert_cmpstr (bot_event_string (bot, n, "COMMAND", "*", "COMMAND_CONTEXT", NULL), ==, "KEYBOARD");
@@ -688,19 +501,19 @@ test_bot_round_trip (Fixture *f)
 
   /* Edit and delete reach the type S bot. */
   n = botbench_test_bot_get_n_events (bot);
-  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.edit", "x", botbench_chat_message_get_id (mine));
+  gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_chat_page (f)), "chat.edit", "x", botbench_chat_message_get_id (mine));
   dialog = botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Edit Message");
   g_assert_nonnull (dialog);
   gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "hello, edited");
-  respond (dialog, "save");
+  botbench_ui_test_respond (dialog, "save");
   n = wait_bot_event (bot, "ONIMBOTMESSAGEUPDATE", n);
   g_assert_cmpstr (bot_event_string (bot, n, "PARAMS", "MESSAGE", NULL), ==, "hello, edited");
 
   n = botbench_test_bot_get_n_events (bot);
-  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.delete", "x", botbench_chat_message_get_id (mine));
+  gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_chat_page (f)), "chat.delete", "x", botbench_chat_message_get_id (mine));
   dialog = botbench_ui_test_find_dialog (ADW_TYPE_MESSAGE_DIALOG, "Delete Message?");
   g_assert_nonnull (dialog);
-  respond (dialog, "delete");
+  botbench_ui_test_respond (dialog, "delete");
   wait_bot_event (bot, "ONIMBOTMESSAGEDELETE", n);
   assert_text_shown (f, "This message was deleted");
 
@@ -718,7 +531,7 @@ test_bot_round_trip (Fixture *f)
                                                  botbench_test_socket_get_port (refuser));
     gint64 down_id = register_bot (f, "downbot", "Down Bot", "S", down_url);
 
-    chat_with (f, down_id);
+    botbench_ui_test_chat_with (f, down_id);
     type_and_send (f, "anybody?");
     assert_text_shown (f, "Connection refused");
     g_assert_true (gtk_widget_has_css_class (assert_text_shown (f, "Connection refused"), "error"));
@@ -799,15 +612,14 @@ users_requests_add_bot (Fixture *f)
   guint n;
   gint64 bot_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   bot = start_test_bot (f);
   bot_id = register_bot (f, "echobot", "Echo Bot", "S", botbench_test_bot_get_url (bot));
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
-  chat_with (f, bot_id);
+  botbench_ui_test_chat_with (f, bot_id);
   assert_text_shown (f, BOTBENCH_TEST_BOT_WELCOME);
 
   /* The bot's welcome: its Request button shows imbot.message.add. */
-  request = find_named (GTK_WIDGET (chat_page (f)), "request_button");
+  request = find_named (GTK_WIDGET (botbench_ui_test_chat_page (f)), "request_button");
   g_assert_nonnull (request);
   gtk_menu_button_popup (GTK_MENU_BUTTON (request));
   popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (request));
@@ -822,7 +634,7 @@ users_requests_add_bot (Fixture *f)
   gtk_popover_popdown (popover);
 
   /* Speaking as Dmitry Sokolov: his own dialog with the bot. */
-  users = GTK_DROP_DOWN (botbench_ui_test_find (chat_page (f), "user_dropdown"));
+  users = GTK_DROP_DOWN (botbench_ui_test_find (botbench_ui_test_chat_page (f), "user_dropdown"));
   for (guint i = 0; i < g_list_model_get_n_items (gtk_drop_down_get_model (users)); i++)
     if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (users)), i),
                      "Dmitry Sokolov"))
@@ -830,12 +642,12 @@ users_requests_add_bot (Fixture *f)
   g_assert_cmpuint (selected, !=, GTK_INVALID_LIST_POSITION);
   n = botbench_test_bot_get_n_events (bot);
   gtk_drop_down_set_selected (users, selected);
-  user_wait.page = chat_page (f);
+  user_wait.page = botbench_ui_test_chat_page (f);
   user_wait.user_id = 2;
   botbench_test_assert_wait_until_full (user_is_speaking, &user_wait, WAIT_MS, "Dmitry to speak");
-  bot_wait.page = chat_page (f);
+  bot_wait.page = botbench_ui_test_chat_page (f);
   bot_wait.bot_id = bot_id;
-  botbench_test_assert_wait_until_full (dialog_is_open, &bot_wait, WAIT_MS, "his dialog to open");
+  botbench_ui_test_wait_bot_dialog (f, bot_id);
   n = wait_bot_event (bot, "ONIMBOTJOINCHAT", n);
   g_assert_cmpstr (bot_event_string (bot, n, "USER", "NAME", NULL), ==, "Dmitry Sokolov");
 
@@ -845,22 +657,22 @@ users_requests_add_bot (Fixture *f)
   g_assert_cmpstr (bot_event_string (bot, n, "PARAMS", "FROM_USER_ID", NULL), ==, "2");
   mine = wait_message (f, "hi from Dmitry");
   g_assert_cmpint (botbench_chat_message_get_author_id (mine), ==, 2);
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (chat_page (f)), "Dmitry Sokolov");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (botbench_ui_test_chat_page (f)), "Dmitry Sokolov");
   assert_text_shown (f, "echo: hi from Dmitry");
 
   /* A group chat without bots; Add Bot brings one in. */
-  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.new-group", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_chat_page (f)), "chat.new-group", NULL);
   dialog = BOTBENCH_CHAT_NEW_DIALOG (botbench_ui_test_find_dialog (BOTBENCH_TYPE_CHAT_NEW_DIALOG, "New Group Chat"));
   g_assert_nonnull (dialog);
   g_assert_null (botbench_chat_new_dialog_get_check (dialog, 2));  /* Dmitry writes it */
   gtk_check_button_set_active (botbench_chat_new_dialog_get_check (dialog, 1), TRUE);
-  respond (ADW_MESSAGE_DIALOG (dialog), "create");
-  botbench_test_assert_wait_until_full (dialog_is_group, chat_page (f), WAIT_MS, "the group chat to open");
+  botbench_ui_test_respond (ADW_MESSAGE_DIALOG (dialog), "create");
+  botbench_test_assert_wait_until_full (dialog_is_group, botbench_ui_test_chat_page (f), WAIT_MS, "the group chat to open");
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  g_assert_true (gtk_widget_get_visible (botbench_ui_test_find (chat_page (f), "add_bot_button")));
-  g_assert_true (gtk_widget_get_visible (botbench_ui_test_find (chat_page (f), "mention_button")));
+  g_assert_true (gtk_widget_get_visible (botbench_ui_test_find (botbench_ui_test_chat_page (f), "add_bot_button")));
+  g_assert_true (gtk_widget_get_visible (botbench_ui_test_find (botbench_ui_test_chat_page (f), "mention_button")));
   n = botbench_test_bot_get_n_events (bot);
-  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.add-bot", "x", bot_id);
+  gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_chat_page (f)), "chat.add-bot", "x", bot_id);
   botbench_test_assert_wait_until_full (bot_is_member, &bot_wait, WAIT_MS, "the bot to join");
   n = wait_bot_event (bot, "ONIMBOTJOINCHAT", n);
   g_assert_true (g_str_has_prefix (bot_event_string (bot, n, "PARAMS", "DIALOG_ID", NULL), "chat"));
@@ -880,30 +692,28 @@ group_chat_mentions (Fixture *f)
   BotWait wait;
   gint64 bot_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   handler = listener_url (f);
   bot_id = register_bot (f, "groupbot", "Group Bot", "B", handler);
 
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
-  botbench_test_assert_wait_until_full (page_is_chatting, chat_page (f), WAIT_MS, "the chat to load");
-  wait.page = chat_page (f);
+  botbench_ui_test_show_chat (f, bot_id);
+  wait.page = botbench_ui_test_chat_page (f);
   wait.bot_id = bot_id;
-  botbench_test_assert_wait_until_full (session_knows_bot, &wait, WAIT_MS, "the session to know the bot");
 
   /* New Group Chat: a title, a second user, the bot. */
-  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.new-group", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_chat_page (f)), "chat.new-group", NULL);
   dialog = BOTBENCH_CHAT_NEW_DIALOG (botbench_ui_test_find_dialog (BOTBENCH_TYPE_CHAT_NEW_DIALOG, "New Group Chat"));
   g_assert_nonnull (dialog);
   gtk_editable_set_text (botbench_chat_new_dialog_get_title_entry (dialog), "Sales team");
   g_assert_null (botbench_chat_new_dialog_get_check (dialog, 1));  /* the author, always in */
   gtk_check_button_set_active (botbench_chat_new_dialog_get_check (dialog, 2), TRUE);
   gtk_check_button_set_active (botbench_chat_new_dialog_get_check (dialog, bot_id), TRUE);
-  respond (ADW_MESSAGE_DIALOG (dialog), "create");
-  botbench_test_assert_wait_until_full (dialog_is_group, chat_page (f), WAIT_MS, "the group chat to open");
+  botbench_ui_test_respond (ADW_MESSAGE_DIALOG (dialog), "create");
+  botbench_test_assert_wait_until_full (dialog_is_group, botbench_ui_test_chat_page (f), WAIT_MS, "the group chat to open");
   botbench_test_assert_wait_until_full (bot_is_member, &wait, WAIT_MS, "the bot to join");
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTJOINCHAT", NULL);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (chat_page (f)), "Sales team");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (botbench_ui_test_chat_page (f)), "Sales team");
 
   /* Not mentioned: no event, and the note says why. */
   type_and_send (f, "Hi everyone");
@@ -911,7 +721,7 @@ group_chat_mentions (Fixture *f)
   g_assert_true (gtk_widget_has_css_class (assert_text_shown (f, "ignores group messages"), "warning"));
 
   /* The @ menu inserts the mention; then the bot gets the message. */
-  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.mention", "x", bot_id);
+  gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_chat_page (f)), "chat.mention", "x", bot_id);
   mention = g_strdup_printf ("[USER=%" G_GINT64_FORMAT "]Group Bot[/USER] ", bot_id);
   g_assert_cmpstr (botbench_chat_composer_get_text (composer (f)), ==, mention);
   gtk_editable_set_position (botbench_chat_composer_get_editable (composer (f)), -1);
@@ -934,18 +744,17 @@ malformed_replies (Fixture *f)
   BotbenchChatMessage *message;
   gint64 bot_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   handler = listener_url (f);
   bot_id = register_bot (f, "oddbot", "Odd Bot", "S", handler);
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
-  chat_with (f, bot_id);
+  botbench_ui_test_chat_with (f, bot_id);
 
   /* ATTACH blocks with wrong types, KEYBOARD not a list of buttons. */
   json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"DIALOG_ID\":\"1\",\"MESSAGE\":\"odd reply\","
                           "\"ATTACH\":[{\"MESSAGE\":42},{\"IMAGE\":\"not an object\"},{\"GRID\":[{\"NAME\":[1],\"VALUE\":{}}]},"
                           "{\"DELIMITER\":{\"SIZE\":\"wide\"}},{\"HTML\":\"<b>x</b>\"}],"
                           "\"KEYBOARD\":{\"BUTTONS\":\"not a list\"}}", bot_id);
-  result = rest (f, "imbot.message.add", json);
+  result = botbench_ui_test_rest (f, "imbot.message.add", json);
   assert_text_shown (f, "odd reply");
   message = wait_message (f, "odd reply");
   g_assert_false (botbench_attach_is_empty (botbench_chat_message_get_attach (message)));
@@ -963,7 +772,7 @@ malformed_replies (Fixture *f)
   g_free (json);
   json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"DIALOG_ID\":\"1\",\"MESSAGE\":\"%s\"}",
                           bot_id, big->str);
-  result = rest (f, "imbot.message.add", json);
+  result = botbench_ui_test_rest (f, "imbot.message.add", json);
   {
     GtkWidget *label = assert_text_shown (f, "BIG 0123456789");
 
@@ -994,18 +803,17 @@ keyboard_actions (Fixture *f)
   GdkClipboard *clipboard;
   gint64 bot_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   handler = listener_url (f);
   bot_id = register_bot (f, "keysbot", "Keys Bot", "S", handler);
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
-  chat_with (f, bot_id);
+  botbench_ui_test_chat_with (f, bot_id);
 
   json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"DIALOG_ID\":\"1\",\"MESSAGE\":\"pick one\","
                           "\"KEYBOARD\":[{\"TEXT\":\"Put\",\"ACTION\":\"PUT\",\"ACTION_VALUE\":\"/order 42\"},"
                           "{\"TEXT\":\"Copy\",\"ACTION\":\"COPY\",\"ACTION_VALUE\":\"ORDER-42\"},"
                           "{\"TYPE\":\"NEWLINE\"},"
                           "{\"TEXT\":\"[b]Off[/b]\",\"COMMAND\":\"off\",\"DISABLED\":\"Y\"}]}", bot_id);
-  result = rest (f, "imbot.message.add", json);
+  result = botbench_ui_test_rest (f, "imbot.message.add", json);
   assert_text_shown (f, "pick one");
   assert_text_shown (f, "Put");
   message = wait_message (f, "pick one");
@@ -1016,13 +824,13 @@ keyboard_actions (Fixture *f)
   /* The disabled button is drawn insensitive. */
   g_assert_false (gtk_widget_is_sensitive (gtk_widget_get_ancestor (assert_text_shown (f, "Off"), GTK_TYPE_BUTTON)));
 
-  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.press-button", "(xu)",
+  gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_chat_page (f)), "chat.press-button", "(xu)",
                               botbench_chat_message_get_id (message), 0);
   g_assert_cmpstr (botbench_chat_composer_get_text (composer (f)), ==, "/order 42");
   /* Ready to go on typing: nothing selected. */
   g_assert_false (gtk_editable_get_selection_bounds (botbench_chat_composer_get_editable (composer (f)), NULL, NULL));
 
-  gtk_widget_activate_action (GTK_WIDGET (chat_page (f)), "chat.press-button", "(xu)",
+  gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_chat_page (f)), "chat.press-button", "(xu)",
                               botbench_chat_message_get_id (message), 1);
   botbench_ui_test_assert_toast_shown (f->window, "Copied");
   clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f->window));
@@ -1045,22 +853,21 @@ command_completion (Fixture *f)
   GtkWidget *entry;
   gint64 bot_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   handler = listener_url (f);
   bot_id = register_bot (f, "cmdbot", "Command Bot", "B", handler);
   json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"COMMAND\":\"help\",\"EVENT_COMMAND_ADD\":\"%s\","
                           "\"LANG\":[{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Get help\",\"PARAMS\":\"topic\"}]}",
                           bot_id, handler);
-  result = rest (f, "imbot.command.register", json);
+  result = botbench_ui_test_rest (f, "imbot.command.register", json);
   g_clear_pointer (&result, json_node_unref);
   g_free (json);
   json = g_strdup_printf ("{\"BOT_ID\":%" G_GINT64_FORMAT ",\"COMMAND\":\"hello\",\"EVENT_COMMAND_ADD\":\"%s\","
                           "\"LANG\":[{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Say hello\",\"PARAMS\":\"\"}]}",
                           bot_id, handler);
-  result = rest (f, "imbot.command.register", json);
+  result = botbench_ui_test_rest (f, "imbot.command.register", json);
 
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
-  chat_with (f, bot_id);
+  botbench_ui_test_chat_with (f, bot_id);
   wait_commands (f, bot_id, 2);
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTJOINCHAT", NULL);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
@@ -1104,16 +911,15 @@ v2_fetch_queued (Fixture *f)
   GtkWidget *label;
   gint64 bot_id;
 
-  start_sandbox (f);
-  result = rest (f, "imbot.v2.Bot.register",
-                 "{\"botToken\":\"chat-ui-v2\",\"fields\":{\"code\":\"fetchbot\","
-                 "\"properties\":{\"name\":\"Fetch Bot\"}}}");
+  botbench_ui_test_use_sandbox (f);
+  result = botbench_ui_test_rest (f, "imbot.v2.Bot.register",
+                                  "{\"botToken\":\"chat-ui-v2\",\"fields\":{\"code\":\"fetchbot\","
+                                  "\"properties\":{\"name\":\"Fetch Bot\"}}}");
   g_assert_true (JSON_NODE_HOLDS_OBJECT (result));
   bot_id = json_object_get_int_member (json_object_get_object_member (json_node_get_object (result), "bot"), "id");
   g_assert_cmpint (bot_id, >, 0);
 
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
-  chat_with (f, bot_id);
+  botbench_ui_test_chat_with (f, bot_id);
   type_and_send (f, "hello fetch bot");
   wait_message (f, "hello fetch bot");
 
@@ -1122,7 +928,7 @@ v2_fetch_queued (Fixture *f)
   g_assert_false (gtk_widget_has_css_class (label, "warning"));
   g_assert_false (gtk_widget_has_css_class (label, "error"));
   g_assert_true (gtk_widget_has_css_class (label, "dim-label"));
-  g_assert_null (find_text (GTK_WIDGET (chat_page (f)), "FETCH_QUEUED"));
+  g_assert_null (botbench_ui_test_find_text (GTK_WIDGET (botbench_ui_test_chat_page (f)), "FETCH_QUEUED"));
   botbench_ui_test_screenshot (f, "chat-v2-queued.png");
 }
 
@@ -1203,7 +1009,7 @@ doctor_dialog (Fixture *f)
   GtkWidget *group;
   gint64 down_id;
 
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   down_id = register_bot (f, "silentbot", "Silent Bot", "S", down_url);
   {
     /* Saved on this machine, as the Bots page does: the doctor reads the
@@ -1244,11 +1050,8 @@ doctor_dialog (Fixture *f)
 
       g_assert_true (c->bot_id == 0 || c->bot_id == down_id);
     }
-  {
-    TextWait wait = { GTK_WIDGET (dialog), check->message };
-
-    botbench_test_assert_wait_until (text_is_shown, &wait, "the problem's sentence shown");
-  }
+  /* The problem's sentence is shown. */
+  botbench_ui_test_assert_text_shown (f, GTK_WIDGET (dialog), check->message);
   group = botbench_ui_test_find (GTK_WIDGET (dialog), "results_group");
   g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), "to fix"));
   botbench_ui_test_screenshot (f, "doctor.png");

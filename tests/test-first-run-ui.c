@@ -17,6 +17,7 @@
 #include "botbench-application.h"
 #include "botbench-bots-page.h"
 #include "botbench-test-utils.h"
+#include "botbench-ui-test-bots.h"
 #include "botbench-ui-test-utils.h"
 
 #define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
@@ -123,12 +124,6 @@ keyring_sandbox_secret (void)
 
 /* ---- the window --------------------------------------------------------- */
 
-static BotbenchBotsPage *
-bots_page (Fixture *f)
-{
-  return BOTBENCH_BOTS_PAGE (botbench_ui_test_find_by_type (f->window, BOTBENCH_TYPE_BOTS_PAGE));
-}
-
 static gboolean
 portal_settled (gpointer data)
 {
@@ -222,11 +217,11 @@ first_click_lists_bots (Fixture *f)
   try_sandbox (f);
   secret = dup_sandbox_secret (f);
 
-  botbench_test_assert_wait_until_full (portal_settled, bots_page (f), WAIT_MS, "the portal's bot list");
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (botbench_ui_test_find (bots_page (f), "portal_message"))),
+  botbench_test_assert_wait_until_full (portal_settled, botbench_ui_test_bots_page (f), WAIT_MS, "the portal's bot list");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (botbench_ui_test_find (botbench_ui_test_bots_page (f), "portal_message"))),
                    ==, "The portal has no bots.");
-  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_find (bots_page (f), "portal_message"), "error"));
-  g_assert_true (portal_lists (bots_page (f)));
+  g_assert_false (gtk_widget_has_css_class (botbench_ui_test_find (botbench_ui_test_bots_page (f), "portal_message"), "error"));
+  g_assert_true (portal_lists (botbench_ui_test_bots_page (f)));
   g_assert_true (botbench_secret_store_is_held (secrets, BOTBENCH_PROFILE_SANDBOX_UUID,
                                                 BOTBENCH_SECRET_KIND_WEBHOOK_SECRET));
 
@@ -235,7 +230,7 @@ first_click_lists_bots (Fixture *f)
   wait_keyring_store_failed ();
   botbench_test_iterate_pending (0);
   g_assert_false (secrets_banner_shown (f));
-  g_assert_true (portal_lists (bots_page (f)));
+  g_assert_true (portal_lists (botbench_ui_test_bots_page (f)));
   g_assert_false (botbench_secret_store_get_session_only (secrets));
   stored = keyring_sandbox_secret ();
   g_assert_null (stored);
@@ -264,8 +259,8 @@ late_secret_reloads_page (Fixture *f)
 
   try_sandbox (f);
   secret = dup_sandbox_secret (f);
-  message = botbench_ui_test_find (bots_page (f), "portal_message");
-  botbench_test_assert_wait_until_full (portal_lists, bots_page (f), WAIT_MS, "the portal's bot list");
+  message = botbench_ui_test_find (botbench_ui_test_bots_page (f), "portal_message");
+  botbench_test_assert_wait_until_full (portal_lists, botbench_ui_test_bots_page (f), WAIT_MS, "the portal's bot list");
   wait_keyring_store_failed ();
 
   /* Back to the state of the bug: no secret anywhere, and the page, once
@@ -274,21 +269,21 @@ late_secret_reloads_page (Fixture *f)
   botbench_secret_store_release (secrets, BOTBENCH_PROFILE_SANDBOX_UUID, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET);
   g_assert_cmpuint (botbench_signal_counter_get (changes), ==, 1);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh-bots", NULL);
-  botbench_test_assert_wait_until_full (portal_shows_error, bots_page (f), WAIT_MS, "the missing-secret error");
+  botbench_test_assert_wait_until_full (portal_shows_error, botbench_ui_test_bots_page (f), WAIT_MS, "the missing-secret error");
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (message)), "No webhook secret is stored"));
   botbench_ui_test_screenshot (f, "first-run-missing-secret.png");
 
   /* The secret arrives: the page lists again by itself. */
   botbench_secret_store_hold (secrets, BOTBENCH_PROFILE_SANDBOX_UUID, BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, secret);
   g_assert_cmpuint (botbench_signal_counter_get (changes), ==, 2);
-  botbench_test_assert_wait_until_full (portal_lists, bots_page (f), WAIT_MS, "the page to reload by itself");
+  botbench_test_assert_wait_until_full (portal_lists, botbench_ui_test_bots_page (f), WAIT_MS, "the page to reload by itself");
   g_assert_false (gtk_widget_has_css_class (message, "error"));
   g_assert_false (secrets_banner_shown (f));
 
   /* A change for another profile does not reload a page that lists. */
   botbench_secret_store_hold (secrets, "not-the-active-profile", BOTBENCH_SECRET_KIND_WEBHOOK_SECRET, "x");
   botbench_test_iterate_pending (0);
-  g_assert_false (gtk_spinner_get_spinning (GTK_SPINNER (botbench_ui_test_find (bots_page (f), "portal_spinner"))));
+  g_assert_false (gtk_spinner_get_spinning (GTK_SPINNER (botbench_ui_test_find (botbench_ui_test_bots_page (f), "portal_spinner"))));
   botbench_secret_store_release (secrets, "not-the-active-profile", BOTBENCH_SECRET_KIND_WEBHOOK_SECRET);
 }
 
@@ -303,7 +298,7 @@ restart_holds_again (Fixture *f)
     return;
 
   try_sandbox (f);
-  botbench_test_assert_wait_until_full (portal_lists, bots_page (f), WAIT_MS, "the portal's bot list");
+  botbench_test_assert_wait_until_full (portal_lists, botbench_ui_test_bots_page (f), WAIT_MS, "the portal's bot list");
   wait_keyring_store_failed ();
 
   botbench_application_stop_sandbox (f->app);
@@ -314,7 +309,7 @@ restart_holds_again (Fixture *f)
   g_assert_true (botbench_secret_store_is_held (secrets, BOTBENCH_PROFILE_SANDBOX_UUID,
                                                 BOTBENCH_SECRET_KIND_WEBHOOK_SECRET));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh-bots", NULL);
-  botbench_test_assert_wait_until_full (portal_lists, bots_page (f), WAIT_MS, "the list after the restart");
+  botbench_test_assert_wait_until_full (portal_lists, botbench_ui_test_bots_page (f), WAIT_MS, "the list after the restart");
   /* The restart's keyring store fails too, still without a word. */
   wait_keyring_store_failed ();
   botbench_test_iterate_pending (0);

@@ -28,40 +28,11 @@
 #include "botbench-test-handler.h"
 #include "botbench-test-utils.h"
 #include "botbench-ui-test-utils.h"
+#include "botbench-ui-test-widgets.h"
 
 typedef BotbenchUiFixture Fixture;
 
-static struct
-{
-  SoupSession *session;
-  guint        n_posted;
-  guint        n_answered;
-  guint        last_status;
-} posts;
-
 /* ---- helpers ------------------------------------------------------------ */
-
-static void
-post_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  SoupMessage *msg;
-
-  msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  g_assert_no_error (error);
-  posts.last_status = soup_message_get_status (msg);
-  posts.n_answered++;
-}
-
-static gboolean
-all_answered (gpointer data)
-{
-  return posts.n_answered == posts.n_posted;
-}
 
 /* POSTs a fixture to the listener at path; returns the stored event's id. */
 static gint64
@@ -69,19 +40,9 @@ post_fixture (Fixture    *f,
               const char *name,
               const char *path)
 {
-  g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) body = botbench_test_load_fixture (name);
-  g_autofree char *base = botbench_application_dup_listener_base_url (f->app);
-  g_autofree char *url = g_strconcat (base, path, NULL);
 
-  msg = soup_message_new (SOUP_METHOD_POST, url);
-  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
-  posts.n_posted++;
-  soup_session_send_and_read_async (posts.session, msg, G_PRIORITY_DEFAULT, NULL, post_cb, NULL);
-  botbench_test_assert_wait_until (all_answered, NULL, "the listener's answer");
-  g_assert_cmpuint (posts.last_status, ==, SOUP_STATUS_OK);
-
-  return botbench_event_store_get_last_id (botbench_application_get_store (f->app));
+  return botbench_ui_test_post_to_listener (f, path, body);
 }
 
 typedef struct
@@ -262,23 +223,6 @@ dup_text_view_text (GtkWidget *view)
   gtk_text_buffer_get_bounds (buffer, &start, &end);
 
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-/* The shown toplevel of type, or NULL. */
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
-        return window;
-    }
-
-  return NULL;
 }
 
 static GtkWidget *
@@ -524,7 +468,7 @@ replay_edited_value (Fixture *f)
 
   g_assert_true (botbench_events_page_show_event (botbench_ui_test_get_events_page (f->window), original_id));
   botbench_ui_test_click (botbench_ui_test_find (f->window, "replay_button"));
-  dialog = find_toplevel (BOTBENCH_TYPE_REPLAY_DIALOG);
+  dialog = botbench_ui_test_find_toplevel (BOTBENCH_TYPE_REPLAY_DIALOG);
   g_assert_nonnull (dialog);
   gtk_test_widget_wait_for_draw (dialog);
 
@@ -625,7 +569,7 @@ simulate_sends_template (Fixture *f)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_get_events_page (f->window)),
                                              "events.simulate", NULL));
-  dialog = find_toplevel (BOTBENCH_TYPE_SIMULATE_DIALOG);
+  dialog = botbench_ui_test_find_toplevel (BOTBENCH_TYPE_SIMULATE_DIALOG);
   g_assert_nonnull (dialog);
   gtk_test_widget_wait_for_draw (dialog);
 
@@ -696,7 +640,7 @@ simulate_carries_profile_token (Fixture *f)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_get_events_page (f->window)),
                                              "events.simulate", NULL));
-  dialog = find_toplevel (BOTBENCH_TYPE_SIMULATE_DIALOG);
+  dialog = botbench_ui_test_find_toplevel (BOTBENCH_TYPE_SIMULATE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (botbench_simulate_dialog_select_template (BOTBENCH_SIMULATE_DIALOG (dialog), "message-add-private"));
   /* Clicked at once: the send waits for the keyring's answer if need be. */
@@ -1334,23 +1278,6 @@ export_failure_keeps_old_file (Fixture *f)
   botbench_test_rm_rf (dir);
 }
 
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  botbench_ui_test_fixture_setup (f, data);
-  posts.session = soup_session_new ();
-  posts.n_posted = posts.n_answered = posts.last_status = 0;
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&posts.session);
-  botbench_ui_test_fixture_teardown (f, data);
-}
-
 /* The rules, Replay and Replay Shown Events accept the URLs the forwarder
  * sends to, and say why not. */
 static void
@@ -1382,24 +1309,19 @@ main (int   argc,
 {
   botbench_ui_test_init (&argc, &argv, &have_keyring);
 
-#define ADD_BODY(path, body) \
-  g_test_add (path, Fixture, (gconstpointer)body, fixture_setup, botbench_ui_test_run_body, fixture_teardown)
-
   g_test_add_func ("/forward-ui/forward/check-url", test_check_url);
-  ADD_BODY ("/forward-ui/forward/switch", switch_forwards_to_handler);
-  ADD_BODY ("/forward-ui/forward/refused", refused_shows_error);
-  ADD_BODY ("/forward-ui/forward/large-store-reads-off-main-thread", forward_pill_read_off_main_thread);
-  ADD_BODY ("/forward-ui/replay/edited-value", replay_edited_value);
-  ADD_BODY ("/forward-ui/simulate/template", simulate_sends_template);
-  ADD_BODY ("/forward-ui/simulate/profile-token", simulate_carries_profile_token);
-  ADD_BODY ("/forward-ui/token/pill", token_pill);
-  ADD_BODY ("/forward-ui/source/fetched-mark-and-filter", source_mark);
-  ADD_BODY ("/forward-ui/token/learned-from-install", token_learned_from_install);
-  ADD_BODY ("/forward-ui/install/create-profile", create_profile_from_install);
-  ADD_BODY ("/forward-ui/export-import/jsonl", export_import_jsonl);
-  ADD_BODY ("/forward-ui/export-import/failure-keeps-old-file", export_failure_keeps_old_file);
-
-#undef ADD_BODY
+  botbench_ui_test_add ("/forward-ui/forward/switch", switch_forwards_to_handler);
+  botbench_ui_test_add ("/forward-ui/forward/refused", refused_shows_error);
+  botbench_ui_test_add ("/forward-ui/forward/large-store-reads-off-main-thread", forward_pill_read_off_main_thread);
+  botbench_ui_test_add ("/forward-ui/replay/edited-value", replay_edited_value);
+  botbench_ui_test_add ("/forward-ui/simulate/template", simulate_sends_template);
+  botbench_ui_test_add ("/forward-ui/simulate/profile-token", simulate_carries_profile_token);
+  botbench_ui_test_add ("/forward-ui/token/pill", token_pill);
+  botbench_ui_test_add ("/forward-ui/source/fetched-mark-and-filter", source_mark);
+  botbench_ui_test_add ("/forward-ui/token/learned-from-install", token_learned_from_install);
+  botbench_ui_test_add ("/forward-ui/install/create-profile", create_profile_from_install);
+  botbench_ui_test_add ("/forward-ui/export-import/jsonl", export_import_jsonl);
+  botbench_ui_test_add ("/forward-ui/export-import/failure-keeps-old-file", export_failure_keeps_old_file);
 
   return botbench_ui_test_run ();
 }

@@ -21,40 +21,11 @@
 #include "botbench-test-handler.h"
 #include "botbench-test-utils.h"
 #include "botbench-ui-test-utils.h"
+#include "botbench-ui-test-widgets.h"
 
 typedef BotbenchUiFixture Fixture;
 
-static struct
-{
-  SoupSession *session;
-  guint        n_posted;
-  guint        n_answered;
-  guint        last_status;
-} posts;
-
 /* ---- helpers ------------------------------------------------------------ */
-
-static void
-post_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  SoupMessage *msg;
-
-  msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  g_assert_no_error (error);
-  posts.last_status = soup_message_get_status (msg);
-  posts.n_answered++;
-}
-
-static gboolean
-all_answered (gpointer data)
-{
-  return posts.n_answered == posts.n_posted;
-}
 
 /* POSTs body to the listener at path; returns the stored event's id. */
 static gint64
@@ -62,18 +33,7 @@ post_body_to (Fixture    *f,
               const char *path,
               GBytes     *body)
 {
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *base = botbench_application_dup_listener_base_url (f->app);
-  g_autofree char *url = g_strconcat (base, path, NULL);
-
-  msg = soup_message_new (SOUP_METHOD_POST, url);
-  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
-  posts.n_posted++;
-  soup_session_send_and_read_async (posts.session, msg, G_PRIORITY_DEFAULT, NULL, post_cb, NULL);
-  botbench_test_assert_wait_until (all_answered, NULL, "the listener's answer");
-  g_assert_cmpuint (posts.last_status, ==, SOUP_STATUS_OK);
-
-  return botbench_event_store_get_last_id (botbench_application_get_store (f->app));
+  return botbench_ui_test_post_to_listener (f, path, body);
 }
 
 static gint64
@@ -152,23 +112,6 @@ filter_event_name (Fixture    *f,
   botbench_test_assert_wait_until (model_has_n, &count, "the filtered list");
 }
 
-/* The shown toplevel of type, or NULL. */
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (window))
-        return window;
-    }
-
-  return NULL;
-}
-
 /* Replay Shown Events… from the Events menu. */
 static GtkWidget *
 open_dialog (Fixture *f)
@@ -177,7 +120,7 @@ open_dialog (Fixture *f)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (botbench_ui_test_get_events_page (f->window)),
                                              "events.replay-shown", NULL));
-  dialog = find_toplevel (BOTBENCH_TYPE_REPLAY_BATCH_DIALOG);
+  dialog = botbench_ui_test_find_toplevel (BOTBENCH_TYPE_REPLAY_BATCH_DIALOG);
   g_assert_nonnull (dialog);
   gtk_test_widget_wait_for_draw (dialog);
 
@@ -199,7 +142,7 @@ batch_stopped (gpointer data)
 static gboolean
 no_dialog (gpointer data)
 {
-  return find_toplevel (BOTBENCH_TYPE_REPLAY_BATCH_DIALOG) == NULL;
+  return botbench_ui_test_find_toplevel (BOTBENCH_TYPE_REPLAY_BATCH_DIALOG) == NULL;
 }
 
 static const char *
@@ -577,23 +520,6 @@ large_needs_second_word (Fixture *f)
   g_assert_cmpint (botbench_event_store_get_last_id (store), ==, BOTBENCH_REPLAY_BATCH_LARGE + 1);
 }
 
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  botbench_ui_test_fixture_setup (f, data);
-  posts.session = soup_session_new ();
-  posts.n_posted = posts.n_answered = posts.last_status = 0;
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  g_clear_object (&posts.session);
-  botbench_ui_test_fixture_teardown (f, data);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -602,17 +528,12 @@ main (int   argc,
 
   botbench_ui_test_init (&argc, &argv, &have_keyring);
 
-#define ADD_BODY(path, body) \
-  g_test_add (path, Fixture, (gconstpointer)body, fixture_setup, botbench_ui_test_run_body, fixture_teardown)
-
-  ADD_BODY ("/replay-batch-ui/replay/filtered-to-handler", filtered_to_handler);
-  ADD_BODY ("/replay-batch-ui/replay/to-listener", to_listener);
-  ADD_BODY ("/replay-batch-ui/replay/to-forward-targets", to_forward_targets);
-  ADD_BODY ("/replay-batch-ui/replay/cancel-midway", cancel_midway);
-  ADD_BODY ("/replay-batch-ui/replay/cancelled-before-sent", cancelled_before_sent);
-  ADD_BODY ("/replay-batch-ui/confirm/large-count", large_needs_second_word);
-
-#undef ADD_BODY
+  botbench_ui_test_add ("/replay-batch-ui/replay/filtered-to-handler", filtered_to_handler);
+  botbench_ui_test_add ("/replay-batch-ui/replay/to-listener", to_listener);
+  botbench_ui_test_add ("/replay-batch-ui/replay/to-forward-targets", to_forward_targets);
+  botbench_ui_test_add ("/replay-batch-ui/replay/cancel-midway", cancel_midway);
+  botbench_ui_test_add ("/replay-batch-ui/replay/cancelled-before-sent", cancelled_before_sent);
+  botbench_ui_test_add ("/replay-batch-ui/confirm/large-count", large_needs_second_word);
 
   return botbench_ui_test_run ();
 }

@@ -26,7 +26,11 @@
 #include "botbench-request-preview-dialog.h"
 #include "botbench-test-bot.h"
 #include "botbench-test-utils.h"
+#include "botbench-ui-test-bots.h"
+#include "botbench-ui-test-chat.h"
+#include "botbench-ui-test-sandbox.h"
 #include "botbench-ui-test-utils.h"
+#include "botbench-ui-test-widgets.h"
 
 #define WAIT_MS BOTBENCH_UI_TEST_WAIT_MS
 
@@ -34,51 +38,7 @@ typedef BotbenchUiFixture Fixture;
 
 static gboolean have_keyring;
 
-static const char *
-visible_child (gpointer    root,
-               const char *stack_id)
-{
-  return gtk_stack_get_visible_child_name (GTK_STACK (botbench_ui_test_find (root, stack_id)));
-}
-
-static gboolean
-sandbox_is_running (gpointer data)
-{
-  return botbench_sandbox_get_running (data);
-}
-
-static gboolean
-listener_is_running (gpointer data)
-{
-  return botbench_listener_get_running (data);
-}
-
-static void
-start_sandbox (Fixture *f)
-{
-  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (botbench_application_start_sandbox (f->app, &error));
-  g_assert_no_error (error);
-  botbench_test_assert_wait_until_full (sandbox_is_running, botbench_application_get_sandbox (f->app),
-                                        WAIT_MS, "the sandbox to run");
-  g_assert_true (botbench_profile_manager_set_active (manager, botbench_application_get_sandbox_profile (f->app),
-                                                      &error));
-  g_assert_no_error (error);
-  botbench_test_assert_wait_until_full (listener_is_running, botbench_application_get_listener (f->app),
-                                        WAIT_MS, "the listener to run");
-}
-
 /* ---- Bots: a bot made in the editor ------------------------------------- */
-
-static BotbenchBotEditor *
-bot_editor (Fixture *f)
-{
-  GtkWidget *page = botbench_ui_test_find_by_type (f->window, BOTBENCH_TYPE_BOTS_PAGE);
-
-  return BOTBENCH_BOT_EDITOR (botbench_ui_test_find_by_type (page, BOTBENCH_TYPE_BOT_EDITOR));
-}
 
 static void
 type_into (BotbenchBotEditor *ed,
@@ -91,14 +51,6 @@ type_into (BotbenchBotEditor *ed,
   gtk_editable_set_text (GTK_EDITABLE (row), text);
 }
 
-static gboolean
-bot_is_registered (gpointer data)
-{
-  BotbenchBot *bot = botbench_bot_editor_get_bot (data);
-
-  return bot != NULL && botbench_bot_get_bot_id (bot) > 0;
-}
-
 /* Support Bot, its events to Botbench's listener; returns its id. */
 static gint64
 register_in_editor (Fixture *f)
@@ -108,7 +60,7 @@ register_in_editor (Fixture *f)
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-bot", NULL);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
-  ed = bot_editor (f);
+  ed = botbench_ui_test_bot_editor (f);
   type_into (ed, "PROPERTIES.NAME", "Support Bot");
   type_into (ed, "CODE", "support_bot");
   type_into (ed, "PROPERTIES.WORK_POSITION", "Answers customers around the clock");
@@ -117,59 +69,14 @@ register_in_editor (Fixture *f)
 
   botbench_ui_test_click (botbench_ui_test_find (ed, "register_button"));
   preview = botbench_ui_test_find_dialog (BOTBENCH_TYPE_REQUEST_PREVIEW_DIALOG, NULL);
-  g_assert_nonnull (preview);
-  adw_message_dialog_response (preview, "send");
-  gtk_window_destroy (GTK_WINDOW (preview));
-  botbench_test_assert_wait_until_full (bot_is_registered, ed, WAIT_MS, "Support Bot to be registered");
-  g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "bots");
+  botbench_ui_test_respond (preview, "send");
+  botbench_test_assert_wait_until_full (botbench_ui_test_bot_is_registered, ed, WAIT_MS, "Support Bot to be registered");
+  g_assert_cmpstr (botbench_ui_test_visible_child (f->window, "page_stack"), ==, "bots");
 
   return botbench_bot_get_bot_id (botbench_bot_editor_get_bot (ed));
 }
 
 /* ---- Chat --------------------------------------------------------------- */
-
-static BotbenchChatPage *
-chat_page (Fixture *f)
-{
-  return BOTBENCH_CHAT_PAGE (botbench_ui_test_find_by_type (f->window, BOTBENCH_TYPE_CHAT_PAGE));
-}
-
-typedef struct
-{
-  BotbenchChatPage *page;
-  gint64            bot_id;
-} BotWait;
-
-static gboolean
-session_knows_bot (gpointer data)
-{
-  BotWait *wait = data;
-  BotbenchChatSession *session = botbench_chat_page_get_session (wait->page);
-
-  return g_strcmp0 (botbench_chat_page_get_state (wait->page), "chat") == 0 && session != NULL &&
-         botbench_chat_session_get_ready (session) && botbench_chat_session_lookup_bot (session, wait->bot_id) != NULL;
-}
-
-static gboolean
-dialog_is_open (gpointer data)
-{
-  BotWait *wait = data;
-  g_autofree char *dialog_id = g_strdup_printf ("%lld", (long long)wait->bot_id);
-
-  return g_strcmp0 (botbench_chat_page_get_dialog_id (wait->page), dialog_id) == 0;
-}
-
-static void
-chat_with (Fixture *f,
-           gint64   bot_id)
-{
-  BotWait wait = { chat_page (f), bot_id };
-
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-chat", NULL);
-  botbench_test_assert_wait_until_full (session_knows_bot, &wait, WAIT_MS, "the chat to know the bot");
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.chat-with", "x", bot_id);
-  botbench_test_assert_wait_until_full (dialog_is_open, &wait, WAIT_MS, "the bot's dialog to open");
-}
 
 typedef struct
 {
@@ -189,29 +96,6 @@ bot_got_event (gpointer data)
   return FALSE;
 }
 
-/* A REST call of the sandbox profile; its result, which must be there. */
-static JsonNode *
-rest (Fixture    *f,
-      const char *method,
-      const char *json)
-{
-  BotbenchRestClient *client = botbench_application_get_rest_client (f->app,
-                                                                     botbench_application_get_sandbox_profile (f->app));
-  g_autoptr(JsonNode) params = json_from_string (json, NULL);
-  g_autoptr(BotbenchRestResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  BotbenchTestResult r = { NULL };
-
-  g_assert_nonnull (params);
-  botbench_rest_client_call_async (client, method, json_node_get_object (params), NULL, botbench_test_result_cb, &r);
-  response = botbench_rest_client_call_finish (client, botbench_test_result_wait (&r, WAIT_MS), &error);
-  botbench_test_result_clear (&r);
-  g_assert_no_error (error);
-  g_assert_nonnull (botbench_rest_response_get_result (response));
-
-  return json_node_copy (botbench_rest_response_get_result (response));
-}
-
 /* Echo Bot, with a /help command, its events to the test bot. */
 static gint64
 register_echo (Fixture         *f,
@@ -227,13 +111,13 @@ register_echo (Fixture         *f,
                           "\"PROPERTIES\":{\"NAME\":\"Echo Bot\",\"COLOR\":\"MINT\","
                           "\"WORK_POSITION\":\"Says it back\"}}",
                           botbench_test_bot_get_url (bot));
-  result = rest (f, "imbot.register", json);
+  result = botbench_ui_test_rest (f, "imbot.register", json);
   bot_id = json_node_get_int (result);
   g_assert_cmpint (bot_id, >, 0);
   command = g_strdup_printf ("{\"BOT_ID\":%lld,\"COMMAND\":\"help\",\"EVENT_COMMAND_ADD\":\"%s\","
                              "\"LANG\":[{\"LANGUAGE_ID\":\"en\",\"TITLE\":\"Get help\",\"PARAMS\":\"topic\"}]}",
                              (long long)bot_id, botbench_test_bot_get_url (bot));
-  command_result = rest (f, "imbot.command.register", command);
+  command_result = botbench_ui_test_rest (f, "imbot.command.register", command);
   return bot_id;
 }
 
@@ -298,7 +182,7 @@ tour (Fixture *f)
    * without one would choose (no banner in the pictures). */
   if (!have_keyring)
     g_action_group_activate_action (G_ACTION_GROUP (f->app), "keep-secrets-in-session", NULL);
-  start_sandbox (f);
+  botbench_ui_test_use_sandbox (f);
   profile = botbench_application_get_sandbox_profile (f->app);
 
   /* Bots: Support Bot made and registered in the editor. */
@@ -309,7 +193,7 @@ tour (Fixture *f)
   /* Events: Support Bot's handler is the listener, so its dialog fills
    * the log; a message event is opened in the detail.  (Before the echo
    * bot's handler starts: it binds the application's events.) */
-  chat_with (f, support_id);
+  botbench_ui_test_chat_with (f, support_id);
   say (f, NULL, "Where is my order #1042?", NULL);
   botbench_ui_test_wait_for_logged_event (f->window, "ONIMBOTMESSAGEADD", NULL);
   events_page = botbench_ui_test_get_events_page (f->window);
@@ -324,7 +208,7 @@ tour (Fixture *f)
                                 botbench_event_get_id (g_ptr_array_index (found, 0)));
   }
   botbench_test_assert_wait_until_full (event_is_selected, events_page, WAIT_MS, "the event in the detail");
-  g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "events");
+  g_assert_cmpstr (botbench_ui_test_visible_child (f->window, "page_stack"), ==, "events");
   botbench_ui_test_screenshot (f, "events.png");
 
   /* Chat: an echo bot of the developer's own answers, with its keyboard. */
@@ -332,11 +216,11 @@ tour (Fixture *f)
   echo = botbench_test_bot_new (webhook, botbench_profile_get_client_id (profile), 0, &error);
   g_assert_no_error (error);
   echo_id = register_echo (f, echo);
-  chat_with (f, echo_id);
+  botbench_ui_test_chat_with (f, echo_id);
   say (f, echo, "hello", "ONIMBOTMESSAGEADD");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (chat_page (f)), "echo: hello");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (botbench_ui_test_chat_page (f)), "echo: hello");
   say (f, echo, "/help", "ONIMCOMMANDADD");
-  botbench_ui_test_assert_label_shown (GTK_WIDGET (chat_page (f)), "Help: I echo what you write.");
+  botbench_ui_test_assert_label_shown (GTK_WIDGET (botbench_ui_test_chat_page (f)), "Help: I echo what you write.");
   botbench_ui_test_screenshot (f, "chat.png");
 
   /* Profiles: the sandbox profile, its connection tested. */
@@ -346,7 +230,7 @@ tour (Fixture *f)
   profile_editor = botbench_ui_test_find_by_type (profiles_page, BOTBENCH_TYPE_PROFILE_EDITOR);
   botbench_ui_test_click (botbench_ui_test_find (profile_editor, "test_button"));
   botbench_test_assert_wait_until_full (profile_tested, profile_editor, WAIT_MS, "the connection test");
-  g_assert_cmpstr (visible_child (f->window, "page_stack"), ==, "profiles");
+  g_assert_cmpstr (botbench_ui_test_visible_child (f->window, "page_stack"), ==, "profiles");
   g_assert_true (gtk_widget_get_visible (botbench_ui_test_find (profile_editor, "scope_row")));
   /* The sandbox reaches the listener on loopback: no tunnel offered. */
   g_assert_false (gtk_widget_get_visible (botbench_ui_test_find (profile_editor, "tunnel_group")));

@@ -27,15 +27,6 @@
 
 typedef BotbenchUiFixture WindowFixture;
 
-/* The POSTs of the running test. */
-static struct
-{
-  SoupSession *session;
-  guint        n_posted;
-  guint        n_answered;
-  guint        last_status;
-} posts;
-
 /* ---- helpers ------------------------------------------------------------ */
 
 static GtkWidget *
@@ -62,44 +53,16 @@ open_window (WindowFixture *f)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
 }
 
-static void
-post_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-  SoupMessage *msg;
-
-  msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  g_assert_no_error (error);
-  posts.last_status = soup_message_get_status (msg);
-  posts.n_answered++;
-}
-
 /* POSTs the fixture to the listener without blocking the main loop. */
 static void
 post_fixture (WindowFixture *f,
               const char    *name)
 {
-  g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) body = botbench_test_load_fixture (name);
-  g_autofree char *url = NULL;
+  g_autofree char *url = botbench_listener_dup_url (botbench_application_get_listener (f->app));
 
-  url = botbench_listener_dup_url (botbench_application_get_listener (f->app));
   g_assert_nonnull (url);
-
-  msg = soup_message_new (SOUP_METHOD_POST, url);
-  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
-  posts.n_posted++;
-  soup_session_send_and_read_async (posts.session, msg, G_PRIORITY_DEFAULT, NULL, post_cb, NULL);
-}
-
-static gboolean
-all_answered (gpointer data)
-{
-  return posts.n_answered == posts.n_posted;
+  botbench_ui_test_post_start (url, body);
 }
 
 /* The event list's selection: what the log shows, new events paced. */
@@ -133,8 +96,7 @@ post_fixtures_and_wait (WindowFixture      *f,
   for (guint i = 0; names[i] != NULL; i++, posted++)
     {
       post_fixture (f, names[i]);
-      botbench_test_assert_wait_until (all_answered, NULL, "the listener's answer");
-      g_assert_cmpuint (posts.last_status, ==, SOUP_STATUS_OK);
+      botbench_ui_test_post_wait ();
     }
 
   assert_wait_for_n_events (f, n + posted);
@@ -731,23 +693,6 @@ test_paced_model (void)
   assert_item (model, 0, "x");
 }
 
-static void
-window_fixture_setup (WindowFixture *f,
-                      gconstpointer  data)
-{
-  botbench_ui_test_fixture_setup (f, data);
-  posts.session = soup_session_new ();
-  posts.n_posted = posts.n_answered = posts.last_status = 0;
-}
-
-static void
-window_fixture_teardown (WindowFixture *f,
-                         gconstpointer  data)
-{
-  g_clear_object (&posts.session);
-  botbench_ui_test_fixture_teardown (f, data);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -757,7 +702,8 @@ main (int   argc,
   botbench_ui_test_init (&argc, &argv, &have_keyring);
 
 #define ADD(path, func, data) \
-  g_test_add (path, WindowFixture, data, window_fixture_setup, func, window_fixture_teardown)
+  g_test_add (path, WindowFixture, data, botbench_ui_test_fixture_setup, func, \
+             botbench_ui_test_fixture_teardown)
 #define ADD_BODY(path, body) ADD (path, botbench_ui_test_run_body, (gconstpointer)body)
 
   ADD_BODY ("/window/opens-empty", opens_empty);
