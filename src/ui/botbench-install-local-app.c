@@ -416,9 +416,11 @@ installed_cb (GObject      *object,
       const char *reason = string_member (delivery, "error");
       g_autofree char *status = NULL;
 
-      if (reason == NULL && delivery != NULL && json_object_has_member (delivery, "status"))
-        reason = status = g_strdup_printf (_("HTTP status %" G_GINT64_FORMAT),
-                                           json_object_get_int_member (delivery, "status"));
+      node = delivery != NULL ? json_object_get_member (delivery, "status") : NULL;
+      if (reason == NULL && node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_INT64 && json_node_get_int (node) > 0)
+        /* Translators: %d is an HTTP status code, e.g. 500 */
+        reason = status = g_strdup_printf (_("HTTP status %d"), (int)CLAMP (json_node_get_int (node), 0, 999));
       /* Translators: %s is why, e.g. "Connection refused" */
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
                                _("The listener did not take the installation (%s): is it running?"),
