@@ -92,6 +92,24 @@ post (Fixture    *f,
   g_assert_no_error (error);
 }
 
+/* ONAPPUNINSTALL as a portal sends it: no tokens (reference §4.7). */
+static void
+post_uninstall (Fixture    *f,
+                const char *app_token)
+{
+  g_autofree char *body = g_strdup_printf ("event=ONAPPUNINSTALL&event_handler_id=7&data[LANGUAGE_ID]=en"
+                                           "&data[CLEAN]=0&ts=1&auth[domain]=example.bitrix24.com"
+                                           "&auth[member_id]=%s&auth[application_token]=%s",
+                                           MEMBER, app_token);
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(BotbenchEvent) stored = botbench_event_new (g_get_real_time (), "127.0.0.1", "POST", "/", "", NULL,
+                                                        "application/x-www-form-urlencoded", bytes);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (botbench_event_store_insert (f->store, stored, &error), >, 0);
+  g_assert_no_error (error);
+}
+
 static char *
 secret (Fixture            *f,
         BotbenchSecretKind  kind)
@@ -154,6 +172,25 @@ test_follows (Fixture       *f,
 
 /* Switched off: the profile's tokens are its own business. */
 static void
+test_uninstall_without_tokens (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(BotbenchSignalCounter) updated = botbench_test_count_signal (f->follower, "tokens-updated");
+  g_autoptr(BotbenchSignalCounter) uninstalled = botbench_test_count_signal (f->follower, "uninstalled");
+
+  /* Another application's uninstall is not this one's; then ours is, and
+   * an event after it proves both were looked at. */
+  post_uninstall (f, "0000stranger0000");
+  post_uninstall (f, APP_TOKEN);
+  botbench_signal_counter_assert_wait (uninstalled, 1);
+  g_assert_true (botbench_profile_get_uninstalled (f->profile));
+  post (f, "ONAPPINSTALL", MEMBER, APP_TOKEN, "access-9", 9000);
+  botbench_signal_counter_assert_wait (updated, 1);
+  g_assert_false (botbench_profile_get_uninstalled (f->profile));
+  g_assert_cmpuint (botbench_signal_counter_get (uninstalled), ==, 1);
+}
+
+static void
 test_switched_off (Fixture       *f,
                    gconstpointer  data)
 {
@@ -189,6 +226,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/auth-follower/follows", Fixture, NULL, fixture_setup, test_follows, fixture_teardown);
+  g_test_add ("/auth-follower/uninstall-without-tokens", Fixture, NULL, fixture_setup,
+              test_uninstall_without_tokens, fixture_teardown);
   g_test_add ("/auth-follower/switched-off", Fixture, NULL, fixture_setup, test_switched_off, fixture_teardown);
 
   return g_test_run ();

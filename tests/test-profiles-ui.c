@@ -930,6 +930,95 @@ tunnel_makes_listener_public (Fixture *f)
   g_unsetenv ("FAKE_TUNNEL_MODE");
 }
 
+static gboolean
+install_subtitle_has (gpointer data)
+{
+  gpointer *args = data;
+
+  return strstr (subtitle (args[0], "install_row"), args[1]) != NULL;
+}
+
+/* "Install a Local Application": the sandbox installs an app whose install
+ * handler is the listener; the ONAPPINSTALL is logged and becomes the
+ * active OAuth profile "Sandbox App", which works and refreshes against
+ * the sandbox.  Without the sandbox the button is off; without the
+ * listener the row says to start it. */
+static void
+install_local_application (Fixture *f)
+{
+  BotbenchProfileManager *manager = botbench_application_get_profile_manager (f->app);
+  BotbenchSandbox *sandbox = botbench_application_get_sandbox (f->app);
+  BotbenchSecretStore *secrets = botbench_application_get_secret_store (f->app);
+  BotbenchProfilesPage *page = NULL;
+  g_autoptr(BotbenchRestResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *endpoint = NULL;
+  g_autofree char *stored = NULL;
+  BotbenchTestResult result = { NULL };
+  BotbenchRestClient *client;
+  BotbenchProfile *profile;
+  GtkWidget *button;
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-profiles", NULL);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+  page = profiles_page (f);
+  button = W (page, "install_button");
+  g_assert_false (gtk_widget_is_sensitive (button));
+
+  start_sandbox_from_page (f);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (botbench_listener_get_running (botbench_application_get_listener (f->app)));
+  botbench_ui_test_click (button);
+  if (!have_keyring)
+    botbench_ui_test_accept_session_only (f);
+  profile = save_and_wait (f, "Sandbox App");
+
+  botbench_ui_test_wait_for_logged_event (f->window, "ONAPPINSTALL", NULL);
+  botbench_ui_test_assert_toast_shown (f->window, "Local application installed: profile “Sandbox App” created "
+                                       "and selected");
+  g_assert_true (botbench_profile_manager_get_active (manager) == profile);
+  g_assert_true (gtk_widget_is_sensitive (button));
+
+  base = botbench_sandbox_dup_url (sandbox);
+  endpoint = g_strconcat (base, "oauth/token/", NULL);
+  g_assert_cmpint (botbench_profile_get_kind (profile), ==, BOTBENCH_PROFILE_KIND_OAUTH);
+  g_assert_cmpstr (botbench_profile_get_portal_url (profile), ==, base);
+  g_assert_cmpstr (botbench_profile_get_token_endpoint (profile), ==, endpoint);
+  g_assert_true (g_str_has_prefix (botbench_profile_get_oauth_client_id (profile), "local."));
+  stored = botbench_secret_store_lookup_sync (secrets, botbench_profile_get_uuid (profile),
+                                              BOTBENCH_SECRET_KIND_CLIENT_SECRET, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (stored), >=, 32);
+
+  /* It works on the sandbox's REST API. */
+  client = botbench_application_get_rest_client (f->app, profile);
+  botbench_rest_client_call_async (client, "imbot.bot.list", NULL, NULL, botbench_test_result_cb, &result);
+  response = botbench_rest_client_call_finish (client, botbench_test_result_wait (&result, WAIT_MS), &error);
+  botbench_test_result_clear (&result);
+  g_assert_no_error (error);
+  g_assert_nonnull (botbench_rest_response_get_result (response));
+
+  /* A second install: a second, unique profile. */
+  botbench_ui_test_click (button);
+  save_and_wait (f, "Sandbox App 2");
+
+  /* The listener off: the row says what to do; no profile. */
+  botbench_application_stop_listener (f->app);
+  botbench_ui_test_click (button);
+  {
+    gpointer args[] = { page, (gpointer)"Start the listener first" };
+
+    botbench_test_assert_wait_until_full (install_subtitle_has, args, WAIT_MS, "the listener error");
+  }
+  g_assert_true (gtk_widget_has_css_class (W (page, "install_row"), "error"));
+  g_assert_null (botbench_profile_manager_lookup (manager, "Sandbox App 3"));
+
+  /* The sandbox off: nothing to install into. */
+  gtk_switch_set_active (GTK_SWITCH (W (page, "sandbox_switch")), FALSE);
+  g_assert_false (gtk_widget_is_sensitive (button));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -946,6 +1035,7 @@ main (int   argc,
   botbench_ui_test_add ("/profiles-ui/try-sandbox", try_sandbox_from_empty_log);
   botbench_ui_test_add ("/profiles-ui/save-failure-toast", save_failure_shows_toast);
   botbench_ui_test_add ("/profiles-ui/tunnel", tunnel_makes_listener_public);
+  botbench_ui_test_add ("/profiles-ui/install-local-app", install_local_application);
 
   return botbench_ui_test_run ();
 }

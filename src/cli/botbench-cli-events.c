@@ -184,6 +184,46 @@ listen_events_added_cb (BotbenchEventStore *store,
   listen_print_new (state);
 }
 
+/* Profiles another process adds (profiles add --from-event) are read
+ * before the follower looks at the new events: this handler is connected
+ * first.  Unchanged contents are not parsed again. */
+static void
+listen_reload_profiles_cb (BotbenchEventStore     *store,
+                           gint64                  last_id,
+                           BotbenchProfileManager *profiles)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!botbench_profile_manager_load (profiles, &error))
+    g_debug ("Cannot read the profiles: %s", error->message);
+}
+
+static void
+listen_tokens_updated_cb (BotbenchAuthFollower *follower,
+                          BotbenchProfile      *profile,
+                          gpointer              user_data)
+{
+  g_printerr (_("profile “%s”: newer tokens from an event of its application are in the keyring\n"),
+              botbench_profile_get_name (profile));
+}
+
+static void
+listen_uninstalled_cb (BotbenchAuthFollower *follower,
+                       BotbenchProfile      *profile,
+                       gpointer              user_data)
+{
+  g_printerr (_("profile “%s”: its application was uninstalled (ONAPPUNINSTALL), its tokens are void\n"),
+              botbench_profile_get_name (profile));
+}
+
+static void
+listen_follow_error_cb (BotbenchAuthFollower *follower,
+                        const GError         *error,
+                        gpointer              user_data)
+{
+  g_printerr (_("Warning: cannot keep an application's newer tokens in the keyring: %s\n"), error->message);
+}
+
 static gboolean
 listen_signal_cb (gpointer data)
 {
@@ -201,6 +241,9 @@ botbench_cli_listen (int    argc,
   g_autoptr(BotbenchEventStore) store = NULL;
   g_autoptr(BotbenchListener) listener = NULL;
   g_autoptr(BotbenchForwarder) forwarder = NULL;
+  g_autoptr(BotbenchProfileManager) profiles = NULL;
+  g_autoptr(BotbenchSecretStore) secrets = NULL;
+  g_autoptr(BotbenchAuthFollower) follower = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *host = NULL;
@@ -299,6 +342,22 @@ botbench_cli_listen (int    argc,
 
   g_signal_connect (store, "events-added", G_CALLBACK (listen_events_added_cb), &state);
 
+  /* Like the window: an OAuth profile made from an install follows its
+   * application's events (newer tokens to the keyring, ONAPPUNINSTALL
+   * marks it uninstalled), unless its follow-event-tokens is off. */
+  profiles = botbench_profile_manager_new (NULL);
+  if (!botbench_profile_manager_load (profiles, &error))
+    {
+      g_debug ("Cannot read the profiles: %s", error->message);
+      g_clear_error (&error);
+    }
+  secrets = botbench_secret_store_new ();
+  g_signal_connect (store, "events-added", G_CALLBACK (listen_reload_profiles_cb), profiles);
+  follower = botbench_auth_follower_new (store, profiles, secrets);
+  g_signal_connect (follower, "tokens-updated", G_CALLBACK (listen_tokens_updated_cb), NULL);
+  g_signal_connect (follower, "uninstalled", G_CALLBACK (listen_uninstalled_cb), NULL);
+  g_signal_connect (follower, "secret-error", G_CALLBACK (listen_follow_error_cb), NULL);
+
   /* Before the listener serves: a script that stops us as soon as we
    * print "listening" must find the handlers there, not the default
    * action that kills before the stored events are printed. */
@@ -332,6 +391,10 @@ botbench_cli_listen (int    argc,
    * sets no retention, so it deletes nothing). */
   botbench_listener_stop (listener);
   g_signal_handlers_disconnect_by_func (store, listen_events_added_cb, &state);
+  g_signal_handlers_disconnect_by_func (store, listen_reload_profiles_cb, profiles);
+  /* A change the follower made and not yet written is written when the
+   * manager goes (its dispose). */
+  botbench_auth_follower_stop (follower);
   botbench_cli_token_learner_clear (&learner);
   if (forwarder != NULL)
     {

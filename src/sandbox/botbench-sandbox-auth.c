@@ -105,10 +105,12 @@ _botbench_sandbox_handle_token (BotbenchSandbox   *self,
   g_autofree char *client_id = _botbench_php_param_string (params, "client_id");
   g_autofree char *client_secret = _botbench_php_param_string (params, "client_secret");
   g_autoptr(JsonNode) root = NULL;
+  g_autofree char *token_client = NULL;
+  g_autofree char *scope = NULL;
   gint64 now = _botbench_sandbox_now (self);
   gint64 user_id = 0;
 
-  if (g_strcmp0 (client_id, self->client_id) != 0 || g_strcmp0 (client_secret, self->client_secret) != 0)
+  if (!_botbench_sandbox_app_check_client (self, client_id, client_secret, &token_client, &scope))
     {
       reply_oauth_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_client", "Invalid client credentials");
       return;
@@ -118,6 +120,12 @@ _botbench_sandbox_handle_token (BotbenchSandbox   *self,
     {
       g_autofree char *code = _botbench_php_param_string (params, "code");
 
+      /* /oauth/authorize/ knows only the sandbox's own application. */
+      if (*token_client != '\0')
+        {
+          reply_oauth_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_grant", "Invalid authorization code");
+          return;
+        }
       user_id = botbench_sandbox_state_query_int (self->state, 0,
                                                   "SELECT user_id FROM codes WHERE code = ? AND expires > ?",
                                                   "si", code, now);
@@ -134,8 +142,8 @@ _botbench_sandbox_handle_token (BotbenchSandbox   *self,
 
       user_id = botbench_sandbox_state_query_int (self->state, 0,
                                                   "SELECT user_id FROM tokens WHERE refresh_token = ?"
-                                                  " AND refresh_used = 0 AND refresh_expires > ?",
-                                                  "si", refresh_token, now);
+                                                  " AND refresh_used = 0 AND refresh_expires > ? AND client_id = ?",
+                                                  "sis", refresh_token, now, token_client);
       if (user_id <= 0)
         {
           reply_oauth_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_grant", "Invalid refresh token");
@@ -151,7 +159,7 @@ _botbench_sandbox_handle_token (BotbenchSandbox   *self,
       return;
     }
 
-  root = _botbench_php_object_node (_botbench_sandbox_token_response (self, user_id));
+  root = _botbench_php_object_node (_botbench_sandbox_token_response (self, token_client, scope, user_id));
   _botbench_sandbox_set_json_body (msg, SOUP_STATUS_OK, root);
 }
 
@@ -243,13 +251,16 @@ _botbench_sandbox_authenticate (BotbenchSandbox   *self,
     return _botbench_sandbox_api_refuse (error, SOUP_STATUS_UNAUTHORIZED, "NO_AUTH_FOUND", "Wrong authorization data");
 
   stmt = botbench_sandbox_state_query (self->state,
-                                       "SELECT user_id, scope, expires FROM tokens WHERE access_token = ?",
+                                       "SELECT user_id, scope, expires, client_id FROM tokens WHERE access_token = ?",
                                        "s", token);
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {
+      const char *client = (const char *)sqlite3_column_text (stmt, 3);
+
       auth->user_id = sqlite3_column_int64 (stmt, 0);
       auth->scope = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
       expires = sqlite3_column_int64 (stmt, 2);
+      auth->client_id = client != NULL && *client != '\0' ? g_strdup (client) : NULL;
     }
   sqlite3_finalize (stmt);
 
@@ -260,6 +271,7 @@ _botbench_sandbox_authenticate (BotbenchSandbox   *self,
   if (expires <= _botbench_sandbox_now (self))
     {
       g_clear_pointer (&auth->scope, g_free);
+      g_clear_pointer (&auth->client_id, g_free);
       return _botbench_sandbox_api_refuse (error, SOUP_STATUS_UNAUTHORIZED, "expired_token",
                                            "The access token provided has expired");
     }

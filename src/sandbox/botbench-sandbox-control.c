@@ -377,6 +377,16 @@ _botbench_sandbox_handle_control (BotbenchSandbox   *self,
       _botbench_sandbox_handle_updates (self, msg, params, start_us);
       return;
     }
+  if (g_str_equal (name, "install") && post)
+    {
+      _botbench_sandbox_handle_install (self, msg, params, start_us);
+      return;
+    }
+  if (g_str_equal (name, "uninstall") && post)
+    {
+      _botbench_sandbox_handle_uninstall (self, msg, params, start_us);
+      return;
+    }
 
   self->recorded = recorded;
   if (g_str_equal (name, "message") && post)

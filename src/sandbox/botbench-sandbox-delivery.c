@@ -106,11 +106,13 @@ _botbench_sandbox_event_auth (BotbenchSandbox *self,
       g_autofree char *refresh_token = NULL;
       gint64 expires;
 
-      _botbench_sandbox_issue_token (self, user_id, self->run.scope, &access_token, &refresh_token, &expires);
+      _botbench_sandbox_issue_token (self, _botbench_sandbox_owner_token_client (owner), user_id,
+                                     _botbench_sandbox_owner_scope (self, owner),
+                                     &access_token, &refresh_token, &expires);
       json_object_set_string_member (auth, "access_token", access_token);
       _botbench_php_set_int_string (auth, "expires", expires);
       _botbench_php_set_int_string (auth, "expires_in", self->run.token_ttl);
-      json_object_set_string_member (auth, "scope", self->run.scope);
+      json_object_set_string_member (auth, "scope", _botbench_sandbox_owner_scope (self, owner));
       json_object_set_string_member (auth, "domain", self->domain);
       json_object_set_string_member (auth, "server_endpoint", endpoint);
       json_object_set_string_member (auth, "status", STATUS_LETTER);
@@ -144,11 +146,13 @@ _botbench_sandbox_bot_entry (BotbenchSandbox *self,
       g_autoptr(GList) members = NULL;
       gint64 expires;
 
-      _botbench_sandbox_issue_token (self, bot_id, self->run.scope, &access_token, &refresh_token, &expires);
+      _botbench_sandbox_issue_token (self, _botbench_sandbox_owner_token_client (owner), bot_id,
+                                     _botbench_sandbox_owner_scope (self, owner),
+                                     &access_token, &refresh_token, &expires);
       json_object_set_string_member (creds, "access_token", access_token);
       _botbench_php_set_int_string (creds, "expires", expires);
       _botbench_php_set_int_string (creds, "expires_in", self->run.token_ttl);
-      json_object_set_string_member (creds, "scope", self->run.scope);
+      json_object_set_string_member (creds, "scope", _botbench_sandbox_owner_scope (self, owner));
       json_object_set_string_member (creds, "domain", self->domain);
       json_object_set_string_member (creds, "server_endpoint", endpoint);
       json_object_set_string_member (creds, "status", STATUS_LETTER);

@@ -142,6 +142,7 @@ typedef struct
   gboolean  webhook;
   gint64    user_id;
   char     *scope;
+  char     *client_id;   /* a token of an installed local application, else NULL */
 } Auth;
 
 /* Who owns bots: the OAuth app, or "custom" + CLIENT_ID (§1.9). */
@@ -151,6 +152,8 @@ typedef struct
   char     *client_id;
   char     *app_token;
   gboolean  webhook;
+  gboolean  installed;   /* a local application of /_sandbox/install */
+  char     *scope;       /* its scope; NULL: the sandbox's */
 } Owner;
 
 typedef JsonNode *(*MethodFunc) (BotbenchSandbox *self,
@@ -265,14 +268,23 @@ gboolean    _botbench_sandbox_resolve_owner      (BotbenchSandbox *self,
                                                   JsonObject      *params,
                                                   Owner           *owner,
                                                   ApiError        *error);
+/* A token pair of user_id for token_client ("" the sandbox's own
+ * application, else an installed local application's client id). */
 void        _botbench_sandbox_issue_token        (BotbenchSandbox  *self,
+                                                  const char       *token_client,
                                                   gint64            user_id,
                                                   const char       *scope,
                                                   char            **access_token,
                                                   char            **refresh_token,
                                                   gint64           *expires);
 JsonObject *_botbench_sandbox_token_response     (BotbenchSandbox *self,
+                                                  const char      *token_client,
+                                                  const char      *scope,
                                                   gint64           user_id);
+/* The application a bot owner's tokens belong to ("" the sandbox's own). */
+const char *_botbench_sandbox_owner_token_client (const Owner *owner);
+const char *_botbench_sandbox_owner_scope        (BotbenchSandbox *self,
+                                                  const Owner     *owner);
 gboolean    _botbench_sandbox_is_bot             (BotbenchSandbox *self,
                                                   gint64           user_id);
 
@@ -595,6 +607,32 @@ void _botbench_sandbox_handle_updates (BotbenchSandbox   *self,
                                        SoupServerMessage *msg,
                                        JsonObject        *params,
                                        gint64             start_us);
+
+/* botbench-sandbox-apps.c */
+
+/* Fills owner when id is the client id of a local application installed
+ * through /_sandbox/install (installed or not any more). */
+gboolean  _botbench_sandbox_app_owner            (BotbenchSandbox   *self,
+                                                  const char        *id,
+                                                  Owner             *owner);
+/* /oauth/token/'s client check: the sandbox's own application (token_client
+ * "") or an installed local application with its secret (token_client its
+ * client id, scope its scope). */
+gboolean  _botbench_sandbox_app_check_client     (BotbenchSandbox   *self,
+                                                  const char        *client_id,
+                                                  const char        *client_secret,
+                                                  char             **token_client,
+                                                  char             **scope);
+/* POST /_sandbox/install and /_sandbox/uninstall: answered when the
+ * ONAPPINSTALL / ONAPPUNINSTALL delivery is done (msg paused meanwhile). */
+void      _botbench_sandbox_handle_install       (BotbenchSandbox   *self,
+                                                  SoupServerMessage *msg,
+                                                  JsonObject        *params,
+                                                  gint64             start_us);
+void      _botbench_sandbox_handle_uninstall     (BotbenchSandbox   *self,
+                                                  SoupServerMessage *msg,
+                                                  JsonObject        *params,
+                                                  gint64             start_us);
 
 /* botbench-sandbox-control.c */
 

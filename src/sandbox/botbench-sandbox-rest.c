@@ -271,6 +271,7 @@ _botbench_sandbox_rest_call_free (RestCall *call)
 {
   g_free (call->method);
   g_free (call->auth.scope);
+  g_free (call->auth.client_id);
   g_free (call);
 }
 

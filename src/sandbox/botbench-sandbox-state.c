@@ -111,6 +111,19 @@ static const char migrate_v3_sql[] =
   "CREATE INDEX IF NOT EXISTS v2_events_created ON v2_events (created);"
   "PRAGMA user_version = 3;";
 
+/* Version 4: local applications installed through POST /_sandbox/install
+ * (their handler, secret, scope and current application_token; installed
+ * 0 after /_sandbox/uninstall), and which application a token belongs to
+ * ('' for the sandbox's own application). */
+static const char migrate_v4_sql[] =
+  "CREATE TABLE IF NOT EXISTS apps ("
+  "  client_id TEXT PRIMARY KEY, client_secret TEXT NOT NULL, handler TEXT NOT NULL,"
+  "  scope TEXT NOT NULL, app_token TEXT NOT NULL, user_id INTEGER NOT NULL,"
+  "  installed INTEGER NOT NULL, updated INTEGER NOT NULL);"
+  "ALTER TABLE tokens ADD COLUMN client_id TEXT NOT NULL DEFAULT '';"
+  "CREATE INDEX IF NOT EXISTS tokens_client ON tokens (client_id);"
+  "PRAGMA user_version = 4;";
+
 /* 2024-01-01T00:00:00Z, the epoch of a fresh portal's event id base. */
 #define EVENT_ID_EPOCH G_GINT64_CONSTANT (1704067200)
 
@@ -290,7 +303,8 @@ botbench_sandbox_state_open (const char  *path,
       return NULL;
     }
   if ((version < 2 && !migrate (state->db, migrate_v2_sql, &errmsg)) ||
-      (version < 3 && !migrate (state->db, migrate_v3_sql, &errmsg)))
+      (version < 3 && !migrate (state->db, migrate_v3_sql, &errmsg)) ||
+      (version < 4 && !migrate (state->db, migrate_v4_sql, &errmsg)))
     {
       g_set_error (error, BOTBENCH_SANDBOX_ERROR, BOTBENCH_SANDBOX_ERROR_STATE,
                    _("The sandbox state %s cannot be upgraded: %s"), path ? path : ":memory:",

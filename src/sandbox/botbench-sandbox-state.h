@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define BOTBENCH_SANDBOX_STATE_SCHEMA_VERSION 3
+#define BOTBENCH_SANDBOX_STATE_SCHEMA_VERSION 4
 
 typedef struct _BotbenchSandboxState BotbenchSandboxState;
 

@@ -23,6 +23,20 @@ _botbench_sandbox_owner_clear (Owner *owner)
   g_clear_pointer (&owner->id, g_free);
   g_clear_pointer (&owner->client_id, g_free);
   g_clear_pointer (&owner->app_token, g_free);
+  g_clear_pointer (&owner->scope, g_free);
+}
+
+const char *
+_botbench_sandbox_owner_token_client (const Owner *owner)
+{
+  return owner->installed ? owner->client_id : "";
+}
+
+const char *
+_botbench_sandbox_owner_scope (BotbenchSandbox *self,
+                               const Owner     *owner)
+{
+  return owner->scope != NULL ? owner->scope : self->run.scope;
 }
 
 static void
@@ -52,6 +66,8 @@ _botbench_sandbox_owner_init_from_id (BotbenchSandbox *self,
                                       const char      *id,
                                       Owner           *owner)
 {
+  if (g_strcmp0 (id, self->client_id) != 0 && _botbench_sandbox_app_owner (self, id, owner))
+    return;
   if (g_str_has_prefix (id, "custom") && g_strcmp0 (id, self->client_id) != 0)
     owner_init_webhook (owner, id + strlen ("custom"));
   else
@@ -70,7 +86,8 @@ _botbench_sandbox_resolve_owner (BotbenchSandbox *self,
 
   if (!auth->webhook)
     {
-      owner_init_app (self, owner);
+      if (auth->client_id == NULL || !_botbench_sandbox_app_owner (self, auth->client_id, owner))
+        owner_init_app (self, owner);
       return TRUE;
     }
 
@@ -90,6 +107,7 @@ _botbench_sandbox_resolve_owner (BotbenchSandbox *self,
 
 void
 _botbench_sandbox_issue_token (BotbenchSandbox  *self,
+                               const char       *token_client,
                                gint64            user_id,
                                const char       *scope,
                                char            **access_token,
@@ -104,13 +122,15 @@ _botbench_sandbox_issue_token (BotbenchSandbox  *self,
 
   botbench_sandbox_state_exec (self->state,
                                "INSERT INTO tokens (access_token, refresh_token, user_id, scope,"
-                               " expires, refresh_expires) VALUES (?, ?, ?, ?, ?, ?)",
-                               "ssisii", *access_token, *refresh_token, user_id, scope,
-                               *expires, now + (gint64)REFRESH_TTL_SECONDS);
+                               " expires, refresh_expires, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               "ssisiis", *access_token, *refresh_token, user_id, scope,
+                               *expires, now + (gint64)REFRESH_TTL_SECONDS, token_client);
 }
 
 JsonObject *
 _botbench_sandbox_token_response (BotbenchSandbox *self,
+                                  const char      *token_client,
+                                  const char      *scope,
                                   gint64           user_id)
 {
   JsonObject *object = json_object_new ();
@@ -119,12 +139,12 @@ _botbench_sandbox_token_response (BotbenchSandbox *self,
   g_autofree char *client_endpoint = g_strconcat (self->base_url, "rest/", NULL);
   gint64 expires;
 
-  _botbench_sandbox_issue_token (self, user_id, self->run.scope, &access_token, &refresh_token, &expires);
+  _botbench_sandbox_issue_token (self, token_client, user_id, scope, &access_token, &refresh_token, &expires);
 
   json_object_set_string_member (object, "access_token", access_token);
   json_object_set_int_member (object, "expires", expires);
   json_object_set_int_member (object, "expires_in", self->run.token_ttl);
-  json_object_set_string_member (object, "scope", self->run.scope);
+  json_object_set_string_member (object, "scope", scope);
   json_object_set_string_member (object, "domain", self->domain);
   json_object_set_string_member (object, "server_endpoint", client_endpoint);
   json_object_set_string_member (object, "status", STATUS_LETTER);

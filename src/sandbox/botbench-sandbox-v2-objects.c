@@ -133,7 +133,8 @@ _botbench_sandbox_v2_resolve_owner (BotbenchSandbox *self,
 
   if (!auth->webhook)
     {
-      _botbench_sandbox_owner_init_from_id (self, self->client_id, owner);
+      _botbench_sandbox_owner_init_from_id (self, auth->client_id != NULL ? auth->client_id : self->client_id,
+                                            owner);
       return TRUE;
     }
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "botbench-application-private.h"
+#include "botbench-install-local-app.h"
 #include "botbench-profile-editor.h"
 #include "botbench-profiles-page.h"
 
@@ -18,12 +19,14 @@ struct _BotbenchProfilesPage
 
   BotbenchApplication   *app;
   guint                  updating_switch : 1;
+  GCancellable          *install_cancellable;  /* "Install a Local Application" under way */
 
   /* Template widgets */
   GtkStack              *stack;
   AdwActionRow          *sandbox_row;
   GtkImage              *sandbox_icon;
   GtkSwitch             *sandbox_switch;
+  AdwActionRow          *install_row;
   AdwPreferencesGroup   *profiles_group;
   GtkStack              *list_stack;
   AdwStatusPage         *empty_page;
@@ -165,6 +168,9 @@ botbench_profiles_page_update_sandbox (BotbenchProfilesPage *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->sandbox_icon), "success");
   else if (error != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->sandbox_icon), "error");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profiles.install-local-app",
+                                 running && self->install_cancellable == NULL);
 }
 
 static void
@@ -242,9 +248,78 @@ botbench_profiles_page_add_action (GtkWidget  *widget,
 }
 
 static void
+install_subtitle (BotbenchProfilesPage *self,
+                  const char           *text,
+                  gboolean              error)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_action_row_set_subtitle (self->install_row, escaped);
+  if (error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->install_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->install_row), "error");
+}
+
+static void
+install_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(BotbenchProfilesPage) self = user_data;
+  g_autoptr(BotbenchProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  profile = botbench_install_local_app_finish (BOTBENCH_APPLICATION (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->install_cancellable);
+  botbench_profiles_page_update_sandbox (self, NULL);
+
+  if (profile == NULL)
+    {
+      /* Translators: %s says why, e.g. "Start the listener first: …" */
+      text = g_strdup_printf (_("Not installed: %s"), error->message);
+      install_subtitle (self, text, TRUE);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+      return;
+    }
+
+  /* Translators: %s is the new profile's name, e.g. "Sandbox App" */
+  text = g_strdup_printf (_("Installed: profile “%s” is active"), botbench_profile_get_name (profile));
+  install_subtitle (self, text, FALSE);
+  g_clear_pointer (&text, g_free);
+  /* Translators: %s is the new profile's name */
+  text = g_strdup_printf (_("Local application installed: profile “%s” created and selected"),
+                          botbench_profile_get_name (profile));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+}
+
+static void
+botbench_profiles_page_install_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *parameter)
+{
+  BotbenchProfilesPage *self = BOTBENCH_PROFILES_PAGE (widget);
+
+  if (self->app == NULL || self->install_cancellable != NULL)
+    return;
+
+  self->install_cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (widget, "profiles.install-local-app", FALSE);
+  install_subtitle (self, _("Installing…"), FALSE);
+  botbench_install_local_app_async (self->app, self->install_cancellable, install_done_cb, g_object_ref (self));
+}
+
+static void
 botbench_profiles_page_dispose (GObject *object)
 {
   BotbenchProfilesPage *self = (BotbenchProfilesPage *)object;
+
+  if (self->install_cancellable != NULL)
+    g_cancellable_cancel (self->install_cancellable);
+  g_clear_object (&self->install_cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOTBENCH_TYPE_PROFILES_PAGE);
   g_clear_object (&self->app);
@@ -270,6 +345,7 @@ botbench_profiles_page_class_init (BotbenchProfilesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfilesPage, sandbox_row);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfilesPage, sandbox_icon);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfilesPage, sandbox_switch);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchProfilesPage, install_row);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfilesPage, profiles_group);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfilesPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, BotbenchProfilesPage, empty_page);
@@ -281,12 +357,15 @@ botbench_profiles_page_class_init (BotbenchProfilesPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "profiles.add", NULL,
                                    botbench_profiles_page_add_action);
+  gtk_widget_class_install_action (widget_class, "profiles.install-local-app", NULL,
+                                   botbench_profiles_page_install_action);
 }
 
 static void
 botbench_profiles_page_init (BotbenchProfilesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "profiles.install-local-app", FALSE);
 }
 
 void

@@ -180,6 +180,29 @@ botbench_app_auth_from_event (BotbenchEvent  *event,
   return g_steal_pointer (&auth);
 }
 
+BotbenchAppAuth *
+botbench_app_auth_from_uninstall (BotbenchEvent *event)
+{
+  g_autoptr(BotbenchAppAuth) auth = NULL;
+  BotbenchFormNode *form;
+
+  g_return_val_if_fail (BOTBENCH_IS_EVENT (event), NULL);
+
+  form = botbench_event_get_form (event);
+  if (form == NULL || g_strcmp0 (botbench_event_get_event_name (event), "ONAPPUNINSTALL") != 0 ||
+      !is_token (lookup (form, "member_id")) || !is_token (lookup (form, "application_token")))
+    return NULL;
+
+  auth = g_new0 (BotbenchAppAuth, 1);
+  auth->event = g_strdup ("ONAPPUNINSTALL");
+  auth->member_id = g_strdup (lookup (form, "member_id"));
+  auth->application_token = g_strdup (lookup (form, "application_token"));
+  if (is_domain (lookup (form, "domain")))
+    auth->portal_url = g_strdup_printf ("https://%s/", lookup (form, "domain"));
+
+  return g_steal_pointer (&auth);
+}
+
 BotbenchProfile *
 botbench_profile_new_from_app_auth (const BotbenchAppAuth *auth,
                                     const char            *name,

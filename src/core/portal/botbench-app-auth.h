@@ -42,6 +42,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BotbenchAppAuth, botbench_app_auth_free)
 BotbenchAppAuth *botbench_app_auth_from_event        (BotbenchEvent   *event,
                                                       GError         **error);
 
+/* The auth block of a stored ONAPPUNINSTALL, which carries no tokens
+ * (reference §4.7: auth[domain], auth[member_id], auth[application_token]):
+ * access_token and refresh_token NULL.  NULL when it is not an
+ * ONAPPUNINSTALL or lacks a valid member_id or application_token. */
+BotbenchAppAuth *botbench_app_auth_from_uninstall    (BotbenchEvent   *event);
+
 /* A new OAuth profile from an install: portal, token endpoint, member id,
  * user id, the token's expiry; name and oauth_client_id (nullable) given.
  * The secrets (access, refresh, application_token) are the caller's to

@@ -98,7 +98,8 @@ look_thread (GTask        *task,
 
           look->seen = botbench_event_get_id (event);
           if (botbench_event_get_form (event) != NULL &&
-              (auth = botbench_app_auth_from_event (event, NULL)) != NULL)
+              ((auth = botbench_app_auth_from_event (event, NULL)) != NULL ||
+               (auth = botbench_app_auth_from_uninstall (event)) != NULL))
             g_ptr_array_add (look->auths, auth);
         }
 
