@@ -1,0 +1,591 @@
+#!/usr/bin/python3
+# botbench-a11y.py: the window's accessibility tree over AT-SPI
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Starts the real botbench (BOTBENCH_APP) on the a11y bus of a private D-Bus
+# session with its own keyring (with-keyring.sh), under Xvfb, then for every
+# page and every dialog it can reach walks the accessibility tree and fails
+# on any shown object a user can focus or act on that has no name (GTK 4.8
+# reports a widget's type name, "GtkToggleButton", when it has none),
+# printing its role, path and nearest named ancestor.  It also checks the
+# roles of the main controls, the status region that repeats toasts and new
+# events, and the keyboard shortcuts (Alt+1…5, Ctrl+N, Ctrl+F, Ctrl+L,
+# Escape in dialogs), typed with xdotool into the focused window.
+# Navigation is by AT-SPI actions and keys only, never pointer coordinates.
+# Traffic goes only to 127.0.0.1.  Output is TAP.
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Stage 1: a private bus with an unlocked keyring; with-keyring.sh drops
+# DISPLAY (its own tests need none), so it is passed along here.
+if not os.environ.get('BOTBENCH_PRIVATE_BUS'):
+    os.environ['BOTBENCH_A11Y_DISPLAY'] = os.environ.get('DISPLAY', '')
+    wrapper = os.path.join(HERE, '..', 'with-keyring.sh')
+    os.execv(wrapper, [wrapper, sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
+
+if os.environ.get('BOTBENCH_A11Y_DISPLAY'):
+    os.environ['DISPLAY'] = os.environ['BOTBENCH_A11Y_DISPLAY']
+
+try:
+    import gi
+    gi.require_version('Atspi', '2.0')
+    import pyatspi
+except (ImportError, ValueError) as e:
+    print('1..0 # SKIP python3-pyatspi missing: %s' % e)
+    sys.exit(0)
+
+APP = os.environ.get('BOTBENCH_APP')
+TIMEOUT = 20.0
+ACTIVATING = ('click', 'press', 'activate', 'toggle', 'jump')
+# GTK 4.8 names an object without a name after its type
+TYPE_NAME = re.compile(r'^(Gtk|Adw|Botbench)[A-Za-z0-9]+$')
+# Scroll bars are not walked.  Scroll panes are not checked: GTK makes
+# every GtkScrolledWindow focusable, but focus goes to what it holds.
+SKIP_ROLES = {pyatspi.ROLE_SCROLL_BAR}
+CONTAINER_ROLES = {pyatspi.ROLE_SCROLL_PANE}
+# The parts of a button or drop-down are not focused on their own: the
+# control is (a GtkDropDown's button, a GtkMenuButton's inner button are).
+CONTROL_ROLES = {pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON, pyatspi.ROLE_CHECK_BOX,
+                 pyatspi.ROLE_RADIO_BUTTON}
+
+
+def log(msg):
+    for line in str(msg).splitlines():
+        print('# ' + line, flush=True)
+
+
+def wait_until(cond, what, timeout=TIMEOUT):
+    """Polls cond() until it returns something true; fails after timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = cond()
+        except Exception:  # objects come and go while the tree changes
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError('timed out waiting for ' + what)
+        time.sleep(0.05)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+# --- the accessibility tree -------------------------------------------------
+
+def states(obj):
+    return obj.getState()
+
+
+def extents(obj):
+    try:
+        e = obj.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        return (e.x, e.y, e.width, e.height)
+    except NotImplementedError:
+        return None
+
+
+def action_names(obj):
+    try:
+        action = obj.queryAction()
+    except NotImplementedError:
+        return []
+    names = []
+    for i in range(action.nActions):
+        try:
+            names.append(action.getName(i))
+        except Exception:
+            pass
+    return names
+
+
+def do_action(obj, name):
+    action = obj.queryAction()
+    for i in range(action.nActions):
+        if action.getName(i) == name:
+            return action.doAction(i)
+    raise LookupError('%s has no action %s (it has %s)' % (describe(obj), name, action_names(obj)))
+
+
+def real_name(obj):
+    name = obj.name or ''
+    return '' if TYPE_NAME.match(name) else name
+
+
+def describe(obj):
+    return '%s %r' % (obj.getRoleName(), obj.name)
+
+
+def shown_children(obj):
+    for index, child in enumerate(obj):
+        if child is None or child.getRole() in SKIP_ROLES:
+            continue
+        # What was never shown has no size: hidden revealers, stack pages
+        # not visited yet.  (GTK 4.8 sets no "showing" state, and a stack
+        # page shown once keeps its size when hidden again.)
+        ext = extents(child)
+        if ext is not None and (ext[2] <= 0 or ext[3] <= 0):
+            continue
+        yield index, child
+
+
+def walk(root, path=()):
+    """Yields (object, path of (role, name, index) triples) for the shown tree."""
+    here = path or ((root.getRoleName(), real_name(root), 0),)
+    yield root, here
+    for index, child in shown_children(root):
+        yield from walk(child, here + ((child.getRoleName(), real_name(child), index),))
+
+
+def path_text(path):
+    return ' > '.join('%s%s[%d]' % (r, '(%s)' % n if n else '', i) for r, n, i in path)
+
+
+def unnamed_interactive(root):
+    """Shown objects a user can focus or activate that have no name."""
+    found = []
+    inside_control = set()
+    for obj, path in walk(root):
+        if path[:-1] and any(path[:k] in inside_control for k in range(1, len(path))):
+            continue
+        role = obj.getRole()
+        if role in CONTROL_ROLES or role == pyatspi.ROLE_COMBO_BOX:
+            inside_control.add(path)
+        if role in CONTAINER_ROLES:
+            continue
+        st = states(obj)
+        acts = [a for a in action_names(obj) if a in ACTIVATING]
+        if not (st.contains(pyatspi.STATE_FOCUSABLE) or acts):
+            continue
+        if real_name(obj):
+            continue
+        named = [n for _, n, _ in path[:-1] if n]
+        found.append('%s (%r) at %s; nearest named ancestor: %s'
+                     % (obj.getRoleName(), obj.name, path_text(path), named[-1] if named else 'none'))
+    return found
+
+
+def find(root, role=None, name=None, pred=None):
+    for obj, _ in walk(root):
+        if role is not None and obj.getRole() != role:
+            continue
+        if name is not None and real_name(obj) != name:
+            continue
+        if pred is not None and not pred(obj):
+            continue
+        return obj
+    return None
+
+
+def find_all(root, role=None, pred=None):
+    return [obj for obj, _ in walk(root)
+            if (role is None or obj.getRole() == role) and (pred is None or pred(obj))]
+
+
+# --- the application --------------------------------------------------------
+
+class Session:
+    def __init__(self):
+        self.tmp = tempfile.mkdtemp(prefix='botbench-a11y-')
+        self.listener_port = free_port()
+        self.sandbox_port = free_port()
+        env = dict(os.environ)
+        for k in ('NO_AT_BRIDGE', 'GTK_A11Y', 'BOTBENCH_PRIVATE_BUS'):
+            env.pop(k, None)
+        for d in ('home', 'config', 'data', 'cache'):
+            os.mkdir(os.path.join(self.tmp, d))
+        env.update(HOME=os.path.join(self.tmp, 'home'),
+                   XDG_CONFIG_HOME=os.path.join(self.tmp, 'config'),
+                   XDG_DATA_HOME=os.path.join(self.tmp, 'data'),
+                   XDG_CACHE_HOME=os.path.join(self.tmp, 'cache'),
+                   BOTBENCH_LISTENER_PORT=str(self.listener_port),
+                   BOTBENCH_SANDBOX_PORT=str(self.sandbox_port),
+                   GTK_A11Y='atspi', LC_ALL='C.UTF-8', LANGUAGE='C')
+        self.env = env
+        # The registry (and the a11y bus) is up before GTK looks for it.
+        self.desktop = pyatspi.Registry.getDesktop(0)
+        self.proc = subprocess.Popen([APP], env=env, stdout=sys.stderr, stderr=sys.stderr)
+        self.app = wait_until(self._find_app, 'botbench on the AT-SPI registry')
+        self.window = wait_until(lambda: self.frame('Botbench'), 'the main window')
+        wait_until(lambda: self.xwindows(), 'the X window')
+        self.focus_window()
+
+    def _find_app(self):
+        for a in self.desktop:
+            if a is not None and a.get_process_id() == self.proc.pid:
+                return a
+        return None
+
+    def frames(self):
+        return [f for f in self.app if f is not None]
+
+    def frame(self, name=None, pred=None):
+        for f in self.frames():
+            if (name is None or f.name == name) and (pred is None or pred(f)):
+                return f
+        return None
+
+    def xwindows(self):
+        r = subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid', str(self.proc.pid)],
+                           capture_output=True, text=True, env=self.env)
+        return [int(w) for w in r.stdout.split()]
+
+    def focus_window(self, newest=False):
+        wins = wait_until(self.xwindows, 'a shown X window')
+        # xdotool lists the windows of the pid in creation order
+        win = wins[-1] if newest else wins[0]
+        subprocess.run(['xdotool', 'windowfocus', '--sync', str(win)], env=self.env, check=False,
+                       timeout=TIMEOUT)
+
+    def key(self, *keys):
+        subprocess.run(['xdotool', 'key', '--clearmodifiers'] + list(keys), env=self.env, check=True,
+                       timeout=TIMEOUT)
+
+    def type(self, text):
+        subprocess.run(['xdotool', 'type', '--delay', '5', text], env=self.env, check=True,
+                       timeout=TIMEOUT)
+
+    def app_action(self, name):
+        subprocess.run(['gdbus', 'call', '--session', '--dest', 'io.github.botbench.Botbench',
+                        '--object-path', '/io/github/botbench/Botbench',
+                        '--method', 'org.gtk.Actions.Activate', name, '[]', '{}'],
+                       env=self.env, check=True, capture_output=True, timeout=TIMEOUT)
+
+    def post_event(self, body):
+        req = urllib.request.Request('http://127.0.0.1:%d/' % self.listener_port, data=body.encode(),
+                                     headers={'Content-Type': 'application/x-www-form-urlencoded'})
+        with urllib.request.urlopen(req, timeout=TIMEOUT) as r:
+            return r.status
+
+    def focused(self):
+        for obj, _ in walk(self.window):
+            if states(obj).contains(pyatspi.STATE_FOCUSED):
+                return obj
+        return None
+
+    def close(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+# --- the checks -------------------------------------------------------------
+
+PAGES = ['Events', 'Profiles', 'Bots', 'Chat', 'Requests']
+FALLBACK_ACTIONS = {'Events': 'win.focus-search', 'Profiles': 'win.show-profiles',
+                    'Bots': 'win.show-bots', 'Chat': 'win.show-chat'}
+
+
+class Failure(Exception):
+    pass
+
+
+def sidebar(s):
+    return find(s.window, pyatspi.ROLE_LIST, 'Pages')
+
+
+def page_shown(s, title):
+    """The sidebar selects the shown page's row."""
+    rows = [c for c in sidebar(s) if c is not None]
+    return states(rows[PAGES.index(title)]).contains(pyatspi.STATE_SELECTED)
+
+
+def focused_in(s, pred):
+    obj = s.focused()
+    return obj if obj is not None and pred(obj) else None
+
+
+class Run:
+    def __init__(self, session):
+        self.s = session
+        self.n = 0
+        self.failed = 0
+
+    def result(self, name, problems):
+        self.n += 1
+        if problems:
+            self.failed += 1
+            print('not ok %d - %s' % (self.n, name), flush=True)
+            for p in problems:
+                log('  ' + p)
+        else:
+            print('ok %d - %s' % (self.n, name), flush=True)
+
+    def check(self, name, fn):
+        try:
+            problems = fn() or []
+        except (Failure, TimeoutError, LookupError) as e:
+            problems = [str(e)]
+        self.result(name, problems)
+
+    seen = set()
+
+    def unnamed(self, root):
+        """The unnamed objects not reported yet."""
+        found = [p for p in unnamed_interactive(root) if p not in self.seen]
+        self.seen.update(found)
+        return found
+
+    def names(self, where, root):
+        self.result('every focusable or clickable object has a name: ' + where, self.unnamed(root))
+
+    # Alt+N switches to page N; on failure the window's own action is used
+    # so that the page is still checked.
+    def go(self, index, title):
+        s = self.s
+        s.focus_window()
+        s.key('alt+%d' % (index + 1))
+        try:
+            wait_until(lambda: page_shown(s, title), 'the %s page after Alt+%d' % (title, index + 1), 5)
+            return []
+        except TimeoutError as e:
+            if title in FALLBACK_ACTIONS:
+                do_action(s.window, FALLBACK_ACTIONS[title])
+                wait_until(lambda: page_shown(s, title), 'the %s page' % title)
+            return [str(e)]
+
+    def dialog(self, name, open_fn, inside=None):
+        """Opens a dialog, checks its names, closes it with Escape."""
+        s = self.s
+        before = {f.path for f in s.frames()}
+        problems = []
+        try:
+            open_fn()
+            dlg = wait_until(lambda: next((f for f in s.frames() if f.path not in before), None),
+                             'the %s dialog' % name)
+        except (TimeoutError, LookupError, subprocess.CalledProcessError) as e:
+            self.result('dialog %s opens' % name, [str(e)])
+            return
+        wait_until(lambda: find(dlg, pred=lambda o: states(o).contains(pyatspi.STATE_FOCUSABLE)),
+                   'something focusable in %s' % name)
+        if inside is not None:
+            try:
+                problems += inside(dlg) or []
+            except (Failure, TimeoutError, LookupError) as e:
+                problems.append(str(e))
+        self.result('every focusable or clickable object has a name: dialog ' + name,
+                    self.unnamed(dlg) + problems)
+        count = len(s.frames())
+        s.focus_window(newest=True)
+        s.key('Escape')
+        try:
+            wait_until(lambda: len(s.frames()) < count, 'Escape to close %s' % name, 5)
+            self.result('Escape closes ' + name, [])
+        except TimeoutError as e:
+            self.result('Escape closes ' + name, [str(e)])
+            try:
+                do_action(dlg, 'window.close')
+            except Exception:
+                pass
+            wait_until(lambda: len(s.frames()) < count, 'closing %s' % name)
+
+
+def roles_main(s):
+    problems = []
+    sidebar = find(s.window, pyatspi.ROLE_LIST, 'Pages')
+    if sidebar is None:
+        return ['no list named "Pages" (the page sidebar)']
+    items = [real_name(c) for c in sidebar if c is not None]
+    roles = {c.getRole() for c in sidebar if c is not None}
+    if items != PAGES:
+        problems.append('sidebar items are named %r, not %r' % (items, PAGES))
+    if not roles <= {pyatspi.ROLE_LIST_ITEM, pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON}:
+        problems.append('sidebar item roles %r' % [pyatspi.roleToString(r) if hasattr(pyatspi, 'roleToString') else r for r in roles])
+    return problems
+
+
+EVENTS = [
+    'event=ONIMBOTMESSAGEADD&data[PARAMS][MESSAGE]=Hello&data[PARAMS][DIALOG_ID]=1'
+    '&data[BOT][42][BOT_ID]=42&ts=1700000000',
+    'event=ONIMBOTJOINCHAT&data[PARAMS][DIALOG_ID]=chat7&data[BOT][42][BOT_ID]=42&ts=1700000001',
+    'event=ONIMCOMMANDADD&data[COMMAND][1][COMMAND]=help&data[PARAMS][MESSAGE]=/help&ts=1700000002',
+]
+
+
+def event_rows(s):
+    lst = find(s.window, pyatspi.ROLE_LIST, 'Events')
+    return [c for c in lst if c is not None] if lst is not None else []
+
+
+def find_any(root, role, name=None):
+    """Like find(), in the whole tree: hidden objects too."""
+    if root.getRole() == role and (name is None or real_name(root) == name):
+        return root
+    for child in root:
+        if child is not None:
+            found = find_any(child, role, name)
+            if found is not None:
+                return found
+    return None
+
+
+def alert_text(s):
+    alert = find_any(s.window, pyatspi.ROLE_ALERT)
+    return real_name(alert) if alert is not None else None
+
+
+def check_pages(run, s):
+    for i, title in enumerate(PAGES):
+        run.result('Alt+%d shows the %s page' % (i + 1, title), run.go(i, title))
+        if title == 'Events':
+            run.check('the event list rows are named',
+                      lambda: ['row %d has no name' % k for k, r in enumerate(event_rows(s))
+                               if not real_name(r)])
+        if title == 'Profiles':
+            # the profile editor, through the header's Add Profile button
+            add = find(s.window, pyatspi.ROLE_PUSH_BUTTON, 'Add profile')
+            if add is not None:
+                do_action(add, 'click')
+                wait_until(lambda: find(s.window, pyatspi.ROLE_TEXT, 'Name'), 'the profile editor')
+        if title == 'Bots':
+            s.focus_window()
+            s.key('ctrl+n')
+            try:
+                wait_until(lambda: find(s.window, pyatspi.ROLE_PUSH_BUTTON,
+                                        pred=lambda o: real_name(o).replace('_', '').startswith('Register')),
+                           'the bot editor after Ctrl+N', 5)
+                run.result('Ctrl+N opens a new bot in the editor', [])
+            except TimeoutError as e:
+                run.result('Ctrl+N opens a new bot in the editor', [str(e)])
+                do_action(s.window, 'win.new-bot')
+                wait_until(lambda: find(s.window, pyatspi.ROLE_PUSH_BUTTON,
+                                        pred=lambda o: 'Register' in real_name(o)), 'the bot editor')
+            register = find(s.window, pyatspi.ROLE_PUSH_BUTTON,
+                            pred=lambda o: 'Register' in real_name(o))
+            run.result('the Register button is a push button named "Register…"',
+                       [] if register is not None and real_name(register) == 'Register…'
+                       else ['Register button: %s' % (describe(register) if register else 'not found')])
+        run.names('page ' + title, s.window)
+
+
+def check_shortcuts(run, s):
+    # Ctrl+F from another page: the Events page, focus in the search entry
+    s.focus_window()
+    s.key('alt+4')
+    wait_until(lambda: page_shown(s, 'Chat'), 'the Chat page')
+    s.key('ctrl+f')
+    try:
+        wait_until(lambda: page_shown(s, 'Events') and
+                   focused_in(s, lambda o: o.getRole() in (pyatspi.ROLE_ENTRY, pyatspi.ROLE_TEXT)
+                              and real_name(o) == 'Search events'),
+                   'Ctrl+F to focus "Search events" on the Events page', 5)
+        run.result('Ctrl+F from the Chat page focuses the event search', [])
+    except TimeoutError as e:
+        run.result('Ctrl+F from the Chat page focuses the event search', [str(e)])
+
+
+def check_alerts(run, s):
+    # a toast: Copy listener URL
+    s.key('alt+1')
+    wait_until(lambda: page_shown(s, 'Events'), 'the Events page')
+    copy = find(s.window, pyatspi.ROLE_PUSH_BUTTON, 'Copy listener URL')
+    before = alert_text(s)
+    do_action(copy, 'click')
+    try:
+        wait_until(lambda: alert_text(s) not in (None, before, ''), 'the alert to repeat the toast', 5)
+        run.result('a toast is repeated in the alert region (%r)' % alert_text(s), [])
+    except TimeoutError as e:
+        run.result('a toast is repeated in the alert region', [str(e)])
+
+    # new events while the list has the focus
+    rows = event_rows(s)
+    s.focus_window()
+    s.key('ctrl+f')
+    wait_until(lambda: focused_in(s, lambda o: real_name(o) == 'Search events'), 'the search entry')
+    # Tab moves on from the search entry to the list (Down arrow in the list)
+    for _ in range(12):
+        if focused_in(s, lambda o: o.getRole() == pyatspi.ROLE_LIST_ITEM):
+            break
+        s.key('Tab')
+        try:
+            wait_until(lambda: s.focused() is not None, 'the focus', 2)
+        except TimeoutError:
+            pass
+    problems = []
+    if not focused_in(s, lambda o: o.getRole() == pyatspi.ROLE_LIST_ITEM):
+        problems.append('Tab from the search entry never reaches the event list (focus on %s)'
+                        % (describe(s.focused()) if s.focused() else 'nothing'))
+    else:
+        s.post_event(EVENTS[0])
+        s.post_event(EVENTS[1])
+        try:
+            wait_until(lambda: alert_text(s) == '2 new events', 'the alert "2 new events"', 10)
+        except TimeoutError as e:
+            problems.append('%s (it says %r)' % (e, alert_text(s)))
+    run.result('new events while the list has the focus are announced', problems)
+
+
+def check_dialogs(run, s):
+    s.key('alt+1')
+    wait_until(lambda: page_shown(s, 'Events'), 'the Events page')
+
+    def keys(*k):
+        def open_():
+            s.focus_window()
+            s.key(*k)
+        return open_
+
+    def click(name, role=pyatspi.ROLE_PUSH_BUTTON):
+        return lambda: do_action(find(s.window, role, name), 'click')
+
+    def action_on(role, name, action):
+        return lambda: do_action(find(s.window, role, name), action)
+
+    run.dialog('Preferences', keys('ctrl+comma'))
+    run.dialog('Preferences, Forwarding', lambda: s.app_action('forwarding-preferences'))
+    run.dialog('Keyboard Shortcuts', keys('ctrl+question'))
+    run.dialog('About', lambda: s.app_action('about'))
+    page = find(s.window, pyatspi.ROLE_FILLER, pred=lambda o: 'events.simulate' in action_names(o))
+    run.dialog('Simulate Event', lambda: do_action(page, 'events.simulate'))
+    run.dialog('Replay Shown Events', lambda: do_action(page, 'events.replay-shown'))
+
+
+def main():
+    if not APP or not os.access(APP, os.X_OK):
+        print('1..0 # SKIP BOTBENCH_APP is not set')
+        return 0
+    for tool in ('xdotool', 'gdbus'):
+        if subprocess.run(['sh', '-c', 'command -v ' + tool], capture_output=True).returncode != 0:
+            print('1..0 # SKIP %s missing' % tool)
+            return 0
+    s = Session()
+    run = Run(s)
+    try:
+        for body in EVENTS:
+            assert s.post_event(body) == 200
+        wait_until(lambda: len(event_rows(s)) >= len(EVENTS), 'the posted events in the list')
+        # the sandbox portal and its profile, active: bots and chat work
+        do_action(s.window, 'win.try-sandbox')
+        wait_until(lambda: find(s.window, pyatspi.ROLE_PUSH_BUTTON, 'Active profile',
+                                pred=lambda o: find_any(o, pyatspi.ROLE_LABEL, 'Sandbox')),
+                   'the sandbox profile to be active')
+        run.check('the main controls have their roles', lambda: roles_main(s))
+        check_pages(run, s)
+        check_shortcuts(run, s)
+        check_alerts(run, s)
+        check_dialogs(run, s)
+    finally:
+        s.close()
+    print('1..%d' % run.n)
+    return 1 if run.failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
