@@ -196,11 +196,18 @@ label_list_views (GtkWidget *widget,
     }
 }
 
-/* A GtkColumnView's inner list view, labelled by the column view. */
+/* A GtkColumnView's inner list view, labelled by the column view, and its
+ * header row (focusable, for sorting). */
 void
 botbench_a11y_label_list_view_of (GtkWidget *column_view)
 {
   g_return_if_fail (GTK_IS_COLUMN_VIEW (column_view));
 
   label_list_views (column_view, column_view);
+  for (GtkWidget *child = gtk_widget_get_first_child (column_view);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (child)) == GTK_ACCESSIBLE_ROLE_ROW)
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Column headers"), -1);
 }
