@@ -174,7 +174,7 @@ def find_all(root, role=None, pred=None):
 # --- the application --------------------------------------------------------
 
 class Session:
-    def __init__(self):
+    def __init__(self, app):
         self.tmp = tempfile.mkdtemp(prefix='botbench-a11y-')
         self.listener_port = free_port()
         self.sandbox_port = free_port()
@@ -193,7 +193,7 @@ class Session:
         self.env = env
         # The registry (and the a11y bus) is up before GTK looks for it.
         self.desktop = pyatspi.Registry.getDesktop(0)
-        self.proc = subprocess.Popen([APP], env=env, stdout=sys.stderr, stderr=sys.stderr)
+        self.proc = subprocess.Popen([app], env=env, stdout=sys.stderr, stderr=sys.stderr)
         self.app = wait_until(self._find_app, 'botbench on the AT-SPI registry')
         self.window = wait_until(lambda: self.frame('Botbench'), 'the main window')
         wait_until(lambda: self.xwindows(), 'the X window')

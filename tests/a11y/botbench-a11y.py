@@ -24,13 +24,21 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Stage 1: a private bus with an unlocked keyring; with-keyring.sh drops
 # DISPLAY (its own tests need none), so it is passed along here.
+# The TAP output keeps stdout; the bus and the services it starts (the
+# registry prints a line) write to stderr.
 if not os.environ.get('BOTBENCH_PRIVATE_BUS'):
     os.environ['BOTBENCH_A11Y_DISPLAY'] = os.environ.get('DISPLAY', '')
+    tap = os.dup(1)
+    os.set_inheritable(tap, True)
+    os.dup2(2, 1)
+    os.environ['BOTBENCH_A11Y_TAP_FD'] = str(tap)
     wrapper = os.path.join(HERE, '..', 'with-keyring.sh')
     os.execv(wrapper, [wrapper, sys.executable, os.path.abspath(__file__)] + sys.argv[1:])
 
 if os.environ.get('BOTBENCH_A11Y_DISPLAY'):
     os.environ['DISPLAY'] = os.environ['BOTBENCH_A11Y_DISPLAY']
+if os.environ.get('BOTBENCH_A11Y_TAP_FD'):
+    sys.stdout = os.fdopen(int(os.environ.pop('BOTBENCH_A11Y_TAP_FD')), 'w', buffering=1)
 
 try:
     import gi
@@ -565,7 +573,7 @@ def main():
         if subprocess.run(['sh', '-c', 'command -v ' + tool], capture_output=True).returncode != 0:
             print('1..0 # SKIP %s missing' % tool)
             return 0
-    s = Session()
+    s = Session(APP)
     run = Run(s)
     try:
         for body in EVENTS:
