@@ -259,5 +259,3 @@ class Session:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-
-
