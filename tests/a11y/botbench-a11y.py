@@ -181,7 +181,16 @@ def roles_main(s):
     if items != PAGES:
         problems.append('sidebar items are named %r, not %r' % (items, PAGES))
     if not roles <= {pyatspi.ROLE_LIST_ITEM, pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON}:
-        problems.append('sidebar item roles %r' % [pyatspi.roleToString(r) if hasattr(pyatspi, 'roleToString') else r for r in roles])
+        problems.append('sidebar items are %s' % sorted(c.getRoleName() for c in sidebar if c is not None))
+    search = find_any(s.window, pyatspi.ROLE_ENTRY, 'Search events') or find_any(s.window, pyatspi.ROLE_TEXT,
+                                                                                 'Search events')
+    if search is None:
+        problems.append('no entry (or text) named "Search events"')
+    events = find_any(s.window, pyatspi.ROLE_LIST, 'Events') or find_any(s.window, pyatspi.ROLE_TABLE, 'Events')
+    if events is None:
+        problems.append('no list (or table) named "Events"')
+    elif not [c for c in events if c is not None and c.getRole() in (pyatspi.ROLE_LIST_ITEM, pyatspi.ROLE_TABLE_ROW)]:
+        problems.append('the "Events" list has no rows')
     return problems
 
 
