@@ -523,6 +523,15 @@ def walk_register(run, s):
     raise Failure('Ctrl+Return never registers the bot')
 
 
+def editor_messages(s):
+    """The sentences the bot editor shows (its groups' error and warning lines)."""
+    editor = find(s.window, pred=lambda o: 'bot-editor.close' in action_names(o))
+    if editor is None:
+        return []
+    return ['editor says: ' + real_name(o) for o in find_all(editor, pyatspi.ROLE_LABEL)
+            if len(real_name(o)) > 30]
+
+
 def walk_chat(run, s):
     """The bot's conversation in Chat, a message typed and sent."""
     s.key('alt+4')
@@ -569,7 +578,8 @@ def check_keyboard_walk(run, s):
             step(run, s)
             run.result(name, [])
         except (Failure, TimeoutError, LookupError) as e:
-            run.result(name, [str(e)], todo='the keyboard walk is not finished')
+            run.result(name, [str(e)] + (editor_messages(s) if step is walk_register else []),
+                       todo='the keyboard walk is not finished')
             return False
     return True
 
