@@ -50,6 +50,7 @@ except (ImportError, ValueError) as e:
 
 APP = sys.argv[1] if len(sys.argv) > 1 else os.environ.get('BOTBENCH_APP')
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
 from a11y_session import *  # noqa: E402,F401,F403
 
 
