@@ -578,6 +578,9 @@ botbench_bot_editor_class_init (BotbenchBotEditorClass *klass)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "bot-editor.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "bot-editor.close", NULL);
+  /* Register… or Update, like the button at the bottom */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "bot-editor.send", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "bot-editor.send", NULL);
 
   g_type_ensure (BOTBENCH_TYPE_V2_SECTION);
   g_type_ensure (BOTBENCH_TYPE_IDENTITY_SECTION);

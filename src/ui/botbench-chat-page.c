@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "botbench-a11y.h"
 #include "botbench-application-private.h"
 #include "botbench-chat-composer.h"
 #include "botbench-chat-conversation-row.h"
@@ -516,6 +517,7 @@ botbench_chat_page_init (BotbenchChatPage *self)
   self->follow_tail = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  botbench_a11y_label_drop_down (self->user_dropdown);
 
   _botbench_chat_page_init_view (self);
 

@@ -90,6 +90,9 @@ botbench_color_section_init (BotbenchColorSection *self)
                                self, G_CONNECT_SWAPPED);
       self->color_buttons[i] = GTK_TOGGLE_BUTTON (button);
       gtk_flow_box_append (self->swatches, button);
+      /* The flow box child around it takes the focus first */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (button)),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
     }
   gtk_toggle_button_set_active (self->color_buttons[0], TRUE);
 }

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "botbench-a11y.h"
 #include "botbench-application-private.h"
 #include "botbench-decoded-item.h"
 #include "botbench-event-detail-private.h"
@@ -193,6 +194,10 @@ value_bind_cb (GtkSignalListItemFactory *factory,
           gtk_widget_set_tooltip_text (label, tip);
         }
     }
+
+  /* The row is focused, not its cells: it says both */
+  botbench_a11y_label_column_row (label, botbench_decoded_item_get_key (item),
+                                  gtk_label_get_label (GTK_LABEL (label)));
 }
 
 static void
@@ -204,6 +209,8 @@ botbench_event_detail_toast (BotbenchEventDetail *self,
   overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   if (overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
+  /* for screen readers, with the window's toasts */
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.announce", "s", title);
 }
 
 /* Enter or double click: containers open and close, values are copied. */
@@ -552,6 +559,7 @@ static void
 botbench_event_detail_init (BotbenchEventDetail *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  botbench_a11y_label_list_view_of (GTK_WIDGET (self->decoded_view));
 
   gtk_text_buffer_create_tag (gtk_text_view_get_buffer (self->raw_view), "raw",
                               "insert-hyphens", FALSE,

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "botbench-application-private.h"
+#include "botbench-a11y.h"
 #include "botbench-event-row.h"
 #include "botbench-forward-format.h"
 
@@ -221,7 +222,7 @@ botbench_event_row_update (BotbenchEventRow *self)
       gtk_label_set_label (self->bot_label, "");
       gtk_label_set_label (self->size_label, "");
       g_free (botbench_event_row_update_pills (self));
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL);
+      botbench_a11y_label_list_item (GTK_WIDGET (self), NULL);
       return;
     }
 
@@ -258,9 +259,8 @@ botbench_event_row_update (BotbenchEventRow *self)
       g_free (summary);
       summary = full;
     }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, summary,
-                                  -1);
+  /* The list item holding the row is what is focused */
+  botbench_a11y_label_list_item (GTK_WIDGET (self), summary);
 }
 
 static void

@@ -39,6 +39,10 @@ struct _BotbenchEventsPage
 
   /* TRUE while the log is scrolled to the top: new events stay in view. */
   guint                   follow_head : 1;
+
+  /* Events arrived while the list has the focus, not announced yet */
+  guint                   new_events;
+  guint                   announce_source;
   guint                   updating_event_types : 1;
 
   /* Rows kept in step with forwards recorded after the list read them. */

@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "botbench-a11y.h"
 #include "botbench-application-private.h"
 #include "botbench-event-detail.h"
 #include "botbench-event-row.h"
@@ -130,6 +131,39 @@ event_scroller_value_changed_cb (BotbenchEventsPage *self,
   self->follow_head = gtk_adjustment_get_value (adjustment) < 1.0;
 }
 
+static gboolean
+announce_new_events_cb (gpointer user_data)
+{
+  BotbenchEventsPage *self = user_data;
+  g_autofree char *text = NULL;
+
+  self->announce_source = 0;
+  text = g_strdup_printf (ngettext ("%u new event", "%u new events", self->new_events), self->new_events);
+  self->new_events = 0;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.announce", "s", text);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* New events at the head while the list has the focus are announced
+ * (screen readers do not read a list that grows), a second after the
+ * first of them, as one message. */
+static void
+botbench_events_page_count_new_events (BotbenchEventsPage *self,
+                                       guint               added)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self->event_list));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL ||
+      (focus != GTK_WIDGET (self->event_list) && !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->event_list))))
+    return;
+
+  self->new_events += added;
+  if (self->announce_source == 0)
+    self->announce_source = g_timeout_add_seconds (1, announce_new_events_cb, self);
+}
+
 static void
 selection_items_changed_cb (BotbenchEventsPage *self,
                             guint               position,
@@ -140,6 +174,9 @@ selection_items_changed_cb (BotbenchEventsPage *self,
   g_assert (BOTBENCH_IS_EVENTS_PAGE (self));
 
   _botbench_events_page_update_state (self);
+
+  if (position == 0 && removed == 0 && added > 0)
+    botbench_events_page_count_new_events (self, added);
 
   /* At the top, keep the newest event in view.  Scrolled away, the list
    * view keeps its anchor row and nothing moves. */
@@ -174,6 +211,7 @@ botbench_events_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->names_timeout, g_source_remove);
+  g_clear_handle_id (&self->announce_source, g_source_remove);
 
   if (self->event_list != NULL)
     gtk_list_view_set_model (self->event_list, NULL);
@@ -265,6 +303,7 @@ botbench_events_page_init (BotbenchEventsPage *self)
   self->follow_head = TRUE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  botbench_a11y_label_drop_down (self->event_type_dropdown);
   _botbench_events_actions_install (self, self->header_box);
 
   /* Folded, the page opens on the list. */

@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include "botbench-a11y.h"
 #include "botbench-application-private.h"
 #include "botbench-bot-editor-internal.h"
 #include "botbench-handlers-section.h"
@@ -97,6 +98,7 @@ static void
 botbench_handlers_section_init (BotbenchHandlersSection *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  botbench_a11y_label_expander (self->handlers_expander);
 
   self->handler_rows[BOTBENCH_BOT_HANDLER_MESSAGE_ADD] = self->message_add_row;
   self->handler_rows[BOTBENCH_BOT_HANDLER_MESSAGE_UPDATE] = self->message_update_row;

@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "botbench-a11y.h"
 #include "botbench-install-profile.h"
 
 typedef struct
@@ -278,6 +279,8 @@ botbench_install_profile_present (BotbenchApplication *app,
   g_signal_connect_object (row, "changed", G_CALLBACK (name_changed_cb), dialog, 0);
   add_row (dialog, list, "client-id", _("Client ID (local.…, optional)"), FALSE);
   add_row (dialog, list, "client-secret", _("Client Secret (optional)"), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Profile"), -1);
+  botbench_a11y_label_peek_buttons (list);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),

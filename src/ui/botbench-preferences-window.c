@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "botbench-a11y.h"
 #include "botbench-application-private.h"
 #include "botbench-forward-rules-group.h"
 #include "botbench-preferences-window.h"
@@ -186,6 +187,7 @@ static void
 botbench_preferences_window_init (BotbenchPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  botbench_a11y_label_group_list (GTK_WIDGET (self->forward_timeout_spin), _("Forwarding"));
 }
 
 GtkWidget *

@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "botbench-a11y.h"
 #include "botbench-application-private.h"
 #include "botbench-profile-editor-private.h"
 
@@ -484,6 +485,8 @@ botbench_profile_editor_init (BotbenchProfileEditor *self)
   self->pending_secrets = g_ptr_array_new_with_free_func ((GDestroyNotify)_botbench_profile_editor_pending_secret_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  botbench_a11y_label_peek_buttons (GTK_WIDGET (self));
+  botbench_a11y_label_group_list (GTK_WIDGET (self->name_row), _("Profile"));
   _botbench_profile_editor_update_kind (self);
 }
 

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "botbench-a11y.h"
 #include "botbench-application-private.h"
 #include "botbench-forward-settings.h"
 #include "botbench-handler-view.h"
@@ -401,6 +402,7 @@ botbench_replay_dialog_init (BotbenchReplayDialog *self)
   self->pairs = g_ptr_array_new_with_free_func ((GDestroyNotify)pair_row_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  botbench_a11y_label_lists (GTK_WIDGET (self->pairs_group), _("Values"));
 }
 
 GtkWidget *

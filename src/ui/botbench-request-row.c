@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "botbench-a11y.h"
 #include "botbench-application-private.h"
 #include "botbench-request-row.h"
 #include "botbench-requests-page-private.h"
@@ -93,5 +94,6 @@ botbench_request_row_set_record (BotbenchRequestRow    *self,
   /* Translators: read by screen readers: method, status, duration, time */
   summary = g_strdup_printf (_("%s, status %s, %s, at %s"),
                              botbench_request_record_get_method (record), status, duration, time);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, summary, -1);
+  /* The list item holding the row is what is focused */
+  botbench_a11y_label_list_item (GTK_WIDGET (self), summary);
 }

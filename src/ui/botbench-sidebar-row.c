@@ -71,6 +71,9 @@ botbench_sidebar_row_set_property (GObject      *object,
     case PROP_PAGE:
       g_assert (self->page == NULL);
       self->page = g_value_dup_object (value);
+      /* The row is focused, not its label: it carries the page's title. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      gtk_stack_page_get_title (self->page), -1);
       g_object_notify_by_pspec (object, properties[PROP_PAGE]);
       break;
     default:

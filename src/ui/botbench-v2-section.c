@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "botbench-a11y.h"
 #include "botbench-application-private.h"
 #include "botbench-bot-editor-internal.h"
 #include "botbench-v2-section.h"
@@ -156,6 +157,7 @@ static void
 botbench_v2_section_init (BotbenchV2Section *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  botbench_a11y_label_peek_buttons (GTK_WIDGET (self));
 
   self->types = gtk_string_list_new (NULL);
   botbench_v2_section_fill_types (self, NULL);

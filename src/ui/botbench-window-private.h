@@ -41,6 +41,7 @@ struct _BotbenchWindow
   GtkStack               *page_stack;
   AdwStatusPage          *store_error_page;
   BotbenchEventsPage     *events_page;
+  GtkLabel               *announce_label;
 
   /* Profiles */
   BotbenchProfileManager *profiles;
@@ -64,6 +65,8 @@ struct _BotbenchWindow
 /* botbench-window.c */
 void _botbench_window_toast           (BotbenchWindow      *self,
                                        const char          *title);
+void _botbench_window_announce        (BotbenchWindow      *self,
+                                       const char          *text);
 
 /* botbench-window-profiles.c */
 void _botbench_window_init_profiles   (BotbenchWindow      *self);

@@ -122,6 +122,7 @@ profiles_save_failed_cb (BotbenchWindow *self,
   toast = adw_toast_new (message);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  _botbench_window_announce (self, message);
 }
 
 static void

@@ -34,14 +34,35 @@
 
 G_DEFINE_FINAL_TYPE (BotbenchWindow, botbench_window, ADW_TYPE_APPLICATION_WINDOW)
 
+/* Screen readers present an alert as it is shown (GTK 4.8 has no
+ * gtk_accessible_announce()): the hidden alert label takes the text and is
+ * shown again.  It sits in a revealer that is never revealed, so nothing
+ * changes on screen. */
+void
+_botbench_window_announce (BotbenchWindow *self,
+                           const char     *text)
+{
+  g_return_if_fail (BOTBENCH_IS_WINDOW (self));
+
+  gtk_label_set_label (self->announce_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->announce_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->announce_label), TRUE);
+}
+
 void
 _botbench_window_toast (BotbenchWindow *self,
                         const char     *title)
 {
   AdwToast *toast = adw_toast_new (title);
+  g_autofree char *plain = NULL;
 
   adw_toast_set_timeout (toast, 2);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+
+  /* A toast's title is markup */
+  if (!pango_parse_markup (title, -1, 0, NULL, &plain, NULL, NULL))
+    plain = g_strdup (title);
+  _botbench_window_announce (self, plain);
 }
 
 static void
@@ -314,6 +335,53 @@ botbench_window_focus_search (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->page_stack, "events");
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
   botbench_events_page_focus_search (self->events_page);
+}
+
+static void
+botbench_window_announce_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  _botbench_window_announce (BOTBENCH_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* Alt+1…: the page of that place in the sidebar */
+static void
+botbench_window_show_page (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+  g_autoptr(GObject) page = NULL;
+  g_autoptr(GtkSelectionModel) pages = NULL;
+  GtkWidget *child;
+
+  if (self->store == NULL)
+    return;
+
+  pages = gtk_stack_get_pages (self->page_stack);
+  page = g_list_model_get_item (G_LIST_MODEL (pages), g_variant_get_uint32 (parameter));
+  if (page == NULL)
+    return;
+
+  /* The sidebar follows the stack (page_stack_visible_child_cb); the
+   * focus goes to the page, not left on the one now hidden. */
+  child = gtk_stack_page_get_child (GTK_STACK_PAGE (page));
+  gtk_stack_set_visible_child (self->page_stack, child);
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+  gtk_widget_child_focus (child, GTK_DIR_TAB_FORWARD);
+}
+
+/* Ctrl+R on the Events page */
+static void
+botbench_window_replay_selected (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  BotbenchWindow *self = BOTBENCH_WINDOW (widget);
+
+  if (gtk_stack_get_visible_child (self->page_stack) == GTK_WIDGET (self->events_page))
+    gtk_widget_activate_action (GTK_WIDGET (self->events_page), "events.replay-selected", NULL);
 }
 
 static void
@@ -679,6 +747,7 @@ botbench_window_class_init (BotbenchWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, page_stack);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, store_error_page);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, events_page);
+  gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, announce_label);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, profile_section);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, profile_button);
   gtk_widget_class_bind_template_child (widget_class, BotbenchWindow, profile_label);
@@ -706,6 +775,9 @@ botbench_window_class_init (BotbenchWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.focus-search", NULL,
                                    botbench_window_focus_search);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", botbench_window_toast_action);
+  gtk_widget_class_install_action (widget_class, "win.announce", "s", botbench_window_announce_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "u", botbench_window_show_page);
+  gtk_widget_class_install_action (widget_class, "win.replay-selected", NULL, botbench_window_replay_selected);
   gtk_widget_class_install_action (widget_class, "win.show-profiles", NULL,
                                    botbench_window_show_profiles);
   gtk_widget_class_install_action (widget_class, "win.add-profile", NULL,
@@ -732,6 +804,17 @@ botbench_window_class_init (BotbenchWindowClass *klass)
                                        "win.focus-search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.copy-curl", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-bot", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "win.replay-selected", NULL);
+  /* Alt+1… in sidebar order (GtkStack's page order) */
+  for (guint i = 0; i < 9; i++)
+    {
+      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
+                                           "win.show-page", "u", i);
+      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_1 + i, GDK_ALT_MASK,
+                                           "win.show-page", "u", i);
+    }
 }
 
 static void
