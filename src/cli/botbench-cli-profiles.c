@@ -143,8 +143,10 @@ profiles_list (BotbenchProfileManager *manager)
       else
         where = g_strdup (botbench_profile_get_portal_url (profile));
 
-      printf ("%s %s %-8s %s\n", profile == active ? "*" : " ",
-              name, kind_label (profile), where ? where : "");
+      /* An application's uninstall voided its tokens: said after the URL. */
+      printf ("%s %s %-8s %s%s\n", profile == active ? "*" : " ",
+              name, kind_label (profile), where ? where : "",
+              botbench_profile_get_uninstalled (profile) ? "  uninstalled" : "");
     }
 
   return EXIT_SUCCESS;

@@ -218,7 +218,15 @@ _botbench_bot_editor_reveal_issues (BotbenchBotEditor *self)
       if (issue->severity != BOTBENCH_BOT_ISSUE_ERROR)
         continue;
       if (field != NULL && gtk_widget_get_visible (field->row))
-        gtk_widget_grab_focus (field->row);
+        {
+          GtkWidget *expander = gtk_widget_get_ancestor (gtk_widget_get_parent (field->row),
+                                                         ADW_TYPE_EXPANDER_ROW);
+
+          /* A per-event handler URL: unfold the handlers first. */
+          if (expander != NULL)
+            adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+          gtk_widget_grab_focus (field->row);
+        }
       return TRUE;
     }
   return FALSE;

@@ -512,6 +512,38 @@ botbench_bot_editor_finalize (GObject *object)
   G_OBJECT_CLASS (botbench_bot_editor_parent_class)->finalize (object);
 }
 
+/* Ctrl+Return: what Register… or Update… does; while the form has errors
+ * (the button is off), the focus goes to the first field to fix and a
+ * screen reader hears what is wrong there. */
+static gboolean
+send_or_fix_binding (GtkWidget *widget,
+                     GVariant  *args,
+                     gpointer   user_data)
+{
+  BotbenchBotEditor *self = BOTBENCH_BOT_EDITOR (widget);
+
+  if (self->profile == NULL || self->busy)
+    return TRUE;
+  _botbench_bot_editor_validate (self);
+  if (!botbench_bot_issues_have_error (self->issues))
+    {
+      gtk_widget_activate_action (widget, "bot-editor.send", NULL);
+      return TRUE;
+    }
+  if (_botbench_bot_editor_reveal_issues (self))
+    for (guint i = 0; i < self->issues->len; i++)
+      {
+        BotbenchBotIssue *issue = g_ptr_array_index (self->issues, i);
+
+        if (issue->severity == BOTBENCH_BOT_ISSUE_ERROR)
+          {
+            gtk_widget_activate_action (widget, "win.announce", "s", issue->message);
+            break;
+          }
+      }
+  return TRUE;
+}
+
 static void
 botbench_bot_editor_class_init (BotbenchBotEditorClass *klass)
 {
@@ -578,9 +610,10 @@ botbench_bot_editor_class_init (BotbenchBotEditorClass *klass)
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "bot-editor.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "bot-editor.close", NULL);
-  /* Register… or Update, like the button at the bottom */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "bot-editor.send", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "bot-editor.send", NULL);
+  /* Register… or Update, like the button at the bottom; on a form with
+   * errors, to the first field to fix */
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, send_or_fix_binding, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, send_or_fix_binding, NULL);
 
   g_type_ensure (BOTBENCH_TYPE_V2_SECTION);
   g_type_ensure (BOTBENCH_TYPE_IDENTITY_SECTION);

@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "botbench-a11y.h"
 #include "botbench-application-private.h"
 #include "botbench-chat-composer.h"
 #include "botbench-chat-conversation-row.h"
@@ -132,6 +133,26 @@ message_bind_cb (GtkSignalListItemFactory *factory,
     }
   botbench_chat_message_row_bind (BOTBENCH_CHAT_MESSAGE_ROW (gtk_list_item_get_child (list_item)),
                                   self->session, gtk_list_item_get_item (list_item), urls);
+
+  /* Its name for a screen reader: who wrote what. */
+  {
+    BotbenchChatMessage *message = gtk_list_item_get_item (list_item);
+    g_autofree char *text = g_utf8_substring (botbench_chat_message_get_text (message), 0,
+                                              MIN (g_utf8_strlen (botbench_chat_message_get_text (message), -1), 300));
+    g_autofree char *label = NULL;
+
+    if (botbench_chat_message_get_system (message))
+      label = g_strdup (text);
+    else
+      {
+        g_autofree char *author = botbench_chat_session_dup_author_name (self->session,
+                                                                         botbench_chat_message_get_author_id (message));
+
+        /* Translators: a chat message's accessible name: its author, then its text */
+        label = g_strdup_printf (C_("chat message", "%s: %s"), author, text);
+      }
+    botbench_a11y_label_list_item (gtk_list_item_get_child (list_item), *label != '\0' ? label : NULL);
+  }
 }
 
 static void

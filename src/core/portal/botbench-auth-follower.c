@@ -54,7 +54,6 @@ typedef struct
 {
   BotbenchEventStore *store;
   gint64              after;
-  gint64              up_to;
   gint64              seen;     /* result */
   GPtrArray          *auths;    /* result: BotbenchAppAuth */
 } Look;
@@ -107,7 +106,9 @@ look_thread (GTask        *task,
         break;
     }
 
-  look->seen = MAX (look->seen, look->up_to);
+  /* Not up to the store's last id: an event it counts may not be readable
+   * yet on this thread's connection, and would be passed over for good.
+   * It is read by the next look (events-added comes again). */
   g_task_return_boolean (task, TRUE);
 }
 
@@ -146,7 +147,6 @@ follower_look (BotbenchAuthFollower *self)
   look = g_new0 (Look, 1);
   look->store = g_object_ref (self->store);
   look->after = self->seen;
-  look->up_to = botbench_event_store_get_last_id (self->store);
   look->auths = g_ptr_array_new_with_free_func ((GDestroyNotify)botbench_app_auth_free);
 
   task = g_task_new (self, self->cancellable, look_done_cb, g_object_ref (self));
