@@ -979,6 +979,7 @@ install_local_application (Fixture *f)
                                        "and selected");
   g_assert_true (botbench_profile_manager_get_active (manager) == profile);
   g_assert_true (gtk_widget_is_sensitive (button));
+  botbench_ui_test_screenshot (f, "profiles-install-app.png");
 
   base = botbench_sandbox_dup_url (sandbox);
   endpoint = g_strconcat (base, "oauth/token/", NULL);
