@@ -248,7 +248,7 @@ look_thread (GTask        *task,
       BotbenchFormNode *form = botbench_event_get_form (event);
       const char *token = form ? botbench_form_node_lookup_string (form, "auth", "application_token", NULL) : NULL;
 
-      if (g_strcmp0 (token, install->app_token) == 0)
+      if (token != NULL && botbench_token_equal (token, install->app_token))
         {
           g_task_return_pointer (task, g_object_ref (event), g_object_unref);
           return;
